@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/app"
+	"gaoxin/internal/db"
+)
+
+var errUsage = errors.New("usage")
+
+// Config is every setting of the binary; flags and GAOXIN_* variables fill it.
+type Config struct {
+	DB             string // sqlite:PATH or postgres://…
+	Addr           string
+	Demo           bool
+	SecureCookies  bool
+	TrustProxy     bool
+	PasswordStrict bool
+	LogFormat      string // text or json
+}
+
+// envName is a flag's environment twin: --secure-cookies → GAOXIN_SECURE_COOKIES.
+func envName(flagName string) string {
+	return "GAOXIN_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// env returns the environment twin's value, or the value of its *_FILE twin
+// (for secrets such as a PostgreSQL URL with a password), or def.
+func env(flagName, def string) string {
+	name := envName(flagName)
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	if path, ok := os.LookupEnv(name + "_FILE"); ok {
+		if b, err := os.ReadFile(path); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return def
+}
+
+func envBool(flagName string, def bool) bool {
+	v, err := strconv.ParseBool(env(flagName, strconv.FormatBool(def)))
+	if err != nil {
+		return def
+	}
+	return v
+}
+
+// commonFlags registers the flags every command shares.
+func commonFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.DB, "db", env("db", "sqlite:gaoxin.db"), "database: sqlite:PATH or postgres://… (GAOXIN_DB)")
+	fs.BoolVar(&c.PasswordStrict, "password-strict", envBool("password-strict", false), "等保 mode: passwords need three character classes (GAOXIN_PASSWORD_STRICT)")
+	fs.StringVar(&c.LogFormat, "log-format", env("log-format", "text"), "log format: text or json (GAOXIN_LOG_FORMAT)")
+}
+
+// Validate checks the configuration.
+func (c *Config) Validate() error {
+	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("--db must be sqlite:PATH or a postgres:// URL, got %q", c.DB)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
+	}
+	return nil
+}
+
+func parse(fs *flag.FlagSet, args []string, c *Config) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errUsage
+		}
+		return errUsage
+	}
+	return c.Validate()
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("gaoxin "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func (c *Config) logger(w io.Writer) *slog.Logger {
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// open opens and migrates the database and builds the services.
+func open(ctx context.Context, c *Config) (*app.App, error) {
+	d, err := db.Open(ctx, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return app.New(d, app.Options{PasswordStrict: c.PasswordStrict}), nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
+	"gaoxin/internal/demo"
+	"gaoxin/internal/web"
+)
+
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	var c Config
+	fs := newFlagSet("serve", stderr)
+	commonFlags(fs, &c)
+	fs.StringVar(&c.Addr, "addr", env("addr", "127.0.0.1:8080"), "listen address (GAOXIN_ADDR); port 0 picks a free port")
+	fs.BoolVar(&c.Demo, "demo", envBool("demo", false), "load demo data into an empty database and print the demo accounts (GAOXIN_DEMO)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("secure-cookies", false), "mark cookies Secure; set when served over TLS (GAOXIN_SECURE_COOKIES)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("trust-proxy", false), "take the client address from X-Forwarded-For (GAOXIN_TRUST_PROXY)")
+	if err := parse(fs, args, &c); err != nil {
+		return err
+	}
+	log := c.logger(stderr)
+	a, err := open(ctx, &c)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	if c.Demo {
+		if err := loadDemo(ctx, a, stdout); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version},
+		a, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "gaoxin %s listening on http://%s (database: %s)\n", version, ln.Addr(), a.DB.Dialect)
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go runJobs(jobsCtx, a, log)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
+	empty, err := demo.Empty(ctx, a)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		fmt.Fprintln(stdout, "数据库已有数据，未载入演示数据 / database is not empty: demo data not loaded (reset a password with: gaoxin user passwd)")
+		return nil
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	accounts, err := demo.Load(ctx, a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "已载入演示数据。演示账号（密码仅显示这一次）/ Demo data loaded. Demo accounts (passwords shown once):")
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  username\tpassword\trole\tunit")
+	for _, acc := range accounts {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", acc.Username, acc.Password, acc.Role, acc.Unit)
+	}
+	return tw.Flush()
+}
+
+// runJobs runs the scheduled jobs. Each job claims its period in the
+// database first, so with several app servers each run happens once.
+func runJobs(ctx context.Context, a *app.App, log interface {
+	Error(string, ...any)
+}) {
+	host, _ := os.Hostname()
+	by := fmt.Sprintf("%s/%d", host, os.Getpid())
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		now := time.Now()
+		for _, j := range jobs(a) {
+			period := now.Truncate(j.every).UTC().Format(time.RFC3339)
+			ok, err := a.DB.ClaimJob(ctx, j.name, period, by)
+			if err != nil {
+				log.Error("job claim", "job", j.name, "err", err)
+				continue
+			}
+			if ok {
+				if err := j.run(ctx, now); err != nil {
+					log.Error("job failed", "job", j.name, "err", err)
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+type job struct {
+	name  string
+	every time.Duration
+	run   func(ctx context.Context, now time.Time) error
+}
+
+// jobs lists the scheduled jobs of every module.
+func jobs(a *app.App) []job {
+	return []job{
+		{"auth.purge_sessions", time.Hour, func(ctx context.Context, _ time.Time) error { return a.Auth.PurgeSessions(ctx) }},
+	}
+}

@@ -1,0 +1,37 @@
+// Package app wires gaoxin's domain services onto one database. The binary,
+// the web layer, the demo loader and the tests all build their services
+// here, so a module is added in one place.
+package app
+
+import (
+	"gaoxin/internal/audit"
+	"gaoxin/internal/auth"
+	"gaoxin/internal/db"
+	"gaoxin/internal/org"
+)
+
+// Options tune the services.
+type Options struct {
+	PasswordStrict bool              // 等保 mode password policy
+	Argon          *org.Argon2Params // nil: org.DefaultArgon2 (tests pass a cheaper cost)
+}
+
+// App is every domain service over one database.
+type App struct {
+	DB    *db.DB
+	Audit *audit.Log
+	Org   *org.Service
+	Auth  *auth.Service
+}
+
+// New builds the services on an opened, migrated database.
+func New(d *db.DB, o Options) *App {
+	a := &App{DB: d, Audit: audit.New(d)}
+	a.Org = org.New(d, a.Audit)
+	a.Org.Policy.Strict = o.PasswordStrict
+	if o.Argon != nil {
+		a.Org.Argon = *o.Argon
+	}
+	a.Auth = auth.New(d, a.Org, a.Audit)
+	return a
+}

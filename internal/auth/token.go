@@ -1,0 +1,104 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+)
+
+// Token is an API token for scripts. Only its hash is stored; the plain
+// token is shown once, when it is created.
+type Token struct {
+	ID         int64  `json:"id"`
+	UserID     int64  `json:"user_id"`
+	Name       string `json:"name"`
+	Prefix     string `json:"prefix"`
+	CreatedAt  int64  `json:"created_at"`
+	LastUsedAt int64  `json:"last_used_at,omitempty"`
+	RevokedAt  int64  `json:"revoked_at,omitempty"`
+}
+
+// CreateToken makes an API token for a user and returns the plain token.
+// Errors: Invalid (empty name), NotFound (user).
+func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (string, Token, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 80 {
+		return "", Token{}, errs.Field("name", "请为令牌填写 1–80 字的名称", "token name must be 1–80 characters")
+	}
+	if _, err := s.Org.UserByID(ctx, userID); err != nil {
+		return "", Token{}, err
+	}
+	plain := newToken("gx_")
+	t := Token{UserID: userID, Name: name, Prefix: plain[:10], CreatedAt: s.now()}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at)
+			VALUES ($1,$2,$3,$4,$5) RETURNING id`, userID, name, hashToken(plain), t.Prefix, t.CreatedAt).Scan(&t.ID); err != nil {
+			return fmt.Errorf("auth: create token: %w", err)
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "token.create", ObjectType: "api_token", ObjectID: strconv.FormatInt(t.ID, 10), After: t})
+	})
+	return plain, t, err
+}
+
+// Tokens lists a user's tokens, newest first.
+func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE user_id = $1 ORDER BY id DESC LIMIT 200`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken revokes one of a user's tokens. Errors: NotFound (no such
+// token of that user).
+func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at = 0", s.now(), tokenID, userID)
+		if err != nil {
+			return fmt.Errorf("auth: revoke token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.New(errs.NotFound, "令牌不存在或已撤销", "token not found or already revoked")
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "token.revoke", ObjectType: "api_token", ObjectID: strconv.FormatInt(tokenID, 10)})
+	})
+}
+
+// TokenUser returns the user of a bearer token. Errors: Unauthorized.
+func (s *Service) TokenUser(ctx context.Context, plain string) (org.User, error) {
+	bad := errs.New(errs.Unauthorized, "API 令牌无效或已撤销", "invalid or revoked API token")
+	if !strings.HasPrefix(plain, "gx_") {
+		return org.User{}, bad
+	}
+	h := hashToken(plain)
+	var tokID, lastUsed int64
+	row := s.DB.R.QueryRowContext(ctx, strings.Replace(org.UserSelect, " FROM ", ", t.id, t.last_used_at FROM ", 1)+
+		" JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked_at = 0", h)
+	u, err := scanUserWith(row, &tokID, &lastUsed)
+	if err == sql.ErrNoRows || (err == nil && u.Disabled) {
+		return org.User{}, bad
+	}
+	if err != nil {
+		return org.User{}, fmt.Errorf("auth: token: %w", err)
+	}
+	if now := s.now(); now-lastUsed > 60_000 {
+		s.DB.W.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", now, tokID)
+	}
+	return u, nil
+}

@@ -1,0 +1,168 @@
+// Package db opens gaoxin's database (embedded SQLite or PostgreSQL), applies
+// migrations, and holds the few places where the two SQL dialects differ.
+//
+// All SQL in gaoxin uses PostgreSQL-style placeholders ($1, $2…); the pure-Go
+// SQLite driver accepts them too, so one query string serves both.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names the database kind.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open gaoxin database. Reads go through R; writes and transactions
+// through W. On SQLite W is a single connection (one writer, as SQLite wants);
+// on PostgreSQL R and W are the same pool.
+type DB struct {
+	R, W    *sql.DB
+	Dialect Dialect
+	DSN     string // as given, for backups and diagnostics
+	path    string // SQLite file path
+}
+
+// Open opens a database from a DSN: "sqlite:PATH" (or a path ending in .db)
+// or a "postgres://" URL. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn)
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"), dsn)
+	default:
+		return nil, fmt.Errorf("db: unsupported DSN %q (want sqlite:PATH or postgres://…)", dsn)
+	}
+}
+
+func openSQLite(ctx context.Context, path, dsn string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("db: empty SQLite path")
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	conn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", conn)
+	if err != nil {
+		return nil, fmt.Errorf("db: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", conn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open sqlite reader: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{R: r, W: w, Dialect: SQLite, DSN: dsn, path: path}, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("db: open postgres: %w", err)
+	}
+	p.SetMaxOpenConns(20)
+	p.SetMaxIdleConns(20)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("db: connect postgres: %w", err)
+	}
+	return &DB{R: p, W: p, Dialect: Postgres, DSN: dsn}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		if e := d.R.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Path is the SQLite file path ("" on PostgreSQL).
+func (d *DB) Path() string { return d.path }
+
+// Tx runs fn in a write transaction, committing if fn returns nil and rolling
+// back otherwise. On PostgreSQL a serialization failure is retried a few times.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := d.tx(ctx, fn)
+		if err != nil && attempt < 5 && d.retryable(err) {
+			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+func (d *DB) retryable(err error) bool {
+	if d.Dialect != Postgres {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "SQLSTATE 40001") || strings.Contains(s, "SQLSTATE 40P01")
+}
+
+// Now is the current time as stored in *_at columns: Unix milliseconds, UTC.
+func Now() int64 { return time.Now().UnixMilli() }
+
+// IsUniqueViolation reports whether err is a unique-constraint failure on
+// either database.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// IsForeignKeyViolation reports whether err is a foreign-key failure.
+func IsForeignKeyViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "FOREIGN KEY constraint failed") || strings.Contains(s, "SQLSTATE 23503")
+}

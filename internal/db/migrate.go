@@ -1,0 +1,121 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migration is one numbered schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []Migration
+	seen := map[int]string{}
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("db: migration %q: name must be NNNN_name.sql", name)
+		}
+		if prev, dup := seen[v]; dup {
+			return nil, fmt.Errorf("db: migrations %q and %q share version %d", prev, name, v)
+		}
+		seen[v] = name
+		b, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	return ms, nil
+}
+
+// Migrate applies every migration not yet recorded, each in its own
+// transaction. Several app servers may start at once: on PostgreSQL an
+// advisory lock makes one of them do the work.
+func (d *DB) Migrate(ctx context.Context) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := d.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("db: create schema_migrations: %w", err)
+	}
+	for _, m := range ms {
+		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			if err := d.Lock(ctx, tx, "migrate"); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1", m.Version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			for _, stmt := range splitStatements(migrationSQL(d.Dialect, m.SQL)) {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("%s: %w\n%s", m.Name, err, stmt)
+				}
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", m.Version, m.Name, Now())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("db: migrate: %w", err)
+		}
+	}
+	return nil
+}
+
+// Pending returns how many embedded migrations are not applied yet.
+func (d *DB) Pending(ctx context.Context) (int, error) {
+	ms, err := Migrations()
+	if err != nil {
+		return 0, err
+	}
+	var applied int
+	if err := d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&applied); err != nil {
+		return len(ms), err
+	}
+	return len(ms) - applied, nil
+}
+
+// splitStatements splits a migration on semicolons at line ends. Migrations
+// keep one statement per ";\n" and no semicolons inside string literals.
+func splitStatements(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ";\n") {
+		var keep []string
+		for _, line := range strings.Split(part, "\n") {
+			if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+				keep = append(keep, line)
+			}
+		}
+		if stmt := strings.TrimSuffix(strings.TrimSpace(strings.Join(keep, "\n")), ";"); stmt != "" {
+			out = append(out, stmt)
+		}
+	}
+	return out
+}

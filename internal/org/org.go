@@ -1,0 +1,215 @@
+// Package org keeps the zone's units (单位) and the user accounts that belong
+// to them, with their roles and password hashes.
+package org
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
+	"gaoxin/internal/errs"
+)
+
+// Role is what a user may do; see DESIGN.md.
+type Role string
+
+const (
+	Admin      Role = "admin"      // platform operator
+	Leader     Role = "leader"     // 党工委/管委会 leadership: reads everything
+	Supervisor Role = "supervisor" // 督查室/经发局 staff
+	UnitStaff  Role = "unit"       // staff of a responsible unit
+	Enterprise Role = "enterprise" // a registered company's account
+	Reviewer   Role = "reviewer"   // review panel expert
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{Admin, Leader, Supervisor, UnitStaff, Enterprise, Reviewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Label returns the role's name in Chinese and English.
+func (r Role) Label() (zh, en string) {
+	switch r {
+	case Admin:
+		return "系统管理员", "Administrator"
+	case Leader:
+		return "领导", "Leader"
+	case Supervisor:
+		return "督查/经发人员", "Supervisor"
+	case UnitStaff:
+		return "责任单位", "Unit staff"
+	case Enterprise:
+		return "企业", "Enterprise"
+	case Reviewer:
+		return "评审专家", "Reviewer"
+	}
+	return string(r), string(r)
+}
+
+// UnitKinds are the kinds of unit, as the zone names them.
+var UnitKinds = []string{"党工委管委会", "内设机构", "办事处", "园区", "派驻机构", "国有企业", "企业"}
+
+// Unit is an organisation in the zone: an office, a sub-district, a park, a
+// state-owned group, or an enterprise.
+type Unit struct {
+	ID        int64  `json:"id"`
+	Code      string `json:"code"`
+	NameZH    string `json:"name_zh"`
+	NameEN    string `json:"name_en"`
+	Kind      string `json:"kind"`
+	ParentID  int64  `json:"parent_id,omitempty"`
+	Disabled  bool   `json:"disabled"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+// User is an account. The password hash never leaves this package's callers
+// in JSON.
+type User struct {
+	ID           int64  `json:"id"`
+	Username     string `json:"username"`
+	DisplayName  string `json:"display_name"`
+	Role         Role   `json:"role"`
+	UnitID       int64  `json:"unit_id,omitempty"`
+	UnitCode     string `json:"unit,omitempty"`
+	UnitName     string `json:"unit_name,omitempty"`
+	Disabled     bool   `json:"disabled"`
+	LockedUntil  int64  `json:"locked_until,omitempty"`
+	FailedLogins int    `json:"-"`
+	PasswordHash string `json:"-"`
+	CreatedAt    int64  `json:"created_at"`
+}
+
+// Service manages units and users.
+type Service struct {
+	DB     *db.DB
+	Audit  *audit.Log
+	Policy PasswordPolicy
+	Argon  Argon2Params
+}
+
+// New returns a Service with the default password policy and argon2 cost.
+func New(d *db.DB, a *audit.Log) *Service {
+	return &Service{DB: d, Audit: a, Policy: PasswordPolicy{MinLength: 12}, Argon: DefaultArgon2}
+}
+
+var codeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$`)
+
+// CreateUnit adds a unit. Errors: Invalid (field named), Conflict (code taken).
+func (s *Service) CreateUnit(ctx context.Context, u Unit) (Unit, error) {
+	u.Code = strings.TrimSpace(u.Code)
+	u.NameZH = strings.TrimSpace(u.NameZH)
+	u.NameEN = strings.TrimSpace(u.NameEN)
+	switch {
+	case !codeRe.MatchString(u.Code):
+		return u, errs.Field("code", "单位代码须为 1–40 位字母、数字、-、_ 或 .", "unit code must be 1–40 letters, digits, -, _ or .")
+	case u.NameZH == "":
+		return u, errs.Field("name_zh", "请填写单位中文名称", "Chinese name is required")
+	case !validKind(u.Kind):
+		return u, errs.Field("kind", "单位类型无效："+u.Kind, "unknown unit kind: "+u.Kind)
+	}
+	u.CreatedAt = db.Now()
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var parent any
+		if u.ParentID != 0 {
+			parent = u.ParentID
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name_zh, name_en, kind, parent_id, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, u.Code, u.NameZH, u.NameEN, u.Kind, parent, u.CreatedAt).Scan(&u.ID)
+		if db.IsUniqueViolation(err) {
+			return errs.Field("code", "单位代码已存在："+u.Code, "unit code already exists: "+u.Code)
+		}
+		if db.IsForeignKeyViolation(err) {
+			return errs.Field("parent_id", "上级单位不存在", "parent unit does not exist")
+		}
+		if err != nil {
+			return fmt.Errorf("org: create unit: %w", err)
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "unit.create", ObjectType: "unit", ObjectID: strconv.FormatInt(u.ID, 10), After: u})
+	})
+	if err != nil {
+		var zero Unit
+		return zero, err
+	}
+	return u, nil
+}
+
+func validKind(k string) bool {
+	for _, x := range UnitKinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+const unitCols = "id, code, name_zh, name_en, kind, COALESCE(parent_id, 0), disabled, created_at"
+
+func scanUnit(sc interface{ Scan(...any) error }) (Unit, error) {
+	var u Unit
+	err := sc.Scan(&u.ID, &u.Code, &u.NameZH, &u.NameEN, &u.Kind, &u.ParentID, &u.Disabled, &u.CreatedAt)
+	return u, err
+}
+
+// Units lists units ordered by kind order then code.
+func (s *Service) Units(ctx context.Context) ([]Unit, error) {
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+unitCols+" FROM units ORDER BY code LIMIT 5000")
+	if err != nil {
+		return nil, fmt.Errorf("org: list units: %w", err)
+	}
+	defer rows.Close()
+	var out []Unit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UnitByCode returns a unit. Errors: NotFound.
+func (s *Service) UnitByCode(ctx context.Context, code string) (Unit, error) {
+	u, err := scanUnit(s.DB.R.QueryRowContext(ctx, "SELECT "+unitCols+" FROM units WHERE code = $1", code))
+	if err == sql.ErrNoRows {
+		return u, errs.New(errs.NotFound, "单位不存在："+code, "unit not found: "+code)
+	}
+	return u, err
+}
+
+// UnitByID returns a unit. Errors: NotFound.
+func (s *Service) UnitByID(ctx context.Context, id int64) (Unit, error) {
+	u, err := scanUnit(s.DB.R.QueryRowContext(ctx, "SELECT "+unitCols+" FROM units WHERE id = $1", id))
+	if err == sql.ErrNoRows {
+		return u, errs.New(errs.NotFound, "单位不存在", "unit not found")
+	}
+	return u, err
+}
+
+// SetUnitDisabled disables or re-enables a unit. Errors: NotFound.
+func (s *Service) SetUnitDisabled(ctx context.Context, id int64, disabled bool) error {
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE units SET disabled = $1 WHERE id = $2", disabled, id)
+		if err != nil {
+			return fmt.Errorf("org: disable unit: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.New(errs.NotFound, "单位不存在", "unit not found")
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "unit.set_disabled", ObjectType: "unit",
+			ObjectID: strconv.FormatInt(id, 10), After: map[string]bool{"disabled": disabled}})
+	})
+}

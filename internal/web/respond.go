@@ -1,0 +1,123 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"gaoxin/internal/errs"
+)
+
+// status is the one mapping from error code to HTTP status.
+func status(c errs.Code) int {
+	switch c {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.Locked:
+		return http.StatusLocked
+	case errs.RateLimited:
+		return http.StatusTooManyRequests
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+type apiError struct {
+	Code    errs.Code     `json:"code"`
+	Message string        `json:"message"`
+	Field   string        `json:"field,omitempty"`
+	Details []errs.Detail `json:"details,omitempty"`
+	RetryAt string        `json:"retry_at,omitempty"`
+}
+
+// writeError renders err as JSON (API) or an error page (HTML). Internal
+// details go to the log only.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	code := status(e.Code)
+	if code == http.StatusInternalServerError {
+		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	lang := langOf(r)
+	if e.Retry > 0 {
+		if wait := e.Retry - time.Now().Unix(); wait > 0 {
+			w.Header().Set("Retry-After", strconv.FormatInt(wait, 10))
+		}
+	}
+	if isAPI(r) || r.Header.Get("Accept") == "application/json" {
+		body := apiError{Code: e.Code, Message: e.Message(lang), Field: e.Field, Details: e.Details}
+		if e.Retry > 0 {
+			body.RetryAt = time.Unix(e.Retry, 0).UTC().Format(time.RFC3339)
+		}
+		writeJSON(w, code, map[string]any{"error": body})
+		return
+	}
+	if code == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	w.WriteHeader(code)
+	s.renderStatus(w, r, errorPage{Page: s.page(r, "出错了", "Error"), Status: code, Err: e})
+}
+
+type errorPage struct {
+	Page
+	Status int
+	Err    *errs.Error
+}
+
+// Message is the error's text in the page's language.
+func (p errorPage) Message() string { return p.Err.Message(p.Lang) }
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// decodeJSON reads a JSON body of at most 1 MiB into v.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typ):
+			return errs.Field(typ.Field, "字段 "+typ.Field+" 类型错误，应为 "+typ.Type.String(), "field "+typ.Field+" has the wrong type, want "+typ.Type.String())
+		case errors.As(err, &syn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return errs.New(errs.Invalid, "请求体不是有效的 JSON", "request body is not valid JSON")
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			f := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			return errs.Field(strings.Trim(f, `"`), "未知字段 "+f, "unknown field "+f)
+		}
+		return errs.New(errs.Invalid, "请求体无法解析："+err.Error(), "cannot parse request body: "+err.Error())
+	}
+	return nil
+}
+
+// pathID parses a numeric path value.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.New(errs.NotFound, "对象不存在", "not found")
+	}
+	return id, nil
+}

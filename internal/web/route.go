@@ -1,0 +1,185 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+)
+
+// HandlerFunc is a handler that returns its error for the one place that
+// renders errors (writeError).
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Access says who may call a route.
+type Access struct {
+	public bool
+	roles  []org.Role // empty: any signed-in user
+}
+
+// Public routes need no login.
+var Public = Access{public: true}
+
+// SignedIn routes need any signed-in user.
+var SignedIn = Access{}
+
+// Only allows the listed roles.
+func Only(roles ...org.Role) Access { return Access{roles: roles} }
+
+// Staff are the zone's own roles that read across modules.
+var Staff = Only(org.Admin, org.Leader, org.Supervisor)
+
+// Route is one registered endpoint.
+type Route struct {
+	Method, Path string
+	Summary      string
+	Access       Access
+	API          bool
+	Body         any // example request body for the OpenAPI document, or nil
+}
+
+// Roles returns the roles allowed, or nil for any.
+func (a Access) Roles() []org.Role { return a.roles }
+
+// IsPublic reports whether no login is needed.
+func (a Access) IsPublic() bool { return a.public }
+
+func (a Access) allows(u *org.User) bool {
+	if a.public {
+		return true
+	}
+	if u == nil {
+		return false
+	}
+	if len(a.roles) == 0 {
+		return true
+	}
+	for _, r := range a.roles {
+		if u.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// handle registers pattern ("GET /path/{id}") with its access rule.
+func (s *Server) handle(pattern, summary string, access Access, h HandlerFunc) {
+	s.handleBody(pattern, summary, access, nil, h)
+}
+
+// handleBody is handle with an example JSON body for the API document.
+func (s *Server) handleBody(pattern, summary string, access Access, body any, h HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	s.routes = append(s.routes, Route{Method: method, Path: path, Summary: summary, Access: access,
+		API: strings.HasPrefix(path, "/api/"), Body: body})
+	s.mux.Handle(pattern, s.wrap(access, h))
+}
+
+type userKey struct{}
+type sessionKey struct{}
+
+// currentUser returns the signed-in user, or nil.
+func currentUser(r *http.Request) *org.User {
+	u, _ := r.Context().Value(userKey{}).(*org.User)
+	return u
+}
+
+// sessionHash returns the hashed session token of a cookie session, or "".
+func sessionHash(r *http.Request) string {
+	h, _ := r.Context().Value(sessionKey{}).(string)
+	return h
+}
+
+const sessionCookie = "gaoxin_session"
+
+func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := s.clientIP(r)
+		ctx := audit.WithActor(r.Context(), audit.Actor{Name: "anonymous", IP: ip})
+		u, hash, err := s.identify(ctx, r)
+		if err != nil && !access.public {
+			s.refuse(w, r.WithContext(ctx), err)
+			return
+		}
+		if u != nil {
+			ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Name: u.Username, IP: ip})
+			ctx = context.WithValue(ctx, userKey{}, u)
+			ctx = context.WithValue(ctx, sessionKey{}, hash)
+		}
+		r = r.WithContext(ctx)
+		if !access.allows(u) {
+			if u == nil {
+				s.refuse(w, r, errs.New(errs.Unauthorized, "请先登录", "please sign in"))
+			} else {
+				s.refuse(w, r, errs.New(errs.Forbidden, "您的角色无权执行此操作", "your role may not do this"))
+			}
+			return
+		}
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// identify finds the caller from a bearer token or the session cookie. It
+// returns (nil, "", nil) for an anonymous request.
+func (s *Server) identify(ctx context.Context, r *http.Request) (*org.User, string, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, "", errs.New(errs.Unauthorized, "Authorization 头格式应为 Bearer 令牌", "Authorization must be a Bearer token")
+		}
+		u, err := s.Auth.TokenUser(ctx, strings.TrimSpace(tok))
+		if err != nil {
+			return nil, "", err
+		}
+		return &u, "", nil
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, "", nil
+	}
+	u, hash, err := s.Auth.Session(ctx, c.Value)
+	if err != nil {
+		return nil, "", err
+	}
+	return &u, hash, nil
+}
+
+// refuse records a 401/403 in the audit log and answers it.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	if e.Code == errs.Unauthorized || e.Code == errs.Forbidden {
+		if aerr := s.Audit.Record(r.Context(), audit.Entry{Action: "http.refused", ObjectType: "route",
+			ObjectID: r.Method + " " + r.URL.Path, Outcome: audit.Refused, After: map[string]string{"code": string(e.Code)}}); aerr != nil {
+			s.Log.Error("audit refusal", "err", aerr)
+		}
+	}
+	s.writeError(w, r, err)
+}
+
+func (s *Server) csrfDenied(w http.ResponseWriter, r *http.Request) {
+	ctx := audit.WithActor(r.Context(), audit.Actor{Name: "anonymous", IP: s.clientIP(r)})
+	s.refuse(w, r.WithContext(ctx), errs.New(errs.Forbidden, "跨站请求已被拒绝（CSRF 防护）", "cross-site request refused (CSRF protection)"))
+}
+
+func (s *Server) clientIP(r *http.Request) string {
+	if s.Cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+		if x := r.Header.Get("X-Real-IP"); x != "" {
+			return x
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
