@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gaoxin/internal/db/dbtest"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// buildBinary builds the real gaoxin binary once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gaoxin-e2e")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "gaoxin")
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = err
+			t.Log(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build gaoxin: %v", buildErr)
+	}
+	return binPath
+}
+
+// server is a running `gaoxin serve` process.
+type server struct {
+	URL    string
+	Output *strings.Builder // everything it printed on stdout so far
+	mu     *sync.Mutex
+}
+
+var listenRe = regexp.MustCompile(`listening on (http://\S+)`)
+
+// startServe runs `gaoxin serve --addr 127.0.0.1:0` against dsn with extra
+// args, waits until it listens, and stops it with SIGTERM when t ends.
+func startServe(t *testing.T, dsn string, args ...string) *server {
+	t.Helper()
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, args...)...)
+	cmd.Env = append(os.Environ(), "GAOXIN_LOG_FORMAT=json")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+		}
+	})
+	s := &server{Output: &strings.Builder{}, mu: &sync.Mutex{}}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			s.mu.Lock()
+			s.Output.WriteString(line + "\n")
+			s.mu.Unlock()
+			if m := listenRe.FindStringSubmatch(line); m != nil {
+				found <- m[1]
+			}
+		}
+		done <- cmd.Wait()
+	}()
+	select {
+	case s.URL = <-found:
+	case err := <-done:
+		t.Fatalf("gaoxin serve exited early: %v\n%s", err, s.Output.String())
+	case <-time.After(120 * time.Second):
+		t.Fatal("gaoxin serve did not start listening")
+	}
+	return s
+}
+
+// printed returns what the server printed so far.
+func (s *server) printed() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Output.String()
+}
+
+var accountRe = regexp.MustCompile(`(?m)^\s+(\w+)\s+(\S{16})\s+(\w+)\s`)
+
+func TestBinaryServesDemoAndLogsIn(t *testing.T) {
+	dsn := dbtest.DSN(t)
+	s := startServe(t, dsn, "--demo")
+	accounts := map[string]string{}
+	for _, m := range accountRe.FindAllStringSubmatch(s.printed(), -1) {
+		accounts[m[1]] = m[2]
+	}
+	pw, ok := accounts["leader"]
+	if !ok {
+		t.Fatalf("no leader account printed:\n%s", s.printed())
+	}
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	body := strings.NewReader(`{"username":"leader","password":"` + pw + `"}`)
+	res, err := hc.Post(s.URL+"/api/v1/session", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	res, err = hc.Get(s.URL + "/api/v1/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var me struct{ Username, Role string }
+	json.NewDecoder(res.Body).Decode(&me)
+	res.Body.Close()
+	if me.Username != "leader" || me.Role != "leader" {
+		t.Fatalf("me = %+v", me)
+	}
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		res, err := hc.Get(s.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("%s = %d", path, res.StatusCode)
+		}
+	}
+}
