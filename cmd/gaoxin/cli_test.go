@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gaoxin/internal/db"
+	"gaoxin/internal/db/dbtest"
+)
+
+// gx runs the CLI in-process and returns exit code and output.
+func gx(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUserTokenAuditCommands(t *testing.T) {
+	dsn := dbtest.DSN(t)
+	if code, _, errs := gx(t, "", "migrate", "--db", dsn); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	if code, _, errs := gx(t, "short\n", "user", "add", "--db", dsn, "--username", "ops", "--role", "admin", "--password-stdin"); code == 0 || !strings.Contains(errs, "12") {
+		t.Fatalf("short password accepted: %d %s", code, errs)
+	}
+	if code, out, errs := gx(t, "a-very-long-password\n", "user", "add", "--db", dsn, "--username", "ops", "--role", "admin", "--password-stdin"); code != 0 || !strings.Contains(out, "created user ops") {
+		t.Fatalf("user add: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := gx(t, "another-long-password\n", "user", "passwd", "--db", dsn, "--username", "ops", "--password-stdin"); code != 0 {
+		t.Fatalf("passwd: %s", errs)
+	}
+	if code, out, _ := gx(t, "", "user", "list", "--db", dsn); code != 0 || !strings.Contains(out, "ops") {
+		t.Fatalf("list: %s", out)
+	}
+	code, out, errs := gx(t, "", "token", "create", "--db", dsn, "--username", "ops", "--name", "cron")
+	if code != 0 || !strings.HasPrefix(out, "gx_") {
+		t.Fatalf("token create: %d %s %s", code, out, errs)
+	}
+	if code, out, _ := gx(t, "", "audit", "verify", "--db", dsn); code != 0 || !strings.Contains(out, "intact") {
+		t.Fatalf("verify intact: %d %s", code, out)
+	}
+	d, err := db.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.W.Exec("UPDATE audit_log SET action = 'nothing.happened' WHERE id = 2"); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = gx(t, "", "audit", "verify", "--db", dsn)
+	if code == 0 || !strings.Contains(errs, "row 2") {
+		t.Fatalf("verify tampered: %d %s", code, errs)
+	}
+}
+
+func TestBackupCopiesLiveSQLite(t *testing.T) {
+	if dbtest.Postgres() {
+		t.Skip("backup copies SQLite; PostgreSQL uses pg_dump")
+	}
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "live.db")
+	if code, _, errs := gx(t, "a-very-long-password\n", "user", "add", "--db", dsn, "--username", "ops", "--role", "admin", "--password-stdin"); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(dir, "copy.db")
+	if code, _, errs := gx(t, "", "backup", "--db", dsn, "--out", out); code != 0 {
+		t.Fatalf("backup: %s", errs)
+	}
+	if code, stdout, _ := gx(t, "", "user", "list", "--db", "sqlite:"+out); code != 0 || !strings.Contains(stdout, "ops") {
+		t.Fatalf("copy lacks the user: %s", stdout)
+	}
+	if code, _, _ := gx(t, "", "backup", "--db", dsn, "--out", out); code == 0 {
+		t.Fatal("backup overwrote an existing file")
+	}
+}
+
+func TestUsageAndBadConfig(t *testing.T) {
+	if code, _, _ := gx(t, ""); code != 2 {
+		t.Fatal("no command should exit 2")
+	}
+	if code, _, errs := gx(t, "", "migrate", "--db", "mysql://x"); code == 0 || !strings.Contains(errs, "sqlite:PATH") {
+		t.Fatalf("bad --db accepted: %s", errs)
+	}
+	if code, out, _ := gx(t, "", "version"); code != 0 || !strings.Contains(out, "gaoxin") {
+		t.Fatal("version")
+	}
+}
