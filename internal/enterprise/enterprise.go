@@ -69,6 +69,8 @@ type Enterprise struct {
 	Version       int        `json:"version"`
 	CreatedAt     int64      `json:"created_at"`
 	UpdatedAt     int64      `json:"updated_at"`
+
+	cur map[figKey]int64 // effective values, loaded by imports
 }
 
 // Viewer is who asks: the service checks role and object for every call.

@@ -41,9 +41,81 @@ type resolved struct {
 	chainIDs []int64
 }
 
-// validate checks and normalises in, naming every bad field. now is "today"
-// for the future-date rule.
+// catalog is what validation looks things up in: units, the chain tree and
+// the industry codes, loaded once per call or per import.
+type catalog struct {
+	unitByCode map[string]int64
+	unitByName map[string]int64
+	tree       []ChainNode
+	chainIdx   map[string]int64 // code, Chinese name and lower-case English name
+	industries industrySet
+	indicators []Indicator
+	indByCode  map[string]Indicator
+}
+
+func (s *Service) catalog(ctx context.Context) (*catalog, error) {
+	c := &catalog{unitByCode: map[string]int64{}, unitByName: map[string]int64{}, chainIdx: map[string]int64{}, indByCode: map[string]Indicator{}}
+	units, err := s.Org.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		c.unitByCode[u.Code] = u.ID
+		c.unitByName[u.NameZH] = u.ID
+	}
+	if c.tree, err = s.ChainTree(ctx); err != nil {
+		return nil, err
+	}
+	for _, n := range c.tree {
+		c.chainIdx[n.Code] = n.ID
+		c.chainIdx[n.NameZH] = n.ID
+		if n.NameEN != "" {
+			c.chainIdx[strings.ToLower(n.NameEN)] = n.ID
+		}
+	}
+	if c.industries, err = s.industrySet(ctx); err != nil {
+		return nil, err
+	}
+	if c.indicators, err = s.Indicators(ctx); err != nil {
+		return nil, err
+	}
+	for _, i := range c.indicators {
+		c.indByCode[i.Code] = i
+	}
+	return c, nil
+}
+
+func (c *catalog) chain(s string) int64 {
+	s = strings.TrimSpace(s)
+	if id, ok := c.chainIdx[s]; ok {
+		return id
+	}
+	return c.chainIdx[strings.ToLower(s)]
+}
+
+func (c *catalog) area(s string) int64 {
+	s = strings.TrimSpace(s)
+	if id, ok := c.unitByCode[s]; ok {
+		return id
+	}
+	return c.unitByName[s]
+}
+
+// validate checks and normalises in, returning every bad field. today is
+// the date after which a registration date is refused.
 func (s *Service) validate(ctx context.Context, in Input, today string) (resolved, error) {
+	c, err := s.catalog(ctx)
+	if err != nil {
+		return resolved{}, err
+	}
+	r, bad := c.validate(in, today)
+	if len(bad) > 0 {
+		return r, errs.List("企业信息有误", "the enterprise record has errors", bad)
+	}
+	return r, nil
+}
+
+func (c *catalog) validate(in Input, today string) (resolved, []errs.Detail) {
 	var bad []errs.Detail
 	add := func(field, value, zh, en string) {
 		bad = append(bad, errs.Detail{Field: field, Value: value, Reason: zh, ReasonEN: en})
@@ -54,12 +126,17 @@ func (s *Service) validate(ctx context.Context, in Input, today string) (resolve
 		var ue *uscc.Error
 		errors.As(err, &ue)
 		in.CodeException = strings.TrimSpace(in.CodeException)
-		if ue.Reason != uscc.OrgCheck && ue.Reason != uscc.FinalCheck || in.CodeException == "" {
-			if ue.Reason == uscc.OrgCheck || ue.Reason == uscc.FinalCheck {
-				add("credit_code", in.CreditCode, ue.ZH()+"（如该代码确为登记机关核发，请填写接受理由）", ue.EN()+" (if the registry really issued it, give a reason to accept it)")
-			} else {
-				add("credit_code", in.CreditCode, ue.ZH(), ue.EN())
+		checkOnly := ue.Reason == uscc.OrgCheck || ue.Reason == uscc.FinalCheck
+		if checkOnly {
+			if _, serr := uscc.ParseShape(code); serr != nil {
+				checkOnly = false
 			}
+		}
+		switch {
+		case checkOnly && in.CodeException == "":
+			add("credit_code", in.CreditCode, ue.ZH()+"（如该代码确为登记机关核发，工作人员可填写接受理由后登记）", ue.EN()+" (if the registry really issued it, staff may accept it with a recorded reason)")
+		case !checkOnly:
+			add("credit_code", in.CreditCode, ue.ZH(), ue.EN())
 		}
 	} else {
 		in.CodeException = ""
@@ -99,43 +176,27 @@ func (s *Service) validate(ctx context.Context, in Input, today string) (resolve
 	}
 	in.IndustryCode = NormalizeIndustry(in.IndustryCode)
 	if in.IndustryCode != "" {
-		set, err := s.industrySet(ctx)
-		if err != nil {
-			return r, err
-		}
-		if _, d := set.check(in.IndustryCode); d != nil {
+		if _, d := c.industries.check(in.IndustryCode); d != nil {
 			add("industry_code", in.IndustryCode, d.Reason, d.ReasonEN)
 		}
 	}
 	if in.Area = strings.TrimSpace(in.Area); in.Area != "" {
-		u, err := s.Org.UnitByCode(ctx, in.Area)
-		if err != nil {
+		if r.areaID = c.area(in.Area); r.areaID == 0 {
 			add("area", in.Area, "所属办事处（单位）不存在："+in.Area, "office area (unit) not found: "+in.Area)
-		} else {
-			r.areaID = u.ID
 		}
 	}
-	if len(in.Chains) > 0 {
-		tree, err := s.ChainTree(ctx)
-		if err != nil {
-			return r, err
+	for _, ch := range in.Chains {
+		id := c.chain(ch)
+		if id == 0 {
+			add("chains", ch, "产业链节点不存在："+ch, "unknown industry-chain node: "+ch)
+			continue
 		}
-		for _, c := range in.Chains {
-			id := chainByCodeOrName(tree, c)
-			if id == 0 {
-				add("chains", c, "产业链节点不存在："+c, "unknown industry-chain node: "+c)
-				continue
-			}
-			if !contains(r.chainIDs, id) {
-				r.chainIDs = append(r.chainIDs, id)
-			}
+		if !contains(r.chainIDs, id) {
+			r.chainIDs = append(r.chainIDs, id)
 		}
 	}
 	r.in = in
-	if len(bad) > 0 {
-		return r, errs.List("企业信息有误", "the enterprise record has errors", bad)
-	}
-	return r, nil
+	return r, bad
 }
 
 func chainByCodeOrName(tree []ChainNode, s string) int64 {
