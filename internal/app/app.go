@@ -7,6 +7,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/auth"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 )
 
@@ -22,6 +23,8 @@ type App struct {
 	Audit *audit.Log
 	Org   *org.Service
 	Auth  *auth.Service
+
+	Enterprise *enterprise.Service
 }
 
 // New builds the services on an opened, migrated database.
@@ -33,5 +36,6 @@ func New(d *db.DB, o Options) *App {
 		a.Org.Argon = *o.Argon
 	}
 	a.Auth = auth.New(d, a.Org, a.Audit)
+	a.Enterprise = enterprise.New(d, a.Audit, a.Org)
 	return a
 }

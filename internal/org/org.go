@@ -85,6 +85,7 @@ type User struct {
 	UnitID       int64  `json:"unit_id,omitempty"`
 	UnitCode     string `json:"unit,omitempty"`
 	UnitName     string `json:"unit_name,omitempty"`
+	EnterpriseID int64  `json:"enterprise_id,omitempty"` // enterprise accounts: the enterprise they belong to
 	Disabled     bool   `json:"disabled"`
 	LockedUntil  int64  `json:"locked_until,omitempty"`
 	FailedLogins int    `json:"-"`

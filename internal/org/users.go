@@ -74,7 +74,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 }
 
 const userCols = `u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), COALESCE(n.code, ''), COALESCE(n.name_zh, ''),
-	u.disabled, u.locked_until, u.failed_logins, u.password_hash, u.created_at`
+	u.disabled, u.locked_until, u.failed_logins, u.password_hash, u.created_at, COALESCE(u.enterprise_id, 0)`
 
 // UserSelect is the SELECT … FROM clause that ScanUser reads; other packages
 // (auth) append their own joins and conditions to it.
@@ -85,7 +85,7 @@ func ScanUser(sc interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var role string
 	err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &u.UnitID, &u.UnitCode, &u.UnitName,
-		&u.Disabled, &u.LockedUntil, &u.FailedLogins, &u.PasswordHash, &u.CreatedAt)
+		&u.Disabled, &u.LockedUntil, &u.FailedLogins, &u.PasswordHash, &u.CreatedAt, &u.EnterpriseID)
 	u.Role = Role(role)
 	return u, err
 }

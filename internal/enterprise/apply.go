@@ -1,0 +1,303 @@
+package enterprise
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
+)
+
+// bulk collects rows for multi-row INSERT statements.
+type bulk struct {
+	head  string // INSERT INTO t (a, b, c)
+	tail  string // e.g. ON CONFLICT … DO UPDATE …
+	ncols int
+	args  []any
+	n     int
+	per   int
+	sqls  map[int]string
+}
+
+func newBulk(head, tail string, ncols int) *bulk {
+	per := 30000 / ncols
+	if per > 500 {
+		per = 500
+	}
+	return &bulk{head: head, tail: tail, ncols: ncols, per: per, sqls: map[int]string{}}
+}
+
+func (b *bulk) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
+	b.args = append(b.args, vals...)
+	b.n++
+	if b.n >= b.per {
+		return b.flush(ctx, tx)
+	}
+	return nil
+}
+
+func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
+	if b.n == 0 {
+		return nil
+	}
+	q, ok := b.sqls[b.n]
+	if !ok {
+		var sb strings.Builder
+		sb.WriteString(b.head)
+		sb.WriteString(" VALUES ")
+		p := 1
+		for r := 0; r < b.n; r++ {
+			if r > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteByte('(')
+			for c := 0; c < b.ncols; c++ {
+				if c > 0 {
+					sb.WriteByte(',')
+				}
+				sb.WriteByte('$')
+				sb.WriteString(strconv.Itoa(p))
+				p++
+			}
+			sb.WriteByte(')')
+		}
+		sb.WriteString(" ")
+		sb.WriteString(b.tail)
+		q = sb.String()
+		b.sqls[b.n] = q
+	}
+	if _, err := tx.ExecContext(ctx, q, b.args...); err != nil {
+		return fmt.Errorf("enterprise: bulk insert: %w", err)
+	}
+	b.args, b.n = b.args[:0], 0
+	return nil
+}
+
+// Bulk statements shared by imports and the demo generator.
+const (
+	insEnterprise = `INSERT INTO enterprises (credit_code, code_exception, name, former_names, legal_form, registered_on,
+		registered_capital_fen, area_unit_id, address, industry_code, status, synthetic, created_at, updated_at)`
+	insFigure  = `INSERT INTO enterprise_figures (enterprise_id, indicator, year, month, source, value, status, entered_by, entered_at)`
+	upsFigure  = `ON CONFLICT (enterprise_id, indicator, year, month, source) DO UPDATE SET value = excluded.value, status = excluded.status, entered_by = excluded.entered_by, entered_at = excluded.entered_at`
+	insCurrent = `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)`
+	insChain   = `INSERT INTO enterprise_chains (enterprise_id, node_id)`
+	insHistory = `INSERT INTO enterprise_history (enterprise_id, at, actor_id, actor, action, import_job_id, before_json, after_json)`
+)
+
+// apply writes the plan in one transaction: a crash or error anywhere
+// leaves the database as it was.
+func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res *ImportResult) error {
+	actor := audit.ActorFrom(ctx)
+	now := db.Now()
+	h := sha256.New()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.DB.Lock(ctx, tx, "enterprise.import"); err != nil {
+			return err
+		}
+		ents := newBulk(insEnterprise, "", 14)
+		var created []*planned
+		for i := range p.rows {
+			pl := &p.rows[i]
+			if pl.existing != nil {
+				continue
+			}
+			in := pl.res.in
+			if err := ents.add(ctx, tx, in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn,
+				in.CapitalFen, nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), false, now, now); err != nil {
+				return err
+			}
+			created = append(created, pl)
+		}
+		if err := ents.flush(ctx, tx); err != nil {
+			return err
+		}
+		ids, err := idsByCode(ctx, tx, created)
+		if err != nil {
+			return err
+		}
+		chains := newBulk(insChain, "", 2)
+		figs := newBulk(insFigure, upsFigure, 9)
+		cur := newBulk(insCurrent, "", 6)
+		hist := newBulk(insHistory, "", 8)
+		recompute := map[int][]int64{}
+		for i := range p.rows {
+			pl := &p.rows[i]
+			in := pl.res.in
+			var id int64
+			var before, after any
+			action := "enterprise.import.update"
+			if pl.existing == nil {
+				id = ids[in.CreditCode]
+				action = "enterprise.import.create"
+				after = importedAfter(in, pl.figures)
+			} else {
+				id = pl.existing.ID
+				if len(pl.changed) == 0 && !pl.chains && len(pl.figures) == 0 {
+					continue
+				}
+				before, after = importedDiff(*pl.existing, pl)
+				if len(pl.changed) > 0 {
+					if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET credit_code = $1, code_exception = $2, name = $3, former_names = $4,
+						legal_form = $5, registered_on = $6, registered_capital_fen = $7, area_unit_id = $8, address = $9, industry_code = $10,
+						status = $11, version = version + 1, updated_at = $12 WHERE id = $13`,
+						in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn, in.CapitalFen,
+						nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), now, id); err != nil {
+						return fmt.Errorf("enterprise: import: update row %d: %w", pl.row.line, err)
+					}
+				}
+				if pl.chains {
+					if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_chains WHERE enterprise_id = $1", id); err != nil {
+						return err
+					}
+				}
+			}
+			if pl.existing == nil || pl.chains {
+				for _, n := range pl.res.chainIDs {
+					if err := chains.add(ctx, tx, id, n); err != nil {
+						return err
+					}
+				}
+			}
+			for _, f := range pl.figures {
+				if err := figs.add(ctx, tx, id, f.Indicator, f.Year, 0, string(o.Source), f.Value, Confirmed, nullID(actor.ID), now); err != nil {
+					return err
+				}
+				if pl.existing == nil {
+					if err := cur.add(ctx, tx, id, f.Indicator, f.Year, 0, f.Value, string(o.Source)); err != nil {
+						return err
+					}
+				}
+			}
+			if pl.existing != nil && len(pl.figures) > 0 {
+				recompute[pl.row.year] = append(recompute[pl.row.year], id)
+			}
+			bj, aj, err := marshal2(before, after)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(h, "%d|%s|%s|%s\n", id, action, bj, aj)
+			if err := hist.add(ctx, tx, id, now, nullID(actor.ID), actor.Name, action, nullID(o.JobID), bj, aj); err != nil {
+				return err
+			}
+		}
+		for _, b := range []*bulk{chains, figs, cur, hist} {
+			if err := b.flush(ctx, tx); err != nil {
+				return err
+			}
+		}
+		for year, list := range recompute {
+			for start := 0; start < len(list); start += 500 {
+				if err := recomputeCurrent(ctx, tx, list[start:min(start+500, len(list))], year); err != nil {
+					return err
+				}
+			}
+		}
+		summary := map[string]any{"file": res.Filename, "sha256": res.SHA256, "rows": res.Rows, "created": res.Created,
+			"updated": res.Updated, "unchanged": res.Unchanged, "figures": res.Figures, "source": o.Source,
+			"history_sha256": hex.EncodeToString(h.Sum(nil))}
+		objID := res.SHA256[:16]
+		if o.JobID != 0 {
+			objID = strconv.FormatInt(o.JobID, 10)
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary})
+	})
+}
+
+// idsByCode finds the ids given to newly inserted enterprises.
+func idsByCode(ctx context.Context, tx *sql.Tx, created []*planned) (map[string]int64, error) {
+	out := make(map[string]int64, len(created))
+	for start := 0; start < len(created); start += 500 {
+		var args []any
+		var ph []string
+		for _, pl := range created[start:min(start+500, len(created))] {
+			args = append(args, pl.res.in.CreditCode)
+			ph = append(ph, "$"+strconv.Itoa(len(args)))
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT id, credit_code FROM enterprises WHERE credit_code IN ("+strings.Join(ph, ",")+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("enterprise: import: ids: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[code] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// importedAfter is the history record of a created enterprise.
+func importedAfter(in Input, figs []FigureInput) map[string]any {
+	m := map[string]any{"credit_code": in.CreditCode, "name": in.Name}
+	if len(in.FormerNames) > 0 {
+		m["former_names"] = in.FormerNames
+	}
+	for k, v := range map[string]string{"legal_form": in.LegalForm, "registered_on": in.RegisteredOn, "area": in.Area,
+		"address": in.Address, "industry_code": in.IndustryCode, "status": string(in.Status), "code_exception": in.CodeException} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if in.CapitalFen != 0 {
+		m["registered_capital_fen"] = in.CapitalFen
+	}
+	if len(in.Chains) > 0 {
+		m["chains"] = in.Chains
+	}
+	if len(figs) > 0 {
+		fm := map[string]int64{}
+		for _, f := range figs {
+			fm[f.Indicator] = f.Value
+		}
+		m["figures"] = fm
+		m["year"] = figs[0].Year
+	}
+	return m
+}
+
+// importedDiff is the before and after of the changed fields of an update.
+func importedDiff(e Enterprise, pl *planned) (map[string]any, map[string]any) {
+	b, a := map[string]any{}, map[string]any{}
+	in := pl.res.in
+	full := map[string][2]any{
+		colName: {e.Name, in.Name}, colFormer: {e.FormerNames, in.FormerNames}, colForm: {e.LegalForm, in.LegalForm},
+		colRegOn: {e.RegisteredOn, in.RegisteredOn}, colCapital: {e.CapitalFen, in.CapitalFen}, colArea: {e.AreaCode, in.Area},
+		colAddress: {e.Address, in.Address}, colIndustry: {e.IndustryCode, in.IndustryCode}, colStatus: {e.Status, in.Status},
+		colException: {e.CodeException, in.CodeException},
+	}
+	for _, k := range pl.changed {
+		b[k], a[k] = full[k][0], full[k][1]
+	}
+	if pl.chains {
+		var old []string
+		for _, c := range e.Chains {
+			old = append(old, c.Code)
+		}
+		b[colChains], a[colChains] = old, in.Chains
+	}
+	if len(pl.figures) > 0 {
+		bf, af := map[string]int64{}, map[string]int64{}
+		for _, f := range pl.figures {
+			if v, ok := pl.before[f.Indicator]; ok {
+				bf[f.Indicator] = v
+			}
+			af[f.Indicator] = f.Value
+		}
+		b["figures"], a["figures"] = bf, af
+		a["year"] = pl.row.year
+	}
+	return b, a
+}

@@ -1,0 +1,348 @@
+package enterprise
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+)
+
+// Source is where a figure comes from. Official sources outrank staff
+// entries, which outrank what an enterprise reports itself.
+type Source string
+
+const (
+	FromStats Source = "stats" // 统计局
+	FromTax   Source = "tax"   // 税务
+	FromStaff Source = "staff" // 园区工作人员
+	FromSelf  Source = "self"  // 企业自报
+)
+
+// Sources lists the sources best first.
+var Sources = []Source{FromStats, FromTax, FromStaff, FromSelf}
+
+// Rank orders sources: lower is better (stats 1, tax 2, staff 3, self 4).
+func (s Source) Rank() int {
+	for i, x := range Sources {
+		if s == x {
+			return i + 1
+		}
+	}
+	return 99
+}
+
+// Label returns the source in Chinese and English.
+func (s Source) Label() (zh, en string) {
+	switch s {
+	case FromStats:
+		return "统计局", "statistics bureau"
+	case FromTax:
+		return "税务", "tax office"
+	case FromStaff:
+		return "工作人员", "staff"
+	case FromSelf:
+		return "企业自报", "self-reported"
+	}
+	return string(s), string(s)
+}
+
+// rankSQL is Source.Rank in SQL, for column col.
+func rankSQL(col string) string {
+	return "CASE " + col + " WHEN 'stats' THEN 1 WHEN 'tax' THEN 2 WHEN 'staff' THEN 3 ELSE 4 END"
+}
+
+// Figure statuses.
+const (
+	Confirmed = "confirmed"
+	Pending   = "pending"
+	Rejected  = "rejected"
+)
+
+// Figure is one stored value.
+type Figure struct {
+	EnterpriseID  int64  `json:"enterprise_id"`
+	Indicator     string `json:"indicator"`
+	Year          int    `json:"year"`
+	Month         int    `json:"month"` // 0: the whole year
+	Source        Source `json:"source"`
+	Value         int64  `json:"value"` // in units of 10^-scale of the indicator's unit (fen for money)
+	Status        string `json:"status"`
+	EnteredBy     int64  `json:"entered_by,omitempty"`
+	EnteredByName string `json:"entered_by_name,omitempty"`
+	EnteredAt     int64  `json:"entered_at"`
+	Effective     bool   `json:"effective"` // the value that counts for this period
+}
+
+// FigureInput is one value to set.
+type FigureInput struct {
+	Indicator string `json:"indicator"`
+	Year      int    `json:"year"`
+	Month     int    `json:"month,omitempty"`
+	Value     int64  `json:"value"`
+	Source    Source `json:"source,omitempty"` // staff: stats, tax or staff (default staff); ignored for enterprises (self)
+}
+
+// checkFigures validates inputs against the indicator list.
+func checkFigures(inds map[string]Indicator, in []FigureInput, thisYear int) []errs.Detail {
+	var bad []errs.Detail
+	for i, f := range in {
+		row := i + 1
+		ind, ok := inds[f.Indicator]
+		switch {
+		case !ok:
+			bad = append(bad, errs.Detail{Row: row, Field: "indicator", Value: f.Indicator, Reason: "未知指标：" + f.Indicator, ReasonEN: "unknown indicator: " + f.Indicator})
+		case f.Year < 1900 || f.Year > thisYear:
+			bad = append(bad, errs.Detail{Row: row, Field: "year", Value: strconv.Itoa(f.Year), Reason: "年度须在 1900 至今年之间", ReasonEN: "year must be between 1900 and this year"})
+		case f.Month < 0 || f.Month > 12:
+			bad = append(bad, errs.Detail{Row: row, Field: "month", Value: strconv.Itoa(f.Month), Reason: "月份须为 0（全年）或 1–12", ReasonEN: "month must be 0 (whole year) or 1–12"})
+		case ind.Nonnegative && f.Value < 0:
+			bad = append(bad, errs.Detail{Row: row, Field: f.Indicator, Value: strconv.FormatInt(f.Value, 10), Reason: ind.NameZH + "不能为负数", ReasonEN: ind.NameEN + " cannot be negative"})
+		}
+	}
+	return bad
+}
+
+func (s *Service) indicatorMap(ctx context.Context) (map[string]Indicator, error) {
+	list, err := s.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]Indicator, len(list))
+	for _, i := range list {
+		m[i.Code] = i
+	}
+	return m, nil
+}
+
+// SetFigures records values for enterprise id. Staff who write enter
+// confirmed values with source stats, tax or staff; an enterprise account
+// submits its own values as self-reported and pending, for staff to confirm.
+// Every change is audited with before and after. Errors: Forbidden,
+// NotFound, Invalid (each bad value named by its position).
+func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []FigureInput) error {
+	if _, err := s.Get(ctx, v, id); err != nil {
+		return err
+	}
+	self := v.Role == org.Enterprise && v.EnterpriseID == id
+	if !v.Writes() && !self {
+		return errNoWrite
+	}
+	if len(in) == 0 {
+		return errs.New(errs.Invalid, "没有要保存的数据", "no figures given")
+	}
+	inds, err := s.indicatorMap(ctx)
+	if err != nil {
+		return err
+	}
+	thisYear, _ := strconv.Atoi(Today()[:4])
+	bad := checkFigures(inds, in, thisYear)
+	for i := range in {
+		switch {
+		case self:
+			in[i].Source = FromSelf
+		case in[i].Source == "":
+			in[i].Source = FromStaff
+		case in[i].Source != FromStats && in[i].Source != FromTax && in[i].Source != FromStaff:
+			bad = append(bad, errs.Detail{Row: i + 1, Field: "source", Value: string(in[i].Source), Reason: "来源须为 stats、tax 或 staff", ReasonEN: "source must be stats, tax or staff"})
+		}
+	}
+	if len(bad) > 0 {
+		return errs.List("数据有误", "some figures are invalid", bad)
+	}
+	status := Confirmed
+	if self {
+		status = Pending
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		a := audit.ActorFrom(ctx)
+		now := db.Now()
+		for _, f := range in {
+			before, err := figureTx(ctx, tx, id, f.Indicator, f.Year, f.Month, f.Source)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			if err == nil && before.Value == f.Value && before.Status == status {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_figures (enterprise_id, indicator, year, month, source, value, status, entered_by, entered_at)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+				ON CONFLICT (enterprise_id, indicator, year, month, source) DO UPDATE SET value = excluded.value, status = excluded.status,
+				entered_by = excluded.entered_by, entered_at = excluded.entered_at`,
+				id, f.Indicator, f.Year, f.Month, string(f.Source), f.Value, status, nullID(a.ID), now); err != nil {
+				return fmt.Errorf("enterprise: set figure: %w", err)
+			}
+			after := Figure{EnterpriseID: id, Indicator: f.Indicator, Year: f.Year, Month: f.Month, Source: f.Source, Value: f.Value, Status: status, EnteredBy: a.ID, EnteredAt: now}
+			var b any
+			if err == nil {
+				b = before
+			}
+			if err := s.record(ctx, tx, id, "enterprise.figure.set", b, after); err != nil {
+				return err
+			}
+			if err := recomputeCurrent(ctx, tx, []int64{id}, f.Year); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func figureTx(ctx context.Context, tx *sql.Tx, id int64, ind string, year, month int, src Source) (Figure, error) {
+	f := Figure{EnterpriseID: id, Indicator: ind, Year: year, Month: month, Source: src}
+	var by sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT value, status, entered_by, entered_at FROM enterprise_figures
+		WHERE enterprise_id = $1 AND indicator = $2 AND year = $3 AND month = $4 AND source = $5`, id, ind, year, month, string(src)).
+		Scan(&f.Value, &f.Status, &by, &f.EnteredAt)
+	f.EnteredBy = by.Int64
+	return f, err
+}
+
+// Review confirms or rejects a pending self-reported figure. Errors:
+// Forbidden (not staff who write), NotFound, Conflict (not pending).
+func (s *Service) Review(ctx context.Context, v Viewer, id int64, indicator string, year, month int, confirm bool) error {
+	if !v.Writes() {
+		return errNoWrite
+	}
+	if _, err := s.Get(ctx, v, id); err != nil {
+		return err
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		before, err := figureTx(ctx, tx, id, indicator, year, month, FromSelf)
+		if err == sql.ErrNoRows {
+			return errs.New(errs.NotFound, "没有该企业自报数据", "no such self-reported figure")
+		}
+		if err != nil {
+			return err
+		}
+		if before.Status != Pending {
+			return errs.New(errs.Conflict, "该数据不在待确认状态", "the figure is not pending")
+		}
+		after := before
+		after.Status = Rejected
+		action := "enterprise.figure.reject"
+		if confirm {
+			after.Status, action = Confirmed, "enterprise.figure.confirm"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE enterprise_figures SET status = $1 WHERE enterprise_id = $2 AND indicator = $3
+			AND year = $4 AND month = $5 AND source = 'self'`, after.Status, id, indicator, year, month); err != nil {
+			return fmt.Errorf("enterprise: review: %w", err)
+		}
+		if err := s.record(ctx, tx, id, action, before, after); err != nil {
+			return err
+		}
+		return recomputeCurrent(ctx, tx, []int64{id}, year)
+	})
+}
+
+// recomputeCurrent rebuilds the effective values of the given enterprises
+// for one year: for each indicator and period, the confirmed value of the
+// best-ranked source.
+func recomputeCurrent(ctx context.Context, tx *sql.Tx, ids []int64, year int) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	in := idList(ids)
+	if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_figure_current WHERE year = $1 AND enterprise_id IN ("+in+")", year); err != nil {
+		return fmt.Errorf("enterprise: current: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)
+		SELECT f.enterprise_id, f.indicator, f.year, f.month, f.value, f.source FROM enterprise_figures f
+		WHERE f.year = $1 AND f.enterprise_id IN (`+in+`) AND f.status = 'confirmed'
+		AND NOT EXISTS (SELECT 1 FROM enterprise_figures g WHERE g.enterprise_id = f.enterprise_id AND g.indicator = f.indicator
+			AND g.year = f.year AND g.month = f.month AND g.status = 'confirmed' AND `+rankSQL("g.source")+` < `+rankSQL("f.source")+`)`, year)
+	if err != nil {
+		return fmt.Errorf("enterprise: current: %w", err)
+	}
+	return nil
+}
+
+// idList renders ids as a SQL list of integer literals (ids are int64, so
+// this is injection-free).
+func idList(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}
+
+// Figures returns the stored values of an enterprise, every source, by
+// year then indicator. A unit sees confirmed values only; staff and the
+// enterprise itself also see pending and rejected ones. Errors: as Get.
+func (s *Service) Figures(ctx context.Context, v Viewer, id int64) ([]Figure, error) {
+	if _, err := s.Get(ctx, v, id); err != nil {
+		return nil, err
+	}
+	q := `SELECT f.indicator, f.year, f.month, f.source, f.value, f.status, COALESCE(f.entered_by, 0), COALESCE(u.username, ''), f.entered_at,
+		CASE WHEN c.enterprise_id IS NULL THEN 0 ELSE 1 END
+		FROM enterprise_figures f LEFT JOIN users u ON u.id = f.entered_by
+		LEFT JOIN enterprise_figure_current c ON c.enterprise_id = f.enterprise_id AND c.indicator = f.indicator AND c.year = f.year
+			AND c.month = f.month AND c.source = f.source AND f.status = 'confirmed'
+		WHERE f.enterprise_id = $1`
+	if !v.SeesPending(id) {
+		q += " AND f.status = 'confirmed'"
+	}
+	q += " ORDER BY f.year DESC, f.month, f.indicator, " + rankSQL("f.source") + " LIMIT 5000"
+	rows, err := s.DB.R.QueryContext(ctx, q, id)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: figures: %w", err)
+	}
+	defer rows.Close()
+	var out []Figure
+	for rows.Next() {
+		f := Figure{EnterpriseID: id}
+		var src string
+		var eff int
+		if err := rows.Scan(&f.Indicator, &f.Year, &f.Month, &src, &f.Value, &f.Status, &f.EnteredBy, &f.EnteredByName, &f.EnteredAt, &eff); err != nil {
+			return nil, err
+		}
+		f.Source, f.Effective = Source(src), eff == 1
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// PendingFigure is a self-reported value waiting for staff.
+type PendingFigure struct {
+	Figure
+	EnterpriseName string `json:"enterprise_name"`
+	CreditCode     string `json:"credit_code"`
+}
+
+// Pending lists self-reported figures waiting for confirmation, oldest
+// first (staff only). Errors: Forbidden.
+func (s *Service) Pending(ctx context.Context, v Viewer, limit int) ([]PendingFigure, error) {
+	if !v.ReadsAll() {
+		return nil, errNoAccess
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 200
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.enterprise_id, e.name, e.credit_code, f.indicator, f.year, f.month, f.value,
+		COALESCE(f.entered_by, 0), COALESCE(u.username, ''), f.entered_at
+		FROM enterprise_figures f JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN users u ON u.id = f.entered_by
+		WHERE f.status = 'pending' ORDER BY f.entered_at, f.enterprise_id, f.indicator, f.year, f.month LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: pending: %w", err)
+	}
+	defer rows.Close()
+	var out []PendingFigure
+	for rows.Next() {
+		p := PendingFigure{Figure: Figure{Source: FromSelf, Status: Pending}}
+		if err := rows.Scan(&p.EnterpriseID, &p.EnterpriseName, &p.CreditCode, &p.Indicator, &p.Year, &p.Month, &p.Value,
+			&p.EnteredBy, &p.EnteredByName, &p.EnteredAt); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

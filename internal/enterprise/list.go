@@ -1,0 +1,215 @@
+package enterprise
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/uscc"
+)
+
+// Filter selects enterprises for the list, the API and exports.
+type Filter struct {
+	Name       string `json:"name,omitempty"`        // substring of the name or a former name
+	CreditCode string `json:"credit_code,omitempty"` // the code or a prefix of it
+	Area       string `json:"area,omitempty"`        // office-area unit code
+	Chain      string `json:"chain,omitempty"`       // chain-node code; the node's subtree matches
+	Tier       string `json:"tier,omitempty"`        // holds a current certificate of this tier
+	Status     Status `json:"status,omitempty"`
+	Industry   string `json:"industry,omitempty"` // GB/T 4754 code prefix
+	// A figure range: the effective value of Indicator in Year (whole year)
+	// between Min and Max (stored units: fen for money), either bound
+	// optional.
+	Indicator string `json:"indicator,omitempty"`
+	Year      int    `json:"year,omitempty"`
+	Min, Max  *int64 `json:"-"`
+	After     int64  `json:"after,omitempty"` // keyset: ids greater than this
+	Limit     int    `json:"limit,omitempty"` // default 50, at most 1000
+}
+
+// Page is one page of a list; Next is the After of the next page (0 at
+// the end).
+type Page struct {
+	Items []Enterprise `json:"items"`
+	Next  int64        `json:"next,omitempty"`
+}
+
+// List returns enterprises v may read that match f, by id. Errors:
+// Forbidden, Invalid (unknown area, chain or tier).
+func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
+	if !v.Reads() {
+		return Page{}, errNoAccess
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	if f.Limit > 1000 {
+		f.Limit = 1000
+	}
+	where, args, err := s.where(ctx, v, f)
+	if err != nil {
+		return Page{}, err
+	}
+	args = append(args, f.Limit+1)
+	q := "SELECT " + entCols + entFrom + " WHERE " + where + " ORDER BY e.id LIMIT $" + strconv.Itoa(len(args))
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return Page{}, fmt.Errorf("enterprise: list: %w", err)
+	}
+	defer rows.Close()
+	p := Page{Items: []Enterprise{}}
+	for rows.Next() {
+		e, err := scanEnterprise(rows)
+		if err != nil {
+			return Page{}, err
+		}
+		p.Items = append(p.Items, e)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, err
+	}
+	if len(p.Items) > f.Limit {
+		p.Items = p.Items[:f.Limit]
+		p.Next = p.Items[len(p.Items)-1].ID
+	}
+	ptrs := make([]*Enterprise, len(p.Items))
+	for i := range p.Items {
+		ptrs[i] = &p.Items[i]
+	}
+	return p, fillChains(ctx, s.DB.R, ptrs)
+}
+
+// where builds the WHERE clause of f for v, each filter served by an index:
+// area by enterprises_area, status by enterprises_status, chain by
+// enterprise_chains_node, tier by enterprise_tiers_current, figures by
+// enterprise_figure_current_range, code by the unique index (range scan).
+func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any, error) {
+	conds := []string{"1=1"}
+	var args []any
+	arg := func(x any) string {
+		args = append(args, x)
+		return "$" + strconv.Itoa(len(args))
+	}
+	switch {
+	case v.ReadsAll():
+	case v.EnterpriseID != 0:
+		conds = append(conds, "e.id = "+arg(v.EnterpriseID))
+	default:
+		conds = append(conds, "e.area_unit_id = "+arg(v.UnitID))
+	}
+	if f.After > 0 {
+		conds = append(conds, "e.id > "+arg(f.After))
+	}
+	if n := strings.TrimSpace(f.Name); n != "" {
+		pat := "%" + likeEscape(n) + "%"
+		p := arg(pat)
+		conds = append(conds, "(e.name"+s.DB.ILike()+p+" ESCAPE '\\' OR e.former_names"+s.DB.ILike()+p+" ESCAPE '\\')")
+	}
+	if c := uscc.Normalize(f.CreditCode); c != "" {
+		if len(c) == 18 {
+			conds = append(conds, "e.credit_code = "+arg(c))
+		} else {
+			conds = append(conds, "e.credit_code >= "+arg(c)+" AND e.credit_code < "+arg(c+"\x7f"))
+		}
+	}
+	if f.Area != "" {
+		u, err := s.Org.UnitByCode(ctx, f.Area)
+		if err != nil {
+			return "", nil, errFilter("area", f.Area)
+		}
+		conds = append(conds, "e.area_unit_id = "+arg(u.ID))
+	}
+	if f.Status != "" {
+		if !f.Status.Valid() {
+			return "", nil, errFilter("status", string(f.Status))
+		}
+		conds = append(conds, "e.status = "+arg(string(f.Status)))
+	}
+	if ind := NormalizeIndustry(f.Industry); ind != "" {
+		conds = append(conds, "e.industry_code >= "+arg(ind)+" AND e.industry_code < "+arg(ind+"\x7f"))
+	}
+	if f.Chain != "" {
+		tree, err := s.ChainTree(ctx)
+		if err != nil {
+			return "", nil, err
+		}
+		id := chainByCodeOrName(tree, f.Chain)
+		if id == 0 {
+			return "", nil, errFilter("chain", f.Chain)
+		}
+		conds = append(conds, "e.id IN (SELECT enterprise_id FROM enterprise_chains WHERE node_id IN ("+idList(subtree(tree, id))+"))")
+	}
+	if f.Tier != "" {
+		if !validTier(f.Tier) {
+			return "", nil, errFilter("tier", f.Tier)
+		}
+		today := Today()
+		conds = append(conds, "e.id IN (SELECT enterprise_id FROM enterprise_tiers WHERE tier = "+arg(f.Tier)+
+			" AND (valid_to = '' OR valid_to >= "+arg(today)+") AND valid_from <= "+arg(today)+")")
+	}
+	if f.Indicator != "" && (f.Min != nil || f.Max != nil) {
+		sub := "SELECT enterprise_id FROM enterprise_figure_current WHERE indicator = " + arg(f.Indicator) +
+			" AND year = " + arg(f.Year) + " AND month = 0"
+		if f.Min != nil {
+			sub += " AND value >= " + arg(*f.Min)
+		}
+		if f.Max != nil {
+			sub += " AND value <= " + arg(*f.Max)
+		}
+		conds = append(conds, "e.id IN ("+sub+")")
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+func errFilter(field, value string) error {
+	e := errFieldValue(field, value, "筛选条件无效："+value, "invalid filter value: "+value)
+	return e
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// HistoryRow is one recorded change of an enterprise.
+type HistoryRow struct {
+	ID        int64  `json:"id"`
+	At        int64  `json:"at"`
+	Actor     string `json:"actor"`
+	Action    string `json:"action"`
+	ImportJob int64  `json:"import_job,omitempty"`
+	Before    string `json:"before,omitempty"`
+	After     string `json:"after,omitempty"`
+}
+
+// History returns the changes of an enterprise, newest first; beforeID
+// pages back (0 for the newest). Errors: as Get.
+func (s *Service) History(ctx context.Context, v Viewer, id, beforeID int64, limit int) ([]HistoryRow, error) {
+	if _, err := s.Get(ctx, v, id); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	q := `SELECT id, at, actor, action, COALESCE(import_job_id, 0), before_json, after_json FROM enterprise_history WHERE enterprise_id = $1`
+	args := []any{id}
+	if beforeID > 0 {
+		q += " AND id < $2"
+		args = append(args, beforeID)
+	}
+	q += " ORDER BY id DESC LIMIT " + strconv.Itoa(limit)
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: history: %w", err)
+	}
+	defer rows.Close()
+	out := []HistoryRow{}
+	for rows.Next() {
+		var h HistoryRow
+		if err := rows.Scan(&h.ID, &h.At, &h.Actor, &h.Action, &h.ImportJob, &h.Before, &h.After); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,255 @@
+package enterprise_test
+
+import (
+	"context"
+	"testing"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db/dbtest"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+)
+
+type fixture struct {
+	svc   *enterprise.Service
+	org   *org.Service
+	ctx   context.Context
+	areas map[string]int64
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	d := dbtest.Open(t)
+	a := audit.New(d)
+	o := org.New(d, a)
+	o.Argon = org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}
+	f := &fixture{svc: enterprise.New(d, a, o), org: o, areas: map[string]int64{},
+		ctx: audit.WithActor(context.Background(), audit.Actor{Name: "test"})}
+	for _, u := range []org.Unit{{Code: "sf", NameZH: "石佛办事处", Kind: "办事处"}, {Code: "gz", NameZH: "沟赵办事处", Kind: "办事处"}} {
+		got, err := o.CreateUnit(f.ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.areas[u.Code] = got.ID
+	}
+	return f
+}
+
+var staff = enterprise.Viewer{UserID: 0, Role: org.Supervisor}
+
+func (f *fixture) mustCreate(t *testing.T, in enterprise.Input) enterprise.Enterprise {
+	t.Helper()
+	e, err := f.svc.Create(f.ctx, staff, in)
+	if err != nil {
+		t.Fatalf("create %s: %v", in.Name, err)
+	}
+	return e
+}
+
+func TestCreateValidatesEveryField(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.svc.Create(f.ctx, staff, enterprise.Input{CreditCode: "91440300192203821O", Name: " ", RegisteredOn: "2999-01-01",
+		IndustryCode: "9999", Chains: []string{"nope"}, Area: "xx", Status: "gone", CapitalFen: -1})
+	e := errs.As(err)
+	if e.Code != errs.Invalid {
+		t.Fatalf("got %v", err)
+	}
+	fields := map[string]bool{}
+	for _, d := range e.Details {
+		fields[d.Field] = true
+	}
+	for _, want := range []string{"credit_code", "name", "registered_on", "industry_code", "chains", "area", "status", "registered_capital_fen"} {
+		if !fields[want] {
+			t.Errorf("no detail for %s in %+v", want, e.Details)
+		}
+	}
+}
+
+func TestCreateGetUpdateAndConflicts(t *testing.T) {
+	f := newFixture(t)
+	e := f.mustCreate(t, enterprise.Input{CreditCode: "９１４４０３００１９２２０３８２１６", Name: "演示企业甲", RegisteredOn: "2001/3/5",
+		IndustryCode: "C3911", Chains: []string{"iot_sensor", "电子信息"}, Area: "sf", CapitalFen: 1_000_000_00})
+	if e.CreditCode != "914403001922038216" || e.IndustryCode != "3911" || e.RegisteredOn != "2001-03-05" || len(e.Chains) != 2 || e.AreaCode != "sf" {
+		t.Fatalf("created %+v", e)
+	}
+	if e.IndustryName != "计算机、通信和其他电子设备制造业" {
+		t.Errorf("industry name %q", e.IndustryName)
+	}
+	if _, err := f.svc.Create(f.ctx, staff, enterprise.Input{CreditCode: "914403001922038216", Name: "重复"}); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("duplicate code: %v", err)
+	}
+	in := enterprise.Input{CreditCode: e.CreditCode, Name: "演示企业甲（更名）", Area: "gz", Status: enterprise.MovedOut, Version: e.Version}
+	u, err := f.svc.Update(f.ctx, staff, e.ID, in)
+	if err != nil || u.Name != "演示企业甲（更名）" || u.AreaCode != "gz" || u.Version != 2 || len(u.Chains) != 2 {
+		t.Fatalf("update: %+v %v", u, err)
+	}
+	if _, err := f.svc.Update(f.ctx, staff, e.ID, in); errs.CodeOf(err) != errs.Conflict {
+		t.Fatalf("stale version: %v", err)
+	}
+	h, err := f.svc.History(f.ctx, staff, e.ID, 0, 10)
+	if err != nil || len(h) != 2 || h[0].Action != "enterprise.update" || h[0].Before == "" || h[0].After == "" {
+		t.Fatalf("history %+v %v", h, err)
+	}
+}
+
+func TestFailedCheckNeedsAReason(t *testing.T) {
+	f := newFixture(t)
+	in := enterprise.Input{CreditCode: "91350100M000100Y4Z", Name: "登记代码校验不过的企业"}
+	_, err := f.svc.Create(f.ctx, staff, in)
+	if e := errs.As(err); e.Code != errs.Invalid || e.Details[0].Field != "credit_code" {
+		t.Fatalf("without reason: %v", err)
+	}
+	in.CodeException = "登记机关核发的营业执照即为此代码（已核对原件）"
+	e, err := f.svc.Create(f.ctx, staff, in)
+	if err != nil || e.CodeException == "" {
+		t.Fatalf("with reason: %+v %v", e, err)
+	}
+	// A bad character is never accepted, reason or not.
+	in.CreditCode, in.Name = "9135010OM000100Y43", "另一家"
+	if _, err := f.svc.Create(f.ctx, staff, in); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("bad char with reason: %v", err)
+	}
+}
+
+func TestFiguresSourcesAndReview(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "甲", Area: "sf"})
+	b := f.mustCreate(t, enterprise.Input{CreditCode: "91330100716105852F", Name: "乙", Area: "gz"})
+	self := enterprise.Viewer{UserID: 0, Role: org.Enterprise, EnterpriseID: a.ID}
+	other := enterprise.Viewer{Role: org.Enterprise, EnterpriseID: b.ID}
+	unitSF := enterprise.Viewer{Role: org.UnitStaff, UnitID: f.areas["sf"]}
+	// The enterprise reports 120 万元; it is pending, and only it and staff see it.
+	if err := f.svc.SetFigures(f.ctx, self, a.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: 120_0000_00, Source: enterprise.FromStats}}); err != nil {
+		t.Fatal(err)
+	}
+	figs, _ := f.svc.Figures(f.ctx, self, a.ID)
+	if len(figs) != 1 || figs[0].Source != enterprise.FromSelf || figs[0].Status != enterprise.Pending || figs[0].Effective {
+		t.Fatalf("self view %+v", figs)
+	}
+	if _, err := f.svc.Figures(f.ctx, other, a.ID); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("other enterprise reads figures: %v", err)
+	}
+	if got, _ := f.svc.Figures(f.ctx, unitSF, a.ID); len(got) != 0 {
+		t.Fatalf("unit sees pending figures: %+v", got)
+	}
+	if err := f.svc.SetFigures(f.ctx, other, a.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: 1}}); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("other enterprise writes: %v", err)
+	}
+	if err := f.svc.Review(f.ctx, self, a.ID, "revenue", 2023, 0, true); errs.CodeOf(err) != errs.Forbidden {
+		t.Fatalf("self-confirm: %v", err)
+	}
+	if err := f.svc.Review(f.ctx, staff, a.ID, "revenue", 2023, 0, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.svc.Figures(f.ctx, unitSF, a.ID); len(got) != 1 || !got[0].Effective {
+		t.Fatalf("after confirm, unit view %+v", got)
+	}
+	// The statistics bureau's figure outranks the confirmed self-report.
+	if err := f.svc.SetFigures(f.ctx, staff, a.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: 118_0000_00, Source: enterprise.FromStats}}); err != nil {
+		t.Fatal(err)
+	}
+	figs, _ = f.svc.Figures(f.ctx, staff, a.ID)
+	for _, g := range figs {
+		if g.Effective != (g.Source == enterprise.FromStats) {
+			t.Errorf("effective %+v", g)
+		}
+	}
+	min := int64(118_0000_00)
+	p, err := f.svc.List(f.ctx, staff, enterprise.Filter{Indicator: "revenue", Year: 2023, Min: &min})
+	if err != nil || len(p.Items) != 1 || p.Items[0].ID != a.ID {
+		t.Fatalf("range filter %+v %v", p, err)
+	}
+	max := int64(119_0000_00)
+	min = 118_5000_00
+	if p, _ := f.svc.List(f.ctx, staff, enterprise.Filter{Indicator: "revenue", Year: 2023, Min: &min, Max: &max}); len(p.Items) != 0 {
+		t.Fatalf("range 118.5–119 万 matched the 118 万 stats value: %+v", p.Items)
+	}
+	// Negative employees are refused, naming the indicator.
+	err = f.svc.SetFigures(f.ctx, staff, a.ID, []enterprise.FigureInput{{Indicator: "employees", Year: 2023, Value: -3}})
+	if e := errs.As(err); e.Code != errs.Invalid || e.Details[0].Field != "employees" {
+		t.Fatalf("negative employees: %v", err)
+	}
+	// Each change is in the history with before and after.
+	h, _ := f.svc.History(f.ctx, staff, a.ID, 0, 50)
+	actions := map[string]int{}
+	for _, r := range h {
+		actions[r.Action]++
+	}
+	if actions["enterprise.figure.set"] != 2 || actions["enterprise.figure.confirm"] != 1 {
+		t.Fatalf("history actions %v", actions)
+	}
+}
+
+func TestListAccessAndFilters(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "郑州演示传感有限公司", Area: "sf", Chains: []string{"iot"}, IndustryCode: "3911"})
+	b := f.mustCreate(t, enterprise.Input{CreditCode: "91330100716105852F", Name: "郑州演示氢能有限公司", Area: "gz", Chains: []string{"hydrogen"}, Status: enterprise.Deregistered})
+	if _, err := f.svc.AddTier(f.ctx, staff, b.ID, enterprise.Tier{Tier: "hnte", Level: "national", CertNo: "GR202341000001", ValidFrom: "2023-01-01", ValidTo: "2099-12-31"}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		v    enterprise.Viewer
+		f    enterprise.Filter
+		want []int64
+	}{
+		{"all", staff, enterprise.Filter{}, []int64{a.ID, b.ID}},
+		{"name", staff, enterprise.Filter{Name: "氢能"}, []int64{b.ID}},
+		{"like wildcard is literal", staff, enterprise.Filter{Name: "%"}, nil},
+		{"code prefix", staff, enterprise.Filter{CreditCode: "9144"}, []int64{a.ID}},
+		{"area", staff, enterprise.Filter{Area: "gz"}, []int64{b.ID}},
+		{"chain subtree", staff, enterprise.Filter{Chain: "dominant"}, []int64{a.ID}},
+		{"tier", staff, enterprise.Filter{Tier: "hnte"}, []int64{b.ID}},
+		{"status", staff, enterprise.Filter{Status: enterprise.Deregistered}, []int64{b.ID}},
+		{"industry", staff, enterprise.Filter{Industry: "39"}, []int64{a.ID}},
+		{"unit sees its area", enterprise.Viewer{Role: org.UnitStaff, UnitID: f.areas["sf"]}, enterprise.Filter{}, []int64{a.ID}},
+		{"enterprise sees itself", enterprise.Viewer{Role: org.Enterprise, EnterpriseID: b.ID}, enterprise.Filter{}, []int64{b.ID}},
+		{"page", staff, enterprise.Filter{Limit: 1, After: a.ID}, []int64{b.ID}},
+	}
+	for _, c := range cases {
+		p, err := f.svc.List(f.ctx, c.v, c.f)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		var got []int64
+		for _, e := range p.Items {
+			got = append(got, e.ID)
+		}
+		if len(got) != len(c.want) || (len(got) > 0 && got[0] != c.want[0]) || (len(got) > 1 && got[1] != c.want[1]) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+	if _, err := f.svc.List(f.ctx, enterprise.Viewer{Role: org.Reviewer}, enterprise.Filter{}); errs.CodeOf(err) != errs.Forbidden {
+		t.Errorf("reviewer list: %v", err)
+	}
+	if _, err := f.svc.Get(f.ctx, enterprise.Viewer{Role: org.UnitStaff, UnitID: f.areas["sf"]}, b.ID); errs.CodeOf(err) != errs.NotFound {
+		t.Errorf("unit reads another area: %v", err)
+	}
+}
+
+func TestTiersExpiry(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "甲"})
+	today := enterprise.Today()
+	soon, err := f.svc.AddTier(f.ctx, staff, a.ID, enterprise.Tier{Tier: "tsme", ValidFrom: "2020-01-01", ValidTo: today})
+	if err != nil || !soon.Expiring || !soon.Current {
+		t.Fatalf("ending today: %+v %v", soon, err)
+	}
+	old, _ := f.svc.AddTier(f.ctx, staff, a.ID, enterprise.Tier{Tier: "hnte", ValidFrom: "2015-01-01", ValidTo: "2017-12-31"})
+	if old.Current || old.Expiring {
+		t.Fatalf("expired: %+v", old)
+	}
+	if _, err := f.svc.AddTier(f.ctx, staff, a.ID, enterprise.Tier{Tier: "listed"}); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("listed without code: %v", err)
+	}
+	exp, _ := f.svc.Expiring(f.ctx, staff, 10)
+	if len(exp) != 1 || exp[0].ID != soon.ID {
+		t.Fatalf("expiring %+v", exp)
+	}
+	all, _ := f.svc.TiersOf(f.ctx, staff, a.ID)
+	if len(all) != 2 {
+		t.Fatalf("history of tiers %+v", all)
+	}
+}

@@ -1,0 +1,154 @@
+package enterprise
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"gaoxin/internal/errs"
+)
+
+// rowReader streams the rows of a spreadsheet's first sheet.
+type rowReader interface {
+	Next() bool
+	Row() ([]string, error)
+	Line() int  // 1-based row number of the current row, as the user sees it
+	Total() int // rows in the sheet (an estimate for .xlsx from its dimension)
+	Close() error
+}
+
+var (
+	errNotSheet = errs.New(errs.Invalid, "文件不是 .xlsx 或 .csv 表格（旧版 .xls 请在 Excel 中另存为 .xlsx）", "the file is not an .xlsx or .csv spreadsheet (save old .xls files as .xlsx in Excel)")
+	errOldXLS   = errs.New(errs.Invalid, "不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx 后再导入", "old .xls files are not supported; save the file as .xlsx in Excel and import that")
+)
+
+// openSheet recognises the file by its content (not only its name): an
+// .xlsx is a zip archive; a .csv is text in UTF-8 (with or without BOM) or
+// GB18030, as Excel saves it on Chinese Windows.
+func openSheet(data []byte, filename string) (rowReader, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return openXLSX(data)
+	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return nil, errOldXLS
+	}
+	lower := strings.ToLower(filename)
+	if !strings.HasSuffix(lower, ".csv") && !strings.HasSuffix(lower, ".txt") {
+		return nil, errNotSheet
+	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if !utf8.Valid(data) {
+		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, errNotSheet
+		}
+		data = dec
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, errNotSheet
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	return &csvRows{r: r, total: bytes.Count(data, []byte{'\n'}) + 1}, nil
+}
+
+type csvRows struct {
+	r     *csv.Reader
+	row   []string
+	err   error
+	line  int
+	total int
+}
+
+func (c *csvRows) Next() bool {
+	c.row, c.err = c.r.Read()
+	if c.err == io.EOF {
+		return false
+	}
+	c.line++
+	return true
+}
+
+func (c *csvRows) Row() ([]string, error) {
+	if c.err != nil {
+		return nil, errs.New(errs.Invalid, "CSV 第 "+itoa(c.line)+" 行无法解析", "CSV row "+itoa(c.line)+" cannot be parsed")
+	}
+	return c.row, nil
+}
+func (c *csvRows) Line() int    { return c.line }
+func (c *csvRows) Total() int   { return c.total }
+func (c *csvRows) Close() error { return nil }
+
+type xlsxRows struct {
+	f     *excelize.File
+	rows  *excelize.Rows
+	line  int
+	total int
+}
+
+// openXLSX opens the first sheet with raw cell values, so numbers and dates
+// arrive as stored (dates as Excel serials), not as formatted for display.
+func openXLSX(data []byte) (rowReader, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, errNotSheet
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		f.Close()
+		return nil, errNotSheet
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		f.Close()
+		return nil, errNotSheet
+	}
+	x := &xlsxRows{f: f, rows: rows}
+	if dim, err := f.GetSheetDimension(sheets[0]); err == nil {
+		if _, end, ok := strings.Cut(dim, ":"); ok {
+			if _, r, err := excelize.CellNameToCoordinates(end); err == nil {
+				x.total = r
+			}
+		}
+	}
+	return x, nil
+}
+
+func (x *xlsxRows) Next() bool {
+	if !x.rows.Next() {
+		return false
+	}
+	x.line++
+	return true
+}
+
+func (x *xlsxRows) Row() ([]string, error) {
+	cols, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, errs.New(errs.Invalid, "第 "+itoa(x.line)+" 行无法读取", "row "+itoa(x.line)+" cannot be read")
+	}
+	return cols, nil
+}
+
+// Line uses the row number excelize tracks, so skipped empty rows in the
+// file keep the numbers Excel shows.
+func (x *xlsxRows) Line() int { return x.line }
+func (x *xlsxRows) Total() int {
+	if x.total < x.line {
+		return x.line
+	}
+	return x.total
+}
+func (x *xlsxRows) Close() error {
+	x.rows.Close()
+	return x.f.Close()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,282 @@
+package enterprise
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"gaoxin/internal/errs"
+)
+
+const (
+	dataSheet  = "企业信息"
+	notesSheet = "填写说明"
+)
+
+// layout is the column order of the template and of every export.
+func layout(inds []Indicator) []string {
+	var h []string
+	for _, c := range profileColumns {
+		h = append(h, c.header)
+	}
+	for _, i := range inds {
+		h = append(h, figureHeader(i))
+	}
+	return h
+}
+
+// Template returns the import template: the header row, an example row
+// (skipped on import) and a sheet of notes listing the accepted values.
+func (s *Service) Template(ctx context.Context) ([]byte, error) {
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", dataSheet)
+	head := layout(cat.indicators)
+	example := []string{"91330100716105852F", "（示例）郑州演示科技有限公司", "", "有限责任公司", "2018-06-01", "1000", "石佛办事处",
+		"郑州高新区示例路 1 号", "3911", "物联网；传感器", "存续", "", "2023"}
+	for range cat.indicators {
+		example = append(example, "")
+	}
+	if len(example) > len(head) {
+		example = example[:len(head)]
+	}
+	for i := range cat.indicators {
+		example[len(profileColumns)+i] = strconv.Itoa(10 * (i + 1))
+	}
+	if err := writeRow(f, dataSheet, 1, head); err != nil {
+		return nil, err
+	}
+	if err := writeRow(f, dataSheet, 2, example); err != nil {
+		return nil, err
+	}
+	textCols(f, dataSheet, len(head))
+	f.NewSheet(notesSheet)
+	notes := [][]string{
+		{"企业信息导入说明 / How to fill in the template"},
+		{"1. 第一行是表头，列的顺序可以调换；也可用英文列名（如 Credit code、Name、Revenue）。表头上方可以有标题行。"},
+		{"2. 第二行是示例（企业名称以“（示例）”开头的行导入时会跳过），可以删除。"},
+		{"3. 按统一社会信用代码新增或更新企业；单元格留空表示不修改原有数据。"},
+		{"4. 统一社会信用代码须为 18 位并通过校验；请把该列设为“文本”，否则 Excel 会把纯数字代码改成科学计数法。"},
+		{"5. 金额单位看表头：（元）、（千元）、（万元）、（亿元）；表头未写单位时按万元。全角数字、千分位逗号、以文本存储的数字都可识别。"},
+		{"6. 日期可写 2023-01-16、2023/1/16、2023年1月16日、20230116，或 Excel 日期格式；成立日期不能晚于今天。"},
+		{"7. 状态：存续、迁出、注销。行业代码：GB/T 4754-2017 的门类字母或 2–4 位数字代码。产业链可填多个，用“；”分隔，填节点名称或代码。"},
+		{"8. 指标数据按“年度”一列的年份记录为全年数；同一文件中同一企业只能出现一次。"},
+		{"9. 任何一行有错时整个文件都不会写入，页面会列出每个错误（行号、列、值、原因），也可下载错误报告。"},
+		{""},
+		{"产业链节点 / Industry-chain nodes", "代码 / code"},
+	}
+	for _, n := range cat.tree {
+		notes = append(notes, []string{strings.Repeat("　", n.Depth) + n.NameZH, n.Code})
+	}
+	notes = append(notes, []string{""}, []string{"指标 / Indicators", "代码 / code", "单位 / unit"})
+	for _, i := range cat.indicators {
+		notes = append(notes, []string{i.NameZH, i.Code, i.Unit})
+	}
+	for r, row := range notes {
+		if err := writeRow(f, notesSheet, r+1, row); err != nil {
+			return nil, err
+		}
+	}
+	f.SetColWidth(notesSheet, "A", "A", 90)
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, fmt.Errorf("enterprise: template: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func writeRow(f *excelize.File, sheet string, row int, vals []string) error {
+	cell, _ := excelize.CoordinatesToCellName(1, row)
+	anyVals := make([]any, len(vals))
+	for i, v := range vals {
+		anyVals[i] = v
+	}
+	return f.SetSheetRow(sheet, cell, &anyVals)
+}
+
+// textCols formats every column as text, so that typing a credit code or
+// an industry code does not turn it into a number.
+func textCols(f *excelize.File, sheet string, n int) {
+	style, err := f.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return
+	}
+	last, _ := excelize.ColumnNumberToName(n)
+	f.SetColStyle(sheet, "A:"+last, style)
+	f.SetColWidth(sheet, "A", last, 16)
+}
+
+// Export writes the enterprises v may read that match f to .xlsx in the
+// template's layout, with the effective whole-year figures of year (0: the
+// latest year with any figure). Re-importing the file changes nothing.
+// Errors: Forbidden, Invalid (bad filter).
+func (s *Service) Export(ctx context.Context, v Viewer, f Filter, year int) ([]byte, error) {
+	if !v.Reads() {
+		return nil, errNoAccess
+	}
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if year == 0 {
+		var y *int64
+		if err := s.DB.R.QueryRowContext(ctx, "SELECT MAX(year) FROM enterprise_figure_current").Scan(&y); err != nil {
+			return nil, err
+		}
+		if y != nil {
+			year = int(*y)
+		}
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	x.SetSheetName("Sheet1", dataSheet)
+	sw, err := x.NewStreamWriter(dataSheet)
+	if err != nil {
+		return nil, err
+	}
+	head := layout(cat.indicators)
+	if err := sw.SetRow("A1", strs(head)); err != nil {
+		return nil, err
+	}
+	unitName := map[int64]string{}
+	for name, id := range cat.unitByName {
+		unitName[id] = name
+	}
+	row := 2
+	f.After, f.Limit = 0, 1000
+	for {
+		page, err := s.List(ctx, v, f)
+		if err != nil {
+			return nil, err
+		}
+		figs, err := s.currentFor(ctx, page.Items, year, v)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page.Items {
+			cells := exportRow(e, unitName[e.AreaUnitID], year, cat.indicators, figs[e.ID])
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			if err := sw.SetRow(cell, cells); err != nil {
+				return nil, err
+			}
+			row++
+		}
+		if page.Next == 0 {
+			break
+		}
+		f.After = page.Next
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return nil, fmt.Errorf("enterprise: export: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func strs(vals []string) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
+}
+
+// currentFor loads the effective whole-year values of year for es.
+func (s *Service) currentFor(ctx context.Context, es []Enterprise, year int, v Viewer) (map[int64]map[string]int64, error) {
+	out := map[int64]map[string]int64{}
+	if len(es) == 0 || year == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+	}
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT enterprise_id, indicator, value FROM enterprise_figure_current WHERE year = $1 AND month = 0 AND enterprise_id IN ("+idList(ids)+")", year)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: export figures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, val int64
+		var ind string
+		if err := rows.Scan(&id, &ind, &val); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = map[string]int64{}
+		}
+		out[id][ind] = val
+	}
+	return out, rows.Err()
+}
+
+func exportRow(e Enterprise, area string, year int, inds []Indicator, figs map[string]int64) []any {
+	var chains []string
+	for _, c := range e.Chains {
+		chains = append(chains, c.Code)
+	}
+	status, _ := e.Status.Label()
+	capital := ""
+	if e.CapitalFen != 0 {
+		capital = FormatScaled(e.CapitalFen, moneyUnits[templateMoneyUnit])
+	}
+	y := ""
+	if year != 0 && len(figs) > 0 {
+		y = strconv.Itoa(year)
+	}
+	cells := []any{e.CreditCode, e.Name, strings.Join(e.FormerNames, "；"), e.LegalForm, e.RegisteredOn, capital, area,
+		e.Address, e.IndustryCode, strings.Join(chains, "；"), status, e.CodeException, y}
+	for _, i := range inds {
+		v, ok := figs[i.Code]
+		if !ok {
+			cells = append(cells, "")
+			continue
+		}
+		exp := i.Scale
+		if i.Money() {
+			exp = moneyUnits[templateMoneyUnit]
+		}
+		cells = append(cells, FormatScaled(v, exp))
+	}
+	return cells
+}
+
+// ReportXLSX writes an import's bad rows as a spreadsheet: row, column,
+// value, reason (Chinese and English).
+func ReportXLSX(res ImportResult) ([]byte, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	x.SetSheetName("Sheet1", "错误报告")
+	rows := [][]string{{"行 Row", "列 Column", "值 Value", "原因", "Reason"}}
+	for _, d := range res.Errors {
+		r := ""
+		if d.Row > 0 {
+			r = strconv.Itoa(d.Row)
+		}
+		rows = append(rows, []string{r, d.Field, d.Value, d.Reason, d.ReasonEN})
+	}
+	for i, r := range rows {
+		if err := writeRow(x, "错误报告", i+1, r); err != nil {
+			return nil, err
+		}
+	}
+	x.SetColWidth("错误报告", "A", "A", 8)
+	x.SetColWidth("错误报告", "B", "C", 24)
+	x.SetColWidth("错误报告", "D", "E", 60)
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return nil, errs.Wrap(err, "enterprise: report")
+	}
+	return buf.Bytes(), nil
+}
