@@ -5,6 +5,7 @@ package app
 
 import (
 	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
 	"gaoxin/internal/auth"
 	"gaoxin/internal/db"
 	"gaoxin/internal/org"
@@ -22,6 +23,7 @@ type App struct {
 	Audit *audit.Log
 	Org   *org.Service
 	Auth  *auth.Service
+	Award *award.Service // 评优与奖补
 }
 
 // New builds the services on an opened, migrated database.
@@ -33,5 +35,6 @@ func New(d *db.DB, o Options) *App {
 		a.Org.Argon = *o.Argon
 	}
 	a.Auth = auth.New(d, a.Org, a.Audit)
+	a.Award = award.New(d, a.Audit)
 	return a
 }
