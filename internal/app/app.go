@@ -5,8 +5,8 @@ package app
 
 import (
 	"gaoxin/internal/audit"
-	"gaoxin/internal/award"
 	"gaoxin/internal/auth"
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/org"
 )

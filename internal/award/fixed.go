@@ -40,7 +40,7 @@ func (f Fixed) Short() string {
 	if neg {
 		q = -q
 	}
-	s := strconv.FormatInt(q/10_000, 10) + "." + pad6(uint64(q%10_000))[2:]
+	s := strconv.FormatInt(q/10_000, 10) + "." + pad6(uint64(q % 10_000))[2:]
 	if neg {
 		return "-" + s
 	}

@@ -36,9 +36,9 @@ type registry struct {
 }
 
 type regEnt struct {
-	id                   int64
-	credit, name, regOn  string
-	status               string
+	id                  int64
+	credit, name, regOn string
+	status              string
 }
 
 // loadRegistry reads the candidates of p: accepted applicants when the
