@@ -100,11 +100,14 @@ func (f *fixture) mustCreateUser(username, role string, ent int64) int64 {
 	return id
 }
 
-// ok fails the test on err.
-func ok[T any](t testing.TB, v T, err error) T {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+// ok takes a (value, error) result and returns a function that fails the
+// test on the error and otherwise gives the value: ok(s.Apply(…))(t).
+func ok[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
-	return v
 }
