@@ -27,12 +27,12 @@ func techRules() Rules {
 
 type flowWorld struct {
 	*fixture
-	prog               Programme
-	e1, e2, e3         int64
-	u1, u2             int64
-	sup, leader        int64
-	rev1, rev2, rev3   int64
-	app1, app2         Application
+	prog             Programme
+	e1, e2, e3       int64
+	u1, u2           int64
+	sup, leader      int64
+	rev1, rev2, rev3 int64
+	app1, app2       Application
 }
 
 // pdf is the smallest file that sniffs as a PDF.

@@ -12,12 +12,12 @@ func TestMulDivRoundsHalfAwayFromZero(t *testing.T) {
 	}{
 		{1, 1_000_000, 3, 333_333, true},
 		{2, 1_000_000, 3, 666_667, true},
-		{1, 1, 2, 1, true},    // 0.5 → 1
-		{-1, 1, 2, -1, true},  // −0.5 → −1
-		{5, 1, 4, 1, true},    // 1.25 → 1
-		{7, 1, 4, 2, true},    // 1.75 → 2
-		{-7, 1, -4, 2, true},  // signs cancel
-		{1, 1, 0, 0, false},   // division by zero
+		{1, 1, 2, 1, true},   // 0.5 → 1
+		{-1, 1, 2, -1, true}, // −0.5 → −1
+		{5, 1, 4, 1, true},   // 1.25 → 1
+		{7, 1, 4, 2, true},   // 1.75 → 2
+		{-7, 1, -4, 2, true}, // signs cancel
+		{1, 1, 0, 0, false},  // division by zero
 		{1 << 62, 4, 1, 0, false},
 	}
 	for _, c := range cases {
@@ -163,10 +163,10 @@ func TestGrowthAndEdgeCases(t *testing.T) {
 	r := Rules{DataYear: 2022, Terms: []Term{{Code: "g", NameZH: "营收增长率", Source: SourceGrowth, Indicator: "revenue",
 		Transform: TransformBenchmark, Benchmark: 100_000, Weight: 100}}}
 	res := Rank(r, KindPrize, 0, []Scales{{2, 0}}, []Candidate{
-		cand(1, "up", Input{Num: 120, Den: 100, HasNum: true, HasDen: true}),   // +20% → 2 → 200
-		cand(2, "down", Input{Num: 90, Den: 100, HasNum: true, HasDen: true}),  // −10% → −1 → −100
-		cand(3, "zero", Input{Num: 90, Den: 0, HasNum: true, HasDen: true}),    // excluded
-		cand(4, "nobase", Input{Num: 90, HasNum: true}),                        // excluded
+		cand(1, "up", Input{Num: 120, Den: 100, HasNum: true, HasDen: true}),  // +20% → 2 → 200
+		cand(2, "down", Input{Num: 90, Den: 100, HasNum: true, HasDen: true}), // −10% → −1 → −100
+		cand(3, "zero", Input{Num: 90, Den: 0, HasNum: true, HasDen: true}),   // excluded
+		cand(4, "nobase", Input{Num: 90, HasNum: true}),                       // excluded
 	})
 	if len(res.Entries) != 2 || res.Entries[0].Total.String() != "200.000000" || res.Entries[1].Total.String() != "-100.000000" {
 		t.Fatalf("growth = %+v", res.Entries)
@@ -207,7 +207,9 @@ func TestValidateRules(t *testing.T) {
 		{"missing figure", func(r *Rules) { r.Terms[1].Indicator = "profit" }, "terms[1].indicator"},
 		{"zero benchmark", func(r *Rules) { r.Terms[0].Benchmark = 0 }, "terms[0].benchmark"},
 		{"unknown transform", func(r *Rules) { r.Terms[1].Transform = "log" }, "terms[1].transform"},
-		{"expert without criteria", func(r *Rules) { r.Terms[1] = Term{Code: "x", NameZH: "专家", Source: SourceExpert, Transform: TransformMinMax, Weight: 40} }, "terms[1].source"},
+		{"expert without criteria", func(r *Rules) {
+			r.Terms[1] = Term{Code: "x", NameZH: "专家", Source: SourceExpert, Transform: TransformMinMax, Weight: 40}
+		}, "terms[1].source"},
 		{"no money rule", func(r *Rules) { r.Money = MoneyRule{} }, "money.kind"},
 		{"bands short of quota", func(r *Rules) { r.Money = MoneyRule{Kind: "bands", Bands: []Band{{ToRank: 2, AmountFen: 5}}} }, "money.bands"},
 	}

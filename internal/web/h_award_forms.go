@@ -15,7 +15,9 @@ import (
 // as the API and redirects back; a refusal renders the error page with the
 // reason and the fields.
 
-func backTo(w http.ResponseWriter, r *http.Request, path string) error { return seeOther(w, r, path+"?ok=saved") }
+func backTo(w http.ResponseWriter, r *http.Request, path string) error {
+	return seeOther(w, r, path+"?ok=saved")
+}
 
 func progPath(id int64) string { return "/awards/programmes/" + strconv.FormatInt(id, 10) }
 

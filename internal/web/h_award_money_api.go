@@ -30,7 +30,7 @@ func (s *Server) noticeView(r *http.Request) (noticeView, error) {
 		return noticeView{}, err
 	}
 	v := noticeView{Programme: p, Round: rd.Round, Digest: rd.Digest, Ranked: len(rd.Result.Entries), Excluded: len(rd.Result.Excluded),
-		NoticeOpen: p.State == award.StateNotice && s.Award.Now().UnixMilli() <= p.NoticeUntil,
+		NoticeOpen:  p.State == award.StateNotice && s.Award.Now().UnixMilli() <= p.NoticeUntil,
 		RankedAtUTC: time.UnixMilli(rd.CreatedAt).UTC().Format(time.RFC3339)}
 	for _, e := range rd.Result.Entries {
 		if e.Winner {
