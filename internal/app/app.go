@@ -6,6 +6,7 @@ package app
 import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/auth"
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
@@ -24,7 +25,8 @@ type App struct {
 	Org   *org.Service
 	Auth  *auth.Service
 
-	Enterprise *enterprise.Service
+	Enterprise *enterprise.Service // 企业库
+	Award      *award.Service      // 评优与奖补
 }
 
 // New builds the services on an opened, migrated database.
@@ -37,5 +39,6 @@ func New(d *db.DB, o Options) *App {
 	}
 	a.Auth = auth.New(d, a.Org, a.Audit)
 	a.Enterprise = enterprise.New(d, a.Audit, a.Org)
+	a.Award = award.New(d, a.Audit)
 	return a
 }

@@ -1,0 +1,266 @@
+package award
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/errs"
+)
+
+// Application is an enterprise's application to a programme (申报).
+type Application struct {
+	ID             int64      `json:"id"`
+	ProgrammeID    int64      `json:"programme_id"`
+	ProgrammeName  string     `json:"programme_name"`
+	EnterpriseID   int64      `json:"enterprise_id"`
+	EnterpriseName string     `json:"enterprise_name"`
+	CreditCode     string     `json:"credit_code"`
+	State          string     `json:"state"` // submitted, accepted, returned
+	Summary        string     `json:"summary"`
+	Contact        string     `json:"contact"`
+	ReturnReason   string     `json:"return_reason,omitempty"`
+	Evidence       []Evidence `json:"evidence,omitempty"`
+	CreatedAt      int64      `json:"created_at"`
+	UpdatedAt      int64      `json:"updated_at"`
+}
+
+// Evidence is an uploaded file, kept in the database.
+type Evidence struct {
+	ID          int64  `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+// File is an upload before it is stored.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// allowedTypes maps a file extension to the content type its bytes must sniff as.
+var allowedTypes = map[string]string{".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg",
+	".jpeg": "image/jpeg", ".xlsx": "application/zip", ".docx": "application/zip", ".zip": "application/zip"}
+
+// checkFiles refuses empty, oversized, too many or wrongly typed files.
+func (s *Service) checkFiles(files []File) ([]Evidence, error) {
+	if len(files) > 10 {
+		return nil, errs.Field("evidence", "最多上传 10 个文件", "at most 10 files")
+	}
+	var ds []errs.Detail
+	out := make([]Evidence, len(files))
+	for i, f := range files {
+		ext := strings.ToLower(filepath.Ext(f.Name))
+		want, ok := allowedTypes[ext]
+		sniff := http.DetectContentType(f.Data)
+		switch {
+		case len(f.Data) == 0:
+			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "文件为空", ReasonEN: "file is empty"})
+		case int64(len(f.Data)) > s.MaxEvidence:
+			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: fmt.Sprintf("文件超过 %d MB", s.MaxEvidence>>20),
+				ReasonEN: fmt.Sprintf("file is over %d MB", s.MaxEvidence>>20)})
+		case !ok:
+			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "只接受 PDF、PNG、JPEG、XLSX、DOCX、ZIP 文件",
+				ReasonEN: "only PDF, PNG, JPEG, XLSX, DOCX and ZIP files are accepted"})
+		case !strings.HasPrefix(sniff, want):
+			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "文件内容与扩展名不符（" + sniff + "）",
+				ReasonEN: "file content does not match its extension (" + sniff + ")"})
+		}
+		sum := sha256.Sum256(f.Data)
+		out[i] = Evidence{Filename: filepath.Base(f.Name), ContentType: want, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])}
+	}
+	if len(ds) > 0 {
+		return nil, errs.List("证明材料不符合要求", "evidence files are not acceptable", ds)
+	}
+	return out, nil
+}
+
+func (s *Service) storeFiles(ctx context.Context, tx *sql.Tx, appID, objID int64, files []File, ev []Evidence) error {
+	for i, f := range files {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO award_evidence (application_id, objection_id, filename, content_type, size, sha256, data, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, nullID(appID), nullID(objID), ev[i].Filename, ev[i].ContentType, ev[i].Size, ev[i].SHA256, f.Data, s.nowMS()); err != nil {
+			return fmt.Errorf("award: store evidence: %w", err)
+		}
+	}
+	return nil
+}
+
+// EnterpriseOf returns the enterprise an account belongs to (0 when none).
+func (s *Service) EnterpriseOf(ctx context.Context, userID int64) (int64, error) {
+	var id sql.NullInt64
+	err := s.DB.R.QueryRowContext(ctx, "SELECT enterprise_id FROM users WHERE id=$1", userID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return id.Int64, err
+}
+
+// Apply submits (or, after a return, resubmits) enterprise ent's application
+// to a programme open for applications. Errors: Invalid (form, files),
+// NotFound, Conflict (not open, already submitted or accepted).
+func (s *Service) Apply(ctx context.Context, progID, ent int64, summary, contact string, files []File) (Application, error) {
+	summary, contact = strings.TrimSpace(summary), strings.TrimSpace(contact)
+	var ds []errs.Detail
+	if len([]rune(summary)) < 10 || len([]rune(summary)) > 5000 {
+		ds = append(ds, bad("summary", "申报说明须为 10–5000 字", "the summary must be 10–5000 characters"))
+	}
+	if contact == "" || len([]rune(contact)) > 200 {
+		ds = append(ds, bad("contact", "请填写联系人及电话", "contact is required"))
+	}
+	if ent == 0 {
+		return Application{}, errs.New(errs.Forbidden, "该账号未关联企业，不能申报", "this account is not linked to an enterprise")
+	}
+	if len(ds) > 0 {
+		return Application{}, errs.List("申报信息有误", "the application is not valid", ds)
+	}
+	ev, err := s.checkFiles(files)
+	if err != nil {
+		return Application{}, err
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := s.programmeTx(ctx, tx, progID)
+		if err != nil {
+			return err
+		}
+		if p.State != StateOpen {
+			return errs.New(errs.Conflict, "项目不在申报期", "the programme is not open for applications")
+		}
+		var state string
+		err = tx.QueryRowContext(ctx, "SELECT id, state FROM award_applications WHERE programme_id=$1 AND enterprise_id=$2", progID, ent).Scan(&id, &state)
+		now := s.nowMS()
+		actor := audit.ActorFrom(ctx).ID
+		switch {
+		case err == sql.ErrNoRows:
+			err = tx.QueryRowContext(ctx, `INSERT INTO award_applications (programme_id, enterprise_id, summary, contact, submitted_by, created_at, updated_at)
+				VALUES ($1,$2,$3,$4,$5,$6,$6) RETURNING id`, progID, ent, summary, contact, nullID(actor), now).Scan(&id)
+		case err != nil:
+		case state == "returned":
+			_, err = tx.ExecContext(ctx, `UPDATE award_applications SET state='submitted', summary=$1, contact=$2, return_reason='',
+				submitted_by=$3, updated_at=$4 WHERE id=$5`, summary, contact, nullID(actor), now, id)
+		default:
+			return errs.New(errs.Conflict, "已提交过申报，不能重复提交", "an application is already submitted")
+		}
+		if err != nil {
+			return fmt.Errorf("award: apply: %w", err)
+		}
+		if err := s.storeFiles(ctx, tx, id, 0, files, ev); err != nil {
+			return err
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.apply", ObjectType: "award_application", ObjectID: idStr(id),
+			After: map[string]any{"programme_id": progID, "enterprise_id": ent, "summary": summary, "files": ev}})
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	return s.Application(ctx, id)
+}
+
+const appCols = `a.id, a.programme_id, p.name_zh, a.enterprise_id, e.name, e.credit_code, a.state, a.summary, a.contact,
+	a.return_reason, a.created_at, a.updated_at FROM award_applications a JOIN award_programmes p ON p.id = a.programme_id
+	JOIN enterprises e ON e.id = a.enterprise_id`
+
+func scanApp(sc interface{ Scan(...any) error }) (Application, error) {
+	var a Application
+	err := sc.Scan(&a.ID, &a.ProgrammeID, &a.ProgrammeName, &a.EnterpriseID, &a.EnterpriseName, &a.CreditCode, &a.State,
+		&a.Summary, &a.Contact, &a.ReturnReason, &a.CreatedAt, &a.UpdatedAt)
+	return a, err
+}
+
+// Application returns one application with its evidence list. Errors: NotFound.
+func (s *Service) Application(ctx context.Context, id int64) (Application, error) {
+	a, err := scanApp(s.DB.R.QueryRowContext(ctx, "SELECT "+appCols+" WHERE a.id=$1", id))
+	if err == sql.ErrNoRows {
+		return a, errs.New(errs.NotFound, "申报不存在", "application not found")
+	}
+	if err != nil {
+		return a, err
+	}
+	err = eachRow(ctx, s.DB.R, "SELECT id, filename, content_type, size, sha256 FROM award_evidence WHERE application_id=$1 ORDER BY id LIMIT 50",
+		[]any{id}, func(r *sql.Rows) error {
+			var e Evidence
+			err := r.Scan(&e.ID, &e.Filename, &e.ContentType, &e.Size, &e.SHA256)
+			a.Evidence = append(a.Evidence, e)
+			return err
+		})
+	return a, err
+}
+
+// Applications lists a programme's applications (progID ≠ 0) or an
+// enterprise's (ent ≠ 0), newest first.
+func (s *Service) Applications(ctx context.Context, progID, ent int64) ([]Application, error) {
+	q, arg := "SELECT "+appCols+" WHERE a.programme_id=$1 ORDER BY a.id DESC LIMIT 1000", progID
+	if ent != 0 {
+		q, arg = "SELECT "+appCols+" WHERE a.enterprise_id=$1 ORDER BY a.id DESC LIMIT 1000", ent
+	}
+	var out []Application
+	err := eachRow(ctx, s.DB.R, q, []any{arg}, func(r *sql.Rows) error {
+		a, err := scanApp(r)
+		out = append(out, a)
+		return err
+	})
+	return out, err
+}
+
+// EvidenceFile returns an evidence file's bytes and what it belongs to.
+// Errors: NotFound.
+func (s *Service) EvidenceFile(ctx context.Context, id int64) (Evidence, []byte, int64, error) {
+	var e Evidence
+	var data []byte
+	var app sql.NullInt64
+	err := s.DB.R.QueryRowContext(ctx, "SELECT id, filename, content_type, size, sha256, data, application_id FROM award_evidence WHERE id=$1", id).
+		Scan(&e.ID, &e.Filename, &e.ContentType, &e.Size, &e.SHA256, &data, &app)
+	if err == sql.ErrNoRows {
+		return e, nil, 0, errs.New(errs.NotFound, "文件不存在", "file not found")
+	}
+	return e, data, app.Int64, err
+}
+
+// Check records the formal check (形式审查) of a submitted application:
+// accept, or return with a reason. Errors: Invalid (no reason), NotFound,
+// Conflict (not submitted, programme not open or in review).
+func (s *Service) Check(ctx context.Context, appID int64, accept bool, reason string) (Application, error) {
+	reason = strings.TrimSpace(reason)
+	if !accept && reason == "" {
+		return Application{}, errs.Field("reason", "退回须写明原因", "a return needs a reason")
+	}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var state, pstate string
+		err := tx.QueryRowContext(ctx, `SELECT a.state, p.state FROM award_applications a JOIN award_programmes p ON p.id=a.programme_id
+			WHERE a.id=$1`+s.DB.ForUpdate(), appID).Scan(&state, &pstate)
+		if err == sql.ErrNoRows {
+			return errs.New(errs.NotFound, "申报不存在", "application not found")
+		}
+		if err != nil {
+			return err
+		}
+		if state != "submitted" {
+			return errs.New(errs.Conflict, "该申报已审查过", "this application has already been checked")
+		}
+		if pstate != StateOpen && pstate != StateReview {
+			return errs.New(errs.Conflict, "项目已进入公示或认定，不能再审查", "the programme is past review")
+		}
+		to := "accepted"
+		if !accept {
+			to = "returned"
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE award_applications SET state=$1, return_reason=$2, checked_by=$3, updated_at=$4 WHERE id=$5",
+			to, reason, nullID(audit.ActorFrom(ctx).ID), s.nowMS(), appID); err != nil {
+			return err
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.check", ObjectType: "award_application", ObjectID: idStr(appID),
+			Before: map[string]string{"state": state}, After: map[string]string{"state": to, "reason": reason}})
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	return s.Application(ctx, appID)
+}

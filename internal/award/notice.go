@@ -1,0 +1,223 @@
+package award
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/errs"
+)
+
+// Objection is a challenge filed by anyone during the public notice (异议).
+type Objection struct {
+	ID           int64  `json:"id"`
+	ProgrammeID  int64  `json:"programme_id"`
+	EnterpriseID int64  `json:"enterprise_id,omitempty"`
+	Name         string `json:"name"`
+	Contact      string `json:"contact,omitempty"`
+	Reason       string `json:"reason"`
+	State        string `json:"state"` // filed, upheld, dismissed
+	Finding      string `json:"finding,omitempty"`
+	DecidedAt    int64  `json:"decided_at,omitempty"`
+	CreatedAt    int64  `json:"created_at"`
+	Files        int    `json:"files"`
+}
+
+// NewObjection is what the public files.
+type NewObjection struct {
+	EnterpriseID int64  `json:"enterprise_id"` // the winner objected to, 0 for the whole list
+	Name         string `json:"name"`
+	Contact      string `json:"contact"`
+	Reason       string `json:"reason"`
+}
+
+// FileObjection records an objection while the notice is open. Errors:
+// Invalid, NotFound, Conflict (no notice, or the period has ended).
+func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjection, files []File) (Objection, error) {
+	n.Name, n.Contact, n.Reason = strings.TrimSpace(n.Name), strings.TrimSpace(n.Contact), strings.TrimSpace(n.Reason)
+	var ds []errs.Detail
+	if n.Name == "" || len([]rune(n.Name)) > 100 {
+		ds = append(ds, bad("name", "请填写姓名或单位名称", "name is required"))
+	}
+	if n.Contact == "" || len([]rune(n.Contact)) > 200 {
+		ds = append(ds, bad("contact", "请填写联系方式", "contact is required"))
+	}
+	if len([]rune(n.Reason)) < 10 || len([]rune(n.Reason)) > 5000 {
+		ds = append(ds, bad("reason", "异议理由须为 10–5000 字", "the reason must be 10–5000 characters"))
+	}
+	if len(ds) > 0 {
+		return Objection{}, errs.List("异议内容有误", "the objection is not valid", ds)
+	}
+	ev, err := s.checkFiles(files)
+	if err != nil {
+		return Objection{}, err
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := s.programmeTx(ctx, tx, progID)
+		if err != nil {
+			return err
+		}
+		now := s.nowMS()
+		if p.State != StateNotice || now > p.NoticeUntil {
+			return errs.New(errs.Conflict, "公示期已结束或未开始，不能再提出异议", "the notice period is closed; objections are no longer accepted")
+		}
+		if n.EnterpriseID != 0 {
+			r, err := s.latestRound(ctx, tx, progID)
+			if err != nil {
+				return err
+			}
+			found := false
+			for _, e := range r.Result.Entries {
+				found = found || e.EnterpriseID == n.EnterpriseID
+			}
+			if !found {
+				return errs.Field("enterprise_id", "该企业不在公示名单中", "this enterprise is not on the notice")
+			}
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO award_objections (programme_id, enterprise_id, name, contact, reason, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, progID, nullID(n.EnterpriseID), n.Name, n.Contact, n.Reason, now).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("award: objection: %w", err)
+		}
+		if err := s.storeFiles(ctx, tx, 0, id, files, ev); err != nil {
+			return err
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.objection.file", ObjectType: "award_objection", ObjectID: idStr(id),
+			After: map[string]any{"programme_id": progID, "enterprise_id": n.EnterpriseID, "name": n.Name, "reason": n.Reason, "files": ev}})
+	})
+	if err != nil {
+		return Objection{}, err
+	}
+	return s.Objection(ctx, id)
+}
+
+const objCols = `o.id, o.programme_id, COALESCE(o.enterprise_id, 0), o.name, o.contact, o.reason, o.state, o.finding, o.decided_at, o.created_at,
+	(SELECT COUNT(*) FROM award_evidence v WHERE v.objection_id=o.id) FROM award_objections o`
+
+func scanObj(sc interface{ Scan(...any) error }) (Objection, error) {
+	var o Objection
+	err := sc.Scan(&o.ID, &o.ProgrammeID, &o.EnterpriseID, &o.Name, &o.Contact, &o.Reason, &o.State, &o.Finding, &o.DecidedAt, &o.CreatedAt, &o.Files)
+	return o, err
+}
+
+// Objection returns one objection. Errors: NotFound.
+func (s *Service) Objection(ctx context.Context, id int64) (Objection, error) {
+	o, err := scanObj(s.DB.R.QueryRowContext(ctx, "SELECT "+objCols+" WHERE o.id=$1", id))
+	if err == sql.ErrNoRows {
+		return o, errs.New(errs.NotFound, "异议不存在", "objection not found")
+	}
+	return o, err
+}
+
+// Objections lists a programme's objections, oldest first.
+func (s *Service) Objections(ctx context.Context, progID int64) ([]Objection, error) {
+	var out []Objection
+	err := eachRow(ctx, s.DB.R, "SELECT "+objCols+" WHERE o.programme_id=$1 ORDER BY o.id LIMIT 1000", []any{progID}, func(r *sql.Rows) error {
+		o, err := scanObj(r)
+		out = append(out, o)
+		return err
+	})
+	return out, err
+}
+
+// Correction is what an upheld objection changes before re-ranking: a figure
+// value used by this programme (Kind "figure"), or an exclusion ("exclude").
+type Correction struct {
+	Kind         string `json:"kind"`
+	EnterpriseID int64  `json:"enterprise_id"`
+	Indicator    string `json:"indicator,omitempty"`
+	Year         int    `json:"year,omitempty"`
+	Value        int64  `json:"value,omitempty"` // in the indicator's stored unit (fen for money)
+}
+
+// Decide records the finding on an objection. An upheld objection may carry
+// corrections; they are stored and the programme is re-ranked as a new round
+// in the same transaction, so the history shows what changed and why.
+// Errors: Invalid, NotFound, Conflict (already decided, not on notice).
+func (s *Service) Decide(ctx context.Context, id int64, upheld bool, finding string, corr []Correction) (Objection, error) {
+	finding = strings.TrimSpace(finding)
+	if finding == "" {
+		return Objection{}, errs.Field("finding", "须写明核查结论", "a finding is required")
+	}
+	if !upheld && len(corr) > 0 {
+		return Objection{}, errs.Field("corrections", "异议不成立时不能更正数据", "a dismissed objection cannot correct data")
+	}
+	known, err := s.Indicators(ctx)
+	if err != nil {
+		return Objection{}, err
+	}
+	var ds []errs.Detail
+	for i, c := range corr {
+		f := fmt.Sprintf("corrections[%d]", i)
+		switch {
+		case c.EnterpriseID <= 0:
+			ds = append(ds, bad(f+".enterprise_id", "须指明企业", "an enterprise is required"))
+		case c.Kind == "exclude":
+		case c.Kind != "figure":
+			ds = append(ds, bad(f+".kind", "更正类型应为 figure 或 exclude", "kind must be figure or exclude"))
+		case !hasKey(known, c.Indicator):
+			ds = append(ds, bad(f+".indicator", "指标不存在："+c.Indicator, "no such figure: "+c.Indicator))
+		case c.Year < 2000 || c.Year > 2100:
+			ds = append(ds, bad(f+".year", "年度无效", "year is not valid"))
+		}
+	}
+	if len(ds) > 0 {
+		return Objection{}, errs.List("更正内容有误", "the corrections are not valid", ds)
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var progID int64
+		var state string
+		if err := tx.QueryRowContext(ctx, "SELECT programme_id, state FROM award_objections WHERE id=$1"+s.DB.ForUpdate(), id).Scan(&progID, &state); err == sql.ErrNoRows {
+			return errs.New(errs.NotFound, "异议不存在", "objection not found")
+		} else if err != nil {
+			return err
+		}
+		if state != "filed" {
+			return errs.New(errs.Conflict, "该异议已处理", "this objection is already decided")
+		}
+		p, err := s.programmeTx(ctx, tx, progID)
+		if err != nil {
+			return err
+		}
+		if p.State != StateNotice {
+			return errs.New(errs.Conflict, "项目不在公示期", "the programme is not on notice")
+		}
+		to := "dismissed"
+		if upheld {
+			to = "upheld"
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE award_objections SET state=$1, finding=$2, decided_by=$3, decided_at=$4 WHERE id=$5",
+			to, finding, nullID(audit.ActorFrom(ctx).ID), s.nowMS(), id); err != nil {
+			return err
+		}
+		for _, c := range corr {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO award_corrections (programme_id, objection_id, enterprise_id, kind, indicator, year, value, note, created_at)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, progID, id, c.EnterpriseID, c.Kind, c.Indicator, c.Year, c.Value, finding, s.nowMS()); err != nil {
+				if strings.Contains(err.Error(), "FOREIGN KEY") || strings.Contains(err.Error(), "23503") {
+					return errs.Field("corrections.enterprise_id", "企业不存在", "enterprise not found")
+				}
+				return err
+			}
+		}
+		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.objection." + to, ObjectType: "award_objection", ObjectID: idStr(id),
+			Before: map[string]string{"state": state}, After: map[string]any{"state": to, "finding": finding, "corrections": corr}}); err != nil {
+			return err
+		}
+		if upheld {
+			_, err = s.rankTx(ctx, tx, p, fmt.Sprintf("异议 #%d 成立后重新排名 / re-ranked after objection #%d was upheld", id, id))
+		}
+		return err
+	})
+	if err != nil {
+		return Objection{}, err
+	}
+	return s.Objection(ctx, id)
+}
+
+func hasKey(m map[string]int, k string) bool {
+	_, ok := m[k]
+	return ok
+}

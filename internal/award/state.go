@@ -1,0 +1,205 @@
+package award
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/errs"
+)
+
+// Round is one stored ranking of a programme.
+type Round struct {
+	ID          int64  `json:"id"`
+	ProgrammeID int64  `json:"programme_id"`
+	Round       int    `json:"round"`
+	Cause       string `json:"cause"`
+	Digest      string `json:"digest"`
+	Result      Result `json:"result"`
+	CreatedAt   int64  `json:"created_at"`
+}
+
+// Advance moves a programme one step along draft → open → review → notice →
+// confirmed → closed. Opening checks the rules; publishing the notice needs a
+// ranking and starts the notice period; confirming needs the period over and
+// every objection decided, and makes the grants. Errors: NotFound, Invalid
+// (rules), Conflict (wrong step, too early, objections pending, budget).
+func (s *Service) Advance(ctx context.Context, id int64, to string) (Programme, error) {
+	var known map[string]int
+	var err error
+	if to == StateOpen {
+		if known, err = s.Indicators(ctx); err != nil {
+			return Programme{}, err
+		}
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := s.programmeTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Historical {
+			return errs.New(errs.Conflict, "历史记录不能变更", "a historical record cannot change")
+		}
+		if next[p.State] != to {
+			zh, en := StateLabel(p.State)
+			return errs.New(errs.Conflict, "项目当前为"+zh+"，不能转到 "+to, "the programme is "+en+"; it cannot move to "+to)
+		}
+		now := s.nowMS()
+		from, until := p.NoticeFrom, p.NoticeUntil
+		switch to {
+		case StateOpen:
+			if err := p.Rules.Validate(p.Kind, p.Quota, known); err != nil {
+				return err
+			}
+		case StateNotice:
+			if _, err := s.latestRound(ctx, tx, id); err != nil {
+				return errs.New(errs.Conflict, "请先生成排名再发布公示", "rank the programme before publishing the notice")
+			}
+			from, until = now, now+int64(p.NoticeDays)*int64(24*time.Hour/time.Millisecond)
+		case StateConfirmed:
+			if now < p.NoticeUntil {
+				return errs.New(errs.Conflict, "公示期尚未结束，不能认定", "the notice period has not ended; cannot confirm yet")
+			}
+			var pending int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM award_objections WHERE programme_id=$1 AND state='filed'", id).Scan(&pending); err != nil {
+				return err
+			}
+			if pending > 0 {
+				return errs.New(errs.Conflict, fmt.Sprintf("还有 %d 条异议未处理", pending), fmt.Sprintf("%d objections are not decided", pending))
+			}
+			if err := s.grantWinners(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE award_programmes SET state=$1, notice_from=$2, notice_until=$3, updated_at=$4 WHERE id=$5",
+			to, from, until, now, id); err != nil {
+			return fmt.Errorf("award: advance: %w", err)
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.programme." + to, ObjectType: "award_programme",
+			ObjectID: idStr(id), Before: map[string]string{"state": p.State}, After: map[string]any{"state": to, "notice_until": until}})
+	})
+	if err != nil {
+		return Programme{}, err
+	}
+	return s.Programme(ctx, id)
+}
+
+// RankProgramme ranks a programme in review and stores the result as a new
+// round. Errors: NotFound, Conflict (not in review).
+func (s *Service) RankProgramme(ctx context.Context, id int64) (Round, error) {
+	var r Round
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := s.programmeTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.State != StateReview {
+			return errs.New(errs.Conflict, "只有评审中的项目可以排名；公示后仅异议成立时重排", "only a programme in review can be ranked; on notice it re-ranks only on an upheld objection")
+		}
+		r, err = s.rankTx(ctx, tx, p, "评审排名 / ranking in review")
+		return err
+	})
+	return r, err
+}
+
+// Compute ranks a programme from current data without storing anything.
+func (s *Service) Compute(ctx context.Context, p Programme) (Result, error) {
+	scales, err := s.Indicators(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	rg, err := s.loadRegistry(ctx, s.DB.R, p)
+	if err != nil {
+		return Result{}, err
+	}
+	cands, sc := rg.candidates(p, scales)
+	return Rank(p.Rules, p.Kind, p.Quota, sc, cands), nil
+}
+
+func (s *Service) rankTx(ctx context.Context, tx *sql.Tx, p Programme, cause string) (Round, error) {
+	scales := map[string]int{}
+	if err := eachRow(ctx, tx, "SELECT code, scale FROM figure_indicators ORDER BY code LIMIT 1000", nil, func(r *sql.Rows) error {
+		var c string
+		var v int
+		err := r.Scan(&c, &v)
+		scales[c] = v
+		return err
+	}); err != nil {
+		return Round{}, err
+	}
+	rg, err := s.loadRegistry(ctx, tx, p)
+	if err != nil {
+		return Round{}, err
+	}
+	cands, sc := rg.candidates(p, scales)
+	res := Rank(p.Rules, p.Kind, p.Quota, sc, cands)
+	body, digest := res.JSON()
+	r := Round{ProgrammeID: p.ID, Cause: cause, Digest: digest, Result: res, CreatedAt: s.nowMS()}
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(round), 0) + 1 FROM award_rounds WHERE programme_id=$1", p.ID).Scan(&r.Round); err != nil {
+		return r, err
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO award_rounds (programme_id, round, cause, digest, result_json, created_by, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`, p.ID, r.Round, cause, digest, string(body), nullID(audit.ActorFrom(ctx).ID), r.CreatedAt).Scan(&r.ID)
+	if err != nil {
+		return r, fmt.Errorf("award: store round: %w", err)
+	}
+	return r, s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.rank", ObjectType: "award_programme", ObjectID: idStr(p.ID),
+		After: map[string]any{"round": r.Round, "cause": cause, "digest": digest, "ranked": len(res.Entries), "excluded": len(res.Excluded)}})
+}
+
+func scanRound(sc interface{ Scan(...any) error }) (Round, error) {
+	var r Round
+	var body string
+	if err := sc.Scan(&r.ID, &r.ProgrammeID, &r.Round, &r.Cause, &r.Digest, &body, &r.CreatedAt); err != nil {
+		return r, err
+	}
+	return r, json.Unmarshal([]byte(body), &r.Result)
+}
+
+const roundCols = "id, programme_id, round, cause, digest, result_json, created_at"
+
+func (s *Service) latestRound(ctx context.Context, q querier, id int64) (Round, error) {
+	r, err := scanRound(q.QueryRowContext(ctx, "SELECT "+roundCols+" FROM award_rounds WHERE programme_id=$1 ORDER BY round DESC LIMIT 1", id))
+	if err == sql.ErrNoRows {
+		return r, errs.New(errs.NotFound, "尚未排名", "not ranked yet")
+	}
+	return r, err
+}
+
+// LatestRound is the current ranking of a programme. Errors: NotFound.
+func (s *Service) LatestRound(ctx context.Context, id int64) (Round, error) {
+	return s.latestRound(ctx, s.DB.R, id)
+}
+
+// RoundSummary is one line of a programme's ranking history.
+type RoundSummary struct {
+	Round     int    `json:"round"`
+	Cause     string `json:"cause"`
+	Digest    string `json:"digest"`
+	Winners   []string
+	CreatedAt int64 `json:"created_at"`
+}
+
+// Rounds lists every ranking of a programme, newest first, with its winners.
+func (s *Service) Rounds(ctx context.Context, id int64) ([]RoundSummary, error) {
+	var out []RoundSummary
+	err := eachRow(ctx, s.DB.R, "SELECT "+roundCols+" FROM award_rounds WHERE programme_id=$1 ORDER BY round DESC LIMIT 100", []any{id},
+		func(rows *sql.Rows) error {
+			r, err := scanRound(rows)
+			if err != nil {
+				return err
+			}
+			sum := RoundSummary{Round: r.Round, Cause: r.Cause, Digest: r.Digest, CreatedAt: r.CreatedAt}
+			for _, e := range r.Result.Entries {
+				if e.Winner {
+					sum.Winners = append(sum.Winners, e.Name)
+				}
+			}
+			out = append(out, sum)
+			return nil
+		})
+	return out, err
+}
