@@ -7,6 +7,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/auth"
 	"gaoxin/internal/db"
+	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 )
 
@@ -22,6 +23,7 @@ type App struct {
 	Audit *audit.Log
 	Org   *org.Service
 	Auth  *auth.Service
+	KPI   *kpi.Service
 }
 
 // New builds the services on an opened, migrated database.
@@ -33,5 +35,6 @@ func New(d *db.DB, o Options) *App {
 		a.Org.Argon = *o.Argon
 	}
 	a.Auth = auth.New(d, a.Org, a.Audit)
+	a.KPI = kpi.New(d, a.Audit)
 	return a
 }
