@@ -95,7 +95,8 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, sc Scope, year
 // reported with its row, column and reason and nothing is written. Numeric
 // cells stored by a spreadsheet with binary noise (12.300000000000001) are
 // read at four decimals; text cells are read exactly. Returns the number of
-// rows saved. Errors: Invalid (details per row).
+// rows saved. Rows whose figure columns (D–H) are all blank are template
+// rows not yet filled in and are skipped. Errors: Invalid (details per row).
 func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int, error) {
 	f, err := excelize.OpenReader(r)
 	if err != nil {
@@ -149,8 +150,8 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 			}
 			return ""
 		}
-		if strings.Join(cells, "") == "" {
-			continue
+		if strings.Join(cells, "") == "" || get(3)+get(4)+get(5)+get(6)+get(7) == "" {
+			continue // blank, or a template row not filled in
 		}
 		in.Indicator, in.Year, in.Month = get(0), get(1), get(2)
 		in.YTD, in.YTDLast, in.Rate = cellNum(get(3)), cellNum(get(4)), cellNum(get(5))
