@@ -233,3 +233,42 @@ func (s *Service) OverdueFigures(ctx context.Context, unitID int64, asOf time.Ti
 	sortOverdue(out)
 	return out, nil
 }
+
+// SeriesPoint is one period of an indicator's year with the rules applied
+// as if that period were the latest.
+type SeriesPoint struct {
+	Actual     Actual     `json:"actual"`
+	YTDLast    Opt        `json:"ytd_last"` // as entered, or last year's own YTD
+	Assessment Assessment `json:"assessment"`
+}
+
+// Series assesses every period of year that has a figure, oldest first.
+// acts holds the indicator's actuals of year−1 and year.
+func Series(ind Indicator, year int, acts []Actual, target Opt, th Thresholds) []SeriesPoint {
+	var prev [13]*Actual
+	var lastFull Opt
+	for i := range acts {
+		if a := &acts[i]; a.Year == year-1 {
+			prev[a.Month] = a
+			if a.Month == 12 {
+				lastFull = a.YTD
+			}
+		} else if a.Year == year && a.Month == 12 && !lastFull.OK {
+			lastFull = a.YTDLast
+		}
+	}
+	var out []SeriesPoint
+	for _, a := range acts {
+		if a.Year != year || !a.HasFigure() {
+			continue
+		}
+		last := lastYear(&a, prev[a.Month])
+		as := Assess(Input{Kind: ind.Kind, Direction: ind.Direction, Target: target.V, Month: a.Month, YTD: a.YTD, YTDLast: last,
+			Rate: a.Rate, LastFull: lastFull, Seasonal: ind.Seasonal, City: a.CityRate, Prov: a.ProvinceRate, Thresholds: th})
+		if !target.OK {
+			as.Status, as.Why, as.WhyEN = NA, "未设定本年目标", "no target set for the year"
+		}
+		out = append(out, SeriesPoint{Actual: a, YTDLast: last, Assessment: as})
+	}
+	return out
+}

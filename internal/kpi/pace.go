@@ -82,8 +82,10 @@ func Color(k Kind, s Status) string {
 // Thresholds tune the statuses. Pace thresholds are ratios, ClosePP is in
 // percentage points.
 type Thresholds struct {
-	Ahead, OnPace, Behind float64
-	ClosePP               float64
+	Ahead   float64 `json:"ahead"`
+	OnPace  float64 `json:"on_pace"`
+	Behind  float64 `json:"behind"`
+	ClosePP float64 `json:"close_pp"`
 }
 
 // DefaultThresholds are the issue's: 1.00, 0.95, 0.85 and 2 points.

@@ -58,4 +58,6 @@ func (s *Server) registerRoutes() {
 	s.handleBody("PATCH /api/v1/units/{id}", "Disable or enable a unit", admin, disableRequest{Disabled: true}, s.apiUnitPatch)
 	s.handle("GET /api/v1/audit", "Audit trail, newest first", admin, s.apiAudit)
 	s.handle("GET /api/v1/audit/verify", "Verify the audit hash chain", admin, s.apiAuditVerify)
+
+	s.kpiRoutes()
 }
