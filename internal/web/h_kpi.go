@@ -59,8 +59,8 @@ func (s *Server) handleKPIDashboard(w http.ResponseWriter, r *http.Request) erro
 
 type kpiRow struct {
 	Period, YTD, YTDLast, Growth, City, Province, Expected, Status, Color, Note, By string
-	Year, Month                                                                    int
-	Published                                                                      bool
+	Year, Month                                                                     int
+	Published                                                                       bool
 }
 
 type kpiIndicatorPage struct {
