@@ -94,6 +94,8 @@ func needText(p Page, ind kpi.Indicator, a kpi.Assessment) string {
 		return fmt.Sprintf(p.L("其余 %d 个月需增长 %s%%", "the remaining %d months need %s%% growth"), a.Remaining, signed(*a.NeedGrowth, 1))
 	case a.NeedPerMonth != nil && *a.NeedPerMonth == 0:
 		return p.L("已完成全年目标", "the year's target is reached")
+	case a.GrowthSource == kpi.Published:
+		return p.L("仅有公布增速，无法推算其余月份所需增速", "only a published rate: the remaining months' need cannot be projected")
 	case a.NeedPerMonth != nil:
 		return fmt.Sprintf(p.L("其余 %d 个月每月需完成 %s %s", "%[3]s %[2]s needed per month for the remaining %[1]d months"), a.Remaining, num(*a.NeedPerMonth), ind.Measure)
 	}
@@ -104,8 +106,8 @@ func compareText(p Page, vs string, other *float64, who string) string {
 	if other == nil {
 		return who + p.L("：暂无", ": n/a")
 	}
-	word := map[string][2]string{"above": {"高于", "above"}, "below": {"低于", "below"}, "equal": {"持平", "level with"}}[vs]
-	return fmt.Sprintf("%s %s%%（%s）", who, signed(*other, 1), p.L(word[0], word[1]))
+	word := map[string][2]string{"above": {"高于", "above the"}, "below": {"低于", "below the"}, "equal": {"持平于", "level with the"}}[vs]
+	return fmt.Sprintf(p.L("%s%s（%s%%）", "%s %s (%s%%)"), p.L(word[0], word[1]), who, signed(*other, 1))
 }
 
 func periodLabel(p Page, ind kpi.Indicator, year, month int) string {
@@ -125,24 +127,33 @@ func monthWord(p Page, m int) any {
 	return m
 }
 
-// trendChart draws YTD growth by month: zone, city, province, and the target
-// as a dashed line.
+// trendChart draws YTD growth by period: zone, city, province, and the
+// target as a dashed line. Quarterly indicators are drawn by quarter.
 func trendChart(p Page, c kpi.Card, w, h int) template.HTML {
-	labels := make([]string, 12)
-	zone, city, prov, target := nan12(), nan12(), nan12(), nan12()
-	for m := 1; m <= 12; m++ {
-		labels[m-1] = strconv.Itoa(m) + p.L("月", "")
-		if p.Lang == "en" {
-			labels[m-1] = monthWord(p, m).(string)
-		}
-		if c.TargetPct != nil {
-			target[m-1] = *c.TargetPct
+	periods := c.Indicator.Frequency.Periods()
+	idx := map[int]int{}
+	labels := make([]string, len(periods))
+	for i, m := range periods {
+		idx[m] = i
+		switch {
+		case c.Indicator.Frequency == kpi.Quarterly:
+			labels[i] = fmt.Sprintf(p.L("%d季度", "Q%d"), m/3)
+		case p.Lang == "en":
+			labels[i] = monthWord(p, m).(string)
+		default:
+			labels[i] = strconv.Itoa(m) + "月"
 		}
 	}
+	zone, city, prov, target := nans(len(periods)), nans(len(periods)), nans(len(periods)), nans(len(periods))
 	for _, t := range c.Trend {
-		set(zone, t.Month, t.Zone)
-		set(city, t.Month, t.City)
-		set(prov, t.Month, t.Province)
+		if i, ok := idx[t.Month]; ok {
+			set(zone, i, t.Zone)
+			set(city, i, t.City)
+			set(prov, i, t.Province)
+		}
+	}
+	for i := range target {
+		set(target, i, c.TargetPct)
 	}
 	series := []chart.Series{{Name: p.L("高新区", "Zone"), Values: zone, Color: "#b3261e"},
 		{Name: p.L("全市", "City"), Values: city, Color: "#2b6cb0"},
@@ -154,17 +165,17 @@ func trendChart(p Page, c kpi.Card, w, h int) template.HTML {
 		XLabels: labels, Series: series, YUnit: "%", Width: w, Height: h}.SVG()
 }
 
-func nan12() []float64 {
-	v := make([]float64, 12)
+func nans(n int) []float64 {
+	v := make([]float64, n)
 	for i := range v {
 		v[i] = math.NaN()
 	}
 	return v
 }
 
-func set(v []float64, month int, f *float64) {
-	if f != nil && month >= 1 && month <= 12 {
-		v[month-1] = *f
+func set(v []float64, i int, f *float64) {
+	if f != nil && i >= 0 && i < len(v) {
+		v[i] = *f
 	}
 }
 
