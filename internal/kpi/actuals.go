@@ -114,7 +114,7 @@ func (s *Service) SaveActual(ctx context.Context, sc Scope, in ActualInput) (Act
 		e.Field = d[0].Field
 		return Actual{}, e
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error { return s.upsertActual(ctx, tx, &a) })
+	err = s.tx(ctx, func(tx *sql.Tx) error { return s.upsertActual(ctx, tx, &a) })
 	if err != nil {
 		return Actual{}, err
 	}
@@ -154,7 +154,7 @@ func (s *Service) DeleteActual(ctx context.Context, sc Scope, indicatorID int64,
 	if !sc.CanWrite(ind) {
 		return forbiddenIndicator(ind)
 	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := scanActual(tx.QueryRowContext(ctx, actualSelect+" WHERE a.indicator_id = $1 AND a.year = $2 AND a.month = $3"+s.DB.ForUpdate(),
 			indicatorID, year, month))
 		if err == sql.ErrNoRows {

@@ -85,6 +85,8 @@ type Service struct {
 	Audit *audit.Log
 	// Now is the clock; figures for months that have not ended are refused.
 	Now func() time.Time
+
+	memo memo
 }
 
 // New returns the service.
@@ -166,7 +168,7 @@ func (s *Service) CreateIndicator(ctx context.Context, in IndicatorInput) (Indic
 		return Indicator{}, err
 	}
 	ind.UpdatedAt = db.Now()
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO kpi_indicators (code, name_zh, name_en, measure, kind, direction, frequency,
 			owner_unit_id, source_dept, seasonal, due_day, sort, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13) RETURNING id`,
@@ -195,7 +197,7 @@ func (s *Service) UpdateIndicator(ctx context.Context, id int64, in IndicatorInp
 		return Indicator{}, err
 	}
 	ind.ID, ind.UpdatedAt = id, db.Now()
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := indicatorByID(ctx, tx, id, s.DB.ForUpdate())
 		if err != nil {
 			return err
@@ -232,7 +234,7 @@ func (s *Service) UpdateIndicator(ctx context.Context, id int64, in IndicatorInp
 // actuals is kept (Conflict): figures are never dropped casually. Errors:
 // NotFound, Conflict.
 func (s *Service) DeleteIndicator(ctx context.Context, id int64) error {
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := indicatorByID(ctx, tx, id, s.DB.ForUpdate())
 		if err != nil {
 			return err

@@ -58,7 +58,7 @@ func (s *Service) SetTarget(ctx context.Context, code, year, value, note string)
 		return Target{}, errs.Field("value", "总量目标须大于零", "an absolute target must be above zero")
 	}
 	t := Target{IndicatorID: ind.ID, Code: ind.Code, Year: y, Value: v, Note: strings.TrimSpace(note), UpdatedAt: db.Now()}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var before *Target
 		var old int64
 		var oldNote string
@@ -89,7 +89,7 @@ func (s *Service) SetTarget(ctx context.Context, code, year, value, note string)
 
 // DeleteTarget removes a target. Errors: NotFound.
 func (s *Service) DeleteTarget(ctx context.Context, indicatorID int64, year int) error {
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		var old int64
 		err := tx.QueryRowContext(ctx, "SELECT value FROM kpi_targets WHERE indicator_id = $1 AND year = $2"+s.DB.ForUpdate(), indicatorID, year).Scan(&old)
 		if err == sql.ErrNoRows {
@@ -125,8 +125,17 @@ func (s *Service) Targets(ctx context.Context, year int) ([]Target, error) {
 	return out, rows.Err()
 }
 
-// Years lists the years that have targets, newest first.
+// Years lists the years that have targets, newest first (memoised; the
+// slice is shared and must not be modified).
 func (s *Service) Years(ctx context.Context) ([]int, error) {
+	v, err := s.Memo(ctx, "years", func() (any, error) { return s.years(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]int), nil
+}
+
+func (s *Service) years(ctx context.Context) ([]int, error) {
 	rows, err := s.DB.R.QueryContext(ctx, "SELECT DISTINCT year FROM kpi_targets ORDER BY year DESC LIMIT 100")
 	if err != nil {
 		return nil, fmt.Errorf("kpi: years: %w", err)
@@ -200,7 +209,7 @@ func (s *Service) SaveSettings(ctx context.Context, year int, in SettingsInput) 
 		return Settings{}, errs.List("设置有误", "the settings have errors", d)
 	}
 	st := Settings{Year: year, AsOf: asOf, Thresholds: Thresholds{Ahead: a.Float(), OnPace: o.Float(), Behind: b.Float(), ClosePP: c.Float()}}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := s.Settings(ctx, year)
 		if err != nil {
 			return err

@@ -188,7 +188,7 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 	if len(out) == 0 {
 		return 0, errs.Field("file", "没有数据行", "no data rows")
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for i := range out {
 			if err := s.upsertActual(ctx, tx, &out[i]); err != nil {
 				return err

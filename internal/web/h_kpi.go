@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,48 +15,115 @@ import (
 
 type kpiDashboardPage struct {
 	Page
-	Year     int
-	Years    []int
-	AsOf     string
-	Cards    []kpiCard
-	Counts   map[string]int
-	Overdue  []kpi.Overdue
-	CanEdit  bool
-	CanEnter bool
-	Th       kpi.Thresholds
+	Year      int
+	Years     []int
+	AsOf      string
+	Cards     []kpiCard
+	CardsHTML template.HTML
+	Counts    map[string]int
+	Overdue   []kpi.Overdue
+	CanEdit   bool
+	CanEnter  bool
+	Th        kpi.Thresholds
 }
 
+// dashFragment is the rendered card grid of a year in one language,
+// memoised by the kpi service per data version and day.
+type dashFragment struct {
+	HTML   template.HTML
+	Counts map[string]int
+	AsOf   string
+	Th     kpi.Thresholds
+}
+
+// handleKPIDashboard serves the dashboard. The page is rendered once per
+// user, language, address and day for each data version (kpi.Service.Memo);
+// the card grid inside it once per language and day, shared by every user.
 func (s *Server) handleKPIDashboard(w http.ResponseWriter, r *http.Request) error {
 	y, err := s.kpiYear(r)
 	if err != nil {
 		return err
 	}
-	d, err := s.KPI.Dashboard(r.Context(), y)
+	u := currentUser(r)
+	lang := langOf(r)
+	today := s.KPI.Now().In(kpi.CST).Format("2006-01-02")
+	key := fmt.Sprintf("page.dashboard|%d|%s|%s|%s|%s|%s", u.ID, u.Role, u.DisplayName, lang, r.URL.RequestURI(), today)
+	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardPage(r, y, today) })
 	if err != nil {
 		return err
 	}
-	p := kpiDashboardPage{Page: s.page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y, AsOf: d.AsOf,
-		Counts: map[string]int{}, Th: d.Settings.Thresholds}
+	pp := v.(pagePieces)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(pp.head)+len(pp.fragment)+len(pp.tail)))
+	for _, part := range [][]byte{pp.head, pp.fragment, pp.tail} {
+		if _, err := w.Write(part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pagePieces is a rendered page around a shared fragment.
+type pagePieces struct{ head, fragment, tail []byte }
+
+func (s *Server) dashboardPage(r *http.Request, y int, today string) (pagePieces, error) {
+	var pp pagePieces
+	p := kpiDashboardPage{Page: s.page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y}
 	u := currentUser(r)
 	p.CanEdit, p.CanEnter = u.Role == org.Supervisor, u.Role == org.Supervisor || u.Role == org.UnitStaff
+	var err error
 	if p.Years, err = s.KPI.Years(r.Context()); err != nil {
-		return err
+		return pp, err
 	}
-	for _, c := range d.Cards {
-		v := cardView(p.Page, c, 540, 220)
-		p.Counts[v.Color]++
-		p.Cards = append(p.Cards, v)
+	key := fmt.Sprintf("page.cards|%d|%s|%s", y, p.Lang, today)
+	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardCards(r, p) })
+	if err != nil {
+		return pp, err
 	}
+	f := v.(dashFragment)
+	p.CardsHTML, p.Counts, p.AsOf, p.Th = cardsSlot, f.Counts, f.AsOf, f.Th
 	if u.Role == org.UnitStaff {
 		st, err := s.KPI.Settings(r.Context(), y)
 		if err != nil {
-			return err
+			return pp, err
 		}
 		if p.Overdue, err = s.KPI.OverdueFigures(r.Context(), u.UnitID, s.KPI.AsOfDate(st)); err != nil {
-			return err
+			return pp, err
 		}
 	}
-	return s.render(w, r, "kpi/dashboard.html", p)
+	var buf bytes.Buffer
+	if err := s.pages["kpi/dashboard.html"].ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return pp, fmt.Errorf("web: render kpi dashboard: %w", err)
+	}
+	head, tail, ok := bytes.Cut(buf.Bytes(), []byte(cardsSlot))
+	if !ok {
+		return pp, fmt.Errorf("web: render kpi dashboard: no card slot")
+	}
+	return pagePieces{head: head, fragment: []byte(f.HTML), tail: tail}, nil
+}
+
+// cardsSlot marks where the memoised card grid goes in the rendered page.
+const cardsSlot = template.HTML("<!--kpi:cards-->")
+
+// dashboardCards renders the card grid: every card with its SVG chart.
+func (s *Server) dashboardCards(r *http.Request, p kpiDashboardPage) (dashFragment, error) {
+	d, err := s.KPI.Dashboard(r.Context(), p.Year)
+	if err != nil {
+		return dashFragment{}, err
+	}
+	f := dashFragment{Counts: map[string]int{}, AsOf: d.AsOf, Th: d.Settings.Thresholds}
+	for _, c := range d.Cards {
+		v := cardView(p.Page, c, 540, 220)
+		f.Counts[v.Color]++
+		p.Cards = append(p.Cards, v)
+	}
+	var buf bytes.Buffer
+	if err := s.pages["kpi/dashboard.html"].ExecuteTemplate(&buf, "kpicards", p); err != nil {
+		return f, fmt.Errorf("web: render kpi cards: %w", err)
+	}
+	f.HTML = template.HTML(buf.String())
+	return f, nil
 }
 
 type kpiRow struct {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -117,15 +119,27 @@ func (s *Server) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.KPI.Dashboard(r.Context(), y)
+	key := fmt.Sprintf("api.dashboard|%d|%s", y, s.KPI.Now().In(kpi.CST).Format("2006-01-02"))
+	body, err := s.KPI.Memo(r.Context(), key, func() (any, error) {
+		d, err := s.KPI.Dashboard(r.Context(), y)
+		if err != nil {
+			return nil, err
+		}
+		if d.Cards == nil {
+			d.Cards = []kpi.Card{}
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(d)
+		return buf.Bytes(), err
+	})
 	if err != nil {
 		return err
 	}
-	if d.Cards == nil {
-		d.Cards = []kpi.Card{}
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, err = w.Write(body.([]byte))
+	return err
 }
 
 func (s *Server) apiKPIIndicators(w http.ResponseWriter, r *http.Request) error {

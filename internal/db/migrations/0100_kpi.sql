@@ -61,3 +61,10 @@ CREATE TABLE kpi_settings (
     close_pp   BIGINT NOT NULL,                  -- growth gap threshold, percentage points
     updated_at BIGINT NOT NULL
 );
+
+CREATE TABLE kpi_state (
+    id      INTEGER PRIMARY KEY,
+    version BIGINT NOT NULL                      -- bumped by every write to the kpi tables
+);
+
+INSERT INTO kpi_state (id, version) VALUES (1, 0);
