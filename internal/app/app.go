@@ -9,6 +9,7 @@ import (
 	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
+	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 )
 
@@ -27,6 +28,7 @@ type App struct {
 
 	Enterprise *enterprise.Service // 企业库
 	Award      *award.Service      // 评优与奖补
+	KPI        *kpi.Service
 }
 
 // New builds the services on an opened, migrated database.
@@ -40,5 +42,6 @@ func New(d *db.DB, o Options) *App {
 	a.Auth = auth.New(d, a.Org, a.Audit)
 	a.Enterprise = enterprise.New(d, a.Audit, a.Org)
 	a.Award = award.New(d, a.Audit)
+	a.KPI = kpi.New(d, a.Audit)
 	return a
 }

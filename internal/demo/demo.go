@@ -84,5 +84,8 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		}
 		accounts = append(accounts, Account{Username: nu.Username, Password: nu.Password, Role: nu.Role, Unit: nu.UnitCode})
 	}
+	if err := LoadKPI(ctx, s); err != nil {
+		return nil, err
+	}
 	return accounts, nil
 }

@@ -60,4 +60,5 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/audit/verify", "Verify the audit hash chain", admin, s.apiAuditVerify)
 
 	s.awardRoutes()
+	s.kpiRoutes()
 }

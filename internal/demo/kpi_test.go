@@ -1,0 +1,51 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db/dbtest"
+	"gaoxin/internal/kpi"
+	"gaoxin/internal/org"
+)
+
+// TestDemoKPIIsLively loads the demo and checks the 2023 dashboard shows the
+// mix it promises: some met, some close or behind, one at risk, one overdue.
+func TestDemoKPIIsLively(t *testing.T) {
+	a := app.New(dbtest.Open(t), app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
+	if _, err := Load(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.KPI.Dashboard(ctx, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]kpi.Status{"gdp": kpi.Met, "industry_va": kpi.Close, "fai": kpi.Behind, "retail": kpi.Met,
+		"revenue": kpi.Met, "trade": kpi.Close, "new_entities": kpi.AtRisk}
+	targets := map[string]string{"gdp": "10", "industry_va": "15", "fai": "20", "retail": "20", "revenue": "8", "trade": "10", "new_entities": "16000"}
+	if d.AsOf != KPIAsOf || len(d.Cards) != 7 {
+		t.Fatalf("as of %s, %d cards", d.AsOf, len(d.Cards))
+	}
+	for _, c := range d.Cards {
+		code := c.Indicator.Code
+		if c.Assessment.Status != want[code] {
+			t.Errorf("%s: status %s, want %s (%+v)", code, c.Assessment.Status, want[code], c.Assessment)
+		}
+		if c.Target.V.String() != targets[code] {
+			t.Errorf("%s: target %s, want %s", code, c.Target.V, targets[code])
+		}
+		overdue := c.NextDue != nil && c.NextDue.Overdue
+		if overdue != (code == "trade") {
+			t.Errorf("%s: next due %+v", code, c.NextDue)
+		}
+	}
+	jfj, _ := a.Org.UnitByCode(ctx, "jfj")
+	od, err := a.KPI.OverdueFigures(ctx, jfj.ID, time.Date(2023, 11, 20, 0, 0, 0, 0, kpi.CST))
+	if err != nil || len(od) != 1 || od[0].Indicator.Code != "trade" || od[0].Month != 10 {
+		t.Fatalf("jfj overdue: %+v %v", od, err)
+	}
+}

@@ -1,0 +1,233 @@
+package kpi
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"gaoxin/internal/errs"
+)
+
+// Column is one column of the monthly-actuals workbook.
+type Column struct{ Key, ZH string }
+
+// Columns are the workbook's columns in order; the header row names each as
+// "中文 key".
+var Columns = []Column{
+	{"indicator", "指标代码"}, {"year", "年份"}, {"month", "月份"}, {"ytd", "本年累计"}, {"ytd_last", "上年同期累计"},
+	{"rate", "公布增速%"}, {"city_rate", "全市增速%"}, {"province_rate", "全省增速%"}, {"note", "备注"},
+}
+
+// MaxImportRows bounds one import.
+const MaxImportRows = 10000
+
+const sheetName = "actuals"
+
+// WriteTemplate writes an .xlsx workbook for the indicators sc may write:
+// one row per ended period of year, filled with the figures already stored,
+// so a unit can download, complete and upload it again.
+func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, sc Scope, year int) error {
+	inds, err := s.Indicators(ctx, 0)
+	if err != nil {
+		return err
+	}
+	acts, err := s.yearActuals(ctx, year, year)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheetName); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheetName)
+	if err != nil {
+		return err
+	}
+	head := make([]any, len(Columns))
+	for i, c := range Columns {
+		head[i] = c.ZH + " " + c.Key
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	row := 2
+	for _, ind := range inds {
+		if !sc.CanWrite(ind) {
+			continue
+		}
+		byMonth := map[int]Actual{}
+		for _, a := range acts[ind.ID] {
+			byMonth[a.Month] = a
+		}
+		for _, m := range ind.Frequency.Periods() {
+			if !periodEnded(year, m, s.Now()) {
+				break
+			}
+			a := byMonth[m]
+			note := a.Note
+			if note == "" {
+				note = ind.NameZH + "（" + ind.Measure + "）"
+			}
+			cells := []any{ind.Code, year, m, a.YTD.String(), a.YTDLast.String(), a.Rate.String(), a.CityRate.String(), a.ProvinceRate.String(), note}
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			if err := sw.SetRow(cell, cells); err != nil {
+				return err
+			}
+			row++
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// ImportActuals reads an .xlsx workbook of monthly actuals and saves every
+// row, or none: any bad row (non-number, period outside the year, a future
+// month, an unknown indicator, another unit's indicator, a period twice) is
+// reported with its row, column and reason and nothing is written. Numeric
+// cells stored by a spreadsheet with binary noise (12.300000000000001) are
+// read at four decimals; text cells are read exactly. Returns the number of
+// rows saved. Rows whose figure columns (D–H) are all blank are template
+// rows not yet filled in and are skipped. Errors: Invalid (details per row).
+func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return 0, errs.Field("file", "文件不是有效的 .xlsx 工作簿", "the file is not a valid .xlsx workbook")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return 0, errs.Field("file", "工作簿没有工作表", "the workbook has no sheet")
+	}
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return 0, errs.Field("file", "无法读取工作表", "cannot read the sheet")
+	}
+	var d []errs.Detail
+	if len(rows) == 0 {
+		return 0, errs.Field("file", "工作表为空", "the sheet is empty")
+	}
+	for i, c := range Columns {
+		got := ""
+		if i < len(rows[0]) {
+			got = strings.TrimSpace(rows[0][i])
+		}
+		if !strings.HasSuffix(got, c.Key) {
+			col, _ := excelize.ColumnNumberToName(i + 1)
+			d = append(d, errs.Detail{Row: 1, Field: col, Value: got, Reason: "表头应为“" + c.ZH + " " + c.Key + "”，请使用下载的模板",
+				ReasonEN: "header should be “" + c.ZH + " " + c.Key + "”: use the downloaded template"})
+		}
+	}
+	if len(d) > 0 {
+		return 0, errs.List("表头与模板不符，未导入任何数据", "the header does not match the template: nothing imported", d)
+	}
+	if len(rows)-1 > MaxImportRows {
+		return 0, errs.Field("file", fmt.Sprintf("一次最多导入 %d 行", MaxImportRows), fmt.Sprintf("at most %d rows per import", MaxImportRows))
+	}
+	inds, err := s.Indicators(ctx, 0)
+	if err != nil {
+		return 0, err
+	}
+	byCode := map[string]Indicator{}
+	for _, ind := range inds {
+		byCode[ind.Code] = ind
+	}
+	var out []Actual
+	seen := map[[3]int64]int{}
+	for i, cells := range rows[1:] {
+		in := ActualInput{Row: i + 2}
+		get := func(k int) string {
+			if k < len(cells) {
+				return strings.TrimSpace(cells[k])
+			}
+			return ""
+		}
+		if strings.Join(cells, "") == "" || get(3)+get(4)+get(5)+get(6)+get(7) == "" {
+			continue // blank, or a template row not filled in
+		}
+		in.Indicator, in.Year, in.Month = get(0), get(1), get(2)
+		in.YTD, in.YTDLast, in.Rate = cellNum(get(3)), cellNum(get(4)), cellNum(get(5))
+		in.CityRate, in.ProvinceRate, in.Note = cellNum(get(6)), cellNum(get(7)), get(8)
+		ind, ok := byCode[strings.ToLower(in.Indicator)]
+		if !ok {
+			d = append(d, errs.Detail{Row: in.Row, Field: "A indicator", Value: in.Indicator, Reason: "指标代码不存在", ReasonEN: "unknown indicator code"})
+			continue
+		}
+		if !sc.CanWrite(ind) {
+			d = append(d, errs.Detail{Row: in.Row, Field: "A indicator", Value: in.Indicator, Reason: "该指标不属于您的单位", ReasonEN: "the indicator belongs to another unit"})
+			continue
+		}
+		a, bad := s.check(in, ind)
+		for _, b := range bad {
+			b.Field = columnOf(b.Field) + " " + b.Field
+			d = append(d, b)
+		}
+		if len(bad) > 0 {
+			continue
+		}
+		key := [3]int64{a.IndicatorID, int64(a.Year), int64(a.Month)}
+		if first, dup := seen[key]; dup {
+			d = append(d, errs.Detail{Row: in.Row, Field: "C month", Value: in.Month, Reason: fmt.Sprintf("与第 %d 行重复（同一指标同一期间）", first),
+				ReasonEN: fmt.Sprintf("duplicates row %d (same indicator and period)", first)})
+			continue
+		}
+		seen[key] = in.Row
+		out = append(out, a)
+	}
+	if len(d) > 0 {
+		return 0, errs.List(fmt.Sprintf("有 %d 处错误，未导入任何数据", len(d)), fmt.Sprintf("%d errors: nothing imported", len(d)), d)
+	}
+	if len(out) == 0 {
+		return 0, errs.Field("file", "没有数据行", "no data rows")
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		for i := range out {
+			if err := s.upsertActual(ctx, tx, &out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(out), nil
+}
+
+func columnOf(key string) string {
+	for i, c := range Columns {
+		if c.Key == key {
+			name, _ := excelize.ColumnNumberToName(i + 1)
+			return name
+		}
+	}
+	return "?"
+}
+
+// cellNum reads a spreadsheet number: one written with binary noise beyond
+// four decimals (12.300000000000001) or in exponent form (1.2345E+7) that is
+// within 1e-6 of a four-decimal value becomes that value; anything else is
+// passed on as written, to be judged by ParseValue.
+func cellNum(s string) string {
+	_, frac, _ := strings.Cut(s, ".")
+	if len(frac) <= 4 && !strings.ContainsAny(s, "eE") {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	scaled := f * Scale
+	if math.Abs(scaled-math.Round(scaled)) > 1e-6 || math.Abs(scaled) > 1e15 {
+		return s
+	}
+	return strconv.FormatFloat(math.Round(scaled)/Scale, 'f', -1, 64)
+}
