@@ -8,6 +8,7 @@ import (
 	"gaoxin/internal/auth"
 	"gaoxin/internal/db"
 	"gaoxin/internal/org"
+	"gaoxin/internal/plan"
 )
 
 // Options tune the services.
@@ -22,6 +23,7 @@ type App struct {
 	Audit *audit.Log
 	Org   *org.Service
 	Auth  *auth.Service
+	Plan  *plan.Service
 }
 
 // New builds the services on an opened, migrated database.
@@ -33,5 +35,6 @@ func New(d *db.DB, o Options) *App {
 		a.Org.Argon = *o.Argon
 	}
 	a.Auth = auth.New(d, a.Org, a.Audit)
+	a.Plan = plan.New(d, a.Audit, a.Org)
 	return a
 }
