@@ -117,17 +117,54 @@ func (s *Service) AddAttachment(ctx context.Context, v Viewer, reportID int64, n
 	if err != nil {
 		return a, err
 	}
-	sum := sha256.Sum256(data)
-	a = Attachment{ReportID: reportID, Filename: name, ContentType: ct, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.nowMS()}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		return s.insertFiles(ctx, tx, v, reportID, []checked{{name: name, ct: ct, data: data}})
+	})
+	if err != nil {
+		return a, err
+	}
+	as, err := s.attachments(ctx, reportID)
+	if err != nil || len(as) == 0 {
+		return a, err
+	}
+	return as[len(as)-1], nil
+}
+
+// checked is an upload that passed CheckFile.
+type checked struct {
+	name, ct string
+	data     []byte
+}
+
+// checkUploads validates every upload before anything is written.
+func checkUploads(ups []Upload, max int64) ([]checked, error) {
+	var out []checked
+	for _, u := range ups {
+		name := cleanName(u.Name)
+		ct, err := CheckFile(name, u.Data, max)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, checked{name: name, ct: ct, data: u.Data})
+	}
+	return out, nil
+}
+
+// insertFiles stores checked uploads on a report inside tx, audited.
+func (s *Service) insertFiles(ctx context.Context, tx *sql.Tx, v Viewer, reportID int64, files []checked) error {
+	for _, f := range files {
+		sum := sha256.Sum256(f.data)
+		a := Attachment{ReportID: reportID, Filename: f.name, ContentType: f.ct, Size: int64(len(f.data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.nowMS()}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO plan_attachments (report_id, filename, content_type, size, sha256, data, created_by, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, reportID, a.Filename, a.ContentType, a.Size, a.SHA256, data, v.UserID, a.CreatedAt).Scan(&a.ID); err != nil {
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, reportID, a.Filename, a.ContentType, a.Size, a.SHA256, f.data, v.UserID, a.CreatedAt).Scan(&a.ID); err != nil {
 			return errs.Wrap(err, "plan: insert attachment")
 		}
-		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.attachment.create", ObjectType: "plan_report",
-			ObjectID: strconv.FormatInt(reportID, 10), After: a})
-	})
-	return a, err
+		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.attachment.create", ObjectType: "plan_report",
+			ObjectID: strconv.FormatInt(reportID, 10), After: a}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Service) attachments(ctx context.Context, reportID int64) ([]Attachment, error) {

@@ -64,14 +64,21 @@ type Report struct {
 
 // ReportInput is what a unit fills in. Pct is required.
 type ReportInput struct {
-	TaskID    int64  `json:"task_id"`
-	Period    string `json:"period"`
-	Pct       *int   `json:"pct"`
-	Done      string `json:"done"`
-	Problems  string `json:"problems"`
-	NextSteps string `json:"next_steps"`
-	Submit    bool   `json:"submit"`  // submit now instead of keeping a draft
-	Version   int    `json:"version"` // for updates: the version being edited
+	TaskID    int64    `json:"task_id"`
+	Period    string   `json:"period"`
+	Pct       *int     `json:"pct"`
+	Done      string   `json:"done"`
+	Problems  string   `json:"problems"`
+	NextSteps string   `json:"next_steps"`
+	Submit    bool     `json:"submit"`  // submit now instead of keeping a draft
+	Version   int      `json:"version"` // for updates: the version being edited
+	Files     []Upload `json:"-"`       // attachments uploaded with the form
+}
+
+// Upload is a file sent with a report.
+type Upload struct {
+	Name string
+	Data []byte
 }
 
 const reportCols = `r.id, r.task_id, n.title, n.year, r.period, r.due_on, r.unit_id, u.name_zh, r.state, r.pct, r.done_text,
@@ -159,6 +166,10 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, in ReportInput) (R
 	if !ok {
 		return Report{}, errs.Field("period", "报告周期不在任务的报送周期内："+in.Period, "period is not one of the task's reporting periods: "+in.Period)
 	}
+	files, err := checkUploads(in.Files, int64(st.MaxAttachmentKB)*1024)
+	if err != nil {
+		return Report{}, err
+	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.nowMS()
@@ -177,6 +188,9 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, in ReportInput) (R
 			return errs.Wrap(err, "plan: insert report")
 		}
 		if err := s.event(ctx, tx, v, id, t.ID, "create", ""); err != nil {
+			return err
+		}
+		if err := s.insertFiles(ctx, tx, v, id, files); err != nil {
 			return err
 		}
 		if in.Submit {
@@ -240,6 +254,14 @@ func (s *Service) UpdateReport(ctx context.Context, v Viewer, id int64, in Repor
 	if before.State != Draft && before.State != Returned {
 		return before, notEditable(before.State)
 	}
+	max, err := s.MaxAttachment(ctx)
+	if err != nil {
+		return before, err
+	}
+	files, err := checkUploads(in.Files, max)
+	if err != nil {
+		return before, err
+	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.nowMS()
 		state := before.State
@@ -262,6 +284,9 @@ func (s *Service) UpdateReport(ctx context.Context, v Viewer, id int64, in Repor
 			return staleVersion("version", in.Version)
 		}
 		if err := s.event(ctx, tx, v, id, before.TaskID, "update", ""); err != nil {
+			return err
+		}
+		if err := s.insertFiles(ctx, tx, v, id, files); err != nil {
 			return err
 		}
 		if in.Submit {
