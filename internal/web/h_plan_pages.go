@@ -109,6 +109,9 @@ func (p planTreePage) Indent(depth int) template.CSS {
 	return template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.5+1.4*float64(depth)))
 }
 
+// CountOf is the number of tasks with a flag.
+func (p planTreePage) CountOf(f string) int { return p.Count[plan.Flag(f)] }
+
 func flatten(ns []*plan.Node, depth int, out *[]treeRow) {
 	for _, n := range ns {
 		*out = append(*out, treeRow{N: n, Depth: depth})
