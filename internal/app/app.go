@@ -11,6 +11,7 @@ import (
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
+	"gaoxin/internal/plan"
 )
 
 // Options tune the services.
@@ -29,6 +30,7 @@ type App struct {
 	Enterprise *enterprise.Service // 企业库
 	Award      *award.Service      // 评优与奖补
 	KPI        *kpi.Service
+	Plan       *plan.Service
 }
 
 // New builds the services on an opened, migrated database.
@@ -43,5 +45,6 @@ func New(d *db.DB, o Options) *App {
 	a.Enterprise = enterprise.New(d, a.Audit, a.Org)
 	a.Award = award.New(d, a.Audit)
 	a.KPI = kpi.New(d, a.Audit)
+	a.Plan = plan.New(d, a.Audit, a.Org)
 	return a
 }

@@ -87,5 +87,10 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 	if err := LoadKPI(ctx, s); err != nil {
 		return nil, err
 	}
+	planAccounts, err := loadPlan(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	accounts = append(accounts, planAccounts...)
 	return accounts, nil
 }

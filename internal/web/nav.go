@@ -26,7 +26,7 @@ type module struct {
 var modules = []module{
 	{"首页", "Home", "/", nil, false},
 	{"目标指标", "Targets", "/kpi", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff}, false},
-	{"督查督办", "Supervision", "/plan", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff}, true},
+	{"督查督办", "Supervision", "/plan", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff}, false},
 	{"企业库", "Enterprises", "/enterprises", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise}, true},
 	{"评优奖补", "Awards", "/awards", nil, false},
 	{"场景机会", "Scenarios", "/scenarios", nil, true},

@@ -41,6 +41,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/units/{id}/enable", "Enable unit", admin, s.handleAdminUnitDisable(false))
 	s.handle("GET /admin/audit", "Audit trail", admin, s.handleAdminAudit)
 
+	s.planRoutes()
+
 	// JSON API.
 	s.handle("GET /api/v1/openapi.json", "This OpenAPI document", Public, s.handleOpenAPI)
 	s.handleBody("POST /api/v1/session", "Log in; sets the session cookie", Public, loginRequest{Username: "leader", Password: "…"}, s.apiLogin)

@@ -1,0 +1,208 @@
+package plan
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+)
+
+// Attachment is evidence attached to a report. Its bytes live in the
+// database (plan_attachments.data), so every app server can serve it and a
+// database backup holds it.
+type Attachment struct {
+	ID          int64  `json:"id"`
+	ReportID    int64  `json:"report_id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	CreatedAt   int64  `json:"created_at"`
+}
+
+// allowedTypes maps a file extension to the content type its bytes must
+// sniff as (net/http.DetectContentType), and the type stored and served.
+// Office files are ZIP containers, so they sniff as application/zip.
+var allowedTypes = map[string]struct{ sniff, serve string }{
+	".pdf":  {"application/pdf", "application/pdf"},
+	".png":  {"image/png", "image/png"},
+	".jpg":  {"image/jpeg", "image/jpeg"},
+	".jpeg": {"image/jpeg", "image/jpeg"},
+	".gif":  {"image/gif", "image/gif"},
+	".txt":  {"text/plain; charset=utf-8", "text/plain; charset=utf-8"},
+	".zip":  {"application/zip", "application/zip"},
+	".docx": {"application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+	".xlsx": {"application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+	".pptx": {"application/zip", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+}
+
+// AllowedExtensions lists the accepted file extensions, for forms and errors.
+const AllowedExtensions = ".pdf .png .jpg .jpeg .gif .txt .zip .docx .xlsx .pptx"
+
+// CheckFile validates an upload: not empty, not over maxBytes, an allowed
+// extension, and bytes that really are of that type. It returns the content
+// type to store. Errors: TooLarge, Invalid (field "file").
+func CheckFile(name string, data []byte, maxBytes int64) (string, error) {
+	if int64(len(data)) > maxBytes {
+		e := errs.Field("file", fmt.Sprintf("文件 %s 超过大小上限 %d KiB", name, maxBytes/1024),
+			fmt.Sprintf("file %s is larger than the %d KiB limit", name, maxBytes/1024))
+		e.Code = errs.TooLarge
+		return "", e
+	}
+	if len(data) == 0 {
+		return "", errs.Field("file", "文件为空："+name, "file is empty: "+name)
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	t, ok := allowedTypes[ext]
+	if !ok {
+		return "", errs.Field("file", "不允许的文件类型 "+ext+"，允许："+AllowedExtensions, "file type "+ext+" not allowed; allowed: "+AllowedExtensions)
+	}
+	if got := http.DetectContentType(data); got != t.sniff {
+		return "", errs.Field("file", fmt.Sprintf("文件 %s 的内容（%s）与扩展名 %s 不符", name, got, ext),
+			fmt.Sprintf("the content of %s (%s) does not match its extension %s", name, got, ext))
+	}
+	return t.serve, nil
+}
+
+func cleanName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == '"' || r == '/' {
+			return '_'
+		}
+		return r
+	}, name)
+	if len([]rune(name)) > 120 {
+		name = string([]rune(name)[:120])
+	}
+	return name
+}
+
+// MaxAttachment is the current attachment size limit in bytes.
+func (s *Service) MaxAttachment(ctx context.Context) (int64, error) {
+	st, err := s.Settings(ctx)
+	return int64(st.MaxAttachmentKB) * 1024, err
+}
+
+// AddAttachment stores a file on a draft or returned report. Errors:
+// Forbidden (not unit staff), NotFound, Conflict (report not editable),
+// TooLarge, Invalid (type).
+func (s *Service) AddAttachment(ctx context.Context, v Viewer, reportID int64, name string, data []byte) (Attachment, error) {
+	var a Attachment
+	if v.Role != org.UnitStaff {
+		return a, errs.New(errs.Forbidden, "只有责任单位可以上传附件", "only unit staff upload attachments")
+	}
+	r, err := s.Report(ctx, v, reportID)
+	if err != nil {
+		return a, err
+	}
+	if r.State != Draft && r.State != Returned {
+		return a, notEditable(r.State)
+	}
+	max, err := s.MaxAttachment(ctx)
+	if err != nil {
+		return a, err
+	}
+	name = cleanName(name)
+	ct, err := CheckFile(name, data, max)
+	if err != nil {
+		return a, err
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		return s.insertFiles(ctx, tx, v, reportID, []checked{{name: name, ct: ct, data: data}})
+	})
+	if err != nil {
+		return a, err
+	}
+	as, err := s.attachments(ctx, reportID)
+	if err != nil || len(as) == 0 {
+		return a, err
+	}
+	return as[len(as)-1], nil
+}
+
+// checked is an upload that passed CheckFile.
+type checked struct {
+	name, ct string
+	data     []byte
+}
+
+// checkUploads validates every upload before anything is written.
+func checkUploads(ups []Upload, max int64) ([]checked, error) {
+	var out []checked
+	for _, u := range ups {
+		name := cleanName(u.Name)
+		ct, err := CheckFile(name, u.Data, max)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, checked{name: name, ct: ct, data: u.Data})
+	}
+	return out, nil
+}
+
+// insertFiles stores checked uploads on a report inside tx, audited.
+func (s *Service) insertFiles(ctx context.Context, tx *sql.Tx, v Viewer, reportID int64, files []checked) error {
+	for _, f := range files {
+		sum := sha256.Sum256(f.data)
+		a := Attachment{ReportID: reportID, Filename: f.name, ContentType: f.ct, Size: int64(len(f.data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.nowMS()}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO plan_attachments (report_id, filename, content_type, size, sha256, data, created_by, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, reportID, a.Filename, a.ContentType, a.Size, a.SHA256, f.data, v.UserID, a.CreatedAt).Scan(&a.ID); err != nil {
+			return errs.Wrap(err, "plan: insert attachment")
+		}
+		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.attachment.create", ObjectType: "plan_report",
+			ObjectID: strconv.FormatInt(reportID, 10), After: a}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) attachments(ctx context.Context, reportID int64) ([]Attachment, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, report_id, filename, content_type, size, sha256, created_at FROM plan_attachments
+		WHERE report_id = $1 ORDER BY id LIMIT 100`, reportID)
+	if err != nil {
+		return nil, errs.Wrap(err, "plan: attachments")
+	}
+	defer rows.Close()
+	out := []Attachment{}
+	for rows.Next() {
+		var a Attachment
+		if err := rows.Scan(&a.ID, &a.ReportID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AttachmentData returns an attachment and its bytes if v may see its
+// report. Errors: Forbidden, NotFound.
+func (s *Service) AttachmentData(ctx context.Context, v Viewer, id int64) (Attachment, []byte, error) {
+	var a Attachment
+	var data []byte
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, report_id, filename, content_type, size, sha256, created_at, data
+		FROM plan_attachments WHERE id = $1`, id).Scan(&a.ID, &a.ReportID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedAt, &data)
+	if err == sql.ErrNoRows {
+		return a, nil, errs.New(errs.NotFound, "附件不存在", "attachment not found")
+	}
+	if err != nil {
+		return a, nil, errs.Wrap(err, "plan: attachment %d", id)
+	}
+	if _, err := s.Report(ctx, v, a.ReportID); err != nil {
+		if errs.CodeOf(err) == errs.NotFound {
+			return Attachment{}, nil, errs.New(errs.NotFound, "附件不存在", "attachment not found")
+		}
+		return Attachment{}, nil, err
+	}
+	return a, data, nil
+}

@@ -1,0 +1,186 @@
+package plan
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"gaoxin/internal/errs"
+)
+
+// taskRow is what the flag rule needs of a stored task.
+type taskRow struct {
+	id                     int64
+	title, lead            string
+	start, due, cycle      string
+	reported               int
+	override               sql.NullInt64
+	doneOn, flag, asOfSeen string
+}
+
+// today reads the plan year's review date through q.
+func (s *Service) today(ctx context.Context, q queryer, year int) (time.Time, error) {
+	var asOf string
+	err := q.QueryRowContext(ctx, "SELECT as_of FROM plan_years WHERE year = $1", year).Scan(&asOf)
+	if err != nil && err != sql.ErrNoRows {
+		return time.Time{}, errs.Wrap(err, "plan: as-of %d", year)
+	}
+	if t, err := time.Parse(dateLayout, asOf); asOf != "" && err == nil {
+		return t, nil
+	}
+	return s.realToday(), nil
+}
+
+// RefreshFlags recomputes the flag of every task of a year and returns how
+// many changed. The daily job and settings changes call it.
+func (s *Service) RefreshFlags(ctx context.Context, year int) (int, error) {
+	changed := 0
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		n, err := s.refresh(ctx, tx, year, 0)
+		changed = n
+		return err
+	})
+	return changed, err
+}
+
+// refreshTx recomputes one task's flag and completion date inside tx.
+func (s *Service) refreshTx(ctx context.Context, tx *sql.Tx, year int, taskID int64) error {
+	_, err := s.refresh(ctx, tx, year, taskID)
+	return err
+}
+
+// refresh recomputes flags of the year's tasks (one task when taskID != 0),
+// writes those that changed, and queues a notification for each task that
+// turned red.
+func (s *Service) refresh(ctx context.Context, q queryer, year int, taskID int64) (int, error) {
+	st, err := s.settings(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	asOf, err := s.today(ctx, q, year)
+	if err != nil {
+		return 0, err
+	}
+	filter, args := "", []any{year}
+	if taskID != 0 {
+		filter, args = " AND n.id = $2", append(args, taskID)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT n.id, n.title, COALESCE(u.name_zh, ''), n.start_on, n.due_on, n.cycle, n.reported_pct,
+		n.override_pct, n.done_on, n.flag, n.flag_as_of FROM plan_nodes n LEFT JOIN units u ON u.id = n.lead_unit_id
+		WHERE n.year = $1 AND n.level = 'task'`+filter+" ORDER BY n.id LIMIT 100000", args...)
+	if err != nil {
+		return 0, errs.Wrap(err, "plan: flag tasks")
+	}
+	var tasks []taskRow
+	for rows.Next() {
+		var t taskRow
+		if err := rows.Scan(&t.id, &t.title, &t.lead, &t.start, &t.due, &t.cycle, &t.reported, &t.override, &t.doneOn, &t.flag, &t.asOfSeen); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		tasks = append(tasks, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	filed := map[int64]map[string]bool{}
+	rows, err = q.QueryContext(ctx, `SELECT r.task_id, r.period FROM plan_reports r JOIN plan_nodes n ON n.id = r.task_id
+		WHERE n.year = $1 AND r.state <> 'draft'`+filter+" ORDER BY r.task_id, r.period LIMIT 1000000", args...)
+	if err != nil {
+		return 0, errs.Wrap(err, "plan: flag reports")
+	}
+	for rows.Next() {
+		var id int64
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if filed[id] == nil {
+			filed[id] = map[string]bool{}
+		}
+		filed[id][p] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	lastTwo := map[int64][]string{}
+	rows, err = q.QueryContext(ctx, `SELECT e.task_id, e.action FROM plan_report_events e JOIN plan_nodes n ON n.id = e.task_id
+		WHERE n.year = $1 AND e.action IN ('return', 'accept')`+filter+" ORDER BY e.task_id, e.id DESC LIMIT 1000000", args...)
+	if err != nil {
+		return 0, errs.Wrap(err, "plan: flag reviews")
+	}
+	for rows.Next() {
+		var id int64
+		var a string
+		if err := rows.Scan(&id, &a); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if len(lastTwo[id]) < 2 {
+			lastTwo[id] = append(lastTwo[id], a)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	changed := 0
+	asOfText := asOf.Format(dateLayout)
+	for _, t := range tasks {
+		progress := t.reported * 10
+		if t.override.Valid {
+			progress = int(t.override.Int64) * 10
+		}
+		doneOn := t.doneOn
+		if progress >= Full && doneOn == "" {
+			doneOn = asOfText
+		} else if progress < Full {
+			doneOn = ""
+		}
+		start, _ := time.Parse(dateLayout, t.start)
+		due, err := time.Parse(dateLayout, t.due)
+		if err != nil {
+			continue
+		}
+		sched := Schedule(t.cycle, start, due, st.DueDay)
+		missing, next := ScheduleState(sched, filed[t.id], asOf)
+		lt := lastTwo[t.id]
+		flag, zh, en := ComputeFlag(FlagInput{AsOf: asOf, Start: start, Due: due, Progress: progress, MarginPct: st.MarginPct,
+			Missing: missing, NextReportDue: next, ReturnedTwice: len(lt) == 2 && lt[0] == "return" && lt[1] == "return"})
+		reason := zh + " / " + en
+		if string(flag) == t.flag && doneOn == t.doneOn && t.asOfSeen == asOfText && taskID == 0 {
+			continue
+		}
+		if _, err := q.ExecContext(ctx, "UPDATE plan_nodes SET flag = $1, flag_reason = $2, flag_as_of = $3, done_on = $4 WHERE id = $5",
+			string(flag), reason, asOfText, doneOn, t.id); err != nil {
+			return changed, errs.Wrap(err, "plan: write flag")
+		}
+		changed++
+		if flag == Red && t.flag != string(Red) {
+			if err := s.enqueue(ctx, q, st, "task.red", fmt.Sprintf("【督查督办】任务转为红牌：%s（牵头：%s）— %s", t.title, t.lead, zh)); err != nil {
+				return changed, err
+			}
+		}
+	}
+	return changed, nil
+}
+
+// FlagJob is the daily supervision job: it recomputes the flags of every
+// plan year. cmd/gaoxin runs it once a day, claimed through db.ClaimJob so
+// one app server does the work.
+func (s *Service) FlagJob(ctx context.Context) error {
+	years, err := s.Years(ctx)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		if _, err := s.RefreshFlags(ctx, y.Year); err != nil {
+			return fmt.Errorf("plan: flags %d: %w", y.Year, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,404 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+	"gaoxin/internal/plan"
+)
+
+// planPage is the common data of the plan pages: the module's tabs and the
+// helpers the templates use to name levels, flags and states.
+type planPage struct {
+	Page
+	Year  int
+	Years []plan.Year
+	AsOf  string
+	Tabs  []NavItem
+}
+
+func (s *Server) planPage(r *http.Request, zh, en string, year int) (planPage, error) {
+	p := planPage{Page: s.page(r, zh, en), Year: year}
+	var err error
+	if p.Years, err = s.Plan.Years(r.Context()); err != nil {
+		return p, err
+	}
+	today, err := s.Plan.Today(r.Context(), year)
+	if err != nil {
+		return p, err
+	}
+	p.AsOf = today.Format("2006-01-02")
+	y := "?year=" + strconv.Itoa(year)
+	tab := func(zh, en, href string) {
+		p.Tabs = append(p.Tabs, NavItem{ZH: zh, EN: en, Href: href + y, Active: r.URL.Path == href})
+	}
+	tab("计划总览", "Plan", "/plan")
+	tab("红黄牌", "Red & yellow", "/plan/flags")
+	u := currentUser(r)
+	if u.Role == org.UnitStaff {
+		tab("我的任务", "My tasks", "/plan/mine")
+	} else {
+		tab("单位排名", "Ranking", "/plan/ranking")
+	}
+	tab("督办单", "Chases", "/plan/chases")
+	tab("待办", "Inbox", "/inbox")
+	if u.Role == org.Supervisor || u.Role == org.Admin {
+		tab("设置", "Settings", "/plan/settings")
+	}
+	return p, nil
+}
+
+// FlagText names a flag in the page's language.
+func (p planPage) FlagText(f plan.Flag) string { zh, en := f.Label(); return p.L(zh, en) }
+
+// LevelText names a level in the page's language.
+func (p planPage) LevelText(l plan.Level) string { zh, en := l.Label(); return p.L(zh, en) }
+
+// StateText names a report state in the page's language.
+func (p planPage) StateText(state string) string {
+	zh, en := plan.StateLabel(state)
+	return p.L(zh, en)
+}
+
+// Bar is the CSS width of a progress bar (tenths of a percent).
+func (p planPage) Bar(tenths int) template.CSS {
+	return template.CSS(fmt.Sprintf("width:%d.%d%%", tenths/10, tenths%10))
+}
+
+// Points renders a score in tenths.
+func (p planPage) Points(tenths int) string { return plan.Points(tenths) }
+
+// PctText renders tenths of a percent.
+func (p planPage) PctText(tenths int) string { return plan.Pct(tenths) }
+
+// CanEdit reports whether the user keeps the plan.
+func (p planPage) CanEdit() bool { return p.Is("supervisor") }
+
+// IsUnit reports whether the user is unit staff.
+func (p planPage) IsUnit() bool { return p.Is("unit") }
+
+// Reason picks the Chinese or English half of a stored "zh / en" reason.
+func (p planPage) Reason(s string) string {
+	for i := 0; i+3 <= len(s); i++ {
+		if s[i:i+3] == " / " {
+			return p.L(s[:i], s[i+3:])
+		}
+	}
+	return s
+}
+
+type treeRow struct {
+	N     *plan.Node
+	Depth int
+}
+
+type planTreePage struct {
+	planPage
+	Rows  []treeRow
+	Count map[plan.Flag]int
+	Total int
+	Root  *plan.Node
+}
+
+// Indent is the left padding of a row.
+func (p planTreePage) Indent(depth int) template.CSS {
+	return template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.5+1.4*float64(depth)))
+}
+
+// CountOf is the number of tasks with a flag.
+func (p planTreePage) CountOf(f string) int { return p.Count[plan.Flag(f)] }
+
+func flatten(ns []*plan.Node, depth int, out *[]treeRow) {
+	for _, n := range ns {
+		*out = append(*out, treeRow{N: n, Depth: depth})
+		flatten(n.Children, depth+1, out)
+	}
+}
+
+func (s *Server) handlePlanTree(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "督查督办 · 工作计划", "Supervision · work plan", year)
+	if err != nil {
+		return err
+	}
+	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
+	if err != nil {
+		return err
+	}
+	p := planTreePage{planPage: pp, Count: t.Count}
+	flatten(t.Roots, 0, &p.Rows)
+	for _, c := range t.Count {
+		p.Total += c
+	}
+	if len(t.Roots) == 1 {
+		p.Root = t.Roots[0]
+	}
+	return s.render(w, r, "plan/tree.html", p)
+}
+
+type flagSection struct {
+	Flag  plan.Flag
+	Tasks []*plan.Node
+}
+
+type planFlagsPage struct {
+	planPage
+	Sections []flagSection
+}
+
+func (s *Server) handlePlanFlags(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "红黄牌任务", "Red and yellow tasks", year)
+	if err != nil {
+		return err
+	}
+	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
+	if err != nil {
+		return err
+	}
+	p := planFlagsPage{planPage: pp}
+	for _, f := range []plan.Flag{plan.Red, plan.Yellow, plan.Blue} {
+		ts := t.Tasks(f)
+		plan.ByDeadline(ts)
+		p.Sections = append(p.Sections, flagSection{Flag: f, Tasks: ts})
+	}
+	return s.render(w, r, "plan/flags.html", p)
+}
+
+type planRankingPage struct {
+	planPage
+	Month    int
+	Months   []int
+	Bulletin *plan.Bulletin
+}
+
+func months() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} }
+
+func (s *Server) handlePlanRanking(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	month, err := s.planMonth(r, year)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "月度通报 · 单位排名", "Monthly bulletin · unit ranking", year)
+	if err != nil {
+		return err
+	}
+	b, err := s.Plan.Bulletin(r.Context(), viewer(r), year, month)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/ranking.html", planRankingPage{planPage: pp, Month: month, Months: months(), Bulletin: b})
+}
+
+type planBulletinPage struct {
+	planPage
+	Month    int
+	Bulletin *plan.Bulletin
+	Unit     *plan.UnitScore
+}
+
+// StatusText names a task's bulletin status.
+func (p planBulletinPage) StatusText(st string) string {
+	switch st {
+	case "on_time":
+		return p.L("按期完成", "done on time")
+	case "done_late":
+		return p.L("逾期完成", "done late")
+	case "late":
+		return p.L("逾期未完成", "overdue")
+	}
+	return p.L("推进中", "in progress")
+}
+
+func (s *Server) handlePlanBulletin(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	month, err := s.planMonth(r, year)
+	if err != nil {
+		return err
+	}
+	v := viewer(r)
+	unitID := v.UnitID
+	if q := r.URL.Query().Get("unit"); q != "" {
+		unitID, _ = strconv.ParseInt(q, 10, 64)
+	}
+	u, b, err := s.Plan.UnitBulletin(r.Context(), v, year, month, unitID)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "月度通报 · "+u.Unit.NameZH, "Monthly bulletin · "+u.Unit.NameZH, year)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/bulletin.html", planBulletinPage{planPage: pp, Month: month, Bulletin: b, Unit: u})
+}
+
+type planNodePage struct {
+	planPage
+	D       taskDetail
+	Units   []org.Unit
+	Form    plan.NodeInput
+	Details []errs.Detail
+}
+
+// ChildLevel names the level of a new child.
+func (p planNodePage) ChildLevel() string {
+	return p.LevelText(p.D.Level.ChildLevel())
+}
+
+// WeightOf renders a weight or "" when unset.
+func (p planNodePage) WeightOf(w *int) string {
+	if w == nil {
+		return ""
+	}
+	return strconv.Itoa(*w)
+}
+
+// CoCodes joins the co-unit codes.
+func (p planNodePage) CoCodes() []string {
+	var out []string
+	for _, c := range p.D.CoUnits {
+		out = append(out, c.Code)
+	}
+	return out
+}
+
+// HasCo reports whether code is among the node's co-units.
+func (p planNodePage) HasCo(code string) bool {
+	for _, c := range p.D.CoUnits {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) planNodePage(r *http.Request, id int64) (planNodePage, error) {
+	d, err := s.taskDetail(r, id)
+	if err != nil {
+		return planNodePage{}, err
+	}
+	pp, err := s.planPage(r, d.Title, d.Title, d.Year)
+	if err != nil {
+		return planNodePage{}, err
+	}
+	p := planNodePage{planPage: pp, D: d}
+	if p.CanEdit() {
+		if p.Units, err = s.Org.Units(r.Context()); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) handlePlanNode(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.planNodePage(r, id)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/node.html", p)
+}
+
+type planMinePage struct {
+	planPage
+	Tasks []*plan.Node
+}
+
+func (s *Server) handlePlanMine(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "我的任务", "My tasks", year)
+	if err != nil {
+		return err
+	}
+	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
+	if err != nil {
+		return err
+	}
+	tasks := t.Tasks("")
+	plan.ByDeadline(tasks)
+	return s.render(w, r, "plan/mine.html", planMinePage{planPage: pp, Tasks: tasks})
+}
+
+type inboxPage struct {
+	planPage
+	Items []plan.InboxItem
+}
+
+// KindText names an inbox item kind.
+func (p inboxPage) KindText(k string) string {
+	switch k {
+	case plan.KindReportDue:
+		return p.L("待填报", "report to file")
+	case plan.KindReportReturned:
+		return p.L("报告被退回", "report returned")
+	case plan.KindChaseOpen:
+		return p.L("督办单待回复", "chase to answer")
+	case plan.KindReview:
+		return p.L("报告待审核", "report to review")
+	case plan.KindChaseOverdue:
+		return p.L("督办单逾期未回复", "chase reply overdue")
+	case plan.KindChaseReplied:
+		return p.L("督办单已回复", "chase answered")
+	}
+	return p.L("红牌任务", "red task")
+}
+
+func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "我的待办", "My inbox", year)
+	if err != nil {
+		return err
+	}
+	items, err := s.Plan.Inbox(r.Context(), viewer(r), year)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items})
+}
+
+type planChasesPage struct {
+	planPage
+	Chases []plan.Chase
+}
+
+func (s *Server) handlePlanChases(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "督办单", "Chases (督办单)", year)
+	if err != nil {
+		return err
+	}
+	cs, err := s.Plan.Chases(r.Context(), viewer(r), 0, r.URL.Query().Get("state"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/chases.html", planChasesPage{planPage: pp, Chases: cs})
+}
