@@ -264,3 +264,12 @@ func TestOpsEndpoints(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestSecureCookieBehindTLS(t *testing.T) {
+	h := newHarness(t)
+	h.Srv.Cfg.SecureCookies = true
+	r := h.anon().do("POST", "/api/v1/session", map[string]string{"username": "unit", "password": testPassword})
+	if sc := r.Header.Get("Set-Cookie"); !strings.Contains(sc, "; Secure") {
+		t.Fatalf("cookie not Secure with --secure-cookies: %s", sc)
+	}
+}
