@@ -138,8 +138,8 @@ func (s *Server) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_, err = w.Write(body.([]byte))
-	return err
+	w.Write(body.([]byte)) // a write error means the client went away
+	return nil
 }
 
 func (s *Server) apiKPIIndicators(w http.ResponseWriter, r *http.Request) error {
@@ -342,9 +342,14 @@ func (s *Server) handleKPITemplate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	var buf bytes.Buffer
+	if err := s.KPI.WriteTemplate(r.Context(), &buf, kpiScope(r), y); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="kpi-actuals-`+strconv.Itoa(y)+`.xlsx"`)
-	return s.KPI.WriteTemplate(r.Context(), w, kpiScope(r), y)
+	buf.WriteTo(w)
+	return nil
 }
 
 // overdueFor lists overdue figures visible to the caller at asOf: unit staff
