@@ -55,4 +55,3 @@ func (s *Server) handleKPITemplate(w http.ResponseWriter, r *http.Request) error
 	buf.WriteTo(w)
 	return nil
 }
-
