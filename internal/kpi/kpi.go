@@ -85,12 +85,16 @@ type Service struct {
 	Audit *audit.Log
 	// Now is the clock; figures for months that have not ended are refused.
 	Now func() time.Time
+	// MemoTTL bounds how stale another app server's write may look here.
+	MemoTTL time.Duration
 
 	memo memo
 }
 
 // New returns the service.
-func New(d *db.DB, a *audit.Log) *Service { return &Service{DB: d, Audit: a, Now: time.Now} }
+func New(d *db.DB, a *audit.Log) *Service {
+	return &Service{DB: d, Audit: a, Now: time.Now, MemoTTL: DefaultMemoTTL}
+}
 
 // CST is China Standard Time, in which months and due dates are counted.
 var CST = time.FixedZone("CST", 8*3600)

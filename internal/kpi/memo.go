@@ -12,10 +12,11 @@ import (
 // version. Every write to the kpi tables bumps kpi_state.version in its own
 // transaction and clears this server's memo at once, so a user sees their
 // own change on the next page. Another app server's write is noticed when
-// the memo next reads the version, at most MemoTTL later.
+// the memo next reads the version, at most Service.MemoTTL later.
 
-// MemoTTL is how long a memo trusts its version without reading it again.
-const MemoTTL = 250 * time.Millisecond
+// DefaultMemoTTL is how long a memo trusts its version without reading it
+// again.
+const DefaultMemoTTL = 250 * time.Millisecond
 
 // maxMemo bounds the memo; when full it starts again empty.
 const maxMemo = 512
@@ -33,7 +34,7 @@ type memo struct {
 func (s *Service) Memo(ctx context.Context, key string, build func() (any, error)) (any, error) {
 	m := &s.memo
 	m.mu.Lock()
-	stale := time.Since(m.checkedAt) > MemoTTL
+	stale := time.Since(m.checkedAt) >= s.MemoTTL
 	m.mu.Unlock()
 	if stale {
 		var v int64

@@ -58,7 +58,7 @@ func (s *Server) handleKPIDashboard(w http.ResponseWriter, r *http.Request) erro
 	w.Header().Set("Content-Length", strconv.Itoa(len(pp.head)+len(pp.fragment)+len(pp.tail)))
 	for _, part := range [][]byte{pp.head, pp.fragment, pp.tail} {
 		if _, err := w.Write(part); err != nil {
-			return err
+			return nil // the client went away; there is no one to tell
 		}
 	}
 	return nil

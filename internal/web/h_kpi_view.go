@@ -97,7 +97,7 @@ func needText(p Page, ind kpi.Indicator, a kpi.Assessment) string {
 	case a.GrowthSource == kpi.Published:
 		return p.L("仅有公布增速，无法推算其余月份所需增速", "only a published rate: the remaining months' need cannot be projected")
 	case a.NeedPerMonth != nil:
-		return fmt.Sprintf(p.L("其余 %d 个月每月需完成 %s %s", "%[3]s %[2]s needed per month for the remaining %[1]d months"), a.Remaining, num(*a.NeedPerMonth), ind.Measure)
+		return fmt.Sprintf(p.L("其余 %d 个月每月需完成 %s %s", "%[2]s %[3]s needed per month for the remaining %[1]d months"), a.Remaining, num(*a.NeedPerMonth), ind.Measure)
 	}
 	return p.L("无法推算（缺少上年全年数据）", "cannot project (last year's full-year figure missing)")
 }

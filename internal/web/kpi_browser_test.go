@@ -61,6 +61,14 @@ func TestBrowserKPIDashboard(t *testing.T) {
 		t.Fatal("leader sees the entry form")
 	}
 	b.screenshot(t, "kpi-indicator-gdp")
+	b.do(t, chromedp.Navigate(b.base+"/lang?to=en&back=/kpi"), chromedp.WaitVisible(chromedp.CSS(".kpi-card svg")))
+	if b.eval(t, `document.body.innerText.includes("No indicators yet")`+"?'y':'n'") != "n" {
+		t.Fatal("empty-state notice shown beside the cards")
+	}
+	if s := b.text(t, "#kpi-new_entities .status"); s != "at risk" {
+		t.Fatalf("English status %q", s)
+	}
+	b.screenshot(t, "kpi-dashboard-en")
 
 	u := newBrowser(t, h)
 	u.login(t, "unit")
