@@ -84,5 +84,10 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		}
 		accounts = append(accounts, Account{Username: nu.Username, Password: nu.Password, Role: nu.Role, Unit: nu.UnitCode})
 	}
+	awardAccounts, err := loadAward(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	accounts = append(accounts, awardAccounts...)
 	return accounts, nil
 }
