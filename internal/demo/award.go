@@ -199,4 +199,6 @@ func at(ctx context.Context, s *app.App, ids map[string]int64, who string, t tim
 	return audit.WithActor(ctx, audit.Actor{ID: ids[who], Name: who}), &svc
 }
 
-func day(m time.Month, d int) time.Time { return time.Date(2023, m, d, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)) }
+func day(m time.Month, d int) time.Time {
+	return time.Date(2023, m, d, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+}

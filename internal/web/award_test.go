@@ -208,7 +208,7 @@ func TestAwardFlowOverHTTP(t *testing.T) {
 	want(t, w.as("leader").do("POST", fmt.Sprintf("/api/v1/award/payments/%d/approve", p.ID), nil), 200, "leader approves")
 	want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/payments/%d/paid", p.ID), paidRequest{VoucherNo: "记-2023-0815", PaidOn: "2023-08-15"}), 200, "paid")
 	var totals struct {
-		Totals       []award.Total
+		Totals        []award.Total
 		PaidInYearFen int64 `json:"paid_in_year_fen"`
 	}
 	sup.get("/api/v1/award/totals?year=2023").JSON(t, &totals)
