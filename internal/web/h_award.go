@@ -110,6 +110,7 @@ type programmePage struct {
 	Enterprise int64
 	MyApp      *award.Application
 	MyEntry    *award.Entry
+	MyExcluded *award.Exclusion
 	MyGrant    *award.Grant
 	GrantedFen int64
 	PaidFen    int64
@@ -215,6 +216,11 @@ func (s *Server) fillEnterpriseView(r *http.Request, p *programmePage) error {
 		for i, e := range p.Round.Result.Entries {
 			if e.EnterpriseID == ent {
 				p.MyEntry = &p.Round.Result.Entries[i]
+			}
+		}
+		for i, x := range p.Round.Result.Excluded {
+			if x.EnterpriseID == ent {
+				p.MyExcluded = &p.Round.Result.Excluded[i]
 			}
 		}
 	}
