@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
+	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
 )
 
@@ -175,5 +179,83 @@ func TestAwardPaymentsOnTwoServers(t *testing.T) {
 	}
 	if !strings.Contains(a.printed()+b.printed(), "listening") {
 		t.Fatal("servers did not report listening")
+	}
+}
+
+// TestAwardGrantsOnTwoServersStayInBudget confirms a prize programme with a
+// manual money rule (set up through the service, with its clock moved past
+// the notice period) and has both servers grant every winner at once: the
+// grants never sum above the budget.
+func TestAwardGrantsOnTwoServersStayInBudget(t *testing.T) {
+	if !dbtest.Postgres() {
+		t.Skip("two app servers need PostgreSQL (set GAOXIN_TEST_POSTGRES)")
+	}
+	dsn := dbtest.DSN(t)
+	a := startServe(t, dsn, "--demo")
+	b := startServe(t, dsn)
+	pw := map[string]string{}
+	for _, m := range accountRe.FindAllStringSubmatch(a.printed(), -1) {
+		pw[m[1]] = m[2]
+	}
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "e2e"})
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	svc := award.New(d, audit.New(d))
+	later := time.Now().Add(30 * 24 * time.Hour)
+	p, err := svc.CreateProgramme(ctx, award.NewProgramme{Year: 2023, NameZH: "上市之星奖（端到端）", Kind: award.KindPrize, BudgetFen: 10 * 300_000_00,
+		NoticeDays: 1, Rules: award.Rules{DataYear: 2022, Money: award.MoneyRule{Kind: "manual"},
+			Terms: []award.Term{{Code: "tax", NameZH: "税收", Source: award.SourceFigure, Indicator: "tax", Transform: award.TransformMinMax, Weight: 100}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []string{award.StateOpen, award.StateReview} {
+		if _, err := svc.Advance(ctx, p.ID, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.RankProgramme(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Advance(ctx, p.ID, award.StateNotice); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = func() time.Time { return later }
+	if _, err := svc.Advance(ctx, p.ID, award.StateConfirmed); err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.LatestRound(ctx, p.ID)
+	if err != nil || len(r.Result.Entries) < 20 {
+		t.Fatalf("winners: %d %v", len(r.Result.Entries), err)
+	}
+	supA, supB := signIn(t, a.URL, "supervisor", pw["supervisor"]), signIn(t, b.URL, "supervisor", pw["supervisor"])
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	for _, e := range r.Result.Entries {
+		for _, c := range []*apiClient{supA, supB} {
+			wg.Add(1)
+			go func(c *apiClient, ent int64) {
+				defer wg.Done()
+				code, _ := c.call("POST", fmt.Sprintf("/api/v1/award/programmes/%d/grants", p.ID), map[string]any{"enterprise_id": ent, "amount_fen": 300_000_00, "basis": "e2e"}, nil)
+				mu.Lock()
+				codes[code]++
+				mu.Unlock()
+			}(c, e.EnterpriseID)
+		}
+	}
+	wg.Wait()
+	gs, err := svc.Grants(ctx, p.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, g := range gs {
+		sum += g.AmountFen
+	}
+	if len(gs) != 10 || sum != p.BudgetFen || codes[201] != 10 || codes[409] != 2*len(r.Result.Entries)-10 {
+		t.Fatalf("%d grants summing %d (budget %d), statuses %v", len(gs), sum, p.BudgetFen, codes)
 	}
 }
