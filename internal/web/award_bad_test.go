@@ -64,6 +64,11 @@ func TestAwardBadInputOnPages(t *testing.T) {
 	if r.Code != 400 || !strings.Contains(string(r.Body), "terms.weight") || !strings.Contains(string(r.Body), "应为 100") {
 		t.Fatalf("opening with bad weights: %d %s", r.Code, r.Body)
 	}
+	// The supervisor corrects the draft on its edit page; then it opens.
+	want(t, sup.get("/awards/programmes/"+id+"/edit"), 200, "edit page")
+	want(t, sup.form("/awards/programmes/"+id+"/edit", with("rules", string(rules))), 303, "save draft")
+	want(t, sup.form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}}), 303, "open after fixing")
+	want(t, sup.form("/awards/programmes/"+id+"/edit", with("rules", string(rules))), 409, "edit an open programme")
 	// An evidence file whose content is not what its name says is refused.
 	r = sup.form("/awards", with("rules", string(rules)))
 	want(t, r, 303, "create good draft")

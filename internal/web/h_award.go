@@ -77,12 +77,30 @@ type newProgrammePage struct {
 	awardPage
 	Form      award.NewProgramme
 	RulesJSON string
+	Action    string
+	Editing   bool
 }
+
+// BudgetYuan is the form's budget in 元.
+func (p newProgrammePage) BudgetYuan() string { return programmePage{}.Yuan(p.Form.BudgetFen) }
 
 func (s *Server) handleAwardNew(w http.ResponseWriter, r *http.Request) error {
 	rules, _ := json.MarshalIndent(exampleRules(), "", "  ")
-	p := newProgrammePage{awardPage: awardPage{s.page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules),
+	p := newProgrammePage{awardPage: awardPage{s.page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
 		Form: award.NewProgramme{Year: 2023, Kind: award.KindRanking, Quota: 20, NoticeDays: 7, BudgetFen: 18_800_000_000}}
+	return s.render(w, r, "award/new.html", p)
+}
+
+func (s *Server) handleAwardEdit(w http.ResponseWriter, r *http.Request) error {
+	prog, err := s.visibleProgramme(r)
+	if err != nil {
+		return err
+	}
+	rules, _ := json.MarshalIndent(prog.Rules, "", "  ")
+	p := newProgrammePage{awardPage: awardPage{s.page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
+		Action: progPath(prog.ID) + "/edit", Editing: true,
+		Form: award.NewProgramme{Year: prog.Year, NameZH: prog.NameZH, NameEN: prog.NameEN, Kind: prog.Kind, Quota: prog.Quota,
+			BudgetFen: prog.BudgetFen, NoticeDays: prog.NoticeDays, Note: prog.Note}}
 	return s.render(w, r, "award/new.html", p)
 }
 
