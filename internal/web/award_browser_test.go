@@ -53,7 +53,7 @@ func TestBrowserAwardProgramme(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("contact"), "张三 13800000000"),
 		chromedp.SetUploadFiles(chromedp.CSS("input[name=evidence]"), []string{pdfPath}))
 	b.clickNav(t, "apply")
-	if st := b.text(t, "#my-app-state"); st != "submitted" {
+	if st := b.text(t, "#my-app-state"); st != "已提交" {
 		t.Fatalf("application state %q", st)
 	}
 	shot(t, "award-2-applied")
