@@ -107,8 +107,8 @@ var demoNames = []string{"芯谷", "北斗星图", "超硬精工", "氢源", "�
 	"晶能", "联创", "数链", "恒安", "博瑞", "远望", "启明", "拓维", "英华", "领航"}
 
 // demoEnterprises returns the synthetic enterprises the demo ranks, creating
-// 30 (synthetic, named 演示) with 2021–2022 figures when the registry demo
-// has fewer than 20 with a 2022 revenue.
+// 30 (synthetic, named 演示) with 2021–2022 figures unless the registry demo
+// already has 30 with every figure the formula reads.
 func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
 	for i, ind := range demoIndicators {
 		if _, err := d.W.ExecContext(ctx, `INSERT INTO figure_indicators (code, name_zh, name_en, unit, scale, sort) VALUES ($1,$2,$3,$4,$5,$6)
@@ -116,8 +116,13 @@ func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
 			return nil, fmt.Errorf("demo: indicators: %w", err)
 		}
 	}
-	rows, err := d.R.QueryContext(ctx, `SELECT e.id, e.name, e.credit_code FROM enterprises e WHERE e.synthetic=TRUE AND EXISTS
-		(SELECT 1 FROM enterprise_figures f WHERE f.enterprise_id=e.id AND f.indicator='revenue' AND f.year=2022 AND f.month=0) ORDER BY e.id LIMIT 60`)
+	// Reuse the registry demo's synthetic enterprises only when at least 30
+	// have everything the 2023 formula reads; otherwise make our own.
+	rows, err := d.R.QueryContext(ctx, `SELECT e.id, e.name, e.credit_code FROM enterprises e WHERE e.synthetic=TRUE AND e.status='operating'
+		AND EXISTS (SELECT 1 FROM enterprise_tiers t WHERE t.enterprise_id=e.id AND t.tier='hnte' AND (t.valid_to='' OR t.valid_to >= '2023-01-01'))
+		AND (SELECT COUNT(*) FROM enterprise_figures f WHERE f.enterprise_id=e.id AND f.month=0 AND f.status='confirmed'
+			AND ((f.year=2022 AND f.indicator IN ('revenue','tax','rd_expense','land_mu')) OR (f.year=2021 AND f.indicator='revenue'))) >= 5
+		ORDER BY e.id LIMIT 30`)
 	if err != nil {
 		return nil, err
 	}
@@ -131,14 +136,14 @@ func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
 		out = append(out, e)
 	}
 	rows.Close()
-	if len(out) >= 20 {
+	if len(out) >= 30 {
 		return out, nil
 	}
 	out = nil
 	rnd := rand.New(rand.NewSource(2023))
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
 		for i, n := range demoNames {
-			e := demoEnt{name: "郑州" + n + "科技有限公司（演示）", code: creditCode(fmt.Sprintf("91410100MA9D%05d", i))}
+			e := demoEnt{name: "郑州" + n + "科技有限公司（演示）", code: creditCode(fmt.Sprintf("91410100MAAWD%04d", i))}
 			if err := tx.QueryRowContext(ctx, `INSERT INTO enterprises (credit_code, name, registered_on, synthetic, created_at, updated_at)
 				VALUES ($1,$2,$3,TRUE,$4,$4) RETURNING id`, e.code, e.name, fmt.Sprintf("%d-%02d-15", 2008+i%12, 1+i%12), db.Now()).Scan(&e.id); err != nil {
 				return err

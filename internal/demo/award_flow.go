@@ -107,10 +107,10 @@ func demo2023(ctx context.Context, s *app.App, ents []demoEnt, ids map[string]in
 	if err != nil {
 		return err
 	}
-	target := r.Result.Entries[len(r.Result.Entries)-1]
-	if len(r.Result.Entries) > 21 {
-		target = r.Result.Entries[19] // the last winner
+	if len(r.Result.Entries) == 0 {
+		return fmt.Errorf("no enterprise could be ranked: %+v", r.Result.Excluded)
 	}
+	target := r.Result.Entries[min(19, len(r.Result.Entries)-1)] // the last winner
 	o1, err := svc.FileObjection(ctx, p.ID, award.NewObjection{EnterpriseID: target.EnterpriseID, Name: "公众（演示）", Contact: "demo@example.com",
 		Reason: "该企业 2022 年研发投入口径可能包含非研发支出，请核实（演示）。"}, nil)
 	if err != nil {
