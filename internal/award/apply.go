@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
 
@@ -147,6 +148,9 @@ func (s *Service) Apply(ctx context.Context, progID, ent int64, summary, contact
 			_, err = tx.ExecContext(ctx, `UPDATE award_applications SET state='submitted', summary=$1, contact=$2, return_reason='',
 				submitted_by=$3, updated_at=$4 WHERE id=$5`, summary, contact, nullID(actor), now, id)
 		default:
+			return errs.New(errs.Conflict, "已提交过申报，不能重复提交", "an application is already submitted")
+		}
+		if db.IsUniqueViolation(err) {
 			return errs.New(errs.Conflict, "已提交过申报，不能重复提交", "an application is already submitted")
 		}
 		if err != nil {

@@ -108,16 +108,6 @@ type EnterpriseRef struct {
 	Synthetic  bool   `json:"synthetic"`
 }
 
-// Enterprise returns an enterprise's name and code. Errors: NotFound.
-func (s *Service) Enterprise(ctx context.Context, id int64) (EnterpriseRef, error) {
-	var e EnterpriseRef
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id, credit_code, name, synthetic FROM enterprises WHERE id=$1", id).Scan(&e.ID, &e.CreditCode, &e.Name, &e.Synthetic)
-	if err == sql.ErrNoRows {
-		return e, errs.New(errs.NotFound, "企业不存在", "enterprise not found")
-	}
-	return e, err
-}
-
 // EnterpriseByCode finds an enterprise by credit code. Errors: NotFound.
 func (s *Service) EnterpriseByCode(ctx context.Context, code string) (EnterpriseRef, error) {
 	var e EnterpriseRef

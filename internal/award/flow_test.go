@@ -2,11 +2,14 @@ package award
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"gaoxin/internal/audit"
 )
 
 // techRules is a small 科技创新 formula: R&D intensity, tax per mu (亩均),
@@ -335,4 +338,23 @@ func TestEligibilityReasons(t *testing.T) {
 			t.Errorf("enterprise %d excluded for %q, want %q", id, why[id], want)
 		}
 	}
+}
+
+func TestObjectionsAreRateLimitedPerAddress(t *testing.T) {
+	w := newFlow(t)
+	s, sup := w.S, w.as(w.sup)
+	w.review(t)
+	ok(s.RankProgramme(sup, w.prog.ID))(t)
+	ok(s.Advance(sup, w.prog.ID, StateNotice))(t)
+	from := func(ip string) context.Context {
+		return audit.WithActor(context.Background(), audit.Actor{Name: "anonymous", IP: ip})
+	}
+	n := NewObjection{Name: "甲", Contact: "x", Reason: "同一来源反复提交的异议内容。"}
+	for i := 0; i < ObjectionsPerHour; i++ {
+		ok(s.FileObjection(from("192.0.2.9"), w.prog.ID, n, nil))(t)
+	}
+	if _, err := s.FileObjection(from("192.0.2.9"), w.prog.ID, n, nil); asErr(err).Code != "rate_limited" {
+		t.Fatalf("21st objection from one address: %v", err)
+	}
+	ok(s.FileObjection(from("192.0.2.10"), w.prog.ID, n, nil))(t)
 }

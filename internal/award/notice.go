@@ -7,22 +7,24 @@ import (
 	"strings"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
 
 // Objection is a challenge filed by anyone during the public notice (异议).
 type Objection struct {
-	ID           int64  `json:"id"`
-	ProgrammeID  int64  `json:"programme_id"`
-	EnterpriseID int64  `json:"enterprise_id,omitempty"`
-	Name         string `json:"name"`
-	Contact      string `json:"contact,omitempty"`
-	Reason       string `json:"reason"`
-	State        string `json:"state"` // filed, upheld, dismissed
-	Finding      string `json:"finding,omitempty"`
-	DecidedAt    int64  `json:"decided_at,omitempty"`
-	CreatedAt    int64  `json:"created_at"`
-	Files        int    `json:"files"`
+	ID           int64      `json:"id"`
+	ProgrammeID  int64      `json:"programme_id"`
+	EnterpriseID int64      `json:"enterprise_id,omitempty"`
+	Name         string     `json:"name"`
+	Contact      string     `json:"contact,omitempty"`
+	Reason       string     `json:"reason"`
+	State        string     `json:"state"` // filed, upheld, dismissed
+	Finding      string     `json:"finding,omitempty"`
+	DecidedAt    int64      `json:"decided_at,omitempty"`
+	CreatedAt    int64      `json:"created_at"`
+	Files        int        `json:"files"`
+	Evidence     []Evidence `json:"evidence,omitempty"`
 }
 
 // NewObjection is what the public files.
@@ -33,8 +35,12 @@ type NewObjection struct {
 	Reason       string `json:"reason"`
 }
 
+// ObjectionsPerHour is how many objections one address may file in an hour.
+const ObjectionsPerHour = 20
+
 // FileObjection records an objection while the notice is open. Errors:
-// Invalid, NotFound, Conflict (no notice, or the period has ended).
+// Invalid, NotFound, Conflict (no notice, or the period has ended),
+// RateLimited (more than ObjectionsPerHour from one address).
 func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjection, files []File) (Objection, error) {
 	n.Name, n.Contact, n.Reason = strings.TrimSpace(n.Name), strings.TrimSpace(n.Contact), strings.TrimSpace(n.Reason)
 	var ds []errs.Detail
@@ -56,6 +62,16 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if ip := audit.ActorFrom(ctx).IP; ip != "" {
+			var recent int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action='award.objection.file' AND ip=$1 AND at > $2",
+				ip, db.Now()-3_600_000).Scan(&recent); err != nil {
+				return err
+			}
+			if recent >= ObjectionsPerHour {
+				return errs.New(errs.RateLimited, "同一来源一小时内提交的异议过多，请稍后再试", "too many objections from this address in an hour; try later")
+			}
+		}
 		p, err := s.programmeTx(ctx, tx, progID)
 		if err != nil {
 			return err
@@ -120,6 +136,11 @@ func (s *Service) Objections(ctx context.Context, progID int64) ([]Objection, er
 		out = append(out, o)
 		return err
 	})
+	for i := range out {
+		if err == nil && out[i].Files > 0 {
+			out[i].Evidence, err = s.ObjectionFiles(ctx, out[i].ID)
+		}
+	}
 	return out, err
 }
 
@@ -220,4 +241,17 @@ func (s *Service) Decide(ctx context.Context, id int64, upheld bool, finding str
 func hasKey(m map[string]int, k string) bool {
 	_, ok := m[k]
 	return ok
+}
+
+// ObjectionFiles lists the evidence filed with an objection.
+func (s *Service) ObjectionFiles(ctx context.Context, id int64) ([]Evidence, error) {
+	var out []Evidence
+	err := eachRow(ctx, s.DB.R, "SELECT id, filename, content_type, size, sha256 FROM award_evidence WHERE objection_id=$1 ORDER BY id LIMIT 50",
+		[]any{id}, func(r *sql.Rows) error {
+			var e Evidence
+			err := r.Scan(&e.ID, &e.Filename, &e.ContentType, &e.Size, &e.SHA256)
+			out = append(out, e)
+			return err
+		})
+	return out, err
 }

@@ -1,11 +1,6 @@
 package award
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"sort"
-)
+import "sort"
 
 // Input is what a term reads for one candidate: for a figure, Num; for a
 // ratio, Num ÷ Den; for a growth rate, Num (this year) against Den (last
@@ -68,13 +63,6 @@ type Exclusion struct {
 type Result struct {
 	Entries  []Entry     `json:"entries"`
 	Excluded []Exclusion `json:"excluded"`
-}
-
-// JSON is the canonical serialisation of r and its SHA-256.
-func (r Result) JSON() ([]byte, string) {
-	b, _ := json.Marshal(r) // only strings, ints and Fixed: cannot fail
-	sum := sha256.Sum256(b)
-	return b, hex.EncodeToString(sum[:])
 }
 
 // Rank scores every candidate by the terms, excludes those whose data is

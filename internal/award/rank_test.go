@@ -2,6 +2,7 @@ package award
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 )
 
@@ -262,5 +263,22 @@ func TestPanelScoreAndMoney(t *testing.T) {
 	}
 	if got, _ := f.Amount(1, 99*One); got != 50_000 {
 		t.Errorf("formula cap = %d", got)
+	}
+}
+
+// TestResultJSONMatchesEncodingJSON holds the hand-written encoder to the
+// bytes encoding/json gives, including names that need escaping.
+func TestResultJSONMatchesEncodingJSON(t *testing.T) {
+	rules, sc, cands := syntheticSet(200, 5, 3)
+	cands[0].Name = `引号"与\\反斜杠` + "\t<&>\u2028"
+	for _, res := range []Result{Rank(rules, KindRanking, 10, sc, cands), {}, {Entries: []Entry{{Name: "A<B>&C"}}}} {
+		got, _ := res.JSON()
+		want, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("JSON differs:\n%s\n%s", got[:min(len(got), 300)], want[:min(len(want), 300)])
+		}
 	}
 }

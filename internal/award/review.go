@@ -158,7 +158,7 @@ func scanAsg(sc interface{ Scan(...any) error }) (Assignment, error) {
 	var total int64
 	err := sc.Scan(&g.ID, &g.ApplicationID, &g.ProgrammeID, &g.ProgrammeName, &g.EnterpriseName, &g.ReviewerID, &g.Reviewer, &g.State, &g.Reason, &total)
 	if g.State == "scored" {
-		g.Total = Fixed(total * 1000).Short()
+		g.Total = milliString(total)
 	}
 	return g, err
 }
@@ -323,7 +323,12 @@ func checkScores(crit []Criterion, scores []Score) ([]int64, int64, error) {
 	return vals, total, nil
 }
 
-func milliString(v int64) string { return Fixed(v * 1000).Short() }
+// milliString renders thousandths with only the decimals needed: 50, 35.5.
+func milliString(v int64) string {
+	s := Fixed(v * 1000).String()
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
 
 // PanelScore is the panel's score from experts' totals (in thousandths):
 // the mean of all, or, when at least trimAt scored, the mean after dropping

@@ -92,6 +92,10 @@ type Criterion struct {
 	Max    int    `json:"max"`
 }
 
+// PanelTrimAt is how many expert scores make the panel drop the highest and
+// the lowest (5 unless the rules say otherwise).
+func (r Rules) PanelTrimAt() int { return r.trimAt() }
+
 func (r Rules) trimAt() int {
 	if r.TrimAt <= 0 {
 		return 5

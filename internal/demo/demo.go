@@ -92,5 +92,10 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		return nil, err
 	}
 	accounts = append(accounts, planAccounts...)
+	awardAccounts, err := loadAward(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	accounts = append(accounts, awardAccounts...)
 	return accounts, nil
 }

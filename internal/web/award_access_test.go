@@ -31,6 +31,7 @@ func TestAwardAccess(t *testing.T) {
 		{"POST", "/awards", []string{"supervisor"}},
 		{"GET", p("/awards/programmes/%d"), readers},
 		{"POST", p("/awards/programmes/%d/state"), []string{"supervisor"}},
+		{"GET", p("/awards/programmes/%d/edit"), []string{"supervisor"}},
 		{"POST", p("/awards/programmes/%d/rank"), []string{"supervisor"}},
 		{"POST", p("/awards/programmes/%d/apply"), []string{"enterprise"}},
 		{"GET", p("/awards/programmes/%d/payments.xlsx"), staff},

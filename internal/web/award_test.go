@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -208,7 +209,7 @@ func TestAwardFlowOverHTTP(t *testing.T) {
 	want(t, w.as("leader").do("POST", fmt.Sprintf("/api/v1/award/payments/%d/approve", p.ID), nil), 200, "leader approves")
 	want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/payments/%d/paid", p.ID), paidRequest{VoucherNo: "记-2023-0815", PaidOn: "2023-08-15"}), 200, "paid")
 	var totals struct {
-		Totals       []award.Total
+		Totals        []award.Total
 		PaidInYearFen int64 `json:"paid_in_year_fen"`
 	}
 	sup.get("/api/v1/award/totals?year=2023").JSON(t, &totals)
@@ -234,4 +235,9 @@ func TestAwardFlowOverHTTP(t *testing.T) {
 			t.Errorf("programme page audit trail lacks %s", s)
 		}
 	}
+}
+
+func jsonIndent(v any) (string, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	return string(b), err
 }

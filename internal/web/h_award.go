@@ -77,12 +77,30 @@ type newProgrammePage struct {
 	awardPage
 	Form      award.NewProgramme
 	RulesJSON string
+	Action    string
+	Editing   bool
 }
+
+// BudgetYuan is the form's budget in 元.
+func (p newProgrammePage) BudgetYuan() string { return programmePage{}.Yuan(p.Form.BudgetFen) }
 
 func (s *Server) handleAwardNew(w http.ResponseWriter, r *http.Request) error {
 	rules, _ := json.MarshalIndent(exampleRules(), "", "  ")
-	p := newProgrammePage{awardPage: awardPage{s.page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules),
+	p := newProgrammePage{awardPage: awardPage{s.page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
 		Form: award.NewProgramme{Year: 2023, Kind: award.KindRanking, Quota: 20, NoticeDays: 7, BudgetFen: 18_800_000_000}}
+	return s.render(w, r, "award/new.html", p)
+}
+
+func (s *Server) handleAwardEdit(w http.ResponseWriter, r *http.Request) error {
+	prog, err := s.visibleProgramme(r)
+	if err != nil {
+		return err
+	}
+	rules, _ := json.MarshalIndent(prog.Rules, "", "  ")
+	p := newProgrammePage{awardPage: awardPage{s.page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
+		Action: progPath(prog.ID) + "/edit", Editing: true,
+		Form: award.NewProgramme{Year: prog.Year, NameZH: prog.NameZH, NameEN: prog.NameEN, Kind: prog.Kind, Quota: prog.Quota,
+			BudgetFen: prog.BudgetFen, NoticeDays: prog.NoticeDays, Note: prog.Note}}
 	return s.render(w, r, "award/new.html", p)
 }
 
@@ -110,6 +128,7 @@ type programmePage struct {
 	Enterprise int64
 	MyApp      *award.Application
 	MyEntry    *award.Entry
+	MyExcluded *award.Exclusion
 	MyGrant    *award.Grant
 	GrantedFen int64
 	PaidFen    int64
@@ -215,6 +234,11 @@ func (s *Server) fillEnterpriseView(r *http.Request, p *programmePage) error {
 		for i, e := range p.Round.Result.Entries {
 			if e.EnterpriseID == ent {
 				p.MyEntry = &p.Round.Result.Entries[i]
+			}
+		}
+		for i, x := range p.Round.Result.Excluded {
+			if x.EnterpriseID == ent {
+				p.MyExcluded = &p.Round.Result.Excluded[i]
 			}
 		}
 	}
@@ -397,4 +421,21 @@ func (s *Server) handleAwardFlags(w http.ResponseWriter, r *http.Request) error 
 // Yuan renders fen as a plain decimal of 元 for form fields.
 func (programmePage) Yuan(fen int64) string {
 	return strconv.FormatInt(fen/100, 10) + "." + fmt.Sprintf("%02d", fen%100)
+}
+
+// stateLabels name the states of applications, assignments, objections and
+// payments.
+var stateLabels = map[string][2]string{
+	"submitted": {"已提交", "submitted"}, "accepted": {"形式审查通过", "accepted"}, "returned": {"已退回", "returned"},
+	"assigned": {"待评分", "to score"}, "scored": {"已评分", "scored"}, "conflict": {"利益冲突，已回避", "conflict of interest"},
+	"recused": {"主动回避", "recused"}, "filed": {"待处理", "filed"}, "upheld": {"成立", "upheld"}, "dismissed": {"不成立", "dismissed"},
+	"pending": {"待审批", "pending"}, "approved": {"已审批", "approved"}, "paid": {"已支付", "paid"}, "reversed": {"已冲正", "reversed"},
+}
+
+// Label is a state's name in the page's language.
+func (p awardPage) Label(s string) string {
+	if l, ok := stateLabels[s]; ok {
+		return p.L(l[0], l[1])
+	}
+	return s
 }

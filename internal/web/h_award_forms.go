@@ -35,10 +35,11 @@ func formYuan(r *http.Request, name string) (int64, error) {
 	return int64(v) / 10_000, nil
 }
 
-func (s *Server) handleAwardCreate(w http.ResponseWriter, r *http.Request) error {
+// programmeForm reads the programme form.
+func programmeForm(r *http.Request) (award.NewProgramme, error) {
 	budget, err := formYuan(r, "budget_yuan")
 	if err != nil {
-		return err
+		return award.NewProgramme{}, err
 	}
 	n := award.NewProgramme{NameZH: r.FormValue("name_zh"), NameEN: r.FormValue("name_en"), Kind: r.FormValue("kind"), BudgetFen: budget, Note: r.FormValue("note")}
 	year, _ := strconv.Atoi(r.FormValue("year"))
@@ -48,13 +49,36 @@ func (s *Server) handleAwardCreate(w http.ResponseWriter, r *http.Request) error
 	dec := json.NewDecoder(strings.NewReader(r.FormValue("rules")))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&n.Rules); err != nil {
-		return errs.Field("rules", "规则 JSON 无法解析："+err.Error(), "rules JSON cannot be parsed: "+err.Error())
+		return n, errs.Field("rules", "规则 JSON 无法解析："+err.Error(), "rules JSON cannot be parsed: "+err.Error())
+	}
+	return n, nil
+}
+
+func (s *Server) handleAwardCreate(w http.ResponseWriter, r *http.Request) error {
+	n, err := programmeForm(r)
+	if err != nil {
+		return err
 	}
 	p, err := s.Award.CreateProgramme(r.Context(), n)
 	if err != nil {
 		return err
 	}
 	return seeOther(w, r, progPath(p.ID)+"?ok=created")
+}
+
+func (s *Server) handleAwardUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	n, err := programmeForm(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Award.UpdateProgramme(r.Context(), id, n); err != nil {
+		return err
+	}
+	return backTo(w, r, progPath(id))
 }
 
 func (s *Server) handleAwardAdvance(w http.ResponseWriter, r *http.Request) error {

@@ -22,6 +22,8 @@ func (s *Server) awardRoutes() {
 	s.handle("GET /awards/new", "New programme form", sup, s.handleAwardNew)
 	s.handle("POST /awards", "Create programme", sup, s.handleAwardCreate)
 	s.handle("GET /awards/programmes/{id}", "Programme page", readers, s.handleAwardPage)
+	s.handle("GET /awards/programmes/{id}/edit", "Edit draft form", sup, s.handleAwardEdit)
+	s.handle("POST /awards/programmes/{id}/edit", "Save draft", sup, s.handleAwardUpdate)
 	s.handle("POST /awards/programmes/{id}/state", "Advance programme", sup, s.handleAwardAdvance)
 	s.handle("POST /awards/programmes/{id}/rank", "Rank programme", sup, s.handleAwardRank)
 	s.handle("POST /awards/programmes/{id}/apply", "Apply (multipart, evidence files)", ent, s.handleAwardApply)
