@@ -13,7 +13,6 @@ type loginPage struct {
 	Next, Username string
 }
 
-
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "login.html", loginPage{Page: s.page(r, "登录", "Sign in"), Next: safeNext(r.URL.Query().Get("next"))})
 }

@@ -130,6 +130,7 @@ func (p homePage) FlagCount(f string) int {
 // Itoa formats a year for links.
 func (p homePage) Itoa(n int) string { return strconv.Itoa(n) }
 
-
 // KindText names an inbox item kind, as the inbox page does.
-func (p homePage) KindText(k string) string { return inboxPage{planPage: planPage{Page: p.Page}}.KindText(k) }
+func (p homePage) KindText(k string) string {
+	return inboxPage{planPage: planPage{Page: p.Page}}.KindText(k)
+}
