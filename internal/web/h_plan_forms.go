@@ -406,7 +406,7 @@ func (s *Server) handlePlanSettingsSave(w http.ResponseWriter, r *http.Request) 
 	} else {
 		err = s.Plan.SaveSettings(r.Context(), viewer(r), st)
 	}
-	if err == nil && r.Form.Has("as_of") {
+	if err == nil && r.Form.Has("as_of") && s.planYearExists(r, year) {
 		err = s.Plan.SetAsOf(r.Context(), viewer(r), year, r.FormValue("as_of"))
 	}
 	if err != nil {
@@ -423,4 +423,14 @@ func (s *Server) handlePlanSettingsSave(w http.ResponseWriter, r *http.Request) 
 		return s.render(w, r, "plan/settings.html", planSettingsPage{planPage: pp, S: st, Details: e.Details})
 	}
 	return seeOther(w, r, "/plan/settings?year="+strconv.Itoa(year)+"&ok=saved")
+}
+
+func (s *Server) planYearExists(r *http.Request, year int) bool {
+	ys, err := s.Plan.Years(r.Context())
+	for _, y := range ys {
+		if err == nil && y.Year == year {
+			return true
+		}
+	}
+	return false
 }

@@ -64,6 +64,23 @@ func (p planPage) StateText(state string) string {
 	return p.L(zh, en)
 }
 
+// ActionText names a report history step.
+func (p planPage) ActionText(a string) string {
+	switch a {
+	case "create":
+		return p.L("起草", "drafted")
+	case "update":
+		return p.L("修改", "edited")
+	case "submit":
+		return p.L("提交", "submitted")
+	case "accept":
+		return p.L("采纳", "accepted")
+	case "return":
+		return p.L("退回", "returned")
+	}
+	return a
+}
+
 // Bar is the CSS width of a progress bar (tenths of a percent).
 func (p planPage) Bar(tenths int) template.CSS {
 	return template.CSS(fmt.Sprintf("width:%d.%d%%", tenths/10, tenths%10))
