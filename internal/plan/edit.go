@@ -219,6 +219,9 @@ func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node
 		if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {
 			return err
 		}
+		if err := bumpRev(ctx, tx, year); err != nil {
+			return err
+		}
 		if level == Task {
 			if err := s.refreshTx(ctx, tx, year, id); err != nil {
 				return err
@@ -310,6 +313,9 @@ func (s *Service) UpdateNode(ctx context.Context, v Viewer, id int64, in NodeInp
 		if n, _ := res.RowsAffected(); n == 0 {
 			return staleVersion("version", in.Version)
 		}
+		if err := bumpRev(ctx, tx, before.Year); err != nil {
+			return err
+		}
 		if before.Level == Task {
 			if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {
 				return err
@@ -341,7 +347,8 @@ func (s *Service) SetWeights(ctx context.Context, v Viewer, parent int64, weight
 	if v.Role != org.Supervisor {
 		return forbiddenEdit()
 	}
-	if _, err := s.rawNode(ctx, parent); err != nil {
+	pn, err := s.rawNode(ctx, parent)
+	if err != nil {
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -388,6 +395,9 @@ func (s *Service) SetWeights(ctx context.Context, v Viewer, parent int64, weight
 				return errs.Wrap(err, "plan: set weight")
 			}
 		}
+		if err := bumpRev(ctx, tx, pn.Year); err != nil {
+			return err
+		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.node.weights", ObjectType: "plan_node",
 			ObjectID: strconv.FormatInt(parent, 10), Before: before, After: weights})
 	})
@@ -419,6 +429,9 @@ func (s *Service) Override(ctx context.Context, v Viewer, id int64, pct *int, re
 		if _, err := tx.ExecContext(ctx, `UPDATE plan_nodes SET override_pct = $1, override_reason = $2, override_by = $3,
 			override_at = $4, version = version + 1, updated_at = $5 WHERE id = $6`, nullInt(pct), reason, by, at, s.nowMS(), id); err != nil {
 			return errs.Wrap(err, "plan: override")
+		}
+		if err := bumpRev(ctx, tx, before.Year); err != nil {
+			return err
 		}
 		if before.Level == Task {
 			if err := s.refreshTx(ctx, tx, before.Year, id); err != nil {
@@ -457,6 +470,9 @@ func (s *Service) AddMilestone(ctx context.Context, v Viewer, taskID int64, titl
 			taskID, m.Title, m.DueOn, s.nowMS()).Scan(&m.ID); err != nil {
 			return errs.Wrap(err, "plan: milestone")
 		}
+		if err := bumpRev(ctx, tx, n.Year); err != nil {
+			return err
+		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.milestone.create", ObjectType: "plan_node",
 			ObjectID: strconv.FormatInt(taskID, 10), After: m})
 	})
@@ -482,6 +498,9 @@ func (s *Service) SetAsOf(ctx context.Context, v Viewer, year int, asOf string) 
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Field("year", "该年度没有工作计划", "no plan for this year")
+		}
+		if err := bumpRev(ctx, tx, year); err != nil {
+			return err
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.year.as_of", ObjectType: "plan_year",
 			ObjectID: strconv.Itoa(year), After: map[string]string{"as_of": asOf}})

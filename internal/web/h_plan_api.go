@@ -2,10 +2,13 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"gaoxin/internal/errs"
@@ -87,14 +90,57 @@ func (s *Server) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
+	v := viewer(r)
+	val, err := s.Plan.Memo(r.Context(), year, "json:tree:"+scope(v), func() (any, error) {
+		t, err := s.Plan.Tree(r.Context(), v, year)
+		if err != nil {
+			return nil, err
+		}
+		if t.Roots == nil {
+			t.Roots = []*plan.Node{}
+		}
+		return encodeBoth(t)
+	})
 	if err != nil {
 		return err
 	}
-	if t.Roots == nil {
-		t.Roots = []*plan.Node{}
+	return writeEncoded(w, r, "application/json; charset=utf-8", val.(encoded))
+}
+
+// encoded is an answer kept both plain and gzip-compressed, so a memoised
+// answer costs neither encoding nor compression per request.
+type encoded struct{ plain, gz []byte }
+
+func encodeBoth(v any) (encoded, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return encoded{}, err
 	}
-	writeJSON(w, http.StatusOK, t)
+	return compressBoth(buf.Bytes())
+}
+
+func compressBoth(plain []byte) (encoded, error) {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	zw.Write(plain)
+	if err := zw.Close(); err != nil {
+		return encoded{}, err
+	}
+	return encoded{plain: plain, gz: gz.Bytes()}, nil
+}
+
+func writeEncoded(w http.ResponseWriter, r *http.Request, contentType string, e encoded) error {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Add("Vary", "Accept-Encoding")
+	body := e.plain
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		body = e.gz
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body) // a failed write means the client went away; nothing left to tell it
 	return nil
 }
 

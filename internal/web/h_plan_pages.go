@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -115,11 +116,18 @@ type treeRow struct {
 
 type planTreePage struct {
 	planPage
-	Rows  []treeRow
-	Count map[plan.Flag]int
-	Total int
-	Root  *plan.Node
+	Rows      []treeRow
+	Count     map[plan.Flag]int
+	Total     int
+	Root      *plan.Node
+	Empty     bool          // no node visible
+	Collapsed bool          // tasks hidden (large plans), ?expand=all shows them
+	Table     template.HTML // the rendered tree table, memoised per plan revision
 }
+
+// collapseAbove is the task count above which /plan shows the tree down to
+// actions only; each action links to its tasks, and ?expand=all shows all.
+const collapseAbove = 100
 
 // Indent is the left padding of a row.
 func (p planTreePage) Indent(depth int) template.CSS {
@@ -129,35 +137,85 @@ func (p planTreePage) Indent(depth int) template.CSS {
 // CountOf is the number of tasks with a flag.
 func (p planTreePage) CountOf(f string) int { return p.Count[plan.Flag(f)] }
 
-func flatten(ns []*plan.Node, depth int, out *[]treeRow) {
+func flatten(ns []*plan.Node, depth int, withTasks bool, out *[]treeRow) {
 	for _, n := range ns {
+		if n.Level == plan.Task && !withTasks {
+			continue
+		}
 		*out = append(*out, treeRow{N: n, Depth: depth})
-		flatten(n.Children, depth+1, out)
+		flatten(n.Children, depth+1, withTasks, out)
 	}
 }
 
+// scope names what a viewer sees of a plan, for memo keys.
+func scope(v plan.Viewer) string {
+	if v.ReadsAll() {
+		return "all"
+	}
+	return "unit" + strconv.FormatInt(v.UnitID, 10)
+}
+
+// handlePlanTree serves /plan. The whole page is memoised per user,
+// language and URL for the plan's current revision (see plan.Service.Memo),
+// plain and gzip-compressed, so a repeat view costs the session check, one
+// revision check and a write.
 func (s *Server) handlePlanTree(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
 	}
+	key := fmt.Sprintf("page:tree:%d:%s:%s", currentUser(r).ID, langOf(r), r.URL.RequestURI())
+	val, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
+		p, err := s.planTreePage(r, year)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "layout.html", p); err != nil {
+			return nil, fmt.Errorf("web: render plan/tree.html: %w", err)
+		}
+		return compressBoth(buf.Bytes())
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeEncoded(w, r, "text/html; charset=utf-8", val.(encoded))
+}
+
+func (s *Server) planTreePage(r *http.Request, year int) (planTreePage, error) {
 	pp, err := s.planPage(r, "督查督办 · 工作计划", "Supervision · work plan", year)
 	if err != nil {
-		return err
+		return planTreePage{}, err
 	}
-	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
+	v := viewer(r)
+	t, err := s.Plan.Tree(r.Context(), v, year)
 	if err != nil {
-		return err
+		return planTreePage{}, err
 	}
-	p := planTreePage{planPage: pp, Count: t.Count}
-	flatten(t.Roots, 0, &p.Rows)
+	p := planTreePage{planPage: pp, Count: t.Count, Empty: len(t.Roots) == 0}
 	for _, c := range t.Count {
 		p.Total += c
 	}
 	if len(t.Roots) == 1 {
 		p.Root = t.Roots[0]
 	}
-	return s.render(w, r, "plan/tree.html", p)
+	p.Collapsed = p.Total > collapseAbove && r.URL.Query().Get("expand") != "all"
+	key := fmt.Sprintf("html:tree:%s:%s:%t", p.Lang, scope(v), p.Collapsed)
+	table, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
+		q := p
+		flatten(t.Roots, 0, !q.Collapsed, &q.Rows)
+		var buf bytes.Buffer
+		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "treetable", q); err != nil {
+			return nil, fmt.Errorf("web: render plan tree: %w", err)
+		}
+		return template.HTML(buf.String()), nil
+	})
+	if err != nil {
+		return p, err
+	}
+	p.Table = table.(template.HTML)
+	return p, nil
 }
 
 type flagSection struct {

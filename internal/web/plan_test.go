@@ -255,6 +255,11 @@ func TestPlanReportThroughPagesAndAPI(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
 	unit, sup, leader := h.as("unit"), h.as("supervisor"), h.as("leader")
+	// Views memoised before the change must not be served after it.
+	if page := leader.get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">0.0%`) {
+		t.Fatal("plan page before the report")
+	}
+	leader.get("/api/v1/plan?year=2023")
 	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 	r := postMultipart(unit, "/plan/tasks/"+id(f.a)+"/reports", map[string]string{"period": "2023-05", "pct": "60",
 		"done": "完成选址与立项", "problems": "用地指标紧张", "next_steps": "启动建设", "action": "submit"}, "立项批复.pdf", pdf)
@@ -286,7 +291,7 @@ func TestPlanReportThroughPagesAndAPI(t *testing.T) {
 	if task.ProgressPct != "60.0%" || tree.Roots[0].ProgressPct != "30.0%" || tree.AsOf != "2023-06-10" {
 		t.Fatalf("tree after accept: task %s theme %s as of %s", task.ProgressPct, tree.Roots[0].ProgressPct, tree.AsOf)
 	}
-	if page := leader.get("/plan?year=2023"); !strings.Contains(string(page.Body), "60.0%") {
+	if page := leader.get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">30.0%`) {
 		t.Fatal("plan page does not show the new progress")
 	}
 	// Two editors of one draft: the second save is refused with 409.

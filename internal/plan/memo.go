@@ -1,0 +1,88 @@
+package plan
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+
+	"gaoxin/internal/errs"
+)
+
+// Derived views of a plan year (the rolled-up tree, its JSON, rendered
+// fragments) are memoised in process, stamped with the year's revision
+// (plan_years.rev, bumped in the same transaction as every change to the
+// year) and its "today". Each read checks the stamp with one small query, so
+// several app servers never serve a stale view: the database stays the only
+// state they share.
+
+type memo struct {
+	mu      sync.Mutex
+	entries map[string]memoEntry
+}
+
+type memoEntry struct {
+	stamp string
+	val   any
+}
+
+// maxMemo bounds the memo; past it the memo starts afresh.
+const maxMemo = 2000
+
+// bumpRev marks a change to a year's plan.
+func bumpRev(ctx context.Context, q queryer, year int) error {
+	_, err := q.ExecContext(ctx, "UPDATE plan_years SET rev = rev + 1 WHERE year = $1", year)
+	return errs.Wrap(err, "plan: bump revision")
+}
+
+// stamp is the year's current revision and today, as a memo stamp.
+func (s *Service) stamp(ctx context.Context, year int) (string, error) {
+	var rev, years int64
+	var asOf string
+	err := s.DB.R.QueryRowContext(ctx, "SELECT rev, as_of, (SELECT COUNT(*) FROM plan_years) FROM plan_years WHERE year = $1",
+		year).Scan(&rev, &asOf, &years)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	if err != nil {
+		return "", errs.Wrap(err, "plan: stamp %d", year)
+	}
+	if asOf == "" {
+		asOf = s.realToday().Format(dateLayout)
+	}
+	return fmt.Sprintf("%d/%s/%d", rev, asOf, years), nil
+}
+
+// Memo returns the value memoised under key for the year's current
+// revision, building (and storing) it when missing or stale. Values must be
+// treated as read-only by every caller.
+func (s *Service) Memo(ctx context.Context, year int, key string, build func() (any, error)) (any, error) {
+	st, err := s.stamp(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return s.memoWith(st, fmt.Sprintf("%d:%s", year, key), build)
+}
+
+func (s *Service) memoWith(stamp, key string, build func() (any, error)) (any, error) {
+	if s.memo == nil || stamp == "" {
+		return build()
+	}
+	s.memo.mu.Lock()
+	e, ok := s.memo.entries[key]
+	s.memo.mu.Unlock()
+	if ok && e.stamp == stamp {
+		return e.val, nil
+	}
+	v, err := build()
+	if err != nil {
+		return nil, err
+	}
+	s.memo.mu.Lock()
+	if len(s.memo.entries) >= maxMemo {
+		s.memo.entries = map[string]memoEntry{}
+	}
+	s.memo.entries[key] = memoEntry{stamp: stamp, val: v}
+	s.memo.mu.Unlock()
+	return v, nil
+}
