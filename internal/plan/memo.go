@@ -19,6 +19,7 @@ import (
 type memo struct {
 	mu      sync.Mutex
 	entries map[string]memoEntry
+	stmt    *sql.Stmt // the stamp query, prepared once (SQLite parses it only once per connection)
 }
 
 type memoEntry struct {
@@ -39,8 +40,14 @@ func bumpRev(ctx context.Context, q queryer, year int) error {
 func (s *Service) stamp(ctx context.Context, year int) (string, error) {
 	var rev, years int64
 	var asOf string
-	err := s.DB.R.QueryRowContext(ctx, "SELECT rev, as_of, (SELECT COUNT(*) FROM plan_years) FROM plan_years WHERE year = $1",
-		year).Scan(&rev, &asOf, &years)
+	const q = "SELECT rev, as_of, (SELECT COUNT(*) FROM plan_years) FROM plan_years WHERE year = $1"
+	var row *sql.Row
+	if stmt := s.stampStmt(ctx, q); stmt != nil {
+		row = stmt.QueryRowContext(ctx, year)
+	} else {
+		row = s.DB.R.QueryRowContext(ctx, q, year)
+	}
+	err := row.Scan(&rev, &asOf, &years)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}
@@ -85,4 +92,22 @@ func (s *Service) memoWith(stamp, key string, build func() (any, error)) (any, e
 	s.memo.entries[key] = memoEntry{stamp: stamp, val: v}
 	s.memo.mu.Unlock()
 	return v, nil
+}
+
+// stampStmt returns the prepared stamp query, or nil when it cannot be
+// prepared (the caller then runs it unprepared).
+func (s *Service) stampStmt(ctx context.Context, q string) *sql.Stmt {
+	if s.memo == nil {
+		return nil
+	}
+	s.memo.mu.Lock()
+	defer s.memo.mu.Unlock()
+	if s.memo.stmt == nil {
+		stmt, err := s.DB.R.PrepareContext(ctx, q)
+		if err != nil {
+			return nil
+		}
+		s.memo.stmt = stmt
+	}
+	return s.memo.stmt
 }

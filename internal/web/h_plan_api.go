@@ -123,7 +123,7 @@ func encodeBoth(v any) (encoded, error) {
 
 func compressBoth(plain []byte) (encoded, error) {
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	zw.Write(plain)
 	if err := zw.Close(); err != nil {
 		return encoded{}, err
