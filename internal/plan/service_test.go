@@ -405,3 +405,37 @@ func TestBulletinAndXLSX(t *testing.T) {
 		t.Fatalf("xlsx rows %v", rows)
 	}
 }
+
+func TestFlagJobTurnsRedOvernight(t *testing.T) {
+	f := newFixture(t)
+	_, action, _, _ := f.tree()
+	due := f.node(plan.NodeInput{ParentID: action.ID, Title: "六月任务", LeadUnit: "jfj", StartOn: "2023-06-01", DueOn: "2023-06-10", Deliverable: "x"})
+	st := plan.DefaultSettings
+	st.WebhookURL = "http://127.0.0.1:9/unused"
+	if err := f.a.Plan.SaveSettings(f.ctx, f.sup, st); err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := f.a.Plan.Tree(f.ctx, f.leader, 2023)
+	if tr.Index[due.ID].Flag == plan.Red {
+		t.Fatal("red on its deadline day")
+	}
+	f.clock = f.clock.Add(24 * time.Hour) // 2023-06-11: nothing changed but the date
+	if err := f.a.Plan.FlagJob(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	tr, _ = f.a.Plan.Tree(f.ctx, f.leader, 2023)
+	if tr.Index[due.ID].Flag != plan.Red || tr.AsOf != "2023-06-11" {
+		t.Fatalf("after the daily job: %s as of %s", tr.Index[due.ID].Flag, tr.AsOf)
+	}
+	var n int
+	f.a.DB.R.QueryRow("SELECT COUNT(*) FROM plan_outbox WHERE event = 'task.red'").Scan(&n)
+	if n != 1 {
+		t.Fatalf("red notifications queued: %d", n)
+	}
+	// Two app servers claiming the same day: the work happens once.
+	first, _ := f.a.DB.ClaimJob(f.ctx, "plan.flags", "2023-06-11", "a")
+	second, _ := f.a.DB.ClaimJob(f.ctx, "plan.flags", "2023-06-11", "b")
+	if !first || second {
+		t.Fatalf("claims: %v %v", first, second)
+	}
+}
