@@ -150,6 +150,19 @@ func TestPlanObjectRefusals(t *testing.T) {
 			t.Errorf("%s: %s %s = %d, want %d: %.200s", tc.name, tc.method, tc.path, r.Code, tc.code, r.Body)
 		}
 	}
+	// Milestones: the task's own unit may mark one done; another unit may not see it.
+	r = sup.do("POST", "/api/v1/plan/nodes/"+id(f.b)+"/milestones", map[string]any{"title": "完成选址", "due_on": "2023-04-30"})
+	var m plan.Milestone
+	r.JSON(t, &m)
+	if r := unit.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 404 {
+		t.Errorf("jfj marking kcj's milestone: %d", r.Code)
+	}
+	if r := leader.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 403 {
+		t.Errorf("leader marking a milestone: %d", r.Code)
+	}
+	if r := unit2.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 200 {
+		t.Errorf("kcj marking its milestone: %d %s", r.Code, r.Body)
+	}
 	// The report on another unit's task names the field, in both languages.
 	r = unit.do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.b.ID, "period": "2023-05", "pct": 10})
 	var e struct {
