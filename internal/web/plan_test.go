@@ -207,6 +207,10 @@ func TestPlanBadInputNamesTheField(t *testing.T) {
 		{"percentage 150", unit, "POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": 150}, 400, "pct"},
 		{"percentage -5", unit, "POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": -5}, 400, "pct"},
 		{"percentage not a number", unit, "POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": "half"}, 400, "pct"},
+		{"report due day 31", sup, "PUT", "/api/v1/plan/settings", map[string]any{"yellow_margin_pct": 10, "report_due_day": 31, "score_w_done": 40,
+			"score_w_on_time": 30, "score_w_report": 30, "score_red_penalty": 5, "max_attachment_kb": 5120, "webhook_url": ""}, 400, "report_due_day"},
+		{"webhook not a URL", sup, "PUT", "/api/v1/plan/settings", map[string]any{"yellow_margin_pct": 10, "report_due_day": 5, "score_w_done": 40,
+			"score_w_on_time": 30, "score_w_report": 30, "score_red_penalty": 5, "max_attachment_kb": 5120, "webhook_url": "ftp://x"}, 400, "webhook_url"},
 		{"override without reason", sup, "PUT", "/api/v1/plan/nodes/" + id(f.a) + "/override", map[string]any{"pct": 50, "reason": ""}, 400, "reason"},
 	}
 	for _, tc := range cases {
