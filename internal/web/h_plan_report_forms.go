@@ -55,24 +55,27 @@ func (s *Server) reportPage(r *http.Request, taskID int64, rep *plan.Report) (pl
 		p.PctText = strconv.Itoa(rep.Pct)
 	} else {
 		p.Form.Period = r.URL.Query().Get("period")
-		if p.Form.Period == "" {
-			p.Form.Period = currentPeriod(p.Periods, pp.AsOf)
-		}
 	}
 	return p, nil
 }
 
-// currentPeriod is the earliest period whose report is not yet past due.
-func currentPeriod(ps []plan.Period, today string) string {
+// currentPeriod is the latest overdue period not yet reported, else the
+// earliest period still to come that is not reported.
+func currentPeriod(ps []plan.Period, today string, reported map[string]bool) string {
+	overdue, next := "", ""
 	for _, p := range ps {
-		if p.Due >= today {
-			return p.Key
+		switch {
+		case reported[p.Key]:
+		case p.Due < today:
+			overdue = p.Key
+		case next == "":
+			next = p.Key
 		}
 	}
-	if len(ps) > 0 {
-		return ps[len(ps)-1].Key
+	if overdue != "" {
+		return overdue
 	}
-	return ""
+	return next
 }
 
 func (s *Server) handlePlanReportForm(w http.ResponseWriter, r *http.Request) error {
@@ -83,6 +86,22 @@ func (s *Server) handlePlanReportForm(w http.ResponseWriter, r *http.Request) er
 	p, err := s.reportPage(r, id, nil)
 	if err != nil {
 		return err
+	}
+	// A period already reported opens that report instead of a blank form;
+	// without ?period= the form offers the first period still to report.
+	reports, err := s.Plan.TaskReports(r.Context(), viewer(r), id)
+	if err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for _, rep := range reports {
+		done[rep.Period] = true
+		if rep.Period == r.URL.Query().Get("period") {
+			return seeOther(w, r, "/plan/reports/"+strconv.FormatInt(rep.ID, 10))
+		}
+	}
+	if r.URL.Query().Get("period") == "" {
+		p.Form.Period = currentPeriod(p.Periods, p.AsOf, done)
 	}
 	return s.render(w, r, "plan/report.html", p)
 }
