@@ -19,16 +19,41 @@ import (
 type memo struct {
 	mu      sync.Mutex
 	entries map[string]memoEntry
+	bytes   int       // estimated size of all entries
 	stmt    *sql.Stmt // the stamp query, prepared once (SQLite parses it only once per connection)
 }
 
 type memoEntry struct {
 	stamp string
 	val   any
+	size  int
 }
 
-// maxMemo bounds the memo; past it the memo starts afresh.
-const maxMemo = 2000
+// The memo is bounded by entries and estimated bytes; past either it starts
+// afresh.
+const (
+	maxMemo      = 2000
+	maxMemoBytes = 64 << 20
+)
+
+// Sizer is implemented by memoised values that know their size in bytes.
+type Sizer interface{ MemoSize() int }
+
+func sizeOf(v any) int {
+	switch x := v.(type) {
+	case Sizer:
+		return x.MemoSize()
+	case *Tree:
+		return 1024 * (len(x.Index) + 1)
+	case string:
+		return len(x)
+	case []byte:
+		return len(x)
+	case fmt.Stringer:
+		return len(x.String())
+	}
+	return 1024
+}
 
 // bumpRev marks a change to a year's plan.
 func bumpRev(ctx context.Context, q queryer, year int) error {
@@ -85,11 +110,16 @@ func (s *Service) memoWith(stamp, key string, build func() (any, error)) (any, e
 	if err != nil {
 		return nil, err
 	}
+	size := sizeOf(v)
 	s.memo.mu.Lock()
-	if len(s.memo.entries) >= maxMemo {
-		s.memo.entries = map[string]memoEntry{}
+	if old, ok := s.memo.entries[key]; ok {
+		s.memo.bytes -= old.size
 	}
-	s.memo.entries[key] = memoEntry{stamp: stamp, val: v}
+	if len(s.memo.entries) >= maxMemo || s.memo.bytes+size > maxMemoBytes {
+		s.memo.entries, s.memo.bytes = map[string]memoEntry{}, 0
+	}
+	s.memo.entries[key] = memoEntry{stamp: stamp, val: v, size: size}
+	s.memo.bytes += size
 	s.memo.mu.Unlock()
 	return v, nil
 }

@@ -113,6 +113,9 @@ func (s *Server) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
 // answer costs neither encoding nor compression per request.
 type encoded struct{ plain, gz []byte }
 
+// MemoSize is the bytes the answer holds (for the plan memo's bound).
+func (e encoded) MemoSize() int { return len(e.plain) + len(e.gz) }
+
 func encodeBoth(v any) (encoded, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

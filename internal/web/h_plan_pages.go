@@ -125,6 +125,12 @@ type planTreePage struct {
 	Table     template.HTML // the rendered tree table, memoised per plan revision
 }
 
+// fragment is memoised, already escaped HTML.
+type fragment template.HTML
+
+// MemoSize is its size in bytes (for the plan memo's bound).
+func (f fragment) MemoSize() int { return len(f) }
+
 // collapseAbove is the task count above which /plan shows the tree down to
 // actions only; each action links to its tasks, and ?expand=all shows all.
 const collapseAbove = 100
@@ -209,12 +215,12 @@ func (s *Server) planTreePage(r *http.Request, year int) (planTreePage, error) {
 		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "treetable", q); err != nil {
 			return nil, fmt.Errorf("web: render plan tree: %w", err)
 		}
-		return template.HTML(buf.String()), nil
+		return fragment(buf.String()), nil
 	})
 	if err != nil {
 		return p, err
 	}
-	p.Table = table.(template.HTML)
+	p.Table = template.HTML(table.(fragment))
 	return p, nil
 }
 
