@@ -42,6 +42,7 @@ func (s *Server) planPage(r *http.Request, zh, en string, year int) (planPage, e
 	u := currentUser(r)
 	if u.Role == org.UnitStaff {
 		tab("我的任务", "My tasks", "/plan/mine")
+		tab("本单位通报", "Our bulletin", "/plan/bulletin")
 	} else {
 		tab("单位排名", "Ranking", "/plan/ranking")
 	}
