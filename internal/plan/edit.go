@@ -219,6 +219,9 @@ func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node
 		if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {
 			return err
 		}
+		if err := bumpRev(ctx, tx, year); err != nil {
+			return err
+		}
 		if level == Task {
 			if err := s.refreshTx(ctx, tx, year, id); err != nil {
 				return err
@@ -310,6 +313,9 @@ func (s *Service) UpdateNode(ctx context.Context, v Viewer, id int64, in NodeInp
 		if n, _ := res.RowsAffected(); n == 0 {
 			return staleVersion("version", in.Version)
 		}
+		if err := bumpRev(ctx, tx, before.Year); err != nil {
+			return err
+		}
 		if before.Level == Task {
 			if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {
 				return err
@@ -332,163 +338,4 @@ func staleVersion(field string, got int) error {
 		fmt.Sprintf("someone else changed this first (your version %d is stale); reload and try again", got))
 	e.Field = field
 	return e
-}
-
-// SetWeights sets the weights of every child of parent at once: weights maps
-// child id → weight (nil or absent for unset). Errors: Forbidden, NotFound,
-// Invalid (a child not under parent, or weights breaking CheckWeights).
-func (s *Service) SetWeights(ctx context.Context, v Viewer, parent int64, weights map[int64]*int) error {
-	if v.Role != org.Supervisor {
-		return forbiddenEdit()
-	}
-	if _, err := s.rawNode(ctx, parent); err != nil {
-		return err
-	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.DB.Lock(ctx, tx, "plan.tree"); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, "SELECT id, weight FROM plan_nodes WHERE parent_id = $1 ORDER BY id LIMIT 10000", parent)
-		if err != nil {
-			return errs.Wrap(err, "plan: children")
-		}
-		before := map[int64]*int{}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			var w sql.NullInt64
-			if err := rows.Scan(&id, &w); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-			if w.Valid {
-				x := int(w.Int64)
-				before[id] = &x
-			} else {
-				before[id] = nil
-			}
-		}
-		rows.Close()
-		for id := range weights {
-			if _, ok := before[id]; !ok {
-				return errs.Field("weight", fmt.Sprintf("节点 %d 不是该节点的下级", id), fmt.Sprintf("node %d is not a child of this node", id))
-			}
-		}
-		ws := make([]*int, len(ids))
-		for i, id := range ids {
-			ws[i] = weights[id]
-		}
-		if err := CheckWeights(ws); err != nil {
-			return err
-		}
-		for i, id := range ids {
-			if _, err := tx.ExecContext(ctx, "UPDATE plan_nodes SET weight = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-				nullInt(ws[i]), s.nowMS(), id); err != nil {
-				return errs.Wrap(err, "plan: set weight")
-			}
-		}
-		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.node.weights", ObjectType: "plan_node",
-			ObjectID: strconv.FormatInt(parent, 10), Before: before, After: weights})
-	})
-}
-
-// Override sets (pct non-nil) or clears (pct nil) a supervisor's override of
-// a node's progress. Setting needs a written reason. Errors: Forbidden,
-// NotFound, Invalid (pct outside 0–100, reason missing).
-func (s *Service) Override(ctx context.Context, v Viewer, id int64, pct *int, reason string) error {
-	if v.Role != org.Supervisor {
-		return forbiddenEdit()
-	}
-	reason = strings.TrimSpace(reason)
-	if pct != nil && (*pct < 0 || *pct > 100) {
-		return errs.Field("pct", fmt.Sprintf("进度须在 0–100 之间，收到 %d", *pct), fmt.Sprintf("progress must be 0–100, got %d", *pct))
-	}
-	if pct != nil && len([]rune(reason)) < 4 {
-		return errs.Field("reason", "调整进度必须写明理由（至少 4 个字）", "an override needs a written reason (at least 4 characters)")
-	}
-	before, err := s.rawNode(ctx, id)
-	if err != nil {
-		return err
-	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		by, at := v.Name, s.nowMS()
-		if pct == nil {
-			by, at, reason = "", 0, ""
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE plan_nodes SET override_pct = $1, override_reason = $2, override_by = $3,
-			override_at = $4, version = version + 1, updated_at = $5 WHERE id = $6`, nullInt(pct), reason, by, at, s.nowMS(), id); err != nil {
-			return errs.Wrap(err, "plan: override")
-		}
-		if before.Level == Task {
-			if err := s.refreshTx(ctx, tx, before.Year, id); err != nil {
-				return err
-			}
-		}
-		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.node.override", ObjectType: "plan_node",
-			ObjectID: strconv.FormatInt(id, 10),
-			Before:   map[string]any{"override_pct": before.Override, "reason": before.OverrideReason},
-			After:    map[string]any{"override_pct": pct, "reason": reason}})
-	})
-}
-
-// AddMilestone adds a milestone to a task. Errors: Forbidden, NotFound,
-// Invalid (title, due date; not a task).
-func (s *Service) AddMilestone(ctx context.Context, v Viewer, taskID int64, title, dueOn string) (Milestone, error) {
-	m := Milestone{TaskID: taskID, Title: strings.TrimSpace(title), DueOn: strings.TrimSpace(dueOn)}
-	if v.Role != org.Supervisor {
-		return m, forbiddenEdit()
-	}
-	n, err := s.rawNode(ctx, taskID)
-	if err != nil {
-		return m, err
-	}
-	if n.Level != Task {
-		return m, errs.Field("task_id", "里程碑只能建在任务下", "milestones belong under tasks")
-	}
-	if m.Title == "" {
-		return m, errs.Field("title", "请填写里程碑名称", "milestone title is required")
-	}
-	if _, err := ParseDate("due_on", m.DueOn); err != nil {
-		return m, err
-	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "INSERT INTO plan_milestones (task_id, title, due_on, created_at) VALUES ($1,$2,$3,$4) RETURNING id",
-			taskID, m.Title, m.DueOn, s.nowMS()).Scan(&m.ID); err != nil {
-			return errs.Wrap(err, "plan: milestone")
-		}
-		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.milestone.create", ObjectType: "plan_node",
-			ObjectID: strconv.FormatInt(taskID, 10), After: m})
-	})
-	return m, err
-}
-
-// SetAsOf sets a plan year's review date ("" for today) and recomputes its
-// flags. Errors: Forbidden, NotFound (year), Invalid (date).
-func (s *Service) SetAsOf(ctx context.Context, v Viewer, year int, asOf string) error {
-	if v.Role != org.Supervisor && v.Role != org.Admin {
-		return forbiddenEdit()
-	}
-	asOf = strings.TrimSpace(asOf)
-	if asOf != "" {
-		if _, err := ParseDate("as_of", asOf); err != nil {
-			return err
-		}
-	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE plan_years SET as_of = $1 WHERE year = $2", asOf, year)
-		if err != nil {
-			return errs.Wrap(err, "plan: as-of")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.Field("year", "该年度没有工作计划", "no plan for this year")
-		}
-		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.year.as_of", ObjectType: "plan_year",
-			ObjectID: strconv.Itoa(year), After: map[string]string{"as_of": asOf}})
-	})
-	if err != nil {
-		return err
-	}
-	_, err = s.RefreshFlags(ctx, year)
-	return err
 }

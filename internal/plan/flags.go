@@ -166,6 +166,11 @@ func (s *Service) refresh(ctx context.Context, q queryer, year int, taskID int64
 			}
 		}
 	}
+	if changed > 0 {
+		if err := bumpRev(ctx, q, year); err != nil {
+			return changed, err
+		}
+	}
 	return changed, nil
 }
 

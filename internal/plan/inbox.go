@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gaoxin/internal/errs"
@@ -107,7 +108,11 @@ func (s *Service) unitInbox(ctx context.Context, v Viewer, year int) ([]InboxIte
 		return nil, err
 	}
 	filed := map[int64]map[string]bool{}
+	drafts := map[string]int64{} // "task/period" → draft report id
 	for _, r := range reports {
+		if r.State == Draft {
+			drafts[fmt.Sprintf("%d/%s", r.TaskID, r.Period)] = r.ID
+		}
 		if filed[r.TaskID] == nil {
 			filed[r.TaskID] = map[string]bool{}
 		}
@@ -132,7 +137,8 @@ func (s *Service) unitInbox(ctx context.Context, v Viewer, year int) ([]InboxIte
 			late := p.Key == missing
 			upcoming := !p.DueOn.Before(today) && !p.DueOn.After(soon) && !filed[n.ID][p.Key]
 			if late || upcoming {
-				out = append(out, InboxItem{Kind: KindReportDue, TaskID: n.ID, Task: n.Title, Period: p.Key, Due: p.Due, Overdue: late})
+				out = append(out, InboxItem{Kind: KindReportDue, TaskID: n.ID, Task: n.Title, Period: p.Key, Due: p.Due, Overdue: late,
+					ReportID: drafts[fmt.Sprintf("%d/%s", n.ID, p.Key)]})
 			}
 		}
 	}

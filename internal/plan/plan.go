@@ -152,11 +152,13 @@ type Service struct {
 	Now func() time.Time
 	// HTTP posts webhook notifications; nil means a client with a 10 s timeout.
 	HTTP *http.Client
+
+	memo *memo // derived views per plan revision; see memo.go
 }
 
 // New returns the plan service.
 func New(d *db.DB, a *audit.Log, o *org.Service) *Service {
-	return &Service{DB: d, Audit: a, Org: o}
+	return &Service{DB: d, Audit: a, Org: o, memo: &memo{entries: map[string]memoEntry{}}}
 }
 
 // cst is China Standard Time, the zone's calendar.

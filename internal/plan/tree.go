@@ -64,6 +64,25 @@ func (s *Service) Tree(ctx context.Context, v Viewer, year int) (*Tree, error) {
 	if !v.ReadsAll() && v.Role != "unit" {
 		return nil, errs.New(errs.Forbidden, "您的角色无权查看工作计划", "your role may not see the work plan")
 	}
+	val, err := s.Memo(ctx, year, "tree", func() (any, error) { return s.loadTree(ctx, year) })
+	if err != nil {
+		return nil, err
+	}
+	t := *val.(*Tree) // shallow copy: the memoised nodes are shared and read-only
+	if !v.ReadsAll() {
+		t.Roots = prune(t.Roots, v.UnitID)
+		t.Count = map[Flag]int{}
+		walk(t.Roots, func(n *Node) {
+			if n.Level == Task {
+				t.Count[n.Flag]++
+			}
+		})
+	}
+	return &t, nil
+}
+
+// loadTree reads and rolls up the whole plan of a year.
+func (s *Service) loadTree(ctx context.Context, year int) (*Tree, error) {
 	today, err := s.Today(ctx, year)
 	if err != nil {
 		return nil, err
@@ -107,15 +126,6 @@ func (s *Service) Tree(ctx context.Context, v Viewer, year int) (*Tree, error) {
 		if n.Level == Task {
 			t.Count[n.Flag]++
 		}
-	}
-	if !v.ReadsAll() {
-		t.Roots = prune(t.Roots, v.UnitID)
-		t.Count = map[Flag]int{}
-		walk(t.Roots, func(n *Node) {
-			if n.Level == Task {
-				t.Count[n.Flag]++
-			}
-		})
 	}
 	return t, nil
 }

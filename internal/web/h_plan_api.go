@@ -2,10 +2,11 @@ package web
 
 import (
 	"bytes"
-	"io"
+	"compress/gzip"
+	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"gaoxin/internal/errs"
@@ -73,6 +74,10 @@ type milestoneRequest struct {
 	DueOn string `json:"due_on"`
 }
 
+type milestoneDoneRequest struct {
+	DoneOn string `json:"done_on"`
+}
+
 type reviewRequest struct {
 	Comment string `json:"comment,omitempty"`
 	Version int    `json:"version"`
@@ -87,14 +92,60 @@ func (s *Server) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
+	v := viewer(r)
+	val, err := s.Plan.Memo(r.Context(), year, "json:tree:"+scope(v), func() (any, error) {
+		t, err := s.Plan.Tree(r.Context(), v, year)
+		if err != nil {
+			return nil, err
+		}
+		if t.Roots == nil {
+			t.Roots = []*plan.Node{}
+		}
+		return encodeBoth(t)
+	})
 	if err != nil {
 		return err
 	}
-	if t.Roots == nil {
-		t.Roots = []*plan.Node{}
+	return writeEncoded(w, r, "application/json; charset=utf-8", val.(encoded))
+}
+
+// encoded is an answer kept both plain and gzip-compressed, so a memoised
+// answer costs neither encoding nor compression per request.
+type encoded struct{ plain, gz []byte }
+
+// MemoSize is the bytes the answer holds (for the plan memo's bound).
+func (e encoded) MemoSize() int { return len(e.plain) + len(e.gz) }
+
+func encodeBoth(v any) (encoded, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return encoded{}, err
 	}
-	writeJSON(w, http.StatusOK, t)
+	return compressBoth(buf.Bytes())
+}
+
+func compressBoth(plain []byte) (encoded, error) {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(plain)
+	if err := zw.Close(); err != nil {
+		return encoded{}, err
+	}
+	return encoded{plain: plain, gz: gz.Bytes()}, nil
+}
+
+func writeEncoded(w http.ResponseWriter, r *http.Request, contentType string, e encoded) error {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Add("Vary", "Accept-Encoding")
+	body := e.plain
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		body = e.gz
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body) // a failed write means the client went away; nothing left to tell it
 	return nil
 }
 
@@ -314,314 +365,4 @@ func (s *Server) apiPlanTasks(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": t.AsOf, "tasks": tasks})
 	return nil
-}
-
-func (s *Server) apiPlanTaskReports(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	rs, err := s.Plan.TaskReports(r.Context(), viewer(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"reports": rs})
-	return nil
-}
-
-func (s *Server) apiPlanReportCreate(w http.ResponseWriter, r *http.Request) error {
-	var in plan.ReportInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	rep, err := s.Plan.CreateReport(r.Context(), viewer(r), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, rep)
-	return nil
-}
-
-func (s *Server) apiPlanReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	rep, err := s.Plan.Report(r.Context(), viewer(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rep)
-	return nil
-}
-
-func (s *Server) apiPlanReportUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in plan.ReportInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	if in.Version == 0 {
-		return errs.Field("version", "请提供所编辑报告的版本号", "version of the report being edited is required")
-	}
-	rep, err := s.Plan.UpdateReport(r.Context(), viewer(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rep)
-	return nil
-}
-
-func (s *Server) apiPlanReview(accept bool) HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return err
-		}
-		var req reviewRequest
-		if r.ContentLength != 0 {
-			if err := decodeJSON(r, &req); err != nil {
-				return err
-			}
-		}
-		rep, err := s.Plan.Review(r.Context(), viewer(r), id, accept, req.Comment, req.Version)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, rep)
-		return nil
-	}
-}
-
-// readUpload reads the multipart field "file" (if any) within the limit.
-func (s *Server) planReadUploads(w http.ResponseWriter, r *http.Request) ([]plan.Upload, error) {
-	max, err := s.Plan.MaxAttachment(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		if err == http.ErrNotMultipart {
-			return nil, nil
-		}
-		if _, ok := err.(*http.MaxBytesError); ok {
-			e := errs.Field("file", "上传内容超过大小上限", "upload is larger than the limit")
-			e.Code = errs.TooLarge
-			return nil, e
-		}
-		return nil, errs.New(errs.Invalid, "表单无法解析："+err.Error(), "cannot parse the form: "+err.Error())
-	}
-	var out []plan.Upload
-	for _, fh := range r.MultipartForm.File["file"] {
-		if fh.Size == 0 && fh.Filename == "" {
-			continue
-		}
-		if fh.Size > max {
-			_, err := plan.CheckFile(fh.Filename, make([]byte, max+1), max)
-			return nil, err
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, err
-		}
-		data, err := io.ReadAll(io.LimitReader(f, max+1))
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, plan.Upload{Name: fh.Filename, Data: data})
-	}
-	return out, nil
-}
-
-func (s *Server) apiPlanAttach(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ups, err := s.planReadUploads(w, r)
-	if err != nil {
-		return err
-	}
-	if len(ups) != 1 {
-		return errs.Field("file", "请上传一个文件（字段 file）", "send exactly one file in field file")
-	}
-	a, err := s.Plan.AddAttachment(r.Context(), viewer(r), id, ups[0].Name, ups[0].Data)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, a)
-	return nil
-}
-
-func (s *Server) handlePlanAttachment(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	a, data, err := s.Plan.AttachmentData(r.Context(), viewer(r), id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", a.ContentType)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Filename))
-	w.Header().Set("Content-Security-Policy", "sandbox")
-	_, err = w.Write(data)
-	return err
-}
-
-func (s *Server) apiPlanChases(w http.ResponseWriter, r *http.Request) error {
-	task, _ := strconv.ParseInt(r.URL.Query().Get("task"), 10, 64)
-	cs, err := s.Plan.Chases(r.Context(), viewer(r), task, r.URL.Query().Get("state"))
-	if err != nil {
-		return err
-	}
-	if cs == nil {
-		cs = []plan.Chase{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"chases": cs})
-	return nil
-}
-
-func (s *Server) apiPlanChaseIssue(w http.ResponseWriter, r *http.Request) error {
-	var in plan.ChaseInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := s.Plan.IssueChase(r.Context(), viewer(r), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
-}
-
-func (s *Server) apiPlanChaseReply(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req replyRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	c, err := s.Plan.ReplyChase(r.Context(), viewer(r), id, req.Reply)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
-}
-
-func (s *Server) apiPlanChaseClose(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.Plan.CloseChase(r.Context(), viewer(r), id); err != nil {
-		return err
-	}
-	c, err := s.Plan.Chase(r.Context(), viewer(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
-}
-
-func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	items, err := s.Plan.Inbox(r.Context(), viewer(r), year)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "items": items})
-	return nil
-}
-
-func (s *Server) apiPlanBulletin(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	month, err := s.planMonth(r, year)
-	if err != nil {
-		return err
-	}
-	b, err := s.Plan.Bulletin(r.Context(), viewer(r), year, month)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
-}
-
-func (s *Server) apiPlanUnitBulletin(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	month, err := s.planMonth(r, year)
-	if err != nil {
-		return err
-	}
-	u, b, err := s.Plan.UnitBulletin(r.Context(), viewer(r), year, month, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": b.Year, "month": b.Month, "date": b.Date, "formula": b.Settings, "unit": u})
-	return nil
-}
-
-func (s *Server) handlePlanBulletinXLSX(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	month, err := s.planMonth(r, year)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := s.Plan.BulletinXLSX(r.Context(), viewer(r), year, month, &buf); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"bulletin-"+strconv.Itoa(year)+"-"+strconv.Itoa(month)+".xlsx\"")
-	_, err = buf.WriteTo(w)
-	return err
-}
-
-func (s *Server) apiPlanSettings(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.Plan.Settings(r.Context())
-	if err != nil {
-		return err
-	}
-	if currentUser(r).Role != "supervisor" && currentUser(r).Role != "admin" {
-		st.WebhookURL = "" // the robot URL carries its key: only those who may change it see it
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
-}
-
-func (s *Server) apiPlanSettingsSave(w http.ResponseWriter, r *http.Request) error {
-	var st plan.Settings
-	if err := decodeJSON(r, &st); err != nil {
-		return err
-	}
-	if err := s.Plan.SaveSettings(r.Context(), viewer(r), st); err != nil {
-		return err
-	}
-	return s.apiPlanSettings(w, r)
 }

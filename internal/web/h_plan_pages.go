@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -41,6 +42,7 @@ func (s *Server) planPage(r *http.Request, zh, en string, year int) (planPage, e
 	u := currentUser(r)
 	if u.Role == org.UnitStaff {
 		tab("我的任务", "My tasks", "/plan/mine")
+		tab("本单位通报", "Our bulletin", "/plan/bulletin")
 	} else {
 		tab("单位排名", "Ranking", "/plan/ranking")
 	}
@@ -62,6 +64,23 @@ func (p planPage) LevelText(l plan.Level) string { zh, en := l.Label(); return p
 func (p planPage) StateText(state string) string {
 	zh, en := plan.StateLabel(state)
 	return p.L(zh, en)
+}
+
+// ActionText names a report history step.
+func (p planPage) ActionText(a string) string {
+	switch a {
+	case "create":
+		return p.L("起草", "drafted")
+	case "update":
+		return p.L("修改", "edited")
+	case "submit":
+		return p.L("提交", "submitted")
+	case "accept":
+		return p.L("采纳", "accepted")
+	case "return":
+		return p.L("退回", "returned")
+	}
+	return a
 }
 
 // Bar is the CSS width of a progress bar (tenths of a percent).
@@ -98,11 +117,24 @@ type treeRow struct {
 
 type planTreePage struct {
 	planPage
-	Rows  []treeRow
-	Count map[plan.Flag]int
-	Total int
-	Root  *plan.Node
+	Rows      []treeRow
+	Count     map[plan.Flag]int
+	Total     int
+	Root      *plan.Node
+	Empty     bool          // no node visible
+	Collapsed bool          // tasks hidden (large plans), ?expand=all shows them
+	Table     template.HTML // the rendered tree table, memoised per plan revision
 }
+
+// fragment is memoised, already escaped HTML.
+type fragment template.HTML
+
+// MemoSize is its size in bytes (for the plan memo's bound).
+func (f fragment) MemoSize() int { return len(f) }
+
+// collapseAbove is the task count above which /plan shows the tree down to
+// actions only; each action links to its tasks, and ?expand=all shows all.
+const collapseAbove = 100
 
 // Indent is the left padding of a row.
 func (p planTreePage) Indent(depth int) template.CSS {
@@ -112,35 +144,85 @@ func (p planTreePage) Indent(depth int) template.CSS {
 // CountOf is the number of tasks with a flag.
 func (p planTreePage) CountOf(f string) int { return p.Count[plan.Flag(f)] }
 
-func flatten(ns []*plan.Node, depth int, out *[]treeRow) {
+func flatten(ns []*plan.Node, depth int, withTasks bool, out *[]treeRow) {
 	for _, n := range ns {
+		if n.Level == plan.Task && !withTasks {
+			continue
+		}
 		*out = append(*out, treeRow{N: n, Depth: depth})
-		flatten(n.Children, depth+1, out)
+		flatten(n.Children, depth+1, withTasks, out)
 	}
 }
 
+// scope names what a viewer sees of a plan, for memo keys.
+func scope(v plan.Viewer) string {
+	if v.ReadsAll() {
+		return "all"
+	}
+	return "unit" + strconv.FormatInt(v.UnitID, 10)
+}
+
+// handlePlanTree serves /plan. The whole page is memoised per user,
+// language and URL for the plan's current revision (see plan.Service.Memo),
+// plain and gzip-compressed, so a repeat view costs the session check, one
+// revision check and a write.
 func (s *Server) handlePlanTree(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
 	}
+	key := fmt.Sprintf("page:tree:%d:%s:%s", currentUser(r).ID, langOf(r), r.URL.RequestURI())
+	val, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
+		p, err := s.planTreePage(r, year)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "layout.html", p); err != nil {
+			return nil, fmt.Errorf("web: render plan/tree.html: %w", err)
+		}
+		return compressBoth(buf.Bytes())
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeEncoded(w, r, "text/html; charset=utf-8", val.(encoded))
+}
+
+func (s *Server) planTreePage(r *http.Request, year int) (planTreePage, error) {
 	pp, err := s.planPage(r, "督查督办 · 工作计划", "Supervision · work plan", year)
 	if err != nil {
-		return err
+		return planTreePage{}, err
 	}
-	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
+	v := viewer(r)
+	t, err := s.Plan.Tree(r.Context(), v, year)
 	if err != nil {
-		return err
+		return planTreePage{}, err
 	}
-	p := planTreePage{planPage: pp, Count: t.Count}
-	flatten(t.Roots, 0, &p.Rows)
+	p := planTreePage{planPage: pp, Count: t.Count, Empty: len(t.Roots) == 0}
 	for _, c := range t.Count {
 		p.Total += c
 	}
 	if len(t.Roots) == 1 {
 		p.Root = t.Roots[0]
 	}
-	return s.render(w, r, "plan/tree.html", p)
+	p.Collapsed = p.Total > collapseAbove && r.URL.Query().Get("expand") != "all"
+	key := fmt.Sprintf("html:tree:%s:%s:%t", p.Lang, scope(v), p.Collapsed)
+	table, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
+		q := p
+		flatten(t.Roots, 0, !q.Collapsed, &q.Rows)
+		var buf bytes.Buffer
+		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "treetable", q); err != nil {
+			return nil, fmt.Errorf("web: render plan tree: %w", err)
+		}
+		return fragment(buf.String()), nil
+	})
+	if err != nil {
+		return p, err
+	}
+	p.Table = template.HTML(table.(fragment))
+	return p, nil
 }
 
 type flagSection struct {
@@ -173,80 +255,6 @@ func (s *Server) handlePlanFlags(w http.ResponseWriter, r *http.Request) error {
 		p.Sections = append(p.Sections, flagSection{Flag: f, Tasks: ts})
 	}
 	return s.render(w, r, "plan/flags.html", p)
-}
-
-type planRankingPage struct {
-	planPage
-	Month    int
-	Months   []int
-	Bulletin *plan.Bulletin
-}
-
-func months() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} }
-
-func (s *Server) handlePlanRanking(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	month, err := s.planMonth(r, year)
-	if err != nil {
-		return err
-	}
-	pp, err := s.planPage(r, "月度通报 · 单位排名", "Monthly bulletin · unit ranking", year)
-	if err != nil {
-		return err
-	}
-	b, err := s.Plan.Bulletin(r.Context(), viewer(r), year, month)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, "plan/ranking.html", planRankingPage{planPage: pp, Month: month, Months: months(), Bulletin: b})
-}
-
-type planBulletinPage struct {
-	planPage
-	Month    int
-	Bulletin *plan.Bulletin
-	Unit     *plan.UnitScore
-}
-
-// StatusText names a task's bulletin status.
-func (p planBulletinPage) StatusText(st string) string {
-	switch st {
-	case "on_time":
-		return p.L("按期完成", "done on time")
-	case "done_late":
-		return p.L("逾期完成", "done late")
-	case "late":
-		return p.L("逾期未完成", "overdue")
-	}
-	return p.L("推进中", "in progress")
-}
-
-func (s *Server) handlePlanBulletin(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	month, err := s.planMonth(r, year)
-	if err != nil {
-		return err
-	}
-	v := viewer(r)
-	unitID := v.UnitID
-	if q := r.URL.Query().Get("unit"); q != "" {
-		unitID, _ = strconv.ParseInt(q, 10, 64)
-	}
-	u, b, err := s.Plan.UnitBulletin(r.Context(), v, year, month, unitID)
-	if err != nil {
-		return err
-	}
-	pp, err := s.planPage(r, "月度通报 · "+u.Unit.NameZH, "Monthly bulletin · "+u.Unit.NameZH, year)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, "plan/bulletin.html", planBulletinPage{planPage: pp, Month: month, Bulletin: b, Unit: u})
 }
 
 type planNodePage struct {
@@ -317,88 +325,4 @@ func (s *Server) handlePlanNode(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, "plan/node.html", p)
-}
-
-type planMinePage struct {
-	planPage
-	Tasks []*plan.Node
-}
-
-func (s *Server) handlePlanMine(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	pp, err := s.planPage(r, "我的任务", "My tasks", year)
-	if err != nil {
-		return err
-	}
-	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
-	if err != nil {
-		return err
-	}
-	tasks := t.Tasks("")
-	plan.ByDeadline(tasks)
-	return s.render(w, r, "plan/mine.html", planMinePage{planPage: pp, Tasks: tasks})
-}
-
-type inboxPage struct {
-	planPage
-	Items []plan.InboxItem
-}
-
-// KindText names an inbox item kind.
-func (p inboxPage) KindText(k string) string {
-	switch k {
-	case plan.KindReportDue:
-		return p.L("待填报", "report to file")
-	case plan.KindReportReturned:
-		return p.L("报告被退回", "report returned")
-	case plan.KindChaseOpen:
-		return p.L("督办单待回复", "chase to answer")
-	case plan.KindReview:
-		return p.L("报告待审核", "report to review")
-	case plan.KindChaseOverdue:
-		return p.L("督办单逾期未回复", "chase reply overdue")
-	case plan.KindChaseReplied:
-		return p.L("督办单已回复", "chase answered")
-	}
-	return p.L("红牌任务", "red task")
-}
-
-func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	pp, err := s.planPage(r, "我的待办", "My inbox", year)
-	if err != nil {
-		return err
-	}
-	items, err := s.Plan.Inbox(r.Context(), viewer(r), year)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items})
-}
-
-type planChasesPage struct {
-	planPage
-	Chases []plan.Chase
-}
-
-func (s *Server) handlePlanChases(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
-	if err != nil {
-		return err
-	}
-	pp, err := s.planPage(r, "督办单", "Chases (督办单)", year)
-	if err != nil {
-		return err
-	}
-	cs, err := s.Plan.Chases(r.Context(), viewer(r), 0, r.URL.Query().Get("state"))
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, "plan/chases.html", planChasesPage{planPage: pp, Chases: cs})
 }

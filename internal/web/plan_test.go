@@ -150,6 +150,19 @@ func TestPlanObjectRefusals(t *testing.T) {
 			t.Errorf("%s: %s %s = %d, want %d: %.200s", tc.name, tc.method, tc.path, r.Code, tc.code, r.Body)
 		}
 	}
+	// Milestones: the task's own unit may mark one done; another unit may not see it.
+	r = sup.do("POST", "/api/v1/plan/nodes/"+id(f.b)+"/milestones", map[string]any{"title": "完成选址", "due_on": "2023-04-30"})
+	var m plan.Milestone
+	r.JSON(t, &m)
+	if r := unit.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 404 {
+		t.Errorf("jfj marking kcj's milestone: %d", r.Code)
+	}
+	if r := leader.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 403 {
+		t.Errorf("leader marking a milestone: %d", r.Code)
+	}
+	if r := unit2.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 200 {
+		t.Errorf("kcj marking its milestone: %d %s", r.Code, r.Body)
+	}
 	// The report on another unit's task names the field, in both languages.
 	r = unit.do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.b.ID, "period": "2023-05", "pct": 10})
 	var e struct {
@@ -194,6 +207,10 @@ func TestPlanBadInputNamesTheField(t *testing.T) {
 		{"percentage 150", unit, "POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": 150}, 400, "pct"},
 		{"percentage -5", unit, "POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": -5}, 400, "pct"},
 		{"percentage not a number", unit, "POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": "half"}, 400, "pct"},
+		{"report due day 31", sup, "PUT", "/api/v1/plan/settings", map[string]any{"yellow_margin_pct": 10, "report_due_day": 31, "score_w_done": 40,
+			"score_w_on_time": 30, "score_w_report": 30, "score_red_penalty": 5, "max_attachment_kb": 5120, "webhook_url": ""}, 400, "report_due_day"},
+		{"webhook not a URL", sup, "PUT", "/api/v1/plan/settings", map[string]any{"yellow_margin_pct": 10, "report_due_day": 5, "score_w_done": 40,
+			"score_w_on_time": 30, "score_w_report": 30, "score_red_penalty": 5, "max_attachment_kb": 5120, "webhook_url": "ftp://x"}, 400, "webhook_url"},
 		{"override without reason", sup, "PUT", "/api/v1/plan/nodes/" + id(f.a) + "/override", map[string]any{"pct": 50, "reason": ""}, 400, "reason"},
 	}
 	for _, tc := range cases {
@@ -255,6 +272,11 @@ func TestPlanReportThroughPagesAndAPI(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
 	unit, sup, leader := h.as("unit"), h.as("supervisor"), h.as("leader")
+	// Views memoised before the change must not be served after it.
+	if page := leader.get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">0.0%`) {
+		t.Fatal("plan page before the report")
+	}
+	leader.get("/api/v1/plan?year=2023")
 	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 	r := postMultipart(unit, "/plan/tasks/"+id(f.a)+"/reports", map[string]string{"period": "2023-05", "pct": "60",
 		"done": "完成选址与立项", "problems": "用地指标紧张", "next_steps": "启动建设", "action": "submit"}, "立项批复.pdf", pdf)
@@ -286,7 +308,7 @@ func TestPlanReportThroughPagesAndAPI(t *testing.T) {
 	if task.ProgressPct != "60.0%" || tree.Roots[0].ProgressPct != "30.0%" || tree.AsOf != "2023-06-10" {
 		t.Fatalf("tree after accept: task %s theme %s as of %s", task.ProgressPct, tree.Roots[0].ProgressPct, tree.AsOf)
 	}
-	if page := leader.get("/plan?year=2023"); !strings.Contains(string(page.Body), "60.0%") {
+	if page := leader.get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">30.0%`) {
 		t.Fatal("plan page does not show the new progress")
 	}
 	// Two editors of one draft: the second save is refused with 409.

@@ -27,6 +27,7 @@ func (s *Server) planRoutes() {
 	s.handle("POST /plan/nodes/{id}/weights", "Set children's weights", sup, s.handlePlanWeights)
 	s.handle("POST /plan/nodes/{id}/override", "Override a node's progress", sup, s.handlePlanOverride)
 	s.handle("POST /plan/nodes/{id}/milestones", "Add a milestone", sup, s.handlePlanMilestone)
+	s.handle("POST /plan/milestones/{id}/done", "Mark a milestone done (or reopen it)", Only(org.Supervisor, org.UnitStaff), s.handlePlanMilestoneDone)
 	s.handle("POST /plan/nodes/{id}/chases", "Issue a 督办单", sup, s.handlePlanChaseIssue)
 	s.handle("GET /plan/mine", "My unit's tasks", unit, s.handlePlanMine)
 	s.handle("GET /plan/tasks/{id}/report", "Report form", unit, s.handlePlanReportForm)
@@ -63,6 +64,8 @@ func (s *Server) planRoutes() {
 	s.handle("DELETE /api/v1/plan/nodes/{id}/override", "Clear a progress override", sup, s.apiPlanOverrideClear)
 	s.handleBody("POST /api/v1/plan/nodes/{id}/milestones", "Add a milestone to a task", sup,
 		milestoneRequest{Title: "完成选址", DueOn: "2023-04-30"}, s.apiPlanMilestone)
+	s.handleBody("PUT /api/v1/plan/milestones/{id}", "Mark a milestone done on a date ('' reopens it)", Only(org.Supervisor, org.UnitStaff),
+		milestoneDoneRequest{DoneOn: "2023-04-28"}, s.apiPlanMilestoneDone)
 	s.handle("GET /api/v1/plan/tasks", "My unit's tasks (units) or all tasks (staff) of a year", planRoles, s.apiPlanTasks)
 	s.handle("GET /api/v1/plan/tasks/{id}/reports", "A task's reports", planRoles, s.apiPlanTaskReports)
 	s.handleBody("POST /api/v1/plan/reports", "File a report (draft, or submit: true)", unit,

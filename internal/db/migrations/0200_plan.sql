@@ -8,6 +8,7 @@ CREATE TABLE plan_years (
     year       INTEGER PRIMARY KEY,
     title      TEXT NOT NULL DEFAULT '',
     as_of      TEXT NOT NULL DEFAULT '',   -- YYYY-MM-DD review date; '' = today
+    rev        BIGINT NOT NULL DEFAULT 0,  -- bumped by every change to the year's plan (cache stamp)
     created_at BIGINT NOT NULL
 );
 
