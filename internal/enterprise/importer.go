@@ -18,6 +18,9 @@ type ImportOptions struct {
 	JobID    int64  // the background job running this import, if any
 	// Progress, when set, is called as rows are read (done, total).
 	Progress func(done, total int)
+	// Writing, when set, is called once the file is read and checked, just
+	// before the write transaction starts.
+	Writing func()
 }
 
 // Change is what an import does to one row's enterprise.
@@ -108,6 +111,9 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 	}
 	if len(res.Errors) > 0 || o.DryRun {
 		return res, nil
+	}
+	if o.Writing != nil {
+		o.Writing()
 	}
 	if err := s.apply(ctx, plan, o, &res); err != nil {
 		return res, err
