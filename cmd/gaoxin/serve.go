@@ -135,5 +135,6 @@ type job struct {
 func jobs(a *app.App) []job {
 	return []job{
 		{"auth.purge_sessions", time.Hour, func(ctx context.Context, _ time.Time) error { return a.Auth.PurgeSessions(ctx) }},
+		{"enterprise.import_jobs", time.Minute, func(ctx context.Context, _ time.Time) error { return a.Enterprise.ResumeJobs(ctx, "scheduler") }},
 	}
 }

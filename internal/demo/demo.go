@@ -84,5 +84,5 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		}
 		accounts = append(accounts, Account{Username: nu.Username, Password: nu.Password, Role: nu.Role, Unit: nu.UnitCode})
 	}
-	return accounts, nil
+	return loadEnterpriseDemo(ctx, s, accounts, DefaultEnterprises)
 }

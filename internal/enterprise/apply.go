@@ -22,14 +22,19 @@ type bulk struct {
 	n     int
 	per   int
 	sqls  map[int]string
+	// positional: write ? placeholders. SQLite resolves each $N by a linear
+	// search of the names seen so far, which makes a statement with
+	// thousands of $N parameters quadratic to prepare and bind; ? is
+	// positional. PostgreSQL keeps $N.
+	positional bool
 }
 
-func newBulk(head, tail string, ncols int) *bulk {
+func (s *Service) newBulk(head, tail string, ncols int) *bulk {
 	per := 30000 / ncols
 	if per > 500 {
 		per = 500
 	}
-	return &bulk{head: head, tail: tail, ncols: ncols, per: per, sqls: map[int]string{}}
+	return &bulk{head: head, tail: tail, ncols: ncols, per: per, sqls: map[int]string{}, positional: s.DB.Dialect == db.SQLite}
 }
 
 func (b *bulk) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
@@ -60,8 +65,12 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 				if c > 0 {
 					sb.WriteByte(',')
 				}
-				sb.WriteByte('$')
-				sb.WriteString(strconv.Itoa(p))
+				if b.positional {
+					sb.WriteByte('?')
+				} else {
+					sb.WriteByte('$')
+					sb.WriteString(strconv.Itoa(p))
+				}
 				p++
 			}
 			sb.WriteByte(')')
@@ -99,7 +108,7 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 		if err := s.DB.Lock(ctx, tx, "enterprise.import"); err != nil {
 			return err
 		}
-		ents := newBulk(insEnterprise, "", 14)
+		ents := s.newBulk(insEnterprise, "", 14)
 		var created []*planned
 		for i := range p.rows {
 			pl := &p.rows[i]
@@ -120,10 +129,10 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 		if err != nil {
 			return err
 		}
-		chains := newBulk(insChain, "", 2)
-		figs := newBulk(insFigure, upsFigure, 9)
-		cur := newBulk(insCurrent, "", 6)
-		hist := newBulk(insHistory, "", 8)
+		chains := s.newBulk(insChain, "", 2)
+		figs := s.newBulk(insFigure, upsFigure, 9)
+		cur := s.newBulk(insCurrent, "", 6)
+		hist := s.newBulk(insHistory, "", 8)
 		recompute := map[int][]int64{}
 		for i := range p.rows {
 			pl := &p.rows[i]

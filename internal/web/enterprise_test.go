@@ -137,7 +137,7 @@ func TestEnterpriseSeesOnlyItsOwnFigures(t *testing.T) {
 	if r := h.as("supervisor").do("POST", pathA+"/figures/review", reviewRequest{Indicator: "revenue", Year: 2023, Confirm: true}); r.Code != http.StatusOK {
 		t.Fatalf("confirm: %d %s", r.Code, r.Body)
 	}
-	ea.get(pathA + "/figures").JSON(t, &figs)
+	ea.get(pathA+"/figures").JSON(t, &figs)
 	if len(figs) != 1 || !figs[0].Effective || figs[0].Status != "confirmed" {
 		t.Fatalf("after confirm: %+v", figs)
 	}
@@ -239,7 +239,7 @@ func TestImportThroughPageAndAPI(t *testing.T) {
 		t.Fatalf("import: %d %s", r.Code, r.Body)
 	}
 	var list enterprise.Page
-	c.get("/api/v1/enterprises?name=" + url.QueryEscape("好公司")).JSON(t, &list)
+	c.get("/api/v1/enterprises?name="+url.QueryEscape("好公司")).JSON(t, &list)
 	if len(list.Items) != 1 {
 		t.Fatalf("imported enterprise not listed: %+v", list)
 	}
