@@ -188,6 +188,16 @@ func (s *Service) History(ctx context.Context, v Viewer, id, beforeID int64, lim
 	if _, err := s.Get(ctx, v, id); err != nil {
 		return nil, err
 	}
+	return s.history(ctx, id, beforeID, limit)
+}
+
+// DetailHistory is History for a caller that has just read the enterprise
+// through Get or Detail with the same viewer.
+func (s *Service) DetailHistory(ctx context.Context, id int64, limit int) ([]HistoryRow, error) {
+	return s.history(ctx, id, 0, limit)
+}
+
+func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([]HistoryRow, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
@@ -212,4 +222,20 @@ func (s *Service) History(ctx context.Context, v Viewer, id, beforeID int64, lim
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// Detail returns an enterprise with its certificates and figures after one
+// access check (the figures as Figures would show them to v). Errors: as
+// Get.
+func (s *Service) Detail(ctx context.Context, v Viewer, id int64) (Enterprise, []Tier, []Figure, error) {
+	e, err := s.Get(ctx, v, id)
+	if err != nil {
+		return e, nil, nil, err
+	}
+	tiers, err := s.tiersOf(ctx, id)
+	if err != nil {
+		return e, nil, nil, err
+	}
+	figs, err := s.figuresOf(ctx, v, id)
+	return e, tiers, figs, err
 }

@@ -192,7 +192,7 @@ func (p entDetailPage) StatusText(s string) string {
 func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 	v := viewer(r)
 	ctx := r.Context()
-	e, err := s.Enterprise.Get(ctx, v, id)
+	e, tiers, figs, err := s.Enterprise.Detail(ctx, v, id)
 	if err != nil {
 		return entDetailPage{}, err
 	}
@@ -200,19 +200,14 @@ func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 		TierKinds: enterprise.Tiers, indByCode: map[string]enterprise.Indicator{}}
 	p.FormYear, _ = strconv.Atoi(enterprise.Today()[:4])
 	p.FormYear--
-	if p.Tiers, err = s.Enterprise.TiersOf(ctx, v, id); err != nil {
-		return p, err
-	}
+	p.Tiers, p.Figures = tiers, figs
 	if p.Indicators, err = s.Enterprise.Indicators(ctx); err != nil {
 		return p, err
 	}
 	for _, i := range p.Indicators {
 		p.indByCode[i.Code] = i
 	}
-	if p.Figures, err = s.Enterprise.Figures(ctx, v, id); err != nil {
-		return p, err
-	}
-	if p.History, err = s.Enterprise.History(ctx, v, id, 0, 50); err != nil {
+	if p.History, err = s.Enterprise.DetailHistory(ctx, id, 50); err != nil {
 		return p, err
 	}
 	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)

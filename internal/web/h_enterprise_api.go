@@ -111,18 +111,11 @@ func (s *Server) apiEntGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := viewer(r)
-	e, err := s.Enterprise.Get(r.Context(), v, id)
+	e, tiers, figs, err := s.Enterprise.Detail(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
-	d := entDetail{Enterprise: e}
-	if d.Tiers, err = s.Enterprise.TiersOf(r.Context(), v, id); err != nil {
-		return err
-	}
-	if d.Figures, err = s.Enterprise.Figures(r.Context(), v, id); err != nil {
-		return err
-	}
+	d := entDetail{Enterprise: e, Tiers: tiers, Figures: figs}
 	if d.Figures == nil {
 		d.Figures = []enterprise.Figure{}
 	}
