@@ -22,6 +22,7 @@ type bulk struct {
 	n     int
 	per   int
 	sqls  map[int]string
+	full  *sql.Stmt // the prepared statement of a full batch
 	// positional: write ? placeholders. SQLite resolves each $N by a linear
 	// search of the names seen so far, which makes a statement with
 	// thousands of $N parameters quadratic to prepare and bind; ? is
@@ -80,7 +81,18 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 		q = sb.String()
 		b.sqls[b.n] = q
 	}
-	if _, err := tx.ExecContext(ctx, q, b.args...); err != nil {
+	var err error
+	if b.n == b.per {
+		if b.full == nil {
+			if b.full, err = tx.PrepareContext(ctx, q); err != nil {
+				return fmt.Errorf("enterprise: bulk insert: %w", err)
+			}
+		}
+		_, err = b.full.ExecContext(ctx, b.args...)
+	} else {
+		_, err = tx.ExecContext(ctx, q, b.args...)
+	}
+	if err != nil {
 		return fmt.Errorf("enterprise: bulk insert: %w", err)
 	}
 	b.args, b.n = b.args[:0], 0
@@ -125,7 +137,7 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 		if err := ents.flush(ctx, tx); err != nil {
 			return err
 		}
-		ids, err := idsByCode(ctx, tx, created)
+		ids, err := s.idsByCode(ctx, tx, created)
 		if err != nil {
 			return err
 		}
@@ -218,14 +230,14 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 }
 
 // idsByCode finds the ids given to newly inserted enterprises.
-func idsByCode(ctx context.Context, tx *sql.Tx, created []*planned) (map[string]int64, error) {
+func (s *Service) idsByCode(ctx context.Context, tx *sql.Tx, created []*planned) (map[string]int64, error) {
 	out := make(map[string]int64, len(created))
 	for start := 0; start < len(created); start += 500 {
 		var args []any
 		var ph []string
 		for _, pl := range created[start:min(start+500, len(created))] {
 			args = append(args, pl.res.in.CreditCode)
-			ph = append(ph, "$"+strconv.Itoa(len(args)))
+			ph = append(ph, s.placeholder(len(args)))
 		}
 		rows, err := tx.QueryContext(ctx, "SELECT id, credit_code FROM enterprises WHERE credit_code IN ("+strings.Join(ph, ",")+")", args...)
 		if err != nil {
@@ -309,4 +321,13 @@ func importedDiff(e Enterprise, pl *planned) (map[string]any, map[string]any) {
 		a["year"] = pl.row.year
 	}
 	return b, a
+}
+
+// placeholder is the i-th parameter of a long generated list: ? on SQLite
+// (see bulk), $i on PostgreSQL.
+func (s *Service) placeholder(i int) string {
+	if s.DB.Dialect == db.SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(i)
 }

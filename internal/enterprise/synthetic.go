@@ -51,7 +51,7 @@ func (s *Service) LoadSynthetic(ctx context.Context, v Viewer, batch []Synthetic
 		for i := range batch {
 			refs[i] = &planned{res: resolved{in: batch[i].Input}}
 		}
-		ids, err := idsByCode(ctx, tx, refs)
+		ids, err := s.idsByCode(ctx, tx, refs)
 		if err != nil {
 			return err
 		}
