@@ -44,8 +44,9 @@ func main() {
 	years := flag.Int("years", 10, "years of figures per enterprise")
 	clients := flag.Int("clients", 16, "concurrent clients")
 	dur := flag.Duration("duration", 15*time.Second, "duration of each load phase")
+	keep := flag.String("db-file", "", "SQLite file to keep: generated once, reused by later runs (skips import and generation)")
 	flag.Parse()
-	if err := run(*rows, *n, *years, *clients, *dur); err != nil {
+	if err := run(*rows, *n, *years, *clients, *dur, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -78,7 +79,14 @@ func (p *peak) String() string {
 	return fmt.Sprintf("peak heap in use %d MB, Go runtime memory (Sys) %d MB", p.heap.Load()>>20, p.sys.Load()>>20)
 }
 
-func openDB(ctx context.Context) (*db.DB, func(), error) {
+func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
+	if keep != "" {
+		d, err := db.Open(ctx, "sqlite:"+keep)
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, func() { d.Close() }, nil
+	}
 	if base := os.Getenv("GAOXIN_BENCH_POSTGRES"); base != "" {
 		admin, err := db.Open(ctx, base)
 		if err != nil {
@@ -115,9 +123,9 @@ func openDB(ctx context.Context) (*db.DB, func(), error) {
 	return d, func() { d.Close(); os.RemoveAll(dir) }, nil
 }
 
-func run(rows, n, years, clients int, dur time.Duration) error {
+func run(rows, n, years, clients int, dur time.Duration, keep string) error {
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "bench"})
-	d, cleanup, err := openDB(ctx)
+	d, cleanup, err := openDB(ctx, keep)
 	if err != nil {
 		return err
 	}
@@ -129,6 +137,14 @@ func run(rows, n, years, clients int, dur time.Duration) error {
 		d.Dialect, rows, n, years, clients, dur, runtime.GOMAXPROCS(0))
 	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1}})
 	a.Enterprise.MaxImportBytes = 200 << 20
+	if keep != "" {
+		if empty, err := demo.Empty(ctx, a); err != nil {
+			return err
+		} else if !empty {
+			fmt.Println("reusing", keep)
+			return benchQueries(ctx, a, clients, dur)
+		}
+	}
 	if _, err := demo.Load(ctx, a); err != nil {
 		return err
 	}
