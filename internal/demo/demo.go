@@ -92,6 +92,10 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		return nil, err
 	}
 	accounts = append(accounts, planAccounts...)
+	accounts, err = loadEnterpriseDemo(ctx, s, accounts, DefaultEnterprises)
+	if err != nil {
+		return nil, err
+	}
 	awardAccounts, err := loadAward(ctx, s)
 	if err != nil {
 		return nil, err

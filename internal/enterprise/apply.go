@@ -22,14 +22,20 @@ type bulk struct {
 	n     int
 	per   int
 	sqls  map[int]string
+	full  *sql.Stmt // the prepared statement of a full batch
+	// positional: write ? placeholders. SQLite resolves each $N by a linear
+	// search of the names seen so far, which makes a statement with
+	// thousands of $N parameters quadratic to prepare and bind; ? is
+	// positional. PostgreSQL keeps $N.
+	positional bool
 }
 
-func newBulk(head, tail string, ncols int) *bulk {
+func (s *Service) newBulk(head, tail string, ncols int) *bulk {
 	per := 30000 / ncols
 	if per > 500 {
 		per = 500
 	}
-	return &bulk{head: head, tail: tail, ncols: ncols, per: per, sqls: map[int]string{}}
+	return &bulk{head: head, tail: tail, ncols: ncols, per: per, sqls: map[int]string{}, positional: s.DB.Dialect == db.SQLite}
 }
 
 func (b *bulk) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
@@ -60,8 +66,12 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 				if c > 0 {
 					sb.WriteByte(',')
 				}
-				sb.WriteByte('$')
-				sb.WriteString(strconv.Itoa(p))
+				if b.positional {
+					sb.WriteByte('?')
+				} else {
+					sb.WriteByte('$')
+					sb.WriteString(strconv.Itoa(p))
+				}
 				p++
 			}
 			sb.WriteByte(')')
@@ -71,7 +81,18 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 		q = sb.String()
 		b.sqls[b.n] = q
 	}
-	if _, err := tx.ExecContext(ctx, q, b.args...); err != nil {
+	var err error
+	if b.n == b.per {
+		if b.full == nil {
+			if b.full, err = tx.PrepareContext(ctx, q); err != nil {
+				return fmt.Errorf("enterprise: bulk insert: %w", err)
+			}
+		}
+		_, err = b.full.ExecContext(ctx, b.args...)
+	} else {
+		_, err = tx.ExecContext(ctx, q, b.args...)
+	}
+	if err != nil {
 		return fmt.Errorf("enterprise: bulk insert: %w", err)
 	}
 	b.args, b.n = b.args[:0], 0
@@ -99,7 +120,7 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 		if err := s.DB.Lock(ctx, tx, "enterprise.import"); err != nil {
 			return err
 		}
-		ents := newBulk(insEnterprise, "", 14)
+		ents := s.newBulk(insEnterprise, "", 14)
 		var created []*planned
 		for i := range p.rows {
 			pl := &p.rows[i]
@@ -116,14 +137,14 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 		if err := ents.flush(ctx, tx); err != nil {
 			return err
 		}
-		ids, err := idsByCode(ctx, tx, created)
+		ids, err := s.idsByCode(ctx, tx, created)
 		if err != nil {
 			return err
 		}
-		chains := newBulk(insChain, "", 2)
-		figs := newBulk(insFigure, upsFigure, 9)
-		cur := newBulk(insCurrent, "", 6)
-		hist := newBulk(insHistory, "", 8)
+		chains := s.newBulk(insChain, "", 2)
+		figs := s.newBulk(insFigure, upsFigure, 9)
+		cur := s.newBulk(insCurrent, "", 6)
+		hist := s.newBulk(insHistory, "", 8)
 		recompute := map[int][]int64{}
 		for i := range p.rows {
 			pl := &p.rows[i]
@@ -209,14 +230,14 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 }
 
 // idsByCode finds the ids given to newly inserted enterprises.
-func idsByCode(ctx context.Context, tx *sql.Tx, created []*planned) (map[string]int64, error) {
+func (s *Service) idsByCode(ctx context.Context, tx *sql.Tx, created []*planned) (map[string]int64, error) {
 	out := make(map[string]int64, len(created))
 	for start := 0; start < len(created); start += 500 {
 		var args []any
 		var ph []string
 		for _, pl := range created[start:min(start+500, len(created))] {
 			args = append(args, pl.res.in.CreditCode)
-			ph = append(ph, "$"+strconv.Itoa(len(args)))
+			ph = append(ph, s.placeholder(len(args)))
 		}
 		rows, err := tx.QueryContext(ctx, "SELECT id, credit_code FROM enterprises WHERE credit_code IN ("+strings.Join(ph, ",")+")", args...)
 		if err != nil {
@@ -300,4 +321,13 @@ func importedDiff(e Enterprise, pl *planned) (map[string]any, map[string]any) {
 		a["year"] = pl.row.year
 	}
 	return b, a
+}
+
+// placeholder is the i-th parameter of a long generated list: ? on SQLite
+// (see bulk), $i on PostgreSQL.
+func (s *Service) placeholder(i int) string {
+	if s.DB.Dialect == db.SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(i)
 }

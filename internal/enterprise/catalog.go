@@ -279,7 +279,7 @@ func (s *Service) IndustryCodes(ctx context.Context) ([]IndustryCode, error) {
 // dropped ("C3911" → "3911"), a lone letter is upper-cased.
 func NormalizeIndustry(s string) string {
 	s = strings.ToUpper(halfWidth(strings.TrimSpace(s)))
-	if len(s) > 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= '0' && s[1] <= '9' {
+	if len(s) >= 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= '0' && s[1] <= '9' {
 		s = s[1:]
 	}
 	return s

@@ -128,3 +128,33 @@ func figureHeader(i Indicator) string {
 	}
 	return i.NameZH + "（" + i.Unit + "）"
 }
+
+// DisplayExp is the power of ten between an indicator's display unit (万元
+// for money, the unit otherwise) and its stored value.
+func DisplayExp(i Indicator) int {
+	if i.Money() {
+		return moneyUnits[templateMoneyUnit]
+	}
+	return i.Scale
+}
+
+// DisplayUnit is the unit forms and exports use for an indicator.
+func DisplayUnit(i Indicator) string {
+	if i.Money() {
+		return templateMoneyUnit
+	}
+	return i.Unit
+}
+
+// ParseDisplay reads a value typed in an indicator's display unit.
+func ParseDisplay(i Indicator, s string) (int64, error) {
+	v, err := ParseScaled(s, DisplayExp(i))
+	if err != nil {
+		ce := err.(*cellError)
+		return 0, errFieldValue(i.Code, s, i.NameZH+ce.zh, i.NameEN+": "+ce.en)
+	}
+	return v, nil
+}
+
+// FormatDisplay writes a stored value in the indicator's display unit.
+func FormatDisplay(i Indicator, v int64) string { return FormatScaled(v, DisplayExp(i)) }

@@ -141,6 +141,9 @@ type Service struct {
 	// BackgroundRows: files with more data rows than this run as a
 	// background job (default 2,000).
 	BackgroundRows int
+	// DenseRows: on SQLite, a list filter matching at least this many rows
+	// is evaluated per enterprise instead of as a set (default 2,000).
+	DenseRows int
 }
 
 // New returns the registry service.

@@ -282,6 +282,10 @@ func (s *Service) Figures(ctx context.Context, v Viewer, id int64) ([]Figure, er
 	if _, err := s.Get(ctx, v, id); err != nil {
 		return nil, err
 	}
+	return s.figuresOf(ctx, v, id)
+}
+
+func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, error) {
 	q := `SELECT f.indicator, f.year, f.month, f.source, f.value, f.status, COALESCE(f.entered_by, 0), COALESCE(u.username, ''), f.entered_at,
 		CASE WHEN c.enterprise_id IS NULL THEN 0 ELSE 1 END
 		FROM enterprise_figures f LEFT JOIN users u ON u.id = f.entered_by

@@ -18,6 +18,9 @@ type ImportOptions struct {
 	JobID    int64  // the background job running this import, if any
 	// Progress, when set, is called as rows are read (done, total).
 	Progress func(done, total int)
+	// Writing, when set, is called once the file is read and checked, just
+	// before the write transaction starts.
+	Writing func()
 }
 
 // Change is what an import does to one row's enterprise.
@@ -63,12 +66,11 @@ type column struct {
 type parsedRow struct {
 	line    int
 	in      Input
-	set     map[string]bool // profile keys given (non-blank) in the row
+	given   uint32 // bits of the profile columns given (non-blank) in the row
 	year    int
-	figures map[string]int64 // indicator → stored value
-	order   []string         // indicators in file order
-	skip    bool             // the template's example row
-	bad     bool             // a cell could not be read; the row is still validated for a full report
+	figures []figVal // in file order
+	skip    bool     // the template's example row
+	bad     bool     // a cell could not be read; the row is still validated for a full report
 }
 
 // Import reads a spreadsheet (.xlsx or .csv) and upserts its enterprises by
@@ -108,6 +110,9 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 	}
 	if len(res.Errors) > 0 || o.DryRun {
 		return res, nil
+	}
+	if o.Writing != nil {
+		o.Writing()
 	}
 	if err := s.apply(ctx, plan, o, &res); err != nil {
 		return res, err
@@ -258,7 +263,7 @@ func exampleRow(name string) bool {
 // parseRow reads one row's cells. It reports false for a row to skip (the
 // template's example row) and records bad cells in res.
 func parseRow(cells []string, line int, cols []column, thisYear int, res *ImportResult) (parsedRow, bool) {
-	p := parsedRow{line: line, set: map[string]bool{}, figures: map[string]int64{}}
+	p := parsedRow{line: line}
 	cell := func(c column) string {
 		if c.idx < len(cells) {
 			return strings.TrimSpace(cells[c.idx])
@@ -339,16 +344,15 @@ func parseRow(cells []string, line int, cols []column, thisYear int, res *Import
 				ok = false
 				continue
 			}
-			p.figures[c.ind.Code] = n
-			p.order = append(p.order, c.ind.Code)
+			p.figures = append(p.figures, figVal{c.ind.Code, n})
 		}
-		p.set[c.key] = true
+		p.given |= columnBit(c.key)
 	}
-	if len(p.figures) > 0 && !p.set[colYear] {
+	if len(p.figures) > 0 && !p.set(colYear) {
 		res.bad(line, "年度", "", "填写了指标数据但没有年度", "figures given without a year")
 		ok = false
 	}
-	if !p.set[colCode] {
+	if !p.set(colCode) {
 		res.bad(line, "统一社会信用代码", "", "统一社会信用代码为空", "credit code is empty")
 		ok = false
 	}
@@ -385,3 +389,22 @@ func parseStatus(v string) (Status, bool) {
 	}
 	return "", false
 }
+
+// figVal is one figure cell of a row.
+type figVal struct {
+	ind   string
+	value int64
+}
+
+// columnBit is a profile column's bit in parsedRow.given (0 for figures).
+func columnBit(key string) uint32 {
+	for i, c := range profileColumns {
+		if c.key == key {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// set reports whether the row gave a non-blank value for the column key.
+func (p parsedRow) set(key string) bool { return p.given&columnBit(key) != 0 }

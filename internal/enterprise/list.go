@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/uscc"
 )
 
@@ -110,7 +111,7 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 		if len(c) == 18 {
 			conds = append(conds, "e.credit_code = "+arg(c))
 		} else {
-			conds = append(conds, "e.credit_code >= "+arg(c)+" AND e.credit_code < "+arg(c+"\x7f"))
+			conds = append(conds, s.prefixCond(ctx, "credit_code", c, arg))
 		}
 	}
 	if f.Area != "" {
@@ -127,7 +128,11 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 		conds = append(conds, "e.status = "+arg(string(f.Status)))
 	}
 	if ind := NormalizeIndustry(f.Industry); ind != "" {
-		conds = append(conds, "e.industry_code >= "+arg(ind)+" AND e.industry_code < "+arg(ind+"\x7f"))
+		if len(ind) == 4 || (len(ind) == 1 && ind[0] >= 'A') {
+			conds = append(conds, "e.industry_code = "+arg(ind))
+		} else {
+			conds = append(conds, s.prefixCond(ctx, "industry_code", ind, arg))
+		}
 	}
 	if f.Chain != "" {
 		tree, err := s.ChainTree(ctx)
@@ -138,28 +143,82 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 		if id == 0 {
 			return "", nil, errFilter("chain", f.Chain)
 		}
-		conds = append(conds, "e.id IN (SELECT enterprise_id FROM enterprise_chains WHERE node_id IN ("+idList(subtree(tree, id))+"))")
+		conds = append(conds, s.semi(ctx, "enterprise_chains", "t.node_id IN ("+idList(subtree(tree, id))+")", nil, arg))
 	}
 	if f.Tier != "" {
 		if !validTier(f.Tier) {
 			return "", nil, errFilter("tier", f.Tier)
 		}
 		today := Today()
-		conds = append(conds, "e.id IN (SELECT enterprise_id FROM enterprise_tiers WHERE tier = "+arg(f.Tier)+
-			" AND (valid_to = '' OR valid_to >= "+arg(today)+") AND valid_from <= "+arg(today)+")")
+		conds = append(conds, s.semi(ctx, "enterprise_tiers", "t.tier = %s AND (t.valid_to = '' OR t.valid_to >= %s) AND t.valid_from <= %s",
+			[]any{f.Tier, today, today}, arg))
 	}
 	if f.Indicator != "" && (f.Min != nil || f.Max != nil) {
-		sub := "SELECT enterprise_id FROM enterprise_figure_current WHERE indicator = " + arg(f.Indicator) +
-			" AND year = " + arg(f.Year) + " AND month = 0"
+		cond := "t.indicator = %s AND t.year = %s AND t.month = 0"
+		cargs := []any{f.Indicator, f.Year}
 		if f.Min != nil {
-			sub += " AND value >= " + arg(*f.Min)
+			cond += " AND t.value >= %s"
+			cargs = append(cargs, *f.Min)
 		}
 		if f.Max != nil {
-			sub += " AND value <= " + arg(*f.Max)
+			cond += " AND t.value <= %s"
+			cargs = append(cargs, *f.Max)
 		}
-		conds = append(conds, "e.id IN ("+sub+")")
+		conds = append(conds, s.semi(ctx, "enterprise_figure_current", cond, cargs, arg))
 	}
 	return strings.Join(conds, " AND "), args, nil
+}
+
+// dense reports, on SQLite, whether the rows of table t matching cond (its
+// %s filled with cargs) are many. PostgreSQL's planner estimates this
+// itself, so there it is always false.
+func (s *Service) dense(ctx context.Context, table, cond string, cargs []any) bool {
+	if s.DB.Dialect != db.SQLite {
+		return false
+	}
+	ph := make([]any, len(cargs))
+	for i := range cargs {
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	limit := s.DenseRows
+	if limit <= 0 {
+		limit = 2000
+	}
+	var n int
+	q := "SELECT COUNT(*) FROM (SELECT 1 FROM " + table + " t WHERE " + fmt.Sprintf(cond, ph...) + " LIMIT " + strconv.Itoa(limit) + ") x"
+	if err := s.DB.R.QueryRowContext(ctx, q, cargs...).Scan(&n); err != nil {
+		return false
+	}
+	return n >= limit
+}
+
+// semi restricts the list to enterprises with a matching row in table
+// (whose enterprise_id column names the enterprise). SQLite materialises an
+// IN (subquery) before the list's id-ordered scan, which is cheap for few
+// rows and slow for many; for many it probes per enterprise with EXISTS
+// instead, and stops after a page of matches.
+func (s *Service) semi(ctx context.Context, table, cond string, cargs []any, arg func(any) string) string {
+	dense := s.dense(ctx, table, cond, cargs)
+	ph := make([]any, len(cargs))
+	for i, a := range cargs {
+		ph[i] = arg(a)
+	}
+	c := fmt.Sprintf(cond, ph...)
+	if dense {
+		return "EXISTS (SELECT 1 FROM " + table + " t WHERE t.enterprise_id = e.id AND " + c + ")"
+	}
+	return "e.id IN (SELECT t.enterprise_id FROM " + table + " t WHERE " + c + ")"
+}
+
+// prefixCond matches a prefix of col. When many rows match, SQLite would
+// read them all through col's index and sort them by id; the unary + keeps
+// it on the id-ordered scan, which stops after a page.
+func (s *Service) prefixCond(ctx context.Context, col, prefix string, arg func(any) string) string {
+	lo, hi := prefix, prefix+"\x7f"
+	if s.dense(ctx, "enterprises", "t."+col+" >= %s AND t."+col+" < %s", []any{lo, hi}) {
+		return "+e." + col + " >= " + arg(lo) + " AND +e." + col + " < " + arg(hi)
+	}
+	return "e." + col + " >= " + arg(lo) + " AND e." + col + " < " + arg(hi)
 }
 
 func errFilter(field, value string) error {
@@ -188,6 +247,16 @@ func (s *Service) History(ctx context.Context, v Viewer, id, beforeID int64, lim
 	if _, err := s.Get(ctx, v, id); err != nil {
 		return nil, err
 	}
+	return s.history(ctx, id, beforeID, limit)
+}
+
+// DetailHistory is History for a caller that has just read the enterprise
+// through Get or Detail with the same viewer.
+func (s *Service) DetailHistory(ctx context.Context, id int64, limit int) ([]HistoryRow, error) {
+	return s.history(ctx, id, 0, limit)
+}
+
+func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([]HistoryRow, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
@@ -212,4 +281,20 @@ func (s *Service) History(ctx context.Context, v Viewer, id, beforeID int64, lim
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// Detail returns an enterprise with its certificates and figures after one
+// access check (the figures as Figures would show them to v). Errors: as
+// Get.
+func (s *Service) Detail(ctx context.Context, v Viewer, id int64) (Enterprise, []Tier, []Figure, error) {
+	e, err := s.Get(ctx, v, id)
+	if err != nil {
+		return e, nil, nil, err
+	}
+	tiers, err := s.tiersOf(ctx, id)
+	if err != nil {
+		return e, nil, nil, err
+	}
+	figs, err := s.figuresOf(ctx, v, id)
+	return e, tiers, figs, err
 }

@@ -66,7 +66,7 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 			pl.existing = e
 			in = mergeInput(inputOf(*e), r)
 		}
-		if !r.set[colStatus] && pl.existing == nil {
+		if !r.set(colStatus) && pl.existing == nil {
 			in.Status = Operating
 		}
 		var bad []errs.Detail
@@ -81,8 +81,8 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 			pl.changed, pl.chains = diffProfile(*pl.existing, pl.res, r)
 		}
 		cur := pl.existing.current()
-		for _, code := range r.order {
-			v := r.figures[code]
+		for _, fv := range r.figures {
+			code, v := fv.ind, fv.value
 			if old, ok := cur[figKey{code, r.year}]; ok && old == v {
 				continue
 			}
@@ -129,37 +129,37 @@ func normCode(c string) string { return strings.ToUpper(strings.TrimSpace(halfWi
 // mergeInput overlays the row's non-blank cells on the stored record.
 func mergeInput(base Input, r parsedRow) Input {
 	in := r.in
-	if r.set[colName] {
+	if r.set(colName) {
 		base.Name = in.Name
 	}
-	if r.set[colFormer] {
+	if r.set(colFormer) {
 		base.FormerNames = in.FormerNames
 	}
-	if r.set[colForm] {
+	if r.set(colForm) {
 		base.LegalForm = in.LegalForm
 	}
-	if r.set[colRegOn] {
+	if r.set(colRegOn) {
 		base.RegisteredOn = in.RegisteredOn
 	}
-	if r.set[colCapital] {
+	if r.set(colCapital) {
 		base.CapitalFen = in.CapitalFen
 	}
-	if r.set[colArea] {
+	if r.set(colArea) {
 		base.Area = in.Area
 	}
-	if r.set[colAddress] {
+	if r.set(colAddress) {
 		base.Address = in.Address
 	}
-	if r.set[colIndustry] {
+	if r.set(colIndustry) {
 		base.IndustryCode = in.IndustryCode
 	}
-	if r.set[colChains] {
+	if r.set(colChains) {
 		base.Chains = in.Chains
 	}
-	if r.set[colStatus] {
+	if r.set(colStatus) {
 		base.Status = in.Status
 	}
-	if r.set[colException] {
+	if r.set(colException) {
 		base.CodeException = in.CodeException
 	}
 	base.CreditCode = in.CreditCode
@@ -201,7 +201,7 @@ func diffProfile(e Enterprise, r resolved, row parsedRow) ([]string, bool) {
 		ch = append(ch, colException)
 	}
 	chains := false
-	if row.set[colChains] {
+	if row.set(colChains) {
 		var old []int64
 		for _, c := range e.Chains {
 			old = append(old, c.ID)
@@ -241,7 +241,7 @@ func (s *Service) loadExisting(ctx context.Context, rows []parsedRow) (map[strin
 			code := normCode(r.in.CreditCode)
 			years[code] = r.year
 			args = append(args, code)
-			ph = append(ph, "$"+strconv.Itoa(len(args)))
+			ph = append(ph, s.placeholder(len(args)))
 		}
 		q := "SELECT " + entCols + entFrom + " WHERE e.credit_code IN (" + strings.Join(ph, ",") + ") ORDER BY e.id"
 		dbRows, err := s.DB.R.QueryContext(ctx, q, args...)

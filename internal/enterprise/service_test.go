@@ -206,19 +206,24 @@ func TestListAccessAndFilters(t *testing.T) {
 		{"unit sees its area", enterprise.Viewer{Role: org.UnitStaff, UnitID: f.areas["sf"]}, enterprise.Filter{}, []int64{a.ID}},
 		{"enterprise sees itself", enterprise.Viewer{Role: org.Enterprise, EnterpriseID: b.ID}, enterprise.Filter{}, []int64{b.ID}},
 		{"page", staff, enterprise.Filter{Limit: 1, After: a.ID}, []int64{b.ID}},
+		{"code prefix and chain", staff, enterprise.Filter{CreditCode: "91", Chain: "hydrogen"}, []int64{b.ID}},
+		{"industry prefix", staff, enterprise.Filter{Industry: "C3"}, []int64{a.ID}},
 	}
-	for _, c := range cases {
-		p, err := f.svc.List(f.ctx, c.v, c.f)
-		if err != nil {
-			t.Errorf("%s: %v", c.name, err)
-			continue
-		}
-		var got []int64
-		for _, e := range p.Items {
-			got = append(got, e.ID)
-		}
-		if len(got) != len(c.want) || (len(got) > 0 && got[0] != c.want[0]) || (len(got) > 1 && got[1] != c.want[1]) {
-			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+	for _, dense := range []int{1, 1 << 30} { // both query shapes on SQLite
+		f.svc.DenseRows = dense
+		for _, c := range cases {
+			p, err := f.svc.List(f.ctx, c.v, c.f)
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+				continue
+			}
+			var got []int64
+			for _, e := range p.Items {
+				got = append(got, e.ID)
+			}
+			if len(got) != len(c.want) || (len(got) > 0 && got[0] != c.want[0]) || (len(got) > 1 && got[1] != c.want[1]) {
+				t.Errorf("%s (dense %d): got %v, want %v", c.name, dense, got, c.want)
+			}
 		}
 	}
 	if _, err := f.svc.List(f.ctx, enterprise.Viewer{Role: org.Reviewer}, enterprise.Filter{}); errs.CodeOf(err) != errs.Forbidden {

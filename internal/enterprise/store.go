@@ -356,9 +356,12 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, id int64, action strin
 
 const entCols = `e.id, e.credit_code, e.code_exception, e.name, e.former_names, e.legal_form, e.registered_on, e.registered_capital_fen,
 	COALESCE(e.area_unit_id, 0), COALESCE(u.code, ''), COALESCE(u.name_zh, ''), e.address, e.industry_code, e.status, e.synthetic,
-	e.version, e.created_at, e.updated_at`
+	e.version, e.created_at, e.updated_at, COALESCE(ic.name_zh, '')`
 
-const entFrom = ` FROM enterprises e LEFT JOIN units u ON u.id = e.area_unit_id`
+// entFrom joins the office area and the name of the industry code's 大类
+// (or 门类 for a lone letter).
+const entFrom = ` FROM enterprises e LEFT JOIN units u ON u.id = e.area_unit_id
+	LEFT JOIN industry_codes ic ON ic.code = CASE WHEN length(e.industry_code) > 2 THEN substr(e.industry_code, 1, 2) ELSE e.industry_code END`
 
 type scanner interface{ Scan(...any) error }
 
@@ -366,7 +369,7 @@ func scanEnterprise(sc scanner) (Enterprise, error) {
 	var e Enterprise
 	var former, status string
 	err := sc.Scan(&e.ID, &e.CreditCode, &e.CodeException, &e.Name, &former, &e.LegalForm, &e.RegisteredOn, &e.CapitalFen,
-		&e.AreaUnitID, &e.AreaCode, &e.AreaName, &e.Address, &e.IndustryCode, &status, &e.Synthetic, &e.Version, &e.CreatedAt, &e.UpdatedAt)
+		&e.AreaUnitID, &e.AreaCode, &e.AreaName, &e.Address, &e.IndustryCode, &status, &e.Synthetic, &e.Version, &e.CreatedAt, &e.UpdatedAt, &e.IndustryName)
 	e.Status = Status(status)
 	e.FormerNames = []string{}
 	if former != "" {
@@ -391,18 +394,6 @@ func getTx(ctx context.Context, q querier, id int64) (Enterprise, error) {
 	}
 	if err := fillChains(ctx, q, []*Enterprise{&e}); err != nil {
 		return e, err
-	}
-	if e.IndustryCode != "" && len(e.IndustryCode) >= 2 {
-		var name string
-		key := e.IndustryCode
-		if len(key) > 2 && key[0] >= '0' && key[0] <= '9' {
-			key = key[:2]
-		}
-		if q.QueryRowContext(ctx, "SELECT name_zh FROM industry_codes WHERE code = $1", key).Scan(&name) == nil {
-			e.IndustryName = name
-		}
-	} else if e.IndustryCode != "" {
-		q.QueryRowContext(ctx, "SELECT name_zh FROM industry_codes WHERE code = $1", e.IndustryCode).Scan(&e.IndustryName)
 	}
 	return e, nil
 }

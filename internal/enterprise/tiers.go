@@ -160,6 +160,10 @@ func (s *Service) TiersOf(ctx context.Context, v Viewer, id int64) ([]Tier, erro
 	if _, err := s.Get(ctx, v, id); err != nil {
 		return nil, err
 	}
+	return s.tiersOf(ctx, id)
+}
+
+func (s *Service) tiersOf(ctx context.Context, id int64) ([]Tier, error) {
 	return s.queryTiers(ctx, `SELECT t.id, t.enterprise_id, t.tier, t.level, t.cert_no, t.valid_from, t.valid_to, t.board, t.stock_code, t.note, t.created_at, ''
 		FROM enterprise_tiers t WHERE t.enterprise_id = $1 ORDER BY t.valid_from DESC, t.id DESC LIMIT 500`, id)
 }

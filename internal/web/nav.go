@@ -27,7 +27,7 @@ var modules = []module{
 	{"首页", "Home", "/", nil, false},
 	{"目标指标", "Targets", "/kpi", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff}, false},
 	{"督查督办", "Supervision", "/plan", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff}, false},
-	{"企业库", "Enterprises", "/enterprises", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise}, true},
+	{"企业库", "Enterprises", "/enterprises", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise}, false},
 	{"评优奖补", "Awards", "/awards", nil, false},
 	{"场景机会", "Scenarios", "/scenarios", nil, true},
 	{"产业大脑", "Industry brain", "/insight", []org.Role{org.Admin, org.Leader, org.Supervisor}, true},

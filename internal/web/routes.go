@@ -40,6 +40,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/units/{id}/disable", "Disable unit", admin, s.handleAdminUnitDisable(true))
 	s.handle("POST /admin/units/{id}/enable", "Enable unit", admin, s.handleAdminUnitDisable(false))
 	s.handle("GET /admin/audit", "Audit trail", admin, s.handleAdminAudit)
+	s.enterpriseRoutes()
 
 	s.planRoutes()
 

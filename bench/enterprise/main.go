@@ -1,0 +1,353 @@
+// Command enterprise measures the enterprise registry at scale: importing a
+// large .xlsx against excelize reading the same file, and the filtered list
+// and the detail page under concurrent clients on a registry of N
+// enterprises × Y years of figures. SQLite by default; PostgreSQL when
+// GAOXIN_BENCH_POSTGRES holds a DSN (a fresh schema is created and
+// dropped). See bench/README.md.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gaoxin/bench/load"
+	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
+	"gaoxin/internal/demo"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
+	"gaoxin/internal/uscc"
+	"gaoxin/internal/web"
+)
+
+func main() {
+	rows := flag.Int("import-rows", 100000, "rows of the import file (0 skips the import benchmark)")
+	n := flag.Int("enterprises", 100000, "synthetic enterprises in the registry")
+	years := flag.Int("years", 10, "years of figures per enterprise")
+	clients := flag.Int("clients", 16, "concurrent clients")
+	dur := flag.Duration("duration", 15*time.Second, "duration of each load phase")
+	keep := flag.String("db-file", "", "SQLite file to keep: generated once, reused by later runs (skips import and generation)")
+	flag.Parse()
+	if err := run(*rows, *n, *years, *clients, *dur, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// peak samples the heap while a phase runs.
+type peak struct{ heap, sys atomic.Uint64 }
+
+func (p *peak) watch(ctx context.Context) {
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	for {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		if m.HeapInuse > p.heap.Load() {
+			p.heap.Store(m.HeapInuse)
+		}
+		if m.Sys > p.sys.Load() {
+			p.sys.Store(m.Sys)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (p *peak) String() string {
+	return fmt.Sprintf("peak heap in use %d MB, Go runtime memory (Sys) %d MB", p.heap.Load()>>20, p.sys.Load()>>20)
+}
+
+func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
+	if keep != "" {
+		d, err := db.Open(ctx, "sqlite:"+keep)
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, func() { d.Close() }, nil
+	}
+	if base := os.Getenv("GAOXIN_BENCH_POSTGRES"); base != "" {
+		admin, err := db.Open(ctx, base)
+		if err != nil {
+			return nil, nil, err
+		}
+		b := make([]byte, 4)
+		rand.Read(b)
+		schema := "bench_" + hex.EncodeToString(b)
+		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			return nil, nil, err
+		}
+		u, _ := url.Parse(base)
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		d, err := db.Open(ctx, u.String())
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, func() {
+			d.Close()
+			admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			admin.Close()
+		}, nil
+	}
+	dir, err := os.MkdirTemp("", "gaoxin-bench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := db.Open(ctx, "sqlite:"+filepath.Join(dir, "bench.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, func() { d.Close(); os.RemoveAll(dir) }, nil
+}
+
+func run(rows, n, years, clients int, dur time.Duration, keep string) error {
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "bench"})
+	d, cleanup, err := openDB(ctx, keep)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if err := d.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Printf("database: %s · import rows %d · registry %d enterprises × %d years · %d clients · %s per phase · GOMAXPROCS %d\n",
+		d.Dialect, rows, n, years, clients, dur, runtime.GOMAXPROCS(0))
+	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1}})
+	a.Enterprise.MaxImportBytes = 200 << 20
+	if keep != "" {
+		if empty, err := demo.Empty(ctx, a); err != nil {
+			return err
+		} else if !empty {
+			fmt.Println("reusing", keep)
+			return benchQueries(ctx, a, clients, dur)
+		}
+	}
+	if _, err := demo.Load(ctx, a); err != nil {
+		return err
+	}
+	if rows > 0 {
+		if err := benchImport(ctx, a, rows); err != nil {
+			return err
+		}
+	}
+	t0 := time.Now()
+	last := time.Now()
+	_, err = demo.LoadEnterprises(ctx, a, demo.EnterpriseOptions{Enterprises: n, Years: years, Seed: 2023, Batch: 1000,
+		Progress: func(done, total int) {
+			if time.Since(last) > 30*time.Second || done == total {
+				fmt.Printf("  generated %d / %d (%s)\n", done, total, time.Since(t0).Round(time.Second))
+				last = time.Now()
+			}
+		}})
+	if err != nil {
+		return err
+	}
+	var figures int64
+	d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM enterprise_figures").Scan(&figures)
+	fmt.Printf("registry generated in %s: %d figure values\n", time.Since(t0).Round(time.Second), figures)
+	return benchQueries(ctx, a, clients, dur)
+}
+
+// importFile writes an .xlsx in the template layout with a title row and
+// one year of figures, some cells as text with separators.
+func importFile(rows int, inds []enterprise.Indicator) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return nil, err
+	}
+	sw.SetRow("A1", []any{"2024 年度企业主要经济指标（基准测试文件）"})
+	head := []any{"统一社会信用代码", "企业名称", "所属办事处", "行业代码", "产业链", "成立日期", "年度"}
+	for _, i := range inds {
+		head = append(head, i.NameZH+"（"+enterprise.DisplayUnit(i)+"）")
+	}
+	sw.SetRow("A2", head)
+	areas := []string{"石佛办事处", "沟赵办事处", "枫杨办事处", "梧桐办事处", "双桥办事处"}
+	for r := 0; r < rows; r++ {
+		row := []any{uscc.Complete(fmt.Sprintf("91410100BM%06d", r+1)), fmt.Sprintf("基准导入企业%06d有限公司（演示）", r+1),
+			areas[r%5], "3911", "iot", 43000.0 + float64(r%3000), 2024}
+		for k := range inds {
+			v := (r*7 + k*13) % 100000
+			if k%2 == 0 {
+				row = append(row, strconv.Itoa(v)+".5")
+			} else {
+				row = append(row, float64(v))
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, r+3)
+		if err := sw.SetRow(cell, row); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = f.Write(&buf)
+	return buf.Bytes(), err
+}
+
+// excelizeRead is the baseline: open the file and read every row the way
+// the importer does (streaming, raw values).
+func excelizeRead(data []byte) (int, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	rs, err := f.Rows(f.GetSheetList()[0])
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for rs.Next() {
+		if _, err := rs.Columns(excelize.Options{RawCellValue: true}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, rs.Close()
+}
+
+func benchImport(ctx context.Context, a *app.App, rows int) error {
+	inds, err := a.Enterprise.Indicators(ctx)
+	if err != nil {
+		return err
+	}
+	data, err := importFile(rows, inds)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("import file: %d rows, %.1f MB\n", rows, float64(len(data))/(1<<20))
+	runtime.GC()
+	t0 := time.Now()
+	got, err := excelizeRead(data)
+	if err != nil {
+		return err
+	}
+	read := time.Since(t0)
+	runtime.GC()
+	var p peak
+	pctx, stop := context.WithCancel(ctx)
+	go p.watch(pctx)
+	t0 = time.Now()
+	res, err := a.Enterprise.Import(ctx, enterprise.System, data, enterprise.ImportOptions{Filename: "bench.xlsx"})
+	imp := time.Since(t0)
+	stop()
+	if err != nil {
+		return err
+	}
+	if !res.Written || res.Created != rows {
+		return fmt.Errorf("import: %d errors, created %d (first: %+v)", len(res.Errors), res.Created, res.Errors[:min(3, len(res.Errors))])
+	}
+	fmt.Printf("excelize read alone: %s (%d rows)\nimport (read, check, write %d enterprises + %d values in one transaction): %s\nratio import / excelize read: %.2f\nimport memory: %s\n",
+		read.Round(time.Millisecond), got, res.Created, res.Figures, imp.Round(time.Millisecond), float64(imp)/float64(read), &p)
+	t0 = time.Now()
+	res, err = a.Enterprise.Import(ctx, enterprise.System, data, enterprise.ImportOptions{Filename: "bench.xlsx", DryRun: true})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("re-import of the same file (dry run, %d unchanged): %s, ratio %.2f\n", res.Unchanged, time.Since(t0).Round(time.Millisecond), float64(time.Since(t0))/float64(read))
+	return nil
+}
+
+func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duration) error {
+	srv, err := web.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	leader, err := a.Org.UserByUsername(ctx, "leader")
+	if err != nil {
+		return err
+	}
+	tok, _, err := a.Auth.CreateToken(ctx, leader.ID, "bench")
+	if err != nil {
+		return err
+	}
+	hdr := http.Header{"Authorization": {"Bearer " + tok}}
+	var maxID int64
+	a.DB.R.QueryRowContext(ctx, "SELECT MAX(id) FROM enterprises").Scan(&maxID)
+	year, _ := strconv.Atoi(enterprise.Today()[:4])
+	year--
+	filters := []string{
+		"", "area=sf", "chain=dominant", "chain=hydrogen&status=operating", "tier=hnte", "tier=gazelle&area=gz",
+		"name=" + url.QueryEscape("传感"), "name=" + url.QueryEscape("量子科技企业0") + "&area=fy", "credit_code=91410100DM0",
+		"status=moved_out", "industry=39", "indicator=revenue&year=" + strconv.Itoa(year) + "&min=5000&max=20000",
+		"indicator=employees&year=" + strconv.Itoa(year) + "&min=500&area=wt", "chain=iot&tier=tsme",
+	}
+	var i atomic.Int64
+	hc := load.Client(clients)
+	// One request per filter first, to show each filter's own cost.
+	for _, f := range filters {
+		for _, path := range []string{"/api/v1/enterprises?" + f, "/enterprises?" + f} {
+			req, _ := http.NewRequest("GET", ts.URL+path, nil)
+			req.Header = hdr.Clone()
+			t0 := time.Now()
+			res, err := hc.Do(req)
+			if err != nil {
+				return err
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			fmt.Printf("  %-70s %3d %8s %6d bytes\n", path, res.StatusCode, time.Since(t0).Round(10*time.Microsecond), len(body))
+		}
+	}
+	runPhase := func(name string, mk func() (*http.Request, error)) {
+		var p peak
+		pctx, stop := context.WithCancel(ctx)
+		go p.watch(pctx)
+		r := load.Run(ctx, name, hc, mk, clients, dur, 0)
+		stop()
+		fmt.Printf("%s\n    %s\n", r, &p)
+	}
+	get := func(path string) (*http.Request, error) {
+		req, err := http.NewRequest("GET", ts.URL+path, nil)
+		if err == nil {
+			req.Header = hdr.Clone()
+		}
+		return req, err
+	}
+	runPhase("list (14 filters, API)", func() (*http.Request, error) {
+		return get("/api/v1/enterprises?" + filters[int(i.Add(1))%len(filters)])
+	})
+	runPhase("list page (HTML)", func() (*http.Request, error) {
+		return get("/enterprises?" + filters[int(i.Add(1))%len(filters)])
+	})
+	var x atomic.Uint64
+	x.Store(88172645463325252)
+	rnd := func() int64 {
+		v := x.Add(0x9E3779B97F4A7C15)
+		v ^= v >> 31
+		v *= 0xBF58476D1CE4E5B9
+		return int64(v>>1)%maxID + 1
+	}
+	runPhase("detail (API)", func() (*http.Request, error) { return get("/api/v1/enterprises/" + strconv.FormatInt(rnd(), 10)) })
+	runPhase("detail page (HTML, chart, history)", func() (*http.Request, error) { return get("/enterprises/" + strconv.FormatInt(rnd(), 10)) })
+	return nil
+}

@@ -1,0 +1,70 @@
+package demo
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db/dbtest"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
+	"gaoxin/internal/uscc"
+)
+
+func TestSyntheticEnterprisesAreReproducibleAndMarked(t *testing.T) {
+	o := EnterpriseOptions{Enterprises: 3, Years: 10, Seed: 42, LastYear: 2024}
+	a, b := syntheticEnterprise(17, o), syntheticEnterprise(17, o)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("same seed and serial gave different enterprises")
+	}
+	o.Seed = 43
+	if c := syntheticEnterprise(17, o); reflect.DeepEqual(a, c) {
+		t.Fatal("a different seed gave the same enterprise")
+	}
+	if !strings.Contains(a.Input.Name, "演示") || !strings.Contains(a.Input.Name, "000017") {
+		t.Errorf("name %q is not plainly synthetic", a.Input.Name)
+	}
+	if _, err := uscc.Parse(a.Input.CreditCode); err != nil {
+		t.Errorf("synthetic code %s: %v", a.Input.CreditCode, err)
+	}
+	for _, f := range a.Figures {
+		if f.Value < 0 || f.Year > 2024 || f.Year < 2015 {
+			t.Errorf("figure %+v", f)
+		}
+	}
+}
+
+func TestLoadAddsAnEnterpriseAccountLinkedToASyntheticEnterprise(t *testing.T) {
+	d := dbtest.Open(t)
+	s := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
+	accounts, err := Load(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qiye *Account
+	for i := range accounts {
+		if accounts[i].Role == org.Enterprise {
+			qiye = &accounts[i]
+		}
+	}
+	if qiye == nil {
+		t.Fatal("no enterprise demo account")
+	}
+	u, _ := s.Org.UserByUsername(ctx, qiye.Username)
+	e, err := s.Enterprise.Get(ctx, enterprise.ViewerOf(&u), u.EnterpriseID)
+	if err != nil || !e.Synthetic {
+		t.Fatalf("linked enterprise %+v %v", e, err)
+	}
+	n, _ := s.Enterprise.SyntheticCount(ctx)
+	if n != DefaultEnterprises.Enterprises {
+		t.Fatalf("synthetic count %d", n)
+	}
+	// A second run continues the serials instead of colliding.
+	if _, err := LoadEnterprises(ctx, s, EnterpriseOptions{Enterprises: 5, Years: 2, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,414 @@
+package web
+
+import (
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/chart"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+)
+
+// entPage carries what every enterprise page shows and the helpers its
+// templates call.
+type entPage struct {
+	Page
+	CanWrite bool
+}
+
+// StatusName is a status in the page's language.
+func (p entPage) StatusName(s enterprise.Status) string { return p.L(s.Label()) }
+
+// TierName is a tier in the page's language.
+func (p entPage) TierName(code string) string { return p.L(enterprise.TierName(code)) }
+
+// LevelName is a certificate level in the page's language.
+func (p entPage) LevelName(l string) string { return p.L(enterprise.LevelName(l)) }
+
+// SourceName is a figure source in the page's language.
+func (p entPage) SourceName(s enterprise.Source) string { return p.L(s.Label()) }
+
+// Fen formats an amount of fen.
+func (p entPage) Fen(v int64) string { return enterprise.FormatFen(v) }
+
+// EntNav is the registry's tab bar; the write tabs show to writers only.
+func (p entPage) EntNav() template.HTML {
+	tabs := []struct{ href, zh, en string }{{"/enterprises", "企业列表", "Enterprises"}}
+	if p.CanWrite {
+		tabs = append(tabs, struct{ href, zh, en string }{"/enterprises/new", "新建企业", "New enterprise"},
+			struct{ href, zh, en string }{"/enterprises/import", "导入", "Import"},
+			struct{ href, zh, en string }{"/enterprises/pending", "待确认数据", "To confirm"})
+	}
+	var b strings.Builder
+	b.WriteString(`<nav class="tabs">`)
+	for _, t := range tabs {
+		b.WriteString(`<a href="` + t.href + `"`)
+		if p.Path == t.href {
+			b.WriteString(` class="active"`)
+		}
+		b.WriteString(`>` + template.HTMLEscapeString(p.L(t.zh, t.en)) + `</a>`)
+	}
+	b.WriteString(`</nav>`)
+	return template.HTML(b.String())
+}
+
+func (s *Server) entPage(r *http.Request, zh, en string) entPage {
+	return entPage{Page: s.page(r, zh, en), CanWrite: entViewer(r).Writes()}
+}
+
+type entListPage struct {
+	entPage
+	Q          url.Values
+	Items      []enterprise.Enterprise
+	NextURL    string
+	ExportURL  string
+	Areas      []org.Unit
+	Chains     []enterprise.ChainNode
+	Tiers      []enterprise.TierKind
+	Statuses   []enterprise.Status
+	Indicators []enterprise.Indicator
+	Expiring   []enterprise.Tier
+}
+
+// Indent pads a chain node's name by its depth.
+func (p entListPage) Indent(n enterprise.ChainNode) string {
+	return strings.Repeat("　", n.Depth) + p.L(n.NameZH, n.NameEN)
+}
+
+func (s *Server) handleEntList(w http.ResponseWriter, r *http.Request) error {
+	v := entViewer(r)
+	if v.Role == org.Enterprise && v.EnterpriseID != 0 {
+		return seeOther(w, r, "/enterprises/"+strconv.FormatInt(v.EnterpriseID, 10))
+	}
+	p := entListPage{entPage: s.entPage(r, "企业库", "Enterprise registry"), Q: r.URL.Query(), Tiers: enterprise.Tiers, Statuses: enterprise.Statuses}
+	ctx := r.Context()
+	var err error
+	if p.Chains, err = s.Enterprise.ChainTree(ctx); err != nil {
+		return err
+	}
+	if p.Indicators, err = s.Enterprise.Indicators(ctx); err != nil {
+		return err
+	}
+	units, err := s.Org.Units(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if u.Kind == "办事处" || u.Kind == "园区" {
+			p.Areas = append(p.Areas, u)
+		}
+	}
+	f, err := s.entFilter(r)
+	if err == nil {
+		var page enterprise.Page
+		page, err = s.Enterprise.List(ctx, v, f)
+		p.Items = page.Items
+		if page.Next != 0 {
+			q := r.URL.Query()
+			q.Set("after", strconv.FormatInt(page.Next, 10))
+			p.NextURL = "/enterprises?" + q.Encode()
+		}
+	}
+	if err != nil {
+		e := errs.As(err)
+		if e.Code != errs.Invalid {
+			return err
+		}
+		p.Error = e.Message(p.Lang)
+		for _, d := range e.Details {
+			p.Error += " " + d.Field + ": " + p.L(d.Reason, d.ReasonEN)
+		}
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	q := r.URL.Query()
+	q.Del("after")
+	p.ExportURL = "/enterprises/export.xlsx?" + q.Encode()
+	if p.Expiring, err = s.Enterprise.Expiring(ctx, v, 10); err != nil {
+		return err
+	}
+	return s.render(w, r, "enterprise/list.html", p)
+}
+
+// yearRow is one year of the figures table.
+type yearRow struct {
+	Year  int
+	Cells []figCell
+}
+
+type figCell struct {
+	Text   string
+	Source enterprise.Source
+	Has    bool
+}
+
+type entDetailPage struct {
+	entPage
+	E          enterprise.Enterprise
+	Tiers      []enterprise.Tier
+	Indicators []enterprise.Indicator
+	Years      []yearRow
+	Figures    []enterprise.Figure // every value, for the sources table
+	Chart      template.HTML
+	History    []enterprise.HistoryRow
+	IsSelf     bool
+	FormYear   int
+	TierKinds  []enterprise.TierKind
+	Details    []errs.Detail
+	indByCode  map[string]enterprise.Indicator
+}
+
+// Value formats a stored value of an indicator in its display unit.
+func (p entDetailPage) Value(f enterprise.Figure) string {
+	ind := p.indByCode[f.Indicator]
+	return enterprise.FormatDisplay(ind, f.Value) + " " + enterprise.DisplayUnit(ind)
+}
+
+// IndName names an indicator code.
+func (p entDetailPage) IndName(code string) string {
+	i := p.indByCode[code]
+	return p.L(i.NameZH, i.NameEN)
+}
+
+// Unit is an indicator's display unit.
+func (p entDetailPage) Unit(i enterprise.Indicator) string { return enterprise.DisplayUnit(i) }
+
+// StatusText names a figure status.
+func (p entDetailPage) StatusText(s string) string {
+	switch s {
+	case enterprise.Pending:
+		return p.L("待确认", "pending")
+	case enterprise.Rejected:
+		return p.L("已退回", "rejected")
+	}
+	return p.L("已确认", "confirmed")
+}
+
+func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
+	v := entViewer(r)
+	ctx := r.Context()
+	e, tiers, figs, err := s.Enterprise.Detail(ctx, v, id)
+	if err != nil {
+		return entDetailPage{}, err
+	}
+	p := entDetailPage{entPage: s.entPage(r, e.Name, e.Name), E: e, IsSelf: v.Role == org.Enterprise && v.EnterpriseID == id,
+		TierKinds: enterprise.Tiers, indByCode: map[string]enterprise.Indicator{}}
+	p.FormYear, _ = strconv.Atoi(enterprise.Today()[:4])
+	p.FormYear--
+	p.Tiers, p.Figures = tiers, figs
+	if p.Indicators, err = s.Enterprise.Indicators(ctx); err != nil {
+		return p, err
+	}
+	for _, i := range p.Indicators {
+		p.indByCode[i.Code] = i
+	}
+	if p.History, err = s.Enterprise.DetailHistory(ctx, id, 50); err != nil {
+		return p, err
+	}
+	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)
+	return p, nil
+}
+
+// figureTable lays out the effective whole-year values by year (newest
+// first) and draws the money indicators over the years in 万元.
+func figureTable(inds []enterprise.Indicator, figs []enterprise.Figure, L func(string, string) string) ([]yearRow, template.HTML) {
+	eff := map[int]map[string]enterprise.Figure{}
+	for _, f := range figs {
+		if f.Effective && f.Month == 0 {
+			if eff[f.Year] == nil {
+				eff[f.Year] = map[string]enterprise.Figure{}
+			}
+			eff[f.Year][f.Indicator] = f
+		}
+	}
+	var years []int
+	for y := range eff {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	var rows []yearRow
+	for i := len(years) - 1; i >= 0; i-- {
+		row := yearRow{Year: years[i]}
+		for _, ind := range inds {
+			f, ok := eff[years[i]][ind.Code]
+			c := figCell{Has: ok, Source: f.Source}
+			if ok {
+				c.Text = enterprise.FormatDisplay(ind, f.Value)
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		rows = append(rows, row)
+	}
+	if len(years) == 0 {
+		return rows, ""
+	}
+	line := chart.Line{Title: L("主要经济指标（万元）", "Main figures (10k yuan)"), YUnit: ""}
+	for _, y := range years {
+		line.XLabels = append(line.XLabels, strconv.Itoa(y))
+	}
+	for _, ind := range inds {
+		if !ind.Money() {
+			continue
+		}
+		sr := chart.Series{Name: L(ind.NameZH, ind.NameEN)}
+		any := false
+		for _, y := range years {
+			f, ok := eff[y][ind.Code]
+			if !ok {
+				sr.Values = append(sr.Values, math.NaN())
+				continue
+			}
+			any = true
+			sr.Values = append(sr.Values, float64(f.Value)/1e6)
+		}
+		if any && len(line.Series) < 4 {
+			line.Series = append(line.Series, sr)
+		}
+	}
+	return rows, line.SVG()
+}
+
+func (s *Server) handleEntDetail(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.entDetail(r, id)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "enterprise/detail.html", p)
+}
+
+// entFormError re-renders the detail page with the error and its details.
+func (s *Server) entFormError(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+	e := errs.As(err)
+	if e.Code != errs.Invalid && e.Code != errs.Conflict {
+		return err
+	}
+	p, perr := s.entDetail(r, id)
+	if perr != nil {
+		return perr
+	}
+	p.Error, p.Details = e.Message(p.Lang), e.Details
+	w.WriteHeader(status(e.Code))
+	return s.render(w, r, "enterprise/detail.html", p)
+}
+
+func (s *Server) handleEntFigures(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	inds, err := s.Enterprise.Indicators(r.Context())
+	if err != nil {
+		return err
+	}
+	year, yerr := strconv.Atoi(strings.TrimSpace(r.FormValue("year")))
+	var in []enterprise.FigureInput
+	var bad []errs.Detail
+	if yerr != nil {
+		bad = append(bad, errs.Detail{Field: "year", Value: r.FormValue("year"), Reason: "年度无效", ReasonEN: "invalid year"})
+	}
+	for _, ind := range inds {
+		raw := strings.TrimSpace(r.FormValue("v_" + ind.Code))
+		if raw == "" {
+			continue
+		}
+		v, err := enterprise.ParseDisplay(ind, raw)
+		if err != nil {
+			bad = append(bad, errs.As(err).Details...)
+			continue
+		}
+		in = append(in, enterprise.FigureInput{Indicator: ind.Code, Year: year, Value: v, Source: enterprise.Source(r.FormValue("source"))})
+	}
+	if len(bad) > 0 {
+		return s.entFormError(w, r, id, errs.List("数据有误", "some figures are invalid", bad))
+	}
+	if err := s.Enterprise.SetFigures(r.Context(), entViewer(r), id, in); err != nil {
+		return s.entFormError(w, r, id, err)
+	}
+	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#figures")
+}
+
+func (s *Server) handleEntReview(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	year, _ := strconv.Atoi(r.FormValue("year"))
+	month, _ := strconv.Atoi(r.FormValue("month"))
+	if err := s.Enterprise.Review(r.Context(), entViewer(r), id, r.FormValue("indicator"), year, month, r.FormValue("decision") == "confirm"); err != nil {
+		return err
+	}
+	if back := r.FormValue("back"); back == "pending" {
+		return seeOther(w, r, "/enterprises/pending?ok=saved")
+	}
+	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#figures")
+}
+
+func (s *Server) handleEntTier(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	t := enterprise.Tier{Tier: r.FormValue("tier"), Level: r.FormValue("level"), CertNo: r.FormValue("cert_no"), ValidFrom: r.FormValue("valid_from"),
+		ValidTo: r.FormValue("valid_to"), Board: r.FormValue("board"), StockCode: r.FormValue("stock_code"), Note: r.FormValue("note")}
+	if _, err := s.Enterprise.AddTier(r.Context(), entViewer(r), id, t); err != nil {
+		return s.entFormError(w, r, id, err)
+	}
+	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#tiers")
+}
+
+func (s *Server) handleEntLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Enterprise.LinkAccount(r.Context(), entViewer(r), id, r.FormValue("username")); err != nil {
+		if errs.CodeOf(err) == errs.NotFound {
+			err = errs.Field("username", "账号不存在", "no such account")
+		}
+		return s.entFormError(w, r, id, err)
+	}
+	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved")
+}
+
+type entPendingPage struct {
+	entPage
+	Items     []enterprise.PendingFigure
+	indByCode map[string]enterprise.Indicator
+}
+
+// Value formats a pending value in its display unit.
+func (p entPendingPage) Value(f enterprise.Figure) string {
+	ind := p.indByCode[f.Indicator]
+	return enterprise.FormatDisplay(ind, f.Value) + " " + enterprise.DisplayUnit(ind)
+}
+
+// IndName names an indicator code.
+func (p entPendingPage) IndName(code string) string {
+	i := p.indByCode[code]
+	return p.L(i.NameZH, i.NameEN)
+}
+
+func (s *Server) handleEntPending(w http.ResponseWriter, r *http.Request) error {
+	p := entPendingPage{entPage: s.entPage(r, "待确认的企业自报数据", "Self-reported figures to confirm"), indByCode: map[string]enterprise.Indicator{}}
+	var err error
+	if p.Items, err = s.Enterprise.Pending(r.Context(), entViewer(r), 200); err != nil {
+		return err
+	}
+	inds, err := s.Enterprise.Indicators(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, i := range inds {
+		p.indByCode[i.Code] = i
+	}
+	return s.render(w, r, "enterprise/pending.html", p)
+}
