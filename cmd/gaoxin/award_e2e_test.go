@@ -207,7 +207,7 @@ func TestAwardGrantsOnTwoServersStayInBudget(t *testing.T) {
 	later := time.Now().Add(30 * 24 * time.Hour)
 	p, err := svc.CreateProgramme(ctx, award.NewProgramme{Year: 2023, NameZH: "上市之星奖（端到端）", Kind: award.KindPrize, BudgetFen: 10 * 300_000_00,
 		NoticeDays: 1, Rules: award.Rules{DataYear: 2022, Money: award.MoneyRule{Kind: "manual"},
-			Terms: []award.Term{{Code: "tax", NameZH: "税收", Source: award.SourceFigure, Indicator: "tax", Transform: award.TransformMinMax, Weight: 100}}}})
+			Terms: []award.Term{{Code: "taxes", NameZH: "税收", Source: award.SourceFigure, Indicator: "taxes", Transform: award.TransformMinMax, Weight: 100}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

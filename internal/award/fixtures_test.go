@@ -16,9 +16,9 @@ var testIndicators = []struct {
 	code, zh, unit string
 	scale          int
 }{
-	{"revenue", "营业收入", "元", 2}, {"tax", "税收", "元", 2}, {"rd_expense", "研发投入", "元", 2},
-	{"employees", "从业人员", "人", 0}, {"rd_staff", "研发人员", "人", 0}, {"invention_patents", "有效发明专利", "件", 0},
-	{"import_export", "进出口额", "元", 2}, {"financing", "融资额", "元", 2}, {"land_mu", "用地面积", "亩", 2}, {"energy", "综合能耗", "吨标煤", 2},
+	{"revenue", "营业收入", "元", 2}, {"taxes", "税收", "元", 2}, {"rd_spend", "研发投入", "元", 2},
+	{"employees", "从业人员", "人", 0}, {"rd_staff", "研发人员", "人", 0}, {"patents", "有效发明专利", "件", 0},
+	{"trade", "进出口额", "元", 2}, {"financing", "融资额", "元", 2}, {"land", "用地面积", "亩", 2}, {"energy", "综合能耗", "吨标煤", 2},
 }
 
 type fixture struct {

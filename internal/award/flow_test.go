@@ -18,8 +18,8 @@ func techRules() Rules {
 	return Rules{DataYear: 2022, RequireApplication: true,
 		Eligibility: Eligibility{TiersAny: []string{"hnte"}, NoFlag: true, RequiredFigures: []string{"revenue"}},
 		Terms: []Term{
-			{Code: "rd", NameZH: "研发投入强度", Source: SourceRatio, Indicator: "rd_expense", Denominator: "revenue", Transform: TransformBenchmark, Benchmark: 50_000, Weight: 30, Cap: 2 * One},
-			{Code: "mu", NameZH: "亩均税收", Source: SourceRatio, Indicator: "tax", Denominator: "land_mu", Transform: TransformMinMax, Weight: 30},
+			{Code: "rd", NameZH: "研发投入强度", Source: SourceRatio, Indicator: "rd_spend", Denominator: "revenue", Transform: TransformBenchmark, Benchmark: 50_000, Weight: 30, Cap: 2 * One},
+			{Code: "mu", NameZH: "亩均税收", Source: SourceRatio, Indicator: "taxes", Denominator: "land", Transform: TransformMinMax, Weight: 30},
 			{Code: "g", NameZH: "营收增长", Source: SourceGrowth, Indicator: "revenue", Transform: TransformPercentile, Weight: 20},
 			{Code: "ex", NameZH: "专家评分", Source: SourceExpert, Transform: TransformBenchmark, Benchmark: 100 * One, Weight: 20},
 		},
@@ -51,12 +51,12 @@ func newFlow(t *testing.T) *flowWorld {
 		f.mustAddTier(e, "hnte", "")
 		f.fig(e, "revenue", 2021, 100_000_00)
 		f.fig(e, "revenue", 2022, int64(110_000_00+i*10_000_00))
-		f.fig(e, "rd_expense", 2022, int64(5_000_00+i*2_000_00))
-		f.fig(e, "tax", 2022, int64(10_000_00*(i+1)))
-		f.fig(e, "land_mu", 2022, 1000) // 10.00 亩
+		f.fig(e, "rd_spend", 2022, int64(5_000_00+i*2_000_00))
+		f.fig(e, "taxes", 2022, int64(10_000_00*(i+1)))
+		f.fig(e, "land", 2022, 1000) // 10.00 亩
 	}
 	// A self-reported figure ranks below statistics: it must not be used.
-	f.mustSetFigure(w.e1, "tax", 2022, "self", 99_000_000_00, "confirmed")
+	f.mustSetFigure(w.e1, "taxes", 2022, "self", 99_000_000_00, "confirmed")
 	w.u1 = f.mustCreateUser("ent1", "enterprise", w.e1)
 	w.u2 = f.mustCreateUser("ent2", "enterprise", w.e2)
 	w.sup = f.mustCreateUser("sup", "supervisor", 0)
@@ -138,7 +138,7 @@ func TestFullProgrammeFlow(t *testing.T) {
 	}
 	w.now = w.now.Add(6 * 24 * time.Hour)
 	ok(s.Decide(sup, obj.ID, true, "经税务部门核实，乙公司 2022 年税收应为 1,000 元。",
-		[]Correction{{Kind: "figure", EnterpriseID: w.e2, Indicator: "tax", Year: 2022, Value: 1_000_00}}))(t)
+		[]Correction{{Kind: "figure", EnterpriseID: w.e2, Indicator: "taxes", Year: 2022, Value: 1_000_00}}))(t)
 	r2 := ok(s.LatestRound(sup, w.prog.ID))(t)
 	if r2.Round != 2 || !strings.Contains(r2.Cause, "异议") || r2.Digest == r1.Digest {
 		t.Fatalf("re-rank after objection = round %d %q", r2.Round, r2.Cause)
@@ -286,12 +286,12 @@ func TestBadInputRefused(t *testing.T) {
 		t.Error("refused scores wrote")
 	}
 	// A missing figure excludes with the reason, never scores zero.
-	w.exec("DELETE FROM enterprise_figures WHERE enterprise_id=$1 AND indicator='land_mu'", w.e1)
+	w.exec("DELETE FROM enterprise_figures WHERE enterprise_id=$1 AND indicator='land'", w.e1)
 	res := ok(s.Compute(sup, w.prog))(t)
 	if len(res.Excluded) != 1 || res.Excluded[0].EnterpriseID != w.e1 || res.Excluded[0].Reason.ZH != "缺少数据：亩均税收" {
 		t.Fatalf("missing land area: %+v", res.Excluded)
 	}
-	w.fig(w.e1, "land_mu", 2022, 0)
+	w.fig(w.e1, "land", 2022, 0)
 	res = ok(s.Compute(sup, w.prog))(t)
 	if len(res.Excluded) != 1 || !strings.Contains(res.Excluded[0].Reason.ZH, "分母为 0") {
 		t.Fatalf("zero land area: %+v", res.Excluded)
@@ -315,7 +315,7 @@ func TestEligibilityReasons(t *testing.T) {
 	flagged := f.mustCreateEnterprise("C4", "失信企业", "2010-01-01")
 	expired := f.mustCreateEnterprise("C5", "资质过期企业", "2010-01-01")
 	for _, e := range []int64{ok1, young, noTier, flagged, expired} {
-		f.fig(e, "tax", 2022, 100)
+		f.fig(e, "taxes", 2022, 100)
 		if e != noTier && e != expired {
 			f.mustAddTier(e, "hnte", "2025-12-31")
 		}
@@ -324,7 +324,7 @@ func TestEligibilityReasons(t *testing.T) {
 	ok(f.S.AddFlag(sup, flagged, "严重失信", "列入严重失信主体名单"))(t)
 	p := Programme{ID: 0, Year: 2023, Kind: KindPrize, Rules: Rules{DataYear: 2022,
 		Eligibility: Eligibility{TiersAny: []string{"hnte"}, MinYearsInZone: 2, NoFlag: true},
-		Terms:       []Term{{Code: "tax", NameZH: "税收", Source: SourceFigure, Indicator: "tax", Transform: TransformMinMax, Weight: 100}}}}
+		Terms:       []Term{{Code: "taxes", NameZH: "税收", Source: SourceFigure, Indicator: "taxes", Transform: TransformMinMax, Weight: 100}}}}
 	res := ok(f.S.Compute(sup, p))(t)
 	why := map[int64]string{}
 	for _, x := range res.Excluded {

@@ -15,13 +15,13 @@ func confirmedManual(t *testing.T, f *fixture, n int, budget int64) (Programme, 
 	var ents []int64
 	for i := 0; i < n; i++ {
 		e := f.mustCreateEnterprise(fmt.Sprintf("C%04d", i), fmt.Sprintf("并发企业%d", i), "2010-01-01")
-		f.fig(e, "tax", 2022, int64(100+i))
+		f.fig(e, "taxes", 2022, int64(100+i))
 		ents = append(ents, e)
 	}
 	ctx := f.as(sup)
 	p := ok(f.S.CreateProgramme(ctx, NewProgramme{Year: 2023, NameZH: "上市之星奖", Kind: KindPrize, BudgetFen: budget, NoticeDays: 1,
 		Rules: Rules{DataYear: 2022, Money: MoneyRule{Kind: "manual"},
-			Terms: []Term{{Code: "tax", NameZH: "税收", Source: SourceFigure, Indicator: "tax", Transform: TransformMinMax, Weight: 100}}}}))(t)
+			Terms: []Term{{Code: "taxes", NameZH: "税收", Source: SourceFigure, Indicator: "taxes", Transform: TransformMinMax, Weight: 100}}}}))(t)
 	for _, st := range []string{StateOpen, StateReview} {
 		ok(f.S.Advance(ctx, p.ID, st))(t)
 	}

@@ -36,7 +36,7 @@ func syntheticSet(n, k int, seed int64) (Rules, []Scales, []Candidate) {
 	transforms := []string{TransformBenchmark, TransformMinMax, TransformPercentile}
 	for j := 0; j < k; j++ {
 		t := Term{Code: fmt.Sprintf("t%02d", j), NameZH: fmt.Sprintf("指标%d", j), Source: sources[j%3], Indicator: "revenue",
-			Denominator: "land_mu", Transform: transforms[(j/3)%3], Weight: weights[j]}
+			Denominator: "land", Transform: transforms[(j/3)%3], Weight: weights[j]}
 		if t.Transform == TransformBenchmark {
 			t.Benchmark = Fixed(rnd.Int63n(5_000_000) + 1)
 			if j%2 == 0 {

@@ -50,9 +50,9 @@ func TestFixedParseAndFormat(t *testing.T) {
 // 税收 (min–max) weight 40.
 func twoTerms() Rules {
 	return Rules{DataYear: 2022, Terms: []Term{
-		{Code: "rd", NameZH: "研发投入强度", Source: SourceRatio, Indicator: "rd_expense", Denominator: "revenue", Transform: TransformBenchmark,
+		{Code: "rd", NameZH: "研发投入强度", Source: SourceRatio, Indicator: "rd_spend", Denominator: "revenue", Transform: TransformBenchmark,
 			Benchmark: 50_000, Weight: 60, Cap: 2 * One},
-		{Code: "tax", NameZH: "税收", Source: SourceFigure, Indicator: "tax", Transform: TransformMinMax, Weight: 40},
+		{Code: "taxes", NameZH: "税收", Source: SourceFigure, Indicator: "taxes", Transform: TransformMinMax, Weight: 40},
 	}}
 }
 
@@ -137,7 +137,7 @@ func TestRankTieBreaks(t *testing.T) {
 
 func TestGradingByPercentileWithExemptions(t *testing.T) {
 	r := Rules{DataYear: 2022, Grading: Grading{Enabled: true, ExemptTiers: []string{"listed"}},
-		Terms: []Term{{Code: "tax", NameZH: "税收", Source: SourceFigure, Indicator: "tax", Transform: TransformPercentile, Weight: 100}}}
+		Terms: []Term{{Code: "taxes", NameZH: "税收", Source: SourceFigure, Indicator: "taxes", Transform: TransformPercentile, Weight: 100}}}
 	var cands []Candidate
 	for i := 1; i <= 21; i++ {
 		c := cand(int64(i), string(rune('a'+i)), have(int64(i*100), 0))
@@ -193,7 +193,7 @@ func TestRankTwiceIsByteIdentical(t *testing.T) {
 }
 
 func TestValidateRules(t *testing.T) {
-	known := map[string]int{"revenue": 2, "tax": 2, "rd_expense": 2, "land_mu": 2}
+	known := map[string]int{"revenue": 2, "taxes": 2, "rd_spend": 2, "land": 2}
 	good := twoTerms()
 	good.Money = MoneyRule{Kind: "fixed", AmountFen: 100}
 	if err := good.Validate(KindRanking, 3, known); err != nil {

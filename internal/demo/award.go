@@ -34,8 +34,8 @@ var demoIndicators = []struct {
 	code, zh, en, unit string
 	scale              int
 }{
-	{"revenue", "营业收入", "Revenue", "元", 2}, {"tax", "税收", "Tax", "元", 2}, {"rd_expense", "研发投入", "R&D expense", "元", 2},
-	{"employees", "从业人员", "Employees", "人", 0}, {"land_mu", "用地面积", "Land area", "亩", 2},
+	{"revenue", "营业收入", "Revenue", "元", 2}, {"taxes", "税收", "Tax", "元", 2}, {"rd_spend", "研发投入", "R&D expense", "元", 2},
+	{"employees", "从业人员", "Employees", "人", 0}, {"land", "用地面积", "Land area", "亩", 2},
 }
 
 var reviewerAccounts = []org.NewUser{
@@ -72,15 +72,18 @@ func loadAward(ctx context.Context, s *app.App) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	ent := org.NewUser{Username: "qiye", DisplayName: "演示企业账号", Role: org.Enterprise, Password: org.GeneratePassword()}
-	eu, err := s.Org.CreateUser(ctx, ent)
-	if err != nil {
-		return nil, fmt.Errorf("demo: enterprise account: %w", err)
+	// The registry demo makes the enterprise account; without it, make one here.
+	if _, err := s.Org.UserByUsername(ctx, "qiye"); err != nil {
+		ent := org.NewUser{Username: "qiye", DisplayName: "演示企业账号", Role: org.Enterprise, Password: org.GeneratePassword()}
+		eu, err := s.Org.CreateUser(ctx, ent)
+		if err != nil {
+			return nil, fmt.Errorf("demo: enterprise account: %w", err)
+		}
+		if _, err := s.DB.W.ExecContext(ctx, "UPDATE users SET enterprise_id=$1 WHERE id=$2", ents[0].id, eu.ID); err != nil {
+			return nil, err
+		}
+		accounts = append(accounts, Account{Username: ent.Username, Password: ent.Password, Role: ent.Role})
 	}
-	if _, err := s.DB.W.ExecContext(ctx, "UPDATE users SET enterprise_id=$1 WHERE id=$2", ents[0].id, eu.ID); err != nil {
-		return nil, err
-	}
-	accounts = append(accounts, Account{Username: ent.Username, Password: ent.Password, Role: ent.Role})
 	for _, name := range []string{"supervisor", "leader"} {
 		u, err := s.Org.UserByUsername(ctx, name)
 		if err != nil {
@@ -121,7 +124,7 @@ func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
 	rows, err := d.R.QueryContext(ctx, `SELECT e.id, e.name, e.credit_code FROM enterprises e WHERE e.synthetic=TRUE AND e.status='operating'
 		AND EXISTS (SELECT 1 FROM enterprise_tiers t WHERE t.enterprise_id=e.id AND t.tier='hnte' AND (t.valid_to='' OR t.valid_to >= '2023-01-01'))
 		AND (SELECT COUNT(*) FROM enterprise_figures f WHERE f.enterprise_id=e.id AND f.month=0 AND f.status='confirmed'
-			AND ((f.year=2022 AND f.indicator IN ('revenue','tax','rd_expense','land_mu')) OR (f.year=2021 AND f.indicator='revenue'))) >= 5
+			AND ((f.year=2022 AND f.indicator IN ('revenue','taxes','rd_spend','land')) OR (f.year=2021 AND f.indicator='revenue'))) >= 5
 		ORDER BY e.id LIMIT 30`)
 	if err != nil {
 		return nil, err
@@ -154,13 +157,13 @@ func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
 			rev21 := (5_000 + rnd.Int63n(95_000)) * 10_000_00 // 5,000万–10亿 元 in fen
 			fig := map[string][2]int64{
 				"revenue":    {rev21, rev21 * (85 + rnd.Int63n(50)) / 100},
-				"tax":        {0, rev21 * (2 + rnd.Int63n(8)) / 100},
-				"rd_expense": {0, rev21 * (1 + rnd.Int63n(12)) / 100},
+				"taxes":        {0, rev21 * (2 + rnd.Int63n(8)) / 100},
+				"rd_spend": {0, rev21 * (1 + rnd.Int63n(12)) / 100},
 				"employees":  {0, 50 + rnd.Int63n(1500)},
-				"land_mu":    {0, (10 + rnd.Int63n(190)) * 100},
+				"land":    {0, (10 + rnd.Int63n(190)) * 100},
 			}
 			if i == 7 { // no land area reported: excluded from ranking with the reason
-				delete(fig, "land_mu")
+				delete(fig, "land")
 			}
 			for code, v := range fig {
 				for y, val := range v {

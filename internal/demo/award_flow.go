@@ -15,11 +15,11 @@ import (
 func demo2023(ctx context.Context, s *app.App, ents []demoEnt, ids map[string]int64) error {
 	sup, svc := at(ctx, s, ids, "supervisor", day(time.January, 10))
 	rules := award.Rules{DataYear: 2022, RequireApplication: true,
-		Eligibility: award.Eligibility{TiersAny: []string{"hnte"}, NoFlag: true, RequiredFigures: []string{"revenue", "tax"}},
+		Eligibility: award.Eligibility{TiersAny: []string{"hnte"}, NoFlag: true, RequiredFigures: []string{"revenue", "taxes"}},
 		Terms: []award.Term{
-			{Code: "rd", NameZH: "研发投入强度", NameEN: "R&D intensity", Source: award.SourceRatio, Indicator: "rd_expense", Denominator: "revenue",
+			{Code: "rd", NameZH: "研发投入强度", NameEN: "R&D intensity", Source: award.SourceRatio, Indicator: "rd_spend", Denominator: "revenue",
 				Transform: award.TransformBenchmark, Benchmark: 50_000, Weight: 30, Cap: 2 * award.One},
-			{Code: "mu", NameZH: "亩均税收", NameEN: "Tax per mu", Source: award.SourceRatio, Indicator: "tax", Denominator: "land_mu",
+			{Code: "mu", NameZH: "亩均税收", NameEN: "Tax per mu", Source: award.SourceRatio, Indicator: "taxes", Denominator: "land",
 				Transform: award.TransformMinMax, Weight: 25},
 			{Code: "growth", NameZH: "营业收入增长率", NameEN: "Revenue growth", Source: award.SourceGrowth, Indicator: "revenue",
 				Transform: award.TransformPercentile, Weight: 20},
@@ -123,12 +123,12 @@ func demo2023(ctx context.Context, s *app.App, ents []demoEnt, ids map[string]in
 	}
 	sup, svc = at(ctx, s, ids, "supervisor", day(time.March, 6))
 	var rd int64
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT value FROM enterprise_figures WHERE enterprise_id=$1 AND indicator='rd_expense' AND year=2022 AND month=0 AND status='confirmed' ORDER BY source LIMIT 1",
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT value FROM enterprise_figures WHERE enterprise_id=$1 AND indicator='rd_spend' AND year=2022 AND month=0 AND status='confirmed' ORDER BY source LIMIT 1",
 		target.EnterpriseID).Scan(&rd); err != nil {
 		return err
 	}
 	if _, err := svc.Decide(sup, o1.ID, true, "经核查，剔除非研发支出后研发投入按 60% 计（演示）。",
-		[]award.Correction{{Kind: "figure", EnterpriseID: target.EnterpriseID, Indicator: "rd_expense", Year: 2022, Value: rd * 60 / 100}}); err != nil {
+		[]award.Correction{{Kind: "figure", EnterpriseID: target.EnterpriseID, Indicator: "rd_spend", Year: 2022, Value: rd * 60 / 100}}); err != nil {
 		return err
 	}
 	if _, err := svc.Decide(sup, o2.ID, false, "计算方法已在公示页逐项公开，异议不成立（演示）。", nil); err != nil {
@@ -187,8 +187,8 @@ func demo2024(ctx context.Context, s *app.App, ids map[string]int64) error {
 	sup := at2(ctx, ids)
 	p, err := s.Award.CreateProgramme(sup, award.NewProgramme{Year: 2024, NameZH: "2024 企业研发奖（演示）", NameEN: "2024 Enterprise R&D Prize (demo)",
 		Kind: award.KindPrize, BudgetFen: 20_000_000_00, NoticeDays: 7,
-		Rules: award.Rules{DataYear: 2023, RequireApplication: true, Eligibility: award.Eligibility{NoFlag: true, RequiredFigures: []string{"rd_expense"}},
-			Terms: []award.Term{{Code: "rd", NameZH: "研发投入", NameEN: "R&D expense", Source: award.SourceFigure, Indicator: "rd_expense",
+		Rules: award.Rules{DataYear: 2023, RequireApplication: true, Eligibility: award.Eligibility{NoFlag: true, RequiredFigures: []string{"rd_spend"}},
+			Terms: []award.Term{{Code: "rd", NameZH: "研发投入", NameEN: "R&D expense", Source: award.SourceFigure, Indicator: "rd_spend",
 				Transform: award.TransformPercentile, Weight: 100}},
 			Money: award.MoneyRule{Kind: "formula", PerPointFen: 10_000_00, CapFen: 1_000_000_00}},
 		Note: "演示项目：按研发投入百分位每分 1 万元、单家封顶 100 万元。"})

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"gaoxin/internal/app"
@@ -61,8 +62,12 @@ func TestDemoShowsFinishedAwardProgramme(t *testing.T) {
 	}
 	rounds, _ := a.Award.Rounds(ctx, p2023.ID)
 	r, _ := a.Award.LatestRound(ctx, p2023.ID)
-	if len(rounds) != 2 || len(r.Result.Excluded) < 2 {
-		t.Fatalf("rounds %d, excluded %+v", len(rounds), r.Result.Excluded)
+	flagged := false
+	for _, x := range r.Result.Excluded {
+		flagged = flagged || strings.Contains(x.Reason.ZH, "不良记录")
+	}
+	if len(rounds) != 2 || !flagged {
+		t.Fatalf("rounds %d, excluded %+v (want the flagged enterprise ranked out with its reason)", len(rounds), r.Result.Excluded)
 	}
 	if n, err := a.Audit.Verify(ctx); err != nil || n == 0 {
 		t.Fatalf("audit chain: %d %v", n, err)

@@ -126,7 +126,7 @@ func TestBrowserAwardProgramme(t *testing.T) {
 		chromedp.SetValue(chromedp.ID(fmt.Sprint("decision-", oid)), "uphold"),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("finding-", oid)), "经核实研发投入为 1000 元"),
 		chromedp.SetValue(chromedp.ID(fmt.Sprint("correction-", oid)), "figure"),
-		chromedp.SendKeys(chromedp.ID(fmt.Sprint("ind-", oid)), "rd_expense"),
+		chromedp.SendKeys(chromedp.ID(fmt.Sprint("ind-", oid)), "rd_spend"),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("value-", oid)), "1000"))
 	b.clickNav(t, fmt.Sprint("decide-", oid))
 	if h := b.text(t, "#ranking h2"); !strings.Contains(h, "2") {

@@ -56,7 +56,7 @@ func newAwardWorld(t testing.TB) *awardWorld {
 	for i, c := range []struct {
 		code, unit string
 		scale      int
-	}{{"revenue", "元", 2}, {"tax", "元", 2}, {"rd_expense", "元", 2}, {"land_mu", "亩", 2}} {
+	}{{"revenue", "元", 2}, {"taxes", "元", 2}, {"rd_spend", "元", 2}, {"land", "亩", 2}} {
 		w.exec(`INSERT INTO figure_indicators (code, name_zh, unit, scale, sort) VALUES ($1,$1,$2,$3,$4) ON CONFLICT DO NOTHING`, c.code, c.unit, c.scale, i)
 	}
 	w.e1 = w.mustCreateEnterprise("91410100MA0000001A", "演示甲公司")
@@ -66,9 +66,9 @@ func newAwardWorld(t testing.TB) *awardWorld {
 		w.exec("INSERT INTO enterprise_tiers (enterprise_id, tier, created_at) VALUES ($1,'hnte',1)", e)
 		w.mustSetFigure(e, "revenue", 2021, 100_000_00)
 		w.mustSetFigure(e, "revenue", 2022, int64(110_000_00+i*5_000_00))
-		w.mustSetFigure(e, "rd_expense", 2022, int64(4_000_00+i*1_000_00))
-		w.mustSetFigure(e, "tax", 2022, int64(20_000_00-i*3_000_00))
-		w.mustSetFigure(e, "land_mu", 2022, 500)
+		w.mustSetFigure(e, "rd_spend", 2022, int64(4_000_00+i*1_000_00))
+		w.mustSetFigure(e, "taxes", 2022, int64(20_000_00-i*3_000_00))
+		w.mustSetFigure(e, "land", 2022, 500)
 	}
 	w.exec("UPDATE users SET enterprise_id=$1 WHERE username='enterprise'", w.e1)
 	for _, name := range []string{"enterprise2", "reviewer2", "reviewer3"} {
@@ -175,7 +175,7 @@ func TestAwardFlowOverHTTP(t *testing.T) {
 		t.Fatalf("objections = %+v", objs)
 	}
 	want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/objections/%d/decision", objs.Objections[0].ID), decisionRequest{Upheld: true,
-		Finding: "经核实，研发投入应为 1,000 元。", Corrections: []award.Correction{{Kind: "figure", EnterpriseID: w.e1, Indicator: "rd_expense", Year: 2022, Value: 1_000_00}}}), 200, "uphold")
+		Finding: "经核实，研发投入应为 1,000 元。", Corrections: []award.Correction{{Kind: "figure", EnterpriseID: w.e1, Indicator: "rd_spend", Year: 2022, Value: 1_000_00}}}), 200, "uphold")
 	var rounds struct{ Rounds []award.RoundSummary }
 	sup.get(fmt.Sprintf("/api/v1/award/programmes/%d/rounds", id)).JSON(t, &rounds)
 	if len(rounds.Rounds) != 2 || !strings.Contains(rounds.Rounds[0].Cause, "异议") {

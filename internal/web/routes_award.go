@@ -83,7 +83,7 @@ func (s *Server) awardRoutes() {
 		objectionRequest{NewObjection: award.NewObjection{Name: "王五", Contact: "wang@example.com", Reason: "……"}}, s.apiAwardObject)
 	s.handle("GET /api/v1/award/programmes/{id}/objections", "Objections to a programme", staff, s.apiAwardObjections)
 	s.handleBody("POST /api/v1/award/objections/{id}/decision", "Decide an objection; upheld corrections re-rank", sup,
-		decisionRequest{Upheld: true, Finding: "经核实……", Corrections: []award.Correction{{Kind: "figure", EnterpriseID: 3, Indicator: "tax", Year: 2022, Value: 100000}}}, s.apiAwardDecide)
+		decisionRequest{Upheld: true, Finding: "经核实……", Corrections: []award.Correction{{Kind: "figure", EnterpriseID: 3, Indicator: "taxes", Year: 2022, Value: 100000}}}, s.apiAwardDecide)
 	s.handle("GET /api/v1/award/programmes/{id}/grants", "Grants with balances", staff, s.apiAwardGrants)
 	s.handleBody("POST /api/v1/award/programmes/{id}/grants", "Grant a winner (manual money rule)", sup, grantRequest{EnterpriseID: 3, AmountFen: 100000000, Basis: "评审委员会决定"}, s.apiAwardGrantCreate)
 	s.handleBody("POST /api/v1/award/grants/{id}/payments", "Request a payment (Idempotency-Key header)", sup, award.PaymentRequest{AmountFen: 100000000, Note: "一次性兑现"}, s.apiAwardPay)
@@ -102,11 +102,11 @@ func (s *Server) awardRoutes() {
 // the new-programme form.
 func exampleRules() award.Rules {
 	return award.Rules{DataYear: 2022, RequireApplication: true,
-		Eligibility: award.Eligibility{TiersAny: []string{"hnte"}, NoFlag: true, MinYearsInZone: 1, RequiredFigures: []string{"revenue", "tax"}},
+		Eligibility: award.Eligibility{TiersAny: []string{"hnte"}, NoFlag: true, MinYearsInZone: 1, RequiredFigures: []string{"revenue", "taxes"}},
 		Terms: []award.Term{
-			{Code: "rd", NameZH: "研发投入强度", NameEN: "R&D intensity", Source: award.SourceRatio, Indicator: "rd_expense", Denominator: "revenue",
+			{Code: "rd", NameZH: "研发投入强度", NameEN: "R&D intensity", Source: award.SourceRatio, Indicator: "rd_spend", Denominator: "revenue",
 				Transform: award.TransformBenchmark, Benchmark: 50_000, Weight: 30, Cap: 2 * award.One},
-			{Code: "mu", NameZH: "亩均税收", NameEN: "Tax per mu", Source: award.SourceRatio, Indicator: "tax", Denominator: "land_mu",
+			{Code: "mu", NameZH: "亩均税收", NameEN: "Tax per mu", Source: award.SourceRatio, Indicator: "taxes", Denominator: "land",
 				Transform: award.TransformMinMax, Weight: 25},
 			{Code: "growth", NameZH: "营业收入增长率", NameEN: "Revenue growth", Source: award.SourceGrowth, Indicator: "revenue",
 				Transform: award.TransformPercentile, Weight: 20},
