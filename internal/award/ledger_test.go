@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"gaoxin/internal/errs"
 )
 
 // confirmedManual is a confirmed prize programme with n winners, a manual
@@ -107,5 +109,42 @@ func TestConcurrentPaymentsPayOnce(t *testing.T) {
 	f.DB.R.QueryRow("SELECT COUNT(*) FROM award_payments").Scan(&rows)
 	if rows != 2 {
 		t.Fatalf("payment rows = %d, want 2", rows)
+	}
+}
+
+// TestIdempotencyKeyIsPerRequester: a key belongs to the person who sent it.
+// Another supervisor reusing it (by chance or on purpose) must not be handed
+// the first person's payment as a replay, nor be refused because someone
+// else's body differs: their request is judged on its own.
+func TestIdempotencyKeyIsPerRequester(t *testing.T) {
+	f := newFixture(t)
+	p, ents, sup := confirmedManual(t, f, 2, 10_000_00)
+	other := f.mustCreateUser("sup2", "supervisor", 0)
+	g1 := ok(f.S.CreateGrant(f.as(sup), p.ID, ents[0], 4_000_00, ""))(t)
+	g2 := ok(f.S.CreateGrant(f.as(sup), p.ID, ents[1], 4_000_00, ""))(t)
+	first, replayed, err := f.S.RequestPayment(f.as(sup), g1.ID, "k-1", PaymentRequest{AmountFen: 4_000_00, Note: "兑现"})
+	if err != nil || replayed {
+		t.Fatalf("first request: %+v %v %v", first, replayed, err)
+	}
+	// Same key, same body, another person: not a replay of someone else's
+	// payment; the grant is fully committed, so it is refused on its merits.
+	got, replayed, err := f.S.RequestPayment(f.as(other), g1.ID, "k-1", PaymentRequest{AmountFen: 4_000_00, Note: "兑现"})
+	if replayed || errs.CodeOf(err) != errs.Conflict {
+		t.Fatalf("other requester reusing the key: %+v replayed=%v err=%v, want a conflict on the grant's balance", got, replayed, err)
+	}
+	// Same key, another grant, another person: a new request of their own.
+	got, replayed, err = f.S.RequestPayment(f.as(other), g2.ID, "k-1", PaymentRequest{AmountFen: 1_000_00})
+	if err != nil || replayed || got.ID == first.ID || got.IdemKey != "k-1" || got.RequestedBy != other {
+		t.Fatalf("other requester's own payment: %+v replayed=%v err=%v", got, replayed, err)
+	}
+	// Each person's replay still answers with their own payment.
+	if again, replayed, err := f.S.RequestPayment(f.as(other), g2.ID, "k-1", PaymentRequest{AmountFen: 1_000_00}); err != nil || !replayed || again.ID != got.ID || again.IdemKey != "k-1" {
+		t.Fatalf("replay by the other requester: %+v %v %v", again, replayed, err)
+	}
+	if again, replayed, err := f.S.RequestPayment(f.as(sup), g1.ID, "k-1", PaymentRequest{AmountFen: 4_000_00, Note: "兑现"}); err != nil || !replayed || again.ID != first.ID {
+		t.Fatalf("replay by the first requester: %+v %v %v", again, replayed, err)
+	}
+	if pays := ok(f.S.Payments(f.ctx, g2.ID))(t); len(pays) != 1 || pays[0].IdemKey != "k-1" {
+		t.Fatalf("listed payments show the key as sent: %+v", pays)
 	}
 }
