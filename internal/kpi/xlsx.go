@@ -27,6 +27,10 @@ var Columns = []Column{
 // MaxImportRows bounds one import.
 const MaxImportRows = 10000
 
+// DefaultMaxImportUnzip is what an imported workbook may unpack to: far more
+// than MaxImportRows rows need, far less than a zip bomb.
+const DefaultMaxImportUnzip = 64 << 20
+
 const sheetName = "actuals"
 
 // WriteTemplate writes an .xlsx workbook for the indicators sc may write:
@@ -96,9 +100,18 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, sc Scope, year
 // cells stored by a spreadsheet with binary noise (12.300000000000001) are
 // read at four decimals; text cells are read exactly. Returns the number of
 // rows saved. Rows whose figure columns (D–H) are all blank are template
-// rows not yet filled in and are skipped. Errors: Invalid (details per row).
+// rows not yet filled in and are skipped. A workbook unpacking beyond
+// MaxImportUnzip is refused unread. Errors: Invalid (details per row).
 func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int, error) {
-	f, err := excelize.OpenReader(r)
+	limit := s.MaxImportUnzip
+	if limit <= 0 {
+		limit = DefaultMaxImportUnzip
+	}
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: limit})
+	if err != nil && strings.Contains(err.Error(), "unzip size") {
+		return 0, errs.Field("file", fmt.Sprintf("工作簿解压后超过 %d MB，未导入任何数据", limit>>20),
+			fmt.Sprintf("the workbook unpacks to more than %d MB: nothing imported", limit>>20))
+	}
 	if err != nil {
 		return 0, errs.Field("file", "文件不是有效的 .xlsx 工作簿", "the file is not a valid .xlsx workbook")
 	}
