@@ -1,10 +1,14 @@
 package award
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/errs"
 )
@@ -146,5 +150,48 @@ func TestIdempotencyKeyIsPerRequester(t *testing.T) {
 	}
 	if pays := ok(f.S.Payments(f.ctx, g2.ID))(t); len(pays) != 1 || pays[0].IdemKey != "k-1" {
 		t.Fatalf("listed payments show the key as sent: %+v", pays)
+	}
+}
+
+// TestExportNeutralisesFormulas: text typed by people (an enterprise's
+// registered name, a voucher number, an idempotency key) goes into the
+// finance bureau's .xlsx. A cell beginning with = + - @ (or a tab or CR)
+// would be read as a formula once the list is re-saved or pasted as CSV, so
+// such text is written with a leading apostrophe; amounts stay as written.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	f := newFixture(t)
+	p, ents, sup := confirmedManual(t, f, 2, 10_000_00)
+	evil := `=HYPERLINK("http://example.com/x","点击")`
+	f.exec("UPDATE enterprises SET name=$1 WHERE id=$2", evil, ents[0])
+	g := ok(f.S.CreateGrant(f.as(sup), p.ID, ents[0], 4_000_00, ""))(t)
+	pay, _, err := f.S.RequestPayment(f.as(sup), g.ID, "@SUM(1)", PaymentRequest{AmountFen: 4_000_00})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader := f.mustCreateUser("leader", "leader", 0)
+	ok(f.S.Approve(f.as(leader), pay.ID))(t)
+	ok(f.S.MarkPaid(f.as(sup), pay.ID, "+cmd|' /C calc'!A0", "2023-04-01"))(t)
+	var buf bytes.Buffer
+	if err := f.S.ExportPayments(f.ctx, p.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("付款清单")
+	if len(rows) != 4 {
+		t.Fatalf("rows = %q", rows)
+	}
+	row := rows[2]
+	if row[1] != "'"+evil || row[7] != "'+cmd|' /C calc'!A0" || row[9] != "'@SUM(1)" || row[3] != "4000.00" || row[5] != "4000.00" {
+		t.Fatalf("exported row = %q", row)
+	}
+	for i, r := range rows {
+		for j, c := range r {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell %d,%d starts a formula: %q", i+1, j+1, c)
+			}
+		}
 	}
 }

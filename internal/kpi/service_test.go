@@ -314,3 +314,33 @@ func TestImportRefusesOversizedWorkbook(t *testing.T) {
 		t.Fatalf("within the bound: %d %v", n, err)
 	}
 }
+
+// TestTemplateNeutralisesFormulas: a note typed by one unit travels in the
+// template other people download. A note beginning with = + - @ is written
+// with a leading apostrophe so no spreadsheet takes it for a formula, and
+// importing the template back strips it, so the note survives unchanged.
+func TestTemplateNeutralisesFormulas(t *testing.T) {
+	f := newFixture(t)
+	g := f.mustIndicator(t, gdp)
+	note := `=HYPERLINK("http://example.com","查看")`
+	f.mustActual(t, kpi.ActualInput{Indicator: "gdp", Year: "2023", Month: "3", YTD: "280.5", YTDLast: "250", Note: note})
+	var tpl bytes.Buffer
+	if err := f.svc.WriteTemplate(f.ctx, &tpl, kpi.Scope{All: true}, 2023); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(tpl.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("actuals")
+	if len(rows) < 2 || rows[1][8] != "'"+note {
+		t.Fatalf("template rows = %q", rows)
+	}
+	if n, err := f.svc.ImportActuals(f.ctx, kpi.Scope{All: true}, &tpl); err != nil || n != 1 {
+		t.Fatalf("round trip: %d %v", n, err)
+	}
+	acts, _ := f.svc.Actuals(f.ctx, g.ID, 2023, 2023)
+	if len(acts) != 1 || acts[0].Note != note {
+		t.Fatalf("note after round trip = %+v", acts)
+	}
+}

@@ -79,7 +79,7 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, sc Scope, year
 			if note == "" {
 				note = ind.NameZH + "（" + ind.Measure + "）"
 			}
-			cells := []any{ind.Code, year, m, a.YTD.String(), a.YTDLast.String(), a.Rate.String(), a.CityRate.String(), a.ProvinceRate.String(), note}
+			cells := []any{ind.Code, year, m, a.YTD.String(), a.YTDLast.String(), a.Rate.String(), a.CityRate.String(), a.ProvinceRate.String(), cellText(note)}
 			cell, _ := excelize.CoordinatesToCellName(1, row)
 			if err := sw.SetRow(cell, cells); err != nil {
 				return err
@@ -168,7 +168,7 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 		}
 		in.Indicator, in.Year, in.Month = get(0), get(1), get(2)
 		in.YTD, in.YTDLast, in.Rate = cellNum(get(3)), cellNum(get(4)), cellNum(get(5))
-		in.CityRate, in.ProvinceRate, in.Note = cellNum(get(6)), cellNum(get(7)), get(8)
+		in.CityRate, in.ProvinceRate, in.Note = cellNum(get(6)), cellNum(get(7)), textOfCell(get(8))
 		ind, ok := byCode[strings.ToLower(in.Indicator)]
 		if !ok {
 			d = append(d, errs.Detail{Row: in.Row, Field: "A indicator", Value: in.Indicator, Reason: "指标代码不存在", ReasonEN: "unknown indicator code"})
@@ -243,4 +243,27 @@ func cellNum(s string) string {
 		return s
 	}
 	return strconv.FormatFloat(math.Round(scaled)/Scale, 'f', -1, 64)
+}
+
+// formulaStart are the characters that make a spreadsheet read a cell as a
+// formula.
+const formulaStart = "=+-@\t\r"
+
+// cellText neutralises a note before it goes into a cell: text beginning
+// with = + - @ (or a tab or CR) gets a leading apostrophe, the spreadsheet
+// convention for "this is text", so no one who opens the template runs it.
+func cellText(v string) string {
+	if v != "" && strings.ContainsRune(formulaStart, rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// textOfCell undoes cellText, so a template downloaded and uploaded again
+// keeps its notes exactly.
+func textOfCell(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune(formulaStart, rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }
