@@ -61,14 +61,15 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 	if err := put("名次", "企业名称", "统一社会信用代码", "奖补金额（元）", "付款编号", "付款金额（元）", "状态", "凭证号", "付款日期", "幂等键"); err != nil {
 		return err
 	}
+	payments, err := s.ProgrammePayments(ctx, progID)
+	if err != nil {
+		return err
+	}
 	var granted, paid int64
 	for _, g := range grants {
 		granted += g.AmountFen
 		paid += g.PaidFen
-		pays, err := s.Payments(ctx, g.ID)
-		if err != nil {
-			return err
-		}
+		pays := payments[g.ID]
 		if len(pays) == 0 {
 			if err := put(g.Rank, cellText(g.EnterpriseName), cellText(g.CreditCode), yuan(g.AmountFen), "", "", "未申请", "", "", ""); err != nil {
 				return err

@@ -331,6 +331,21 @@ func (s *Service) Payments(ctx context.Context, grantID int64) ([]Payment, error
 	return out, err
 }
 
+// ProgrammePayments returns the payments of every grant of a programme,
+// keyed by grant, oldest first, in one query (for the programme page and
+// the finance export, instead of a query per grant).
+func (s *Service) ProgrammePayments(ctx context.Context, progID int64) (map[int64][]Payment, error) {
+	out := map[int64][]Payment{}
+	err := eachRow(ctx, s.DB.R, `SELECT p.id, p.grant_id, p.amount_fen, p.state, p.idem_key, COALESCE(p.requested_by, 0), COALESCE(p.approved_by, 0),
+		p.voucher_no, p.paid_on, p.note, p.created_at FROM award_payments p JOIN award_grants g ON g.id=p.grant_id
+		WHERE g.programme_id=$1 ORDER BY p.grant_id, p.id LIMIT 50000`, []any{progID}, func(r *sql.Rows) error {
+		p, err := scanPayment(r)
+		out[p.GrantID] = append(out[p.GrantID], p)
+		return err
+	})
+	return out, err
+}
+
 // Approve approves a pending payment; the approver must not be the one who
 // requested it. Errors: NotFound, Forbidden (same person), Conflict.
 func (s *Service) Approve(ctx context.Context, id int64) (Payment, error) {

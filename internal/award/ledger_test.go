@@ -195,3 +195,38 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 		}
 	}
 }
+
+// TestProgrammePaymentsMatchPerGrant: the programme page and the export read
+// every grant's payments in one query; it must list exactly what the
+// per-grant listing does, in the same order, and nothing of other grants.
+func TestProgrammePaymentsMatchPerGrant(t *testing.T) {
+	f := newFixture(t)
+	p, ents, sup := confirmedManual(t, f, 3, 10_000_00)
+	var grants []Grant
+	for i, e := range ents {
+		grants = append(grants, ok(f.S.CreateGrant(f.as(sup), p.ID, e, int64(1_000_00*(i+1)), ""))(t))
+	}
+	for i, g := range grants[:2] {
+		for k := 0; k <= i; k++ {
+			ok2 := func(_ Payment, _ bool, err error) {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			ok2(f.S.RequestPayment(f.as(sup), g.ID, fmt.Sprint("k", i, k), PaymentRequest{AmountFen: 500_00}))
+		}
+	}
+	all := ok(f.S.ProgrammePayments(f.ctx, p.ID))(t)
+	total := 0
+	for _, g := range grants {
+		want := ok(f.S.Payments(f.ctx, g.ID))(t)
+		got := all[g.ID]
+		total += len(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("grant %d: %+v, per grant %+v", g.ID, got, want)
+		}
+	}
+	if total != 3 || len(all[grants[2].ID]) != 0 {
+		t.Fatalf("payments by grant = %+v", all)
+	}
+}
