@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -15,6 +16,17 @@ func yuan(fen int64) string {
 		sign, fen = "-", -fen
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+// cellText neutralises text typed by people before it goes into a cell: a
+// value beginning with = + - @ (or a tab or CR) would be taken for a formula
+// once the list is re-saved or pasted as CSV, so it gets a leading
+// apostrophe, the spreadsheet convention for "this is text".
+func cellText(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 // ExportPayments writes the finance bureau's payment list of a programme as
@@ -43,27 +55,29 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 		row++
 		return sw.SetRow(cell, vals)
 	}
-	if err := put(fmt.Sprintf("%d %s 奖补资金付款清单", p.Year, p.NameZH), "预算（元）", yuan(p.BudgetFen)); err != nil {
+	if err := put(cellText(fmt.Sprintf("%d %s 奖补资金付款清单", p.Year, p.NameZH)), "预算（元）", yuan(p.BudgetFen)); err != nil {
 		return err
 	}
 	if err := put("名次", "企业名称", "统一社会信用代码", "奖补金额（元）", "付款编号", "付款金额（元）", "状态", "凭证号", "付款日期", "幂等键"); err != nil {
+		return err
+	}
+	payments, err := s.ProgrammePayments(ctx, progID)
+	if err != nil {
 		return err
 	}
 	var granted, paid int64
 	for _, g := range grants {
 		granted += g.AmountFen
 		paid += g.PaidFen
-		pays, err := s.Payments(ctx, g.ID)
-		if err != nil {
-			return err
-		}
+		pays := payments[g.ID]
 		if len(pays) == 0 {
-			if err := put(g.Rank, g.EnterpriseName, g.CreditCode, yuan(g.AmountFen), "", "", "未申请", "", "", ""); err != nil {
+			if err := put(g.Rank, cellText(g.EnterpriseName), cellText(g.CreditCode), yuan(g.AmountFen), "", "", "未申请", "", "", ""); err != nil {
 				return err
 			}
 		}
 		for _, py := range pays {
-			if err := put(g.Rank, g.EnterpriseName, g.CreditCode, yuan(g.AmountFen), py.ID, yuan(py.AmountFen), py.State, py.VoucherNo, py.PaidOn, py.IdemKey); err != nil {
+			if err := put(g.Rank, cellText(g.EnterpriseName), cellText(g.CreditCode), yuan(g.AmountFen), py.ID, yuan(py.AmountFen), py.State,
+				cellText(py.VoucherNo), py.PaidOn, cellText(py.IdemKey)); err != nil {
 				return err
 			}
 		}

@@ -203,35 +203,68 @@ const payCols = `id, grant_id, amount_fen, state, idem_key, COALESCE(requested_b
 func scanPayment(sc interface{ Scan(...any) error }) (Payment, error) {
 	var p Payment
 	err := sc.Scan(&p.ID, &p.GrantID, &p.AmountFen, &p.State, &p.IdemKey, &p.RequestedBy, &p.ApprovedBy, &p.VoucherNo, &p.PaidOn, &p.Note, &p.CreatedAt)
+	p.IdemKey = sentKey(p.IdemKey)
 	return p, err
 }
 
-// RequestPayment asks to pay amount of a grant under an idempotency key. The
-// same key with the same body returns the first payment (replayed = true);
+// An idempotency key belongs to the person who sent it: it is stored as
+// "<requester id>\x1f<key>", so one supervisor's key can neither replay nor
+// block another's request. The separator cannot occur in a key (keys with
+// control characters are refused).
+const keySep = "\x1f"
+
+func scopedKey(actor int64, key string) string { return idStr(actor) + keySep + key }
+
+// sentKey is the key as its requester sent it.
+func sentKey(stored string) string {
+	if _, k, ok := strings.Cut(stored, keySep); ok {
+		return k
+	}
+	return stored
+}
+
+func validKey(key string) bool {
+	if key == "" || len(key) > 200 {
+		return false
+	}
+	for _, r := range key {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// RequestPayment asks to pay amount of a grant under an idempotency key,
+// scoped to the requester (the actor in ctx). The same key from the same
+// person with the same body returns the first payment (replayed = true);
 // the same key with another body is a Conflict. A request above what is left
 // of the grant is refused (a paid grant cannot be paid twice). Errors:
 // Invalid, NotFound, Conflict.
 func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string, req PaymentRequest) (Payment, bool, error) {
 	key = strings.TrimSpace(key)
-	if key == "" || len(key) > 200 {
-		return Payment{}, false, errs.Field("Idempotency-Key", "须提供幂等键（1–200 字符）", "an idempotency key (1–200 characters) is required")
+	if !validKey(key) {
+		return Payment{}, false, errs.Field("Idempotency-Key", "须提供幂等键（1–200 个可见字符）", "an idempotency key (1–200 printable characters) is required")
 	}
 	if req.AmountFen <= 0 {
 		return Payment{}, false, errs.Field("amount_fen", "金额须大于 0", "amount must be above 0")
 	}
 	h := req.hash(grantID)
+	actor := audit.ActorFrom(ctx).ID
+	stored := scopedKey(actor, key)
 	var pay Payment
 	var replayed bool
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.DB.Lock(ctx, tx, "award.grant."+idStr(grantID)); err != nil {
 			return err
 		}
-		if err := s.DB.Lock(ctx, tx, "award.idem."+key); err != nil {
+		if err := s.DB.Lock(ctx, tx, "award.idem."+stored); err != nil {
 			return err
 		}
 		var oldHash string
-		err := tx.QueryRowContext(ctx, "SELECT "+payCols+", request_hash FROM award_payments WHERE idem_key=$1", key).
+		err := tx.QueryRowContext(ctx, "SELECT "+payCols+", request_hash FROM award_payments WHERE idem_key=$1", stored).
 			Scan(&pay.ID, &pay.GrantID, &pay.AmountFen, &pay.State, &pay.IdemKey, &pay.RequestedBy, &pay.ApprovedBy, &pay.VoucherNo, &pay.PaidOn, &pay.Note, &pay.CreatedAt, &oldHash)
+		pay.IdemKey = sentKey(pay.IdemKey)
 		if err == nil {
 			if oldHash != h {
 				return errs.New(errs.Conflict, "幂等键已用于另一笔不同的付款请求", "this idempotency key was used for a different payment request")
@@ -264,9 +297,8 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 				fmt.Sprintf("above what is left of the grant: %d fen left, %d asked (paid or pending money cannot be paid again)", amount-committed, req.AmountFen))
 		}
 		now := s.nowMS()
-		actor := audit.ActorFrom(ctx).ID
 		err = tx.QueryRowContext(ctx, `INSERT INTO award_payments (grant_id, amount_fen, idem_key, request_hash, requested_by, note, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$7) RETURNING id`, grantID, req.AmountFen, key, h, nullID(actor), strings.TrimSpace(req.Note), now).Scan(&pay.ID)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$7) RETURNING id`, grantID, req.AmountFen, stored, h, nullID(actor), strings.TrimSpace(req.Note), now).Scan(&pay.ID)
 		if err != nil {
 			return fmt.Errorf("award: request payment: %w", err)
 		}
@@ -294,6 +326,21 @@ func (s *Service) Payments(ctx context.Context, grantID int64) ([]Payment, error
 	err := eachRow(ctx, s.DB.R, "SELECT "+payCols+" FROM award_payments WHERE grant_id=$1 ORDER BY id LIMIT 500", []any{grantID}, func(r *sql.Rows) error {
 		p, err := scanPayment(r)
 		out = append(out, p)
+		return err
+	})
+	return out, err
+}
+
+// ProgrammePayments returns the payments of every grant of a programme,
+// keyed by grant, oldest first, in one query (for the programme page and
+// the finance export, instead of a query per grant).
+func (s *Service) ProgrammePayments(ctx context.Context, progID int64) (map[int64][]Payment, error) {
+	out := map[int64][]Payment{}
+	err := eachRow(ctx, s.DB.R, `SELECT p.id, p.grant_id, p.amount_fen, p.state, p.idem_key, COALESCE(p.requested_by, 0), COALESCE(p.approved_by, 0),
+		p.voucher_no, p.paid_on, p.note, p.created_at FROM award_payments p JOIN award_grants g ON g.id=p.grant_id
+		WHERE g.programme_id=$1 ORDER BY p.grant_id, p.id LIMIT 50000`, []any{progID}, func(r *sql.Rows) error {
+		p, err := scanPayment(r)
+		out[p.GrantID] = append(out[p.GrantID], p)
 		return err
 	})
 	return out, err

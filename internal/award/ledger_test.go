@@ -1,10 +1,16 @@
 package award
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gaoxin/internal/errs"
 )
 
 // confirmedManual is a confirmed prize programme with n winners, a manual
@@ -107,5 +113,120 @@ func TestConcurrentPaymentsPayOnce(t *testing.T) {
 	f.DB.R.QueryRow("SELECT COUNT(*) FROM award_payments").Scan(&rows)
 	if rows != 2 {
 		t.Fatalf("payment rows = %d, want 2", rows)
+	}
+}
+
+// TestIdempotencyKeyIsPerRequester: a key belongs to the person who sent it.
+// Another supervisor reusing it (by chance or on purpose) must not be handed
+// the first person's payment as a replay, nor be refused because someone
+// else's body differs: their request is judged on its own.
+func TestIdempotencyKeyIsPerRequester(t *testing.T) {
+	f := newFixture(t)
+	p, ents, sup := confirmedManual(t, f, 2, 10_000_00)
+	other := f.mustCreateUser("sup2", "supervisor", 0)
+	g1 := ok(f.S.CreateGrant(f.as(sup), p.ID, ents[0], 4_000_00, ""))(t)
+	g2 := ok(f.S.CreateGrant(f.as(sup), p.ID, ents[1], 4_000_00, ""))(t)
+	first, replayed, err := f.S.RequestPayment(f.as(sup), g1.ID, "k-1", PaymentRequest{AmountFen: 4_000_00, Note: "兑现"})
+	if err != nil || replayed {
+		t.Fatalf("first request: %+v %v %v", first, replayed, err)
+	}
+	// Same key, same body, another person: not a replay of someone else's
+	// payment; the grant is fully committed, so it is refused on its merits.
+	got, replayed, err := f.S.RequestPayment(f.as(other), g1.ID, "k-1", PaymentRequest{AmountFen: 4_000_00, Note: "兑现"})
+	if replayed || errs.CodeOf(err) != errs.Conflict {
+		t.Fatalf("other requester reusing the key: %+v replayed=%v err=%v, want a conflict on the grant's balance", got, replayed, err)
+	}
+	// Same key, another grant, another person: a new request of their own.
+	got, replayed, err = f.S.RequestPayment(f.as(other), g2.ID, "k-1", PaymentRequest{AmountFen: 1_000_00})
+	if err != nil || replayed || got.ID == first.ID || got.IdemKey != "k-1" || got.RequestedBy != other {
+		t.Fatalf("other requester's own payment: %+v replayed=%v err=%v", got, replayed, err)
+	}
+	// Each person's replay still answers with their own payment.
+	if again, replayed, err := f.S.RequestPayment(f.as(other), g2.ID, "k-1", PaymentRequest{AmountFen: 1_000_00}); err != nil || !replayed || again.ID != got.ID || again.IdemKey != "k-1" {
+		t.Fatalf("replay by the other requester: %+v %v %v", again, replayed, err)
+	}
+	if again, replayed, err := f.S.RequestPayment(f.as(sup), g1.ID, "k-1", PaymentRequest{AmountFen: 4_000_00, Note: "兑现"}); err != nil || !replayed || again.ID != first.ID {
+		t.Fatalf("replay by the first requester: %+v %v %v", again, replayed, err)
+	}
+	if pays := ok(f.S.Payments(f.ctx, g2.ID))(t); len(pays) != 1 || pays[0].IdemKey != "k-1" {
+		t.Fatalf("listed payments show the key as sent: %+v", pays)
+	}
+}
+
+// TestExportNeutralisesFormulas: text typed by people (an enterprise's
+// registered name, a voucher number, an idempotency key) goes into the
+// finance bureau's .xlsx. A cell beginning with = + - @ (or a tab or CR)
+// would be read as a formula once the list is re-saved or pasted as CSV, so
+// such text is written with a leading apostrophe; amounts stay as written.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	f := newFixture(t)
+	p, ents, sup := confirmedManual(t, f, 2, 10_000_00)
+	evil := `=HYPERLINK("http://example.com/x","点击")`
+	f.exec("UPDATE enterprises SET name=$1 WHERE id=$2", evil, ents[0])
+	g := ok(f.S.CreateGrant(f.as(sup), p.ID, ents[0], 4_000_00, ""))(t)
+	pay, _, err := f.S.RequestPayment(f.as(sup), g.ID, "@SUM(1)", PaymentRequest{AmountFen: 4_000_00})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader := f.mustCreateUser("leader", "leader", 0)
+	ok(f.S.Approve(f.as(leader), pay.ID))(t)
+	ok(f.S.MarkPaid(f.as(sup), pay.ID, "+cmd|' /C calc'!A0", "2023-04-01"))(t)
+	var buf bytes.Buffer
+	if err := f.S.ExportPayments(f.ctx, p.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("付款清单")
+	if len(rows) != 4 {
+		t.Fatalf("rows = %q", rows)
+	}
+	row := rows[2]
+	if row[1] != "'"+evil || row[7] != "'+cmd|' /C calc'!A0" || row[9] != "'@SUM(1)" || row[3] != "4000.00" || row[5] != "4000.00" {
+		t.Fatalf("exported row = %q", row)
+	}
+	for i, r := range rows {
+		for j, c := range r {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell %d,%d starts a formula: %q", i+1, j+1, c)
+			}
+		}
+	}
+}
+
+// TestProgrammePaymentsMatchPerGrant: the programme page and the export read
+// every grant's payments in one query; it must list exactly what the
+// per-grant listing does, in the same order, and nothing of other grants.
+func TestProgrammePaymentsMatchPerGrant(t *testing.T) {
+	f := newFixture(t)
+	p, ents, sup := confirmedManual(t, f, 3, 10_000_00)
+	var grants []Grant
+	for i, e := range ents {
+		grants = append(grants, ok(f.S.CreateGrant(f.as(sup), p.ID, e, int64(1_000_00*(i+1)), ""))(t))
+	}
+	for i, g := range grants[:2] {
+		for k := 0; k <= i; k++ {
+			ok2 := func(_ Payment, _ bool, err error) {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			ok2(f.S.RequestPayment(f.as(sup), g.ID, fmt.Sprint("k", i, k), PaymentRequest{AmountFen: 500_00}))
+		}
+	}
+	all := ok(f.S.ProgrammePayments(f.ctx, p.ID))(t)
+	total := 0
+	for _, g := range grants {
+		want := ok(f.S.Payments(f.ctx, g.ID))(t)
+		got := all[g.ID]
+		total += len(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("grant %d: %+v, per grant %+v", g.ID, got, want)
+		}
+	}
+	if total != 3 || len(all[grants[2].ID]) != 0 {
+		t.Fatalf("payments by grant = %+v", all)
 	}
 }

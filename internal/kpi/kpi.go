@@ -87,13 +87,15 @@ type Service struct {
 	Now func() time.Time
 	// MemoTTL bounds how stale another app server's write may look here.
 	MemoTTL time.Duration
+	// MaxImportUnzip bounds what an imported .xlsx may unpack to, in bytes.
+	MaxImportUnzip int64
 
 	memo memo
 }
 
 // New returns the service.
 func New(d *db.DB, a *audit.Log) *Service {
-	return &Service{DB: d, Audit: a, Now: time.Now, MemoTTL: DefaultMemoTTL}
+	return &Service{DB: d, Audit: a, Now: time.Now, MemoTTL: DefaultMemoTTL, MaxImportUnzip: DefaultMaxImportUnzip}
 }
 
 // CST is China Standard Time, in which months and due dates are counted.

@@ -201,3 +201,21 @@ func TestParseValue(t *testing.T) {
 		}
 	}
 }
+
+// TestParseValueHugeNumbers: a whole part of up to 15 digits used to be
+// multiplied by the scale before the bound was checked, so 999999999999999
+// wrapped around int64 and was stored as a negative figure. Anything beyond
+// the bound is refused, whatever its sign; the bound itself is accepted.
+func TestParseValueHugeNumbers(t *testing.T) {
+	for _, in := range []string{"999999999999999", "-999999999999999", "922337203685478", "28823037615172", "28823037615171.1745"} {
+		if v, err := ParseValue("ytd", in); err == nil {
+			t.Errorf("ParseValue(%q) = %s, want refused", in, v)
+		}
+	}
+	// 2^58 ten-thousandths is 28823037615171.1744.
+	for in, want := range map[string]Value{"28823037615171.1744": Value(maxAbs), "-28823037615171.1744": Value(-maxAbs), "28823037615171": Value(28823037615171 * Scale)} {
+		if got, err := ParseValue("ytd", in); err != nil || got != want {
+			t.Errorf("ParseValue(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}

@@ -284,3 +284,63 @@ func TestImportAllOrNothing(t *testing.T) {
 		t.Fatalf("template round trip: %d %v", n, err)
 	}
 }
+
+// TestImportRefusesOversizedWorkbook: an .xlsx is a zip, and a small upload
+// can unpack to gigabytes (the spreadsheet library allows 16 GB by
+// default). A workbook unpacking beyond the service's bound is refused with
+// a field error before its rows are read, and nothing is written.
+func TestImportRefusesOversizedWorkbook(t *testing.T) {
+	f := newFixture(t)
+	g := f.mustIndicator(t, gdp)
+	row := []any{"gdp", 2023, 3, 280.5, 250, "", "", "", ""}
+	for i := 0; i < 20; i++ { // padding in columns beyond the template's, ~600 KB unpacked
+		row = append(row, string(bytes.Repeat([]byte{'a' + byte(i)}, 30000)))
+	}
+	big := workbook(t, [][]any{row})
+	if big.Len() > 64<<10 {
+		t.Fatalf("test workbook is %d bytes packed; it should be small", big.Len())
+	}
+	f.svc.MaxImportUnzip = 256 << 10
+	_, err := f.svc.ImportActuals(f.ctx, kpi.Scope{All: true}, bytes.NewReader(big.Bytes()))
+	if e := errs.As(err); e.Code != errs.Invalid || e.Field != "file" {
+		t.Fatalf("oversized workbook: %v", err)
+	}
+	if acts, _ := f.svc.Actuals(f.ctx, g.ID, 2023, 2023); len(acts) != 0 {
+		t.Fatalf("oversized workbook wrote %d rows", len(acts))
+	}
+	// Under a bound it fits, the same workbook imports.
+	f.svc.MaxImportUnzip = 4 << 20
+	if n, err := f.svc.ImportActuals(f.ctx, kpi.Scope{All: true}, bytes.NewReader(big.Bytes())); err != nil || n != 1 {
+		t.Fatalf("within the bound: %d %v", n, err)
+	}
+}
+
+// TestTemplateNeutralisesFormulas: a note typed by one unit travels in the
+// template other people download. A note beginning with = + - @ is written
+// with a leading apostrophe so no spreadsheet takes it for a formula, and
+// importing the template back strips it, so the note survives unchanged.
+func TestTemplateNeutralisesFormulas(t *testing.T) {
+	f := newFixture(t)
+	g := f.mustIndicator(t, gdp)
+	note := `=HYPERLINK("http://example.com","查看")`
+	f.mustActual(t, kpi.ActualInput{Indicator: "gdp", Year: "2023", Month: "3", YTD: "280.5", YTDLast: "250", Note: note})
+	var tpl bytes.Buffer
+	if err := f.svc.WriteTemplate(f.ctx, &tpl, kpi.Scope{All: true}, 2023); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(tpl.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("actuals")
+	if len(rows) < 2 || rows[1][8] != "'"+note {
+		t.Fatalf("template rows = %q", rows)
+	}
+	if n, err := f.svc.ImportActuals(f.ctx, kpi.Scope{All: true}, &tpl); err != nil || n != 1 {
+		t.Fatalf("round trip: %d %v", n, err)
+	}
+	acts, _ := f.svc.Actuals(f.ctx, g.ID, 2023, 2023)
+	if len(acts) != 1 || acts[0].Note != note {
+		t.Fatalf("note after round trip = %+v", acts)
+	}
+}

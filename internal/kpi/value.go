@@ -60,6 +60,11 @@ func ParseValue(field, s string) (Value, error) {
 	if frac != "" {
 		f, _ = strconv.ParseInt(frac+strings.Repeat("0", 4-len(frac)), 10, 64)
 	}
+	// Bound the whole part before scaling: 15 digits times Scale overflows
+	// int64, and a wrapped product would pass as a negative figure.
+	if w > maxAbs/Scale {
+		return bad()
+	}
 	v := w*Scale + f
 	if v > maxAbs {
 		return bad()

@@ -27,6 +27,10 @@ var Columns = []Column{
 // MaxImportRows bounds one import.
 const MaxImportRows = 10000
 
+// DefaultMaxImportUnzip is what an imported workbook may unpack to: far more
+// than MaxImportRows rows need, far less than a zip bomb.
+const DefaultMaxImportUnzip = 64 << 20
+
 const sheetName = "actuals"
 
 // WriteTemplate writes an .xlsx workbook for the indicators sc may write:
@@ -75,7 +79,7 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, sc Scope, year
 			if note == "" {
 				note = ind.NameZH + "（" + ind.Measure + "）"
 			}
-			cells := []any{ind.Code, year, m, a.YTD.String(), a.YTDLast.String(), a.Rate.String(), a.CityRate.String(), a.ProvinceRate.String(), note}
+			cells := []any{ind.Code, year, m, a.YTD.String(), a.YTDLast.String(), a.Rate.String(), a.CityRate.String(), a.ProvinceRate.String(), cellText(note)}
 			cell, _ := excelize.CoordinatesToCellName(1, row)
 			if err := sw.SetRow(cell, cells); err != nil {
 				return err
@@ -96,9 +100,18 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, sc Scope, year
 // cells stored by a spreadsheet with binary noise (12.300000000000001) are
 // read at four decimals; text cells are read exactly. Returns the number of
 // rows saved. Rows whose figure columns (D–H) are all blank are template
-// rows not yet filled in and are skipped. Errors: Invalid (details per row).
+// rows not yet filled in and are skipped. A workbook unpacking beyond
+// MaxImportUnzip is refused unread. Errors: Invalid (details per row).
 func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int, error) {
-	f, err := excelize.OpenReader(r)
+	limit := s.MaxImportUnzip
+	if limit <= 0 {
+		limit = DefaultMaxImportUnzip
+	}
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: limit})
+	if err != nil && strings.Contains(err.Error(), "unzip size") {
+		return 0, errs.Field("file", fmt.Sprintf("工作簿解压后超过 %d MB，未导入任何数据", limit>>20),
+			fmt.Sprintf("the workbook unpacks to more than %d MB: nothing imported", limit>>20))
+	}
 	if err != nil {
 		return 0, errs.Field("file", "文件不是有效的 .xlsx 工作簿", "the file is not a valid .xlsx workbook")
 	}
@@ -155,7 +168,7 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 		}
 		in.Indicator, in.Year, in.Month = get(0), get(1), get(2)
 		in.YTD, in.YTDLast, in.Rate = cellNum(get(3)), cellNum(get(4)), cellNum(get(5))
-		in.CityRate, in.ProvinceRate, in.Note = cellNum(get(6)), cellNum(get(7)), get(8)
+		in.CityRate, in.ProvinceRate, in.Note = cellNum(get(6)), cellNum(get(7)), textOfCell(get(8))
 		ind, ok := byCode[strings.ToLower(in.Indicator)]
 		if !ok {
 			d = append(d, errs.Detail{Row: in.Row, Field: "A indicator", Value: in.Indicator, Reason: "指标代码不存在", ReasonEN: "unknown indicator code"})
@@ -230,4 +243,27 @@ func cellNum(s string) string {
 		return s
 	}
 	return strconv.FormatFloat(math.Round(scaled)/Scale, 'f', -1, 64)
+}
+
+// formulaStart are the characters that make a spreadsheet read a cell as a
+// formula.
+const formulaStart = "=+-@\t\r"
+
+// cellText neutralises a note before it goes into a cell: text beginning
+// with = + - @ (or a tab or CR) gets a leading apostrophe, the spreadsheet
+// convention for "this is text", so no one who opens the template runs it.
+func cellText(v string) string {
+	if v != "" && strings.ContainsRune(formulaStart, rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// textOfCell undoes cellText, so a template downloaded and uploaded again
+// keeps its notes exactly.
+func textOfCell(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune(formulaStart, rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }

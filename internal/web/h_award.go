@@ -180,11 +180,12 @@ func (s *Server) handleAwardPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		pays, err := s.Award.ProgrammePayments(ctx, prog.ID)
+		if err != nil {
+			return err
+		}
 		for _, g := range gs {
-			row := grantRow{Grant: g, Key: "web-" + strconv.FormatInt(g.ID, 10) + "-" + strconv.FormatInt(s.Award.Now().UnixNano(), 36)}
-			if row.Payments, err = s.Award.Payments(ctx, g.ID); err != nil {
-				return err
-			}
+			row := grantRow{Grant: g, Key: "web-" + strconv.FormatInt(g.ID, 10) + "-" + strconv.FormatInt(s.Award.Now().UnixNano(), 36), Payments: pays[g.ID]}
 			p.GrantedFen += g.AmountFen
 			p.PaidFen += g.PaidFen
 			p.Grants = append(p.Grants, row)

@@ -103,10 +103,12 @@ func (s *Server) handleAwardRank(w http.ResponseWriter, r *http.Request) error {
 	return backTo(w, r, progPath(id))
 }
 
-// readUploads reads the multipart files of field name, refusing any above the
-// per-file limit before reading it whole.
-func (s *Server) readUploads(r *http.Request, name string) ([]award.File, error) {
+// readUploads reads the multipart files of field name, refusing a body above
+// the deployment's upload limit (Config.MaxUpload) while it streams in, and
+// any file above the per-file limit before reading it whole.
+func (s *Server) readUploads(w http.ResponseWriter, r *http.Request, name string) ([]award.File, error) {
 	if r.MultipartForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, s.Cfg.MaxUpload)
 		if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
 			return nil, errs.New(errs.TooLarge, "上传内容过大或格式错误", "upload too large or malformed")
 		}
@@ -141,7 +143,7 @@ func (s *Server) handleAwardApply(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	files, err := s.readUploads(r, "evidence")
+	files, err := s.readUploads(w, r, "evidence")
 	if err != nil {
 		return err
 	}
@@ -219,7 +221,7 @@ func (s *Server) handleNoticeObject(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	files, err := s.readUploads(r, "evidence")
+	files, err := s.readUploads(w, r, "evidence")
 	if err != nil {
 		return err
 	}

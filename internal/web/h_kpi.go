@@ -47,7 +47,9 @@ func (s *Server) handleKPIDashboard(w http.ResponseWriter, r *http.Request) erro
 	u := currentUser(r)
 	lang := langOf(r)
 	today := s.KPI.Now().In(kpi.CST).Format("2006-01-02")
-	key := fmt.Sprintf("page.dashboard|%d|%s|%s|%s|%s|%s", u.ID, u.Role, u.DisplayName, lang, r.URL.RequestURI(), today)
+	// Everything the page shows of the user is in the key: a unit's overdue
+	// list follows the account's current unit.
+	key := fmt.Sprintf("page.dashboard|%d|%s|%d|%s|%s|%s|%s|%s", u.ID, u.Role, u.UnitID, u.Username, u.DisplayName, lang, r.URL.RequestURI(), today)
 	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardPage(r, y, today) })
 	if err != nil {
 		return err
