@@ -73,3 +73,26 @@ func TestOutboxStaysBounded(t *testing.T) {
 		t.Fatalf("pending notifications: %d, want the cap %d", n, plan.MaxPendingNotifications)
 	}
 }
+
+// TestWebhookURLScheme: only absolute http(s) URLs with a host are accepted.
+func TestWebhookURLScheme(t *testing.T) {
+	for _, tc := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", true},
+		{"http://127.0.0.1:8080/hook", true},
+		{"file:///etc/passwd", false},
+		{"gopher://127.0.0.1:25/", false},
+		{"javascript:alert(1)", false},
+		{"http:///nohost", false},
+		{"//example.com/hook", false},
+		{"https://exa mple.com/\n", false},
+	} {
+		st := plan.DefaultSettings
+		st.WebhookURL = tc.url
+		if err := st.Validate(); (err == nil) != tc.ok {
+			t.Errorf("%q: %v", tc.url, err)
+		}
+	}
+}
