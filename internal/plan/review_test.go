@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gaoxin/internal/errs"
 	"gaoxin/internal/plan"
 )
 
@@ -93,6 +94,33 @@ func TestWebhookURLScheme(t *testing.T) {
 		st.WebhookURL = tc.url
 		if err := st.Validate(); (err == nil) != tc.ok {
 			t.Errorf("%q: %v", tc.url, err)
+		}
+	}
+}
+
+// TestConcurrentReportEditsOneConflict: two editors saving the same version
+// at the same moment: exactly one wins, the other gets 409.
+func TestConcurrentReportEditsOneConflict(t *testing.T) {
+	f := newFixture(t)
+	_, _, a, _ := f.tree()
+	r, err := f.a.Plan.CreateReport(f.ctx, f.jfj, plan.ReportInput{TaskID: a.ID, Period: "2023-05", Pct: ip(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 2)
+	for i, v := range []plan.Viewer{f.jfj, f.kcj} {
+		go func() {
+			_, err := f.a.Plan.UpdateReport(f.ctx, v, r.ID, plan.ReportInput{Pct: ip(20 + i), Done: "x", Version: r.Version})
+			errc <- err
+		}()
+	}
+	e1, e2 := <-errc, <-errc
+	if (e1 == nil) == (e2 == nil) || errs.CodeOf(e1)+errs.CodeOf(e2) == "" {
+		t.Fatalf("two concurrent saves: %v / %v", e1, e2)
+	}
+	for _, e := range []error{e1, e2} {
+		if e != nil && errs.CodeOf(e) != errs.Conflict {
+			t.Fatalf("loser: %v", e)
 		}
 	}
 }
