@@ -135,7 +135,7 @@ type job struct {
 func jobs(a *app.App) []job {
 	return []job{
 		{"auth.purge_sessions", time.Hour, func(ctx context.Context, _ time.Time) error { return a.Auth.PurgeSessions(ctx) }},
-		{"plan.flags", 24 * time.Hour, func(ctx context.Context, _ time.Time) error { return a.Plan.FlagJob(ctx) }},
+		{"plan.flags", time.Hour, func(ctx context.Context, _ time.Time) error { return a.Plan.FlagJob(ctx) }},
 		{"plan.webhook", time.Minute, func(ctx context.Context, _ time.Time) error { _, err := a.Plan.Deliver(ctx); return err }},
 		{"enterprise.import_jobs", time.Minute, func(ctx context.Context, _ time.Time) error { return a.Enterprise.ResumeJobs(ctx, "scheduler") }},
 	}

@@ -117,7 +117,9 @@ func (s *Service) bulletin(ctx context.Context, year, month int, detailUnit int6
 		date = today
 	}
 	D := date.Format(dateLayout)
-	b := &Bulletin{Year: year, Month: month, Date: D, Settings: st}
+	formula := st
+	formula.WebhookURL = "" // the robot URL carries its key; the bulletin only needs the formula
+	b := &Bulletin{Year: year, Month: month, Date: D, Settings: formula}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT n.id, n.title, n.start_on, n.due_on, n.done_on, n.cycle, u.id, u.code, u.name_zh
 		FROM plan_nodes n JOIN units u ON u.id = n.lead_unit_id WHERE n.year = $1 AND n.level = 'task' ORDER BY u.code, n.due_on, n.id LIMIT 100000`, year)
 	if err != nil {

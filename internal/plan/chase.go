@@ -231,10 +231,19 @@ func (s *Service) Chases(ctx context.Context, v Viewer, taskID int64, state stri
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	todays := map[int]string{} // one review-date query per plan year, not per row
 	for i := range out {
-		if out[i], err = s.markOverdue(ctx, out[i]); err != nil {
-			return nil, err
+		c := &out[i]
+		today, ok := todays[c.Year]
+		if !ok {
+			t, err := s.Today(ctx, c.Year)
+			if err != nil {
+				return nil, err
+			}
+			today = t.Format(dateLayout)
+			todays[c.Year] = today
 		}
+		c.Overdue = c.State == "open" && c.ReplyBy < today
 	}
 	return out, nil
 }

@@ -66,9 +66,18 @@ func (s *Service) refresh(ctx context.Context, q queryer, year int, taskID int64
 	if taskID != 0 {
 		filter, args = " AND n.id = $2", append(args, taskID)
 	}
+	// On PostgreSQL the task rows are locked (in id order) before their
+	// reports are read: a report accepted or submitted while the daily job
+	// runs then waits for it, or the job waits for that change and reads it,
+	// so the job never writes a flag computed from data older than the
+	// flag it overwrites. SQLite's single writer already serialises them.
+	lock := ""
+	if fu := s.DB.ForUpdate(); fu != "" {
+		lock = fu + " OF n"
+	}
 	rows, err := q.QueryContext(ctx, `SELECT n.id, n.title, COALESCE(u.name_zh, ''), n.start_on, n.due_on, n.cycle, n.reported_pct,
 		n.override_pct, n.done_on, n.flag, n.flag_as_of FROM plan_nodes n LEFT JOIN units u ON u.id = n.lead_unit_id
-		WHERE n.year = $1 AND n.level = 'task'`+filter+" ORDER BY n.id LIMIT 100000", args...)
+		WHERE n.year = $1 AND n.level = 'task'`+filter+" ORDER BY n.id LIMIT 100000"+lock, args...)
 	if err != nil {
 		return 0, errs.Wrap(err, "plan: flag tasks")
 	}
@@ -174,9 +183,11 @@ func (s *Service) refresh(ctx context.Context, q queryer, year int, taskID int64
 	return changed, nil
 }
 
-// FlagJob is the daily supervision job: it recomputes the flags of every
-// plan year. cmd/gaoxin runs it once a day, claimed through db.ClaimJob so
-// one app server does the work.
+// FlagJob is the supervision job: it recomputes the flags of every plan
+// year. cmd/gaoxin runs it every hour, claimed through db.ClaimJob so one
+// app server does each run; a task's flag is rewritten only when it changed
+// or the plan's date moved, so the first run after midnight (China time)
+// does the day's work and the others are reads.
 func (s *Service) FlagJob(ctx context.Context) error {
 	years, err := s.Years(ctx)
 	if err != nil {

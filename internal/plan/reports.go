@@ -143,7 +143,8 @@ func (in *ReportInput) check() error {
 // CreateReport files a report on a task for a period, as a draft or
 // submitted. Only users of the task's lead or co-units may. Errors:
 // Forbidden (role), NotFound (task not the unit's, field task_id), Invalid
-// (pct, period, text), Conflict (a report for that period exists).
+// (pct, text; period not one of the task's or not yet begun), Conflict (a
+// report for that period exists).
 func (s *Service) CreateReport(ctx context.Context, v Viewer, in ReportInput) (Report, error) {
 	if v.Role != org.UnitStaff {
 		return Report{}, errs.New(errs.Forbidden, "只有责任单位可以填报进展", "only unit staff file progress reports")
@@ -161,9 +162,23 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, in ReportInput) (R
 	}
 	start, _ := time.Parse(dateLayout, t.StartOn)
 	due, _ := time.Parse(dateLayout, t.DueOn)
-	dueOn, ok := PeriodDue(Schedule(t.Cycle, start, due, st.DueDay), in.Period)
+	sched := Schedule(t.Cycle, start, due, st.DueDay)
+	dueOn, ok := PeriodDue(sched, in.Period)
 	if !ok {
 		return Report{}, errs.Field("period", "报告周期不在任务的报送周期内："+in.Period, "period is not one of the task's reporting periods: "+in.Period)
+	}
+	// A period that has not begun cannot be reported on: accepted, its
+	// report would outrank every later-filed report of an earlier period
+	// (progress follows the latest accepted period) and freeze the task.
+	today, err := s.Today(ctx, t.Year)
+	if err != nil {
+		return Report{}, err
+	}
+	for _, p := range sched {
+		if p.Key == in.Period && p.Start.After(today) {
+			return Report{}, errs.Field("period", "报告周期 "+in.Period+" 尚未开始（今天是 "+today.Format(dateLayout)+"）",
+				"period "+in.Period+" has not begun (today is "+today.Format(dateLayout)+")")
+		}
 	}
 	files, err := checkUploads(in.Files, int64(st.MaxAttachmentKB)*1024)
 	if err != nil {

@@ -58,8 +58,8 @@ type Tree struct {
 // Tree loads the plan of a year as v may see it: the whole tree for staff;
 // for a unit, the tasks its unit leads or co-operates on and their
 // ancestors. Progress of a node is its override when set, else the roll-up
-// of its (visible and invisible alike) children; flags of non-task nodes are
-// the worst of their tasks.
+// of its children; flags of non-task nodes are the worst of their tasks. In
+// a unit's view both count only the unit's own tasks (see prune).
 func (s *Service) Tree(ctx context.Context, v Viewer, year int) (*Tree, error) {
 	if !v.ReadsAll() && v.Role != "unit" {
 		return nil, errs.New(errs.Forbidden, "您的角色无权查看工作计划", "your role may not see the work plan")
@@ -186,8 +186,13 @@ func visibleTo(n *Node, unitID int64) bool {
 	return false
 }
 
-// prune keeps the unit's tasks and their ancestors. Progress figures of the
-// kept ancestors stay those of the whole plan.
+// prune keeps the unit's tasks and their ancestors. A kept ancestor is
+// settled again from what the unit may see: its flag is the worst of the
+// unit's tasks below it, its task count theirs, and its progress their
+// roll-up (weights renormalised over the visible children) unless a
+// supervisor's override stands. Whole-plan figures would give away other
+// units' tasks: with two tasks under an action, the action's mean and one's
+// own task yield the other's progress, and a red action names a red task.
 func prune(ns []*Node, unitID int64) []*Node {
 	var out []*Node
 	for _, n := range ns {
@@ -198,13 +203,50 @@ func prune(ns []*Node, unitID int64) []*Node {
 			continue
 		}
 		kids := prune(n.Children, unitID)
-		if len(kids) > 0 {
-			cp := *n
-			cp.Children = kids
-			out = append(out, &cp)
+		if len(kids) == 0 {
+			continue
 		}
+		cp := *n
+		cp.Children, cp.Flag, cp.FlagReason, cp.Tasks = kids, Green, "", 0
+		cs := make([]Child, len(kids))
+		for i, k := range kids {
+			cp.Flag = Worse(cp.Flag, k.Flag)
+			if k.Level == Task {
+				cp.Tasks++
+			} else {
+				cp.Tasks += k.Tasks
+			}
+			cs[i] = Child{Weight: k.Weight, Progress: k.Progress}
+		}
+		if cp.Override == nil {
+			cp.Progress = partialRollup(cs)
+			cp.ProgressPct = Pct(cp.Progress)
+		}
+		out = append(out, &cp)
 	}
 	return out
+}
+
+// partialRollup is the weighted mean of some of a node's children: their
+// weights no longer sum to 100, so they are renormalised; unset (or all
+// zero) weights give equal shares. Rounded half up to a tenth.
+func partialRollup(cs []Child) int {
+	sum, wsum := 0, 0
+	for _, c := range cs {
+		if c.Weight == nil {
+			wsum = 0
+			break
+		}
+		sum += *c.Weight * c.Progress
+		wsum += *c.Weight
+	}
+	if wsum == 0 {
+		for i := range cs {
+			cs[i].Weight = nil
+		}
+		return Rollup(cs)
+	}
+	return (sum + wsum/2) / wsum
 }
 
 func walk(ns []*Node, fn func(*Node)) {

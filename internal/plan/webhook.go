@@ -23,6 +23,8 @@ import (
 //
 // the text-message body that WeCom (企业微信) and DingTalk (钉钉) group robots
 // both accept. A failed POST is retried on later runs, up to 5 attempts.
+// The URL is checked when saved (http or https only, see Settings.Validate)
+// and every POST has a timeout.
 
 // webhookMessage is the robot text-message body.
 type webhookMessage struct {
@@ -32,8 +34,24 @@ type webhookMessage struct {
 	} `json:"text"`
 }
 
+// The outbox is bounded: at most MaxPendingNotifications wait to be sent
+// (past that, new notifications are dropped rather than piling up behind an
+// unreachable robot), and sent or failed rows are purged after keepOutbox.
+const (
+	MaxPendingNotifications = 5000
+	keepOutbox              = 30 * 24 * time.Hour
+)
+
 func (s *Service) enqueue(ctx context.Context, q queryer, st Settings, event, text string) error {
 	if st.WebhookURL == "" {
+		return nil
+	}
+	var pending int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM plan_outbox WHERE state = 'pending' LIMIT $1) p",
+		MaxPendingNotifications).Scan(&pending); err != nil {
+		return errs.Wrap(err, "plan: outbox size")
+	}
+	if pending >= MaxPendingNotifications {
 		return nil
 	}
 	m := webhookMessage{MsgType: "text"}
@@ -46,8 +64,13 @@ func (s *Service) enqueue(ctx context.Context, q queryer, st Settings, event, te
 	return errs.Wrap(err, "plan: outbox")
 }
 
-// Deliver sends pending notifications and returns how many were sent.
+// Deliver purges old sent and failed notifications, then sends pending
+// ones and returns how many were sent.
 func (s *Service) Deliver(ctx context.Context) (int, error) {
+	if _, err := s.DB.W.ExecContext(ctx, "DELETE FROM plan_outbox WHERE state IN ('sent', 'failed') AND created_at < $1",
+		s.now().Add(-keepOutbox).UnixMilli()); err != nil {
+		return 0, errs.Wrap(err, "plan: purge outbox")
+	}
 	st, err := s.Settings(ctx)
 	if err != nil || st.WebhookURL == "" {
 		return 0, err

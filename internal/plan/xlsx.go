@@ -29,6 +29,19 @@ func (s *Service) BulletinXLSX(ctx context.Context, v Viewer, year, month int, w
 	if _, err := f.NewSheet(det); err != nil {
 		return err
 	}
+	// Columns holding text from users (unit names, task titles) are
+	// formatted as text (number format 49, "@"): their cells are written as
+	// strings, never formulas, and stay text if someone edits them in Excel,
+	// so a title starting with = + - @ cannot become a formula.
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct{ sheet, col string }{{sum, "B"}, {det, "A"}, {det, "C"}} {
+		if err := f.SetColStyle(c.sheet, c.col, text); err != nil {
+			return err
+		}
+	}
 	put := func(sheet string, row int, vals ...any) error {
 		cell, err := excelize.CoordinatesToCellName(1, row)
 		if err != nil {

@@ -2,10 +2,11 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
+	"strings"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/plan"
@@ -163,7 +164,7 @@ func (s *Server) handlePlanAttachment(w http.ResponseWriter, r *http.Request) er
 	}
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Filename))
+	w.Header().Set("Content-Disposition", attachmentDisposition(a.Filename))
 	w.Header().Set("Content-Security-Policy", "sandbox")
 	_, err = w.Write(data)
 	return err
@@ -336,4 +337,29 @@ func (s *Server) apiPlanMilestoneDone(w http.ResponseWriter, r *http.Request) er
 	}
 	writeJSON(w, http.StatusOK, m)
 	return nil
+}
+
+// attachmentDisposition is a Content-Disposition naming a download: a plain
+// ASCII filename="…" for old clients (anything outside printable ASCII, and
+// quotes and backslashes, become "_") and the exact name as RFC 5987
+// filename*=UTF-8 (empty language tag), where every byte that is not an attr-char is
+// percent-encoded (url.PathEscape leaves = : @ which strict parsers refuse).
+func attachmentDisposition(name string) string {
+	var plain, ext strings.Builder
+	for _, r := range name {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			plain.WriteByte('_')
+		} else {
+			plain.WriteRune(r)
+		}
+	}
+	for _, b := range []byte(name) {
+		switch {
+		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', strings.IndexByte("!#$&+-.^_`|~", b) >= 0:
+			ext.WriteByte(b)
+		default:
+			fmt.Fprintf(&ext, "%%%02X", b)
+		}
+	}
+	return `attachment; filename="` + plain.String() + `"; filename*=UTF-8''` + ext.String()
 }
