@@ -69,7 +69,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 			}
 			p.KPI = ks
 			if u.Role == org.UnitStaff {
-				if p.Overdue, err = s.KPI.OverdueFigures(ctx, u.UnitID, s.KPI.AsOfDate(d.Settings)); err != nil {
+				if p.Overdue, err = s.overdueFigures(r, u); err != nil {
 					return err
 				}
 			}
@@ -133,4 +133,32 @@ func (p homePage) Itoa(n int) string { return strconv.Itoa(n) }
 // KindText names an inbox item kind, as the inbox page does.
 func (p homePage) KindText(k string) string {
 	return inboxPage{planPage: planPage{Page: p.Page}}.KindText(k)
+}
+
+// overdueFigures lists the indicator figures that are past due and missing
+// and that u should chase: a unit's own, every unit's for a supervisor, none
+// for other roles. "Today" is the newest target year's as-of date, as on the
+// targets dashboard.
+func (s *Server) overdueFigures(r *http.Request, u *org.User) ([]kpi.Overdue, error) {
+	var unitID int64
+	switch u.Role {
+	case org.UnitStaff:
+		unitID = u.UnitID
+	case org.Supervisor:
+	default:
+		return nil, nil
+	}
+	years, err := s.KPI.Years(r.Context())
+	if err != nil || len(years) == 0 {
+		return nil, err
+	}
+	newest := years[0]
+	for _, y := range years {
+		newest = max(newest, y)
+	}
+	st, err := s.KPI.Settings(r.Context(), newest)
+	if err != nil {
+		return nil, err
+	}
+	return s.KPI.OverdueFigures(r.Context(), unitID, s.KPI.AsOfDate(st))
 }

@@ -238,7 +238,11 @@ func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "items": items})
+	figures, err := s.overdueFigures(r, currentUser(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"year": year, "items": nonNil(items), "overdue_figures": nonNil(figures)})
 	return nil
 }
 

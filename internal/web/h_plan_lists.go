@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"gaoxin/internal/kpi"
 	"gaoxin/internal/plan"
 )
 
@@ -106,7 +107,8 @@ func (s *Server) handlePlanMine(w http.ResponseWriter, r *http.Request) error {
 
 type inboxPage struct {
 	planPage
-	Items []plan.InboxItem
+	Items   []plan.InboxItem
+	Figures []kpi.Overdue // indicator figures past due, from the targets module
 }
 
 // KindText names an inbox item kind.
@@ -141,7 +143,11 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items})
+	figures, err := s.overdueFigures(r, currentUser(r))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items, Figures: figures})
 }
 
 type planChasesPage struct {

@@ -77,3 +77,43 @@ func TestHomeOverviewByRole(t *testing.T) {
 		t.Error("the public home does not list open awards or notices")
 	}
 }
+
+// TestInboxCarriesOverdueFigures: a figure the demo leaves unreported (外贸
+// 进出口总额, October, owned by 经济发展局) reaches that unit's inbox and the
+// supervisors', and no other unit's.
+func TestInboxCarriesOverdueFigures(t *testing.T) {
+	h, pw := newDemoHarness(t)
+	type inbox struct {
+		Figures []struct {
+			Indicator struct {
+				Code      string `json:"code"`
+				OwnerCode string `json:"owner_unit"`
+			} `json:"indicator"`
+			Month int `json:"month"`
+		} `json:"overdue_figures"`
+	}
+	var jfj, kcj, sup inbox
+	h.asWith("jfj", pw["jfj"]).get("/api/v1/inbox").JSON(t, &jfj)
+	h.asWith("kcj", pw["kcj"]).get("/api/v1/inbox").JSON(t, &kcj)
+	h.asWith("supervisor", pw["supervisor"]).get("/api/v1/inbox").JSON(t, &sup)
+	if len(jfj.Figures) == 0 {
+		t.Fatal("经济发展局's inbox lacks its overdue figure")
+	}
+	for _, f := range jfj.Figures {
+		if f.Indicator.OwnerCode != "jfj" {
+			t.Errorf("jfj sees another unit's figure: %+v", f)
+		}
+	}
+	for _, f := range kcj.Figures {
+		if f.Indicator.OwnerCode != "kcj" {
+			t.Errorf("kcj sees another unit's figure: %+v", f)
+		}
+	}
+	if len(sup.Figures) < len(jfj.Figures) {
+		t.Errorf("supervisor sees %d overdue figures, fewer than jfj's %d", len(sup.Figures), len(jfj.Figures))
+	}
+	page := string(h.asWith("jfj", pw["jfj"]).get("/inbox").Body)
+	if !strings.Contains(page, `id="inbox-figures"`) || !strings.Contains(page, "外贸进出口总额") {
+		t.Error("the inbox page does not show the overdue figure")
+	}
+}
