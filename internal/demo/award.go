@@ -156,11 +156,11 @@ func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
 			}
 			rev21 := (5_000 + rnd.Int63n(95_000)) * 10_000_00 // 5,000万–10亿 元 in fen
 			fig := map[string][2]int64{
-				"revenue":    {rev21, rev21 * (85 + rnd.Int63n(50)) / 100},
-				"taxes":        {0, rev21 * (2 + rnd.Int63n(8)) / 100},
-				"rd_spend": {0, rev21 * (1 + rnd.Int63n(12)) / 100},
-				"employees":  {0, 50 + rnd.Int63n(1500)},
-				"land":    {0, (10 + rnd.Int63n(190)) * 100},
+				"revenue":   {rev21, rev21 * (85 + rnd.Int63n(50)) / 100},
+				"taxes":     {0, rev21 * (2 + rnd.Int63n(8)) / 100},
+				"rd_spend":  {0, rev21 * (1 + rnd.Int63n(12)) / 100},
+				"employees": {0, 50 + rnd.Int63n(1500)},
+				"land":      {0, (10 + rnd.Int63n(190)) * 100},
 			}
 			if i == 7 { // no land area reported: excluded from ranking with the reason
 				delete(fig, "land")
