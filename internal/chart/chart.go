@@ -69,10 +69,16 @@ func (c Line) SVG() template.HTML {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" class="chart">`, w, h, w, h, esc(c.Title))
 	fmt.Fprintf(&b, `<title>%s</title>`, esc(c.Title))
 	fmt.Fprintf(&b, `<text x="%d" y="16" font-size="13" font-weight="600" fill="#1f2933">%s</text>`, left, esc(c.Title))
+	// Shared presentation attributes sit on groups, not on every element.
+	b.WriteString(`<g stroke="#e4e7eb">`)
 	for _, t := range ticks {
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e4e7eb"/>`, left, w-right, y(t), y(t))
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#66788a">%s%s</text>`, left-6, y(t)+4, fmtNum(t), esc(c.YUnit))
+		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%s" y2="%s"/>`, left, w-right, coord(y(t)), coord(y(t)))
 	}
+	b.WriteString(`</g><g font-size="11" fill="#66788a" text-anchor="end">`)
+	for _, t := range ticks {
+		fmt.Fprintf(&b, `<text x="%d" y="%s">%s%s</text>`, left-6, coord(y(t)+4), fmtNum(t), esc(c.YUnit))
+	}
+	b.WriteString(`</g>`)
 	if lo < 0 && hi > 0 {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#9aa5b1"/>`, left, w-right, y(0), y(0))
 	}
@@ -80,11 +86,14 @@ func (c Line) SVG() template.HTML {
 	if n > 12 {
 		step = (n + 11) / 12
 	}
+	b.WriteString(`<g font-size="11" fill="#66788a" text-anchor="middle">`)
 	for i, l := range c.XLabels {
 		if i%step == 0 || i == n-1 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#66788a">%s</text>`, x(i), h-bottom+16, esc(l))
+			fmt.Fprintf(&b, `<text x="%s" y="%d">%s</text>`, coord(x(i)), h-bottom+16, esc(l))
 		}
 	}
+	b.WriteString(`</g>`)
+	pointsDrawn := false
 	for si, s := range c.Series {
 		color := s.Color
 		if color == "" {
@@ -105,14 +114,21 @@ func (c Line) SVG() template.HTML {
 			if !pen {
 				cmd = "M"
 			}
-			fmt.Fprintf(&path, "%s%.1f %.1f ", cmd, x(i), y(v))
+			fmt.Fprintf(&path, "%s%s %s ", cmd, coord(x(i)), coord(y(v)))
 			pen = true
 		}
 		fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="2"%s><title>%s</title></path>`, strings.TrimSpace(path.String()), color, dash, esc(s.Name))
-		for i, v := range s.Values {
-			if i < n && !math.IsNaN(v) && !math.IsInf(v, 0) && !s.Dashed {
-				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"><title>%s %s: %s%s</title></circle>`, x(i), y(v), color, esc(s.Name), esc(c.XLabels[i]), fmtNum(v), esc(c.YUnit))
+		// Points with their values as tooltips mark the first solid series
+		// only (the subject of the chart); the others are plain lines.
+		if !s.Dashed && !pointsDrawn {
+			pointsDrawn = true
+			fmt.Fprintf(&b, `<g fill="%s">`, color)
+			for i, v := range s.Values {
+				if i < n && !math.IsNaN(v) && !math.IsInf(v, 0) {
+					fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="2.5"><title>%s %s: %s%s</title></circle>`, coord(x(i)), coord(y(v)), esc(s.Name), esc(c.XLabels[i]), fmtNum(v), esc(c.YUnit))
+				}
 			}
+			b.WriteString(`</g>`)
 		}
 		lx := left + si*130
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="2"%s/>`, lx, lx+18, h-12, h-12, color, dash)
@@ -170,6 +186,12 @@ func (c Bar) SVG() template.HTML {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// coord prints a coordinate with at most one decimal.
+func coord(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	return strings.TrimSuffix(s, ".0")
+}
 
 // fmtNum prints a number with at most two decimals and no trailing zeros.
 func fmtNum(v float64) string {
