@@ -50,4 +50,3 @@ func writeEncoded(w http.ResponseWriter, r *http.Request, contentType string, e 
 	w.Write(body) // a failed write means the client went away; nothing left to tell it
 	return nil
 }
-
