@@ -20,7 +20,7 @@ func demo2023(ctx context.Context, s *app.App, ents []demoEnt, ids map[string]in
 			{Code: "rd", NameZH: "研发投入强度", NameEN: "R&D intensity", Source: award.SourceRatio, Indicator: "rd_spend", Denominator: "revenue",
 				Transform: award.TransformBenchmark, Benchmark: 50_000, Weight: 30, Cap: 2 * award.One},
 			{Code: "mu", NameZH: "亩均税收", NameEN: "Tax per mu", Source: award.SourceRatio, Indicator: "taxes", Denominator: "land",
-				Transform: award.TransformMinMax, Weight: 25},
+				Transform: award.TransformPercentile, Weight: 25},
 			{Code: "growth", NameZH: "营业收入增长率", NameEN: "Revenue growth", Source: award.SourceGrowth, Indicator: "revenue",
 				Transform: award.TransformPercentile, Weight: 20},
 			{Code: "expert", NameZH: "专家评审", NameEN: "Expert panel", Source: award.SourceExpert, Transform: award.TransformBenchmark,
