@@ -165,6 +165,7 @@ func LoadEnterprises(ctx context.Context, s *app.App, o EnterpriseOptions) (int,
 			o.Progress(done, o.Enterprises)
 		}
 	}
+	s.Enterprise.Analyze(ctx)
 	return o.Enterprises, nil
 }
 

@@ -155,7 +155,7 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 			if pl.existing == nil {
 				id = ids[in.CreditCode]
 				action = "enterprise.import.create"
-				after = importedAfter(in, pl.figures)
+				after = importedAfter(in, pl.figures, pl.row.year)
 			} else {
 				id = pl.existing.ID
 				if len(pl.changed) == 0 && !pl.chains && len(pl.figures) == 0 {
@@ -185,11 +185,11 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 				}
 			}
 			for _, f := range pl.figures {
-				if err := figs.add(ctx, tx, id, f.Indicator, f.Year, 0, string(o.Source), f.Value, Confirmed, nullID(actor.ID), now); err != nil {
+				if err := figs.add(ctx, tx, id, f.ind, pl.row.year, 0, string(o.Source), f.value, Confirmed, nullID(actor.ID), now); err != nil {
 					return err
 				}
 				if pl.existing == nil {
-					if err := cur.add(ctx, tx, id, f.Indicator, f.Year, 0, f.Value, string(o.Source)); err != nil {
+					if err := cur.add(ctx, tx, id, f.ind, pl.row.year, 0, f.value, string(o.Source)); err != nil {
 						return err
 					}
 				}
@@ -261,7 +261,7 @@ func (s *Service) idsByCode(ctx context.Context, tx *sql.Tx, created []*planned)
 }
 
 // importedAfter is the history record of a created enterprise.
-func importedAfter(in Input, figs []FigureInput) map[string]any {
+func importedAfter(in Input, figs []figVal, year int) map[string]any {
 	m := map[string]any{"credit_code": in.CreditCode, "name": in.Name}
 	if len(in.FormerNames) > 0 {
 		m["former_names"] = in.FormerNames
@@ -281,10 +281,10 @@ func importedAfter(in Input, figs []FigureInput) map[string]any {
 	if len(figs) > 0 {
 		fm := map[string]int64{}
 		for _, f := range figs {
-			fm[f.Indicator] = f.Value
+			fm[f.ind] = f.value
 		}
 		m["figures"] = fm
-		m["year"] = figs[0].Year
+		m["year"] = year
 	}
 	return m
 }
@@ -312,10 +312,10 @@ func importedDiff(e Enterprise, pl *planned) (map[string]any, map[string]any) {
 	if len(pl.figures) > 0 {
 		bf, af := map[string]int64{}, map[string]int64{}
 		for _, f := range pl.figures {
-			if v, ok := pl.before[f.Indicator]; ok {
-				bf[f.Indicator] = v
+			if v, ok := pl.before[f.ind]; ok {
+				bf[f.ind] = v
 			}
-			af[f.Indicator] = f.Value
+			af[f.ind] = f.value
 		}
 		b["figures"], a["figures"] = bf, af
 		a["year"] = pl.row.year

@@ -118,6 +118,9 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 		return res, err
 	}
 	res.Written = true
+	if res.Created+res.Updated >= 10000 {
+		s.Analyze(ctx)
+	}
 	return res, nil
 }
 

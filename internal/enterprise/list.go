@@ -182,7 +182,7 @@ func (s *Service) dense(ctx context.Context, table, cond string, cargs []any) bo
 	}
 	limit := s.DenseRows
 	if limit <= 0 {
-		limit = 2000
+		limit = 20000
 	}
 	var n int
 	q := "SELECT COUNT(*) FROM (SELECT 1 FROM " + table + " t WHERE " + fmt.Sprintf(cond, ph...) + " LIMIT " + strconv.Itoa(limit) + ") x"
@@ -205,7 +205,9 @@ func (s *Service) semi(ctx context.Context, table, cond string, cargs []any, arg
 	}
 	c := fmt.Sprintf(cond, ph...)
 	if dense {
-		return "EXISTS (SELECT 1 FROM " + table + " t WHERE t.enterprise_id = e.id AND " + c + ")"
+		// The unary + keeps every other column off the indexes, so each
+		// probe goes through the enterprise_id index, not a range scan.
+		return "EXISTS (SELECT 1 FROM " + table + " t WHERE t.enterprise_id = e.id AND " + strings.ReplaceAll(c, "t.", "+t.") + ")"
 	}
 	return "e.id IN (SELECT t.enterprise_id FROM " + table + " t WHERE " + c + ")"
 }

@@ -12,12 +12,12 @@ import (
 
 // planned is the work one row turns into.
 type planned struct {
-	row      parsedRow
+	row      *parsedRow
 	res      resolved
-	existing *Enterprise // nil for a new enterprise
-	changed  []string    // profile keys that change
-	chains   bool        // the chain set changes
-	figures  []FigureInput
+	existing *Enterprise      // nil for a new enterprise
+	changed  []string         // profile keys that change
+	chains   bool             // the chain set changes
+	figures  []figVal         // the values to write, of row.year
 	before   map[string]int64 // effective values replaced, for the history
 }
 
@@ -59,12 +59,13 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 	}
 	today := Today()
 	p := &importPlan{}
-	for _, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		pl := planned{row: r}
 		in := r.in
 		if e, ok := existing[normCode(r.in.CreditCode)]; ok {
 			pl.existing = e
-			in = mergeInput(inputOf(*e), r)
+			in = mergeInput(inputOf(*e), *r)
 		}
 		if !r.set(colStatus) && pl.existing == nil {
 			in.Status = Operating
@@ -78,7 +79,7 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 			continue
 		}
 		if pl.existing != nil {
-			pl.changed, pl.chains = diffProfile(*pl.existing, pl.res, r)
+			pl.changed, pl.chains = diffProfile(*pl.existing, pl.res, *r)
 		}
 		cur := pl.existing.current()
 		for _, fv := range r.figures {
@@ -92,7 +93,7 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 				}
 				pl.before[code] = old
 			}
-			pl.figures = append(pl.figures, FigureInput{Indicator: code, Year: r.year, Value: v})
+			pl.figures = append(pl.figures, fv)
 		}
 		kind := "unchanged"
 		var fields []string
@@ -110,7 +111,7 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 				fields = append(fields, fieldHeader(colChains))
 			}
 			for _, f := range pl.figures {
-				fields = append(fields, fieldHeader(figPrefix+f.Indicator))
+				fields = append(fields, fieldHeader(figPrefix+f.ind))
 			}
 		default:
 			res.Unchanged++

@@ -383,11 +383,14 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) ([]byte, str
 
 // startImport stores the upload as a job and runs it: in the request for
 // small files, in the background for large ones.
-func (s *Server) startImport(w http.ResponseWriter, r *http.Request, dryRun bool, source string) (enterprise.ImportJob, error) {
+// The options are read after the upload, so the form is parsed only
+// under the size limit.
+func (s *Server) startImport(w http.ResponseWriter, r *http.Request, options func() (dryRun bool, source string)) (enterprise.ImportJob, error) {
 	data, name, err := s.readUpload(w, r)
 	if err != nil {
 		return enterprise.ImportJob{}, err
 	}
+	dryRun, source := options()
 	if name == "" {
 		name = "upload.xlsx"
 	}
@@ -413,8 +416,9 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request, dryRun bool
 
 func (s *Server) apiEntImport(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	dry := q.Get("dry_run") == "1" || q.Get("dry_run") == "true"
-	j, err := s.startImport(w, r, dry, q.Get("source"))
+	j, err := s.startImport(w, r, func() (bool, string) {
+		return q.Get("dry_run") == "1" || q.Get("dry_run") == "true", q.Get("source")
+	})
 	if err != nil {
 		return err
 	}

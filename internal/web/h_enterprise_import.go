@@ -42,7 +42,7 @@ func (s *Server) handleEntImportPage(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) handleEntImportUpload(w http.ResponseWriter, r *http.Request) error {
-	j, err := s.startImport(w, r, r.FormValue("dry_run") == "1", r.FormValue("source"))
+	j, err := s.startImport(w, r, func() (bool, string) { return r.FormValue("dry_run") == "1", r.FormValue("source") })
 	if err != nil {
 		e := errs.As(err)
 		if e.Code == errs.Internal {
