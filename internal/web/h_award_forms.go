@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -103,39 +102,15 @@ func (s *Server) handleAwardRank(w http.ResponseWriter, r *http.Request) error {
 	return backTo(w, r, progPath(id))
 }
 
-// readUploads reads the multipart files of field name, refusing a body above
-// the deployment's upload limit (Config.MaxUpload) while it streams in, and
-// any file above the per-file limit before reading it whole.
+// readUploads reads the evidence files of field name: each within the
+// award's evidence limit, the whole body within the deployment's.
 func (s *Server) readUploads(w http.ResponseWriter, r *http.Request, name string) ([]award.File, error) {
-	if r.MultipartForm == nil {
-		r.Body = http.MaxBytesReader(w, r.Body, s.Cfg.MaxUpload)
-		if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
-			return nil, errs.New(errs.TooLarge, "上传内容过大或格式错误", "upload too large or malformed")
-		}
+	ups, err := readFiles(w, r, name, s.Award.MaxEvidence, s.Cfg.MaxUpload)
+	out := make([]award.File, len(ups))
+	for i, u := range ups {
+		out[i] = award.File(u)
 	}
-	if r.MultipartForm == nil {
-		return nil, nil
-	}
-	var out []award.File
-	for _, fh := range r.MultipartForm.File[name] {
-		if fh.Size == 0 && fh.Filename == "" {
-			continue
-		}
-		if fh.Size > s.Award.MaxEvidence {
-			return nil, errs.New(errs.TooLarge, "文件 "+fh.Filename+" 超过大小限制", "file "+fh.Filename+" is over the size limit")
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, err
-		}
-		data, err := io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, award.File{Name: fh.Filename, Data: data})
-	}
-	return out, nil
+	return out, err
 }
 
 func (s *Server) handleAwardApply(w http.ResponseWriter, r *http.Request) error {

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,45 +91,19 @@ func (s *Server) apiPlanReview(accept bool) HandlerFunc {
 	}
 }
 
-// readUpload reads the multipart field "file" (if any) within the limit.
+// planReadUploads reads the report's attachments (field "file"), each within
+// the plan's attachment limit.
 func (s *Server) planReadUploads(w http.ResponseWriter, r *http.Request) ([]plan.Upload, error) {
 	max, err := s.Plan.MaxAttachment(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		if err == http.ErrNotMultipart {
-			return nil, nil
-		}
-		if _, ok := err.(*http.MaxBytesError); ok {
-			e := errs.Field("file", "上传内容超过大小上限", "upload is larger than the limit")
-			e.Code = errs.TooLarge
-			return nil, e
-		}
-		return nil, errs.New(errs.Invalid, "表单无法解析："+err.Error(), "cannot parse the form: "+err.Error())
+	ups, err := readFiles(w, r, "file", max, max+1<<20)
+	out := make([]plan.Upload, len(ups))
+	for i, u := range ups {
+		out[i] = plan.Upload(u)
 	}
-	var out []plan.Upload
-	for _, fh := range r.MultipartForm.File["file"] {
-		if fh.Size == 0 && fh.Filename == "" {
-			continue
-		}
-		if fh.Size > max {
-			_, err := plan.CheckFile(fh.Filename, make([]byte, max+1), max)
-			return nil, err
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, err
-		}
-		data, err := io.ReadAll(io.LimitReader(f, max+1))
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, plan.Upload{Name: fh.Filename, Data: data})
-	}
-	return out, nil
+	return out, err
 }
 
 func (s *Server) apiPlanAttach(w http.ResponseWriter, r *http.Request) error {

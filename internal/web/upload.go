@@ -1,0 +1,60 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+
+	"gaoxin/internal/errs"
+)
+
+// uploadedFile is one file received in a multipart form.
+type uploadedFile struct {
+	Name string
+	Data []byte
+}
+
+// readFiles reads the files of one multipart field. The request body is
+// capped at maxBody and each file at maxEach, so an oversized upload is
+// refused (TooLarge, naming the field) without buffering more than the caps.
+// A form that is not multipart has no files.
+func readFiles(w http.ResponseWriter, r *http.Request, field string, maxEach, maxBody int64) ([]uploadedFile, error) {
+	tooLarge := func(zh, en string) error {
+		e := errs.Field(field, zh, en)
+		e.Code = errs.TooLarge
+		return e
+	}
+	if r.MultipartForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			if err == http.ErrNotMultipart {
+				return nil, nil
+			}
+			if _, ok := err.(*http.MaxBytesError); ok {
+				return nil, tooLarge(fmt.Sprintf("上传内容超过 %d KiB 的上限", maxBody/1024), fmt.Sprintf("the upload is larger than the %d KiB limit", maxBody/1024))
+			}
+			return nil, errs.New(errs.Invalid, "表单无法解析："+err.Error(), "cannot parse the form: "+err.Error())
+		}
+	}
+	var out []uploadedFile
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue // an empty file input
+		}
+		if fh.Size > maxEach {
+			return nil, tooLarge(fmt.Sprintf("文件 %s 超过大小上限 %d KiB", fh.Filename, maxEach/1024),
+				fmt.Sprintf("file %s is larger than the %d KiB limit", fh.Filename, maxEach/1024))
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, maxEach+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, uploadedFile{Name: fh.Filename, Data: data})
+	}
+	return out, nil
+}
