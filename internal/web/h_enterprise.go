@@ -207,7 +207,7 @@ func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 	for _, i := range p.Indicators {
 		p.indByCode[i.Code] = i
 	}
-	if p.History, err = s.Enterprise.DetailHistory(ctx, id, 50); err != nil {
+	if p.History, err = s.Enterprise.DetailHistory(ctx, v, id, 50); err != nil {
 		return p, err
 	}
 	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)
