@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"hash/crc32"
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -222,4 +223,34 @@ func TestImportRefusesNewCodeExceptions(t *testing.T) {
 		t.Fatalf("round trip of a recorded exception: %+v %v", res, err)
 	}
 	_ = e
+}
+
+// TestFormatExtremes: the largest values int64 holds format exactly, without
+// overflowing into nonsense.
+func TestFormatExtremes(t *testing.T) {
+	for _, c := range []struct {
+		fen  int64
+		want string
+	}{
+		{0, "0.00 元"},
+		{-1, "-0.01 元"},
+		{999_999, "9999.99 元"},
+		{1_000_000, "1.00 万元"},
+		{107856017070, "10.79 亿元"},
+		{92_233_720_368_547_758, "9223372.04 亿元"},
+		{math.MaxInt64, "922337203.69 亿元"},
+		{-math.MaxInt64, "-922337203.69 亿元"},
+		{math.MinInt64, "-922337203.69 亿元"},
+	} {
+		if got := enterprise.FormatFen(c.fen); got != c.want {
+			t.Errorf("FormatFen(%d) = %q, want %q", c.fen, got, c.want)
+		}
+	}
+	if got := enterprise.FormatScaled(math.MinInt64, 2); got != "-92233720368547758.08" {
+		t.Errorf("FormatScaled(MinInt64, 2) = %q", got)
+	}
+	// 999999999999999999 万元 does not fit: refused, not wrapped around.
+	if _, err := enterprise.ParseScaled("999999999999999999", 6); err == nil {
+		t.Error("ParseScaled accepted 999999999999999999 万元")
+	}
 }

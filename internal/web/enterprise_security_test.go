@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gaoxin/internal/audit"
@@ -87,5 +88,34 @@ func TestEnterpriseFormRefusesOtherRecords(t *testing.T) {
 	}
 	if r := ea.form("/enterprises/999999", url.Values{"capital": {"abc"}}); r.Code != http.StatusNotFound {
 		t.Errorf("unknown id = %d, want 404", r.Code)
+	}
+}
+
+// TestMoneyReadsTheChineseWay: money on the detail and pending pages reads
+// as 元/万元/亿元 with two decimals, not as 万元 with five decimals.
+func TestMoneyReadsTheChineseWay(t *testing.T) {
+	fx := newEntFixture(t)
+	sup, ea := fx.h.as("supervisor"), fx.h.as("enterprise")
+	id := strconv.FormatInt(fx.A.ID, 10)
+	// 107856.01707 万元 = 10.79 亿元; 1234.5 万元; 88 people.
+	if r := sup.form("/enterprises/"+id+"/figures", url.Values{"year": {"2022"}, "source": {"stats"}, "v_revenue": {"107856.01707"}, "v_taxes": {"1234.5"}, "v_employees": {"88"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("figures form: %d %s", r.Code, r.Body)
+	}
+	if r := ea.form("/enterprises/"+id+"/figures", url.Values{"year": {"2023"}, "v_rd_spend": {"0.5"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("self figures: %d %s", r.Code, r.Body)
+	}
+	d := string(sup.get("/enterprises/" + id).Body)
+	for _, want := range []string{"10.79 亿元", "1234.50 万元", "88", "5000.00 元"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("detail page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"107856.01707", "0.5 万元"} {
+		if strings.Contains(d, bad) {
+			t.Errorf("detail page shows %q", bad)
+		}
+	}
+	if p := string(sup.get("/enterprises/pending").Body); !strings.Contains(p, "5000.00 元") {
+		t.Errorf("pending page does not read 5000.00 元")
 	}
 }
