@@ -164,7 +164,9 @@ type entDetailPage struct {
 }
 
 // Value formats a stored value of an indicator with its unit.
-func (p entDetailPage) Value(f enterprise.Figure) string { return figureText(p.indByCode[f.Indicator], f.Value) }
+func (p entDetailPage) Value(f enterprise.Figure) string {
+	return figureText(p.indByCode[f.Indicator], f.Value)
+}
 
 // figureText is how pages show a value: money the Chinese way (元, 万元 or
 // 亿元 with two decimals), anything else in its unit.
@@ -404,7 +406,9 @@ type entPendingPage struct {
 }
 
 // Value formats a pending value with its unit.
-func (p entPendingPage) Value(f enterprise.Figure) string { return figureText(p.indByCode[f.Indicator], f.Value) }
+func (p entPendingPage) Value(f enterprise.Figure) string {
+	return figureText(p.indByCode[f.Indicator], f.Value)
+}
 
 // IndName names an indicator code.
 func (p entPendingPage) IndName(code string) string {
