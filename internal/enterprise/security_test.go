@@ -254,3 +254,26 @@ func TestFormatExtremes(t *testing.T) {
 		t.Error("ParseScaled accepted 999999999999999999 万元")
 	}
 }
+
+// TestDryRunWritesNothing: a dry run leaves the registry, the history and
+// the audit log exactly as they were.
+func TestDryRunWritesNothing(t *testing.T) {
+	f := newFixture(t)
+	log := audit.New(f.svc.DB)
+	before, err := log.List(f.ctx, audit.Filter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := xlsxOf(t, [][]any{{"统一社会信用代码", "企业名称", "营业收入（万元）", "年度"}, {"914403001922038216", "郑州演示甲公司", "10", "2023"}})
+	res, err := f.svc.Import(f.ctx, staff, data, enterprise.ImportOptions{Filename: "dry.xlsx", DryRun: true})
+	if err != nil || res.Created != 1 || res.Written {
+		t.Fatalf("dry run: %+v %v", res, err)
+	}
+	after, _ := log.List(f.ctx, audit.Filter{Limit: 500})
+	if len(after) != len(before) {
+		t.Errorf("dry run added %d audit rows", len(after)-len(before))
+	}
+	if p, _ := f.svc.List(f.ctx, staff, enterprise.Filter{}); len(p.Items) != 0 {
+		t.Errorf("dry run wrote %d enterprises", len(p.Items))
+	}
+}
