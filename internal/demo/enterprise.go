@@ -80,7 +80,11 @@ func syntheticEnterprise(n int, o EnterpriseOptions) enterprise.Synthetic {
 	if r.IntN(3) == 0 {
 		tradeRate = r.Float64() * 0.4
 	}
-	land := int64(500 + r.IntN(20000)) // 亩 × 100
+	// Land (亩 × 100) in proportion to the business: between 300万 and
+	// 3,000万 元 of revenue per 亩 (fen per 亩 below), at least 1 亩. An
+	// enterprise that grows takes more land; one that shrinks keeps it.
+	perMu := math.Exp(math.Log(300e4*100) + r.Float64()*(math.Log(3000e4*100)-math.Log(300e4*100)))
+	land := int64(100)
 	patents := r.IntN(20)
 	first := o.LastYear - o.Years + 1
 	for y := first; y <= o.LastYear; y++ {
@@ -104,6 +108,7 @@ func syntheticEnterprise(n int, o EnterpriseOptions) enterprise.Synthetic {
 			financing = int64(revenue * (0.05 + r.Float64()*0.5))
 		}
 		fig("financing", financing)
+		land = max(land, int64(revenue/perMu*100))
 		fig("land", land)
 		fig("energy", int64(revenue/(1e4*100)*(20+r.Float64()*80)))
 		revenue *= 0.9 + r.Float64()*0.4

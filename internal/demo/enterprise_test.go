@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -66,5 +67,41 @@ func TestLoadAddsAnEnterpriseAccountLinkedToASyntheticEnterprise(t *testing.T) {
 	// A second run continues the serials instead of colliding.
 	if _, err := LoadEnterprises(ctx, s, EnterpriseOptions{Enterprises: 5, Years: 2, Seed: 1}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSyntheticLandIsPlausible: the land area follows the business, so 亩均
+// figures read like a real zone's (revenue per 亩 at most 3,000万元, tax per
+// 亩 at most 240万元), not millions of 元 per 亩 of a 5-亩 plot that earns
+// billions.
+func TestSyntheticLandIsPlausible(t *testing.T) {
+	o := EnterpriseOptions{Enterprises: 300, Years: 10, Seed: 2023, LastYear: 2024}
+	var perMu []float64
+	for n := 1; n <= o.Enterprises; n++ {
+		e := syntheticEnterprise(n, o)
+		byYear := map[int]map[string]int64{}
+		for _, f := range e.Figures {
+			if byYear[f.Year] == nil {
+				byYear[f.Year] = map[string]int64{}
+			}
+			byYear[f.Year][f.Indicator] = f.Value
+		}
+		for y, v := range byYear {
+			land := v["land"]
+			if land < 100 {
+				t.Fatalf("%d/%d: land %d (亩 × 100) under 1 亩", n, y, land)
+			}
+			// fen per 亩 = value × 100 / land; 万元 = fen / 1e6.
+			rev := float64(v["revenue"]) * 100 / float64(land) / 1e6
+			tax := float64(v["taxes"]) * 100 / float64(land) / 1e6
+			if rev > 3000.01 || tax > 240.01 {
+				t.Errorf("%d/%d: %.0f 万元 revenue and %.0f 万元 tax per 亩 (land %d)", n, y, rev, tax, land)
+			}
+			perMu = append(perMu, rev)
+		}
+	}
+	sort.Float64s(perMu)
+	if med := perMu[len(perMu)/2]; med < 100 || med > 3000 {
+		t.Errorf("median revenue per 亩 %.0f 万元", med)
 	}
 }

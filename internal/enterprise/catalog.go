@@ -37,21 +37,20 @@ func (i Indicator) Format(v int64) string {
 	return FormatScaled(v, i.Scale) + " " + i.Unit
 }
 
-// FormatScaled prints v × 10^-scale exactly, without trailing zeros.
+// FormatScaled prints v × 10^-scale exactly, without trailing zeros. It
+// works on the magnitude as uint64, so every int64 (math.MinInt64 too)
+// prints right.
 func FormatScaled(v int64, scale int) string {
+	mag, neg := magnitude(v)
 	if scale <= 0 {
 		return strconv.FormatInt(v, 10)
 	}
-	neg := v < 0
-	if neg {
-		v = -v
-	}
-	p := int64(1)
+	p := uint64(1)
 	for i := 0; i < scale; i++ {
 		p *= 10
 	}
-	s := strconv.FormatInt(v/p, 10)
-	if frac := v % p; frac != 0 {
+	s := strconv.FormatUint(mag/p, 10)
+	if frac := mag % p; frac != 0 {
 		f := fmt.Sprintf("%0*d", scale, frac)
 		s += "." + strings.TrimRight(f, "0")
 	}
@@ -61,20 +60,27 @@ func FormatScaled(v int64, scale int) string {
 	return s
 }
 
-// FormatFen renders fen as 元, 万元 or 亿元 with two decimals, exactly.
-func FormatFen(fen int64) string {
-	neg := fen < 0
-	if neg {
-		fen = -fen
+// magnitude is |v| as uint64 (exact for math.MinInt64) and v's sign.
+func magnitude(v int64) (uint64, bool) {
+	if v < 0 {
+		return uint64(-(v + 1)) + 1, true
 	}
-	unit, div := "元", int64(100)
+	return uint64(v), false
+}
+
+// FormatFen renders fen as 元, 万元 or 亿元 with two decimals, exactly
+// (rounded half away from zero), for every int64: the whole units and the
+// remainder are rounded apart, so nothing is multiplied past int64.
+func FormatFen(fen int64) string {
+	mag, neg := magnitude(fen)
+	unit, div := "元", uint64(100)
 	switch {
-	case fen >= 100_000_000*100:
+	case mag >= 100_000_000*100:
 		unit, div = "亿元", 100_000_000*100
-	case fen >= 10_000*100:
+	case mag >= 10_000*100:
 		unit, div = "万元", 10_000*100
 	}
-	h := (fen*100 + div/2) / div
+	h := mag/div*100 + (mag%div*100+div/2)/div
 	s := fmt.Sprintf("%d.%02d %s", h/100, h%100, unit)
 	if neg {
 		s = "-" + s

@@ -162,6 +162,7 @@ func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []Figur
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		a := audit.ActorFrom(ctx)
 		now := db.Now()
+		years := map[int]bool{} // recomputed once each, after every value is in
 		for _, f := range in {
 			before, err := figureTx(ctx, tx, id, f.Indicator, f.Year, f.Month, f.Source)
 			if err != nil && err != sql.ErrNoRows {
@@ -185,7 +186,10 @@ func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []Figur
 			if err := s.record(ctx, tx, id, "enterprise.figure.set", b, after); err != nil {
 				return err
 			}
-			if err := recomputeCurrent(ctx, tx, []int64{id}, f.Year); err != nil {
+			years[f.Year] = true
+		}
+		for y := range years {
+			if err := recomputeCurrent(ctx, tx, []int64{id}, y); err != nil {
 				return err
 			}
 		}

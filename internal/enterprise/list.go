@@ -249,13 +249,16 @@ func (s *Service) History(ctx context.Context, v Viewer, id, beforeID int64, lim
 	if _, err := s.Get(ctx, v, id); err != nil {
 		return nil, err
 	}
-	return s.history(ctx, id, beforeID, limit)
+	h, err := s.history(ctx, id, beforeID, limit)
+	return visibleHistory(v, id, h), err
 }
 
 // DetailHistory is History for a caller that has just read the enterprise
-// through Get or Detail with the same viewer.
-func (s *Service) DetailHistory(ctx context.Context, id int64, limit int) ([]HistoryRow, error) {
-	return s.history(ctx, id, 0, limit)
+// through Get or Detail with the same viewer (v is still needed: a unit
+// does not see unpublished figures in the history either).
+func (s *Service) DetailHistory(ctx context.Context, v Viewer, id int64, limit int) ([]HistoryRow, error) {
+	h, err := s.history(ctx, id, 0, limit)
+	return visibleHistory(v, id, h), err
 }
 
 func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([]HistoryRow, error) {

@@ -72,6 +72,9 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 		}
 		var bad []errs.Detail
 		pl.res, bad = cat.validate(in, today)
+		if d := newCodeException(pl.existing, pl.res.in); d != nil {
+			bad = append(bad, *d)
+		}
 		for _, d := range bad {
 			res.bad(r.line, fieldHeader(d.Field), d.Value, d.Reason, d.ReasonEN)
 		}

@@ -80,6 +80,12 @@ func (c *csvRows) Row() ([]string, error) {
 	if c.err != nil {
 		return nil, errs.New(errs.Invalid, "CSV 第 "+itoa(c.line)+" 行无法解析", "CSV row "+itoa(c.line)+" cannot be parsed")
 	}
+	for i, v := range c.row {
+		// Excel's way to keep a code as text in a CSV: ="0123".
+		if len(v) >= 3 && strings.HasPrefix(v, `="`) && strings.HasSuffix(v, `"`) {
+			c.row[i] = v[2 : len(v)-1]
+		}
+	}
 	return c.row, nil
 }
 func (c *csvRows) Line() int    { return c.line }
@@ -96,7 +102,10 @@ type xlsxRows struct {
 // openXLSX opens the first sheet with raw cell values, so numbers and dates
 // arrive as stored (dates as Excel serials), not as formatted for display.
 func openXLSX(data []byte) (rowReader, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+	if err := checkZip(data); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxOptions)
 	if err != nil {
 		return nil, errNotSheet
 	}

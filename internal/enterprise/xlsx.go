@@ -142,6 +142,10 @@ func (s *Service) Export(ctx context.Context, v Viewer, f Filter, year int) ([]b
 	if err != nil {
 		return nil, err
 	}
+	quoted, err := quotedTextStyle(x)
+	if err != nil {
+		return nil, err
+	}
 	head := layout(cat.indicators)
 	if err := sw.SetRow("A1", strs(head)); err != nil {
 		return nil, err
@@ -163,6 +167,11 @@ func (s *Service) Export(ctx context.Context, v Viewer, f Filter, year int) ([]b
 		}
 		for _, e := range page.Items {
 			cells := exportRow(e, unitName[e.AreaUnitID], year, cat.indicators, figs[e.ID])
+			for i, c := range cells {
+				if t, ok := c.(string); ok && formulaLike(t) {
+					cells[i] = excelize.Cell{StyleID: quoted, Value: t}
+				}
+			}
 			cell, _ := excelize.CoordinatesToCellName(1, row)
 			if err := sw.SetRow(cell, cells); err != nil {
 				return nil, err
@@ -264,7 +273,8 @@ func ReportXLSX(res ImportResult) ([]byte, error) {
 		if d.Row > 0 {
 			r = strconv.Itoa(d.Row)
 		}
-		rows = append(rows, []string{r, d.Field, d.Value, d.Reason, d.ReasonEN})
+		// Field and value come from the uploaded file: defused.
+		rows = append(rows, []string{r, defuse(d.Field), defuse(d.Value), d.Reason, d.ReasonEN})
 	}
 	for i, r := range rows {
 		if err := writeRow(x, "错误报告", i+1, r); err != nil {

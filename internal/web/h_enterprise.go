@@ -163,10 +163,27 @@ type entDetailPage struct {
 	indByCode  map[string]enterprise.Indicator
 }
 
-// Value formats a stored value of an indicator in its display unit.
+// Value formats a stored value of an indicator with its unit.
 func (p entDetailPage) Value(f enterprise.Figure) string {
-	ind := p.indByCode[f.Indicator]
-	return enterprise.FormatDisplay(ind, f.Value) + " " + enterprise.DisplayUnit(ind)
+	return figureText(p.indByCode[f.Indicator], f.Value)
+}
+
+// figureText is how pages show a value: money the Chinese way (元, 万元 or
+// 亿元 with two decimals), anything else in its unit.
+func figureText(ind enterprise.Indicator, v int64) string {
+	if ind.Money() {
+		return enterprise.FormatFen(v)
+	}
+	return enterprise.FormatDisplay(ind, v) + " " + enterprise.DisplayUnit(ind)
+}
+
+// HeadUnit is the unit under an indicator's column head: none for money,
+// whose cells carry their own (元, 万元 or 亿元).
+func (p entDetailPage) HeadUnit(i enterprise.Indicator) string {
+	if i.Money() {
+		return ""
+	}
+	return enterprise.DisplayUnit(i)
 }
 
 // IndName names an indicator code.
@@ -207,7 +224,7 @@ func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 	for _, i := range p.Indicators {
 		p.indByCode[i.Code] = i
 	}
-	if p.History, err = s.Enterprise.DetailHistory(ctx, id, 50); err != nil {
+	if p.History, err = s.Enterprise.DetailHistory(ctx, v, id, 50); err != nil {
 		return p, err
 	}
 	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)
@@ -239,6 +256,9 @@ func figureTable(inds []enterprise.Indicator, figs []enterprise.Figure, L func(s
 			c := figCell{Has: ok, Source: f.Source}
 			if ok {
 				c.Text = enterprise.FormatDisplay(ind, f.Value)
+				if ind.Money() {
+					c.Text = enterprise.FormatFen(f.Value)
+				}
 			}
 			row.Cells = append(row.Cells, c)
 		}
@@ -385,10 +405,9 @@ type entPendingPage struct {
 	indByCode map[string]enterprise.Indicator
 }
 
-// Value formats a pending value in its display unit.
+// Value formats a pending value with its unit.
 func (p entPendingPage) Value(f enterprise.Figure) string {
-	ind := p.indByCode[f.Indicator]
-	return enterprise.FormatDisplay(ind, f.Value) + " " + enterprise.DisplayUnit(ind)
+	return figureText(p.indByCode[f.Indicator], f.Value)
 }
 
 // IndName names an indicator code.

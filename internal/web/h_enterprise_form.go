@@ -152,6 +152,11 @@ func (s *Server) handleEntUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The object check comes first: a bad form for a record one may not
+	// see or change is refused, not re-rendered.
+	if _, err := s.Enterprise.Get(r.Context(), entViewer(r), id); err != nil {
+		return err
+	}
 	in, capital, err := formInput(r)
 	if err != nil {
 		return s.entFormFailed(w, r, id, in, capital, err)
