@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"gaoxin/internal/enterprise"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,8 +150,8 @@ func TestBrowserAwardProgramme(t *testing.T) {
 	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("voucher-", pays[0].ID))),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("voucher-", pays[0].ID)), "记-2023-0815"))
 	b.clickNav(t, fmt.Sprint("paid-", pays[0].ID))
-	if paid := b.text(t, "#paid-total"); paid != FormatFen(g.AmountFen) {
-		t.Fatalf("paid total %q, want %q", paid, FormatFen(g.AmountFen))
+	if paid := b.text(t, "#paid-total"); paid != enterprise.FormatFen(g.AmountFen) {
+		t.Fatalf("paid total %q, want %q", paid, enterprise.FormatFen(g.AmountFen))
 	}
 	shot(t, "award-7-paid")
 	ct, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](fmt.Sprintf(`fetch("/awards/programmes/%d/payments.xlsx").then(r => r.status + " " + r.headers.get("Content-Type"))`, id), chromedp.EvalAwaitPromise))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 )
 
@@ -96,32 +97,10 @@ var funcs = template.FuncMap{
 		return time.UnixMilli(ms).In(cst).Format("2006-01-02 15:04")
 	},
 	// money formats fen the Chinese way: 元 below 万, 万元 below 亿, else 亿元.
-	"money": FormatFen,
+	"money": enterprise.FormatFen,
 	"add":   func(a, b int) int { return a + b },
 	"pct":   func(v float64) string { return fmt.Sprintf("%.1f%%", v*100) },
 	"join":  strings.Join,
-}
-
-// FormatFen renders an amount in fen as 元, 万元 or 亿元 with two decimals,
-// exactly (integer arithmetic, rounded half away from zero).
-func FormatFen(fen int64) string {
-	neg := fen < 0
-	if neg {
-		fen = -fen
-	}
-	unit, div := "元", int64(100)
-	switch {
-	case fen >= 100_000_000*100:
-		unit, div = "亿元", 100_000_000*100
-	case fen >= 10_000*100:
-		unit, div = "万元", 10_000*100
-	}
-	hundredths := (fen*100 + div/2) / div
-	s := fmt.Sprintf("%d.%02d %s", hundredths/100, hundredths%100, unit)
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 // parsePages parses every page under templates/ with the layout and partials.
