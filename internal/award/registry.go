@@ -8,10 +8,10 @@ import (
 	"strings"
 )
 
-// sourceRank orders figure sources: statistics and tax first, then staff,
-// then self-reported. The effective value of a figure is the confirmed value
-// of the best-ranked source.
-var sourceRank = map[string]int{"stats": 0, "tax": 0, "staff": 1, "self": 2}
+// sourceRank orders figure sources as the registry does (enterprise.Source.Rank):
+// statistics bureau, then tax office, then staff, then self-reported. The
+// effective value of a figure is the confirmed value of the best-ranked source.
+var sourceRank = map[string]int{"stats": 0, "tax": 1, "staff": 2, "self": 3}
 
 type figKey struct {
 	ent  int64
