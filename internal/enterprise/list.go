@@ -103,9 +103,11 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 		conds = append(conds, "e.id > "+arg(f.After))
 	}
 	if n := strings.TrimSpace(f.Name); n != "" {
-		pat := "%" + likeEscape(n) + "%"
-		p := arg(pat)
-		conds = append(conds, "(e.name"+s.DB.ILike()+p+" ESCAPE '\\' OR e.former_names"+s.DB.ILike()+p+" ESCAPE '\\')")
+		c, err := s.nameCond(ctx, n, arg)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, c)
 	}
 	if c := uscc.Normalize(f.CreditCode); c != "" {
 		if len(c) == 18 {

@@ -55,6 +55,13 @@ func (s *Service) LoadSynthetic(ctx context.Context, v Viewer, batch []Synthetic
 		if err != nil {
 			return err
 		}
+		named := make([]int64, 0, len(ids))
+		for _, id := range ids {
+			named = append(named, id)
+		}
+		if err := s.indexNames(ctx, tx, named); err != nil {
+			return err
+		}
 		chains := s.newBulk(insChain, "", 2)
 		figs := s.newBulk(insFigure, "", 9)
 		cur := s.newBulk(insCurrent, "", 6)
