@@ -144,6 +144,8 @@ type Service struct {
 	// DenseRows: on SQLite, a list filter matching at least this many rows
 	// is evaluated per enterprise instead of as a set (default 20,000).
 	DenseRows int
+
+	plans planCache // the list's bounded counts (plan choice only)
 }
 
 // New returns the registry service.

@@ -166,40 +166,50 @@ func (s *Service) nameCond(ctx context.Context, n string, arg func(any) string) 
 	if err := s.catchUpNames(ctx); err != nil {
 		return "", err
 	}
-	// One query counts each gram's rows, bounded, to pick the rarest.
+	// One query counts the rows of each gram not counted lately, bounded,
+	// to pick the rarest.
 	limit := denseGram
 	if s.DenseRows > 0 {
 		limit = s.DenseRows
 	}
+	counts := make([]int, len(grams))
 	var parts []string
 	var cargs []any
 	for i, g := range grams {
+		if n, ok := s.plans.get(gramKey(g, limit)); ok {
+			counts[i] = n
+			continue
+		}
 		cargs = append(cargs, g)
 		parts = append(parts, "SELECT "+strconv.Itoa(i)+" AS k, (SELECT COUNT(*) FROM (SELECT 1 FROM "+gramsTable+
-			" g WHERE g.gram = $"+strconv.Itoa(i+1)+" LIMIT "+strconv.Itoa(limit)+") x) AS n")
+			" g WHERE g.gram = $"+strconv.Itoa(len(cargs))+" LIMIT "+strconv.Itoa(limit)+") x) AS n")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, strings.Join(parts, " UNION ALL "), cargs...)
-	if err != nil {
-		return "", fmt.Errorf("enterprise: name search: %w", err)
-	}
-	best, bestN := -1, limit+1
-	for rows.Next() {
-		var k, c int
-		if err := rows.Scan(&k, &c); err != nil {
-			rows.Close()
+	if len(parts) > 0 {
+		rows, err := s.DB.R.QueryContext(ctx, strings.Join(parts, " UNION ALL "), cargs...)
+		if err != nil {
+			return "", fmt.Errorf("enterprise: name search: %w", err)
+		}
+		for rows.Next() {
+			var k, n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return "", err
+			}
+			counts[k] = n
+			s.plans.put(gramKey(grams[k], limit), n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return "", err
 		}
-		if c < bestN {
-			best, bestN = k, c
+	}
+	best := 0
+	for i, n := range counts {
+		if n < counts[best] {
+			best = i
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	if bestN == 0 {
-		return "1=0", nil
-	}
+	bestN := counts[best]
 	var conds []string
 	for i, g := range grams {
 		if i == best && bestN < limit {
@@ -216,3 +226,5 @@ func (s *Service) nameCond(ctx context.Context, n string, arg func(any) string) 
 	}
 	return strings.Join(conds, " AND "), nil
 }
+
+func gramKey(g string, limit int) string { return "gram " + strconv.Itoa(limit) + " " + g }

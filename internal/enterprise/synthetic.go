@@ -118,5 +118,5 @@ func (s *Service) Analyze(ctx context.Context) {
 	if s.DB.Dialect != db.Postgres {
 		return
 	}
-	s.DB.W.ExecContext(ctx, "ANALYZE enterprises, enterprise_chains, enterprise_tiers, enterprise_figures, enterprise_figure_current")
+	s.DB.W.ExecContext(ctx, "ANALYZE enterprises, enterprise_chains, enterprise_tiers, enterprise_figures, enterprise_figure_current, enterprise_name_grams")
 }
