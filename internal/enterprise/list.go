@@ -36,9 +36,25 @@ type Page struct {
 	Next  int64        `json:"next,omitempty"`
 }
 
-// List returns enterprises v may read that match f, by id. Errors:
-// Forbidden, Invalid (unknown area, chain or tier).
+// List returns enterprises v may read that match f, by id. Pages are
+// memoised per data version (see listmemo.go) and shared: read-only.
+// Errors: Forbidden, Invalid (unknown area, chain or tier).
 func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
+	if !v.Reads() {
+		return Page{}, errNoAccess
+	}
+	f.Limit = pageLimit(f.Limit)
+	return s.memoList(ctx, v, f, func() (Page, error) { return s.list(ctx, v, f) })
+}
+
+func pageLimit(n int) int {
+	if n <= 0 {
+		return 50
+	}
+	return min(n, 1000)
+}
+
+func (s *Service) list(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	q, args, err := s.listQuery(ctx, v, &f)
 	if err != nil {
 		return Page{}, err
@@ -77,12 +93,7 @@ func (s *Service) listQuery(ctx context.Context, v Viewer, f *Filter) (string, [
 	if !v.Reads() {
 		return "", nil, errNoAccess
 	}
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
-	if f.Limit > 1000 {
-		f.Limit = 1000
-	}
+	f.Limit = pageLimit(f.Limit)
 	where, args, err := s.where(ctx, v, *f)
 	if err != nil {
 		return "", nil, err

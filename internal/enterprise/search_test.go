@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
 )
 
@@ -53,6 +54,7 @@ func TestNameSearch(t *testing.T) {
 		{"everything shares one pair", "有限公司", []int64{sensor.ID, renamed.ID, latin.ID, moved.ID}},
 		{"non-ASCII letters with case use a scan", "Σ", nil},
 	}
+	f.svc.NoListMemo = true // each case runs its query
 	for _, dense := range []int{1, 1 << 30} { // both query shapes
 		f.svc.DenseRows = dense
 		for _, c := range cases {
@@ -76,6 +78,7 @@ func TestCreditCodePrefixIgnoresCase(t *testing.T) {
 	f := newFixture(t)
 	a := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("91410100MA5DC6QX"), Name: "甲"})
 	f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("9141010071610585"), Name: "乙"})
+	f.svc.NoListMemo = true
 	for _, dense := range []int{1, 1 << 30} {
 		f.svc.DenseRows = dense
 		for _, q := range []string{"91410100ma5d", "91410100MA5D", " 91410100Ma5dC6qX", a.CreditCode} {
@@ -86,6 +89,59 @@ func TestCreditCodePrefixIgnoresCase(t *testing.T) {
 			if len(p.Items) != 1 || p.Items[0].ID != a.ID {
 				t.Errorf("prefix %q (dense %d): got %+v", q, dense, p.Items)
 			}
+		}
+	}
+}
+
+// The memo serves a page again only while nothing was written, and never
+// across viewers.
+func TestListMemoFollowsWrites(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("9141010071610585"), Name: "郑州甲乙传感有限公司", Area: "sf"})
+	b := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("91410100MA5DC6QX"), Name: "郑州甲乙氢能有限公司", Area: "gz"})
+	unit := enterprise.Viewer{Role: org.UnitStaff, UnitID: f.areas["sf"]}
+	ids := func(v enterprise.Viewer, flt enterprise.Filter) []int64 {
+		t.Helper()
+		p, err := f.svc.List(f.ctx, v, flt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, e := range p.Items {
+			out = append(out, e.ID)
+		}
+		return out
+	}
+	steps := []struct {
+		name  string
+		write func()
+		v     enterprise.Viewer
+		flt   enterprise.Filter
+		want  []int64
+	}{
+		{"first", nil, staff, enterprise.Filter{Name: "甲乙"}, []int64{a.ID, b.ID}},
+		{"again", nil, staff, enterprise.Filter{Name: "甲乙"}, []int64{a.ID, b.ID}},
+		{"another viewer, same filter", nil, unit, enterprise.Filter{Name: "甲乙"}, []int64{a.ID}},
+		{"after a rename", func() {
+			in := enterprise.Input{CreditCode: b.CreditCode, Name: "郑州丙丁氢能有限公司", Area: "gz", Version: b.Version}
+			if _, err := f.svc.Update(f.ctx, staff, b.ID, in); err != nil {
+				t.Fatal(err)
+			}
+		}, staff, enterprise.Filter{Name: "甲乙"}, []int64{a.ID}},
+		{"the new name", nil, staff, enterprise.Filter{Name: "丙丁"}, []int64{b.ID}},
+		{"no certificate yet", nil, staff, enterprise.Filter{Tier: "hnte"}, nil},
+		{"after a certificate", func() {
+			if _, err := f.svc.AddTier(f.ctx, staff, a.ID, enterprise.Tier{Tier: "hnte", Level: "national", CertNo: "GR1", ValidFrom: "2023-01-01", ValidTo: "2099-12-31"}); err != nil {
+				t.Fatal(err)
+			}
+		}, staff, enterprise.Filter{Tier: "hnte"}, []int64{a.ID}},
+	}
+	for _, s := range steps {
+		if s.write != nil {
+			s.write()
+		}
+		if got := ids(s.v, s.flt); !slices.Equal(got, s.want) {
+			t.Errorf("%s: got %v, want %v", s.name, got, s.want)
 		}
 	}
 }
