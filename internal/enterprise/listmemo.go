@@ -3,6 +3,7 @@ package enterprise
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -24,63 +25,125 @@ type listMemo struct {
 	mu      sync.Mutex
 	version int64
 	items   int
-	pages   map[string]Page
+	vals    map[string]any
 }
 
 // memoKey identifies what a page shows: the viewer's scope, the filter
 // and the day (certificates are current by date).
 func memoKey(v Viewer, f Filter) string {
-	scope := "all"
-	switch {
-	case v.ReadsAll():
-	case v.EnterpriseID != 0:
-		scope = fmt.Sprintf("ent%d", v.EnterpriseID)
-	default:
-		scope = fmt.Sprintf("unit%d", v.UnitID)
-	}
 	bound := func(p *int64) string {
 		if p == nil {
 			return "-"
 		}
 		return fmt.Sprint(*p)
 	}
-	return fmt.Sprintf("%s|%q|%q|%q|%q|%q|%q|%q|%q|%d|%s|%s|%d|%d|%s", scope, f.Name, f.CreditCode, f.Area, f.Chain, f.Tier,
+	return fmt.Sprintf("list|%s|%q|%q|%q|%q|%q|%q|%q|%q|%d|%s|%s|%d|%d|%s", scopeKey(v), f.Name, f.CreditCode, f.Area, f.Chain, f.Tier,
 		f.Status, f.Industry, f.Indicator, f.Year, bound(f.Min), bound(f.Max), f.After, f.Limit, Today())
 }
 
-// memoList returns the page for key at the current data version, building
-// it when missing. Pages are shared between callers: read-only.
+// scopeKey names the enterprises v may read.
+func scopeKey(v Viewer) string {
+	switch {
+	case v.ReadsAll():
+		return "all"
+	case v.EnterpriseID != 0:
+		return fmt.Sprintf("ent%d", v.EnterpriseID)
+	}
+	return fmt.Sprintf("unit%d", v.UnitID)
+}
+
+// memoList returns the page for v and f at the current data version,
+// building it when missing. Pages are shared between callers: read-only.
 func (s *Service) memoList(ctx context.Context, v Viewer, f Filter, build func() (Page, error)) (Page, error) {
-	if s.NoListMemo || f.Limit > maxMemoLimit {
+	if f.Limit > maxMemoLimit {
 		return build()
+	}
+	val, err := s.memoize(ctx, memoKey(v, f), func() (any, int, error) {
+		p, err := build()
+		return p, len(p.Items), err
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	return val.(Page), nil
+}
+
+// memoize returns the value stored under key at the current data version,
+// building it (with its size in enterprises or rows) when missing.
+func (s *Service) memoize(ctx context.Context, key string, build func() (any, int, error)) (any, error) {
+	if s.NoListMemo {
+		v, _, err := build()
+		return v, err
 	}
 	var version int64
 	if err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_log").Scan(&version); err != nil {
-		return Page{}, fmt.Errorf("enterprise: data version: %w", err)
+		return nil, fmt.Errorf("enterprise: data version: %w", err)
 	}
-	key := memoKey(v, f)
 	m := &s.memo
 	m.mu.Lock()
 	if m.version != version {
-		m.version, m.items, m.pages = version, 0, nil
+		m.version, m.items, m.vals = version, 0, nil
 	}
-	p, ok := m.pages[key]
+	val, ok := m.vals[key]
 	m.mu.Unlock()
 	if ok {
-		return p, nil
+		return val, nil
 	}
-	p, err := build()
+	val, n, err := build()
 	if err != nil {
-		return p, err
+		return nil, err
 	}
 	m.mu.Lock()
 	if m.version == version {
-		if m.pages == nil || m.items+len(p.Items) > maxMemoItems {
-			m.pages, m.items = map[string]Page{}, 0
+		if m.vals == nil || m.items+n > maxMemoItems {
+			m.vals, m.items = map[string]any{}, 0
 		}
-		m.pages[key] = p
-		m.items += len(p.Items)
+		m.vals[key] = val
+		m.items += n
 	}
 	m.mu.Unlock()
-	return p, nil
+	return val, nil
+}
+
+// Indicators returns the figure indicators in display order, memoised per
+// data version; the slice is shared: read-only.
+func (s *Service) Indicators(ctx context.Context) ([]Indicator, error) {
+	v, err := s.memoize(ctx, "indicators", func() (any, int, error) {
+		l, err := s.indicators(ctx)
+		return slices.Clip(l), len(l), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Indicator), nil
+}
+
+// ChainTree returns the chain nodes depth first, memoised per data
+// version; the slice is shared: read-only.
+func (s *Service) ChainTree(ctx context.Context) ([]ChainNode, error) {
+	v, err := s.memoize(ctx, "chains", func() (any, int, error) {
+		l, err := s.chainTree(ctx)
+		return slices.Clip(l), len(l), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]ChainNode), nil
+}
+
+// Expiring lists current certificates that end within 90 days, soonest
+// first, of the enterprises v may read, memoised per data version and day;
+// the slice is shared: read-only. Errors: Forbidden.
+func (s *Service) Expiring(ctx context.Context, v Viewer, limit int) ([]Tier, error) {
+	if !v.Reads() {
+		return nil, errNoAccess
+	}
+	val, err := s.memoize(ctx, fmt.Sprintf("expiring|%s|%d|%s", scopeKey(v), limit, Today()), func() (any, int, error) {
+		l, err := s.expiring(ctx, v, limit)
+		return slices.Clip(l), len(l), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return val.([]Tier), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,6 +26,9 @@ const gramsTable = "enterprise_name_grams"
 // read as a set; the list then walks enterprises by id and probes instead.
 // Service.DenseRows overrides it (tests try both shapes).
 const denseGram = 5000
+
+// maxGrams bounds the grams a query is narrowed by.
+const maxGrams = 3
 
 // foldASCII lower-cases ASCII letters only, as SQLite's lower() does.
 func foldASCII(s string) string {
@@ -203,20 +207,21 @@ func (s *Service) nameCond(ctx context.Context, n string, arg func(any) string) 
 			return "", err
 		}
 	}
-	best := 0
-	for i, n := range counts {
-		if n < counts[best] {
-			best = i
-		}
+	// The rarest few grams narrow enough; more only cost planning time
+	// (PostgreSQL plans each as a join), and the substring test decides.
+	order := make([]int, len(grams))
+	for i := range order {
+		order[i] = i
 	}
-	bestN := counts[best]
+	slices.SortStableFunc(order, func(a, b int) int { return counts[a] - counts[b] })
+	order = order[:min(len(order), maxGrams)]
 	var conds []string
-	for i, g := range grams {
-		if i == best && bestN < limit {
-			conds = append(conds, "e.id IN (SELECT g.enterprise_id FROM "+gramsTable+" g WHERE g.gram = "+arg(g)+")")
+	for k, i := range order {
+		if k == 0 && counts[i] < limit {
+			conds = append(conds, "e.id IN (SELECT g.enterprise_id FROM "+gramsTable+" g WHERE g.gram = "+arg(grams[i])+")")
 			continue
 		}
-		conds = append(conds, "EXISTS (SELECT 1 FROM "+gramsTable+" g WHERE g.gram = "+arg(g)+" AND g.enterprise_id = e.id)")
+		conds = append(conds, "EXISTS (SELECT 1 FROM "+gramsTable+" g WHERE g.gram = "+arg(grams[i])+" AND g.enterprise_id = e.id)")
 	}
 	// A query of one or two characters is its own gram, so the gram is the
 	// match; a longer one has its pairs in some order, which the substring

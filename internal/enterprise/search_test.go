@@ -54,7 +54,7 @@ func TestNameSearch(t *testing.T) {
 		{"everything shares one pair", "有限公司", []int64{sensor.ID, renamed.ID, latin.ID, moved.ID}},
 		{"non-ASCII letters with case use a scan", "Σ", nil},
 	}
-	f.svc.NoListMemo = true // each case runs its query
+	f.svc.NoListMemo = true                   // each case runs its query
 	for _, dense := range []int{1, 1 << 30} { // both query shapes
 		f.svc.DenseRows = dense
 		for _, c := range cases {
@@ -143,5 +143,38 @@ func TestListMemoFollowsWrites(t *testing.T) {
 		if got := ids(s.v, s.flt); !slices.Equal(got, s.want) {
 			t.Errorf("%s: got %v, want %v", s.name, got, s.want)
 		}
+	}
+}
+
+// The catalogue the list page shows is memoised the same way.
+func TestCatalogMemoFollowsWrites(t *testing.T) {
+	f := newFixture(t)
+	has := func(code string) (ind, chain bool) {
+		t.Helper()
+		inds, err := f.svc.Indicators(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := f.svc.ChainTree(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(inds, func(i enterprise.Indicator) bool { return i.Code == code }),
+			slices.ContainsFunc(tree, func(n enterprise.ChainNode) bool { return n.Code == code })
+	}
+	if ind, chain := has("memo_test"); ind || chain {
+		t.Fatal("present before it was added")
+	}
+	if _, err := f.svc.SaveIndicator(f.ctx, staff, enterprise.Indicator{Code: "memo_test", NameZH: "缓存测试", Unit: "个"}); err != nil {
+		t.Fatal(err)
+	}
+	if ind, _ := has("memo_test"); !ind {
+		t.Error("new indicator not shown")
+	}
+	if _, err := f.svc.AddChainNode(f.ctx, staff, enterprise.ChainNode{Code: "memo_test", NameZH: "缓存测试"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, chain := has("memo_test"); !chain {
+		t.Error("new chain node not shown")
 	}
 }
