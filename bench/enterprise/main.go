@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -45,6 +46,7 @@ func main() {
 	clients := flag.Int("clients", 16, "concurrent clients")
 	dur := flag.Duration("duration", 15*time.Second, "duration of each load phase")
 	keep := flag.String("db-file", "", "SQLite file to keep: generated once, reused by later runs (skips import and generation)")
+	flag.BoolVar(&explain, "explain", false, "print each list filter's query plan")
 	flag.Parse()
 	if err := run(*rows, *n, *years, *clients, *dur, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -300,9 +302,16 @@ func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duratio
 		"name=" + url.QueryEscape("传感"), "name=" + url.QueryEscape("量子科技企业0") + "&area=fy", "credit_code=91410100DM0",
 		"status=moved_out", "industry=39", "indicator=revenue&year=" + strconv.Itoa(year) + "&min=5000&max=20000",
 		"indicator=employees&year=" + strconv.Itoa(year) + "&min=500&area=wt", "chain=iot&tier=tsme",
+		// A rare name (one enterprise of the synthetic registry) and an
+		// absent one: a scan of every name finds neither early.
+		"name=042137", "name=" + url.QueryEscape("恒信科技"),
+	}
+	if err := perFilter(ctx, a, filters); err != nil {
+		return err
 	}
 	var i atomic.Int64
 	hc := load.Client(clients)
+	a.Enterprise.NoListMemo = true
 	// One request per filter first, to show each filter's own cost.
 	for _, f := range filters {
 		for _, path := range []string{"/api/v1/enterprises?" + f, "/enterprises?" + f} {
@@ -333,10 +342,20 @@ func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duratio
 		}
 		return req, err
 	}
-	runPhase("list (14 filters, API)", func() (*http.Request, error) {
+	// The queries themselves first (the page memo off), then as served:
+	// the memo answers a repeated filter after one version lookup.
+	a.Enterprise.NoListMemo = true
+	runPhase(fmt.Sprintf("list (%d filters, API, memo off)", len(filters)), func() (*http.Request, error) {
 		return get("/api/v1/enterprises?" + filters[int(i.Add(1))%len(filters)])
 	})
-	runPhase("list page (HTML)", func() (*http.Request, error) {
+	runPhase("list page (HTML, memo off)", func() (*http.Request, error) {
+		return get("/enterprises?" + filters[int(i.Add(1))%len(filters)])
+	})
+	a.Enterprise.NoListMemo = false
+	runPhase(fmt.Sprintf("list (%d filters, API, memo on)", len(filters)), func() (*http.Request, error) {
+		return get("/api/v1/enterprises?" + filters[int(i.Add(1))%len(filters)])
+	})
+	runPhase("list page (HTML, memo on)", func() (*http.Request, error) {
 		return get("/enterprises?" + filters[int(i.Add(1))%len(filters)])
 	})
 	var x atomic.Uint64
@@ -349,5 +368,68 @@ func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duratio
 	}
 	runPhase("detail (API)", func() (*http.Request, error) { return get("/api/v1/enterprises/" + strconv.FormatInt(rnd(), 10)) })
 	runPhase("detail page (HTML, chart, history)", func() (*http.Request, error) { return get("/enterprises/" + strconv.FormatInt(rnd(), 10)) })
+	return nil
+}
+
+// explain makes perFilter print each filter's query and plan.
+var explain bool
+
+// perFilter times each filter through the service alone (no HTTP, no
+// concurrency): the first call, then the median of five more.
+func perFilter(ctx context.Context, a *app.App, filters []string) error {
+	inds, err := a.Enterprise.Indicators(ctx)
+	if err != nil {
+		return err
+	}
+	v := enterprise.Viewer{Role: org.Leader}
+	fmt.Println("per filter, service alone, page memo off (first call, then median of 5):")
+	a.Enterprise.NoListMemo = true
+	defer func() { a.Enterprise.NoListMemo = false }()
+	for _, raw := range filters {
+		q, _ := url.ParseQuery(raw)
+		f := enterprise.Filter{Name: q.Get("name"), CreditCode: q.Get("credit_code"), Area: q.Get("area"), Chain: q.Get("chain"),
+			Tier: q.Get("tier"), Status: enterprise.Status(q.Get("status")), Industry: q.Get("industry"), Indicator: q.Get("indicator")}
+		f.Year, _ = strconv.Atoi(q.Get("year"))
+		for _, ind := range inds {
+			if ind.Code != f.Indicator {
+				continue
+			}
+			for _, b := range []struct {
+				name string
+				dst  **int64
+			}{{"min", &f.Min}, {"max", &f.Max}} {
+				if s := q.Get(b.name); s != "" {
+					n, err := enterprise.ParseDisplay(ind, s)
+					if err != nil {
+						return err
+					}
+					*b.dst = &n
+				}
+			}
+		}
+		var times []time.Duration
+		var items int
+		for k := 0; k < 6; k++ {
+			t0 := time.Now()
+			p, err := a.Enterprise.List(ctx, v, f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", raw, err)
+			}
+			times = append(times, time.Since(t0))
+			items = len(p.Items)
+		}
+		rest := times[1:]
+		slices.Sort(rest)
+		fmt.Printf("  %-62s %3d items  first %9s  median %9s\n", raw, items, times[0].Round(10*time.Microsecond), rest[2].Round(10*time.Microsecond))
+		if explain {
+			plan, err := a.Enterprise.ExplainList(ctx, v, f)
+			if err != nil {
+				return err
+			}
+			for _, l := range plan {
+				fmt.Println("      " + l)
+			}
+		}
+	}
 	return nil
 }

@@ -141,6 +141,10 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 		if err != nil {
 			return err
 		}
+		var named []int64 // created or changed: their name search rows
+		for _, id := range ids {
+			named = append(named, id)
+		}
 		chains := s.newBulk(insChain, "", 2)
 		figs := s.newBulk(insFigure, upsFigure, 9)
 		cur := s.newBulk(insCurrent, "", 6)
@@ -170,6 +174,7 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 						nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), now, id); err != nil {
 						return fmt.Errorf("enterprise: import: update row %d: %w", pl.row.line, err)
 					}
+					named = append(named, id)
 				}
 				if pl.chains {
 					if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_chains WHERE enterprise_id = $1", id); err != nil {
@@ -210,6 +215,9 @@ func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res
 			if err := b.flush(ctx, tx); err != nil {
 				return err
 			}
+		}
+		if err := s.indexNames(ctx, tx, named); err != nil {
+			return err
 		}
 		for year, list := range recompute {
 			for start := 0; start < len(list); start += 500 {

@@ -88,8 +88,8 @@ func FormatFen(fen int64) string {
 	return s
 }
 
-// Indicators returns the figure list in display order.
-func (s *Service) Indicators(ctx context.Context) ([]Indicator, error) {
+// indicators reads the figure list in display order.
+func (s *Service) indicators(ctx context.Context) ([]Indicator, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT code, name_zh, name_en, unit, scale, sort, nonnegative
 		FROM figure_indicators ORDER BY sort, code LIMIT 500`)
 	if err != nil {
@@ -162,8 +162,8 @@ type ChainNode struct {
 	Depth    int    `json:"depth"` // 0 for a root, filled by ChainTree
 }
 
-// ChainTree returns every node, depth first in sort order.
-func (s *Service) ChainTree(ctx context.Context) ([]ChainNode, error) {
+// chainTree reads every node, depth first in sort order.
+func (s *Service) chainTree(ctx context.Context) ([]ChainNode, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, code, name_zh, name_en, COALESCE(parent_id, 0), sort
 		FROM chain_nodes ORDER BY sort, id LIMIT 5000`)
 	if err != nil {

@@ -144,6 +144,13 @@ type Service struct {
 	// DenseRows: on SQLite, a list filter matching at least this many rows
 	// is evaluated per enterprise instead of as a set (default 20,000).
 	DenseRows int
+
+	// NoListMemo turns off the list's per-version page memo (benchmarks
+	// measure the queries with it off).
+	NoListMemo bool
+
+	plans planCache // the list's bounded counts (plan choice only)
+	memo  listMemo  // list pages of the current data version
 }
 
 // New returns the registry service.

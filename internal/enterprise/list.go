@@ -36,24 +36,29 @@ type Page struct {
 	Next  int64        `json:"next,omitempty"`
 }
 
-// List returns enterprises v may read that match f, by id. Errors:
-// Forbidden, Invalid (unknown area, chain or tier).
+// List returns enterprises v may read that match f, by id. Pages are
+// memoised per data version (see listmemo.go) and shared: read-only.
+// Errors: Forbidden, Invalid (unknown area, chain or tier).
 func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if !v.Reads() {
 		return Page{}, errNoAccess
 	}
-	if f.Limit <= 0 {
-		f.Limit = 50
+	f.Limit = pageLimit(f.Limit)
+	return s.memoList(ctx, v, f, func() (Page, error) { return s.list(ctx, v, f) })
+}
+
+func pageLimit(n int) int {
+	if n <= 0 {
+		return 50
 	}
-	if f.Limit > 1000 {
-		f.Limit = 1000
-	}
-	where, args, err := s.where(ctx, v, f)
+	return min(n, 1000)
+}
+
+func (s *Service) list(ctx context.Context, v Viewer, f Filter) (Page, error) {
+	q, args, err := s.listQuery(ctx, v, &f)
 	if err != nil {
 		return Page{}, err
 	}
-	args = append(args, f.Limit+1)
-	q := "SELECT " + entCols + entFrom + " WHERE " + where + " ORDER BY e.id LIMIT $" + strconv.Itoa(len(args))
 	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("enterprise: list: %w", err)
@@ -81,6 +86,56 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	return p, fillChains(ctx, s.DB.R, ptrs)
 }
 
+// listQuery is the list's query for f (whose Limit it settles): one page
+// and one row more, by id, so that the extra row says whether a next page
+// exists without counting.
+func (s *Service) listQuery(ctx context.Context, v Viewer, f *Filter) (string, []any, error) {
+	if !v.Reads() {
+		return "", nil, errNoAccess
+	}
+	f.Limit = pageLimit(f.Limit)
+	where, args, err := s.where(ctx, v, *f)
+	if err != nil {
+		return "", nil, err
+	}
+	args = append(args, f.Limit+1)
+	return "SELECT " + entCols + entFrom + " WHERE " + where + " ORDER BY e.id LIMIT $" + strconv.Itoa(len(args)), args, nil
+}
+
+// ExplainList returns the database's plan of the list query for f (EXPLAIN
+// QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL), one line per
+// row, after the query itself, for benchmarks and operators. Errors: as
+// List.
+func (s *Service) ExplainList(ctx context.Context, v Viewer, f Filter) ([]string, error) {
+	q, args, err := s.listQuery(ctx, v, &f)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{q}
+	explain := "EXPLAIN QUERY PLAN "
+	if s.DB.Dialect == db.Postgres {
+		explain = "EXPLAIN (ANALYZE, COSTS OFF) "
+	}
+	rows, err := s.DB.R.QueryContext(ctx, explain+q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: explain: %w", err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprint(vals[len(vals)-1]))
+	}
+	return out, rows.Err()
+}
+
 // where builds the WHERE clause of f for v, each filter served by an index:
 // area by enterprises_area, status by enterprises_status, chain by
 // enterprise_chains_node, tier by enterprise_tiers_current, figures by
@@ -103,9 +158,11 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 		conds = append(conds, "e.id > "+arg(f.After))
 	}
 	if n := strings.TrimSpace(f.Name); n != "" {
-		pat := "%" + likeEscape(n) + "%"
-		p := arg(pat)
-		conds = append(conds, "(e.name"+s.DB.ILike()+p+" ESCAPE '\\' OR e.former_names"+s.DB.ILike()+p+" ESCAPE '\\')")
+		c, err := s.nameCond(ctx, n, arg)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, c)
 	}
 	if c := uscc.Normalize(f.CreditCode); c != "" {
 		if len(c) == 18 {
@@ -184,10 +241,14 @@ func (s *Service) dense(ctx context.Context, table, cond string, cargs []any) bo
 	if limit <= 0 {
 		limit = 20000
 	}
-	var n int
 	q := "SELECT COUNT(*) FROM (SELECT 1 FROM " + table + " t WHERE " + fmt.Sprintf(cond, ph...) + " LIMIT " + strconv.Itoa(limit) + ") x"
-	if err := s.DB.R.QueryRowContext(ctx, q, cargs...).Scan(&n); err != nil {
-		return false
+	key := fmt.Sprintf("%s%q", q, cargs)
+	n, ok := s.plans.get(key)
+	if !ok {
+		if err := s.DB.R.QueryRowContext(ctx, q, cargs...).Scan(&n); err != nil {
+			return false
+		}
+		s.plans.put(key, n)
 	}
 	return n >= limit
 }

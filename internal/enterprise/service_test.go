@@ -209,6 +209,7 @@ func TestListAccessAndFilters(t *testing.T) {
 		{"code prefix and chain", staff, enterprise.Filter{CreditCode: "91", Chain: "hydrogen"}, []int64{b.ID}},
 		{"industry prefix", staff, enterprise.Filter{Industry: "C3"}, []int64{a.ID}},
 	}
+	f.svc.NoListMemo = true                   // each case runs its query
 	for _, dense := range []int{1, 1 << 30} { // both query shapes on SQLite
 		f.svc.DenseRows = dense
 		for _, c := range cases {

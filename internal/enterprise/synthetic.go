@@ -55,6 +55,13 @@ func (s *Service) LoadSynthetic(ctx context.Context, v Viewer, batch []Synthetic
 		if err != nil {
 			return err
 		}
+		named := make([]int64, 0, len(ids))
+		for _, id := range ids {
+			named = append(named, id)
+		}
+		if err := s.indexNames(ctx, tx, named); err != nil {
+			return err
+		}
 		chains := s.newBulk(insChain, "", 2)
 		figs := s.newBulk(insFigure, "", 9)
 		cur := s.newBulk(insCurrent, "", 6)
@@ -111,5 +118,5 @@ func (s *Service) Analyze(ctx context.Context) {
 	if s.DB.Dialect != db.Postgres {
 		return
 	}
-	s.DB.W.ExecContext(ctx, "ANALYZE enterprises, enterprise_chains, enterprise_tiers, enterprise_figures, enterprise_figure_current")
+	s.DB.W.ExecContext(ctx, "ANALYZE enterprises, enterprise_chains, enterprise_tiers, enterprise_figures, enterprise_figure_current, enterprise_name_grams")
 }

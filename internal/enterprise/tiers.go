@@ -168,9 +168,9 @@ func (s *Service) tiersOf(ctx context.Context, id int64) ([]Tier, error) {
 		FROM enterprise_tiers t WHERE t.enterprise_id = $1 ORDER BY t.valid_from DESC, t.id DESC LIMIT 500`, id)
 }
 
-// Expiring lists current certificates that end within 90 days, soonest
-// first, of the enterprises v may read. Errors: Forbidden.
-func (s *Service) Expiring(ctx context.Context, v Viewer, limit int) ([]Tier, error) {
+// expiring reads the current certificates that end within 90 days,
+// soonest first, of the enterprises v may read. Errors: Forbidden.
+func (s *Service) expiring(ctx context.Context, v Viewer, limit int) ([]Tier, error) {
 	if !v.Reads() {
 		return nil, errNoAccess
 	}
