@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -94,14 +93,11 @@ func run(dsn string, clients int, dur time.Duration, nInd, nYears int) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := load.Serve(srv)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	defer hs.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 	hc := load.Client(clients)
 	cookie := http.Header{"Cookie": {"gaoxin_session=" + tok}}
 	endpoints := []struct{ name, path string }{

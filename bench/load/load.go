@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"sort"
 	"sync"
@@ -113,4 +114,16 @@ func Client(clients int) *http.Client {
 	tr.MaxIdleConns = clients * 2
 	tr.MaxIdleConnsPerHost = clients * 2
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// Serve serves h on a free loopback port until stop is called, and returns
+// the base URL (http://127.0.0.1:PORT).
+func Serve(h http.Handler) (base string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { hs.Close() }, nil
 }
