@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"gaoxin/internal/award"
@@ -49,13 +50,12 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	staff := u != nil && (u.Role == org.Admin || u.Role == org.Leader || u.Role == org.Supervisor)
 	if staff || (u != nil && u.Role == org.UnitStaff) {
-		if years, err := s.KPI.Years(ctx); err == nil && len(years) > 0 {
-			year := years[len(years)-1]
-			for _, y := range years {
-				if y > year {
-					year = y
-				}
-			}
+		years, err := s.KPI.Years(ctx)
+		if err != nil {
+			return err
+		}
+		if len(years) > 0 {
+			year := slices.Max(years)
 			d, err := s.KPI.Dashboard(ctx, year)
 			if err != nil {
 				return err
@@ -74,13 +74,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
-		years, err := s.Plan.Years(ctx)
+		planYears, err := s.Plan.Years(ctx)
 		if err != nil {
 			return err
 		}
-		if len(years) > 0 {
+		if len(planYears) > 0 {
 			v := plan.ViewerOf(u)
-			t, err := s.Plan.Tree(ctx, v, years[0].Year)
+			t, err := s.Plan.Tree(ctx, v, planYears[0].Year)
 			if err != nil {
 				return err
 			}
@@ -152,11 +152,7 @@ func (s *Server) overdueFigures(r *http.Request, u *org.User) ([]kpi.Overdue, er
 	if err != nil || len(years) == 0 {
 		return nil, err
 	}
-	newest := years[0]
-	for _, y := range years {
-		newest = max(newest, y)
-	}
-	st, err := s.KPI.Settings(r.Context(), newest)
+	st, err := s.KPI.Settings(r.Context(), slices.Max(years))
 	if err != nil {
 		return nil, err
 	}
