@@ -207,11 +207,7 @@ func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.Plan.Inbox(r.Context(), viewer(r), year)
-	if err != nil {
-		return err
-	}
-	figures, err := s.overdueFigures(r, currentUser(r))
+	items, figures, err := s.inbox(r, year)
 	if err != nil {
 		return err
 	}

@@ -139,15 +139,22 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.Plan.Inbox(r.Context(), viewer(r), year)
-	if err != nil {
-		return err
-	}
-	figures, err := s.overdueFigures(r, currentUser(r))
+	items, figures, err := s.inbox(r, year)
 	if err != nil {
 		return err
 	}
 	return s.render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items, Figures: figures})
+}
+
+// inbox is everything that needs the caller in a plan year: the plan's
+// items and the indicator figures they owe. The page and the API show it.
+func (s *Server) inbox(r *http.Request, year int) ([]plan.InboxItem, []kpi.Overdue, error) {
+	items, err := s.Plan.Inbox(r.Context(), viewer(r), year)
+	if err != nil {
+		return nil, nil, err
+	}
+	figures, err := s.overdueFigures(r, currentUser(r))
+	return items, figures, err
 }
 
 type planChasesPage struct {
