@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -47,12 +48,15 @@ func main() {
 	dur := flag.Duration("duration", 15*time.Second, "duration of each load phase")
 	keep := flag.String("db-file", "", "SQLite file to keep: generated once, reused by later runs (skips import and generation)")
 	flag.BoolVar(&explain, "explain", false, "print each list filter's query plan")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import to this file")
 	flag.Parse()
 	if err := run(*rows, *n, *years, *clients, *dur, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
+
+var cpuProfile string
 
 // peak samples the heap while a phase runs.
 type peak struct{ heap, sys atomic.Uint64 }
@@ -155,6 +159,9 @@ func run(rows, n, years, clients int, dur time.Duration, keep string) error {
 			return err
 		}
 	}
+	if n == 0 {
+		return nil
+	}
 	t0 := time.Now()
 	last := time.Now()
 	_, err = demo.LoadEnterprises(ctx, a, demo.EnterpriseOptions{Enterprises: n, Years: years, Seed: 2023, Batch: 1000,
@@ -256,10 +263,24 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 	var p peak
 	pctx, stop := context.WithCancel(ctx)
 	go p.watch(pctx)
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	t0 = time.Now()
 	res, err := a.Enterprise.Import(ctx, enterprise.System, data, enterprise.ImportOptions{Filename: "bench.xlsx"})
 	imp := time.Since(t0)
 	stop()
+	if cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+
 	if err != nil {
 		return err
 	}

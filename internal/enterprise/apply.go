@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,8 @@ type bulk struct {
 	per   int
 	sqls  map[int]string
 	full  *sql.Stmt // the prepared statement of a full batch
+	// scan, when set, reads each row the statement returns (RETURNING).
+	scan func(*sql.Rows) error
 	// positional: write ? placeholders. SQLite resolves each $N by a linear
 	// search of the names seen so far, which makes a statement with
 	// thousands of $N parameters quadratic to prepare and bind; ? is
@@ -82,14 +85,31 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 		b.sqls[b.n] = q
 	}
 	var err error
-	if b.n == b.per {
-		if b.full == nil {
-			if b.full, err = tx.PrepareContext(ctx, q); err != nil {
-				return fmt.Errorf("enterprise: bulk insert: %w", err)
+	if b.n == b.per && b.full == nil {
+		if b.full, err = tx.PrepareContext(ctx, q); err != nil {
+			return fmt.Errorf("enterprise: bulk insert: %w", err)
+		}
+	}
+	switch {
+	case b.scan != nil:
+		var rows *sql.Rows
+		if b.n == b.per {
+			rows, err = b.full.QueryContext(ctx, b.args...)
+		} else {
+			rows, err = tx.QueryContext(ctx, q, b.args...)
+		}
+		if err == nil {
+			for rows.Next() && err == nil {
+				err = b.scan(rows)
+			}
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
 			}
 		}
+	case b.n == b.per:
 		_, err = b.full.ExecContext(ctx, b.args...)
-	} else {
+	default:
 		_, err = tx.ExecContext(ctx, q, b.args...)
 	}
 	if err != nil {
@@ -110,131 +130,184 @@ const (
 	insHistory = `INSERT INTO enterprise_history (enterprise_id, at, actor_id, actor, action, import_job_id, before_json, after_json)`
 )
 
-// apply writes the plan in one transaction: a crash or error anywhere
-// leaves the database as it was.
-func (s *Service) apply(ctx context.Context, p *importPlan, o ImportOptions, res *ImportResult) error {
-	actor := audit.ActorFrom(ctx)
-	now := db.Now()
-	h := sha256.New()
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.DB.Lock(ctx, tx, "enterprise.import"); err != nil {
+// importWriter writes checked chunks of an import into one transaction:
+// a crash or error anywhere leaves the database as it was.
+type importWriter struct {
+	s         *Service
+	o         ImportOptions
+	tx        *sql.Tx
+	actor     audit.Actor
+	now       int64
+	h         hash.Hash // of every history row, kept in the import's audit entry
+	ents      *bulk
+	chains    *bulk
+	figs      *bulk
+	cur       *bulk
+	hist      *bulk
+	recompute map[int][]int64 // year → enterprises whose effective values to recompute
+	written   int             // rows written so far (for the failure test hook)
+}
+
+// beginImport opens the import's transaction and takes the import lock.
+func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWriter, error) {
+	tx, err := s.DB.W.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: import: begin: %w", err)
+	}
+	if err := s.DB.Lock(ctx, tx, "enterprise.import"); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return &importWriter{s: s, o: o, tx: tx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
+		ents:      s.newBulk(insEnterprise, "RETURNING id, credit_code", 14),
+		chains:    s.newBulk(insChain, "", 2),
+		figs:      s.newBulk(insFigure, upsFigure, 9),
+		cur:       s.newBulk(insCurrent, "", 6),
+		hist:      s.newBulk(insHistory, "", 8),
+		recompute: map[int][]int64{},
+	}, nil
+}
+
+func (w *importWriter) rollback() { w.tx.Rollback() }
+
+// write writes one checked chunk.
+func (w *importWriter) write(ctx context.Context, plan []planned) error {
+	tx, o, now, actorID := w.tx, w.o, w.now, nullID(w.actor.ID)
+	ids := map[string]int64{}
+	w.ents.scan = func(r *sql.Rows) error {
+		var id int64
+		var code string
+		if err := r.Scan(&id, &code); err != nil {
 			return err
 		}
-		ents := s.newBulk(insEnterprise, "", 14)
-		var created []*planned
-		for i := range p.rows {
-			pl := &p.rows[i]
-			if pl.existing != nil {
+		ids[code] = id
+		return nil
+	}
+	var created []*planned
+	for i := range plan {
+		pl := &plan[i]
+		if pl.existing != nil {
+			continue
+		}
+		in := pl.res.in
+		if err := w.ents.add(ctx, tx, in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn,
+			in.CapitalFen, nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), false, now, now); err != nil {
+			return err
+		}
+		created = append(created, pl)
+	}
+	if err := w.ents.flush(ctx, tx); err != nil {
+		return err
+	}
+	var renamed []int64 // updated enterprises whose name search rows are rewritten
+	newNames := make([]nameDoc, 0, len(created))
+	for _, pl := range created {
+		newNames = append(newNames, nameDoc{id: ids[pl.res.in.CreditCode], name: pl.res.in.Name, former: pl.res.in.FormerNames})
+	}
+	for i := range plan {
+		pl := &plan[i]
+		in := pl.res.in
+		var id int64
+		var before, after any
+		action := "enterprise.import.update"
+		if pl.existing == nil {
+			id = ids[in.CreditCode]
+			if id == 0 {
+				return fmt.Errorf("enterprise: import: row %d: no id returned for %s", pl.row.line, in.CreditCode)
+			}
+			action = "enterprise.import.create"
+			after = importedAfter(in, pl.figures, pl.row.year)
+		} else {
+			id = pl.existing.ID
+			if len(pl.changed) == 0 && !pl.chains && len(pl.figures) == 0 {
 				continue
 			}
-			in := pl.res.in
-			if err := ents.add(ctx, tx, in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn,
-				in.CapitalFen, nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), false, now, now); err != nil {
+			before, after = importedDiff(*pl.existing, pl)
+			if len(pl.changed) > 0 {
+				if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET credit_code = $1, code_exception = $2, name = $3, former_names = $4,
+					legal_form = $5, registered_on = $6, registered_capital_fen = $7, area_unit_id = $8, address = $9, industry_code = $10,
+					status = $11, version = version + 1, updated_at = $12 WHERE id = $13`,
+					in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn, in.CapitalFen,
+					nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), now, id); err != nil {
+					return fmt.Errorf("enterprise: import: update row %d: %w", pl.row.line, err)
+				}
+				renamed = append(renamed, id)
+			}
+			if pl.chains {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_chains WHERE enterprise_id = $1", id); err != nil {
+					return err
+				}
+			}
+		}
+		if pl.existing == nil || pl.chains {
+			for _, n := range pl.res.chainIDs {
+				if err := w.chains.add(ctx, tx, id, n); err != nil {
+					return err
+				}
+			}
+		}
+		for _, f := range pl.figures {
+			if err := w.figs.add(ctx, tx, id, f.ind, pl.row.year, 0, string(o.Source), f.value, Confirmed, actorID, now); err != nil {
 				return err
 			}
-			created = append(created, pl)
+			if pl.existing == nil {
+				if err := w.cur.add(ctx, tx, id, f.ind, pl.row.year, 0, f.value, string(o.Source)); err != nil {
+					return err
+				}
+			}
 		}
-		if err := ents.flush(ctx, tx); err != nil {
-			return err
+		if pl.existing != nil && len(pl.figures) > 0 {
+			w.recompute[pl.row.year] = append(w.recompute[pl.row.year], id)
 		}
-		ids, err := s.idsByCode(ctx, tx, created)
+		bj, aj, err := marshal2(before, after)
 		if err != nil {
 			return err
 		}
-		var named []int64 // created or changed: their name search rows
-		for _, id := range ids {
-			named = append(named, id)
-		}
-		chains := s.newBulk(insChain, "", 2)
-		figs := s.newBulk(insFigure, upsFigure, 9)
-		cur := s.newBulk(insCurrent, "", 6)
-		hist := s.newBulk(insHistory, "", 8)
-		recompute := map[int][]int64{}
-		for i := range p.rows {
-			pl := &p.rows[i]
-			in := pl.res.in
-			var id int64
-			var before, after any
-			action := "enterprise.import.update"
-			if pl.existing == nil {
-				id = ids[in.CreditCode]
-				action = "enterprise.import.create"
-				after = importedAfter(in, pl.figures, pl.row.year)
-			} else {
-				id = pl.existing.ID
-				if len(pl.changed) == 0 && !pl.chains && len(pl.figures) == 0 {
-					continue
-				}
-				before, after = importedDiff(*pl.existing, pl)
-				if len(pl.changed) > 0 {
-					if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET credit_code = $1, code_exception = $2, name = $3, former_names = $4,
-						legal_form = $5, registered_on = $6, registered_capital_fen = $7, area_unit_id = $8, address = $9, industry_code = $10,
-						status = $11, version = version + 1, updated_at = $12 WHERE id = $13`,
-						in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn, in.CapitalFen,
-						nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), now, id); err != nil {
-						return fmt.Errorf("enterprise: import: update row %d: %w", pl.row.line, err)
-					}
-					named = append(named, id)
-				}
-				if pl.chains {
-					if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_chains WHERE enterprise_id = $1", id); err != nil {
-						return err
-					}
-				}
-			}
-			if pl.existing == nil || pl.chains {
-				for _, n := range pl.res.chainIDs {
-					if err := chains.add(ctx, tx, id, n); err != nil {
-						return err
-					}
-				}
-			}
-			for _, f := range pl.figures {
-				if err := figs.add(ctx, tx, id, f.ind, pl.row.year, 0, string(o.Source), f.value, Confirmed, nullID(actor.ID), now); err != nil {
-					return err
-				}
-				if pl.existing == nil {
-					if err := cur.add(ctx, tx, id, f.ind, pl.row.year, 0, f.value, string(o.Source)); err != nil {
-						return err
-					}
-				}
-			}
-			if pl.existing != nil && len(pl.figures) > 0 {
-				recompute[pl.row.year] = append(recompute[pl.row.year], id)
-			}
-			bj, aj, err := marshal2(before, after)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(h, "%d|%s|%s|%s\n", id, action, bj, aj)
-			if err := hist.add(ctx, tx, id, now, nullID(actor.ID), actor.Name, action, nullID(o.JobID), bj, aj); err != nil {
-				return err
-			}
-		}
-		for _, b := range []*bulk{chains, figs, cur, hist} {
-			if err := b.flush(ctx, tx); err != nil {
-				return err
-			}
-		}
-		if err := s.indexNames(ctx, tx, named); err != nil {
+		fmt.Fprintf(w.h, "%d|%s|%s|%s\n", id, action, bj, aj)
+		if err := w.hist.add(ctx, tx, id, now, actorID, w.actor.Name, action, nullID(o.JobID), bj, aj); err != nil {
 			return err
 		}
-		for year, list := range recompute {
-			for start := 0; start < len(list); start += 500 {
-				if err := recomputeCurrent(ctx, tx, list[start:min(start+500, len(list))], year); err != nil {
-					return err
-				}
+		w.written++
+		if w.o.failAfter > 0 && w.written >= w.o.failAfter {
+			return fmt.Errorf("enterprise: import: failing after %d rows, as the test asked", w.written)
+		}
+	}
+	if err := w.s.writeGrams(ctx, tx, newNames); err != nil {
+		return err
+	}
+	return w.s.indexNames(ctx, tx, renamed)
+}
+
+// commit writes what is still buffered, recomputes effective values,
+// records the import in the audit log and commits.
+func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
+	tx := w.tx
+	for _, b := range []*bulk{w.chains, w.figs, w.cur, w.hist} {
+		if err := b.flush(ctx, tx); err != nil {
+			return err
+		}
+	}
+	for year, list := range w.recompute {
+		for start := 0; start < len(list); start += 500 {
+			if err := recomputeCurrent(ctx, tx, list[start:min(start+500, len(list))], year); err != nil {
+				return err
 			}
 		}
-		summary := map[string]any{"file": res.Filename, "sha256": res.SHA256, "rows": res.Rows, "created": res.Created,
-			"updated": res.Updated, "unchanged": res.Unchanged, "figures": res.Figures, "source": o.Source,
-			"history_sha256": hex.EncodeToString(h.Sum(nil))}
-		objID := res.SHA256[:16]
-		if o.JobID != 0 {
-			objID = strconv.FormatInt(o.JobID, 10)
-		}
-		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary})
-	})
+	}
+	summary := map[string]any{"file": res.Filename, "sha256": res.SHA256, "rows": res.Rows, "created": res.Created,
+		"updated": res.Updated, "unchanged": res.Unchanged, "figures": res.Figures, "source": w.o.Source,
+		"history_sha256": hex.EncodeToString(w.h.Sum(nil))}
+	objID := res.SHA256[:16]
+	if w.o.JobID != 0 {
+		objID = strconv.FormatInt(w.o.JobID, 10)
+	}
+	if err := w.s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("enterprise: import: commit: %w", err)
+	}
+	return nil
 }
 
 // idsByCode finds the ids given to newly inserted enterprises.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,8 @@ type ImportOptions struct {
 	// Writing, when set, is called once the file is read and checked, just
 	// before the write transaction starts.
 	Writing func()
+
+	failAfter int // tests: fail the write after this many rows
 }
 
 // Change is what an import does to one row's enterprise.
@@ -80,6 +83,13 @@ type parsedRow struct {
 // not written again, so re-importing an export changes nothing. Errors:
 // Forbidden, TooLarge, Invalid (not a spreadsheet, no header row); bad rows
 // are in the result, not the error.
+//
+// The file is read, checked and written as a stream: one goroutine reads
+// and parses rows in chunks while this one checks each chunk against the
+// registry and writes it into one open transaction. The first bad row
+// rolls the transaction back and the rest of the file is only checked, so
+// the report still names every bad row; a clean file commits once at the
+// end. Memory is bounded by a few chunks, not by the file.
 func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOptions) (ImportResult, error) {
 	res := ImportResult{Filename: o.Filename, DryRun: o.DryRun, JobID: o.JobID}
 	if !v.Writes() {
@@ -100,28 +110,114 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 	if err != nil {
 		return res, err
 	}
-	rows, cols, err := s.readRows(data, o, cat, &res)
+	rr, cols, err := s.openRows(data, cat, &res)
 	if err != nil {
 		return res, err
 	}
-	plan, err := s.plan(ctx, cat, rows, cols, &res)
-	if err != nil {
-		return res, err
+	defer rr.Close()
+
+	// The reader keeps its own report of bad cells; the two are merged in
+	// row order at the end.
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	chunks := make(chan []parsedRow, 2)
+	var read ImportResult
+	var readErr error
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		defer close(chunks)
+		readErr = readChunks(rctx, rr, cols, o.Progress, &read, chunks)
+	}()
+	drain := func() {
+		stop()
+		for range chunks {
+		}
+		<-readDone
 	}
-	if len(res.Errors) > 0 || o.DryRun {
+
+	ck := s.newChecker(cat, cols)
+	var w *importWriter
+	defer func() {
+		if w != nil {
+			w.rollback()
+		}
+	}()
+	writing := !o.DryRun && len(res.Errors) == 0
+	for chunk := range chunks {
+		bad := len(res.Errors)
+		plan, err := ck.check(ctx, chunk, &res)
+		if err != nil {
+			drain()
+			return res, err
+		}
+		clean := len(res.Errors) == bad && !anyBad(chunk)
+		if writing && !clean {
+			// The first bad row: nothing will be written; check the rest.
+			writing = false
+			if w != nil {
+				w.rollback()
+				w = nil
+			}
+		}
+		if !writing || len(plan) == 0 {
+			continue
+		}
+		if w == nil {
+			if o.Writing != nil {
+				o.Writing()
+			}
+			if w, err = s.beginImport(ctx, o); err != nil {
+				drain()
+				return res, err
+			}
+		}
+		if err := w.write(ctx, plan); err != nil {
+			drain()
+			return res, err
+		}
+	}
+	<-readDone
+	if readErr != nil {
+		return res, readErr
+	}
+	res.Rows = read.Rows
+	res.Errors = mergeErrors(read.Errors, res.Errors)
+	if len(res.Errors) > 0 || o.DryRun || !writing {
 		return res, nil
 	}
-	if o.Writing != nil {
-		o.Writing()
+	if w == nil { // a file of unchanged rows, or of none: record it all the same
+		if w, err = s.beginImport(ctx, o); err != nil {
+			return res, err
+		}
 	}
-	if err := s.apply(ctx, plan, o, &res); err != nil {
+	if err := w.commit(ctx, &res); err != nil {
 		return res, err
 	}
+	w = nil
 	res.Written = true
 	if res.Created+res.Updated >= 10000 {
 		s.Analyze(ctx)
 	}
 	return res, nil
+}
+
+// anyBad reports whether a chunk holds a row with an unreadable cell.
+func anyBad(rows []parsedRow) bool {
+	for i := range rows {
+		if rows[i].bad {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeErrors puts the reader's and the checker's reports in row order
+// (a row's unreadable cells before what the check found), bounded.
+func mergeErrors(read, checked []errs.Detail) []errs.Detail {
+	out := append(read, checked...)
+	slices.SortStableFunc(out, func(a, b errs.Detail) int { return a.Row - b.Row })
+	return out[:min(len(out), maxReportedErrors)]
 }
 
 func (s *Service) maxBytes() int64 {
@@ -193,18 +289,18 @@ func matchColumns(cells []string, line int, idx map[string]string, cat *catalog,
 	return cols
 }
 
-// readRows finds the header, matches columns and parses every data row.
-func (s *Service) readRows(data []byte, o ImportOptions, cat *catalog, res *ImportResult) ([]parsedRow, []column, error) {
-	rr, err := openSheet(data, o.Filename)
+// openRows opens the sheet, finds the header row and matches its columns.
+func (s *Service) openRows(data []byte, cat *catalog, res *ImportResult) (rowReader, []column, error) {
+	rr, err := openSheet(data, res.Filename)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rr.Close()
 	idx := headerIndex(cat.indicators)
 	var cols []column
 	for rr.Next() {
 		cells, err := rr.Row()
 		if err != nil {
+			rr.Close()
 			return nil, nil, err
 		}
 		if findHeader(cells, idx) {
@@ -216,20 +312,43 @@ func (s *Service) readRows(data []byte, o ImportOptions, cat *catalog, res *Impo
 		}
 	}
 	if cols == nil {
+		rr.Close()
 		return nil, nil, errs.New(errs.Invalid, "找不到表头：前 20 行中没有含“统一社会信用代码”和其他已知列名的行。请使用导入模板。",
 			"no header row: none of the first 20 rows names the credit-code column and another known column; use the import template")
 	}
+	return rr, cols, nil
+}
+
+// chunkRows is how many data rows travel from the reader to the checker
+// at a time.
+const chunkRows = 1000
+
+// readChunks parses every data row after the header and sends them in
+// chunks; bad cells go to res.
+func readChunks(ctx context.Context, rr rowReader, cols []column, progress func(done, total int), res *ImportResult, out chan<- []parsedRow) error {
 	thisYear, _ := strconv.Atoi(Today()[:4])
-	var out []parsedRow
 	total := rr.Total()
+	chunk := make([]parsedRow, 0, chunkRows)
+	send := func() bool {
+		if len(chunk) == 0 {
+			return true
+		}
+		select {
+		case out <- chunk:
+		case <-ctx.Done():
+			return false
+		}
+		chunk = make([]parsedRow, 0, chunkRows)
+		return true
+	}
 	for rr.Next() {
 		cells, err := rr.Row()
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		line := rr.Line()
-		if o.Progress != nil && line%1000 == 0 {
-			o.Progress(line, total)
+		if progress != nil && line%1000 == 0 {
+			progress(line, total)
 		}
 		if blankRow(cells) {
 			continue
@@ -239,13 +358,19 @@ func (s *Service) readRows(data []byte, o ImportOptions, cat *catalog, res *Impo
 			continue
 		}
 		p.bad = !ok
-		out = append(out, p)
+		chunk = append(chunk, p)
 		res.Rows++
+		if len(chunk) == chunkRows && !send() {
+			return ctx.Err()
+		}
 	}
-	if o.Progress != nil {
-		o.Progress(total, total)
+	if !send() {
+		return ctx.Err()
 	}
-	return out, cols, nil
+	if progress != nil {
+		progress(total, total)
+	}
+	return nil
 }
 
 func blankRow(cells []string) bool {

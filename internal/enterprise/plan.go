@@ -21,44 +21,55 @@ type planned struct {
 	before   map[string]int64 // effective values replaced, for the history
 }
 
-// importPlan is everything an import would write.
-type importPlan struct {
-	rows []planned
+// checker compares rows with what is stored, chunk by chunk, and
+// validates each merged record; it remembers the codes seen so far to
+// refuse a code the file repeats.
+type checker struct {
+	s      *Service
+	cat    *catalog
+	header map[string]string
+	first  map[string]int // normalised credit code → first row
+	today  string
 }
 
-// plan compares each row with what is stored, validates the merged record
-// and records every bad row in res.
-func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols []column, res *ImportResult) (*importPlan, error) {
+func (s *Service) newChecker(cat *catalog, cols []column) *checker {
 	header := map[string]string{}
 	for _, c := range cols {
 		header[c.key] = c.header
 	}
-	fieldHeader := func(field string) string {
-		key := field
-		if field == "registered_capital_fen" {
-			key = colCapital
-		}
-		if h, ok := header[key]; ok {
-			return h
-		}
-		return field
+	return &checker{s: s, cat: cat, header: header, first: map[string]int{}, today: Today()}
+}
+
+// fieldHeader is the file's header of a field, for the report.
+func (c *checker) fieldHeader(field string) string {
+	key := field
+	if field == "registered_capital_fen" {
+		key = colCapital
 	}
-	// Duplicate codes within the file.
-	first := map[string]int{}
-	for _, r := range rows {
+	if h, ok := c.header[key]; ok {
+		return h
+	}
+	return field
+}
+
+// check plans one chunk of rows and records every bad row in res. Rows
+// with errors are left out of the plan.
+func (c *checker) check(ctx context.Context, rows []parsedRow, res *ImportResult) ([]planned, error) {
+	dup := map[int]bool{}
+	for i, r := range rows {
 		code := normCode(r.in.CreditCode)
-		if prev, dup := first[code]; dup {
-			res.bad(r.line, fieldHeader(colCode), r.in.CreditCode, "统一社会信用代码与第 "+strconv.Itoa(prev)+" 行重复", "credit code repeats row "+strconv.Itoa(prev))
+		if prev, seen := c.first[code]; seen {
+			res.bad(r.line, c.fieldHeader(colCode), r.in.CreditCode, "统一社会信用代码与第 "+strconv.Itoa(prev)+" 行重复", "credit code repeats row "+strconv.Itoa(prev))
+			dup[i] = true
 			continue
 		}
-		first[code] = r.line
+		c.first[code] = r.line
 	}
-	existing, err := s.loadExisting(ctx, rows)
+	existing, err := c.s.loadExisting(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
-	today := Today()
-	p := &importPlan{}
+	var out []planned
 	for i := range rows {
 		r := &rows[i]
 		pl := planned{row: r}
@@ -71,14 +82,14 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 			in.Status = Operating
 		}
 		var bad []errs.Detail
-		pl.res, bad = cat.validate(in, today)
+		pl.res, bad = c.cat.validate(in, c.today)
 		if d := newCodeException(pl.existing, pl.res.in); d != nil {
 			bad = append(bad, *d)
 		}
 		for _, d := range bad {
-			res.bad(r.line, fieldHeader(d.Field), d.Value, d.Reason, d.ReasonEN)
+			res.bad(r.line, c.fieldHeader(d.Field), d.Value, d.Reason, d.ReasonEN)
 		}
-		if len(bad) > 0 || r.bad {
+		if len(bad) > 0 || r.bad || dup[i] {
 			continue
 		}
 		if pl.existing != nil {
@@ -108,13 +119,13 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 			kind = "update"
 			res.Updated++
 			for _, k := range pl.changed {
-				fields = append(fields, fieldHeader(k))
+				fields = append(fields, c.fieldHeader(k))
 			}
 			if pl.chains {
-				fields = append(fields, fieldHeader(colChains))
+				fields = append(fields, c.fieldHeader(colChains))
 			}
 			for _, f := range pl.figures {
-				fields = append(fields, fieldHeader(figPrefix+f.ind))
+				fields = append(fields, c.fieldHeader(figPrefix+f.ind))
 			}
 		default:
 			res.Unchanged++
@@ -123,9 +134,9 @@ func (s *Service) plan(ctx context.Context, cat *catalog, rows []parsedRow, cols
 		if len(res.Changes) < 200 && kind != "unchanged" {
 			res.Changes = append(res.Changes, Change{Row: r.line, CreditCode: pl.res.in.CreditCode, Name: pl.res.in.Name, Kind: kind, Fields: fields})
 		}
-		p.rows = append(p.rows, pl)
+		out = append(out, pl)
 	}
-	return p, nil
+	return out, nil
 }
 
 func normCode(c string) string { return strings.ToUpper(strings.TrimSpace(halfWidth(c))) }

@@ -137,6 +137,47 @@ func (s *Service) insertGrams(ctx context.Context, tx *sql.Tx, q string, args ..
 	return b.flush(ctx, tx)
 }
 
+// nameDoc is a new enterprise's names, for its search rows.
+type nameDoc struct {
+	id     int64
+	name   string
+	former []string
+}
+
+// writeGrams writes the search rows of newly inserted enterprises, sorted
+// by (gram, enterprise) so consecutive inserts land on neighbouring pages.
+func (s *Service) writeGrams(ctx context.Context, tx *sql.Tx, docs []nameDoc) error {
+	type row struct {
+		gram string
+		id   int64
+	}
+	var rows []row
+	seen := map[string]bool{}
+	for _, d := range docs {
+		clear(seen)
+		gramsOf(d.name, seen)
+		for _, f := range d.former {
+			gramsOf(f, seen)
+		}
+		for g := range seen {
+			rows = append(rows, row{g, d.id})
+		}
+	}
+	slices.SortFunc(rows, func(a, b row) int {
+		if c := strings.Compare(a.gram, b.gram); c != 0 {
+			return c
+		}
+		return int(a.id - b.id)
+	})
+	b := s.newBulk("INSERT INTO "+gramsTable+" (gram, enterprise_id)", "", 2)
+	for _, r := range rows {
+		if err := b.add(ctx, tx, r.gram, r.id); err != nil {
+			return err
+		}
+	}
+	return b.flush(ctx, tx)
+}
+
 // catchUpNames indexes enterprises added by other code (other modules'
 // demo data) since the last indexed id: two index lookups when there are
 // none.

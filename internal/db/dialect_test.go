@@ -1,0 +1,25 @@
+package db
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMigrationSQLDialectBlocks(t *testing.T) {
+	src := "CREATE TABLE a (x INT PRIMARY KEY) {{WITHOUT_ROWID}};\n{{SQLITE}}\nDROP TABLE b;\n{{END}}\nCREATE INDEX c ON a(x);\n{{SQLITE}}DROP TABLE d;{{END}}"
+	lite := migrationSQL(SQLite, src)
+	pg := migrationSQL(Postgres, src)
+	for _, want := range []string{"WITHOUT ROWID", "DROP TABLE b;", "DROP TABLE d;", "CREATE INDEX c"} {
+		if !strings.Contains(lite, want) {
+			t.Errorf("SQLite text lacks %q:\n%s", want, lite)
+		}
+	}
+	for _, absent := range []string{"WITHOUT ROWID", "DROP TABLE", "{{"} {
+		if strings.Contains(pg, absent) {
+			t.Errorf("PostgreSQL text holds %q:\n%s", absent, pg)
+		}
+	}
+	if !strings.Contains(pg, "CREATE INDEX c") || strings.Contains(lite, "{{") {
+		t.Errorf("blocks mangled:\nsqlite: %s\npostgres: %s", lite, pg)
+	}
+}
