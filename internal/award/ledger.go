@@ -31,12 +31,17 @@ type Grant struct {
 }
 
 // grantWinners makes one grant per winner of the latest round by the money
-// rule, inside the confirming transaction. Errors: Conflict when the sum
-// would exceed the budget.
+// rule, inside the confirming transaction. It never makes a 0-fen grant
+// from bands that stop short of a winner. Errors: Conflict when bands leave
+// winners without an amount (naming their ranks) or the sum would exceed
+// the budget.
 func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) error {
 	r, err := s.latestRound(ctx, tx, p.ID)
 	if err != nil {
 		return errs.New(errs.Conflict, "没有排名结果，不能认定", "no ranking: cannot confirm")
+	}
+	if err := p.Rules.Money.unpaidError(r.Result, "认定", "confirm"); err != nil {
+		return err
 	}
 	var total int64
 	type g struct {
