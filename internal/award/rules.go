@@ -285,9 +285,9 @@ func rankSpan(from, to int) (zh, en, value string) {
 	return "第 " + v + " 名", "ranks " + v, v
 }
 
-// Unpaid returns the winners of r that a band scheme gives no amount (the
+// unpaid returns the winners of r that a band scheme gives no amount (the
 // bands stop short of them), in rank order; nil for other rules.
-func (m MoneyRule) Unpaid(r Result) []Entry {
+func (m MoneyRule) unpaid(r Result) []Entry {
 	if m.Kind != "bands" {
 		return nil
 	}
@@ -303,7 +303,7 @@ func (m MoneyRule) Unpaid(r Result) []Entry {
 // unpaidError refuses a step that would leave winners of r without an
 // amount, naming their ranks; nil when every winner is paid.
 func (m MoneyRule) unpaidError(r Result, step, stepEN string) error {
-	u := m.Unpaid(r)
+	u := m.unpaid(r)
 	if len(u) == 0 {
 		return nil
 	}
