@@ -70,6 +70,12 @@ type Programme struct {
 	Note        string `json:"note,omitempty"`
 	CreatedAt   int64  `json:"created_at"`
 	UpdatedAt   int64  `json:"updated_at"`
+
+	// NoticeRestarts counts how often the notice started again because an
+	// upheld objection changed the result; NoticeRestartObjection is the
+	// objection that last restarted it (0 for none).
+	NoticeRestarts         int   `json:"notice_restarts"`
+	NoticeRestartObjection int64 `json:"notice_restart_objection,omitempty"`
 }
 
 // Service is the awards module over one database.
@@ -90,13 +96,13 @@ func New(d *db.DB, a *audit.Log) *Service {
 func (s *Service) nowMS() int64 { return s.Now().UnixMilli() }
 
 const progCols = `id, year, name_zh, name_en, kind, state, quota, budget_fen, rules_json, notice_days, notice_from,
-	notice_until, historical, note, created_at, updated_at`
+	notice_until, notice_restarts, notice_restart_objection, historical, note, created_at, updated_at`
 
 func scanProgramme(sc interface{ Scan(...any) error }) (Programme, error) {
 	var p Programme
 	var rules string
 	err := sc.Scan(&p.ID, &p.Year, &p.NameZH, &p.NameEN, &p.Kind, &p.State, &p.Quota, &p.BudgetFen, &rules,
-		&p.NoticeDays, &p.NoticeFrom, &p.NoticeUntil, &p.Historical, &p.Note, &p.CreatedAt, &p.UpdatedAt)
+		&p.NoticeDays, &p.NoticeFrom, &p.NoticeUntil, &p.NoticeRestarts, &p.NoticeRestartObjection, &p.Historical, &p.Note, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return p, err
 	}

@@ -143,6 +143,11 @@ func TestFullProgrammeFlow(t *testing.T) {
 	if r2.Round != 2 || !strings.Contains(r2.Cause, "异议") || r2.Digest == r1.Digest {
 		t.Fatalf("re-rank after objection = round %d %q", r2.Round, r2.Cause)
 	}
+	// The result changed: the notice starts again for its 5 days.
+	if _, err := s.Advance(sup, w.prog.ID, StateConfirmed); err == nil {
+		t.Fatal("confirmed before the restarted notice ended")
+	}
+	w.now = w.now.Add(5*24*time.Hour + time.Millisecond)
 	if _, err := s.FileObjection(w.ctx, w.prog.ID, NewObjection{Name: "迟到者", Contact: "x", Reason: "公示期结束后提出的异议。"}, nil); err == nil {
 		t.Fatal("objection accepted after the notice closed")
 	}

@@ -31,12 +31,17 @@ type Grant struct {
 }
 
 // grantWinners makes one grant per winner of the latest round by the money
-// rule, inside the confirming transaction. Errors: Conflict when the sum
-// would exceed the budget.
+// rule, inside the confirming transaction. It never makes a 0-fen grant
+// from bands that stop short of a winner. Errors: Conflict when bands leave
+// winners without an amount (naming their ranks) or the sum would exceed
+// the budget.
 func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) error {
 	r, err := s.latestRound(ctx, tx, p.ID)
 	if err != nil {
 		return errs.New(errs.Conflict, "没有排名结果，不能认定", "no ranking: cannot confirm")
+	}
+	if err := p.Rules.Money.unpaidError(r.Result, "认定", "confirm"); err != nil {
+		return err
 	}
 	var total int64
 	type g struct {
@@ -275,6 +280,8 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 		if err != sql.ErrNoRows {
 			return err
 		}
+		// FOR UPDATE over the join locks the grant row and the programme
+		// row: the state is read under the lock that closing takes.
 		var state string
 		var amount, committed int64
 		err = tx.QueryRowContext(ctx, `SELECT p.state, g.amount_fen FROM award_grants g JOIN award_programmes p ON p.id=g.programme_id
@@ -429,10 +436,18 @@ func (s *Service) ledger(ctx context.Context, tx *sql.Tx, p Payment, kind string
 		After: map[string]any{"payment_id": p.ID, "grant_id": p.GrantID, "amount_fen": amount, "date": d.Format("2006-01-02"), "voucher_no": voucher, "note": note}})
 }
 
+// movePayment changes a payment's state inside one transaction that holds,
+// in this order, the grant's lock, the programme row and the payment row.
+// The programme's state is read under its row lock: Advance takes the same
+// row to close the programme, so a payment change and the closing are
+// serialised, and whichever comes second sees the other's result (a payment
+// never changes in a programme that closed while it ran).
 func (s *Service) movePayment(ctx context.Context, id int64, to string, fn func(*sql.Tx, Payment) error) (Payment, error) {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var gid int64
-		if err := tx.QueryRowContext(ctx, "SELECT grant_id FROM award_payments WHERE id=$1", id).Scan(&gid); err == sql.ErrNoRows {
+		var gid, progID int64
+		err := tx.QueryRowContext(ctx, "SELECT p.grant_id, g.programme_id FROM award_payments p JOIN award_grants g ON g.id=p.grant_id WHERE p.id=$1",
+			id).Scan(&gid, &progID)
+		if err == sql.ErrNoRows {
 			return errs.New(errs.NotFound, "付款不存在", "payment not found")
 		} else if err != nil {
 			return err
@@ -440,16 +455,16 @@ func (s *Service) movePayment(ctx context.Context, id int64, to string, fn func(
 		if err := s.DB.Lock(ctx, tx, "award.grant."+idStr(gid)); err != nil {
 			return err
 		}
-		p, err := scanPayment(tx.QueryRowContext(ctx, "SELECT "+payCols+" FROM award_payments WHERE id=$1"+s.DB.ForUpdate(), id))
-		if err != nil {
-			return err
-		}
 		var pstate string
-		if err := tx.QueryRowContext(ctx, "SELECT p.state FROM award_grants g JOIN award_programmes p ON p.id=g.programme_id WHERE g.id=$1", gid).Scan(&pstate); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT state FROM award_programmes WHERE id=$1"+s.DB.ForUpdate(), progID).Scan(&pstate); err != nil {
 			return err
 		}
 		if pstate != StateConfirmed {
-			return errs.New(errs.Conflict, "项目已结束，付款不能再变更", "the programme is closed; payments cannot change")
+			return errs.New(errs.Conflict, "项目不在认定后的兑现期（已结束），付款不能再变更", "the programme is not confirmed (it is closed); payments cannot change")
+		}
+		p, err := scanPayment(tx.QueryRowContext(ctx, "SELECT "+payCols+" FROM award_payments WHERE id=$1"+s.DB.ForUpdate(), id))
+		if err != nil {
+			return err
 		}
 		if err := fn(tx, p); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
@@ -156,7 +157,9 @@ type Correction struct {
 
 // Decide records the finding on an objection. An upheld objection may carry
 // corrections; they are stored and the programme is re-ranked as a new round
-// in the same transaction, so the history shows what changed and why.
+// in the same transaction, so the history shows what changed and why. When
+// the new round differs from the one on notice (another digest), the notice
+// restarts from now for its full length (restartNotice).
 // Errors: Invalid, NotFound, Conflict (already decided, not on notice).
 func (s *Service) Decide(ctx context.Context, id int64, upheld bool, finding string, corr []Correction) (Objection, error) {
 	finding = strings.TrimSpace(finding)
@@ -227,15 +230,41 @@ func (s *Service) Decide(ctx context.Context, id int64, upheld bool, finding str
 			Before: map[string]string{"state": state}, After: map[string]any{"state": to, "finding": finding, "corrections": corr}}); err != nil {
 			return err
 		}
-		if upheld {
-			_, err = s.rankTx(ctx, tx, p, fmt.Sprintf("异议 #%d 成立后重新排名 / re-ranked after objection #%d was upheld", id, id))
+		if !upheld {
+			return nil
 		}
-		return err
+		prev, err := s.latestRound(ctx, tx, progID)
+		if err != nil {
+			return err
+		}
+		r, err := s.rankTx(ctx, tx, p, fmt.Sprintf("异议 #%d 成立后重新排名 / re-ranked after objection #%d was upheld", id, id))
+		if err != nil || r.Digest == prev.Digest {
+			return err
+		}
+		return s.restartNotice(ctx, tx, p, id, r)
 	})
 	if err != nil {
 		return Objection{}, err
 	}
 	return s.Objection(ctx, id)
+}
+
+// restartNotice starts the public notice again from now for the
+// programme's notice length, because objection obj was upheld and changed
+// the published result to round r: the public gets a full period to read,
+// and object to, what is now on notice. It is audited with the old and new
+// period.
+func (s *Service) restartNotice(ctx context.Context, tx *sql.Tx, p Programme, obj int64, r Round) error {
+	from := s.nowMS()
+	until := from + int64(p.NoticeDays)*int64(24*time.Hour/time.Millisecond)
+	if _, err := tx.ExecContext(ctx, `UPDATE award_programmes SET notice_from=$1, notice_until=$2, notice_restarts=notice_restarts+1,
+		notice_restart_objection=$3, updated_at=$1 WHERE id=$4`, from, until, obj, p.ID); err != nil {
+		return fmt.Errorf("award: restart notice: %w", err)
+	}
+	return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.notice.restart", ObjectType: "award_programme", ObjectID: idStr(p.ID),
+		Before: map[string]any{"notice_from": p.NoticeFrom, "notice_until": p.NoticeUntil, "notice_restarts": p.NoticeRestarts},
+		After: map[string]any{"notice_from": from, "notice_until": until, "notice_restarts": p.NoticeRestarts + 1, "notice_days": p.NoticeDays,
+			"objection_id": obj, "round": r.Round, "digest": r.Digest}})
 }
 
 func hasKey(m map[string]int, k string) bool {

@@ -78,7 +78,10 @@ type MoneyRule struct {
 	CapFen      int64  `json:"cap_fen,omitempty"`
 }
 
-// Band pays AmountFen to ranks up to ToRank (after the previous band).
+// Band pays AmountFen to ranks up to ToRank (after the previous band). The
+// last band may have ToRank 0: it then pays every rank after the previous
+// band (及以后), which is how a prize, paid to every qualified enterprise
+// however many qualify, reaches all its winners.
 type Band struct {
 	ToRank    int   `json:"to_rank"`
 	AmountFen int64 `json:"amount_fen"`
@@ -225,16 +228,7 @@ func (m MoneyRule) validate(kind string, quota int) []errs.Detail {
 			ds = append(ds, bad("money.amount_fen", "每家奖励金额须大于 0", "the fixed amount must be above 0"))
 		}
 	case "bands":
-		prev := 0
-		for i, b := range m.Bands {
-			if b.ToRank <= prev || b.AmountFen <= 0 {
-				ds = append(ds, bad("money.bands["+strconv.Itoa(i)+"]", "名次段须递增且金额大于 0", "bands must rise by rank and pay above 0"))
-			}
-			prev = b.ToRank
-		}
-		if len(m.Bands) == 0 || (kind == KindRanking && prev < quota) {
-			ds = append(ds, bad("money.bands", "名次段须覆盖全部名额", "bands must cover the whole quota"))
-		}
+		ds = append(ds, m.validateBands(kind, quota)...)
 	case "formula":
 		if m.PerPointFen <= 0 || m.CapFen <= 0 {
 			ds = append(ds, bad("money.per_point_fen", "按公式奖励须设每分金额和单家上限", "a formula needs an amount per point and a cap per enterprise"))
@@ -246,6 +240,88 @@ func (m MoneyRule) validate(kind string, quota int) []errs.Detail {
 	return ds
 }
 
+// validateBands checks that the bands rise, pay above 0, and reach every
+// winner: a ranking's quota, or, for a prize, every rank (an open last band).
+func (m MoneyRule) validateBands(kind string, quota int) []errs.Detail {
+	if len(m.Bands) == 0 {
+		return []errs.Detail{bad("money.bands", "按名次段奖励至少需要一个名次段", "a band scheme needs at least one band")}
+	}
+	var ds []errs.Detail
+	prev := 0
+	for i, b := range m.Bands {
+		open := b.ToRank == 0 && i == len(m.Bands)-1
+		if (!open && b.ToRank <= prev) || b.AmountFen <= 0 {
+			ds = append(ds, bad("money.bands["+strconv.Itoa(i)+"]", "名次段须逐段递增（仅最后一段可为 0，表示其后全部名次）且金额大于 0",
+				"bands must rise by rank (only the last may be 0, for every rank after) and pay above 0"))
+		}
+		prev = b.ToRank
+	}
+	if prev == 0 {
+		return ds
+	}
+	switch {
+	case kind == KindPrize:
+		d := bad("money.bands", fmt.Sprintf("达标奖励发给每一家合格企业，但名次段只到第 %d 名：第 %d 名及以后的获奖企业将没有奖励金额。请把最后一段的 to_rank 设为 0（其后全部名次）", prev, prev+1),
+			fmt.Sprintf("a prize pays every qualified enterprise, but the bands stop at rank %d: winners ranked %d and below would get no amount. Set the last band's to_rank to 0 (every rank after)", prev, prev+1))
+		d.Value = strconv.Itoa(prev + 1)
+		ds = append(ds, d)
+	case kind == KindRanking && prev < quota:
+		zh, en, val := rankSpan(prev+1, quota)
+		d := bad("money.bands", fmt.Sprintf("名次段须覆盖全部 %d 个名额：%s没有奖励金额", quota, zh),
+			fmt.Sprintf("bands must cover the whole quota of %d: %s would get no amount", quota, en))
+		d.Value = val
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// rankSpan names ranks from..to: "第 4–5 名", "ranks 4–5", "4–5" (or one rank).
+func rankSpan(from, to int) (zh, en, value string) {
+	if from == to {
+		v := strconv.Itoa(from)
+		return "第 " + v + " 名", "rank " + v, v
+	}
+	v := strconv.Itoa(from) + "–" + strconv.Itoa(to)
+	return "第 " + v + " 名", "ranks " + v, v
+}
+
+// unpaid returns the winners of r that a band scheme gives no amount (the
+// bands stop short of them), in rank order; nil for other rules.
+func (m MoneyRule) unpaid(r Result) []Entry {
+	if m.Kind != "bands" {
+		return nil
+	}
+	var out []Entry
+	for _, e := range r.Entries {
+		if amt, _ := m.Amount(e.Rank, e.Total); e.Winner && amt <= 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// unpaidError refuses a step that would leave winners of r without an
+// amount, naming their ranks; nil when every winner is paid.
+func (m MoneyRule) unpaidError(r Result, step, stepEN string) error {
+	u := m.unpaid(r)
+	if len(u) == 0 {
+		return nil
+	}
+	zh, en, val := rankSpan(u[0].Rank, u[len(u)-1].Rank)
+	if len(u) != u[len(u)-1].Rank-u[0].Rank+1 {
+		var rs []string
+		for _, e := range u {
+			rs = append(rs, strconv.Itoa(e.Rank))
+		}
+		val = strings.Join(rs, ",")
+		zh, en = "第 "+strings.Join(rs, "、")+" 名", "ranks "+strings.Join(rs, ", ")
+	}
+	e := errs.New(errs.Conflict, fmt.Sprintf("奖励名次段没有覆盖全部获奖企业：%s（%d 家）没有奖励金额，不能%s", zh, len(u), step),
+		fmt.Sprintf("the money bands do not reach every winner: %s (%d enterprises) would get no amount; cannot %s", en, len(u), stepEN))
+	e.Details = []errs.Detail{{Field: "money.bands", Value: val, Reason: zh + "没有奖励金额", ReasonEN: en + " would get no amount"}}
+	return e
+}
+
 // Amount is the grant for a winner at rank with total points, by the rule;
 // ok is false for manual rules (staff set each grant).
 func (m MoneyRule) Amount(rank int, total Fixed) (int64, bool) {
@@ -253,8 +329,8 @@ func (m MoneyRule) Amount(rank int, total Fixed) (int64, bool) {
 	case "fixed":
 		return m.AmountFen, true
 	case "bands":
-		for _, b := range m.Bands {
-			if rank <= b.ToRank {
+		for i, b := range m.Bands {
+			if rank <= b.ToRank || (b.ToRank == 0 && i == len(m.Bands)-1) {
 				return b.AmountFen, true
 			}
 		}

@@ -55,8 +55,12 @@ func (s *Service) Advance(ctx context.Context, id int64, to string) (Programme, 
 				return err
 			}
 		case StateNotice:
-			if _, err := s.latestRound(ctx, tx, id); err != nil {
+			r, err := s.latestRound(ctx, tx, id)
+			if err != nil {
 				return errs.New(errs.Conflict, "请先生成排名再发布公示", "rank the programme before publishing the notice")
+			}
+			if err := p.Rules.Money.unpaidError(r.Result, "发布公示", "publish the notice"); err != nil {
+				return err
 			}
 			from, until = now, now+int64(p.NoticeDays)*int64(24*time.Hour/time.Millisecond)
 		case StateConfirmed:

@@ -34,7 +34,8 @@ type InboxItem struct {
 }
 
 // Inbox lists what needs v in a plan year: for units the reports to file
-// (the latest overdue period and any due within 7 days), returned reports and
+// (every overdue period, even when later ones are filed, and any due within
+// 7 days), returned reports and
 // open 督办单; for supervisors reports to review and 督办单 overdue or
 // answered; for leaders and admins the red tasks. Errors: Forbidden.
 func (s *Service) Inbox(ctx context.Context, v Viewer, year int) ([]InboxItem, error) {
@@ -133,8 +134,12 @@ func (s *Service) unitInbox(ctx context.Context, v Viewer, year int) ([]InboxIte
 		due, _ := time.Parse(dateLayout, n.DueOn)
 		sched := Schedule(n.Cycle, start, due, st.DueDay)
 		missing, _ := ScheduleState(sched, filed[n.ID], today)
+		overdue := map[string]bool{}
+		for _, k := range missing {
+			overdue[k] = true
+		}
 		for _, p := range sched {
-			late := p.Key == missing
+			late := overdue[p.Key]
 			upcoming := !p.DueOn.Before(today) && !p.DueOn.After(soon) && !filed[n.ID][p.Key]
 			if late || upcoming {
 				out = append(out, InboxItem{Kind: KindReportDue, TaskID: n.ID, Task: n.Title, Period: p.Key, Due: p.Due, Overdue: late,

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"gaoxin/internal/errs"
@@ -127,7 +128,7 @@ type FlagInput struct {
 	AsOf, Start, Due time.Time // dates (midnight); Start may be zero
 	Progress         int       // tenths of a percent
 	MarginPct        int       // yellow when behind the elapsed share by more than this many points
-	Missing          string    // the latest period whose report is past its due day and not filed, or ""
+	Missing          []string  // every period whose report is past its due day and not filed, oldest first
 	NextReportDue    time.Time // due day of the next report not yet filed; zero for none
 	ReturnedTwice    bool      // the last two review decisions were both "return"
 }
@@ -150,8 +151,9 @@ func ComputeFlag(in FlagInput) (Flag, string, string) {
 		return Yellow, fmt.Sprintf("进度 %s 落后于时间进度 %s 超过 %d 个百分点", Pct(in.Progress), Pct(el), in.MarginPct),
 			fmt.Sprintf("progress %s is behind the elapsed time %s by more than %d points", Pct(in.Progress), Pct(el), in.MarginPct)
 	}
-	if in.Missing != "" {
-		return Yellow, "逾期未报送 " + in.Missing + " 进展报告", "report for " + in.Missing + " is overdue"
+	if len(in.Missing) > 0 {
+		zh, en := missingReason(in.Missing)
+		return Yellow, zh, en
 	}
 	if in.ReturnedTwice {
 		return Yellow, "进展报告连续两次被退回", "reports returned twice in a row"
@@ -165,6 +167,27 @@ func ComputeFlag(in FlagInput) (Flag, string, string) {
 		}
 	}
 	return Green, "正常推进", "on track"
+}
+
+// missingShown is how many overdue periods a flag reason names before it
+// counts the rest.
+const missingShown = 3
+
+// missingReason names the periods never reported, oldest first: all of them
+// up to missingShown, else the first few and the count.
+func missingReason(ps []string) (zh, en string) {
+	if len(ps) == 1 {
+		return "逾期未报送 " + ps[0] + " 进展报告", "report for " + ps[0] + " is overdue"
+	}
+	if len(ps) <= missingShown {
+		return "逾期未报送 " + strings.Join(ps, "、") + " 进展报告", "reports for " + strings.Join(ps, ", ") + " are overdue"
+	}
+	shown, more := ps[:missingShown], "periods"
+	if len(ps) == missingShown+1 {
+		more = "period"
+	}
+	return fmt.Sprintf("逾期未报送 %s 等 %d 期进展报告", strings.Join(shown, "、"), len(ps)),
+		fmt.Sprintf("reports for %s and %d more %s are overdue", strings.Join(shown, ", "), len(ps)-missingShown, more)
 }
 
 // Elapsed is the share of a task's time gone by at asOf, in tenths of a
@@ -248,19 +271,17 @@ func Schedule(cycle string, start, due time.Time, dueDay int) []Period {
 }
 
 // ScheduleState finds, for a schedule and the set of periods already filed,
-// the latest period past its due day that is not filed (missing) and the due
-// day of the earliest unfiled period still to come (next).
-func ScheduleState(ps []Period, filed map[string]bool, asOf time.Time) (missing string, next time.Time) {
+// every period past its due day that is not filed (missing, oldest first)
+// and the due day of the earliest unfiled period still to come (next). A
+// period never reported stays missing however many later ones are filed.
+func ScheduleState(ps []Period, filed map[string]bool, asOf time.Time) (missing []string, next time.Time) {
 	for _, p := range ps {
-		if p.DueOn.Before(asOf) {
-			if filed[p.Key] {
-				missing = ""
-			} else {
-				missing = p.Key
-			}
+		if filed[p.Key] {
 			continue
 		}
-		if !filed[p.Key] && next.IsZero() {
+		if p.DueOn.Before(asOf) {
+			missing = append(missing, p.Key)
+		} else if next.IsZero() {
 			next = p.DueOn
 		}
 	}

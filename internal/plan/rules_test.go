@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,7 +98,7 @@ func TestComputeFlag(t *testing.T) {
 		{"behind by more than the margin → yellow", with(func(in *FlagInput) { in.AsOf, in.Progress = d("2023-07-01"), 396 }), Yellow},
 		{"ahead → green", with(func(in *FlagInput) { in.AsOf, in.Progress = d("2023-07-01"), 800 }), Green},
 		{"before the start → green at 0%", with(func(in *FlagInput) { in.AsOf, in.Start = d("2023-03-01"), d("2023-04-01") }), Green},
-		{"report missing → yellow", with(func(in *FlagInput) { in.AsOf, in.Progress, in.Missing = d("2023-07-01"), 600, "2023-05" }), Yellow},
+		{"report missing → yellow", with(func(in *FlagInput) { in.AsOf, in.Progress, in.Missing = d("2023-07-01"), 600, []string{"2023-05"} }), Yellow},
 		{"returned twice → yellow", with(func(in *FlagInput) { in.AsOf, in.Progress, in.ReturnedTwice = d("2023-07-01"), 600, true }), Yellow},
 		{"report due in 3 days → blue", with(func(in *FlagInput) {
 			in.AsOf, in.Progress, in.NextReportDue = d("2023-07-02"), 600, d("2023-07-05")
@@ -105,13 +106,38 @@ func TestComputeFlag(t *testing.T) {
 		{"report due in 4 days → green", with(func(in *FlagInput) {
 			in.AsOf, in.Progress, in.NextReportDue = d("2023-07-01"), 600, d("2023-07-05")
 		}), Green},
-		{"red beats yellow", with(func(in *FlagInput) { in.AsOf, in.Missing, in.ReturnedTwice = d("2024-01-05"), "2023-11", true }), Red},
+		{"red beats yellow", with(func(in *FlagInput) {
+			in.AsOf, in.Missing, in.ReturnedTwice = d("2024-01-05"), []string{"2023-11"}, true
+		}), Red},
 		{"one-day task on its day", FlagInput{Start: d("2023-05-05"), Due: d("2023-05-05"), AsOf: d("2023-05-05"), MarginPct: 10}, Yellow},
 	}
 	for _, tc := range cases {
 		got, zh, en := ComputeFlag(tc.in)
 		if got != tc.want || zh == "" || en == "" {
 			t.Errorf("%s: flag %s (%s / %s), want %s", tc.name, got, zh, en, tc.want)
+		}
+	}
+}
+
+// TestMissingReportReason: the yellow flag names every period never
+// reported, oldest first, and counts them when there are many.
+func TestMissingReportReason(t *testing.T) {
+	base := FlagInput{Start: d("2023-01-01"), Due: d("2023-12-31"), MarginPct: 10, AsOf: d("2023-07-10"), Progress: 600}
+	cases := []struct {
+		missing []string
+		zh, en  string
+	}{
+		{[]string{"2023-05"}, "逾期未报送 2023-05 进展报告", "report for 2023-05 is overdue"},
+		{[]string{"2023-02", "2023-05"}, "逾期未报送 2023-02、2023-05 进展报告", "reports for 2023-02, 2023-05 are overdue"},
+		{[]string{"2023-01", "2023-02", "2023-03", "2023-04", "2023-06"}, "逾期未报送 2023-01、2023-02、2023-03 等 5 期进展报告",
+			"reports for 2023-01, 2023-02, 2023-03 and 2 more periods are overdue"},
+	}
+	for _, c := range cases {
+		in := base
+		in.Missing = c.missing
+		flag, zh, en := ComputeFlag(in)
+		if flag != Yellow || zh != c.zh || en != c.en {
+			t.Errorf("missing %v: %s %q %q, want yellow %q %q", c.missing, flag, zh, en, c.zh, c.en)
 		}
 	}
 }
@@ -155,17 +181,22 @@ func TestSchedule(t *testing.T) {
 		t.Fatalf("quarterly schedule %q, want %q", keys, want)
 	}
 	filed := map[string]bool{"2023-03": true}
-	// On 2023-06-10: April and May are past due; May (the latest) is missing.
+	// On 2023-06-10: April and May are past due and both missing.
 	missing, next := ScheduleState(ps, filed, d("2023-06-10"))
-	if missing != "2023-05" || next.Format(dateLayout) != "2023-07-05" {
+	if fmt.Sprint(missing) != "[2023-04 2023-05]" || next.Format(dateLayout) != "2023-07-05" {
 		t.Fatalf("missing %q next %s", missing, next)
 	}
-	filed["2023-05"] = true // latest filed: April's gap no longer flags
-	if missing, _ = ScheduleState(ps, filed, d("2023-06-10")); missing != "" {
+	// Filing May does not excuse April: a period never reported stays missing.
+	filed["2023-05"] = true
+	if missing, _ = ScheduleState(ps, filed, d("2023-06-10")); fmt.Sprint(missing) != "[2023-04]" {
 		t.Fatalf("missing %q after filing May", missing)
 	}
+	filed["2023-04"] = true
+	if missing, _ = ScheduleState(ps, filed, d("2023-06-10")); len(missing) != 0 {
+		t.Fatalf("missing %q with every period filed", missing)
+	}
 	// On the due day itself the report is not yet missing.
-	if missing, _ = ScheduleState(ps, map[string]bool{"2023-03": true}, d("2023-05-05")); missing != "" {
+	if missing, _ = ScheduleState(ps, map[string]bool{"2023-03": true}, d("2023-05-05")); len(missing) != 0 {
 		t.Fatalf("on the due day: missing %q", missing)
 	}
 }

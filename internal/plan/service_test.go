@@ -265,7 +265,13 @@ func TestFlagsRedYellowReturnedTwice(t *testing.T) {
 	if tr.Index[a.ID].Flag != plan.Yellow || tr.Index[action.ID].Flag != plan.Red {
 		t.Fatalf("A %s, action %s", tr.Index[a.ID].Flag, tr.Index[action.ID].Flag)
 	}
-	// B: accept 50 % for May (ahead), then return two reports in a row → yellow.
+	// B: file January–April, accept 50 % for May (ahead), then return two
+	// reports in a row → yellow.
+	for _, p := range []string{"2023-01", "2023-02", "2023-03", "2023-04"} {
+		if _, err := f.a.Plan.CreateReport(f.ctx, f.kcj, plan.ReportInput{TaskID: b.ID, Period: p, Pct: ip(10), Done: "ok", Submit: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	r, _ := f.a.Plan.CreateReport(f.ctx, f.kcj, plan.ReportInput{TaskID: b.ID, Period: "2023-05", Pct: ip(50), Done: "ok", Submit: true})
 	if _, err := f.a.Plan.Review(f.ctx, f.sup, r.ID, true, "", 0); err != nil {
 		t.Fatal(err)

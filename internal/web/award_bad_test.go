@@ -90,3 +90,31 @@ func TestAwardBadInputOnPages(t *testing.T) {
 		t.Fatalf("bad evidence: %d, wrote %v: %s", res.Code, count() != before, res.Body)
 	}
 }
+
+// TestAwardPrizeBandsShortRefusedOnPage: a prize (paid to every qualified
+// enterprise) whose rank bands stop at rank 3 cannot be opened; the page
+// names the bands and the ranks that would get no amount. With an open last
+// band (to_rank 0) it opens.
+func TestAwardPrizeBandsShortRefusedOnPage(t *testing.T) {
+	w := newAwardWorld(t)
+	sup := w.as("supervisor")
+	rules := func(last int) string {
+		r := programmeBody().Rules
+		r.Money.Bands[1].ToRank = last
+		b, _ := json.Marshal(r)
+		return string(b)
+	}
+	vals := url.Values{"year": {"2023"}, "name_zh": {"经济贡献奖"}, "kind": {"prize"}, "quota": {"0"}, "notice_days": {"5"},
+		"budget_yuan": {"1000000.00"}, "rules": {rules(3)}}
+	r := sup.form("/awards", vals)
+	want(t, r, 303, "create draft")
+	id := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/awards/programmes/"), "?ok=created")
+	r = sup.form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}})
+	if body := string(r.Body); r.Code != 400 || !strings.Contains(body, "money.bands") || !strings.Contains(body, "第 4 名及以后") ||
+		!strings.Contains(body, "winners ranked 4 and below") {
+		t.Fatalf("opening a prize whose bands stop at rank 3: %d %s", r.Code, body)
+	}
+	vals.Set("rules", rules(0))
+	want(t, sup.form("/awards/programmes/"+id+"/edit", vals), 303, "save with an open last band")
+	want(t, sup.form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}}), 303, "open")
+}
