@@ -134,7 +134,7 @@ func demo2023(ctx context.Context, s *app.App, ents []demoEnt, ids map[string]in
 	if _, err := svc.Decide(sup, o2.ID, false, "计算方法已在公示页逐项公开，异议不成立（演示）。", nil); err != nil {
 		return err
 	}
-	sup, svc = at(ctx, s, ids, "supervisor", day(time.March, 9))
+	sup, svc = at(ctx, s, ids, "supervisor", day(time.March, 14))
 	if _, err := svc.Advance(sup, p.ID, award.StateConfirmed); err != nil {
 		return err
 	}
