@@ -122,7 +122,7 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 // Bulk statements shared by imports and the demo generator.
 const (
 	insEnterprise = `INSERT INTO enterprises (credit_code, code_exception, name, former_names, legal_form, registered_on,
-		registered_capital_fen, area_unit_id, address, industry_code, status, synthetic, created_at, updated_at)`
+		registered_capital_fen, area_unit_id, address, industry_code, status, synthetic, created_at, updated_at, names_seq)`
 	insFigure  = `INSERT INTO enterprise_figures (enterprise_id, indicator, year, month, source, value, status, entered_by, entered_at)`
 	upsFigure  = `ON CONFLICT (enterprise_id, indicator, year, month, source) DO UPDATE SET value = excluded.value, status = excluded.status, entered_by = excluded.entered_by, entered_at = excluded.entered_at`
 	insCurrent = `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)`
@@ -141,11 +141,13 @@ type importWriter struct {
 	h         hash.Hash // of every history row, kept in the import's audit entry
 	ents      *bulk
 	chains    *bulk
-	figs      *bulk
+	figs      *bulk // figures of enterprises already registered (upsert)
+	newFigs   *bulk // figures of enterprises this import creates
 	cur       *bulk
 	hist      *bulk
 	recompute map[int][]int64 // year → enterprises whose effective values to recompute
 	written   int             // rows written so far (for the failure test hook)
+	namesSeq  int64           // the names version of this import, once it names an enterprise
 }
 
 // beginImport opens the import's transaction and takes the import lock.
@@ -159,9 +161,10 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		return nil, err
 	}
 	return &importWriter{s: s, o: o, tx: tx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
-		ents:      s.newBulk(insEnterprise, "RETURNING id, credit_code", 14),
+		ents:      s.newBulk(insEnterprise, "RETURNING id, credit_code", 15),
 		chains:    s.newBulk(insChain, "", 2),
 		figs:      s.newBulk(insFigure, upsFigure, 9),
+		newFigs:   s.newBulk(insFigure, "", 9),
 		cur:       s.newBulk(insCurrent, "", 6),
 		hist:      s.newBulk(insHistory, "", 8),
 		recompute: map[int][]int64{},
@@ -183,26 +186,28 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 		ids[code] = id
 		return nil
 	}
-	var created []*planned
 	for i := range plan {
 		pl := &plan[i]
+		if pl.existing != nil && len(pl.changed) == 0 {
+			continue
+		}
+		if w.namesSeq == 0 {
+			var err error
+			if w.namesSeq, err = w.s.bumpNames(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if pl.existing != nil {
 			continue
 		}
 		in := pl.res.in
 		if err := w.ents.add(ctx, tx, in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn,
-			in.CapitalFen, nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), false, now, now); err != nil {
+			in.CapitalFen, nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), false, now, now, w.namesSeq); err != nil {
 			return err
 		}
-		created = append(created, pl)
 	}
 	if err := w.ents.flush(ctx, tx); err != nil {
 		return err
-	}
-	var renamed []int64 // updated enterprises whose name search rows are rewritten
-	newNames := make([]nameDoc, 0, len(created))
-	for _, pl := range created {
-		newNames = append(newNames, nameDoc{id: ids[pl.res.in.CreditCode], name: pl.res.in.Name, former: pl.res.in.FormerNames})
 	}
 	for i := range plan {
 		pl := &plan[i]
@@ -226,12 +231,11 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 			if len(pl.changed) > 0 {
 				if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET credit_code = $1, code_exception = $2, name = $3, former_names = $4,
 					legal_form = $5, registered_on = $6, registered_capital_fen = $7, area_unit_id = $8, address = $9, industry_code = $10,
-					status = $11, version = version + 1, updated_at = $12 WHERE id = $13`,
+					status = $11, version = version + 1, updated_at = $12, names_seq = $13 WHERE id = $14`,
 					in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn, in.CapitalFen,
-					nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), now, id); err != nil {
+					nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), now, w.namesSeq, id); err != nil {
 					return fmt.Errorf("enterprise: import: update row %d: %w", pl.row.line, err)
 				}
-				renamed = append(renamed, id)
 			}
 			if pl.chains {
 				if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_chains WHERE enterprise_id = $1", id); err != nil {
@@ -246,8 +250,12 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 				}
 			}
 		}
+		figs := w.figs
+		if pl.existing == nil {
+			figs = w.newFigs
+		}
 		for _, f := range pl.figures {
-			if err := w.figs.add(ctx, tx, id, f.ind, pl.row.year, 0, string(o.Source), f.value, Confirmed, actorID, now); err != nil {
+			if err := figs.add(ctx, tx, id, f.ind, pl.row.year, 0, string(o.Source), f.value, Confirmed, actorID, now); err != nil {
 				return err
 			}
 			if pl.existing == nil {
@@ -272,17 +280,14 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 			return fmt.Errorf("enterprise: import: failing after %d rows, as the test asked", w.written)
 		}
 	}
-	if err := w.s.writeGrams(ctx, tx, newNames); err != nil {
-		return err
-	}
-	return w.s.indexNames(ctx, tx, renamed)
+	return nil
 }
 
 // commit writes what is still buffered, recomputes effective values,
 // records the import in the audit log and commits.
 func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 	tx := w.tx
-	for _, b := range []*bulk{w.chains, w.figs, w.cur, w.hist} {
+	for _, b := range []*bulk{w.chains, w.figs, w.newFigs, w.cur, w.hist} {
 		if err := b.flush(ctx, tx); err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@
 package enterprise
 
 import (
+	"sync"
+
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
@@ -150,6 +152,8 @@ type Service struct {
 	NoListMemo bool
 
 	plans planCache // the list's bounded counts (plan choice only)
+	names nameIndex // the name search (search.go)
+	live  sync.Map  // import job id → *liveJob, for jobs this server runs
 	memo  listMemo  // list pages of the current data version
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"gaoxin/internal/audit"
@@ -111,11 +112,22 @@ func (s *Service) RunJob(ctx context.Context, id int64, by string) error {
 		}
 	}
 	ctx = audit.WithActor(ctx, actor)
+	// Progress is kept in this server's memory, where Job and Jobs read
+	// it, and on PostgreSQL also in the job's row for other servers. On
+	// SQLite the import's open write transaction holds the only writer
+	// connection, so the row is brought up to date when the job ends.
+	live := &liveJob{status: JobReading}
+	s.live.Store(id, live)
+	defer s.live.Delete(id)
 	o := ImportOptions{Filename: j.Filename, DryRun: j.DryRun, Source: Source(src), JobID: id,
 		Progress: func(done, total int) {
-			s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET done_rows = $1, total_rows = $2, heartbeat_at = $3 WHERE id = $4`, done, total, db.Now(), id)
+			live.set("", done, total)
+			if s.DB.Dialect == db.Postgres {
+				s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET done_rows = $1, total_rows = $2, heartbeat_at = $3 WHERE id = $4`, done, total, db.Now(), id)
+			}
 		},
 		Writing: func() {
+			live.set(JobWriting, -1, -1)
 			s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET status = $1, heartbeat_at = $2 WHERE id = $3`, JobWriting, db.Now(), id)
 		},
 	}
@@ -136,9 +148,10 @@ func (s *Service) RunJob(ctx context.Context, id int64, by string) error {
 	if err != nil {
 		return err
 	}
+	_, done, total := live.get()
 	_, err = s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET status = $1, report_json = $2, error_count = $3, file = NULL,
-		finished_at = $4, done_rows = CASE WHEN total_rows > 0 THEN total_rows ELSE done_rows END WHERE id = $5`,
-		status, string(rj), len(result.Errors), db.Now(), id)
+		finished_at = $4, total_rows = $5, done_rows = $5 WHERE id = $6`,
+		status, string(rj), len(result.Errors), db.Now(), max(total, done), id)
 	if err != nil {
 		return fmt.Errorf("enterprise: finish job %d: %w", id, err)
 	}
@@ -165,6 +178,9 @@ func (s *Service) ResumeJobs(ctx context.Context, by string) error {
 	}
 	rows.Close()
 	for _, id := range ids {
+		if _, running := s.live.Load(id); running {
+			continue // this server runs it; a long write sends no heartbeat on SQLite
+		}
 		if err := s.RunJob(ctx, id, by); err != nil {
 			return err
 		}
@@ -191,6 +207,7 @@ func (s *Service) Job(ctx context.Context, v Viewer, id int64) (ImportJob, error
 		return j, fmt.Errorf("enterprise: job %d: %w", id, err)
 	}
 	j.Source, j.CreatedBy = Source(src), createdBy.Int64
+	s.overlayLive(&j)
 	if report != "" {
 		var r struct {
 			ImportResult
@@ -226,7 +243,47 @@ func (s *Service) Jobs(ctx context.Context, v Viewer, limit int) ([]ImportJob, e
 			return nil, err
 		}
 		j.Source = Source(src)
+		s.overlayLive(&j)
 		out = append(out, j)
 	}
 	return out, rows.Err()
+}
+
+// liveJob is the progress of an import job running on this server.
+type liveJob struct {
+	mu          sync.Mutex
+	status      string
+	done, total int
+}
+
+// set records progress; an empty status or a negative count keeps the
+// value it had.
+func (l *liveJob) set(status string, done, total int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if status != "" {
+		l.status = status
+	}
+	if done >= 0 {
+		l.done = done
+	}
+	if total >= 0 {
+		l.total = total
+	}
+}
+
+func (l *liveJob) get() (string, int, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.status, l.done, l.total
+}
+
+// overlayLive gives a running job the progress this server holds for it.
+func (s *Service) overlayLive(j *ImportJob) {
+	v, ok := s.live.Load(j.ID)
+	if !ok || !j.Running() {
+		return
+	}
+	status, done, total := v.(*liveJob).get()
+	j.Status, j.DoneRows, j.TotalRows = status, max(done, j.DoneRows), max(total, j.TotalRows)
 }

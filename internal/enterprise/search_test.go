@@ -178,3 +178,56 @@ func TestCatalogMemoFollowsWrites(t *testing.T) {
 		t.Error("new chain node not shown")
 	}
 }
+
+// Two servers on one database: each keeps its own name index in memory,
+// and a name written through one is found through the other at once —
+// a new enterprise, a rename (old name kept as a former name, the new one
+// found) and an import.
+func TestNameSearchAcrossServers(t *testing.T) {
+	f := newFixture(t)
+	other := enterprise.New(f.svc.DB, f.svc.Audit, f.org)
+	other.NoListMemo, f.svc.NoListMemo = true, true
+	names := func(svc *enterprise.Service, q string) []string {
+		t.Helper()
+		p, err := svc.List(f.ctx, staff, enterprise.Filter{Name: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range p.Items {
+			out = append(out, e.Name)
+		}
+		return out
+	}
+	a := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("9141010071610585"), Name: "郑州初名科技有限公司"})
+	if got := names(other, "初名"); len(got) != 1 { // other loads its index now
+		t.Fatalf("other server before any change: %v", got)
+	}
+	b := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("91410100MA5DC6QX"), Name: "郑州后来电子有限公司"})
+	if got := names(other, "后来电子"); len(got) != 1 || got[0] != b.Name {
+		t.Fatalf("other server misses a new enterprise: %v", got)
+	}
+	in := enterprise.Input{CreditCode: a.CreditCode, Name: "郑州更名智能有限公司", FormerNames: []string{"郑州初名科技有限公司"}, Version: a.Version}
+	if _, err := f.svc.Update(f.ctx, staff, a.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(other, "更名智能"); len(got) != 1 {
+		t.Fatalf("other server misses a rename: %v", got)
+	}
+	if got := names(other, "初名"); len(got) != 1 || got[0] != "郑州更名智能有限公司" {
+		t.Fatalf("other server's former-name search after a rename: %v", got)
+	}
+	data := xlsxOf(t, [][]any{{"统一社会信用代码", "企业名称"}, {uscc.Complete("9141010271610586"), "郑州导入新星有限公司"}, {b.CreditCode, "郑州后来改名有限公司"}})
+	if res, err := f.svc.Import(f.ctx, staff, data, enterprise.ImportOptions{Filename: "n.xlsx"}); err != nil || !res.Written {
+		t.Fatalf("import: %v %+v", err, res.Errors)
+	}
+	if got := names(other, "导入新星"); len(got) != 1 {
+		t.Fatalf("other server misses an imported enterprise: %v", got)
+	}
+	if got := names(other, "后来改名"); len(got) != 1 {
+		t.Fatalf("other server misses an imported rename: %v", got)
+	}
+	if got := names(other, "后来电子"); len(got) != 0 {
+		t.Fatalf("other server still finds the name an import replaced: %v", got)
+	}
+}

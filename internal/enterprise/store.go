@@ -243,7 +243,7 @@ func (s *Service) Create(ctx context.Context, v Viewer, in Input) (Enterprise, e
 		if err := setChains(ctx, tx, id, r.chainIDs); err != nil {
 			return err
 		}
-		if err := s.indexNames(ctx, tx, []int64{id}); err != nil {
+		if err := s.stampNames(ctx, tx, []int64{id}); err != nil {
 			return err
 		}
 		after, err := getTx(ctx, tx, id)
@@ -303,7 +303,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Input) (Ent
 		if err != nil {
 			return fmt.Errorf("enterprise: update: %w", err)
 		}
-		if err := s.indexNames(ctx, tx, []int64{id}); err != nil {
+		if err := s.stampNames(ctx, tx, []int64{id}); err != nil {
 			return err
 		}
 		if v.Writes() && in.Chains != nil {

@@ -36,11 +36,15 @@ func (s *Service) LoadSynthetic(ctx context.Context, v Viewer, batch []Synthetic
 	}
 	now := db.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		ents := s.newBulk(insEnterprise, "", 14)
+		seq, err := s.bumpNames(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ents := s.newBulk(insEnterprise, "", 15)
 		for _, e := range batch {
 			in := e.Input
 			if err := ents.add(ctx, tx, in.CreditCode, "", in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn,
-				in.CapitalFen, nullID(cat.area(in.Area)), in.Address, in.IndustryCode, string(in.Status), true, now, now); err != nil {
+				in.CapitalFen, nullID(cat.area(in.Area)), in.Address, in.IndustryCode, string(in.Status), true, now, now, seq); err != nil {
 				return err
 			}
 		}
@@ -53,13 +57,6 @@ func (s *Service) LoadSynthetic(ctx context.Context, v Viewer, batch []Synthetic
 		}
 		ids, err := s.idsByCode(ctx, tx, refs)
 		if err != nil {
-			return err
-		}
-		named := make([]int64, 0, len(ids))
-		for _, id := range ids {
-			named = append(named, id)
-		}
-		if err := s.indexNames(ctx, tx, named); err != nil {
 			return err
 		}
 		chains := s.newBulk(insChain, "", 2)
@@ -118,5 +115,5 @@ func (s *Service) Analyze(ctx context.Context) {
 	if s.DB.Dialect != db.Postgres {
 		return
 	}
-	s.DB.W.ExecContext(ctx, "ANALYZE enterprises, enterprise_chains, enterprise_tiers, enterprise_figures, enterprise_figure_current, enterprise_name_grams")
+	s.DB.W.ExecContext(ctx, "ANALYZE enterprises, enterprise_chains, enterprise_tiers, enterprise_figures, enterprise_figure_current")
 }
