@@ -47,7 +47,8 @@ func (d *DB) Lock(ctx context.Context, tx *sql.Tx, key string) error {
 //	{{WITHOUT_ROWID}}   after a table with a primary key: stored in primary-key
 //	                    order on SQLite (WITHOUT ROWID); nothing on PostgreSQL
 //	{{SQLITE}} … {{END}} statements run on SQLite only (a table rebuild that
-//	                    PostgreSQL does not need)
+//	                    PostgreSQL does not need); {{POSTGRES}} … {{END}} the
+//	                    reverse (ALTER TABLE … DROP CONSTRAINT, which SQLite lacks)
 func migrationSQL(d Dialect, s string) string {
 	s = dialectBlocks(d, s)
 	if d == Postgres {
@@ -65,22 +66,33 @@ func migrationSQL(d Dialect, s string) string {
 }
 
 // dialectBlocks keeps the text between {{SQLITE}} and {{END}} on SQLite
-// and drops it on PostgreSQL.
+// only, and between {{POSTGRES}} and {{END}} on PostgreSQL only.
 func dialectBlocks(d Dialect, s string) string {
 	var b strings.Builder
 	for {
-		i := strings.Index(s, "{{SQLITE}}")
+		i := strings.Index(s, "{{")
 		if i < 0 {
 			b.WriteString(s)
 			return b.String()
 		}
+		var mine bool
+		switch {
+		case strings.HasPrefix(s[i:], "{{SQLITE}}"):
+			mine = d == SQLite
+		case strings.HasPrefix(s[i:], "{{POSTGRES}}"):
+			mine = d == Postgres
+		default: // another macro: keep it for the replacer
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			continue
+		}
 		b.WriteString(s[:i])
-		rest := s[i+len("{{SQLITE}}"):]
+		rest := s[i+strings.Index(s[i:], "}}")+2:]
 		j := strings.Index(rest, "{{END}}")
 		if j < 0 {
 			j = len(rest) // an unclosed block runs to the end
 		}
-		if d == SQLite {
+		if mine {
 			b.WriteString(rest[:j])
 		}
 		s = rest[min(j+len("{{END}}"), len(rest)):]

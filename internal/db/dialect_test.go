@@ -6,7 +6,7 @@ import (
 )
 
 func TestMigrationSQLDialectBlocks(t *testing.T) {
-	src := "CREATE TABLE a (x INT PRIMARY KEY) {{WITHOUT_ROWID}};\n{{SQLITE}}\nDROP TABLE b;\n{{END}}\nCREATE INDEX c ON a(x);\n{{SQLITE}}DROP TABLE d;{{END}}"
+	src := "CREATE TABLE a (x INT PRIMARY KEY) {{WITHOUT_ROWID}};\n{{SQLITE}}\nDROP TABLE b;\n{{END}}\nCREATE INDEX c ON a(x);\n{{SQLITE}}DROP TABLE d;{{END}}{{POSTGRES}}ALTER TABLE e DROP CONSTRAINT f;{{END}} {{BLOB}}"
 	lite := migrationSQL(SQLite, src)
 	pg := migrationSQL(Postgres, src)
 	for _, want := range []string{"WITHOUT ROWID", "DROP TABLE b;", "DROP TABLE d;", "CREATE INDEX c"} {
@@ -18,6 +18,12 @@ func TestMigrationSQLDialectBlocks(t *testing.T) {
 		if strings.Contains(pg, absent) {
 			t.Errorf("PostgreSQL text holds %q:\n%s", absent, pg)
 		}
+	}
+	if !strings.Contains(pg, "ALTER TABLE e DROP CONSTRAINT f;") || strings.Contains(lite, "ALTER TABLE e") {
+		t.Errorf("PostgreSQL block: sqlite %q, postgres %q", lite, pg)
+	}
+	if !strings.HasSuffix(pg, " BYTEA") || !strings.HasSuffix(lite, " BLOB") {
+		t.Errorf("macros after the blocks: sqlite %q, postgres %q", lite, pg)
 	}
 	if !strings.Contains(pg, "CREATE INDEX c") || strings.Contains(lite, "{{") {
 		t.Errorf("blocks mangled:\nsqlite: %s\npostgres: %s", lite, pg)

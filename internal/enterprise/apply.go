@@ -26,6 +26,8 @@ type bulk struct {
 	full  *sql.Stmt // the prepared statement of a full batch
 	// scan, when set, reads each row the statement returns (RETURNING).
 	scan func(*sql.Rows) error
+	// copy, when set (PostgreSQL), sends plain inserts through COPY.
+	copy *db.BulkTx
 	// positional: write ? placeholders. SQLite resolves each $N by a linear
 	// search of the names seen so far, which makes a statement with
 	// thousands of $N parameters quadratic to prepare and bind; ? is
@@ -53,6 +55,9 @@ func (b *bulk) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
 func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 	if b.n == 0 {
 		return nil
+	}
+	if b.copy != nil && b.scan == nil && b.tail == "" {
+		return b.flushCopy(ctx)
 	}
 	q, ok := b.sqls[b.n]
 	if !ok {
@@ -119,6 +124,37 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// copyRows is how many rows one COPY sends.
+const copyRows = 5000
+
+// useCopy makes b send its rows through COPY when tx can (PostgreSQL).
+func (b *bulk) useCopy(tx *db.BulkTx) *bulk {
+	if tx.CanCopy() {
+		b.copy, b.per = tx, copyRows
+	}
+	return b
+}
+
+// flushCopy sends the buffered rows with COPY into the table and columns
+// the INSERT head names.
+func (b *bulk) flushCopy(ctx context.Context) error {
+	open, close := strings.Index(b.head, "("), strings.LastIndex(b.head, ")")
+	table := strings.TrimSpace(strings.TrimPrefix(b.head[:open], "INSERT INTO "))
+	var cols []string
+	for _, c := range strings.Split(b.head[open+1:close], ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	rows := make([][]any, b.n)
+	for i := range rows {
+		rows[i] = b.args[i*b.ncols : (i+1)*b.ncols]
+	}
+	if err := b.copy.Copy(ctx, table, cols, rows); err != nil {
+		return fmt.Errorf("enterprise: bulk copy: %w", err)
+	}
+	b.args, b.n = b.args[:0], 0
+	return nil
+}
+
 // Bulk statements shared by imports and the demo generator.
 const (
 	insEnterprise = `INSERT INTO enterprises (credit_code, code_exception, name, former_names, legal_form, registered_on,
@@ -135,6 +171,7 @@ const (
 type importWriter struct {
 	s         *Service
 	o         ImportOptions
+	btx       *db.BulkTx
 	tx        *sql.Tx
 	actor     audit.Actor
 	now       int64
@@ -152,26 +189,26 @@ type importWriter struct {
 
 // beginImport opens the import's transaction and takes the import lock.
 func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWriter, error) {
-	tx, err := s.DB.W.BeginTx(ctx, nil)
+	btx, err := s.DB.BeginBulk(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("enterprise: import: begin: %w", err)
+		return nil, fmt.Errorf("enterprise: import: %w", err)
 	}
-	if err := s.DB.Lock(ctx, tx, "enterprise.import"); err != nil {
-		tx.Rollback()
+	if err := s.DB.Lock(ctx, btx.Tx, "enterprise.import"); err != nil {
+		btx.Rollback()
 		return nil, err
 	}
-	return &importWriter{s: s, o: o, tx: tx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
+	return &importWriter{s: s, o: o, btx: btx, tx: btx.Tx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
 		ents:      s.newBulk(insEnterprise, "RETURNING id, credit_code", 15),
-		chains:    s.newBulk(insChain, "", 2),
+		chains:    s.newBulk(insChain, "", 2).useCopy(btx),
 		figs:      s.newBulk(insFigure, upsFigure, 9),
-		newFigs:   s.newBulk(insFigure, "", 9),
-		cur:       s.newBulk(insCurrent, "", 6),
-		hist:      s.newBulk(insHistory, "", 8),
+		newFigs:   s.newBulk(insFigure, "", 9).useCopy(btx),
+		cur:       s.newBulk(insCurrent, "", 6).useCopy(btx),
+		hist:      s.newBulk(insHistory, "", 8).useCopy(btx),
 		recompute: map[int][]int64{},
 	}, nil
 }
 
-func (w *importWriter) rollback() { w.tx.Rollback() }
+func (w *importWriter) rollback() { w.btx.Rollback() }
 
 // write writes one checked chunk.
 func (w *importWriter) write(ctx context.Context, plan []planned) error {
@@ -309,7 +346,7 @@ func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 	if err := w.s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary}); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := w.btx.Commit(); err != nil {
 		return fmt.Errorf("enterprise: import: commit: %w", err)
 	}
 	return nil

@@ -259,3 +259,47 @@ func TestTiersExpiry(t *testing.T) {
 		t.Fatalf("history of tiers %+v", all)
 	}
 }
+
+// The figure tables carry no foreign keys (migration 0306): the service
+// is what keeps every value tied to a registered enterprise, a known
+// indicator and a real user. Writes naming anything else are refused, and
+// after imports, submissions and reviews no value is orphaned.
+func TestFiguresNeverOrphaned(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "甲", Area: "sf"})
+	if err := f.svc.SetFigures(f.ctx, staff, a.ID+1000, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: 1}}); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("figures for an unregistered enterprise: %v", err)
+	}
+	if err := f.svc.SetFigures(f.ctx, staff, a.ID, []enterprise.FigureInput{{Indicator: "no_such_indicator", Year: 2023, Value: 1}}); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("figures of an unknown indicator: %v", err)
+	}
+	self := enterprise.Viewer{Role: org.Enterprise, EnterpriseID: a.ID}
+	if err := f.svc.SetFigures(f.ctx, self, a.ID, []enterprise.FigureInput{{Indicator: "employees", Year: 2023, Value: 12}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Review(f.ctx, staff, a.ID, "employees", 2023, 0, true); err != nil {
+		t.Fatal(err)
+	}
+	data := xlsxOf(t, [][]any{{"统一社会信用代码", "企业名称", "年度", "营业收入（万元）", "从业人员（人）"},
+		{a.CreditCode, "甲", "2023", "15", "14"}, {"91330100716105852F", "乙", "2023", "20", "3"}})
+	if res, err := f.svc.Import(f.ctx, staff, data, enterprise.ImportOptions{Filename: "o.xlsx"}); err != nil || !res.Written {
+		t.Fatalf("import: %v %+v", err, res.Errors)
+	}
+	for _, q := range []string{
+		`SELECT COUNT(*) FROM enterprise_figures f WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = f.enterprise_id)`,
+		`SELECT COUNT(*) FROM enterprise_figures f WHERE NOT EXISTS (SELECT 1 FROM figure_indicators i WHERE i.code = f.indicator)`,
+		`SELECT COUNT(*) FROM enterprise_figures f WHERE f.entered_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.entered_by)`,
+		`SELECT COUNT(*) FROM enterprise_figure_current c WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = c.enterprise_id)`,
+		`SELECT COUNT(*) FROM enterprise_figure_current c WHERE NOT EXISTS (SELECT 1 FROM figure_indicators i WHERE i.code = c.indicator)`,
+	} {
+		var n int
+		if err := f.svc.DB.R.QueryRowContext(f.ctx, q).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s: %d (%v)", q, n, err)
+		}
+	}
+	var values int
+	f.svc.DB.R.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM enterprise_figures").Scan(&values)
+	if values != 5 { // employees (self) + revenue, employees (stats) for 甲 + two for 乙
+		t.Fatalf("%d values stored", values)
+	}
+}
