@@ -24,6 +24,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -48,7 +49,8 @@ func main() {
 	dur := flag.Duration("duration", 15*time.Second, "duration of each load phase")
 	keep := flag.String("db-file", "", "SQLite file to keep: generated once, reused by later runs (skips import and generation)")
 	flag.BoolVar(&explain, "explain", false, "print each list filter's query plan")
-	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import to this file")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import (or, with -import-rows 0, of the load phases) to this file")
+	flag.StringVar(&onlyPhase, "phase", "", "run only the load phases whose name contains this")
 	flag.Parse()
 	if err := run(*rows, *n, *years, *clients, *dur, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -56,7 +58,7 @@ func main() {
 	}
 }
 
-var cpuProfile string
+var cpuProfile, onlyPhase string
 
 // peak samples the heap while a phase runs.
 type peak struct{ heap, sys atomic.Uint64 }
@@ -158,6 +160,7 @@ func run(rows, n, years, clients int, dur time.Duration, keep string) error {
 		if err := benchImport(ctx, a, rows); err != nil {
 			return err
 		}
+		cpuProfile = "" // the profile was of the import
 	}
 	if n == 0 {
 		return nil
@@ -260,9 +263,6 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 	}
 	read := time.Since(t0)
 	runtime.GC()
-	var p peak
-	pctx, stop := context.WithCancel(ctx)
-	go p.watch(pctx)
 	if cpuProfile != "" {
 		f, err := os.Create(cpuProfile)
 		if err != nil {
@@ -273,6 +273,9 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 			return err
 		}
 	}
+	var p peak
+	pctx, stop := context.WithCancel(ctx)
+	go p.watch(pctx)
 	t0 = time.Now()
 	res, err := a.Enterprise.Import(ctx, enterprise.System, data, enterprise.ImportOptions{Filename: "bench.xlsx"})
 	imp := time.Since(t0)
@@ -348,7 +351,21 @@ func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duratio
 			fmt.Printf("  %-70s %3d %8s %6d bytes\n", path, res.StatusCode, time.Since(t0).Round(10*time.Microsecond), len(body))
 		}
 	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	runPhase := func(name string, mk func() (*http.Request, error)) {
+		if !strings.Contains(name, onlyPhase) {
+			return
+		}
 		var p peak
 		pctx, stop := context.WithCancel(ctx)
 		go p.watch(pctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,6 +54,19 @@ func (s Source) Label() (zh, en string) {
 }
 
 // rankSQL is Source.Rank in SQL, for column col.
+// sourceRank is a source's rank, as rankSQL orders it (1 is best).
+func sourceRank(s Source) int {
+	switch s {
+	case FromStats:
+		return 1
+	case FromTax:
+		return 2
+	case FromStaff:
+		return 3
+	}
+	return 4
+}
+
 func rankSQL(col string) string {
 	return "CASE " + col + " WHEN 'stats' THEN 1 WHEN 'tax' THEN 2 WHEN 'staff' THEN 3 ELSE 4 END"
 }
@@ -289,34 +303,92 @@ func (s *Service) Figures(ctx context.Context, v Viewer, id int64) ([]Figure, er
 	return s.figuresOf(ctx, v, id)
 }
 
+// figuresOf reads an enterprise's values in one range of the figures'
+// primary key and settles in Go what recomputeCurrent settles in SQL: the
+// effective value of a period is its confirmed value of the best-ranked
+// source. Users are named by one lookup of the few who entered values.
 func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, error) {
-	q := `SELECT f.indicator, f.year, f.month, f.source, f.value, f.status, COALESCE(f.entered_by, 0), COALESCE(u.username, ''), f.entered_at,
-		CASE WHEN c.enterprise_id IS NULL THEN 0 ELSE 1 END
-		FROM enterprise_figures f LEFT JOIN users u ON u.id = f.entered_by
-		LEFT JOIN enterprise_figure_current c ON c.enterprise_id = f.enterprise_id AND c.indicator = f.indicator AND c.year = f.year
-			AND c.month = f.month AND c.source = f.source AND f.status = 'confirmed'
-		WHERE f.enterprise_id = $1`
+	q := `SELECT indicator, year, month, source, value, status, COALESCE(entered_by, 0), entered_at
+		FROM enterprise_figures WHERE enterprise_id = $1`
 	if !v.SeesPending(id) {
-		q += " AND f.status = 'confirmed'"
+		q += " AND status = 'confirmed'"
 	}
-	q += " ORDER BY f.year DESC, f.month, f.indicator, " + rankSQL("f.source") + " LIMIT 5000"
-	rows, err := s.DB.R.QueryContext(ctx, q, id)
+	rows, err := s.DB.R.QueryContext(ctx, q+" LIMIT 5000", id)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: figures: %w", err)
 	}
 	defer rows.Close()
 	var out []Figure
+	users := map[int64]string{}
+	type period struct {
+		ind         string
+		year, month int
+	}
+	best := map[period]int{} // index in out of the effective value so far
 	for rows.Next() {
 		f := Figure{EnterpriseID: id}
 		var src string
-		var eff int
-		if err := rows.Scan(&f.Indicator, &f.Year, &f.Month, &src, &f.Value, &f.Status, &f.EnteredBy, &f.EnteredByName, &f.EnteredAt, &eff); err != nil {
+		if err := rows.Scan(&f.Indicator, &f.Year, &f.Month, &src, &f.Value, &f.Status, &f.EnteredBy, &f.EnteredAt); err != nil {
 			return nil, err
 		}
-		f.Source, f.Effective = Source(src), eff == 1
+		f.Source = Source(src)
+		if f.EnteredBy != 0 {
+			users[f.EnteredBy] = ""
+		}
 		out = append(out, f)
+		if f.Status != Confirmed {
+			continue
+		}
+		k := period{f.Indicator, f.Year, f.Month}
+		if b, ok := best[k]; !ok || sourceRank(f.Source) < sourceRank(out[b].Source) {
+			best[k] = len(out) - 1
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for _, i := range best {
+		out[i].Effective = true
+	}
+	if len(users) > 0 {
+		ids := make([]int64, 0, len(users))
+		for u := range users {
+			ids = append(ids, u)
+		}
+		ur, err := s.DB.R.QueryContext(ctx, "SELECT id, username FROM users WHERE id IN ("+idList(ids)+")")
+		if err != nil {
+			return nil, fmt.Errorf("enterprise: figures: users: %w", err)
+		}
+		defer ur.Close()
+		for ur.Next() {
+			var uid int64
+			var name string
+			if err := ur.Scan(&uid, &name); err != nil {
+				return nil, err
+			}
+			users[uid] = name
+		}
+		if err := ur.Err(); err != nil {
+			return nil, err
+		}
+		for i := range out {
+			out[i].EnteredByName = users[out[i].EnteredBy]
+		}
+	}
+	// Newest year first, then month, indicator and source rank.
+	slices.SortFunc(out, func(a, b Figure) int {
+		switch {
+		case a.Year != b.Year:
+			return b.Year - a.Year
+		case a.Month != b.Month:
+			return a.Month - b.Month
+		case a.Indicator != b.Indicator:
+			return strings.Compare(a.Indicator, b.Indicator)
+		}
+		return sourceRank(a.Source) - sourceRank(b.Source)
+	})
+	return out, nil
 }
 
 // PendingFigure is a self-reported value waiting for staff.

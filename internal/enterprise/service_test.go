@@ -2,6 +2,8 @@ package enterprise_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"gaoxin/internal/audit"
@@ -296,6 +298,35 @@ func TestFiguresNeverOrphaned(t *testing.T) {
 		if err := f.svc.DB.R.QueryRowContext(f.ctx, q).Scan(&n); err != nil || n != 0 {
 			t.Errorf("%s: %d (%v)", q, n, err)
 		}
+	}
+	// The values the detail marks effective are the stored effective values.
+	figs, err := f.svc.Figures(f.ctx, staff, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var marked []string
+	for _, g := range figs {
+		if g.Effective {
+			marked = append(marked, fmt.Sprintf("%s/%d/%s/%d", g.Indicator, g.Year, g.Source, g.Value))
+		}
+	}
+	var stored []string
+	rows, err := f.svc.DB.R.QueryContext(f.ctx, "SELECT indicator, year, source, value FROM enterprise_figure_current WHERE enterprise_id = $1", a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var ind, src string
+		var y int
+		var v int64
+		rows.Scan(&ind, &y, &src, &v)
+		stored = append(stored, fmt.Sprintf("%s/%d/%s/%d", ind, y, src, v))
+	}
+	rows.Close()
+	slices.Sort(marked)
+	slices.Sort(stored)
+	if !slices.Equal(marked, stored) || len(stored) != 2 {
+		t.Fatalf("effective in the detail %v, stored %v", marked, stored)
 	}
 	var values int
 	f.svc.DB.R.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM enterprise_figures").Scan(&values)

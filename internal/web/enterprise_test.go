@@ -272,7 +272,7 @@ func TestEnterprisePagesRender(t *testing.T) {
 		}
 	}
 	d := c.get("/enterprises/" + id)
-	for _, want := range []string{"1234.5", "<svg", "高新技术企业", "enterprise.figure.set"} {
+	for _, want := range []string{"1234.5", "<svg", "高新技术企业", "录入数据", "添加资质"} {
 		if !bytes.Contains(d.Body, []byte(want)) {
 			t.Errorf("detail page lacks %q", want)
 		}

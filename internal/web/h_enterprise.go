@@ -143,7 +143,7 @@ type yearRow struct {
 
 type figCell struct {
 	Text   string
-	Source enterprise.Source
+	Source string // the source's name, in the page's language
 	Has    bool
 }
 
@@ -153,9 +153,13 @@ type entDetailPage struct {
 	Tiers      []enterprise.Tier
 	Indicators []enterprise.Indicator
 	Years      []yearRow
-	Figures    []enterprise.Figure // every value, for the sources table
+	YearsTable template.HTML       // Years as HTML (yearsTable)
+	Figures    []enterprise.Figure // every value
+	Sources    []figureRow         // the sources table (figureRows)
+	AllSources bool                // the sources table shows every value
 	Chart      template.HTML
 	History    []enterprise.HistoryRow
+	Changes    []historyView // History, in words
 	IsSelf     bool
 	FormYear   int
 	TierKinds  []enterprise.TierKind
@@ -228,12 +232,17 @@ func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 		return p, err
 	}
 	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)
+	p.AllSources = r.URL.Query().Get("figures") == "all"
+	p.Sources = p.figureRows(p.AllSources)
+	p.YearsTable = p.yearsTable()
+	p.Changes = p.historyViews()
 	return p, nil
 }
 
 // figureTable lays out the effective whole-year values by year (newest
 // first) and draws the money indicators over the years in 万元.
 func figureTable(inds []enterprise.Indicator, figs []enterprise.Figure, L func(string, string) string) ([]yearRow, template.HTML) {
+	srcName := func(s enterprise.Source) string { return L(s.Label()) }
 	eff := map[int]map[string]enterprise.Figure{}
 	for _, f := range figs {
 		if f.Effective && f.Month == 0 {
@@ -253,7 +262,10 @@ func figureTable(inds []enterprise.Indicator, figs []enterprise.Figure, L func(s
 		row := yearRow{Year: years[i]}
 		for _, ind := range inds {
 			f, ok := eff[years[i]][ind.Code]
-			c := figCell{Has: ok, Source: f.Source}
+			c := figCell{Has: ok}
+			if ok {
+				c.Source = srcName(f.Source)
+			}
 			if ok {
 				c.Text = enterprise.FormatDisplay(ind, f.Value)
 				if ind.Money() {

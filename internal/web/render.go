@@ -88,14 +88,16 @@ func (s *Server) page(r *http.Request, zh, en string) Page {
 
 var cst = time.FixedZone("CST", 8*3600)
 
+// fmtDateTime formats Unix milliseconds in China time.
+func fmtDateTime(ms int64) string {
+	if ms == 0 {
+		return "—"
+	}
+	return time.UnixMilli(ms).In(cst).Format("2006-01-02 15:04")
+}
+
 var funcs = template.FuncMap{
-	// datetime formats Unix milliseconds in China time.
-	"datetime": func(ms int64) string {
-		if ms == 0 {
-			return "—"
-		}
-		return time.UnixMilli(ms).In(cst).Format("2006-01-02 15:04")
-	},
+	"datetime": fmtDateTime,
 	// money formats fen the Chinese way: 元 below 万, 万元 below 亿, else 亿元.
 	"money": enterprise.FormatFen,
 	"add":   func(a, b int) int { return a + b },
