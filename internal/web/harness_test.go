@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"encoding/json"
 	"io"
@@ -167,3 +168,22 @@ func (c *client) form(path string, vals url.Values) *resp {
 func (c *client) get(path string) *resp { return c.do("GET", path, nil) }
 
 func auditFilterRefusals() audit.Filter { return audit.Filter{ObjectType: "route", Limit: 500} }
+
+// A handler that fails after its answer started (a client gone while a
+// page was written) adds nothing to the answer.
+func TestErrorAfterAnswerStartedWritesNothingMore(t *testing.T) {
+	h := newHarness(t)
+	rec := httptest.NewRecorder()
+	sw := &statusWriter{ResponseWriter: rec}
+	sw.WriteHeader(http.StatusOK)
+	sw.Write([]byte("partial"))
+	h.Srv.writeError(sw, httptest.NewRequest("GET", "/enterprises/1", nil), errors.New("write: broken pipe"))
+	if rec.Code != http.StatusOK || rec.Body.String() != "partial" {
+		t.Fatalf("after the answer started: %d %q", rec.Code, rec.Body.String())
+	}
+	rec = httptest.NewRecorder()
+	h.Srv.writeError(&statusWriter{ResponseWriter: rec}, httptest.NewRequest("GET", "/api/v1/enterprises/1", nil), errors.New("boom"))
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("an error before any answer: %d", rec.Code)
+	}
+}

@@ -48,6 +48,12 @@ type apiError struct {
 // writeError renders err as JSON (API) or an error page (HTML). Internal
 // details go to the log only.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if answered(w) {
+		// The answer is already on its way (a client that went away while
+		// a page was written): nothing more can be said to it.
+		s.Log.Info("request ended after the answer started", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	e := errs.As(err)
 	code := status(e.Code)
 	if code == http.StatusInternalServerError {
@@ -120,4 +126,18 @@ func pathID(r *http.Request, name string) (int64, error) {
 		return 0, errs.New(errs.NotFound, "对象不存在", "not found")
 	}
 	return id, nil
+}
+
+// answered reports whether a status was already written to w.
+func answered(w http.ResponseWriter) bool {
+	for {
+		switch x := w.(type) {
+		case *statusWriter:
+			return x.status != 0
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return false
+		}
+	}
 }
