@@ -51,6 +51,7 @@ func main() {
 	flag.BoolVar(&explain, "explain", false, "print each list filter's query plan")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import (or, with -import-rows 0, of the load phases) to this file")
 	flag.StringVar(&onlyPhase, "phase", "", "run only the load phases whose name contains this")
+	flag.IntVar(&denseRows, "dense", 0, "the list's dense-filter threshold (0: the service's default)")
 	flag.Parse()
 	if err := run(*rows, *n, *years, *clients, *dur, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -58,7 +59,10 @@ func main() {
 	}
 }
 
-var cpuProfile, onlyPhase string
+var (
+	cpuProfile, onlyPhase string
+	denseRows             int
+)
 
 // peak samples the heap while a phase runs.
 type peak struct{ heap, sys atomic.Uint64 }
@@ -145,6 +149,7 @@ func run(rows, n, years, clients int, dur time.Duration, keep string) error {
 		d.Dialect, rows, n, years, clients, dur, runtime.GOMAXPROCS(0))
 	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1}})
 	a.Enterprise.MaxImportBytes = 200 << 20
+	a.Enterprise.DenseRows = denseRows
 	if keep != "" {
 		if empty, err := demo.Empty(ctx, a); err != nil {
 			return err

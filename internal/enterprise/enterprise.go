@@ -144,7 +144,7 @@ type Service struct {
 	// background job (default 2,000).
 	BackgroundRows int
 	// DenseRows: on SQLite, a list filter matching at least this many rows
-	// is evaluated per enterprise instead of as a set (default 20,000).
+	// is evaluated per enterprise instead of as a set (default 2,000).
 	DenseRows int
 
 	// NoListMemo turns off the list's per-version page memo (benchmarks

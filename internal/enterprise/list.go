@@ -27,6 +27,8 @@ type Filter struct {
 	Min, Max  *int64 `json:"-"`
 	After     int64  `json:"after,omitempty"` // keyset: ids greater than this
 	Limit     int    `json:"limit,omitempty"` // default 50, at most 1000
+
+	ids []int64 // the name filter's matches in this window (listByName)
 }
 
 // Page is one page of a list; Next is the After of the next page (0 at
@@ -55,26 +57,17 @@ func pageLimit(n int) int {
 }
 
 func (s *Service) list(ctx context.Context, v Viewer, f Filter) (Page, error) {
-	q, args, err := s.listQuery(ctx, v, &f)
+	var items []Enterprise
+	var err error
+	if n := strings.TrimSpace(f.Name); n != "" && !scanOnly(n) && !strings.ContainsAny(n, "\n\x00") {
+		items, err = s.listByName(ctx, v, f, n)
+	} else {
+		items, err = s.fetch(ctx, v, f)
+	}
 	if err != nil {
 		return Page{}, err
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return Page{}, fmt.Errorf("enterprise: list: %w", err)
-	}
-	defer rows.Close()
-	p := Page{Items: []Enterprise{}}
-	for rows.Next() {
-		e, err := scanEnterprise(rows)
-		if err != nil {
-			return Page{}, err
-		}
-		p.Items = append(p.Items, e)
-	}
-	if err := rows.Err(); err != nil {
-		return Page{}, err
-	}
+	p := Page{Items: items}
 	if len(p.Items) > f.Limit {
 		p.Items = p.Items[:f.Limit]
 		p.Next = p.Items[len(p.Items)-1].ID
@@ -84,6 +77,60 @@ func (s *Service) list(ctx context.Context, v Viewer, f Filter) (Page, error) {
 		ptrs[i] = &p.Items[i]
 	}
 	return p, fillChains(ctx, s.DB.R, ptrs)
+}
+
+// listByName answers a filter with a name: the name index gives the
+// matching ids in order, and the other filters run on windows of them
+// (nameIDsInline at a time) until a page and one more row are found. A
+// name shared by most enterprises fills the page from its first window; a
+// rare one is a single window.
+func (s *Service) listByName(ctx context.Context, v Viewer, f Filter, n string) ([]Enterprise, error) {
+	items := []Enterprise{}
+	after := f.After
+	// The first window is a few pages' worth (a name alone fills its page
+	// from it); each next one is four times larger, up to nameIDsInline.
+	size := min(nameIDsInline, 4*(f.Limit+1))
+	for {
+		ids, err := s.matchNames(ctx, n, after, size)
+		if err != nil || len(ids) == 0 {
+			return items, err
+		}
+		g := f
+		g.Name, g.After, g.ids, g.Limit = "", 0, ids, f.Limit-len(items)
+		part, err := s.fetch(ctx, v, g)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, part...)
+		if len(items) > f.Limit || len(ids) < size {
+			return items, nil
+		}
+		after = ids[len(ids)-1]
+		size = min(nameIDsInline, 4*size)
+	}
+}
+
+// fetch runs the list query: up to f.Limit+1 enterprises by id, without
+// their chains.
+func (s *Service) fetch(ctx context.Context, v Viewer, f Filter) ([]Enterprise, error) {
+	q, args, err := s.listQuery(ctx, v, &f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: list: %w", err)
+	}
+	defer rows.Close()
+	items := []Enterprise{}
+	for rows.Next() {
+		e, err := scanEnterprise(rows)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, e)
+	}
+	return items, rows.Err()
 }
 
 // listQuery is the list's query for f (whose Limit it settles): one page
@@ -157,6 +204,9 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 	if f.After > 0 {
 		conds = append(conds, "e.id > "+arg(f.After))
 	}
+	if f.ids != nil {
+		conds = append(conds, "e.id IN ("+idList(f.ids)+")")
+	}
 	if n := strings.TrimSpace(f.Name); n != "" {
 		c, err := s.nameCond(ctx, n, arg)
 		if err != nil {
@@ -226,6 +276,13 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 	return strings.Join(conds, " AND "), args, nil
 }
 
+// denseFilterRows is the count from which a filter's rows are "many" on
+// SQLite: probing enterprises in id order then fills a page sooner than
+// reading every match first (measured at 100,000 enterprises: the current
+// 高新技术企业 set 21 ms read whole, 1 ms probed; a revenue range 34 ms and
+// 2 ms).
+const denseFilterRows = 2000
+
 // dense reports, on SQLite, whether the rows of table t matching cond (its
 // %s filled with cargs) are many. PostgreSQL's planner estimates this
 // itself, so there it is always false.
@@ -239,7 +296,7 @@ func (s *Service) dense(ctx context.Context, table, cond string, cargs []any) bo
 	}
 	limit := s.DenseRows
 	if limit <= 0 {
-		limit = 20000
+		limit = denseFilterRows
 	}
 	q := "SELECT COUNT(*) FROM (SELECT 1 FROM " + table + " t WHERE " + fmt.Sprintf(cond, ph...) + " LIMIT " + strconv.Itoa(limit) + ") x"
 	key := fmt.Sprintf("%s%q", q, cargs)

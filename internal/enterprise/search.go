@@ -28,10 +28,10 @@ import (
 // stamped after the version it holds (and those above its highest id).
 
 // nameIDsInline is the most ids a name filter passes to the list query
-// as a literal set; a name matching more enterprises is tested by the
-// database on the rows the other filters select, which with that many
-// matches soon fills a page.
-const nameIDsInline = 2000
+// as a literal set: the list runs on windows of that many matches
+// (listByName); a single query for a name matching more (an export's
+// explain) tests the name in the database instead.
+var nameIDsInline = 2000
 
 // foldASCII lower-cases ASCII letters only, as SQLite's lower() does.
 func foldASCII(s string) string {
@@ -168,10 +168,10 @@ func (x *nameIndex) maxIDLoaded() int64 {
 	return x.ids[len(x.ids)-1]
 }
 
-// matchNames returns the ids, in order, of the enterprises whose name or
-// a former name contains q (folded as the index is).
-// It stops after limit+1 ids.
-func (s *Service) matchNames(ctx context.Context, q string, limit int) ([]int64, error) {
+// matchNames returns, in order, the ids above after of the enterprises
+// whose name or a former name contains q (folded as the index is), at
+// most limit of them.
+func (s *Service) matchNames(ctx context.Context, q string, after int64, limit int) ([]int64, error) {
 	if err := s.refreshNames(ctx); err != nil {
 		return nil, err
 	}
@@ -179,22 +179,19 @@ func (s *Service) matchNames(ctx context.Context, q string, limit int) ([]int64,
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	q = foldASCII(q)
+	from := 0
+	if k, _ := slices.BinarySearch(x.ids, after+1); k > 0 {
+		from = x.ends[k-1] + 1
+	}
 	var out []int64
-	for from := 0; from < len(x.all); {
+	for from < len(x.all) && len(out) < limit {
 		i := strings.Index(x.all[from:], q)
 		if i < 0 {
 			break
 		}
 		k, _ := slices.BinarySearch(x.ends, from+i) // the text holding the hit
 		out = append(out, x.ids[k])
-		if len(out) > limit {
-			break
-		}
-		if k+1 < len(x.ends) {
-			from = x.ends[k] + 1
-		} else {
-			break
-		}
+		from = x.ends[k] + 1
 	}
 	return out, nil
 }
@@ -208,7 +205,7 @@ func (s *Service) nameCond(ctx context.Context, n string, arg func(any) string) 
 	if scanOnly(n) || strings.ContainsAny(n, "\n\x00") {
 		return exact(), nil
 	}
-	ids, err := s.matchNames(ctx, n, nameIDsInline)
+	ids, err := s.matchNames(ctx, n, 0, nameIDsInline+1)
 	if err != nil {
 		return "", err
 	}

@@ -1,6 +1,7 @@
 package enterprise_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -229,5 +230,50 @@ func TestNameSearchAcrossServers(t *testing.T) {
 	}
 	if got := names(other, "后来电子"); len(got) != 0 {
 		t.Fatalf("other server still finds the name an import replaced: %v", got)
+	}
+}
+
+// A name matching more enterprises than one window: the list walks the
+// windows, applies the other filters to each and pages by id exactly as
+// a single query would.
+func TestNameSearchWindows(t *testing.T) {
+	f := newFixture(t)
+	defer enterprise.SetNameWindow(4)()
+	f.svc.NoListMemo = true
+	var want []int64 // 窗口 enterprises in area gz, by id
+	for i := 0; i < 30; i++ {
+		area := "sf"
+		if i%3 == 0 {
+			area = "gz"
+		}
+		e := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete(fmt.Sprintf("91410100WD%06d", i+1)), Name: fmt.Sprintf("郑州窗口%02d科技有限公司", i), Area: area})
+		if area == "gz" {
+			want = append(want, e.ID)
+		}
+		if i%7 == 0 { // others between them
+			f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete(fmt.Sprintf("91410100WE%06d", i+1)), Name: fmt.Sprintf("郑州别名%02d有限公司", i), Area: "gz"})
+		}
+	}
+	var got []int64
+	var after int64
+	for pages := 0; pages < 10; pages++ {
+		p, err := f.svc.List(f.ctx, staff, enterprise.Filter{Name: "窗口", Area: "gz", Limit: 3, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range p.Items {
+			got = append(got, e.ID)
+		}
+		if p.Next == 0 {
+			break
+		}
+		after = p.Next
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("paged through windows: %v, want %v", got, want)
+	}
+	p, err := f.svc.List(f.ctx, staff, enterprise.Filter{Name: "窗口", Limit: 100})
+	if err != nil || len(p.Items) != 30 || p.Next != 0 {
+		t.Fatalf("all 30 in one page: %d next %d %v", len(p.Items), p.Next, err)
 	}
 }
