@@ -28,6 +28,11 @@ type bulk struct {
 	scan func(*sql.Rows) error
 	// copy, when set (PostgreSQL), sends plain inserts through COPY.
 	copy *db.BulkTx
+	// orIgnore (SQLite) writes INSERT OR IGNORE and requires every row to
+	// go in: a statement that cannot abort needs no statement journal, the
+	// copy of every page it touches that SQLite otherwise keeps to undo a
+	// failed multi-row insert. For tables without foreign keys only.
+	orIgnore bool
 	// positional: write ? placeholders. SQLite resolves each $N by a linear
 	// search of the names seen so far, which makes a statement with
 	// thousands of $N parameters quadratic to prepare and bind; ? is
@@ -112,10 +117,18 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 				err = rows.Err()
 			}
 		}
-	case b.n == b.per:
-		_, err = b.full.ExecContext(ctx, b.args...)
 	default:
-		_, err = tx.ExecContext(ctx, q, b.args...)
+		var res sql.Result
+		if b.n == b.per {
+			res, err = b.full.ExecContext(ctx, b.args...)
+		} else {
+			res, err = tx.ExecContext(ctx, q, b.args...)
+		}
+		if err == nil && b.orIgnore {
+			if n, _ := res.RowsAffected(); n != int64(b.n) {
+				err = fmt.Errorf("%d of %d rows inserted", n, b.n)
+			}
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("enterprise: bulk insert: %w", err)
@@ -126,6 +139,17 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 
 // copyRows is how many rows one COPY sends.
 const copyRows = 5000
+
+// fresh marks b's rows as new rows of a table without foreign keys: COPY
+// on PostgreSQL, INSERT OR IGNORE with a row count check on SQLite.
+func (b *bulk) fresh(tx *db.BulkTx) *bulk {
+	if tx.CanCopy() {
+		return b.useCopy(tx)
+	}
+	b.orIgnore = true
+	b.head = strings.Replace(b.head, "INSERT INTO", "INSERT OR IGNORE INTO", 1)
+	return b
+}
 
 // useCopy makes b send its rows through COPY when tx can (PostgreSQL).
 func (b *bulk) useCopy(tx *db.BulkTx) *bulk {
@@ -201,8 +225,8 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		ents:      s.newBulk(insEnterprise, "RETURNING id, credit_code", 15),
 		chains:    s.newBulk(insChain, "", 2).useCopy(btx),
 		figs:      s.newBulk(insFigure, upsFigure, 9),
-		newFigs:   s.newBulk(insFigure, "", 9).useCopy(btx),
-		cur:       s.newBulk(insCurrent, "", 6).useCopy(btx),
+		newFigs:   s.newBulk(insFigure, "", 9).fresh(btx),
+		cur:       s.newBulk(insCurrent, "", 6).fresh(btx),
 		hist:      s.newBulk(insHistory, "", 8).useCopy(btx),
 		recompute: map[int][]int64{},
 	}, nil
