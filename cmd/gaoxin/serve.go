@@ -54,6 +54,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go runJobs(jobsCtx, a, log)
+	go func() { // the first name search should not wait for the index
+		if err := a.Enterprise.WarmNames(jobsCtx); err != nil {
+			log.Warn("name index warm-up", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -168,6 +168,10 @@ func (x *nameIndex) maxIDLoaded() int64 {
 	return x.ids[len(x.ids)-1]
 }
 
+// WarmNames loads the name index, so that the first name search of a
+// newly started server does not wait for it. Errors: database errors.
+func (s *Service) WarmNames(ctx context.Context) error { return s.refreshNames(ctx) }
+
 // matchNames returns, in order, the ids above after of the enterprises
 // whose name or a former name contains q (folded as the index is), at
 // most limit of them.
