@@ -48,6 +48,7 @@ func main() {
 	clients := flag.Int("clients", 16, "concurrent clients")
 	dur := flag.Duration("duration", 15*time.Second, "duration of each load phase")
 	keep := flag.String("db-file", "", "SQLite file to keep: generated once, reused by later runs (skips import and generation)")
+	flag.StringVar(&pgSchema, "pg-schema", "", "with GAOXIN_BENCH_POSTGRES: a schema to keep, generated once and reused like -db-file")
 	flag.BoolVar(&explain, "explain", false, "print each list filter's query plan")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import (or, with -import-rows 0, of the load phases) to this file")
 	flag.StringVar(&onlyPhase, "phase", "", "run only the load phases whose name contains this")
@@ -60,7 +61,7 @@ func main() {
 }
 
 var (
-	cpuProfile, onlyPhase string
+	cpuProfile, onlyPhase, pgSchema string
 	denseRows             int
 )
 
@@ -107,7 +108,10 @@ func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
 		b := make([]byte, 4)
 		rand.Read(b)
 		schema := "bench_" + hex.EncodeToString(b)
-		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		if pgSchema != "" {
+			schema = pgSchema
+		}
+		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
 			return nil, nil, err
 		}
 		u, _ := url.Parse(base)
@@ -120,7 +124,9 @@ func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
 		}
 		return d, func() {
 			d.Close()
-			admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			if pgSchema == "" {
+				admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			}
 			admin.Close()
 		}, nil
 	}
@@ -150,7 +156,7 @@ func run(rows, n, years, clients int, dur time.Duration, keep string) error {
 	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1}})
 	a.Enterprise.MaxImportBytes = 200 << 20
 	a.Enterprise.DenseRows = denseRows
-	if keep != "" {
+	if keep != "" || pgSchema != "" {
 		if empty, err := demo.Empty(ctx, a); err != nil {
 			return err
 		} else if !empty {

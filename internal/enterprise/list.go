@@ -290,6 +290,12 @@ func (s *Service) dense(ctx context.Context, table, cond string, cargs []any) bo
 	if s.DB.Dialect != db.SQLite {
 		return false
 	}
+	return s.many(ctx, table, cond, cargs)
+}
+
+// many reports whether the rows of table t matching cond are many (at
+// least denseFilterRows), by a bounded count kept for a minute.
+func (s *Service) many(ctx context.Context, table, cond string, cargs []any) bool {
 	ph := make([]any, len(cargs))
 	for i := range cargs {
 		ph[i] = "$" + strconv.Itoa(i+1)
@@ -311,21 +317,28 @@ func (s *Service) dense(ctx context.Context, table, cond string, cargs []any) bo
 }
 
 // semi restricts the list to enterprises with a matching row in table
-// (whose enterprise_id column names the enterprise). SQLite materialises an
-// IN (subquery) before the list's id-ordered scan, which is cheap for few
-// rows and slow for many; for many it probes per enterprise with EXISTS
-// instead, and stops after a page of matches.
+// (whose enterprise_id column names the enterprise). Both databases read
+// an IN (subquery) whole before the list's id-ordered scan, which is cheap
+// for few rows and slow for many; for many (see many) the list probes per
+// enterprise with EXISTS instead, and stops after a page of matches.
 func (s *Service) semi(ctx context.Context, table, cond string, cargs []any, arg func(any) string) string {
-	dense := s.dense(ctx, table, cond, cargs)
+	dense := s.many(ctx, table, cond, cargs)
 	ph := make([]any, len(cargs))
 	for i, a := range cargs {
 		ph[i] = arg(a)
 	}
 	c := fmt.Sprintf(cond, ph...)
-	if dense {
+	switch {
+	case dense && s.DB.Dialect == db.SQLite:
 		// The unary + keeps every other column off the indexes, so each
 		// probe goes through the enterprise_id index, not a range scan.
 		return "EXISTS (SELECT 1 FROM " + table + " t WHERE t.enterprise_id = e.id AND " + strings.ReplaceAll(c, "t.", "+t.") + ")"
+	case dense:
+		// PostgreSQL would turn the probe into a semi-join that reads
+		// every matching row and sorts; an OFFSET keeps it a probe per
+		// enterprise (the planner does not pull such a sublink up), so
+		// the id-ordered walk stops after a page.
+		return "EXISTS (SELECT 1 FROM " + table + " t WHERE t.enterprise_id = e.id AND " + c + " OFFSET 0)"
 	}
 	return "e.id IN (SELECT t.enterprise_id FROM " + table + " t WHERE " + c + ")"
 }
