@@ -62,7 +62,7 @@ func main() {
 
 var (
 	cpuProfile, onlyPhase, pgSchema string
-	denseRows             int
+	denseRows                       int
 )
 
 // peak samples the heap while a phase runs.
