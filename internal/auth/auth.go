@@ -168,6 +168,10 @@ func (s *Service) fail(ctx context.Context, u org.User, known bool, ip string, n
 	return errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
 }
 
+// sessionUserSQL reads a session's user (prepared once: every request).
+var sessionUserSQL = strings.Replace(org.UserSelect, " FROM ", ", s.last_seen_at, s.expires_at FROM ", 1) +
+	" JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1"
+
 // Session returns the user of a session token, extending its idle timer.
 // Errors: Unauthorized (unknown, idle, expired, or the user disabled).
 func (s *Service) Session(ctx context.Context, tok string) (org.User, string, error) {
@@ -177,9 +181,11 @@ func (s *Service) Session(ctx context.Context, tok string) (org.User, string, er
 	h := hashToken(tok)
 	now := s.now()
 	var lastSeen, expires int64
-	row := s.DB.R.QueryRowContext(ctx, strings.Replace(org.UserSelect, " FROM ", ", s.last_seen_at, s.expires_at FROM ", 1)+
-		" JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1", h)
-	u, err := scanUserWith(row, &lastSeen, &expires)
+	st, err := s.DB.Prepared(ctx, sessionUserSQL)
+	if err != nil {
+		return org.User{}, "", fmt.Errorf("auth: session: %w", err)
+	}
+	u, err := scanUserWith(st.QueryRowContext(ctx, h), &lastSeen, &expires)
 	if err == sql.ErrNoRows || (err == nil && (expires <= now || lastSeen+s.Cfg.SessionIdle.Milliseconds() <= now || u.Disabled)) {
 		if err == nil {
 			s.DB.W.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", h)

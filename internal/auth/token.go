@@ -80,6 +80,10 @@ func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error 
 	})
 }
 
+// tokenUserSQL reads a token's user (prepared once: every API request).
+var tokenUserSQL = strings.Replace(org.UserSelect, " FROM ", ", t.id, t.last_used_at FROM ", 1) +
+	" JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked_at = 0"
+
 // TokenUser returns the user of a bearer token. Errors: Unauthorized.
 func (s *Service) TokenUser(ctx context.Context, plain string) (org.User, error) {
 	bad := errs.New(errs.Unauthorized, "API 令牌无效或已撤销", "invalid or revoked API token")
@@ -88,9 +92,11 @@ func (s *Service) TokenUser(ctx context.Context, plain string) (org.User, error)
 	}
 	h := hashToken(plain)
 	var tokID, lastUsed int64
-	row := s.DB.R.QueryRowContext(ctx, strings.Replace(org.UserSelect, " FROM ", ", t.id, t.last_used_at FROM ", 1)+
-		" JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked_at = 0", h)
-	u, err := scanUserWith(row, &tokID, &lastUsed)
+	st, err := s.DB.Prepared(ctx, tokenUserSQL)
+	if err != nil {
+		return org.User{}, fmt.Errorf("auth: token: %w", err)
+	}
+	u, err := scanUserWith(st.QueryRowContext(ctx, h), &tokID, &lastUsed)
 	if err == sql.ErrNoRows || (err == nil && u.Disabled) {
 		return org.User{}, bad
 	}

@@ -34,6 +34,7 @@ type DB struct {
 	Dialect Dialect
 	DSN     string // as given, for backups and diagnostics
 	path    string // SQLite file path
+	prep    prepared
 }
 
 // Open opens a database from a DSN: "sqlite:PATH" (or a path ending in .db)
@@ -107,6 +108,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.closePrepared()
 	err := d.W.Close()
 	if d.R != d.W {
 		if e := d.R.Close(); err == nil {

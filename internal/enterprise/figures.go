@@ -313,7 +313,7 @@ func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, 
 	if !v.SeesPending(id) {
 		q += " AND status = 'confirmed'"
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" LIMIT 5000", id)
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, q+" LIMIT 5000", id)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: figures: %w", err)
 	}

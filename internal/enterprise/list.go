@@ -402,8 +402,9 @@ func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([
 		q += " AND id < $2"
 		args = append(args, beforeID)
 	}
-	q += " ORDER BY id DESC LIMIT " + strconv.Itoa(limit)
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	args = append(args, limit)
+	q += " ORDER BY id DESC LIMIT $" + strconv.Itoa(len(args))
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: history: %w", err)
 	}

@@ -435,7 +435,7 @@ func fillChains(ctx context.Context, q querier, es []*Enterprise) error {
 }
 
 func (s *Service) get(ctx context.Context, id int64) (Enterprise, error) {
-	return getTx(ctx, s.DB.R, id)
+	return getTx(ctx, db.Reader{D: s.DB}, id)
 }
 
 // Get returns an enterprise v may read. An enterprise v may not know of is

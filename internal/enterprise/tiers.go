@@ -164,7 +164,7 @@ func (s *Service) TiersOf(ctx context.Context, v Viewer, id int64) ([]Tier, erro
 }
 
 func (s *Service) tiersOf(ctx context.Context, id int64) ([]Tier, error) {
-	return s.queryTiers(ctx, `SELECT t.id, t.enterprise_id, t.tier, t.level, t.cert_no, t.valid_from, t.valid_to, t.board, t.stock_code, t.note, t.created_at, ''
+	return s.queryTiersWith(ctx, db.Reader{D: s.DB}, `SELECT t.id, t.enterprise_id, t.tier, t.level, t.cert_no, t.valid_from, t.valid_to, t.board, t.stock_code, t.note, t.created_at, ''
 		FROM enterprise_tiers t WHERE t.enterprise_id = $1 ORDER BY t.valid_from DESC, t.id DESC LIMIT 500`, id)
 }
 
@@ -196,7 +196,13 @@ func (s *Service) expiring(ctx context.Context, v Viewer, limit int) ([]Tier, er
 }
 
 func (s *Service) queryTiers(ctx context.Context, q string, args ...any) ([]Tier, error) {
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	return s.queryTiersWith(ctx, s.DB.R, q, args...)
+}
+
+// queryTiersWith is queryTiers through a chosen reader (db.Reader for
+// constant query texts).
+func (s *Service) queryTiersWith(ctx context.Context, r querier, q string, args ...any) ([]Tier, error) {
+	rows, err := r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: tiers: %w", err)
 	}

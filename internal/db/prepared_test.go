@@ -1,0 +1,63 @@
+package db_test
+
+import (
+	"context"
+	"testing"
+
+	"gaoxin/internal/db"
+	"gaoxin/internal/db/dbtest"
+)
+
+// A kept statement answers like the plain pool, on both databases, and
+// is prepared once.
+func TestReaderKeepsPreparedStatements(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	r := db.Reader{D: d}
+	for i := 0; i < 3; i++ {
+		var n int
+		if err := r.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version > $1", 0).Scan(&n); err != nil || n == 0 {
+			t.Fatalf("count %d %v", n, err)
+		}
+	}
+	a, err := d.Prepared(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version > $1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := d.Prepared(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version > $1")
+	if a != b {
+		t.Fatal("the same text prepared twice")
+	}
+	rows, err := r.QueryContext(ctx, "SELECT version FROM schema_migrations WHERE version < $1 ORDER BY version", 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for rows.Next() {
+		var v int
+		rows.Scan(&v)
+		got = append(got, v)
+	}
+	rows.Close()
+	if len(got) < 2 || got[0] != 1 {
+		t.Fatalf("versions %v", got)
+	}
+	// Past the bound, queries still answer through the plain pool.
+	for i := 0; i < 300; i++ {
+		var v int
+		if err := r.QueryRowContext(ctx, "SELECT $1 + "+string(rune('0'+i%10))+" + "+itoa(i), 1).Scan(&v); err != nil {
+			t.Fatalf("query %d: %v", i, err)
+		}
+	}
+}
+
+func itoa(i int) string {
+	s := ""
+	for {
+		s = string(rune('0'+i%10)) + s
+		i /= 10
+		if i == 0 {
+			return s
+		}
+	}
+}
