@@ -132,3 +132,34 @@ func TestOpenBandPaysEveryPrizeWinner(t *testing.T) {
 		t.Fatalf("grants = %v", got)
 	}
 }
+
+// TestFormulaNeverGrantsZero: under a per-point formula the lowest-ranked
+// prize winner (0 points after min–max) earns 0 fen; it keeps its place
+// among the winners but gets no grant, and the audit log records why.
+func TestFormulaNeverGrantsZero(t *testing.T) {
+	f := newFixture(t)
+	p, sup := prizeWithBands(t, f, 4)
+	ctx := f.as(sup)
+	f.exec("UPDATE award_programmes SET rules_json=$1 WHERE id=$2",
+		`{"data_year":2022,"require_application":false,"eligibility":{"no_flag":false},`+
+			`"terms":[{"code":"taxes","name_zh":"税收","source":"figure","indicator":"taxes","transform":"minmax","weight":100}],`+
+			`"grading":{"enabled":false},"money":{"kind":"formula","per_point_fen":10000,"cap_fen":2000000}}`, p.ID)
+	ok(f.S.RankProgramme(ctx, p.ID))(t)
+	ok(f.S.Advance(ctx, p.ID, StateNotice))(t)
+	f.now = f.now.Add(48 * time.Hour)
+	ok(f.S.Advance(ctx, p.ID, StateConfirmed))(t)
+	grants := ok(f.S.Grants(ctx, p.ID, 0))(t)
+	if len(grants) != 3 {
+		t.Fatalf("%d grants for 4 winners, one of them at 0 points: %+v", len(grants), grants)
+	}
+	for _, g := range grants {
+		if g.AmountFen <= 0 {
+			t.Fatalf("a %d-fen grant: %+v", g.AmountFen, g)
+		}
+	}
+	var n int
+	f.DB.R.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action='award.grant.none' AND object_id=$1", idStr(p.ID)).Scan(&n)
+	if n != 1 {
+		t.Fatalf("audit entries for winners without a grant: %d", n)
+	}
+}

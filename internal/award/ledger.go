@@ -31,8 +31,10 @@ type Grant struct {
 }
 
 // grantWinners makes one grant per winner of the latest round by the money
-// rule, inside the confirming transaction. It never makes a 0-fen grant
-// from bands that stop short of a winner. Errors: Conflict when bands leave
+// rule, inside the confirming transaction. It never makes a 0-fen grant:
+// bands that stop short of a winner are refused, and a winner the rule
+// gives 0 fen (a formula on 0 points) gets no grant, recorded in the audit
+// log. Errors: Conflict when bands leave
 // winners without an amount (naming their ranks) or the sum would exceed
 // the budget.
 func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) error {
@@ -49,6 +51,7 @@ func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) err
 		amount int64
 	}
 	var gs []g
+	var none []map[string]any // winners whose amount is 0 fen (a formula on 0 points)
 	for _, e := range r.Result.Entries {
 		if !e.Winner {
 			continue
@@ -57,8 +60,20 @@ func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) err
 		if !auto {
 			return nil
 		}
+		if amt <= 0 {
+			none = append(none, map[string]any{"enterprise_id": e.EnterpriseID, "rank": e.Rank, "total": e.Total.Short()})
+			continue
+		}
 		total += amt
 		gs = append(gs, g{e, amt})
+	}
+	if len(none) > 0 {
+		// They keep their place among the winners; a 0-fen grant would only
+		// clutter the ledger with a payment nobody can make.
+		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.grant.none", ObjectType: "award_programme", ObjectID: idStr(p.ID),
+			After: map[string]any{"reason": "the money rule gives these winners 0 fen", "winners": none}}); err != nil {
+			return err
+		}
 	}
 	if total > p.BudgetFen {
 		return errs.New(errs.Conflict, fmt.Sprintf("按奖励规则合计 %d 分，超出预算 %d 分", total, p.BudgetFen),
