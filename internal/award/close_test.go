@@ -90,11 +90,18 @@ func (w *payWorld) moneyState() string {
 	return strings.Join(out, ",") + " ledger " + idStr(rows) + "/" + idStr(sum)
 }
 
-// TestPaymentsRefusedOnceProgrammeClosed: after 结束 no payment of the
-// programme may be requested, approved, paid or reversed.
+// TestPaymentsRefusedOnceProgrammeClosed: a programme with payments still
+// pending or approved cannot be closed (they would be stuck); and after
+// 结束 no payment of the programme may be requested, approved, paid or
+// reversed — checked on a programme closed with open payments, as one
+// closed before the closing check existed could be.
 func TestPaymentsRefusedOnceProgrammeClosed(t *testing.T) {
 	w := newPayWorld(t)
-	ok(w.S.Advance(w.as(w.sup), w.prog.ID, StateClosed))(t)
+	_, err := w.S.Advance(w.as(w.sup), w.prog.ID, StateClosed)
+	if e := asErr(err); e.Code != "conflict" || !strings.Contains(e.Msg, "2 笔付款") || !strings.Contains(e.MsgEN, "2 payments") {
+		t.Fatalf("closing with a pending and an approved payment: %v", err)
+	}
+	w.exec("UPDATE award_programmes SET state='closed' WHERE id=$1", w.prog.ID)
 	before := w.moneyState()
 	for _, m := range w.moves() {
 		if err := m.do(w.ctx); asErr(err).Code != "conflict" {
@@ -198,4 +205,19 @@ func (h *lockHolder) blocking() bool {
 		h.t.Fatal(err)
 	}
 	return n > 0
+}
+
+// TestProgrammeClosesOnceOpenPaymentsAreSettled: approving and paying the
+// open payments lets the programme close.
+func TestProgrammeClosesOnceOpenPaymentsAreSettled(t *testing.T) {
+	w := newPayWorld(t)
+	approved := ok(w.S.Approve(w.as(w.leader), w.pending.ID))(t)
+	ok(w.S.MarkPaid(w.as(w.sup), approved.ID, "记-2023-0310", "2023-03-10"))(t)
+	if _, err := w.S.Advance(w.as(w.sup), w.prog.ID, StateClosed); asErr(err).Code != "conflict" {
+		t.Fatalf("closing with one approved payment left: %v", err)
+	}
+	ok(w.S.MarkPaid(w.as(w.sup), w.approved.ID, "记-2023-0311", "2023-03-11"))(t)
+	if got := ok(w.S.Advance(w.as(w.sup), w.prog.ID, StateClosed))(t); got.State != StateClosed {
+		t.Fatalf("state %s", got.State)
+	}
 }

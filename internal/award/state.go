@@ -77,6 +77,18 @@ func (s *Service) Advance(ctx context.Context, id int64, to string) (Programme, 
 			if err := s.grantWinners(ctx, tx, p); err != nil {
 				return err
 			}
+		case StateClosed:
+			// Closing freezes the ledger: a payment still waiting for approval
+			// or for the bank would be stuck, neither payable nor reversible.
+			var open int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM award_payments pm JOIN award_grants g ON g.id = pm.grant_id
+				WHERE g.programme_id=$1 AND pm.state IN ('pending','approved')`, id).Scan(&open); err != nil {
+				return err
+			}
+			if open > 0 {
+				return errs.New(errs.Conflict, fmt.Sprintf("还有 %d 笔付款待审批或待支付，请先审批并支付后再关闭项目", open),
+					fmt.Sprintf("%d payments are still pending or approved; approve and pay them before closing", open))
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE award_programmes SET state=$1, notice_from=$2, notice_until=$3, updated_at=$4 WHERE id=$5",
 			to, from, until, now, id); err != nil {
