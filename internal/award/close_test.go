@@ -221,3 +221,50 @@ func TestProgrammeClosesOnceOpenPaymentsAreSettled(t *testing.T) {
 		t.Fatalf("state %s", got.State)
 	}
 }
+
+// TestWithdrawFreesTheAmountAndLetsTheProgrammeClose: a payment not yet
+// paid can be withdrawn with a reason (kept in its note, audited); its
+// amount is free again, nothing reaches the ledger, a paid payment cannot
+// be withdrawn, and once nothing is open the programme closes.
+func TestWithdrawFreesTheAmountAndLetsTheProgrammeClose(t *testing.T) {
+	w := newPayWorld(t)
+	ctx := w.as(w.sup)
+	before := w.moneyState()
+	if _, err := w.S.Withdraw(ctx, w.pending.ID, "  "); asErr(err).Code != "invalid" {
+		t.Fatalf("withdraw without a reason: %v", err)
+	}
+	if _, err := w.S.Withdraw(ctx, w.paidOn.ID, "重复"); asErr(err).Code != "conflict" {
+		t.Fatalf("withdraw a paid payment: %v", err)
+	}
+	got := ok(w.S.Withdraw(ctx, w.pending.ID, "重复申请"))(t)
+	if got.State != "withdrawn" || !strings.Contains(got.Note, "重复申请") {
+		t.Fatalf("withdrawn payment %+v", got)
+	}
+	ok(w.S.Withdraw(ctx, w.approved.ID, "金额有误"))(t)
+	if _, err := w.S.Withdraw(ctx, w.approved.ID, "再次"); asErr(err).Code != "conflict" {
+		t.Fatalf("withdraw twice: %v", err)
+	}
+	var ledgerRows int
+	w.DB.R.QueryRow("SELECT COUNT(*) FROM award_ledger").Scan(&ledgerRows)
+	if ledgerRows != 1 || !strings.HasSuffix(before, "ledger 1/300000") {
+		t.Fatalf("ledger changed: %d rows (before: %s)", ledgerRows, before)
+	}
+	// 9,000 元 granted, 3,000 paid: 6,000 free again for a new request.
+	if _, _, err := w.S.RequestPayment(ctx, w.grant.ID, "p-5", PaymentRequest{AmountFen: 6_000_00}); err != nil {
+		t.Fatalf("requesting the freed 6,000 元: %v", err)
+	}
+	var audits int
+	w.DB.R.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action='award.payment.withdrawn'").Scan(&audits)
+	if audits != 2 {
+		t.Fatalf("audit entries for withdrawals: %d", audits)
+	}
+	last := ok(w.S.Payments(ctx, w.grant.ID))(t)
+	for _, p := range last {
+		if p.State == "pending" {
+			ok(w.S.Withdraw(ctx, p.ID, "不再需要"))(t)
+		}
+	}
+	if got := ok(w.S.Advance(ctx, w.prog.ID, StateClosed))(t); got.State != StateClosed {
+		t.Fatalf("state %s", got.State)
+	}
+}

@@ -432,6 +432,26 @@ func (s *Service) Reverse(ctx context.Context, id int64, reason, on string) (Pay
 	})
 }
 
+// Withdraw cancels a payment that is not paid yet (pending or approved),
+// for the reason given, which is kept in its note; nothing reaches the
+// ledger and the amount is free again. A programme closes only once none
+// of its payments is pending or approved. Errors: Invalid (no reason),
+// NotFound, Conflict (paid or settled already, programme not confirmed).
+func (s *Service) Withdraw(ctx context.Context, id int64, reason string) (Payment, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Payment{}, errs.Field("reason", "撤回须写明原因", "a withdrawal needs a reason")
+	}
+	return s.movePayment(ctx, id, "withdrawn", func(tx *sql.Tx, p Payment) error {
+		if p.State != "pending" && p.State != "approved" {
+			return errs.New(errs.Conflict, "只有待审批或已审批未支付的付款可以撤回", "only a pending or approved payment, not yet paid, can be withdrawn")
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE award_payments SET state='withdrawn', note=$1, updated_at=$2 WHERE id=$3",
+			strings.TrimSpace(p.Note+" 撤回："+reason), s.nowMS(), id)
+		return err
+	})
+}
+
 func (s *Service) ledger(ctx context.Context, tx *sql.Tx, p Payment, kind string, amount int64, d time.Time, voucher string, reverses any, note string) error {
 	var prog int64
 	if err := tx.QueryRowContext(ctx, "SELECT programme_id FROM award_grants WHERE id=$1", p.GrantID).Scan(&prog); err != nil {

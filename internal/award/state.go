@@ -86,8 +86,8 @@ func (s *Service) Advance(ctx context.Context, id int64, to string) (Programme, 
 				return err
 			}
 			if open > 0 {
-				return errs.New(errs.Conflict, fmt.Sprintf("还有 %d 笔付款待审批或待支付，请先审批并支付后再关闭项目", open),
-					fmt.Sprintf("%d payments are still pending or approved; approve and pay them before closing", open))
+				return errs.New(errs.Conflict, fmt.Sprintf("还有 %d 笔付款待审批或待支付，请先支付或撤回后再关闭项目", open),
+					fmt.Sprintf("%d payments are still pending or approved; pay or withdraw them before closing", open))
 			}
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE award_programmes SET state=$1, notice_from=$2, notice_until=$3, updated_at=$4 WHERE id=$5",

@@ -226,11 +226,33 @@ func TestAwardFlowOverHTTP(t *testing.T) {
 	if len(rows) != 5 || rows[2][7] != "记-2023-0815" {
 		t.Fatalf("xlsx rows = %q", rows)
 	}
+	// A payment requested by mistake on the other grant is withdrawn: by
+	// the supervisor only, with a reason.
+	g2 := grants.Grants[1]
+	c := w.as("supervisor")
+	c.header = http.Header{"Idempotency-Key": {"k-wd"}}
+	var mistaken award.Payment
+	r = c.do("POST", fmt.Sprintf("/api/v1/award/grants/%d/payments", g2.ID), award.PaymentRequest{AmountFen: 1_00, Note: "误报"})
+	want(t, r, 201, "mistaken payment")
+	r.JSON(t, &mistaken)
+	wd := fmt.Sprintf("/api/v1/award/payments/%d/withdrawal", mistaken.ID)
+	want(t, w.as("leader").do("POST", wd, withdrawalRequest{Reason: "误报"}), 403, "leader withdraws")
+	want(t, sup.do("POST", wd, withdrawalRequest{}), 400, "withdraw without a reason")
+	r = sup.do("POST", wd, withdrawalRequest{Reason: "金额录入错误"})
+	want(t, r, 200, "withdraw")
+	r.JSON(t, &mistaken)
+	if mistaken.State != "withdrawn" {
+		t.Fatalf("after withdrawal: %+v", mistaken)
+	}
+	want(t, sup.do("POST", wd, withdrawalRequest{Reason: "再次"}), 409, "withdraw twice")
+	if pg := sup.get(fmt.Sprintf("/awards/programmes/%d", id)); !bytes.Contains(pg.Body, []byte("已撤回")) {
+		t.Error("programme page does not show the withdrawn payment")
+	}
 	for _, path := range []string{fmt.Sprintf("/awards/programmes/%d", id), "/awards", "/awards/totals?year=2023", "/awards/flags"} {
 		want(t, sup.get(path), 200, path)
 	}
 	pg := sup.get(fmt.Sprintf("/awards/programmes/%d", id))
-	for _, s := range []string{"award.payment.paid", "award.objection.upheld", "award.score", "award.check", "award.apply"} {
+	for _, s := range []string{"award.payment.paid", "award.payment.withdrawn", "award.objection.upheld", "award.score", "award.check", "award.apply"} {
 		if !bytes.Contains(pg.Body, []byte(s)) {
 			t.Errorf("programme page audit trail lacks %s", s)
 		}

@@ -344,6 +344,13 @@ func (s *Server) handleAwardPaidForm(w http.ResponseWriter, r *http.Request) err
 	})(w, r)
 }
 
+func (s *Server) handleAwardWithdrawForm(w http.ResponseWriter, r *http.Request) error {
+	return s.paymentForm(func(r *http.Request, id int64) error {
+		_, err := s.Award.Withdraw(r.Context(), id, r.FormValue("reason"))
+		return err
+	})(w, r)
+}
+
 func (s *Server) handleAwardReverseForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.Reverse(r.Context(), id, r.FormValue("reason"), r.FormValue("date"))

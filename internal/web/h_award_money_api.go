@@ -247,6 +247,27 @@ type reversalRequest struct {
 	Date   string `json:"date"`
 }
 
+type withdrawalRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) apiAwardWithdraw(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req withdrawalRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, err := s.Award.Withdraw(r.Context(), id, req.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
 func (s *Server) apiAwardReverse(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
