@@ -13,6 +13,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/office"
 )
 
 // Application is an enterprise's application to a programme (申报).
@@ -74,6 +75,9 @@ func (s *Service) checkFiles(files []File) ([]Evidence, error) {
 		case !strings.HasPrefix(sniff, want):
 			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "文件内容与扩展名不符（" + sniff + "）",
 				ReasonEN: "file content does not match its extension (" + sniff + ")"})
+		case office.IsOfficeExt(ext) && !office.Valid(ext, f.Data):
+			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "不是有效的 " + ext + " 文档（可能是改了扩展名的压缩包）",
+				ReasonEN: "not a valid " + ext + " document (perhaps a renamed archive)"})
 		}
 		sum := sha256.Sum256(f.Data)
 		out[i] = Evidence{Filename: filepath.Base(f.Name), ContentType: want, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])}

@@ -1,6 +1,7 @@
 package award
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"strings"
@@ -261,6 +262,10 @@ func TestBadInputRefused(t *testing.T) {
 			_, err := s.Apply(w.as(w.u1), w.prog.ID, w.e3, "伪装成 PDF 的文本文件，应当被拒绝。", "x", []File{{Name: "a.pdf", Data: []byte("hello")}})
 			return err
 		}},
+		{"an archive renamed .docx", "renamed archive", func() error {
+			_, err := s.Apply(w.as(w.u1), w.prog.ID, w.e3, "改了扩展名的压缩包，不是 Word 文档。", "x", []File{{Name: "说明.docx", Data: zipOf(t, "readme.txt")}})
+			return err
+		}},
 		{"objection before the notice", "notice period is closed", func() error {
 			_, err := s.FileObjection(w.ctx, w.prog.ID, NewObjection{Name: "a", Contact: "b", Reason: "还没有公示就提出异议。"}, nil)
 			return err
@@ -362,4 +367,20 @@ func TestObjectionsAreRateLimitedPerAddress(t *testing.T) {
 		t.Fatalf("21st objection from one address: %v", err)
 	}
 	ok(s.FileObjection(from("192.0.2.10"), w.prog.ID, n, nil))(t)
+}
+
+// zipOf is a ZIP archive holding the named (empty) files.
+func zipOf(t *testing.T, names ...string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, n := range names {
+		if _, err := zw.Create(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

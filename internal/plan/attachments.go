@@ -13,6 +13,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/office"
 	"gaoxin/internal/org"
 )
 
@@ -69,6 +70,10 @@ func CheckFile(name string, data []byte, maxBytes int64) (string, error) {
 	if got := http.DetectContentType(data); got != t.sniff {
 		return "", errs.Field("file", fmt.Sprintf("文件 %s 的内容（%s）与扩展名 %s 不符", name, got, ext),
 			fmt.Sprintf("the content of %s (%s) does not match its extension %s", name, got, ext))
+	}
+	if office.IsOfficeExt(ext) && !office.Valid(ext, data) {
+		return "", errs.Field("file", fmt.Sprintf("文件 %s 不是有效的 %s 文档（可能是改了扩展名的压缩包）", name, ext),
+			fmt.Sprintf("%s is not a valid %s document (perhaps a renamed archive)", name, ext))
 	}
 	return t.serve, nil
 }
