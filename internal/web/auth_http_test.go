@@ -249,7 +249,13 @@ func TestOpsEndpoints(t *testing.T) {
 	if r := c.get("/readyz"); r.Code != http.StatusOK {
 		t.Fatalf("readyz: %d %s", r.Code, r.Body)
 	}
-	r := c.get("/metrics")
+	if r := c.get("/metrics"); r.Code != http.StatusUnauthorized {
+		t.Fatalf("anonymous /metrics: %d", r.Code)
+	}
+	if r := h.as("leader").get("/metrics"); r.Code != http.StatusForbidden {
+		t.Fatalf("leader /metrics: %d", r.Code)
+	}
+	r := h.as("admin").get("/metrics")
 	for _, want := range []string{`gaoxin_http_requests_total{route="GET /api/v1/me",status="401"} 1`, "gaoxin_http_request_duration_seconds_bucket", `gaoxin_db_connections_idle{pool="read"}`} {
 		if !strings.Contains(string(r.Body), want) {
 			t.Errorf("metrics lack %s", want)

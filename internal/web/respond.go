@@ -35,7 +35,11 @@ func status(c errs.Code) int {
 	return http.StatusInternalServerError
 }
 
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+// isAPI reports whether r is answered as an API (JSON errors, no login
+// redirect): /api/… and /metrics, which scrapers read.
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/metrics"
+}
 
 type apiError struct {
 	Code    errs.Code     `json:"code"`

@@ -18,7 +18,6 @@ func (s *Server) registerRoutes() {
 	}))
 	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
 	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
-	s.mux.HandleFunc("GET /metrics", s.handleMetrics)
 
 	// Shell pages.
 	s.handle("GET /{$}", "Home", Public, s.handleHome)
@@ -31,6 +30,12 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /account/tokens", "Create API token", SignedIn, s.handleTokenForm)
 	s.handle("POST /account/tokens/{id}/revoke", "Revoke API token", SignedIn, s.handleTokenRevokeForm)
 	admin := Only(org.Admin)
+	// Metrics name every route and the pools' state: for operators, read
+	// with an admin's API token (Prometheus: authorization credentials).
+	s.handle("GET /metrics", "Prometheus metrics (admin)", admin, func(w http.ResponseWriter, r *http.Request) error {
+		s.handleMetrics(w, r)
+		return nil
+	})
 	s.handle("GET /admin/users", "Users", admin, s.handleAdminUsers)
 	s.handle("POST /admin/users", "Create user", admin, s.handleAdminUserCreate)
 	s.handle("POST /admin/users/{id}/disable", "Disable user", admin, s.handleAdminUserDisable(true))
