@@ -65,6 +65,23 @@ var (
 	denseRows                       int
 )
 
+// startProfile starts the CPU profile -cpuprofile asks for (if any) and
+// returns what stops it.
+func startProfile() (func(), error) {
+	if cpuProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(cpuProfile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
 // peak samples the heap while a phase runs.
 type peak struct{ heap, sys atomic.Uint64 }
 
@@ -274,15 +291,9 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 	}
 	read := time.Since(t0)
 	runtime.GC()
-	if cpuProfile != "" {
-		f, err := os.Create(cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+	stopProfile, err := startProfile()
+	if err != nil {
+		return err
 	}
 	var p peak
 	pctx, stop := context.WithCancel(ctx)
@@ -291,9 +302,7 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 	res, err := a.Enterprise.Import(ctx, enterprise.System, data, enterprise.ImportOptions{Filename: "bench.xlsx"})
 	imp := time.Since(t0)
 	stop()
-	if cpuProfile != "" {
-		pprof.StopCPUProfile()
-	}
+	stopProfile()
 
 	if err != nil {
 		return err
@@ -362,17 +371,11 @@ func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duratio
 			fmt.Printf("  %-70s %3d %8s %6d bytes\n", path, res.StatusCode, time.Since(t0).Round(10*time.Microsecond), len(body))
 		}
 	}
-	if cpuProfile != "" {
-		f, err := os.Create(cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startProfile()
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	runPhase := func(name string, mk func() (*http.Request, error)) {
 		if !strings.Contains(name, onlyPhase) {
 			return
