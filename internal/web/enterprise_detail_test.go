@@ -76,3 +76,37 @@ func TestYearsTableEscapes(t *testing.T) {
 		t.Errorf("table: %s", got)
 	}
 }
+
+// The list's rows are written as HTML in Go: every text is escaped.
+func TestListRowsEscape(t *testing.T) {
+	p := &entListPage{Items: []enterprise.Enterprise{{ID: 7, Name: `<img src=x onerror=alert(1)>`, CreditCode: `"91`, AreaName: "石佛&办事处",
+		IndustryCode: "39", Synthetic: true, Status: enterprise.Operating, Chains: []enterprise.ChainRef{{NameZH: "<b>物联网</b>"}, {NameZH: "氢能"}}}}}
+	got := string(p.rowsHTML())
+	for _, bad := range []string{"<img", `"91`, "<b>", "石佛&办"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("unescaped %q in %s", bad, got)
+		}
+	}
+	for _, want := range []string{`<a href="/enterprises/7">&lt;img`, "&lt;b&gt;物联网&lt;/b&gt;、氢能", "存续", `<span class="tag">演示</span>`, "石佛&amp;办事处"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rows lack %q: %s", want, got)
+		}
+	}
+	if empty := string((&entListPage{}).rowsHTML()); !strings.Contains(empty, "没有符合条件的企业") {
+		t.Errorf("empty list: %s", empty)
+	}
+}
+
+// The list page keeps the chosen filters selected in its form.
+func TestListKeepsFiltersSelected(t *testing.T) {
+	fx := newEntFixture(t)
+	body := string(fx.h.as("supervisor").get("/enterprises?area=sf&chain=iot&tier=hnte&status=operating&indicator=revenue").Body)
+	for _, want := range []string{`value="sf" selected`, `value="iot" selected`, `value="hnte" selected`, `value="operating" selected`, `value="revenue" selected`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("list form lacks %s", want)
+		}
+	}
+	if strings.Count(body, " selected") != 5 {
+		t.Errorf("%d options selected, want 5", strings.Count(body, " selected"))
+	}
+}

@@ -64,16 +64,19 @@ func (s *Server) entPage(r *http.Request, zh, en string) entPage {
 
 type entListPage struct {
 	entPage
-	Q          url.Values
-	Items      []enterprise.Enterprise
-	NextURL    string
-	ExportURL  string
-	Areas      []org.Unit
-	Chains     []enterprise.ChainNode
-	Tiers      []enterprise.TierKind
-	Statuses   []enterprise.Status
-	Indicators []enterprise.Indicator
-	Expiring   []enterprise.Tier
+	Q     url.Values
+	Items []enterprise.Enterprise
+	Rows  template.HTML // Items as table rows (rowsHTML)
+	// The filters' chosen values, for the selects.
+	SelArea, SelChain, SelTier, SelStatus, SelIndicator string
+	NextURL                                             string
+	ExportURL                                           string
+	Areas                                               []org.Unit
+	Chains                                              []enterprise.ChainNode
+	Tiers                                               []enterprise.TierKind
+	Statuses                                            []enterprise.Status
+	Indicators                                          []enterprise.Indicator
+	Expiring                                            []enterprise.Tier
 }
 
 // Indent pads a chain node's name by its depth.
@@ -132,6 +135,8 @@ func (s *Server) handleEntList(w http.ResponseWriter, r *http.Request) error {
 	if p.Expiring, err = s.Enterprise.Expiring(ctx, v, 10); err != nil {
 		return err
 	}
+	p.Rows = p.rowsHTML()
+	p.SelArea, p.SelChain, p.SelTier, p.SelStatus, p.SelIndicator = p.Q.Get("area"), p.Q.Get("chain"), p.Q.Get("tier"), p.Q.Get("status"), p.Q.Get("indicator")
 	return s.render(w, r, "enterprise/list.html", p)
 }
 

@@ -269,3 +269,40 @@ func (p *entDetailPage) yearsTable() template.HTML {
 	b.WriteString("</tbody></table>")
 	return template.HTML(b.String())
 }
+
+// rowsHTML writes the list's result rows straight to HTML (fifty rows of
+// six cells), escaping every text, as the template would.
+func (p *entListPage) rowsHTML() template.HTML {
+	if len(p.Items) == 0 {
+		return template.HTML(`<tr><td colspan="6" class="muted">` + html.EscapeString(p.L("没有符合条件的企业", "No enterprise matches")) + `</td></tr>`)
+	}
+	demo := html.EscapeString(p.L("演示", "demo"))
+	var b strings.Builder
+	for _, e := range p.Items {
+		b.WriteString(`<tr><td><a href="/enterprises/`)
+		b.WriteString(strconv.FormatInt(e.ID, 10))
+		b.WriteString(`">`)
+		b.WriteString(html.EscapeString(e.Name))
+		b.WriteString("</a>")
+		if e.Synthetic {
+			b.WriteString(` <span class="tag">` + demo + `</span>`)
+		}
+		b.WriteString("</td><td><code>")
+		b.WriteString(html.EscapeString(e.CreditCode))
+		b.WriteString("</code></td><td>")
+		b.WriteString(html.EscapeString(e.AreaName))
+		b.WriteString("</td><td>")
+		b.WriteString(html.EscapeString(e.IndustryCode))
+		b.WriteString("</td><td>")
+		for i, c := range e.Chains {
+			if i > 0 {
+				b.WriteString("、")
+			}
+			b.WriteString(html.EscapeString(c.NameZH))
+		}
+		b.WriteString("</td><td>")
+		b.WriteString(html.EscapeString(p.StatusName(e.Status)))
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String())
+}
