@@ -1,7 +1,9 @@
 package enterprise_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 
@@ -191,5 +193,41 @@ func TestImportCSVInGB18030(t *testing.T) {
 	e, _ := f.svc.ByCode(f.ctx, staff, "914403001922038216")
 	if e.Name != "郑州演示有限公司" || e.CapitalFen != 1000_5000_00 {
 		t.Fatalf("%+v", e)
+	}
+}
+
+// A sheet whose XML breaks off after good rows is refused as a whole: the
+// rows before the break are not imported as if the file ended there.
+func TestImportTruncatedSheetWritesNothing(t *testing.T) {
+	f := newFixture(t)
+	good := xlsxOf(t, [][]any{{"统一社会信用代码", "企业名称"},
+		{"914403001922038216", "甲"}, {"91330100716105852F", "乙"}, {"91110000802100433B", "丙"}})
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range zr.File {
+		rc, _ := p.Open()
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		if p.Name == "xl/worksheets/sheet1.xml" {
+			cut := bytes.Index(body, []byte(`<row r="4"`))
+			if cut < 0 {
+				t.Fatalf("sheet without row 4: %s", body)
+			}
+			body = body[:cut+20]
+		}
+		w, _ := zw.Create(p.Name)
+		w.Write(body)
+	}
+	zw.Close()
+	res, err := f.svc.Import(f.ctx, staff, buf.Bytes(), enterprise.ImportOptions{Filename: "cut.xlsx"})
+	if err == nil && (res.Written || len(res.Errors) == 0) {
+		t.Fatalf("a cut-off sheet imported: %+v", res)
+	}
+	if _, err := f.svc.ByCode(f.ctx, staff, "914403001922038216"); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("a row before the break was written: %v", err)
 	}
 }

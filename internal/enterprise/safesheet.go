@@ -11,14 +11,13 @@ import (
 )
 
 // Bounds on what an uploaded .xlsx may inflate to. A real registry file of
-// 100,000 rows unpacks to about 150 MB, nearly all of it the worksheet and
-// the shared strings, which excelize streams from temporary files once they
-// pass maxXMLInMemory. Every other part is held in memory whole, so those
-// are bounded one by one and together.
+// 100,000 rows unpacks to about 150 MB, nearly all of it the worksheet
+// (which streams) and the shared strings (kept as strings). Every other
+// part is small in a real file, so those are bounded together.
 const (
 	maxUnzipBytes    = 512 << 20 // the whole archive, unpacked
-	maxXMLInMemory   = 16 << 20  // excelize's UnzipXMLSizeLimit
 	maxOtherInMemory = 32 << 20  // all parts other than worksheets and shared strings
+	maxSharedStrings = 128 << 20 // the shared strings, which are kept whole
 )
 
 var errZipBomb = errs.New(errs.TooLarge, "文件解压后过大，不像是正常的表格文件（可能是压缩炸弹），已拒绝",
@@ -46,10 +45,6 @@ func checkZip(data []byte) error {
 	}
 	return nil
 }
-
-// xlsxOptions opens uploads with raw cell values and excelize's own unzip
-// limits set to the same bounds.
-var xlsxOptions = excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: maxXMLInMemory}
 
 // formulaLike reports whether a spreadsheet program could take text for a
 // formula (or a DDE command) when a person edits the cell: it starts with

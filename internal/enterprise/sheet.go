@@ -8,10 +8,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/xlsx"
 )
 
 // rowReader streams the rows of a spreadsheet's first sheet.
@@ -93,71 +93,51 @@ func (c *csvRows) Total() int   { return c.total }
 func (c *csvRows) Close() error { return nil }
 
 type xlsxRows struct {
-	f     *excelize.File
-	rows  *excelize.Rows
-	line  int
-	total int
+	x      *xlsx.Rows
+	failed bool // Next has returned true for the error, so Row reports it
 }
 
 // openXLSX opens the first sheet with raw cell values, so numbers and dates
 // arrive as stored (dates as Excel serials), not as formatted for display.
+// The sheet streams; the shared strings are read whole, bounded like the
+// archive itself.
 func openXLSX(data []byte) (rowReader, error) {
 	if err := checkZip(data); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxOptions)
+	x, err := xlsx.Open(data, maxSharedStrings)
 	if err != nil {
 		return nil, errNotSheet
 	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		f.Close()
-		return nil, errNotSheet
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		f.Close()
-		return nil, errNotSheet
-	}
-	x := &xlsxRows{f: f, rows: rows}
-	if dim, err := f.GetSheetDimension(sheets[0]); err == nil {
-		if _, end, ok := strings.Cut(dim, ":"); ok {
-			if _, r, err := excelize.CellNameToCoordinates(end); err == nil {
-				x.total = r
-			}
-		}
-	}
-	return x, nil
+	return &xlsxRows{x: x}, nil
 }
 
-func (x *xlsxRows) Next() bool {
-	if !x.rows.Next() {
-		return false
+// Next is true once more after a read error, so that Row reports it
+// instead of the sheet seeming to end there.
+func (r *xlsxRows) Next() bool {
+	if r.x.Next() {
+		return true
 	}
-	x.line++
-	return true
+	if r.x.Err() != nil && !r.failed {
+		r.failed = true
+		return true
+	}
+	return false
 }
 
-func (x *xlsxRows) Row() ([]string, error) {
-	cols, err := x.rows.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, errs.New(errs.Invalid, "第 "+itoa(x.line)+" 行无法读取", "row "+itoa(x.line)+" cannot be read")
+func (r *xlsxRows) Row() ([]string, error) {
+	if err := r.x.Err(); err != nil {
+		return nil, errs.New(errs.Invalid, "第 "+itoa(r.x.Num())+" 行无法读取", "row "+itoa(r.x.Num())+" cannot be read")
 	}
-	return cols, nil
+	return r.x.Row(), nil
 }
 
-// Line uses the row number excelize tracks, so skipped empty rows in the
-// file keep the numbers Excel shows.
-func (x *xlsxRows) Line() int { return x.line }
-func (x *xlsxRows) Total() int {
-	if x.total < x.line {
-		return x.line
-	}
-	return x.total
+// Line is the row's number as Excel shows it (empty rows are not read
+// but keep their numbers).
+func (r *xlsxRows) Line() int { return r.x.Num() }
+func (r *xlsxRows) Total() int {
+	return max(r.x.Dimension(), r.x.Num())
 }
-func (x *xlsxRows) Close() error {
-	x.rows.Close()
-	return x.f.Close()
-}
+func (r *xlsxRows) Close() error { return r.x.Close() }
 
 func itoa(n int) string { return strconv.Itoa(n) }
