@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -13,10 +14,29 @@ import (
 // BulkTx is a write transaction on one dedicated connection, so that bulk
 // loads can use PostgreSQL's COPY inside it. Commit or Rollback it; either
 // returns the connection to the pool.
+//
+// CopyAsync hands rows to a goroutine that sends them with COPY in order,
+// so the caller prepares the next rows while the database stores these.
+// Every other use of the transaction must call Flush first: the
+// connection serves one statement at a time. Commit flushes.
 type BulkTx struct {
 	*sql.Tx
 	conn *sql.Conn
 	d    *DB
+
+	copies chan copyJob          // to the sender, once started
+	sent   chan struct{}         // closed when the sender has stopped
+	idle   chan error            // the sender's answer to a flush
+	err    error                 // the first failed COPY, once a flush has reported it
+	failed atomic.Pointer[error] // the first failed COPY, as soon as the sender sees it
+}
+
+type copyJob struct {
+	ctx   context.Context
+	table string
+	cols  []string
+	rows  [][]any
+	flush bool // no rows: report the first error so far on idle
 }
 
 // BeginBulk opens a write transaction for a bulk load.
@@ -33,8 +53,14 @@ func (d *DB) BeginBulk(ctx context.Context) (*BulkTx, error) {
 	return &BulkTx{Tx: tx, conn: conn, d: d}, nil
 }
 
-// Commit commits and releases the connection.
+// Commit sends what CopyAsync still holds, then commits and releases the
+// connection; if a COPY failed it rolls back and returns that error.
 func (b *BulkTx) Commit() error {
+	if err := b.Flush(); err != nil {
+		b.Rollback()
+		return err
+	}
+	b.stop()
 	err := b.Tx.Commit()
 	b.conn.Close()
 	return err
@@ -42,6 +68,7 @@ func (b *BulkTx) Commit() error {
 
 // Rollback rolls back (if still open) and releases the connection.
 func (b *BulkTx) Rollback() error {
+	b.stop()
 	err := b.Tx.Rollback()
 	b.conn.Close()
 	if errors.Is(err, sql.ErrTxDone) {
@@ -74,4 +101,69 @@ func (b *BulkTx) Copy(ctx context.Context, table string, cols []string, rows [][
 		}
 		return nil
 	})
+}
+
+// copyQueue is how many batches CopyAsync holds before the caller waits:
+// enough to keep the database busy, few enough to bound memory.
+const copyQueue = 4
+
+// CopyAsync queues rows for Copy on the transaction's sender goroutine and
+// returns at once, or with the error of an earlier COPY. The caller must
+// not change rows afterwards. PostgreSQL only.
+func (b *BulkTx) CopyAsync(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if !b.CanCopy() {
+		return errors.New("db: COPY is PostgreSQL's")
+	}
+	if b.err != nil {
+		return b.err
+	}
+	if p := b.failed.Load(); p != nil {
+		return *p
+	}
+	if b.copies == nil {
+		b.copies, b.sent, b.idle = make(chan copyJob, copyQueue), make(chan struct{}), make(chan error)
+		go b.send()
+	}
+	select {
+	case b.copies <- copyJob{ctx: ctx, table: table, cols: cols, rows: rows}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Flush waits until every queued COPY has run and returns the first error.
+func (b *BulkTx) Flush() error {
+	if b.copies == nil || b.err != nil {
+		return b.err
+	}
+	b.copies <- copyJob{flush: true}
+	b.err = <-b.idle
+	return b.err
+}
+
+// stop ends the sender goroutine, if any, and waits for it.
+func (b *BulkTx) stop() {
+	if b.copies != nil {
+		close(b.copies)
+		<-b.sent
+		b.copies = nil
+	}
+}
+
+// send runs the queued copies in order. After the first failure it skips
+// the rest (the transaction is lost anyway) and reports it on each flush.
+func (b *BulkTx) send() {
+	defer close(b.sent)
+	var first error
+	for j := range b.copies {
+		switch {
+		case j.flush:
+			b.idle <- first
+		case first == nil:
+			if first = b.Copy(j.ctx, j.table, j.cols, j.rows); first != nil {
+				b.failed.Store(&first)
+			}
+		}
+	}
 }

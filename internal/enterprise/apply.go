@@ -26,8 +26,12 @@ type bulk struct {
 	full  *sql.Stmt // the prepared statement of a full batch
 	// scan, when set, reads each row the statement returns (RETURNING).
 	scan func(*sql.Rows) error
-	// copy, when set (PostgreSQL), sends plain inserts through COPY.
+	// copy, when set (PostgreSQL), sends plain inserts through COPY, queued
+	// (CopyAsync) so the next rows are prepared while these are stored.
 	copy *db.BulkTx
+	// sync, when set, is flushed before this bulk runs a statement on the
+	// transaction, whose connection then serves queued copies no more.
+	sync *db.BulkTx
 	// orIgnore (SQLite) writes INSERT OR IGNORE and requires every row to
 	// go in: a statement that cannot abort needs no statement journal, the
 	// copy of every page it touches that SQLite otherwise keeps to undo a
@@ -93,6 +97,11 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 		sb.WriteString(b.tail)
 		q = sb.String()
 		b.sqls[b.n] = q
+	}
+	if b.sync != nil {
+		if err := b.sync.Flush(); err != nil {
+			return fmt.Errorf("enterprise: bulk copy: %w", err)
+		}
 	}
 	var err error
 	if b.n == b.per && b.full == nil {
@@ -170,17 +179,20 @@ func (b *bulk) flushCopy(ctx context.Context) error {
 	}
 	rows := make([][]any, b.n)
 	for i := range rows {
-		rows[i] = b.args[i*b.ncols : (i+1)*b.ncols]
+		rows[i] = b.args[i*b.ncols : (i+1)*b.ncols : (i+1)*b.ncols]
 	}
-	if err := b.copy.Copy(ctx, table, cols, rows); err != nil {
+	if err := b.copy.CopyAsync(ctx, table, cols, rows); err != nil {
 		return fmt.Errorf("enterprise: bulk copy: %w", err)
 	}
-	b.args, b.n = b.args[:0], 0
+	// The queued rows keep the old buffer.
+	b.args, b.n = make([]any, 0, cap(b.args)), 0
 	return nil
 }
 
 // Bulk statements shared by imports and the demo generator.
 const (
+	insEnterpriseID = `INSERT INTO enterprises (id, credit_code, code_exception, name, former_names, legal_form, registered_on,
+		registered_capital_fen, area_unit_id, address, industry_code, status, synthetic, created_at, updated_at, names_seq)`
 	insEnterprise = `INSERT INTO enterprises (credit_code, code_exception, name, former_names, legal_form, registered_on,
 		registered_capital_fen, area_unit_id, address, industry_code, status, synthetic, created_at, updated_at, names_seq)`
 	insFigure  = `INSERT INTO enterprise_figures (enterprise_id, indicator, year, month, source, value, status, entered_by, entered_at)`
@@ -221,7 +233,7 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		btx.Rollback()
 		return nil, err
 	}
-	return &importWriter{s: s, o: o, btx: btx, tx: btx.Tx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
+	w := &importWriter{s: s, o: o, btx: btx, tx: btx.Tx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
 		ents:      s.newBulk(insEnterprise, "RETURNING id, credit_code", 15),
 		chains:    s.newBulk(insChain, "", 2).useCopy(btx),
 		figs:      s.newBulk(insFigure, upsFigure, 9),
@@ -229,16 +241,19 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		cur:       s.newBulk(insCurrent, "", 6).fresh(btx),
 		hist:      s.newBulk(insHistory, "", 8).useCopy(btx),
 		recompute: map[int][]int64{},
-	}, nil
+	}
+	if btx.CanCopy() {
+		// New enterprises go in by COPY too, with ids taken beforehand
+		// from their sequence (newIDs): no RETURNING to wait for.
+		w.ents = s.newBulk(insEnterpriseID, "", 16).useCopy(btx)
+	}
+	w.figs.sync = btx
+	return w, nil
 }
 
-func (w *importWriter) rollback() { w.btx.Rollback() }
-
-// write writes one checked chunk.
-func (w *importWriter) write(ctx context.Context, plan []planned) error {
-	tx, o, now, actorID := w.tx, w.o, w.now, nullID(w.actor.ID)
-	ids := map[string]int64{}
-	w.ents.scan = func(r *sql.Rows) error {
+// scanIDs reads the ids RETURNING gives new enterprises into ids.
+func (w *importWriter) scanIDs(ids map[string]int64) func(*sql.Rows) error {
+	return func(r *sql.Rows) error {
 		var id int64
 		var code string
 		if err := r.Scan(&id, &code); err != nil {
@@ -247,23 +262,93 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 		ids[code] = id
 		return nil
 	}
+}
+
+// sync flushes the queued copies before a statement on the transaction.
+func (w *importWriter) sync() error {
+	if err := w.btx.Flush(); err != nil {
+		return fmt.Errorf("enterprise: import: %w", err)
+	}
+	return nil
+}
+
+// newIDs takes n ids from the enterprises' sequence (PostgreSQL). A
+// sequence is outside transactions, so another connection serves and the
+// import's own keeps sending rows; a rolled-back import leaves a gap, as
+// any rolled-back insert does.
+func (s *Service) newIDs(ctx context.Context, n int) ([]int64, error) {
+	rows, err := s.DB.W.QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence('enterprises', 'id')) FROM generate_series(1, $1)", n)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: import: ids: %w", err)
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("enterprise: import: %d of %d ids", len(ids), n)
+	}
+	return ids, nil
+}
+
+func (w *importWriter) rollback() { w.btx.Rollback() }
+
+// write writes one checked chunk.
+func (w *importWriter) write(ctx context.Context, plan []planned) error {
+	tx, o, now, actorID := w.tx, w.o, w.now, nullID(w.actor.ID)
+	ids := map[string]int64{}
+	if w.ents.copy == nil {
+		w.ents.scan = w.scanIDs(ids)
+	}
+	fresh := 0 // enterprises this chunk creates
 	for i := range plan {
 		pl := &plan[i]
 		if pl.existing != nil && len(pl.changed) == 0 {
 			continue
 		}
 		if w.namesSeq == 0 {
+			if err := w.sync(); err != nil {
+				return err
+			}
 			var err error
 			if w.namesSeq, err = w.s.bumpNames(ctx, tx); err != nil {
 				return err
 			}
 		}
+		if pl.existing == nil {
+			fresh++
+		}
+	}
+	var newIDs []int64
+	if w.btx.CanCopy() && fresh > 0 {
+		var err error
+		if newIDs, err = w.s.newIDs(ctx, fresh); err != nil {
+			return err
+		}
+	}
+	for i := range plan {
+		pl := &plan[i]
 		if pl.existing != nil {
 			continue
 		}
 		in := pl.res.in
-		if err := w.ents.add(ctx, tx, in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn,
-			in.CapitalFen, nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), false, now, now, w.namesSeq); err != nil {
+		vals := []any{in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn,
+			in.CapitalFen, nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), false, now, now, w.namesSeq}
+		if newIDs != nil {
+			id := newIDs[0]
+			newIDs = newIDs[1:]
+			ids[in.CreditCode] = id
+			vals = append([]any{id}, vals...)
+		}
+		if err := w.ents.add(ctx, tx, vals...); err != nil {
 			return err
 		}
 	}
@@ -289,6 +374,11 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 				continue
 			}
 			before, after = importedDiff(*pl.existing, pl)
+			if len(pl.changed) > 0 || pl.chains {
+				if err := w.sync(); err != nil {
+					return err
+				}
+			}
 			if len(pl.changed) > 0 {
 				if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET credit_code = $1, code_exception = $2, name = $3, former_names = $4,
 					legal_form = $5, registered_on = $6, registered_capital_fen = $7, area_unit_id = $8, address = $9, industry_code = $10,
@@ -348,14 +438,17 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 // records the import in the audit log and commits.
 func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 	tx := w.tx
-	for _, b := range []*bulk{w.chains, w.figs, w.newFigs, w.cur, w.hist} {
+	for _, b := range []*bulk{w.ents, w.chains, w.figs, w.newFigs, w.cur, w.hist} {
 		if err := b.flush(ctx, tx); err != nil {
 			return err
 		}
 	}
+	if err := w.sync(); err != nil {
+		return err
+	}
 	for year, list := range w.recompute {
 		for start := 0; start < len(list); start += 500 {
-			if err := recomputeCurrent(ctx, tx, list[start:min(start+500, len(list))], year); err != nil {
+			if err := w.s.recomputeCurrent(ctx, tx, list[start:min(start+500, len(list))], year); err != nil {
 				return err
 			}
 		}

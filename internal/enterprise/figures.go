@@ -203,7 +203,7 @@ func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []Figur
 			years[f.Year] = true
 		}
 		for y := range years {
-			if err := recomputeCurrent(ctx, tx, []int64{id}, y); err != nil {
+			if err := s.recomputeCurrent(ctx, tx, []int64{id}, y); err != nil {
 				return err
 			}
 		}
@@ -254,22 +254,28 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, indicator stri
 		if err := s.record(ctx, tx, id, action, before, after); err != nil {
 			return err
 		}
-		return recomputeCurrent(ctx, tx, []int64{id}, year)
+		return s.recomputeCurrent(ctx, tx, []int64{id}, year)
 	})
 }
 
 // recomputeCurrent rebuilds the effective values of the given enterprises
 // for one year: for each indicator and period, the confirmed value of the
 // best-ranked source.
-func recomputeCurrent(ctx context.Context, tx *sql.Tx, ids []int64, year int) error {
+func (s *Service) recomputeCurrent(ctx context.Context, tx *sql.Tx, ids []int64, year int) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	in := idList(ids)
-	if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_figure_current WHERE year = $1 AND enterprise_id IN ("+in+")", year); err != nil {
+	codes, err := indicatorCodes(ctx, tx)
+	if err != nil {
+		return err
+	}
+	using, cond, args := s.currentOf(codes, ids, 1)
+	if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_figure_current AS c"+strings.Replace(using, ",", " USING", 1)+" WHERE "+cond+
+		" AND c.year = $1 AND c.month IN ("+allMonths+")", append([]any{year}, args...)...); err != nil {
 		return fmt.Errorf("enterprise: current: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)
+	_, err = tx.ExecContext(ctx, `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)
 		SELECT f.enterprise_id, f.indicator, f.year, f.month, f.value, f.source FROM enterprise_figures f
 		WHERE f.year = $1 AND f.enterprise_id IN (`+in+`) AND f.status = 'confirmed'
 		AND NOT EXISTS (SELECT 1 FROM enterprise_figures g WHERE g.enterprise_id = f.enterprise_id AND g.indicator = f.indicator
@@ -278,6 +284,58 @@ func recomputeCurrent(ctx context.Context, tx *sql.Tx, ids []int64, year int) er
 		return fmt.Errorf("enterprise: current: %w", err)
 	}
 	return nil
+}
+
+// enterprise_figure_current is keyed by indicator, year, month and
+// enterprise, in that order, the way range filters read it. A lookup by
+// enterprise names every indicator and the months it may hold; each
+// database is then led to one key probe per combination.
+const allMonths = "0,1,2,3,4,5,6,7,8,9,10,11,12"
+
+// currentOf selects the rows of enterprise_figure_current (aliased c) of
+// the indicators codes and enterprises ids: tables to join after it (with
+// a leading comma, or empty) and the condition, whose parameters are args
+// numbered after the caller's first n. The caller adds year and month.
+// SQLite probes its key for each combination of IN lists; PostgreSQL 15
+// would test a second list row by row over the whole indicator-year, so
+// there the lists are joined as arrays and each pair is a probe.
+func (s *Service) currentOf(codes []string, ids []int64, n int) (using, cond string, args []any) {
+	if s.DB.Dialect == db.Postgres {
+		return ", unnest($" + strconv.Itoa(n+1) + "::text[]) ci(code), unnest($" + strconv.Itoa(n+2) + "::bigint[]) ce(id)",
+			"c.indicator = ci.code AND c.enterprise_id = ce.id", []any{codes, ids}
+	}
+	var b strings.Builder
+	b.WriteString("c.indicator IN (")
+	for i, c := range codes {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("'" + strings.ReplaceAll(c, "'", "''") + "'")
+	}
+	if len(codes) == 0 {
+		b.WriteString("''")
+	}
+	b.WriteString(") AND c.enterprise_id IN (" + idList(ids) + ")")
+	return "", b.String(), nil
+}
+
+// indicatorCodes lists every indicator's code as q sees them (inside a
+// writing transaction, its own view).
+func indicatorCodes(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT code FROM figure_indicators ORDER BY code")
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: indicator codes: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // idList renders ids as a SQL list of integer literals (ids are int64, so

@@ -197,7 +197,7 @@ func (s *Service) ExplainList(ctx context.Context, v Viewer, f Filter) ([]string
 // where builds the WHERE clause of f for v, each filter served by an index:
 // area by enterprises_area, status by enterprises_status, chain by
 // enterprise_chains_node, tier by enterprise_tiers_current, figures by
-// enterprise_figure_current_range, code by the unique index (range scan).
+// enterprise_figure_current (keyed for it), code by the unique index (range scan).
 func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any, error) {
 	conds := []string{"1=1"}
 	var args []any

@@ -286,12 +286,24 @@ func (s *Service) loadExisting(ctx context.Context, rows []parsedRow) (map[strin
 		}
 		byID := map[int64]*Enterprise{}
 		var ids []int64
+		inYears := map[int]bool{}
 		for _, e := range batch {
 			byID[e.ID] = e
 			ids = append(ids, e.ID)
 			e.cur = map[figKey]int64{}
+			inYears[years[e.CreditCode]] = true
 		}
-		fr, err := s.DB.R.QueryContext(ctx, "SELECT enterprise_id, indicator, year, value FROM enterprise_figure_current WHERE month = 0 AND enterprise_id IN ("+idList(ids)+")")
+		var ys []string
+		for y := range inYears {
+			ys = append(ys, strconv.Itoa(y))
+		}
+		codes, err := indicatorCodes(ctx, s.DB.R)
+		if err != nil {
+			return nil, err
+		}
+		using, cond, cargs := s.currentOf(codes, ids, 0)
+		fr, err := s.DB.R.QueryContext(ctx, "SELECT c.enterprise_id, c.indicator, c.year, c.value FROM enterprise_figure_current c"+using+
+			" WHERE "+cond+" AND c.year IN ("+strings.Join(ys, ",")+") AND c.month = 0", cargs...)
 		if err != nil {
 			return nil, fmt.Errorf("enterprise: import: load figures: %w", err)
 		}

@@ -262,13 +262,25 @@ func TestTiersExpiry(t *testing.T) {
 	}
 }
 
-// The figure tables carry no foreign keys (migration 0306): the service
-// is what keeps every value tied to a registered enterprise, a known
-// indicator and a real user. Writes naming anything else are refused, and
+// The figure tables carry no foreign keys (migration 0306), nor do chain
+// links and history rows on PostgreSQL (0307): the service is what keeps
+// every value tied to a registered enterprise, a known indicator and a
+// real user. Writes naming anything else are refused, and
 // after imports, submissions and reviews no value is orphaned.
 func TestFiguresNeverOrphaned(t *testing.T) {
 	f := newFixture(t)
-	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "甲", Area: "sf"})
+	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "甲", Area: "sf", Chains: []string{"iot_sensor"}})
+	// A monthly value set twice: the second recomputation replaces the
+	// month's effective value (its key names every month it may hold).
+	for _, v := range []int64{7, 9} {
+		if err := f.svc.SetFigures(f.ctx, staff, a.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2022, Month: 3, Value: v}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var march int64
+	if err := f.svc.DB.R.QueryRowContext(f.ctx, "SELECT value FROM enterprise_figure_current WHERE enterprise_id = $1 AND year = 2022 AND month = 3", a.ID).Scan(&march); err != nil || march != 9 {
+		t.Fatalf("March 2022 effective value %d (%v)", march, err)
+	}
 	if err := f.svc.SetFigures(f.ctx, staff, a.ID+1000, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: 1}}); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("figures for an unregistered enterprise: %v", err)
 	}
@@ -293,6 +305,8 @@ func TestFiguresNeverOrphaned(t *testing.T) {
 		`SELECT COUNT(*) FROM enterprise_figures f WHERE f.entered_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.entered_by)`,
 		`SELECT COUNT(*) FROM enterprise_figure_current c WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = c.enterprise_id)`,
 		`SELECT COUNT(*) FROM enterprise_figure_current c WHERE NOT EXISTS (SELECT 1 FROM figure_indicators i WHERE i.code = c.indicator)`,
+		`SELECT COUNT(*) FROM enterprise_chains c WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = c.enterprise_id)`,
+		`SELECT COUNT(*) FROM enterprise_history h WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = h.enterprise_id)`,
 	} {
 		var n int
 		if err := f.svc.DB.R.QueryRowContext(f.ctx, q).Scan(&n); err != nil || n != 0 {
@@ -325,12 +339,12 @@ func TestFiguresNeverOrphaned(t *testing.T) {
 	rows.Close()
 	slices.Sort(marked)
 	slices.Sort(stored)
-	if !slices.Equal(marked, stored) || len(stored) != 2 {
+	if !slices.Equal(marked, stored) || len(stored) != 3 {
 		t.Fatalf("effective in the detail %v, stored %v", marked, stored)
 	}
 	var values int
 	f.svc.DB.R.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM enterprise_figures").Scan(&values)
-	if values != 5 { // employees (self) + revenue, employees (stats) for 甲 + two for 乙
+	if values != 6 { // March revenue (staff), employees (self) + revenue, employees (stats) for 甲 + two for 乙
 		t.Fatalf("%d values stored", values)
 	}
 }

@@ -128,7 +128,7 @@ func (s *Service) Export(ctx context.Context, v Viewer, f Filter, year int) ([]b
 	}
 	if year == 0 {
 		var y *int64
-		if err := s.DB.R.QueryRowContext(ctx, "SELECT MAX(year) FROM enterprise_figure_current").Scan(&y); err != nil {
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT MAX((SELECT MAX(c.year) FROM enterprise_figure_current c WHERE c.indicator = i.code)) FROM figure_indicators i`).Scan(&y); err != nil {
 			return nil, err
 		}
 		if y != nil {
@@ -211,7 +211,13 @@ func (s *Service) currentFor(ctx context.Context, es []Enterprise, year int, v V
 	for i, e := range es {
 		ids[i] = e.ID
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT enterprise_id, indicator, value FROM enterprise_figure_current WHERE year = $1 AND month = 0 AND enterprise_id IN ("+idList(ids)+")", year)
+	codes, err := indicatorCodes(ctx, s.DB.R)
+	if err != nil {
+		return nil, err
+	}
+	using, cond, cargs := s.currentOf(codes, ids, 1)
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT c.enterprise_id, c.indicator, c.value FROM enterprise_figure_current c"+using+
+		" WHERE "+cond+" AND c.year = $1 AND c.month = 0", append([]any{year}, cargs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: export figures: %w", err)
 	}
