@@ -352,8 +352,10 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 			return err
 		}
 	}
-	if err := w.ents.flush(ctx, tx); err != nil {
-		return err
+	if w.ents.copy == nil { // the ids come back by RETURNING
+		if err := w.ents.flush(ctx, tx); err != nil {
+			return err
+		}
 	}
 	for i := range plan {
 		pl := &plan[i]

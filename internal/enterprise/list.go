@@ -340,6 +340,10 @@ func (s *Service) semi(ctx context.Context, table, cond string, cargs []any, arg
 	}
 	c := fmt.Sprintf(cond, ph...)
 	switch {
+	case dense && s.DB.Dialect == db.SQLite && table == "enterprise_figure_current":
+		// Keyed (indicator, year, month, enterprise_id): the condition
+		// and the enterprise make one key probe as they stand.
+		return "EXISTS (SELECT 1 FROM " + table + " t WHERE t.enterprise_id = e.id AND " + c + ")"
 	case dense && s.DB.Dialect == db.SQLite:
 		// The unary + keeps every other column off the indexes, so each
 		// probe goes through the enterprise_id index, not a range scan.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
@@ -190,6 +192,12 @@ func TestListAccessAndFilters(t *testing.T) {
 	if _, err := f.svc.AddTier(f.ctx, staff, b.ID, enterprise.Tier{Tier: "hnte", Level: "national", CertNo: "GR202341000001", ValidFrom: "2023-01-01", ValidTo: "2099-12-31"}); err != nil {
 		t.Fatal(err)
 	}
+	for id, v := range map[int64]int64{a.ID: 500_0000_00, b.ID: 5000_0000_00} { // 500 and 5,000 万元
+		if err := f.svc.SetFigures(f.ctx, staff, id, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: v, Source: enterprise.FromStats}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lo, hi := int64(1000_0000_00), int64(9000_0000_00)
 	cases := []struct {
 		name string
 		v    enterprise.Viewer
@@ -210,6 +218,10 @@ func TestListAccessAndFilters(t *testing.T) {
 		{"page", staff, enterprise.Filter{Limit: 1, After: a.ID}, []int64{b.ID}},
 		{"code prefix and chain", staff, enterprise.Filter{CreditCode: "91", Chain: "hydrogen"}, []int64{b.ID}},
 		{"industry prefix", staff, enterprise.Filter{Industry: "C3"}, []int64{a.ID}},
+		{"revenue range", staff, enterprise.Filter{Indicator: "revenue", Year: 2023, Min: &lo, Max: &hi}, []int64{b.ID}},
+		{"revenue at least", staff, enterprise.Filter{Indicator: "revenue", Year: 2023, Min: &lo}, []int64{b.ID}},
+		{"revenue another year", staff, enterprise.Filter{Indicator: "revenue", Year: 2022, Min: &lo}, nil},
+		{"revenue and area", staff, enterprise.Filter{Indicator: "revenue", Year: 2023, Max: &lo, Area: "sf"}, []int64{a.ID}},
 	}
 	f.svc.NoListMemo = true                   // each case runs its query
 	for _, dense := range []int{1, 1 << 30} { // both query shapes on SQLite
@@ -226,6 +238,22 @@ func TestListAccessAndFilters(t *testing.T) {
 			}
 			if len(got) != len(c.want) || (len(got) > 0 && got[0] != c.want[0]) || (len(got) > 1 && got[1] != c.want[1]) {
 				t.Errorf("%s (dense %d): got %v, want %v", c.name, dense, got, c.want)
+			}
+		}
+	}
+	// Probing per enterprise, SQLite reads each filter's table by a key
+	// that starts with what the probe knows, never a whole table.
+	if f.svc.DB.Dialect == db.SQLite {
+		f.svc.DenseRows = 1
+		for _, c := range cases {
+			plan, err := f.svc.ExplainList(f.ctx, c.v, c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, step := range plan[1:] {
+				if strings.HasPrefix(step, "SCAN t") {
+					t.Errorf("%s: %s\n%s", c.name, step, strings.Join(plan, "\n"))
+				}
 			}
 		}
 	}

@@ -55,3 +55,9 @@ ALTER TABLE enterprises ALTER COLUMN credit_code TYPE TEXT COLLATE "C",
 ALTER TABLE enterprise_chains DROP CONSTRAINT IF EXISTS enterprise_chains_enterprise_id_fkey;
 ALTER TABLE enterprise_history DROP CONSTRAINT IF EXISTS enterprise_history_enterprise_id_fkey;
 {{END}}
+
+-- Only generated demo enterprises are looked up by that flag (counting
+-- them, picking demo applicants): a partial index costs imports and
+-- everyday edits nothing.
+DROP INDEX IF EXISTS enterprises_synthetic;
+CREATE INDEX enterprises_synthetic ON enterprises(id) WHERE synthetic = TRUE;
