@@ -6,14 +6,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"strings"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
-	"gaoxin/internal/office"
+	"gaoxin/internal/filecheck"
 )
 
 // Application is an enterprise's application to a programme (申报).
@@ -49,10 +48,11 @@ type File struct {
 }
 
 // allowedTypes maps a file extension to the content type its bytes must sniff as.
-var allowedTypes = map[string]string{".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg",
-	".jpeg": "image/jpeg", ".xlsx": "application/zip", ".docx": "application/zip", ".zip": "application/zip"}
+// evidenceTypes are the extensions evidence may have.
+var evidenceTypes = []string{".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".docx", ".zip"}
 
-// checkFiles refuses empty, oversized, too many or wrongly typed files.
+// checkFiles refuses empty, oversized, too many or wrongly typed files
+// (see filecheck.Check), naming each refused file.
 func (s *Service) checkFiles(files []File) ([]Evidence, error) {
 	if len(files) > 10 {
 		return nil, errs.Field("evidence", "最多上传 10 个文件", "at most 10 files")
@@ -60,27 +60,13 @@ func (s *Service) checkFiles(files []File) ([]Evidence, error) {
 	var ds []errs.Detail
 	out := make([]Evidence, len(files))
 	for i, f := range files {
-		ext := strings.ToLower(filepath.Ext(f.Name))
-		want, ok := allowedTypes[ext]
-		sniff := http.DetectContentType(f.Data)
-		switch {
-		case len(f.Data) == 0:
-			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "文件为空", ReasonEN: "file is empty"})
-		case int64(len(f.Data)) > s.MaxEvidence:
-			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: fmt.Sprintf("文件超过 %d MB", s.MaxEvidence>>20),
-				ReasonEN: fmt.Sprintf("file is over %d MB", s.MaxEvidence>>20)})
-		case !ok:
-			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "只接受 PDF、PNG、JPEG、XLSX、DOCX、ZIP 文件",
-				ReasonEN: "only PDF, PNG, JPEG, XLSX, DOCX and ZIP files are accepted"})
-		case !strings.HasPrefix(sniff, want):
-			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "文件内容与扩展名不符（" + sniff + "）",
-				ReasonEN: "file content does not match its extension (" + sniff + ")"})
-		case office.IsOfficeExt(ext) && !office.Valid(ext, f.Data):
-			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: "不是有效的 " + ext + " 文档（可能是改了扩展名的压缩包）",
-				ReasonEN: "not a valid " + ext + " document (perhaps a renamed archive)"})
+		ct, p := filecheck.Check(f.Name, f.Data, s.MaxEvidence, evidenceTypes)
+		if p != nil {
+			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: p.ZH, ReasonEN: p.EN})
+			continue
 		}
 		sum := sha256.Sum256(f.Data)
-		out[i] = Evidence{Filename: filepath.Base(f.Name), ContentType: want, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])}
+		out[i] = Evidence{Filename: filepath.Base(f.Name), ContentType: ct, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])}
 	}
 	if len(ds) > 0 {
 		return nil, errs.List("证明材料不符合要求", "evidence files are not acceptable", ds)

@@ -5,15 +5,13 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"fmt"
-	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/errs"
-	"gaoxin/internal/office"
+	"gaoxin/internal/filecheck"
 	"gaoxin/internal/org"
 )
 
@@ -30,52 +28,24 @@ type Attachment struct {
 	CreatedAt   int64  `json:"created_at"`
 }
 
-// allowedTypes maps a file extension to the content type its bytes must
-// sniff as (net/http.DetectContentType), and the type stored and served.
-// Office files are ZIP containers, so they sniff as application/zip.
-var allowedTypes = map[string]struct{ sniff, serve string }{
-	".pdf":  {"application/pdf", "application/pdf"},
-	".png":  {"image/png", "image/png"},
-	".jpg":  {"image/jpeg", "image/jpeg"},
-	".jpeg": {"image/jpeg", "image/jpeg"},
-	".gif":  {"image/gif", "image/gif"},
-	".txt":  {"text/plain; charset=utf-8", "text/plain; charset=utf-8"},
-	".zip":  {"application/zip", "application/zip"},
-	".docx": {"application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-	".xlsx": {"application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-	".pptx": {"application/zip", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
-}
+// attachmentTypes are the extensions a report accepts.
+var attachmentTypes = []string{".pdf", ".png", ".jpg", ".jpeg", ".gif", ".txt", ".zip", ".docx", ".xlsx", ".pptx"}
 
 // AllowedExtensions lists the accepted file extensions, for forms and errors.
-const AllowedExtensions = ".pdf .png .jpg .jpeg .gif .txt .zip .docx .xlsx .pptx"
+var AllowedExtensions = strings.Join(attachmentTypes, " ")
 
-// CheckFile validates an upload: not empty, not over maxBytes, an allowed
-// extension, and bytes that really are of that type. It returns the content
-// type to store. Errors: TooLarge, Invalid (field "file").
+// CheckFile validates an upload (see filecheck.Check) and returns the
+// content type to store. Errors: TooLarge, Invalid (field "file").
 func CheckFile(name string, data []byte, maxBytes int64) (string, error) {
-	if int64(len(data)) > maxBytes {
-		e := errs.Field("file", fmt.Sprintf("文件 %s 超过大小上限 %d KiB", name, maxBytes/1024),
-			fmt.Sprintf("file %s is larger than the %d KiB limit", name, maxBytes/1024))
-		e.Code = errs.TooLarge
+	ct, p := filecheck.Check(name, data, maxBytes, attachmentTypes)
+	if p != nil {
+		e := errs.Field("file", "文件 "+name+"："+p.ZH, "file "+name+": "+p.EN)
+		if p.TooLarge {
+			e.Code = errs.TooLarge
+		}
 		return "", e
 	}
-	if len(data) == 0 {
-		return "", errs.Field("file", "文件为空："+name, "file is empty: "+name)
-	}
-	ext := strings.ToLower(filepath.Ext(name))
-	t, ok := allowedTypes[ext]
-	if !ok {
-		return "", errs.Field("file", "不允许的文件类型 "+ext+"，允许："+AllowedExtensions, "file type "+ext+" not allowed; allowed: "+AllowedExtensions)
-	}
-	if got := http.DetectContentType(data); got != t.sniff {
-		return "", errs.Field("file", fmt.Sprintf("文件 %s 的内容（%s）与扩展名 %s 不符", name, got, ext),
-			fmt.Sprintf("the content of %s (%s) does not match its extension %s", name, got, ext))
-	}
-	if office.IsOfficeExt(ext) && !office.Valid(ext, data) {
-		return "", errs.Field("file", fmt.Sprintf("文件 %s 不是有效的 %s 文档（可能是改了扩展名的压缩包）", name, ext),
-			fmt.Sprintf("%s is not a valid %s document (perhaps a renamed archive)", name, ext))
-	}
-	return t.serve, nil
+	return ct, nil
 }
 
 func cleanName(name string) string {
