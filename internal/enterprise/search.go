@@ -65,6 +65,7 @@ type nameIndex struct {
 	ids     []int64          // ids in order
 	all     string           // every text, each ended by "\x00", in ids order
 	ends    []int            // ends[i]: offset of the "\x00" ending ids[i]'s text
+	freq    [256]int         // how often each byte occurs in all
 }
 
 // namesText is what the index keeps of an enterprise's names.
@@ -157,6 +158,10 @@ func (s *Service) refreshNames(ctx context.Context) error {
 		b.WriteByte(0)
 	}
 	x.all = b.String()
+	x.freq = [256]int{}
+	for i := 0; i < len(x.all); i++ {
+		x.freq[x.all[i]]++
+	}
 	x.version, x.maxID, x.loaded = version.Int64, max(maxID.Int64, x.maxIDLoaded()), true
 	return nil
 }
@@ -189,7 +194,7 @@ func (s *Service) matchNames(ctx context.Context, q string, after int64, limit i
 	}
 	var out []int64
 	for from < len(x.all) && len(out) < limit {
-		i := strings.Index(x.all[from:], q)
+		i := rareIndex(x.all[from:], q, &x.freq)
 		if i < 0 {
 			break
 		}
@@ -198,6 +203,38 @@ func (s *Service) matchNames(ctx context.Context, q string, after int64, limit i
 		from = x.ends[k] + 1
 	}
 	return out, nil
+}
+
+// rareIndex is strings.Index(s, q), hunting for q's least frequent byte
+// in s (freq counts s's bytes) and checking q around each one found.
+// In Chinese names the first byte of a character is shared by thousands
+// of others, so a search led by it stops at almost every character; a
+// rare byte lets IndexByte skip far ahead. Measured on the names of
+// 100,000 enterprises, an absent four-character name: see
+// BenchmarkNameScan.
+func rareIndex(s, q string, freq *[256]int) int {
+	if len(q) <= 1 {
+		return strings.Index(s, q)
+	}
+	pos := 0
+	for i := 1; i < len(q); i++ {
+		if freq[q[i]] < freq[q[pos]] {
+			pos = i
+		}
+	}
+	b := q[pos]
+	for from := pos; from < len(s); {
+		i := strings.IndexByte(s[from:], b)
+		if i < 0 {
+			return -1
+		}
+		start := from + i - pos
+		if start+len(q) <= len(s) && s[start:start+len(q)] == q {
+			return start
+		}
+		from += i + 1
+	}
+	return -1
 }
 
 // nameCond is the condition of a name filter n (trimmed, non-empty).
