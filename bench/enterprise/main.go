@@ -322,7 +322,8 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 }
 
 func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duration) error {
-	srv, err := web.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// Server errors are shown: a benchmark that fails requests measures nothing.
+	srv, err := web.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.Info("request ended after the answer started", "method", r.Method, "path", r.URL.Path, "err", err)
 		return
 	}
+	if r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The client went away (or its deadline passed) while the answer
+		// was being prepared: nobody is left to read an error, and the
+		// server did nothing wrong.
+		s.Log.Info("request abandoned by the client", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	e := errs.As(err)
 	code := status(e.Code)
 	if code == http.StatusInternalServerError {
