@@ -147,7 +147,7 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 }
 
 // copyRows is how many rows one COPY sends.
-const copyRows = 5000
+const copyRows = 10000
 
 // fresh marks b's rows as new rows of a table without foreign keys: COPY
 // on PostgreSQL, INSERT OR IGNORE with a row count check on SQLite.

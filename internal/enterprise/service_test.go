@@ -322,8 +322,8 @@ func TestFiguresNeverOrphaned(t *testing.T) {
 	if err := f.svc.Review(f.ctx, staff, a.ID, "employees", 2023, 0, true); err != nil {
 		t.Fatal(err)
 	}
-	data := xlsxOf(t, [][]any{{"统一社会信用代码", "企业名称", "年度", "营业收入（万元）", "从业人员（人）"},
-		{a.CreditCode, "甲", "2023", "15", "14"}, {"91330100716105852F", "乙", "2023", "20", "3"}})
+	data := xlsxOf(t, [][]any{{"统一社会信用代码", "企业名称", "所属办事处", "产业链", "年度", "营业收入（万元）", "从业人员（人）"},
+		{a.CreditCode, "甲", "sf", "", "2023", "15", "14"}, {"91330100716105852F", "乙", "gz", "hydrogen", "2023", "20", "3"}})
 	if res, err := f.svc.Import(f.ctx, staff, data, enterprise.ImportOptions{Filename: "o.xlsx"}); err != nil || !res.Written {
 		t.Fatalf("import: %v %+v", err, res.Errors)
 	}
@@ -335,6 +335,8 @@ func TestFiguresNeverOrphaned(t *testing.T) {
 		`SELECT COUNT(*) FROM enterprise_figure_current c WHERE NOT EXISTS (SELECT 1 FROM figure_indicators i WHERE i.code = c.indicator)`,
 		`SELECT COUNT(*) FROM enterprise_chains c WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = c.enterprise_id)`,
 		`SELECT COUNT(*) FROM enterprise_history h WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = h.enterprise_id)`,
+		`SELECT COUNT(*) FROM enterprise_chains c WHERE NOT EXISTS (SELECT 1 FROM chain_nodes n WHERE n.id = c.node_id)`,
+		`SELECT COUNT(*) FROM enterprises e WHERE e.area_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM units u WHERE u.id = e.area_unit_id)`,
 	} {
 		var n int
 		if err := f.svc.DB.R.QueryRowContext(f.ctx, q).Scan(&n); err != nil || n != 0 {
