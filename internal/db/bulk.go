@@ -1,13 +1,14 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -24,19 +25,21 @@ type BulkTx struct {
 	conn *sql.Conn
 	d    *DB
 
-	copies chan copyJob          // to the sender, once started
-	sent   chan struct{}         // closed when the sender has stopped
-	idle   chan error            // the sender's answer to a flush
-	err    error                 // the first failed COPY, once a flush has reported it
-	failed atomic.Pointer[error] // the first failed COPY, as soon as the sender sees it
+	copies chan copyJob                 // to the sender, once started
+	sent   chan struct{}                // closed when the sender has stopped
+	idle   chan error                   // the sender's answer to a flush
+	err    error                        // the first failed COPY, once a flush has reported it
+	failed atomic.Pointer[error]        // the first failed COPY, as soon as the sender sees it
+	types  map[string]map[string]uint32 // column type OIDs by table, for binary COPY
 }
 
 type copyJob struct {
 	ctx   context.Context
 	table string
-	cols  []string
-	rows  [][]any
-	flush bool // no rows: report the first error so far on idle
+	sql   string // the COPY statement
+	data  []byte // the rows, encoded
+	n     int    // how many
+	flush bool   // no rows: report the first error so far on idle
 }
 
 // BeginBulk opens a write transaction for a bulk load.
@@ -82,22 +85,50 @@ func (b *BulkTx) CanCopy() bool { return b.d.Dialect == Postgres }
 
 // Copy appends rows to table with COPY … FROM STDIN (binary) inside the
 // transaction: no statement to parse or plan per batch, rows streamed.
+// Values are int64, int, int32, string, bool or nil, by column type.
 // PostgreSQL only.
 func (b *BulkTx) Copy(ctx context.Context, table string, cols []string, rows [][]any) error {
-	if !b.CanCopy() {
-		return errors.New("db: COPY is PostgreSQL's")
+	j, err := b.encode(ctx, table, cols, rows)
+	if err != nil {
+		return err
 	}
+	return b.send1(j)
+}
+
+// encode prepares rows for sending.
+func (b *BulkTx) encode(ctx context.Context, table string, cols []string, rows [][]any) (copyJob, error) {
+	if !b.CanCopy() {
+		return copyJob{}, errors.New("db: COPY is PostgreSQL's")
+	}
+	types, err := b.columnTypes(ctx, table, cols)
+	if err != nil {
+		return copyJob{}, err
+	}
+	data, err := encodeCopy(table, types, rows)
+	if err != nil {
+		return copyJob{}, err
+	}
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = quoteIdent(c)
+	}
+	return copyJob{ctx: ctx, table: table, n: len(rows), data: data,
+		sql: "COPY " + quoteIdent(table) + " (" + strings.Join(q, ", ") + ") FROM STDIN (FORMAT binary)"}, nil
+}
+
+// send1 runs one encoded COPY on the transaction's connection.
+func (b *BulkTx) send1(j copyJob) error {
 	return b.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("db: COPY: unexpected driver connection %T", dc)
 		}
-		n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		tag, err := c.Conn().PgConn().CopyFrom(j.ctx, bytes.NewReader(j.data), j.sql)
 		if err != nil {
-			return fmt.Errorf("db: COPY %s: %w", table, err)
+			return fmt.Errorf("db: COPY %s: %w", j.table, err)
 		}
-		if int(n) != len(rows) {
-			return fmt.Errorf("db: COPY %s: %d of %d rows", table, n, len(rows))
+		if n := tag.RowsAffected(); int(n) != j.n {
+			return fmt.Errorf("db: COPY %s: %d of %d rows", j.table, n, j.n)
 		}
 		return nil
 	})
@@ -107,9 +138,9 @@ func (b *BulkTx) Copy(ctx context.Context, table string, cols []string, rows [][
 // enough to keep the database busy, few enough to bound memory.
 const copyQueue = 4
 
-// CopyAsync queues rows for Copy on the transaction's sender goroutine and
-// returns at once, or with the error of an earlier COPY. The caller must
-// not change rows afterwards. PostgreSQL only.
+// CopyAsync encodes rows for Copy and queues them for the transaction's
+// sender goroutine, returning at once (or with the error of an earlier
+// COPY). PostgreSQL only.
 func (b *BulkTx) CopyAsync(ctx context.Context, table string, cols []string, rows [][]any) error {
 	if !b.CanCopy() {
 		return errors.New("db: COPY is PostgreSQL's")
@@ -120,12 +151,16 @@ func (b *BulkTx) CopyAsync(ctx context.Context, table string, cols []string, row
 	if p := b.failed.Load(); p != nil {
 		return *p
 	}
+	j, err := b.encode(ctx, table, cols, rows) // here, while the sender sends
+	if err != nil {
+		return err
+	}
 	if b.copies == nil {
 		b.copies, b.sent, b.idle = make(chan copyJob, copyQueue), make(chan struct{}), make(chan error)
 		go b.send()
 	}
 	select {
-	case b.copies <- copyJob{ctx: ctx, table: table, cols: cols, rows: rows}:
+	case b.copies <- j:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -161,7 +196,7 @@ func (b *BulkTx) send() {
 		case j.flush:
 			b.idle <- first
 		case first == nil:
-			if first = b.Copy(j.ctx, j.table, j.cols, j.rows); first != nil {
+			if first = b.send1(j); first != nil {
 				b.failed.Store(&first)
 			}
 		}

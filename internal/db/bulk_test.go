@@ -2,6 +2,8 @@ package db_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,6 +70,57 @@ func TestCopyAsync(t *testing.T) {
 	}
 	if n := count(); n != 2050 {
 		t.Fatalf("%d rows after commit, want 2050", n)
+	}
+
+	// Every type the binary encoding writes, NULL included, reads back.
+	if _, err := d.W.ExecContext(ctx, "CREATE TABLE copy_types (a BIGINT, b INTEGER, c SMALLINT, d TEXT, e BOOLEAN, f VARCHAR(20))"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err = d.BeginBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []string{"a", "b", "c", "d", "e", "f"}
+	if err := tx.Copy(ctx, "copy_types", cols, [][]any{
+		{int64(-9007199254740993), 2147483647, int32(-32768), "中文 \t 'x'", true, "v"},
+		{nil, nil, nil, nil, nil, nil},
+		{int64(0), -1, 7, "", false, ""},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]any{
+		{int64(1), int64(1) << 40, 1, "", true, ""}, // over INTEGER
+		{int64(1), 1, 1 << 20, "", true, ""},        // over SMALLINT
+		{"1", 1, 1, "", true, ""},                   // text for BIGINT
+		{int64(1), 1, 1, 5, true, ""},               // number for TEXT
+		{int64(1), 1, 1, "", 1, ""},                 // number for BOOLEAN
+		{int64(1), 1, 1, ""},                        // too few values
+	} {
+		if err := tx.CopyAsync(ctx, "copy_types", cols, [][]any{bad}); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if err := tx.Copy(ctx, "copy_types", []string{"a", "nope"}, [][]any{{int64(1), 1}}); err == nil {
+		t.Error("an unknown column accepted")
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := d.R.QueryContext(ctx, "SELECT COALESCE(a, 1), COALESCE(b, 1), COALESCE(c, 1), COALESCE(d, 'null'), COALESCE(e::text, 'null'), COALESCE(f, 'null') FROM copy_types ORDER BY a NULLS LAST")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var a, b, c int64
+		var d, e, f string
+		rows.Scan(&a, &b, &c, &d, &e, &f)
+		got = append(got, fmt.Sprintf("%d %d %d %s %s %s", a, b, c, d, e, f))
+	}
+	rows.Close()
+	want := []string{"-9007199254740993 2147483647 -32768 中文 \t 'x' true v", "0 -1 7  false ", "1 1 1 null null null"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("read back\n%q\nwant\n%q", got, want)
 	}
 
 	// A duplicate key in the second batch: the flush reports it, later
