@@ -39,6 +39,9 @@ func (p Page) L(zh, en string) string {
 	return zh
 }
 
+// pageLang lets render pick the page set resolved for the page's language.
+func (p Page) pageLang() string { return p.Lang }
+
 // Title is the page title in the page's language.
 func (p Page) Title() string { return p.L(p.TitleZH, p.TitleEN) }
 
@@ -133,9 +136,44 @@ func parsePages() (map[string]*template.Template, error) {
 	return pages, err
 }
 
+// parseLangPages parses the pages once per language, each with its
+// literal L calls resolved (see literals.go).
+func parseLangPages() (map[string]map[string]*template.Template, error) {
+	esc, err := newLiteralEscapers()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]*template.Template{}
+	for _, lang := range []string{"zh", "en"} {
+		pages, err := parsePages()
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range pages {
+			if _, err := resolveLiterals(t, "layout.html", lang, esc); err != nil {
+				return nil, err
+			}
+		}
+		out[lang] = pages
+	}
+	return out, nil
+}
+
+// pageFor is the template set to render data with: the one resolved for
+// its language when data is a page, else the plain one.
+func (s *Server) pageFor(name string, data any) (*template.Template, bool) {
+	if p, ok := data.(interface{ pageLang() string }); ok {
+		if t, ok := s.langPages[p.pageLang()][name]; ok {
+			return t, true
+		}
+	}
+	t, ok := s.pages[name]
+	return t, ok
+}
+
 // render writes a page with status 200.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) error {
-	t, ok := s.pages[name]
+	t, ok := s.pageFor(name, data)
 	if !ok {
 		return fmt.Errorf("web: no page %q", name)
 	}
@@ -150,7 +188,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, dat
 }
 
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, data errorPage) {
-	t := s.pages["error.html"]
+	t, _ := s.pageFor("error.html", data)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := t.ExecuteTemplate(w, "layout.html", data); err != nil {
 		s.Log.Error("render error page", "err", err)
