@@ -435,13 +435,15 @@ func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([
 // access check (the figures as Figures would show them to v). Errors: as
 // Get.
 func (s *Service) Detail(ctx context.Context, v Viewer, id int64) (Enterprise, []Tier, []Figure, error) {
-	e, err := s.Get(ctx, v, id)
-	if err != nil {
-		return e, nil, nil, err
+	if !v.Reads() {
+		return Enterprise{}, nil, nil, errNoAccess
 	}
-	tiers, err := s.tiersOf(ctx, id)
+	e, tiers, err := s.getDetail(ctx, id)
 	if err != nil {
-		return e, nil, nil, err
+		return Enterprise{}, nil, nil, err
+	}
+	if !v.canRead(e) {
+		return Enterprise{}, nil, nil, errNotFound
 	}
 	figs, err := s.figuresOf(ctx, v, id)
 	return e, tiers, figs, err

@@ -1,0 +1,92 @@
+package enterprise
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gaoxin/internal/db"
+)
+
+// detailMaxTiers bounds the certificates a detail shows, as TiersOf does.
+const detailMaxTiers = 500
+
+// detailQuery reads an enterprise, its chains and its certificates in one
+// statement (one round trip on PostgreSQL instead of three): a UNION ALL
+// whose first column says what a row is (0 the enterprise, 1 a chain, 2 a
+// certificate). A chain or certificate row fills the enterprise's columns
+// of the same type; the last three columns order the rows (chains as
+// fillChains orders them, certificates as tiersOf).
+//
+//	slot: 2 credit_code 3 code_exception 4 name 5 former_names 6 legal_form
+//	7 registered_on 8 capital 9 area_unit_id 10 area code 11 area name
+//	chain: id, code, name_zh in 1–3
+//	tier:  id 1, tier 2, level 3, cert_no 4, valid_from 5, valid_to 6,
+//	       board 7, created_at 8, enterprise_id 9, stock_code 10, note 11
+const detailQuery = `SELECT 0, ` + entCols + `, 0, '', 0` + entFrom + ` WHERE e.id = $1
+	UNION ALL
+	SELECT 1, n.id, n.code, n.name_zh, '', '', '', '', 0, 0, '', '', '', '', '', FALSE, 0, 0, 0, '', n.sort, '', n.id
+	FROM enterprise_chains c JOIN chain_nodes n ON n.id = c.node_id WHERE c.enterprise_id = $1
+	UNION ALL
+	SELECT 2, t.id, t.tier, t.level, t.cert_no, t.valid_from, t.valid_to, t.board, t.created_at, t.enterprise_id, t.stock_code, t.note,
+		'', '', '', FALSE, 0, 0, 0, '', 0, t.valid_from, -t.id
+	FROM enterprise_tiers t WHERE t.enterprise_id = $1
+	ORDER BY 1, 21, 22 DESC, 23 LIMIT 5000`
+
+// getDetail reads what getTx and tiersOf read, in one query. Errors:
+// NotFound.
+func (s *Service) getDetail(ctx context.Context, id int64) (Enterprise, []Tier, error) {
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, detailQuery, id)
+	if err != nil {
+		return Enterprise{}, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+	}
+	defer rows.Close()
+	var (
+		e     Enterprise
+		found bool
+		tiers = []Tier{}
+		today = Today()
+		hor   = horizonOf(today)
+	)
+	for rows.Next() {
+		var (
+			kind, version, sortKey                  int
+			rid, capital, areaID, created, upd, ord int64
+			c2, c3, c4, c5, c6, c7, c10, c11        string
+			address, industry, status, indName, vfr string
+			synthetic                               bool
+		)
+		if err := rows.Scan(&kind, &rid, &c2, &c3, &c4, &c5, &c6, &c7, &capital, &areaID, &c10, &c11, &address, &industry, &status,
+			&synthetic, &version, &created, &upd, &indName, &sortKey, &vfr, &ord); err != nil {
+			return Enterprise{}, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+		}
+		switch kind {
+		case 0:
+			found = true
+			e = Enterprise{ID: rid, CreditCode: c2, CodeException: c3, Name: c4, FormerNames: []string{}, LegalForm: c6, RegisteredOn: c7,
+				CapitalFen: capital, AreaUnitID: areaID, AreaCode: c10, AreaName: c11, Address: address, IndustryCode: industry,
+				Status: Status(status), Synthetic: synthetic, Version: version, CreatedAt: created, UpdatedAt: upd, IndustryName: indName,
+				Chains: []ChainRef{}}
+			if c5 != "" {
+				e.FormerNames = strings.Split(c5, "\n")
+			}
+		case 1:
+			e.Chains = append(e.Chains, ChainRef{ID: rid, Code: c2, NameZH: c3})
+		case 2:
+			if len(tiers) == detailMaxTiers {
+				continue
+			}
+			t := Tier{ID: rid, EnterpriseID: areaID, Tier: c2, Level: c3, CertNo: c4, ValidFrom: c5, ValidTo: c6, Board: c7,
+				CreatedAt: capital, StockCode: c10, Note: c11}
+			t.classify(today, hor)
+			tiers = append(tiers, t)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Enterprise{}, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+	}
+	if !found {
+		return Enterprise{}, nil, errNotFound
+	}
+	return e, tiers, nil
+}
