@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"gaoxin/internal/db"
 )
 
 // List pages are memoised per registry version. Every write that matters
@@ -76,7 +78,9 @@ func (s *Service) memoize(ctx context.Context, key string, build func() (any, in
 		return v, err
 	}
 	var version int64
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_log").Scan(&version); err != nil {
+	// Kept prepared: every memoised read (each list, each detail's
+	// indicators) asks it first.
+	if err := (db.Reader{D: s.DB}).QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_log").Scan(&version); err != nil {
 		return nil, fmt.Errorf("enterprise: data version: %w", err)
 	}
 	m := &s.memo
