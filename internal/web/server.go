@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"gaoxin/internal/app"
 )
@@ -31,6 +32,7 @@ type Server struct {
 	// langPages are the pages by language with their literal words
 	// resolved (parseLangPages); render prefers them.
 	langPages map[string]map[string]*template.Template
+	bufs      sync.Pool // *bytes.Buffer to render into (renderBuf)
 	metrics   *metrics
 	handler   http.Handler
 }
