@@ -65,3 +65,35 @@ func TestFigureTableByHand(t *testing.T) {
 		t.Errorf("no figures: %v %q", rows, svg)
 	}
 }
+
+// The sources table shows, unless every value is asked for, the periods
+// that need a look: one with a pending or rejected value, or with values
+// from more than one source; each such period with all its values.
+func TestFigureRowsShowPeriodsToLookAt(t *testing.T) {
+	fig := func(ind string, year, month int, src enterprise.Source, status string) enterprise.Figure {
+		return enterprise.Figure{Indicator: ind, Year: year, Month: month, Source: src, Status: status, Value: 1}
+	}
+	ok, pend, rej := enterprise.Confirmed, enterprise.Pending, enterprise.Rejected
+	p := entDetailPage{entPage: entPage{Page: Page{Lang: "en"}}, indByCode: map[string]enterprise.Indicator{}}
+	p.Figures = []enterprise.Figure{ // sorted by period, as Detail returns them
+		fig("emp", 2023, 0, enterprise.FromStats, ok),  // alone: hidden
+		fig("rev", 2023, 0, enterprise.FromStats, ok),  // two sources: shown
+		fig("rev", 2023, 0, enterprise.FromStaff, ok),  //
+		fig("rev", 2023, 3, enterprise.FromSelf, pend), // pending: shown
+		fig("emp", 2022, 0, enterprise.FromTax, ok),    // alone: hidden
+		fig("rev", 2022, 0, enterprise.FromStaff, ok),  // with a rejected one: shown
+		fig("rev", 2022, 0, enterprise.FromSelf, rej),  //
+		fig("tax", 2022, 0, enterprise.FromStats, ok),  // alone: hidden
+		fig("tax", 2021, 0, enterprise.FromStats, ok),  // same indicator, another year: hidden
+	}
+	got := ""
+	for _, r := range p.figureRows(false) {
+		got += r.Period + "/" + r.Code + "/" + r.Source + " "
+	}
+	if want := "2023/rev/statistics bureau 2023/rev/staff 2023-3/rev/self-reported 2022/rev/staff 2022/rev/self-reported "; got != want {
+		t.Errorf("rows to look at\n got %s\nwant %s", got, want)
+	}
+	if n := len(p.figureRows(true)); n != len(p.Figures) {
+		t.Errorf("every value: %d rows of %d", n, len(p.Figures))
+	}
+}
