@@ -322,14 +322,27 @@ func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, 
 	defer rows.Close()
 	out := make([]Figure, 0, 128)
 	var users []int64 // who entered values, each once
+	// Strings are scanned into strings and integers into any (drivers give
+	// int64): the targets database/sql fills without reflection. Into an
+	// int it would format the int64 and parse it again.
+	var src string
+	var year, month, value, by, at any
 	for rows.Next() {
 		out = append(out, Figure{EnterpriseID: id})
 		f := &out[len(out)-1]
-		var src string // scanned as a plain string: no reflection
-		if err := rows.Scan(&f.Indicator, &f.Year, &f.Month, &src, &f.Value, &f.Status, &f.EnteredBy, &f.EnteredAt); err != nil {
+		if err := rows.Scan(&f.Indicator, &year, &month, &src, &value, &f.Status, &by, &at); err != nil {
 			return nil, err
 		}
 		f.Source = Source(src)
+		y, ok1 := year.(int64)
+		m, ok2 := month.(int64)
+		v, ok3 := value.(int64)
+		b, ok4 := by.(int64)
+		a, ok5 := at.(int64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+			return nil, fmt.Errorf("enterprise: figures: integer columns read as %T %T %T %T %T", year, month, value, by, at)
+		}
+		f.Year, f.Month, f.Value, f.EnteredBy, f.EnteredAt = int(y), int(m), v, b, a
 		if f.EnteredBy != 0 && !slices.Contains(users, f.EnteredBy) {
 			users = append(users, f.EnteredBy)
 		}
