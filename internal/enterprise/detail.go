@@ -14,37 +14,57 @@ const detailMaxTiers = 500
 // detailQuery reads an enterprise, its chains and its certificates in one
 // statement (one round trip on PostgreSQL instead of three): a UNION ALL
 // whose first column says what a row is (0 the enterprise, 1 a chain, 2 a
-// certificate). A chain or certificate row fills the enterprise's columns
-// of the same type; the last three columns order the rows (chains as
-// fillChains orders them, certificates as tiersOf).
+// certificate, 3 a change, in detailHistoryQuery). A row of another kind
+// fills the enterprise's columns of the same type; the last three columns
+// order the rows (chains as fillChains orders them, certificates as
+// tiersOf, changes as history).
 //
 //	slot: 2 credit_code 3 code_exception 4 name 5 former_names 6 legal_form
 //	7 registered_on 8 capital 9 area_unit_id 10 area code 11 area name
-//	chain: id, code, name_zh in 1–3
-//	tier:  id 1, tier 2, level 3, cert_no 4, valid_from 5, valid_to 6,
-//	       board 7, created_at 8, enterprise_id 9, stock_code 10, note 11
-const detailQuery = `SELECT 0, ` + entCols + `, 0, '', 0` + entFrom + ` WHERE e.id = $1
+//	chain:  id, code, name_zh in 1–3
+//	tier:   id 1, tier 2, level 3, cert_no 4, valid_from 5, valid_to 6,
+//	        board 7, created_at 8, enterprise_id 9, stock_code 10, note 11
+//	change: id 1, actor 2, action 3, before 4, after 5, at 8, import job 9
+const detailQuery = detailRows + detailOrder
+
+// detailHistoryQuery is detailQuery with the enterprise's newest $2
+// changes.
+const detailHistoryQuery = detailRows + `
+	UNION ALL
+	SELECT 3, h.id, h.actor, h.action, h.before_json, h.after_json, '', '', h.at, COALESCE(h.import_job_id, 0), '', '',
+		'', '', '', FALSE, 0, 0, 0, '', 0, '', -h.id
+	FROM (SELECT id, at, actor, action, import_job_id, before_json, after_json FROM enterprise_history
+		WHERE enterprise_id = $1 ORDER BY id DESC LIMIT $2) h` + detailOrder
+
+const detailRows = `SELECT 0, ` + entCols + `, 0, '', 0` + entFrom + ` WHERE e.id = $1
 	UNION ALL
 	SELECT 1, n.id, n.code, n.name_zh, '', '', '', '', 0, 0, '', '', '', '', '', FALSE, 0, 0, 0, '', n.sort, '', n.id
 	FROM enterprise_chains c JOIN chain_nodes n ON n.id = c.node_id WHERE c.enterprise_id = $1
 	UNION ALL
 	SELECT 2, t.id, t.tier, t.level, t.cert_no, t.valid_from, t.valid_to, t.board, t.created_at, t.enterprise_id, t.stock_code, t.note,
 		'', '', '', FALSE, 0, 0, 0, '', 0, t.valid_from, -t.id
-	FROM enterprise_tiers t WHERE t.enterprise_id = $1
+	FROM enterprise_tiers t WHERE t.enterprise_id = $1`
+
+const detailOrder = `
 	ORDER BY 1, 21, 22 DESC, 23 LIMIT 5000`
 
-// getDetail reads what getTx and tiersOf read, in one query. Errors:
-// NotFound.
-func (s *Service) getDetail(ctx context.Context, id int64) (Enterprise, []Tier, error) {
-	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, detailQuery, id)
+// getDetail reads what getTx and tiersOf read, and with a history limit
+// above 0 what history reads, in one query. Errors: NotFound.
+func (s *Service) getDetail(ctx context.Context, id int64, historyLimit int) (Enterprise, []Tier, []HistoryRow, error) {
+	q, args := detailQuery, []any{id}
+	if historyLimit > 0 {
+		q, args = detailHistoryQuery, []any{id, historyLimit}
+	}
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, q, args...)
 	if err != nil {
-		return Enterprise{}, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+		return Enterprise{}, nil, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
 	}
 	defer rows.Close()
 	var (
 		e     Enterprise
 		found bool
 		tiers = []Tier{}
+		hist  = []HistoryRow{}
 		today = Today()
 		hor   = horizonOf(today)
 	)
@@ -58,7 +78,7 @@ func (s *Service) getDetail(ctx context.Context, id int64) (Enterprise, []Tier, 
 		)
 		if err := rows.Scan(&kind, &rid, &c2, &c3, &c4, &c5, &c6, &c7, &capital, &areaID, &c10, &c11, &address, &industry, &status,
 			&synthetic, &version, &created, &upd, &indName, &sortKey, &vfr, &ord); err != nil {
-			return Enterprise{}, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+			return Enterprise{}, nil, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
 		}
 		switch kind {
 		case 0:
@@ -80,13 +100,15 @@ func (s *Service) getDetail(ctx context.Context, id int64) (Enterprise, []Tier, 
 				CreatedAt: capital, StockCode: c10, Note: c11}
 			t.classify(today, hor)
 			tiers = append(tiers, t)
+		case 3:
+			hist = append(hist, HistoryRow{ID: rid, At: capital, Actor: c2, Action: c3, ImportJob: areaID, Before: c4, After: c5})
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Enterprise{}, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+		return Enterprise{}, nil, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
 	}
 	if !found {
-		return Enterprise{}, nil, errNotFound
+		return Enterprise{}, nil, nil, errNotFound
 	}
-	return e, tiers, nil
+	return e, tiers, hist, nil
 }

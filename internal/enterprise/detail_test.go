@@ -17,7 +17,8 @@ import (
 // names), the same certificates (newest first, ties by id, current and
 // ending soon marked), the same values with who entered them (more users
 // than one name lookup takes), for every viewer that may read it; and it
-// answers NotFound or Forbidden exactly as Get does.
+// answers NotFound or Forbidden exactly as Get does. DetailWithHistory
+// adds the changes History returns (a unit without the unpublished ones).
 func TestDetailReadsWhatGetTiersAndFiguresRead(t *testing.T) {
 	f := newFixture(t)
 	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "甲", Area: "sf", FormerNames: []string{"甲旧名", "甲更旧"},
@@ -67,6 +68,16 @@ func TestDetailReadsWhatGetTiersAndFiguresRead(t *testing.T) {
 		}
 		wantT, _ := f.svc.TiersOf(f.ctx, v, a.ID)
 		wantF, _ := f.svc.Figures(f.ctx, v, a.ID)
+		for _, limit := range []int{0, 3, 50, 501} {
+			e2, t2, f2, hist, err := f.svc.DetailWithHistory(f.ctx, v, a.ID, limit)
+			wantH, herr := f.svc.History(f.ctx, v, a.ID, 0, limit)
+			if err != nil || herr != nil || !reflect.DeepEqual(hist, wantH) || !reflect.DeepEqual(e2, e) || !reflect.DeepEqual(t2, tiers) || !reflect.DeepEqual(f2, figs) {
+				t.Errorf("%s: with history (limit %d): %v %v\n got %+v\nwant %+v", name, limit, err, herr, hist, wantH)
+			}
+			if limit == 3 && name == "staff" && len(hist) != 3 {
+				t.Errorf("%s: %d changes at limit 3", name, len(hist))
+			}
+		}
 		if !reflect.DeepEqual(e, wantE) {
 			t.Errorf("%s: enterprise\n got %+v\nwant %+v", name, e, wantE)
 		}
@@ -125,6 +136,10 @@ func TestDetailReadsWhatGetTiersAndFiguresRead(t *testing.T) {
 		e, tiers, figs, err := f.svc.Detail(f.ctx, c.v, c.id)
 		if errs.CodeOf(err) != c.code || e.ID != 0 || tiers != nil || figs != nil {
 			t.Errorf("%s: %v %+v %v %v", name, err, e, tiers, figs)
+		}
+		e, tiers, figs, hist, err := f.svc.DetailWithHistory(f.ctx, c.v, c.id, 50)
+		if errs.CodeOf(err) != c.code || e.ID != 0 || tiers != nil || figs != nil || hist != nil {
+			t.Errorf("%s: with history: %v %+v %v %v %v", name, err, e, tiers, figs, hist)
 		}
 		if _, gerr := f.svc.Get(f.ctx, c.v, c.id); errs.CodeOf(gerr) != c.code {
 			t.Errorf("%s: Get answers %v", name, gerr)

@@ -395,14 +395,6 @@ func (s *Service) History(ctx context.Context, v Viewer, id, beforeID int64, lim
 	return visibleHistory(v, id, h), err
 }
 
-// DetailHistory is History for a caller that has just read the enterprise
-// through Get or Detail with the same viewer (v is still needed: a unit
-// does not see unpublished figures in the history either).
-func (s *Service) DetailHistory(ctx context.Context, v Viewer, id int64, limit int) ([]HistoryRow, error) {
-	h, err := s.history(ctx, id, 0, limit)
-	return visibleHistory(v, id, h), err
-}
-
 func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([]HistoryRow, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
@@ -435,16 +427,39 @@ func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([
 // access check (the figures as Figures would show them to v). Errors: as
 // Get.
 func (s *Service) Detail(ctx context.Context, v Viewer, id int64) (Enterprise, []Tier, []Figure, error) {
-	if !v.Reads() {
-		return Enterprise{}, nil, nil, errNoAccess
+	e, tiers, figs, _, err := s.detail(ctx, v, id, 0)
+	return e, tiers, figs, err
+}
+
+// DetailWithHistory is Detail with the newest changes (as History shows
+// them to v, limit as there), read in the same query as the enterprise.
+// Errors: as Get.
+func (s *Service) DetailWithHistory(ctx context.Context, v Viewer, id int64, limit int) (Enterprise, []Tier, []Figure, []HistoryRow, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
 	}
-	e, tiers, err := s.getDetail(ctx, id)
+	return s.detail(ctx, v, id, limit)
+}
+
+func (s *Service) detail(ctx context.Context, v Viewer, id int64, historyLimit int) (Enterprise, []Tier, []Figure, []HistoryRow, error) {
+	if !v.Reads() {
+		return Enterprise{}, nil, nil, nil, errNoAccess
+	}
+	e, tiers, hist, err := s.getDetail(ctx, id, historyLimit)
 	if err != nil {
-		return Enterprise{}, nil, nil, err
+		return Enterprise{}, nil, nil, nil, err
 	}
 	if !v.canRead(e) {
-		return Enterprise{}, nil, nil, errNotFound
+		return Enterprise{}, nil, nil, nil, errNotFound
 	}
 	figs, err := s.figuresOf(ctx, v, id)
-	return e, tiers, figs, err
+	if err != nil {
+		return Enterprise{}, nil, nil, nil, err
+	}
+	if historyLimit == 0 {
+		hist = nil
+	} else {
+		hist = visibleHistory(v, id, hist)
+	}
+	return e, tiers, figs, hist, nil
 }

@@ -218,7 +218,7 @@ func (p entDetailPage) StatusText(s string) string {
 func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 	v := entViewer(r)
 	ctx := r.Context()
-	e, tiers, figs, err := s.Enterprise.Detail(ctx, v, id)
+	e, tiers, figs, hist, err := s.Enterprise.DetailWithHistory(ctx, v, id, 50)
 	if err != nil {
 		return entDetailPage{}, err
 	}
@@ -226,15 +226,12 @@ func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 		TierKinds: enterprise.Tiers, indByCode: map[string]enterprise.Indicator{}}
 	p.FormYear, _ = strconv.Atoi(enterprise.Today()[:4])
 	p.FormYear--
-	p.Tiers, p.Figures = tiers, figs
+	p.Tiers, p.Figures, p.History = tiers, figs, hist
 	if p.Indicators, err = s.Enterprise.Indicators(ctx); err != nil {
 		return p, err
 	}
 	for _, i := range p.Indicators {
 		p.indByCode[i.Code] = i
-	}
-	if p.History, err = s.Enterprise.DetailHistory(ctx, v, id, 50); err != nil {
-		return p, err
 	}
 	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)
 	p.AllSources = r.URL.Query().Get("figures") == "all"
