@@ -18,7 +18,7 @@ import (
 
 // writeEntDetail answers d as writeJSON would.
 func writeEntDetail(w http.ResponseWriter, d entDetail) {
-	b := appendEntDetail(make([]byte, 0, 4096+256*len(d.Figures)), d)
+	b := appendEntDetail(make([]byte, 0, 1024+192*len(d.Figures)+320*len(d.Tiers)), d) // about its size
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	w.Write(append(b, '\n'))
