@@ -25,6 +25,9 @@ const detailMaxTiers = 500
 //	tier:   id 1, tier 2, level 3, cert_no 4, valid_from 5, valid_to 6,
 //	        board 7, created_at 8, enterprise_id 9, stock_code 10, note 11
 //	change: id 1, actor 2, action 3, before 4, after 5, at 8, import job 9
+//
+// The enterprise's row carries the data version (see memoize) in its last
+// column, so that the page's indicators need no query of their own.
 const detailQuery = detailRows + detailOrder
 
 // detailHistoryQuery is detailQuery with the enterprise's newest $2
@@ -36,7 +39,7 @@ const detailHistoryQuery = detailRows + `
 	FROM (SELECT id, at, actor, action, import_job_id, before_json, after_json FROM enterprise_history
 		WHERE enterprise_id = $1 ORDER BY id DESC LIMIT $2) h` + detailOrder
 
-const detailRows = `SELECT 0, ` + entCols + `, 0, '', 0` + entFrom + ` WHERE e.id = $1
+const detailRows = `SELECT 0, ` + entCols + `, 0, '', (SELECT ` + dataVersionSQL + `)` + entFrom + ` WHERE e.id = $1
 	UNION ALL
 	SELECT 1, n.id, n.code, n.name_zh, '', '', '', '', 0, 0, '', '', '', '', '', FALSE, 0, 0, 0, '', n.sort, '', n.id
 	FROM enterprise_chains c JOIN chain_nodes n ON n.id = c.node_id WHERE c.enterprise_id = $1
@@ -48,25 +51,34 @@ const detailRows = `SELECT 0, ` + entCols + `, 0, '', 0` + entFrom + ` WHERE e.i
 const detailOrder = `
 	ORDER BY 1, 21, 22 DESC, 23 LIMIT 5000`
 
+// detailRead is what getDetail reads.
+type detailRead struct {
+	e       Enterprise
+	tiers   []Tier
+	history []HistoryRow
+	version int64 // the data version (memoize)
+}
+
 // getDetail reads what getTx and tiersOf read, and with a history limit
 // above 0 what history reads, in one query. Errors: NotFound.
-func (s *Service) getDetail(ctx context.Context, id int64, historyLimit int) (Enterprise, []Tier, []HistoryRow, error) {
+func (s *Service) getDetail(ctx context.Context, id int64, historyLimit int) (detailRead, error) {
 	q, args := detailQuery, []any{id}
 	if historyLimit > 0 {
 		q, args = detailHistoryQuery, []any{id, historyLimit}
 	}
 	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, q, args...)
 	if err != nil {
-		return Enterprise{}, nil, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+		return detailRead{}, fmt.Errorf("enterprise: get %d: %w", id, err)
 	}
 	defer rows.Close()
 	var (
-		e     Enterprise
-		found bool
-		tiers = []Tier{}
-		hist  = []HistoryRow{}
-		today = Today()
-		hor   = horizonOf(today)
+		e       Enterprise
+		found   bool
+		dataVer int64
+		tiers   = []Tier{}
+		hist    = []HistoryRow{}
+		today   = Today()
+		hor     = horizonOf(today)
 	)
 	for rows.Next() {
 		var (
@@ -78,11 +90,11 @@ func (s *Service) getDetail(ctx context.Context, id int64, historyLimit int) (En
 		)
 		if err := rows.Scan(&kind, &rid, &c2, &c3, &c4, &c5, &c6, &c7, &capital, &areaID, &c10, &c11, &address, &industry, &status,
 			&synthetic, &version, &created, &upd, &indName, &sortKey, &vfr, &ord); err != nil {
-			return Enterprise{}, nil, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+			return detailRead{}, fmt.Errorf("enterprise: get %d: %w", id, err)
 		}
 		switch kind {
 		case 0:
-			found = true
+			found, dataVer = true, ord
 			e = Enterprise{ID: rid, CreditCode: c2, CodeException: c3, Name: c4, FormerNames: []string{}, LegalForm: c6, RegisteredOn: c7,
 				CapitalFen: capital, AreaUnitID: areaID, AreaCode: c10, AreaName: c11, Address: address, IndustryCode: industry,
 				Status: Status(status), Synthetic: synthetic, Version: version, CreatedAt: created, UpdatedAt: upd, IndustryName: indName,
@@ -105,10 +117,10 @@ func (s *Service) getDetail(ctx context.Context, id int64, historyLimit int) (En
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Enterprise{}, nil, nil, fmt.Errorf("enterprise: get %d: %w", id, err)
+		return detailRead{}, fmt.Errorf("enterprise: get %d: %w", id, err)
 	}
 	if !found {
-		return Enterprise{}, nil, nil, errNotFound
+		return detailRead{}, errNotFound
 	}
-	return e, tiers, hist, nil
+	return detailRead{e: e, tiers: tiers, history: hist, version: dataVer}, nil
 }

@@ -69,13 +69,15 @@ func TestDetailReadsWhatGetTiersAndFiguresRead(t *testing.T) {
 		wantT, _ := f.svc.TiersOf(f.ctx, v, a.ID)
 		wantF, _ := f.svc.Figures(f.ctx, v, a.ID)
 		for _, limit := range []int{0, 3, 50, 501} {
-			e2, t2, f2, hist, err := f.svc.DetailWithHistory(f.ctx, v, a.ID, limit)
+			d, err := f.svc.DetailWithHistory(f.ctx, v, a.ID, limit)
 			wantH, herr := f.svc.History(f.ctx, v, a.ID, 0, limit)
-			if err != nil || herr != nil || !reflect.DeepEqual(hist, wantH) || !reflect.DeepEqual(e2, e) || !reflect.DeepEqual(t2, tiers) || !reflect.DeepEqual(f2, figs) {
-				t.Errorf("%s: with history (limit %d): %v %v\n got %+v\nwant %+v", name, limit, err, herr, hist, wantH)
+			wantI, ierr := f.svc.Indicators(f.ctx)
+			if err != nil || herr != nil || ierr != nil || !reflect.DeepEqual(d.History, wantH) || !reflect.DeepEqual(d.Enterprise, e) ||
+				!reflect.DeepEqual(d.Tiers, tiers) || !reflect.DeepEqual(d.Figures, figs) || !reflect.DeepEqual(d.Indicators, wantI) || len(wantI) == 0 {
+				t.Errorf("%s: with history (limit %d): %v %v %v\n got %+v\nwant %+v", name, limit, err, herr, ierr, d.History, wantH)
 			}
-			if limit == 3 && name == "staff" && len(hist) != 3 {
-				t.Errorf("%s: %d changes at limit 3", name, len(hist))
+			if limit == 3 && name == "staff" && len(d.History) != 3 {
+				t.Errorf("%s: %d changes at limit 3", name, len(d.History))
 			}
 		}
 		if !reflect.DeepEqual(e, wantE) {
@@ -137,12 +139,32 @@ func TestDetailReadsWhatGetTiersAndFiguresRead(t *testing.T) {
 		if errs.CodeOf(err) != c.code || e.ID != 0 || tiers != nil || figs != nil {
 			t.Errorf("%s: %v %+v %v %v", name, err, e, tiers, figs)
 		}
-		e, tiers, figs, hist, err := f.svc.DetailWithHistory(f.ctx, c.v, c.id, 50)
-		if errs.CodeOf(err) != c.code || e.ID != 0 || tiers != nil || figs != nil || hist != nil {
-			t.Errorf("%s: with history: %v %+v %v %v %v", name, err, e, tiers, figs, hist)
+		d, err := f.svc.DetailWithHistory(f.ctx, c.v, c.id, 50)
+		if errs.CodeOf(err) != c.code || !reflect.DeepEqual(d, enterprise.DetailView{}) {
+			t.Errorf("%s: with history: %v %+v", name, err, d)
 		}
 		if _, gerr := f.svc.Get(f.ctx, c.v, c.id); errs.CodeOf(gerr) != c.code {
 			t.Errorf("%s: Get answers %v", name, gerr)
 		}
+	}
+}
+
+// The indicators the detail page gets are memoised under the data version
+// read with the enterprise: a change to them shows on the next page.
+func TestDetailIndicatorsFollowTheDataVersion(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "甲", Area: "sf"})
+	d, err := f.svc.DetailWithHistory(f.ctx, staff, a.ID, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ind := d.Indicators[0]
+	ind.NameEN = "Renamed " + ind.NameEN
+	if _, err := f.svc.SaveIndicator(f.ctx, staff, ind); err != nil {
+		t.Fatal(err)
+	}
+	d, err = f.svc.DetailWithHistory(f.ctx, staff, a.ID, 50)
+	if err != nil || d.Indicators[0].NameEN != ind.NameEN {
+		t.Fatalf("after renaming, the detail's indicator is %+v (%v)", d.Indicators[0], err)
 	}
 }

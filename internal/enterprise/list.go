@@ -427,39 +427,49 @@ func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([
 // access check (the figures as Figures would show them to v). Errors: as
 // Get.
 func (s *Service) Detail(ctx context.Context, v Viewer, id int64) (Enterprise, []Tier, []Figure, error) {
-	e, tiers, figs, _, err := s.detail(ctx, v, id, 0)
-	return e, tiers, figs, err
+	d, err := s.detail(ctx, v, id, 0)
+	return d.Enterprise, d.Tiers, d.Figures, err
 }
 
-// DetailWithHistory is Detail with the newest changes (as History shows
-// them to v, limit as there), read in the same query as the enterprise.
-// Errors: as Get.
-func (s *Service) DetailWithHistory(ctx context.Context, v Viewer, id int64, limit int) (Enterprise, []Tier, []Figure, []HistoryRow, error) {
+// DetailView is what the detail page shows of an enterprise.
+type DetailView struct {
+	Enterprise Enterprise
+	Tiers      []Tier
+	Figures    []Figure
+	History    []HistoryRow // the newest changes, as History shows them
+	Indicators []Indicator  // as Indicators returns them: shared, read-only
+}
+
+// DetailWithHistory is Detail with the newest changes (limit as History's)
+// and the indicators, read in the enterprise's query (the data version
+// the indicators are memoised under comes with it). Errors: as Get.
+func (s *Service) DetailWithHistory(ctx context.Context, v Viewer, id int64, limit int) (DetailView, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
 	return s.detail(ctx, v, id, limit)
 }
 
-func (s *Service) detail(ctx context.Context, v Viewer, id int64, historyLimit int) (Enterprise, []Tier, []Figure, []HistoryRow, error) {
+func (s *Service) detail(ctx context.Context, v Viewer, id int64, historyLimit int) (DetailView, error) {
 	if !v.Reads() {
-		return Enterprise{}, nil, nil, nil, errNoAccess
+		return DetailView{}, errNoAccess
 	}
-	e, tiers, hist, err := s.getDetail(ctx, id, historyLimit)
+	r, err := s.getDetail(ctx, id, historyLimit)
 	if err != nil {
-		return Enterprise{}, nil, nil, nil, err
+		return DetailView{}, err
 	}
-	if !v.canRead(e) {
-		return Enterprise{}, nil, nil, nil, errNotFound
+	if !v.canRead(r.e) {
+		return DetailView{}, errNotFound
 	}
-	figs, err := s.figuresOf(ctx, v, id)
-	if err != nil {
-		return Enterprise{}, nil, nil, nil, err
+	d := DetailView{Enterprise: r.e, Tiers: r.tiers}
+	if d.Figures, err = s.figuresOf(ctx, v, id); err != nil {
+		return DetailView{}, err
 	}
-	if historyLimit == 0 {
-		hist = nil
-	} else {
-		hist = visibleHistory(v, id, hist)
+	if historyLimit > 0 {
+		d.History = visibleHistory(v, id, r.history)
+		if d.Indicators, err = s.indicatorsAt(ctx, r.version); err != nil {
+			return DetailView{}, err
+		}
 	}
-	return e, tiers, figs, hist, nil
+	return d, nil
 }

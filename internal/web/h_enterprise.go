@@ -218,18 +218,16 @@ func (p entDetailPage) StatusText(s string) string {
 func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 	v := entViewer(r)
 	ctx := r.Context()
-	e, tiers, figs, hist, err := s.Enterprise.DetailWithHistory(ctx, v, id, 50)
+	d, err := s.Enterprise.DetailWithHistory(ctx, v, id, 50)
 	if err != nil {
 		return entDetailPage{}, err
 	}
+	e := d.Enterprise
 	p := entDetailPage{entPage: s.entPage(r, e.Name, e.Name), E: e, IsSelf: v.Role == org.Enterprise && v.EnterpriseID == id,
 		TierKinds: enterprise.Tiers, indByCode: map[string]enterprise.Indicator{}}
 	p.FormYear, _ = strconv.Atoi(enterprise.Today()[:4])
 	p.FormYear--
-	p.Tiers, p.Figures, p.History = tiers, figs, hist
-	if p.Indicators, err = s.Enterprise.Indicators(ctx); err != nil {
-		return p, err
-	}
+	p.Tiers, p.Figures, p.History, p.Indicators = d.Tiers, d.Figures, d.History, d.Indicators
 	for _, i := range p.Indicators {
 		p.indByCode[i.Code] = i
 	}
