@@ -307,8 +307,8 @@ func (s *Service) Figures(ctx context.Context, v Viewer, id int64) ([]Figure, er
 // primary key and settles in Go what recomputeCurrent settles in SQL: the
 // effective value of a period is its confirmed value of the best-ranked
 // source. Sorted by period and source rank, that is the first confirmed
-// value of each period. Users are named by one lookup of the few who
-// entered values.
+// value of each period. Users are named by a kept lookup of the few who
+// entered values (eight a call).
 func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, error) {
 	q := `SELECT indicator, year, month, source, value, status, COALESCE(entered_by, 0), entered_at
 		FROM enterprise_figures WHERE enterprise_id = $1`
