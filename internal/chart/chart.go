@@ -65,34 +65,40 @@ func (c Line) SVG() template.HTML {
 		return float64(left) + pw*float64(i)/float64(n-1)
 	}
 	y := func(v float64) float64 { return float64(top) + ph*(1-(v-lo)/(hi-lo)) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" class="chart">`, w, h, w, h, esc(c.Title))
-	fmt.Fprintf(&b, `<title>%s</title>`, esc(c.Title))
-	fmt.Fprintf(&b, `<text x="%d" y="16" font-size="13" font-weight="600" fill="#1f2933">%s</text>`, left, esc(c.Title))
+	// Written with appends rather than fmt: a detail page draws one per
+	// request. The output is byte for byte what the Fprintf version wrote
+	// (testdata holds it).
+	b := svgBuf(make([]byte, 0, 4096))
+	title := esc(c.Title)
+	b.s(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `).i(w).s(" ").i(h).s(`" width="`).i(w).s(`" height="`).i(h).
+		s(`" role="img" aria-label="`).s(title).s(`" class="chart">`)
+	b.s(`<title>`).s(title).s(`</title>`)
+	b.s(`<text x="`).i(left).s(`" y="16" font-size="13" font-weight="600" fill="#1f2933">`).s(title).s(`</text>`)
 	// Shared presentation attributes sit on groups, not on every element.
-	b.WriteString(`<g stroke="#e4e7eb">`)
+	b.s(`<g stroke="#e4e7eb">`)
 	for _, t := range ticks {
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%s" y2="%s"/>`, left, w-right, coord(y(t)), coord(y(t)))
+		b.s(`<line x1="`).i(left).s(`" x2="`).i(w - right).s(`" y1="`).coord(y(t)).s(`" y2="`).coord(y(t)).s(`"/>`)
 	}
-	b.WriteString(`</g><g font-size="11" fill="#66788a" text-anchor="end">`)
+	b.s(`</g><g font-size="11" fill="#66788a" text-anchor="end">`)
+	yunit := esc(c.YUnit)
 	for _, t := range ticks {
-		fmt.Fprintf(&b, `<text x="%d" y="%s">%s%s</text>`, left-6, coord(y(t)+4), fmtNum(t), esc(c.YUnit))
+		b.s(`<text x="`).i(left - 6).s(`" y="`).coord(y(t) + 4).s(`">`).s(fmtNum(t)).s(yunit).s(`</text>`)
 	}
-	b.WriteString(`</g>`)
+	b.s(`</g>`)
 	if lo < 0 && hi > 0 {
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#9aa5b1"/>`, left, w-right, y(0), y(0))
+		b.s(`<line x1="`).i(left).s(`" x2="`).i(w - right).s(`" y1="`).f1(y(0)).s(`" y2="`).f1(y(0)).s(`" stroke="#9aa5b1"/>`)
 	}
 	step := 1
 	if n > 12 {
 		step = (n + 11) / 12
 	}
-	b.WriteString(`<g font-size="11" fill="#66788a" text-anchor="middle">`)
+	b.s(`<g font-size="11" fill="#66788a" text-anchor="middle">`)
 	for i, l := range c.XLabels {
 		if i%step == 0 || i == n-1 {
-			fmt.Fprintf(&b, `<text x="%s" y="%d">%s</text>`, coord(x(i)), h-bottom+16, esc(l))
+			b.s(`<text x="`).coord(x(i)).s(`" y="`).i(h - bottom + 16).s(`">`).s(esc(l)).s(`</text>`)
 		}
 	}
-	b.WriteString(`</g>`)
+	b.s(`</g>`)
 	pointsDrawn := false
 	for si, s := range c.Series {
 		color := s.Color
@@ -103,39 +109,64 @@ func (c Line) SVG() template.HTML {
 		if s.Dashed {
 			dash = ` stroke-dasharray="6 4"`
 		}
-		var path strings.Builder
-		pen := false
+		name := esc(s.Name)
+		b.s(`<path d="`)
+		pen, first := false, true
 		for i, v := range s.Values {
 			if i >= n || math.IsNaN(v) || math.IsInf(v, 0) {
 				pen = false
 				continue
 			}
-			cmd := "L"
-			if !pen {
-				cmd = "M"
+			if !first {
+				b.s(" ")
 			}
-			fmt.Fprintf(&path, "%s%s %s ", cmd, coord(x(i)), coord(y(v)))
+			first = false
+			if pen {
+				b.s("L")
+			} else {
+				b.s("M")
+			}
+			b.coord(x(i)).s(" ").coord(y(v))
 			pen = true
 		}
-		fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="2"%s><title>%s</title></path>`, strings.TrimSpace(path.String()), color, dash, esc(s.Name))
+		b.s(`" fill="none" stroke="`).s(color).s(`" stroke-width="2"`).s(dash).s(`><title>`).s(name).s(`</title></path>`)
 		// Points with their values as tooltips mark the first solid series
 		// only (the subject of the chart); the others are plain lines.
 		if !s.Dashed && !pointsDrawn {
 			pointsDrawn = true
-			fmt.Fprintf(&b, `<g fill="%s">`, color)
+			b.s(`<g fill="`).s(color).s(`">`)
 			for i, v := range s.Values {
 				if i < n && !math.IsNaN(v) && !math.IsInf(v, 0) {
-					fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="2.5"><title>%s %s: %s%s</title></circle>`, coord(x(i)), coord(y(v)), esc(s.Name), esc(c.XLabels[i]), fmtNum(v), esc(c.YUnit))
+					b.s(`<circle cx="`).coord(x(i)).s(`" cy="`).coord(y(v)).s(`" r="2.5"><title>`).s(name).s(" ").s(esc(c.XLabels[i])).
+						s(": ").s(fmtNum(v)).s(yunit).s(`</title></circle>`)
 				}
 			}
-			b.WriteString(`</g>`)
+			b.s(`</g>`)
 		}
 		lx := left + si*130
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="2"%s/>`, lx, lx+18, h-12, h-12, color, dash)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="#1f2933">%s</text>`, lx+22, h-8, esc(s.Name))
+		b.s(`<line x1="`).i(lx).s(`" x2="`).i(lx + 18).s(`" y1="`).i(h - 12).s(`" y2="`).i(h - 12).s(`" stroke="`).s(color).s(`" stroke-width="2"`).s(dash).s(`/>`)
+		b.s(`<text x="`).i(lx + 22).s(`" y="`).i(h - 8).s(`" font-size="11" fill="#1f2933">`).s(name).s(`</text>`)
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	b.s(`</svg>`)
+	return template.HTML(b)
+}
+
+// svgBuf appends the parts of an SVG.
+type svgBuf []byte
+
+func (b *svgBuf) s(x string) *svgBuf { *b = append(*b, x...); return b }
+func (b *svgBuf) i(x int) *svgBuf    { *b = strconv.AppendInt(*b, int64(x), 10); return b }
+
+// f1 appends v with one decimal (fmt's %.1f).
+func (b *svgBuf) f1(v float64) *svgBuf { *b = strconv.AppendFloat(*b, v, 'f', 1, 64); return b }
+
+// coord appends a coordinate as coord prints it.
+func (b *svgBuf) coord(v float64) *svgBuf {
+	*b = strconv.AppendFloat(*b, v, 'f', 1, 64)
+	if n := len(*b); n >= 2 && (*b)[n-2] == '.' && (*b)[n-1] == '0' {
+		*b = (*b)[:n-2]
+	}
+	return b
 }
 
 // Bar is a horizontal bar chart, one bar per label.

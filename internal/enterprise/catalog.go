@@ -49,15 +49,22 @@ func FormatScaled(v int64, scale int) string {
 	for i := 0; i < scale; i++ {
 		p *= 10
 	}
-	s := strconv.FormatUint(mag/p, 10)
-	if frac := mag % p; frac != 0 {
-		f := fmt.Sprintf("%0*d", scale, frac)
-		s += "." + strings.TrimRight(f, "0")
-	}
+	b := make([]byte, 0, 24)
 	if neg {
-		s = "-" + s
+		b = append(b, '-')
 	}
-	return s
+	b = strconv.AppendUint(b, mag/p, 10)
+	if frac := mag % p; frac != 0 {
+		b = append(b, '.')
+		for q := p / 10; q > frac; q /= 10 { // the fraction's leading zeros
+			b = append(b, '0')
+		}
+		b = strconv.AppendUint(b, frac, 10)
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+	}
+	return string(b)
 }
 
 // magnitude is |v| as uint64 (exact for math.MinInt64) and v's sign.
@@ -81,11 +88,13 @@ func FormatFen(fen int64) string {
 		unit, div = "万元", 10_000*100
 	}
 	h := mag/div*100 + (mag%div*100+div/2)/div
-	s := fmt.Sprintf("%d.%02d %s", h/100, h%100, unit)
+	b := make([]byte, 0, 24)
 	if neg {
-		s = "-" + s
+		b = append(b, '-')
 	}
-	return s
+	b = strconv.AppendUint(b, h/100, 10)
+	b = append(b, '.', byte('0'+h%100/10), byte('0'+h%10), ' ')
+	return string(append(b, unit...))
 }
 
 // indicators reads the figure list in display order.

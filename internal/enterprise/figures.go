@@ -364,7 +364,9 @@ func (s *Service) Figures(ctx context.Context, v Viewer, id int64) ([]Figure, er
 // figuresOf reads an enterprise's values in one range of the figures'
 // primary key and settles in Go what recomputeCurrent settles in SQL: the
 // effective value of a period is its confirmed value of the best-ranked
-// source. Users are named by one lookup of the few who entered values.
+// source. Sorted by period and source rank, that is the first confirmed
+// value of each period. Users are named by a kept lookup of the few who
+// entered values (eight a call).
 func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, error) {
 	q := `SELECT indicator, year, month, source, value, status, COALESCE(entered_by, 0), entered_at
 		FROM enterprise_figures WHERE enterprise_id = $1`
@@ -376,65 +378,39 @@ func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, 
 		return nil, fmt.Errorf("enterprise: figures: %w", err)
 	}
 	defer rows.Close()
-	var out []Figure
-	users := map[int64]string{}
-	type period struct {
-		ind         string
-		year, month int
-	}
-	best := map[period]int{} // index in out of the effective value so far
+	out := make([]Figure, 0, 128)
+	var users []int64 // who entered values, each once
+	// Strings are scanned into strings and integers into any (drivers give
+	// int64): the targets database/sql fills without reflection. Into an
+	// int it would format the int64 and parse it again.
+	var src string
+	var year, month, value, by, at any
 	for rows.Next() {
-		f := Figure{EnterpriseID: id}
-		var src string
-		if err := rows.Scan(&f.Indicator, &f.Year, &f.Month, &src, &f.Value, &f.Status, &f.EnteredBy, &f.EnteredAt); err != nil {
+		out = append(out, Figure{EnterpriseID: id})
+		f := &out[len(out)-1]
+		if err := rows.Scan(&f.Indicator, &year, &month, &src, &value, &f.Status, &by, &at); err != nil {
 			return nil, err
 		}
 		f.Source = Source(src)
-		if f.EnteredBy != 0 {
-			users[f.EnteredBy] = ""
+		y, ok1 := year.(int64)
+		m, ok2 := month.(int64)
+		v, ok3 := value.(int64)
+		b, ok4 := by.(int64)
+		a, ok5 := at.(int64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+			return nil, fmt.Errorf("enterprise: figures: integer columns read as %T %T %T %T %T", year, month, value, by, at)
 		}
-		out = append(out, f)
-		if f.Status != Confirmed {
-			continue
-		}
-		k := period{f.Indicator, f.Year, f.Month}
-		if b, ok := best[k]; !ok || sourceRank(f.Source) < sourceRank(out[b].Source) {
-			best[k] = len(out) - 1
+		f.Year, f.Month, f.Value, f.EnteredBy, f.EnteredAt = int(y), int(m), v, b, a
+		if f.EnteredBy != 0 && !slices.Contains(users, f.EnteredBy) {
+			users = append(users, f.EnteredBy)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
-	for _, i := range best {
-		out[i].Effective = true
-	}
-	if len(users) > 0 {
-		ids := make([]int64, 0, len(users))
-		for u := range users {
-			ids = append(ids, u)
-		}
-		ur, err := s.DB.R.QueryContext(ctx, "SELECT id, username FROM users WHERE id IN ("+idList(ids)+")")
-		if err != nil {
-			return nil, fmt.Errorf("enterprise: figures: users: %w", err)
-		}
-		defer ur.Close()
-		for ur.Next() {
-			var uid int64
-			var name string
-			if err := ur.Scan(&uid, &name); err != nil {
-				return nil, err
-			}
-			users[uid] = name
-		}
-		if err := ur.Err(); err != nil {
-			return nil, err
-		}
-		for i := range out {
-			out[i].EnteredByName = users[out[i].EnteredBy]
-		}
-	}
-	// Newest year first, then month, indicator and source rank.
+	// Newest year first, then month, indicator and source rank (then the
+	// source itself, so that ranks never tie).
 	slices.SortFunc(out, func(a, b Figure) int {
 		switch {
 		case a.Year != b.Year:
@@ -443,10 +419,75 @@ func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, 
 			return a.Month - b.Month
 		case a.Indicator != b.Indicator:
 			return strings.Compare(a.Indicator, b.Indicator)
+		case a.Source != b.Source:
+			if ra, rb := sourceRank(a.Source), sourceRank(b.Source); ra != rb {
+				return ra - rb
+			}
+			return strings.Compare(string(a.Source), string(b.Source))
 		}
-		return sourceRank(a.Source) - sourceRank(b.Source)
+		return 0
 	})
+	settled := -1 // the index of the period whose effective value is found
+	for i := range out {
+		f := &out[i]
+		if settled >= 0 && samePeriod(out[settled], *f) {
+			continue
+		}
+		if f.Status == Confirmed {
+			f.Effective, settled = true, i
+		}
+	}
+	if len(users) > 0 {
+		names, err := s.userNames(ctx, users)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			out[i].EnteredByName = names[out[i].EnteredBy]
+		}
+	}
 	return out, nil
+}
+
+func samePeriod(a, b Figure) bool {
+	return a.Year == b.Year && a.Month == b.Month && a.Indicator == b.Indicator
+}
+
+// userNamesBatch is how many users one lookup names: the query text stays
+// the same (kept prepared), unused places repeating the last id.
+const userNamesBatch = 8
+
+// userNames returns the usernames of ids by id.
+func (s *Service) userNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	const q = `SELECT id, username FROM users WHERE id IN ($1, $2, $3, $4, $5, $6, $7, $8)`
+	names := make(map[int64]string, len(ids))
+	args := make([]any, userNamesBatch)
+	for len(ids) > 0 {
+		n := min(len(ids), userNamesBatch)
+		for i := range args {
+			args[i] = ids[min(i, n-1)]
+		}
+		ids = ids[n:]
+		rows, err := db.Reader{D: s.DB}.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("enterprise: figures: users: %w", err)
+		}
+		for rows.Next() {
+			var uid int64
+			var name string
+			if err := rows.Scan(&uid, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			names[uid] = name
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
 }
 
 // PendingFigure is a self-reported value waiting for staff.

@@ -399,14 +399,6 @@ func (s *Service) History(ctx context.Context, v Viewer, id, beforeID int64, lim
 	return visibleHistory(v, id, h), err
 }
 
-// DetailHistory is History for a caller that has just read the enterprise
-// through Get or Detail with the same viewer (v is still needed: a unit
-// does not see unpublished figures in the history either).
-func (s *Service) DetailHistory(ctx context.Context, v Viewer, id int64, limit int) ([]HistoryRow, error) {
-	h, err := s.history(ctx, id, 0, limit)
-	return visibleHistory(v, id, h), err
-}
-
 func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([]HistoryRow, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
@@ -439,14 +431,49 @@ func (s *Service) history(ctx context.Context, id, beforeID int64, limit int) ([
 // access check (the figures as Figures would show them to v). Errors: as
 // Get.
 func (s *Service) Detail(ctx context.Context, v Viewer, id int64) (Enterprise, []Tier, []Figure, error) {
-	e, err := s.Get(ctx, v, id)
-	if err != nil {
-		return e, nil, nil, err
+	d, err := s.detail(ctx, v, id, 0)
+	return d.Enterprise, d.Tiers, d.Figures, err
+}
+
+// DetailView is what the detail page shows of an enterprise.
+type DetailView struct {
+	Enterprise Enterprise
+	Tiers      []Tier
+	Figures    []Figure
+	History    []HistoryRow // the newest changes, as History shows them
+	Indicators []Indicator  // as Indicators returns them: shared, read-only
+}
+
+// DetailWithHistory is Detail with the newest changes (limit as History's)
+// and the indicators, read in the enterprise's query (the data version
+// the indicators are memoised under comes with it). Errors: as Get.
+func (s *Service) DetailWithHistory(ctx context.Context, v Viewer, id int64, limit int) (DetailView, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
 	}
-	tiers, err := s.tiersOf(ctx, id)
-	if err != nil {
-		return e, nil, nil, err
+	return s.detail(ctx, v, id, limit)
+}
+
+func (s *Service) detail(ctx context.Context, v Viewer, id int64, historyLimit int) (DetailView, error) {
+	if !v.Reads() {
+		return DetailView{}, errNoAccess
 	}
-	figs, err := s.figuresOf(ctx, v, id)
-	return e, tiers, figs, err
+	r, err := s.getDetail(ctx, id, historyLimit)
+	if err != nil {
+		return DetailView{}, err
+	}
+	if !v.canRead(r.e) {
+		return DetailView{}, errNotFound
+	}
+	d := DetailView{Enterprise: r.e, Tiers: r.tiers}
+	if d.Figures, err = s.figuresOf(ctx, v, id); err != nil {
+		return DetailView{}, err
+	}
+	if historyLimit > 0 {
+		d.History = visibleHistory(v, id, r.history)
+		if d.Indicators, err = s.indicatorsAt(ctx, r.version); err != nil {
+			return DetailView{}, err
+		}
+	}
+	return d, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"gaoxin/internal/db"
 )
 
 // List pages are memoised per registry version. Every write that matters
@@ -76,8 +78,23 @@ func (s *Service) memoize(ctx context.Context, key string, build func() (any, in
 		return v, err
 	}
 	var version int64
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_log").Scan(&version); err != nil {
+	// Kept prepared: every memoised read (each list, each detail's
+	// indicators) asks it first.
+	if err := (db.Reader{D: s.DB}).QueryRowContext(ctx, "SELECT "+dataVersionSQL).Scan(&version); err != nil {
 		return nil, fmt.Errorf("enterprise: data version: %w", err)
+	}
+	return s.memoizeAt(version, key, build)
+}
+
+// dataVersionSQL is the data version, as a select expression.
+const dataVersionSQL = "COALESCE(MAX(id), 0) FROM audit_log"
+
+// memoizeAt is memoize at a data version read by the caller (in a query
+// of its own: the detail reads it with the enterprise).
+func (s *Service) memoizeAt(version int64, key string, build func() (any, int, error)) (any, error) {
+	if s.NoListMemo {
+		v, _, err := build()
+		return v, err
 	}
 	m := &s.memo
 	m.mu.Lock()
@@ -108,14 +125,27 @@ func (s *Service) memoize(ctx context.Context, key string, build func() (any, in
 // Indicators returns the figure indicators in display order, memoised per
 // data version; the slice is shared: read-only.
 func (s *Service) Indicators(ctx context.Context) ([]Indicator, error) {
-	v, err := s.memoize(ctx, "indicators", func() (any, int, error) {
-		l, err := s.indicators(ctx)
-		return slices.Clip(l), len(l), err
-	})
+	v, err := s.memoize(ctx, "indicators", s.buildIndicators(ctx))
 	if err != nil {
 		return nil, err
 	}
 	return v.([]Indicator), nil
+}
+
+// indicatorsAt is Indicators at a data version the caller has read.
+func (s *Service) indicatorsAt(ctx context.Context, version int64) ([]Indicator, error) {
+	v, err := s.memoizeAt(version, "indicators", s.buildIndicators(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Indicator), nil
+}
+
+func (s *Service) buildIndicators(ctx context.Context) func() (any, int, error) {
+	return func() (any, int, error) {
+		l, err := s.indicators(ctx)
+		return slices.Clip(l), len(l), err
+	}
 }
 
 // ChainTree returns the chain nodes depth first, memoised per data

@@ -5,7 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -218,23 +218,18 @@ func (p entDetailPage) StatusText(s string) string {
 func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 	v := entViewer(r)
 	ctx := r.Context()
-	e, tiers, figs, err := s.Enterprise.Detail(ctx, v, id)
+	d, err := s.Enterprise.DetailWithHistory(ctx, v, id, 50)
 	if err != nil {
 		return entDetailPage{}, err
 	}
+	e := d.Enterprise
 	p := entDetailPage{entPage: s.entPage(r, e.Name, e.Name), E: e, IsSelf: v.Role == org.Enterprise && v.EnterpriseID == id,
 		TierKinds: enterprise.Tiers, indByCode: map[string]enterprise.Indicator{}}
 	p.FormYear, _ = strconv.Atoi(enterprise.Today()[:4])
 	p.FormYear--
-	p.Tiers, p.Figures = tiers, figs
-	if p.Indicators, err = s.Enterprise.Indicators(ctx); err != nil {
-		return p, err
-	}
+	p.Tiers, p.Figures, p.History, p.Indicators = d.Tiers, d.Figures, d.History, d.Indicators
 	for _, i := range p.Indicators {
 		p.indByCode[i.Code] = i
-	}
-	if p.History, err = s.Enterprise.DetailHistory(ctx, v, id, 50); err != nil {
-		return p, err
 	}
 	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)
 	p.AllSources = r.URL.Query().Get("figures") == "all"
@@ -245,65 +240,74 @@ func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 }
 
 // figureTable lays out the effective whole-year values by year (newest
-// first) and draws the money indicators over the years in 万元.
+// first) and draws the money indicators over the years in 万元. The
+// values sit in a grid of years by indicators (no maps: a page has a
+// hundred of them).
 func figureTable(inds []enterprise.Indicator, figs []enterprise.Figure, L func(string, string) string) ([]yearRow, template.HTML) {
-	srcName := func(s enterprise.Source) string { return L(s.Label()) }
-	eff := map[int]map[string]enterprise.Figure{}
+	var years []int // ascending
 	for _, f := range figs {
 		if f.Effective && f.Month == 0 {
-			if eff[f.Year] == nil {
-				eff[f.Year] = map[string]enterprise.Figure{}
+			if i, found := slices.BinarySearch(years, f.Year); !found {
+				years = slices.Insert(years, i, f.Year)
 			}
-			eff[f.Year][f.Indicator] = f
 		}
 	}
-	var years []int
-	for y := range eff {
-		years = append(years, y)
+	if len(years) == 0 {
+		return nil, ""
 	}
-	sort.Ints(years)
-	var rows []yearRow
-	for i := len(years) - 1; i >= 0; i-- {
-		row := yearRow{Year: years[i]}
-		for _, ind := range inds {
-			f, ok := eff[years[i]][ind.Code]
-			c := figCell{Has: ok}
-			if ok {
-				c.Source = srcName(f.Source)
+	grid := make([]*enterprise.Figure, len(years)*len(inds)) // [year][indicator]
+	for k := range figs {
+		f := &figs[k]
+		if !f.Effective || f.Month != 0 {
+			continue
+		}
+		y, _ := slices.BinarySearch(years, f.Year)
+		for j := range inds {
+			if inds[j].Code == f.Indicator {
+				grid[y*len(inds)+j] = f
+				break
 			}
-			if ok {
+		}
+	}
+	rows := make([]yearRow, 0, len(years))
+	cells := make([]figCell, len(years)*len(inds))
+	for y := len(years) - 1; y >= 0; y-- {
+		row := yearRow{Year: years[y], Cells: cells[:len(inds):len(inds)]}
+		cells = cells[len(inds):]
+		for j, ind := range inds {
+			f := grid[y*len(inds)+j]
+			if f == nil {
+				continue
+			}
+			c := figCell{Has: true, Source: L(f.Source.Label())}
+			if ind.Money() {
+				c.Text = enterprise.FormatFen(f.Value)
+			} else {
 				c.Text = enterprise.FormatDisplay(ind, f.Value)
-				if ind.Money() {
-					c.Text = enterprise.FormatFen(f.Value)
-				}
 			}
-			row.Cells = append(row.Cells, c)
+			row.Cells[j] = c
 		}
 		rows = append(rows, row)
 	}
-	if len(years) == 0 {
-		return rows, ""
+	line := chart.Line{Title: L("主要经济指标（万元）", "Main figures (10k yuan)"), YUnit: "", XLabels: make([]string, len(years))}
+	for i, y := range years {
+		line.XLabels[i] = strconv.Itoa(y)
 	}
-	line := chart.Line{Title: L("主要经济指标（万元）", "Main figures (10k yuan)"), YUnit: ""}
-	for _, y := range years {
-		line.XLabels = append(line.XLabels, strconv.Itoa(y))
-	}
-	for _, ind := range inds {
-		if !ind.Money() {
+	for j, ind := range inds {
+		if !ind.Money() || len(line.Series) == 4 {
 			continue
 		}
-		sr := chart.Series{Name: L(ind.NameZH, ind.NameEN)}
+		sr := chart.Series{Name: L(ind.NameZH, ind.NameEN), Values: make([]float64, len(years))}
 		any := false
-		for _, y := range years {
-			f, ok := eff[y][ind.Code]
-			if !ok {
-				sr.Values = append(sr.Values, math.NaN())
-				continue
+		for y := range years {
+			if f := grid[y*len(inds)+j]; f != nil {
+				any = true
+				sr.Values[y] = float64(f.Value) / 1e6
+			} else {
+				sr.Values[y] = math.NaN()
 			}
-			any = true
-			sr.Values = append(sr.Values, float64(f.Value)/1e6)
 		}
-		if any && len(line.Series) < 4 {
+		if any {
 			line.Series = append(line.Series, sr)
 		}
 	}

@@ -25,37 +25,37 @@ type figureRow struct {
 
 // figureRows lays out the values of the sources table. Unless all is set,
 // only the periods that need a look are shown: those holding a pending or
-// rejected value, or values from more than one source. It also returns
-// how many values there are in all.
+// rejected value, or values from more than one source.
+//
+// p.Figures come sorted by period (Detail sorts them), so a period's
+// values are one run of the slice.
 func (p *entDetailPage) figureRows(all bool) []figureRow {
-	type key struct {
-		ind         string
-		year, month int
-	}
-	count := map[key]int{}
-	look := map[key]bool{}
-	for _, f := range p.Figures {
-		k := key{f.Indicator, f.Year, f.Month}
-		count[k]++
-		if f.Status != enterprise.Confirmed {
-			look[k] = true
-		}
-	}
 	var out []figureRow
-	for _, f := range p.Figures {
-		k := key{f.Indicator, f.Year, f.Month}
-		if !all && !look[k] && count[k] < 2 {
-			continue
+	for start := 0; start < len(p.Figures); {
+		end, look := start+1, p.Figures[start].Status != enterprise.Confirmed
+		for end < len(p.Figures) && samePeriod(p.Figures[start], p.Figures[end]) {
+			look = look || p.Figures[end].Status != enterprise.Confirmed
+			end++
 		}
-		r := figureRow{Code: f.Indicator, Year: f.Year, Month: f.Month, Effective: f.Effective, Pending: f.Status == enterprise.Pending,
-			Period: strconv.Itoa(f.Year), Indicator: p.IndName(f.Indicator), Value: p.Value(f), Source: p.SourceName(f.Source),
-			Status: p.StatusText(f.Status), Entered: strings.TrimSpace(f.EnteredByName + " " + fmtDateTime(f.EnteredAt))}
-		if f.Month != 0 {
-			r.Period += "-" + strconv.Itoa(f.Month)
+		if all || look || end-start > 1 {
+			for _, f := range p.Figures[start:end] {
+				r := figureRow{Code: f.Indicator, Year: f.Year, Month: f.Month, Effective: f.Effective, Pending: f.Status == enterprise.Pending,
+					Period: strconv.Itoa(f.Year), Indicator: p.IndName(f.Indicator), Value: p.Value(f), Source: p.SourceName(f.Source),
+					Status: p.StatusText(f.Status), Entered: strings.TrimSpace(f.EnteredByName + " " + fmtDateTime(f.EnteredAt))}
+				if f.Month != 0 {
+					r.Period += "-" + strconv.Itoa(f.Month)
+				}
+				out = append(out, r)
+			}
 		}
-		out = append(out, r)
+		start = end
 	}
 	return out
+}
+
+// samePeriod reports whether two values are of one indicator and period.
+func samePeriod(a, b enterprise.Figure) bool {
+	return a.Year == b.Year && a.Month == b.Month && a.Indicator == b.Indicator
 }
 
 // historyView is one change of the history table, in words.
@@ -232,6 +232,7 @@ func (p *entDetailPage) historyValue(key, ind string, v any) string {
 // years of ten indicators) straight to HTML, escaping every text.
 func (p *entDetailPage) yearsTable() template.HTML {
 	var b strings.Builder
+	b.Grow(1024 + 80*len(p.Years)*(len(p.Indicators)+1)) // one allocation for a typical table
 	b.WriteString("<table><thead><tr><th>")
 	b.WriteString(html.EscapeString(p.L("年度", "Year")))
 	b.WriteString("</th>")
