@@ -16,9 +16,9 @@ import (
 // loads can use PostgreSQL's COPY inside it. Commit or Rollback it; either
 // returns the connection to the pool.
 //
-// CopyAsync hands rows to a goroutine that sends them with COPY in order,
-// so the caller prepares the next rows while the database stores these.
-// Every other use of the transaction must call Flush first: the
+// CopyAsync and ExecAsync hand rows to a goroutine that writes them in
+// order, so the caller prepares the next rows while the database stores
+// these. Every other use of the transaction must call Flush first: the
 // connection serves one statement at a time. Commit flushes.
 type BulkTx struct {
 	*sql.Tx
@@ -40,6 +40,11 @@ type copyJob struct {
 	data  []byte // the rows, encoded
 	n     int    // how many
 	flush bool   // no rows: report the first error so far on idle
+	// exec: run stmt (or sql on the transaction) with args; it must
+	// affect n rows unless n < 0.
+	exec bool
+	stmt *sql.Stmt
+	args []any
 }
 
 // BeginBulk opens a write transaction for a bulk load.
@@ -155,6 +160,25 @@ func (b *BulkTx) CopyAsync(ctx context.Context, table string, cols []string, row
 	if err != nil {
 		return err
 	}
+	return b.queue(ctx, j)
+}
+
+// ExecAsync queues a statement for the sender goroutine: stmt (prepared
+// on this transaction) or else query, with args, which must affect want
+// rows unless want < 0. It returns at once, or with the error of an
+// earlier queued write.
+func (b *BulkTx) ExecAsync(ctx context.Context, stmt *sql.Stmt, query string, args []any, want int) error {
+	if b.err != nil {
+		return b.err
+	}
+	if p := b.failed.Load(); p != nil {
+		return *p
+	}
+	return b.queue(ctx, copyJob{ctx: ctx, exec: true, stmt: stmt, sql: query, args: args, n: want})
+}
+
+// queue hands j to the sender, starting it on first use.
+func (b *BulkTx) queue(ctx context.Context, j copyJob) error {
 	if b.copies == nil {
 		b.copies, b.sent, b.idle = make(chan copyJob, copyQueue), make(chan struct{}), make(chan error)
 		go b.send()
@@ -167,7 +191,30 @@ func (b *BulkTx) CopyAsync(ctx context.Context, table string, cols []string, row
 	}
 }
 
-// Flush waits until every queued COPY has run and returns the first error.
+// run writes one queued job.
+func (b *BulkTx) run(j copyJob) error {
+	if !j.exec {
+		return b.send1(j)
+	}
+	var res sql.Result
+	var err error
+	if j.stmt != nil {
+		res, err = j.stmt.ExecContext(j.ctx, j.args...)
+	} else {
+		res, err = b.Tx.ExecContext(j.ctx, j.sql, j.args...)
+	}
+	if err != nil {
+		return fmt.Errorf("db: queued statement: %w", err)
+	}
+	if j.n >= 0 {
+		if got, err := res.RowsAffected(); err != nil || got != int64(j.n) {
+			return fmt.Errorf("db: queued statement: %d of %d rows written (%v)", got, j.n, err)
+		}
+	}
+	return nil
+}
+
+// Flush waits until every queued write has run and returns the first error.
 func (b *BulkTx) Flush() error {
 	if b.copies == nil || b.err != nil {
 		return b.err
@@ -186,7 +233,7 @@ func (b *BulkTx) stop() {
 	}
 }
 
-// send runs the queued copies in order. After the first failure it skips
+// send runs the queued writes in order. After the first failure it skips
 // the rest (the transaction is lost anyway) and reports it on each flush.
 func (b *BulkTx) send() {
 	defer close(b.sent)
@@ -196,7 +243,7 @@ func (b *BulkTx) send() {
 		case j.flush:
 			b.idle <- first
 		case first == nil:
-			if first = b.send1(j); first != nil {
+			if first = b.run(j); first != nil {
 				b.failed.Store(&first)
 			}
 		}

@@ -31,9 +31,11 @@ type bulk struct {
 	// copy, when set (PostgreSQL), sends plain inserts through COPY, queued
 	// (CopyAsync) so the next rows are prepared while these are stored.
 	copy *db.BulkTx
-	// sync, when set, is flushed before this bulk runs a statement on the
-	// transaction, whose connection then serves queued copies no more.
-	sync *db.BulkTx
+	// queue, when set, runs this bulk's statements on the transaction's
+	// writer goroutine (ExecAsync), after the writes queued before them;
+	// a statement whose rows are read back (scan) waits for the queue to
+	// empty and runs here.
+	queue *db.BulkTx
 	// orIgnore (SQLite) writes INSERT OR IGNORE and requires every row to
 	// go in: a statement that cannot abort needs no statement journal, the
 	// copy of every page it touches that SQLite otherwise keeps to undo a
@@ -109,14 +111,30 @@ func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
 		q = sb.String()
 		b.sqls[b.n] = q
 	}
-	if b.sync != nil {
-		if err := b.sync.Flush(); err != nil {
-			return fmt.Errorf("enterprise: bulk copy: %w", err)
-		}
-	}
 	var err error
 	if b.n == b.per && b.full == nil {
 		if b.full, err = tx.PrepareContext(ctx, q); err != nil {
+			return fmt.Errorf("enterprise: bulk insert: %w", err)
+		}
+	}
+	if b.queue != nil && b.scan == nil {
+		var stmt *sql.Stmt
+		if b.n == b.per {
+			stmt = b.full
+		}
+		want := -1
+		if b.orIgnore {
+			want = b.n
+		}
+		args := b.args
+		b.args, b.n = make([]any, 0, cap(args)), 0 // the queued statement keeps the old buffer
+		if err := b.queue.ExecAsync(ctx, stmt, q, args, want); err != nil {
+			return fmt.Errorf("enterprise: bulk insert: %w", err)
+		}
+		return nil
+	}
+	if b.queue != nil {
+		if err := b.queue.Flush(); err != nil {
 			return fmt.Errorf("enterprise: bulk insert: %w", err)
 		}
 	}
@@ -299,7 +317,11 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		// from their sequence (newIDs): no RETURNING to wait for.
 		w.ents = s.newBulk(insEnterpriseID, "", 16).useCopy(btx)
 	}
-	w.figs.sync = btx
+	// Every bulk but the enterprises' RETURNING insert is written by the
+	// transaction's writer goroutine, in order, while this one goes on.
+	for _, b := range []*bulk{w.ents, w.chains, w.figs, w.newFigs, w.cur, w.hist} {
+		b.queue = btx
+	}
 	return w, nil
 }
 
