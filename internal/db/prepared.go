@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"sync"
 )
 
@@ -63,10 +64,32 @@ func (d *DB) closePrepared() {
 // Reader reads through the kept prepared statements, falling back to the
 // plain read pool when a statement cannot be kept. It serves callers that
 // take a querier; pass it constant query texts only.
-type Reader struct{ D *DB }
+//
+// PerValue is for queries whose best plan depends on their arguments (a
+// filter that matches a handful of rows or most of them). PostgreSQL
+// gives a kept statement one plan for all values after five runs; with
+// PerValue it runs as an unnamed statement, planned for its values each
+// time (its description still cached). SQLite plans a statement once
+// either way and keeps it as before.
+type Reader struct {
+	D        *DB
+	PerValue bool
+}
+
+// planned is the query's argument list when it must be planned for its
+// values on PostgreSQL.
+func (r Reader) planned(args []any) ([]any, bool) {
+	if !r.PerValue || r.D.Dialect != Postgres {
+		return args, false
+	}
+	return append([]any{pgx.QueryExecModeCacheDescribe}, args...), true
+}
 
 // QueryRowContext is sql.DB's, prepared.
 func (r Reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if pa, ok := r.planned(args); ok {
+		return r.D.R.QueryRowContext(ctx, q, pa...)
+	}
 	if st, err := r.D.Prepared(ctx, q); err == nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -75,6 +98,9 @@ func (r Reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql
 
 // QueryContext is sql.DB's, prepared.
 func (r Reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if pa, ok := r.planned(args); ok {
+		return r.D.R.QueryContext(ctx, q, pa...)
+	}
 	if st, err := r.D.Prepared(ctx, q); err == nil {
 		return st.QueryContext(ctx, args...)
 	}

@@ -123,8 +123,11 @@ func (s *Service) fetch(ctx context.Context, v Viewer, f Filter) ([]Enterprise, 
 	}
 	// The text of a list query depends only on which filters are set (and
 	// the shape chosen for each), so it is kept prepared; a window of name
-	// matches is written into the text and is not.
-	var r querier = db.Reader{D: s.DB}
+	// matches is written into the text and is not. How many enterprises a
+	// filter matches decides its best plan (a credit-code prefix shared by
+	// most codes: 1 ms planned for its value, 100 ms with PostgreSQL's
+	// generic plan), so it is planned for its values each time.
+	var r querier = db.Reader{D: s.DB, PerValue: true}
 	if f.ids != nil {
 		r = s.DB.R
 	}
