@@ -147,8 +147,11 @@ type Service struct {
 	// is evaluated per enterprise instead of as a set (default 2,000).
 	DenseRows int
 
-	// NoListMemo turns off the list's per-version page memo (benchmarks
-	// measure the queries with it off).
+	// NoListMemo turns off the list's per-version page memo, so that every
+	// list runs its queries, as a filter nobody asked for since the last
+	// write does (benchmarks measure the queries with it off). The
+	// catalogue (chain tree, indicators, expiring certificates) stays
+	// memoised: it is the same for every filter.
 	NoListMemo bool
 
 	plans planCache // the list's bounded counts (plan choice only)

@@ -57,7 +57,7 @@ func scopeKey(v Viewer) string {
 // memoList returns the page for v and f at the current data version,
 // building it when missing. Pages are shared between callers: read-only.
 func (s *Service) memoList(ctx context.Context, v Viewer, f Filter, build func() (Page, error)) (Page, error) {
-	if f.Limit > maxMemoLimit {
+	if f.Limit > maxMemoLimit || s.NoListMemo {
 		return build()
 	}
 	val, err := s.memoize(ctx, memoKey(v, f), func() (any, int, error) {
@@ -73,10 +73,6 @@ func (s *Service) memoList(ctx context.Context, v Viewer, f Filter, build func()
 // memoize returns the value stored under key at the current data version,
 // building it (with its size in enterprises or rows) when missing.
 func (s *Service) memoize(ctx context.Context, key string, build func() (any, int, error)) (any, error) {
-	if s.NoListMemo {
-		v, _, err := build()
-		return v, err
-	}
 	var version int64
 	// Kept prepared: every memoised read (each list, each detail's
 	// indicators) asks it first.
@@ -92,10 +88,6 @@ const dataVersionSQL = "COALESCE(MAX(id), 0) FROM audit_log"
 // memoizeAt is memoize at a data version read by the caller (in a query
 // of its own: the detail reads it with the enterprise).
 func (s *Service) memoizeAt(version int64, key string, build func() (any, int, error)) (any, error) {
-	if s.NoListMemo {
-		v, _, err := build()
-		return v, err
-	}
 	m := &s.memo
 	m.mu.Lock()
 	if m.version != version {

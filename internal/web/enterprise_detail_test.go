@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
 )
 
 // TestEnterpriseDetailInWords: the history reads as changes in words
@@ -108,5 +110,22 @@ func TestListKeepsFiltersSelected(t *testing.T) {
 	}
 	if strings.Count(body, " selected") != 5 {
 		t.Errorf("%d options selected, want 5", strings.Count(body, " selected"))
+	}
+}
+
+// The filter selects are written in Go: names are escaped, the first
+// option is "all", and only the chosen value is selected.
+func TestListFilterOptionsEscape(t *testing.T) {
+	p := &entListPage{Q: url.Values{"chain": {`x"y`}}, Areas: []org.Unit{{Code: "sf", NameZH: "石佛<办事处>"}},
+		Chains: []enterprise.ChainNode{{Code: `x"y`, NameZH: "物联网&传感", Depth: 1}, {Code: "z", NameZH: "氢能"}}}
+	p.filterOptions()
+	if got := string(p.AreaOptions); got != `<option value="">全部</option><option value="sf">石佛&lt;办事处&gt;</option>` {
+		t.Errorf("areas: %s", got)
+	}
+	if got := string(p.ChainOptions); got != `<option value="">全部</option><option value="x&#34;y" selected>　物联网&amp;传感</option><option value="z">氢能</option>` {
+		t.Errorf("chains: %s", got)
+	}
+	if !strings.HasPrefix(string(p.IndicatorOptions), `<option value="">—</option>`) || strings.Contains(string(p.TierOptions), "selected") {
+		t.Errorf("indicators %s, tiers %s", p.IndicatorOptions, p.TierOptions)
 	}
 }

@@ -64,24 +64,18 @@ func (s *Server) entPage(r *http.Request, zh, en string) entPage {
 
 type entListPage struct {
 	entPage
-	Q     url.Values
-	Items []enterprise.Enterprise
-	Rows  template.HTML // Items as table rows (rowsHTML)
-	// The filters' chosen values, for the selects.
-	SelArea, SelChain, SelTier, SelStatus, SelIndicator string
-	NextURL                                             string
-	ExportURL                                           string
-	Areas                                               []org.Unit
-	Chains                                              []enterprise.ChainNode
-	Tiers                                               []enterprise.TierKind
-	Statuses                                            []enterprise.Status
-	Indicators                                          []enterprise.Indicator
-	Expiring                                            []enterprise.Tier
-}
-
-// Indent pads a chain node's name by its depth.
-func (p entListPage) Indent(n enterprise.ChainNode) string {
-	return strings.Repeat("　", n.Depth) + p.L(n.NameZH, n.NameEN)
+	Q          url.Values
+	Items      []enterprise.Enterprise
+	Rows       template.HTML // Items as table rows (rowsHTML)
+	NextURL    string
+	ExportURL  string
+	Areas      []org.Unit
+	Chains     []enterprise.ChainNode
+	Indicators []enterprise.Indicator
+	Expiring   []enterprise.Tier
+	// The filters' selects, their options written in Go (filterOptions),
+	// the filter's chosen value selected.
+	AreaOptions, ChainOptions, TierOptions, StatusOptions, IndicatorOptions template.HTML
 }
 
 func (s *Server) handleEntList(w http.ResponseWriter, r *http.Request) error {
@@ -89,7 +83,7 @@ func (s *Server) handleEntList(w http.ResponseWriter, r *http.Request) error {
 	if v.Role == org.Enterprise && v.EnterpriseID != 0 {
 		return seeOther(w, r, "/enterprises/"+strconv.FormatInt(v.EnterpriseID, 10))
 	}
-	p := entListPage{entPage: s.entPage(r, "企业库", "Enterprise registry"), Q: r.URL.Query(), Tiers: enterprise.Tiers, Statuses: enterprise.Statuses}
+	p := entListPage{entPage: s.entPage(r, "企业库", "Enterprise registry"), Q: r.URL.Query()}
 	ctx := r.Context()
 	var err error
 	if p.Chains, err = s.Enterprise.ChainTree(ctx); err != nil {
@@ -136,7 +130,7 @@ func (s *Server) handleEntList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Rows = p.rowsHTML()
-	p.SelArea, p.SelChain, p.SelTier, p.SelStatus, p.SelIndicator = p.Q.Get("area"), p.Q.Get("chain"), p.Q.Get("tier"), p.Q.Get("status"), p.Q.Get("indicator")
+	p.filterOptions()
 	return s.render(w, r, "enterprise/list.html", p)
 }
 

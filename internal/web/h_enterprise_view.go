@@ -307,3 +307,65 @@ func (p *entListPage) rowsHTML() template.HTML {
 	}
 	return template.HTML(b.String())
 }
+
+// filterOptions writes the options of the list's filter selects, each
+// with "all" (or "—") first and the filter's current value selected: a
+// template range with a comparison and a method call per option cost
+// more than the rest of the page's template.
+func (p *entListPage) filterOptions() {
+	all := p.L("全部", "All")
+	var o optionWriter
+	o.start(all, p.Q.Get("area"))
+	for _, u := range p.Areas {
+		o.add(u.Code, u.NameZH)
+	}
+	p.AreaOptions = o.html()
+	o.start(all, p.Q.Get("chain"))
+	for _, n := range p.Chains {
+		o.add(n.Code, strings.Repeat("　", n.Depth)+p.L(n.NameZH, n.NameEN))
+	}
+	p.ChainOptions = o.html()
+	o.start(all, p.Q.Get("tier"))
+	for _, t := range enterprise.Tiers {
+		o.add(t.Code, p.L(t.NameZH, t.NameEN))
+	}
+	p.TierOptions = o.html()
+	o.start(all, p.Q.Get("status"))
+	for _, st := range enterprise.Statuses {
+		o.add(string(st), p.StatusName(st))
+	}
+	p.StatusOptions = o.html()
+	o.start("—", p.Q.Get("indicator"))
+	for _, i := range p.Indicators {
+		o.add(i.Code, p.L(i.NameZH, i.NameEN))
+	}
+	p.IndicatorOptions = o.html()
+}
+
+// optionWriter writes a select's options, escaped.
+type optionWriter struct {
+	b   strings.Builder
+	sel string
+}
+
+// start begins a select whose first option (value "") is labelled first
+// and whose option of value sel is selected.
+func (o *optionWriter) start(first, sel string) {
+	o.b.Reset()
+	o.sel = sel
+	o.add("", first)
+}
+
+func (o *optionWriter) add(value, label string) {
+	o.b.WriteString(`<option value="`)
+	o.b.WriteString(html.EscapeString(value))
+	o.b.WriteByte('"')
+	if value != "" && value == o.sel {
+		o.b.WriteString(" selected")
+	}
+	o.b.WriteByte('>')
+	o.b.WriteString(html.EscapeString(label))
+	o.b.WriteString("</option>")
+}
+
+func (o *optionWriter) html() template.HTML { return template.HTML(o.b.String()) }
