@@ -28,8 +28,8 @@ type BulkTx struct {
 	copies chan copyJob                 // to the sender, once started
 	sent   chan struct{}                // closed when the sender has stopped
 	idle   chan error                   // the sender's answer to a flush
-	err    error                        // the first failed COPY, once a flush has reported it
-	failed atomic.Pointer[error]        // the first failed COPY, as soon as the sender sees it
+	err    error                        // the first failed queued write, once a flush has reported it
+	failed atomic.Pointer[error]        // the first failed queued write, as soon as the sender sees it
 	types  map[string]map[string]uint32 // column type OIDs by table, for binary COPY
 }
 
@@ -61,8 +61,9 @@ func (d *DB) BeginBulk(ctx context.Context) (*BulkTx, error) {
 	return &BulkTx{Tx: tx, conn: conn, d: d}, nil
 }
 
-// Commit sends what CopyAsync still holds, then commits and releases the
-// connection; if a COPY failed it rolls back and returns that error.
+// Commit writes what is still queued, then commits and releases the
+// connection; if a queued write failed it rolls back and returns that
+// error.
 func (b *BulkTx) Commit() error {
 	if err := b.Flush(); err != nil {
 		b.Rollback()
