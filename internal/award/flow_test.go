@@ -1,7 +1,6 @@
 package award
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/office/officetest"
 )
 
 // techRules is a small 科技创新 formula: R&D intensity, tax per mu (亩均),
@@ -263,7 +263,7 @@ func TestBadInputRefused(t *testing.T) {
 			return err
 		}},
 		{"an archive renamed .docx", "renamed archive", func() error {
-			_, err := s.Apply(w.as(w.u1), w.prog.ID, w.e3, "改了扩展名的压缩包，不是 Word 文档。", "x", []File{{Name: "说明.docx", Data: zipOf(t, "readme.txt")}})
+			_, err := s.Apply(w.as(w.u1), w.prog.ID, w.e3, "改了扩展名的压缩包，不是 Word 文档。", "x", []File{{Name: "说明.docx", Data: officetest.Archive(t, "readme.txt")}})
 			return err
 		}},
 		{"objection before the notice", "notice period is closed", func() error {
@@ -367,20 +367,4 @@ func TestObjectionsAreRateLimitedPerAddress(t *testing.T) {
 		t.Fatalf("21st objection from one address: %v", err)
 	}
 	ok(s.FileObjection(from("192.0.2.10"), w.prog.ID, n, nil))(t)
-}
-
-// zipOf is a ZIP archive holding the named (empty) files.
-func zipOf(t *testing.T, names ...string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, n := range names {
-		if _, err := zw.Create(n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }

@@ -1,16 +1,17 @@
 package filecheck
 
 import (
-	"archive/zip"
 	"bytes"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/office/officetest"
 )
 
 func TestCheck(t *testing.T) {
 	pdf := []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n")
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-	docx := zipOf(t, "[Content_Types].xml", "word/document.xml")
+	docx := officetest.Archive(t, "[Content_Types].xml", "word/document.xml")
 	all := []string{".pdf", ".png", ".jpg", ".docx", ".pptx", ".txt"}
 	cases := []struct {
 		name, file string
@@ -32,8 +33,8 @@ func TestCheck(t *testing.T) {
 		{"known kind this form does not take", "photo.gif", []byte("GIF89a"), 1024, all, "", "可上传：.pdf .png", false},
 		{"html named pdf", "fake.pdf", []byte("<html><script>alert(1)</script></html>"), 1024, all, "", "与扩展名 .pdf 不符", false},
 		{"png named jpg", "photo.jpg", png, 1024, all, "", "与扩展名 .jpg 不符", false},
-		{"archive named docx", "报告.docx", zipOf(t, "setup.exe"), 4096, all, "", "不是有效的 .docx 文档", false},
-		{"workbook named pptx", "汇报.pptx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), 4096, all, "", "不是有效的 .pptx 文档", false},
+		{"archive named docx", "报告.docx", officetest.Archive(t, "setup.exe"), 4096, all, "", "不是有效的 .docx 文档", false},
+		{"workbook named pptx", "汇报.pptx", officetest.Archive(t, "[Content_Types].xml", "xl/workbook.xml"), 4096, all, "", "不是有效的 .pptx 文档", false},
 	}
 	for _, c := range cases {
 		serve, p := Check(c.file, c.data, c.max, c.exts)
@@ -46,20 +47,4 @@ func TestCheck(t *testing.T) {
 			t.Errorf("%s: %+v, want %q (too large %v)", c.name, p, c.problem, c.tooLarge)
 		}
 	}
-}
-
-// zipOf is a ZIP archive holding the named (empty) files.
-func zipOf(t *testing.T, names ...string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, n := range names {
-		if _, err := zw.Create(n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }

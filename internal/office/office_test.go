@@ -1,32 +1,15 @@
 package office
 
 import (
-	"archive/zip"
-	"bytes"
 	"testing"
+
+	"gaoxin/internal/office/officetest"
 )
 
-func archive(t *testing.T, names ...string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	w := zip.NewWriter(&b)
-	for _, n := range names {
-		f, err := w.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write([]byte("<x/>"))
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 func TestValid(t *testing.T) {
-	docx := archive(t, "[Content_Types].xml", "word/document.xml")
-	xlsx := archive(t, "[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml")
-	other := archive(t, "readme.txt", "setup.exe")
+	docx := officetest.Archive(t, "[Content_Types].xml", "word/document.xml")
+	xlsx := officetest.Archive(t, "[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml")
+	other := officetest.Archive(t, "readme.txt", "setup.exe")
 	cases := []struct {
 		ext  string
 		data []byte
@@ -37,7 +20,7 @@ func TestValid(t *testing.T) {
 		{".xlsx", xlsx, true},
 		{".docx", xlsx, false}, // a workbook named .docx
 		{".xlsx", other, false},
-		{".docx", archive(t, "word/document.xml"), false}, // no content types
+		{".docx", officetest.Archive(t, "word/document.xml"), false}, // no content types
 		{".docx", []byte("PK\x03\x04 not really a zip"), false},
 		{".pdf", docx, false},
 	}

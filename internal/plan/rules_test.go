@@ -1,13 +1,12 @@
 package plan
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
 	"testing"
 	"time"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/office/officetest"
 )
 
 func ip(v int) *int { return &v }
@@ -243,9 +242,9 @@ func TestCheckFile(t *testing.T) {
 		{"exe refused", "tool.exe", []byte("MZ\x90\x00"), 1024, errs.Invalid},
 		{"html named pdf refused", "fake.pdf", []byte("<html><script>alert(1)</script></html>"), 1024, errs.Invalid},
 		{"png named jpg refused", "photo.jpg", png, 1024, errs.Invalid},
-		{"docx ok", "报告.docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), 4096, ""},
-		{"archive named docx refused", "报告.docx", zipOf(t, "setup.exe"), 4096, errs.Invalid},
-		{"workbook named pptx refused", "汇报.pptx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), 4096, errs.Invalid},
+		{"docx ok", "报告.docx", officetest.Archive(t, "[Content_Types].xml", "word/document.xml"), 4096, ""},
+		{"archive named docx refused", "报告.docx", officetest.Archive(t, "setup.exe"), 4096, errs.Invalid},
+		{"workbook named pptx refused", "汇报.pptx", officetest.Archive(t, "[Content_Types].xml", "xl/workbook.xml"), 4096, errs.Invalid},
 	}
 	for _, tc := range cases {
 		_, err := CheckFile(tc.file, tc.data, tc.max)
@@ -256,20 +255,4 @@ func TestCheckFile(t *testing.T) {
 			t.Errorf("%s: error should name field file: %+v", tc.name, errs.As(err))
 		}
 	}
-}
-
-// zipOf is a ZIP archive holding the named (empty) files.
-func zipOf(t *testing.T, names ...string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, n := range names {
-		if _, err := zw.Create(n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
