@@ -86,20 +86,8 @@ func (b *BulkTx) Rollback() error {
 	return err
 }
 
-// CanCopy reports whether Copy is available (PostgreSQL).
+// CanCopy reports whether CopyAsync is available (PostgreSQL).
 func (b *BulkTx) CanCopy() bool { return b.d.Dialect == Postgres }
-
-// Copy appends rows to table with COPY … FROM STDIN (binary) inside the
-// transaction: no statement to parse or plan per batch, rows streamed.
-// Values are int64, int, int32, string, bool or nil, by column type.
-// PostgreSQL only.
-func (b *BulkTx) Copy(ctx context.Context, table string, cols []string, rows [][]any) error {
-	j, err := b.encode(ctx, table, cols, rows)
-	if err != nil {
-		return err
-	}
-	return b.send1(j)
-}
 
 // encode prepares rows for sending.
 func (b *BulkTx) encode(ctx context.Context, table string, cols []string, rows [][]any) (copyJob, error) {
@@ -144,9 +132,12 @@ func (b *BulkTx) send1(j copyJob) error {
 // enough to keep the database busy, few enough to bound memory.
 const copyQueue = 4
 
-// CopyAsync encodes rows for Copy and queues them for the transaction's
-// sender goroutine, returning at once (or with the error of an earlier
-// COPY). PostgreSQL only.
+// CopyAsync appends rows to table with COPY … FROM STDIN (binary) inside
+// the transaction: no statement to parse or plan per batch. Values are
+// int64, int, int32, string, bool or nil, by column type. The rows are
+// encoded here and queued for the transaction's sender goroutine; it
+// returns at once (or with the error of an earlier queued write).
+// PostgreSQL only.
 func (b *BulkTx) CopyAsync(ctx context.Context, table string, cols []string, rows [][]any) error {
 	if !b.CanCopy() {
 		return errors.New("db: COPY is PostgreSQL's")

@@ -81,7 +81,7 @@ func TestCopyAsync(t *testing.T) {
 		t.Fatal(err)
 	}
 	cols := []string{"a", "b", "c", "d", "e", "f"}
-	if err := tx.Copy(ctx, "copy_types", cols, [][]any{
+	if err := tx.CopyAsync(ctx, "copy_types", cols, [][]any{
 		{int64(-9007199254740993), 2147483647, int32(-32768), "中文 \t 'x'", true, "v"},
 		{nil, nil, nil, nil, nil, nil},
 		{int64(0), -1, 7, "", false, ""},
@@ -100,7 +100,7 @@ func TestCopyAsync(t *testing.T) {
 			t.Errorf("%v accepted", bad)
 		}
 	}
-	if err := tx.Copy(ctx, "copy_types", []string{"a", "nope"}, [][]any{{int64(1), 1}}); err == nil {
+	if err := tx.CopyAsync(ctx, "copy_types", []string{"a", "nope"}, [][]any{{int64(1), 1}}); err == nil {
 		t.Error("an unknown column accepted")
 	}
 	if err := tx.Commit(); err != nil {
