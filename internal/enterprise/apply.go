@@ -14,6 +14,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/memo"
 )
 
 // bulk collects rows for multi-row INSERT statements.
@@ -540,6 +541,9 @@ func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 		objID = strconv.FormatInt(w.o.JobID, 10)
 	}
 	if err := w.s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary}); err != nil {
+		return err
+	}
+	if err := memo.Bump(ctx, tx, Module); err != nil {
 		return err
 	}
 	if err := w.btx.Commit(); err != nil {

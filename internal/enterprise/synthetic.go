@@ -35,7 +35,7 @@ func (s *Service) LoadSynthetic(ctx context.Context, v Viewer, batch []Synthetic
 		return err
 	}
 	now := db.Now()
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		seq, err := s.bumpNames(ctx, tx)
 		if err != nil {
 			return err
