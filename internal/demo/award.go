@@ -11,6 +11,8 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/memo"
 	"gaoxin/internal/org"
 )
 
@@ -113,11 +115,19 @@ var demoNames = []string{"芯谷", "北斗星图", "超硬精工", "氢源", "�
 // 30 (synthetic, named 演示) with 2021–2022 figures unless the registry demo
 // already has 30 with every figure the formula reads.
 func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
-	for i, ind := range demoIndicators {
-		if _, err := d.W.ExecContext(ctx, `INSERT INTO figure_indicators (code, name_zh, name_en, unit, scale, sort) VALUES ($1,$2,$3,$4,$5,$6)
-			ON CONFLICT DO NOTHING`, ind.code, ind.zh, ind.en, ind.unit, ind.scale, 100+i); err != nil {
-			return nil, fmt.Errorf("demo: indicators: %w", err)
+	// Written behind the registry's back: each transaction bumps its
+	// module version, so no memo keeps the registry as it was.
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		for i, ind := range demoIndicators {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO figure_indicators (code, name_zh, name_en, unit, scale, sort) VALUES ($1,$2,$3,$4,$5,$6)
+				ON CONFLICT DO NOTHING`, ind.code, ind.zh, ind.en, ind.unit, ind.scale, 100+i); err != nil {
+				return fmt.Errorf("demo: indicators: %w", err)
+			}
 		}
+		return memo.Bump(ctx, tx, enterprise.Module)
+	})
+	if err != nil {
+		return nil, err
 	}
 	// Reuse the registry demo's synthetic enterprises only when at least 30
 	// have everything the 2023 formula reads; otherwise make our own.
@@ -178,7 +188,7 @@ func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
 			}
 			out = append(out, e)
 		}
-		return nil
+		return memo.Bump(ctx, tx, enterprise.Module)
 	})
 	return out, err
 }
