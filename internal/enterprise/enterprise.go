@@ -156,7 +156,7 @@ func New(d *db.DB, a *audit.Log, o *org.Service, opt Options) *Service {
 		opt.DenseRows = denseFilterRows
 	}
 	if opt.NameWindow <= 0 {
-		opt.NameWindow = 2000
+		opt.NameWindow = defaultNameWindow
 	}
 	return &Service{DB: d, Audit: a, Org: o, MaxImportBytes: 20 << 20, BackgroundRows: 2000,
 		denseRows: opt.DenseRows, nameWindow: opt.NameWindow, memo: newCaches(d, opt)}

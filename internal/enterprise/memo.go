@@ -46,13 +46,12 @@ type Options struct {
 	// is evaluated per enterprise instead of as a set (default 2,000).
 	DenseRows int
 	// NameWindow is the most ids a name filter passes to the list query
-	// as a literal set (default 2,000; tests lower it).
+	// as a literal set (default defaultNameWindow; tests lower it).
 	NameWindow int
 }
 
 // caches are the registry's memos, all fresh by the module version.
 type caches struct {
-	src        memo.Module
 	pages      *memo.Cache[Page]
 	indicators *memo.Cache[[]Indicator]
 	chains     *memo.Cache[[]ChainNode]
@@ -70,7 +69,6 @@ func newCaches(d *db.DB, o Options) caches {
 		lists.Bytes = 20000 * entBytes // about 20,000 enterprises across all pages
 	}
 	return caches{
-		src:        src,
 		pages:      memo.New(src, lists, func(p Page) int { return 64 + entBytes*len(p.Items) }),
 		indicators: memo.New(src, o.Cache, func(l []Indicator) int { return 256 * len(l) }),
 		chains:     memo.New(src, o.Cache, func(l []ChainNode) int { return 256 * len(l) }),

@@ -27,6 +27,12 @@ import (
 // code) before each search; when either moved it reloads the enterprises
 // stamped after the version it holds (and those above its highest id).
 
+// defaultNameWindow is the most ids a name filter passes to the list
+// query as a literal set (Options.NameWindow): the list runs on windows of
+// that many matches (listByName); a single query for a name matching more
+// (an export's explain) tests the name in the database instead.
+const defaultNameWindow = 2000
+
 // foldASCII lower-cases ASCII letters only, as SQLite's lower() does.
 func foldASCII(s string) string {
 	return strings.Map(func(r rune) rune {

@@ -21,8 +21,8 @@ type Options struct {
 // newTrees is the memo of whole-plan trees, one per year and day, fresh by
 // the module version. A unit's view is pruned from the whole tree per
 // request (cheap), so the memo holds no viewer's data.
-func newTrees(d *memo.Module, o Options) *memo.Cache[*Tree] {
-	return memo.New(*d, o.Cache, func(t *Tree) int { return 1024 * (len(t.Index) + 1) })
+func newTrees(src memo.Module, o Options) *memo.Cache[*Tree] {
+	return memo.New(src, o.Cache, func(t *Tree) int { return 1024 * (len(t.Index) + 1) })
 }
 
 // treeKey names a year's tree as of today: a plan without a review date

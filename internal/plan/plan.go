@@ -159,7 +159,7 @@ type Service struct {
 
 // New returns the plan service.
 func New(d *db.DB, a *audit.Log, o *org.Service, opt Options) *Service {
-	return &Service{DB: d, Audit: a, Org: o, trees: newTrees(&memo.Module{DB: d, Name: Module}, opt)}
+	return &Service{DB: d, Audit: a, Org: o, trees: newTrees(memo.Module{DB: d, Name: Module}, opt)}
 }
 
 // cst is China Standard Time, the zone's calendar.
