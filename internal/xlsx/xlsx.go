@@ -34,13 +34,21 @@ type Rows struct {
 }
 
 // Open opens data as a workbook and positions before its first
-// worksheet's first row. The worksheet streams; no other part may unpack
-// to more than limit bytes (the shared strings are kept, as strings).
-func Open(data []byte, limit int64) (*Rows, error) {
+// worksheet's first row. The worksheet streams; the shared strings are kept,
+// as strings. A workbook over lim is refused with ErrTooLarge before
+// anything is inflated; one that is not a workbook with ErrNotXLSX.
+func Open(data []byte, lim Limits) (*Rows, error) {
+	if !lim.valid() {
+		return nil, fmt.Errorf("xlsx: limits %+v: every bound must be above 0", lim)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, ErrNotXLSX
 	}
+	if err := lim.check(zr); err != nil {
+		return nil, err
+	}
+	limit := lim.Other
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
 		files[strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/"))] = f
@@ -56,8 +64,11 @@ func Open(data []byte, limit int64) (*Rows, error) {
 		}
 		defer rc.Close()
 		b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-		if err != nil || int64(len(b)) > limit {
-			return nil, fmt.Errorf("xlsx: part %s: too large or unreadable", name)
+		if err != nil {
+			return nil, ErrNotXLSX
+		}
+		if int64(len(b)) > limit {
+			return nil, ErrTooLarge
 		}
 		return b, nil
 	}
@@ -105,14 +116,14 @@ func Open(data []byte, limit int64) (*Rows, error) {
 		if err != nil {
 			return nil, ErrNotXLSX
 		}
-		lr := &io.LimitedReader{R: rc, N: limit + 1}
+		lr := &io.LimitedReader{R: rc, N: lim.SharedStrings + 1}
 		x.sst, err = sharedStrings(lr)
 		rc.Close()
+		if lr.N <= 0 {
+			return nil, ErrTooLarge
+		}
 		if err != nil {
 			return nil, err
-		}
-		if lr.N <= 0 {
-			return nil, fmt.Errorf("xlsx: part %s: over %d bytes", sstPath, limit)
 		}
 	}
 	if x.sheet, err = f.Open(); err != nil {
