@@ -84,3 +84,14 @@ func TestDeclaredSizesCannotWrap(t *testing.T) {
 		t.Fatalf("declared sizes summing past 2^64: %v", err)
 	}
 }
+
+func TestColumnName(t *testing.T) {
+	for n, want := range map[int]string{0: "", 1: "A", 9: "I", 26: "Z", 27: "AA", 52: "AZ", 53: "BA", 702: "ZZ", 703: "AAA", 16384: "XFD"} {
+		if got := ColumnName(n); got != want {
+			t.Errorf("ColumnName(%d) = %q, want %q", n, got, want)
+		}
+		if c, _ := cellRef(want + "1"); n > 0 && c != n {
+			t.Errorf("cellRef(%s1) = %d, want %d", want, c, n)
+		}
+	}
+}

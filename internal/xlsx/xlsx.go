@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -387,4 +388,17 @@ func sharedStrings(r io.Reader) ([]string, error) {
 		return nil, ErrNotXLSX
 	}
 	return out, nil
+}
+
+// ColumnName is the letters Excel shows for a 1-based column number (1 →
+// A, 27 → AA); "" for a number below 1.
+func ColumnName(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append(b, byte('A'+n%26))
+		n /= 26
+	}
+	slices.Reverse(b)
+	return string(b)
 }
