@@ -186,3 +186,10 @@ func TestStoredOverflowIsAnError(t *testing.T) {
 		t.Fatal("SumTotals wrapped")
 	}
 }
+
+// An upheld objection's figure correction is held to the same bound.
+func TestCorrectionValueBound(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.S.Decide(f.ctx, 1, true, "核实", []Correction{{Kind: "figure", EnterpriseID: 1, Indicator: "taxes", Year: 2022, Value: math.MaxInt64}})
+	wantField(t, err, "corrections[0].value")
+}
