@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/office/officetest"
 )
 
@@ -331,7 +332,7 @@ func TestEligibilityReasons(t *testing.T) {
 		}
 	}
 	f.mustAddTier(expired, "hnte", "2021-12-31")
-	ok(f.S.AddFlag(sup, flagged, "严重失信", "列入严重失信主体名单"))(t)
+	ok(f.S.Registry.AddFlag(sup, enterprise.System, flagged, "严重失信", "列入严重失信主体名单"))(t)
 	p := Programme{ID: 0, Year: 2023, Kind: KindPrize, Rules: Rules{DataYear: 2022,
 		Eligibility: Eligibility{TiersAny: []string{"hnte"}, MinYearsInZone: 2, NoFlag: true},
 		Terms:       []Term{{Code: "taxes", NameZH: "税收", Source: SourceFigure, Indicator: "taxes", Transform: TransformMinMax, Weight: 100}}}}

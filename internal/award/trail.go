@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/org"
 )
 
 // Trail is the audit trail of everything about one programme: the
@@ -40,17 +41,20 @@ type Reviewer struct {
 	Name     string `json:"name"`
 }
 
-// Reviewers lists active reviewer accounts for assignment pickers.
+// Reviewers lists active reviewer accounts for assignment pickers, by
+// username (at most 500).
 func (s *Service) Reviewers(ctx context.Context) ([]Reviewer, error) {
+	users, err := s.Org.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []Reviewer
-	err := eachRow(ctx, s.DB.R, "SELECT id, username, display_name FROM users WHERE role='reviewer' AND disabled=FALSE ORDER BY username LIMIT 500", nil,
-		func(r *sql.Rows) error {
-			var e Reviewer
-			err := r.Scan(&e.ID, &e.Username, &e.Name)
-			out = append(out, e)
-			return err
-		})
-	return out, err
+	for _, u := range users {
+		if u.Role == org.Reviewer && !u.Disabled && len(out) < 500 {
+			out = append(out, Reviewer{ID: u.ID, Username: u.Username, Name: u.DisplayName})
+		}
+	}
+	return out, nil
 }
 
 // AssignedTo reports whether reviewer has a live (assigned or scored)

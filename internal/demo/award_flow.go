@@ -8,6 +8,8 @@ import (
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
 )
 
 // demo2023 runs 2023 科技创新20强 from draft to paid, dated through spring
@@ -41,7 +43,8 @@ func demo2023(ctx context.Context, s *app.App, ents []demoEnt, ids map[string]in
 		return err
 	}
 	// One enterprise has a flagged record: ranked out with the reason shown.
-	if _, err := svc.AddFlag(sup, ents[11].id, "环保处罚", "演示：2022 年环保行政处罚（合成记录）"); err != nil {
+	supV := enterprise.Viewer{UserID: ids["supervisor"], Role: org.Supervisor}
+	if _, err := s.Enterprise.AddFlag(sup, supV, ents[11].id, "环保处罚", "演示：2022 年环保行政处罚（合成记录）"); err != nil {
 		return err
 	}
 	apps := map[int64]int64{}
