@@ -54,10 +54,6 @@ var foundationOwners = map[string]string{
 // why it is still there; the key is "package-dir table". The test fails
 // when one is no longer needed, so the list only shrinks.
 var exceptions = map[string]string{
-	// The audit log answers what happened to one module's objects; a
-	// module's trail and its rate limit on objections read it until audit
-	// offers a query by object set and by action and address.
-	"internal/award audit_log": "trail and objection rate limit",
 	// The registry's data version is the newest audit row; the cache work
 	// replaces it with a module version.
 	"internal/enterprise audit_log": "data version for the list memo",
