@@ -74,14 +74,6 @@ var exceptions = map[string]string{
 	// when these queries are next reworked.
 	"internal/kpi units":  "owner unit code and name joined into indicator queries",
 	"internal/plan units": "lead and co-unit names joined into tree, reports, chases, bulletins",
-	// The demo loader still inserts the awards demo's indicators,
-	// enterprises, tiers and figures and links the enterprise account with
-	// SQL instead of the registry's service.
-	"internal/demo figure_indicators":  "awards demo indicators",
-	"internal/demo enterprises":        "awards demo enterprises",
-	"internal/demo enterprise_tiers":   "awards demo certificates",
-	"internal/demo enterprise_figures": "awards demo figures",
-	"internal/demo users":              "awards demo enterprise account link",
 }
 
 // migrationName is a migration file's number and name.
