@@ -28,6 +28,9 @@ import (
 // packages, the app assembly and the demo loader, which own no tables: the
 // web calls services, and the demo loads data through them.
 //
+// bench/ is not scanned: its programs are load tools that prepare data
+// sets, not part of the product.
+//
 // Test files (_test.go) are not scanned: a test builds its fixtures where
 // it likes and checks stored rows directly. Non-test helpers for tests
 // (internal/db/dbtest) are scanned like any package.
