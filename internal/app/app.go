@@ -48,7 +48,7 @@ func New(d *db.DB, o Options) *App {
 	}
 	a.Auth = auth.New(d, a.Org, a.Audit)
 	a.Enterprise = enterprise.New(d, a.Audit, a.Org, o.Enterprise)
-	a.Award = award.New(d, a.Audit)
+	a.Award = award.New(d, a.Audit, a.Enterprise, a.Org)
 	a.KPI = kpi.New(d, a.Audit, o.KPI)
 	a.Plan = plan.New(d, a.Audit, a.Org, o.Plan)
 	return a
