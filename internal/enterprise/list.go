@@ -39,7 +39,7 @@ type Page struct {
 }
 
 // List returns enterprises v may read that match f, by id. Pages are
-// memoised per data version (see listmemo.go) and shared: read-only.
+// memoised per module version (see memo.go) and shared: read-only.
 // Errors: Forbidden, Invalid (unknown area, chain or tier).
 func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if !v.Reads() {
@@ -447,8 +447,7 @@ type DetailView struct {
 }
 
 // DetailWithHistory is Detail with the newest changes (limit as History's)
-// and the indicators, read in the enterprise's query (the data version
-// the indicators are memoised under comes with it). Errors: as Get.
+// and the indicators (memoised). Errors: as Get.
 func (s *Service) DetailWithHistory(ctx context.Context, v Viewer, id int64, limit int) (DetailView, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
@@ -473,7 +472,7 @@ func (s *Service) detail(ctx context.Context, v Viewer, id int64, historyLimit i
 	}
 	if historyLimit > 0 {
 		d.History = visibleHistory(v, id, r.history)
-		if d.Indicators, err = s.indicatorsAt(ctx, r.version); err != nil {
+		if d.Indicators, err = s.Indicators(ctx); err != nil {
 			return DetailView{}, err
 		}
 	}

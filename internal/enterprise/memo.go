@@ -26,10 +26,6 @@ import (
 // Module is the registry's name in module_versions.
 const Module = "enterprise"
 
-// versionSQL is memo.VersionExpr(Module), as a constant for the detail
-// query, which reads the version with the enterprise's row.
-const versionSQL = "(SELECT version FROM module_versions WHERE module = 'enterprise')"
-
 // maxMemoLimit: larger pages (exports) are not memoised.
 const maxMemoLimit = 200
 
@@ -124,11 +120,6 @@ func (s *Service) memoList(ctx context.Context, v Viewer, f Filter, build func()
 // module version; the slice is shared: read-only.
 func (s *Service) Indicators(ctx context.Context) ([]Indicator, error) {
 	return s.memo.indicators.Get(ctx, "indicators", s.buildIndicators(ctx))
-}
-
-// indicatorsAt is Indicators at a module version the caller has read.
-func (s *Service) indicatorsAt(ctx context.Context, version int64) ([]Indicator, error) {
-	return s.memo.indicators.GetAt(version, "indicators", s.buildIndicators(ctx))
 }
 
 func (s *Service) buildIndicators(ctx context.Context) func() ([]Indicator, error) {

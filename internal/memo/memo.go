@@ -48,13 +48,6 @@ func Bump(ctx context.Context, tx Execer, module string) error {
 	return nil
 }
 
-// VersionExpr is a scalar subquery for module's version, for a caller that
-// reads the version in a query of its own (with the row it serves).
-// module must be a constant name.
-func VersionExpr(module string) string {
-	return "(SELECT version FROM module_versions WHERE module = '" + module + "')"
-}
-
 // Source gives a module's current version.
 type Source interface {
 	Version(ctx context.Context) (int64, error)
