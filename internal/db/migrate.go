@@ -11,6 +11,18 @@ import (
 	"strings"
 )
 
+// Migrations live in migrations/, named NNNN_name.sql. Each module owns a
+// range of numbers and the tables its range creates: 0001–0099 the
+// foundation (units, users, sessions, tokens, audit, jobs), 0100 targets
+// (kpi), 0200 the plan, 0300 the enterprise registry, 0400 awards; a new
+// module takes the next free hundred.
+//
+// Each module starts from one baseline (NNN0_module.sql), squashed before
+// the first release. From here on migrations are append-only: a change to
+// the schema is a new file with the next number of its module's range
+// (0002_…, 0301_…), and a file that has been merged is never edited,
+// renamed or removed, since databases in use have recorded it as applied.
+//
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
