@@ -208,9 +208,10 @@ CREATE TABLE enterprise_import_jobs (
 CREATE INDEX enterprise_import_jobs_user ON enterprise_import_jobs(created_by, id);
 CREATE INDEX enterprise_import_jobs_status ON enterprise_import_jobs(status, id);
 
--- Compliance flags: records that make an enterprise ineligible (严重失信,
--- 安全事故, 环保处罚…). The registry keeps them; other modules read them
--- through its Go API.
+-- Compliance records (不良记录: 严重失信, 安全事故, 环保处罚…); an award
+-- programme that asks for no flagged record excludes an enterprise with an
+-- active one. Cleared records stay. The registry keeps them; other modules
+-- read them through its Go API.
 CREATE TABLE enterprise_flags (
     id            {{ID}},
     enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
