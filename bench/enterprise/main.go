@@ -170,9 +170,8 @@ func run(rows, n, years, clients int, dur time.Duration, keep string) error {
 	}
 	fmt.Printf("database: %s · import rows %d · registry %d enterprises × %d years · %d clients · %s per phase · GOMAXPROCS %d\n",
 		d.Dialect, rows, n, years, clients, dur, runtime.GOMAXPROCS(0))
-	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1}})
+	a := app.New(d, appOptions(false))
 	a.Enterprise.MaxImportBytes = 200 << 20
-	a.Enterprise.DenseRows = denseRows
 	if keep != "" || pgSchema != "" {
 		if empty, err := demo.Empty(ctx, a); err != nil {
 			return err
@@ -321,14 +320,41 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 	return nil
 }
 
-func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duration) error {
+// appOptions are the services' options: the list page memo off when
+// cold (every list runs its queries, as a filter nobody asked for since
+// the last write does), on otherwise.
+func appOptions(cold bool) app.Options {
+	o := app.Options{Argon: &org.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1}}
+	o.Enterprise.DenseRows = denseRows
+	o.Enterprise.Lists.Off = cold
+	return o
+}
+
+// serve starts a web server over a's services.
+func serve(a *app.App) (*httptest.Server, error) {
 	// Server errors are shown: a benchmark that fails requests measures nothing.
 	srv, err := web.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
+		return nil, err
+	}
+	return httptest.NewServer(srv), nil
+}
+
+func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duration) error {
+	// Two app servers on the database: one with the list page memo (as
+	// served), one without (the queries themselves).
+	warm, err := serve(a)
+	if err != nil {
 		return err
 	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	defer warm.Close()
+	cold := app.New(a.DB, appOptions(true))
+	coldTS, err := serve(cold)
+	if err != nil {
+		return err
+	}
+	defer coldTS.Close()
+	ts := coldTS
 	leader, err := a.Org.UserByUsername(ctx, "leader")
 	if err != nil {
 		return err
@@ -351,12 +377,11 @@ func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duratio
 		// absent one: a scan of every name finds neither early.
 		"name=042137", "name=" + url.QueryEscape("恒信科技"),
 	}
-	if err := perFilter(ctx, a, filters); err != nil {
+	if err := perFilter(ctx, cold, filters); err != nil {
 		return err
 	}
 	var i atomic.Int64
 	hc := load.Client(clients)
-	a.Enterprise.NoListMemo = true
 	// One request per filter first, to show each filter's own cost.
 	for _, f := range filters {
 		for _, path := range []string{"/api/v1/enterprises?" + f, "/enterprises?" + f} {
@@ -397,14 +422,14 @@ func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duratio
 	}
 	// The queries themselves first (the page memo off), then as served:
 	// the memo answers a repeated filter after one version lookup.
-	a.Enterprise.NoListMemo = true
+	ts = coldTS
 	runPhase(fmt.Sprintf("list (%d filters, API, memo off)", len(filters)), func() (*http.Request, error) {
 		return get("/api/v1/enterprises?" + filters[int(i.Add(1))%len(filters)])
 	})
 	runPhase("list page (HTML, memo off)", func() (*http.Request, error) {
 		return get("/enterprises?" + filters[int(i.Add(1))%len(filters)])
 	})
-	a.Enterprise.NoListMemo = false
+	ts = warm
 	runPhase(fmt.Sprintf("list (%d filters, API, memo on)", len(filters)), func() (*http.Request, error) {
 		return get("/api/v1/enterprises?" + filters[int(i.Add(1))%len(filters)])
 	})
@@ -436,8 +461,6 @@ func perFilter(ctx context.Context, a *app.App, filters []string) error {
 	}
 	v := enterprise.Viewer{Role: org.Leader}
 	fmt.Println("per filter, service alone, page memo off (first call, then median of 5):")
-	a.Enterprise.NoListMemo = true
-	defer func() { a.Enterprise.NoListMemo = false }()
 	for _, raw := range filters {
 		q, _ := url.ParseQuery(raw)
 		f := enterprise.Filter{Name: q.Get("name"), CreditCode: q.Get("credit_code"), Area: q.Get("area"), Chain: q.Get("chain"),

@@ -26,6 +26,7 @@ import (
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/memo"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 	"gaoxin/internal/web"
@@ -256,8 +257,11 @@ func seed(ctx context.Context, a *app.App, nTasks, nReports int) error {
 			WHERE r.task_id = plan_nodes.id AND r.state = 'accepted' ORDER BY r.period DESC LIMIT 1), 0) WHERE level = 'task'`); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE plan_years SET as_of = '2023-10-31' WHERE year = 2023")
-		return err
+		if _, err = tx.ExecContext(ctx, "UPDATE plan_years SET as_of = '2023-10-31' WHERE year = 2023"); err != nil {
+			return err
+		}
+		// Written behind the service's back: tell the memo.
+		return memo.Bump(ctx, tx, plan.Module)
 	})
 	if err != nil {
 		return err

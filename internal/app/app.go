@@ -18,6 +18,11 @@ import (
 type Options struct {
 	PasswordStrict bool              // 等保 mode password policy
 	Argon          *org.Argon2Params // nil: org.DefaultArgon2 (tests pass a cheaper cost)
+	// Per-module options: cache bounds (internal/memo), and the switches
+	// benchmarks use to measure the cold path.
+	Enterprise enterprise.Options
+	KPI        kpi.Options
+	Plan       plan.Options
 }
 
 // App is every domain service over one database.
@@ -42,9 +47,9 @@ func New(d *db.DB, o Options) *App {
 		a.Org.Argon = *o.Argon
 	}
 	a.Auth = auth.New(d, a.Org, a.Audit)
-	a.Enterprise = enterprise.New(d, a.Audit, a.Org)
+	a.Enterprise = enterprise.New(d, a.Audit, a.Org, o.Enterprise)
 	a.Award = award.New(d, a.Audit, a.Enterprise, a.Org)
-	a.KPI = kpi.New(d, a.Audit)
-	a.Plan = plan.New(d, a.Audit, a.Org)
+	a.KPI = kpi.New(d, a.Audit, o.KPI)
+	a.Plan = plan.New(d, a.Audit, a.Org, o.Plan)
 	return a
 }

@@ -14,6 +14,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/memo"
 )
 
 // bulk collects rows for multi-row INSERT statements, written through a
@@ -479,7 +480,10 @@ func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 				}
 			}
 		}
-		return w.s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary})
+		if err := w.s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary}); err != nil {
+			return err
+		}
+		return memo.Bump(ctx, tx, Module)
 	})
 	if err != nil {
 		return err

@@ -136,7 +136,7 @@ func (s *Service) SaveIndicator(ctx context.Context, v Viewer, in Indicator) (In
 	case in.Scale < 0 || in.Scale > 4:
 		return in, errs.Field("scale", "小数位须在 0–4 之间", "scale must be 0–4")
 	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var before Indicator
 		err := tx.QueryRowContext(ctx, `SELECT code, name_zh, name_en, unit, scale, sort, nonnegative FROM figure_indicators WHERE code = $1`, in.Code).
 			Scan(&before.Code, &before.NameZH, &before.NameEN, &before.Unit, &before.Scale, &before.Sort, &before.Nonnegative)
@@ -240,7 +240,7 @@ func (s *Service) AddChainNode(ctx context.Context, v Viewer, n ChainNode, paren
 	if n.NameZH == "" {
 		return n, errs.Field("name_zh", "请填写节点名称", "node name is required")
 	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var parent any
 		if parentCode != "" {
 			if err := tx.QueryRowContext(ctx, "SELECT id FROM chain_nodes WHERE code = $1", parentCode).Scan(&n.ParentID); err == sql.ErrNoRows {

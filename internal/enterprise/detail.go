@@ -26,8 +26,7 @@ const detailMaxTiers = 500
 //	        board 7, created_at 8, enterprise_id 9, stock_code 10, note 11
 //	change: id 1, actor 2, action 3, before 4, after 5, at 8, import job 9
 //
-// The enterprise's row carries the data version (see memoize) in column
-// 20, so that the page's indicators need no query of their own. The rows
+// The enterprise's row leaves column 20 (a chain's sort) empty. The rows
 // are put in order in Go: an ORDER BY over the union cost SQLite a
 // temporary b-tree per branch, most of the query.
 const detailQuery = detailRows + detailLimit
@@ -41,7 +40,7 @@ const detailHistoryQuery = detailRows + `
 	FROM (SELECT id, at, actor, action, import_job_id, before_json, after_json FROM enterprise_history
 		WHERE enterprise_id = $1 ORDER BY id DESC LIMIT $2) h` + detailLimit
 
-const detailRows = `SELECT 0, ` + entCols + `, (SELECT ` + dataVersionSQL + `)` + entFrom + ` WHERE e.id = $1
+const detailRows = `SELECT 0, ` + entCols + `, 0` + entFrom + ` WHERE e.id = $1
 	UNION ALL
 	SELECT 1, n.id, n.code, n.name_zh, '', '', '', '', 0, 0, '', '', '', '', '', FALSE, 0, 0, 0, '', n.sort
 	FROM enterprise_chains c JOIN chain_nodes n ON n.id = c.node_id WHERE c.enterprise_id = $1
@@ -60,7 +59,6 @@ type detailRead struct {
 	e       Enterprise
 	tiers   []Tier
 	history []HistoryRow
-	version int64 // the data version (memoize)
 }
 
 // getDetail reads what getTx and tiersOf read, and with a history limit
@@ -101,7 +99,7 @@ func (s *Service) getDetail(ctx context.Context, id int64, historyLimit int) (de
 		}
 		switch kind {
 		case 0:
-			found, r.version = true, sortOrVer
+			found = true
 			r.e = Enterprise{ID: rid, CreditCode: c2, CodeException: c3, Name: c4, FormerNames: []string{}, LegalForm: c6, RegisteredOn: c7,
 				CapitalFen: capital, AreaUnitID: areaID, AreaCode: c10, AreaName: c11, Address: address, IndustryCode: industry,
 				Status: Status(status), Synthetic: synthetic, Version: version, CreatedAt: created, UpdatedAt: upd, IndustryName: indName}

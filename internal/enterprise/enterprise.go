@@ -143,24 +143,26 @@ type Service struct {
 	// BackgroundRows: files with more data rows than this run as a
 	// background job (default 2,000).
 	BackgroundRows int
-	// DenseRows: on SQLite, a list filter matching at least this many rows
-	// is evaluated per enterprise instead of as a set (default 2,000).
-	DenseRows int
-
-	// NoListMemo turns off the list's per-version page memo, so that every
-	// list runs its queries, as a filter nobody asked for since the last
-	// write does (benchmarks measure the queries with it off). The
-	// catalogue (chain tree, indicators, expiring certificates) stays
-	// memoised: it is the same for every filter.
-	NoListMemo bool
-
-	plans planCache // the list's bounded counts (plan choice only)
-	names nameIndex // the name search (search.go)
-	live  sync.Map  // import job id → *liveJob, for jobs this server runs
-	memo  listMemo  // list pages of the current data version
+	denseRows      int       // Options.DenseRows
+	nameWindow     int       // Options.NameWindow
+	names          nameIndex // the name search (search.go)
+	live           sync.Map  // import job id → *liveJob, for jobs this server runs
+	memo           caches    // derived data of the current module version (memo.go)
 }
 
-// New returns the registry service.
-func New(d *db.DB, a *audit.Log, o *org.Service) *Service {
-	return &Service{DB: d, Audit: a, Org: o, MaxImportBytes: 20 << 20, BackgroundRows: 2000}
+// New returns the registry service, tuned by opts (at most one; none
+// gives the defaults).
+func New(d *db.DB, a *audit.Log, o *org.Service, opts ...Options) *Service {
+	var opt Options
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	if opt.DenseRows <= 0 {
+		opt.DenseRows = denseFilterRows
+	}
+	if opt.NameWindow <= 0 {
+		opt.NameWindow = defaultNameWindow
+	}
+	return &Service{DB: d, Audit: a, Org: o, MaxImportBytes: 20 << 20, BackgroundRows: 2000,
+		denseRows: opt.DenseRows, nameWindow: opt.NameWindow, memo: newCaches(d, opt)}
 }

@@ -176,7 +176,7 @@ func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []Figur
 	if self {
 		status = Pending
 	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		a := audit.ActorFrom(ctx)
 		now := db.Now()
 		years := map[int]bool{} // recomputed once each, after every value is in
@@ -233,7 +233,7 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, indicator stri
 	if _, err := s.Get(ctx, v, id); err != nil {
 		return err
 	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := figureTx(ctx, tx, id, indicator, year, month, FromSelf)
 		if err == sql.ErrNoRows {
 			return errs.New(errs.NotFound, "没有该企业自报数据", "no such self-reported figure")

@@ -46,7 +46,7 @@ func (s *Service) AddFlag(ctx context.Context, v Viewer, ent int64, kind, note s
 		return Flag{}, errs.Field("note", "请写明事由及文号", "a note (facts, document number) is required")
 	}
 	var id int64
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO enterprise_flags (enterprise_id, kind, note, created_by, created_at)
 			VALUES ($1,$2,$3,$4,$5) RETURNING id`, ent, kind, note, nullID(audit.ActorFrom(ctx).ID), db.Now()).Scan(&id)
 		if db.IsForeignKeyViolation(err) {
@@ -70,7 +70,7 @@ func (s *Service) ClearFlag(ctx context.Context, v Viewer, id int64) (Flag, erro
 	if !v.Writes() {
 		return Flag{}, errNoWrite
 	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE enterprise_flags SET active = FALSE, cleared_at = $1 WHERE id = $2 AND active = TRUE", db.Now(), id)
 		if err != nil {
 			return fmt.Errorf("enterprise: clear flag: %w", err)

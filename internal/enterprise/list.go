@@ -39,7 +39,7 @@ type Page struct {
 }
 
 // List returns enterprises v may read that match f, by id. Pages are
-// memoised per data version (see listmemo.go) and shared: read-only.
+// memoised per module version (see memo.go) and shared: read-only.
 // Errors: Forbidden, Invalid (unknown area, chain or tier).
 func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if !v.Reads() {
@@ -85,15 +85,15 @@ func (s *Service) list(ctx context.Context, v Viewer, f Filter) (Page, error) {
 
 // listByName answers a filter with a name: the name index gives the
 // matching ids in order, and the other filters run on windows of them
-// (nameIDsInline at a time) until a page and one more row are found. A
+// (s.nameWindow at a time) until a page and one more row are found. A
 // name shared by most enterprises fills the page from its first window; a
 // rare one is a single window.
 func (s *Service) listByName(ctx context.Context, v Viewer, f Filter, n string) ([]Enterprise, error) {
 	items := []Enterprise{}
 	after := f.After
 	// The first window is a few pages' worth (a name alone fills its page
-	// from it); each next one is four times larger, up to nameIDsInline.
-	size := min(nameIDsInline, 4*(f.Limit+1))
+	// from it); each next one is four times larger, up to s.nameWindow.
+	size := min(s.nameWindow, 4*(f.Limit+1))
 	for {
 		ids, err := s.matchNames(ctx, n, after, size)
 		if err != nil || len(ids) == 0 {
@@ -110,7 +110,7 @@ func (s *Service) listByName(ctx context.Context, v Viewer, f Filter, n string) 
 			return items, nil
 		}
 		after = ids[len(ids)-1]
-		size = min(nameIDsInline, 4*size)
+		size = min(s.nameWindow, 4*size)
 	}
 }
 
@@ -308,24 +308,23 @@ func (s *Service) dense(ctx context.Context, table, cond string, cargs []any) bo
 }
 
 // many reports whether the rows of table t matching cond are many (at
-// least denseFilterRows), by a bounded count kept for a minute.
+// least the service's DenseRows), by a bounded count memoised per module
+// version (memo.go).
 func (s *Service) many(ctx context.Context, table, cond string, cargs []any) bool {
 	ph := make([]any, len(cargs))
 	for i := range cargs {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
-	limit := s.DenseRows
-	if limit <= 0 {
-		limit = denseFilterRows
-	}
+	limit := s.denseRows
 	q := "SELECT COUNT(*) FROM (SELECT 1 FROM " + table + " t WHERE " + fmt.Sprintf(cond, ph...) + " LIMIT " + strconv.Itoa(limit) + ") x"
 	key := fmt.Sprintf("%s%q", q, cargs)
-	n, ok := s.plans.get(key)
-	if !ok {
-		if err := s.DB.R.QueryRowContext(ctx, q, cargs...).Scan(&n); err != nil {
-			return false
-		}
-		s.plans.put(key, n)
+	n, err := s.memo.counts.Get(ctx, key, func() (int, error) {
+		var n int
+		err := s.DB.R.QueryRowContext(ctx, q, cargs...).Scan(&n)
+		return n, err
+	})
+	if err != nil {
+		return false
 	}
 	return n >= limit
 }
@@ -448,8 +447,7 @@ type DetailView struct {
 }
 
 // DetailWithHistory is Detail with the newest changes (limit as History's)
-// and the indicators, read in the enterprise's query (the data version
-// the indicators are memoised under comes with it). Errors: as Get.
+// and the indicators (memoised). Errors: as Get.
 func (s *Service) DetailWithHistory(ctx context.Context, v Viewer, id int64, limit int) (DetailView, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
@@ -474,7 +472,7 @@ func (s *Service) detail(ctx context.Context, v Viewer, id int64, historyLimit i
 	}
 	if historyLimit > 0 {
 		d.History = visibleHistory(v, id, r.history)
-		if d.Indicators, err = s.indicatorsAt(ctx, r.version); err != nil {
+		if d.Indicators, err = s.Indicators(ctx); err != nil {
 			return DetailView{}, err
 		}
 	}

@@ -27,11 +27,11 @@ import (
 // code) before each search; when either moved it reloads the enterprises
 // stamped after the version it holds (and those above its highest id).
 
-// nameIDsInline is the most ids a name filter passes to the list query
-// as a literal set: the list runs on windows of that many matches
-// (listByName); a single query for a name matching more (an export's
-// explain) tests the name in the database instead.
-var nameIDsInline = 2000
+// defaultNameWindow is the most ids a name filter passes to the list
+// query as a literal set (Options.NameWindow): the list runs on windows of
+// that many matches (listByName); a single query for a name matching more
+// (an export's explain) tests the name in the database instead.
+const defaultNameWindow = 2000
 
 // foldASCII lower-cases ASCII letters only, as SQLite's lower() does.
 func foldASCII(s string) string {
@@ -246,14 +246,14 @@ func (s *Service) nameCond(ctx context.Context, n string, arg func(any) string) 
 	if scanOnly(n) || strings.ContainsAny(n, "\n\x00") {
 		return exact(), nil
 	}
-	ids, err := s.matchNames(ctx, n, 0, nameIDsInline+1)
+	ids, err := s.matchNames(ctx, n, 0, s.nameWindow+1)
 	if err != nil {
 		return "", err
 	}
 	switch {
 	case len(ids) == 0:
 		return "1=0", nil
-	case len(ids) > nameIDsInline:
+	case len(ids) > s.nameWindow:
 		return exact(), nil
 	}
 	var b strings.Builder

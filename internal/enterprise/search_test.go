@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"gaoxin/internal/enterprise"
+	"gaoxin/internal/memo"
 	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
 )
@@ -55,11 +56,10 @@ func TestNameSearch(t *testing.T) {
 		{"everything shares one pair", "有限公司", []int64{sensor.ID, renamed.ID, latin.ID, moved.ID}},
 		{"non-ASCII letters with case use a scan", "Σ", nil},
 	}
-	f.svc.NoListMemo = true                   // each case runs its query
 	for _, dense := range []int{1, 1 << 30} { // both query shapes
-		f.svc.DenseRows = dense
+		svc := f.coldList(dense) // each case runs its query
 		for _, c := range cases {
-			p, err := f.svc.List(f.ctx, staff, enterprise.Filter{Name: c.q})
+			p, err := svc.List(f.ctx, staff, enterprise.Filter{Name: c.q})
 			if err != nil {
 				t.Errorf("%s: %v", c.name, err)
 				continue
@@ -79,11 +79,10 @@ func TestCreditCodePrefixIgnoresCase(t *testing.T) {
 	f := newFixture(t)
 	a := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("91410100MA5DC6QX"), Name: "甲"})
 	f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("9141010071610585"), Name: "乙"})
-	f.svc.NoListMemo = true
 	for _, dense := range []int{1, 1 << 30} {
-		f.svc.DenseRows = dense
+		svc := f.coldList(dense)
 		for _, q := range []string{"91410100ma5d", "91410100MA5D", " 91410100Ma5dC6qX", a.CreditCode} {
-			p, err := f.svc.List(f.ctx, staff, enterprise.Filter{CreditCode: q})
+			p, err := svc.List(f.ctx, staff, enterprise.Filter{CreditCode: q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,8 +185,7 @@ func TestCatalogMemoFollowsWrites(t *testing.T) {
 // found) and an import.
 func TestNameSearchAcrossServers(t *testing.T) {
 	f := newFixture(t)
-	other := enterprise.New(f.svc.DB, f.svc.Audit, f.org)
-	other.NoListMemo, f.svc.NoListMemo = true, true
+	other := f.coldList(0)
 	names := func(svc *enterprise.Service, q string) []string {
 		t.Helper()
 		p, err := svc.List(f.ctx, staff, enterprise.Filter{Name: q})
@@ -238,8 +236,7 @@ func TestNameSearchAcrossServers(t *testing.T) {
 // a single query would.
 func TestNameSearchWindows(t *testing.T) {
 	f := newFixture(t)
-	defer enterprise.SetNameWindow(4)()
-	f.svc.NoListMemo = true
+	svc := f.with(enterprise.Options{Lists: memo.Limits{Off: true}, NameWindow: 4})
 	var want []int64 // 窗口 enterprises in area gz, by id
 	for i := 0; i < 30; i++ {
 		area := "sf"
@@ -257,7 +254,7 @@ func TestNameSearchWindows(t *testing.T) {
 	var got []int64
 	var after int64
 	for pages := 0; pages < 10; pages++ {
-		p, err := f.svc.List(f.ctx, staff, enterprise.Filter{Name: "窗口", Area: "gz", Limit: 3, After: after})
+		p, err := svc.List(f.ctx, staff, enterprise.Filter{Name: "窗口", Area: "gz", Limit: 3, After: after})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +269,7 @@ func TestNameSearchWindows(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("paged through windows: %v, want %v", got, want)
 	}
-	p, err := f.svc.List(f.ctx, staff, enterprise.Filter{Name: "窗口", Limit: 100})
+	p, err := svc.List(f.ctx, staff, enterprise.Filter{Name: "窗口", Limit: 100})
 	if err != nil || len(p.Items) != 30 || p.Next != 0 {
 		t.Fatalf("all 30 in one page: %d next %d %v", len(p.Items), p.Next, err)
 	}

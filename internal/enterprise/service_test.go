@@ -12,6 +12,7 @@ import (
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/memo"
 	"gaoxin/internal/org"
 )
 
@@ -20,15 +21,16 @@ type fixture struct {
 	org   *org.Service
 	ctx   context.Context
 	areas map[string]int64
+	dsn   string // for a second app server on the same database
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	d := dbtest.Open(t)
+	d, dsn := dbtest.OpenDSN(t)
 	a := audit.New(d)
 	o := org.New(d, a)
 	o.Argon = org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}
-	f := &fixture{svc: enterprise.New(d, a, o), org: o, areas: map[string]int64{},
+	f := &fixture{svc: enterprise.New(d, a, o, enterprise.Options{}), org: o, areas: map[string]int64{}, dsn: dsn,
 		ctx: audit.WithActor(context.Background(), audit.Actor{Name: "test"})}
 	for _, u := range []org.Unit{{Code: "sf", NameZH: "石佛办事处", Kind: "办事处"}, {Code: "gz", NameZH: "沟赵办事处", Kind: "办事处"}} {
 		got, err := o.CreateUnit(f.ctx, u)
@@ -38,6 +40,17 @@ func newFixture(t *testing.T) *fixture {
 		f.areas[u.Code] = got.ID
 	}
 	return f
+}
+
+// with returns a second service on the fixture's connections, built with o.
+func (f *fixture) with(o enterprise.Options) *enterprise.Service {
+	return enterprise.New(f.svc.DB, f.svc.Audit, f.org, o)
+}
+
+// coldList is a service whose list pages are not memoised and whose
+// filters choose their query shape at dense rows.
+func (f *fixture) coldList(dense int) *enterprise.Service {
+	return f.with(enterprise.Options{Lists: memo.Limits{Off: true}, DenseRows: dense})
 }
 
 var staff = enterprise.Viewer{UserID: 0, Role: org.Supervisor}
@@ -223,11 +236,10 @@ func TestListAccessAndFilters(t *testing.T) {
 		{"revenue another year", staff, enterprise.Filter{Indicator: "revenue", Year: 2022, Min: &lo}, nil},
 		{"revenue and area", staff, enterprise.Filter{Indicator: "revenue", Year: 2023, Max: &lo, Area: "sf"}, []int64{a.ID}},
 	}
-	f.svc.NoListMemo = true                   // each case runs its query
 	for _, dense := range []int{1, 1 << 30} { // both query shapes on SQLite
-		f.svc.DenseRows = dense
+		svc := f.coldList(dense) // each case runs its query
 		for _, c := range cases {
-			p, err := f.svc.List(f.ctx, c.v, c.f)
+			p, err := svc.List(f.ctx, c.v, c.f)
 			if err != nil {
 				t.Errorf("%s: %v", c.name, err)
 				continue
@@ -244,9 +256,9 @@ func TestListAccessAndFilters(t *testing.T) {
 	// Probing per enterprise, SQLite reads each filter's table by a key
 	// that starts with what the probe knows, never a whole table.
 	if f.svc.DB.Dialect == db.SQLite {
-		f.svc.DenseRows = 1
+		svc := f.coldList(1)
 		for _, c := range cases {
-			plan, err := f.svc.ExplainList(f.ctx, c.v, c.f)
+			plan, err := svc.ExplainList(f.ctx, c.v, c.f)
 			if err != nil {
 				t.Fatal(err)
 			}

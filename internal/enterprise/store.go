@@ -230,7 +230,7 @@ func (s *Service) Create(ctx context.Context, v Viewer, in Input) (Enterprise, e
 	}
 	in = r.in
 	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		err := tx.QueryRowContext(ctx, `INSERT INTO enterprises (credit_code, code_exception, name, former_names, legal_form, registered_on,
 			registered_capital_fen, area_unit_id, address, industry_code, status, created_at, updated_at)
@@ -287,7 +287,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Input) (Ent
 		return Enterprise{}, err
 	}
 	in = r.in
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := getTx(ctx, tx, id)
 		if err != nil {
 			return err
@@ -489,7 +489,7 @@ func (s *Service) LinkAccount(ctx context.Context, v Viewer, id int64, username 
 	if u.Role != org.Enterprise {
 		return errs.Field("username", "只能关联企业角色的账号", "only an enterprise-role account can be linked")
 	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET enterprise_id = $1, updated_at = $2 WHERE id = $3", id, db.Now(), u.ID); err != nil {
 			return fmt.Errorf("enterprise: link account: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/memo"
 )
 
 // Synthetic is one generated demo enterprise with its chains, certificates
@@ -41,6 +42,9 @@ func (s *Service) LoadSynthetic(ctx context.Context, v Viewer, batch []Synthetic
 	}
 	defer tx.Rollback()
 	if err := s.loadSynthetic(ctx, tx, cat, batch, now); err != nil {
+		return err
+	}
+	if err := tx.Do(ctx, func(tx *sql.Tx) error { return memo.Bump(ctx, tx, Module) }); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

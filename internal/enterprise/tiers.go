@@ -141,7 +141,7 @@ func (s *Service) AddTier(ctx context.Context, v Viewer, id int64, t Tier) (Tier
 	}
 	t.EnterpriseID, t.CreatedAt = id, db.Now()
 	t.CertNo, t.Board, t.StockCode, t.Note = strings.TrimSpace(t.CertNo), strings.TrimSpace(t.Board), strings.TrimSpace(t.StockCode), strings.TrimSpace(t.Note)
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO enterprise_tiers (enterprise_id, tier, level, cert_no, valid_from, valid_to, board, stock_code, note, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`, id, t.Tier, t.Level, t.CertNo, t.ValidFrom, t.ValidTo, t.Board, t.StockCode, t.Note, t.CreatedAt).Scan(&t.ID)
 		if err != nil {

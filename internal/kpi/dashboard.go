@@ -36,15 +36,11 @@ type Dashboard struct {
 
 // Dashboard assesses every indicator for year in four queries (indicators,
 // targets, two years of actuals, settings), whatever the number of
-// indicators, and memoises the answer per data version and day. The result
+// indicators, and memoises the answer per module version and day. The result
 // is shared: callers must not modify it.
 func (s *Service) Dashboard(ctx context.Context, year int) (Dashboard, error) {
 	key := fmt.Sprintf("dashboard|%d|%s", year, s.Now().In(CST).Format("2006-01-02"))
-	v, err := s.Memo(ctx, key, func() (any, error) { return s.dashboard(ctx, year) })
-	if err != nil {
-		return Dashboard{}, err
-	}
-	return v.(Dashboard), nil
+	return s.memo.dashboards.Get(ctx, key, func() (Dashboard, error) { return s.dashboard(ctx, year) })
 }
 
 func (s *Service) dashboard(ctx context.Context, year int) (Dashboard, error) {

@@ -85,17 +85,17 @@ type Service struct {
 	Audit *audit.Log
 	// Now is the clock; figures for months that have not ended are refused.
 	Now func() time.Time
-	// MemoTTL bounds how stale another app server's write may look here.
-	MemoTTL time.Duration
 	// MaxImportUnzip bounds what an imported .xlsx may unpack to, in bytes.
 	MaxImportUnzip int64
 
-	memo memo
+	memo caches
 }
 
 // New returns the service.
-func New(d *db.DB, a *audit.Log) *Service {
-	return &Service{DB: d, Audit: a, Now: time.Now, MemoTTL: DefaultMemoTTL, MaxImportUnzip: DefaultMaxImportUnzip}
+func New(d *db.DB, a *audit.Log, o Options) *Service {
+	s := &Service{DB: d, Audit: a, Now: time.Now, MaxImportUnzip: DefaultMaxImportUnzip}
+	s.memo = newCaches(s, o)
+	return s
 }
 
 // CST is China Standard Time, in which months and due dates are counted.

@@ -19,17 +19,18 @@ import (
 type fixture struct {
 	svc      *kpi.Service
 	ctx      context.Context
+	dsn      string // for a second app server on the same database
 	jfj, kcj int64
 }
 
 // newFixture is a fresh database with two units and a clock at 2023-11-20.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	d := dbtest.Open(t)
+	d, dsn := dbtest.OpenDSN(t)
 	a := audit.New(d)
 	o := org.New(d, a)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "test"})
-	f := &fixture{svc: kpi.New(d, a), ctx: ctx}
+	f := &fixture{svc: kpi.New(d, a, kpi.Options{}), ctx: ctx, dsn: dsn}
 	f.svc.Now = func() time.Time { return time.Date(2023, 11, 20, 10, 0, 0, 0, kpi.CST) }
 	for _, u := range []org.Unit{{Code: "jfj", NameZH: "经济发展局", Kind: "内设机构"}, {Code: "kcj", NameZH: "科技创新局", Kind: "内设机构"}} {
 		created, err := o.CreateUnit(ctx, u)

@@ -128,11 +128,7 @@ func (s *Service) Targets(ctx context.Context, year int) ([]Target, error) {
 // Years lists the years that have targets, newest first (memoised; the
 // slice is shared and must not be modified).
 func (s *Service) Years(ctx context.Context) ([]int, error) {
-	v, err := s.Memo(ctx, "years", func() (any, error) { return s.years(ctx) })
-	if err != nil {
-		return nil, err
-	}
-	return v.([]int), nil
+	return s.memo.years.Get(ctx, "years", func() ([]int, error) { return s.years(ctx) })
 }
 
 func (s *Service) years(ctx context.Context) ([]int, error) {

@@ -19,11 +19,10 @@ func (s *Service) SetWeights(ctx context.Context, v Viewer, parent int64, weight
 	if v.Role != org.Supervisor {
 		return forbiddenEdit()
 	}
-	pn, err := s.rawNode(ctx, parent)
-	if err != nil {
+	if _, err := s.rawNode(ctx, parent); err != nil {
 		return err
 	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.DB.Lock(ctx, tx, "plan.tree"); err != nil {
 			return err
 		}
@@ -67,9 +66,6 @@ func (s *Service) SetWeights(ctx context.Context, v Viewer, parent int64, weight
 				return errs.Wrap(err, "plan: set weight")
 			}
 		}
-		if err := bumpRev(ctx, tx, pn.Year); err != nil {
-			return err
-		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.node.weights", ObjectType: "plan_node",
 			ObjectID: strconv.FormatInt(parent, 10), Before: before, After: weights})
 	})
@@ -93,7 +89,7 @@ func (s *Service) Override(ctx context.Context, v Viewer, id int64, pct *int, re
 	if err != nil {
 		return err
 	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		by, at := v.Name, s.nowMS()
 		if pct == nil {
 			by, at, reason = "", 0, ""
@@ -101,9 +97,6 @@ func (s *Service) Override(ctx context.Context, v Viewer, id int64, pct *int, re
 		if _, err := tx.ExecContext(ctx, `UPDATE plan_nodes SET override_pct = $1, override_reason = $2, override_by = $3,
 			override_at = $4, version = version + 1, updated_at = $5 WHERE id = $6`, nullInt(pct), reason, by, at, s.nowMS(), id); err != nil {
 			return errs.Wrap(err, "plan: override")
-		}
-		if err := bumpRev(ctx, tx, before.Year); err != nil {
-			return err
 		}
 		if before.Level == Task {
 			if err := s.refreshTx(ctx, tx, before.Year, id); err != nil {
@@ -137,13 +130,10 @@ func (s *Service) AddMilestone(ctx context.Context, v Viewer, taskID int64, titl
 	if _, err := ParseDate("due_on", m.DueOn); err != nil {
 		return m, err
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, "INSERT INTO plan_milestones (task_id, title, due_on, created_at) VALUES ($1,$2,$3,$4) RETURNING id",
 			taskID, m.Title, m.DueOn, s.nowMS()).Scan(&m.ID); err != nil {
 			return errs.Wrap(err, "plan: milestone")
-		}
-		if err := bumpRev(ctx, tx, n.Year); err != nil {
-			return err
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.milestone.create", ObjectType: "plan_node",
 			ObjectID: strconv.FormatInt(taskID, 10), After: m})
@@ -163,16 +153,13 @@ func (s *Service) SetAsOf(ctx context.Context, v Viewer, year int, asOf string) 
 			return err
 		}
 	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE plan_years SET as_of = $1 WHERE year = $2", asOf, year)
 		if err != nil {
 			return errs.Wrap(err, "plan: as-of")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Field("year", "该年度没有工作计划", "no plan for this year")
-		}
-		if err := bumpRev(ctx, tx, year); err != nil {
-			return err
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.year.as_of", ObjectType: "plan_year",
 			ObjectID: strconv.Itoa(year), After: map[string]string{"as_of": asOf}})
@@ -200,8 +187,7 @@ func (s *Service) SetMilestoneDone(ctx context.Context, v Viewer, id int64, done
 	if err != nil {
 		return m, errs.Wrap(err, "plan: milestone %d", id)
 	}
-	t, err := s.task(ctx, v, m.TaskID)
-	if err != nil {
+	if _, err := s.task(ctx, v, m.TaskID); err != nil {
 		return m, err
 	}
 	doneOn = strings.TrimSpace(doneOn)
@@ -212,12 +198,9 @@ func (s *Service) SetMilestoneDone(ctx context.Context, v Viewer, id int64, done
 	}
 	before := m
 	m.DoneOn = doneOn
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE plan_milestones SET done_on = $1 WHERE id = $2", doneOn, id); err != nil {
 			return errs.Wrap(err, "plan: milestone done")
-		}
-		if err := bumpRev(ctx, tx, t.Year); err != nil {
-			return err
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.milestone.done", ObjectType: "plan_node",
 			ObjectID: strconv.FormatInt(m.TaskID, 10), Before: before, After: m})

@@ -92,7 +92,7 @@ func (s *Service) AddAttachment(ctx context.Context, v Viewer, reportID int64, n
 	if err != nil {
 		return a, err
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		return s.insertFiles(ctx, tx, v, reportID, []checked{{name: name, ct: ct, data: data}})
 	})
 	if err != nil {

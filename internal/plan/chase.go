@@ -89,7 +89,7 @@ func (s *Service) IssueChase(ctx context.Context, v Viewer, in ChaseInput) (Chas
 		}
 	}
 	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.nowMS()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO plan_chases (task_id, unit_id, subject, body, issued_on, reply_by, issued_by, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING id`, t.ID, unitID, in.Subject, in.Body, today.Format(dateLayout), in.ReplyBy,
@@ -148,7 +148,7 @@ func (s *Service) ReplyChase(ctx context.Context, v Viewer, id int64, reply stri
 	if reply == "" {
 		return c, errs.Field("reply", "请填写回复内容", "reply is required")
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE plan_chases SET state='replied', reply=$1, replied_on=$2, replied_by=$3, updated_at=$4
 			WHERE id=$5 AND state='open'`, reply, s.realToday().Format(dateLayout), v.UserID, s.nowMS(), id)
 		if err != nil {
@@ -182,7 +182,7 @@ func (s *Service) CloseChase(ctx context.Context, v Viewer, id int64) error {
 	if _, err := s.Chase(ctx, v, id); err != nil {
 		return err
 	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE plan_chases SET state='closed', updated_at=$1 WHERE id=$2 AND state='replied'", s.nowMS(), id)
 		if err != nil {
 			return errs.Wrap(err, "plan: close chase")

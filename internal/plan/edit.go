@@ -186,7 +186,7 @@ func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node
 		return nil, err
 	}
 	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.DB.Lock(ctx, tx, "plan.tree"); err != nil {
 			return err
 		}
@@ -217,9 +217,6 @@ func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node
 			return errs.Wrap(err, "plan: insert node")
 		}
 		if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {
-			return err
-		}
-		if err := bumpRev(ctx, tx, year); err != nil {
 			return err
 		}
 		if level == Task {
@@ -292,7 +289,7 @@ func (s *Service) UpdateNode(ctx context.Context, v Viewer, id int64, in NodeInp
 	if err != nil {
 		return nil, err
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.DB.Lock(ctx, tx, "plan.tree"); err != nil {
 			return err
 		}
@@ -312,9 +309,6 @@ func (s *Service) UpdateNode(ctx context.Context, v Viewer, id int64, in NodeInp
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return staleVersion("version", in.Version)
-		}
-		if err := bumpRev(ctx, tx, before.Year); err != nil {
-			return err
 		}
 		if before.Level == Task {
 			if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/memo"
 )
 
 // taskRow is what the flag rule needs of a stored task.
@@ -36,10 +37,14 @@ func (s *Service) today(ctx context.Context, q queryer, year int) (time.Time, er
 // many changed. The daily job and settings changes call it.
 func (s *Service) RefreshFlags(ctx context.Context, year int) (int, error) {
 	changed := 0
+	// Not s.tx: a run that changes no flag leaves the memo alone.
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		n, err := s.refresh(ctx, tx, year, 0)
 		changed = n
-		return err
+		if err != nil || n == 0 {
+			return err
+		}
+		return memo.Bump(ctx, tx, Module)
 	})
 	return changed, err
 }
@@ -173,11 +178,6 @@ func (s *Service) refresh(ctx context.Context, q queryer, year int, taskID int64
 			if err := s.enqueue(ctx, q, st, "task.red", fmt.Sprintf("【督查督办】任务转为红牌：%s（牵头：%s）— %s", t.title, t.lead, zh)); err != nil {
 				return changed, err
 			}
-		}
-	}
-	if changed > 0 {
-		if err := bumpRev(ctx, q, year); err != nil {
-			return changed, err
 		}
 	}
 	return changed, nil

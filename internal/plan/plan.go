@@ -33,6 +33,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/memo"
 	"gaoxin/internal/org"
 )
 
@@ -153,12 +154,12 @@ type Service struct {
 	// HTTP posts webhook notifications; nil means a client with a 10 s timeout.
 	HTTP *http.Client
 
-	memo *memo // derived views per plan revision; see memo.go
+	trees *memo.Cache[*Tree] // whole-plan trees per year and day; see memo.go
 }
 
 // New returns the plan service.
-func New(d *db.DB, a *audit.Log, o *org.Service) *Service {
-	return &Service{DB: d, Audit: a, Org: o, memo: &memo{entries: map[string]memoEntry{}}}
+func New(d *db.DB, a *audit.Log, o *org.Service, opt Options) *Service {
+	return &Service{DB: d, Audit: a, Org: o, trees: newTrees(memo.Module{DB: d, Name: Module}, opt)}
 }
 
 // cst is China Standard Time, the zone's calendar.

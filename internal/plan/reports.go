@@ -185,7 +185,7 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, in ReportInput) (R
 		return Report{}, err
 	}
 	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.nowMS()
 		state, submittedAt, firstOn := Draft, int64(0), ""
 		if in.Submit {
@@ -276,7 +276,7 @@ func (s *Service) UpdateReport(ctx context.Context, v Viewer, id int64, in Repor
 	if err != nil {
 		return before, err
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.nowMS()
 		state := before.State
 		q := `UPDATE plan_reports SET pct=$1, done_text=$2, problems=$3, next_steps=$4, state=$5, version=version+1, updated_at=$6`

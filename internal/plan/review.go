@@ -40,7 +40,7 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, accept bool, c
 	if accept {
 		state, action = Accepted, "accept"
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE plan_reports SET state=$1, review_comment=$2, reviewed_by=$3, reviewed_at=$4,
 			version=version+1, updated_at=$4 WHERE id=$5 AND state='submitted' AND version=$6`, state, comment, v.UserID, s.nowMS(), id, before.Version)
 		if err != nil {

@@ -24,13 +24,15 @@ type fixture struct {
 	sup, leader, jfj, kcj plan.Viewer
 	enterprise            plan.Viewer
 	clock                 time.Time
+	dsn                   string // for a second app server on the same database
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	a := app.New(dbtest.Open(t), app.Options{Argon: &cheap})
+	d, dsn := dbtest.OpenDSN(t)
+	a := app.New(d, app.Options{Argon: &cheap})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
-	f := &fixture{t: t, ctx: ctx, a: a, clock: time.Date(2023, 6, 10, 4, 0, 0, 0, time.UTC)}
+	f := &fixture{t: t, ctx: ctx, a: a, clock: time.Date(2023, 6, 10, 4, 0, 0, 0, time.UTC), dsn: dsn}
 	a.Plan.Now = func() time.Time { return f.clock }
 	for _, u := range []org.Unit{{Code: "jfj", NameZH: "经济发展局", Kind: "内设机构"}, {Code: "kcj", NameZH: "科技创新局", Kind: "内设机构"}} {
 		if _, err := a.Org.CreateUnit(ctx, u); err != nil {

@@ -125,7 +125,7 @@ func (s *Service) SaveSettings(ctx context.Context, v Viewer, st Settings) error
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := s.settings(ctx, tx)
 		if err != nil {
 			return err

@@ -64,11 +64,11 @@ func (s *Service) Tree(ctx context.Context, v Viewer, year int) (*Tree, error) {
 	if !v.ReadsAll() && v.Role != "unit" {
 		return nil, errs.New(errs.Forbidden, "您的角色无权查看工作计划", "your role may not see the work plan")
 	}
-	val, err := s.Memo(ctx, year, "tree", func() (any, error) { return s.loadTree(ctx, year) })
+	whole, err := s.trees.Get(ctx, s.treeKey(year), func() (*Tree, error) { return s.loadTree(ctx, year) })
 	if err != nil {
 		return nil, err
 	}
-	t := *val.(*Tree) // shallow copy: the memoised nodes are shared and read-only
+	t := *whole // shallow copy: the memoised nodes are shared and read-only
 	if !v.ReadsAll() {
 		t.Roots = prune(t.Roots, v.UnitID)
 		t.Count = map[Flag]int{}

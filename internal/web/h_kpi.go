@@ -44,17 +44,12 @@ func (s *Server) handleKPIDashboard(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	u := currentUser(r)
-	lang := langOf(r)
 	today := s.KPI.Now().In(kpi.CST).Format("2006-01-02")
-	// Everything the page shows of the user is in the key: a unit's overdue
-	// list follows the account's current unit.
-	key := fmt.Sprintf("page.dashboard|%d|%s|%d|%s|%s|%s|%s|%s", u.ID, u.Role, u.UnitID, u.Username, u.DisplayName, lang, r.URL.RequestURI(), today)
-	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardPage(r, y, today) })
+	v, err := s.dashboardPage(r, y, today)
 	if err != nil {
 		return err
 	}
-	return writeEncoded(w, r, "text/html; charset=utf-8", v.(encoded))
+	return writeEncoded(w, r, "text/html; charset=utf-8", v)
 }
 
 // dashboardPage renders the page around the memoised card grid. It is kept
@@ -69,12 +64,10 @@ func (s *Server) dashboardPage(r *http.Request, y int, today string) (encoded, e
 	if p.Years, err = s.KPI.Years(r.Context()); err != nil {
 		return pp, err
 	}
-	key := fmt.Sprintf("page.cards|%d|%s|%s", y, p.Lang, today)
-	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardCards(r, p) })
+	f, err := s.dashboardCards(r, p)
 	if err != nil {
 		return pp, err
 	}
-	f := v.(dashFragment)
 	p.CardsHTML, p.Counts, p.AsOf, p.Th = cardsSlot, f.Counts, f.AsOf, f.Th
 	if u.Role == org.UnitStaff {
 		st, err := s.KPI.Settings(r.Context(), y)

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -117,8 +116,7 @@ func (s *Server) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("api.dashboard|%d|%s", y, s.KPI.Now().In(kpi.CST).Format("2006-01-02"))
-	body, err := s.KPI.Memo(r.Context(), key, func() (any, error) {
+	body, err := func() ([]byte, error) {
 		d, err := s.KPI.Dashboard(r.Context(), y)
 		if err != nil {
 			return nil, err
@@ -131,12 +129,12 @@ func (s *Server) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error {
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(d)
 		return buf.Bytes(), err
-	})
+	}()
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(body.([]byte)) // a write error means the client went away
+	w.Write(body) // a write error means the client went away
 	return nil
 }
 

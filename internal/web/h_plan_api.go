@@ -89,20 +89,20 @@ func (s *Server) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := viewer(r)
-	val, err := s.Plan.Memo(r.Context(), year, "json:tree:"+scope(v), func() (any, error) {
+	val, err := func() (encoded, error) {
 		t, err := s.Plan.Tree(r.Context(), v, year)
 		if err != nil {
-			return nil, err
+			return encoded{}, err
 		}
 		if t.Roots == nil {
 			t.Roots = []*plan.Node{}
 		}
 		return encodeBoth(t)
-	})
+	}()
 	if err != nil {
 		return err
 	}
-	return writeEncoded(w, r, "application/json; charset=utf-8", val.(encoded))
+	return writeEncoded(w, r, "application/json; charset=utf-8", val)
 }
 
 func (s *Server) apiPlanYears(w http.ResponseWriter, r *http.Request) error {

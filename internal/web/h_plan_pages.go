@@ -171,23 +171,22 @@ func (s *Server) handlePlanTree(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("page:tree:%d:%s:%s", currentUser(r).ID, langOf(r), r.URL.RequestURI())
-	val, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
+	val, err := func() (encoded, error) {
 		p, err := s.planTreePage(r, year)
 		if err != nil {
-			return nil, err
+			return encoded{}, err
 		}
 		var buf bytes.Buffer
 		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "layout.html", p); err != nil {
-			return nil, fmt.Errorf("web: render plan/tree.html: %w", err)
+			return encoded{}, fmt.Errorf("web: render plan/tree.html: %w", err)
 		}
 		return compressBoth(buf.Bytes())
-	})
+	}()
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return writeEncoded(w, r, "text/html; charset=utf-8", val.(encoded))
+	return writeEncoded(w, r, "text/html; charset=utf-8", val)
 }
 
 func (s *Server) planTreePage(r *http.Request, year int) (planTreePage, error) {
@@ -208,20 +207,19 @@ func (s *Server) planTreePage(r *http.Request, year int) (planTreePage, error) {
 		p.Root = t.Roots[0]
 	}
 	p.Collapsed = p.Total > collapseAbove && r.URL.Query().Get("expand") != "all"
-	key := fmt.Sprintf("html:tree:%s:%s:%t", p.Lang, scope(v), p.Collapsed)
-	table, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
+	table, err := func() (fragment, error) {
 		q := p
 		flatten(t.Roots, 0, !q.Collapsed, &q.Rows)
 		var buf bytes.Buffer
 		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "treetable", q); err != nil {
-			return nil, fmt.Errorf("web: render plan tree: %w", err)
+			return "", fmt.Errorf("web: render plan tree: %w", err)
 		}
 		return fragment(buf.String()), nil
-	})
+	}()
 	if err != nil {
 		return p, err
 	}
-	p.Table = template.HTML(table.(fragment))
+	p.Table = template.HTML(table)
 	return p, nil
 }
 
