@@ -27,7 +27,7 @@ type registry struct {
 // programme requires an application, otherwise every operating enterprise.
 // Every read goes through q, so that a ranking inside a transaction sees
 // one snapshot of the registry and of the programme's own rows.
-func (s *Service) loadRegistry(ctx context.Context, q querier, p Programme) (*registry, error) {
+func (s *Service) loadRegistry(ctx context.Context, q db.Querier, p Programme) (*registry, error) {
 	reg := s.Registry
 	rg := &registry{expert: map[int64]Fixed{}}
 	var ids []int64 // nil: every enterprise
@@ -93,9 +93,8 @@ func (s *Service) loadRegistry(ctx context.Context, q querier, p Programme) (*re
 	return rg, nil
 }
 
-type querier = db.Querier
 
-func eachRow(ctx context.Context, q querier, query string, args []any, fn func(*sql.Rows) error) error {
+func eachRow(ctx context.Context, q db.Querier, query string, args []any, fn func(*sql.Rows) error) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("award: %w", err)

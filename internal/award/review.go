@@ -386,7 +386,7 @@ func PanelScore(totals []int64, trimAt int) (Fixed, bool) {
 	return Fixed(q), ok
 }
 
-func (s *Service) loadPanelScores(ctx context.Context, q querier, p Programme, out map[int64]Fixed) error {
+func (s *Service) loadPanelScores(ctx context.Context, q db.Querier, p Programme, out map[int64]Fixed) error {
 	per := map[int64][]int64{}
 	if err := eachRow(ctx, q, `SELECT a.enterprise_id, g.total_milli FROM award_assignments g JOIN award_applications a ON a.id=g.application_id
 		WHERE a.programme_id=$1 AND g.state='scored' ORDER BY a.enterprise_id, g.id`, []any{p.ID}, func(r *sql.Rows) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
 
@@ -171,7 +172,7 @@ func scanRound(sc interface{ Scan(...any) error }) (Round, error) {
 
 const roundCols = "id, programme_id, round, cause, digest, result_json, created_at"
 
-func (s *Service) latestRound(ctx context.Context, q querier, id int64) (Round, error) {
+func (s *Service) latestRound(ctx context.Context, q db.Querier, id int64) (Round, error) {
 	r, err := scanRound(q.QueryRowContext(ctx, "SELECT "+roundCols+" FROM award_rounds WHERE programme_id=$1 ORDER BY round DESC LIMIT 1", id))
 	if err == sql.ErrNoRows {
 		return r, errs.New(errs.NotFound, "尚未排名", "not ranked yet")

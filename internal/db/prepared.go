@@ -106,3 +106,9 @@ func (r Reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.R
 	}
 	return r.D.R.QueryContext(ctx, q, args...)
 }
+
+// ExecContext runs a write on the writer: a Reader passed where a Querier
+// is wanted still writes through the one writer connection of SQLite.
+func (r Reader) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return r.D.W.ExecContext(ctx, q, args...)
+}

@@ -324,7 +324,7 @@ func (s *Service) currentOf(codes []string, ids []int64, n int) (using, cond str
 
 // indicatorCodes lists every indicator's code as q sees them (inside a
 // writing transaction, its own view).
-func indicatorCodes(ctx context.Context, q querier) ([]string, error) {
+func indicatorCodes(ctx context.Context, q db.Querier) ([]string, error) {
 	rows, err := q.QueryContext(ctx, "SELECT code FROM figure_indicators ORDER BY code")
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: indicator codes: %w", err)

@@ -76,7 +76,7 @@ func (s *Service) list(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	for i := range p.Items {
 		ptrs[i] = &p.Items[i]
 	}
-	var r querier = s.DB.R
+	var r db.Querier = s.DB.R
 	if len(ptrs) <= 51 { // a page's worth: few distinct query texts, kept prepared
 		r = db.Reader{D: s.DB}
 	}
@@ -127,7 +127,7 @@ func (s *Service) fetch(ctx context.Context, v Viewer, f Filter) ([]Enterprise, 
 	// filter matches decides its best plan (a credit-code prefix shared by
 	// most codes: 1 ms planned for its value, 100 ms with PostgreSQL's
 	// generic plan), so it is planned for its values each time.
-	var r querier = db.Reader{D: s.DB, PerValue: true}
+	var r db.Querier = db.Reader{D: s.DB, PerValue: true}
 	if f.ids != nil {
 		r = s.DB.R
 	}

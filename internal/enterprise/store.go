@@ -388,12 +388,8 @@ func scanEnterprise(sc scanner) (Enterprise, error) {
 	return e, err
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
 
-func getTx(ctx context.Context, q querier, id int64) (Enterprise, error) {
+func getTx(ctx context.Context, q db.Querier, id int64) (Enterprise, error) {
 	e, err := scanEnterprise(q.QueryRowContext(ctx, "SELECT "+entCols+entFrom+" WHERE e.id = $1", id))
 	if err == sql.ErrNoRows {
 		return e, errNotFound
@@ -408,7 +404,7 @@ func getTx(ctx context.Context, q querier, id int64) (Enterprise, error) {
 }
 
 // fillChains loads the chain nodes of the given enterprises in one query.
-func fillChains(ctx context.Context, q querier, es []*Enterprise) error {
+func fillChains(ctx context.Context, q db.Querier, es []*Enterprise) error {
 	if len(es) == 0 {
 		return nil
 	}

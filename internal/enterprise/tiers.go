@@ -201,7 +201,7 @@ func (s *Service) queryTiers(ctx context.Context, q string, args ...any) ([]Tier
 
 // queryTiersWith is queryTiers through a chosen reader (db.Reader for
 // constant query texts).
-func (s *Service) queryTiersWith(ctx context.Context, r querier, q string, args ...any) ([]Tier, error) {
+func (s *Service) queryTiersWith(ctx context.Context, r db.Querier, q string, args ...any) ([]Tier, error) {
 	rows, err := r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: tiers: %w", err)

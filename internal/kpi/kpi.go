@@ -275,12 +275,8 @@ func scanIndicator(sc scanner) (Indicator, error) {
 	return i, err
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
 
-func indicatorByID(ctx context.Context, q querier, id int64, suffix string) (Indicator, error) {
+func indicatorByID(ctx context.Context, q db.Querier, id int64, suffix string) (Indicator, error) {
 	i, err := scanIndicator(q.QueryRowContext(ctx, indicatorSelect+" WHERE i.id = $1"+suffix, id))
 	if err == sql.ErrNoRows {
 		return i, errs.New(errs.NotFound, "指标不存在", "indicator not found")

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
 )
@@ -120,7 +121,7 @@ func (s *Service) validate(ctx context.Context, level Level, in *NodeInput) (res
 }
 
 // siblingWeights returns the weights of parent's children other than except.
-func siblingWeights(ctx context.Context, q queryer, year int, parentID, except int64) ([]*int, error) {
+func siblingWeights(ctx context.Context, q db.Querier, year int, parentID, except int64) ([]*int, error) {
 	var rows *sql.Rows
 	var err error
 	if parentID == 0 {

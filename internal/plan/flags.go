@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/memo"
 )
@@ -21,7 +22,7 @@ type taskRow struct {
 }
 
 // today reads the plan year's review date through q.
-func (s *Service) today(ctx context.Context, q queryer, year int) (time.Time, error) {
+func (s *Service) today(ctx context.Context, q db.Querier, year int) (time.Time, error) {
 	var asOf string
 	err := q.QueryRowContext(ctx, "SELECT as_of FROM plan_years WHERE year = $1", year).Scan(&asOf)
 	if err != nil && err != sql.ErrNoRows {
@@ -58,7 +59,7 @@ func (s *Service) refreshTx(ctx context.Context, tx *sql.Tx, year int, taskID in
 // refresh recomputes flags of the year's tasks (one task when taskID != 0),
 // writes those that changed, and queues a notification for each task that
 // turned red.
-func (s *Service) refresh(ctx context.Context, q queryer, year int, taskID int64) (int, error) {
+func (s *Service) refresh(ctx context.Context, q db.Querier, year int, taskID int64) (int, error) {
 	st, err := s.settings(ctx, q)
 	if err != nil {
 		return 0, err

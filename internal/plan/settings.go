@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
 
@@ -47,16 +48,10 @@ func (st *Settings) fields() map[string]*int {
 		"score_red_penalty": &st.ScoreRedCost, "max_attachment_kb": &st.MaxAttachmentKB}
 }
 
-type queryer interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
-}
-
 // Settings returns the current settings.
 func (s *Service) Settings(ctx context.Context) (Settings, error) { return s.settings(ctx, s.DB.R) }
 
-func (s *Service) settings(ctx context.Context, q queryer) (Settings, error) {
+func (s *Service) settings(ctx context.Context, q db.Querier) (Settings, error) {
 	st := DefaultSettings
 	rows, err := q.QueryContext(ctx, "SELECT key, value FROM plan_settings ORDER BY key LIMIT 100")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
 
@@ -62,7 +63,7 @@ const (
 	postTimeout = time.Minute
 )
 
-func (s *Service) enqueue(ctx context.Context, q queryer, st Settings, event, text string) error {
+func (s *Service) enqueue(ctx context.Context, q db.Querier, st Settings, event, text string) error {
 	if st.WebhookURL == "" {
 		return nil
 	}
