@@ -1,0 +1,142 @@
+package enterprise
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/errs"
+)
+
+type entImportPage struct {
+	entPage
+	Jobs []enterprise.ImportJob
+}
+
+// JobStatus names a job state in the page's language.
+func (p entPage) JobStatus(st string) string {
+	switch st {
+	case enterprise.JobQueued:
+		return p.L("排队中", "queued")
+	case enterprise.JobReading:
+		return p.L("读取校验中", "reading")
+	case enterprise.JobWriting:
+		return p.L("写入中", "writing")
+	case enterprise.JobDone:
+		return p.L("已完成", "done")
+	case enterprise.JobFailed:
+		return p.L("失败", "failed")
+	}
+	return st
+}
+
+func (s *Server) handleEntImportPage(w http.ResponseWriter, r *http.Request) error {
+	p := entImportPage{entPage: s.entPage(r, "导入企业数据", "Import enterprises")}
+	var err error
+	if p.Jobs, err = s.Enterprise.Jobs(r.Context(), entViewer(r), 20); err != nil {
+		return err
+	}
+	return s.render(w, r, "enterprise/import.html", p)
+}
+
+func (s *Server) handleEntImportUpload(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.startImport(w, r, func() (bool, string) { return r.FormValue("dry_run") == "1", r.FormValue("source") })
+	if err != nil {
+		e := errs.As(err)
+		if e.Code == errs.Internal {
+			return err
+		}
+		p := entImportPage{entPage: s.entPage(r, "导入企业数据", "Import enterprises")}
+		p.Jobs, _ = s.Enterprise.Jobs(r.Context(), entViewer(r), 20)
+		p.Error = e.Message(p.Lang)
+		w.WriteHeader(status(e.Code))
+		return s.render(w, r, "enterprise/import.html", p)
+	}
+	return seeOther(w, r, "/enterprise-imports/"+strconv.FormatInt(j.ID, 10))
+}
+
+type entJobPage struct {
+	entPage
+	Job enterprise.ImportJob
+}
+
+// Kind names a change kind.
+func (p entJobPage) Kind(k string) string {
+	switch k {
+	case "create":
+		return p.L("新增", "new")
+	case "update":
+		return p.L("更新", "update")
+	}
+	return k
+}
+
+func (s *Server) handleEntJob(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	j, err := s.Enterprise.Job(r.Context(), entViewer(r), id)
+	if err != nil {
+		return err
+	}
+	p := entJobPage{entPage: s.entPage(r, "导入："+j.Filename, "Import: "+j.Filename), Job: j}
+	if j.Running() {
+		// The page reloads itself until the job ends; no script needed.
+		w.Header().Set("Refresh", "2")
+	}
+	return s.render(w, r, "enterprise/job.html", p)
+}
+
+func (s *Server) handleEntJobReport(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	j, err := s.Enterprise.Job(r.Context(), entViewer(r), id)
+	if err != nil {
+		return err
+	}
+	if j.Result == nil {
+		return errs.New(errs.Conflict, "导入尚未结束", "the import has not finished")
+	}
+	b, err := enterprise.ReportXLSX(*j.Result)
+	if err != nil {
+		return err
+	}
+	return sendXLSX(w, "导入错误报告-"+strconv.FormatInt(id, 10)+".xlsx", b)
+}
+
+func (s *Server) handleEntTemplate(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.Enterprise.Template(r.Context())
+	if err != nil {
+		return err
+	}
+	return sendXLSX(w, "企业信息导入模板.xlsx", b)
+}
+
+func (s *Server) handleEntExport(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.entFilter(r)
+	if err != nil {
+		return err
+	}
+	year, _ := strconv.Atoi(r.URL.Query().Get("export_year"))
+	if year == 0 {
+		year = f.Year
+	}
+	b, err := s.Enterprise.Export(r.Context(), entViewer(r), f, year)
+	if err != nil {
+		return err
+	}
+	return sendXLSX(w, "企业库导出-"+time.Now().Format("20060102-150405")+".xlsx", b)
+}
+
+func sendXLSX(w http.ResponseWriter, name string, b []byte) error {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, err := w.Write(b)
+	return err
+}

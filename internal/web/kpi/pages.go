@@ -1,0 +1,306 @@
+package kpi
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"gaoxin/internal/errs"
+	"gaoxin/internal/kpi"
+	"gaoxin/internal/org"
+)
+
+type kpiDashboardPage struct {
+	Page
+	Year      int
+	Years     []int
+	AsOf      string
+	Cards     []kpiCard
+	CardsHTML template.HTML
+	Counts    map[string]int
+	Overdue   []kpi.Overdue
+	CanEdit   bool
+	CanEnter  bool
+	Th        kpi.Thresholds
+}
+
+// dashFragment is the rendered card grid of a year in one language,
+// memoised by the kpi service per data version and day.
+type dashFragment struct {
+	HTML   template.HTML
+	Counts map[string]int
+	AsOf   string
+	Th     kpi.Thresholds
+}
+
+// handleKPIDashboard serves the dashboard. The page is rendered once per
+// user, language, address and day for each data version (kpi.Service.Memo);
+// the card grid inside it once per language and day, shared by every user.
+func (s *Server) handleKPIDashboard(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.kpiYear(r)
+	if err != nil {
+		return err
+	}
+	u := currentUser(r)
+	lang := langOf(r)
+	today := s.KPI.Now().In(kpi.CST).Format("2006-01-02")
+	// Everything the page shows of the user is in the key: a unit's overdue
+	// list follows the account's current unit.
+	key := fmt.Sprintf("page.dashboard|%d|%s|%d|%s|%s|%s|%s|%s", u.ID, u.Role, u.UnitID, u.Username, u.DisplayName, lang, r.URL.RequestURI(), today)
+	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardPage(r, y, today) })
+	if err != nil {
+		return err
+	}
+	return writeEncoded(w, r, "text/html; charset=utf-8", v.(encoded))
+}
+
+// dashboardPage renders the page around the memoised card grid. It is kept
+// uncompressed: measured on loopback (bench/dashboard), gzip cost the
+// client more to inflate than it saved; a proxy in front may compress it.
+func (s *Server) dashboardPage(r *http.Request, y int, today string) (encoded, error) {
+	var pp encoded
+	p := kpiDashboardPage{Page: s.page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y}
+	u := currentUser(r)
+	p.CanEdit, p.CanEnter = u.Role == org.Supervisor, u.Role == org.Supervisor || u.Role == org.UnitStaff
+	var err error
+	if p.Years, err = s.KPI.Years(r.Context()); err != nil {
+		return pp, err
+	}
+	key := fmt.Sprintf("page.cards|%d|%s|%s", y, p.Lang, today)
+	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardCards(r, p) })
+	if err != nil {
+		return pp, err
+	}
+	f := v.(dashFragment)
+	p.CardsHTML, p.Counts, p.AsOf, p.Th = cardsSlot, f.Counts, f.AsOf, f.Th
+	if u.Role == org.UnitStaff {
+		st, err := s.KPI.Settings(r.Context(), y)
+		if err != nil {
+			return pp, err
+		}
+		if p.Overdue, err = s.KPI.OverdueFigures(r.Context(), u.UnitID, s.KPI.AsOfDate(st)); err != nil {
+			return pp, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.pages["kpi/dashboard.html"].ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return pp, fmt.Errorf("web: render kpi dashboard: %w", err)
+	}
+	head, tail, ok := bytes.Cut(buf.Bytes(), []byte(cardsSlot))
+	if !ok {
+		return pp, fmt.Errorf("web: render kpi dashboard: no card slot")
+	}
+	page := make([]byte, 0, len(head)+len(f.HTML)+len(tail))
+	page = append(append(append(page, head...), f.HTML...), tail...)
+	return encoded{plain: page}, nil
+}
+
+// cardsSlot marks where the memoised card grid goes in the rendered page.
+const cardsSlot = template.HTML("<!--kpi:cards-->")
+
+// dashboardCards renders the card grid: every card with its SVG chart.
+func (s *Server) dashboardCards(r *http.Request, p kpiDashboardPage) (dashFragment, error) {
+	d, err := s.KPI.Dashboard(r.Context(), p.Year)
+	if err != nil {
+		return dashFragment{}, err
+	}
+	f := dashFragment{Counts: map[string]int{}, AsOf: d.AsOf, Th: d.Settings.Thresholds}
+	for _, c := range d.Cards {
+		v := cardView(p.Page, c, 540, 220)
+		f.Counts[v.Color]++
+		p.Cards = append(p.Cards, v)
+	}
+	var buf bytes.Buffer
+	if err := s.pages["kpi/dashboard.html"].ExecuteTemplate(&buf, "kpicards", p); err != nil {
+		return f, fmt.Errorf("web: render kpi cards: %w", err)
+	}
+	f.HTML = template.HTML(buf.String())
+	return f, nil
+}
+
+type kpiRow struct {
+	Period, YTD, YTDLast, Growth, City, Province, Expected, Status, Color, Note, By string
+	Year, Month                                                                     int
+	Published                                                                       bool
+}
+
+type kpiIndicatorPage struct {
+	Page
+	Year     int
+	Card     kpiCard
+	Rows     []kpiRow
+	CanEnter bool
+	Form     kpi.ActualInput
+	Details  []errs.Detail
+	Months   []int
+}
+
+// indicatorPage builds the detail page: the card, a chart and one row per
+// period with the rules applied to that period as if it were the latest.
+func (s *Server) indicatorPage(r *http.Request, id int64) (kpiIndicatorPage, error) {
+	var p kpiIndicatorPage
+	y, err := s.kpiYear(r)
+	if err != nil {
+		return p, err
+	}
+	ind, err := s.KPI.Indicator(r.Context(), id)
+	if err != nil {
+		return p, err
+	}
+	p.Page = s.page(r, ind.NameZH, orZH(ind.NameEN, ind.NameZH))
+	p.Year, p.CanEnter, p.Months = y, kpiScopeOf(currentUser(r)).CanWrite(ind), ind.Frequency.Periods()
+	p.Form = kpi.ActualInput{Year: strconv.Itoa(y)}
+	d, err := s.KPI.Dashboard(r.Context(), y)
+	if err != nil {
+		return p, err
+	}
+	for _, c := range d.Cards {
+		if c.Indicator.ID == id {
+			p.Card = cardView(p.Page, c, 880, 300)
+		}
+	}
+	acts, err := s.KPI.Actuals(r.Context(), id, y-1, y)
+	if err != nil {
+		return p, err
+	}
+	for _, pt := range kpi.Series(ind, y, acts, p.Card.Card.Target, d.Settings.Thresholds) {
+		a, as := pt.Actual, pt.Assessment
+		row := kpiRow{Period: periodLabel(p.Page, ind, y, a.Month), YTD: a.YTD.String(), YTDLast: pt.YTDLast.String(),
+			City: a.CityRate.String(), Province: a.ProvinceRate.String(), Note: a.Note, By: a.UpdatedBy, Year: a.Year, Month: a.Month,
+			Color: kpi.Color(ind.Kind, as.Status), Growth: "—", Expected: "—", Published: as.GrowthSource == kpi.Published}
+		zh, en := as.Status.Label()
+		row.Status = p.L(zh, en)
+		if as.GrowthPct != nil {
+			row.Growth = signed(*as.GrowthPct, 2) + "%"
+		}
+		if as.Expected != nil {
+			row.Expected = num(*as.Expected)
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return p, nil
+}
+
+func kpiScopeOf(u *org.User) kpi.Scope {
+	switch u.Role {
+	case org.Supervisor:
+		return kpi.Scope{All: true}
+	case org.UnitStaff:
+		return kpi.Scope{UnitID: u.UnitID}
+	}
+	return kpi.Scope{}
+}
+
+func (s *Server) handleKPIIndicator(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.indicatorPage(r, id)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "kpi/indicator.html", p)
+}
+
+func (s *Server) handleKPIActualForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ind, err := s.KPI.Indicator(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	in := kpi.ActualInput{Indicator: ind.Code, Year: r.FormValue("year"), Month: r.FormValue("month"), YTD: r.FormValue("ytd"),
+		YTDLast: r.FormValue("ytd_last"), Rate: r.FormValue("rate"), CityRate: r.FormValue("city_rate"),
+		ProvinceRate: r.FormValue("province_rate"), Note: r.FormValue("note")}
+	if _, err := s.KPI.SaveActual(r.Context(), kpiScope(r), in); err != nil {
+		e := errs.As(err)
+		if e.Code != errs.Invalid {
+			return err
+		}
+		p, perr := s.indicatorPage(r, id)
+		if perr != nil {
+			return perr
+		}
+		p.Form, p.Error, p.Details = in, e.Message(p.Lang), e.Details
+		w.WriteHeader(http.StatusBadRequest)
+		return s.render(w, r, "kpi/indicator.html", p)
+	}
+	return seeOther(w, r, fmt.Sprintf("/kpi/indicators/%d?year=%s&ok=saved", id, url.QueryEscape(in.Year)))
+}
+
+func (s *Server) handleKPIActualDeleteForm(w http.ResponseWriter, r *http.Request) error {
+	id, y, m, err := actualPath(r)
+	if err != nil {
+		return err
+	}
+	if err := s.KPI.DeleteActual(r.Context(), kpiScope(r), id, y, m); err != nil {
+		return err
+	}
+	return seeOther(w, r, fmt.Sprintf("/kpi/indicators/%d?year=%d&ok=saved", id, y))
+}
+
+type kpiOverduePage struct {
+	Page
+	Year    int
+	AsOf    string
+	Overdue []kpi.Overdue
+}
+
+func (s *Server) handleKPIOverdue(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.kpiYear(r)
+	if err != nil {
+		return err
+	}
+	st, err := s.KPI.Settings(r.Context(), y)
+	if err != nil {
+		return err
+	}
+	asOf := s.KPI.AsOfDate(st)
+	p := kpiOverduePage{Page: s.page(r, "逾期未报数据", "Overdue figures"), Year: y, AsOf: asOf.Format("2006-01-02")}
+	if p.Overdue, err = s.overdueFor(r, asOf); err != nil {
+		return err
+	}
+	return s.render(w, r, "kpi/overdue.html", p)
+}
+
+type kpiImportPage struct {
+	Page
+	Year     int
+	Imported int
+	Details  []errs.Detail
+}
+
+func (s *Server) handleKPIImportPage(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.kpiYear(r)
+	if err != nil {
+		return err
+	}
+	p := kpiImportPage{Page: s.page(r, "导入月度数据", "Import monthly figures"), Year: y}
+	p.Imported, _ = strconv.Atoi(r.URL.Query().Get("imported"))
+	if p.Imported > 0 {
+		p.Flash = fmt.Sprintf(p.L("已导入 %d 行", "%d rows imported"), p.Imported)
+	}
+	return s.render(w, r, "kpi/import.html", p)
+}
+
+func (s *Server) handleKPIImportForm(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.importFile(w, r)
+	if err != nil {
+		e := errs.As(err)
+		if e.Code != errs.Invalid {
+			return err
+		}
+		y, _ := s.kpiYear(r)
+		p := kpiImportPage{Page: s.page(r, "导入月度数据", "Import monthly figures"), Year: y, Details: e.Details}
+		p.Error = e.Message(p.Lang)
+		w.WriteHeader(http.StatusBadRequest)
+		return s.render(w, r, "kpi/import.html", p)
+	}
+	return seeOther(w, r, fmt.Sprintf("/kpi/import?imported=%d", n))
+}

@@ -1,0 +1,179 @@
+package plan
+
+import (
+	"net/http"
+	"strconv"
+
+	"gaoxin/internal/kpi"
+	"gaoxin/internal/plan"
+)
+
+type planRankingPage struct {
+	planPage
+	Month    int
+	Months   []int
+	Bulletin *plan.Bulletin
+}
+
+func months() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} }
+
+func (s *Server) handlePlanRanking(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	month, err := s.planMonth(r, year)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "月度通报 · 单位排名", "Monthly bulletin · unit ranking", year)
+	if err != nil {
+		return err
+	}
+	b, err := s.Plan.Bulletin(r.Context(), viewer(r), year, month)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/ranking.html", planRankingPage{planPage: pp, Month: month, Months: months(), Bulletin: b})
+}
+
+type planBulletinPage struct {
+	planPage
+	Month    int
+	Bulletin *plan.Bulletin
+	Unit     *plan.UnitScore
+}
+
+// StatusText names a task's bulletin status.
+func (p planBulletinPage) StatusText(st string) string {
+	switch st {
+	case "on_time":
+		return p.L("按期完成", "done on time")
+	case "done_late":
+		return p.L("逾期完成", "done late")
+	case "late":
+		return p.L("逾期未完成", "overdue")
+	}
+	return p.L("推进中", "in progress")
+}
+
+func (s *Server) handlePlanBulletin(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	month, err := s.planMonth(r, year)
+	if err != nil {
+		return err
+	}
+	v := viewer(r)
+	unitID := v.UnitID
+	if q := r.URL.Query().Get("unit"); q != "" {
+		unitID, _ = strconv.ParseInt(q, 10, 64)
+	}
+	u, b, err := s.Plan.UnitBulletin(r.Context(), v, year, month, unitID)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "月度通报 · "+u.Unit.NameZH, "Monthly bulletin · "+u.Unit.NameZH, year)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/bulletin.html", planBulletinPage{planPage: pp, Month: month, Bulletin: b, Unit: u})
+}
+
+type planMinePage struct {
+	planPage
+	Tasks []*plan.Node
+}
+
+func (s *Server) handlePlanMine(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "我的任务", "My tasks", year)
+	if err != nil {
+		return err
+	}
+	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
+	if err != nil {
+		return err
+	}
+	tasks := t.Tasks("")
+	plan.ByDeadline(tasks)
+	return s.render(w, r, "plan/mine.html", planMinePage{planPage: pp, Tasks: tasks})
+}
+
+type inboxPage struct {
+	planPage
+	Items   []plan.InboxItem
+	Figures []kpi.Overdue // indicator figures past due, from the targets module
+}
+
+// KindText names an inbox item kind.
+func (p inboxPage) KindText(k string) string {
+	switch k {
+	case plan.KindReportDue:
+		return p.L("待填报", "report to file")
+	case plan.KindReportReturned:
+		return p.L("报告被退回", "report returned")
+	case plan.KindChaseOpen:
+		return p.L("督办单待回复", "chase to answer")
+	case plan.KindReview:
+		return p.L("报告待审核", "report to review")
+	case plan.KindChaseOverdue:
+		return p.L("督办单逾期未回复", "chase reply overdue")
+	case plan.KindChaseReplied:
+		return p.L("督办单已回复", "chase answered")
+	}
+	return p.L("红牌任务", "red task")
+}
+
+func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "我的待办", "My inbox", year)
+	if err != nil {
+		return err
+	}
+	items, figures, err := s.inbox(r, year)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items, Figures: figures})
+}
+
+// inbox is everything that needs the caller in a plan year: the plan's
+// items and the indicator figures they owe. The page and the API show it.
+func (s *Server) inbox(r *http.Request, year int) ([]plan.InboxItem, []kpi.Overdue, error) {
+	items, err := s.Plan.Inbox(r.Context(), viewer(r), year)
+	if err != nil {
+		return nil, nil, err
+	}
+	figures, err := s.overdueFigures(r, currentUser(r))
+	return items, figures, err
+}
+
+type planChasesPage struct {
+	planPage
+	Chases []plan.Chase
+}
+
+func (s *Server) handlePlanChases(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.planYear(r)
+	if err != nil {
+		return err
+	}
+	pp, err := s.planPage(r, "督办单", "Chases (督办单)", year)
+	if err != nil {
+		return err
+	}
+	cs, err := s.Plan.Chases(r.Context(), viewer(r), 0, r.URL.Query().Get("state"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "plan/chases.html", planChasesPage{planPage: pp, Chases: cs})
+}
