@@ -39,6 +39,7 @@ import (
 	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
 	"gaoxin/internal/web"
+	"gaoxin/internal/web/site"
 )
 
 func main() {
@@ -323,7 +324,7 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 
 func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duration) error {
 	// Server errors are shown: a benchmark that fails requests measures nothing.
-	srv, err := web.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+	srv, err := site.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
 		return err
 	}

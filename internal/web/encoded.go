@@ -9,35 +9,41 @@ import (
 	"strings"
 )
 
-// encoded is an answer kept plain and, when worth it, gzip-compressed (gz
+// Encoded is an answer kept plain and, when worth it, gzip-compressed (gz
 // nil: plain only), so a memoised answer costs neither encoding nor
 // compression per request.
-type encoded struct{ plain, gz []byte }
+type Encoded struct{ plain, gz []byte }
 
 // MemoSize is the bytes the answer holds (for the plan memo's bound).
-func (e encoded) MemoSize() int { return len(e.plain) + len(e.gz) }
+func (e Encoded) MemoSize() int { return len(e.plain) + len(e.gz) }
 
-func encodeBoth(v any) (encoded, error) {
+// Plain is an answer kept uncompressed.
+func Plain(b []byte) Encoded { return Encoded{plain: b} }
+
+// EncodeBoth is v as JSON, plain and compressed.
+func EncodeBoth(v any) (Encoded, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return encoded{}, err
+		return Encoded{}, err
 	}
-	return compressBoth(buf.Bytes())
+	return CompressBoth(buf.Bytes())
 }
 
-func compressBoth(plain []byte) (encoded, error) {
+// CompressBoth keeps plain and its gzip form.
+func CompressBoth(plain []byte) (Encoded, error) {
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	zw.Write(plain)
 	if err := zw.Close(); err != nil {
-		return encoded{}, err
+		return Encoded{}, err
 	}
-	return encoded{plain: plain, gz: gz.Bytes()}, nil
+	return Encoded{plain: plain, gz: gz.Bytes()}, nil
 }
 
-func writeEncoded(w http.ResponseWriter, r *http.Request, contentType string, e encoded) error {
+// WriteEncoded answers e, compressed when the client accepts gzip.
+func WriteEncoded(w http.ResponseWriter, r *http.Request, contentType string, e Encoded) error {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Add("Vary", "Accept-Encoding")

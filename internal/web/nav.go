@@ -40,7 +40,7 @@ func navFor(u *org.User, path string) []NavItem {
 	var out []NavItem
 	for _, m := range modules {
 		if m.roles != nil {
-			if u == nil || !Only(m.roles...).allows(u) {
+			if u == nil || !Only(m.roles...).Allows(u) {
 				continue
 			}
 		}

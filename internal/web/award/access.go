@@ -2,6 +2,7 @@ package award
 
 import (
 	"context"
+	"gaoxin/internal/web"
 	"net/http"
 
 	"gaoxin/internal/award"
@@ -13,13 +14,9 @@ import (
 // (route.go); these decide which programme, application or assignment the
 // caller may see. Objects one may not know of answer 404.
 
-func isStaff(u *org.User) bool {
-	return u != nil && (u.Role == org.Admin || u.Role == org.Leader || u.Role == org.Supervisor)
-}
-
 // visibleProgramme loads a programme; drafts are visible to staff only.
-func (s *Server) visibleProgramme(r *http.Request) (award.Programme, error) {
-	id, err := pathID(r, "id")
+func (s *handlers) visibleProgramme(r *http.Request) (award.Programme, error) {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return award.Programme{}, err
 	}
@@ -27,14 +24,14 @@ func (s *Server) visibleProgramme(r *http.Request) (award.Programme, error) {
 	if err != nil {
 		return p, err
 	}
-	if p.State == award.StateDraft && !isStaff(currentUser(r)) {
+	if p.State == award.StateDraft && !web.IsStaff(web.CurrentUser(r)) {
 		return award.Programme{}, errs.New(errs.NotFound, "评优项目不存在", "programme not found")
 	}
 	return p, nil
 }
 
 // myEnterprise is the enterprise of the signed-in enterprise account.
-func (s *Server) myEnterprise(ctx context.Context, u *org.User) (int64, error) {
+func (s *handlers) myEnterprise(ctx context.Context, u *org.User) (int64, error) {
 	if u == nil || u.Role != org.Enterprise {
 		return 0, nil
 	}
@@ -43,15 +40,15 @@ func (s *Server) myEnterprise(ctx context.Context, u *org.User) (int64, error) {
 
 // visibleApplication loads an application for staff, its own enterprise, or
 // a reviewer assigned to it (not one in conflict or recused).
-func (s *Server) visibleApplication(r *http.Request, id int64) (award.Application, error) {
+func (s *handlers) visibleApplication(r *http.Request, id int64) (award.Application, error) {
 	a, err := s.Award.Application(r.Context(), id)
 	if err != nil {
 		return a, err
 	}
-	u := currentUser(r)
+	u := web.CurrentUser(r)
 	hidden := errs.New(errs.NotFound, "申报不存在", "application not found")
 	switch {
-	case isStaff(u):
+	case web.IsStaff(u):
 		return a, nil
 	case u.Role == org.Enterprise:
 		ent, err := s.myEnterprise(r.Context(), u)
@@ -76,8 +73,8 @@ func (s *Server) visibleApplication(r *http.Request, id int64) (award.Applicatio
 }
 
 // visibleAssignment loads an assignment for its reviewer or staff.
-func (s *Server) visibleAssignment(r *http.Request) (award.Assignment, error) {
-	id, err := pathID(r, "id")
+func (s *handlers) visibleAssignment(r *http.Request) (award.Assignment, error) {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return award.Assignment{}, err
 	}
@@ -85,8 +82,8 @@ func (s *Server) visibleAssignment(r *http.Request) (award.Assignment, error) {
 	if err != nil {
 		return g, err
 	}
-	u := currentUser(r)
-	if !isStaff(u) && g.ReviewerID != u.ID {
+	u := web.CurrentUser(r)
+	if !web.IsStaff(u) && g.ReviewerID != u.ID {
 		return award.Assignment{}, errs.New(errs.NotFound, "评审任务不存在或未分配给您", "assignment not found or not assigned to you")
 	}
 	return g, nil
@@ -95,8 +92,8 @@ func (s *Server) visibleAssignment(r *http.Request) (award.Assignment, error) {
 // visibleEvidence returns an evidence file the caller may read: staff, the
 // application's enterprise or an assigned reviewer; objection evidence is
 // for staff only.
-func (s *Server) visibleEvidence(r *http.Request) (award.Evidence, []byte, error) {
-	id, err := pathID(r, "id")
+func (s *handlers) visibleEvidence(r *http.Request) (award.Evidence, []byte, error) {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return award.Evidence{}, nil, err
 	}
@@ -104,7 +101,7 @@ func (s *Server) visibleEvidence(r *http.Request) (award.Evidence, []byte, error
 	if err != nil {
 		return e, nil, err
 	}
-	if isStaff(currentUser(r)) {
+	if web.IsStaff(web.CurrentUser(r)) {
 		return e, data, nil
 	}
 	if appID == 0 {
@@ -117,8 +114,8 @@ func (s *Server) visibleEvidence(r *http.Request) (award.Evidence, []byte, error
 }
 
 // publicNotice loads a programme that is or was on public notice.
-func (s *Server) publicNotice(r *http.Request) (award.Programme, award.Round, error) {
-	id, err := pathID(r, "id")
+func (s *handlers) publicNotice(r *http.Request) (award.Programme, award.Round, error) {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return award.Programme{}, award.Round{}, err
 	}

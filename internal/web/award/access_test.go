@@ -1,7 +1,9 @@
-package award
+package award_test
 
 import (
 	"fmt"
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
 	"net/http"
 	"strings"
 	"testing"
@@ -58,18 +60,18 @@ func TestAwardAccess(t *testing.T) {
 		{"GET", "/api/v1/award/flags", staff},
 		{"POST", "/api/v1/award/flags", []string{"supervisor"}},
 	}
-	clients := map[string]*client{}
+	clients := map[string]*webtest.Client{}
 	for _, u := range all {
-		clients[u] = w.as(u)
+		clients[u] = w.As(u)
 	}
 	for _, tc := range cases {
 		if tc.allowed == nil {
-			if r := w.anon().do(tc.method, tc.path, nil); r.Code != http.StatusOK {
+			if r := w.Anon().Do(tc.method, tc.path, nil); r.Code != http.StatusOK {
 				t.Errorf("anonymous %s %s = %d, want 200", tc.method, tc.path, r.Code)
 			}
 			continue
 		}
-		if r := w.anon().do(tc.method, tc.path, nil); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
+		if r := w.Anon().Do(tc.method, tc.path, nil); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
 			t.Errorf("anonymous %s %s = %d, want 401", tc.method, tc.path, r.Code)
 		}
 		for _, u := range all {
@@ -77,7 +79,7 @@ func TestAwardAccess(t *testing.T) {
 			for _, a := range tc.allowed {
 				allowed = allowed || a == u
 			}
-			r := clients[u].do(tc.method, tc.path, nil)
+			r := clients[u].Do(tc.method, tc.path, nil)
 			if allowed && (r.Code == http.StatusUnauthorized || r.Code == http.StatusForbidden) {
 				t.Errorf("%s %s %s = %d, want through the role check: %s", u, tc.method, tc.path, r.Code, r.Body)
 			}
@@ -94,7 +96,7 @@ func TestAwardObjectAccess(t *testing.T) {
 	w := newAwardWorld(t)
 	id := w.runToNotice(t)
 	var apps struct{ Applications []award.Application }
-	w.as("supervisor").get(fmt.Sprintf("/api/v1/award/programmes/%d/applications", id)).JSON(t, &apps)
+	w.As("supervisor").Get(fmt.Sprintf("/api/v1/award/programmes/%d/applications", id)).JSON(t, &apps)
 	byEnt := map[int64]award.Application{}
 	for _, a := range apps.Applications {
 		full, _ := w.App.Award.Application(t.Context(), a.ID)
@@ -130,28 +132,28 @@ func TestAwardObjectAccess(t *testing.T) {
 		{"reviewer2", "GET", fmt.Sprintf("/awards/assignments/%d", asgOf("reviewer", a1.ID).ID), nil, 404},
 		{"reviewer", "GET", fmt.Sprintf("/api/v1/award/assignments/%d", asgOf("reviewer", a1.ID).ID), nil, 200},
 		{"reviewer2", "PUT", fmt.Sprintf("/api/v1/award/assignments/%d/scores", asgOf("reviewer", a1.ID).ID),
-			scoresRequest{Scores: []award.Score{{Criterion: "inno", Value: "1"}, {Criterion: "mgmt", Value: "1"}}}, 404},
-		{"reviewer2", "PUT", fmt.Sprintf("/api/v1/award/reviewers/%d/affiliations", w.userID("reviewer")), affiliationsRequest{Affiliations: "x"}, 403},
+			webaward.ScoresRequest{Scores: []award.Score{{Criterion: "inno", Value: "1"}, {Criterion: "mgmt", Value: "1"}}}, 404},
+		{"reviewer2", "PUT", fmt.Sprintf("/api/v1/award/reviewers/%d/affiliations", w.userID("reviewer")), webaward.AffiliationsRequest{Affiliations: "x"}, 403},
 	}
 	for _, c := range cases {
-		r := w.as(c.user).do(c.method, c.path, c.body)
+		r := w.As(c.user).Do(c.method, c.path, c.body)
 		if r.Code != c.code {
 			t.Errorf("%s %s %s = %d, want %d: %s", c.user, c.method, c.path, r.Code, c.code, r.Body)
 		}
 	}
 	// A draft programme is unknown to non-staff.
 	var d award.Programme
-	w.as("supervisor").do("POST", "/api/v1/award/programmes", programmeBody()).JSON(t, &d)
+	w.As("supervisor").Do("POST", "/api/v1/award/programmes", programmeBody()).JSON(t, &d)
 	for _, u := range []string{"enterprise", "reviewer", "unit"} {
-		if r := w.as(u).get(fmt.Sprintf("/api/v1/award/programmes/%d", d.ID)); r.Code != 404 {
+		if r := w.As(u).Get(fmt.Sprintf("/api/v1/award/programmes/%d", d.ID)); r.Code != 404 {
 			t.Errorf("%s sees a draft: %d", u, r.Code)
 		}
 	}
-	if r := w.anon().get(fmt.Sprintf("/notices/%d", d.ID)); r.Code != 404 {
+	if r := w.Anon().Get(fmt.Sprintf("/notices/%d", d.ID)); r.Code != 404 {
 		t.Errorf("public sees a draft notice: %d", r.Code)
 	}
 	// Every API route of the module is in the OpenAPI document.
-	doc := string(w.anon().get("/api/v1/openapi.json").Body)
+	doc := string(w.Anon().Get("/api/v1/openapi.json").Body)
 	for _, path := range []string{"/api/v1/award/programmes", "/api/v1/award/grants/{id}/payments", "/api/v1/award/notices/{id}/objections"} {
 		if !strings.Contains(doc, path) {
 			t.Errorf("openapi.json lacks %s", path)

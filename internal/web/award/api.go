@@ -3,6 +3,7 @@ package award
 import (
 	"bytes"
 	"encoding/base64"
+	"gaoxin/internal/web"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,52 +16,52 @@ import (
 // JSON API of the awards module (/api/v1/award/...). Handlers parse, check
 // the object, call internal/award and answer.
 
-func (s *Server) apiAwardProgrammes(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardProgrammes(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
-	ps, err := s.Award.Programmes(r.Context(), award.ProgrammeFilter{Year: year, NoDraft: !isStaff(currentUser(r))})
+	ps, err := s.Award.Programmes(r.Context(), award.ProgrammeFilter{Year: year, NoDraft: !web.IsStaff(web.CurrentUser(r))})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"programmes": nonNil(ps)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"programmes": web.NonNil(ps)})
 	return nil
 }
 
-func (s *Server) apiAwardProgrammeCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardProgrammeCreate(w http.ResponseWriter, r *http.Request) error {
 	var n award.NewProgramme
-	if err := decodeJSON(r, &n); err != nil {
+	if err := web.DecodeJSON(r, &n); err != nil {
 		return err
 	}
 	p, err := s.Award.CreateProgramme(r.Context(), n)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, p)
+	web.WriteJSON(w, http.StatusCreated, p)
 	return nil
 }
 
-func (s *Server) apiAwardProgramme(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardProgramme(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
-func (s *Server) apiAwardProgrammeUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardProgrammeUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var n award.NewProgramme
-	if err := decodeJSON(r, &n); err != nil {
+	if err := web.DecodeJSON(r, &n); err != nil {
 		return err
 	}
 	p, err := s.Award.UpdateProgramme(r.Context(), id, n)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -68,25 +69,25 @@ type stateRequest struct {
 	To string `json:"to"`
 }
 
-func (s *Server) apiAwardAdvance(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardAdvance(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req stateRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	p, err := s.Award.Advance(r.Context(), id, req.To)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
-func (s *Server) apiAwardRank(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardRank(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -94,12 +95,12 @@ func (s *Server) apiAwardRank(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, rd)
+	web.WriteJSON(w, http.StatusCreated, rd)
 	return nil
 }
 
-func (s *Server) apiAwardRanking(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardRanking(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -107,12 +108,12 @@ func (s *Server) apiAwardRanking(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rd)
+	web.WriteJSON(w, http.StatusOK, rd)
 	return nil
 }
 
-func (s *Server) apiAwardRounds(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardRounds(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -120,12 +121,12 @@ func (s *Server) apiAwardRounds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rounds": nonNil(rs)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"rounds": web.NonNil(rs)})
 	return nil
 }
 
-func (s *Server) apiAwardTrail(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardTrail(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -133,12 +134,12 @@ func (s *Server) apiAwardTrail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"audit": nonNil(rows)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"audit": web.NonNil(rows)})
 	return nil
 }
 
-func (s *Server) apiAwardApplications(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardApplications(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -146,12 +147,12 @@ func (s *Server) apiAwardApplications(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"applications": nonNil(as)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"applications": web.NonNil(as)})
 	return nil
 }
 
-func (s *Server) apiAwardMyApplications(w http.ResponseWriter, r *http.Request) error {
-	ent, err := s.myEnterprise(r.Context(), currentUser(r))
+func (s *handlers) apiAwardMyApplications(w http.ResponseWriter, r *http.Request) error {
+	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
 	if err != nil {
 		return err
 	}
@@ -166,7 +167,7 @@ func (s *Server) apiAwardMyApplications(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"applications": nonNil(as), "grants": nonNil(gs)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"applications": web.NonNil(as), "grants": web.NonNil(gs)})
 	return nil
 }
 
@@ -195,20 +196,20 @@ func decodeFiles(in []fileInput) ([]award.File, error) {
 	return out, nil
 }
 
-func (s *Server) apiAwardApply(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardApply(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
 	}
 	var req applyRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	files, err := decodeFiles(req.Files)
 	if err != nil {
 		return err
 	}
-	ent, err := s.myEnterprise(r.Context(), currentUser(r))
+	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
 	if err != nil {
 		return err
 	}
@@ -216,12 +217,12 @@ func (s *Server) apiAwardApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a)
+	web.WriteJSON(w, http.StatusCreated, a)
 	return nil
 }
 
-func (s *Server) apiAwardApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardApplication(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -230,14 +231,14 @@ func (s *Server) apiAwardApplication(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	out := map[string]any{"application": a}
-	if isStaff(currentUser(r)) {
+	if web.IsStaff(web.CurrentUser(r)) {
 		gs, err := s.Award.Assignments(r.Context(), 0, id)
 		if err != nil {
 			return err
 		}
-		out["assignments"] = nonNil(gs)
+		out["assignments"] = web.NonNil(gs)
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -246,20 +247,20 @@ type checkRequest struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-func (s *Server) apiAwardCheck(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardCheck(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req checkRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	a, err := s.Award.Check(r.Context(), id, req.Accept, req.Reason)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	web.WriteJSON(w, http.StatusOK, a)
 	return nil
 }
 
@@ -267,38 +268,38 @@ type assignRequest struct {
 	ReviewerID int64 `json:"reviewer_id"`
 }
 
-func (s *Server) apiAwardAssign(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardAssign(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req assignRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	g, err := s.Award.Assign(r.Context(), id, req.ReviewerID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, g)
+	web.WriteJSON(w, http.StatusCreated, g)
 	return nil
 }
 
-func (s *Server) apiAwardMyAssignments(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.Award.Assignments(r.Context(), currentUser(r).ID, 0)
+func (s *handlers) apiAwardMyAssignments(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.Award.Assignments(r.Context(), web.CurrentUser(r).ID, 0)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"assignments": nonNil(gs)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"assignments": web.NonNil(gs)})
 	return nil
 }
 
-func (s *Server) apiAwardAssignment(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardAssignment(w http.ResponseWriter, r *http.Request) error {
 	g, err := s.visibleAssignment(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, g)
+	web.WriteJSON(w, http.StatusOK, g)
 	return nil
 }
 
@@ -306,20 +307,20 @@ type scoresRequest struct {
 	Scores []award.Score `json:"scores"`
 }
 
-func (s *Server) apiAwardScores(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardScores(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req scoresRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	g, err := s.Award.SubmitScores(r.Context(), id, currentUser(r).ID, req.Scores)
+	g, err := s.Award.SubmitScores(r.Context(), id, web.CurrentUser(r).ID, req.Scores)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, g)
+	web.WriteJSON(w, http.StatusOK, g)
 	return nil
 }
 
@@ -327,23 +328,23 @@ type reasonRequest struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) apiAwardRecuse(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardRecuse(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req reasonRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := s.Award.Recuse(r.Context(), id, currentUser(r).ID, req.Reason); err != nil {
+	if err := s.Award.Recuse(r.Context(), id, web.CurrentUser(r).ID, req.Reason); err != nil {
 		return err
 	}
 	g, err := s.Award.Assignment(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, g)
+	web.WriteJSON(w, http.StatusOK, g)
 	return nil
 }
 
@@ -353,27 +354,27 @@ type affiliationsRequest struct {
 
 // apiAwardAffiliations sets a reviewer's declared affiliations: the reviewer
 // themself or a supervisor.
-func (s *Server) apiAwardAffiliations(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardAffiliations(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	u := currentUser(r)
+	u := web.CurrentUser(r)
 	if u.Role == org.Reviewer && u.ID != id {
 		return errs.New(errs.Forbidden, "只能申报自己的关联关系", "you can only declare your own affiliations")
 	}
 	var req affiliationsRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if err := s.Award.SetAffiliations(r.Context(), id, req.Affiliations); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, req)
+	web.WriteJSON(w, http.StatusOK, req)
 	return nil
 }
 
-func (s *Server) handleAwardEvidence(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardEvidence(w http.ResponseWriter, r *http.Request) error {
 	e, data, err := s.visibleEvidence(r)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package award
+package award_test
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 // field) on the page, and write nothing.
 func TestAwardBadInputOnPages(t *testing.T) {
 	w := newAwardWorld(t)
-	sup := w.as("supervisor")
+	sup := w.As("supervisor")
 	count := func() int {
 		var n int
 		w.App.DB.R.QueryRow("SELECT (SELECT COUNT(*) FROM award_programmes) + (SELECT COUNT(*) FROM award_applications) + (SELECT COUNT(*) FROM award_evidence)").Scan(&n)
@@ -47,7 +47,7 @@ func TestAwardBadInputOnPages(t *testing.T) {
 	}
 	for _, c := range cases {
 		before := count()
-		r := sup.form("/awards", c.vals)
+		r := sup.Form("/awards", c.vals)
 		if r.Code != c.code || !strings.Contains(string(r.Body), c.reason) {
 			t.Errorf("%s: %d, body lacks %q", c.name, r.Code, c.reason)
 		}
@@ -56,24 +56,24 @@ func TestAwardBadInputOnPages(t *testing.T) {
 		}
 	}
 	// A draft whose weights sum to 80 cannot be opened; the page names the field.
-	r := sup.form("/awards", with("rules", string(badRules)))
+	r := sup.Form("/awards", with("rules", string(badRules)))
 	want(t, r, 303, "create draft")
 	loc := r.Header.Get("Location")
 	id := strings.TrimSuffix(strings.TrimPrefix(loc, "/awards/programmes/"), "?ok=created")
-	r = sup.form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}})
+	r = sup.Form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}})
 	if r.Code != 400 || !strings.Contains(string(r.Body), "terms.weight") || !strings.Contains(string(r.Body), "应为 100") {
 		t.Fatalf("opening with bad weights: %d %s", r.Code, r.Body)
 	}
 	// The supervisor corrects the draft on its edit page; then it opens.
-	want(t, sup.get("/awards/programmes/"+id+"/edit"), 200, "edit page")
-	want(t, sup.form("/awards/programmes/"+id+"/edit", with("rules", string(rules))), 303, "save draft")
-	want(t, sup.form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}}), 303, "open after fixing")
-	want(t, sup.form("/awards/programmes/"+id+"/edit", with("rules", string(rules))), 409, "edit an open programme")
+	want(t, sup.Get("/awards/programmes/"+id+"/edit"), 200, "edit page")
+	want(t, sup.Form("/awards/programmes/"+id+"/edit", with("rules", string(rules))), 303, "save draft")
+	want(t, sup.Form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}}), 303, "open after fixing")
+	want(t, sup.Form("/awards/programmes/"+id+"/edit", with("rules", string(rules))), 409, "edit an open programme")
 	// An evidence file whose content is not what its name says is refused.
-	r = sup.form("/awards", with("rules", string(rules)))
+	r = sup.Form("/awards", with("rules", string(rules)))
 	want(t, r, 303, "create good draft")
 	good2 := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/awards/programmes/"), "?ok=created")
-	want(t, sup.form("/awards/programmes/"+good2+"/state", url.Values{"to": {"open"}}), 303, "open")
+	want(t, sup.Form("/awards/programmes/"+good2+"/state", url.Values{"to": {"open"}}), 303, "open")
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("summary", "申报说明，长度足够十个字以上。")
@@ -85,7 +85,7 @@ func TestAwardBadInputOnPages(t *testing.T) {
 	req := httptest.NewRequest("POST", fmt.Sprintf("/awards/programmes/%s/apply", good2), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	res := w.as("enterprise").send(req)
+	res := w.As("enterprise").Send(req)
 	if res.Code != 400 || !strings.Contains(string(res.Body), "证明.pdf") || count() != before {
 		t.Fatalf("bad evidence: %d, wrote %v: %s", res.Code, count() != before, res.Body)
 	}
@@ -97,7 +97,7 @@ func TestAwardBadInputOnPages(t *testing.T) {
 // band (to_rank 0) it opens.
 func TestAwardPrizeBandsShortRefusedOnPage(t *testing.T) {
 	w := newAwardWorld(t)
-	sup := w.as("supervisor")
+	sup := w.As("supervisor")
 	rules := func(last int) string {
 		r := programmeBody().Rules
 		r.Money.Bands[1].ToRank = last
@@ -106,15 +106,15 @@ func TestAwardPrizeBandsShortRefusedOnPage(t *testing.T) {
 	}
 	vals := url.Values{"year": {"2023"}, "name_zh": {"经济贡献奖"}, "kind": {"prize"}, "quota": {"0"}, "notice_days": {"5"},
 		"budget_yuan": {"1000000.00"}, "rules": {rules(3)}}
-	r := sup.form("/awards", vals)
+	r := sup.Form("/awards", vals)
 	want(t, r, 303, "create draft")
 	id := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/awards/programmes/"), "?ok=created")
-	r = sup.form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}})
+	r = sup.Form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}})
 	if body := string(r.Body); r.Code != 400 || !strings.Contains(body, "money.bands") || !strings.Contains(body, "第 4 名及以后") ||
 		!strings.Contains(body, "winners ranked 4 and below") {
 		t.Fatalf("opening a prize whose bands stop at rank 3: %d %s", r.Code, body)
 	}
 	vals.Set("rules", rules(0))
-	want(t, sup.form("/awards/programmes/"+id+"/edit", vals), 303, "save with an open last band")
-	want(t, sup.form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}}), 303, "open")
+	want(t, sup.Form("/awards/programmes/"+id+"/edit", vals), 303, "save with an open last band")
+	want(t, sup.Form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}}), 303, "open")
 }

@@ -1,8 +1,10 @@
-package award
+package award_test
 
 import (
 	"fmt"
 	"gaoxin/internal/enterprise"
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,79 +25,79 @@ import (
 // set up over the API.
 func TestBrowserAwardProgramme(t *testing.T) {
 	w := newAwardWorld(t)
-	b := newBrowser(t, w.harness)
-	sup := w.as("supervisor")
-	shot := b.screenshot
+	b := webtest.NewBrowser(t, w.Harness)
+	sup := w.As("supervisor")
+	shot := b.Screenshot
 
-	b.do(t, chromedp.Navigate(b.base+"/lang?to=zh&back=/"))
-	b.login(t, "supervisor")
-	b.do(t, chromedp.Navigate(b.base+"/awards/new"), chromedp.WaitVisible(chromedp.ID("name_zh")),
+	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/"))
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(b.Base+"/awards/new"), chromedp.WaitVisible(chromedp.ID("name_zh")),
 		chromedp.SendKeys(chromedp.ID("name_zh"), "2023 科技创新20强"),
 		chromedp.SetValue(chromedp.ID("budget_yuan"), "2000000.00"),
 		chromedp.SetValue(chromedp.ID("rules"), rulesJSON(t)),
 		chromedp.SetValue(chromedp.CSS("input[name=quota]"), "2"))
-	b.clickNav(t, "create")
+	b.ClickNav(t, "create")
 	shot(t, "award-1-draft")
-	path := b.eval(t, "location.pathname")
+	path := b.Eval(t, "location.pathname")
 	var id int64
 	fmt.Sscanf(path, "/awards/programmes/%d", &id)
-	b.clickNav(t, "advance")
-	if st := b.text(t, "#state"); st != "申报中" {
+	b.ClickNav(t, "advance")
+	if st := b.Text(t, "#state"); st != "申报中" {
 		t.Fatalf("after opening: state %q", st)
 	}
 
 	// The enterprise applies with a PDF.
 	pdfPath := filepath.Join(t.TempDir(), "审计报告.pdf")
 	os.WriteFile(pdfPath, pdfBytes, 0o644)
-	b.logout(t)
-	b.login(t, "enterprise")
-	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID("summary")),
+	b.Logout(t)
+	b.Login(t, "enterprise")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("summary")),
 		chromedp.SendKeys(chromedp.ID("summary"), "本企业研发投入强度高于园区平均水平，申请科技创新20强。"),
 		chromedp.SendKeys(chromedp.ID("contact"), "张三 13800000000"),
 		chromedp.SetUploadFiles(chromedp.CSS("input[name=evidence]"), []string{pdfPath}))
-	b.clickNav(t, "apply")
-	if st := b.text(t, "#my-app-state"); st != "已提交" {
+	b.ClickNav(t, "apply")
+	if st := b.Text(t, "#my-app-state"); st != "已提交" {
 		t.Fatalf("application state %q", st)
 	}
 	shot(t, "award-2-applied")
-	want(t, w.as("enterprise2").do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/applications", id), applyRequest{Summary: "本企业亩均税收高，申请科技创新20强。", Contact: "李四"}), 201, "apply e2")
+	want(t, w.As("enterprise2").Do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/applications", id), webaward.ApplyRequest{Summary: "本企业亩均税收高，申请科技创新20强。", Contact: "李四"}), 201, "apply e2")
 
 	// Formal check of both, in the browser.
-	b.logout(t)
-	b.login(t, "supervisor")
+	b.Logout(t)
+	b.Login(t, "supervisor")
 	apps, _ := w.App.Award.Applications(t.Context(), id, 0)
 	for _, a := range apps {
-		b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/applications/%d", b.base, a.ID)), chromedp.WaitVisible(chromedp.ID("check")))
-		b.clickNav(t, "check")
+		b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/applications/%d", b.Base, a.ID)), chromedp.WaitVisible(chromedp.ID("check")))
+		b.ClickNav(t, "check")
 	}
-	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID("advance")))
-	b.clickNav(t, "advance")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("advance")))
+	b.ClickNav(t, "advance")
 	// Three experts on each application; the browser assigns one.
 	for _, a := range apps {
-		b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/applications/%d", b.base, a.ID)), chromedp.WaitVisible(chromedp.ID("assign")),
+		b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/applications/%d", b.Base, a.ID)), chromedp.WaitVisible(chromedp.ID("assign")),
 			chromedp.SetValue(chromedp.ID("reviewer"), fmt.Sprint(w.userID("reviewer"))))
-		b.clickNav(t, "assign")
+		b.ClickNav(t, "assign")
 		for _, rv := range []string{"reviewer2", "reviewer3"} {
-			want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/applications/%d/assignments", a.ID), assignRequest{ReviewerID: w.userID(rv)}), 201, "assign")
+			want(t, sup.Do("POST", fmt.Sprintf("/api/v1/award/applications/%d/assignments", a.ID), webaward.AssignRequest{ReviewerID: w.userID(rv)}), 201, "assign")
 		}
 	}
 	shot(t, "award-3-application")
 
 	// Experts: reviewer and reviewer2 score in the browser, reviewer3 recuses from one.
 	for _, rv := range []string{"reviewer", "reviewer2", "reviewer3"} {
-		b.logout(t)
-		b.login(t, rv)
+		b.Logout(t)
+		b.Login(t, rv)
 		gs, _ := w.App.Award.Assignments(t.Context(), w.userID(rv), 0)
 		for i, g := range gs {
-			b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/assignments/%d", b.base, g.ID)), chromedp.WaitVisible(chromedp.ID("asg-state")))
+			b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/assignments/%d", b.Base, g.ID)), chromedp.WaitVisible(chromedp.ID("asg-state")))
 			if rv == "reviewer3" && i == 0 {
-				b.do(t, chromedp.SendKeys(chromedp.ID("recuse-reason"), "曾为该企业提供咨询"))
-				b.clickNav(t, "recuse")
+				b.Do(t, chromedp.SendKeys(chromedp.ID("recuse-reason"), "曾为该企业提供咨询"))
+				b.ClickNav(t, "recuse")
 				continue
 			}
-			b.do(t, chromedp.SetValue(chromedp.ID("score_inno"), fmt.Sprint(40+i*10)), chromedp.SetValue(chromedp.ID("score_mgmt"), "30"),
+			b.Do(t, chromedp.SetValue(chromedp.ID("score_inno"), fmt.Sprint(40+i*10)), chromedp.SetValue(chromedp.ID("score_mgmt"), "30"),
 				chromedp.SendKeys(chromedp.ID("comment_inno"), "创新成果突出"))
-			b.clickNav(t, "submit-scores")
+			b.ClickNav(t, "submit-scores")
 		}
 		if rv == "reviewer" {
 			shot(t, "award-4-scored")
@@ -103,58 +105,58 @@ func TestBrowserAwardProgramme(t *testing.T) {
 	}
 
 	// Rank and publish in the browser.
-	b.logout(t)
-	b.login(t, "supervisor")
-	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID("rank")))
-	b.clickNav(t, "rank")
+	b.Logout(t)
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("rank")))
+	b.ClickNav(t, "rank")
 	shot(t, "award-5-ranked")
-	b.clickNav(t, "advance")
+	b.ClickNav(t, "advance")
 
 	// The public objects on the notice page, without signing in.
-	b.logout(t)
-	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/notices/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID("winners")))
+	b.Logout(t)
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/notices/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("winners")))
 	shot(t, "award-6-notice")
-	b.do(t, chromedp.SendKeys(chromedp.ID("obj-name"), "王五"), chromedp.SendKeys(chromedp.ID("obj-contact"), "wang@example.com"),
+	b.Do(t, chromedp.SendKeys(chromedp.ID("obj-name"), "王五"), chromedp.SendKeys(chromedp.ID("obj-contact"), "wang@example.com"),
 		chromedp.SetValue(chromedp.ID("obj-ent"), fmt.Sprint(w.e1)),
 		chromedp.SendKeys(chromedp.ID("obj-reason"), "甲公司 2022 年研发投入数据有误，应为 1000 元。"))
-	b.clickNav(t, "obj-submit")
+	b.ClickNav(t, "obj-submit")
 
 	// Uphold with a correction: a new round.
-	b.login(t, "supervisor")
+	b.Login(t, "supervisor")
 	objs, _ := w.App.Award.Objections(t.Context(), id)
 	oid := objs[0].ID
-	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("decide-", oid))),
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("decide-", oid))),
 		chromedp.SetValue(chromedp.ID(fmt.Sprint("decision-", oid)), "uphold"),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("finding-", oid)), "经核实研发投入为 1000 元"),
 		chromedp.SetValue(chromedp.ID(fmt.Sprint("correction-", oid)), "figure"),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("ind-", oid)), "rd_spend"),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("value-", oid)), "1000"))
-	b.clickNav(t, fmt.Sprint("decide-", oid))
-	if h := b.text(t, "#ranking h2"); !strings.Contains(h, "2") {
+	b.ClickNav(t, fmt.Sprint("decide-", oid))
+	if h := b.Text(t, "#ranking h2"); !strings.Contains(h, "2") {
 		t.Fatalf("after upholding: %q", h)
 	}
 	// The notice period (7 days, the form's default) passes; confirm; pay.
 	w.now = w.now.Add(8 * 24 * time.Hour)
-	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID("advance")))
-	b.clickNav(t, "advance")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("advance")))
+	b.ClickNav(t, "advance")
 	grants, _ := w.App.Award.Grants(t.Context(), id, 0)
 	g := grants[0]
-	b.clickNav(t, fmt.Sprint("pay-", g.ID))
+	b.ClickNav(t, fmt.Sprint("pay-", g.ID))
 	pays, _ := w.App.Award.Payments(t.Context(), g.ID)
-	b.logout(t)
-	b.login(t, "leader")
-	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("approve-", pays[0].ID))))
-	b.clickNav(t, fmt.Sprint("approve-", pays[0].ID))
-	b.logout(t)
-	b.login(t, "supervisor")
-	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("voucher-", pays[0].ID))),
+	b.Logout(t)
+	b.Login(t, "leader")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("approve-", pays[0].ID))))
+	b.ClickNav(t, fmt.Sprint("approve-", pays[0].ID))
+	b.Logout(t)
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("voucher-", pays[0].ID))),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("voucher-", pays[0].ID)), "记-2023-0815"))
-	b.clickNav(t, fmt.Sprint("paid-", pays[0].ID))
-	if paid := b.text(t, "#paid-total"); paid != enterprise.FormatFen(g.AmountFen) {
+	b.ClickNav(t, fmt.Sprint("paid-", pays[0].ID))
+	if paid := b.Text(t, "#paid-total"); paid != enterprise.FormatFen(g.AmountFen) {
 		t.Fatalf("paid total %q, want %q", paid, enterprise.FormatFen(g.AmountFen))
 	}
 	shot(t, "award-7-paid")
-	ct, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](fmt.Sprintf(`fetch("/awards/programmes/%d/payments.xlsx").then(r => r.status + " " + r.headers.get("Content-Type"))`, id), chromedp.EvalAwaitPromise))
+	ct, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](fmt.Sprintf(`fetch("/awards/programmes/%d/payments.xlsx").then(r => r.status + " " + r.headers.get("Content-Type"))`, id), chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +164,7 @@ func TestBrowserAwardProgramme(t *testing.T) {
 		t.Fatalf("export: %s", ct)
 	}
 	// The audit trail on the page shows every step.
-	trail := b.text(t, "#trail")
+	trail := b.Text(t, "#trail")
 	for _, step := range []string{"award.programme.create", "award.programme.open", "award.apply", "award.check", "award.assign", "award.score",
 		"award.recuse", "award.rank", "award.programme.notice", "award.objection.file", "award.objection.upheld", "award.programme.confirmed",
 		"award.grant", "award.payment.request", "award.payment.approved", "award.payment.paid", "award.ledger.payment"} {
@@ -172,35 +174,6 @@ func TestBrowserAwardProgramme(t *testing.T) {
 	}
 	if p, _ := w.App.Award.Programme(t.Context(), id); p.State != award.StateConfirmed {
 		t.Fatalf("state %s", p.State)
-	}
-}
-
-// clickNav clicks the element with the given id, waits for the page that
-// the form or link loads, and fails on an error page.
-func (b *browser) clickNav(t *testing.T, id string) {
-	t.Helper()
-	b.eval(t, `window.__stale = "y"; "ok"`)
-	b.do(t, chromedp.Click(chromedp.ID(id)))
-	for i := 0; ; i++ {
-		if b.eval(t, `(window.__stale !== "y" && document.readyState === "complete") ? "y" : "n"`) == "y" {
-			break
-		}
-		if i > 200 {
-			t.Fatalf("click %s: no new page", id)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if msg := b.eval(t, `document.querySelector("main .card p.error") ? document.querySelector("main").innerText : ""`); msg != "" {
-		t.Fatalf("click %s: error page: %s", id, msg)
-	}
-}
-
-// logout signs out through the header button.
-func (b *browser) logout(t *testing.T) {
-	t.Helper()
-	b.do(t, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.CSS("header .who")))
-	if b.eval(t, `document.querySelector("header form.inline button") ? "y" : "n"`) == "y" {
-		b.do(t, chromedp.Click(chromedp.CSS("header form.inline button")), chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)))
 	}
 }
 

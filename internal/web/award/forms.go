@@ -2,6 +2,7 @@ package award
 
 import (
 	"encoding/json"
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // reason and the fields.
 
 func backTo(w http.ResponseWriter, r *http.Request, path string) error {
-	return seeOther(w, r, path+"?ok=saved")
+	return web.SeeOther(w, r, path+"?ok=saved")
 }
 
 func progPath(id int64) string { return "/awards/programmes/" + strconv.FormatInt(id, 10) }
@@ -53,7 +54,7 @@ func programmeForm(r *http.Request) (award.NewProgramme, error) {
 	return n, nil
 }
 
-func (s *Server) handleAwardCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardCreate(w http.ResponseWriter, r *http.Request) error {
 	n, err := programmeForm(r)
 	if err != nil {
 		return err
@@ -62,11 +63,11 @@ func (s *Server) handleAwardCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return seeOther(w, r, progPath(p.ID)+"?ok=created")
+	return web.SeeOther(w, r, progPath(p.ID)+"?ok=created")
 }
 
-func (s *Server) handleAwardUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -80,8 +81,8 @@ func (s *Server) handleAwardUpdate(w http.ResponseWriter, r *http.Request) error
 	return backTo(w, r, progPath(id))
 }
 
-func (s *Server) handleAwardAdvance(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardAdvance(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -91,8 +92,8 @@ func (s *Server) handleAwardAdvance(w http.ResponseWriter, r *http.Request) erro
 	return backTo(w, r, progPath(id))
 }
 
-func (s *Server) handleAwardRank(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardRank(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -104,8 +105,8 @@ func (s *Server) handleAwardRank(w http.ResponseWriter, r *http.Request) error {
 
 // readUploads reads the evidence files of field name: each within the
 // award's evidence limit, the whole body within the deployment's.
-func (s *Server) readUploads(w http.ResponseWriter, r *http.Request, name string) ([]award.File, error) {
-	ups, err := readFiles(w, r, name, s.Award.MaxEvidence, s.Cfg.MaxUpload)
+func (s *handlers) readUploads(w http.ResponseWriter, r *http.Request, name string) ([]award.File, error) {
+	ups, err := web.ReadFiles(w, r, name, s.Award.MaxEvidence, s.Cfg.MaxUpload)
 	out := make([]award.File, len(ups))
 	for i, u := range ups {
 		out[i] = award.File(u)
@@ -113,7 +114,7 @@ func (s *Server) readUploads(w http.ResponseWriter, r *http.Request, name string
 	return out, err
 }
 
-func (s *Server) handleAwardApply(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardApply(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
@@ -122,7 +123,7 @@ func (s *Server) handleAwardApply(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	ent, err := s.myEnterprise(r.Context(), currentUser(r))
+	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
 	if err != nil {
 		return err
 	}
@@ -132,8 +133,8 @@ func (s *Server) handleAwardApply(w http.ResponseWriter, r *http.Request) error 
 	return backTo(w, r, progPath(p.ID))
 }
 
-func (s *Server) handleAwardCheckForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardCheckForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -143,8 +144,8 @@ func (s *Server) handleAwardCheckForm(w http.ResponseWriter, r *http.Request) er
 	return backTo(w, r, "/awards/applications/"+strconv.FormatInt(id, 10))
 }
 
-func (s *Server) handleAwardAssignForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardAssignForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -154,14 +155,14 @@ func (s *Server) handleAwardAssignForm(w http.ResponseWriter, r *http.Request) e
 	return backTo(w, r, "/awards/applications/"+strconv.FormatInt(id, 10))
 }
 
-func (s *Server) handleAwardAffiliationsForm(w http.ResponseWriter, r *http.Request) error {
-	if err := s.Award.SetAffiliations(r.Context(), currentUser(r).ID, r.FormValue("affiliations")); err != nil {
+func (s *handlers) handleAwardAffiliationsForm(w http.ResponseWriter, r *http.Request) error {
+	if err := s.Award.SetAffiliations(r.Context(), web.CurrentUser(r).ID, r.FormValue("affiliations")); err != nil {
 		return err
 	}
 	return backTo(w, r, "/awards/reviews")
 }
 
-func (s *Server) handleAwardScoresForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardScoresForm(w http.ResponseWriter, r *http.Request) error {
 	g, err := s.visibleAssignment(r)
 	if err != nil {
 		return err
@@ -174,25 +175,25 @@ func (s *Server) handleAwardScoresForm(w http.ResponseWriter, r *http.Request) e
 	for _, c := range prog.Rules.Criteria {
 		scores = append(scores, award.Score{Criterion: c.Code, Value: strings.TrimSpace(r.FormValue("score_" + c.Code)), Comment: r.FormValue("comment_" + c.Code)})
 	}
-	if _, err := s.Award.SubmitScores(r.Context(), g.ID, currentUser(r).ID, scores); err != nil {
+	if _, err := s.Award.SubmitScores(r.Context(), g.ID, web.CurrentUser(r).ID, scores); err != nil {
 		return err
 	}
 	return backTo(w, r, "/awards/assignments/"+strconv.FormatInt(g.ID, 10))
 }
 
-func (s *Server) handleAwardRecuseForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardRecuseForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.Award.Recuse(r.Context(), id, currentUser(r).ID, r.FormValue("reason")); err != nil {
+	if err := s.Award.Recuse(r.Context(), id, web.CurrentUser(r).ID, r.FormValue("reason")); err != nil {
 		return err
 	}
 	return backTo(w, r, "/awards/reviews")
 }
 
-func (s *Server) handleNoticeObject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleNoticeObject(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -204,11 +205,11 @@ func (s *Server) handleNoticeObject(w http.ResponseWriter, r *http.Request) erro
 	if _, err := s.Award.FileObjection(r.Context(), id, n, files); err != nil {
 		return err
 	}
-	return seeOther(w, r, "/notices/"+strconv.FormatInt(id, 10)+"?ok=filed")
+	return web.SeeOther(w, r, "/notices/"+strconv.FormatInt(id, 10)+"?ok=filed")
 }
 
-func (s *Server) handleAwardDecideForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardDecideForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -244,7 +245,7 @@ func (s *Server) handleAwardDecideForm(w http.ResponseWriter, r *http.Request) e
 }
 
 // indicatorScale is a registry figure's decimal scale.
-func (s *Server) indicatorScale(r *http.Request, code string) (int, error) {
+func (s *handlers) indicatorScale(r *http.Request, code string) (int, error) {
 	known, err := s.Award.Indicators(r.Context())
 	if err != nil {
 		return 0, err
@@ -269,8 +270,8 @@ func toStored(v award.Fixed, scale int) (int64, bool) {
 	return int64(v) / div, true
 }
 
-func (s *Server) handleAwardGrantForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardGrantForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -284,8 +285,8 @@ func (s *Server) handleAwardGrantForm(w http.ResponseWriter, r *http.Request) er
 	return backTo(w, r, progPath(id))
 }
 
-func (s *Server) handleAwardPayForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardPayForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -304,7 +305,7 @@ func (s *Server) handleAwardPayForm(w http.ResponseWriter, r *http.Request) erro
 	return backTo(w, r, progPath(g.ProgrammeID))
 }
 
-func (s *Server) paymentProgramme(r *http.Request, id int64) (int64, error) {
+func (s *handlers) paymentProgramme(r *http.Request, id int64) (int64, error) {
 	p, err := s.Award.PaymentByID(r.Context(), id)
 	if err != nil {
 		return 0, err
@@ -313,9 +314,9 @@ func (s *Server) paymentProgramme(r *http.Request, id int64) (int64, error) {
 	return g.ProgrammeID, err
 }
 
-func (s *Server) paymentForm(fn func(r *http.Request, id int64) error) HandlerFunc {
+func (s *handlers) paymentForm(fn func(r *http.Request, id int64) error) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		id, err := web.PathID(r, "id")
 		if err != nil {
 			return err
 		}
@@ -330,35 +331,35 @@ func (s *Server) paymentForm(fn func(r *http.Request, id int64) error) HandlerFu
 	}
 }
 
-func (s *Server) handleAwardApproveForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardApproveForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.Approve(r.Context(), id)
 		return err
 	})(w, r)
 }
 
-func (s *Server) handleAwardPaidForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardPaidForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.MarkPaid(r.Context(), id, r.FormValue("voucher_no"), r.FormValue("paid_on"))
 		return err
 	})(w, r)
 }
 
-func (s *Server) handleAwardWithdrawForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardWithdrawForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.Withdraw(r.Context(), id, r.FormValue("reason"))
 		return err
 	})(w, r)
 }
 
-func (s *Server) handleAwardReverseForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardReverseForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.Reverse(r.Context(), id, r.FormValue("reason"), r.FormValue("date"))
 		return err
 	})(w, r)
 }
 
-func (s *Server) handleAwardFlagForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardFlagForm(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.Award.EnterpriseByCode(r.Context(), r.FormValue("credit_code"))
 	if err != nil {
 		return err
@@ -369,8 +370,8 @@ func (s *Server) handleAwardFlagForm(w http.ResponseWriter, r *http.Request) err
 	return backTo(w, r, "/awards/flags")
 }
 
-func (s *Server) handleAwardFlagClearForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardFlagClearForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package award
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"time"
@@ -24,7 +25,7 @@ type noticeView struct {
 	RankedAtUTC string          `json:"ranked_at"`
 }
 
-func (s *Server) noticeView(r *http.Request) (noticeView, error) {
+func (s *handlers) noticeView(r *http.Request) (noticeView, error) {
 	p, rd, err := s.publicNotice(r)
 	if err != nil {
 		return noticeView{}, err
@@ -37,7 +38,7 @@ func (s *Server) noticeView(r *http.Request) (noticeView, error) {
 			v.Winners = append(v.Winners, e)
 		}
 	}
-	v.Winners = nonNil(v.Winners)
+	v.Winners = web.NonNil(v.Winners)
 	os, err := s.Award.Objections(r.Context(), p.ID)
 	v.Objections = len(os)
 	// The public sees the method, not internal notes.
@@ -45,7 +46,7 @@ func (s *Server) noticeView(r *http.Request) (noticeView, error) {
 	return v, err
 }
 
-func (s *Server) apiAwardNotices(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardNotices(w http.ResponseWriter, r *http.Request) error {
 	ps, err := s.Award.Programmes(r.Context(), award.ProgrammeFilter{States: []string{award.StateNotice, award.StateConfirmed, award.StateClosed}})
 	if err != nil {
 		return err
@@ -57,16 +58,16 @@ func (s *Server) apiAwardNotices(w http.ResponseWriter, r *http.Request) error {
 			out = append(out, p)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"notices": nonNil(out)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"notices": web.NonNil(out)})
 	return nil
 }
 
-func (s *Server) apiAwardNotice(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardNotice(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.noticeView(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	web.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -75,13 +76,13 @@ type objectionRequest struct {
 	Files []fileInput `json:"files,omitempty"`
 }
 
-func (s *Server) apiAwardObject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardObject(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req objectionRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	files, err := decodeFiles(req.Files)
@@ -93,12 +94,12 @@ func (s *Server) apiAwardObject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	o.Contact = "" // not echoed on a public endpoint
-	writeJSON(w, http.StatusCreated, o)
+	web.WriteJSON(w, http.StatusCreated, o)
 	return nil
 }
 
-func (s *Server) apiAwardObjections(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardObjections(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (s *Server) apiAwardObjections(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"objections": nonNil(os)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"objections": web.NonNil(os)})
 	return nil
 }
 
@@ -116,25 +117,25 @@ type decisionRequest struct {
 	Corrections []award.Correction `json:"corrections,omitempty"`
 }
 
-func (s *Server) apiAwardDecide(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardDecide(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req decisionRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	o, err := s.Award.Decide(r.Context(), id, req.Upheld, req.Finding, req.Corrections)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, o)
+	web.WriteJSON(w, http.StatusOK, o)
 	return nil
 }
 
-func (s *Server) apiAwardGrants(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardGrants(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -142,7 +143,7 @@ func (s *Server) apiAwardGrants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"grants": nonNil(gs)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"grants": web.NonNil(gs)})
 	return nil
 }
 
@@ -152,33 +153,33 @@ type grantRequest struct {
 	Basis        string `json:"basis"`
 }
 
-func (s *Server) apiAwardGrantCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardGrantCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req grantRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	g, err := s.Award.CreateGrant(r.Context(), id, req.EnterpriseID, req.AmountFen, req.Basis)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, g)
+	web.WriteJSON(w, http.StatusCreated, g)
 	return nil
 }
 
 // apiAwardPay requests a payment; the Idempotency-Key header is required.
 // The first request answers 201; a replay of it answers 200 with the same
 // payment; the same key with another body answers 409.
-func (s *Server) apiAwardPay(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardPay(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req award.PaymentRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	p, replayed, err := s.Award.RequestPayment(r.Context(), id, r.Header.Get("Idempotency-Key"), req)
@@ -190,12 +191,12 @@ func (s *Server) apiAwardPay(w http.ResponseWriter, r *http.Request) error {
 		code = http.StatusOK
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	writeJSON(w, code, p)
+	web.WriteJSON(w, code, p)
 	return nil
 }
 
-func (s *Server) apiAwardPayments(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardPayments(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -203,12 +204,12 @@ func (s *Server) apiAwardPayments(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"payments": nonNil(ps)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"payments": web.NonNil(ps)})
 	return nil
 }
 
-func (s *Server) apiAwardApprove(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardApprove(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func (s *Server) apiAwardApprove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -225,20 +226,20 @@ type paidRequest struct {
 	PaidOn    string `json:"paid_on"`
 }
 
-func (s *Server) apiAwardPaid(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardPaid(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req paidRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	p, err := s.Award.MarkPaid(r.Context(), id, req.VoucherNo, req.PaidOn)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -251,42 +252,42 @@ type withdrawalRequest struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) apiAwardWithdraw(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardWithdraw(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req withdrawalRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	p, err := s.Award.Withdraw(r.Context(), id, req.Reason)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
-func (s *Server) apiAwardReverse(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardReverse(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req reversalRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	p, err := s.Award.Reverse(r.Context(), id, req.Reason, req.Date)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
-func (s *Server) handleAwardExport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardExport(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -299,13 +300,13 @@ func (s *Server) handleAwardExport(w http.ResponseWriter, r *http.Request) error
 	return s.Award.ExportPayments(r.Context(), id, w)
 }
 
-func (s *Server) apiAwardTotals(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardTotals(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
 	ts, err := s.Award.Totals(r.Context(), year)
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"totals": nonNil(ts)}
+	out := map[string]any{"totals": web.NonNil(ts)}
 	if year != 0 {
 		paid, err := s.Award.YearPaid(r.Context(), year)
 		if err != nil {
@@ -313,16 +314,16 @@ func (s *Server) apiAwardTotals(w http.ResponseWriter, r *http.Request) error {
 		}
 		out["paid_in_year_fen"] = paid
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-func (s *Server) apiAwardFlags(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardFlags(w http.ResponseWriter, r *http.Request) error {
 	fs, err := s.Award.Flags(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"flags": nonNil(fs), "kinds": award.FlagKinds})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"flags": web.NonNil(fs), "kinds": award.FlagKinds})
 	return nil
 }
 
@@ -332,21 +333,21 @@ type flagRequest struct {
 	Note         string `json:"note"`
 }
 
-func (s *Server) apiAwardFlagCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAwardFlagCreate(w http.ResponseWriter, r *http.Request) error {
 	var req flagRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	f, err := s.Award.AddFlag(r.Context(), req.EnterpriseID, req.Kind, req.Note)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, f)
+	web.WriteJSON(w, http.StatusCreated, f)
 	return nil
 }
 
-func (s *Server) apiAwardFlagClear(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiAwardFlagClear(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -354,6 +355,6 @@ func (s *Server) apiAwardFlagClear(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, f)
+	web.WriteJSON(w, http.StatusOK, f)
 	return nil
 }

@@ -3,6 +3,7 @@ package award
 import (
 	"encoding/json"
 	"fmt"
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 
@@ -12,7 +13,7 @@ import (
 )
 
 // awardPage is the base of every awards page: helpers for labels.
-type awardPage struct{ Page }
+type awardPage struct{ web.Page }
 
 // State is a programme state's label in the page's language.
 func (p awardPage) State(s string) string {
@@ -40,9 +41,9 @@ type awardsPage struct {
 	Staff       bool
 }
 
-func (s *Server) handleAwards(w http.ResponseWriter, r *http.Request) error {
-	u := currentUser(r)
-	p := awardsPage{awardPage: awardPage{s.page(r, "评优奖补", "Awards and subsidies")}, Staff: isStaff(u)}
+func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
+	u := web.CurrentUser(r)
+	p := awardsPage{awardPage: awardPage{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
 	f := award.ProgrammeFilter{NoDraft: !p.Staff}
 	if u == nil {
 		f.States = []string{award.StateNotice, award.StateConfirmed, award.StateClosed}
@@ -70,7 +71,7 @@ func (s *Server) handleAwards(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return s.render(w, r, "award/list.html", p)
+	return s.Render(w, r, "award/list.html", p)
 }
 
 type newProgrammePage struct {
@@ -84,24 +85,24 @@ type newProgrammePage struct {
 // BudgetYuan is the form's budget in 元.
 func (p newProgrammePage) BudgetYuan() string { return programmePage{}.Yuan(p.Form.BudgetFen) }
 
-func (s *Server) handleAwardNew(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardNew(w http.ResponseWriter, r *http.Request) error {
 	rules, _ := json.MarshalIndent(exampleRules(), "", "  ")
-	p := newProgrammePage{awardPage: awardPage{s.page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
+	p := newProgrammePage{awardPage: awardPage{s.Page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
 		Form: award.NewProgramme{Year: 2023, Kind: award.KindRanking, Quota: 20, NoticeDays: 7, BudgetFen: 18_800_000_000}}
-	return s.render(w, r, "award/new.html", p)
+	return s.Render(w, r, "award/new.html", p)
 }
 
-func (s *Server) handleAwardEdit(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardEdit(w http.ResponseWriter, r *http.Request) error {
 	prog, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
 	}
 	rules, _ := json.MarshalIndent(prog.Rules, "", "  ")
-	p := newProgrammePage{awardPage: awardPage{s.page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
+	p := newProgrammePage{awardPage: awardPage{s.Page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
 		Action: progPath(prog.ID) + "/edit", Editing: true,
 		Form: award.NewProgramme{Year: prog.Year, NameZH: prog.NameZH, NameEN: prog.NameEN, Kind: prog.Kind, Quota: prog.Quota,
 			BudgetFen: prog.BudgetFen, NoticeDays: prog.NoticeDays, Note: prog.Note}}
-	return s.render(w, r, "award/new.html", p)
+	return s.Render(w, r, "award/new.html", p)
 }
 
 // grantRow is a grant with its payments.
@@ -144,14 +145,14 @@ func (programmePage) Pretty(v any) string {
 	return string(b)
 }
 
-func (s *Server) handleAwardPage(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardPage(w http.ResponseWriter, r *http.Request) error {
 	prog, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
 	}
-	u := currentUser(r)
+	u := web.CurrentUser(r)
 	ctx := r.Context()
-	p := programmePage{awardPage: awardPage{s.page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: isStaff(u),
+	p := programmePage{awardPage: awardPage{s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
 		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: nextState[prog.State], Today: s.Award.Now().Format("2006-01-02")}
 	if p.TitleEN == "" {
 		p.TitleEN = prog.NameZH
@@ -160,7 +161,7 @@ func (s *Server) handleAwardPage(w http.ResponseWriter, r *http.Request) error {
 		if p.Honours, err = s.Award.Honours(ctx, prog.ID); err != nil {
 			return err
 		}
-		return s.render(w, r, "award/programme.html", p)
+		return s.Render(w, r, "award/programme.html", p)
 	}
 	rd, err := s.Award.LatestRound(ctx, prog.ID)
 	if err == nil {
@@ -209,11 +210,11 @@ func (s *Server) handleAwardPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Round = nil
 	}
-	return s.render(w, r, "award/programme.html", p)
+	return s.Render(w, r, "award/programme.html", p)
 }
 
-func (s *Server) fillEnterpriseView(r *http.Request, p *programmePage) error {
-	ent, err := s.myEnterprise(r.Context(), currentUser(r))
+func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
+	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
 	if err != nil || ent == 0 {
 		return err
 	}
@@ -264,8 +265,8 @@ type applicationPage struct {
 	CanRun      bool
 }
 
-func (s *Server) handleAwardApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleAwardApplication(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -277,10 +278,10 @@ func (s *Server) handleAwardApplication(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	u := currentUser(r)
-	p := applicationPage{awardPage: awardPage{s.page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
+	u := web.CurrentUser(r)
+	p := applicationPage{awardPage: awardPage{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
 		CanRun: u.Role == org.Supervisor}
-	if isStaff(u) {
+	if web.IsStaff(u) {
 		if p.Assignments, err = s.Award.Assignments(r.Context(), 0, id); err != nil {
 			return err
 		}
@@ -288,7 +289,7 @@ func (s *Server) handleAwardApplication(w http.ResponseWriter, r *http.Request) 
 			return err
 		}
 	}
-	return s.render(w, r, "award/application.html", p)
+	return s.Render(w, r, "award/application.html", p)
 }
 
 type reviewsPage struct {
@@ -297,9 +298,9 @@ type reviewsPage struct {
 	Affiliations string
 }
 
-func (s *Server) handleAwardReviews(w http.ResponseWriter, r *http.Request) error {
-	u := currentUser(r)
-	p := reviewsPage{awardPage: awardPage{s.page(r, "我的评审任务", "My reviews")}}
+func (s *handlers) handleAwardReviews(w http.ResponseWriter, r *http.Request) error {
+	u := web.CurrentUser(r)
+	p := reviewsPage{awardPage: awardPage{s.Page(r, "我的评审任务", "My reviews")}}
 	var err error
 	if p.Assignments, err = s.Award.Assignments(r.Context(), u.ID, 0); err != nil {
 		return err
@@ -307,7 +308,7 @@ func (s *Server) handleAwardReviews(w http.ResponseWriter, r *http.Request) erro
 	if p.Affiliations, err = s.Award.Affiliations(r.Context(), u.ID); err != nil {
 		return err
 	}
-	return s.render(w, r, "award/reviews.html", p)
+	return s.Render(w, r, "award/reviews.html", p)
 }
 
 type assignmentPage struct {
@@ -323,7 +324,7 @@ type criterionRow struct {
 	Value, Comment string
 }
 
-func (s *Server) handleAwardAssignment(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardAssignment(w http.ResponseWriter, r *http.Request) error {
 	g, err := s.visibleAssignment(r)
 	if err != nil {
 		return err
@@ -336,8 +337,8 @@ func (s *Server) handleAwardAssignment(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	p := assignmentPage{awardPage: awardPage{s.page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
-		Mine: g.ReviewerID == currentUser(r).ID}
+	p := assignmentPage{awardPage: awardPage{s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
+		Mine: g.ReviewerID == web.CurrentUser(r).ID}
 	if g.State == "conflict" || g.State == "recused" {
 		p.A = award.Application{ID: a.ID, EnterpriseName: a.EnterpriseName, ProgrammeName: a.ProgrammeName, State: a.State}
 	}
@@ -350,7 +351,7 @@ func (s *Server) handleAwardAssignment(w http.ResponseWriter, r *http.Request) e
 		}
 		p.Criteria = append(p.Criteria, row)
 	}
-	return s.render(w, r, "award/assignment.html", p)
+	return s.Render(w, r, "award/assignment.html", p)
 }
 
 type noticePage struct {
@@ -360,17 +361,17 @@ type noticePage struct {
 	Done  bool
 }
 
-func (s *Server) handleNotice(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.noticeView(r)
 	if err != nil {
 		return err
 	}
-	p := noticePage{awardPage: awardPage{s.page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
+	p := noticePage{awardPage: awardPage{s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
 		Terms: v.Programme.Rules.Terms, Done: r.URL.Query().Get("ok") == "filed"}
 	if p.Done {
 		p.Flash = p.L("异议已提交，工作人员将核查并记录结论。", "Objection filed; staff will check it and record the finding.")
 	}
-	return s.render(w, r, "award/notice.html", p)
+	return s.Render(w, r, "award/notice.html", p)
 }
 
 type totalsPage struct {
@@ -383,9 +384,9 @@ type totalsPage struct {
 	Paid     int64
 }
 
-func (s *Server) handleAwardTotals(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAwardTotals(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
-	p := totalsPage{awardPage: awardPage{s.page(r, "奖补汇总", "Totals")}, Year: year}
+	p := totalsPage{awardPage: awardPage{s.Page(r, "奖补汇总", "Totals")}, Year: year}
 	var err error
 	if p.Totals, err = s.Award.Totals(r.Context(), year); err != nil {
 		return err
@@ -400,7 +401,7 @@ func (s *Server) handleAwardTotals(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 	}
-	return s.render(w, r, "award/totals.html", p)
+	return s.Render(w, r, "award/totals.html", p)
 }
 
 type flagsPage struct {
@@ -409,14 +410,14 @@ type flagsPage struct {
 	Kinds []string
 }
 
-func (s *Server) handleAwardFlags(w http.ResponseWriter, r *http.Request) error {
-	p := flagsPage{awardPage: awardPage{s.page(r, "不良记录", "Enterprise flags")}, Kinds: award.FlagKinds}
+func (s *handlers) handleAwardFlags(w http.ResponseWriter, r *http.Request) error {
+	p := flagsPage{awardPage: awardPage{s.Page(r, "不良记录", "Enterprise flags")}, Kinds: award.FlagKinds}
 	var err error
 	p.Flags, err = s.Award.Flags(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "award/flags.html", p)
+	return s.Render(w, r, "award/flags.html", p)
 }
 
 // Yuan renders fen as a plain decimal of 元 for form fields.

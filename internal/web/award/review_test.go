@@ -1,8 +1,9 @@
-package award
+package award_test
 
 import (
 	"bytes"
 	"fmt"
+	webaward "gaoxin/internal/web/award"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -51,7 +52,7 @@ func TestAwardUploadBodyIsBounded(t *testing.T) {
 	req := httptest.NewRequest("POST", fmt.Sprintf("/notices/%d/objections", id), body)
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if r := w.anon().send(req); r.Code != http.StatusRequestEntityTooLarge || count() != before {
+	if r := w.Anon().Send(req); r.Code != http.StatusRequestEntityTooLarge || count() != before {
 		t.Fatalf("1.2 MB objection under a 1 MB limit: %d, wrote %v", r.Code, count() != before)
 	}
 	// Within the limit the same form goes through.
@@ -59,7 +60,7 @@ func TestAwardUploadBodyIsBounded(t *testing.T) {
 	req = httptest.NewRequest("POST", fmt.Sprintf("/notices/%d/objections", id), body)
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if r := w.anon().send(req); r.Code != http.StatusSeeOther || count() != before+2 {
+	if r := w.Anon().Send(req); r.Code != http.StatusSeeOther || count() != before+2 {
 		t.Fatalf("small objection: %d %s", r.Code, r.Body)
 	}
 }
@@ -72,9 +73,9 @@ func TestAwardUploadBodyIsBounded(t *testing.T) {
 func TestAwardStateSkipsRefused(t *testing.T) {
 	w := newAwardWorld(t)
 	id := w.runToNotice(t)
-	sup := w.as("supervisor")
+	sup := w.As("supervisor")
 	var apps struct{ Applications []award.Application }
-	sup.get(fmt.Sprintf("/api/v1/award/programmes/%d/applications", id)).JSON(t, &apps)
+	sup.Get(fmt.Sprintf("/api/v1/award/programmes/%d/applications", id)).JSON(t, &apps)
 	var a1, a2 award.Application
 	for _, a := range apps.Applications {
 		full, err := w.App.Award.Application(t.Context(), a.ID)
@@ -94,20 +95,20 @@ func TestAwardStateSkipsRefused(t *testing.T) {
 			mine = g.ID
 		}
 	}
-	scores := scoresRequest{Scores: []award.Score{{Criterion: "inno", Value: "1"}, {Criterion: "mgmt", Value: "1"}}}
-	want(t, w.as("reviewer").do("PUT", fmt.Sprintf("/api/v1/award/assignments/%d/scores", mine), scores), 409, "scoring on notice")
-	want(t, w.as("reviewer").do("POST", fmt.Sprintf("/api/v1/award/assignments/%d/recuse", mine), reasonRequest{Reason: "公示期才发现关联"}), 409, "recusing on notice")
-	want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/grants", id), grantRequest{EnterpriseID: w.e1, AmountFen: 1, Basis: "x"}), 409, "grant on notice")
-	want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/rank", id), nil), 409, "re-rank on notice without an objection")
-	want(t, sup.do("PUT", fmt.Sprintf("/api/v1/award/programmes/%d", id), programmeBody()), 409, "editing a published programme")
-	want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/applications/%d/check", a1.ID), checkRequest{Accept: false, Reason: "补退"}), 409, "re-checking after review")
+	scores := webaward.ScoresRequest{Scores: []award.Score{{Criterion: "inno", Value: "1"}, {Criterion: "mgmt", Value: "1"}}}
+	want(t, w.As("reviewer").Do("PUT", fmt.Sprintf("/api/v1/award/assignments/%d/scores", mine), scores), 409, "scoring on notice")
+	want(t, w.As("reviewer").Do("POST", fmt.Sprintf("/api/v1/award/assignments/%d/recuse", mine), webaward.ReasonRequest{Reason: "公示期才发现关联"}), 409, "recusing on notice")
+	want(t, sup.Do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/grants", id), webaward.GrantRequest{EnterpriseID: w.e1, AmountFen: 1, Basis: "x"}), 409, "grant on notice")
+	want(t, sup.Do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/rank", id), nil), 409, "re-rank on notice without an objection")
+	want(t, sup.Do("PUT", fmt.Sprintf("/api/v1/award/programmes/%d", id), programmeBody()), 409, "editing a published programme")
+	want(t, sup.Do("POST", fmt.Sprintf("/api/v1/award/applications/%d/check", a1.ID), webaward.CheckRequest{Accept: false, Reason: "补退"}), 409, "re-checking after review")
 	// The enterprise of a2 cannot fetch a1's evidence by id, nor its page.
-	want(t, w.as("enterprise2").get(fmt.Sprintf("/awards/evidence/%d", a1.Evidence[0].ID)), 404, "another enterprise's evidence (page route)")
+	want(t, w.As("enterprise2").Get(fmt.Sprintf("/awards/evidence/%d", a1.Evidence[0].ID)), 404, "another enterprise's evidence (page route)")
 	w.now = w.now.Add(6 * 24 * time.Hour)
-	want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/state", id), stateRequest{To: "confirmed"}), 200, "confirm")
-	want(t, w.anon().do("POST", fmt.Sprintf("/api/v1/award/notices/%d/objections", id), objectionRequest{NewObjection: award.NewObjection{Name: "迟到", Contact: "x", Reason: "认定之后才提出的异议。"}}), 409, "objection after confirmation")
+	want(t, sup.Do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/state", id), webaward.StateRequest{To: "confirmed"}), 200, "confirm")
+	want(t, w.Anon().Do("POST", fmt.Sprintf("/api/v1/award/notices/%d/objections", id), webaward.ObjectionRequest{NewObjection: award.NewObjection{Name: "迟到", Contact: "x", Reason: "认定之后才提出的异议。"}}), 409, "objection after confirmation")
 	var objs struct{ Objections []award.Objection }
-	sup.get(fmt.Sprintf("/api/v1/award/programmes/%d/objections", id)).JSON(t, &objs)
+	sup.Get(fmt.Sprintf("/api/v1/award/programmes/%d/objections", id)).JSON(t, &objs)
 	if len(objs.Objections) != 0 {
 		t.Fatalf("objections = %+v", objs)
 	}

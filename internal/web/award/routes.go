@@ -1,103 +1,128 @@
+// Package award serves the pages and JSON API of the 评优奖补 (awards and subsidies) module: its
+// handlers, its routes (listed in this file) and its templates, embedded
+// from templates/.
 package award
 
 import (
+	"embed"
 	"gaoxin/internal/award"
 	"gaoxin/internal/org"
+	"gaoxin/internal/web"
+	"io/fs"
 )
 
-// awardRoutes registers the pages and API of awards and subsidies (评优与奖补).
+//go:embed templates
+var templates embed.FS
+
+// handlers are the module's HTTP handlers, on the kit's server.
+type handlers struct{ *web.Server }
+
+// Register adds the module's pages and routes to s.
+func Register(s *web.Server) error {
+	pages, err := fs.Sub(templates, "templates")
+	if err != nil {
+		return err
+	}
+	if err := s.AddPages("award", pages); err != nil {
+		return err
+	}
+	(&handlers{s}).routes()
+	return nil
+}
+
+// routes registers the pages and API of awards and subsidies (评优与奖补).
 // Supervisors run programmes; leaders and admins read (leaders also approve
 // payments); reviewers score what is assigned to them; enterprises apply and
 // see their own; anyone reads public notices and may object.
-func (s *Server) awardRoutes() {
-	staff := Staff
-	sup := Only(org.Supervisor)
-	approver := Only(org.Supervisor, org.Leader)
-	rev := Only(org.Reviewer)
-	ent := Only(org.Enterprise)
-	readers := Only(org.Admin, org.Leader, org.Supervisor, org.Enterprise, org.Reviewer, org.UnitStaff)
+func (s *handlers) routes() {
+	staff := web.Staff
+	sup := web.Only(org.Supervisor)
+	approver := web.Only(org.Supervisor, org.Leader)
+	rev := web.Only(org.Reviewer)
+	ent := web.Only(org.Enterprise)
+	readers := web.Only(org.Admin, org.Leader, org.Supervisor, org.Enterprise, org.Reviewer, org.UnitStaff)
 
 	// Pages.
-	s.handle("GET /awards", "Award programmes", Public, s.handleAwards)
-	s.handle("GET /awards/new", "New programme form", sup, s.handleAwardNew)
-	s.handle("POST /awards", "Create programme", sup, s.handleAwardCreate)
-	s.handle("GET /awards/programmes/{id}", "Programme page", readers, s.handleAwardPage)
-	s.handle("GET /awards/programmes/{id}/edit", "Edit draft form", sup, s.handleAwardEdit)
-	s.handle("POST /awards/programmes/{id}/edit", "Save draft", sup, s.handleAwardUpdate)
-	s.handle("POST /awards/programmes/{id}/state", "Advance programme", sup, s.handleAwardAdvance)
-	s.handle("POST /awards/programmes/{id}/rank", "Rank programme", sup, s.handleAwardRank)
-	s.handle("POST /awards/programmes/{id}/apply", "Apply (multipart, evidence files)", ent, s.handleAwardApply)
-	s.handle("POST /awards/programmes/{id}/grants", "Grant a winner (manual money rule)", sup, s.handleAwardGrantForm)
-	s.handle("GET /awards/programmes/{id}/payments.xlsx", "Payment list for the finance bureau", staff, s.handleAwardExport)
-	s.handle("GET /awards/applications/{id}", "Application page", readers, s.handleAwardApplication)
-	s.handle("POST /awards/applications/{id}/check", "Formal check", sup, s.handleAwardCheckForm)
-	s.handle("POST /awards/applications/{id}/assign", "Assign reviewer", sup, s.handleAwardAssignForm)
-	s.handle("GET /awards/reviews", "My review assignments", rev, s.handleAwardReviews)
-	s.handle("POST /awards/reviews/affiliations", "Declare my affiliations", rev, s.handleAwardAffiliationsForm)
-	s.handle("GET /awards/assignments/{id}", "Score an assignment", Only(org.Reviewer, org.Admin, org.Leader, org.Supervisor), s.handleAwardAssignment)
-	s.handle("POST /awards/assignments/{id}/scores", "Submit scores", rev, s.handleAwardScoresForm)
-	s.handle("POST /awards/assignments/{id}/recuse", "Recuse", rev, s.handleAwardRecuseForm)
-	s.handle("GET /awards/evidence/{id}", "Download evidence", readers, s.handleAwardEvidence)
-	s.handle("POST /awards/objections/{id}/decide", "Decide an objection", sup, s.handleAwardDecideForm)
-	s.handle("POST /awards/grants/{id}/pay", "Request payment", sup, s.handleAwardPayForm)
-	s.handle("POST /awards/payments/{id}/approve", "Approve payment", approver, s.handleAwardApproveForm)
-	s.handle("POST /awards/payments/{id}/paid", "Mark payment paid", sup, s.handleAwardPaidForm)
-	s.handle("POST /awards/payments/{id}/reverse", "Reverse payment", sup, s.handleAwardReverseForm)
-	s.handle("POST /awards/payments/{id}/withdraw", "Withdraw a payment not yet paid", sup, s.handleAwardWithdrawForm)
-	s.handle("GET /awards/totals", "Totals by programme and year", staff, s.handleAwardTotals)
-	s.handle("GET /awards/flags", "Enterprise flags", staff, s.handleAwardFlags)
-	s.handle("POST /awards/flags", "Add flag", sup, s.handleAwardFlagForm)
-	s.handle("POST /awards/flags/{id}/clear", "Clear flag", sup, s.handleAwardFlagClearForm)
-	s.handle("GET /notices/{id}", "Public notice (公示)", Public, s.handleNotice)
-	s.handle("POST /notices/{id}/objections", "File an objection", Public, s.handleNoticeObject)
+	s.Handle("GET /awards", "Award programmes", web.Public, s.handleAwards)
+	s.Handle("GET /awards/new", "New programme form", sup, s.handleAwardNew)
+	s.Handle("POST /awards", "Create programme", sup, s.handleAwardCreate)
+	s.Handle("GET /awards/programmes/{id}", "Programme page", readers, s.handleAwardPage)
+	s.Handle("GET /awards/programmes/{id}/edit", "Edit draft form", sup, s.handleAwardEdit)
+	s.Handle("POST /awards/programmes/{id}/edit", "Save draft", sup, s.handleAwardUpdate)
+	s.Handle("POST /awards/programmes/{id}/state", "Advance programme", sup, s.handleAwardAdvance)
+	s.Handle("POST /awards/programmes/{id}/rank", "Rank programme", sup, s.handleAwardRank)
+	s.Handle("POST /awards/programmes/{id}/apply", "Apply (multipart, evidence files)", ent, s.handleAwardApply)
+	s.Handle("POST /awards/programmes/{id}/grants", "Grant a winner (manual money rule)", sup, s.handleAwardGrantForm)
+	s.Handle("GET /awards/programmes/{id}/payments.xlsx", "Payment list for the finance bureau", staff, s.handleAwardExport)
+	s.Handle("GET /awards/applications/{id}", "Application page", readers, s.handleAwardApplication)
+	s.Handle("POST /awards/applications/{id}/check", "Formal check", sup, s.handleAwardCheckForm)
+	s.Handle("POST /awards/applications/{id}/assign", "Assign reviewer", sup, s.handleAwardAssignForm)
+	s.Handle("GET /awards/reviews", "My review assignments", rev, s.handleAwardReviews)
+	s.Handle("POST /awards/reviews/affiliations", "Declare my affiliations", rev, s.handleAwardAffiliationsForm)
+	s.Handle("GET /awards/assignments/{id}", "Score an assignment", web.Only(org.Reviewer, org.Admin, org.Leader, org.Supervisor), s.handleAwardAssignment)
+	s.Handle("POST /awards/assignments/{id}/scores", "Submit scores", rev, s.handleAwardScoresForm)
+	s.Handle("POST /awards/assignments/{id}/recuse", "Recuse", rev, s.handleAwardRecuseForm)
+	s.Handle("GET /awards/evidence/{id}", "Download evidence", readers, s.handleAwardEvidence)
+	s.Handle("POST /awards/objections/{id}/decide", "Decide an objection", sup, s.handleAwardDecideForm)
+	s.Handle("POST /awards/grants/{id}/pay", "Request payment", sup, s.handleAwardPayForm)
+	s.Handle("POST /awards/payments/{id}/approve", "Approve payment", approver, s.handleAwardApproveForm)
+	s.Handle("POST /awards/payments/{id}/paid", "Mark payment paid", sup, s.handleAwardPaidForm)
+	s.Handle("POST /awards/payments/{id}/reverse", "Reverse payment", sup, s.handleAwardReverseForm)
+	s.Handle("POST /awards/payments/{id}/withdraw", "Withdraw a payment not yet paid", sup, s.handleAwardWithdrawForm)
+	s.Handle("GET /awards/totals", "Totals by programme and year", staff, s.handleAwardTotals)
+	s.Handle("GET /awards/flags", "Enterprise flags", staff, s.handleAwardFlags)
+	s.Handle("POST /awards/flags", "Add flag", sup, s.handleAwardFlagForm)
+	s.Handle("POST /awards/flags/{id}/clear", "Clear flag", sup, s.handleAwardFlagClearForm)
+	s.Handle("GET /notices/{id}", "Public notice (公示)", web.Public, s.handleNotice)
+	s.Handle("POST /notices/{id}/objections", "File an objection", web.Public, s.handleNoticeObject)
 
 	// JSON API.
 	example := award.NewProgramme{Year: 2023, NameZH: "2023 科技创新20强", NameEN: "Top 20 innovators 2023", Kind: award.KindRanking,
 		Quota: 20, BudgetFen: 18_800_000_000, NoticeDays: 7, Rules: exampleRules()}
-	s.handle("GET /api/v1/award/programmes", "List programmes (drafts: staff only)", readers, s.apiAwardProgrammes)
-	s.handleBody("POST /api/v1/award/programmes", "Create a draft programme", sup, example, s.apiAwardProgrammeCreate)
-	s.handle("GET /api/v1/award/programmes/{id}", "One programme", readers, s.apiAwardProgramme)
-	s.handleBody("PUT /api/v1/award/programmes/{id}", "Edit a draft programme", sup, example, s.apiAwardProgrammeUpdate)
-	s.handleBody("POST /api/v1/award/programmes/{id}/state", "Advance: open, review, notice, confirmed, closed", sup, stateRequest{To: "open"}, s.apiAwardAdvance)
-	s.handle("POST /api/v1/award/programmes/{id}/rank", "Rank a programme in review (new round)", sup, s.apiAwardRank)
-	s.handle("GET /api/v1/award/programmes/{id}/ranking", "Latest ranking with every score explained", staff, s.apiAwardRanking)
-	s.handle("GET /api/v1/award/programmes/{id}/rounds", "Ranking history", staff, s.apiAwardRounds)
-	s.handle("GET /api/v1/award/programmes/{id}/audit", "Audit trail of a programme", staff, s.apiAwardTrail)
-	s.handle("GET /api/v1/award/programmes/{id}/applications", "Applications to a programme", staff, s.apiAwardApplications)
-	s.handleBody("POST /api/v1/award/programmes/{id}/applications", "Apply as my enterprise (files base64)", ent,
+	s.Handle("GET /api/v1/award/programmes", "List programmes (drafts: staff only)", readers, s.apiAwardProgrammes)
+	s.HandleBody("POST /api/v1/award/programmes", "Create a draft programme", sup, example, s.apiAwardProgrammeCreate)
+	s.Handle("GET /api/v1/award/programmes/{id}", "One programme", readers, s.apiAwardProgramme)
+	s.HandleBody("PUT /api/v1/award/programmes/{id}", "Edit a draft programme", sup, example, s.apiAwardProgrammeUpdate)
+	s.HandleBody("POST /api/v1/award/programmes/{id}/state", "Advance: open, review, notice, confirmed, closed", sup, stateRequest{To: "open"}, s.apiAwardAdvance)
+	s.Handle("POST /api/v1/award/programmes/{id}/rank", "Rank a programme in review (new round)", sup, s.apiAwardRank)
+	s.Handle("GET /api/v1/award/programmes/{id}/ranking", "Latest ranking with every score explained", staff, s.apiAwardRanking)
+	s.Handle("GET /api/v1/award/programmes/{id}/rounds", "Ranking history", staff, s.apiAwardRounds)
+	s.Handle("GET /api/v1/award/programmes/{id}/audit", "Audit trail of a programme", staff, s.apiAwardTrail)
+	s.Handle("GET /api/v1/award/programmes/{id}/applications", "Applications to a programme", staff, s.apiAwardApplications)
+	s.HandleBody("POST /api/v1/award/programmes/{id}/applications", "Apply as my enterprise (files base64)", ent,
 		applyRequest{Summary: "申报说明……", Contact: "张三 138…", Files: []fileInput{{Name: "证明.pdf", Base64: "JVBERi0…"}}}, s.apiAwardApply)
-	s.handle("GET /api/v1/award/applications", "My enterprise's applications and grants", ent, s.apiAwardMyApplications)
-	s.handle("GET /api/v1/award/applications/{id}", "One application (own, assigned or staff)", readers, s.apiAwardApplication)
-	s.handleBody("POST /api/v1/award/applications/{id}/check", "Formal check: accept or return with reason", sup, checkRequest{Accept: false, Reason: "缺少审计报告"}, s.apiAwardCheck)
-	s.handleBody("POST /api/v1/award/applications/{id}/assignments", "Assign a reviewer (conflicts detected)", sup, assignRequest{ReviewerID: 7}, s.apiAwardAssign)
-	s.handle("GET /api/v1/award/assignments", "My review assignments", rev, s.apiAwardMyAssignments)
-	s.handle("GET /api/v1/award/assignments/{id}", "One assignment (own or staff)", Only(org.Reviewer, org.Admin, org.Leader, org.Supervisor), s.apiAwardAssignment)
-	s.handleBody("PUT /api/v1/award/assignments/{id}/scores", "Score every criterion", rev,
+	s.Handle("GET /api/v1/award/applications", "My enterprise's applications and grants", ent, s.apiAwardMyApplications)
+	s.Handle("GET /api/v1/award/applications/{id}", "One application (own, assigned or staff)", readers, s.apiAwardApplication)
+	s.HandleBody("POST /api/v1/award/applications/{id}/check", "Formal check: accept or return with reason", sup, checkRequest{Accept: false, Reason: "缺少审计报告"}, s.apiAwardCheck)
+	s.HandleBody("POST /api/v1/award/applications/{id}/assignments", "Assign a reviewer (conflicts detected)", sup, assignRequest{ReviewerID: 7}, s.apiAwardAssign)
+	s.Handle("GET /api/v1/award/assignments", "My review assignments", rev, s.apiAwardMyAssignments)
+	s.Handle("GET /api/v1/award/assignments/{id}", "One assignment (own or staff)", web.Only(org.Reviewer, org.Admin, org.Leader, org.Supervisor), s.apiAwardAssignment)
+	s.HandleBody("PUT /api/v1/award/assignments/{id}/scores", "Score every criterion", rev,
 		scoresRequest{Scores: []award.Score{{Criterion: "inno", Value: "52.5", Comment: "……"}}}, s.apiAwardScores)
-	s.handleBody("POST /api/v1/award/assignments/{id}/recuse", "Recuse with a reason", rev, reasonRequest{Reason: "曾为该企业提供咨询"}, s.apiAwardRecuse)
-	s.handleBody("PUT /api/v1/award/reviewers/{id}/affiliations", "Declare a reviewer's affiliations", Only(org.Reviewer, org.Supervisor),
+	s.HandleBody("POST /api/v1/award/assignments/{id}/recuse", "Recuse with a reason", rev, reasonRequest{Reason: "曾为该企业提供咨询"}, s.apiAwardRecuse)
+	s.HandleBody("PUT /api/v1/award/reviewers/{id}/affiliations", "Declare a reviewer's affiliations", web.Only(org.Reviewer, org.Supervisor),
 		affiliationsRequest{Affiliations: "某某科技有限公司\n91410100XXXXXXXXXX"}, s.apiAwardAffiliations)
-	s.handle("GET /api/v1/award/evidence/{id}", "Download an evidence file", readers, s.handleAwardEvidence)
-	s.handle("GET /api/v1/award/notices", "Public notices", Public, s.apiAwardNotices)
-	s.handle("GET /api/v1/award/notices/{id}", "A public notice: method and winners with scores", Public, s.apiAwardNotice)
-	s.handleBody("POST /api/v1/award/notices/{id}/objections", "File an objection (anyone, during the notice)", Public,
+	s.Handle("GET /api/v1/award/evidence/{id}", "Download an evidence file", readers, s.handleAwardEvidence)
+	s.Handle("GET /api/v1/award/notices", "Public notices", web.Public, s.apiAwardNotices)
+	s.Handle("GET /api/v1/award/notices/{id}", "A public notice: method and winners with scores", web.Public, s.apiAwardNotice)
+	s.HandleBody("POST /api/v1/award/notices/{id}/objections", "File an objection (anyone, during the notice)", web.Public,
 		objectionRequest{NewObjection: award.NewObjection{Name: "王五", Contact: "wang@example.com", Reason: "……"}}, s.apiAwardObject)
-	s.handle("GET /api/v1/award/programmes/{id}/objections", "Objections to a programme", staff, s.apiAwardObjections)
-	s.handleBody("POST /api/v1/award/objections/{id}/decision", "Decide an objection; upheld corrections re-rank", sup,
+	s.Handle("GET /api/v1/award/programmes/{id}/objections", "Objections to a programme", staff, s.apiAwardObjections)
+	s.HandleBody("POST /api/v1/award/objections/{id}/decision", "Decide an objection; upheld corrections re-rank", sup,
 		decisionRequest{Upheld: true, Finding: "经核实……", Corrections: []award.Correction{{Kind: "figure", EnterpriseID: 3, Indicator: "taxes", Year: 2022, Value: 100000}}}, s.apiAwardDecide)
-	s.handle("GET /api/v1/award/programmes/{id}/grants", "Grants with balances", staff, s.apiAwardGrants)
-	s.handleBody("POST /api/v1/award/programmes/{id}/grants", "Grant a winner (manual money rule)", sup, grantRequest{EnterpriseID: 3, AmountFen: 100000000, Basis: "评审委员会决定"}, s.apiAwardGrantCreate)
-	s.handleBody("POST /api/v1/award/grants/{id}/payments", "Request a payment (Idempotency-Key header)", sup, award.PaymentRequest{AmountFen: 100000000, Note: "一次性兑现"}, s.apiAwardPay)
-	s.handle("GET /api/v1/award/grants/{id}/payments", "Payments of a grant", staff, s.apiAwardPayments)
-	s.handle("POST /api/v1/award/payments/{id}/approve", "Approve a payment (not by its requester)", approver, s.apiAwardApprove)
-	s.handleBody("POST /api/v1/award/payments/{id}/paid", "Record payment with voucher", sup, paidRequest{VoucherNo: "记-2023-0815", PaidOn: "2023-08-15"}, s.apiAwardPaid)
-	s.handleBody("POST /api/v1/award/payments/{id}/reversal", "Reverse a paid payment (ledger entry)", sup, reversalRequest{Reason: "账户有误", Date: "2023-08-20"}, s.apiAwardReverse)
-	s.handleBody("POST /api/v1/award/payments/{id}/withdrawal", "Withdraw a payment not yet paid (reason kept)", sup, withdrawalRequest{Reason: "重复申请"}, s.apiAwardWithdraw)
-	s.handle("GET /api/v1/award/programmes/{id}/payments.xlsx", "Payment list (.xlsx)", staff, s.handleAwardExport)
-	s.handle("GET /api/v1/award/totals", "Granted and paid by programme; ?year= adds the year's ledger total", staff, s.apiAwardTotals)
-	s.handle("GET /api/v1/award/flags", "Enterprise flags", staff, s.apiAwardFlags)
-	s.handleBody("POST /api/v1/award/flags", "Add an enterprise flag", sup, flagRequest{EnterpriseID: 3, Kind: "严重失信", Note: "列入名单，文号……"}, s.apiAwardFlagCreate)
-	s.handle("POST /api/v1/award/flags/{id}/clear", "Clear a flag", sup, s.apiAwardFlagClear)
+	s.Handle("GET /api/v1/award/programmes/{id}/grants", "Grants with balances", staff, s.apiAwardGrants)
+	s.HandleBody("POST /api/v1/award/programmes/{id}/grants", "Grant a winner (manual money rule)", sup, grantRequest{EnterpriseID: 3, AmountFen: 100000000, Basis: "评审委员会决定"}, s.apiAwardGrantCreate)
+	s.HandleBody("POST /api/v1/award/grants/{id}/payments", "Request a payment (Idempotency-Key header)", sup, award.PaymentRequest{AmountFen: 100000000, Note: "一次性兑现"}, s.apiAwardPay)
+	s.Handle("GET /api/v1/award/grants/{id}/payments", "Payments of a grant", staff, s.apiAwardPayments)
+	s.Handle("POST /api/v1/award/payments/{id}/approve", "Approve a payment (not by its requester)", approver, s.apiAwardApprove)
+	s.HandleBody("POST /api/v1/award/payments/{id}/paid", "Record payment with voucher", sup, paidRequest{VoucherNo: "记-2023-0815", PaidOn: "2023-08-15"}, s.apiAwardPaid)
+	s.HandleBody("POST /api/v1/award/payments/{id}/reversal", "Reverse a paid payment (ledger entry)", sup, reversalRequest{Reason: "账户有误", Date: "2023-08-20"}, s.apiAwardReverse)
+	s.HandleBody("POST /api/v1/award/payments/{id}/withdrawal", "Withdraw a payment not yet paid (reason kept)", sup, withdrawalRequest{Reason: "重复申请"}, s.apiAwardWithdraw)
+	s.Handle("GET /api/v1/award/programmes/{id}/payments.xlsx", "Payment list (.xlsx)", staff, s.handleAwardExport)
+	s.Handle("GET /api/v1/award/totals", "Granted and paid by programme; ?year= adds the year's ledger total", staff, s.apiAwardTotals)
+	s.Handle("GET /api/v1/award/flags", "Enterprise flags", staff, s.apiAwardFlags)
+	s.HandleBody("POST /api/v1/award/flags", "Add an enterprise flag", sup, flagRequest{EnterpriseID: 3, Kind: "严重失信", Note: "列入名单，文号……"}, s.apiAwardFlagCreate)
+	s.Handle("POST /api/v1/award/flags/{id}/clear", "Clear a flag", sup, s.apiAwardFlagClear)
 }
 
 // exampleRules is the formula shown in the API document and prefilled in

@@ -2,6 +2,7 @@ package enterprise
 
 import (
 	"context"
+	"gaoxin/internal/web"
 	"io"
 	"mime"
 	"net/http"
@@ -13,11 +14,11 @@ import (
 	"gaoxin/internal/errs"
 )
 
-func entViewer(r *http.Request) enterprise.Viewer { return enterprise.ViewerOf(currentUser(r)) }
+func entViewer(r *http.Request) enterprise.Viewer { return enterprise.ViewerOf(web.CurrentUser(r)) }
 
 // entFilter reads list filters from the query. Figure bounds are given in
 // the indicator's display unit (万元 for money).
-func (s *Server) entFilter(r *http.Request) (enterprise.Filter, error) {
+func (s *handlers) entFilter(r *http.Request) (enterprise.Filter, error) {
 	q := r.URL.Query()
 	f := enterprise.Filter{Name: q.Get("name"), CreditCode: q.Get("credit_code"), Area: q.Get("area"), Chain: q.Get("chain"),
 		Tier: q.Get("tier"), Status: enterprise.Status(q.Get("status")), Industry: q.Get("industry"), Indicator: q.Get("indicator")}
@@ -74,7 +75,7 @@ func (s *Server) entFilter(r *http.Request) (enterprise.Filter, error) {
 	return f, nil
 }
 
-func (s *Server) apiEntList(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntList(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.entFilter(r)
 	if err != nil {
 		return err
@@ -83,20 +84,20 @@ func (s *Server) apiEntList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
-func (s *Server) apiEntCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntCreate(w http.ResponseWriter, r *http.Request) error {
 	var in enterprise.Input
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	e, err := s.Enterprise.Create(r.Context(), entViewer(r), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, e)
+	web.WriteJSON(w, http.StatusCreated, e)
 	return nil
 }
 
@@ -106,8 +107,8 @@ type entDetail struct {
 	Figures []enterprise.Figure `json:"figures"`
 }
 
-func (s *Server) apiEntGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -123,25 +124,25 @@ func (s *Server) apiEntGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiEntUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var in enterprise.Input
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	e, err := s.Enterprise.Update(r.Context(), entViewer(r), id, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, e)
+	web.WriteJSON(w, http.StatusOK, e)
 	return nil
 }
 
-func (s *Server) apiEntFigures(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntFigures(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -152,17 +153,17 @@ func (s *Server) apiEntFigures(w http.ResponseWriter, r *http.Request) error {
 	if figs == nil {
 		figs = []enterprise.Figure{}
 	}
-	writeJSON(w, http.StatusOK, figs)
+	web.WriteJSON(w, http.StatusOK, figs)
 	return nil
 }
 
-func (s *Server) apiEntSetFigures(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntSetFigures(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var in []enterprise.FigureInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	if err := s.Enterprise.SetFigures(r.Context(), entViewer(r), id, in); err != nil {
@@ -178,13 +179,13 @@ type entReviewRequest struct {
 	Confirm   bool   `json:"confirm"`
 }
 
-func (s *Server) apiEntReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntReview(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req entReviewRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if err := s.Enterprise.Review(r.Context(), entViewer(r), id, req.Indicator, req.Year, req.Month, req.Confirm); err != nil {
@@ -193,8 +194,8 @@ func (s *Server) apiEntReview(w http.ResponseWriter, r *http.Request) error {
 	return s.apiEntFigures(w, r)
 }
 
-func (s *Server) apiEntTiers(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntTiers(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -202,29 +203,29 @@ func (s *Server) apiEntTiers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ts)
+	web.WriteJSON(w, http.StatusOK, ts)
 	return nil
 }
 
-func (s *Server) apiEntAddTier(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntAddTier(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var t enterprise.Tier
-	if err := decodeJSON(r, &t); err != nil {
+	if err := web.DecodeJSON(r, &t); err != nil {
 		return err
 	}
 	t, err = s.Enterprise.AddTier(r.Context(), entViewer(r), id, t)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, t)
+	web.WriteJSON(w, http.StatusCreated, t)
 	return nil
 }
 
-func (s *Server) apiEntHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntHistory(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func (s *Server) apiEntHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, h)
+	web.WriteJSON(w, http.StatusOK, h)
 	return nil
 }
 
@@ -241,23 +242,23 @@ type linkRequest struct {
 	Username string `json:"username"`
 }
 
-func (s *Server) apiEntLink(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req linkRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if err := s.Enterprise.LinkAccount(r.Context(), entViewer(r), id, req.Username); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"enterprise_id": id, "username": req.Username})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"enterprise_id": id, "username": req.Username})
 	return nil
 }
 
-func (s *Server) apiEntPending(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntPending(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.Enterprise.Pending(r.Context(), entViewer(r), 500)
 	if err != nil {
 		return err
@@ -265,25 +266,25 @@ func (s *Server) apiEntPending(w http.ResponseWriter, r *http.Request) error {
 	if p == nil {
 		p = []enterprise.PendingFigure{}
 	}
-	writeJSON(w, http.StatusOK, p)
+	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
-func (s *Server) apiEntExpiring(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntExpiring(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.Enterprise.Expiring(r.Context(), entViewer(r), 500)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	web.WriteJSON(w, http.StatusOK, t)
 	return nil
 }
 
-func (s *Server) apiEntChains(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntChains(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.Enterprise.ChainTree(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	web.WriteJSON(w, http.StatusOK, t)
 	return nil
 }
 
@@ -295,31 +296,31 @@ type chainRequest struct {
 	Sort   int    `json:"sort,omitempty"`
 }
 
-func (s *Server) apiEntAddChain(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntAddChain(w http.ResponseWriter, r *http.Request) error {
 	var req chainRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	n, err := s.Enterprise.AddChainNode(r.Context(), entViewer(r), enterprise.ChainNode{Code: req.Code, NameZH: req.NameZH, NameEN: req.NameEN, Sort: req.Sort}, req.Parent)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, n)
+	web.WriteJSON(w, http.StatusCreated, n)
 	return nil
 }
 
-func (s *Server) apiEntIndicators(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntIndicators(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.Enterprise.Indicators(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, l)
+	web.WriteJSON(w, http.StatusOK, l)
 	return nil
 }
 
-func (s *Server) apiEntSaveIndicator(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntSaveIndicator(w http.ResponseWriter, r *http.Request) error {
 	var in enterprise.Indicator
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	in.Code = r.PathValue("code")
@@ -327,22 +328,22 @@ func (s *Server) apiEntSaveIndicator(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-func (s *Server) apiEntIndustryCodes(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntIndustryCodes(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.Enterprise.IndustryCodes(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, l)
+	web.WriteJSON(w, http.StatusOK, l)
 	return nil
 }
 
 // readUpload reads an uploaded spreadsheet: the multipart field "file", or
 // the raw body, refusing anything over the size limit.
-func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) ([]byte, string, error) {
+func (s *handlers) readUpload(w http.ResponseWriter, r *http.Request) ([]byte, string, error) {
 	limit := s.Enterprise.MaxImportBytes
 	if limit <= 0 || limit > s.Cfg.MaxUpload {
 		limit = s.Cfg.MaxUpload
@@ -385,7 +386,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) ([]byte, str
 // small files, in the background for large ones.
 // The options are read after the upload, so the form is parsed only
 // under the size limit.
-func (s *Server) startImport(w http.ResponseWriter, r *http.Request, options func() (dryRun bool, source string)) (enterprise.ImportJob, error) {
+func (s *handlers) startImport(w http.ResponseWriter, r *http.Request, options func() (dryRun bool, source string)) (enterprise.ImportJob, error) {
 	data, name, err := s.readUpload(w, r)
 	if err != nil {
 		return enterprise.ImportJob{}, err
@@ -414,7 +415,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request, options fun
 	return s.Enterprise.Job(r.Context(), entViewer(r), j.ID)
 }
 
-func (s *Server) apiEntImport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntImport(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	j, err := s.startImport(w, r, func() (bool, string) {
 		return q.Get("dry_run") == "1" || q.Get("dry_run") == "true", q.Get("source")
@@ -429,21 +430,21 @@ func (s *Server) apiEntImport(w http.ResponseWriter, r *http.Request) error {
 			code = http.StatusUnprocessableEntity
 		}
 	}
-	writeJSON(w, code, j)
+	web.WriteJSON(w, code, j)
 	return nil
 }
 
-func (s *Server) apiEntJobs(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiEntJobs(w http.ResponseWriter, r *http.Request) error {
 	js, err := s.Enterprise.Jobs(r.Context(), entViewer(r), 50)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, js)
+	web.WriteJSON(w, http.StatusOK, js)
 	return nil
 }
 
-func (s *Server) apiEntJob(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiEntJob(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -451,7 +452,7 @@ func (s *Server) apiEntJob(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, j)
+	web.WriteJSON(w, http.StatusOK, j)
 	return nil
 }
 

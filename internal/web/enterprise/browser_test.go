@@ -1,6 +1,7 @@
-package enterprise
+package enterprise_test
 
 import (
+	"gaoxin/internal/web/webtest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,12 +32,12 @@ func TestBrowserEnterpriseImportAndFigures(t *testing.T) {
 	os.WriteFile(badPath, bad, 0o644)
 	os.WriteFile(goodPath, good, 0o644)
 
-	b := newBrowser(t, h)
-	b.login(t, "supervisor")
-	b.do(t, chromedp.Navigate(b.base+"/lang?to=zh&back=/"))
+	b := webtest.NewBrowser(t, h)
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/"))
 	upload := func(path string) {
-		b.do(t,
-			chromedp.Navigate(b.base+"/enterprises/import"),
+		b.Do(t,
+			chromedp.Navigate(b.Base+"/enterprises/import"),
 			chromedp.WaitVisible(chromedp.ID("import-form")),
 			chromedp.SetUploadFiles(chromedp.ID("file"), []string{path}),
 			chromedp.Click(chromedp.ID("upload")),
@@ -44,38 +45,38 @@ func TestBrowserEnterpriseImportAndFigures(t *testing.T) {
 		)
 	}
 	upload(badPath)
-	report := b.text(t, "table.details")
+	report := b.Text(t, "table.details")
 	for _, want := range []string{"统一社会信用代码", "营业收入", "从业人员不能为负数", "火星办事处"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("row report lacks %q:\n%s", want, report)
 		}
 	}
-	b.screenshot(t, "enterprise-import-errors")
+	b.Screenshot(t, "enterprise-import-errors")
 	upload(goodPath)
-	if ok := b.text(t, "#job-ok"); !strings.Contains(ok, "已全部写入") {
+	if ok := b.Text(t, "#job-ok"); !strings.Contains(ok, "已全部写入") {
 		t.Fatalf("fixed import: %q", ok)
 	}
-	b.screenshot(t, "enterprise-import-ok")
-	b.do(t,
-		chromedp.Navigate(b.base+"/enterprises?name="+"导入"),
+	b.Screenshot(t, "enterprise-import-ok")
+	b.Do(t,
+		chromedp.Navigate(b.Base+"/enterprises?name="+"导入"),
 		chromedp.WaitVisible(chromedp.CSS("#enterprises a")),
 		chromedp.Click(chromedp.CSS("#enterprises a")),
 		chromedp.WaitVisible(chromedp.ID("profile")),
 	)
-	if name := b.text(t, "#ent-name"); name != "郑州演示导入科技有限公司" {
+	if name := b.Text(t, "#ent-name"); name != "郑州演示导入科技有限公司" {
 		t.Fatalf("opened %q", name)
 	}
-	if figs := b.text(t, "#figures"); !strings.Contains(figs, "1200.5") {
+	if figs := b.Text(t, "#figures"); !strings.Contains(figs, "1200.5") {
 		t.Fatalf("figures: %s", figs)
 	}
-	b.screenshot(t, "enterprise-detail")
+	b.Screenshot(t, "enterprise-detail")
 
 	// The enterprise submits its own figures.
-	e := newBrowser(t, h)
-	e.login(t, "enterprise")
-	e.do(t, chromedp.Navigate(e.base+"/lang?to=zh&back=/"))
-	e.do(t,
-		chromedp.Navigate(e.base+"/enterprises"),
+	e := webtest.NewBrowser(t, h)
+	e.Login(t, "enterprise")
+	e.Do(t, chromedp.Navigate(e.Base+"/lang?to=zh&back=/"))
+	e.Do(t,
+		chromedp.Navigate(e.Base+"/enterprises"),
 		chromedp.WaitVisible(chromedp.ID("figure-form")),
 		chromedp.SetValue(chromedp.CSS(`#figure-form input[name="year"]`), "2023"),
 		chromedp.SendKeys(chromedp.CSS(`#figure-form input[name="v_revenue"]`), "８８８．８"),
@@ -83,24 +84,24 @@ func TestBrowserEnterpriseImportAndFigures(t *testing.T) {
 		chromedp.Click(chromedp.ID("submit-figures")),
 		chromedp.WaitVisible(chromedp.ID("figure-sources")),
 	)
-	if src := e.text(t, "#figure-sources"); !strings.Contains(src, "待确认") || !strings.Contains(src, "888.8") {
+	if src := e.Text(t, "#figure-sources"); !strings.Contains(src, "待确认") || !strings.Contains(src, "888.8") {
 		t.Fatalf("submitted figures: %s", src)
 	}
-	e.screenshot(t, "enterprise-self-report")
+	e.Screenshot(t, "enterprise-self-report")
 
 	// Staff confirm both.
-	b.do(t, chromedp.Navigate(b.base+"/enterprises/pending"), chromedp.WaitVisible(chromedp.ID("pending")))
-	b.screenshot(t, "enterprise-pending")
+	b.Do(t, chromedp.Navigate(b.Base+"/enterprises/pending"), chromedp.WaitVisible(chromedp.ID("pending")))
+	b.Screenshot(t, "enterprise-pending")
 	for i := 0; i < 2; i++ {
-		b.do(t, chromedp.Click(chromedp.CSS("#pending button.confirm")), chromedp.WaitVisible(chromedp.CSS("p.flash")),
-			chromedp.Navigate(b.base+"/enterprises/pending"), chromedp.WaitVisible(chromedp.ID("pending")))
+		b.Do(t, chromedp.Click(chromedp.CSS("#pending button.confirm")), chromedp.WaitVisible(chromedp.CSS("p.flash")),
+			chromedp.Navigate(b.Base+"/enterprises/pending"), chromedp.WaitVisible(chromedp.ID("pending")))
 	}
-	if left := b.text(t, "#pending"); !strings.Contains(left, "没有待确认的数据") {
+	if left := b.Text(t, "#pending"); !strings.Contains(left, "没有待确认的数据") {
 		t.Fatalf("still pending: %s", left)
 	}
-	b.do(t, chromedp.Navigate(b.base+"/enterprises/"+strconv.FormatInt(fx.A.ID, 10)), chromedp.WaitVisible(chromedp.ID("figure-chart")))
-	if tbl := b.text(t, "#figures table"); !strings.Contains(tbl, "888.8") {
+	b.Do(t, chromedp.Navigate(b.Base+"/enterprises/"+strconv.FormatInt(fx.A.ID, 10)), chromedp.WaitVisible(chromedp.ID("figure-chart")))
+	if tbl := b.Text(t, "#figures table"); !strings.Contains(tbl, "888.8") {
 		t.Fatalf("confirmed value not in the table: %s", tbl)
 	}
-	b.screenshot(t, "enterprise-confirmed")
+	b.Screenshot(t, "enterprise-confirmed")
 }

@@ -3,6 +3,7 @@ package enterprise
 import (
 	"bytes"
 	"encoding/json"
+	"gaoxin/internal/web"
 	"math"
 	"math/rand/v2"
 	"net/http/httptest"
@@ -39,7 +40,7 @@ func TestEntDetailJSONAsEncodingJSON(t *testing.T) {
 	check := func(name string, d entDetail) {
 		t.Helper()
 		want, got := httptest.NewRecorder(), httptest.NewRecorder()
-		writeJSON(want, 200, d)
+		web.WriteJSON(want, 200, d)
 		writeEntDetail(got, d)
 		if !bytes.Equal(got.Body.Bytes(), want.Body.Bytes()) || got.Code != want.Code || !reflect.DeepEqual(got.Header(), want.Header()) {
 			t.Errorf("%s:\n got %d %v %s\nwant %d %v %s", name, got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)

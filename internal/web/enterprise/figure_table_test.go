@@ -1,6 +1,7 @@
 package enterprise
 
 import (
+	"gaoxin/internal/web"
 	"reflect"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestFigureTableByHand(t *testing.T) {
 		fig("m6", 2021, 0, enterprise.FromStats, 4_000_000, true), // a fifth money series: left out
 		fig("other", 2020, 0, enterprise.FromStats, 5, true),      // unknown indicator: its year stays, blank
 	}
-	L := Page{Lang: "en"}.L
+	L := web.Page{Lang: "en"}.L
 	rows, svg := figureTable(inds, figs, L)
 	cell := func(text, src string) figCell { return figCell{Text: text, Source: src, Has: true} }
 	none := figCell{}
@@ -74,7 +75,7 @@ func TestFigureRowsShowPeriodsToLookAt(t *testing.T) {
 		return enterprise.Figure{Indicator: ind, Year: year, Month: month, Source: src, Status: status, Value: 1}
 	}
 	ok, pend, rej := enterprise.Confirmed, enterprise.Pending, enterprise.Rejected
-	p := entDetailPage{entPage: entPage{Page: Page{Lang: "en"}}, indByCode: map[string]enterprise.Indicator{}}
+	p := entDetailPage{entPage: entPage{Page: web.Page{Lang: "en"}}, indByCode: map[string]enterprise.Indicator{}}
 	p.Figures = []enterprise.Figure{ // sorted by period, as Detail returns them
 		fig("emp", 2023, 0, enterprise.FromStats, ok),  // alone: hidden
 		fig("rev", 2023, 0, enterprise.FromStats, ok),  // two sources: shown

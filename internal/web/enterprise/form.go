@@ -1,6 +1,7 @@
 package enterprise
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ func (p entFormPage) Indent(n enterprise.ChainNode) string {
 	return strings.Repeat("　", n.Depth) + p.L(n.NameZH, n.NameEN)
 }
 
-func (s *Server) entForm(r *http.Request, id int64, in enterprise.Input) (entFormPage, error) {
+func (s *handlers) entForm(r *http.Request, id int64, in enterprise.Input) (entFormPage, error) {
 	zh, en := "新建企业", "New enterprise"
 	if id != 0 {
 		zh, en = "编辑企业信息", "Edit enterprise"
@@ -61,16 +62,16 @@ func (s *Server) entForm(r *http.Request, id int64, in enterprise.Input) (entFor
 	return p, err
 }
 
-func (s *Server) handleEntNew(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEntNew(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.entForm(r, 0, enterprise.Input{Status: enterprise.Operating})
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "enterprise/form.html", p)
+	return s.Render(w, r, "enterprise/form.html", p)
 }
 
-func (s *Server) handleEntEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func (s *Server) handleEntEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "enterprise/form.html", p)
+	return s.Render(w, r, "enterprise/form.html", p)
 }
 
 // formInput reads the enterprise form; the capital is typed in 万元.
@@ -121,7 +122,7 @@ func formInput(r *http.Request) (enterprise.Input, string, error) {
 	return in, capital, nil
 }
 
-func (s *Server) entFormFailed(w http.ResponseWriter, r *http.Request, id int64, in enterprise.Input, capital string, err error) error {
+func (s *handlers) entFormFailed(w http.ResponseWriter, r *http.Request, id int64, in enterprise.Input, capital string, err error) error {
 	e := errs.As(err)
 	if e.Code != errs.Invalid && e.Code != errs.Conflict {
 		return err
@@ -131,11 +132,11 @@ func (s *Server) entFormFailed(w http.ResponseWriter, r *http.Request, id int64,
 		return perr
 	}
 	p.Capital, p.Error, p.Details = capital, e.Message(p.Lang), e.Details
-	w.WriteHeader(status(e.Code))
-	return s.render(w, r, "enterprise/form.html", p)
+	w.WriteHeader(web.Status(e.Code))
+	return s.Render(w, r, "enterprise/form.html", p)
 }
 
-func (s *Server) handleEntCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEntCreate(w http.ResponseWriter, r *http.Request) error {
 	in, capital, err := formInput(r)
 	if err != nil {
 		return s.entFormFailed(w, r, 0, in, capital, err)
@@ -144,11 +145,11 @@ func (s *Server) handleEntCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.entFormFailed(w, r, 0, in, capital, err)
 	}
-	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(e.ID, 10)+"?ok=created")
+	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(e.ID, 10)+"?ok=created")
 }
 
-func (s *Server) handleEntUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -164,5 +165,5 @@ func (s *Server) handleEntUpdate(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Enterprise.Update(r.Context(), entViewer(r), id, in); err != nil {
 		return s.entFormFailed(w, r, id, in, capital, err)
 	}
-	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved")
+	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved")
 }

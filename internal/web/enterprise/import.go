@@ -1,6 +1,7 @@
 package enterprise
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -32,16 +33,16 @@ func (p entPage) JobStatus(st string) string {
 	return st
 }
 
-func (s *Server) handleEntImportPage(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEntImportPage(w http.ResponseWriter, r *http.Request) error {
 	p := entImportPage{entPage: s.entPage(r, "导入企业数据", "Import enterprises")}
 	var err error
 	if p.Jobs, err = s.Enterprise.Jobs(r.Context(), entViewer(r), 20); err != nil {
 		return err
 	}
-	return s.render(w, r, "enterprise/import.html", p)
+	return s.Render(w, r, "enterprise/import.html", p)
 }
 
-func (s *Server) handleEntImportUpload(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEntImportUpload(w http.ResponseWriter, r *http.Request) error {
 	j, err := s.startImport(w, r, func() (bool, string) { return r.FormValue("dry_run") == "1", r.FormValue("source") })
 	if err != nil {
 		e := errs.As(err)
@@ -51,10 +52,10 @@ func (s *Server) handleEntImportUpload(w http.ResponseWriter, r *http.Request) e
 		p := entImportPage{entPage: s.entPage(r, "导入企业数据", "Import enterprises")}
 		p.Jobs, _ = s.Enterprise.Jobs(r.Context(), entViewer(r), 20)
 		p.Error = e.Message(p.Lang)
-		w.WriteHeader(status(e.Code))
-		return s.render(w, r, "enterprise/import.html", p)
+		w.WriteHeader(web.Status(e.Code))
+		return s.Render(w, r, "enterprise/import.html", p)
 	}
-	return seeOther(w, r, "/enterprise-imports/"+strconv.FormatInt(j.ID, 10))
+	return web.SeeOther(w, r, "/enterprise-imports/"+strconv.FormatInt(j.ID, 10))
 }
 
 type entJobPage struct {
@@ -73,8 +74,8 @@ func (p entJobPage) Kind(k string) string {
 	return k
 }
 
-func (s *Server) handleEntJob(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntJob(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -87,11 +88,11 @@ func (s *Server) handleEntJob(w http.ResponseWriter, r *http.Request) error {
 		// The page reloads itself until the job ends; no script needed.
 		w.Header().Set("Refresh", "2")
 	}
-	return s.render(w, r, "enterprise/job.html", p)
+	return s.Render(w, r, "enterprise/job.html", p)
 }
 
-func (s *Server) handleEntJobReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntJobReport(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func (s *Server) handleEntJobReport(w http.ResponseWriter, r *http.Request) erro
 	return sendXLSX(w, "导入错误报告-"+strconv.FormatInt(id, 10)+".xlsx", b)
 }
 
-func (s *Server) handleEntTemplate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEntTemplate(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.Enterprise.Template(r.Context())
 	if err != nil {
 		return err
@@ -117,7 +118,7 @@ func (s *Server) handleEntTemplate(w http.ResponseWriter, r *http.Request) error
 	return sendXLSX(w, "企业信息导入模板.xlsx", b)
 }
 
-func (s *Server) handleEntExport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEntExport(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.entFilter(r)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package enterprise
 
 import (
+	"gaoxin/internal/web"
 	"html/template"
 	"math"
 	"net/http"
@@ -18,7 +19,7 @@ import (
 // entPage carries what every enterprise page shows and the helpers its
 // templates call.
 type entPage struct {
-	Page
+	web.Page
 	CanWrite bool
 }
 
@@ -58,8 +59,8 @@ func (p entPage) EntNav() template.HTML {
 	return template.HTML(b.String())
 }
 
-func (s *Server) entPage(r *http.Request, zh, en string) entPage {
-	return entPage{Page: s.page(r, zh, en), CanWrite: entViewer(r).Writes()}
+func (s *handlers) entPage(r *http.Request, zh, en string) entPage {
+	return entPage{Page: s.Page(r, zh, en), CanWrite: entViewer(r).Writes()}
 }
 
 type entListPage struct {
@@ -78,10 +79,10 @@ type entListPage struct {
 	AreaOptions, ChainOptions, TierOptions, StatusOptions, IndicatorOptions template.HTML
 }
 
-func (s *Server) handleEntList(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEntList(w http.ResponseWriter, r *http.Request) error {
 	v := entViewer(r)
 	if v.Role == org.Enterprise && v.EnterpriseID != 0 {
-		return seeOther(w, r, "/enterprises/"+strconv.FormatInt(v.EnterpriseID, 10))
+		return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(v.EnterpriseID, 10))
 	}
 	p := entListPage{entPage: s.entPage(r, "企业库", "Enterprise registry"), Q: r.URL.Query()}
 	ctx := r.Context()
@@ -131,7 +132,7 @@ func (s *Server) handleEntList(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Rows = p.rowsHTML()
 	p.filterOptions()
-	return s.render(w, r, "enterprise/list.html", p)
+	return s.Render(w, r, "enterprise/list.html", p)
 }
 
 // yearRow is one year of the figures table.
@@ -209,7 +210,7 @@ func (p entDetailPage) StatusText(s string) string {
 	return p.L("已确认", "confirmed")
 }
 
-func (s *Server) entDetail(r *http.Request, id int64) (entDetailPage, error) {
+func (s *handlers) entDetail(r *http.Request, id int64) (entDetailPage, error) {
 	v := entViewer(r)
 	ctx := r.Context()
 	d, err := s.Enterprise.DetailWithHistory(ctx, v, id, 50)
@@ -308,8 +309,8 @@ func figureTable(inds []enterprise.Indicator, figs []enterprise.Figure, L func(s
 	return rows, line.SVG()
 }
 
-func (s *Server) handleEntDetail(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntDetail(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -317,11 +318,11 @@ func (s *Server) handleEntDetail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "enterprise/detail.html", p)
+	return s.Render(w, r, "enterprise/detail.html", p)
 }
 
 // entFormError re-renders the detail page with the error and its details.
-func (s *Server) entFormError(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+func (s *handlers) entFormError(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 	e := errs.As(err)
 	if e.Code != errs.Invalid && e.Code != errs.Conflict {
 		return err
@@ -331,12 +332,12 @@ func (s *Server) entFormError(w http.ResponseWriter, r *http.Request, id int64, 
 		return perr
 	}
 	p.Error, p.Details = e.Message(p.Lang), e.Details
-	w.WriteHeader(status(e.Code))
-	return s.render(w, r, "enterprise/detail.html", p)
+	w.WriteHeader(web.Status(e.Code))
+	return s.Render(w, r, "enterprise/detail.html", p)
 }
 
-func (s *Server) handleEntFigures(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntFigures(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -368,11 +369,11 @@ func (s *Server) handleEntFigures(w http.ResponseWriter, r *http.Request) error 
 	if err := s.Enterprise.SetFigures(r.Context(), entViewer(r), id, in); err != nil {
 		return s.entFormError(w, r, id, err)
 	}
-	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#figures")
+	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#figures")
 }
 
-func (s *Server) handleEntReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntReview(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -382,13 +383,13 @@ func (s *Server) handleEntReview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if back := r.FormValue("back"); back == "pending" {
-		return seeOther(w, r, "/enterprises/pending?ok=saved")
+		return web.SeeOther(w, r, "/enterprises/pending?ok=saved")
 	}
-	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#figures")
+	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#figures")
 }
 
-func (s *Server) handleEntTier(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntTier(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -397,11 +398,11 @@ func (s *Server) handleEntTier(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Enterprise.AddTier(r.Context(), entViewer(r), id, t); err != nil {
 		return s.entFormError(w, r, id, err)
 	}
-	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#tiers")
+	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#tiers")
 }
 
-func (s *Server) handleEntLink(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleEntLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -411,7 +412,7 @@ func (s *Server) handleEntLink(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.entFormError(w, r, id, err)
 	}
-	return seeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved")
+	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved")
 }
 
 type entPendingPage struct {
@@ -431,7 +432,7 @@ func (p entPendingPage) IndName(code string) string {
 	return p.L(i.NameZH, i.NameEN)
 }
 
-func (s *Server) handleEntPending(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEntPending(w http.ResponseWriter, r *http.Request) error {
 	p := entPendingPage{entPage: s.entPage(r, "待确认的企业自报数据", "Self-reported figures to confirm"), indByCode: map[string]enterprise.Indicator{}}
 	var err error
 	if p.Items, err = s.Enterprise.Pending(r.Context(), entViewer(r), 200); err != nil {
@@ -444,5 +445,5 @@ func (s *Server) handleEntPending(w http.ResponseWriter, r *http.Request) error 
 	for _, i := range inds {
 		p.indByCode[i.Code] = i
 	}
-	return s.render(w, r, "enterprise/pending.html", p)
+	return s.Render(w, r, "enterprise/pending.html", p)
 }

@@ -3,6 +3,7 @@ package enterprise
 import (
 	"encoding/json"
 	"fmt"
+	"gaoxin/internal/web"
 	"html"
 	"html/template"
 	"slices"
@@ -41,7 +42,7 @@ func (p *entDetailPage) figureRows(all bool) []figureRow {
 			for _, f := range p.Figures[start:end] {
 				r := figureRow{Code: f.Indicator, Year: f.Year, Month: f.Month, Effective: f.Effective, Pending: f.Status == enterprise.Pending,
 					Period: strconv.Itoa(f.Year), Indicator: p.IndName(f.Indicator), Value: p.Value(f), Source: p.SourceName(f.Source),
-					Status: p.StatusText(f.Status), Entered: strings.TrimSpace(f.EnteredByName + " " + fmtDateTime(f.EnteredAt))}
+					Status: p.StatusText(f.Status), Entered: strings.TrimSpace(f.EnteredByName + " " + web.DateTime(f.EnteredAt))}
 				if f.Month != 0 {
 					r.Period += "-" + strconv.Itoa(f.Month)
 				}
@@ -109,7 +110,7 @@ var historyActions = map[string][2]string{
 func (p *entDetailPage) historyViews() []historyView {
 	out := make([]historyView, 0, len(p.History))
 	for _, h := range p.History {
-		v := historyView{At: fmtDateTime(h.At), Actor: h.Actor, Action: h.Action, ImportJob: h.ImportJob}
+		v := historyView{At: web.DateTime(h.At), Actor: h.Actor, Action: h.Action, ImportJob: h.ImportJob}
 		if a, ok := historyActions[h.Action]; ok {
 			v.Action = p.L(a[0], a[1])
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -91,11 +92,11 @@ type settingsRequest struct {
 
 // kpiScope is what the caller may write: everything for a supervisor, its
 // own unit's indicators for unit staff.
-func kpiScope(r *http.Request) kpi.Scope { return kpiScopeOf(currentUser(r)) }
+func kpiScope(r *http.Request) kpi.Scope { return kpiScopeOf(web.CurrentUser(r)) }
 
 // kpiYear is ?year=, or the latest year with targets that has begun, or
 // this year.
-func (s *Server) kpiYear(r *http.Request) (int, error) {
+func (s *handlers) kpiYear(r *http.Request) (int, error) {
 	if y := r.URL.Query().Get("year"); y != "" {
 		return kpi.ParseYear("year", y)
 	}
@@ -112,7 +113,7 @@ func (s *Server) kpiYear(r *http.Request) (int, error) {
 	return now, nil
 }
 
-func (s *Server) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error {
 	y, err := s.kpiYear(r)
 	if err != nil {
 		return err
@@ -140,17 +141,17 @@ func (s *Server) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiKPIIndicators(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPIIndicators(w http.ResponseWriter, r *http.Request) error {
 	inds, err := s.KPI.Indicators(r.Context(), 0)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"indicators": nonNil(inds)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"indicators": web.NonNil(inds)})
 	return nil
 }
 
-func (s *Server) apiKPIIndicator(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiKPIIndicator(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -158,42 +159,42 @@ func (s *Server) apiKPIIndicator(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ind)
+	web.WriteJSON(w, http.StatusOK, ind)
 	return nil
 }
 
-func (s *Server) apiKPIIndicatorCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPIIndicatorCreate(w http.ResponseWriter, r *http.Request) error {
 	var req indicatorRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	ind, err := s.KPI.CreateIndicator(r.Context(), req.input())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, ind)
+	web.WriteJSON(w, http.StatusCreated, ind)
 	return nil
 }
 
-func (s *Server) apiKPIIndicatorUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiKPIIndicatorUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req indicatorRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	ind, err := s.KPI.UpdateIndicator(r.Context(), id, req.input())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ind)
+	web.WriteJSON(w, http.StatusOK, ind)
 	return nil
 }
 
-func (s *Server) apiKPIIndicatorDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiKPIIndicatorDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -204,7 +205,7 @@ func (s *Server) apiKPIIndicatorDelete(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-func (s *Server) apiKPITargets(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPITargets(w http.ResponseWriter, r *http.Request) error {
 	y, err := s.kpiYear(r)
 	if err != nil {
 		return err
@@ -213,25 +214,25 @@ func (s *Server) apiKPITargets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": y, "targets": nonNil(ts)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"year": y, "targets": web.NonNil(ts)})
 	return nil
 }
 
-func (s *Server) apiKPITargetSet(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPITargetSet(w http.ResponseWriter, r *http.Request) error {
 	var req targetRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	t, err := s.KPI.SetTarget(r.Context(), req.Indicator, strconv.Itoa(req.Year), string(req.Value), req.Note)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	web.WriteJSON(w, http.StatusOK, t)
 	return nil
 }
 
-func (s *Server) apiKPITargetDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiKPITargetDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -246,8 +247,8 @@ func (s *Server) apiKPITargetDelete(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *Server) apiKPIActuals(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiKPIActuals(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -262,13 +263,13 @@ func (s *Server) apiKPIActuals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": y, "actuals": nonNil(acts)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"year": y, "actuals": web.NonNil(acts)})
 	return nil
 }
 
-func (s *Server) apiKPIActualSave(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPIActualSave(w http.ResponseWriter, r *http.Request) error {
 	var req actualRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	a, err := s.KPI.SaveActual(r.Context(), kpiScope(r), kpi.ActualInput{Indicator: req.Indicator,
@@ -277,11 +278,11 @@ func (s *Server) apiKPIActualSave(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	web.WriteJSON(w, http.StatusOK, a)
 	return nil
 }
 
-func (s *Server) apiKPIActualDelete(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPIActualDelete(w http.ResponseWriter, r *http.Request) error {
 	id, y, m, err := actualPath(r)
 	if err != nil {
 		return err
@@ -294,7 +295,7 @@ func (s *Server) apiKPIActualDelete(w http.ResponseWriter, r *http.Request) erro
 }
 
 func actualPath(r *http.Request) (id int64, year, month int, err error) {
-	if id, err = pathID(r, "id"); err != nil {
+	if id, err = web.PathID(r, "id"); err != nil {
 		return
 	}
 	year, _ = strconv.Atoi(r.PathValue("year"))
@@ -307,8 +308,8 @@ func actualPath(r *http.Request) (id int64, year, month int, err error) {
 
 // overdueFor lists overdue figures visible to the caller at asOf: unit staff
 // see their own unit's, others every unit's (or ?unit=code).
-func (s *Server) overdueFor(r *http.Request, asOf time.Time) ([]kpi.Overdue, error) {
-	u := currentUser(r)
+func (s *handlers) overdueFor(r *http.Request, asOf time.Time) ([]kpi.Overdue, error) {
+	u := web.CurrentUser(r)
 	unitID := int64(0)
 	if u.Role == org.UnitStaff {
 		unitID = u.UnitID
@@ -322,7 +323,7 @@ func (s *Server) overdueFor(r *http.Request, asOf time.Time) ([]kpi.Overdue, err
 	return s.KPI.OverdueFigures(r.Context(), unitID, asOf)
 }
 
-func (s *Server) apiKPIOverdue(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPIOverdue(w http.ResponseWriter, r *http.Request) error {
 	asOf := s.KPI.Now()
 	if v := r.URL.Query().Get("as_of"); v != "" {
 		t, err := time.ParseInLocation("2006-01-02", v, kpi.CST)
@@ -335,11 +336,11 @@ func (s *Server) apiKPIOverdue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"as_of": asOf.In(kpi.CST).Format("2006-01-02"), "overdue": nonNil(od)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"as_of": asOf.In(kpi.CST).Format("2006-01-02"), "overdue": web.NonNil(od)})
 	return nil
 }
 
-func (s *Server) apiKPISettings(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPISettings(w http.ResponseWriter, r *http.Request) error {
 	y, err := kpi.ParseYear("year", r.PathValue("year"))
 	if err != nil {
 		return err
@@ -348,17 +349,17 @@ func (s *Server) apiKPISettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, st)
+	web.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
-func (s *Server) apiKPISettingsSave(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPISettingsSave(w http.ResponseWriter, r *http.Request) error {
 	y, err := kpi.ParseYear("year", r.PathValue("year"))
 	if err != nil {
 		return err
 	}
 	var req settingsRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	st, err := s.KPI.SaveSettings(r.Context(), y, kpi.SettingsInput{AsOf: req.AsOf, Ahead: string(req.Ahead),
@@ -366,6 +367,6 @@ func (s *Server) apiKPISettingsSave(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, st)
+	web.WriteJSON(w, http.StatusOK, st)
 	return nil
 }

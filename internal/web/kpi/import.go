@@ -3,6 +3,7 @@ package kpi
 import (
 	"bytes"
 	"errors"
+	"gaoxin/internal/web"
 	"io"
 	"net/http"
 	"strconv"
@@ -12,7 +13,7 @@ import (
 )
 
 // importFile reads the uploaded workbook within the upload limit.
-func (s *Server) importFile(w http.ResponseWriter, r *http.Request) (int, error) {
+func (s *handlers) importFile(w http.ResponseWriter, r *http.Request) (int, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.Cfg.MaxUpload)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError
@@ -32,16 +33,16 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) (int, error)
 	return s.KPI.ImportActuals(r.Context(), kpiScope(r), io.LimitReader(f, s.Cfg.MaxUpload))
 }
 
-func (s *Server) apiKPIImport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiKPIImport(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.importFile(w, r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+	web.WriteJSON(w, http.StatusOK, map[string]int{"imported": n})
 	return nil
 }
 
-func (s *Server) handleKPITemplate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPITemplate(w http.ResponseWriter, r *http.Request) error {
 	y, err := s.kpiYear(r)
 	if err != nil {
 		return err

@@ -1,9 +1,10 @@
-package kpi
+package kpi_test
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"gaoxin/internal/web/webtest"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +21,7 @@ import (
 // kpiFixture adds two indicators to the harness: gdp (quarterly growth,
 // owned by jfj, the "unit" account's unit) and firms (absolute, owned by
 // kcj, the "unit2" account's unit), with 2023 targets and figures.
-func kpiFixture(t *testing.T, h *harness) (gdp, firms kpi.Indicator) {
+func kpiFixture(t *testing.T, h *webtest.Harness) (gdp, firms kpi.Indicator) {
 	t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	var err error
@@ -52,7 +53,7 @@ func kpiFixture(t *testing.T, h *harness) (gdp, firms kpi.Indicator) {
 // TestKPIAccess walks every KPI endpoint with every role: allowed roles get
 // through, anonymous callers 401 (or the login page), every other role 403.
 func TestKPIAccess(t *testing.T) {
-	h := newHarness(t)
+	h := webtest.New(t)
 	gdp, _ := kpiFixture(t, h)
 	all := []string{"admin", "leader", "supervisor", "unit", "unit2", "enterprise", "reviewer"}
 	view := []string{"admin", "leader", "supervisor", "unit", "unit2"}
@@ -87,12 +88,12 @@ func TestKPIAccess(t *testing.T) {
 		// gdp belongs to jfj: unit may write it, unit2 (kcj) may not.
 		{"PUT", "/api/v1/kpi/actuals", map[string]any{"indicator": "gdp", "year": 2023, "month": 6, "ytd": "600", "ytd_last": 560}, []string{"supervisor", "unit"}, 200},
 	}
-	clients := map[string]*client{}
+	clients := map[string]*webtest.Client{}
 	for _, u := range all {
-		clients[u] = h.as(u)
+		clients[u] = h.As(u)
 	}
 	for _, tc := range cases {
-		if r := h.anon().do(tc.method, tc.path, tc.body); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
+		if r := h.Anon().Do(tc.method, tc.path, tc.body); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
 			t.Errorf("anonymous %s %s = %d, want 401 or login redirect", tc.method, tc.path, r.Code)
 		}
 		for _, u := range all {
@@ -100,7 +101,7 @@ func TestKPIAccess(t *testing.T) {
 			for _, a := range tc.allowed {
 				allowed = allowed || a == u
 			}
-			r := clients[u].do(tc.method, tc.path, tc.body)
+			r := clients[u].Do(tc.method, tc.path, tc.body)
 			if allowed && r.Code != tc.ok {
 				t.Errorf("%s %s %s = %d, want %d: %s", u, tc.method, tc.path, r.Code, tc.ok, r.Body)
 			}
@@ -112,21 +113,21 @@ func TestKPIAccess(t *testing.T) {
 }
 
 func TestKPIWritesRefusedAndNothingWritten(t *testing.T) {
-	h := newHarness(t)
+	h := webtest.New(t)
 	gdp, firms := kpiFixture(t, h)
-	unit, unit2, sup := h.as("unit"), h.as("unit2"), h.as("supervisor")
+	unit, unit2, sup := h.As("unit"), h.As("unit2"), h.As("supervisor")
 	// A unit writing an indicator it does not own: 403, by API and by form.
-	if r := unit.do("PUT", "/api/v1/kpi/actuals", map[string]any{"indicator": "firms", "year": 2023, "month": 8, "ytd": 8000}); r.Code != 403 {
+	if r := unit.Do("PUT", "/api/v1/kpi/actuals", map[string]any{"indicator": "firms", "year": 2023, "month": 8, "ytd": 8000}); r.Code != 403 {
 		t.Fatalf("unit writing kcj's indicator: %d %s", r.Code, r.Body)
 	}
-	if r := unit2.form(fmt.Sprintf("/kpi/indicators/%d/actuals", gdp.ID), url.Values{"year": {"2023"}, "month": {"6"}, "ytd": {"1"}}); r.Code != 403 {
+	if r := unit2.Form(fmt.Sprintf("/kpi/indicators/%d/actuals", gdp.ID), url.Values{"year": {"2023"}, "month": {"6"}, "ytd": {"1"}}); r.Code != 403 {
 		t.Fatalf("unit2 form on jfj's indicator: %d", r.Code)
 	}
-	if r := unit.do("DELETE", fmt.Sprintf("/api/v1/kpi/indicators/%d/actuals/2023/9", firms.ID), nil); r.Code != 403 {
+	if r := unit.Do("DELETE", fmt.Sprintf("/api/v1/kpi/indicators/%d/actuals/2023/9", firms.ID), nil); r.Code != 403 {
 		t.Fatalf("unit deleting kcj's figure: %d", r.Code)
 	}
 	for _, role := range []string{"unit", "leader", "admin"} {
-		if r := h.as(role).do("POST", "/api/v1/kpi/indicators", map[string]any{"code": "x", "name_zh": "x", "measure": "家", "kind": "absolute", "owner_unit": "jfj"}); r.Code != 403 {
+		if r := h.As(role).Do("POST", "/api/v1/kpi/indicators", map[string]any{"code": "x", "name_zh": "x", "measure": "家", "kind": "absolute", "owner_unit": "jfj"}); r.Code != 403 {
 			t.Errorf("%s creating an indicator: %d", role, r.Code)
 		}
 	}
@@ -143,7 +144,7 @@ func TestKPIWritesRefusedAndNothingWritten(t *testing.T) {
 		{map[string]any{"indicator": "nope", "year": 2023, "month": 6, "ytd": 1}, "indicator"},
 	}
 	for _, b := range bad {
-		r := unit.do("PUT", "/api/v1/kpi/actuals", b.body)
+		r := unit.Do("PUT", "/api/v1/kpi/actuals", b.body)
 		var e struct {
 			Error struct {
 				Field   string
@@ -155,7 +156,7 @@ func TestKPIWritesRefusedAndNothingWritten(t *testing.T) {
 			t.Errorf("%v: %d %s, want 400 naming %s", b.body, r.Code, r.Body, b.field)
 		}
 	}
-	if r := sup.do("PUT", "/api/v1/kpi/targets", map[string]any{"indicator": "gdp", "year": 2023, "value": "ten"}); r.Code != 400 || !strings.Contains(string(r.Body), `"field":"value"`) {
+	if r := sup.Do("PUT", "/api/v1/kpi/targets", map[string]any{"indicator": "gdp", "year": 2023, "value": "ten"}); r.Code != 400 || !strings.Contains(string(r.Body), `"field":"value"`) {
 		t.Errorf("target not a number: %d %s", r.Code, r.Body)
 	}
 	acts, _ := h.App.KPI.Actuals(context.Background(), gdp.ID, 2023, 2023)
@@ -163,15 +164,15 @@ func TestKPIWritesRefusedAndNothingWritten(t *testing.T) {
 		t.Fatalf("refused writes changed the figures: %+v", acts)
 	}
 	// English errors for an English caller.
-	unit.header = http.Header{"Accept-Language": {"en"}}
-	r := unit.do("PUT", "/api/v1/kpi/actuals", map[string]any{"indicator": "gdp", "year": 2023, "month": 6, "ytd": "x"})
+	unit.Header = http.Header{"Accept-Language": {"en"}}
+	r := unit.Do("PUT", "/api/v1/kpi/actuals", map[string]any{"indicator": "gdp", "year": 2023, "month": 6, "ytd": "x"})
 	if !strings.Contains(string(r.Body), "not a number") {
 		t.Errorf("English message: %s", r.Body)
 	}
 }
 
 func TestKPIDashboardAPI(t *testing.T) {
-	h := newHarness(t)
+	h := webtest.New(t)
 	kpiFixture(t, h)
 	var d struct {
 		Year       int
@@ -191,7 +192,7 @@ func TestKPIDashboardAPI(t *testing.T) {
 			}
 		}
 	}
-	r := h.as("leader").get("/api/v1/kpi/dashboard?year=2023")
+	r := h.As("leader").Get("/api/v1/kpi/dashboard?year=2023")
 	r.JSON(t, &d)
 	if r.Code != 200 || d.Year != 2023 || len(d.Indicators) != 2 {
 		t.Fatalf("%d %s", r.Code, r.Body)
@@ -206,17 +207,17 @@ func TestKPIDashboardAPI(t *testing.T) {
 	if f.Assessment.Status != "at_risk" || *f.Assessment.Pace != 0.75 || *f.Assessment.NeedPerMonth != 2333.3333 {
 		t.Errorf("firms: %+v", f)
 	}
-	if r := h.as("leader").get("/api/v1/kpi/dashboard?year=abc"); r.Code != 400 {
+	if r := h.As("leader").Get("/api/v1/kpi/dashboard?year=abc"); r.Code != 400 {
 		t.Errorf("bad year: %d", r.Code)
 	}
 	var doc struct{ Paths map[string]any }
-	h.anon().get("/api/v1/openapi.json").JSON(t, &doc)
+	h.Anon().Get("/api/v1/openapi.json").JSON(t, &doc)
 	for _, p := range []string{"/api/v1/kpi/dashboard", "/api/v1/kpi/actuals/import", "/api/v1/kpi/indicators/{id}"} {
 		if doc.Paths[p] == nil {
 			t.Errorf("openapi.json lacks %s", p)
 		}
 	}
-	page := h.as("leader").get("/kpi?year=2023")
+	page := h.As("leader").Get("/kpi?year=2023")
 	for _, want := range []string{"kpi-gdp", "<svg", "stroke-dasharray", "严重滞后", "其余 3 个月每月需完成 2,333.33 家"} {
 		if !strings.Contains(string(page.Body), want) {
 			t.Errorf("dashboard page lacks %q", want)
@@ -225,7 +226,7 @@ func TestKPIDashboardAPI(t *testing.T) {
 }
 
 // upload posts a multipart form with one file the way a browser does.
-func upload(c *client, path, name string, data []byte) *resp {
+func upload(c *webtest.Client, path, name string, data []byte) *webtest.Resp {
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	fw, _ := mw.CreateFormFile("file", name)
@@ -234,7 +235,7 @@ func upload(c *client, path, name string, data []byte) *resp {
 	req := httptest.NewRequest("POST", path, &b)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return c.send(req)
+	return c.Send(req)
 }
 
 func xlsxOf(t *testing.T, rows [][]any) []byte {
@@ -255,9 +256,9 @@ func xlsxOf(t *testing.T, rows [][]any) []byte {
 }
 
 func TestKPIImport(t *testing.T) {
-	h := newHarness(t)
+	h := webtest.New(t)
 	gdp, _ := kpiFixture(t, h)
-	unit := h.as("unit")
+	unit := h.As("unit")
 	bad := xlsxOf(t, [][]any{{"gdp", 2023, 3, 280, 250, "", "", "", ""}, {"firms", 2023, 3, 10, "", "", "", "", ""}, {"gdp", 2023, 6, "n/a", "", "", "", "", ""}})
 	r := upload(unit, "/api/v1/kpi/actuals/import", "a.xlsx", bad)
 	if r.Code != 400 || !strings.Contains(string(r.Body), `"row":3`) || !strings.Contains(string(r.Body), `"row":4`) {
@@ -281,7 +282,7 @@ func TestKPIImport(t *testing.T) {
 	if r := upload(unit, "/kpi/import", "good.xlsx", good); r.Code != 303 {
 		t.Fatalf("form import: %d", r.Code)
 	}
-	tpl := unit.get("/kpi/import/template.xlsx?year=2023")
+	tpl := unit.Get("/kpi/import/template.xlsx?year=2023")
 	f, err := excelize.OpenReader(bytes.NewReader(tpl.Body))
 	if err != nil {
 		t.Fatal(err)
@@ -294,25 +295,25 @@ func TestKPIImport(t *testing.T) {
 }
 
 func TestKPIManagePages(t *testing.T) {
-	h := newHarness(t)
+	h := webtest.New(t)
 	kpiFixture(t, h)
-	sup := h.as("supervisor")
-	r := sup.form("/kpi/indicators", url.Values{"code": {"trade"}, "name_zh": {"外贸进出口总额"}, "measure": {"亿元"}, "kind": {"growth"},
+	sup := h.As("supervisor")
+	r := sup.Form("/kpi/indicators", url.Values{"code": {"trade"}, "name_zh": {"外贸进出口总额"}, "measure": {"亿元"}, "kind": {"growth"},
 		"frequency": {"monthly"}, "direction": {"higher"}, "owner_unit": {"jfj"}, "due_day": {"15"}})
 	if r.Code != 303 {
 		t.Fatalf("create indicator: %d %s", r.Code, r.Body)
 	}
-	r = sup.form("/kpi/indicators", url.Values{"code": {"Bad Code"}, "name_zh": {""}, "measure": {"亿元"}, "kind": {"growth"}, "owner_unit": {"jfj"}})
+	r = sup.Form("/kpi/indicators", url.Values{"code": {"Bad Code"}, "name_zh": {""}, "measure": {"亿元"}, "kind": {"growth"}, "owner_unit": {"jfj"}})
 	if r.Code != 400 || !strings.Contains(string(r.Body), "name_zh") {
 		t.Fatalf("bad indicator: %d", r.Code)
 	}
-	if r := sup.form("/kpi/targets", url.Values{"indicator": {"trade"}, "year": {"2023"}, "value": {"10"}}); r.Code != 303 {
+	if r := sup.Form("/kpi/targets", url.Values{"indicator": {"trade"}, "year": {"2023"}, "value": {"10"}}); r.Code != 303 {
 		t.Fatalf("target: %d %s", r.Code, r.Body)
 	}
-	if r := sup.form("/kpi/settings", url.Values{"year": {"2023"}, "as_of": {"2023-13-01"}, "ahead": {"1"}, "on_pace": {"0.95"}, "behind": {"0.85"}, "close_pp": {"2"}}); r.Code != 400 {
+	if r := sup.Form("/kpi/settings", url.Values{"year": {"2023"}, "as_of": {"2023-13-01"}, "ahead": {"1"}, "on_pace": {"0.95"}, "behind": {"0.85"}, "close_pp": {"2"}}); r.Code != 400 {
 		t.Fatalf("bad as-of accepted: %d", r.Code)
 	}
-	page := sup.get("/kpi/manage?year=2023")
+	page := sup.Get("/kpi/manage?year=2023")
 	if !strings.Contains(string(page.Body), "外贸进出口总额") || !strings.Contains(string(page.Body), `value="10"`) {
 		t.Fatal("manage page does not show the new indicator and target")
 	}

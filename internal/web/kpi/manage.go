@@ -2,7 +2,9 @@ package kpi
 
 import (
 	"fmt"
+	"gaoxin/internal/web"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"gaoxin/internal/errs"
@@ -11,7 +13,7 @@ import (
 )
 
 type kpiManagePage struct {
-	Page
+	web.Page
 	Year       int
 	Indicators []kpi.Indicator
 	Targets    map[int64]kpi.Target
@@ -33,8 +35,8 @@ func (p kpiManagePage) TargetOf(id int64) string {
 	return ""
 }
 
-func (s *Server) managePage(r *http.Request) (kpiManagePage, error) {
-	p := kpiManagePage{Page: s.page(r, "指标与目标管理", "Indicators and targets"), Targets: map[int64]kpi.Target{},
+func (s *handlers) managePage(r *http.Request) (kpiManagePage, error) {
+	p := kpiManagePage{Page: s.Page(r, "指标与目标管理", "Indicators and targets"), Targets: map[int64]kpi.Target{},
 		Form: kpi.IndicatorInput{Kind: kpi.Growth, Frequency: kpi.Monthly, Direction: kpi.Higher, DueDay: 15}}
 	var err error
 	if p.Year, err = s.kpiYear(r); err != nil {
@@ -57,17 +59,17 @@ func (s *Server) managePage(r *http.Request) (kpiManagePage, error) {
 	return p, err
 }
 
-func (s *Server) handleKPIManage(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPIManage(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.managePage(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "kpi/manage.html", p)
+	return s.Render(w, r, "kpi/manage.html", p)
 }
 
 // manageError re-renders the manage page with the error and the form as
 // typed, or returns a non-input error as is.
-func (s *Server) manageError(w http.ResponseWriter, r *http.Request, err error, form *kpi.IndicatorInput, editing int64) error {
+func (s *handlers) manageError(w http.ResponseWriter, r *http.Request, err error, form *kpi.IndicatorInput, editing int64) error {
 	e := errs.As(err)
 	if e.Code == errs.Internal || e.Code == errs.NotFound {
 		return err
@@ -80,8 +82,8 @@ func (s *Server) manageError(w http.ResponseWriter, r *http.Request, err error, 
 		p.Form = *form
 	}
 	p.Editing, p.Error, p.Details = editing, e.Message(p.Lang), e.Details
-	w.WriteHeader(status(e.Code))
-	return s.render(w, r, "kpi/manage.html", p)
+	w.WriteHeader(web.Status(e.Code))
+	return s.Render(w, r, "kpi/manage.html", p)
 }
 
 func indicatorForm(r *http.Request) kpi.IndicatorInput {
@@ -93,16 +95,16 @@ func indicatorForm(r *http.Request) kpi.IndicatorInput {
 		Seasonal: r.FormValue("seasonal") != "", DueDay: due, Sort: sort}
 }
 
-func (s *Server) handleKPIIndicatorCreateForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPIIndicatorCreateForm(w http.ResponseWriter, r *http.Request) error {
 	in := indicatorForm(r)
 	if _, err := s.KPI.CreateIndicator(r.Context(), in); err != nil {
 		return s.manageError(w, r, err, &in, 0)
 	}
-	return seeOther(w, r, "/kpi/manage?ok=created")
+	return web.SeeOther(w, r, "/kpi/manage?ok=created")
 }
 
-func (s *Server) handleKPIIndicatorEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleKPIIndicatorEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -118,11 +120,11 @@ func (s *Server) handleKPIIndicatorEdit(w http.ResponseWriter, r *http.Request) 
 	p.Form = kpi.IndicatorInput{Code: ind.Code, NameZH: ind.NameZH, NameEN: ind.NameEN, Measure: ind.Measure, Kind: ind.Kind,
 		Direction: ind.Direction, Frequency: ind.Frequency, Owner: ind.OwnerCode, SourceDept: ind.SourceDept,
 		Seasonal: ind.Seasonal, DueDay: ind.DueDay, Sort: ind.Sort}
-	return s.render(w, r, "kpi/manage.html", p)
+	return s.Render(w, r, "kpi/manage.html", p)
 }
 
-func (s *Server) handleKPIIndicatorSaveForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleKPIIndicatorSaveForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -130,29 +132,29 @@ func (s *Server) handleKPIIndicatorSaveForm(w http.ResponseWriter, r *http.Reque
 	if _, err := s.KPI.UpdateIndicator(r.Context(), id, in); err != nil {
 		return s.manageError(w, r, err, &in, id)
 	}
-	return seeOther(w, r, "/kpi/manage?ok=saved")
+	return web.SeeOther(w, r, "/kpi/manage?ok=saved")
 }
 
-func (s *Server) handleKPIIndicatorDeleteForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleKPIIndicatorDeleteForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	if err := s.KPI.DeleteIndicator(r.Context(), id); err != nil {
 		return s.manageError(w, r, err, nil, 0)
 	}
-	return seeOther(w, r, "/kpi/manage?ok=saved")
+	return web.SeeOther(w, r, "/kpi/manage?ok=saved")
 }
 
-func (s *Server) handleKPITargetForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPITargetForm(w http.ResponseWriter, r *http.Request) error {
 	year := r.FormValue("year")
 	if _, err := s.KPI.SetTarget(r.Context(), r.FormValue("indicator"), year, r.FormValue("value"), r.FormValue("note")); err != nil {
 		return s.manageError(w, r, err, nil, 0)
 	}
-	return seeOther(w, r, fmt.Sprintf("/kpi/manage?year=%s&ok=saved", urlQueryEscape(year)))
+	return web.SeeOther(w, r, fmt.Sprintf("/kpi/manage?year=%s&ok=saved", url.QueryEscape(year)))
 }
 
-func (s *Server) handleKPISettingsForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPISettingsForm(w http.ResponseWriter, r *http.Request) error {
 	y, err := kpi.ParseYear("year", r.FormValue("year"))
 	if err != nil {
 		return s.manageError(w, r, err, nil, 0)
@@ -162,5 +164,5 @@ func (s *Server) handleKPISettingsForm(w http.ResponseWriter, r *http.Request) e
 	if _, err := s.KPI.SaveSettings(r.Context(), y, in); err != nil {
 		return s.manageError(w, r, err, nil, 0)
 	}
-	return seeOther(w, r, fmt.Sprintf("/kpi/manage?year=%d&ok=saved", y))
+	return web.SeeOther(w, r, fmt.Sprintf("/kpi/manage?year=%d&ok=saved", y))
 }

@@ -3,6 +3,7 @@ package kpi
 import (
 	"bytes"
 	"fmt"
+	"gaoxin/internal/web"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -14,7 +15,7 @@ import (
 )
 
 type kpiDashboardPage struct {
-	Page
+	web.Page
 	Year      int
 	Years     []int
 	AsOf      string
@@ -39,13 +40,13 @@ type dashFragment struct {
 // handleKPIDashboard serves the dashboard. The page is rendered once per
 // user, language, address and day for each data version (kpi.Service.Memo);
 // the card grid inside it once per language and day, shared by every user.
-func (s *Server) handleKPIDashboard(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPIDashboard(w http.ResponseWriter, r *http.Request) error {
 	y, err := s.kpiYear(r)
 	if err != nil {
 		return err
 	}
-	u := currentUser(r)
-	lang := langOf(r)
+	u := web.CurrentUser(r)
+	lang := web.LangOf(r)
 	today := s.KPI.Now().In(kpi.CST).Format("2006-01-02")
 	// Everything the page shows of the user is in the key: a unit's overdue
 	// list follows the account's current unit.
@@ -54,16 +55,16 @@ func (s *Server) handleKPIDashboard(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return writeEncoded(w, r, "text/html; charset=utf-8", v.(encoded))
+	return web.WriteEncoded(w, r, "text/html; charset=utf-8", v.(web.Encoded))
 }
 
 // dashboardPage renders the page around the memoised card grid. It is kept
 // uncompressed: measured on loopback (bench/dashboard), gzip cost the
 // client more to inflate than it saved; a proxy in front may compress it.
-func (s *Server) dashboardPage(r *http.Request, y int, today string) (encoded, error) {
-	var pp encoded
-	p := kpiDashboardPage{Page: s.page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y}
-	u := currentUser(r)
+func (s *handlers) dashboardPage(r *http.Request, y int, today string) (web.Encoded, error) {
+	var pp web.Encoded
+	p := kpiDashboardPage{Page: s.Page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y}
+	u := web.CurrentUser(r)
 	p.CanEdit, p.CanEnter = u.Role == org.Supervisor, u.Role == org.Supervisor || u.Role == org.UnitStaff
 	var err error
 	if p.Years, err = s.KPI.Years(r.Context()); err != nil {
@@ -86,7 +87,7 @@ func (s *Server) dashboardPage(r *http.Request, y int, today string) (encoded, e
 		}
 	}
 	var buf bytes.Buffer
-	if err := s.pages["kpi/dashboard.html"].ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	if err := s.Execute(&buf, "kpi/dashboard.html", "layout.html", p); err != nil {
 		return pp, fmt.Errorf("web: render kpi dashboard: %w", err)
 	}
 	head, tail, ok := bytes.Cut(buf.Bytes(), []byte(cardsSlot))
@@ -95,14 +96,14 @@ func (s *Server) dashboardPage(r *http.Request, y int, today string) (encoded, e
 	}
 	page := make([]byte, 0, len(head)+len(f.HTML)+len(tail))
 	page = append(append(append(page, head...), f.HTML...), tail...)
-	return encoded{plain: page}, nil
+	return web.Plain(page), nil
 }
 
 // cardsSlot marks where the memoised card grid goes in the rendered page.
 const cardsSlot = template.HTML("<!--kpi:cards-->")
 
 // dashboardCards renders the card grid: every card with its SVG chart.
-func (s *Server) dashboardCards(r *http.Request, p kpiDashboardPage) (dashFragment, error) {
+func (s *handlers) dashboardCards(r *http.Request, p kpiDashboardPage) (dashFragment, error) {
 	d, err := s.KPI.Dashboard(r.Context(), p.Year)
 	if err != nil {
 		return dashFragment{}, err
@@ -114,7 +115,7 @@ func (s *Server) dashboardCards(r *http.Request, p kpiDashboardPage) (dashFragme
 		p.Cards = append(p.Cards, v)
 	}
 	var buf bytes.Buffer
-	if err := s.pages["kpi/dashboard.html"].ExecuteTemplate(&buf, "kpicards", p); err != nil {
+	if err := s.Execute(&buf, "kpi/dashboard.html", "kpicards", p); err != nil {
 		return f, fmt.Errorf("web: render kpi cards: %w", err)
 	}
 	f.HTML = template.HTML(buf.String())
@@ -128,7 +129,7 @@ type kpiRow struct {
 }
 
 type kpiIndicatorPage struct {
-	Page
+	web.Page
 	Year     int
 	Card     kpiCard
 	Rows     []kpiRow
@@ -140,7 +141,7 @@ type kpiIndicatorPage struct {
 
 // indicatorPage builds the detail page: the card, a chart and one row per
 // period with the rules applied to that period as if it were the latest.
-func (s *Server) indicatorPage(r *http.Request, id int64) (kpiIndicatorPage, error) {
+func (s *handlers) indicatorPage(r *http.Request, id int64) (kpiIndicatorPage, error) {
 	var p kpiIndicatorPage
 	y, err := s.kpiYear(r)
 	if err != nil {
@@ -150,8 +151,8 @@ func (s *Server) indicatorPage(r *http.Request, id int64) (kpiIndicatorPage, err
 	if err != nil {
 		return p, err
 	}
-	p.Page = s.page(r, ind.NameZH, orZH(ind.NameEN, ind.NameZH))
-	p.Year, p.CanEnter, p.Months = y, kpiScopeOf(currentUser(r)).CanWrite(ind), ind.Frequency.Periods()
+	p.Page = s.Page(r, ind.NameZH, orZH(ind.NameEN, ind.NameZH))
+	p.Year, p.CanEnter, p.Months = y, kpiScopeOf(web.CurrentUser(r)).CanWrite(ind), ind.Frequency.Periods()
 	p.Form = kpi.ActualInput{Year: strconv.Itoa(y)}
 	d, err := s.KPI.Dashboard(r.Context(), y)
 	if err != nil {
@@ -194,8 +195,8 @@ func kpiScopeOf(u *org.User) kpi.Scope {
 	return kpi.Scope{}
 }
 
-func (s *Server) handleKPIIndicator(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleKPIIndicator(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -203,11 +204,11 @@ func (s *Server) handleKPIIndicator(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "kpi/indicator.html", p)
+	return s.Render(w, r, "kpi/indicator.html", p)
 }
 
-func (s *Server) handleKPIActualForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleKPIActualForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -229,12 +230,12 @@ func (s *Server) handleKPIActualForm(w http.ResponseWriter, r *http.Request) err
 		}
 		p.Form, p.Error, p.Details = in, e.Message(p.Lang), e.Details
 		w.WriteHeader(http.StatusBadRequest)
-		return s.render(w, r, "kpi/indicator.html", p)
+		return s.Render(w, r, "kpi/indicator.html", p)
 	}
-	return seeOther(w, r, fmt.Sprintf("/kpi/indicators/%d?year=%s&ok=saved", id, url.QueryEscape(in.Year)))
+	return web.SeeOther(w, r, fmt.Sprintf("/kpi/indicators/%d?year=%s&ok=saved", id, url.QueryEscape(in.Year)))
 }
 
-func (s *Server) handleKPIActualDeleteForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPIActualDeleteForm(w http.ResponseWriter, r *http.Request) error {
 	id, y, m, err := actualPath(r)
 	if err != nil {
 		return err
@@ -242,17 +243,17 @@ func (s *Server) handleKPIActualDeleteForm(w http.ResponseWriter, r *http.Reques
 	if err := s.KPI.DeleteActual(r.Context(), kpiScope(r), id, y, m); err != nil {
 		return err
 	}
-	return seeOther(w, r, fmt.Sprintf("/kpi/indicators/%d?year=%d&ok=saved", id, y))
+	return web.SeeOther(w, r, fmt.Sprintf("/kpi/indicators/%d?year=%d&ok=saved", id, y))
 }
 
 type kpiOverduePage struct {
-	Page
+	web.Page
 	Year    int
 	AsOf    string
 	Overdue []kpi.Overdue
 }
 
-func (s *Server) handleKPIOverdue(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPIOverdue(w http.ResponseWriter, r *http.Request) error {
 	y, err := s.kpiYear(r)
 	if err != nil {
 		return err
@@ -262,34 +263,34 @@ func (s *Server) handleKPIOverdue(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	asOf := s.KPI.AsOfDate(st)
-	p := kpiOverduePage{Page: s.page(r, "逾期未报数据", "Overdue figures"), Year: y, AsOf: asOf.Format("2006-01-02")}
+	p := kpiOverduePage{Page: s.Page(r, "逾期未报数据", "Overdue figures"), Year: y, AsOf: asOf.Format("2006-01-02")}
 	if p.Overdue, err = s.overdueFor(r, asOf); err != nil {
 		return err
 	}
-	return s.render(w, r, "kpi/overdue.html", p)
+	return s.Render(w, r, "kpi/overdue.html", p)
 }
 
 type kpiImportPage struct {
-	Page
+	web.Page
 	Year     int
 	Imported int
 	Details  []errs.Detail
 }
 
-func (s *Server) handleKPIImportPage(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPIImportPage(w http.ResponseWriter, r *http.Request) error {
 	y, err := s.kpiYear(r)
 	if err != nil {
 		return err
 	}
-	p := kpiImportPage{Page: s.page(r, "导入月度数据", "Import monthly figures"), Year: y}
+	p := kpiImportPage{Page: s.Page(r, "导入月度数据", "Import monthly figures"), Year: y}
 	p.Imported, _ = strconv.Atoi(r.URL.Query().Get("imported"))
 	if p.Imported > 0 {
 		p.Flash = fmt.Sprintf(p.L("已导入 %d 行", "%d rows imported"), p.Imported)
 	}
-	return s.render(w, r, "kpi/import.html", p)
+	return s.Render(w, r, "kpi/import.html", p)
 }
 
-func (s *Server) handleKPIImportForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleKPIImportForm(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.importFile(w, r)
 	if err != nil {
 		e := errs.As(err)
@@ -297,10 +298,10 @@ func (s *Server) handleKPIImportForm(w http.ResponseWriter, r *http.Request) err
 			return err
 		}
 		y, _ := s.kpiYear(r)
-		p := kpiImportPage{Page: s.page(r, "导入月度数据", "Import monthly figures"), Year: y, Details: e.Details}
+		p := kpiImportPage{Page: s.Page(r, "导入月度数据", "Import monthly figures"), Year: y, Details: e.Details}
 		p.Error = e.Message(p.Lang)
 		w.WriteHeader(http.StatusBadRequest)
-		return s.render(w, r, "kpi/import.html", p)
+		return s.Render(w, r, "kpi/import.html", p)
 	}
-	return seeOther(w, r, fmt.Sprintf("/kpi/import?imported=%d", n))
+	return web.SeeOther(w, r, fmt.Sprintf("/kpi/import?imported=%d", n))
 }

@@ -1,6 +1,7 @@
-package kpi
+package kpi_test
 
 import (
+	"gaoxin/internal/web/webtest"
 	"strings"
 	"testing"
 	"time"
@@ -13,13 +14,13 @@ import (
 // unit. A user moved to another unit must see that unit's overdue figures at
 // once, not keep seeing the old unit's until some figure changes.
 func TestKPIDashboardFollowsTheUsersUnit(t *testing.T) {
-	h := newHarness(t)
+	h := webtest.New(t)
 	h.App.KPI.Now = func() time.Time { return time.Date(2023, 11, 20, 10, 0, 0, 0, kpi.CST) }
 	kpiFixture(t, h)
-	c := h.as("unit")
+	c := h.As("unit")
 	overdue := func() string {
 		t.Helper()
-		r := c.get("/kpi?year=2023")
+		r := c.Get("/kpi?year=2023")
 		if r.Code != 200 {
 			t.Fatalf("dashboard: %d", r.Code)
 		}

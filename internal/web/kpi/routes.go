@@ -1,8 +1,35 @@
+// Package kpi serves the pages and JSON API of the 目标指标 (targets) module: its
+// handlers, its routes (listed in this file) and its templates, embedded
+// from templates/.
 package kpi
 
-import "gaoxin/internal/org"
+import (
+	"embed"
+	"gaoxin/internal/org"
+	"gaoxin/internal/web"
+	"io/fs"
+)
 
-// kpiRoutes registers the targets module (目标指标). Who may do what:
+//go:embed templates
+var templates embed.FS
+
+// handlers are the module's HTTP handlers, on the kit's server.
+type handlers struct{ *web.Server }
+
+// Register adds the module's pages and routes to s.
+func Register(s *web.Server) error {
+	pages, err := fs.Sub(templates, "templates")
+	if err != nil {
+		return err
+	}
+	if err := s.AddPages("kpi", pages); err != nil {
+		return err
+	}
+	(&handlers{s}).routes()
+	return nil
+}
+
+// routes registers the targets module (目标指标). Who may do what:
 //   - leader, admin, supervisor and unit staff read the dashboard, the
 //     indicator pages and the overdue list (unit staff see the zone's targets
 //     read-only: they are the whole zone's goals);
@@ -11,42 +38,42 @@ import "gaoxin/internal/org"
 //   - unit staff enter and import figures only for the indicators their unit
 //     owns (checked per object in kpi.Scope; others get 403);
 //   - enterprise and reviewer accounts get 403 everywhere here.
-func (s *Server) kpiRoutes() {
-	view := Only(org.Admin, org.Leader, org.Supervisor, org.UnitStaff)
-	edit := Only(org.Supervisor)
-	enter := Only(org.Supervisor, org.UnitStaff)
+func (s *handlers) routes() {
+	view := web.Only(org.Admin, org.Leader, org.Supervisor, org.UnitStaff)
+	edit := web.Only(org.Supervisor)
+	enter := web.Only(org.Supervisor, org.UnitStaff)
 
-	s.handle("GET /kpi", "Targets dashboard", view, s.handleKPIDashboard)
-	s.handle("GET /kpi/indicators/{id}", "Indicator detail with monthly table", view, s.handleKPIIndicator)
-	s.handle("POST /kpi/indicators/{id}/actuals", "Enter one period's figures", enter, s.handleKPIActualForm)
-	s.handle("POST /kpi/indicators/{id}/actuals/{year}/{month}/delete", "Delete one period's figures", enter, s.handleKPIActualDeleteForm)
-	s.handle("GET /kpi/overdue", "Overdue figures by unit", view, s.handleKPIOverdue)
-	s.handle("GET /kpi/import", "Import monthly actuals", enter, s.handleKPIImportPage)
-	s.handle("POST /kpi/import", "Import monthly actuals (.xlsx)", enter, s.handleKPIImportForm)
-	s.handle("GET /kpi/import/template.xlsx", "Monthly actuals template", enter, s.handleKPITemplate)
-	s.handle("GET /kpi/manage", "Manage indicators, targets and settings", edit, s.handleKPIManage)
-	s.handle("POST /kpi/indicators", "Create an indicator", edit, s.handleKPIIndicatorCreateForm)
-	s.handle("GET /kpi/indicators/{id}/edit", "Edit an indicator", edit, s.handleKPIIndicatorEdit)
-	s.handle("POST /kpi/indicators/{id}", "Save an indicator", edit, s.handleKPIIndicatorSaveForm)
-	s.handle("POST /kpi/indicators/{id}/delete", "Delete an indicator", edit, s.handleKPIIndicatorDeleteForm)
-	s.handle("POST /kpi/targets", "Set a target", edit, s.handleKPITargetForm)
-	s.handle("POST /kpi/settings", "Save a year's settings", edit, s.handleKPISettingsForm)
+	s.Handle("GET /kpi", "Targets dashboard", view, s.handleKPIDashboard)
+	s.Handle("GET /kpi/indicators/{id}", "Indicator detail with monthly table", view, s.handleKPIIndicator)
+	s.Handle("POST /kpi/indicators/{id}/actuals", "Enter one period's figures", enter, s.handleKPIActualForm)
+	s.Handle("POST /kpi/indicators/{id}/actuals/{year}/{month}/delete", "Delete one period's figures", enter, s.handleKPIActualDeleteForm)
+	s.Handle("GET /kpi/overdue", "Overdue figures by unit", view, s.handleKPIOverdue)
+	s.Handle("GET /kpi/import", "Import monthly actuals", enter, s.handleKPIImportPage)
+	s.Handle("POST /kpi/import", "Import monthly actuals (.xlsx)", enter, s.handleKPIImportForm)
+	s.Handle("GET /kpi/import/template.xlsx", "Monthly actuals template", enter, s.handleKPITemplate)
+	s.Handle("GET /kpi/manage", "Manage indicators, targets and settings", edit, s.handleKPIManage)
+	s.Handle("POST /kpi/indicators", "Create an indicator", edit, s.handleKPIIndicatorCreateForm)
+	s.Handle("GET /kpi/indicators/{id}/edit", "Edit an indicator", edit, s.handleKPIIndicatorEdit)
+	s.Handle("POST /kpi/indicators/{id}", "Save an indicator", edit, s.handleKPIIndicatorSaveForm)
+	s.Handle("POST /kpi/indicators/{id}/delete", "Delete an indicator", edit, s.handleKPIIndicatorDeleteForm)
+	s.Handle("POST /kpi/targets", "Set a target", edit, s.handleKPITargetForm)
+	s.Handle("POST /kpi/settings", "Save a year's settings", edit, s.handleKPISettingsForm)
 
-	s.handle("GET /api/v1/kpi/dashboard", "Every indicator's target, YTD, pace or gap, status, city/province comparison and rest-of-year need (?year=)", view, s.apiKPIDashboard)
-	s.handle("GET /api/v1/kpi/indicators", "List indicators", view, s.apiKPIIndicators)
-	s.handleBody("POST /api/v1/kpi/indicators", "Create an indicator", edit, exampleIndicator, s.apiKPIIndicatorCreate)
-	s.handle("GET /api/v1/kpi/indicators/{id}", "One indicator", view, s.apiKPIIndicator)
-	s.handleBody("PUT /api/v1/kpi/indicators/{id}", "Replace an indicator", edit, exampleIndicator, s.apiKPIIndicatorUpdate)
-	s.handle("DELETE /api/v1/kpi/indicators/{id}", "Delete an indicator without actuals", edit, s.apiKPIIndicatorDelete)
-	s.handle("GET /api/v1/kpi/targets", "Targets of a year (?year=)", view, s.apiKPITargets)
-	s.handleBody("PUT /api/v1/kpi/targets", "Set a target", edit, targetRequest{Indicator: "gdp", Year: 2023, Value: "10", Note: "力争增长10%"}, s.apiKPITargetSet)
-	s.handle("DELETE /api/v1/kpi/targets/{id}/{year}", "Delete a target", edit, s.apiKPITargetDelete)
-	s.handle("GET /api/v1/kpi/indicators/{id}/actuals", "An indicator's figures (?year=, with the year before)", view, s.apiKPIActuals)
-	s.handleBody("PUT /api/v1/kpi/actuals", "Enter one period's figures (decimals as strings or numbers)", enter, exampleActual, s.apiKPIActualSave)
-	s.handle("DELETE /api/v1/kpi/indicators/{id}/actuals/{year}/{month}", "Delete one period's figures", enter, s.apiKPIActualDelete)
-	s.handle("POST /api/v1/kpi/actuals/import", "Import monthly actuals: multipart form, field file (.xlsx); all or nothing", enter, s.apiKPIImport)
-	s.handle("GET /api/v1/kpi/actuals/template.xlsx", "Monthly actuals template (?year=)", enter, s.handleKPITemplate)
-	s.handle("GET /api/v1/kpi/overdue", "Overdue figures (?as_of=YYYY-MM-DD; unit staff see their unit's)", view, s.apiKPIOverdue)
-	s.handle("GET /api/v1/kpi/settings/{year}", "A year's as-of date and status thresholds", view, s.apiKPISettings)
-	s.handleBody("PUT /api/v1/kpi/settings/{year}", "Save a year's as-of date and status thresholds", edit, settingsRequest{AsOf: "2023-11-20", Ahead: "1", OnPace: "0.95", Behind: "0.85", ClosePP: "2"}, s.apiKPISettingsSave)
+	s.Handle("GET /api/v1/kpi/dashboard", "Every indicator's target, YTD, pace or gap, status, city/province comparison and rest-of-year need (?year=)", view, s.apiKPIDashboard)
+	s.Handle("GET /api/v1/kpi/indicators", "List indicators", view, s.apiKPIIndicators)
+	s.HandleBody("POST /api/v1/kpi/indicators", "Create an indicator", edit, exampleIndicator, s.apiKPIIndicatorCreate)
+	s.Handle("GET /api/v1/kpi/indicators/{id}", "One indicator", view, s.apiKPIIndicator)
+	s.HandleBody("PUT /api/v1/kpi/indicators/{id}", "Replace an indicator", edit, exampleIndicator, s.apiKPIIndicatorUpdate)
+	s.Handle("DELETE /api/v1/kpi/indicators/{id}", "Delete an indicator without actuals", edit, s.apiKPIIndicatorDelete)
+	s.Handle("GET /api/v1/kpi/targets", "Targets of a year (?year=)", view, s.apiKPITargets)
+	s.HandleBody("PUT /api/v1/kpi/targets", "Set a target", edit, targetRequest{Indicator: "gdp", Year: 2023, Value: "10", Note: "力争增长10%"}, s.apiKPITargetSet)
+	s.Handle("DELETE /api/v1/kpi/targets/{id}/{year}", "Delete a target", edit, s.apiKPITargetDelete)
+	s.Handle("GET /api/v1/kpi/indicators/{id}/actuals", "An indicator's figures (?year=, with the year before)", view, s.apiKPIActuals)
+	s.HandleBody("PUT /api/v1/kpi/actuals", "Enter one period's figures (decimals as strings or numbers)", enter, exampleActual, s.apiKPIActualSave)
+	s.Handle("DELETE /api/v1/kpi/indicators/{id}/actuals/{year}/{month}", "Delete one period's figures", enter, s.apiKPIActualDelete)
+	s.Handle("POST /api/v1/kpi/actuals/import", "Import monthly actuals: multipart form, field file (.xlsx); all or nothing", enter, s.apiKPIImport)
+	s.Handle("GET /api/v1/kpi/actuals/template.xlsx", "Monthly actuals template (?year=)", enter, s.handleKPITemplate)
+	s.Handle("GET /api/v1/kpi/overdue", "Overdue figures (?as_of=YYYY-MM-DD; unit staff see their unit's)", view, s.apiKPIOverdue)
+	s.Handle("GET /api/v1/kpi/settings/{year}", "A year's as-of date and status thresholds", view, s.apiKPISettings)
+	s.HandleBody("PUT /api/v1/kpi/settings/{year}", "Save a year's as-of date and status thresholds", edit, settingsRequest{AsOf: "2023-11-20", Ahead: "1", OnPace: "0.95", Behind: "0.85", ClosePP: "2"}, s.apiKPISettingsSave)
 }

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"fmt"
+	"gaoxin/internal/web"
 	"html/template"
 	"math"
 	"strconv"
@@ -26,7 +27,7 @@ type kpiCard struct {
 }
 
 // cardView words a card.
-func cardView(p Page, c kpi.Card, w, h int) kpiCard {
+func cardView(p web.Page, c kpi.Card, w, h int) kpiCard {
 	ind, a := c.Indicator, c.Assessment
 	v := kpiCard{Card: c, Name: p.L(ind.NameZH, orZH(ind.NameEN, ind.NameZH)), Measure: ind.Measure, Owner: ind.OwnerName}
 	zh, en := a.Status.Label()
@@ -84,7 +85,7 @@ func cardView(p Page, c kpi.Card, w, h int) kpiCard {
 	return v
 }
 
-func needText(p Page, ind kpi.Indicator, a kpi.Assessment) string {
+func needText(p web.Page, ind kpi.Indicator, a kpi.Assessment) string {
 	switch {
 	case a.Status == kpi.NoData:
 		return ""
@@ -102,7 +103,7 @@ func needText(p Page, ind kpi.Indicator, a kpi.Assessment) string {
 	return p.L("无法推算（缺少上年全年数据）", "cannot project (last year's full-year figure missing)")
 }
 
-func compareText(p Page, vs string, other *float64, who string) string {
+func compareText(p web.Page, vs string, other *float64, who string) string {
 	if other == nil {
 		return who + p.L("：暂无", ": n/a")
 	}
@@ -110,7 +111,7 @@ func compareText(p Page, vs string, other *float64, who string) string {
 	return fmt.Sprintf(p.L("%s%s（%s%%）", "%s %s (%s%%)"), p.L(word[0], word[1]), who, signed(*other, 1))
 }
 
-func periodLabel(p Page, ind kpi.Indicator, year, month int) string {
+func periodLabel(p web.Page, ind kpi.Indicator, year, month int) string {
 	if ind.Frequency == kpi.Quarterly {
 		return fmt.Sprintf(p.L("%d年第%d季度", "%d Q%d"), year, month/3)
 	}
@@ -120,7 +121,7 @@ func periodLabel(p Page, ind kpi.Indicator, year, month int) string {
 	return fmt.Sprintf(p.L("%d年1–%d月", "%d Jan–%s"), year, monthWord(p, month))
 }
 
-func monthWord(p Page, m int) any {
+func monthWord(p web.Page, m int) any {
 	if p.Lang == "en" {
 		return []string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}[m]
 	}
@@ -129,7 +130,7 @@ func monthWord(p Page, m int) any {
 
 // trendChart draws YTD growth by period: zone, city, province, and the
 // target as a dashed line. Quarterly indicators are drawn by quarter.
-func trendChart(p Page, c kpi.Card, w, h int) template.HTML {
+func trendChart(p web.Page, c kpi.Card, w, h int) template.HTML {
 	periods := c.Indicator.Frequency.Periods()
 	idx := map[int]int{}
 	labels := make([]string, len(periods))

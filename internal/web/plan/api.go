@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,10 +10,10 @@ import (
 	"gaoxin/internal/plan"
 )
 
-func viewer(r *http.Request) plan.Viewer { return plan.ViewerOf(currentUser(r)) }
+func viewer(r *http.Request) plan.Viewer { return plan.ViewerOf(web.CurrentUser(r)) }
 
 // planYear reads ?year=, defaulting to the newest plan year (or this year).
-func (s *Server) planYear(r *http.Request) (int, error) {
+func (s *handlers) planYear(r *http.Request) (int, error) {
 	if v := r.URL.Query().Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2100 {
@@ -31,7 +32,7 @@ func (s *Server) planYear(r *http.Request) (int, error) {
 }
 
 // planMonth reads ?month=, defaulting to the month of the plan's today.
-func (s *Server) planMonth(r *http.Request, year int) (int, error) {
+func (s *handlers) planMonth(r *http.Request, year int) (int, error) {
 	if v := r.URL.Query().Get("month"); v != "" {
 		m, err := strconv.Atoi(v)
 		if err != nil || m < 1 || m > 12 {
@@ -83,7 +84,7 @@ type replyRequest struct {
 	Reply string `json:"reply"`
 }
 
-func (s *Server) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -97,40 +98,40 @@ func (s *Server) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
 		if t.Roots == nil {
 			t.Roots = []*plan.Node{}
 		}
-		return encodeBoth(t)
+		return web.EncodeBoth(t)
 	})
 	if err != nil {
 		return err
 	}
-	return writeEncoded(w, r, "application/json; charset=utf-8", val.(encoded))
+	return web.WriteEncoded(w, r, "application/json; charset=utf-8", val.(web.Encoded))
 }
 
-func (s *Server) apiPlanYears(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanYears(w http.ResponseWriter, r *http.Request) error {
 	ys, err := s.Plan.Years(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"years": ys})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"years": ys})
 	return nil
 }
 
-func (s *Server) apiPlanAsOf(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanAsOf(w http.ResponseWriter, r *http.Request) error {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil {
 		return errs.Field("year", "年度无效", "invalid year")
 	}
 	var req asOfRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if err := s.Plan.SetAsOf(r.Context(), viewer(r), year, req.AsOf); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": req.AsOf})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": req.AsOf})
 	return nil
 }
 
-func (s *Server) apiPlanFlags(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanFlags(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -145,11 +146,11 @@ func (s *Server) apiPlanFlags(w http.ResponseWriter, r *http.Request) error {
 	if tasks == nil {
 		tasks = []*plan.Node{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": t.AsOf, "flag": flag, "tasks": tasks})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": t.AsOf, "flag": flag, "tasks": tasks})
 	return nil
 }
 
-func (s *Server) apiPlanRefresh(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanRefresh(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -158,7 +159,7 @@ func (s *Server) apiPlanRefresh(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "changed": n})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "changed": n})
 	return nil
 }
 
@@ -171,7 +172,7 @@ type taskDetail struct {
 	Chases  []plan.Chase  `json:"chases,omitempty"`
 }
 
-func (s *Server) taskDetail(r *http.Request, id int64) (taskDetail, error) {
+func (s *handlers) taskDetail(r *http.Request, id int64) (taskDetail, error) {
 	v := viewer(r)
 	n, t, err := s.Plan.Node(r.Context(), v, id)
 	if err != nil {
@@ -194,8 +195,8 @@ func (s *Server) taskDetail(r *http.Request, id int64) (taskDetail, error) {
 	return d, err
 }
 
-func (s *Server) apiPlanNode(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanNode(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -203,47 +204,47 @@ func (s *Server) apiPlanNode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, d)
+	web.WriteJSON(w, http.StatusOK, d)
 	return nil
 }
 
-func (s *Server) apiPlanNodeCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanNodeCreate(w http.ResponseWriter, r *http.Request) error {
 	var in plan.NodeInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	n, err := s.Plan.CreateNode(r.Context(), viewer(r), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, n)
+	web.WriteJSON(w, http.StatusCreated, n)
 	return nil
 }
 
-func (s *Server) apiPlanNodeUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanNodeUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var in plan.NodeInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	n, err := s.Plan.UpdateNode(r.Context(), viewer(r), id, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, n)
+	web.WriteJSON(w, http.StatusOK, n)
 	return nil
 }
 
-func (s *Server) apiPlanWeights(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanWeights(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req weightsRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	ws := map[int64]*int{}
@@ -260,13 +261,13 @@ func (s *Server) apiPlanWeights(w http.ResponseWriter, r *http.Request) error {
 	return s.apiPlanNode(w, r)
 }
 
-func (s *Server) apiPlanOverride(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanOverride(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req overrideRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if req.Pct == nil {
@@ -278,8 +279,8 @@ func (s *Server) apiPlanOverride(w http.ResponseWriter, r *http.Request) error {
 	return s.apiPlanNode(w, r)
 }
 
-func (s *Server) apiPlanOverrideClear(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanOverrideClear(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -289,24 +290,24 @@ func (s *Server) apiPlanOverrideClear(w http.ResponseWriter, r *http.Request) er
 	return s.apiPlanNode(w, r)
 }
 
-func (s *Server) apiPlanMilestone(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanMilestone(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req milestoneRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	m, err := s.Plan.AddMilestone(r.Context(), viewer(r), id, req.Title, req.DueOn)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, m)
+	web.WriteJSON(w, http.StatusCreated, m)
 	return nil
 }
 
-func (s *Server) apiPlanTasks(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanTasks(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -319,6 +320,6 @@ func (s *Server) apiPlanTasks(w http.ResponseWriter, r *http.Request) error {
 	if tasks == nil {
 		tasks = []*plan.Node{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": t.AsOf, "tasks": tasks})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": t.AsOf, "tasks": tasks})
 	return nil
 }

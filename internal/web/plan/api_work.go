@@ -2,17 +2,16 @@ package plan
 
 import (
 	"bytes"
-	"fmt"
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/plan"
 )
 
-func (s *Server) apiPlanTaskReports(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanTaskReports(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -20,25 +19,25 @@ func (s *Server) apiPlanTaskReports(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reports": rs})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"reports": rs})
 	return nil
 }
 
-func (s *Server) apiPlanReportCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanReportCreate(w http.ResponseWriter, r *http.Request) error {
 	var in plan.ReportInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	rep, err := s.Plan.CreateReport(r.Context(), viewer(r), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, rep)
+	web.WriteJSON(w, http.StatusCreated, rep)
 	return nil
 }
 
-func (s *Server) apiPlanReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanReport(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -46,17 +45,17 @@ func (s *Server) apiPlanReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rep)
+	web.WriteJSON(w, http.StatusOK, rep)
 	return nil
 }
 
-func (s *Server) apiPlanReportUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanReportUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var in plan.ReportInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	if in.Version == 0 {
@@ -66,19 +65,19 @@ func (s *Server) apiPlanReportUpdate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rep)
+	web.WriteJSON(w, http.StatusOK, rep)
 	return nil
 }
 
-func (s *Server) apiPlanReview(accept bool) HandlerFunc {
+func (s *handlers) apiPlanReview(accept bool) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		id, err := web.PathID(r, "id")
 		if err != nil {
 			return err
 		}
 		var req reviewRequest
 		if r.ContentLength != 0 {
-			if err := decodeJSON(r, &req); err != nil {
+			if err := web.DecodeJSON(r, &req); err != nil {
 				return err
 			}
 		}
@@ -86,19 +85,19 @@ func (s *Server) apiPlanReview(accept bool) HandlerFunc {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, rep)
+		web.WriteJSON(w, http.StatusOK, rep)
 		return nil
 	}
 }
 
 // planReadUploads reads the report's attachments (field "file"), each within
 // the plan's attachment limit.
-func (s *Server) planReadUploads(w http.ResponseWriter, r *http.Request) ([]plan.Upload, error) {
+func (s *handlers) planReadUploads(w http.ResponseWriter, r *http.Request) ([]plan.Upload, error) {
 	max, err := s.Plan.MaxAttachment(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	ups, err := readFiles(w, r, "file", max, max+1<<20)
+	ups, err := web.ReadFiles(w, r, "file", max, max+1<<20)
 	out := make([]plan.Upload, len(ups))
 	for i, u := range ups {
 		out[i] = plan.Upload(u)
@@ -106,8 +105,8 @@ func (s *Server) planReadUploads(w http.ResponseWriter, r *http.Request) ([]plan
 	return out, err
 }
 
-func (s *Server) apiPlanAttach(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanAttach(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -122,12 +121,12 @@ func (s *Server) apiPlanAttach(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a)
+	web.WriteJSON(w, http.StatusCreated, a)
 	return nil
 }
 
-func (s *Server) handlePlanAttachment(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanAttachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -137,13 +136,13 @@ func (s *Server) handlePlanAttachment(w http.ResponseWriter, r *http.Request) er
 	}
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Disposition", attachmentDisposition(a.Filename))
+	w.Header().Set("Content-Disposition", web.Attachment(a.Filename))
 	w.Header().Set("Content-Security-Policy", "sandbox")
 	_, err = w.Write(data)
 	return err
 }
 
-func (s *Server) apiPlanChases(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanChases(w http.ResponseWriter, r *http.Request) error {
 	task, _ := strconv.ParseInt(r.URL.Query().Get("task"), 10, 64)
 	cs, err := s.Plan.Chases(r.Context(), viewer(r), task, r.URL.Query().Get("state"))
 	if err != nil {
@@ -152,42 +151,42 @@ func (s *Server) apiPlanChases(w http.ResponseWriter, r *http.Request) error {
 	if cs == nil {
 		cs = []plan.Chase{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"chases": cs})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"chases": cs})
 	return nil
 }
 
-func (s *Server) apiPlanChaseIssue(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanChaseIssue(w http.ResponseWriter, r *http.Request) error {
 	var in plan.ChaseInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	c, err := s.Plan.IssueChase(r.Context(), viewer(r), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, c)
+	web.WriteJSON(w, http.StatusCreated, c)
 	return nil
 }
 
-func (s *Server) apiPlanChaseReply(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanChaseReply(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req replyRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	c, err := s.Plan.ReplyChase(r.Context(), viewer(r), id, req.Reply)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	web.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
-func (s *Server) apiPlanChaseClose(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanChaseClose(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -198,11 +197,11 @@ func (s *Server) apiPlanChaseClose(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	web.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
-func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -211,11 +210,11 @@ func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "items": nonNil(items), "overdue_figures": nonNil(figures)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "items": web.NonNil(items), "overdue_figures": web.NonNil(figures)})
 	return nil
 }
 
-func (s *Server) apiPlanBulletin(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanBulletin(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -228,12 +227,12 @@ func (s *Server) apiPlanBulletin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, b)
+	web.WriteJSON(w, http.StatusOK, b)
 	return nil
 }
 
-func (s *Server) apiPlanUnitBulletin(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanUnitBulletin(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -249,11 +248,11 @@ func (s *Server) apiPlanUnitBulletin(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": b.Year, "month": b.Month, "date": b.Date, "formula": b.Settings, "unit": u})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"year": b.Year, "month": b.Month, "date": b.Date, "formula": b.Settings, "unit": u})
 	return nil
 }
 
-func (s *Server) handlePlanBulletinXLSX(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanBulletinXLSX(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -272,21 +271,21 @@ func (s *Server) handlePlanBulletinXLSX(w http.ResponseWriter, r *http.Request) 
 	return err
 }
 
-func (s *Server) apiPlanSettings(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanSettings(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.Plan.Settings(r.Context())
 	if err != nil {
 		return err
 	}
-	if currentUser(r).Role != "supervisor" && currentUser(r).Role != "admin" {
+	if web.CurrentUser(r).Role != "supervisor" && web.CurrentUser(r).Role != "admin" {
 		st.WebhookURL = "" // the robot URL carries its key: only those who may change it see it
 	}
-	writeJSON(w, http.StatusOK, st)
+	web.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
-func (s *Server) apiPlanSettingsSave(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPlanSettingsSave(w http.ResponseWriter, r *http.Request) error {
 	var st plan.Settings
-	if err := decodeJSON(r, &st); err != nil {
+	if err := web.DecodeJSON(r, &st); err != nil {
 		return err
 	}
 	if err := s.Plan.SaveSettings(r.Context(), viewer(r), st); err != nil {
@@ -295,44 +294,19 @@ func (s *Server) apiPlanSettingsSave(w http.ResponseWriter, r *http.Request) err
 	return s.apiPlanSettings(w, r)
 }
 
-func (s *Server) apiPlanMilestoneDone(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiPlanMilestoneDone(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req milestoneDoneRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	m, err := s.Plan.SetMilestoneDone(r.Context(), viewer(r), id, req.DoneOn)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, m)
+	web.WriteJSON(w, http.StatusOK, m)
 	return nil
-}
-
-// attachmentDisposition is a Content-Disposition naming a download: a plain
-// ASCII filename="…" for old clients (anything outside printable ASCII, and
-// quotes and backslashes, become "_") and the exact name as RFC 5987
-// filename*=UTF-8 (empty language tag), where every byte that is not an attr-char is
-// percent-encoded (url.PathEscape leaves = : @ which strict parsers refuse).
-func attachmentDisposition(name string) string {
-	var plain, ext strings.Builder
-	for _, r := range name {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			plain.WriteByte('_')
-		} else {
-			plain.WriteRune(r)
-		}
-	}
-	for _, b := range []byte(name) {
-		switch {
-		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', strings.IndexByte("!#$&+-.^_`|~", b) >= 0:
-			ext.WriteByte(b)
-		default:
-			fmt.Fprintf(&ext, "%%%02X", b)
-		}
-	}
-	return `attachment; filename="` + plain.String() + `"; filename*=UTF-8''` + ext.String()
 }

@@ -1,6 +1,7 @@
-package plan
+package plan_test
 
 import (
+	"gaoxin/internal/web/webtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,54 +15,54 @@ import (
 // page shows the task's and the theme's progress changed.
 func TestBrowserPlanReportAccepted(t *testing.T) {
 	f := newPlanFixture(t)
-	b := newBrowser(t, f.h)
+	b := webtest.NewBrowser(t, f.h)
 	evidence := filepath.Join(t.TempDir(), "进展佐证.pdf")
 	if err := os.WriteFile(evidence, []byte("%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
-	b.do(t, chromedp.Navigate(b.base+"/lang?to=zh&back=/login"), chromedp.WaitVisible(chromedp.ID("username")))
-	b.login(t, "leader")
-	b.do(t, chromedp.Navigate(b.base+"/plan?year=2023"), chromedp.WaitVisible(chromedp.ID("root-progress")))
-	if got := b.text(t, "#root-progress"); got != "0.0%" {
+	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/login"), chromedp.WaitVisible(chromedp.ID("username")))
+	b.Login(t, "leader")
+	b.Do(t, chromedp.Navigate(b.Base+"/plan?year=2023"), chromedp.WaitVisible(chromedp.ID("root-progress")))
+	if got := b.Text(t, "#root-progress"); got != "0.0%" {
 		t.Fatalf("theme progress before: %q", got)
 	}
-	b.do(t, chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)))
+	b.Do(t, chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)))
 
-	b.login(t, "unit")
-	b.do(t, chromedp.Navigate(b.base+"/plan/mine?year=2023"), chromedp.WaitVisible(chromedp.ID("my-tasks")))
-	b.screenshot(t, "plan-unit-mine")
-	b.do(t,
-		chromedp.Navigate(b.base+"/plan/tasks/"+id(f.a)+"/report?period=2023-05"),
+	b.Login(t, "unit")
+	b.Do(t, chromedp.Navigate(b.Base+"/plan/mine?year=2023"), chromedp.WaitVisible(chromedp.ID("my-tasks")))
+	b.Screenshot(t, "plan-unit-mine")
+	b.Do(t,
+		chromedp.Navigate(b.Base+"/plan/tasks/"+id(f.a)+"/report?period=2023-05"),
 		chromedp.WaitVisible(chromedp.ID("report-form")),
 		chromedp.SendKeys(chromedp.ID("pct"), "80"),
 		chromedp.SendKeys(chromedp.ID("done"), "三家实验室完成挂牌"),
 		chromedp.SetUploadFiles(chromedp.ID("file"), []string{evidence}),
 	)
-	b.screenshot(t, "plan-unit-report-form")
-	b.do(t, chromedp.Click(chromedp.ID("submit-report")), chromedp.WaitVisible(chromedp.ID("report-state")))
-	if st := b.text(t, "#report-state"); st != "待审核" {
+	b.Screenshot(t, "plan-unit-report-form")
+	b.Do(t, chromedp.Click(chromedp.ID("submit-report")), chromedp.WaitVisible(chromedp.ID("report-state")))
+	if st := b.Text(t, "#report-state"); st != "待审核" {
 		t.Fatalf("state after submit: %q", st)
 	}
-	reportURL := b.eval(t, "location.pathname")
-	b.do(t, chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)))
+	reportURL := b.Eval(t, "location.pathname")
+	b.Do(t, chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)))
 
-	b.login(t, "supervisor")
-	b.do(t, chromedp.Navigate(b.base+"/inbox?year=2023"), chromedp.WaitVisible(chromedp.ID("inbox")))
-	b.screenshot(t, "plan-supervisor-inbox")
-	b.do(t, chromedp.Navigate(b.base+reportURL), chromedp.WaitVisible(chromedp.ID("review-form")))
-	if !strings.Contains(b.text(t, "main"), "进展佐证.pdf") {
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(b.Base+"/inbox?year=2023"), chromedp.WaitVisible(chromedp.ID("inbox")))
+	b.Screenshot(t, "plan-supervisor-inbox")
+	b.Do(t, chromedp.Navigate(b.Base+reportURL), chromedp.WaitVisible(chromedp.ID("review-form")))
+	if !strings.Contains(b.Text(t, "main"), "进展佐证.pdf") {
 		t.Fatal("the attachment is not listed on the review page")
 	}
-	b.screenshot(t, "plan-supervisor-review")
-	b.do(t, chromedp.Click(chromedp.ID("accept")), chromedp.WaitVisible(chromedp.ID("node-progress")))
-	if got := b.text(t, "#node-progress"); got != "80.0%" {
+	b.Screenshot(t, "plan-supervisor-review")
+	b.Do(t, chromedp.Click(chromedp.ID("accept")), chromedp.WaitVisible(chromedp.ID("node-progress")))
+	if got := b.Text(t, "#node-progress"); got != "80.0%" {
 		t.Fatalf("task progress after accept: %q", got)
 	}
-	b.do(t, chromedp.Navigate(b.base+"/plan?year=2023"), chromedp.WaitVisible(chromedp.ID("root-progress")))
+	b.Do(t, chromedp.Navigate(b.Base+"/plan?year=2023"), chromedp.WaitVisible(chromedp.ID("root-progress")))
 	// Task A 80 %, task B 0 %, equal shares: 40 % up the tree.
-	if got := b.text(t, "#root-progress"); got != "40.0%" {
+	if got := b.Text(t, "#root-progress"); got != "40.0%" {
 		t.Fatalf("theme progress after accept: %q", got)
 	}
-	b.screenshot(t, "plan-tree-after")
+	b.Screenshot(t, "plan-tree-after")
 }

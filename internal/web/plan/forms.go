@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -43,7 +44,7 @@ func nodeForm(r *http.Request) (plan.NodeInput, error) {
 }
 
 // nodeFormFailed re-renders the node page with the error above its forms.
-func (s *Server) nodeFormFailed(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+func (s *handlers) nodeFormFailed(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 	e, show := formError(err)
 	if !show {
 		return err
@@ -53,17 +54,17 @@ func (s *Server) nodeFormFailed(w http.ResponseWriter, r *http.Request, id int64
 		return perr
 	}
 	p.Error, p.Details = e.Message(p.Lang), e.Details
-	w.WriteHeader(status(e.Code))
-	return s.render(w, r, "plan/node.html", p)
+	w.WriteHeader(web.Status(e.Code))
+	return s.Render(w, r, "plan/node.html", p)
 }
 
-func (s *Server) handlePlanNodeCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanNodeCreate(w http.ResponseWriter, r *http.Request) error {
 	r.ParseForm()
 	in, err := nodeForm(r)
 	if err == nil {
 		var n *plan.Node
 		if n, err = s.Plan.CreateNode(r.Context(), viewer(r), in); err == nil {
-			return seeOther(w, r, "/plan/nodes/"+strconv.FormatInt(n.ID, 10)+"?ok=created")
+			return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(n.ID, 10)+"?ok=created")
 		}
 	}
 	if in.ParentID == 0 {
@@ -72,8 +73,8 @@ func (s *Server) handlePlanNodeCreate(w http.ResponseWriter, r *http.Request) er
 	return s.nodeFormFailed(w, r, in.ParentID, err)
 }
 
-func (s *Server) handlePlanNodeEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanNodeEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -81,14 +82,14 @@ func (s *Server) handlePlanNodeEdit(w http.ResponseWriter, r *http.Request) erro
 	in, err := nodeForm(r)
 	if err == nil {
 		if _, err = s.Plan.UpdateNode(r.Context(), viewer(r), id, in); err == nil {
-			return seeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=saved")
+			return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=saved")
 		}
 	}
 	return s.nodeFormFailed(w, r, id, err)
 }
 
-func (s *Server) handlePlanWeights(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanWeights(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -110,11 +111,11 @@ func (s *Server) handlePlanWeights(w http.ResponseWriter, r *http.Request) error
 	if err := s.Plan.SetWeights(r.Context(), viewer(r), id, ws); err != nil {
 		return s.nodeFormFailed(w, r, id, err)
 	}
-	return seeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=saved")
+	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=saved")
 }
 
-func (s *Server) handlePlanOverride(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanOverride(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -132,22 +133,22 @@ func (s *Server) handlePlanOverride(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return s.nodeFormFailed(w, r, id, err)
 	}
-	return seeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=saved")
+	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=saved")
 }
 
-func (s *Server) handlePlanMilestone(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanMilestone(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	if _, err := s.Plan.AddMilestone(r.Context(), viewer(r), id, r.FormValue("title"), r.FormValue("due_on")); err != nil {
 		return s.nodeFormFailed(w, r, id, err)
 	}
-	return seeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=created")
+	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=created")
 }
 
-func (s *Server) handlePlanChaseIssue(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanChaseIssue(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -155,11 +156,11 @@ func (s *Server) handlePlanChaseIssue(w http.ResponseWriter, r *http.Request) er
 	if _, err := s.Plan.IssueChase(r.Context(), viewer(r), in); err != nil {
 		return s.nodeFormFailed(w, r, id, err)
 	}
-	return seeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=created")
+	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=created")
 }
 
-func (s *Server) handlePlanChaseReply(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanChaseReply(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -167,18 +168,18 @@ func (s *Server) handlePlanChaseReply(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return seeOther(w, r, "/plan/chases?year="+strconv.Itoa(c.Year)+"&ok=saved")
+	return web.SeeOther(w, r, "/plan/chases?year="+strconv.Itoa(c.Year)+"&ok=saved")
 }
 
-func (s *Server) handlePlanChaseClose(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanChaseClose(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	if err := s.Plan.CloseChase(r.Context(), viewer(r), id); err != nil {
 		return err
 	}
-	return seeOther(w, r, "/plan/chases?ok=saved")
+	return web.SeeOther(w, r, "/plan/chases?ok=saved")
 }
 
 type planSettingsPage struct {
@@ -187,7 +188,7 @@ type planSettingsPage struct {
 	Details []errs.Detail
 }
 
-func (s *Server) handlePlanSettings(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanSettings(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -200,10 +201,10 @@ func (s *Server) handlePlanSettings(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "plan/settings.html", planSettingsPage{planPage: pp, S: st})
+	return s.Render(w, r, "plan/settings.html", planSettingsPage{planPage: pp, S: st})
 }
 
-func (s *Server) handlePlanSettingsSave(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanSettingsSave(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -238,13 +239,13 @@ func (s *Server) handlePlanSettingsSave(w http.ResponseWriter, r *http.Request) 
 			return perr
 		}
 		pp.Error = e.Message(pp.Lang)
-		w.WriteHeader(status(e.Code))
-		return s.render(w, r, "plan/settings.html", planSettingsPage{planPage: pp, S: st, Details: e.Details})
+		w.WriteHeader(web.Status(e.Code))
+		return s.Render(w, r, "plan/settings.html", planSettingsPage{planPage: pp, S: st, Details: e.Details})
 	}
-	return seeOther(w, r, "/plan/settings?year="+strconv.Itoa(year)+"&ok=saved")
+	return web.SeeOther(w, r, "/plan/settings?year="+strconv.Itoa(year)+"&ok=saved")
 }
 
-func (s *Server) planYearExists(r *http.Request, year int) bool {
+func (s *handlers) planYearExists(r *http.Request, year int) bool {
 	ys, err := s.Plan.Years(r.Context())
 	for _, y := range ys {
 		if err == nil && y.Year == year {
@@ -254,8 +255,8 @@ func (s *Server) planYearExists(r *http.Request, year int) bool {
 	return false
 }
 
-func (s *Server) handlePlanMilestoneDone(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanMilestoneDone(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -266,5 +267,5 @@ func (s *Server) handlePlanMilestoneDone(w http.ResponseWriter, r *http.Request)
 		}
 		return err
 	}
-	return seeOther(w, r, "/plan/nodes/"+strconv.FormatInt(m.TaskID, 10)+"?ok=saved")
+	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(m.TaskID, 10)+"?ok=saved")
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 
@@ -17,7 +18,7 @@ type planRankingPage struct {
 
 func months() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} }
 
-func (s *Server) handlePlanRanking(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanRanking(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -34,7 +35,7 @@ func (s *Server) handlePlanRanking(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "plan/ranking.html", planRankingPage{planPage: pp, Month: month, Months: months(), Bulletin: b})
+	return s.Render(w, r, "plan/ranking.html", planRankingPage{planPage: pp, Month: month, Months: months(), Bulletin: b})
 }
 
 type planBulletinPage struct {
@@ -57,7 +58,7 @@ func (p planBulletinPage) StatusText(st string) string {
 	return p.L("推进中", "in progress")
 }
 
-func (s *Server) handlePlanBulletin(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanBulletin(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func (s *Server) handlePlanBulletin(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "plan/bulletin.html", planBulletinPage{planPage: pp, Month: month, Bulletin: b, Unit: u})
+	return s.Render(w, r, "plan/bulletin.html", planBulletinPage{planPage: pp, Month: month, Bulletin: b, Unit: u})
 }
 
 type planMinePage struct {
@@ -87,7 +88,7 @@ type planMinePage struct {
 	Tasks []*plan.Node
 }
 
-func (s *Server) handlePlanMine(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanMine(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -102,7 +103,7 @@ func (s *Server) handlePlanMine(w http.ResponseWriter, r *http.Request) error {
 	}
 	tasks := t.Tasks("")
 	plan.ByDeadline(tasks)
-	return s.render(w, r, "plan/mine.html", planMinePage{planPage: pp, Tasks: tasks})
+	return s.Render(w, r, "plan/mine.html", planMinePage{planPage: pp, Tasks: tasks})
 }
 
 type inboxPage struct {
@@ -112,25 +113,9 @@ type inboxPage struct {
 }
 
 // KindText names an inbox item kind.
-func (p inboxPage) KindText(k string) string {
-	switch k {
-	case plan.KindReportDue:
-		return p.L("待填报", "report to file")
-	case plan.KindReportReturned:
-		return p.L("报告被退回", "report returned")
-	case plan.KindChaseOpen:
-		return p.L("督办单待回复", "chase to answer")
-	case plan.KindReview:
-		return p.L("报告待审核", "report to review")
-	case plan.KindChaseOverdue:
-		return p.L("督办单逾期未回复", "chase reply overdue")
-	case plan.KindChaseReplied:
-		return p.L("督办单已回复", "chase answered")
-	}
-	return p.L("红牌任务", "red task")
-}
+func (p inboxPage) KindText(k string) string { return web.InboxKindText(p.Page, k) }
 
-func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleInbox(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -143,17 +128,17 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items, Figures: figures})
+	return s.Render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items, Figures: figures})
 }
 
 // inbox is everything that needs the caller in a plan year: the plan's
 // items and the indicator figures they owe. The page and the API show it.
-func (s *Server) inbox(r *http.Request, year int) ([]plan.InboxItem, []kpi.Overdue, error) {
+func (s *handlers) inbox(r *http.Request, year int) ([]plan.InboxItem, []kpi.Overdue, error) {
 	items, err := s.Plan.Inbox(r.Context(), viewer(r), year)
 	if err != nil {
 		return nil, nil, err
 	}
-	figures, err := s.overdueFigures(r, currentUser(r))
+	figures, err := s.OverdueFigures(r, web.CurrentUser(r))
 	return items, figures, err
 }
 
@@ -162,7 +147,7 @@ type planChasesPage struct {
 	Chases []plan.Chase
 }
 
-func (s *Server) handlePlanChases(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanChases(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -175,5 +160,5 @@ func (s *Server) handlePlanChases(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "plan/chases.html", planChasesPage{planPage: pp, Chases: cs})
+	return s.Render(w, r, "plan/chases.html", planChasesPage{planPage: pp, Chases: cs})
 }

@@ -1,4 +1,4 @@
-package plan
+package plan_test
 
 import (
 	"context"
@@ -34,9 +34,9 @@ func TestMissedReportOverdueOnPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	unit := f.h.as("unit2")
+	unit := f.h.As("unit2")
 	var inbox struct{ Items []plan.InboxItem }
-	unit.get("/api/v1/inbox?year=2023").JSON(t, &inbox)
+	unit.Get("/api/v1/inbox?year=2023").JSON(t, &inbox)
 	var overdue []string
 	for _, it := range inbox.Items {
 		if it.Kind == plan.KindReportDue && it.TaskID == f.b.ID && it.Overdue {
@@ -46,11 +46,11 @@ func TestMissedReportOverdueOnPages(t *testing.T) {
 	if len(overdue) != 1 || overdue[0] != "2023-04" {
 		t.Fatalf("B's overdue reports in kcj's inbox = %v, want [2023-04]", overdue)
 	}
-	page := string(unit.get("/inbox?year=2023").Body)
+	page := string(unit.Get("/inbox?year=2023").Body)
 	if !strings.Contains(page, `/plan/tasks/`+id(f.b)+`/report?period=2023-04`) {
 		t.Error("kcj's inbox page offers no way to file April")
 	}
-	flags := string(f.h.as("supervisor").get("/plan/flags?year=2023").Body)
+	flags := string(f.h.As("supervisor").Get("/plan/flags?year=2023").Body)
 	yellow := flags[strings.Index(flags, `id="flag-yellow"`):]
 	yellow = yellow[:strings.Index(yellow, "</section>")]
 	if !strings.Contains(yellow, "任务B 超算生态") || !strings.Contains(yellow, "逾期未报送 2023-04 进展报告") {

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"fmt"
+	"gaoxin/internal/web"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -15,15 +16,15 @@ import (
 // planPage is the common data of the plan pages: the module's tabs and the
 // helpers the templates use to name levels, flags and states.
 type planPage struct {
-	Page
+	web.Page
 	Year  int
 	Years []plan.Year
 	AsOf  string
-	Tabs  []NavItem
+	Tabs  []web.NavItem
 }
 
-func (s *Server) planPage(r *http.Request, zh, en string, year int) (planPage, error) {
-	p := planPage{Page: s.page(r, zh, en), Year: year}
+func (s *handlers) planPage(r *http.Request, zh, en string, year int) (planPage, error) {
+	p := planPage{Page: s.Page(r, zh, en), Year: year}
 	var err error
 	if p.Years, err = s.Plan.Years(r.Context()); err != nil {
 		return p, err
@@ -35,11 +36,11 @@ func (s *Server) planPage(r *http.Request, zh, en string, year int) (planPage, e
 	p.AsOf = today.Format("2006-01-02")
 	y := "?year=" + strconv.Itoa(year)
 	tab := func(zh, en, href string) {
-		p.Tabs = append(p.Tabs, NavItem{ZH: zh, EN: en, Href: href + y, Active: r.URL.Path == href})
+		p.Tabs = append(p.Tabs, web.NavItem{ZH: zh, EN: en, Href: href + y, Active: r.URL.Path == href})
 	}
 	tab("计划总览", "Plan", "/plan")
 	tab("红黄牌", "Red & yellow", "/plan/flags")
-	u := currentUser(r)
+	u := web.CurrentUser(r)
 	if u.Role == org.UnitStaff {
 		tab("我的任务", "My tasks", "/plan/mine")
 		tab("本单位通报", "Our bulletin", "/plan/bulletin")
@@ -166,31 +167,31 @@ func scope(v plan.Viewer) string {
 // language and URL for the plan's current revision (see plan.Service.Memo),
 // plain and gzip-compressed, so a repeat view costs the session check, one
 // revision check and a write.
-func (s *Server) handlePlanTree(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanTree(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("page:tree:%d:%s:%s", currentUser(r).ID, langOf(r), r.URL.RequestURI())
+	key := fmt.Sprintf("page:tree:%d:%s:%s", web.CurrentUser(r).ID, web.LangOf(r), r.URL.RequestURI())
 	val, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
 		p, err := s.planTreePage(r, year)
 		if err != nil {
 			return nil, err
 		}
 		var buf bytes.Buffer
-		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		if err := s.Execute(&buf, "plan/tree.html", "layout.html", p); err != nil {
 			return nil, fmt.Errorf("web: render plan/tree.html: %w", err)
 		}
-		return compressBoth(buf.Bytes())
+		return web.CompressBoth(buf.Bytes())
 	})
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return writeEncoded(w, r, "text/html; charset=utf-8", val.(encoded))
+	return web.WriteEncoded(w, r, "text/html; charset=utf-8", val.(web.Encoded))
 }
 
-func (s *Server) planTreePage(r *http.Request, year int) (planTreePage, error) {
+func (s *handlers) planTreePage(r *http.Request, year int) (planTreePage, error) {
 	pp, err := s.planPage(r, "督查督办 · 工作计划", "Supervision · work plan", year)
 	if err != nil {
 		return planTreePage{}, err
@@ -213,7 +214,7 @@ func (s *Server) planTreePage(r *http.Request, year int) (planTreePage, error) {
 		q := p
 		flatten(t.Roots, 0, !q.Collapsed, &q.Rows)
 		var buf bytes.Buffer
-		if err := s.pages["plan/tree.html"].ExecuteTemplate(&buf, "treetable", q); err != nil {
+		if err := s.Execute(&buf, "plan/tree.html", "treetable", q); err != nil {
 			return nil, fmt.Errorf("web: render plan tree: %w", err)
 		}
 		return fragment(buf.String()), nil
@@ -235,7 +236,7 @@ type planFlagsPage struct {
 	Sections []flagSection
 }
 
-func (s *Server) handlePlanFlags(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePlanFlags(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.planYear(r)
 	if err != nil {
 		return err
@@ -254,7 +255,7 @@ func (s *Server) handlePlanFlags(w http.ResponseWriter, r *http.Request) error {
 		plan.ByDeadline(ts)
 		p.Sections = append(p.Sections, flagSection{Flag: f, Tasks: ts})
 	}
-	return s.render(w, r, "plan/flags.html", p)
+	return s.Render(w, r, "plan/flags.html", p)
 }
 
 type planNodePage struct {
@@ -297,7 +298,7 @@ func (p planNodePage) HasCo(code string) bool {
 	return false
 }
 
-func (s *Server) planNodePage(r *http.Request, id int64) (planNodePage, error) {
+func (s *handlers) planNodePage(r *http.Request, id int64) (planNodePage, error) {
 	d, err := s.taskDetail(r, id)
 	if err != nil {
 		return planNodePage{}, err
@@ -315,8 +316,8 @@ func (s *Server) planNodePage(r *http.Request, id int64) (planNodePage, error) {
 	return p, nil
 }
 
-func (s *Server) handlePlanNode(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanNode(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -324,5 +325,5 @@ func (s *Server) handlePlanNode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "plan/node.html", p)
+	return s.Render(w, r, "plan/node.html", p)
 }

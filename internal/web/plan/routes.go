@@ -1,92 +1,117 @@
+// Package plan serves the pages and JSON API of the 督查督办 (work plan and supervision) module: its
+// handlers, its routes (listed in this file) and its templates, embedded
+// from templates/.
 package plan
 
 import (
+	"embed"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
+	"gaoxin/internal/web"
+	"io/fs"
 )
+
+//go:embed templates
+var templates embed.FS
+
+// handlers are the module's HTTP handlers, on the kit's server.
+type handlers struct{ *web.Server }
+
+// Register adds the module's pages and routes to s.
+func Register(s *web.Server) error {
+	pages, err := fs.Sub(templates, "templates")
+	if err != nil {
+		return err
+	}
+	if err := s.AddPages("plan", pages); err != nil {
+		return err
+	}
+	(&handlers{s}).routes()
+	return nil
+}
 
 // planRoles may open the work plan; the plan service narrows a unit's view
 // to the tasks its unit leads or co-operates on (others answer 404).
-var planRoles = Only(org.Admin, org.Leader, org.Supervisor, org.UnitStaff)
+var planRoles = web.Only(org.Admin, org.Leader, org.Supervisor, org.UnitStaff)
 
-// planRoutes registers the work plan and supervision pages and API (督查督办).
-func (s *Server) planRoutes() {
-	sup := Only(org.Supervisor)
-	unit := Only(org.UnitStaff)
-	settings := Only(org.Supervisor, org.Admin)
+// routes registers the work plan and supervision pages and API (督查督办).
+func (s *handlers) routes() {
+	sup := web.Only(org.Supervisor)
+	unit := web.Only(org.UnitStaff)
+	settings := web.Only(org.Supervisor, org.Admin)
 
 	// Pages.
-	s.handle("GET /plan", "Work plan tree with progress and flags", planRoles, s.handlePlanTree)
-	s.handle("GET /plan/flags", "Red and yellow task lists", planRoles, s.handlePlanFlags)
-	s.handle("GET /plan/ranking", "Unit ranking of the monthly bulletin", Staff, s.handlePlanRanking)
-	s.handle("GET /plan/bulletin", "One unit's monthly bulletin", planRoles, s.handlePlanBulletin)
-	s.handle("GET /plan/bulletin.xlsx", "Monthly bulletin as .xlsx", Staff, s.handlePlanBulletinXLSX)
-	s.handle("GET /plan/nodes/{id}", "Plan node or task detail", planRoles, s.handlePlanNode)
-	s.handle("POST /plan/nodes", "Create a plan node", sup, s.handlePlanNodeCreate)
-	s.handle("POST /plan/nodes/{id}", "Edit a plan node", sup, s.handlePlanNodeEdit)
-	s.handle("POST /plan/nodes/{id}/weights", "Set children's weights", sup, s.handlePlanWeights)
-	s.handle("POST /plan/nodes/{id}/override", "Override a node's progress", sup, s.handlePlanOverride)
-	s.handle("POST /plan/nodes/{id}/milestones", "Add a milestone", sup, s.handlePlanMilestone)
-	s.handle("POST /plan/milestones/{id}/done", "Mark a milestone done (or reopen it)", Only(org.Supervisor, org.UnitStaff), s.handlePlanMilestoneDone)
-	s.handle("POST /plan/nodes/{id}/chases", "Issue a 督办单", sup, s.handlePlanChaseIssue)
-	s.handle("GET /plan/mine", "My unit's tasks", unit, s.handlePlanMine)
-	s.handle("GET /plan/tasks/{id}/report", "Report form", unit, s.handlePlanReportForm)
-	s.handle("POST /plan/tasks/{id}/reports", "File a report (multipart)", unit, s.handlePlanReportCreate)
-	s.handle("GET /plan/reports/{id}", "A report", planRoles, s.handlePlanReport)
-	s.handle("POST /plan/reports/{id}", "Edit or submit a report (multipart)", unit, s.handlePlanReportUpdate)
-	s.handle("POST /plan/reports/{id}/review", "Accept or return a report", sup, s.handlePlanReview)
-	s.handle("GET /plan/attachments/{id}", "Download an attachment", planRoles, s.handlePlanAttachment)
-	s.handle("POST /plan/chases/{id}/reply", "Answer a 督办单", unit, s.handlePlanChaseReply)
-	s.handle("POST /plan/chases/{id}/close", "Close an answered 督办单", sup, s.handlePlanChaseClose)
-	s.handle("GET /plan/chases", "督办单 list", planRoles, s.handlePlanChases)
-	s.handle("GET /plan/settings", "Supervision settings", settings, s.handlePlanSettings)
-	s.handle("POST /plan/settings", "Save supervision settings", settings, s.handlePlanSettingsSave)
-	s.handle("GET /inbox", "My inbox", planRoles, s.handleInbox)
+	s.Handle("GET /plan", "Work plan tree with progress and flags", planRoles, s.handlePlanTree)
+	s.Handle("GET /plan/flags", "Red and yellow task lists", planRoles, s.handlePlanFlags)
+	s.Handle("GET /plan/ranking", "Unit ranking of the monthly bulletin", web.Staff, s.handlePlanRanking)
+	s.Handle("GET /plan/bulletin", "One unit's monthly bulletin", planRoles, s.handlePlanBulletin)
+	s.Handle("GET /plan/bulletin.xlsx", "Monthly bulletin as .xlsx", web.Staff, s.handlePlanBulletinXLSX)
+	s.Handle("GET /plan/nodes/{id}", "Plan node or task detail", planRoles, s.handlePlanNode)
+	s.Handle("POST /plan/nodes", "Create a plan node", sup, s.handlePlanNodeCreate)
+	s.Handle("POST /plan/nodes/{id}", "Edit a plan node", sup, s.handlePlanNodeEdit)
+	s.Handle("POST /plan/nodes/{id}/weights", "Set children's weights", sup, s.handlePlanWeights)
+	s.Handle("POST /plan/nodes/{id}/override", "Override a node's progress", sup, s.handlePlanOverride)
+	s.Handle("POST /plan/nodes/{id}/milestones", "Add a milestone", sup, s.handlePlanMilestone)
+	s.Handle("POST /plan/milestones/{id}/done", "Mark a milestone done (or reopen it)", web.Only(org.Supervisor, org.UnitStaff), s.handlePlanMilestoneDone)
+	s.Handle("POST /plan/nodes/{id}/chases", "Issue a 督办单", sup, s.handlePlanChaseIssue)
+	s.Handle("GET /plan/mine", "My unit's tasks", unit, s.handlePlanMine)
+	s.Handle("GET /plan/tasks/{id}/report", "Report form", unit, s.handlePlanReportForm)
+	s.Handle("POST /plan/tasks/{id}/reports", "File a report (multipart)", unit, s.handlePlanReportCreate)
+	s.Handle("GET /plan/reports/{id}", "A report", planRoles, s.handlePlanReport)
+	s.Handle("POST /plan/reports/{id}", "Edit or submit a report (multipart)", unit, s.handlePlanReportUpdate)
+	s.Handle("POST /plan/reports/{id}/review", "Accept or return a report", sup, s.handlePlanReview)
+	s.Handle("GET /plan/attachments/{id}", "Download an attachment", planRoles, s.handlePlanAttachment)
+	s.Handle("POST /plan/chases/{id}/reply", "Answer a 督办单", unit, s.handlePlanChaseReply)
+	s.Handle("POST /plan/chases/{id}/close", "Close an answered 督办单", sup, s.handlePlanChaseClose)
+	s.Handle("GET /plan/chases", "督办单 list", planRoles, s.handlePlanChases)
+	s.Handle("GET /plan/settings", "Supervision settings", settings, s.handlePlanSettings)
+	s.Handle("POST /plan/settings", "Save supervision settings", settings, s.handlePlanSettingsSave)
+	s.Handle("GET /inbox", "My inbox", planRoles, s.handleInbox)
 
 	// JSON API.
 	w := 60
-	s.handle("GET /api/v1/plan", "The plan tree of a year (?year=2023) with progress and flags", planRoles, s.apiPlanTree)
-	s.handle("GET /api/v1/plan/years", "Plan years", planRoles, s.apiPlanYears)
-	s.handleBody("PUT /api/v1/plan/years/{year}", "Set a plan year's review date ('' = today)", settings, asOfRequest{AsOf: "2023-07-10"}, s.apiPlanAsOf)
-	s.handle("GET /api/v1/plan/flags", "Tasks by flag (?year=&flag=red|yellow|blue|green)", planRoles, s.apiPlanFlags)
-	s.handle("POST /api/v1/plan/flags/refresh", "Recompute a year's flags now (?year=)", sup, s.apiPlanRefresh)
-	s.handle("GET /api/v1/plan/nodes/{id}", "A node; for a task also its reports, history and 督办单", planRoles, s.apiPlanNode)
-	s.handleBody("POST /api/v1/plan/nodes", "Create a node (a theme when parent_id is 0)", sup,
+	s.Handle("GET /api/v1/plan", "The plan tree of a year (?year=2023) with progress and flags", planRoles, s.apiPlanTree)
+	s.Handle("GET /api/v1/plan/years", "Plan years", planRoles, s.apiPlanYears)
+	s.HandleBody("PUT /api/v1/plan/years/{year}", "Set a plan year's review date ('' = today)", settings, asOfRequest{AsOf: "2023-07-10"}, s.apiPlanAsOf)
+	s.Handle("GET /api/v1/plan/flags", "Tasks by flag (?year=&flag=red|yellow|blue|green)", planRoles, s.apiPlanFlags)
+	s.Handle("POST /api/v1/plan/flags/refresh", "Recompute a year's flags now (?year=)", sup, s.apiPlanRefresh)
+	s.Handle("GET /api/v1/plan/nodes/{id}", "A node; for a task also its reports, history and 督办单", planRoles, s.apiPlanNode)
+	s.HandleBody("POST /api/v1/plan/nodes", "Create a node (a theme when parent_id is 0)", sup,
 		plan.NodeInput{ParentID: 3, Title: "建设高水平实验室体系", LeadUnit: "kcj", CoUnits: []string{"jfj"}, StartOn: "2023-02-01",
 			DueOn: "2023-11-30", Deliverable: "新增省级以上重点实验室 3 家", IndicatorCode: "rd_labs"}, s.apiPlanNodeCreate)
-	s.handleBody("PATCH /api/v1/plan/nodes/{id}", "Edit a node (all fields, with version)", sup,
+	s.HandleBody("PATCH /api/v1/plan/nodes/{id}", "Edit a node (all fields, with version)", sup,
 		plan.NodeInput{Title: "建设高水平实验室体系", Weight: &w, LeadUnit: "kcj", StartOn: "2023-02-01", DueOn: "2023-11-30",
 			Deliverable: "新增省级以上重点实验室 3 家", Version: 1}, s.apiPlanNodeUpdate)
-	s.handleBody("PUT /api/v1/plan/nodes/{id}/weights", "Set all children's weights (sum 100, or all null)", sup,
+	s.HandleBody("PUT /api/v1/plan/nodes/{id}/weights", "Set all children's weights (sum 100, or all null)", sup,
 		weightsRequest{Weights: map[string]*int{"12": &w}}, s.apiPlanWeights)
-	s.handleBody("PUT /api/v1/plan/nodes/{id}/override", "Override a node's progress with a reason", sup,
+	s.HandleBody("PUT /api/v1/plan/nodes/{id}/override", "Override a node's progress with a reason", sup,
 		overrideRequest{Pct: &w, Reason: "现场核查确认"}, s.apiPlanOverride)
-	s.handle("DELETE /api/v1/plan/nodes/{id}/override", "Clear a progress override", sup, s.apiPlanOverrideClear)
-	s.handleBody("POST /api/v1/plan/nodes/{id}/milestones", "Add a milestone to a task", sup,
+	s.Handle("DELETE /api/v1/plan/nodes/{id}/override", "Clear a progress override", sup, s.apiPlanOverrideClear)
+	s.HandleBody("POST /api/v1/plan/nodes/{id}/milestones", "Add a milestone to a task", sup,
 		milestoneRequest{Title: "完成选址", DueOn: "2023-04-30"}, s.apiPlanMilestone)
-	s.handleBody("PUT /api/v1/plan/milestones/{id}", "Mark a milestone done on a date ('' reopens it)", Only(org.Supervisor, org.UnitStaff),
+	s.HandleBody("PUT /api/v1/plan/milestones/{id}", "Mark a milestone done on a date ('' reopens it)", web.Only(org.Supervisor, org.UnitStaff),
 		milestoneDoneRequest{DoneOn: "2023-04-28"}, s.apiPlanMilestoneDone)
-	s.handle("GET /api/v1/plan/tasks", "My unit's tasks (units) or all tasks (staff) of a year", planRoles, s.apiPlanTasks)
-	s.handle("GET /api/v1/plan/tasks/{id}/reports", "A task's reports", planRoles, s.apiPlanTaskReports)
-	s.handleBody("POST /api/v1/plan/reports", "File a report (draft, or submit: true)", unit,
+	s.Handle("GET /api/v1/plan/tasks", "My unit's tasks (units) or all tasks (staff) of a year", planRoles, s.apiPlanTasks)
+	s.Handle("GET /api/v1/plan/tasks/{id}/reports", "A task's reports", planRoles, s.apiPlanTaskReports)
+	s.HandleBody("POST /api/v1/plan/reports", "File a report (draft, or submit: true)", unit,
 		plan.ReportInput{TaskID: 12, Period: "2023-05", Pct: &w, Done: "完成选址", Problems: "", NextSteps: "启动建设", Submit: true}, s.apiPlanReportCreate)
-	s.handle("GET /api/v1/plan/reports/{id}", "A report", planRoles, s.apiPlanReport)
-	s.handleBody("PATCH /api/v1/plan/reports/{id}", "Edit a draft or returned report (version required; 409 when stale)", unit,
+	s.Handle("GET /api/v1/plan/reports/{id}", "A report", planRoles, s.apiPlanReport)
+	s.HandleBody("PATCH /api/v1/plan/reports/{id}", "Edit a draft or returned report (version required; 409 when stale)", unit,
 		plan.ReportInput{Pct: &w, Done: "完成选址", Version: 1}, s.apiPlanReportUpdate)
-	s.handleBody("POST /api/v1/plan/reports/{id}/accept", "Accept a submitted report", sup, reviewRequest{Version: 2}, s.apiPlanReview(true))
-	s.handleBody("POST /api/v1/plan/reports/{id}/return", "Return a submitted report with a comment", sup,
+	s.HandleBody("POST /api/v1/plan/reports/{id}/accept", "Accept a submitted report", sup, reviewRequest{Version: 2}, s.apiPlanReview(true))
+	s.HandleBody("POST /api/v1/plan/reports/{id}/return", "Return a submitted report with a comment", sup,
 		reviewRequest{Comment: "请补充佐证材料", Version: 2}, s.apiPlanReview(false))
-	s.handle("POST /api/v1/plan/reports/{id}/attachments", "Attach a file (multipart field file)", unit, s.apiPlanAttach)
-	s.handle("GET /api/v1/plan/attachments/{id}", "Download an attachment", planRoles, s.handlePlanAttachment)
-	s.handle("GET /api/v1/plan/chases", "督办单 (?task=&state=)", planRoles, s.apiPlanChases)
-	s.handleBody("POST /api/v1/plan/chases", "Issue a 督办单", sup,
+	s.Handle("POST /api/v1/plan/reports/{id}/attachments", "Attach a file (multipart field file)", unit, s.apiPlanAttach)
+	s.Handle("GET /api/v1/plan/attachments/{id}", "Download an attachment", planRoles, s.handlePlanAttachment)
+	s.Handle("GET /api/v1/plan/chases", "督办单 (?task=&state=)", planRoles, s.apiPlanChases)
+	s.HandleBody("POST /api/v1/plan/chases", "Issue a 督办单", sup,
 		plan.ChaseInput{TaskID: 12, Subject: "请说明进度滞后原因及措施", ReplyBy: "2023-07-15"}, s.apiPlanChaseIssue)
-	s.handleBody("POST /api/v1/plan/chases/{id}/reply", "Answer a 督办单", unit, replyRequest{Reply: "已召开推进会……"}, s.apiPlanChaseReply)
-	s.handle("POST /api/v1/plan/chases/{id}/close", "Close an answered 督办单", sup, s.apiPlanChaseClose)
-	s.handle("GET /api/v1/inbox", "What needs me (?year=)", planRoles, s.apiInbox)
-	s.handle("GET /api/v1/plan/bulletin", "Monthly bulletin of every unit (?year=&month=)", Staff, s.apiPlanBulletin)
-	s.handle("GET /api/v1/plan/bulletin/units/{id}", "One unit's bulletin with task detail (?year=&month=)", planRoles, s.apiPlanUnitBulletin)
-	s.handle("GET /api/v1/plan/bulletin.xlsx", "Monthly bulletin as .xlsx", Staff, s.handlePlanBulletinXLSX)
-	s.handle("GET /api/v1/plan/settings", "Supervision settings", planRoles, s.apiPlanSettings)
-	s.handleBody("PUT /api/v1/plan/settings", "Save supervision settings", settings, plan.DefaultSettings, s.apiPlanSettingsSave)
+	s.HandleBody("POST /api/v1/plan/chases/{id}/reply", "Answer a 督办单", unit, replyRequest{Reply: "已召开推进会……"}, s.apiPlanChaseReply)
+	s.Handle("POST /api/v1/plan/chases/{id}/close", "Close an answered 督办单", sup, s.apiPlanChaseClose)
+	s.Handle("GET /api/v1/inbox", "What needs me (?year=)", planRoles, s.apiInbox)
+	s.Handle("GET /api/v1/plan/bulletin", "Monthly bulletin of every unit (?year=&month=)", web.Staff, s.apiPlanBulletin)
+	s.Handle("GET /api/v1/plan/bulletin/units/{id}", "One unit's bulletin with task detail (?year=&month=)", planRoles, s.apiPlanUnitBulletin)
+	s.Handle("GET /api/v1/plan/bulletin.xlsx", "Monthly bulletin as .xlsx", web.Staff, s.handlePlanBulletinXLSX)
+	s.Handle("GET /api/v1/plan/settings", "Supervision settings", planRoles, s.apiPlanSettings)
+	s.HandleBody("PUT /api/v1/plan/settings", "Save supervision settings", settings, plan.DefaultSettings, s.apiPlanSettingsSave)
 }

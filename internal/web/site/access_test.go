@@ -1,6 +1,7 @@
-package site
+package site_test
 
 import (
+	"gaoxin/internal/web/webtest"
 	"net/http"
 	"testing"
 )
@@ -8,7 +9,7 @@ import (
 // TestFoundationAccess walks every foundation endpoint with every role: the
 // allowed roles get through, anonymous callers get 401 and other roles 403.
 func TestFoundationAccess(t *testing.T) {
-	h := newHarness(t)
+	h := webtest.New(t)
 	all := []string{"admin", "leader", "supervisor", "unit", "enterprise", "reviewer"}
 	cases := []struct {
 		method, path string
@@ -25,12 +26,12 @@ func TestFoundationAccess(t *testing.T) {
 		{"GET", "/admin/units", []string{"admin"}},
 		{"GET", "/admin/audit", []string{"admin"}},
 	}
-	clients := map[string]*client{}
+	clients := map[string]*webtest.Client{}
 	for _, u := range all {
-		clients[u] = h.as(u)
+		clients[u] = h.As(u)
 	}
 	for _, tc := range cases {
-		if r := h.anon().do(tc.method, tc.path, nil); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
+		if r := h.Anon().Do(tc.method, tc.path, nil); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
 			t.Errorf("anonymous %s %s = %d, want 401 (or login redirect)", tc.method, tc.path, r.Code)
 		}
 		for _, u := range all {
@@ -38,7 +39,7 @@ func TestFoundationAccess(t *testing.T) {
 			for _, a := range tc.allowed {
 				ok = ok || a == u
 			}
-			r := clients[u].do(tc.method, tc.path, nil)
+			r := clients[u].Do(tc.method, tc.path, nil)
 			if ok && r.Code != http.StatusOK {
 				t.Errorf("%s %s %s = %d, want 200: %s", u, tc.method, tc.path, r.Code, r.Body)
 			}
@@ -50,16 +51,16 @@ func TestFoundationAccess(t *testing.T) {
 }
 
 func TestUnitUserCannotCallAdminWrites(t *testing.T) {
-	h := newHarness(t)
-	c := h.as("unit")
-	r := c.do("POST", "/api/v1/users", map[string]string{"username": "evil", "role": "admin", "password": "long-enough-password"})
+	h := webtest.New(t)
+	c := h.As("unit")
+	r := c.Do("POST", "/api/v1/users", map[string]string{"username": "evil", "role": "admin", "password": "long-enough-password"})
 	if r.Code != http.StatusForbidden || r.ErrCode() != "forbidden" {
 		t.Fatalf("unit creating a user: %d %s", r.Code, r.Body)
 	}
 	if _, err := h.App.Org.UserByUsername(t.Context(), "evil"); err == nil {
 		t.Fatal("refused request still created the user")
 	}
-	rows, _ := h.App.Audit.List(t.Context(), auditFilterRefusals())
+	rows, _ := h.App.Audit.List(t.Context(), webtest.AuditFilterRefusals())
 	if len(rows) == 0 {
 		t.Fatal("refusal not in the audit log")
 	}

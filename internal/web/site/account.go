@@ -1,6 +1,7 @@
 package site
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 
 	"gaoxin/internal/auth"
@@ -9,28 +10,28 @@ import (
 )
 
 type accountPage struct {
-	Page
+	web.Page
 	Tokens   []auth.Token
 	NewToken string
 }
 
-func (s *Server) accountPage(r *http.Request) (accountPage, error) {
-	p := accountPage{Page: s.page(r, "我的账号", "My account")}
+func (s *handlers) accountPage(r *http.Request) (accountPage, error) {
+	p := accountPage{Page: s.Page(r, "我的账号", "My account")}
 	var err error
-	p.Tokens, err = s.Auth.Tokens(r.Context(), currentUser(r).ID)
+	p.Tokens, err = s.Auth.Tokens(r.Context(), web.CurrentUser(r).ID)
 	return p, err
 }
 
-func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.accountPage(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "account.html", p)
+	return s.Render(w, r, "account.html", p)
 }
 
 // accountError re-renders the account page with a form error.
-func (s *Server) accountError(w http.ResponseWriter, r *http.Request, err error) error {
+func (s *handlers) accountError(w http.ResponseWriter, r *http.Request, err error) error {
 	e := errs.As(err)
 	if e.Code == errs.Internal {
 		return err
@@ -40,13 +41,13 @@ func (s *Server) accountError(w http.ResponseWriter, r *http.Request, err error)
 		return perr
 	}
 	p.Error = e.Message(p.Lang)
-	w.WriteHeader(status(e.Code))
-	return s.render(w, r, "account.html", p)
+	w.WriteHeader(web.Status(e.Code))
+	return s.Render(w, r, "account.html", p)
 }
 
 // changePassword checks the current password before setting a new one.
-func (s *Server) changePassword(r *http.Request, current, next string) error {
-	u := currentUser(r)
+func (s *handlers) changePassword(r *http.Request, current, next string) error {
+	u := web.CurrentUser(r)
 	full, err := s.Org.UserByID(r.Context(), u.ID)
 	if err != nil {
 		return err
@@ -54,18 +55,18 @@ func (s *Server) changePassword(r *http.Request, current, next string) error {
 	if !org.CheckPassword(current, full.PasswordHash) {
 		return errs.Field("current", "当前密码不正确", "current password is wrong")
 	}
-	return s.Org.SetPassword(r.Context(), u.ID, next, sessionHash(r))
+	return s.Org.SetPassword(r.Context(), u.ID, next, web.SessionHash(r))
 }
 
-func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePasswordForm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.changePassword(r, r.FormValue("current"), r.FormValue("new")); err != nil {
 		return s.accountError(w, r, err)
 	}
-	return seeOther(w, r, "/account?ok=saved")
+	return web.SeeOther(w, r, "/account?ok=saved")
 }
 
-func (s *Server) handleTokenForm(w http.ResponseWriter, r *http.Request) error {
-	plain, _, err := s.Auth.CreateToken(r.Context(), currentUser(r).ID, r.FormValue("name"))
+func (s *handlers) handleTokenForm(w http.ResponseWriter, r *http.Request) error {
+	plain, _, err := s.Auth.CreateToken(r.Context(), web.CurrentUser(r).ID, r.FormValue("name"))
 	if err != nil {
 		return s.accountError(w, r, err)
 	}
@@ -74,18 +75,18 @@ func (s *Server) handleTokenForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.NewToken = plain
-	return s.render(w, r, "account.html", p)
+	return s.Render(w, r, "account.html", p)
 }
 
-func (s *Server) handleTokenRevokeForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) handleTokenRevokeForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.Auth.RevokeToken(r.Context(), currentUser(r).ID, id); err != nil {
+	if err := s.Auth.RevokeToken(r.Context(), web.CurrentUser(r).ID, id); err != nil {
 		return s.accountError(w, r, err)
 	}
-	return seeOther(w, r, "/account?ok=saved")
+	return web.SeeOther(w, r, "/account?ok=saved")
 }
 
 type tokenRequest struct {
@@ -97,43 +98,43 @@ type passwordRequest struct {
 	New     string `json:"new"`
 }
 
-func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.Auth.Tokens(r.Context(), currentUser(r).ID)
+func (s *handlers) apiTokens(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.Auth.Tokens(r.Context(), web.CurrentUser(r).ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tokens": nonNil(ts)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"tokens": web.NonNil(ts)})
 	return nil
 }
 
-func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 	var req tokenRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	plain, t, err := s.Auth.CreateToken(r.Context(), currentUser(r).ID, req.Name)
+	plain, t, err := s.Auth.CreateToken(r.Context(), web.CurrentUser(r).ID, req.Name)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": plain, "info": t})
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"token": plain, "info": t})
 	return nil
 }
 
-func (s *Server) apiTokenRevoke(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.Auth.RevokeToken(r.Context(), currentUser(r).ID, id); err != nil {
+	if err := s.Auth.RevokeToken(r.Context(), web.CurrentUser(r).ID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (s *Server) apiPassword(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPassword(w http.ResponseWriter, r *http.Request) error {
 	var req passwordRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if err := s.changePassword(r, req.Current, req.New); err != nil {

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 
@@ -13,7 +14,7 @@ import (
 type roleOption struct{ Value, Label string }
 
 type usersPage struct {
-	Page
+	web.Page
 	Users []org.User
 	Units []org.Unit
 	Roles []roleOption
@@ -26,8 +27,8 @@ func (p usersPage) RoleName(r org.Role) string {
 	return p.L(zh, en)
 }
 
-func (s *Server) usersPage(r *http.Request) (usersPage, error) {
-	p := usersPage{Page: s.page(r, "用户管理", "Users")}
+func (s *handlers) usersPage(r *http.Request) (usersPage, error) {
+	p := usersPage{Page: s.Page(r, "用户管理", "Users")}
 	var err error
 	if p.Users, err = s.Org.Users(r.Context()); err != nil {
 		return p, err
@@ -42,15 +43,15 @@ func (s *Server) usersPage(r *http.Request) (usersPage, error) {
 	return p, nil
 }
 
-func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAdminUsers(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.usersPage(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "admin/users.html", p)
+	return s.Render(w, r, "admin/users.html", p)
 }
 
-func (s *Server) handleAdminUserCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAdminUserCreate(w http.ResponseWriter, r *http.Request) error {
 	nu := org.NewUser{Username: r.FormValue("username"), DisplayName: r.FormValue("display_name"),
 		Role: org.Role(r.FormValue("role")), UnitCode: r.FormValue("unit"), Password: r.FormValue("password")}
 	if _, err := s.Org.CreateUser(r.Context(), nu); err != nil {
@@ -64,51 +65,51 @@ func (s *Server) handleAdminUserCreate(w http.ResponseWriter, r *http.Request) e
 		}
 		nu.Password = ""
 		p.Form, p.Error = nu, e.Message(p.Lang)
-		w.WriteHeader(status(e.Code))
-		return s.render(w, r, "admin/users.html", p)
+		w.WriteHeader(web.Status(e.Code))
+		return s.Render(w, r, "admin/users.html", p)
 	}
-	return seeOther(w, r, "/admin/users?ok=created")
+	return web.SeeOther(w, r, "/admin/users?ok=created")
 }
 
-func (s *Server) handleAdminUserDisable(disabled bool) HandlerFunc {
+func (s *handlers) handleAdminUserDisable(disabled bool) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		id, err := web.PathID(r, "id")
 		if err != nil {
 			return err
 		}
-		if id == currentUser(r).ID && disabled {
+		if id == web.CurrentUser(r).ID && disabled {
 			return errs.New(errs.Conflict, "不能停用自己的账号", "you cannot disable your own account")
 		}
 		if err := s.Org.SetUserDisabled(r.Context(), id, disabled); err != nil {
 			return err
 		}
-		return seeOther(w, r, "/admin/users?ok=saved")
+		return web.SeeOther(w, r, "/admin/users?ok=saved")
 	}
 }
 
 type unitsPage struct {
-	Page
+	web.Page
 	Units []org.Unit
 	Kinds []string
 	Form  org.Unit
 }
 
-func (s *Server) unitsPage(r *http.Request) (unitsPage, error) {
-	p := unitsPage{Page: s.page(r, "单位管理", "Units"), Kinds: org.UnitKinds}
+func (s *handlers) unitsPage(r *http.Request) (unitsPage, error) {
+	p := unitsPage{Page: s.Page(r, "单位管理", "Units"), Kinds: org.UnitKinds}
 	var err error
 	p.Units, err = s.Org.Units(r.Context())
 	return p, err
 }
 
-func (s *Server) handleAdminUnits(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAdminUnits(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.unitsPage(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "admin/units.html", p)
+	return s.Render(w, r, "admin/units.html", p)
 }
 
-func (s *Server) handleAdminUnitCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAdminUnitCreate(w http.ResponseWriter, r *http.Request) error {
 	u := org.Unit{Code: r.FormValue("code"), NameZH: r.FormValue("name_zh"), NameEN: r.FormValue("name_en"), Kind: r.FormValue("kind")}
 	if v := r.FormValue("parent"); v != "" {
 		u.ParentID, _ = strconv.ParseInt(v, 10, 64)
@@ -123,27 +124,27 @@ func (s *Server) handleAdminUnitCreate(w http.ResponseWriter, r *http.Request) e
 			return perr
 		}
 		p.Form, p.Error = u, e.Message(p.Lang)
-		w.WriteHeader(status(e.Code))
-		return s.render(w, r, "admin/units.html", p)
+		w.WriteHeader(web.Status(e.Code))
+		return s.Render(w, r, "admin/units.html", p)
 	}
-	return seeOther(w, r, "/admin/units?ok=created")
+	return web.SeeOther(w, r, "/admin/units?ok=created")
 }
 
-func (s *Server) handleAdminUnitDisable(disabled bool) HandlerFunc {
+func (s *handlers) handleAdminUnitDisable(disabled bool) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		id, err := web.PathID(r, "id")
 		if err != nil {
 			return err
 		}
 		if err := s.Org.SetUnitDisabled(r.Context(), id, disabled); err != nil {
 			return err
 		}
-		return seeOther(w, r, "/admin/units?ok=saved")
+		return web.SeeOther(w, r, "/admin/units?ok=saved")
 	}
 }
 
 type auditPage struct {
-	Page
+	web.Page
 	Rows       []audit.Row
 	Filter     audit.Filter
 	Next       int64
@@ -152,7 +153,7 @@ type auditPage struct {
 	VerifyText string
 }
 
-func (s *Server) auditFilter(r *http.Request) audit.Filter {
+func (s *handlers) auditFilter(r *http.Request) audit.Filter {
 	q := r.URL.Query()
 	f := audit.Filter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"), Limit: 100}
 	f.BeforeID, _ = strconv.ParseInt(q.Get("before"), 10, 64)
@@ -160,8 +161,8 @@ func (s *Server) auditFilter(r *http.Request) audit.Filter {
 	return f
 }
 
-func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error {
-	p := auditPage{Page: s.page(r, "审计日志", "Audit trail"), Filter: s.auditFilter(r)}
+func (s *handlers) handleAdminAudit(w http.ResponseWriter, r *http.Request) error {
+	p := auditPage{Page: s.Page(r, "审计日志", "Audit trail"), Filter: s.auditFilter(r)}
 	var err error
 	if p.Rows, err = s.Audit.List(r.Context(), p.Filter); err != nil {
 		return err
@@ -179,7 +180,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error 
 			p.VerifyText = fmt.Sprintf(p.L("哈希链完整，共校验 %d 条记录。", "Hash chain intact: %d rows checked."), n)
 		}
 	}
-	return s.render(w, r, "admin/audit.html", p)
+	return s.Render(w, r, "admin/audit.html", p)
 }
 
 type userRequest struct {
@@ -194,18 +195,18 @@ type disableRequest struct {
 	Disabled bool `json:"disabled"`
 }
 
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiUsers(w http.ResponseWriter, r *http.Request) error {
 	us, err := s.Org.Users(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": nonNil(us)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"users": web.NonNil(us)})
 	return nil
 }
 
-func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	var req userRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	u, err := s.Org.CreateUser(r.Context(), org.NewUser{Username: req.Username, DisplayName: req.DisplayName,
@@ -213,20 +214,20 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, u)
+	web.WriteJSON(w, http.StatusCreated, u)
 	return nil
 }
 
-func (s *Server) apiUserPatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiUserPatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req disableRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if id == currentUser(r).ID && req.Disabled {
+	if id == web.CurrentUser(r).ID && req.Disabled {
 		return errs.New(errs.Conflict, "不能停用自己的账号", "you cannot disable your own account")
 	}
 	if err := s.Org.SetUserDisabled(r.Context(), id, req.Disabled); err != nil {
@@ -236,39 +237,39 @@ func (s *Server) apiUserPatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, u)
+	web.WriteJSON(w, http.StatusOK, u)
 	return nil
 }
 
-func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiUnits(w http.ResponseWriter, r *http.Request) error {
 	us, err := s.Org.Units(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"units": nonNil(us)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"units": web.NonNil(us)})
 	return nil
 }
 
-func (s *Server) apiUnitCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiUnitCreate(w http.ResponseWriter, r *http.Request) error {
 	var req org.Unit
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	u, err := s.Org.CreateUnit(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, u)
+	web.WriteJSON(w, http.StatusCreated, u)
 	return nil
 }
 
-func (s *Server) apiUnitPatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+func (s *handlers) apiUnitPatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var req disableRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if err := s.Org.SetUnitDisabled(r.Context(), id, req.Disabled); err != nil {
@@ -278,29 +279,29 @@ func (s *Server) apiUnitPatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, u)
+	web.WriteJSON(w, http.StatusOK, u)
 	return nil
 }
 
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	rows, err := s.Audit.List(r.Context(), s.auditFilter(r))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rows": nonNil(rows)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"rows": web.NonNil(rows)})
 	return nil
 }
 
-func (s *Server) apiAuditVerify(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAuditVerify(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.Audit.Verify(r.Context())
 	if err != nil {
 		var be *audit.BrokenError
 		if ok := asBroken(err, &be); ok {
-			writeJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n, "first_bad_id": be.ID, "reason": be.Reason})
+			web.WriteJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n, "first_bad_id": be.ID, "reason": be.Reason})
 			return nil
 		}
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "checked": n})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"ok": true, "checked": n})
 	return nil
 }

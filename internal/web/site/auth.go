@@ -1,6 +1,7 @@
 package site
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"time"
 
@@ -9,49 +10,49 @@ import (
 )
 
 type loginPage struct {
-	Page
+	web.Page
 	Next, Username string
 }
 
-func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "login.html", loginPage{Page: s.page(r, "登录", "Sign in"), Next: safeNext(r.URL.Query().Get("next"))})
+func (s *handlers) handleLoginPage(w http.ResponseWriter, r *http.Request) error {
+	return s.Render(w, r, "login.html", loginPage{Page: s.Page(r, "登录", "Sign in"), Next: web.SafeNext(r.URL.Query().Get("next"))})
 }
 
-func (s *Server) setSessionCookie(w http.ResponseWriter, tok string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", HttpOnly: true,
+func (s *handlers) setSessionCookie(w http.ResponseWriter, tok string) {
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: tok, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.Cfg.SecureCookies, MaxAge: int(s.Auth.Cfg.SessionAbsolute / time.Second)})
 }
 
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+func (s *handlers) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.Cfg.SecureCookies, MaxAge: -1})
 }
 
-func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
-	username, next := r.FormValue("username"), safeNext(r.FormValue("next"))
-	tok, _, err := s.Auth.Login(r.Context(), username, r.FormValue("password"), s.clientIP(r), r.UserAgent())
+func (s *handlers) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
+	username, next := r.FormValue("username"), web.SafeNext(r.FormValue("next"))
+	tok, _, err := s.Auth.Login(r.Context(), username, r.FormValue("password"), s.ClientIP(r), r.UserAgent())
 	if err != nil {
 		e := errs.As(err)
 		if e.Code == errs.Internal {
 			return err
 		}
-		p := loginPage{Page: s.page(r, "登录", "Sign in"), Next: next, Username: username}
+		p := loginPage{Page: s.Page(r, "登录", "Sign in"), Next: next, Username: username}
 		p.Error = e.Message(p.Lang)
-		w.WriteHeader(status(e.Code))
-		return s.render(w, r, "login.html", p)
+		w.WriteHeader(web.Status(e.Code))
+		return s.Render(w, r, "login.html", p)
 	}
 	s.setSessionCookie(w, tok)
-	return seeOther(w, r, next)
+	return web.SeeOther(w, r, next)
 }
 
-func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+func (s *handlers) handleLogoutForm(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(web.SessionCookie); err == nil && c.Value != "" {
 		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
 	s.clearSessionCookie(w)
-	return seeOther(w, r, "/")
+	return web.SeeOther(w, r, "/")
 }
 
 type loginRequest struct {
@@ -72,22 +73,22 @@ func me(u *org.User) meResponse {
 	return meResponse{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Unit: u.UnitCode, UnitName: u.UnitName}
 }
 
-func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiLogin(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	tok, u, err := s.Auth.Login(r.Context(), req.Username, req.Password, s.clientIP(r), r.UserAgent())
+	tok, u, err := s.Auth.Login(r.Context(), req.Username, req.Password, s.ClientIP(r), r.UserAgent())
 	if err != nil {
 		return err
 	}
 	s.setSessionCookie(w, tok)
-	writeJSON(w, http.StatusOK, me(&u))
+	web.WriteJSON(w, http.StatusOK, me(&u))
 	return nil
 }
 
-func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+func (s *handlers) apiLogout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(web.SessionCookie); err == nil && c.Value != "" {
 		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
 			return err
 		}
@@ -97,7 +98,19 @@ func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, me(currentUser(r)))
+func (s *handlers) apiMe(w http.ResponseWriter, r *http.Request) error {
+	web.WriteJSON(w, http.StatusOK, me(web.CurrentUser(r)))
+	return nil
+}
+
+// handleLang remembers the language switch for a year and goes back.
+func (s *handlers) handleLang(w http.ResponseWriter, r *http.Request) error {
+	to := r.URL.Query().Get("to")
+	if to != "en" {
+		to = "zh"
+	}
+	http.SetCookie(w, &http.Cookie{Name: web.LangCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Cfg.SecureCookies})
+	http.Redirect(w, r, web.SafeNext(r.URL.Query().Get("back")), http.StatusSeeOther)
 	return nil
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,7 +15,7 @@ import (
 // homePage is the overview a person lands on: what needs them, and for the
 // zone's own staff, where the year stands across the modules.
 type homePage struct {
-	Page
+	web.Page
 	KPI        *kpiSummary
 	Plan       *planSummary
 	Inbox      []plan.InboxItem
@@ -44,9 +45,9 @@ type planSummary struct {
 	Total int
 }
 
-func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	p := homePage{Page: s.page(r, "首页", "Home")}
-	u := currentUser(r)
+func (s *handlers) handleHome(w http.ResponseWriter, r *http.Request) error {
+	p := homePage{Page: s.Page(r, "首页", "Home")}
+	u := web.CurrentUser(r)
 	ctx := r.Context()
 	staff := u != nil && (u.Role == org.Admin || u.Role == org.Leader || u.Role == org.Supervisor)
 	if staff || (u != nil && u.Role == org.UnitStaff) {
@@ -69,7 +70,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 			}
 			p.KPI = ks
 			if u.Role == org.UnitStaff {
-				if p.Overdue, err = s.overdueFigures(r, u); err != nil {
+				if p.Overdue, err = s.OverdueFigures(r, u); err != nil {
 					return err
 				}
 			}
@@ -110,7 +111,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 			p.Programmes = append(p.Programmes, pr)
 		}
 	}
-	return s.render(w, r, "home.html", p)
+	return s.Render(w, r, "home.html", p)
 }
 
 // AwardState is a programme state's label in the page's language.
@@ -132,29 +133,5 @@ func (p homePage) Itoa(n int) string { return strconv.Itoa(n) }
 
 // KindText names an inbox item kind, as the inbox page does.
 func (p homePage) KindText(k string) string {
-	return inboxPage{planPage: planPage{Page: p.Page}}.KindText(k)
-}
-
-// overdueFigures lists the indicator figures that are past due and missing
-// and that u should chase: a unit's own, every unit's for a supervisor, none
-// for other roles. "Today" is the newest target year's as-of date, as on the
-// targets dashboard.
-func (s *Server) overdueFigures(r *http.Request, u *org.User) ([]kpi.Overdue, error) {
-	var unitID int64
-	switch u.Role {
-	case org.UnitStaff:
-		unitID = u.UnitID
-	case org.Supervisor:
-	default:
-		return nil, nil
-	}
-	years, err := s.KPI.Years(r.Context())
-	if err != nil || len(years) == 0 {
-		return nil, err
-	}
-	st, err := s.KPI.Settings(r.Context(), slices.Max(years))
-	if err != nil {
-		return nil, err
-	}
-	return s.KPI.OverdueFigures(r.Context(), unitID, s.KPI.AsOfDate(st))
+	return web.InboxKindText(p.Page, k)
 }

@@ -1,10 +1,8 @@
-package site
+package site_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http"
+	"gaoxin/internal/web/webtest"
 	"strings"
 	"testing"
 
@@ -16,9 +14,9 @@ import (
 
 // newDemoHarness is a server over the full demo data, with the demo
 // accounts' generated passwords.
-func newDemoHarness(t *testing.T) (*harness, map[string]string) {
+func newDemoHarness(t *testing.T) (*webtest.Harness, map[string]string) {
 	t.Helper()
-	a := app.New(dbtest.Open(t), app.Options{Argon: &cheapArgon})
+	a := app.New(dbtest.Open(t), app.Options{Argon: &webtest.CheapArgon})
 	accounts, err := demo.Load(audit.WithActor(context.Background(), audit.Actor{Name: "demo"}), a)
 	if err != nil {
 		t.Fatal(err)
@@ -27,31 +25,12 @@ func newDemoHarness(t *testing.T) (*harness, map[string]string) {
 	for _, acc := range accounts {
 		pw[acc.Username] = acc.Password
 	}
-	srv, err := New(Config{Version: "test"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &harness{t: t, App: a, Srv: srv}, pw
-}
-
-func (h *harness) asWith(username, password string) *client {
-	h.t.Helper()
-	c := h.anon()
-	r := c.do("POST", "/api/v1/session", map[string]string{"username": username, "password": password})
-	if r.Code != http.StatusOK {
-		h.t.Fatalf("login %s: %d %s", username, r.Code, r.Body)
-	}
-	for _, ck := range (&http.Response{Header: r.Header}).Cookies() {
-		if ck.Name == sessionCookie {
-			c.cookie = ck.Value
-		}
-	}
-	return c
+	return webtest.Over(t, a), pw
 }
 
 func TestHomeOverviewByRole(t *testing.T) {
 	h, pw := newDemoHarness(t)
-	leader := string(h.asWith("leader", pw["leader"]).get("/").Body)
+	leader := string(h.AsWith("leader", pw["leader"]).Get("/").Body)
 	for _, want := range []string{`id="home-kpi"`, `id="home-plan"`, "地区生产总值", "红牌", `id="home-awards"`} {
 		if !strings.Contains(leader, want) {
 			t.Errorf("leader's home lacks %s", want)
@@ -60,7 +39,7 @@ func TestHomeOverviewByRole(t *testing.T) {
 	if strings.Contains(leader, `id="home-inbox"`) {
 		t.Error("leader has no inbox of tasks")
 	}
-	unit := string(h.asWith("jfj", pw["jfj"]).get("/").Body)
+	unit := string(h.AsWith("jfj", pw["jfj"]).Get("/").Body)
 	for _, want := range []string{`id="home-kpi"`, `id="home-plan"`} {
 		if !strings.Contains(unit, want) {
 			t.Errorf("unit's home lacks %s", want)
@@ -69,7 +48,7 @@ func TestHomeOverviewByRole(t *testing.T) {
 	if !strings.Contains(unit, `id="home-inbox"`) && !strings.Contains(unit, `id="home-overdue"`) {
 		t.Error("the demo unit 经济发展局 has nothing to do on its home page")
 	}
-	anon := string(h.anon().get("/").Body)
+	anon := string(h.Anon().Get("/").Body)
 	if strings.Contains(anon, `id="home-kpi"`) || strings.Contains(anon, `id="home-plan"`) {
 		t.Error("the public sees internal figures")
 	}
@@ -93,9 +72,9 @@ func TestInboxCarriesOverdueFigures(t *testing.T) {
 		} `json:"overdue_figures"`
 	}
 	var jfj, kcj, sup inbox
-	h.asWith("jfj", pw["jfj"]).get("/api/v1/inbox").JSON(t, &jfj)
-	h.asWith("kcj", pw["kcj"]).get("/api/v1/inbox").JSON(t, &kcj)
-	h.asWith("supervisor", pw["supervisor"]).get("/api/v1/inbox").JSON(t, &sup)
+	h.AsWith("jfj", pw["jfj"]).Get("/api/v1/inbox").JSON(t, &jfj)
+	h.AsWith("kcj", pw["kcj"]).Get("/api/v1/inbox").JSON(t, &kcj)
+	h.AsWith("supervisor", pw["supervisor"]).Get("/api/v1/inbox").JSON(t, &sup)
 	if len(jfj.Figures) == 0 {
 		t.Fatal("经济发展局's inbox lacks its overdue figure")
 	}
@@ -112,7 +91,7 @@ func TestInboxCarriesOverdueFigures(t *testing.T) {
 	if len(sup.Figures) < len(jfj.Figures) {
 		t.Errorf("supervisor sees %d overdue figures, fewer than jfj's %d", len(sup.Figures), len(jfj.Figures))
 	}
-	page := string(h.asWith("jfj", pw["jfj"]).get("/inbox").Body)
+	page := string(h.AsWith("jfj", pw["jfj"]).Get("/inbox").Body)
 	if !strings.Contains(page, `id="inbox-figures"`) || !strings.Contains(page, "外贸进出口总额") {
 		t.Error("the inbox page does not show the overdue figure")
 	}

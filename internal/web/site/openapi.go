@@ -1,6 +1,7 @@
 package site
 
 import (
+	"gaoxin/internal/web"
 	"net/http"
 	"regexp"
 	"sort"
@@ -11,9 +12,9 @@ var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)\.{0,3}\}`)
 
 // OpenAPI builds the OpenAPI 3 document from the registered routes, so the
 // document and the router cannot drift apart.
-func (s *Server) OpenAPI() map[string]any {
+func (s *handlers) OpenAPI() map[string]any {
 	paths := map[string]map[string]any{}
-	for _, rt := range s.routes {
+	for _, rt := range s.Routes() {
 		if !rt.API {
 			continue
 		}
@@ -59,7 +60,7 @@ func (s *Server) OpenAPI() map[string]any {
 		"paths": paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{
-				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": web.SessionCookie},
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 			},
 			"schemas": map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
@@ -71,7 +72,7 @@ func (s *Server) OpenAPI() map[string]any {
 	}
 }
 
-func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, s.OpenAPI())
+func (s *handlers) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	web.WriteJSON(w, http.StatusOK, s.OpenAPI())
 	return nil
 }

@@ -1,10 +1,14 @@
+// Package webtest is the test harness of the web packages: the whole
+// product's server over a fresh database (SQLite, or PostgreSQL when
+// GAOXIN_TEST_POSTGRES is set) with one account per role, clients that sign
+// in by cookie or token and send JSON, forms or uploads through the real
+// router, and a headless browser (browser.go).
 package webtest
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,27 +21,31 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/org"
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/site"
 )
 
-// testPassword is every harness account's password.
-const testPassword = "correct-horse-battery"
+// Password is every harness account's password.
+const Password = "correct-horse-battery"
 
-// cheapArgon keeps tests fast; production uses org.DefaultArgon2.
-var cheapArgon = org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}
+// CheapArgon keeps tests fast; production uses org.DefaultArgon2.
+var CheapArgon = org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}
 
 // harness is a Server on a fresh database with one account per role:
 // admin, leader, supervisor, unit (unit jfj), unit2 (unit kcj), enterprise,
 // reviewer. Module tests add their own fixtures through h.App.
-type harness struct {
-	t   testing.TB
+type Harness struct {
+	T   testing.TB
 	App *app.App
-	Srv *Server
+	Srv *web.Server
 }
 
-func newHarness(t testing.TB) *harness {
+// New is the product's server on a fresh database with the harness's units
+// and accounts.
+func New(t testing.TB) *Harness {
 	t.Helper()
 	d := dbtest.Open(t)
-	a := app.New(d, app.Options{Argon: &cheapArgon})
+	a := app.New(d, app.Options{Argon: &CheapArgon})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	for _, u := range []org.Unit{
 		{Code: "gwh", NameZH: "管委会", Kind: "党工委管委会"},
@@ -57,27 +65,34 @@ func newHarness(t testing.TB) *harness {
 		{Username: "enterprise", Role: org.Enterprise},
 		{Username: "reviewer", Role: org.Reviewer},
 	} {
-		nu.Password = testPassword
+		nu.Password = Password
 		if _, err := a.Org.CreateUser(ctx, nu); err != nil {
 			t.Fatal(err)
 		}
 	}
-	srv, err := New(Config{Version: "test"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return Over(t, a)
+}
+
+// Over is the product's server over a, whose data the caller made (the
+// demo, say).
+func Over(t testing.TB, a *app.App) *Harness {
+	t.Helper()
+	srv, err := site.New(web.Config{Version: "test"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, App: a, Srv: srv}
+	return &Harness{T: t, App: a, Srv: srv}
 }
 
 // resp is a recorded answer.
-type resp struct {
+type Resp struct {
 	Code   int
 	Header http.Header
 	Body   []byte
 }
 
 // JSON decodes the body into v, failing the test if it is not JSON.
-func (r *resp) JSON(t testing.TB, v any) {
+func (r *Resp) JSON(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("body is not JSON (%v): %s", err, r.Body)
@@ -85,7 +100,7 @@ func (r *resp) JSON(t testing.TB, v any) {
 }
 
 // ErrCode is the error code of a JSON error answer.
-func (r *resp) ErrCode() string {
+func (r *Resp) ErrCode() string {
 	var e struct {
 		Error struct{ Code string } `json:"error"`
 	}
@@ -94,58 +109,67 @@ func (r *resp) ErrCode() string {
 }
 
 // client is a caller: anonymous, signed in by cookie, or by bearer token.
-type client struct {
-	h      *harness
-	cookie string
-	bearer string
-	ip     string
-	header http.Header // extra headers on every request
+type Client struct {
+	H      *Harness
+	Cookie string
+	Bearer string
+	IP     string
+	Header http.Header // extra headers on every request
 }
 
-func (h *harness) anon() *client { return &client{h: h, ip: "192.0.2.1"} }
+// Anon is a client that has not signed in.
+func (h *Harness) Anon() *Client { return &Client{H: h, IP: "192.0.2.1"} }
 
-// as returns a client signed in as username through POST /api/v1/session.
-func (h *harness) as(username string) *client {
-	h.t.Helper()
-	c := h.anon()
-	r := c.do("POST", "/api/v1/session", map[string]string{"username": username, "password": testPassword})
+// As returns a client signed in as username (with the harness's password)
+// through POST /api/v1/session.
+func (h *Harness) As(username string) *Client {
+	h.T.Helper()
+	return h.AsWith(username, Password)
+}
+
+// AsWith returns a client signed in with username and password.
+func (h *Harness) AsWith(username, password string) *Client {
+	h.T.Helper()
+	c := h.Anon()
+	r := c.Do("POST", "/api/v1/session", map[string]string{"username": username, "password": password})
 	if r.Code != http.StatusOK {
-		h.t.Fatalf("login %s: %d %s", username, r.Code, r.Body)
+		h.T.Fatalf("login %s: %d %s", username, r.Code, r.Body)
 	}
 	for _, ck := range (&http.Response{Header: r.Header}).Cookies() {
-		if ck.Name == sessionCookie {
-			c.cookie = ck.Value
+		if ck.Name == web.SessionCookie {
+			c.Cookie = ck.Value
 		}
 	}
-	if c.cookie == "" {
-		h.t.Fatalf("login %s: no session cookie", username)
+	if c.Cookie == "" {
+		h.T.Fatalf("login %s: no session cookie", username)
 	}
 	return c
 }
 
-func (c *client) send(req *http.Request) *resp {
-	req.RemoteAddr = c.ip + ":40000"
-	if c.cookie != "" {
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.cookie})
+// Send sends req from the client's address with its credentials.
+func (c *Client) Send(req *http.Request) *Resp {
+	req.RemoteAddr = c.IP + ":40000"
+	if c.Cookie != "" {
+		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: c.Cookie})
 	}
-	if c.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
 	}
-	for k, vs := range c.header {
+	for k, vs := range c.Header {
 		req.Header[k] = vs
 	}
 	rec := httptest.NewRecorder()
-	c.h.Srv.ServeHTTP(rec, req)
-	return &resp{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	c.H.Srv.ServeHTTP(rec, req)
+	return &Resp{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 
-// do sends a JSON request (body nil for none).
-func (c *client) do(method, path string, body any) *resp {
+// Do sends a JSON request (body nil for none).
+func (c *Client) Do(method, path string, body any) *Resp {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			c.h.t.Fatal(err)
+			c.H.T.Fatal(err)
 		}
 		rd = bytes.NewReader(b)
 	}
@@ -153,37 +177,19 @@ func (c *client) do(method, path string, body any) *resp {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return c.send(req)
+	return c.Send(req)
 }
 
-// form posts an HTML form the way a same-origin browser does.
-func (c *client) form(path string, vals url.Values) *resp {
+// Form posts an HTML form the way a same-origin browser does.
+func (c *Client) Form(path string, vals url.Values) *Resp {
 	req := httptest.NewRequest("POST", path, strings.NewReader(vals.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return c.send(req)
+	return c.Send(req)
 }
 
-// get fetches a page.
-func (c *client) get(path string) *resp { return c.do("GET", path, nil) }
+// Get fetches a page.
+func (c *Client) Get(path string) *Resp { return c.Do("GET", path, nil) }
 
-func auditFilterRefusals() audit.Filter { return audit.Filter{ObjectType: "route", Limit: 500} }
-
-// A handler that fails after its answer started (a client gone while a
-// page was written) adds nothing to the answer.
-func TestErrorAfterAnswerStartedWritesNothingMore(t *testing.T) {
-	h := newHarness(t)
-	rec := httptest.NewRecorder()
-	sw := &statusWriter{ResponseWriter: rec}
-	sw.WriteHeader(http.StatusOK)
-	sw.Write([]byte("partial"))
-	h.Srv.writeError(sw, httptest.NewRequest("GET", "/enterprises/1", nil), errors.New("write: broken pipe"))
-	if rec.Code != http.StatusOK || rec.Body.String() != "partial" {
-		t.Fatalf("after the answer started: %d %q", rec.Code, rec.Body.String())
-	}
-	rec = httptest.NewRecorder()
-	h.Srv.writeError(&statusWriter{ResponseWriter: rec}, httptest.NewRequest("GET", "/api/v1/enterprises/1", nil), errors.New("boom"))
-	if rec.Code != http.StatusInternalServerError {
-		t.Fatalf("an error before any answer: %d", rec.Code)
-	}
-}
+// AuditFilterRefusals reads the audit rows of refused requests.
+func AuditFilterRefusals() audit.Filter { return audit.Filter{ObjectType: "route", Limit: 500} }
