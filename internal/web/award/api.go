@@ -16,7 +16,7 @@ import (
 // JSON API of the awards module (/api/v1/award/...). Handlers parse, check
 // the object, call internal/award and answer.
 
-func (s *handlers) apiAwardProgrammes(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiProgrammes(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
 	ps, err := s.Award.Programmes(r.Context(), award.ProgrammeFilter{Year: year, NoDraft: !web.IsStaff(web.CurrentUser(r))})
 	if err != nil {
@@ -26,7 +26,7 @@ func (s *handlers) apiAwardProgrammes(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-func (s *handlers) apiAwardProgrammeCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiProgrammeCreate(w http.ResponseWriter, r *http.Request) error {
 	var n award.NewProgramme
 	if err := web.DecodeJSON(r, &n); err != nil {
 		return err
@@ -39,7 +39,7 @@ func (s *handlers) apiAwardProgrammeCreate(w http.ResponseWriter, r *http.Reques
 	return nil
 }
 
-func (s *handlers) apiAwardProgramme(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiProgramme(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func (s *handlers) apiAwardProgramme(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (s *handlers) apiAwardProgrammeUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiProgrammeUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ type stateRequest struct {
 	To string `json:"to"`
 }
 
-func (s *handlers) apiAwardAdvance(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAdvance(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ func (s *handlers) apiAwardAdvance(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) apiAwardRank(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiRank(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -99,7 +99,7 @@ func (s *handlers) apiAwardRank(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiAwardRanking(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiRanking(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func (s *handlers) apiAwardRanking(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) apiAwardRounds(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiRounds(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -125,7 +125,7 @@ func (s *handlers) apiAwardRounds(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *handlers) apiAwardTrail(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiTrail(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -138,7 +138,7 @@ func (s *handlers) apiAwardTrail(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiAwardApplications(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiApplications(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -151,7 +151,7 @@ func (s *handlers) apiAwardApplications(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
-func (s *handlers) apiAwardMyApplications(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiMyApplications(w http.ResponseWriter, r *http.Request) error {
 	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
 	if err != nil {
 		return err
@@ -196,7 +196,7 @@ func decodeFiles(in []fileInput) ([]award.File, error) {
 	return out, nil
 }
 
-func (s *handlers) apiAwardApply(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiApply(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
@@ -221,7 +221,7 @@ func (s *handlers) apiAwardApply(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiAwardApplication(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiApplication(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -247,7 +247,7 @@ type checkRequest struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-func (s *handlers) apiAwardCheck(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiCheck(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -268,7 +268,7 @@ type assignRequest struct {
 	ReviewerID int64 `json:"reviewer_id"`
 }
 
-func (s *handlers) apiAwardAssign(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAssign(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -285,7 +285,7 @@ func (s *handlers) apiAwardAssign(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *handlers) apiAwardMyAssignments(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiMyAssignments(w http.ResponseWriter, r *http.Request) error {
 	gs, err := s.Award.Assignments(r.Context(), web.CurrentUser(r).ID, 0)
 	if err != nil {
 		return err
@@ -294,7 +294,7 @@ func (s *handlers) apiAwardMyAssignments(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *handlers) apiAwardAssignment(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAssignment(w http.ResponseWriter, r *http.Request) error {
 	g, err := s.visibleAssignment(r)
 	if err != nil {
 		return err
@@ -307,7 +307,7 @@ type scoresRequest struct {
 	Scores []award.Score `json:"scores"`
 }
 
-func (s *handlers) apiAwardScores(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiScores(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -328,7 +328,7 @@ type reasonRequest struct {
 	Reason string `json:"reason"`
 }
 
-func (s *handlers) apiAwardRecuse(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiRecuse(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -352,9 +352,9 @@ type affiliationsRequest struct {
 	Affiliations string `json:"affiliations"`
 }
 
-// apiAwardAffiliations sets a reviewer's declared affiliations: the reviewer
+// apiAffiliations sets a reviewer's declared affiliations: the reviewer
 // themself or a supervisor.
-func (s *handlers) apiAwardAffiliations(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAffiliations(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -374,7 +374,7 @@ func (s *handlers) apiAwardAffiliations(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
-func (s *handlers) handleAwardEvidence(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEvidence(w http.ResponseWriter, r *http.Request) error {
 	e, data, err := s.visibleEvidence(r)
 	if err != nil {
 		return err

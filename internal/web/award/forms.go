@@ -54,7 +54,7 @@ func programmeForm(r *http.Request) (award.NewProgramme, error) {
 	return n, nil
 }
 
-func (s *handlers) handleAwardCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleCreate(w http.ResponseWriter, r *http.Request) error {
 	n, err := programmeForm(r)
 	if err != nil {
 		return err
@@ -66,7 +66,7 @@ func (s *handlers) handleAwardCreate(w http.ResponseWriter, r *http.Request) err
 	return web.SeeOther(w, r, progPath(p.ID)+"?ok=created")
 }
 
-func (s *handlers) handleAwardUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -81,7 +81,7 @@ func (s *handlers) handleAwardUpdate(w http.ResponseWriter, r *http.Request) err
 	return backTo(w, r, progPath(id))
 }
 
-func (s *handlers) handleAwardAdvance(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAdvance(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func (s *handlers) handleAwardAdvance(w http.ResponseWriter, r *http.Request) er
 	return backTo(w, r, progPath(id))
 }
 
-func (s *handlers) handleAwardRank(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleRank(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -114,7 +114,7 @@ func (s *handlers) readUploads(w http.ResponseWriter, r *http.Request, name stri
 	return out, err
 }
 
-func (s *handlers) handleAwardApply(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleApply(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func (s *handlers) handleAwardApply(w http.ResponseWriter, r *http.Request) erro
 	return backTo(w, r, progPath(p.ID))
 }
 
-func (s *handlers) handleAwardCheckForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleCheckForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -144,7 +144,7 @@ func (s *handlers) handleAwardCheckForm(w http.ResponseWriter, r *http.Request) 
 	return backTo(w, r, "/awards/applications/"+strconv.FormatInt(id, 10))
 }
 
-func (s *handlers) handleAwardAssignForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAssignForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -155,14 +155,14 @@ func (s *handlers) handleAwardAssignForm(w http.ResponseWriter, r *http.Request)
 	return backTo(w, r, "/awards/applications/"+strconv.FormatInt(id, 10))
 }
 
-func (s *handlers) handleAwardAffiliationsForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAffiliationsForm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Award.SetAffiliations(r.Context(), web.CurrentUser(r).ID, r.FormValue("affiliations")); err != nil {
 		return err
 	}
 	return backTo(w, r, "/awards/reviews")
 }
 
-func (s *handlers) handleAwardScoresForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleScoresForm(w http.ResponseWriter, r *http.Request) error {
 	g, err := s.visibleAssignment(r)
 	if err != nil {
 		return err
@@ -181,7 +181,7 @@ func (s *handlers) handleAwardScoresForm(w http.ResponseWriter, r *http.Request)
 	return backTo(w, r, "/awards/assignments/"+strconv.FormatInt(g.ID, 10))
 }
 
-func (s *handlers) handleAwardRecuseForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleRecuseForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -208,7 +208,7 @@ func (s *handlers) handleNoticeObject(w http.ResponseWriter, r *http.Request) er
 	return web.SeeOther(w, r, "/notices/"+strconv.FormatInt(id, 10)+"?ok=filed")
 }
 
-func (s *handlers) handleAwardDecideForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleDecideForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -270,7 +270,7 @@ func toStored(v award.Fixed, scale int) (int64, bool) {
 	return int64(v) / div, true
 }
 
-func (s *handlers) handleAwardGrantForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleGrantForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -285,7 +285,7 @@ func (s *handlers) handleAwardGrantForm(w http.ResponseWriter, r *http.Request) 
 	return backTo(w, r, progPath(id))
 }
 
-func (s *handlers) handleAwardPayForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePayForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -331,35 +331,35 @@ func (s *handlers) paymentForm(fn func(r *http.Request, id int64) error) web.Han
 	}
 }
 
-func (s *handlers) handleAwardApproveForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleApproveForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.Approve(r.Context(), id)
 		return err
 	})(w, r)
 }
 
-func (s *handlers) handleAwardPaidForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePaidForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.MarkPaid(r.Context(), id, r.FormValue("voucher_no"), r.FormValue("paid_on"))
 		return err
 	})(w, r)
 }
 
-func (s *handlers) handleAwardWithdrawForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleWithdrawForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.Withdraw(r.Context(), id, r.FormValue("reason"))
 		return err
 	})(w, r)
 }
 
-func (s *handlers) handleAwardReverseForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleReverseForm(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentForm(func(r *http.Request, id int64) error {
 		_, err := s.Award.Reverse(r.Context(), id, r.FormValue("reason"), r.FormValue("date"))
 		return err
 	})(w, r)
 }
 
-func (s *handlers) handleAwardFlagForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleFlagForm(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.Award.EnterpriseByCode(r.Context(), r.FormValue("credit_code"))
 	if err != nil {
 		return err
@@ -370,7 +370,7 @@ func (s *handlers) handleAwardFlagForm(w http.ResponseWriter, r *http.Request) e
 	return backTo(w, r, "/awards/flags")
 }
 
-func (s *handlers) handleAwardFlagClearForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleFlagClearForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func (s *handlers) noticeView(r *http.Request) (noticeView, error) {
 	return v, err
 }
 
-func (s *handlers) apiAwardNotices(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiNotices(w http.ResponseWriter, r *http.Request) error {
 	ps, err := s.Award.Programmes(r.Context(), award.ProgrammeFilter{States: []string{award.StateNotice, award.StateConfirmed, award.StateClosed}})
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func (s *handlers) apiAwardNotices(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) apiAwardNotice(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiNotice(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.noticeView(r)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ type objectionRequest struct {
 	Files []fileInput `json:"files,omitempty"`
 }
 
-func (s *handlers) apiAwardObject(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiObject(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -98,7 +98,7 @@ func (s *handlers) apiAwardObject(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *handlers) apiAwardObjections(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiObjections(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ type decisionRequest struct {
 	Corrections []award.Correction `json:"corrections,omitempty"`
 }
 
-func (s *handlers) apiAwardDecide(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiDecide(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -134,7 +134,7 @@ func (s *handlers) apiAwardDecide(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *handlers) apiAwardGrants(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiGrants(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -153,7 +153,7 @@ type grantRequest struct {
 	Basis        string `json:"basis"`
 }
 
-func (s *handlers) apiAwardGrantCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiGrantCreate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -170,10 +170,10 @@ func (s *handlers) apiAwardGrantCreate(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-// apiAwardPay requests a payment; the Idempotency-Key header is required.
+// apiPay requests a payment; the Idempotency-Key header is required.
 // The first request answers 201; a replay of it answers 200 with the same
 // payment; the same key with another body answers 409.
-func (s *handlers) apiAwardPay(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPay(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -195,7 +195,7 @@ func (s *handlers) apiAwardPay(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiAwardPayments(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPayments(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -208,7 +208,7 @@ func (s *handlers) apiAwardPayments(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *handlers) apiAwardApprove(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiApprove(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -226,7 +226,7 @@ type paidRequest struct {
 	PaidOn    string `json:"paid_on"`
 }
 
-func (s *handlers) apiAwardPaid(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiPaid(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -252,7 +252,7 @@ type withdrawalRequest struct {
 	Reason string `json:"reason"`
 }
 
-func (s *handlers) apiAwardWithdraw(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiWithdraw(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -269,7 +269,7 @@ func (s *handlers) apiAwardWithdraw(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *handlers) apiAwardReverse(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiReverse(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -286,7 +286,7 @@ func (s *handlers) apiAwardReverse(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) handleAwardExport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleExport(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -295,12 +295,11 @@ func (s *handlers) handleAwardExport(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=award-"+strconv.FormatInt(p.ID, 10)+"-payments.xlsx")
+	web.Spreadsheet(w, "award-"+strconv.FormatInt(p.ID, 10)+"-payments.xlsx")
 	return s.Award.ExportPayments(r.Context(), id, w)
 }
 
-func (s *handlers) apiAwardTotals(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiTotals(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
 	ts, err := s.Award.Totals(r.Context(), year)
 	if err != nil {
@@ -318,7 +317,7 @@ func (s *handlers) apiAwardTotals(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *handlers) apiAwardFlags(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiFlags(w http.ResponseWriter, r *http.Request) error {
 	fs, err := s.Award.Flags(r.Context())
 	if err != nil {
 		return err
@@ -333,7 +332,7 @@ type flagRequest struct {
 	Note         string `json:"note"`
 }
 
-func (s *handlers) apiAwardFlagCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiFlagCreate(w http.ResponseWriter, r *http.Request) error {
 	var req flagRequest
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
@@ -346,7 +345,7 @@ func (s *handlers) apiAwardFlagCreate(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-func (s *handlers) apiAwardFlagClear(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiFlagClear(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err

@@ -12,17 +12,17 @@ import (
 	"gaoxin/internal/org"
 )
 
-// awardPage is the base of every awards page: helpers for labels.
-type awardPage struct{ web.Page }
+// page is the base of every awards page: helpers for labels.
+type page struct{ web.Page }
 
 // State is a programme state's label in the page's language.
-func (p awardPage) State(s string) string {
+func (p page) State(s string) string {
 	zh, en := award.StateLabel(s)
 	return p.L(zh, en)
 }
 
 // Kind is a programme kind's label.
-func (p awardPage) Kind(k string) string {
+func (p page) Kind(k string) string {
 	if k == award.KindPrize {
 		return p.L("达标奖励", "prize")
 	}
@@ -30,10 +30,10 @@ func (p awardPage) Kind(k string) string {
 }
 
 // Reason picks the language of an exclusion reason.
-func (p awardPage) Reason(r award.Reason) string { return p.L(r.ZH, r.EN) }
+func (p page) Reason(r award.Reason) string { return p.L(r.ZH, r.EN) }
 
 type awardsPage struct {
-	awardPage
+	page
 	Programmes  []award.Programme
 	Apps        []award.Application
 	Grants      []award.Grant
@@ -43,7 +43,7 @@ type awardsPage struct {
 
 func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
-	p := awardsPage{awardPage: awardPage{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
+	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
 	f := award.ProgrammeFilter{NoDraft: !p.Staff}
 	if u == nil {
 		f.States = []string{award.StateNotice, award.StateConfirmed, award.StateClosed}
@@ -75,7 +75,7 @@ func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 }
 
 type newProgrammePage struct {
-	awardPage
+	page
 	Form      award.NewProgramme
 	RulesJSON string
 	Action    string
@@ -85,20 +85,20 @@ type newProgrammePage struct {
 // BudgetYuan is the form's budget in 元.
 func (p newProgrammePage) BudgetYuan() string { return programmePage{}.Yuan(p.Form.BudgetFen) }
 
-func (s *handlers) handleAwardNew(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
 	rules, _ := json.MarshalIndent(exampleRules(), "", "  ")
-	p := newProgrammePage{awardPage: awardPage{s.Page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
+	p := newProgrammePage{page: page{s.Page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
 		Form: award.NewProgramme{Year: 2023, Kind: award.KindRanking, Quota: 20, NoticeDays: 7, BudgetFen: 18_800_000_000}}
 	return s.Render(w, r, "award/new.html", p)
 }
 
-func (s *handlers) handleAwardEdit(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEdit(w http.ResponseWriter, r *http.Request) error {
 	prog, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
 	}
 	rules, _ := json.MarshalIndent(prog.Rules, "", "  ")
-	p := newProgrammePage{awardPage: awardPage{s.Page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
+	p := newProgrammePage{page: page{s.Page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
 		Action: progPath(prog.ID) + "/edit", Editing: true,
 		Form: award.NewProgramme{Year: prog.Year, NameZH: prog.NameZH, NameEN: prog.NameEN, Kind: prog.Kind, Quota: prog.Quota,
 			BudgetFen: prog.BudgetFen, NoticeDays: prog.NoticeDays, Note: prog.Note}}
@@ -113,7 +113,7 @@ type grantRow struct {
 }
 
 type programmePage struct {
-	awardPage
+	page
 	P          award.Programme
 	Next       string
 	Round      *award.Round
@@ -145,14 +145,14 @@ func (programmePage) Pretty(v any) string {
 	return string(b)
 }
 
-func (s *handlers) handleAwardPage(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 	prog, err := s.visibleProgramme(r)
 	if err != nil {
 		return err
 	}
 	u := web.CurrentUser(r)
 	ctx := r.Context()
-	p := programmePage{awardPage: awardPage{s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
+	p := programmePage{page: page{s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
 		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: nextState[prog.State], Today: s.Award.Now().Format("2006-01-02")}
 	if p.TitleEN == "" {
 		p.TitleEN = prog.NameZH
@@ -257,7 +257,7 @@ func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
 }
 
 type applicationPage struct {
-	awardPage
+	page
 	A           award.Application
 	P           award.Programme
 	Assignments []award.Assignment
@@ -265,7 +265,7 @@ type applicationPage struct {
 	CanRun      bool
 }
 
-func (s *handlers) handleAwardApplication(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -279,7 +279,7 @@ func (s *handlers) handleAwardApplication(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	u := web.CurrentUser(r)
-	p := applicationPage{awardPage: awardPage{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
+	p := applicationPage{page: page{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
 		CanRun: u.Role == org.Supervisor}
 	if web.IsStaff(u) {
 		if p.Assignments, err = s.Award.Assignments(r.Context(), 0, id); err != nil {
@@ -293,14 +293,14 @@ func (s *handlers) handleAwardApplication(w http.ResponseWriter, r *http.Request
 }
 
 type reviewsPage struct {
-	awardPage
+	page
 	Assignments  []award.Assignment
 	Affiliations string
 }
 
-func (s *handlers) handleAwardReviews(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleReviews(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
-	p := reviewsPage{awardPage: awardPage{s.Page(r, "我的评审任务", "My reviews")}}
+	p := reviewsPage{page: page{s.Page(r, "我的评审任务", "My reviews")}}
 	var err error
 	if p.Assignments, err = s.Award.Assignments(r.Context(), u.ID, 0); err != nil {
 		return err
@@ -312,7 +312,7 @@ func (s *handlers) handleAwardReviews(w http.ResponseWriter, r *http.Request) er
 }
 
 type assignmentPage struct {
-	awardPage
+	page
 	G        award.Assignment
 	A        award.Application
 	Criteria []criterionRow
@@ -324,7 +324,7 @@ type criterionRow struct {
 	Value, Comment string
 }
 
-func (s *handlers) handleAwardAssignment(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) error {
 	g, err := s.visibleAssignment(r)
 	if err != nil {
 		return err
@@ -337,7 +337,7 @@ func (s *handlers) handleAwardAssignment(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	p := assignmentPage{awardPage: awardPage{s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
+	p := assignmentPage{page: page{s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
 		Mine: g.ReviewerID == web.CurrentUser(r).ID}
 	if g.State == "conflict" || g.State == "recused" {
 		p.A = award.Application{ID: a.ID, EnterpriseName: a.EnterpriseName, ProgrammeName: a.ProgrammeName, State: a.State}
@@ -355,7 +355,7 @@ func (s *handlers) handleAwardAssignment(w http.ResponseWriter, r *http.Request)
 }
 
 type noticePage struct {
-	awardPage
+	page
 	V     noticeView
 	Terms []award.Term
 	Done  bool
@@ -366,7 +366,7 @@ func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := noticePage{awardPage: awardPage{s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
+	p := noticePage{page: page{s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
 		Terms: v.Programme.Rules.Terms, Done: r.URL.Query().Get("ok") == "filed"}
 	if p.Done {
 		p.Flash = p.L("异议已提交，工作人员将核查并记录结论。", "Objection filed; staff will check it and record the finding.")
@@ -375,7 +375,7 @@ func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
 }
 
 type totalsPage struct {
-	awardPage
+	page
 	Year     int
 	Totals   []award.Total
 	YearPaid int64
@@ -384,9 +384,9 @@ type totalsPage struct {
 	Paid     int64
 }
 
-func (s *handlers) handleAwardTotals(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleTotals(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
-	p := totalsPage{awardPage: awardPage{s.Page(r, "奖补汇总", "Totals")}, Year: year}
+	p := totalsPage{page: page{s.Page(r, "奖补汇总", "Totals")}, Year: year}
 	var err error
 	if p.Totals, err = s.Award.Totals(r.Context(), year); err != nil {
 		return err
@@ -405,13 +405,13 @@ func (s *handlers) handleAwardTotals(w http.ResponseWriter, r *http.Request) err
 }
 
 type flagsPage struct {
-	awardPage
+	page
 	Flags []award.Flag
 	Kinds []string
 }
 
-func (s *handlers) handleAwardFlags(w http.ResponseWriter, r *http.Request) error {
-	p := flagsPage{awardPage: awardPage{s.Page(r, "不良记录", "Enterprise flags")}, Kinds: award.FlagKinds}
+func (s *handlers) handleFlags(w http.ResponseWriter, r *http.Request) error {
+	p := flagsPage{page: page{s.Page(r, "不良记录", "Enterprise flags")}, Kinds: award.FlagKinds}
 	var err error
 	p.Flags, err = s.Award.Flags(r.Context())
 	if err != nil {
@@ -435,7 +435,7 @@ var stateLabels = map[string][2]string{
 }
 
 // Label is a state's name in the page's language.
-func (p awardPage) Label(s string) string {
+func (p page) Label(s string) string {
 	if l, ok := stateLabels[s]; ok {
 		return p.L(l[0], l[1])
 	}

@@ -14,11 +14,11 @@ import (
 	"gaoxin/internal/errs"
 )
 
-func entViewer(r *http.Request) enterprise.Viewer { return enterprise.ViewerOf(web.CurrentUser(r)) }
+func viewer(r *http.Request) enterprise.Viewer { return enterprise.ViewerOf(web.CurrentUser(r)) }
 
-// entFilter reads list filters from the query. Figure bounds are given in
+// filter reads list filters from the query. Figure bounds are given in
 // the indicator's display unit (万元 for money).
-func (s *handlers) entFilter(r *http.Request) (enterprise.Filter, error) {
+func (s *handlers) filter(r *http.Request) (enterprise.Filter, error) {
 	q := r.URL.Query()
 	f := enterprise.Filter{Name: q.Get("name"), CreditCode: q.Get("credit_code"), Area: q.Get("area"), Chain: q.Get("chain"),
 		Tier: q.Get("tier"), Status: enterprise.Status(q.Get("status")), Industry: q.Get("industry"), Indicator: q.Get("indicator")}
@@ -75,12 +75,12 @@ func (s *handlers) entFilter(r *http.Request) (enterprise.Filter, error) {
 	return f, nil
 }
 
-func (s *handlers) apiEntList(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.entFilter(r)
+func (s *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.filter(r)
 	if err != nil {
 		return err
 	}
-	p, err := s.Enterprise.List(r.Context(), entViewer(r), f)
+	p, err := s.Enterprise.List(r.Context(), viewer(r), f)
 	if err != nil {
 		return err
 	}
@@ -88,12 +88,12 @@ func (s *handlers) apiEntList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiEntCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	var in enterprise.Input
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	e, err := s.Enterprise.Create(r.Context(), entViewer(r), in)
+	e, err := s.Enterprise.Create(r.Context(), viewer(r), in)
 	if err != nil {
 		return err
 	}
@@ -101,30 +101,30 @@ func (s *handlers) apiEntCreate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type entDetail struct {
+type detail struct {
 	enterprise.Enterprise
 	Tiers   []enterprise.Tier   `json:"tiers"`
 	Figures []enterprise.Figure `json:"figures"`
 }
 
-func (s *handlers) apiEntGet(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	e, tiers, figs, err := s.Enterprise.Detail(r.Context(), entViewer(r), id)
+	e, tiers, figs, err := s.Enterprise.Detail(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
-	d := entDetail{Enterprise: e, Tiers: tiers, Figures: figs}
+	d := detail{Enterprise: e, Tiers: tiers, Figures: figs}
 	if d.Figures == nil {
 		d.Figures = []enterprise.Figure{}
 	}
-	writeEntDetail(w, d) // writeJSON's bytes, without reflection
+	writeDetail(w, d) // writeJSON's bytes, without reflection
 	return nil
 }
 
-func (s *handlers) apiEntUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func (s *handlers) apiEntUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	e, err := s.Enterprise.Update(r.Context(), entViewer(r), id, in)
+	e, err := s.Enterprise.Update(r.Context(), viewer(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -141,12 +141,12 @@ func (s *handlers) apiEntUpdate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiEntFigures(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiFigures(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	figs, err := s.Enterprise.Figures(r.Context(), entViewer(r), id)
+	figs, err := s.Enterprise.Figures(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (s *handlers) apiEntFigures(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiEntSetFigures(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiSetFigures(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -166,40 +166,40 @@ func (s *handlers) apiEntSetFigures(w http.ResponseWriter, r *http.Request) erro
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.Enterprise.SetFigures(r.Context(), entViewer(r), id, in); err != nil {
+	if err := s.Enterprise.SetFigures(r.Context(), viewer(r), id, in); err != nil {
 		return err
 	}
-	return s.apiEntFigures(w, r)
+	return s.apiFigures(w, r)
 }
 
-type entReviewRequest struct {
+type reviewRequest struct {
 	Indicator string `json:"indicator"`
 	Year      int    `json:"year"`
 	Month     int    `json:"month,omitempty"`
 	Confirm   bool   `json:"confirm"`
 }
 
-func (s *handlers) apiEntReview(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var req entReviewRequest
+	var req reviewRequest
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := s.Enterprise.Review(r.Context(), entViewer(r), id, req.Indicator, req.Year, req.Month, req.Confirm); err != nil {
+	if err := s.Enterprise.Review(r.Context(), viewer(r), id, req.Indicator, req.Year, req.Month, req.Confirm); err != nil {
 		return err
 	}
-	return s.apiEntFigures(w, r)
+	return s.apiFigures(w, r)
 }
 
-func (s *handlers) apiEntTiers(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiTiers(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	ts, err := s.Enterprise.TiersOf(r.Context(), entViewer(r), id)
+	ts, err := s.Enterprise.TiersOf(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (s *handlers) apiEntTiers(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiEntAddTier(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAddTier(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -216,7 +216,7 @@ func (s *handlers) apiEntAddTier(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &t); err != nil {
 		return err
 	}
-	t, err = s.Enterprise.AddTier(r.Context(), entViewer(r), id, t)
+	t, err = s.Enterprise.AddTier(r.Context(), viewer(r), id, t)
 	if err != nil {
 		return err
 	}
@@ -224,13 +224,13 @@ func (s *handlers) apiEntAddTier(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiEntHistory(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiHistory(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	h, err := s.Enterprise.History(r.Context(), entViewer(r), id, before, 100)
+	h, err := s.Enterprise.History(r.Context(), viewer(r), id, before, 100)
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ type linkRequest struct {
 	Username string `json:"username"`
 }
 
-func (s *handlers) apiEntLink(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiLink(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -251,15 +251,15 @@ func (s *handlers) apiEntLink(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := s.Enterprise.LinkAccount(r.Context(), entViewer(r), id, req.Username); err != nil {
+	if err := s.Enterprise.LinkAccount(r.Context(), viewer(r), id, req.Username); err != nil {
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"enterprise_id": id, "username": req.Username})
 	return nil
 }
 
-func (s *handlers) apiEntPending(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.Enterprise.Pending(r.Context(), entViewer(r), 500)
+func (s *handlers) apiPending(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.Enterprise.Pending(r.Context(), viewer(r), 500)
 	if err != nil {
 		return err
 	}
@@ -270,8 +270,8 @@ func (s *handlers) apiEntPending(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiEntExpiring(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.Enterprise.Expiring(r.Context(), entViewer(r), 500)
+func (s *handlers) apiExpiring(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.Enterprise.Expiring(r.Context(), viewer(r), 500)
 	if err != nil {
 		return err
 	}
@@ -279,7 +279,7 @@ func (s *handlers) apiEntExpiring(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *handlers) apiEntChains(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiChains(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.Enterprise.ChainTree(r.Context())
 	if err != nil {
 		return err
@@ -296,12 +296,12 @@ type chainRequest struct {
 	Sort   int    `json:"sort,omitempty"`
 }
 
-func (s *handlers) apiEntAddChain(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAddChain(w http.ResponseWriter, r *http.Request) error {
 	var req chainRequest
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	n, err := s.Enterprise.AddChainNode(r.Context(), entViewer(r), enterprise.ChainNode{Code: req.Code, NameZH: req.NameZH, NameEN: req.NameEN, Sort: req.Sort}, req.Parent)
+	n, err := s.Enterprise.AddChainNode(r.Context(), viewer(r), enterprise.ChainNode{Code: req.Code, NameZH: req.NameZH, NameEN: req.NameEN, Sort: req.Sort}, req.Parent)
 	if err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func (s *handlers) apiEntAddChain(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *handlers) apiEntIndicators(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiIndicators(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.Enterprise.Indicators(r.Context())
 	if err != nil {
 		return err
@@ -318,13 +318,13 @@ func (s *handlers) apiEntIndicators(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *handlers) apiEntSaveIndicator(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiSaveIndicator(w http.ResponseWriter, r *http.Request) error {
 	var in enterprise.Indicator
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	in.Code = r.PathValue("code")
-	out, err := s.Enterprise.SaveIndicator(r.Context(), entViewer(r), in)
+	out, err := s.Enterprise.SaveIndicator(r.Context(), viewer(r), in)
 	if err != nil {
 		return err
 	}
@@ -332,7 +332,7 @@ func (s *handlers) apiEntSaveIndicator(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-func (s *handlers) apiEntIndustryCodes(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiIndustryCodes(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.Enterprise.IndustryCodes(r.Context())
 	if err != nil {
 		return err
@@ -395,7 +395,7 @@ func (s *handlers) startImport(w http.ResponseWriter, r *http.Request, options f
 	if name == "" {
 		name = "upload.xlsx"
 	}
-	j, err := s.Enterprise.StartImport(r.Context(), entViewer(r), data, enterprise.ImportOptions{Filename: name, DryRun: dryRun, Source: enterprise.Source(source)})
+	j, err := s.Enterprise.StartImport(r.Context(), viewer(r), data, enterprise.ImportOptions{Filename: name, DryRun: dryRun, Source: enterprise.Source(source)})
 	if err != nil {
 		return j, err
 	}
@@ -412,10 +412,10 @@ func (s *handlers) startImport(w http.ResponseWriter, r *http.Request, options f
 			}
 		}(j.ID)
 	}
-	return s.Enterprise.Job(r.Context(), entViewer(r), j.ID)
+	return s.Enterprise.Job(r.Context(), viewer(r), j.ID)
 }
 
-func (s *handlers) apiEntImport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiImport(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	j, err := s.startImport(w, r, func() (bool, string) {
 		return q.Get("dry_run") == "1" || q.Get("dry_run") == "true", q.Get("source")
@@ -434,8 +434,8 @@ func (s *handlers) apiEntImport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiEntJobs(w http.ResponseWriter, r *http.Request) error {
-	js, err := s.Enterprise.Jobs(r.Context(), entViewer(r), 50)
+func (s *handlers) apiJobs(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.Enterprise.Jobs(r.Context(), viewer(r), 50)
 	if err != nil {
 		return err
 	}
@@ -443,12 +443,12 @@ func (s *handlers) apiEntJobs(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiEntJob(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiJob(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	j, err := s.Enterprise.Job(r.Context(), entViewer(r), id)
+	j, err := s.Enterprise.Job(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}

@@ -13,21 +13,21 @@ import (
 
 // The detail API answers an enterprise with every value it holds (a
 // hundred figures, each eleven fields): encoding/json spent a fifth of the
-// request walking them by reflection. appendEntDetail writes the same
+// request walking them by reflection. appendDetail writes the same
 // bytes as writeJSON would (json.Encoder without HTML escaping, then a
 // newline); TestEntDetailJSONAsEncodingJSON holds it to encoding/json on
 // values with every field set, so a field added to these types and not
 // here fails that test.
 
-// writeEntDetail answers d as writeJSON would.
-func writeEntDetail(w http.ResponseWriter, d entDetail) {
-	b := appendEntDetail(make([]byte, 0, 1024+192*len(d.Figures)+320*len(d.Tiers)), d) // about its size
+// writeDetail answers d as writeJSON would.
+func writeDetail(w http.ResponseWriter, d detail) {
+	b := appendDetail(make([]byte, 0, 1024+192*len(d.Figures)+320*len(d.Tiers)), d) // about its size
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	w.Write(append(b, '\n'))
 }
 
-func appendEntDetail(b []byte, d entDetail) []byte {
+func appendDetail(b []byte, d detail) []byte {
 	e := d.Enterprise
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, e.ID, 10)

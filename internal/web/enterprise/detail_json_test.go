@@ -14,13 +14,13 @@ import (
 	"gaoxin/internal/enterprise"
 )
 
-// writeEntDetail answers byte for byte what writeJSON answers, for a
+// writeDetail answers byte for byte what writeJSON answers, for a
 // detail with every field of every type set (a field added to Enterprise,
-// Tier, Figure or ChainRef and not to appendEntDetail fails here), one
+// Tier, Figure or ChainRef and not to appendDetail fails here), one
 // with every optional field empty and nil slices, and strings with every
 // kind of character encoding/json escapes.
 func TestEntDetailJSONAsEncodingJSON(t *testing.T) {
-	full := entDetail{
+	full := detail{
 		Enterprise: enterprise.Enterprise{ID: 7, CreditCode: "914403001922038216", CodeException: "例外\"说明\"", Name: "甲 <科技> & 公司",
 			FormerNames: []string{"旧名", "a\\b"}, LegalForm: "有限责任公司", RegisteredOn: "2001-03-05", CapitalFen: math.MaxInt64,
 			AreaUnitID: 3, AreaCode: "sf", AreaName: "石佛办事处", Address: "路\n1号\t", IndustryCode: "3911", IndustryName: "计算机制造",
@@ -36,19 +36,19 @@ func TestEntDetailJSONAsEncodingJSON(t *testing.T) {
 			t.Errorf("%T has %d fields: set the new one in this test's full detail", typ, n)
 		}
 	}
-	empty := entDetail{Enterprise: enterprise.Enterprise{ID: 1}, Tiers: []enterprise.Tier{{}}, Figures: []enterprise.Figure{{}, {}}}
-	check := func(name string, d entDetail) {
+	empty := detail{Enterprise: enterprise.Enterprise{ID: 1}, Tiers: []enterprise.Tier{{}}, Figures: []enterprise.Figure{{}, {}}}
+	check := func(name string, d detail) {
 		t.Helper()
 		want, got := httptest.NewRecorder(), httptest.NewRecorder()
 		web.WriteJSON(want, 200, d)
-		writeEntDetail(got, d)
+		writeDetail(got, d)
 		if !bytes.Equal(got.Body.Bytes(), want.Body.Bytes()) || got.Code != want.Code || !reflect.DeepEqual(got.Header(), want.Header()) {
 			t.Errorf("%s:\n got %d %v %s\nwant %d %v %s", name, got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
 		}
 	}
 	check("full", full)
 	check("empty", empty)
-	check("nil slices", entDetail{})
+	check("nil slices", detail{})
 	// Strings: every ASCII byte, the line separators, invalid UTF-8, and
 	// random mixes of them with Chinese.
 	parts := []string{"\u2028", "\u2029", "\xff", "\xe4\xb8", "中", "é", "\U0001F600", "\x7f", "<>&", "\ufffd"}

@@ -2,4 +2,4 @@ package enterprise
 
 // Names the external tests (package enterprise_test) use.
 
-type ReviewRequest = entReviewRequest
+type ReviewRequest = reviewRequest

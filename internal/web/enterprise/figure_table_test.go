@@ -75,7 +75,7 @@ func TestFigureRowsShowPeriodsToLookAt(t *testing.T) {
 		return enterprise.Figure{Indicator: ind, Year: year, Month: month, Source: src, Status: status, Value: 1}
 	}
 	ok, pend, rej := enterprise.Confirmed, enterprise.Pending, enterprise.Rejected
-	p := entDetailPage{entPage: entPage{Page: web.Page{Lang: "en"}}, indByCode: map[string]enterprise.Indicator{}}
+	p := detailPage{page: page{Page: web.Page{Lang: "en"}}, indByCode: map[string]enterprise.Indicator{}}
 	p.Figures = []enterprise.Figure{ // sorted by period, as Detail returns them
 		fig("emp", 2023, 0, enterprise.FromStats, ok),  // alone: hidden
 		fig("rev", 2023, 0, enterprise.FromStats, ok),  // two sources: shown

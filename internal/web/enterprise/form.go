@@ -11,8 +11,8 @@ import (
 	"gaoxin/internal/org"
 )
 
-type entFormPage struct {
-	entPage
+type formPage struct {
+	page
 	ID       int64
 	In       enterprise.Input
 	Capital  string // 万元
@@ -24,7 +24,7 @@ type entFormPage struct {
 }
 
 // HasChain reports whether the form has node code selected.
-func (p entFormPage) HasChain(code string) bool {
+func (p formPage) HasChain(code string) bool {
 	for _, c := range p.In.Chains {
 		if c == code {
 			return true
@@ -34,17 +34,17 @@ func (p entFormPage) HasChain(code string) bool {
 }
 
 // Indent pads a chain node's name by its depth.
-func (p entFormPage) Indent(n enterprise.ChainNode) string {
+func (p formPage) Indent(n enterprise.ChainNode) string {
 	return strings.Repeat("　", n.Depth) + p.L(n.NameZH, n.NameEN)
 }
 
-func (s *handlers) entForm(r *http.Request, id int64, in enterprise.Input) (entFormPage, error) {
+func (s *handlers) form(r *http.Request, id int64, in enterprise.Input) (formPage, error) {
 	zh, en := "新建企业", "New enterprise"
 	if id != 0 {
 		zh, en = "编辑企业信息", "Edit enterprise"
 	}
-	p := entFormPage{entPage: s.entPage(r, zh, en), ID: id, In: in, Statuses: enterprise.Statuses}
-	v := entViewer(r)
+	p := formPage{page: s.page(r, zh, en), ID: id, In: in, Statuses: enterprise.Statuses}
+	v := viewer(r)
 	p.SelfOnly = !v.Writes()
 	if in.CapitalFen != 0 {
 		p.Capital = enterprise.FormatScaled(in.CapitalFen, 6)
@@ -62,20 +62,20 @@ func (s *handlers) entForm(r *http.Request, id int64, in enterprise.Input) (entF
 	return p, err
 }
 
-func (s *handlers) handleEntNew(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.entForm(r, 0, enterprise.Input{Status: enterprise.Operating})
+func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.form(r, 0, enterprise.Input{Status: enterprise.Operating})
 	if err != nil {
 		return err
 	}
 	return s.Render(w, r, "enterprise/form.html", p)
 }
 
-func (s *handlers) handleEntEdit(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	e, err := s.Enterprise.Get(r.Context(), entViewer(r), id)
+	e, err := s.Enterprise.Get(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *handlers) handleEntEdit(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range e.Chains {
 		in.Chains = append(in.Chains, c.Code)
 	}
-	p, err := s.entForm(r, id, in)
+	p, err := s.form(r, id, in)
 	if err != nil {
 		return err
 	}
@@ -122,12 +122,12 @@ func formInput(r *http.Request) (enterprise.Input, string, error) {
 	return in, capital, nil
 }
 
-func (s *handlers) entFormFailed(w http.ResponseWriter, r *http.Request, id int64, in enterprise.Input, capital string, err error) error {
+func (s *handlers) formFailed(w http.ResponseWriter, r *http.Request, id int64, in enterprise.Input, capital string, err error) error {
 	e := errs.As(err)
 	if e.Code != errs.Invalid && e.Code != errs.Conflict {
 		return err
 	}
-	p, perr := s.entForm(r, id, in)
+	p, perr := s.form(r, id, in)
 	if perr != nil {
 		return perr
 	}
@@ -136,34 +136,34 @@ func (s *handlers) entFormFailed(w http.ResponseWriter, r *http.Request, id int6
 	return s.Render(w, r, "enterprise/form.html", p)
 }
 
-func (s *handlers) handleEntCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleCreate(w http.ResponseWriter, r *http.Request) error {
 	in, capital, err := formInput(r)
 	if err != nil {
-		return s.entFormFailed(w, r, 0, in, capital, err)
+		return s.formFailed(w, r, 0, in, capital, err)
 	}
-	e, err := s.Enterprise.Create(r.Context(), entViewer(r), in)
+	e, err := s.Enterprise.Create(r.Context(), viewer(r), in)
 	if err != nil {
-		return s.entFormFailed(w, r, 0, in, capital, err)
+		return s.formFailed(w, r, 0, in, capital, err)
 	}
 	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(e.ID, 10)+"?ok=created")
 }
 
-func (s *handlers) handleEntUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	// The object check comes first: a bad form for a record one may not
 	// see or change is refused, not re-rendered.
-	if _, err := s.Enterprise.Get(r.Context(), entViewer(r), id); err != nil {
+	if _, err := s.Enterprise.Get(r.Context(), viewer(r), id); err != nil {
 		return err
 	}
 	in, capital, err := formInput(r)
 	if err != nil {
-		return s.entFormFailed(w, r, id, in, capital, err)
+		return s.formFailed(w, r, id, in, capital, err)
 	}
-	if _, err := s.Enterprise.Update(r.Context(), entViewer(r), id, in); err != nil {
-		return s.entFormFailed(w, r, id, in, capital, err)
+	if _, err := s.Enterprise.Update(r.Context(), viewer(r), id, in); err != nil {
+		return s.formFailed(w, r, id, in, capital, err)
 	}
 	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved")
 }

@@ -3,7 +3,6 @@ package enterprise
 import (
 	"gaoxin/internal/web"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -11,13 +10,13 @@ import (
 	"gaoxin/internal/errs"
 )
 
-type entImportPage struct {
-	entPage
+type importPage struct {
+	page
 	Jobs []enterprise.ImportJob
 }
 
 // JobStatus names a job state in the page's language.
-func (p entPage) JobStatus(st string) string {
+func (p page) JobStatus(st string) string {
 	switch st {
 	case enterprise.JobQueued:
 		return p.L("排队中", "queued")
@@ -33,24 +32,24 @@ func (p entPage) JobStatus(st string) string {
 	return st
 }
 
-func (s *handlers) handleEntImportPage(w http.ResponseWriter, r *http.Request) error {
-	p := entImportPage{entPage: s.entPage(r, "导入企业数据", "Import enterprises")}
+func (s *handlers) handleImportPage(w http.ResponseWriter, r *http.Request) error {
+	p := importPage{page: s.page(r, "导入企业数据", "Import enterprises")}
 	var err error
-	if p.Jobs, err = s.Enterprise.Jobs(r.Context(), entViewer(r), 20); err != nil {
+	if p.Jobs, err = s.Enterprise.Jobs(r.Context(), viewer(r), 20); err != nil {
 		return err
 	}
 	return s.Render(w, r, "enterprise/import.html", p)
 }
 
-func (s *handlers) handleEntImportUpload(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleImportUpload(w http.ResponseWriter, r *http.Request) error {
 	j, err := s.startImport(w, r, func() (bool, string) { return r.FormValue("dry_run") == "1", r.FormValue("source") })
 	if err != nil {
 		e := errs.As(err)
 		if e.Code == errs.Internal {
 			return err
 		}
-		p := entImportPage{entPage: s.entPage(r, "导入企业数据", "Import enterprises")}
-		p.Jobs, _ = s.Enterprise.Jobs(r.Context(), entViewer(r), 20)
+		p := importPage{page: s.page(r, "导入企业数据", "Import enterprises")}
+		p.Jobs, _ = s.Enterprise.Jobs(r.Context(), viewer(r), 20)
 		p.Error = e.Message(p.Lang)
 		w.WriteHeader(web.Status(e.Code))
 		return s.Render(w, r, "enterprise/import.html", p)
@@ -58,13 +57,13 @@ func (s *handlers) handleEntImportUpload(w http.ResponseWriter, r *http.Request)
 	return web.SeeOther(w, r, "/enterprise-imports/"+strconv.FormatInt(j.ID, 10))
 }
 
-type entJobPage struct {
-	entPage
+type jobPage struct {
+	page
 	Job enterprise.ImportJob
 }
 
 // Kind names a change kind.
-func (p entJobPage) Kind(k string) string {
+func (p jobPage) Kind(k string) string {
 	switch k {
 	case "create":
 		return p.L("新增", "new")
@@ -74,16 +73,16 @@ func (p entJobPage) Kind(k string) string {
 	return k
 }
 
-func (s *handlers) handleEntJob(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleJob(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	j, err := s.Enterprise.Job(r.Context(), entViewer(r), id)
+	j, err := s.Enterprise.Job(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
-	p := entJobPage{entPage: s.entPage(r, "导入："+j.Filename, "Import: "+j.Filename), Job: j}
+	p := jobPage{page: s.page(r, "导入："+j.Filename, "Import: "+j.Filename), Job: j}
 	if j.Running() {
 		// The page reloads itself until the job ends; no script needed.
 		w.Header().Set("Refresh", "2")
@@ -91,12 +90,12 @@ func (s *handlers) handleEntJob(w http.ResponseWriter, r *http.Request) error {
 	return s.Render(w, r, "enterprise/job.html", p)
 }
 
-func (s *handlers) handleEntJobReport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleJobReport(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	j, err := s.Enterprise.Job(r.Context(), entViewer(r), id)
+	j, err := s.Enterprise.Job(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -110,7 +109,7 @@ func (s *handlers) handleEntJobReport(w http.ResponseWriter, r *http.Request) er
 	return sendXLSX(w, "导入错误报告-"+strconv.FormatInt(id, 10)+".xlsx", b)
 }
 
-func (s *handlers) handleEntTemplate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleTemplate(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.Enterprise.Template(r.Context())
 	if err != nil {
 		return err
@@ -118,8 +117,8 @@ func (s *handlers) handleEntTemplate(w http.ResponseWriter, r *http.Request) err
 	return sendXLSX(w, "企业信息导入模板.xlsx", b)
 }
 
-func (s *handlers) handleEntExport(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.entFilter(r)
+func (s *handlers) handleExport(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.filter(r)
 	if err != nil {
 		return err
 	}
@@ -127,7 +126,7 @@ func (s *handlers) handleEntExport(w http.ResponseWriter, r *http.Request) error
 	if year == 0 {
 		year = f.Year
 	}
-	b, err := s.Enterprise.Export(r.Context(), entViewer(r), f, year)
+	b, err := s.Enterprise.Export(r.Context(), viewer(r), f, year)
 	if err != nil {
 		return err
 	}
@@ -135,8 +134,7 @@ func (s *handlers) handleEntExport(w http.ResponseWriter, r *http.Request) error
 }
 
 func sendXLSX(w http.ResponseWriter, name string, b []byte) error {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	web.Spreadsheet(w, name)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, err := w.Write(b)
 	return err

@@ -16,30 +16,30 @@ import (
 	"gaoxin/internal/org"
 )
 
-// entPage carries what every enterprise page shows and the helpers its
+// page carries what every enterprise page shows and the helpers its
 // templates call.
-type entPage struct {
+type page struct {
 	web.Page
 	CanWrite bool
 }
 
 // StatusName is a status in the page's language.
-func (p entPage) StatusName(s enterprise.Status) string { return p.L(s.Label()) }
+func (p page) StatusName(s enterprise.Status) string { return p.L(s.Label()) }
 
 // TierName is a tier in the page's language.
-func (p entPage) TierName(code string) string { return p.L(enterprise.TierName(code)) }
+func (p page) TierName(code string) string { return p.L(enterprise.TierName(code)) }
 
 // LevelName is a certificate level in the page's language.
-func (p entPage) LevelName(l string) string { return p.L(enterprise.LevelName(l)) }
+func (p page) LevelName(l string) string { return p.L(enterprise.LevelName(l)) }
 
 // SourceName is a figure source in the page's language.
-func (p entPage) SourceName(s enterprise.Source) string { return p.L(s.Label()) }
+func (p page) SourceName(s enterprise.Source) string { return p.L(s.Label()) }
 
 // Fen formats an amount of fen.
-func (p entPage) Fen(v int64) string { return enterprise.FormatFen(v) }
+func (p page) Fen(v int64) string { return enterprise.FormatFen(v) }
 
 // EntNav is the registry's tab bar; the write tabs show to writers only.
-func (p entPage) EntNav() template.HTML {
+func (p page) EntNav() template.HTML {
 	tabs := []struct{ href, zh, en string }{{"/enterprises", "企业列表", "Enterprises"}}
 	if p.CanWrite {
 		tabs = append(tabs, struct{ href, zh, en string }{"/enterprises/new", "新建企业", "New enterprise"},
@@ -59,12 +59,12 @@ func (p entPage) EntNav() template.HTML {
 	return template.HTML(b.String())
 }
 
-func (s *handlers) entPage(r *http.Request, zh, en string) entPage {
-	return entPage{Page: s.Page(r, zh, en), CanWrite: entViewer(r).Writes()}
+func (s *handlers) page(r *http.Request, zh, en string) page {
+	return page{Page: s.Page(r, zh, en), CanWrite: viewer(r).Writes()}
 }
 
-type entListPage struct {
-	entPage
+type listPage struct {
+	page
 	Q          url.Values
 	Items      []enterprise.Enterprise
 	Rows       template.HTML // Items as table rows (rowsHTML)
@@ -79,12 +79,12 @@ type entListPage struct {
 	AreaOptions, ChainOptions, TierOptions, StatusOptions, IndicatorOptions template.HTML
 }
 
-func (s *handlers) handleEntList(w http.ResponseWriter, r *http.Request) error {
-	v := entViewer(r)
+func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
+	v := viewer(r)
 	if v.Role == org.Enterprise && v.EnterpriseID != 0 {
 		return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(v.EnterpriseID, 10))
 	}
-	p := entListPage{entPage: s.entPage(r, "企业库", "Enterprise registry"), Q: r.URL.Query()}
+	p := listPage{page: s.page(r, "企业库", "Enterprise registry"), Q: r.URL.Query()}
 	ctx := r.Context()
 	var err error
 	if p.Chains, err = s.Enterprise.ChainTree(ctx); err != nil {
@@ -102,7 +102,7 @@ func (s *handlers) handleEntList(w http.ResponseWriter, r *http.Request) error {
 			p.Areas = append(p.Areas, u)
 		}
 	}
-	f, err := s.entFilter(r)
+	f, err := s.filter(r)
 	if err == nil {
 		var page enterprise.Page
 		page, err = s.Enterprise.List(ctx, v, f)
@@ -147,8 +147,8 @@ type figCell struct {
 	Has    bool
 }
 
-type entDetailPage struct {
-	entPage
+type detailPage struct {
+	page
 	E          enterprise.Enterprise
 	Tiers      []enterprise.Tier
 	Indicators []enterprise.Indicator
@@ -168,7 +168,7 @@ type entDetailPage struct {
 }
 
 // Value formats a stored value of an indicator with its unit.
-func (p entDetailPage) Value(f enterprise.Figure) string {
+func (p detailPage) Value(f enterprise.Figure) string {
 	return figureText(p.indByCode[f.Indicator], f.Value)
 }
 
@@ -183,7 +183,7 @@ func figureText(ind enterprise.Indicator, v int64) string {
 
 // HeadUnit is the unit under an indicator's column head: none for money,
 // whose cells carry their own (元, 万元 or 亿元).
-func (p entDetailPage) HeadUnit(i enterprise.Indicator) string {
+func (p detailPage) HeadUnit(i enterprise.Indicator) string {
 	if i.Money() {
 		return ""
 	}
@@ -191,16 +191,16 @@ func (p entDetailPage) HeadUnit(i enterprise.Indicator) string {
 }
 
 // IndName names an indicator code.
-func (p entDetailPage) IndName(code string) string {
+func (p detailPage) IndName(code string) string {
 	i := p.indByCode[code]
 	return p.L(i.NameZH, i.NameEN)
 }
 
 // Unit is an indicator's display unit.
-func (p entDetailPage) Unit(i enterprise.Indicator) string { return enterprise.DisplayUnit(i) }
+func (p detailPage) Unit(i enterprise.Indicator) string { return enterprise.DisplayUnit(i) }
 
 // StatusText names a figure status.
-func (p entDetailPage) StatusText(s string) string {
+func (p detailPage) StatusText(s string) string {
 	switch s {
 	case enterprise.Pending:
 		return p.L("待确认", "pending")
@@ -210,15 +210,15 @@ func (p entDetailPage) StatusText(s string) string {
 	return p.L("已确认", "confirmed")
 }
 
-func (s *handlers) entDetail(r *http.Request, id int64) (entDetailPage, error) {
-	v := entViewer(r)
+func (s *handlers) detail(r *http.Request, id int64) (detailPage, error) {
+	v := viewer(r)
 	ctx := r.Context()
 	d, err := s.Enterprise.DetailWithHistory(ctx, v, id, 50)
 	if err != nil {
-		return entDetailPage{}, err
+		return detailPage{}, err
 	}
 	e := d.Enterprise
-	p := entDetailPage{entPage: s.entPage(r, e.Name, e.Name), E: e, IsSelf: v.Role == org.Enterprise && v.EnterpriseID == id,
+	p := detailPage{page: s.page(r, e.Name, e.Name), E: e, IsSelf: v.Role == org.Enterprise && v.EnterpriseID == id,
 		TierKinds: enterprise.Tiers, indByCode: map[string]enterprise.Indicator{}}
 	p.FormYear, _ = strconv.Atoi(enterprise.Today()[:4])
 	p.FormYear--
@@ -309,25 +309,25 @@ func figureTable(inds []enterprise.Indicator, figs []enterprise.Figure, L func(s
 	return rows, line.SVG()
 }
 
-func (s *handlers) handleEntDetail(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleDetail(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.entDetail(r, id)
+	p, err := s.detail(r, id)
 	if err != nil {
 		return err
 	}
 	return s.Render(w, r, "enterprise/detail.html", p)
 }
 
-// entFormError re-renders the detail page with the error and its details.
-func (s *handlers) entFormError(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+// formError re-renders the detail page with the error and its details.
+func (s *handlers) formError(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 	e := errs.As(err)
 	if e.Code != errs.Invalid && e.Code != errs.Conflict {
 		return err
 	}
-	p, perr := s.entDetail(r, id)
+	p, perr := s.detail(r, id)
 	if perr != nil {
 		return perr
 	}
@@ -336,7 +336,7 @@ func (s *handlers) entFormError(w http.ResponseWriter, r *http.Request, id int64
 	return s.Render(w, r, "enterprise/detail.html", p)
 }
 
-func (s *handlers) handleEntFigures(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleFigures(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -364,22 +364,22 @@ func (s *handlers) handleEntFigures(w http.ResponseWriter, r *http.Request) erro
 		in = append(in, enterprise.FigureInput{Indicator: ind.Code, Year: year, Value: v, Source: enterprise.Source(r.FormValue("source"))})
 	}
 	if len(bad) > 0 {
-		return s.entFormError(w, r, id, errs.List("数据有误", "some figures are invalid", bad))
+		return s.formError(w, r, id, errs.List("数据有误", "some figures are invalid", bad))
 	}
-	if err := s.Enterprise.SetFigures(r.Context(), entViewer(r), id, in); err != nil {
-		return s.entFormError(w, r, id, err)
+	if err := s.Enterprise.SetFigures(r.Context(), viewer(r), id, in); err != nil {
+		return s.formError(w, r, id, err)
 	}
 	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#figures")
 }
 
-func (s *handlers) handleEntReview(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	year, _ := strconv.Atoi(r.FormValue("year"))
 	month, _ := strconv.Atoi(r.FormValue("month"))
-	if err := s.Enterprise.Review(r.Context(), entViewer(r), id, r.FormValue("indicator"), year, month, r.FormValue("decision") == "confirm"); err != nil {
+	if err := s.Enterprise.Review(r.Context(), viewer(r), id, r.FormValue("indicator"), year, month, r.FormValue("decision") == "confirm"); err != nil {
 		return err
 	}
 	if back := r.FormValue("back"); back == "pending" {
@@ -388,54 +388,54 @@ func (s *handlers) handleEntReview(w http.ResponseWriter, r *http.Request) error
 	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#figures")
 }
 
-func (s *handlers) handleEntTier(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleTier(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	t := enterprise.Tier{Tier: r.FormValue("tier"), Level: r.FormValue("level"), CertNo: r.FormValue("cert_no"), ValidFrom: r.FormValue("valid_from"),
 		ValidTo: r.FormValue("valid_to"), Board: r.FormValue("board"), StockCode: r.FormValue("stock_code"), Note: r.FormValue("note")}
-	if _, err := s.Enterprise.AddTier(r.Context(), entViewer(r), id, t); err != nil {
-		return s.entFormError(w, r, id, err)
+	if _, err := s.Enterprise.AddTier(r.Context(), viewer(r), id, t); err != nil {
+		return s.formError(w, r, id, err)
 	}
 	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#tiers")
 }
 
-func (s *handlers) handleEntLink(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleLink(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.Enterprise.LinkAccount(r.Context(), entViewer(r), id, r.FormValue("username")); err != nil {
+	if err := s.Enterprise.LinkAccount(r.Context(), viewer(r), id, r.FormValue("username")); err != nil {
 		if errs.CodeOf(err) == errs.NotFound {
 			err = errs.Field("username", "账号不存在", "no such account")
 		}
-		return s.entFormError(w, r, id, err)
+		return s.formError(w, r, id, err)
 	}
 	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved")
 }
 
-type entPendingPage struct {
-	entPage
+type pendingPage struct {
+	page
 	Items     []enterprise.PendingFigure
 	indByCode map[string]enterprise.Indicator
 }
 
 // Value formats a pending value with its unit.
-func (p entPendingPage) Value(f enterprise.Figure) string {
+func (p pendingPage) Value(f enterprise.Figure) string {
 	return figureText(p.indByCode[f.Indicator], f.Value)
 }
 
 // IndName names an indicator code.
-func (p entPendingPage) IndName(code string) string {
+func (p pendingPage) IndName(code string) string {
 	i := p.indByCode[code]
 	return p.L(i.NameZH, i.NameEN)
 }
 
-func (s *handlers) handleEntPending(w http.ResponseWriter, r *http.Request) error {
-	p := entPendingPage{entPage: s.entPage(r, "待确认的企业自报数据", "Self-reported figures to confirm"), indByCode: map[string]enterprise.Indicator{}}
+func (s *handlers) handlePending(w http.ResponseWriter, r *http.Request) error {
+	p := pendingPage{page: s.page(r, "待确认的企业自报数据", "Self-reported figures to confirm"), indByCode: map[string]enterprise.Indicator{}}
 	var err error
-	if p.Items, err = s.Enterprise.Pending(r.Context(), entViewer(r), 200); err != nil {
+	if p.Items, err = s.Enterprise.Pending(r.Context(), viewer(r), 200); err != nil {
 		return err
 	}
 	inds, err := s.Enterprise.Indicators(r.Context())

@@ -11,7 +11,7 @@ import (
 
 // The years table is written as HTML in Go: every text is escaped.
 func TestYearsTableEscapes(t *testing.T) {
-	p := &entDetailPage{Indicators: []enterprise.Indicator{{Code: "x", NameZH: `<script>alert(1)</script>`, Unit: "人", Scale: 0}},
+	p := &detailPage{Indicators: []enterprise.Indicator{{Code: "x", NameZH: `<script>alert(1)</script>`, Unit: "人", Scale: 0}},
 		Years: []yearRow{{Year: 2023, Cells: []figCell{{Has: true, Text: `"><b>`, Source: `统计局"onmouseover="x`}}}}}
 	got := string(p.yearsTable())
 	for _, bad := range []string{"<script>", `"><b>`, `"onmouseover="`} {
@@ -26,7 +26,7 @@ func TestYearsTableEscapes(t *testing.T) {
 
 // The list's rows are written as HTML in Go: every text is escaped.
 func TestListRowsEscape(t *testing.T) {
-	p := &entListPage{Items: []enterprise.Enterprise{{ID: 7, Name: `<img src=x onerror=alert(1)>`, CreditCode: `"91`, AreaName: "石佛&办事处",
+	p := &listPage{Items: []enterprise.Enterprise{{ID: 7, Name: `<img src=x onerror=alert(1)>`, CreditCode: `"91`, AreaName: "石佛&办事处",
 		IndustryCode: "39", Synthetic: true, Status: enterprise.Operating, Chains: []enterprise.ChainRef{{NameZH: "<b>物联网</b>"}, {NameZH: "氢能"}}}}}
 	got := string(p.rowsHTML())
 	for _, bad := range []string{"<img", `"91`, "<b>", "石佛&办"} {
@@ -39,7 +39,7 @@ func TestListRowsEscape(t *testing.T) {
 			t.Errorf("rows lack %q: %s", want, got)
 		}
 	}
-	if empty := string((&entListPage{}).rowsHTML()); !strings.Contains(empty, "没有符合条件的企业") {
+	if empty := string((&listPage{}).rowsHTML()); !strings.Contains(empty, "没有符合条件的企业") {
 		t.Errorf("empty list: %s", empty)
 	}
 }
@@ -47,7 +47,7 @@ func TestListRowsEscape(t *testing.T) {
 // The filter selects are written in Go: names are escaped, the first
 // option is "all", and only the chosen value is selected.
 func TestListFilterOptionsEscape(t *testing.T) {
-	p := &entListPage{Q: url.Values{"chain": {`x"y`}}, Areas: []org.Unit{{Code: "sf", NameZH: "石佛<办事处>"}},
+	p := &listPage{Q: url.Values{"chain": {`x"y`}}, Areas: []org.Unit{{Code: "sf", NameZH: "石佛<办事处>"}},
 		Chains: []enterprise.ChainNode{{Code: `x"y`, NameZH: "物联网&传感", Depth: 1}, {Code: "z", NameZH: "氢能"}}}
 	p.filterOptions()
 	if got := string(p.AreaOptions); got != `<option value="">全部</option><option value="sf">石佛&lt;办事处&gt;</option>` {

@@ -30,7 +30,7 @@ type figureRow struct {
 //
 // p.Figures come sorted by period (Detail sorts them), so a period's
 // values are one run of the slice.
-func (p *entDetailPage) figureRows(all bool) []figureRow {
+func (p *detailPage) figureRows(all bool) []figureRow {
 	var out []figureRow
 	for start := 0; start < len(p.Figures); {
 		end, look := start+1, p.Figures[start].Status != enterprise.Confirmed
@@ -107,7 +107,7 @@ var historyActions = map[string][2]string{
 }
 
 // historyViews turns recorded before/after JSON into "field: old → new".
-func (p *entDetailPage) historyViews() []historyView {
+func (p *detailPage) historyViews() []historyView {
 	out := make([]historyView, 0, len(p.History))
 	for _, h := range p.History {
 		v := historyView{At: web.DateTime(h.At), Actor: h.Actor, Action: h.Action, ImportJob: h.ImportJob}
@@ -163,7 +163,7 @@ func (p *entDetailPage) historyViews() []historyView {
 }
 
 // historyValue formats one recorded value for the history table.
-func (p *entDetailPage) historyValue(key, ind string, v any) string {
+func (p *detailPage) historyValue(key, ind string, v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -231,7 +231,7 @@ func (p *entDetailPage) historyValue(key, ind string, v any) string {
 
 // yearsTable writes the figures-by-year table (a hundred cells for ten
 // years of ten indicators) straight to HTML, escaping every text.
-func (p *entDetailPage) yearsTable() template.HTML {
+func (p *detailPage) yearsTable() template.HTML {
 	var b strings.Builder
 	b.Grow(1024 + 80*len(p.Years)*(len(p.Indicators)+1)) // one allocation for a typical table
 	b.WriteString("<table><thead><tr><th>")
@@ -274,7 +274,7 @@ func (p *entDetailPage) yearsTable() template.HTML {
 
 // rowsHTML writes the list's result rows straight to HTML (fifty rows of
 // six cells), escaping every text, as the template would.
-func (p *entListPage) rowsHTML() template.HTML {
+func (p *listPage) rowsHTML() template.HTML {
 	if len(p.Items) == 0 {
 		return template.HTML(`<tr><td colspan="6" class="muted">` + html.EscapeString(p.L("没有符合条件的企业", "No enterprise matches")) + `</td></tr>`)
 	}
@@ -313,7 +313,7 @@ func (p *entListPage) rowsHTML() template.HTML {
 // with "all" (or "—") first and the filter's current value selected: a
 // template range with a comparison and a method call per option cost
 // more than the rest of the page's template.
-func (p *entListPage) filterOptions() {
+func (p *listPage) filterOptions() {
 	all := p.L("全部", "All")
 	var o optionWriter
 	o.start(all, p.Q.Get("area"))

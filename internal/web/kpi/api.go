@@ -90,13 +90,13 @@ type settingsRequest struct {
 	ClosePP looseNum `json:"close_pp"`
 }
 
-// kpiScope is what the caller may write: everything for a supervisor, its
+// scope is what the caller may write: everything for a supervisor, its
 // own unit's indicators for unit staff.
-func kpiScope(r *http.Request) kpi.Scope { return kpiScopeOf(web.CurrentUser(r)) }
+func scope(r *http.Request) kpi.Scope { return scopeOf(web.CurrentUser(r)) }
 
-// kpiYear is ?year=, or the latest year with targets that has begun, or
+// year is ?year=, or the latest year with targets that has begun, or
 // this year.
-func (s *handlers) kpiYear(r *http.Request) (int, error) {
+func (s *handlers) year(r *http.Request) (int, error) {
 	if y := r.URL.Query().Get("year"); y != "" {
 		return kpi.ParseYear("year", y)
 	}
@@ -113,8 +113,8 @@ func (s *handlers) kpiYear(r *http.Request) (int, error) {
 	return now, nil
 }
 
-func (s *handlers) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error {
-	y, err := s.kpiYear(r)
+func (s *handlers) apiDashboard(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (s *handlers) apiKPIDashboard(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) apiKPIIndicators(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiIndicators(w http.ResponseWriter, r *http.Request) error {
 	inds, err := s.KPI.Indicators(r.Context(), 0)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (s *handlers) apiKPIIndicators(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *handlers) apiKPIIndicator(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiIndicator(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func (s *handlers) apiKPIIndicator(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) apiKPIIndicatorCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiIndicatorCreate(w http.ResponseWriter, r *http.Request) error {
 	var req indicatorRequest
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
@@ -176,7 +176,7 @@ func (s *handlers) apiKPIIndicatorCreate(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *handlers) apiKPIIndicatorUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiIndicatorUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -193,7 +193,7 @@ func (s *handlers) apiKPIIndicatorUpdate(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *handlers) apiKPIIndicatorDelete(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiIndicatorDelete(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -205,8 +205,8 @@ func (s *handlers) apiKPIIndicatorDelete(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *handlers) apiKPITargets(w http.ResponseWriter, r *http.Request) error {
-	y, err := s.kpiYear(r)
+func (s *handlers) apiTargets(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (s *handlers) apiKPITargets(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiKPITargetSet(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiTargetSet(w http.ResponseWriter, r *http.Request) error {
 	var req targetRequest
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
@@ -231,7 +231,7 @@ func (s *handlers) apiKPITargetSet(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) apiKPITargetDelete(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiTargetDelete(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -247,12 +247,12 @@ func (s *handlers) apiKPITargetDelete(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-func (s *handlers) apiKPIActuals(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiActuals(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	y, err := s.kpiYear(r)
+	y, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -267,12 +267,12 @@ func (s *handlers) apiKPIActuals(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiKPIActualSave(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiActualSave(w http.ResponseWriter, r *http.Request) error {
 	var req actualRequest
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	a, err := s.KPI.SaveActual(r.Context(), kpiScope(r), kpi.ActualInput{Indicator: req.Indicator,
+	a, err := s.KPI.SaveActual(r.Context(), scope(r), kpi.ActualInput{Indicator: req.Indicator,
 		Year: strconv.Itoa(req.Year), Month: strconv.Itoa(req.Month), YTD: string(req.YTD), YTDLast: string(req.YTDLast),
 		Rate: string(req.Rate), CityRate: string(req.CityRate), ProvinceRate: string(req.ProvinceRate), Note: req.Note})
 	if err != nil {
@@ -282,12 +282,12 @@ func (s *handlers) apiKPIActualSave(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *handlers) apiKPIActualDelete(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiActualDelete(w http.ResponseWriter, r *http.Request) error {
 	id, y, m, err := actualPath(r)
 	if err != nil {
 		return err
 	}
-	if err := s.KPI.DeleteActual(r.Context(), kpiScope(r), id, y, m); err != nil {
+	if err := s.KPI.DeleteActual(r.Context(), scope(r), id, y, m); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -323,7 +323,7 @@ func (s *handlers) overdueFor(r *http.Request, asOf time.Time) ([]kpi.Overdue, e
 	return s.KPI.OverdueFigures(r.Context(), unitID, asOf)
 }
 
-func (s *handlers) apiKPIOverdue(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiOverdue(w http.ResponseWriter, r *http.Request) error {
 	asOf := s.KPI.Now()
 	if v := r.URL.Query().Get("as_of"); v != "" {
 		t, err := time.ParseInLocation("2006-01-02", v, kpi.CST)
@@ -340,7 +340,7 @@ func (s *handlers) apiKPIOverdue(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiKPISettings(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiSettings(w http.ResponseWriter, r *http.Request) error {
 	y, err := kpi.ParseYear("year", r.PathValue("year"))
 	if err != nil {
 		return err
@@ -353,7 +353,7 @@ func (s *handlers) apiKPISettings(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *handlers) apiKPISettingsSave(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiSettingsSave(w http.ResponseWriter, r *http.Request) error {
 	y, err := kpi.ParseYear("year", r.PathValue("year"))
 	if err != nil {
 		return err

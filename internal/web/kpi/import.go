@@ -30,10 +30,10 @@ func (s *handlers) importFile(w http.ResponseWriter, r *http.Request) (int, erro
 	if !strings.HasSuffix(strings.ToLower(hdr.Filename), ".xlsx") {
 		return 0, errs.Field("file", "只接受 .xlsx 文件："+hdr.Filename, "only .xlsx files are accepted: "+hdr.Filename)
 	}
-	return s.KPI.ImportActuals(r.Context(), kpiScope(r), io.LimitReader(f, s.Cfg.MaxUpload))
+	return s.KPI.ImportActuals(r.Context(), scope(r), io.LimitReader(f, s.Cfg.MaxUpload))
 }
 
-func (s *handlers) apiKPIImport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiImport(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.importFile(w, r)
 	if err != nil {
 		return err
@@ -42,17 +42,16 @@ func (s *handlers) apiKPIImport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) handleKPITemplate(w http.ResponseWriter, r *http.Request) error {
-	y, err := s.kpiYear(r)
+func (s *handlers) handleTemplate(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.year(r)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := s.KPI.WriteTemplate(r.Context(), &buf, kpiScope(r), y); err != nil {
+	if err := s.KPI.WriteTemplate(r.Context(), &buf, scope(r), y); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="kpi-actuals-`+strconv.Itoa(y)+`.xlsx"`)
+	web.Spreadsheet(w, "kpi-actuals-"+strconv.Itoa(y)+".xlsx")
 	buf.WriteTo(w)
 	return nil
 }

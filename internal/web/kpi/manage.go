@@ -12,7 +12,7 @@ import (
 	"gaoxin/internal/org"
 )
 
-type kpiManagePage struct {
+type managePage struct {
 	web.Page
 	Year       int
 	Indicators []kpi.Indicator
@@ -25,21 +25,21 @@ type kpiManagePage struct {
 }
 
 // ThresholdText prints a threshold as stored.
-func (p kpiManagePage) ThresholdText(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+func (p managePage) ThresholdText(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // TargetOf is the target text of an indicator, "" when unset.
-func (p kpiManagePage) TargetOf(id int64) string {
+func (p managePage) TargetOf(id int64) string {
 	if t, ok := p.Targets[id]; ok {
 		return t.Value.String()
 	}
 	return ""
 }
 
-func (s *handlers) managePage(r *http.Request) (kpiManagePage, error) {
-	p := kpiManagePage{Page: s.Page(r, "指标与目标管理", "Indicators and targets"), Targets: map[int64]kpi.Target{},
+func (s *handlers) managePage(r *http.Request) (managePage, error) {
+	p := managePage{Page: s.Page(r, "指标与目标管理", "Indicators and targets"), Targets: map[int64]kpi.Target{},
 		Form: kpi.IndicatorInput{Kind: kpi.Growth, Frequency: kpi.Monthly, Direction: kpi.Higher, DueDay: 15}}
 	var err error
-	if p.Year, err = s.kpiYear(r); err != nil {
+	if p.Year, err = s.year(r); err != nil {
 		return p, err
 	}
 	if p.Indicators, err = s.KPI.Indicators(r.Context(), 0); err != nil {
@@ -59,7 +59,7 @@ func (s *handlers) managePage(r *http.Request) (kpiManagePage, error) {
 	return p, err
 }
 
-func (s *handlers) handleKPIManage(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleManage(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.managePage(r)
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func indicatorForm(r *http.Request) kpi.IndicatorInput {
 		Seasonal: r.FormValue("seasonal") != "", DueDay: due, Sort: sort}
 }
 
-func (s *handlers) handleKPIIndicatorCreateForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleIndicatorCreateForm(w http.ResponseWriter, r *http.Request) error {
 	in := indicatorForm(r)
 	if _, err := s.KPI.CreateIndicator(r.Context(), in); err != nil {
 		return s.manageError(w, r, err, &in, 0)
@@ -103,7 +103,7 @@ func (s *handlers) handleKPIIndicatorCreateForm(w http.ResponseWriter, r *http.R
 	return web.SeeOther(w, r, "/kpi/manage?ok=created")
 }
 
-func (s *handlers) handleKPIIndicatorEdit(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleIndicatorEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func (s *handlers) handleKPIIndicatorEdit(w http.ResponseWriter, r *http.Request
 	return s.Render(w, r, "kpi/manage.html", p)
 }
 
-func (s *handlers) handleKPIIndicatorSaveForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleIndicatorSaveForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func (s *handlers) handleKPIIndicatorSaveForm(w http.ResponseWriter, r *http.Req
 	return web.SeeOther(w, r, "/kpi/manage?ok=saved")
 }
 
-func (s *handlers) handleKPIIndicatorDeleteForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleIndicatorDeleteForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -146,7 +146,7 @@ func (s *handlers) handleKPIIndicatorDeleteForm(w http.ResponseWriter, r *http.R
 	return web.SeeOther(w, r, "/kpi/manage?ok=saved")
 }
 
-func (s *handlers) handleKPITargetForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleTargetForm(w http.ResponseWriter, r *http.Request) error {
 	year := r.FormValue("year")
 	if _, err := s.KPI.SetTarget(r.Context(), r.FormValue("indicator"), year, r.FormValue("value"), r.FormValue("note")); err != nil {
 		return s.manageError(w, r, err, nil, 0)
@@ -154,7 +154,7 @@ func (s *handlers) handleKPITargetForm(w http.ResponseWriter, r *http.Request) e
 	return web.SeeOther(w, r, fmt.Sprintf("/kpi/manage?year=%s&ok=saved", url.QueryEscape(year)))
 }
 
-func (s *handlers) handleKPISettingsForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleSettingsForm(w http.ResponseWriter, r *http.Request) error {
 	y, err := kpi.ParseYear("year", r.FormValue("year"))
 	if err != nil {
 		return s.manageError(w, r, err, nil, 0)

@@ -14,12 +14,12 @@ import (
 	"gaoxin/internal/org"
 )
 
-type kpiDashboardPage struct {
+type dashboardPage struct {
 	web.Page
 	Year      int
 	Years     []int
 	AsOf      string
-	Cards     []kpiCard
+	Cards     []card
 	CardsHTML template.HTML
 	Counts    map[string]int
 	Overdue   []kpi.Overdue
@@ -37,11 +37,11 @@ type dashFragment struct {
 	Th     kpi.Thresholds
 }
 
-// handleKPIDashboard serves the dashboard. The page is rendered once per
+// handleDashboard serves the dashboard. The page is rendered once per
 // user, language, address and day for each data version (kpi.Service.Memo);
 // the card grid inside it once per language and day, shared by every user.
-func (s *handlers) handleKPIDashboard(w http.ResponseWriter, r *http.Request) error {
-	y, err := s.kpiYear(r)
+func (s *handlers) handleDashboard(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *handlers) handleKPIDashboard(w http.ResponseWriter, r *http.Request) er
 // client more to inflate than it saved; a proxy in front may compress it.
 func (s *handlers) dashboardPage(r *http.Request, y int, today string) (web.Encoded, error) {
 	var pp web.Encoded
-	p := kpiDashboardPage{Page: s.Page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y}
+	p := dashboardPage{Page: s.Page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y}
 	u := web.CurrentUser(r)
 	p.CanEdit, p.CanEnter = u.Role == org.Supervisor, u.Role == org.Supervisor || u.Role == org.UnitStaff
 	var err error
@@ -103,7 +103,7 @@ func (s *handlers) dashboardPage(r *http.Request, y int, today string) (web.Enco
 const cardsSlot = template.HTML("<!--kpi:cards-->")
 
 // dashboardCards renders the card grid: every card with its SVG chart.
-func (s *handlers) dashboardCards(r *http.Request, p kpiDashboardPage) (dashFragment, error) {
+func (s *handlers) dashboardCards(r *http.Request, p dashboardPage) (dashFragment, error) {
 	d, err := s.KPI.Dashboard(r.Context(), p.Year)
 	if err != nil {
 		return dashFragment{}, err
@@ -122,17 +122,17 @@ func (s *handlers) dashboardCards(r *http.Request, p kpiDashboardPage) (dashFrag
 	return f, nil
 }
 
-type kpiRow struct {
+type periodRow struct {
 	Period, YTD, YTDLast, Growth, City, Province, Expected, Status, Color, Note, By string
 	Year, Month                                                                     int
 	Published                                                                       bool
 }
 
-type kpiIndicatorPage struct {
+type indicatorPage struct {
 	web.Page
 	Year     int
-	Card     kpiCard
-	Rows     []kpiRow
+	Card     card
+	Rows     []periodRow
 	CanEnter bool
 	Form     kpi.ActualInput
 	Details  []errs.Detail
@@ -141,9 +141,9 @@ type kpiIndicatorPage struct {
 
 // indicatorPage builds the detail page: the card, a chart and one row per
 // period with the rules applied to that period as if it were the latest.
-func (s *handlers) indicatorPage(r *http.Request, id int64) (kpiIndicatorPage, error) {
-	var p kpiIndicatorPage
-	y, err := s.kpiYear(r)
+func (s *handlers) indicatorPage(r *http.Request, id int64) (indicatorPage, error) {
+	var p indicatorPage
+	y, err := s.year(r)
 	if err != nil {
 		return p, err
 	}
@@ -152,7 +152,7 @@ func (s *handlers) indicatorPage(r *http.Request, id int64) (kpiIndicatorPage, e
 		return p, err
 	}
 	p.Page = s.Page(r, ind.NameZH, orZH(ind.NameEN, ind.NameZH))
-	p.Year, p.CanEnter, p.Months = y, kpiScopeOf(web.CurrentUser(r)).CanWrite(ind), ind.Frequency.Periods()
+	p.Year, p.CanEnter, p.Months = y, scopeOf(web.CurrentUser(r)).CanWrite(ind), ind.Frequency.Periods()
 	p.Form = kpi.ActualInput{Year: strconv.Itoa(y)}
 	d, err := s.KPI.Dashboard(r.Context(), y)
 	if err != nil {
@@ -169,7 +169,7 @@ func (s *handlers) indicatorPage(r *http.Request, id int64) (kpiIndicatorPage, e
 	}
 	for _, pt := range kpi.Series(ind, y, acts, p.Card.Card.Target, d.Settings.Thresholds) {
 		a, as := pt.Actual, pt.Assessment
-		row := kpiRow{Period: periodLabel(p.Page, ind, y, a.Month), YTD: a.YTD.String(), YTDLast: pt.YTDLast.String(),
+		row := periodRow{Period: periodLabel(p.Page, ind, y, a.Month), YTD: a.YTD.String(), YTDLast: pt.YTDLast.String(),
 			City: a.CityRate.String(), Province: a.ProvinceRate.String(), Note: a.Note, By: a.UpdatedBy, Year: a.Year, Month: a.Month,
 			Color: kpi.Color(ind.Kind, as.Status), Growth: "—", Expected: "—", Published: as.GrowthSource == kpi.Published}
 		zh, en := as.Status.Label()
@@ -185,7 +185,7 @@ func (s *handlers) indicatorPage(r *http.Request, id int64) (kpiIndicatorPage, e
 	return p, nil
 }
 
-func kpiScopeOf(u *org.User) kpi.Scope {
+func scopeOf(u *org.User) kpi.Scope {
 	switch u.Role {
 	case org.Supervisor:
 		return kpi.Scope{All: true}
@@ -195,7 +195,7 @@ func kpiScopeOf(u *org.User) kpi.Scope {
 	return kpi.Scope{}
 }
 
-func (s *handlers) handleKPIIndicator(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -207,7 +207,7 @@ func (s *handlers) handleKPIIndicator(w http.ResponseWriter, r *http.Request) er
 	return s.Render(w, r, "kpi/indicator.html", p)
 }
 
-func (s *handlers) handleKPIActualForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleActualForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -219,7 +219,7 @@ func (s *handlers) handleKPIActualForm(w http.ResponseWriter, r *http.Request) e
 	in := kpi.ActualInput{Indicator: ind.Code, Year: r.FormValue("year"), Month: r.FormValue("month"), YTD: r.FormValue("ytd"),
 		YTDLast: r.FormValue("ytd_last"), Rate: r.FormValue("rate"), CityRate: r.FormValue("city_rate"),
 		ProvinceRate: r.FormValue("province_rate"), Note: r.FormValue("note")}
-	if _, err := s.KPI.SaveActual(r.Context(), kpiScope(r), in); err != nil {
+	if _, err := s.KPI.SaveActual(r.Context(), scope(r), in); err != nil {
 		e := errs.As(err)
 		if e.Code != errs.Invalid {
 			return err
@@ -235,26 +235,26 @@ func (s *handlers) handleKPIActualForm(w http.ResponseWriter, r *http.Request) e
 	return web.SeeOther(w, r, fmt.Sprintf("/kpi/indicators/%d?year=%s&ok=saved", id, url.QueryEscape(in.Year)))
 }
 
-func (s *handlers) handleKPIActualDeleteForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleActualDeleteForm(w http.ResponseWriter, r *http.Request) error {
 	id, y, m, err := actualPath(r)
 	if err != nil {
 		return err
 	}
-	if err := s.KPI.DeleteActual(r.Context(), kpiScope(r), id, y, m); err != nil {
+	if err := s.KPI.DeleteActual(r.Context(), scope(r), id, y, m); err != nil {
 		return err
 	}
 	return web.SeeOther(w, r, fmt.Sprintf("/kpi/indicators/%d?year=%d&ok=saved", id, y))
 }
 
-type kpiOverduePage struct {
+type overduePage struct {
 	web.Page
 	Year    int
 	AsOf    string
 	Overdue []kpi.Overdue
 }
 
-func (s *handlers) handleKPIOverdue(w http.ResponseWriter, r *http.Request) error {
-	y, err := s.kpiYear(r)
+func (s *handlers) handleOverdue(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -263,26 +263,26 @@ func (s *handlers) handleKPIOverdue(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	asOf := s.KPI.AsOfDate(st)
-	p := kpiOverduePage{Page: s.Page(r, "逾期未报数据", "Overdue figures"), Year: y, AsOf: asOf.Format("2006-01-02")}
+	p := overduePage{Page: s.Page(r, "逾期未报数据", "Overdue figures"), Year: y, AsOf: asOf.Format("2006-01-02")}
 	if p.Overdue, err = s.overdueFor(r, asOf); err != nil {
 		return err
 	}
 	return s.Render(w, r, "kpi/overdue.html", p)
 }
 
-type kpiImportPage struct {
+type importPage struct {
 	web.Page
 	Year     int
 	Imported int
 	Details  []errs.Detail
 }
 
-func (s *handlers) handleKPIImportPage(w http.ResponseWriter, r *http.Request) error {
-	y, err := s.kpiYear(r)
+func (s *handlers) handleImportPage(w http.ResponseWriter, r *http.Request) error {
+	y, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	p := kpiImportPage{Page: s.Page(r, "导入月度数据", "Import monthly figures"), Year: y}
+	p := importPage{Page: s.Page(r, "导入月度数据", "Import monthly figures"), Year: y}
 	p.Imported, _ = strconv.Atoi(r.URL.Query().Get("imported"))
 	if p.Imported > 0 {
 		p.Flash = fmt.Sprintf(p.L("已导入 %d 行", "%d rows imported"), p.Imported)
@@ -290,15 +290,15 @@ func (s *handlers) handleKPIImportPage(w http.ResponseWriter, r *http.Request) e
 	return s.Render(w, r, "kpi/import.html", p)
 }
 
-func (s *handlers) handleKPIImportForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleImportForm(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.importFile(w, r)
 	if err != nil {
 		e := errs.As(err)
 		if e.Code != errs.Invalid {
 			return err
 		}
-		y, _ := s.kpiYear(r)
-		p := kpiImportPage{Page: s.Page(r, "导入月度数据", "Import monthly figures"), Year: y, Details: e.Details}
+		y, _ := s.year(r)
+		p := importPage{Page: s.Page(r, "导入月度数据", "Import monthly figures"), Year: y, Details: e.Details}
 		p.Error = e.Message(p.Lang)
 		w.WriteHeader(http.StatusBadRequest)
 		return s.Render(w, r, "kpi/import.html", p)

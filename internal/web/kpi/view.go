@@ -12,9 +12,9 @@ import (
 	"gaoxin/internal/kpi"
 )
 
-// kpiCard is one dashboard card, every figure already worded in the page's
+// card is one dashboard card, every figure already worded in the page's
 // language; the numbers come from kpi.Assess unchanged.
-type kpiCard struct {
+type card struct {
 	kpi.Card
 	Name, Kind, Target, YTD, Period string
 	Growth, Measure, Owner          string
@@ -27,9 +27,9 @@ type kpiCard struct {
 }
 
 // cardView words a card.
-func cardView(p web.Page, c kpi.Card, w, h int) kpiCard {
+func cardView(p web.Page, c kpi.Card, w, h int) card {
 	ind, a := c.Indicator, c.Assessment
-	v := kpiCard{Card: c, Name: p.L(ind.NameZH, orZH(ind.NameEN, ind.NameZH)), Measure: ind.Measure, Owner: ind.OwnerName}
+	v := card{Card: c, Name: p.L(ind.NameZH, orZH(ind.NameEN, ind.NameZH)), Measure: ind.Measure, Owner: ind.OwnerName}
 	zh, en := a.Status.Label()
 	v.Status, v.Color = p.L(zh, en), kpi.Color(ind.Kind, a.Status)
 	if ind.Kind == kpi.Growth {

@@ -12,8 +12,8 @@ import (
 
 func viewer(r *http.Request) plan.Viewer { return plan.ViewerOf(web.CurrentUser(r)) }
 
-// planYear reads ?year=, defaulting to the newest plan year (or this year).
-func (s *handlers) planYear(r *http.Request) (int, error) {
+// year reads ?year=, defaulting to the newest plan year (or this year).
+func (s *handlers) year(r *http.Request) (int, error) {
 	if v := r.URL.Query().Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2100 {
@@ -31,8 +31,8 @@ func (s *handlers) planYear(r *http.Request) (int, error) {
 	return time.Now().Year(), nil
 }
 
-// planMonth reads ?month=, defaulting to the month of the plan's today.
-func (s *handlers) planMonth(r *http.Request, year int) (int, error) {
+// month reads ?month=, defaulting to the month of the plan's today.
+func (s *handlers) month(r *http.Request, year int) (int, error) {
 	if v := r.URL.Query().Get("month"); v != "" {
 		m, err := strconv.Atoi(v)
 		if err != nil || m < 1 || m > 12 {
@@ -84,8 +84,8 @@ type replyRequest struct {
 	Reply string `json:"reply"`
 }
 
-func (s *handlers) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) apiTree(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (s *handlers) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
 	return web.WriteEncoded(w, r, "application/json; charset=utf-8", val.(web.Encoded))
 }
 
-func (s *handlers) apiPlanYears(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiYears(w http.ResponseWriter, r *http.Request) error {
 	ys, err := s.Plan.Years(r.Context())
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func (s *handlers) apiPlanYears(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiPlanAsOf(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAsOf(w http.ResponseWriter, r *http.Request) error {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil {
 		return errs.Field("year", "年度无效", "invalid year")
@@ -131,8 +131,8 @@ func (s *handlers) apiPlanAsOf(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiPlanFlags(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) apiFlags(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -150,8 +150,8 @@ func (s *handlers) apiPlanFlags(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiPlanRefresh(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) apiRefresh(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *handlers) taskDetail(r *http.Request, id int64) (taskDetail, error) {
 	return d, err
 }
 
-func (s *handlers) apiPlanNode(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiNode(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -208,7 +208,7 @@ func (s *handlers) apiPlanNode(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiPlanNodeCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiNodeCreate(w http.ResponseWriter, r *http.Request) error {
 	var in plan.NodeInput
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
@@ -221,7 +221,7 @@ func (s *handlers) apiPlanNodeCreate(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (s *handlers) apiPlanNodeUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiNodeUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -238,7 +238,7 @@ func (s *handlers) apiPlanNodeUpdate(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (s *handlers) apiPlanWeights(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiWeights(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -258,10 +258,10 @@ func (s *handlers) apiPlanWeights(w http.ResponseWriter, r *http.Request) error 
 	if err := s.Plan.SetWeights(r.Context(), viewer(r), id, ws); err != nil {
 		return err
 	}
-	return s.apiPlanNode(w, r)
+	return s.apiNode(w, r)
 }
 
-func (s *handlers) apiPlanOverride(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiOverride(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -276,10 +276,10 @@ func (s *handlers) apiPlanOverride(w http.ResponseWriter, r *http.Request) error
 	if err := s.Plan.Override(r.Context(), viewer(r), id, req.Pct, req.Reason); err != nil {
 		return err
 	}
-	return s.apiPlanNode(w, r)
+	return s.apiNode(w, r)
 }
 
-func (s *handlers) apiPlanOverrideClear(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiOverrideClear(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -287,10 +287,10 @@ func (s *handlers) apiPlanOverrideClear(w http.ResponseWriter, r *http.Request) 
 	if err := s.Plan.Override(r.Context(), viewer(r), id, nil, ""); err != nil {
 		return err
 	}
-	return s.apiPlanNode(w, r)
+	return s.apiNode(w, r)
 }
 
-func (s *handlers) apiPlanMilestone(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiMilestone(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -307,8 +307,8 @@ func (s *handlers) apiPlanMilestone(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *handlers) apiPlanTasks(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) apiTasks(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}

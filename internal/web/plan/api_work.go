@@ -10,7 +10,7 @@ import (
 	"gaoxin/internal/plan"
 )
 
-func (s *handlers) apiPlanTaskReports(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiTaskReports(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -23,7 +23,7 @@ func (s *handlers) apiPlanTaskReports(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-func (s *handlers) apiPlanReportCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiReportCreate(w http.ResponseWriter, r *http.Request) error {
 	var in plan.ReportInput
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
@@ -36,7 +36,7 @@ func (s *handlers) apiPlanReportCreate(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-func (s *handlers) apiPlanReport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiReport(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -49,7 +49,7 @@ func (s *handlers) apiPlanReport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiPlanReportUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiReportUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (s *handlers) apiPlanReportUpdate(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-func (s *handlers) apiPlanReview(accept bool) web.HandlerFunc {
+func (s *handlers) apiReview(accept bool) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := web.PathID(r, "id")
 		if err != nil {
@@ -90,9 +90,9 @@ func (s *handlers) apiPlanReview(accept bool) web.HandlerFunc {
 	}
 }
 
-// planReadUploads reads the report's attachments (field "file"), each within
+// readUploads reads the report's attachments (field "file"), each within
 // the plan's attachment limit.
-func (s *handlers) planReadUploads(w http.ResponseWriter, r *http.Request) ([]plan.Upload, error) {
+func (s *handlers) readUploads(w http.ResponseWriter, r *http.Request) ([]plan.Upload, error) {
 	max, err := s.Plan.MaxAttachment(r.Context())
 	if err != nil {
 		return nil, err
@@ -105,12 +105,12 @@ func (s *handlers) planReadUploads(w http.ResponseWriter, r *http.Request) ([]pl
 	return out, err
 }
 
-func (s *handlers) apiPlanAttach(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiAttach(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	ups, err := s.planReadUploads(w, r)
+	ups, err := s.readUploads(w, r)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (s *handlers) apiPlanAttach(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) handlePlanAttachment(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleAttachment(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -142,7 +142,7 @@ func (s *handlers) handlePlanAttachment(w http.ResponseWriter, r *http.Request) 
 	return err
 }
 
-func (s *handlers) apiPlanChases(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiChases(w http.ResponseWriter, r *http.Request) error {
 	task, _ := strconv.ParseInt(r.URL.Query().Get("task"), 10, 64)
 	cs, err := s.Plan.Chases(r.Context(), viewer(r), task, r.URL.Query().Get("state"))
 	if err != nil {
@@ -155,7 +155,7 @@ func (s *handlers) apiPlanChases(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiPlanChaseIssue(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiChaseIssue(w http.ResponseWriter, r *http.Request) error {
 	var in plan.ChaseInput
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
@@ -168,7 +168,7 @@ func (s *handlers) apiPlanChaseIssue(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (s *handlers) apiPlanChaseReply(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiChaseReply(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -185,7 +185,7 @@ func (s *handlers) apiPlanChaseReply(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (s *handlers) apiPlanChaseClose(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiChaseClose(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -202,7 +202,7 @@ func (s *handlers) apiPlanChaseClose(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *handlers) apiInbox(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -214,12 +214,12 @@ func (s *handlers) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiPlanBulletin(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) apiBulletin(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	month, err := s.planMonth(r, year)
+	month, err := s.month(r, year)
 	if err != nil {
 		return err
 	}
@@ -231,16 +231,16 @@ func (s *handlers) apiPlanBulletin(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) apiPlanUnitBulletin(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiUnitBulletin(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	year, err := s.planYear(r)
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	month, err := s.planMonth(r, year)
+	month, err := s.month(r, year)
 	if err != nil {
 		return err
 	}
@@ -252,12 +252,12 @@ func (s *handlers) apiPlanUnitBulletin(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-func (s *handlers) handlePlanBulletinXLSX(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleBulletinXLSX(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	month, err := s.planMonth(r, year)
+	month, err := s.month(r, year)
 	if err != nil {
 		return err
 	}
@@ -265,13 +265,12 @@ func (s *handlers) handlePlanBulletinXLSX(w http.ResponseWriter, r *http.Request
 	if err := s.Plan.BulletinXLSX(r.Context(), viewer(r), year, month, &buf); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"bulletin-"+strconv.Itoa(year)+"-"+strconv.Itoa(month)+".xlsx\"")
+	web.Spreadsheet(w, "bulletin-"+strconv.Itoa(year)+"-"+strconv.Itoa(month)+".xlsx")
 	_, err = buf.WriteTo(w)
 	return err
 }
 
-func (s *handlers) apiPlanSettings(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiSettings(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.Plan.Settings(r.Context())
 	if err != nil {
 		return err
@@ -283,7 +282,7 @@ func (s *handlers) apiPlanSettings(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *handlers) apiPlanSettingsSave(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiSettingsSave(w http.ResponseWriter, r *http.Request) error {
 	var st plan.Settings
 	if err := web.DecodeJSON(r, &st); err != nil {
 		return err
@@ -291,10 +290,10 @@ func (s *handlers) apiPlanSettingsSave(w http.ResponseWriter, r *http.Request) e
 	if err := s.Plan.SaveSettings(r.Context(), viewer(r), st); err != nil {
 		return err
 	}
-	return s.apiPlanSettings(w, r)
+	return s.apiSettings(w, r)
 }
 
-func (s *handlers) apiPlanMilestoneDone(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) apiMilestoneDone(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 )
 
 // formInt reads an optional integer form field; "" gives nil.
-func planFormInt(r *http.Request, field string) (*int, error) {
+func formInt(r *http.Request, field string) (*int, error) {
 	v := strings.TrimSpace(r.FormValue(field))
 	if v == "" {
 		return nil, nil
@@ -39,7 +39,7 @@ func nodeForm(r *http.Request) (plan.NodeInput, error) {
 	in.Sort, _ = strconv.Atoi(r.FormValue("sort"))
 	in.Version, _ = strconv.Atoi(r.FormValue("version"))
 	var err error
-	in.Weight, err = planFormInt(r, "weight")
+	in.Weight, err = formInt(r, "weight")
 	return in, err
 }
 
@@ -49,7 +49,7 @@ func (s *handlers) nodeFormFailed(w http.ResponseWriter, r *http.Request, id int
 	if !show {
 		return err
 	}
-	p, perr := s.planNodePage(r, id)
+	p, perr := s.nodePage(r, id)
 	if perr != nil {
 		return perr
 	}
@@ -58,7 +58,7 @@ func (s *handlers) nodeFormFailed(w http.ResponseWriter, r *http.Request, id int
 	return s.Render(w, r, "plan/node.html", p)
 }
 
-func (s *handlers) handlePlanNodeCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleNodeCreate(w http.ResponseWriter, r *http.Request) error {
 	r.ParseForm()
 	in, err := nodeForm(r)
 	if err == nil {
@@ -73,7 +73,7 @@ func (s *handlers) handlePlanNodeCreate(w http.ResponseWriter, r *http.Request) 
 	return s.nodeFormFailed(w, r, in.ParentID, err)
 }
 
-func (s *handlers) handlePlanNodeEdit(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleNodeEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func (s *handlers) handlePlanNodeEdit(w http.ResponseWriter, r *http.Request) er
 	return s.nodeFormFailed(w, r, id, err)
 }
 
-func (s *handlers) handlePlanWeights(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleWeights(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func (s *handlers) handlePlanWeights(w http.ResponseWriter, r *http.Request) err
 		if perr != nil {
 			continue
 		}
-		if ws[child], err = planFormInt(r, k); err != nil {
+		if ws[child], err = formInt(r, k); err != nil {
 			return s.nodeFormFailed(w, r, id, errs.Field("weight", "权重须为整数", "weights must be whole numbers"))
 		}
 	}
@@ -114,12 +114,12 @@ func (s *handlers) handlePlanWeights(w http.ResponseWriter, r *http.Request) err
 	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=saved")
 }
 
-func (s *handlers) handlePlanOverride(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleOverride(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	pct, err := planFormInt(r, "pct")
+	pct, err := formInt(r, "pct")
 	if err == nil {
 		if r.FormValue("clear") != "" {
 			pct = nil
@@ -136,7 +136,7 @@ func (s *handlers) handlePlanOverride(w http.ResponseWriter, r *http.Request) er
 	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=saved")
 }
 
-func (s *handlers) handlePlanMilestone(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleMilestone(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -147,7 +147,7 @@ func (s *handlers) handlePlanMilestone(w http.ResponseWriter, r *http.Request) e
 	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=created")
 }
 
-func (s *handlers) handlePlanChaseIssue(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleChaseIssue(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ func (s *handlers) handlePlanChaseIssue(w http.ResponseWriter, r *http.Request) 
 	return web.SeeOther(w, r, "/plan/nodes/"+strconv.FormatInt(id, 10)+"?ok=created")
 }
 
-func (s *handlers) handlePlanChaseReply(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleChaseReply(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func (s *handlers) handlePlanChaseReply(w http.ResponseWriter, r *http.Request) 
 	return web.SeeOther(w, r, "/plan/chases?year="+strconv.Itoa(c.Year)+"&ok=saved")
 }
 
-func (s *handlers) handlePlanChaseClose(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleChaseClose(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -182,18 +182,18 @@ func (s *handlers) handlePlanChaseClose(w http.ResponseWriter, r *http.Request) 
 	return web.SeeOther(w, r, "/plan/chases?ok=saved")
 }
 
-type planSettingsPage struct {
-	planPage
+type settingsPage struct {
+	page
 	S       plan.Settings
 	Details []errs.Detail
 }
 
-func (s *handlers) handlePlanSettings(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleSettings(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	pp, err := s.planPage(r, "督查督办设置", "Supervision settings", year)
+	pp, err := s.page(r, "督查督办设置", "Supervision settings", year)
 	if err != nil {
 		return err
 	}
@@ -201,11 +201,11 @@ func (s *handlers) handlePlanSettings(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "plan/settings.html", planSettingsPage{planPage: pp, S: st})
+	return s.Render(w, r, "plan/settings.html", settingsPage{page: pp, S: st})
 }
 
-func (s *handlers) handlePlanSettingsSave(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleSettingsSave(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (s *handlers) handlePlanSettingsSave(w http.ResponseWriter, r *http.Request
 	} else {
 		err = s.Plan.SaveSettings(r.Context(), viewer(r), st)
 	}
-	if err == nil && r.Form.Has("as_of") && s.planYearExists(r, year) {
+	if err == nil && r.Form.Has("as_of") && s.yearExists(r, year) {
 		err = s.Plan.SetAsOf(r.Context(), viewer(r), year, r.FormValue("as_of"))
 	}
 	if err != nil {
@@ -234,18 +234,18 @@ func (s *handlers) handlePlanSettingsSave(w http.ResponseWriter, r *http.Request
 		if !show {
 			return err
 		}
-		pp, perr := s.planPage(r, "督查督办设置", "Supervision settings", year)
+		pp, perr := s.page(r, "督查督办设置", "Supervision settings", year)
 		if perr != nil {
 			return perr
 		}
 		pp.Error = e.Message(pp.Lang)
 		w.WriteHeader(web.Status(e.Code))
-		return s.Render(w, r, "plan/settings.html", planSettingsPage{planPage: pp, S: st, Details: e.Details})
+		return s.Render(w, r, "plan/settings.html", settingsPage{page: pp, S: st, Details: e.Details})
 	}
 	return web.SeeOther(w, r, "/plan/settings?year="+strconv.Itoa(year)+"&ok=saved")
 }
 
-func (s *handlers) planYearExists(r *http.Request, year int) bool {
+func (s *handlers) yearExists(r *http.Request, year int) bool {
 	ys, err := s.Plan.Years(r.Context())
 	for _, y := range ys {
 		if err == nil && y.Year == year {
@@ -255,7 +255,7 @@ func (s *handlers) planYearExists(r *http.Request, year int) bool {
 	return false
 }
 
-func (s *handlers) handlePlanMilestoneDone(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleMilestoneDone(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err

@@ -9,8 +9,8 @@ import (
 	"gaoxin/internal/plan"
 )
 
-type planRankingPage struct {
-	planPage
+type rankingPage struct {
+	page
 	Month    int
 	Months   []int
 	Bulletin *plan.Bulletin
@@ -18,16 +18,16 @@ type planRankingPage struct {
 
 func months() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} }
 
-func (s *handlers) handlePlanRanking(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleRanking(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	month, err := s.planMonth(r, year)
+	month, err := s.month(r, year)
 	if err != nil {
 		return err
 	}
-	pp, err := s.planPage(r, "月度通报 · 单位排名", "Monthly bulletin · unit ranking", year)
+	pp, err := s.page(r, "月度通报 · 单位排名", "Monthly bulletin · unit ranking", year)
 	if err != nil {
 		return err
 	}
@@ -35,18 +35,18 @@ func (s *handlers) handlePlanRanking(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "plan/ranking.html", planRankingPage{planPage: pp, Month: month, Months: months(), Bulletin: b})
+	return s.Render(w, r, "plan/ranking.html", rankingPage{page: pp, Month: month, Months: months(), Bulletin: b})
 }
 
-type planBulletinPage struct {
-	planPage
+type bulletinPage struct {
+	page
 	Month    int
 	Bulletin *plan.Bulletin
 	Unit     *plan.UnitScore
 }
 
 // StatusText names a task's bulletin status.
-func (p planBulletinPage) StatusText(st string) string {
+func (p bulletinPage) StatusText(st string) string {
 	switch st {
 	case "on_time":
 		return p.L("按期完成", "done on time")
@@ -58,12 +58,12 @@ func (p planBulletinPage) StatusText(st string) string {
 	return p.L("推进中", "in progress")
 }
 
-func (s *handlers) handlePlanBulletin(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleBulletin(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	month, err := s.planMonth(r, year)
+	month, err := s.month(r, year)
 	if err != nil {
 		return err
 	}
@@ -76,24 +76,24 @@ func (s *handlers) handlePlanBulletin(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	pp, err := s.planPage(r, "月度通报 · "+u.Unit.NameZH, "Monthly bulletin · "+u.Unit.NameZH, year)
+	pp, err := s.page(r, "月度通报 · "+u.Unit.NameZH, "Monthly bulletin · "+u.Unit.NameZH, year)
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "plan/bulletin.html", planBulletinPage{planPage: pp, Month: month, Bulletin: b, Unit: u})
+	return s.Render(w, r, "plan/bulletin.html", bulletinPage{page: pp, Month: month, Bulletin: b, Unit: u})
 }
 
-type planMinePage struct {
-	planPage
+type minePage struct {
+	page
 	Tasks []*plan.Node
 }
 
-func (s *handlers) handlePlanMine(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleMine(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	pp, err := s.planPage(r, "我的任务", "My tasks", year)
+	pp, err := s.page(r, "我的任务", "My tasks", year)
 	if err != nil {
 		return err
 	}
@@ -103,11 +103,11 @@ func (s *handlers) handlePlanMine(w http.ResponseWriter, r *http.Request) error 
 	}
 	tasks := t.Tasks("")
 	plan.ByDeadline(tasks)
-	return s.Render(w, r, "plan/mine.html", planMinePage{planPage: pp, Tasks: tasks})
+	return s.Render(w, r, "plan/mine.html", minePage{page: pp, Tasks: tasks})
 }
 
 type inboxPage struct {
-	planPage
+	page
 	Items   []plan.InboxItem
 	Figures []kpi.Overdue // indicator figures past due, from the targets module
 }
@@ -116,11 +116,11 @@ type inboxPage struct {
 func (p inboxPage) KindText(k string) string { return web.InboxKindText(p.Page, k) }
 
 func (s *handlers) handleInbox(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	pp, err := s.planPage(r, "我的待办", "My inbox", year)
+	pp, err := s.page(r, "我的待办", "My inbox", year)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *handlers) handleInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "plan/inbox.html", inboxPage{planPage: pp, Items: items, Figures: figures})
+	return s.Render(w, r, "plan/inbox.html", inboxPage{page: pp, Items: items, Figures: figures})
 }
 
 // inbox is everything that needs the caller in a plan year: the plan's
@@ -142,17 +142,17 @@ func (s *handlers) inbox(r *http.Request, year int) ([]plan.InboxItem, []kpi.Ove
 	return items, figures, err
 }
 
-type planChasesPage struct {
-	planPage
+type chasesPage struct {
+	page
 	Chases []plan.Chase
 }
 
-func (s *handlers) handlePlanChases(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleChases(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	pp, err := s.planPage(r, "督办单", "Chases (督办单)", year)
+	pp, err := s.page(r, "督办单", "Chases (督办单)", year)
 	if err != nil {
 		return err
 	}
@@ -160,5 +160,5 @@ func (s *handlers) handlePlanChases(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "plan/chases.html", planChasesPage{planPage: pp, Chases: cs})
+	return s.Render(w, r, "plan/chases.html", chasesPage{page: pp, Chases: cs})
 }

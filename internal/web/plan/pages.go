@@ -13,9 +13,9 @@ import (
 	"gaoxin/internal/plan"
 )
 
-// planPage is the common data of the plan pages: the module's tabs and the
+// page is the common data of the plan pages: the module's tabs and the
 // helpers the templates use to name levels, flags and states.
-type planPage struct {
+type page struct {
 	web.Page
 	Year  int
 	Years []plan.Year
@@ -23,8 +23,8 @@ type planPage struct {
 	Tabs  []web.NavItem
 }
 
-func (s *handlers) planPage(r *http.Request, zh, en string, year int) (planPage, error) {
-	p := planPage{Page: s.Page(r, zh, en), Year: year}
+func (s *handlers) page(r *http.Request, zh, en string, year int) (page, error) {
+	p := page{Page: s.Page(r, zh, en), Year: year}
 	var err error
 	if p.Years, err = s.Plan.Years(r.Context()); err != nil {
 		return p, err
@@ -56,19 +56,19 @@ func (s *handlers) planPage(r *http.Request, zh, en string, year int) (planPage,
 }
 
 // FlagText names a flag in the page's language.
-func (p planPage) FlagText(f plan.Flag) string { zh, en := f.Label(); return p.L(zh, en) }
+func (p page) FlagText(f plan.Flag) string { zh, en := f.Label(); return p.L(zh, en) }
 
 // LevelText names a level in the page's language.
-func (p planPage) LevelText(l plan.Level) string { zh, en := l.Label(); return p.L(zh, en) }
+func (p page) LevelText(l plan.Level) string { zh, en := l.Label(); return p.L(zh, en) }
 
 // StateText names a report state in the page's language.
-func (p planPage) StateText(state string) string {
+func (p page) StateText(state string) string {
 	zh, en := plan.StateLabel(state)
 	return p.L(zh, en)
 }
 
 // ActionText names a report history step.
-func (p planPage) ActionText(a string) string {
+func (p page) ActionText(a string) string {
 	switch a {
 	case "create":
 		return p.L("起草", "drafted")
@@ -85,24 +85,24 @@ func (p planPage) ActionText(a string) string {
 }
 
 // Bar is the CSS width of a progress bar (tenths of a percent).
-func (p planPage) Bar(tenths int) template.CSS {
+func (p page) Bar(tenths int) template.CSS {
 	return template.CSS(fmt.Sprintf("width:%d.%d%%", tenths/10, tenths%10))
 }
 
 // Points renders a score in tenths.
-func (p planPage) Points(tenths int) string { return plan.Points(tenths) }
+func (p page) Points(tenths int) string { return plan.Points(tenths) }
 
 // PctText renders tenths of a percent.
-func (p planPage) PctText(tenths int) string { return plan.Pct(tenths) }
+func (p page) PctText(tenths int) string { return plan.Pct(tenths) }
 
 // CanEdit reports whether the user keeps the plan.
-func (p planPage) CanEdit() bool { return p.Is("supervisor") }
+func (p page) CanEdit() bool { return p.Is("supervisor") }
 
 // IsUnit reports whether the user is unit staff.
-func (p planPage) IsUnit() bool { return p.Is("unit") }
+func (p page) IsUnit() bool { return p.Is("unit") }
 
 // Reason picks the Chinese or English half of a stored "zh / en" reason.
-func (p planPage) Reason(s string) string {
+func (p page) Reason(s string) string {
 	for i := 0; i+3 <= len(s); i++ {
 		if s[i:i+3] == " / " {
 			return p.L(s[:i], s[i+3:])
@@ -116,8 +116,8 @@ type treeRow struct {
 	Depth int
 }
 
-type planTreePage struct {
-	planPage
+type treePage struct {
+	page
 	Rows      []treeRow
 	Count     map[plan.Flag]int
 	Total     int
@@ -138,12 +138,12 @@ func (f fragment) MemoSize() int { return len(f) }
 const collapseAbove = 100
 
 // Indent is the left padding of a row.
-func (p planTreePage) Indent(depth int) template.CSS {
+func (p treePage) Indent(depth int) template.CSS {
 	return template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.5+1.4*float64(depth)))
 }
 
 // CountOf is the number of tasks with a flag.
-func (p planTreePage) CountOf(f string) int { return p.Count[plan.Flag(f)] }
+func (p treePage) CountOf(f string) int { return p.Count[plan.Flag(f)] }
 
 func flatten(ns []*plan.Node, depth int, withTasks bool, out *[]treeRow) {
 	for _, n := range ns {
@@ -163,18 +163,18 @@ func scope(v plan.Viewer) string {
 	return "unit" + strconv.FormatInt(v.UnitID, 10)
 }
 
-// handlePlanTree serves /plan. The whole page is memoised per user,
+// handleTree serves /plan. The whole page is memoised per user,
 // language and URL for the plan's current revision (see plan.Service.Memo),
 // plain and gzip-compressed, so a repeat view costs the session check, one
 // revision check and a write.
-func (s *handlers) handlePlanTree(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleTree(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
 	key := fmt.Sprintf("page:tree:%d:%s:%s", web.CurrentUser(r).ID, web.LangOf(r), r.URL.RequestURI())
 	val, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
-		p, err := s.planTreePage(r, year)
+		p, err := s.treePage(r, year)
 		if err != nil {
 			return nil, err
 		}
@@ -191,17 +191,17 @@ func (s *handlers) handlePlanTree(w http.ResponseWriter, r *http.Request) error 
 	return web.WriteEncoded(w, r, "text/html; charset=utf-8", val.(web.Encoded))
 }
 
-func (s *handlers) planTreePage(r *http.Request, year int) (planTreePage, error) {
-	pp, err := s.planPage(r, "督查督办 · 工作计划", "Supervision · work plan", year)
+func (s *handlers) treePage(r *http.Request, year int) (treePage, error) {
+	pp, err := s.page(r, "督查督办 · 工作计划", "Supervision · work plan", year)
 	if err != nil {
-		return planTreePage{}, err
+		return treePage{}, err
 	}
 	v := viewer(r)
 	t, err := s.Plan.Tree(r.Context(), v, year)
 	if err != nil {
-		return planTreePage{}, err
+		return treePage{}, err
 	}
-	p := planTreePage{planPage: pp, Count: t.Count, Empty: len(t.Roots) == 0}
+	p := treePage{page: pp, Count: t.Count, Empty: len(t.Roots) == 0}
 	for _, c := range t.Count {
 		p.Total += c
 	}
@@ -231,17 +231,17 @@ type flagSection struct {
 	Tasks []*plan.Node
 }
 
-type planFlagsPage struct {
-	planPage
+type flagsPage struct {
+	page
 	Sections []flagSection
 }
 
-func (s *handlers) handlePlanFlags(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.planYear(r)
+func (s *handlers) handleFlags(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	pp, err := s.planPage(r, "红黄牌任务", "Red and yellow tasks", year)
+	pp, err := s.page(r, "红黄牌任务", "Red and yellow tasks", year)
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func (s *handlers) handlePlanFlags(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	p := planFlagsPage{planPage: pp}
+	p := flagsPage{page: pp}
 	for _, f := range []plan.Flag{plan.Red, plan.Yellow, plan.Blue} {
 		ts := t.Tasks(f)
 		plan.ByDeadline(ts)
@@ -258,8 +258,8 @@ func (s *handlers) handlePlanFlags(w http.ResponseWriter, r *http.Request) error
 	return s.Render(w, r, "plan/flags.html", p)
 }
 
-type planNodePage struct {
-	planPage
+type nodePage struct {
+	page
 	D       taskDetail
 	Units   []org.Unit
 	Form    plan.NodeInput
@@ -267,12 +267,12 @@ type planNodePage struct {
 }
 
 // ChildLevel names the level of a new child.
-func (p planNodePage) ChildLevel() string {
+func (p nodePage) ChildLevel() string {
 	return p.LevelText(p.D.Level.ChildLevel())
 }
 
 // WeightOf renders a weight or "" when unset.
-func (p planNodePage) WeightOf(w *int) string {
+func (p nodePage) WeightOf(w *int) string {
 	if w == nil {
 		return ""
 	}
@@ -280,7 +280,7 @@ func (p planNodePage) WeightOf(w *int) string {
 }
 
 // CoCodes joins the co-unit codes.
-func (p planNodePage) CoCodes() []string {
+func (p nodePage) CoCodes() []string {
 	var out []string
 	for _, c := range p.D.CoUnits {
 		out = append(out, c.Code)
@@ -289,7 +289,7 @@ func (p planNodePage) CoCodes() []string {
 }
 
 // HasCo reports whether code is among the node's co-units.
-func (p planNodePage) HasCo(code string) bool {
+func (p nodePage) HasCo(code string) bool {
 	for _, c := range p.D.CoUnits {
 		if c.Code == code {
 			return true
@@ -298,16 +298,16 @@ func (p planNodePage) HasCo(code string) bool {
 	return false
 }
 
-func (s *handlers) planNodePage(r *http.Request, id int64) (planNodePage, error) {
+func (s *handlers) nodePage(r *http.Request, id int64) (nodePage, error) {
 	d, err := s.taskDetail(r, id)
 	if err != nil {
-		return planNodePage{}, err
+		return nodePage{}, err
 	}
-	pp, err := s.planPage(r, d.Title, d.Title, d.Year)
+	pp, err := s.page(r, d.Title, d.Title, d.Year)
 	if err != nil {
-		return planNodePage{}, err
+		return nodePage{}, err
 	}
-	p := planNodePage{planPage: pp, D: d}
+	p := nodePage{page: pp, D: d}
 	if p.CanEdit() {
 		if p.Units, err = s.Org.Units(r.Context()); err != nil {
 			return p, err
@@ -316,12 +316,12 @@ func (s *handlers) planNodePage(r *http.Request, id int64) (planNodePage, error)
 	return p, nil
 }
 
-func (s *handlers) handlePlanNode(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleNode(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.planNodePage(r, id)
+	p, err := s.nodePage(r, id)
 	if err != nil {
 		return err
 	}

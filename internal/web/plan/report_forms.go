@@ -10,8 +10,8 @@ import (
 	"gaoxin/internal/plan"
 )
 
-type planReportPage struct {
-	planPage
+type reportPage struct {
+	page
 	Task    *plan.Node
 	Report  *plan.Report
 	Periods []plan.Period
@@ -23,33 +23,33 @@ type planReportPage struct {
 }
 
 // Editable reports whether the unit may still change the report.
-func (p planReportPage) Editable() bool {
+func (p reportPage) Editable() bool {
 	return p.IsUnit() && (p.Report == nil || p.Report.State == plan.Draft || p.Report.State == plan.Returned)
 }
 
-func (s *handlers) reportPage(r *http.Request, taskID int64, rep *plan.Report) (planReportPage, error) {
+func (s *handlers) reportPage(r *http.Request, taskID int64, rep *plan.Report) (reportPage, error) {
 	n, _, err := s.Plan.Node(r.Context(), viewer(r), taskID)
 	if err != nil {
-		return planReportPage{}, err
+		return reportPage{}, err
 	}
 	if n.Level != plan.Task {
-		return planReportPage{}, errs.New(errs.NotFound, "任务不存在", "task not found")
+		return reportPage{}, errs.New(errs.NotFound, "任务不存在", "task not found")
 	}
 	zh, en := "填报进展", "File a progress report"
 	if rep != nil {
 		zh, en = "进展报告 "+rep.Period, "Progress report "+rep.Period
 	}
-	pp, err := s.planPage(r, zh, en, n.Year)
+	pp, err := s.page(r, zh, en, n.Year)
 	if err != nil {
-		return planReportPage{}, err
+		return reportPage{}, err
 	}
 	st, err := s.Plan.Settings(r.Context())
 	if err != nil {
-		return planReportPage{}, err
+		return reportPage{}, err
 	}
 	start, _ := time.Parse("2006-01-02", n.StartOn)
 	due, _ := time.Parse("2006-01-02", n.DueOn)
-	p := planReportPage{planPage: pp, Task: n, Report: rep, Periods: plan.Schedule(n.Cycle, start, due, st.DueDay),
+	p := reportPage{page: pp, Task: n, Report: rep, Periods: plan.Schedule(n.Cycle, start, due, st.DueDay),
 		MaxKB: st.MaxAttachmentKB, Allowed: plan.AllowedExtensions}
 	if rep != nil {
 		p.Form = plan.ReportInput{Period: rep.Period, Pct: &rep.Pct, Done: rep.Done, Problems: rep.Problems, NextSteps: rep.NextSteps, Version: rep.Version}
@@ -79,7 +79,7 @@ func currentPeriod(ps []plan.Period, today string, reported map[string]bool) str
 	return next
 }
 
-func (s *handlers) handlePlanReportForm(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleReportForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -108,14 +108,14 @@ func (s *handlers) handlePlanReportForm(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *handlers) reportForm(w http.ResponseWriter, r *http.Request) (plan.ReportInput, error) {
-	ups, err := s.planReadUploads(w, r)
+	ups, err := s.readUploads(w, r)
 	in := plan.ReportInput{Period: r.FormValue("period"), Done: r.FormValue("done"), Problems: r.FormValue("problems"),
 		NextSteps: r.FormValue("next_steps"), Submit: r.FormValue("action") == "submit", Files: ups}
 	in.Version, _ = strconv.Atoi(r.FormValue("version"))
 	if err != nil {
 		return in, err
 	}
-	in.Pct, err = planFormInt(r, "pct")
+	in.Pct, err = formInt(r, "pct")
 	return in, err
 }
 
@@ -135,7 +135,7 @@ func (s *handlers) reportFormFailed(w http.ResponseWriter, r *http.Request, task
 	return s.Render(w, r, "plan/report.html", p)
 }
 
-func (s *handlers) handlePlanReportCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleReportCreate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -151,7 +151,7 @@ func (s *handlers) handlePlanReportCreate(w http.ResponseWriter, r *http.Request
 	return s.reportFormFailed(w, r, id, nil, in, err)
 }
 
-func (s *handlers) handlePlanReport(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleReport(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -167,7 +167,7 @@ func (s *handlers) handlePlanReport(w http.ResponseWriter, r *http.Request) erro
 	return s.Render(w, r, "plan/report.html", p)
 }
 
-func (s *handlers) handlePlanReportUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleReportUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -185,7 +185,7 @@ func (s *handlers) handlePlanReportUpdate(w http.ResponseWriter, r *http.Request
 	return s.reportFormFailed(w, r, rep.TaskID, &rep, in, err)
 }
 
-func (s *handlers) handlePlanReview(w http.ResponseWriter, r *http.Request) error {
+func (s *handlers) handleReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
