@@ -17,6 +17,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/money"
 )
 
 // Programme states, in order.
@@ -207,14 +208,14 @@ func (n NewProgramme) check() error {
 	}
 	if n.BudgetFen < 0 {
 		ds = append(ds, bad("budget_fen", "预算不能为负", "budget cannot be negative"))
+	} else if !money.Credible(n.BudgetFen) {
+		ds = append(ds, moneyDetail("budget_fen", n.BudgetFen))
 	}
 	if n.NoticeDays < 1 || n.NoticeDays > 60 {
 		ds = append(ds, bad("notice_days", "公示期应为 1–60 天", "notice period must be 1–60 days"))
 	}
-	if len(ds) > 0 {
-		return errs.List("项目信息有误", "the programme is not valid", ds)
-	}
-	return nil
+	ds = append(ds, n.Rules.Money.credible()...)
+	return detailsError("项目信息有误", "the programme is not valid", ds)
 }
 
 // CreateProgramme stores a draft programme. Rules may still be incomplete;
