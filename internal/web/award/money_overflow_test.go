@@ -1,8 +1,10 @@
-package web
+package award_test
 
 import (
 	"encoding/json"
 	"fmt"
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
 	"math"
 	"net/http"
 	"testing"
@@ -14,7 +16,7 @@ import (
 )
 
 // errorField is the field a JSON error answer names, at the top or in a detail.
-func errorField(t *testing.T, r *resp) []string {
+func errorField(t *testing.T, r *webtest.Resp) []string {
 	t.Helper()
 	var e struct {
 		Error struct {
@@ -43,11 +45,11 @@ func errorField(t *testing.T, r *resp) []string {
 func TestMoneyOverflowOverHTTP(t *testing.T) {
 	w := newAwardWorld(t)
 	id := w.runToNotice(t)
-	sup := w.as("supervisor")
+	sup := w.As("supervisor")
 	w.now = w.now.Add(6 * 24 * time.Hour)
-	want(t, sup.do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/state", id), stateRequest{To: "confirmed"}), 200, "confirm")
+	want(t, sup.Do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/state", id), webaward.StateRequest{To: "confirmed"}), 200, "confirm")
 	var grants struct{ Grants []award.Grant }
-	sup.get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", id)).JSON(t, &grants)
+	sup.Get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", id)).JSON(t, &grants)
 	if len(grants.Grants) == 0 {
 		t.Fatal("no grants")
 	}
@@ -55,18 +57,18 @@ func TestMoneyOverflowOverHTTP(t *testing.T) {
 	draft := programmeBody()
 	draft.NameZH = "大额草稿"
 	var d award.Programme
-	r := sup.do("POST", "/api/v1/award/programmes", draft)
+	r := sup.Do("POST", "/api/v1/award/programmes", draft)
 	want(t, r, 201, "draft")
 	r.JSON(t, &d)
 	huge := func(p award.NewProgramme) award.NewProgramme { p.BudgetFen = math.MaxInt64; return p }
 	hugeRule := programmeBody()
 	hugeRule.Rules.Money.Bands[0].AmountFen = money.MaxFen + 1
 
-	pay := w.as("supervisor")
-	pay.header = http.Header{"Idempotency-Key": {"k-huge"}}
+	pay := w.As("supervisor")
+	pay.Header = http.Header{"Idempotency-Key": {"k-huge"}}
 	for _, c := range []struct {
 		name   string
-		client *client
+		client *webtest.Client
 		method string
 		path   string
 		body   any
@@ -85,7 +87,7 @@ func TestMoneyOverflowOverHTTP(t *testing.T) {
 			[]enterprise.FigureInput{{Indicator: "revenue", Year: 2022, Value: money.MaxFen + 1, Source: "stats"}}, "revenue"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := c.client.do(c.method, c.path, c.body)
+			r := c.client.Do(c.method, c.path, c.body)
 			if r.Code != http.StatusBadRequest {
 				t.Fatalf("%d, want 400: %s", r.Code, r.Body)
 			}
@@ -99,10 +101,10 @@ func TestMoneyOverflowOverHTTP(t *testing.T) {
 		})
 	}
 	for _, path := range []string{"/api/v1/award/totals", "/api/v1/award/totals?year=2023", "/awards/totals", "/awards/totals?year=2023"} {
-		want(t, sup.get(path), 200, path)
+		want(t, sup.Get(path), 200, path)
 	}
 	var tot struct{ Totals []award.Total }
-	sup.get("/api/v1/award/totals?year=2023").JSON(t, &tot)
+	sup.Get("/api/v1/award/totals?year=2023").JSON(t, &tot)
 	for _, x := range tot.Totals {
 		if x.GrantedFen < 0 || x.GrantedFen > x.BudgetFen {
 			t.Fatalf("totals %+v", tot.Totals)
