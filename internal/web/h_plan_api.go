@@ -88,21 +88,15 @@ func (s *Server) apiPlanTree(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := viewer(r)
-	val, err := s.Plan.Memo(r.Context(), year, "json:tree:"+scope(v), func() (any, error) {
-		t, err := s.Plan.Tree(r.Context(), v, year)
-		if err != nil {
-			return nil, err
-		}
-		if t.Roots == nil {
-			t.Roots = []*plan.Node{}
-		}
-		return encodeBoth(t)
-	})
+	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
 	if err != nil {
 		return err
 	}
-	return writeEncoded(w, r, "application/json; charset=utf-8", val.(encoded))
+	if t.Roots == nil {
+		t.Roots = []*plan.Node{}
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
 }
 
 func (s *Server) apiPlanYears(w http.ResponseWriter, r *http.Request) error {
