@@ -119,7 +119,7 @@ func (s *Server) apiEntGet(w http.ResponseWriter, r *http.Request) error {
 	if d.Figures == nil {
 		d.Figures = []enterprise.Figure{}
 	}
-	writeEntDetail(w, d) // writeJSON's bytes, without reflection
+	writeJSON(w, http.StatusOK, d)
 	return nil
 }
 
