@@ -39,9 +39,6 @@ func (p Page) L(zh, en string) string {
 	return zh
 }
 
-// pageLang lets render pick the page set resolved for the page's language.
-func (p Page) pageLang() string { return p.Lang }
-
 // Title is the page title in the page's language.
 func (p Page) Title() string { return p.L(p.TitleZH, p.TitleEN) }
 
@@ -136,50 +133,16 @@ func parsePages() (map[string]*template.Template, error) {
 	return pages, err
 }
 
-// parseLangPages parses the pages once per language, each with its
-// literal L calls resolved (see literals.go).
-func parseLangPages() (map[string]map[string]*template.Template, error) {
-	esc, err := newLiteralEscapers()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]map[string]*template.Template{}
-	for _, lang := range []string{"zh", "en"} {
-		pages, err := parsePages()
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range pages {
-			if _, err := resolveLiterals(t, "layout.html", lang, esc); err != nil {
-				return nil, err
-			}
-		}
-		out[lang] = pages
-	}
-	return out, nil
-}
-
-// pageFor is the template set to render data with: the one resolved for
-// its language when data is a page, else the plain one.
-func (s *Server) pageFor(name string, data any) (*template.Template, bool) {
-	if p, ok := data.(interface{ pageLang() string }); ok {
-		if t, ok := s.langPages[p.pageLang()][name]; ok {
-			return t, true
-		}
-	}
-	t, ok := s.pages[name]
-	return t, ok
-}
-
-// render writes a page with status 200.
+// render writes a page with status 200. The page is rendered into a
+// buffer first, so a template error answers an error page, not half a
+// page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) error {
-	t, ok := s.pageFor(name, data)
+	t, ok := s.pages[name]
 	if !ok {
 		return fmt.Errorf("web: no page %q", name)
 	}
-	buf := s.renderBuf()
-	defer s.bufs.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -188,23 +151,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, dat
 	return err
 }
 
-// renderBuf is an empty buffer to render a page into, reused: growing a
-// fresh one to a page's size (tens of KB, doubling from 64 bytes) was a
-// third of the bytes a detail page allocated. Put it back in s.bufs.
-func (s *Server) renderBuf() *bytes.Buffer {
-	if b, ok := s.bufs.Get().(*bytes.Buffer); ok && b.Cap() <= maxKeptRenderBuf {
-		b.Reset()
-		return b
-	}
-	return bytes.NewBuffer(make([]byte, 0, 32<<10))
-}
-
-// maxKeptRenderBuf bounds the buffers kept for reuse: a rare huge page
-// does not stay in memory.
-const maxKeptRenderBuf = 1 << 20
-
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, data errorPage) {
-	t, _ := s.pageFor("error.html", data)
+	t := s.pages["error.html"]
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := t.ExecuteTemplate(w, "layout.html", data); err != nil {
 		s.Log.Error("render error page", "err", err)

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"sync"
 
 	"gaoxin/internal/app"
 )
@@ -26,15 +25,11 @@ type Server struct {
 	Cfg Config
 	Log *slog.Logger
 
-	mux    *http.ServeMux
-	routes []Route
-	pages  map[string]*template.Template
-	// langPages are the pages by language with their literal words
-	// resolved (parseLangPages); render prefers them.
-	langPages map[string]map[string]*template.Template
-	bufs      sync.Pool // *bytes.Buffer to render into (renderBuf)
-	metrics   *metrics
-	handler   http.Handler
+	mux     *http.ServeMux
+	routes  []Route
+	pages   map[string]*template.Template
+	metrics *metrics
+	handler http.Handler
 }
 
 // New builds the server and its routes.
@@ -48,9 +43,6 @@ func New(cfg Config, a *app.App, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
-	if s.langPages, err = parseLangPages(); err != nil {
-		return nil, err
-	}
 	s.registerRoutes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.csrfDenied))
