@@ -1,50 +1,59 @@
 package web
 
 import (
-	"bytes"
-	"html/template"
+	"net/http"
+	"strings"
 	"testing"
-
-	"gaoxin/internal/org"
 )
 
-// NavHTML writes exactly what the layout's range over Nav wrote, for every
-// role (and no one signed in), every module's page and one below it, in
-// both languages; and htmlText escapes as html/template does.
-func TestNavHTMLAsTheTemplate(t *testing.T) {
-	const old = `{{range .Nav}}{{if .Soon}}<span class="soon" title="{{$.L "建设中" "Coming soon"}}">{{$.L .ZH .EN}}</span>{{else}}<a href="{{.Href}}"{{if .Active}} class="active" aria-current="page"{{end}}>{{$.L .ZH .EN}}</a>{{end}}{{end}}`
-	tmpl := template.Must(template.New("nav").Parse(`<nav class="main">` + old + `</nav>`))
-	users := []*org.User{nil}
-	for _, r := range []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise, org.Reviewer} {
-		users = append(users, &org.User{Username: "u", Role: r})
+// mainNav is the main navigation of a page.
+func mainNav(t *testing.T, body []byte) string {
+	t.Helper()
+	s := string(body)
+	i := strings.Index(s, `<nav class="main"`)
+	if i < 0 {
+		t.Fatalf("no main navigation in %s", s)
 	}
-	paths := []string{"/", "/login", "/enterprises/12"}
-	for _, m := range modules {
-		paths = append(paths, m.href, m.href+"/x")
+	j := strings.Index(s[i:], "</nav>")
+	return s[i : i+j+len("</nav>")]
+}
+
+// The main navigation shows each role its modules, marks the module of
+// the page as the current one (class and aria-current), shows modules to
+// come as words without a link, and speaks the page's language.
+func TestMainNavigation(t *testing.T) {
+	h := newHarness(t)
+	leader := h.as("leader")
+	nav := mainNav(t, leader.get("/enterprises").Body)
+	want := `<nav class="main" aria-label="主导航">
+    <a href="/">首页</a><a href="/kpi">目标指标</a><a href="/plan">督查督办</a><a href="/enterprises" class="active" aria-current="page">企业库</a><a href="/awards">评优奖补</a>` +
+		`<span class="soon" title="建设中">场景机会</span><span class="soon" title="建设中">产业大脑</span><span class="soon" title="建设中">科技金融</span>
+  </nav>`
+	if nav != want {
+		t.Errorf("leader on /enterprises:\n got %s\nwant %s", nav, want)
 	}
-	n := 0
-	for _, u := range users {
-		for _, path := range paths {
-			for _, lang := range []string{"zh", "en"} {
-				p := Page{Lang: lang, User: u, Nav: navFor(u, path)}
-				var want bytes.Buffer
-				if err := tmpl.Execute(&want, p); err != nil {
-					t.Fatal(err)
-				}
-				if got := `<nav class="main">` + string(p.NavHTML()) + `</nav>`; got != want.String() {
-					t.Errorf("%v %s %s:\n got %s\nwant %s", u, path, lang, got, want.String())
-				}
-				n++
-			}
+	// A page below a module marks that module; home is current only at /.
+	for path, current := range map[string]string{"/kpi/overdue": "/kpi", "/plan/flags": "/plan", "/awards/totals": "/awards", "/": "/"} {
+		nav := mainNav(t, leader.get(path).Body)
+		if strings.Count(nav, `aria-current="page"`) != 1 || !strings.Contains(nav, `<a href="`+current+`" class="active" aria-current="page">`) {
+			t.Errorf("%s: current module is not %s: %s", path, current, nav)
 		}
 	}
-	// The escaping itself, on every character it touches.
-	text := template.Must(template.New("t").Parse(`{{.}}|<a title="{{.}}">`))
-	for _, s := range []string{"plain 中文", `a"b'c&d+e<f>g` + "\x00h", "&amp;", ""} {
-		var want bytes.Buffer
-		text.Execute(&want, s)
-		if got := htmlText(s) + `|<a title="` + htmlText(s) + `">`; got != want.String() {
-			t.Errorf("htmlText(%q) = %q, template wrote %q", s, got, want.String())
+	// The administrator also sees administration; the public sees home and
+	// awards only, and no module is current on the login page.
+	if nav := mainNav(t, h.as("admin").get("/admin/audit").Body); !strings.Contains(nav, `<a href="/admin/users" class="active" aria-current="page">系统管理</a>`) {
+		t.Errorf("admin on /admin/audit: %s", nav)
+	}
+	anon := mainNav(t, h.anon().get("/login").Body)
+	if strings.Contains(anon, "/kpi") || strings.Contains(anon, "/enterprises") || strings.Contains(anon, "aria-current") || !strings.Contains(anon, `<a href="/awards">评优奖补</a>`) {
+		t.Errorf("public navigation: %s", anon)
+	}
+	// In English.
+	leader.header = http.Header{"Cookie": {sessionCookie + "=" + leader.cookie + "; " + langCookie + "=en"}}
+	en := mainNav(t, leader.get("/kpi").Body)
+	for _, w := range []string{`aria-label="Main"`, `<a href="/kpi" class="active" aria-current="page">Targets</a>`, `<span class="soon" title="Coming soon">Tech finance</span>`} {
+		if !strings.Contains(en, w) {
+			t.Errorf("English navigation lacks %s: %s", w, en)
 		}
 	}
 }
