@@ -136,15 +136,16 @@ func (s *Server) Execute(w io.Writer, page, name string, data any) error {
 	return t.ExecuteTemplate(w, name, data)
 }
 
-// Render writes a page with status 200.
+// Render writes a page with status 200. The page is rendered into a
+// buffer first, so a template error answers an error page, not half a
+// page.
 func (s *Server) Render(w http.ResponseWriter, r *http.Request, name string, data any) error {
 	t, ok := s.pages[name]
 	if !ok {
 		return fmt.Errorf("web: no page %q", name)
 	}
-	buf := s.renderBuf()
-	defer s.bufs.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -152,21 +153,6 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, name string, dat
 	_, err := buf.WriteTo(w)
 	return err
 }
-
-// renderBuf is an empty buffer to render a page into, reused: growing a
-// fresh one to a page's size (tens of KB, doubling from 64 bytes) was a
-// third of the bytes a detail page allocated. Put it back in s.bufs.
-func (s *Server) renderBuf() *bytes.Buffer {
-	if b, ok := s.bufs.Get().(*bytes.Buffer); ok && b.Cap() <= maxKeptRenderBuf {
-		b.Reset()
-		return b
-	}
-	return bytes.NewBuffer(make([]byte, 0, 32<<10))
-}
-
-// maxKeptRenderBuf bounds the buffers kept for reuse: a rare huge page
-// does not stay in memory.
-const maxKeptRenderBuf = 1 << 20
 
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, data errorPage) {
 	t := s.pages["error.html"]

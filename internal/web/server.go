@@ -13,7 +13,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"sync"
 
 	"gaoxin/internal/app"
 )
@@ -39,7 +38,6 @@ type Server struct {
 	routes  []Route
 	pages   map[string]*template.Template
 	base    *template.Template // layout and partials, cloned for every page
-	bufs    sync.Pool          // *bytes.Buffer to render into (renderBuf)
 	metrics *metrics
 	handler http.Handler
 }

@@ -120,7 +120,7 @@ func (s *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	if d.Figures == nil {
 		d.Figures = []enterprise.Figure{}
 	}
-	writeDetail(w, d) // writeJSON's bytes, without reflection
+	web.WriteJSON(w, http.StatusOK, d)
 	return nil
 }
 

@@ -2,6 +2,9 @@ package enterprise_test
 
 import (
 	"context"
+	"gaoxin/internal/web"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,9 +13,6 @@ import (
 	"gaoxin/internal/enterprise"
 )
 
-// TestEnterpriseDetailInWords: the history reads as changes in words
-// (field: old → new, money in 万元, sources and statuses named), and the
-// sources table shows what needs a look unless every value is asked for.
 func TestEnterpriseDetailInWords(t *testing.T) {
 	fx := newEntFixture(t)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
@@ -62,7 +62,19 @@ func TestEnterpriseDetailInWords(t *testing.T) {
 	}
 }
 
-// The list page keeps the chosen filters selected in its form.
+func section(t *testing.T, page, start, end string) string {
+	t.Helper()
+	i := strings.Index(page, start)
+	if i < 0 {
+		t.Fatalf("page lacks %s", start)
+	}
+	j := strings.Index(page[i:], end)
+	if j < 0 {
+		t.Fatalf("page lacks %s after %s", end, start)
+	}
+	return page[i : i+j+len(end)]
+}
+
 func TestListKeepsFiltersSelected(t *testing.T) {
 	fx := newEntFixture(t)
 	body := string(fx.h.As("supervisor").Get("/enterprises?area=sf&chain=iot&tier=hnte&status=operating&indicator=revenue").Body)
@@ -73,5 +85,61 @@ func TestListKeepsFiltersSelected(t *testing.T) {
 	}
 	if strings.Count(body, " selected") != 5 {
 		t.Errorf("%d options selected, want 5", strings.Count(body, " selected"))
+	}
+}
+
+func TestHostileNamesEscapedOnPages(t *testing.T) {
+	fx := newEntFixture(t)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
+	svc := fx.h.App.Enterprise
+	const name = `<script>alert(1)</script>"科技"&有限公司`
+	in := enterprise.Input{CreditCode: fx.A.CreditCode, Name: name, Area: "sf", Chains: []string{"iot"}, Version: fx.A.Version}
+	if _, err := svc.Update(ctx, enterprise.System, fx.A.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddTier(ctx, enterprise.System, fx.A.ID, enterprise.Tier{Tier: "hnte", Level: "national", CertNo: "GR<2023>&'1", ValidFrom: "2023-01-01", ValidTo: "2099-12-31"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetFigures(ctx, enterprise.System, fx.A.ID, []enterprise.FigureInput{
+		{Indicator: "revenue", Year: 2022, Value: 1200_0000_00, Source: enterprise.FromStats},
+		{Indicator: "employees", Year: 2023, Value: 80, Source: enterprise.FromTax}}); err != nil {
+		t.Fatal(err)
+	}
+	escaped := "&lt;script&gt;alert(1)&lt;/script&gt;&#34;科技&#34;&amp;有限公司"
+	c := fx.h.As("leader")
+	detail := "/enterprises/" + strconv.FormatInt(fx.A.ID, 10)
+	for _, lang := range []string{"zh", "en"} {
+		c.Header = http.Header{"Cookie": {web.SessionCookie + "=" + c.Cookie + "; " + web.LangCookie + "=" + lang}}
+		for _, path := range []string{"/enterprises", "/enterprises?name=" + url.QueryEscape("有限公司"), detail} {
+			r := c.Get(path)
+			body := string(r.Body)
+			if r.Code != http.StatusOK || strings.Contains(body, "<script>") || !strings.Contains(body, escaped) {
+				t.Errorf("%s %s: %d, name not shown escaped", lang, path, r.Code)
+			}
+		}
+		body := string(c.Get(detail).Body)
+		years := section(t, body, `id="figures"`, "</table>")
+		want := map[string][]string{
+			"zh": {"GR&lt;2023&gt;&amp;&#39;1", "资质与证书", "<td>2023</td>", `<span title="税务">80</span>`, `<span title="统计局">1200.00 万元</span>`},
+			"en": {"GR&lt;2023&gt;&amp;&#39;1", "Tiers and certificates", "<td>2022</td>", `<span title="tax office">80</span>`, `<span title="statistics bureau">1200.00 万元</span>`},
+		}[lang]
+		if !strings.Contains(body, want[0]) || !strings.Contains(body, want[1]) {
+			t.Errorf("%s: detail page lacks its words or the escaped certificate", lang)
+		}
+		for _, w := range want[2:] {
+			if !strings.Contains(years, w) {
+				t.Errorf("%s: years table lacks %s: %s", lang, w, years)
+			}
+		}
+	}
+	var d struct {
+		Name  string `json:"name"`
+		Tiers []struct {
+			CertNo string `json:"cert_no"`
+		} `json:"tiers"`
+	}
+	c.Get("/api/v1"+detail).JSON(t, &d)
+	if d.Name != name || len(d.Tiers) != 1 || d.Tiers[0].CertNo != "GR<2023>&'1" {
+		t.Errorf("detail JSON: %+v", d)
 	}
 }

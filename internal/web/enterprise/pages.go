@@ -38,25 +38,19 @@ func (p page) SourceName(s enterprise.Source) string { return p.L(s.Label()) }
 // Fen formats an amount of fen.
 func (p page) Fen(v int64) string { return enterprise.FormatFen(v) }
 
-// EntNav is the registry's tab bar; the write tabs show to writers only.
-func (p page) EntNav() template.HTML {
-	tabs := []struct{ href, zh, en string }{{"/enterprises", "企业列表", "Enterprises"}}
+// EntNav is the registry's tab bar (the "enttabs" template draws it);
+// the write tabs show to writers only.
+func (p page) EntNav() []web.NavItem {
+	tabs := []web.NavItem{{ZH: "企业列表", EN: "Enterprises", Href: "/enterprises"}}
 	if p.CanWrite {
-		tabs = append(tabs, struct{ href, zh, en string }{"/enterprises/new", "新建企业", "New enterprise"},
-			struct{ href, zh, en string }{"/enterprises/import", "导入", "Import"},
-			struct{ href, zh, en string }{"/enterprises/pending", "待确认数据", "To confirm"})
+		tabs = append(tabs, web.NavItem{ZH: "新建企业", EN: "New enterprise", Href: "/enterprises/new"},
+			web.NavItem{ZH: "导入", EN: "Import", Href: "/enterprises/import"},
+			web.NavItem{ZH: "待确认数据", EN: "To confirm", Href: "/enterprises/pending"})
 	}
-	var b strings.Builder
-	b.WriteString(`<nav class="tabs">`)
-	for _, t := range tabs {
-		b.WriteString(`<a href="` + t.href + `"`)
-		if p.Path == t.href {
-			b.WriteString(` class="active"`)
-		}
-		b.WriteString(`>` + template.HTMLEscapeString(p.L(t.zh, t.en)) + `</a>`)
+	for i := range tabs {
+		tabs[i].Active = p.Path == tabs[i].Href
 	}
-	b.WriteString(`</nav>`)
-	return template.HTML(b.String())
+	return tabs
 }
 
 func (s *handlers) page(r *http.Request, zh, en string) page {
@@ -67,16 +61,22 @@ type listPage struct {
 	page
 	Q          url.Values
 	Items      []enterprise.Enterprise
-	Rows       template.HTML // Items as table rows (rowsHTML)
 	NextURL    string
 	ExportURL  string
 	Areas      []org.Unit
 	Chains     []enterprise.ChainNode
 	Indicators []enterprise.Indicator
 	Expiring   []enterprise.Tier
-	// The filters' selects, their options written in Go (filterOptions),
-	// the filter's chosen value selected.
-	AreaOptions, ChainOptions, TierOptions, StatusOptions, IndicatorOptions template.HTML
+	// The filters' selects after their first option (all, or none): each
+	// option in the page's language, the filter's chosen value selected
+	// (filterOptions).
+	AreaOptions, ChainOptions, TierOptions, StatusOptions, IndicatorOptions []selectOption
+}
+
+// selectOption is one option of a select.
+type selectOption struct {
+	Value, Label string
+	Selected     bool
 }
 
 func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
@@ -130,7 +130,6 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 	if p.Expiring, err = s.Enterprise.Expiring(ctx, v, 10); err != nil {
 		return err
 	}
-	p.Rows = p.rowsHTML()
 	p.filterOptions()
 	return s.Render(w, r, "enterprise/list.html", p)
 }
@@ -153,7 +152,6 @@ type detailPage struct {
 	Tiers      []enterprise.Tier
 	Indicators []enterprise.Indicator
 	Years      []yearRow
-	YearsTable template.HTML       // Years as HTML (yearsTable)
 	Figures    []enterprise.Figure // every value
 	Sources    []figureRow         // the sources table (figureRows)
 	AllSources bool                // the sources table shows every value
@@ -229,7 +227,6 @@ func (s *handlers) detail(r *http.Request, id int64) (detailPage, error) {
 	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)
 	p.AllSources = r.URL.Query().Get("figures") == "all"
 	p.Sources = p.figureRows(p.AllSources)
-	p.YearsTable = p.yearsTable()
 	p.Changes = p.historyViews()
 	return p, nil
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"gaoxin/internal/web"
-	"html"
-	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -229,144 +227,26 @@ func (p *detailPage) historyValue(key, ind string, v any) string {
 	return fmt.Sprint(v)
 }
 
-// yearsTable writes the figures-by-year table (a hundred cells for ten
-// years of ten indicators) straight to HTML, escaping every text.
-func (p *detailPage) yearsTable() template.HTML {
-	var b strings.Builder
-	b.Grow(1024 + 80*len(p.Years)*(len(p.Indicators)+1)) // one allocation for a typical table
-	b.WriteString("<table><thead><tr><th>")
-	b.WriteString(html.EscapeString(p.L("年度", "Year")))
-	b.WriteString("</th>")
-	for _, i := range p.Indicators {
-		b.WriteString(`<th class="num">`)
-		b.WriteString(html.EscapeString(p.L(i.NameZH, i.NameEN)))
-		if u := p.HeadUnit(i); u != "" {
-			b.WriteString("<br><small>")
-			b.WriteString(html.EscapeString(u))
-			b.WriteString("</small>")
-		}
-		b.WriteString("</th>")
-	}
-	b.WriteString("</tr></thead><tbody>\n")
-	for _, y := range p.Years {
-		b.WriteString("<tr><td>")
-		b.WriteString(strconv.Itoa(y.Year))
-		b.WriteString("</td>")
-		for _, c := range y.Cells {
-			b.WriteString(`<td class="num">`)
-			if c.Has {
-				b.WriteString(`<span title="`)
-				b.WriteString(html.EscapeString(c.Source))
-				b.WriteString(`">`)
-				b.WriteString(html.EscapeString(c.Text))
-				b.WriteString("</span>")
-			}
-			b.WriteString("</td>")
-		}
-		b.WriteString("</tr>\n")
-	}
-	if len(p.Years) == 0 {
-		fmt.Fprintf(&b, `<tr><td colspan="%d" class="muted">%s</td></tr>`, len(p.Indicators)+1, html.EscapeString(p.L("暂无已确认数据", "No confirmed figures yet")))
-	}
-	b.WriteString("</tbody></table>")
-	return template.HTML(b.String())
-}
-
-// rowsHTML writes the list's result rows straight to HTML (fifty rows of
-// six cells), escaping every text, as the template would.
-func (p *listPage) rowsHTML() template.HTML {
-	if len(p.Items) == 0 {
-		return template.HTML(`<tr><td colspan="6" class="muted">` + html.EscapeString(p.L("没有符合条件的企业", "No enterprise matches")) + `</td></tr>`)
-	}
-	demo := html.EscapeString(p.L("演示", "demo"))
-	var b strings.Builder
-	for _, e := range p.Items {
-		b.WriteString(`<tr><td><a href="/enterprises/`)
-		b.WriteString(strconv.FormatInt(e.ID, 10))
-		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(e.Name))
-		b.WriteString("</a>")
-		if e.Synthetic {
-			b.WriteString(` <span class="tag">` + demo + `</span>`)
-		}
-		b.WriteString("</td><td><code>")
-		b.WriteString(html.EscapeString(e.CreditCode))
-		b.WriteString("</code></td><td>")
-		b.WriteString(html.EscapeString(e.AreaName))
-		b.WriteString("</td><td>")
-		b.WriteString(html.EscapeString(e.IndustryCode))
-		b.WriteString("</td><td>")
-		for i, c := range e.Chains {
-			if i > 0 {
-				b.WriteString("、")
-			}
-			b.WriteString(html.EscapeString(c.NameZH))
-		}
-		b.WriteString("</td><td>")
-		b.WriteString(html.EscapeString(p.StatusName(e.Status)))
-		b.WriteString("</td></tr>\n")
-	}
-	return template.HTML(b.String())
-}
-
-// filterOptions writes the options of the list's filter selects, each
-// with "all" (or "—") first and the filter's current value selected: a
-// template range with a comparison and a method call per option cost
-// more than the rest of the page's template.
+// filterOptions lays out the options of the list's filter selects, each
+// with the filter's current value selected.
 func (p *listPage) filterOptions() {
-	all := p.L("全部", "All")
-	var o optionWriter
-	o.start(all, p.Q.Get("area"))
+	opt := func(value, label, sel string) selectOption {
+		return selectOption{Value: value, Label: label, Selected: value != "" && value == sel}
+	}
+	area, chain, tier, status, ind := p.Q.Get("area"), p.Q.Get("chain"), p.Q.Get("tier"), p.Q.Get("status"), p.Q.Get("indicator")
 	for _, u := range p.Areas {
-		o.add(u.Code, u.NameZH)
+		p.AreaOptions = append(p.AreaOptions, opt(u.Code, u.NameZH, area))
 	}
-	p.AreaOptions = o.html()
-	o.start(all, p.Q.Get("chain"))
 	for _, n := range p.Chains {
-		o.add(n.Code, strings.Repeat("　", n.Depth)+p.L(n.NameZH, n.NameEN))
+		p.ChainOptions = append(p.ChainOptions, opt(n.Code, strings.Repeat("　", n.Depth)+p.L(n.NameZH, n.NameEN), chain))
 	}
-	p.ChainOptions = o.html()
-	o.start(all, p.Q.Get("tier"))
 	for _, t := range enterprise.Tiers {
-		o.add(t.Code, p.L(t.NameZH, t.NameEN))
+		p.TierOptions = append(p.TierOptions, opt(t.Code, p.L(t.NameZH, t.NameEN), tier))
 	}
-	p.TierOptions = o.html()
-	o.start(all, p.Q.Get("status"))
 	for _, st := range enterprise.Statuses {
-		o.add(string(st), p.StatusName(st))
+		p.StatusOptions = append(p.StatusOptions, opt(string(st), p.StatusName(st), status))
 	}
-	p.StatusOptions = o.html()
-	o.start("—", p.Q.Get("indicator"))
 	for _, i := range p.Indicators {
-		o.add(i.Code, p.L(i.NameZH, i.NameEN))
+		p.IndicatorOptions = append(p.IndicatorOptions, opt(i.Code, p.L(i.NameZH, i.NameEN), ind))
 	}
-	p.IndicatorOptions = o.html()
 }
-
-// optionWriter writes a select's options, escaped.
-type optionWriter struct {
-	b   strings.Builder
-	sel string
-}
-
-// start begins a select whose first option (value "") is labelled first
-// and whose option of value sel is selected.
-func (o *optionWriter) start(first, sel string) {
-	o.b.Reset()
-	o.sel = sel
-	o.add("", first)
-}
-
-func (o *optionWriter) add(value, label string) {
-	o.b.WriteString(`<option value="`)
-	o.b.WriteString(html.EscapeString(value))
-	o.b.WriteByte('"')
-	if value != "" && value == o.sel {
-		o.b.WriteString(" selected")
-	}
-	o.b.WriteByte('>')
-	o.b.WriteString(html.EscapeString(label))
-	o.b.WriteString("</option>")
-}
-
-func (o *optionWriter) html() template.HTML { return template.HTML(o.b.String()) }

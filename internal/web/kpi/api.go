@@ -1,9 +1,7 @@
 package kpi
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
@@ -118,26 +116,14 @@ func (s *handlers) apiDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("api.dashboard|%d|%s", y, s.KPI.Now().In(kpi.CST).Format("2006-01-02"))
-	body, err := s.KPI.Memo(r.Context(), key, func() (any, error) {
-		d, err := s.KPI.Dashboard(r.Context(), y)
-		if err != nil {
-			return nil, err
-		}
-		if d.Cards == nil {
-			d.Cards = []kpi.Card{}
-		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		err = enc.Encode(d)
-		return buf.Bytes(), err
-	})
+	d, err := s.KPI.Dashboard(r.Context(), y)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(body.([]byte)) // a write error means the client went away
+	if d.Cards == nil {
+		d.Cards = []kpi.Card{}
+	}
+	web.WriteJSON(w, http.StatusOK, d)
 	return nil
 }
 

@@ -1,10 +1,8 @@
 package kpi
 
 import (
-	"bytes"
 	"fmt"
 	"gaoxin/internal/web"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,110 +14,60 @@ import (
 
 type dashboardPage struct {
 	web.Page
-	Year      int
-	Years     []int
-	AsOf      string
-	Cards     []card
-	CardsHTML template.HTML
-	Counts    map[string]int
-	Overdue   []kpi.Overdue
-	CanEdit   bool
-	CanEnter  bool
-	Th        kpi.Thresholds
+	Year     int
+	Years    []int
+	AsOf     string
+	Cards    []card
+	Counts   map[string]int // cards by colour
+	Overdue  []kpi.Overdue
+	CanEdit  bool
+	CanEnter bool
+	Th       kpi.Thresholds
 }
 
-// dashFragment is the rendered card grid of a year in one language,
-// memoised by the kpi service per data version and day.
-type dashFragment struct {
-	HTML   template.HTML
-	Counts map[string]int
-	AsOf   string
-	Th     kpi.Thresholds
-}
-
-// handleDashboard serves the dashboard. The page is rendered once per
-// user, language, address and day for each data version (kpi.Service.Memo);
-// the card grid inside it once per language and day, shared by every user.
+// handleDashboard serves the dashboard: every card with its chart, and
+// a unit's own overdue figures.
 func (s *handlers) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	y, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	u := web.CurrentUser(r)
-	lang := web.LangOf(r)
-	today := s.KPI.Now().In(kpi.CST).Format("2006-01-02")
-	// Everything the page shows of the user is in the key: a unit's overdue
-	// list follows the account's current unit.
-	key := fmt.Sprintf("page.dashboard|%d|%s|%d|%s|%s|%s|%s|%s", u.ID, u.Role, u.UnitID, u.Username, u.DisplayName, lang, r.URL.RequestURI(), today)
-	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardPage(r, y, today) })
+	p, err := s.dashboardPage(r, y)
 	if err != nil {
 		return err
 	}
-	return web.WriteEncoded(w, r, "text/html; charset=utf-8", v.(web.Encoded))
+	return s.Render(w, r, "kpi/dashboard.html", p)
 }
 
-// dashboardPage renders the page around the memoised card grid. It is kept
-// uncompressed: measured on loopback (bench/dashboard), gzip cost the
-// client more to inflate than it saved; a proxy in front may compress it.
-func (s *handlers) dashboardPage(r *http.Request, y int, today string) (web.Encoded, error) {
-	var pp web.Encoded
-	p := dashboardPage{Page: s.Page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y}
+// dashboardPage gathers the dashboard of year y for the user.
+func (s *handlers) dashboardPage(r *http.Request, y int) (dashboardPage, error) {
+	p := dashboardPage{Page: s.Page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y, Counts: map[string]int{}}
 	u := web.CurrentUser(r)
 	p.CanEdit, p.CanEnter = u.Role == org.Supervisor, u.Role == org.Supervisor || u.Role == org.UnitStaff
 	var err error
 	if p.Years, err = s.KPI.Years(r.Context()); err != nil {
-		return pp, err
+		return p, err
 	}
-	key := fmt.Sprintf("page.cards|%d|%s|%s", y, p.Lang, today)
-	v, err := s.KPI.Memo(r.Context(), key, func() (any, error) { return s.dashboardCards(r, p) })
+	d, err := s.KPI.Dashboard(r.Context(), y)
 	if err != nil {
-		return pp, err
+		return p, err
 	}
-	f := v.(dashFragment)
-	p.CardsHTML, p.Counts, p.AsOf, p.Th = cardsSlot, f.Counts, f.AsOf, f.Th
+	p.AsOf, p.Th = d.AsOf, d.Settings.Thresholds
+	for _, c := range d.Cards {
+		v := cardView(p.Page, c, 540, 220)
+		p.Counts[v.Color]++
+		p.Cards = append(p.Cards, v)
+	}
 	if u.Role == org.UnitStaff {
 		st, err := s.KPI.Settings(r.Context(), y)
 		if err != nil {
-			return pp, err
+			return p, err
 		}
 		if p.Overdue, err = s.KPI.OverdueFigures(r.Context(), u.UnitID, s.KPI.AsOfDate(st)); err != nil {
-			return pp, err
+			return p, err
 		}
 	}
-	var buf bytes.Buffer
-	if err := s.Execute(&buf, "kpi/dashboard.html", "layout.html", p); err != nil {
-		return pp, fmt.Errorf("web: render kpi dashboard: %w", err)
-	}
-	head, tail, ok := bytes.Cut(buf.Bytes(), []byte(cardsSlot))
-	if !ok {
-		return pp, fmt.Errorf("web: render kpi dashboard: no card slot")
-	}
-	page := make([]byte, 0, len(head)+len(f.HTML)+len(tail))
-	page = append(append(append(page, head...), f.HTML...), tail...)
-	return web.Plain(page), nil
-}
-
-// cardsSlot marks where the memoised card grid goes in the rendered page.
-const cardsSlot = template.HTML("<!--kpi:cards-->")
-
-// dashboardCards renders the card grid: every card with its SVG chart.
-func (s *handlers) dashboardCards(r *http.Request, p dashboardPage) (dashFragment, error) {
-	d, err := s.KPI.Dashboard(r.Context(), p.Year)
-	if err != nil {
-		return dashFragment{}, err
-	}
-	f := dashFragment{Counts: map[string]int{}, AsOf: d.AsOf, Th: d.Settings.Thresholds}
-	for _, c := range d.Cards {
-		v := cardView(p.Page, c, 540, 220)
-		f.Counts[v.Color]++
-		p.Cards = append(p.Cards, v)
-	}
-	var buf bytes.Buffer
-	if err := s.Execute(&buf, "kpi/dashboard.html", "kpicards", p); err != nil {
-		return f, fmt.Errorf("web: render kpi cards: %w", err)
-	}
-	f.HTML = template.HTML(buf.String())
-	return f, nil
+	return p, nil
 }
 
 type periodRow struct {

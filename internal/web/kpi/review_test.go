@@ -9,10 +9,10 @@ import (
 	"gaoxin/internal/kpi"
 )
 
-// TestKPIDashboardFollowsTheUsersUnit: the dashboard page is memoised per
-// user; the unit's overdue list on it must follow the account's current
-// unit. A user moved to another unit must see that unit's overdue figures at
-// once, not keep seeing the old unit's until some figure changes.
+// TestKPIDashboardFollowsTheUsersUnit: the unit's overdue list on the
+// dashboard follows the account's current unit. A user moved to another
+// unit must see that unit's overdue figures at once, not keep seeing the
+// old unit's until some figure changes.
 func TestKPIDashboardFollowsTheUsersUnit(t *testing.T) {
 	h := webtest.New(t)
 	h.App.KPI.Now = func() time.Time { return time.Date(2023, 11, 20, 10, 0, 0, 0, kpi.CST) }

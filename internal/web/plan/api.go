@@ -89,21 +89,15 @@ func (s *handlers) apiTree(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := viewer(r)
-	val, err := s.Plan.Memo(r.Context(), year, "json:tree:"+scope(v), func() (any, error) {
-		t, err := s.Plan.Tree(r.Context(), v, year)
-		if err != nil {
-			return nil, err
-		}
-		if t.Roots == nil {
-			t.Roots = []*plan.Node{}
-		}
-		return web.EncodeBoth(t)
-	})
+	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
 	if err != nil {
 		return err
 	}
-	return web.WriteEncoded(w, r, "application/json; charset=utf-8", val.(web.Encoded))
+	if t.Roots == nil {
+		t.Roots = []*plan.Node{}
+	}
+	web.WriteJSON(w, http.StatusOK, t)
+	return nil
 }
 
 func (s *handlers) apiYears(w http.ResponseWriter, r *http.Request) error {

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"fmt"
 	"gaoxin/internal/web"
 	"html/template"
@@ -122,16 +121,9 @@ type treePage struct {
 	Count     map[plan.Flag]int
 	Total     int
 	Root      *plan.Node
-	Empty     bool          // no node visible
-	Collapsed bool          // tasks hidden (large plans), ?expand=all shows them
-	Table     template.HTML // the rendered tree table, memoised per plan revision
+	Empty     bool // no node visible
+	Collapsed bool // tasks hidden (large plans), ?expand=all shows them
 }
-
-// fragment is memoised, already escaped HTML.
-type fragment template.HTML
-
-// MemoSize is its size in bytes (for the plan memo's bound).
-func (f fragment) MemoSize() int { return len(f) }
 
 // collapseAbove is the task count above which /plan shows the tree down to
 // actions only; each action links to its tasks, and ?expand=all shows all.
@@ -155,40 +147,18 @@ func flatten(ns []*plan.Node, depth int, withTasks bool, out *[]treeRow) {
 	}
 }
 
-// scope names what a viewer sees of a plan, for memo keys.
-func scope(v plan.Viewer) string {
-	if v.ReadsAll() {
-		return "all"
-	}
-	return "unit" + strconv.FormatInt(v.UnitID, 10)
-}
-
-// handleTree serves /plan. The whole page is memoised per user,
-// language and URL for the plan's current revision (see plan.Service.Memo),
-// plain and gzip-compressed, so a repeat view costs the session check, one
-// revision check and a write.
+// handleTree serves /plan: the tree as the viewer sees it, down to
+// actions when the plan is large unless every task is asked for.
 func (s *handlers) handleTree(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.year(r)
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("page:tree:%d:%s:%s", web.CurrentUser(r).ID, web.LangOf(r), r.URL.RequestURI())
-	val, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
-		p, err := s.treePage(r, year)
-		if err != nil {
-			return nil, err
-		}
-		var buf bytes.Buffer
-		if err := s.Execute(&buf, "plan/tree.html", "layout.html", p); err != nil {
-			return nil, fmt.Errorf("web: render plan/tree.html: %w", err)
-		}
-		return web.CompressBoth(buf.Bytes())
-	})
+	p, err := s.treePage(r, year)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	return web.WriteEncoded(w, r, "text/html; charset=utf-8", val.(web.Encoded))
+	return s.Render(w, r, "plan/tree.html", p)
 }
 
 func (s *handlers) treePage(r *http.Request, year int) (treePage, error) {
@@ -196,8 +166,7 @@ func (s *handlers) treePage(r *http.Request, year int) (treePage, error) {
 	if err != nil {
 		return treePage{}, err
 	}
-	v := viewer(r)
-	t, err := s.Plan.Tree(r.Context(), v, year)
+	t, err := s.Plan.Tree(r.Context(), viewer(r), year)
 	if err != nil {
 		return treePage{}, err
 	}
@@ -209,20 +178,7 @@ func (s *handlers) treePage(r *http.Request, year int) (treePage, error) {
 		p.Root = t.Roots[0]
 	}
 	p.Collapsed = p.Total > collapseAbove && r.URL.Query().Get("expand") != "all"
-	key := fmt.Sprintf("html:tree:%s:%s:%t", p.Lang, scope(v), p.Collapsed)
-	table, err := s.Plan.Memo(r.Context(), year, key, func() (any, error) {
-		q := p
-		flatten(t.Roots, 0, !q.Collapsed, &q.Rows)
-		var buf bytes.Buffer
-		if err := s.Execute(&buf, "plan/tree.html", "treetable", q); err != nil {
-			return nil, fmt.Errorf("web: render plan tree: %w", err)
-		}
-		return fragment(buf.String()), nil
-	})
-	if err != nil {
-		return p, err
-	}
-	p.Table = template.HTML(table.(fragment))
+	flatten(t.Roots, 0, !p.Collapsed, &p.Rows)
 	return p, nil
 }
 

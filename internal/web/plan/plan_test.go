@@ -274,7 +274,7 @@ func TestPlanReportThroughPagesAndAPI(t *testing.T) {
 	f := newPlanFixture(t)
 	h := f.h
 	unit, sup, leader := h.As("unit"), h.As("supervisor"), h.As("leader")
-	// Views memoised before the change must not be served after it.
+	// Views seen before the change must not be served after it.
 	if page := leader.Get("/plan?year=2023"); !strings.Contains(string(page.Body), `id="root-progress">0.0%`) {
 		t.Fatal("plan page before the report")
 	}
