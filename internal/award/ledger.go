@@ -13,6 +13,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
 )
@@ -171,15 +172,17 @@ func (s *Service) CreateGrant(ctx context.Context, progID, ent, amount int64, ba
 	return s.Grant(ctx, id)
 }
 
-const grantCols = `g.id, g.programme_id, g.enterprise_id, e.name, e.credit_code, g.rank, g.amount_fen, g.basis,
+// grantCols reads the award's own rows; the enterprise's name and code
+// come from the registry (nameGrants).
+const grantCols = `g.id, g.programme_id, g.enterprise_id, g.rank, g.amount_fen, g.basis,
 	COALESCE((SELECT SUM(amount_fen) FROM award_payments WHERE grant_id=g.id AND state IN ('pending','approved','paid')), 0),
 	COALESCE((SELECT SUM(amount_fen) FROM award_ledger WHERE grant_id=g.id), 0)
-	FROM award_grants g JOIN enterprises e ON e.id=g.enterprise_id`
+	FROM award_grants g`
 
 func scanGrant(sc interface{ Scan(...any) error }) (Grant, error) {
 	var g Grant
 	var committed, paid money.SQLSum
-	err := sc.Scan(&g.ID, &g.ProgrammeID, &g.EnterpriseID, &g.EnterpriseName, &g.CreditCode, &g.Rank, &g.AmountFen, &g.Basis, &committed, &paid)
+	err := sc.Scan(&g.ID, &g.ProgrammeID, &g.EnterpriseID, &g.Rank, &g.AmountFen, &g.Basis, &committed, &paid)
 	if err != nil {
 		return g, err
 	}
@@ -198,7 +201,17 @@ func (s *Service) Grant(ctx context.Context, id int64) (Grant, error) {
 	if err == sql.ErrNoRows {
 		return g, errs.New(errs.NotFound, "奖补不存在", "grant not found")
 	}
-	return g, err
+	if err != nil {
+		return g, err
+	}
+	one := []Grant{g}
+	err = s.nameGrants(ctx, one)
+	return one[0], err
+}
+
+func (s *Service) nameGrants(ctx context.Context, gs []Grant) error {
+	return withEnterprises(ctx, s, gs, func(g *Grant) int64 { return g.EnterpriseID },
+		func(g *Grant, e enterprise.Brief) { g.EnterpriseName, g.CreditCode = e.Name, e.CreditCode })
 }
 
 // Grants lists a programme's grants by rank (progID ≠ 0) or an enterprise's.
@@ -213,7 +226,10 @@ func (s *Service) Grants(ctx context.Context, progID, ent int64) ([]Grant, error
 		out = append(out, g)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.nameGrants(ctx, out)
 }
 
 // Payment is a request to pay (part of) a grant: pending → approved → paid,

@@ -66,9 +66,8 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ip := audit.ActorFrom(ctx).IP; ip != "" {
-			var recent int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action='award.objection.file' AND ip=$1 AND at > $2",
-				ip, db.Now()-3_600_000).Scan(&recent); err != nil {
+			recent, err := s.Audit.CountRecent(ctx, tx, "award.objection.file", ip, db.Now()-3_600_000)
+			if err != nil {
 				return err
 			}
 			if recent >= ObjectionsPerHour {

@@ -4,12 +4,17 @@ import (
 	"net/http"
 	"slices"
 
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 )
 
 // Lookups more than one module's pages show.
+
+// EnterpriseViewer is the caller as the registry's services take it (the
+// registry's pages and the awards, which read flags and figures through it).
+func EnterpriseViewer(r *http.Request) enterprise.Viewer { return enterprise.ViewerOf(CurrentUser(r)) }
 
 // OverdueFigures lists the indicator figures that are past due and missing
 // and that u should chase: a unit's own, every unit's for a supervisor, none

@@ -360,11 +360,11 @@ func (s *handlers) handleReverseForm(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *handlers) handleFlagForm(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.Award.EnterpriseByCode(r.Context(), r.FormValue("credit_code"))
+	e, err := s.Enterprise.BriefByCode(r.Context(), r.FormValue("credit_code"))
 	if err != nil {
 		return err
 	}
-	if _, err := s.Award.AddFlag(r.Context(), e.ID, r.FormValue("kind"), r.FormValue("note")); err != nil {
+	if _, err := s.Enterprise.AddFlag(r.Context(), web.EnterpriseViewer(r), e.ID, r.FormValue("kind"), r.FormValue("note")); err != nil {
 		return err
 	}
 	return backTo(w, r, "/awards/flags")
@@ -375,7 +375,7 @@ func (s *handlers) handleFlagClearForm(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if _, err := s.Award.ClearFlag(r.Context(), id); err != nil {
+	if _, err := s.Enterprise.ClearFlag(r.Context(), web.EnterpriseViewer(r), id); err != nil {
 		return err
 	}
 	return backTo(w, r, "/awards/flags")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gaoxin/internal/award"
+	"gaoxin/internal/enterprise"
 )
 
 // Public notice, objections, grants, payments, flags and totals (JSON).
@@ -318,11 +319,11 @@ func (s *handlers) apiTotals(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *handlers) apiFlags(w http.ResponseWriter, r *http.Request) error {
-	fs, err := s.Award.Flags(r.Context())
+	fs, err := s.Enterprise.Flags(r.Context(), web.EnterpriseViewer(r))
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"flags": web.NonNil(fs), "kinds": award.FlagKinds})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"flags": web.NonNil(fs), "kinds": enterprise.FlagKinds})
 	return nil
 }
 
@@ -337,7 +338,7 @@ func (s *handlers) apiFlagCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	f, err := s.Award.AddFlag(r.Context(), req.EnterpriseID, req.Kind, req.Note)
+	f, err := s.Enterprise.AddFlag(r.Context(), web.EnterpriseViewer(r), req.EnterpriseID, req.Kind, req.Note)
 	if err != nil {
 		return err
 	}
@@ -350,7 +351,7 @@ func (s *handlers) apiFlagClear(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.Award.ClearFlag(r.Context(), id)
+	f, err := s.Enterprise.ClearFlag(r.Context(), web.EnterpriseViewer(r), id)
 	if err != nil {
 		return err
 	}

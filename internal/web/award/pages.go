@@ -9,6 +9,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 )
 
@@ -406,14 +407,14 @@ func (s *handlers) handleTotals(w http.ResponseWriter, r *http.Request) error {
 
 type flagsPage struct {
 	page
-	Flags []award.Flag
+	Flags []enterprise.Flag
 	Kinds []string
 }
 
 func (s *handlers) handleFlags(w http.ResponseWriter, r *http.Request) error {
-	p := flagsPage{page: page{s.Page(r, "不良记录", "Enterprise flags")}, Kinds: award.FlagKinds}
+	p := flagsPage{page: page{s.Page(r, "不良记录", "Enterprise flags")}, Kinds: enterprise.FlagKinds}
 	var err error
-	p.Flags, err = s.Award.Flags(r.Context())
+	p.Flags, err = s.Enterprise.Flags(r.Context(), web.EnterpriseViewer(r))
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 	"gaoxin/internal/errs"
 )
 
-func viewer(r *http.Request) enterprise.Viewer { return enterprise.ViewerOf(web.CurrentUser(r)) }
+func viewer(r *http.Request) enterprise.Viewer { return web.EnterpriseViewer(r) }
 
 // filter reads list filters from the query. Figure bounds are given in
 // the indicator's display unit (万元 for money).
