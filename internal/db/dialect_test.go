@@ -29,3 +29,13 @@ func TestMigrationSQLDialectBlocks(t *testing.T) {
 		t.Errorf("blocks mangled:\nsqlite: %s\npostgres: %s", lite, pg)
 	}
 }
+
+func TestMigrationSQLClauses(t *testing.T) {
+	src := "CREATE TABLE a (c TEXT {{COLLATE_C}} NOT NULL, v INT, PRIMARY KEY (c) {{POSTGRES}}INCLUDE (v){{END}}) {{WITHOUT_ROWID}};"
+	if got, want := migrationSQL(Postgres, src), `CREATE TABLE a (c TEXT COLLATE "C" NOT NULL, v INT, PRIMARY KEY (c) INCLUDE (v)) ;`; got != want {
+		t.Errorf("PostgreSQL:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := migrationSQL(SQLite, src), "CREATE TABLE a (c TEXT  NOT NULL, v INT, PRIMARY KEY (c) ) WITHOUT ROWID;"; got != want {
+		t.Errorf("SQLite:\n%s\nwant\n%s", got, want)
+	}
+}

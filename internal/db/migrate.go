@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -11,6 +12,18 @@ import (
 	"strings"
 )
 
+// Migrations live in migrations/, named NNNN_name.sql. Each module owns a
+// range of numbers and the tables its range creates: 0001–0099 the
+// foundation (units, users, sessions, tokens, audit, jobs), 0100 targets
+// (kpi), 0200 the plan, 0300 the enterprise registry, 0400 awards; a new
+// module takes the next free hundred.
+//
+// Each module starts from one baseline (NNN0_module.sql), squashed before
+// the first release. From here on migrations are append-only: a change to
+// the schema is a new file with the next number of its module's range
+// (0002_…, 0301_…), and a file that has been merged is never edited,
+// renamed or removed, since databases in use have recorded it as applied.
+//
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
@@ -62,6 +75,9 @@ func (d *DB) Migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("db: create schema_migrations: %w", err)
 	}
+	if err := d.refuseSquashed(ctx); err != nil {
+		return err
+	}
 	for _, m := range ms {
 		err := d.Tx(ctx, func(tx *sql.Tx) error {
 			if err := d.Lock(ctx, tx, "migrate"); err != nil {
@@ -85,6 +101,24 @@ func (d *DB) Migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("db: migrate: %w", err)
 		}
+	}
+	return nil
+}
+
+// squashed are the versions folded into the module baselines before the
+// first release. A database that recorded one was built by the old series;
+// the baselines would count as applied there and its schema would stay
+// the old one (without the registry's foreign keys on PostgreSQL).
+const squashed = "201, 301, 302, 303, 304, 305, 306, 307, 401"
+
+// refuseSquashed fails on a database built by the pre-baseline migrations.
+func (d *DB) refuseSquashed(ctx context.Context) error {
+	var n int
+	if err := d.W.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version IN ("+squashed+")").Scan(&n); err != nil {
+		return fmt.Errorf("db: migrate: %w", err)
+	}
+	if n > 0 {
+		return errors.New("db: migrate: this database was built by migrations squashed into one baseline per module before the first release; create a new database (and load the demo again)")
 	}
 	return nil
 }

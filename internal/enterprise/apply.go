@@ -16,7 +16,10 @@ import (
 	"gaoxin/internal/db"
 )
 
-// bulk collects rows for multi-row INSERT statements.
+// bulk collects rows for multi-row INSERT statements, written through a
+// db.BulkTx: queued for its writer goroutine (or sent by COPY), so the
+// next rows are prepared while these are stored, or, when the statement
+// returns rows (scan), run at once after the writes queued before it.
 type bulk struct {
 	head  string // INSERT INTO t (a, b, c)
 	tail  string // e.g. ON CONFLICT … DO UPDATE …
@@ -25,21 +28,15 @@ type bulk struct {
 	n     int
 	per   int
 	sqls  map[int]string
-	full  *sql.Stmt // the prepared statement of a full batch
 	// scan, when set, reads each row the statement returns (RETURNING).
 	scan func(*sql.Rows) error
-	// copy, when set (PostgreSQL), sends plain inserts through COPY, queued
-	// (CopyAsync) so the next rows are prepared while these are stored.
-	copy *db.BulkTx
-	// queue, when set, runs this bulk's statements on the transaction's
-	// writer goroutine (ExecAsync), after the writes queued before them;
-	// a statement whose rows are read back (scan) waits for the queue to
-	// empty and runs here.
-	queue *db.BulkTx
+	// copy (PostgreSQL) sends plain inserts through COPY.
+	copy bool
 	// orIgnore (SQLite) writes INSERT OR IGNORE and requires every row to
 	// go in: a statement that cannot abort needs no statement journal, the
 	// copy of every page it touches that SQLite otherwise keeps to undo a
-	// failed multi-row insert. For tables without foreign keys only.
+	// failed multi-row insert. For tables whose foreign keys are deferred
+	// (checked at commit, so no statement aborts on them) or absent.
 	orIgnore bool
 	// keyCols, when set, are the columns of the table's key (by position
 	// in a row): a batch is sent in key order, so that each insert lands
@@ -62,7 +59,7 @@ func (s *Service) newBulk(head, tail string, ncols int) *bulk {
 	return &bulk{head: head, tail: tail, ncols: ncols, per: per, sqls: map[int]string{}, positional: s.DB.Dialect == db.SQLite}
 }
 
-func (b *bulk) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
+func (b *bulk) add(ctx context.Context, tx *db.BulkTx, vals ...any) error {
 	b.args = append(b.args, vals...)
 	b.n++
 	if b.n >= b.per {
@@ -71,108 +68,69 @@ func (b *bulk) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
 	return nil
 }
 
-func (b *bulk) flush(ctx context.Context, tx *sql.Tx) error {
+func (b *bulk) flush(ctx context.Context, tx *db.BulkTx) error {
 	if b.n == 0 {
 		return nil
 	}
 	if b.keyCols != nil {
 		b.sortRows()
 	}
-	if b.copy != nil && b.scan == nil && b.tail == "" {
-		return b.flushCopy(ctx)
+	if b.copy && b.scan == nil && b.tail == "" {
+		return b.flushCopy(ctx, tx)
 	}
-	q, ok := b.sqls[b.n]
-	if !ok {
-		var sb strings.Builder
-		sb.WriteString(b.head)
-		sb.WriteString(" VALUES ")
-		p := 1
-		for r := 0; r < b.n; r++ {
-			if r > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteByte('(')
-			for c := 0; c < b.ncols; c++ {
-				if c > 0 {
-					sb.WriteByte(',')
-				}
-				if b.positional {
-					sb.WriteByte('?')
-				} else {
-					sb.WriteByte('$')
-					sb.WriteString(strconv.Itoa(p))
-				}
-				p++
-			}
-			sb.WriteByte(')')
-		}
-		sb.WriteString(" ")
-		sb.WriteString(b.tail)
-		q = sb.String()
-		b.sqls[b.n] = q
-	}
-	var err error
-	if b.n == b.per && b.full == nil {
-		if b.full, err = tx.PrepareContext(ctx, q); err != nil {
+	q := b.statement()
+	if b.scan != nil {
+		if err := tx.Query(ctx, q, b.args, b.scan); err != nil {
 			return fmt.Errorf("enterprise: bulk insert: %w", err)
 		}
-	}
-	if b.queue != nil && b.scan == nil {
-		var stmt *sql.Stmt
-		if b.n == b.per {
-			stmt = b.full
-		}
-		want := -1
-		if b.orIgnore {
-			want = b.n
-		}
-		args := b.args
-		b.args, b.n = make([]any, 0, cap(args)), 0 // the queued statement keeps the old buffer
-		if err := b.queue.ExecAsync(ctx, stmt, q, args, want); err != nil {
-			return fmt.Errorf("enterprise: bulk insert: %w", err)
-		}
+		b.args, b.n = b.args[:0], 0
 		return nil
 	}
-	if b.queue != nil {
-		if err := b.queue.Flush(); err != nil {
-			return fmt.Errorf("enterprise: bulk insert: %w", err)
-		}
+	want := -1
+	if b.orIgnore {
+		want = b.n
 	}
-	switch {
-	case b.scan != nil:
-		var rows *sql.Rows
-		if b.n == b.per {
-			rows, err = b.full.QueryContext(ctx, b.args...)
-		} else {
-			rows, err = tx.QueryContext(ctx, q, b.args...)
-		}
-		if err == nil {
-			for rows.Next() && err == nil {
-				err = b.scan(rows)
-			}
-			rows.Close()
-			if err == nil {
-				err = rows.Err()
-			}
-		}
-	default:
-		var res sql.Result
-		if b.n == b.per {
-			res, err = b.full.ExecContext(ctx, b.args...)
-		} else {
-			res, err = tx.ExecContext(ctx, q, b.args...)
-		}
-		if err == nil && b.orIgnore {
-			if n, _ := res.RowsAffected(); n != int64(b.n) {
-				err = fmt.Errorf("%d of %d rows inserted", n, b.n)
-			}
-		}
-	}
-	if err != nil {
+	args := b.args
+	b.args, b.n = make([]any, 0, cap(args)), 0 // the queued statement keeps the old buffer
+	if err := tx.Queue(ctx, q, args, want); err != nil {
 		return fmt.Errorf("enterprise: bulk insert: %w", err)
 	}
-	b.args, b.n = b.args[:0], 0
 	return nil
+}
+
+// statement is the INSERT of the buffered rows.
+func (b *bulk) statement() string {
+	if q, ok := b.sqls[b.n]; ok {
+		return q
+	}
+	var sb strings.Builder
+	sb.WriteString(b.head)
+	sb.WriteString(" VALUES ")
+	p := 1
+	for r := 0; r < b.n; r++ {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for c := 0; c < b.ncols; c++ {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			if b.positional {
+				sb.WriteByte('?')
+			} else {
+				sb.WriteByte('$')
+				sb.WriteString(strconv.Itoa(p))
+			}
+			p++
+		}
+		sb.WriteByte(')')
+	}
+	sb.WriteString(" ")
+	sb.WriteString(b.tail)
+	q := sb.String()
+	b.sqls[b.n] = q
+	return q
 }
 
 // sortRows puts the buffered rows in the order of keyCols.
@@ -213,8 +171,9 @@ func compareValues(x, y any) int {
 // copyRows is how many rows one COPY sends.
 const copyRows = 10000
 
-// fresh marks b's rows as new rows of a table without foreign keys: COPY
-// on PostgreSQL, INSERT OR IGNORE with a row count check on SQLite.
+// fresh marks b's rows as new rows of a table whose foreign keys are
+// deferred: COPY on PostgreSQL, INSERT OR IGNORE with a row count check
+// on SQLite.
 func (b *bulk) fresh(tx *db.BulkTx) *bulk {
 	if tx.CanCopy() {
 		return b.useCopy(tx)
@@ -233,14 +192,14 @@ func (b *bulk) keyed(cols ...int) *bulk {
 // useCopy makes b send its rows through COPY when tx can (PostgreSQL).
 func (b *bulk) useCopy(tx *db.BulkTx) *bulk {
 	if tx.CanCopy() {
-		b.copy, b.per = tx, copyRows
+		b.copy, b.per = true, copyRows
 	}
 	return b
 }
 
 // flushCopy sends the buffered rows with COPY into the table and columns
 // the INSERT head names.
-func (b *bulk) flushCopy(ctx context.Context) error {
+func (b *bulk) flushCopy(ctx context.Context, tx *db.BulkTx) error {
 	open, close := strings.Index(b.head, "("), strings.LastIndex(b.head, ")")
 	table := strings.TrimSpace(strings.TrimPrefix(b.head[:open], "INSERT INTO "))
 	var cols []string
@@ -251,7 +210,7 @@ func (b *bulk) flushCopy(ctx context.Context) error {
 	for i := range rows {
 		rows[i] = b.args[i*b.ncols : (i+1)*b.ncols : (i+1)*b.ncols]
 	}
-	if err := b.copy.CopyAsync(ctx, table, cols, rows); err != nil {
+	if err := tx.Copy(ctx, table, cols, rows); err != nil {
 		return fmt.Errorf("enterprise: bulk copy: %w", err)
 	}
 	// The queued rows keep the old buffer.
@@ -265,11 +224,14 @@ const (
 		registered_capital_fen, area_unit_id, address, industry_code, status, synthetic, created_at, updated_at, names_seq)`
 	insEnterprise = `INSERT INTO enterprises (credit_code, code_exception, name, former_names, legal_form, registered_on,
 		registered_capital_fen, area_unit_id, address, industry_code, status, synthetic, created_at, updated_at, names_seq)`
-	insFigure  = `INSERT INTO enterprise_figures (enterprise_id, indicator, year, month, source, value, status, entered_by, entered_at)`
-	upsFigure  = `ON CONFLICT (enterprise_id, indicator, year, month, source) DO UPDATE SET value = excluded.value, status = excluded.status, entered_by = excluded.entered_by, entered_at = excluded.entered_at`
-	insCurrent = `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)`
-	insChain   = `INSERT INTO enterprise_chains (enterprise_id, node_id)`
-	insHistory = `INSERT INTO enterprise_history (enterprise_id, at, actor_id, actor, action, import_job_id, before_json, after_json)`
+	insFigure     = `INSERT INTO enterprise_figures (enterprise_id, indicator, year, month, source, value, status, entered_by, entered_at)`
+	upsFigure     = `ON CONFLICT (enterprise_id, indicator, year, month, source) DO UPDATE SET value = excluded.value, status = excluded.status, entered_by = excluded.entered_by, entered_at = excluded.entered_at`
+	insCurrent    = `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)`
+	insChain      = `INSERT INTO enterprise_chains (enterprise_id, node_id)`
+	insHistory    = `INSERT INTO enterprise_history (enterprise_id, at, actor_id, actor, action, import_job_id, before_json, after_json)`
+	updEnterprise = `UPDATE enterprises SET credit_code = $1, code_exception = $2, name = $3, former_names = $4,
+		legal_form = $5, registered_on = $6, registered_capital_fen = $7, area_unit_id = $8, address = $9, industry_code = $10,
+		status = $11, version = version + 1, updated_at = $12, names_seq = $13 WHERE id = $14`
 )
 
 // importWriter writes checked chunks of an import into one transaction:
@@ -278,7 +240,6 @@ type importWriter struct {
 	s         *Service
 	o         ImportOptions
 	btx       *db.BulkTx
-	tx        *sql.Tx
 	actor     audit.Actor
 	now       int64
 	h         hash.Hash // of every history row, kept in the import's audit entry
@@ -299,11 +260,11 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: import: %w", err)
 	}
-	if err := s.DB.Lock(ctx, btx.Tx, "enterprise.import"); err != nil {
+	if err := btx.Do(ctx, func(tx *sql.Tx) error { return s.DB.Lock(ctx, tx, "enterprise.import") }); err != nil {
 		btx.Rollback()
 		return nil, err
 	}
-	w := &importWriter{s: s, o: o, btx: btx, tx: btx.Tx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
+	w := &importWriter{s: s, o: o, btx: btx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
 		ents:      s.newBulk(insEnterprise, "RETURNING id, credit_code", 15),
 		chains:    s.newBulk(insChain, "", 2).useCopy(btx),
 		figs:      s.newBulk(insFigure, upsFigure, 9),
@@ -316,11 +277,6 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		// New enterprises go in by COPY too, with ids taken beforehand
 		// from their sequence (newIDs): no RETURNING to wait for.
 		w.ents = s.newBulk(insEnterpriseID, "", 16).useCopy(btx)
-	}
-	// Every bulk but the enterprises' RETURNING insert is written by the
-	// transaction's writer goroutine, in order, while this one goes on.
-	for _, b := range []*bulk{w.ents, w.chains, w.figs, w.newFigs, w.cur, w.hist} {
-		b.queue = btx
 	}
 	return w, nil
 }
@@ -336,14 +292,6 @@ func (w *importWriter) scanIDs(ids map[string]int64) func(*sql.Rows) error {
 		ids[code] = id
 		return nil
 	}
-}
-
-// sync flushes the queued copies before a statement on the transaction.
-func (w *importWriter) sync() error {
-	if err := w.btx.Flush(); err != nil {
-		return fmt.Errorf("enterprise: import: %w", err)
-	}
-	return nil
 }
 
 // newIDs takes n ids from the enterprises' sequence (PostgreSQL). A
@@ -377,9 +325,9 @@ func (w *importWriter) rollback() { w.btx.Rollback() }
 
 // write writes one checked chunk.
 func (w *importWriter) write(ctx context.Context, plan []planned) error {
-	tx, o, now, actorID := w.tx, w.o, w.now, nullID(w.actor.ID)
+	tx, o, now, actorID := w.btx, w.o, w.now, nullID(w.actor.ID)
 	ids := map[string]int64{}
-	if w.ents.copy == nil {
+	if !w.ents.copy {
 		w.ents.scan = w.scanIDs(ids)
 	}
 	fresh := 0 // enterprises this chunk creates
@@ -389,11 +337,12 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 			continue
 		}
 		if w.namesSeq == 0 {
-			if err := w.sync(); err != nil {
+			err := tx.Do(ctx, func(tx *sql.Tx) error {
+				var err error
+				w.namesSeq, err = w.s.bumpNames(ctx, tx)
 				return err
-			}
-			var err error
-			if w.namesSeq, err = w.s.bumpNames(ctx, tx); err != nil {
+			})
+			if err != nil {
 				return err
 			}
 		}
@@ -426,7 +375,7 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 			return err
 		}
 	}
-	if w.ents.copy == nil { // the ids come back by RETURNING
+	if !w.ents.copy { // the ids come back by RETURNING
 		if err := w.ents.flush(ctx, tx); err != nil {
 			return err
 		}
@@ -450,22 +399,16 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 				continue
 			}
 			before, after = importedDiff(*pl.existing, pl)
-			if len(pl.changed) > 0 || pl.chains {
-				if err := w.sync(); err != nil {
-					return err
-				}
-			}
+			// Queued like the inserts, after the writes before them.
 			if len(pl.changed) > 0 {
-				if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET credit_code = $1, code_exception = $2, name = $3, former_names = $4,
-					legal_form = $5, registered_on = $6, registered_capital_fen = $7, area_unit_id = $8, address = $9, industry_code = $10,
-					status = $11, version = version + 1, updated_at = $12, names_seq = $13 WHERE id = $14`,
-					in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn, in.CapitalFen,
-					nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status), now, w.namesSeq, id); err != nil {
+				if err := tx.Queue(ctx, updEnterprise, []any{in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"),
+					in.LegalForm, in.RegisteredOn, in.CapitalFen, nullID(pl.res.areaID), in.Address, in.IndustryCode, string(in.Status),
+					now, w.namesSeq, id}, 1); err != nil {
 					return fmt.Errorf("enterprise: import: update row %d: %w", pl.row.line, err)
 				}
 			}
 			if pl.chains {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_chains WHERE enterprise_id = $1", id); err != nil {
+				if err := tx.Queue(ctx, "DELETE FROM enterprise_chains WHERE enterprise_id = $1", []any{id}, -1); err != nil {
 					return err
 				}
 			}
@@ -516,20 +459,9 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 // commit writes what is still buffered, recomputes effective values,
 // records the import in the audit log and commits.
 func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
-	tx := w.tx
 	for _, b := range []*bulk{w.ents, w.chains, w.figs, w.newFigs, w.cur, w.hist} {
-		if err := b.flush(ctx, tx); err != nil {
+		if err := b.flush(ctx, w.btx); err != nil {
 			return err
-		}
-	}
-	if err := w.sync(); err != nil {
-		return err
-	}
-	for year, list := range w.recompute {
-		for start := 0; start < len(list); start += 500 {
-			if err := w.s.recomputeCurrent(ctx, tx, list[start:min(start+500, len(list))], year); err != nil {
-				return err
-			}
 		}
 	}
 	summary := map[string]any{"file": res.Filename, "sha256": res.SHA256, "rows": res.Rows, "created": res.Created,
@@ -539,7 +471,17 @@ func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 	if w.o.JobID != 0 {
 		objID = strconv.FormatInt(w.o.JobID, 10)
 	}
-	if err := w.s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary}); err != nil {
+	err := w.btx.Do(ctx, func(tx *sql.Tx) error {
+		for year, list := range w.recompute {
+			for start := 0; start < len(list); start += 500 {
+				if err := w.s.recomputeCurrent(ctx, tx, list[start:min(start+500, len(list))], year); err != nil {
+					return err
+				}
+			}
+		}
+		return w.s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "enterprise.import", ObjectType: "enterprise_import", ObjectID: objID, After: summary})
+	})
+	if err != nil {
 		return err
 	}
 	if err := w.btx.Commit(); err != nil {

@@ -290,10 +290,9 @@ func TestTiersExpiry(t *testing.T) {
 	}
 }
 
-// The figure tables carry no foreign keys (migration 0306), nor do chain
-// links and history rows on PostgreSQL (0307): the service is what keeps
-// every value tied to a registered enterprise, a known indicator and a
-// real user. Writes naming anything else are refused, and
+// Every value stays tied to a registered enterprise, a known indicator and
+// a real user: the service refuses writes naming anything else with a
+// clear error (before the foreign keys, checked at commit, would), and
 // after imports, submissions and reviews no value is orphaned.
 func TestFiguresNeverOrphaned(t *testing.T) {
 	f := newFixture(t)

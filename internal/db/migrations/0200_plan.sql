@@ -156,7 +156,11 @@ CREATE TABLE plan_outbox (
     attempts     INTEGER NOT NULL DEFAULT 0,
     last_error   TEXT NOT NULL DEFAULT '',
     created_at   BIGINT NOT NULL,
-    sent_at      BIGINT NOT NULL DEFAULT 0
+    sent_at      BIGINT NOT NULL DEFAULT 0,
+    -- A delivery run stamps claimed_at when it takes a row into 'sending'.
+    -- A row whose claim is older than the lease (internal/plan/webhook.go)
+    -- was abandoned by a sender that died mid-send and is due again.
+    claimed_at   BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE INDEX plan_outbox_state ON plan_outbox(state, id);

@@ -1,7 +1,8 @@
 -- Awards and subsidies (评优与奖补): programmes with their rules and formula,
 -- applications with evidence, the review panel, rankings kept round by round,
--- public-notice objections, enterprise flags, grants, payments and the ledger.
--- Rules, formula and money rule are stored as JSON written by internal/award.
+-- public-notice objections, grants, payments and the ledger. Rules, formula
+-- and money rule are stored as JSON written by internal/award. Compliance
+-- flags (enterprise_flags) belong to the registry (0300_enterprise.sql).
 
 CREATE TABLE award_programmes (
     id           {{ID}},
@@ -20,7 +21,13 @@ CREATE TABLE award_programmes (
     note         TEXT NOT NULL DEFAULT '',
     created_by   BIGINT REFERENCES users(id),
     created_at   BIGINT NOT NULL,
-    updated_at   BIGINT NOT NULL
+    updated_at   BIGINT NOT NULL,
+    -- An objection upheld during the public notice (公示) that changes the
+    -- result restarts the notice: notice_from/notice_until move to the new
+    -- period, and these record how many times it restarted and the
+    -- objection that last did.
+    notice_restarts          INTEGER NOT NULL DEFAULT 0,
+    notice_restart_objection BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE INDEX award_programmes_year ON award_programmes(year, id);
