@@ -16,6 +16,8 @@ import (
 	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
 )
 
 // apiClient is a signed-in HTTP client of one app server.
@@ -203,7 +205,9 @@ func TestAwardGrantsOnTwoServersStayInBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	svc := award.New(d, audit.New(d))
+	al := audit.New(d)
+	og := org.New(d, al)
+	svc := award.New(d, al, enterprise.New(d, al, og), og)
 	later := time.Now().Add(30 * 24 * time.Hour)
 	p, err := svc.CreateProgramme(ctx, award.NewProgramme{Year: 2023, NameZH: "上市之星奖（端到端）", Kind: award.KindPrize, BudgetFen: 10 * 300_000_00,
 		NoticeDays: 1, Rules: award.Rules{DataYear: 2022, Money: award.MoneyRule{Kind: "manual"},

@@ -43,7 +43,7 @@ func New(d *db.DB, o Options) *App {
 	}
 	a.Auth = auth.New(d, a.Org, a.Audit)
 	a.Enterprise = enterprise.New(d, a.Audit, a.Org)
-	a.Award = award.New(d, a.Audit)
+	a.Award = award.New(d, a.Audit, a.Enterprise, a.Org)
 	a.KPI = kpi.New(d, a.Audit)
 	a.Plan = plan.New(d, a.Audit, a.Org)
 	return a

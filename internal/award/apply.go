@@ -11,6 +11,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/filecheck"
 )
@@ -86,12 +87,11 @@ func (s *Service) storeFiles(ctx context.Context, tx *sql.Tx, appID, objID int64
 
 // EnterpriseOf returns the enterprise an account belongs to (0 when none).
 func (s *Service) EnterpriseOf(ctx context.Context, userID int64) (int64, error) {
-	var id sql.NullInt64
-	err := s.DB.R.QueryRowContext(ctx, "SELECT enterprise_id FROM users WHERE id=$1", userID).Scan(&id)
-	if err == sql.ErrNoRows {
+	u, err := s.Org.UserByID(ctx, userID)
+	if errs.CodeOf(err) == errs.NotFound {
 		return 0, nil
 	}
-	return id.Int64, err
+	return u.EnterpriseID, err
 }
 
 // Apply submits (or, after a return, resubmits) enterprise ent's application
@@ -158,15 +158,21 @@ func (s *Service) Apply(ctx context.Context, progID, ent int64, summary, contact
 	return s.Application(ctx, id)
 }
 
-const appCols = `a.id, a.programme_id, p.name_zh, a.enterprise_id, e.name, e.credit_code, a.state, a.summary, a.contact,
-	a.return_reason, a.created_at, a.updated_at FROM award_applications a JOIN award_programmes p ON p.id = a.programme_id
-	JOIN enterprises e ON e.id = a.enterprise_id`
+// appCols reads the award's own rows; the enterprise's name and code come
+// from the registry (nameApps).
+const appCols = `a.id, a.programme_id, p.name_zh, a.enterprise_id, a.state, a.summary, a.contact,
+	a.return_reason, a.created_at, a.updated_at FROM award_applications a JOIN award_programmes p ON p.id = a.programme_id`
 
 func scanApp(sc interface{ Scan(...any) error }) (Application, error) {
 	var a Application
-	err := sc.Scan(&a.ID, &a.ProgrammeID, &a.ProgrammeName, &a.EnterpriseID, &a.EnterpriseName, &a.CreditCode, &a.State,
+	err := sc.Scan(&a.ID, &a.ProgrammeID, &a.ProgrammeName, &a.EnterpriseID, &a.State,
 		&a.Summary, &a.Contact, &a.ReturnReason, &a.CreatedAt, &a.UpdatedAt)
 	return a, err
+}
+
+func (s *Service) nameApps(ctx context.Context, as []Application) error {
+	return withEnterprises(ctx, s, as, func(a *Application) int64 { return a.EnterpriseID },
+		func(a *Application, e enterprise.Brief) { a.EnterpriseName, a.CreditCode = e.Name, e.CreditCode })
 }
 
 // Application returns one application with its evidence list. Errors: NotFound.
@@ -178,6 +184,11 @@ func (s *Service) Application(ctx context.Context, id int64) (Application, error
 	if err != nil {
 		return a, err
 	}
+	one := []Application{a}
+	if err := s.nameApps(ctx, one); err != nil {
+		return a, err
+	}
+	a = one[0]
 	err = eachRow(ctx, s.DB.R, "SELECT id, filename, content_type, size, sha256 FROM award_evidence WHERE application_id=$1 ORDER BY id LIMIT 50",
 		[]any{id}, func(r *sql.Rows) error {
 			var e Evidence
@@ -201,7 +212,10 @@ func (s *Service) Applications(ctx context.Context, progID, ent int64) ([]Applic
 		out = append(out, a)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.nameApps(ctx, out)
 }
 
 // EvidenceFile returns an evidence file's bytes and what it belongs to.

@@ -16,7 +16,10 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/money"
+	"gaoxin/internal/org"
 )
 
 // Programme states, in order.
@@ -82,15 +85,21 @@ type Programme struct {
 type Service struct {
 	DB    *db.DB
 	Audit *audit.Log
+	// Registry is the enterprise registry: every read of enterprises,
+	// their figures, certificates, chains and flags goes through it.
+	Registry *enterprise.Service
+	// Org answers who a user is (role, enterprise, name).
+	Org *org.Service
 	// Now is the clock; tests move it to pass a notice period.
 	Now func() time.Time
 	// MaxEvidence is the largest evidence file accepted, in bytes.
 	MaxEvidence int64
 }
 
-// New returns the awards service.
-func New(d *db.DB, a *audit.Log) *Service {
-	return &Service{DB: d, Audit: a, Now: time.Now, MaxEvidence: 10 << 20}
+// New returns the awards service over the registry reg and the
+// organisation o.
+func New(d *db.DB, a *audit.Log, reg *enterprise.Service, o *org.Service) *Service {
+	return &Service{DB: d, Audit: a, Registry: reg, Org: o, Now: time.Now, MaxEvidence: 10 << 20}
 }
 
 func (s *Service) nowMS() int64 { return s.Now().UnixMilli() }
@@ -207,14 +216,14 @@ func (n NewProgramme) check() error {
 	}
 	if n.BudgetFen < 0 {
 		ds = append(ds, bad("budget_fen", "预算不能为负", "budget cannot be negative"))
+	} else if !money.Credible(n.BudgetFen) {
+		ds = append(ds, moneyDetail("budget_fen", n.BudgetFen))
 	}
 	if n.NoticeDays < 1 || n.NoticeDays > 60 {
 		ds = append(ds, bad("notice_days", "公示期应为 1–60 天", "notice period must be 1–60 days"))
 	}
-	if len(ds) > 0 {
-		return errs.List("项目信息有误", "the programme is not valid", ds)
-	}
-	return nil
+	ds = append(ds, n.Rules.Money.credible()...)
+	return detailsError("项目信息有误", "the programme is not valid", ds)
 }
 
 // CreateProgramme stores a draft programme. Rules may still be incomplete;
@@ -275,21 +284,7 @@ func (s *Service) UpdateProgramme(ctx context.Context, id int64, n NewProgramme)
 
 // Indicators returns the registry's figure codes and their decimal scales.
 func (s *Service) Indicators(ctx context.Context) (map[string]int, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT code, scale FROM figure_indicators ORDER BY code LIMIT 1000")
-	if err != nil {
-		return nil, fmt.Errorf("award: indicators: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var c string
-		var sc int
-		if err := rows.Scan(&c, &sc); err != nil {
-			return nil, err
-		}
-		out[c] = sc
-	}
-	return out, rows.Err()
+	return s.Registry.IndicatorScales(ctx, nil)
 }
 
 func nullID(id int64) any {

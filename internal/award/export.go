@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"gaoxin/internal/money"
 )
 
 // yuan renders fen as a decimal string of 元 with two places, exactly.
@@ -65,10 +67,10 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 	if err != nil {
 		return err
 	}
-	var granted, paid int64
+	var grantedSum, paidSum money.Total
 	for _, g := range grants {
-		granted += g.AmountFen
-		paid += g.PaidFen
+		grantedSum.Add(g.AmountFen)
+		paidSum.Add(g.PaidFen)
 		pays := payments[g.ID]
 		if len(pays) == 0 {
 			if err := put(g.Rank, cellText(g.EnterpriseName), cellText(g.CreditCode), yuan(g.AmountFen), "", "", "未申请", "", "", ""); err != nil {
@@ -81,6 +83,14 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 				return err
 			}
 		}
+	}
+	granted, err := grantedSum.Fen("award: export granted")
+	if err != nil {
+		return err
+	}
+	paid, err := paidSum.Fen("award: export paid")
+	if err != nil {
+		return err
 	}
 	if err := put("合计", "", "", yuan(granted), "", yuan(paid), "已付（台账）", "", "", ""); err != nil {
 		return err

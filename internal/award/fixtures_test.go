@@ -9,6 +9,8 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
 )
 
 // testIndicators are the registry's figure codes the tests use, with scales.
@@ -32,7 +34,9 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	d := dbtest.Open(t)
-	f := &fixture{t: t, DB: d, S: New(d, audit.New(d)), now: time.Date(2023, 3, 1, 9, 0, 0, 0, time.UTC)}
+	a := audit.New(d)
+	o := org.New(d, a)
+	f := &fixture{t: t, DB: d, S: New(d, a, enterprise.New(d, a, o), o), now: time.Date(2023, 3, 1, 9, 0, 0, 0, time.UTC)}
 	f.S.Now = func() time.Time { return f.now }
 	f.ctx = audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	for i, ind := range testIndicators {

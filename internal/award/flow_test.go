@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/office/officetest"
 )
 
@@ -219,6 +220,28 @@ func TestFullProgrammeFlow(t *testing.T) {
 	if audits < 30 {
 		t.Fatalf("only %d award audit rows", audits)
 	}
+	// The trail asks the audit log for every object of the programme: the
+	// same rows as one query over both modules' tables gives.
+	trail := ok(s.Trail(sup, w.prog.ID, 1000))(t)
+	var want int
+	w.DB.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE (object_type='award_programme' AND object_id=$1)
+		OR (object_type='award_application' AND object_id IN (SELECT CAST(id AS TEXT) FROM award_applications WHERE programme_id=$2))
+		OR (object_type='award_assignment' AND object_id IN (SELECT CAST(g.id AS TEXT) FROM award_assignments g JOIN award_applications a ON a.id=g.application_id WHERE a.programme_id=$2))
+		OR (object_type='award_objection' AND object_id IN (SELECT CAST(id AS TEXT) FROM award_objections WHERE programme_id=$2))
+		OR (object_type='award_grant' AND object_id IN (SELECT CAST(id AS TEXT) FROM award_grants WHERE programme_id=$2))
+		OR (object_type='award_payment' AND object_id IN (SELECT CAST(p.id AS TEXT) FROM award_payments p JOIN award_grants g ON g.id=p.grant_id WHERE g.programme_id=$2))
+		OR (object_type='award_ledger' AND object_id IN (SELECT CAST(id AS TEXT) FROM award_ledger WHERE programme_id=$2))`,
+		idStr(w.prog.ID), w.prog.ID).Scan(&want)
+	types := map[string]bool{}
+	for i, r := range trail {
+		types[r.ObjectType] = true
+		if i > 0 && r.ID >= trail[i-1].ID {
+			t.Fatal("trail not newest first")
+		}
+	}
+	if len(trail) != want || !types["award_programme"] || !types["award_application"] || !types["award_assignment"] || !types["award_grant"] || !types["award_payment"] {
+		t.Fatalf("trail has %d rows of %v, want %d", len(trail), types, want)
+	}
 }
 
 func must(b []byte, _ string) []byte { return b }
@@ -331,7 +354,7 @@ func TestEligibilityReasons(t *testing.T) {
 		}
 	}
 	f.mustAddTier(expired, "hnte", "2021-12-31")
-	ok(f.S.AddFlag(sup, flagged, "严重失信", "列入严重失信主体名单"))(t)
+	ok(f.S.Registry.AddFlag(sup, enterprise.System, flagged, "严重失信", "列入严重失信主体名单"))(t)
 	p := Programme{ID: 0, Year: 2023, Kind: KindPrize, Rules: Rules{DataYear: 2022,
 		Eligibility: Eligibility{TiersAny: []string{"hnte"}, MinYearsInZone: 2, NoFlag: true},
 		Terms:       []Term{{Code: "taxes", NameZH: "税收", Source: SourceFigure, Indicator: "taxes", Transform: TransformMinMax, Weight: 100}}}}

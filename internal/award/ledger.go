@@ -6,13 +6,16 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/money"
 )
 
 // Grant is the money a confirmed winner is granted (奖补资金).
@@ -45,7 +48,7 @@ func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) err
 	if err := p.Rules.Money.unpaidError(r.Result, "认定", "confirm"); err != nil {
 		return err
 	}
-	var total int64
+	var sum money.Total
 	type g struct {
 		e      Entry
 		amount int64
@@ -64,7 +67,10 @@ func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) err
 			none = append(none, map[string]any{"enterprise_id": e.EnterpriseID, "rank": e.Rank, "total": e.Total.Short()})
 			continue
 		}
-		total += amt
+		if err := money.Check("amount_fen", amt); err != nil {
+			return err
+		}
+		sum.Add(amt)
 		gs = append(gs, g{e, amt})
 	}
 	if len(none) > 0 {
@@ -75,7 +81,11 @@ func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) err
 			return err
 		}
 	}
-	if total > p.BudgetFen {
+	total, overflow := sum.Fen("award: grants of the money rule")
+	if overflow != nil || total > p.BudgetFen {
+		if overflow != nil {
+			total = math.MaxInt64 // reported as "above the budget", which it is
+		}
 		return errs.New(errs.Conflict, fmt.Sprintf("按奖励规则合计 %d 分，超出预算 %d 分", total, p.BudgetFen),
 			fmt.Sprintf("the money rule totals %d fen, above the budget of %d fen", total, p.BudgetFen))
 	}
@@ -89,6 +99,9 @@ func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) err
 }
 
 func (s *Service) insertGrant(ctx context.Context, tx *sql.Tx, progID, ent int64, rank int, amount int64, basis string) (int64, error) {
+	if err := money.Check("amount_fen", amount); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO award_grants (programme_id, enterprise_id, rank, amount_fen, basis, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, progID, ent, rank, amount, basis, s.nowMS()).Scan(&id)
@@ -105,10 +118,14 @@ func (s *Service) insertGrant(ctx context.Context, tx *sql.Tx, progID, ent int64
 // CreateGrant grants amount to a confirmed winner when the money rule is
 // manual. The programme row is locked, so concurrent grants can never sum
 // above the budget. Errors: Invalid, NotFound, Conflict (state, not a
-// winner, already granted, over budget).
+// winner, already granted, over budget). An amount above money.MaxFen is
+// Invalid, naming amount_fen.
 func (s *Service) CreateGrant(ctx context.Context, progID, ent, amount int64, basis string) (Grant, error) {
 	if amount <= 0 {
 		return Grant{}, errs.Field("amount_fen", "金额须大于 0", "amount must be above 0")
+	}
+	if err := money.Check("amount_fen", amount); err != nil {
+		return Grant{}, err
 	}
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -138,13 +155,13 @@ func (s *Service) CreateGrant(ctx context.Context, progID, ent, amount int64, ba
 		if rank == 0 {
 			return errs.Field("enterprise_id", "该企业不在认定名单中", "this enterprise is not a confirmed winner")
 		}
-		var used int64
+		var used money.SQLSum
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(SUM(amount_fen), 0) FROM award_grants WHERE programme_id=$1", progID).Scan(&used); err != nil {
-			return err
+			return fmt.Errorf("award: granted so far: %w", err)
 		}
-		if used+amount > p.BudgetFen {
-			return errs.New(errs.Conflict, fmt.Sprintf("超出预算：剩余 %d 分，申请 %d 分", p.BudgetFen-used, amount),
-				fmt.Sprintf("over budget: %d fen left, %d asked", p.BudgetFen-used, amount))
+		if after, ok := money.Add(int64(used), amount); !ok || after > p.BudgetFen {
+			return errs.New(errs.Conflict, fmt.Sprintf("超出预算：剩余 %d 分，申请 %d 分", p.BudgetFen-int64(used), amount),
+				fmt.Sprintf("over budget: %d fen left, %d asked", p.BudgetFen-int64(used), amount))
 		}
 		id, err = s.insertGrant(ctx, tx, progID, ent, rank, amount, strings.TrimSpace(basis))
 		return err
@@ -155,16 +172,27 @@ func (s *Service) CreateGrant(ctx context.Context, progID, ent, amount int64, ba
 	return s.Grant(ctx, id)
 }
 
-const grantCols = `g.id, g.programme_id, g.enterprise_id, e.name, e.credit_code, g.rank, g.amount_fen, g.basis,
+// grantCols reads the award's own rows; the enterprise's name and code
+// come from the registry (nameGrants).
+const grantCols = `g.id, g.programme_id, g.enterprise_id, g.rank, g.amount_fen, g.basis,
 	COALESCE((SELECT SUM(amount_fen) FROM award_payments WHERE grant_id=g.id AND state IN ('pending','approved','paid')), 0),
 	COALESCE((SELECT SUM(amount_fen) FROM award_ledger WHERE grant_id=g.id), 0)
-	FROM award_grants g JOIN enterprises e ON e.id=g.enterprise_id`
+	FROM award_grants g`
 
 func scanGrant(sc interface{ Scan(...any) error }) (Grant, error) {
 	var g Grant
-	err := sc.Scan(&g.ID, &g.ProgrammeID, &g.EnterpriseID, &g.EnterpriseName, &g.CreditCode, &g.Rank, &g.AmountFen, &g.Basis, &g.CommittedFen, &g.PaidFen)
-	g.RemainingFen = g.AmountFen - g.CommittedFen
-	return g, err
+	var committed, paid money.SQLSum
+	err := sc.Scan(&g.ID, &g.ProgrammeID, &g.EnterpriseID, &g.Rank, &g.AmountFen, &g.Basis, &committed, &paid)
+	if err != nil {
+		return g, err
+	}
+	g.CommittedFen, g.PaidFen = int64(committed), int64(paid)
+	left, ok := money.Sub(g.AmountFen, g.CommittedFen)
+	if !ok {
+		return g, fmt.Errorf("award: grant %d: amount %d less committed %d does not fit int64", g.ID, g.AmountFen, g.CommittedFen)
+	}
+	g.RemainingFen = left
+	return g, nil
 }
 
 // Grant returns one grant with balances derived from payments and the ledger.
@@ -173,7 +201,17 @@ func (s *Service) Grant(ctx context.Context, id int64) (Grant, error) {
 	if err == sql.ErrNoRows {
 		return g, errs.New(errs.NotFound, "奖补不存在", "grant not found")
 	}
-	return g, err
+	if err != nil {
+		return g, err
+	}
+	one := []Grant{g}
+	err = s.nameGrants(ctx, one)
+	return one[0], err
+}
+
+func (s *Service) nameGrants(ctx context.Context, gs []Grant) error {
+	return withEnterprises(ctx, s, gs, func(g *Grant) int64 { return g.EnterpriseID },
+		func(g *Grant, e enterprise.Brief) { g.EnterpriseName, g.CreditCode = e.Name, e.CreditCode })
 }
 
 // Grants lists a programme's grants by rank (progID ≠ 0) or an enterprise's.
@@ -188,7 +226,10 @@ func (s *Service) Grants(ctx context.Context, progID, ent int64) ([]Grant, error
 		out = append(out, g)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.nameGrants(ctx, out)
 }
 
 // Payment is a request to pay (part of) a grant: pending → approved → paid,
@@ -260,7 +301,7 @@ func validKey(key string) bool {
 // person with the same body returns the first payment (replayed = true);
 // the same key with another body is a Conflict. A request above what is left
 // of the grant is refused (a paid grant cannot be paid twice). Errors:
-// Invalid, NotFound, Conflict.
+// Invalid (an amount above money.MaxFen names amount_fen), NotFound, Conflict.
 func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string, req PaymentRequest) (Payment, bool, error) {
 	key = strings.TrimSpace(key)
 	if !validKey(key) {
@@ -268,6 +309,9 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 	}
 	if req.AmountFen <= 0 {
 		return Payment{}, false, errs.Field("amount_fen", "金额须大于 0", "amount must be above 0")
+	}
+	if err := money.Check("amount_fen", req.AmountFen); err != nil {
+		return Payment{}, false, err
 	}
 	h := req.hash(grantID)
 	actor := audit.ActorFrom(ctx).ID
@@ -298,7 +342,8 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 		// FOR UPDATE over the join locks the grant row and the programme
 		// row: the state is read under the lock that closing takes.
 		var state string
-		var amount, committed int64
+		var amount int64
+		var committed money.SQLSum
 		err = tx.QueryRowContext(ctx, `SELECT p.state, g.amount_fen FROM award_grants g JOIN award_programmes p ON p.id=g.programme_id
 			WHERE g.id=$1`+s.DB.ForUpdate(), grantID).Scan(&state, &amount)
 		if err == sql.ErrNoRows {
@@ -312,11 +357,15 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 		}
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(SUM(amount_fen), 0) FROM award_payments WHERE grant_id=$1 AND state IN ('pending','approved','paid')",
 			grantID).Scan(&committed); err != nil {
-			return err
+			return fmt.Errorf("award: committed so far: %w", err)
 		}
-		if req.AmountFen > amount-committed {
-			return errs.New(errs.Conflict, fmt.Sprintf("超出奖补余额：剩余 %d 分，申请 %d 分（已付或在途的不能重复支付）", amount-committed, req.AmountFen),
-				fmt.Sprintf("above what is left of the grant: %d fen left, %d asked (paid or pending money cannot be paid again)", amount-committed, req.AmountFen))
+		left, ok := money.Sub(amount, int64(committed))
+		if !ok {
+			return fmt.Errorf("award: grant %d: amount %d less committed %d does not fit int64", grantID, amount, committed)
+		}
+		if req.AmountFen > left {
+			return errs.New(errs.Conflict, fmt.Sprintf("超出奖补余额：剩余 %d 分，申请 %d 分（已付或在途的不能重复支付）", left, req.AmountFen),
+				fmt.Sprintf("above what is left of the grant: %d fen left, %d asked (paid or pending money cannot be paid again)", left, req.AmountFen))
 		}
 		now := s.nowMS()
 		err = tx.QueryRowContext(ctx, `INSERT INTO award_payments (grant_id, amount_fen, idem_key, request_hash, requested_by, note, created_at, updated_at)
@@ -453,6 +502,9 @@ func (s *Service) Withdraw(ctx context.Context, id int64, reason string) (Paymen
 }
 
 func (s *Service) ledger(ctx context.Context, tx *sql.Tx, p Payment, kind string, amount int64, d time.Time, voucher string, reverses any, note string) error {
+	if err := money.Check("amount_fen", amount); err != nil {
+		return err
+	}
 	var prog int64
 	if err := tx.QueryRowContext(ctx, "SELECT programme_id FROM award_grants WHERE id=$1", p.GrantID).Scan(&prog); err != nil {
 		return err

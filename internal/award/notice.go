@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/money"
 )
 
 // Objection is a challenge filed by anyone during the public notice (异议).
@@ -64,9 +66,8 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ip := audit.ActorFrom(ctx).IP; ip != "" {
-			var recent int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action='award.objection.file' AND ip=$1 AND at > $2",
-				ip, db.Now()-3_600_000).Scan(&recent); err != nil {
+			recent, err := s.Audit.CountRecent(ctx, tx, "award.objection.file", ip, db.Now()-3_600_000)
+			if err != nil {
 				return err
 			}
 			if recent >= ObjectionsPerHour {
@@ -186,10 +187,16 @@ func (s *Service) Decide(ctx context.Context, id int64, upheld bool, finding str
 			ds = append(ds, bad(f+".indicator", "指标不存在："+c.Indicator, "no such figure: "+c.Indicator))
 		case c.Year < 2000 || c.Year > 2100:
 			ds = append(ds, bad(f+".year", "年度无效", "year is not valid"))
+		case !money.Credible(c.Value):
+			// The bound of money (fen) holds every figure in its stored unit.
+			d := bad(f+".value", "数值超出可信范围（绝对值不超过 10^14 个存储单位，金额即 1 万亿元）",
+				"value is not credible (at most 10^14 stored units either way; for money, 1,000,000,000,000 yuan)")
+			d.Value = strconv.FormatInt(c.Value, 10)
+			ds = append(ds, d)
 		}
 	}
 	if len(ds) > 0 {
-		return Objection{}, errs.List("更正内容有误", "the corrections are not valid", ds)
+		return Objection{}, detailsError("更正内容有误", "the corrections are not valid", ds)
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var progID int64

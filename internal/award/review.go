@@ -10,7 +10,9 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
 )
 
 // Assignment is an application given to one expert of the review panel.
@@ -26,6 +28,16 @@ type Assignment struct {
 	Reason         string  `json:"reason,omitempty"`
 	Total          string  `json:"total,omitempty"`
 	Scores         []Score `json:"scores,omitempty"`
+
+	enterpriseID int64
+}
+
+func (s *Service) nameAsgs(ctx context.Context, gs []Assignment) error {
+	if err := withEnterprises(ctx, s, gs, func(g *Assignment) int64 { return g.enterpriseID },
+		func(g *Assignment, e enterprise.Brief) { g.EnterpriseName = e.Name }); err != nil {
+		return err
+	}
+	return s.withReviewers(ctx, gs)
 }
 
 // Score is one criterion's score with the expert's comment; Value has up to
@@ -40,11 +52,13 @@ type Score struct {
 // enterprise name or credit code per line), used to exclude conflicts.
 func (s *Service) SetAffiliations(ctx context.Context, reviewerID int64, text string) error {
 	lines := splitLines(text)
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var role string
-		if err := tx.QueryRowContext(ctx, "SELECT role FROM users WHERE id=$1", reviewerID).Scan(&role); err != nil || role != "reviewer" {
-			return errs.New(errs.NotFound, "评审专家不存在", "reviewer not found")
+	if u, err := s.Org.UserByID(ctx, reviewerID); err != nil || u.Role != org.Reviewer {
+		if err != nil && errs.CodeOf(err) != errs.NotFound {
+			return err
 		}
+		return errs.New(errs.NotFound, "评审专家不存在", "reviewer not found")
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		joined := strings.Join(lines, "\n")
 		res, err := tx.ExecContext(ctx, "UPDATE award_reviewer_profiles SET affiliations=$1, updated_at=$2 WHERE user_id=$3", joined, s.nowMS(), reviewerID)
 		if err != nil {
@@ -104,13 +118,24 @@ func conflict(affil []string, revEnt, ent int64, name, credit, former string) st
 // scores. Errors: NotFound, Invalid (not a reviewer), Conflict (not
 // accepted, not in review, already assigned).
 func (s *Service) Assign(ctx context.Context, appID, reviewerID int64) (Assignment, error) {
+	// Who the reviewer is and what the enterprise is called come from
+	// their owners, read before the transaction: an account's role and an
+	// enterprise's names change rarely, and the assignment records the
+	// conflict reason it found.
+	rev, err := s.Org.UserByID(ctx, reviewerID)
+	if err != nil && errs.CodeOf(err) != errs.NotFound {
+		return Assignment{}, err
+	}
+	if err != nil || rev.Role != org.Reviewer || rev.Disabled {
+		return Assignment{}, errs.Field("reviewer_id", "该用户不是评审专家", "this user is not a reviewer")
+	}
 	var id int64
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var state, pstate, name, credit, former string
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var state, pstate string
 		var ent int64
-		err := tx.QueryRowContext(ctx, `SELECT a.state, p.state, e.id, e.name, e.credit_code, e.former_names FROM award_applications a
-			JOIN award_programmes p ON p.id=a.programme_id JOIN enterprises e ON e.id=a.enterprise_id WHERE a.id=$1`, appID).
-			Scan(&state, &pstate, &ent, &name, &credit, &former)
+		err := tx.QueryRowContext(ctx, `SELECT a.state, p.state, a.enterprise_id FROM award_applications a
+			JOIN award_programmes p ON p.id=a.programme_id WHERE a.id=$1`, appID).
+			Scan(&state, &pstate, &ent)
 		if err == sql.ErrNoRows {
 			return errs.New(errs.NotFound, "申报不存在", "application not found")
 		}
@@ -120,11 +145,13 @@ func (s *Service) Assign(ctx context.Context, appID, reviewerID int64) (Assignme
 		if state != "accepted" || (pstate != StateOpen && pstate != StateReview) {
 			return errs.New(errs.Conflict, "只有形式审查通过、项目在评审期的申报可分配专家", "only accepted applications of a programme open or in review can be assigned")
 		}
-		var role string
-		var revEnt sql.NullInt64
-		if err := tx.QueryRowContext(ctx, "SELECT role, enterprise_id FROM users WHERE id=$1 AND disabled=FALSE", reviewerID).Scan(&role, &revEnt); err != nil || role != "reviewer" {
-			return errs.Field("reviewer_id", "该用户不是评审专家", "this user is not a reviewer")
+		briefs, err := s.Registry.Briefs(ctx, tx, []int64{ent})
+		if err != nil {
+			return err
 		}
+		e := briefs[ent]
+		name, credit, former := e.Name, e.CreditCode, strings.Join(e.FormerNames, "\n")
+		revEnt := sql.NullInt64{Int64: rev.EnterpriseID, Valid: rev.EnterpriseID != 0}
 		var affil string
 		_ = tx.QueryRowContext(ctx, "SELECT affiliations FROM award_reviewer_profiles WHERE user_id=$1", reviewerID).Scan(&affil)
 		why := conflict(splitLines(affil), revEnt.Int64, ent, name, credit, former)
@@ -149,14 +176,15 @@ func (s *Service) Assign(ctx context.Context, appID, reviewerID int64) (Assignme
 	return s.Assignment(ctx, id)
 }
 
-const asgCols = `g.id, g.application_id, a.programme_id, p.name_zh, e.name, g.reviewer_id, u.username, g.state, g.reason, g.total_milli
-	FROM award_assignments g JOIN award_applications a ON a.id=g.application_id JOIN award_programmes p ON p.id=a.programme_id
-	JOIN enterprises e ON e.id=a.enterprise_id JOIN users u ON u.id=g.reviewer_id`
+// asgCols reads the award's own rows; the enterprise's name comes from the
+// registry and the reviewer's username from org (nameAsgs).
+const asgCols = `g.id, g.application_id, a.programme_id, p.name_zh, a.enterprise_id, g.reviewer_id, g.state, g.reason, g.total_milli
+	FROM award_assignments g JOIN award_applications a ON a.id=g.application_id JOIN award_programmes p ON p.id=a.programme_id`
 
 func scanAsg(sc interface{ Scan(...any) error }) (Assignment, error) {
 	var g Assignment
 	var total int64
-	err := sc.Scan(&g.ID, &g.ApplicationID, &g.ProgrammeID, &g.ProgrammeName, &g.EnterpriseName, &g.ReviewerID, &g.Reviewer, &g.State, &g.Reason, &total)
+	err := sc.Scan(&g.ID, &g.ApplicationID, &g.ProgrammeID, &g.ProgrammeName, &g.enterpriseID, &g.ReviewerID, &g.State, &g.Reason, &total)
 	if g.State == "scored" {
 		g.Total = milliString(total)
 	}
@@ -172,6 +200,11 @@ func (s *Service) Assignment(ctx context.Context, id int64) (Assignment, error) 
 	if err != nil {
 		return g, err
 	}
+	one := []Assignment{g}
+	if err := s.nameAsgs(ctx, one); err != nil {
+		return g, err
+	}
+	g = one[0]
 	err = eachRow(ctx, s.DB.R, "SELECT criterion, score_milli, comment FROM award_scores WHERE assignment_id=$1 ORDER BY criterion LIMIT 100",
 		[]any{id}, func(r *sql.Rows) error {
 			var sc Score
@@ -197,7 +230,10 @@ func (s *Service) Assignments(ctx context.Context, reviewerID, appID int64) ([]A
 		out = append(out, g)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.nameAsgs(ctx, out)
 }
 
 // mine loads an assignment for its reviewer; another reviewer's is NotFound.

@@ -163,6 +163,7 @@ func (r Rules) Validate(kind string, quota int, known map[string]int) error {
 		ds = append(ds, bad("quota", "排名类项目须设名额", "a ranking programme needs a quota"))
 	}
 	ds = append(ds, r.Money.validate(kind, quota)...)
+	ds = append(ds, r.Money.credible()...)
 	if len(ds) > 0 {
 		return errs.List("评选规则有误，项目不能启动", "the programme's rules are not valid; it cannot be opened", ds)
 	}

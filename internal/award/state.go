@@ -136,14 +136,8 @@ func (s *Service) Compute(ctx context.Context, p Programme) (Result, error) {
 }
 
 func (s *Service) rankTx(ctx context.Context, tx *sql.Tx, p Programme, cause string) (Round, error) {
-	scales := map[string]int{}
-	if err := eachRow(ctx, tx, "SELECT code, scale FROM figure_indicators ORDER BY code LIMIT 1000", nil, func(r *sql.Rows) error {
-		var c string
-		var v int
-		err := r.Scan(&c, &v)
-		scales[c] = v
-		return err
-	}); err != nil {
+	scales, err := s.Registry.IndicatorScales(ctx, tx)
+	if err != nil {
 		return Round{}, err
 	}
 	rg, err := s.loadRegistry(ctx, tx, p)

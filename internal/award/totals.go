@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/money"
 )
 
 // Total is what one programme granted and paid.
@@ -31,9 +32,13 @@ func (s *Service) Totals(ctx context.Context, year int) ([]Total, error) {
 	var out []Total
 	err := eachRow(ctx, s.DB.R, q, []any{year}, func(r *sql.Rows) error {
 		var t Total
-		err := r.Scan(&t.Year, &t.ProgrammeID, &t.NameZH, &t.BudgetFen, &t.GrantedFen, &t.PaidFen, &t.Winners)
+		var granted, paid money.SQLSum
+		if err := r.Scan(&t.Year, &t.ProgrammeID, &t.NameZH, &t.BudgetFen, &granted, &paid, &t.Winners); err != nil {
+			return fmt.Errorf("award: totals of programme %d: %w", t.ProgrammeID, err)
+		}
+		t.GrantedFen, t.PaidFen = int64(granted), int64(paid)
 		out = append(out, t)
-		return err
+		return nil
 	})
 	return out, err
 }
@@ -41,9 +46,11 @@ func (s *Service) Totals(ctx context.Context, year int) ([]Total, error) {
 // YearPaid is what the ledger shows as paid in a calendar year (by payment
 // date), across programmes.
 func (s *Service) YearPaid(ctx context.Context, year int) (int64, error) {
-	var v int64
-	err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(SUM(amount_fen), 0) FROM award_ledger WHERE year=$1", year).Scan(&v)
-	return v, err
+	var v money.SQLSum
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(SUM(amount_fen), 0) FROM award_ledger WHERE year=$1", year).Scan(&v); err != nil {
+		return 0, fmt.Errorf("award: paid in %d: %w", year, err)
+	}
+	return int64(v), nil
 }
 
 // Honour is a winner of a past programme known by name only.

@@ -2,15 +2,15 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand"
+	"slices"
 	"time"
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
-	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 )
 
@@ -68,7 +68,7 @@ func loadAward(ctx context.Context, s *app.App) ([]Account, error) {
 		ids[nu.Username] = u.ID
 		accounts = append(accounts, Account{Username: nu.Username, Password: nu.Password, Role: nu.Role})
 	}
-	ents, err := demoEnterprises(ctx, s.DB)
+	ents, err := demoEnterprises(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -79,8 +79,8 @@ func loadAward(ctx context.Context, s *app.App) ([]Account, error) {
 		if err != nil {
 			return nil, fmt.Errorf("demo: enterprise account: %w", err)
 		}
-		if _, err := s.DB.W.ExecContext(ctx, "UPDATE users SET enterprise_id=$1 WHERE id=$2", ents[0].id, eu.ID); err != nil {
-			return nil, err
+		if err := s.Enterprise.LinkAccount(ctx, enterprise.System, ents[0].id, eu.Username); err != nil {
+			return nil, fmt.Errorf("demo: enterprise account: %w", err)
 		}
 		accounts = append(accounts, Account{Username: ent.Username, Password: ent.Password, Role: ent.Role})
 	}
@@ -111,76 +111,117 @@ var demoNames = []string{"芯谷", "北斗星图", "超硬精工", "氢源", "�
 
 // demoEnterprises returns the synthetic enterprises the demo ranks, creating
 // 30 (synthetic, named 演示) with 2021–2022 figures unless the registry demo
-// already has 30 with every figure the formula reads.
-func demoEnterprises(ctx context.Context, d *db.DB) ([]demoEnt, error) {
+// already has 30 with every figure the formula reads. Everything goes
+// through the registry's service.
+func demoEnterprises(ctx context.Context, s *app.App) ([]demoEnt, error) {
+	reg := s.Enterprise
+	have, err := reg.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, i := range have {
+		known[i.Code] = true
+	}
 	for i, ind := range demoIndicators {
-		if _, err := d.W.ExecContext(ctx, `INSERT INTO figure_indicators (code, name_zh, name_en, unit, scale, sort) VALUES ($1,$2,$3,$4,$5,$6)
-			ON CONFLICT DO NOTHING`, ind.code, ind.zh, ind.en, ind.unit, ind.scale, 100+i); err != nil {
+		if known[ind.code] {
+			continue
+		}
+		if _, err := reg.SaveIndicator(ctx, enterprise.System, enterprise.Indicator{Code: ind.code, NameZH: ind.zh, NameEN: ind.en,
+			Unit: ind.unit, Scale: ind.scale, Sort: 100 + i, Nonnegative: true}); err != nil {
 			return nil, fmt.Errorf("demo: indicators: %w", err)
 		}
 	}
 	// Reuse the registry demo's synthetic enterprises only when at least 30
 	// have everything the 2023 formula reads; otherwise make our own.
-	rows, err := d.R.QueryContext(ctx, `SELECT e.id, e.name, e.credit_code FROM enterprises e WHERE e.synthetic=TRUE AND e.status='operating'
-		AND EXISTS (SELECT 1 FROM enterprise_tiers t WHERE t.enterprise_id=e.id AND t.tier='hnte' AND (t.valid_to='' OR t.valid_to >= '2023-01-01'))
-		AND (SELECT COUNT(*) FROM enterprise_figures f WHERE f.enterprise_id=e.id AND f.month=0 AND f.status='confirmed'
-			AND ((f.year=2022 AND f.indicator IN ('revenue','taxes','rd_spend','land')) OR (f.year=2021 AND f.indicator='revenue'))) >= 5
-		ORDER BY e.id LIMIT 30`)
+	out, err := reusableEnterprises(ctx, reg)
+	if err != nil || len(out) >= 30 {
+		return out, err
+	}
+	out = nil
+	rnd := rand.New(rand.NewSource(2023))
+	var batch []enterprise.Synthetic
+	for i, n := range demoNames {
+		e := demoEnt{name: "郑州" + n + "科技有限公司（演示）", code: creditCode(fmt.Sprintf("91410100MAAWD%04d", i))}
+		syn := enterprise.Synthetic{
+			Input: enterprise.Input{CreditCode: e.code, Name: e.name, RegisteredOn: fmt.Sprintf("%d-%02d-15", 2008+i%12, 1+i%12), Status: enterprise.Operating},
+			Tiers: []enterprise.Tier{{Tier: "hnte", Level: "national", Note: "演示数据"}},
+		}
+		rev21 := (5_000 + rnd.Int63n(95_000)) * 10_000_00 // 5,000万–10亿 元 in fen
+		fig := map[string][2]int64{
+			"revenue":   {rev21, rev21 * (85 + rnd.Int63n(50)) / 100},
+			"taxes":     {0, rev21 * (2 + rnd.Int63n(8)) / 100},
+			"rd_spend":  {0, rev21 * (1 + rnd.Int63n(12)) / 100},
+			"employees": {0, 50 + rnd.Int63n(1500)},
+			"land":      {0, (10 + rnd.Int63n(190)) * 100},
+		}
+		if i == 7 { // no land area reported: excluded from ranking with the reason
+			delete(fig, "land")
+		}
+		for _, code := range []string{"revenue", "taxes", "rd_spend", "employees", "land"} {
+			for y, val := range fig[code] {
+				if val != 0 {
+					syn.Figures = append(syn.Figures, enterprise.FigureInput{Indicator: code, Year: 2021 + y, Value: val})
+				}
+			}
+		}
+		batch = append(batch, syn)
+		out = append(out, e)
+	}
+	if err := reg.LoadSynthetic(ctx, enterprise.System, batch); err != nil {
+		return nil, fmt.Errorf("demo: award enterprises: %w", err)
+	}
+	for i := range out {
+		b, err := reg.BriefByCode(ctx, out[i].code)
+		if err != nil {
+			return nil, err
+		}
+		out[i].id = b.ID
+	}
+	return out, nil
+}
+
+// reusableEnterprises returns up to 30 operating synthetic enterprises
+// holding a 高新技术企业 certificate unexpired in 2023 and at least five of
+// the 2022 revenue, taxes, R&D, land and 2021 revenue figures.
+func reusableEnterprises(ctx context.Context, reg *enterprise.Service) ([]demoEnt, error) {
+	briefs, err := reg.OperatingBriefs(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	tiers, err := reg.TiersUnexpiredOn(ctx, nil, "2023-01-01")
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, b := range briefs {
+		if b.Synthetic && slices.Contains(tiers[b.ID], "hnte") {
+			ids = append(ids, b.ID)
+		}
+	}
+	figs, err := reg.EffectiveFigures(ctx, nil, []int{2021, 2022}, []string{"revenue", "taxes", "rd_spend", "land"}, ids)
 	if err != nil {
 		return nil, err
 	}
 	var out []demoEnt
-	for rows.Next() {
-		var e demoEnt
-		if err := rows.Scan(&e.id, &e.name, &e.code); err != nil {
-			rows.Close()
-			return nil, err
+	for _, b := range briefs {
+		if len(out) == 30 || !b.Synthetic || !slices.Contains(tiers[b.ID], "hnte") {
+			continue
 		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if len(out) >= 30 {
-		return out, nil
-	}
-	out = nil
-	rnd := rand.New(rand.NewSource(2023))
-	err = d.Tx(ctx, func(tx *sql.Tx) error {
-		for i, n := range demoNames {
-			e := demoEnt{name: "郑州" + n + "科技有限公司（演示）", code: creditCode(fmt.Sprintf("91410100MAAWD%04d", i))}
-			if err := tx.QueryRowContext(ctx, `INSERT INTO enterprises (credit_code, name, registered_on, synthetic, created_at, updated_at)
-				VALUES ($1,$2,$3,TRUE,$4,$4) RETURNING id`, e.code, e.name, fmt.Sprintf("%d-%02d-15", 2008+i%12, 1+i%12), db.Now()).Scan(&e.id); err != nil {
-				return err
+		n := 0
+		for _, c := range []string{"revenue", "taxes", "rd_spend", "land"} {
+			if _, ok := figs[enterprise.FigureKey{EnterpriseID: b.ID, Indicator: c, Year: 2022}]; ok {
+				n++
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO enterprise_tiers (enterprise_id, tier, level, note, created_at) VALUES ($1,'hnte','national','演示数据',$2)", e.id, db.Now()); err != nil {
-				return err
-			}
-			rev21 := (5_000 + rnd.Int63n(95_000)) * 10_000_00 // 5,000万–10亿 元 in fen
-			fig := map[string][2]int64{
-				"revenue":   {rev21, rev21 * (85 + rnd.Int63n(50)) / 100},
-				"taxes":     {0, rev21 * (2 + rnd.Int63n(8)) / 100},
-				"rd_spend":  {0, rev21 * (1 + rnd.Int63n(12)) / 100},
-				"employees": {0, 50 + rnd.Int63n(1500)},
-				"land":      {0, (10 + rnd.Int63n(190)) * 100},
-			}
-			if i == 7 { // no land area reported: excluded from ranking with the reason
-				delete(fig, "land")
-			}
-			for code, v := range fig {
-				for y, val := range v {
-					if val == 0 {
-						continue
-					}
-					if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_figures (enterprise_id, indicator, year, month, source, value, status, entered_at)
-						VALUES ($1,$2,$3,0,'stats',$4,'confirmed',$5)`, e.id, code, 2021+y, val, db.Now()); err != nil {
-						return err
-					}
-				}
-			}
-			out = append(out, e)
 		}
-		return nil
-	})
-	return out, err
+		if _, ok := figs[enterprise.FigureKey{EnterpriseID: b.ID, Indicator: "revenue", Year: 2021}]; ok {
+			n++
+		}
+		if n >= 5 {
+			out = append(out, demoEnt{id: b.ID, name: b.Name, code: b.CreditCode})
+		}
+	}
+	return out, nil
 }
 
 // creditCode appends the GB 32100-2015 check character to 17 characters.

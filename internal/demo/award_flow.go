@@ -8,6 +8,8 @@ import (
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
 )
 
 // demo2023 runs 2023 科技创新20强 from draft to paid, dated through spring
@@ -41,7 +43,8 @@ func demo2023(ctx context.Context, s *app.App, ents []demoEnt, ids map[string]in
 		return err
 	}
 	// One enterprise has a flagged record: ranked out with the reason shown.
-	if _, err := svc.AddFlag(sup, ents[11].id, "环保处罚", "演示：2022 年环保行政处罚（合成记录）"); err != nil {
+	supV := enterprise.Viewer{UserID: ids["supervisor"], Role: org.Supervisor}
+	if _, err := s.Enterprise.AddFlag(sup, supV, ents[11].id, "环保处罚", "演示：2022 年环保行政处罚（合成记录）"); err != nil {
 		return err
 	}
 	apps := map[int64]int64{}
@@ -122,10 +125,13 @@ func demo2023(ctx context.Context, s *app.App, ents []demoEnt, ids map[string]in
 		return err
 	}
 	sup, svc = at(ctx, s, ids, "supervisor", day(time.March, 6))
-	var rd int64
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT value FROM enterprise_figures WHERE enterprise_id=$1 AND indicator='rd_spend' AND year=2022 AND month=0 AND status='confirmed' ORDER BY source LIMIT 1",
-		target.EnterpriseID).Scan(&rd); err != nil {
+	figs, err := s.Enterprise.EffectiveFigures(ctx, nil, []int{2022}, []string{"rd_spend"}, []int64{target.EnterpriseID})
+	if err != nil {
 		return err
+	}
+	rd, ok := figs[enterprise.FigureKey{EnterpriseID: target.EnterpriseID, Indicator: "rd_spend", Year: 2022}]
+	if !ok {
+		return fmt.Errorf("demo: %s has no 2022 R&D figure", target.Name)
 	}
 	if _, err := svc.Decide(sup, o1.ID, true, "经核查，剔除非研发支出后研发投入按 60% 计（演示）。",
 		[]award.Correction{{Kind: "figure", EnterpriseID: target.EnterpriseID, Indicator: "rd_spend", Year: 2022, Value: rd * 60 / 100}}); err != nil {

@@ -15,7 +15,9 @@ func (e *cellError) Error() string { return e.en }
 var (
 	errNotNumber = &cellError{"不是数字", "not a number"}
 	errTooBig    = &cellError{"数值超出范围", "number out of range"}
-	errNotDate   = &cellError{"不是有效日期（可用 2023-01-16、2023/1/16、2023年1月16日、20230116 或 Excel 日期）", "not a valid date (use 2023-01-16, 2023/1/16, 2023年1月16日, 20230116 or an Excel date)"}
+	// errNotCredible refuses an amount of money above money.MaxFen.
+	errNotCredible = &cellError{"金额超出可信范围（不超过 1 万亿元）", "amount is not credible (at most 1,000,000,000,000 yuan)"}
+	errNotDate     = &cellError{"不是有效日期（可用 2023-01-16、2023/1/16、2023年1月16日、20230116 或 Excel 日期）", "not a valid date (use 2023-01-16, 2023/1/16, 2023年1月16日, 20230116 or an Excel date)"}
 )
 
 // cleanNumber prepares a cell for number parsing: full-width to half-width,

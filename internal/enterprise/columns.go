@@ -3,6 +3,8 @@ package enterprise
 import (
 	"regexp"
 	"strings"
+
+	"gaoxin/internal/money"
 )
 
 // Column keys of the spreadsheet layout. Figure columns are "fig:" + the
@@ -149,6 +151,9 @@ func DisplayUnit(i Indicator) string {
 // ParseDisplay reads a value typed in an indicator's display unit.
 func ParseDisplay(i Indicator, s string) (int64, error) {
 	v, err := ParseScaled(s, DisplayExp(i))
+	if err == nil && i.Money() && !money.Credible(v) {
+		err = errNotCredible
+	}
 	if err != nil {
 		ce := err.(*cellError)
 		return 0, errFieldValue(i.Code, s, i.NameZH+ce.zh, i.NameEN+": "+ce.en)

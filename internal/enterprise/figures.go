@@ -11,6 +11,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/money"
 	"gaoxin/internal/org"
 )
 
@@ -117,6 +118,8 @@ func checkFigures(inds map[string]Indicator, in []FigureInput, thisYear int) []e
 			bad = append(bad, errs.Detail{Row: row, Field: "month", Value: strconv.Itoa(f.Month), Reason: "月份须为 0（全年）或 1–12", ReasonEN: "month must be 0 (whole year) or 1–12"})
 		case ind.Nonnegative && f.Value < 0:
 			bad = append(bad, errs.Detail{Row: row, Field: f.Indicator, Value: strconv.FormatInt(f.Value, 10), Reason: ind.NameZH + "不能为负数", ReasonEN: ind.NameEN + " cannot be negative"})
+		case ind.Money() && !money.Credible(f.Value):
+			bad = append(bad, errs.Detail{Row: row, Field: f.Indicator, Value: strconv.FormatInt(f.Value, 10), Reason: ind.NameZH + errNotCredible.zh, ReasonEN: ind.NameEN + ": " + errNotCredible.en})
 		}
 	}
 	return bad

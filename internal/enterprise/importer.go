@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/money"
 )
 
 // ImportOptions tune one import.
@@ -427,6 +428,9 @@ func parseRow(cells []string, line int, cols []column, thisYear int, res *Import
 			p.in.RegisteredOn = v
 		case colCapital:
 			n, err := ParseScaled(v, c.exp)
+			if err == nil && !money.Credible(n) {
+				err = errNotCredible
+			}
 			if err != nil {
 				res.bad(line, c.header, v, "注册资本"+err.(*cellError).zh, "registered capital: "+err.Error())
 				ok = false
@@ -461,6 +465,9 @@ func parseRow(cells []string, line int, cols []column, thisYear int, res *Import
 			p.year = y
 		default:
 			n, err := ParseScaled(v, c.exp)
+			if err == nil && c.ind.Money() && !money.Credible(n) {
+				err = errNotCredible
+			}
 			if err != nil {
 				ce := err.(*cellError)
 				res.bad(line, c.header, v, c.ind.NameZH+ce.zh, c.ind.NameEN+": "+ce.en)

@@ -1,8 +1,6 @@
 package enterprise
 
 import (
-	"archive/zip"
-	"bytes"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -10,10 +8,12 @@ import (
 	"gaoxin/internal/errs"
 )
 
-// Bounds on what an uploaded .xlsx may inflate to. A real registry file of
-// 100,000 rows unpacks to about 150 MB, nearly all of it the worksheet
-// (which streams) and the shared strings (kept as strings). Every other
-// part is small in a real file, so those are bounded together.
+// Bounds on what an uploaded .xlsx may inflate to, checked by the reader
+// (internal/xlsx) on the archive's declared sizes before anything is
+// inflated. A real registry file of 100,000 rows unpacks to about 150 MB,
+// nearly all of it the worksheet (which streams) and the shared strings
+// (kept as strings). Every other part is small in a real file, so those are
+// bounded together.
 const (
 	maxUnzipBytes    = 512 << 20 // the whole archive, unpacked
 	maxOtherInMemory = 32 << 20  // all parts other than worksheets and shared strings
@@ -22,29 +22,6 @@ const (
 
 var errZipBomb = errs.New(errs.TooLarge, "文件解压后过大，不像是正常的表格文件（可能是压缩炸弹），已拒绝",
 	"the file unpacks to far more than a spreadsheet would (a zip bomb?) and was refused")
-
-// checkZip reads an .xlsx's directory and refuses an archive that would
-// unpack to more than the bounds above, before anything is inflated. The
-// sizes are the declared ones; archive/zip refuses a part that inflates to
-// more than it declared.
-func checkZip(data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return errNotSheet
-	}
-	var total, other uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
-		if !strings.HasPrefix(name, "xl/worksheets/sheet") && name != "xl/sharedstrings.xml" {
-			other += f.UncompressedSize64
-		}
-		if total > maxUnzipBytes || other > maxOtherInMemory || f.UncompressedSize64 > maxUnzipBytes {
-			return errZipBomb
-		}
-	}
-	return nil
-}
 
 // formulaLike reports whether a spreadsheet program could take text for a
 // formula (or a DDE command) when a person edits the cell: it starts with

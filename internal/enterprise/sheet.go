@@ -3,6 +3,7 @@ package enterprise
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -99,14 +100,14 @@ type xlsxRows struct {
 
 // openXLSX opens the first sheet with raw cell values, so numbers and dates
 // arrive as stored (dates as Excel serials), not as formatted for display.
-// The sheet streams; the shared strings are read whole, bounded like the
-// archive itself.
+// The sheet streams; the shared strings are read whole. An archive over the
+// bounds of safesheet.go is refused (TooLarge) before anything is inflated.
 func openXLSX(data []byte) (rowReader, error) {
-	if err := checkZip(data); err != nil {
-		return nil, err
-	}
-	x, err := xlsx.Open(data, maxSharedStrings)
-	if err != nil {
+	x, err := xlsx.Open(data, xlsx.Limits{Unzipped: maxUnzipBytes, Other: maxOtherInMemory, SharedStrings: maxSharedStrings})
+	switch {
+	case errors.Is(err, xlsx.ErrTooLarge):
+		return nil, errZipBomb
+	case err != nil:
 		return nil, errNotSheet
 	}
 	return &xlsxRows{x: x}, nil

@@ -12,6 +12,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/money"
 	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
 )
@@ -167,6 +168,8 @@ func (c *catalog) validate(in Input, today string) (resolved, []errs.Detail) {
 	}
 	if in.CapitalFen < 0 {
 		add("registered_capital_fen", strconv.FormatInt(in.CapitalFen, 10), "注册资本不能为负数", "registered capital cannot be negative")
+	} else if !money.Credible(in.CapitalFen) {
+		add("registered_capital_fen", strconv.FormatInt(in.CapitalFen, 10), "注册资本"+errNotCredible.zh, "registered capital: "+errNotCredible.en)
 	}
 	if in.Status == "" {
 		in.Status = Operating

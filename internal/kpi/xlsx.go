@@ -3,15 +3,18 @@ package kpi
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/xlsx"
 )
 
 // Column is one column of the monthly-actuals workbook.
@@ -107,22 +110,9 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 	if limit <= 0 {
 		limit = DefaultMaxImportUnzip
 	}
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: limit})
-	if err != nil && strings.Contains(err.Error(), "unzip size") {
-		return 0, errs.Field("file", fmt.Sprintf("工作簿解压后超过 %d MB，未导入任何数据", limit>>20),
-			fmt.Sprintf("the workbook unpacks to more than %d MB: nothing imported", limit>>20))
-	}
+	rows, err := readSheet(r, limit)
 	if err != nil {
-		return 0, errs.Field("file", "文件不是有效的 .xlsx 工作簿", "the file is not a valid .xlsx workbook")
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return 0, errs.Field("file", "工作簿没有工作表", "the workbook has no sheet")
-	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return 0, errs.Field("file", "无法读取工作表", "cannot read the sheet")
+		return 0, err
 	}
 	var d []errs.Detail
 	if len(rows) == 0 {
@@ -130,11 +120,11 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 	}
 	for i, c := range Columns {
 		got := ""
-		if i < len(rows[0]) {
-			got = strings.TrimSpace(rows[0][i])
+		if i < len(rows[0].cells) {
+			got = strings.TrimSpace(rows[0].cells[i])
 		}
 		if !strings.HasSuffix(got, c.Key) {
-			col, _ := excelize.ColumnNumberToName(i + 1)
+			col := xlsx.ColumnName(i + 1)
 			d = append(d, errs.Detail{Row: 1, Field: col, Value: got, Reason: "表头应为“" + c.ZH + " " + c.Key + "”，请使用下载的模板",
 				ReasonEN: "header should be “" + c.ZH + " " + c.Key + "”: use the downloaded template"})
 		}
@@ -142,7 +132,7 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 	if len(d) > 0 {
 		return 0, errs.List("表头与模板不符，未导入任何数据", "the header does not match the template: nothing imported", d)
 	}
-	if len(rows)-1 > MaxImportRows {
+	if len(rows)-1 > MaxImportRows { // readSheet stops one row past the bound
 		return 0, errs.Field("file", fmt.Sprintf("一次最多导入 %d 行", MaxImportRows), fmt.Sprintf("at most %d rows per import", MaxImportRows))
 	}
 	inds, err := s.Indicators(ctx, 0)
@@ -155,8 +145,9 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 	}
 	var out []Actual
 	seen := map[[3]int64]int{}
-	for i, cells := range rows[1:] {
-		in := ActualInput{Row: i + 2}
+	for _, row := range rows[1:] {
+		cells := row.cells
+		in := ActualInput{Row: row.num}
 		get := func(k int) string {
 			if k < len(cells) {
 				return strings.TrimSpace(cells[k])
@@ -215,11 +206,51 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 	return len(out), nil
 }
 
+// sheetRow is one row of the sheet that has cells, with its number as
+// Excel shows it.
+type sheetRow struct {
+	num   int
+	cells []string
+}
+
+// readSheet reads the first worksheet of the workbook in r through the one
+// reader of imports (internal/xlsx): raw cell values, numbers as stored.
+// The first element is the header: row 1, empty when row 1 is. It reads at
+// most MaxImportRows+1 data rows, enough to tell that a file is over the
+// bound. A workbook unpacking beyond limit is refused before it is
+// inflated. Errors: Invalid naming the field "file".
+func readSheet(r io.Reader, limit int64) ([]sheetRow, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("kpi: read upload: %w", err)
+	}
+	x, err := xlsx.Open(data, xlsx.Within(limit))
+	switch {
+	case errors.Is(err, xlsx.ErrTooLarge):
+		return nil, errs.Field("file", fmt.Sprintf("工作簿解压后超过 %d MB，未导入任何数据", limit>>20),
+			fmt.Sprintf("the workbook unpacks to more than %d MB: nothing imported", limit>>20))
+	case err != nil:
+		return nil, errs.Field("file", "文件不是有效的 .xlsx 工作簿", "the file is not a valid .xlsx workbook")
+	}
+	defer x.Close()
+	var rows []sheetRow
+	for len(rows) <= MaxImportRows+1 && x.Next() {
+		if len(rows) == 0 && x.Num() != 1 {
+			rows = append(rows, sheetRow{num: 1}) // no header row
+		}
+		rows = append(rows, sheetRow{num: x.Num(), cells: slices.Clone(x.Row())})
+	}
+	if err := x.Err(); err != nil {
+		return nil, errs.Field("file", fmt.Sprintf("第 %d 行无法读取，未导入任何数据", x.Num()),
+			fmt.Sprintf("row %d cannot be read: nothing imported", x.Num()))
+	}
+	return rows, nil
+}
+
 func columnOf(key string) string {
 	for i, c := range Columns {
 		if c.Key == key {
-			name, _ := excelize.ColumnNumberToName(i + 1)
-			return name
+			return xlsx.ColumnName(i + 1)
 		}
 	}
 	return "?"

@@ -126,6 +126,34 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 	return out, rows.Err()
 }
 
+// UsersByID returns the accounts of ids by id, in one query; unknown ids
+// are absent.
+func (s *Service) UsersByID(ctx context.Context, ids []int64) (map[int64]User, error) {
+	out := make(map[int64]User, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ph []string
+	var args []any
+	for _, id := range ids {
+		args = append(args, id)
+		ph = append(ph, "$"+strconv.Itoa(len(args)))
+	}
+	rows, err := s.DB.R.QueryContext(ctx, UserSelect+" WHERE u.id IN ("+strings.Join(ph, ",")+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("org: users by id: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u, err := ScanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[u.ID] = u
+	}
+	return out, rows.Err()
+}
+
 // SetUserDisabled disables or re-enables an account; disabling ends its
 // sessions and revokes its API tokens. Errors: NotFound.
 func (s *Service) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {

@@ -8,6 +8,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 )
 
@@ -405,14 +406,14 @@ func (s *Server) handleAwardTotals(w http.ResponseWriter, r *http.Request) error
 
 type flagsPage struct {
 	awardPage
-	Flags []award.Flag
+	Flags []enterprise.Flag
 	Kinds []string
 }
 
 func (s *Server) handleAwardFlags(w http.ResponseWriter, r *http.Request) error {
-	p := flagsPage{awardPage: awardPage{s.page(r, "不良记录", "Enterprise flags")}, Kinds: award.FlagKinds}
+	p := flagsPage{awardPage: awardPage{s.page(r, "不良记录", "Enterprise flags")}, Kinds: enterprise.FlagKinds}
 	var err error
-	p.Flags, err = s.Award.Flags(r.Context())
+	p.Flags, err = s.Enterprise.Flags(r.Context(), entViewer(r))
 	if err != nil {
 		return err
 	}

@@ -359,11 +359,11 @@ func (s *Server) handleAwardReverseForm(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleAwardFlagForm(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.Award.EnterpriseByCode(r.Context(), r.FormValue("credit_code"))
+	e, err := s.Enterprise.BriefByCode(r.Context(), r.FormValue("credit_code"))
 	if err != nil {
 		return err
 	}
-	if _, err := s.Award.AddFlag(r.Context(), e.ID, r.FormValue("kind"), r.FormValue("note")); err != nil {
+	if _, err := s.Enterprise.AddFlag(r.Context(), entViewer(r), e.ID, r.FormValue("kind"), r.FormValue("note")); err != nil {
 		return err
 	}
 	return backTo(w, r, "/awards/flags")
@@ -374,7 +374,7 @@ func (s *Server) handleAwardFlagClearForm(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	if _, err := s.Award.ClearFlag(r.Context(), id); err != nil {
+	if _, err := s.Enterprise.ClearFlag(r.Context(), entViewer(r), id); err != nil {
 		return err
 	}
 	return backTo(w, r, "/awards/flags")

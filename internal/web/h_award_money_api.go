@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gaoxin/internal/award"
+	"gaoxin/internal/enterprise"
 )
 
 // Public notice, objections, grants, payments, flags and totals (JSON).
@@ -318,11 +319,11 @@ func (s *Server) apiAwardTotals(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiAwardFlags(w http.ResponseWriter, r *http.Request) error {
-	fs, err := s.Award.Flags(r.Context())
+	fs, err := s.Enterprise.Flags(r.Context(), entViewer(r))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"flags": nonNil(fs), "kinds": award.FlagKinds})
+	writeJSON(w, http.StatusOK, map[string]any{"flags": nonNil(fs), "kinds": enterprise.FlagKinds})
 	return nil
 }
 
@@ -337,7 +338,7 @@ func (s *Server) apiAwardFlagCreate(w http.ResponseWriter, r *http.Request) erro
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	f, err := s.Award.AddFlag(r.Context(), req.EnterpriseID, req.Kind, req.Note)
+	f, err := s.Enterprise.AddFlag(r.Context(), entViewer(r), req.EnterpriseID, req.Kind, req.Note)
 	if err != nil {
 		return err
 	}
@@ -350,7 +351,7 @@ func (s *Server) apiAwardFlagClear(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	f, err := s.Award.ClearFlag(r.Context(), id)
+	f, err := s.Enterprise.ClearFlag(r.Context(), entViewer(r), id)
 	if err != nil {
 		return err
 	}

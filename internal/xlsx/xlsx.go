@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,13 +35,21 @@ type Rows struct {
 }
 
 // Open opens data as a workbook and positions before its first
-// worksheet's first row. The worksheet streams; no other part may unpack
-// to more than limit bytes (the shared strings are kept, as strings).
-func Open(data []byte, limit int64) (*Rows, error) {
+// worksheet's first row. The worksheet streams; the shared strings are kept,
+// as strings. A workbook over lim is refused with ErrTooLarge before
+// anything is inflated; one that is not a workbook with ErrNotXLSX.
+func Open(data []byte, lim Limits) (*Rows, error) {
+	if !lim.valid() {
+		return nil, fmt.Errorf("xlsx: limits %+v: every bound must be above 0", lim)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, ErrNotXLSX
 	}
+	if err := lim.check(zr); err != nil {
+		return nil, err
+	}
+	limit := lim.Other
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
 		files[strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/"))] = f
@@ -56,8 +65,11 @@ func Open(data []byte, limit int64) (*Rows, error) {
 		}
 		defer rc.Close()
 		b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-		if err != nil || int64(len(b)) > limit {
-			return nil, fmt.Errorf("xlsx: part %s: too large or unreadable", name)
+		if err != nil {
+			return nil, ErrNotXLSX
+		}
+		if int64(len(b)) > limit {
+			return nil, ErrTooLarge
 		}
 		return b, nil
 	}
@@ -105,14 +117,14 @@ func Open(data []byte, limit int64) (*Rows, error) {
 		if err != nil {
 			return nil, ErrNotXLSX
 		}
-		lr := &io.LimitedReader{R: rc, N: limit + 1}
+		lr := &io.LimitedReader{R: rc, N: lim.SharedStrings + 1}
 		x.sst, err = sharedStrings(lr)
 		rc.Close()
+		if lr.N <= 0 {
+			return nil, ErrTooLarge
+		}
 		if err != nil {
 			return nil, err
-		}
-		if lr.N <= 0 {
-			return nil, fmt.Errorf("xlsx: part %s: over %d bytes", sstPath, limit)
 		}
 	}
 	if x.sheet, err = f.Open(); err != nil {
@@ -376,4 +388,17 @@ func sharedStrings(r io.Reader) ([]string, error) {
 		return nil, ErrNotXLSX
 	}
 	return out, nil
+}
+
+// ColumnName is the letters Excel shows for a 1-based column number (1 →
+// A, 27 → AA); "" for a number below 1.
+func ColumnName(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append(b, byte('A'+n%26))
+		n /= 26
+	}
+	slices.Reverse(b)
+	return string(b)
 }

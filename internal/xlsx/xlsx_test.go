@@ -18,7 +18,7 @@ type numbered struct {
 
 func readAll(t *testing.T, data []byte) []numbered {
 	t.Helper()
-	x, err := Open(data, 1<<20)
+	x, err := Open(data, Within(1<<20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestOtherWriters(t *testing.T) {
 <x:row r="10"/>
 </x:sheetData><x:mergeCells count="0"/></x:worksheet>`,
 	}
-	x, err := Open(zipOf(t, parts), 1<<20)
+	x, err := Open(zipOf(t, parts), Within(1<<20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,15 +205,15 @@ func TestRefused(t *testing.T) {
 	if got := readAll(t, zipOf(t, good)); len(got) != 1 || got[0].cells[0] != "a" {
 		t.Fatalf("the good file: %+v", got)
 	}
-	if _, err := Open([]byte("not a zip"), 1<<20); err != ErrNotXLSX {
+	if _, err := Open([]byte("not a zip"), Within(1<<20)); err != ErrNotXLSX {
 		t.Fatalf("not a zip: %v", err)
 	}
 	noSheet := maps(good, "xl/worksheets/sheet1.xml", "")
-	if _, err := Open(zipOf(t, noSheet), 1<<20); err != ErrNotXLSX {
+	if _, err := Open(zipOf(t, noSheet), Within(1<<20)); err != ErrNotXLSX {
 		t.Fatalf("no worksheet: %v", err)
 	}
 	big := maps(good, "xl/sharedStrings.xml", "<sst>"+strings.Repeat("<si><t>abcdefgh</t></si>", 1000)+"</sst>")
-	if _, err := Open(zipOf(t, big), 4096); err == nil {
+	if _, err := Open(zipOf(t, big), Within(4096)); err != ErrTooLarge {
 		t.Fatal("shared strings over the limit accepted")
 	}
 	for name, sheet := range map[string]string{
@@ -224,7 +224,7 @@ func TestRefused(t *testing.T) {
 		"bad entity":            `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&nope;</t></is></c></row></sheetData></worksheet>`,
 		"column beyond XFD":     `<worksheet><sheetData><row r="1"><c r="XFE1"><v>1</v></c></row></sheetData></worksheet>`,
 	} {
-		x, err := Open(zipOf(t, maps(good, "xl/worksheets/sheet1.xml", sheet)), 1<<20)
+		x, err := Open(zipOf(t, maps(good, "xl/worksheets/sheet1.xml", sheet)), Within(1<<20))
 		if err != nil {
 			t.Fatalf("%s: open: %v", name, err)
 		}
@@ -261,7 +261,7 @@ func FuzzOpen(f *testing.F) {
 			"xl/sharedStrings.xml":       `<sst><si><t>a</t></si></sst>`,
 			"xl/worksheets/sheet1.xml":   sheet,
 		})
-		x, err := Open(data, 1<<20)
+		x, err := Open(data, Within(1<<20))
 		if err != nil {
 			return
 		}

@@ -103,3 +103,20 @@ CREATE INDEX enterprise_figures_ind ON enterprise_figures(indicator, year, month
 
 -- An enterprise account belongs to its enterprise.
 ALTER TABLE users ADD COLUMN enterprise_id BIGINT REFERENCES enterprises(id);
+
+-- Compliance records (不良记录: 严重失信, 安全事故, 环保处罚…); an award
+-- programme that asks for no flagged record excludes an enterprise with an
+-- active one. Cleared records stay.
+CREATE TABLE enterprise_flags (
+    id            {{ID}},
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+    kind          TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    active        BOOLEAN NOT NULL DEFAULT TRUE,
+    created_by    BIGINT REFERENCES users(id),
+    created_at    BIGINT NOT NULL,
+    cleared_at    BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE INDEX enterprise_flags_ent ON enterprise_flags(enterprise_id, active, id);
+CREATE INDEX enterprise_flags_list ON enterprise_flags(active, id);

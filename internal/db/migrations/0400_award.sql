@@ -147,21 +147,6 @@ CREATE TABLE award_corrections (
 
 CREATE INDEX award_corrections_prog ON award_corrections(programme_id, enterprise_id, id);
 
--- Records that make an enterprise ineligible (严重失信, 安全事故, 环保处罚…).
-CREATE TABLE enterprise_flags (
-    id            {{ID}},
-    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
-    kind          TEXT NOT NULL,
-    note          TEXT NOT NULL DEFAULT '',
-    active        BOOLEAN NOT NULL DEFAULT TRUE,
-    created_by    BIGINT REFERENCES users(id),
-    created_at    BIGINT NOT NULL,
-    cleared_at    BIGINT NOT NULL DEFAULT 0
-);
-
-CREATE INDEX enterprise_flags_ent ON enterprise_flags(enterprise_id, active, id);
-CREATE INDEX enterprise_flags_list ON enterprise_flags(active, id);
-
 CREATE TABLE award_grants (
     id            {{ID}},
     programme_id  BIGINT NOT NULL REFERENCES award_programmes(id),
