@@ -32,6 +32,7 @@ import (
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 	"gaoxin/internal/web"
+	"gaoxin/internal/web/site"
 )
 
 func main() {
@@ -89,7 +90,7 @@ func run(dsn string, clients int, dur time.Duration, nInd, nYears int) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := site.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err
 	}

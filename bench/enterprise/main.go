@@ -39,6 +39,7 @@ import (
 	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
 	"gaoxin/internal/web"
+	"gaoxin/internal/web/site"
 )
 
 func main() {
@@ -333,7 +334,7 @@ func appOptions(cold bool) app.Options {
 // serve starts a web server over a's services.
 func serve(a *app.App) (*httptest.Server, error) {
 	// Server errors are shown: a benchmark that fails requests measures nothing.
-	srv, err := web.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+	srv, err := site.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,7 @@ import (
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 	"gaoxin/internal/web"
+	"gaoxin/internal/web/site"
 )
 
 func main() {
@@ -83,7 +84,7 @@ func run(dsn string, clients int, dur time.Duration, maxReq, nTasks, nReports in
 	}
 	fmt.Printf("seeded %d tasks and %d reports on %s in %s\n", nTasks, nReports, d.Dialect, time.Since(t0).Round(time.Millisecond))
 
-	srv, err := web.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := site.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err
 	}

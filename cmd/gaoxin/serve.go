@@ -15,6 +15,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/demo"
 	"gaoxin/internal/web"
+	"gaoxin/internal/web/site"
 )
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -39,7 +40,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version},
+	srv, err := site.New(web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version},
 		a, log)
 	if err != nil {
 		return err

@@ -2,16 +2,16 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 )
 
-const langCookie = "gaoxin_lang"
+// LangCookie remembers the language switch.
+const LangCookie = "gaoxin_lang"
 
-// langOf returns "zh" or "en": the remembered switch first, then the
+// LangOf returns "zh" or "en": the remembered switch first, then the
 // browser's Accept-Language, then Chinese.
-func langOf(r *http.Request) string {
-	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "en" || c.Value == "zh") {
+func LangOf(r *http.Request) string {
+	if c, err := r.Cookie(LangCookie); err == nil && (c.Value == "en" || c.Value == "zh") {
 		return c.Value
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
@@ -26,24 +26,18 @@ func langOf(r *http.Request) string {
 	return "zh"
 }
 
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
-// safeNext keeps a redirect target on this site.
-func safeNext(next string) string {
+// SafeNext keeps a redirect target on this site.
+func SafeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		return "/"
 	}
 	return next
 }
 
-// handleLang remembers the language switch for a year and goes back.
-func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) error {
-	to := r.URL.Query().Get("to")
-	if to != "en" {
-		to = "zh"
+// L picks the Chinese or the English text for lang ("zh" or "en").
+func L(lang, zh, en string) string {
+	if lang == "en" {
+		return en
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Cfg.SecureCookies})
-	http.Redirect(w, r, safeNext(r.URL.Query().Get("back")), http.StatusSeeOther)
-	return nil
+	return zh
 }

@@ -1,57 +1,103 @@
 package web
 
 import (
-	"fmt"
+	"database/sql"
 	"net/http"
-	"sort"
-	"strings"
-	"sync"
+	"strconv"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics counts requests and latency per route, in Prometheus text format.
+// metrics are the server's Prometheus collectors, in a registry of its own
+// (not the library's global one): requests and latency by route pattern,
+// the database pools, uptime, and the standard Go runtime and process
+// collectors beside them.
 type metrics struct {
-	mu    sync.Mutex
-	reqs  map[reqKey]uint64
-	lat   map[string]*histogram
-	start time.Time
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
 }
 
-type reqKey struct {
-	route  string
-	status int
-}
-
-var buckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
-
-type histogram struct {
-	counts []uint64
-	sum    float64
-	n      uint64
-}
-
-func newMetrics() *metrics {
-	return &metrics{reqs: map[reqKey]uint64{}, lat: map[string]*histogram{}, start: time.Now()}
+func newMetrics(s *Server) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gaoxin_http_requests_total",
+			Help: "HTTP requests by route and status.",
+		}, []string{"route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "gaoxin_http_request_duration_seconds",
+			Help:    "HTTP latency by route.",
+			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},
+		}, []string{"route"}),
+	}
+	start := time.Now()
+	m.reg.MustRegister(
+		m.requests, m.latency,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gaoxin_uptime_seconds", Help: "Seconds since the server started."},
+			func() float64 { return float64(int64(time.Since(start).Seconds())) }),
+		poolCollector{s},
+	)
+	return m
 }
 
 func (m *metrics) observe(route string, status int, d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.reqs[reqKey{route, status}]++
-	h := m.lat[route]
-	if h == nil {
-		h = &histogram{counts: make([]uint64, len(buckets))}
-		m.lat[route] = h
-	}
-	sec := d.Seconds()
-	for i, b := range buckets {
-		if sec <= b {
-			h.counts[i]++
-		}
-	}
-	h.sum += sec
-	h.n++
+	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
 }
+
+// poolCollector reads the database pools' state at each scrape.
+type poolCollector struct{ s *Server }
+
+var (
+	poolInUse = prometheus.NewDesc("gaoxin_db_connections_in_use", "Database connections in use, by pool.", []string{"pool"}, nil)
+	poolIdle  = prometheus.NewDesc("gaoxin_db_connections_idle", "Idle database connections, by pool.", []string{"pool"}, nil)
+	poolWaits = prometheus.NewDesc("gaoxin_db_wait_count_total", "Waits for a database connection, by pool.", []string{"pool"}, nil)
+)
+
+func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- poolInUse
+	ch <- poolIdle
+	ch <- poolWaits
+}
+
+func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.s.App == nil || c.s.DB == nil {
+		return
+	}
+	for _, p := range []struct {
+		name string
+		db   *sql.DB
+	}{{"read", c.s.DB.R}, {"write", c.s.DB.W}} {
+		st := p.db.Stats()
+		ch <- prometheus.MustNewConstMetric(poolInUse, prometheus.GaugeValue, float64(st.InUse), p.name)
+		ch <- prometheus.MustNewConstMetric(poolIdle, prometheus.GaugeValue, float64(st.Idle), p.name)
+		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(st.WaitCount), p.name)
+	}
+}
+
+// Gatherer is the server's metrics registry, for tests and embedding.
+func (s *Server) Gatherer() prometheus.Gatherer { return s.metrics.reg }
+
+// MetricsHandler answers the Prometheus text format (register it behind an
+// access rule: the metrics name every route).
+func (s *Server) MetricsHandler() HandlerFunc {
+	h := promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{s}})
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h.ServeHTTP(w, r)
+		return nil
+	}
+}
+
+// slogPrinter lets promhttp report a failed collection to the server's log.
+type slogPrinter struct{ s *Server }
+
+func (p slogPrinter) Println(v ...any) { p.s.Log.Error("metrics", "err", v) }
 
 type statusWriter struct {
 	http.ResponseWriter
@@ -99,53 +145,4 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			s.Log.Info("http", "method", r.Method, "path", r.URL.Path, "route", route, "status", sw.status, "ms", d.Milliseconds())
 		}
 	})
-}
-
-func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	var b strings.Builder
-	m := s.metrics
-	m.mu.Lock()
-	keys := make([]reqKey, 0, len(m.reqs))
-	for k := range m.reqs {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].route != keys[j].route {
-			return keys[i].route < keys[j].route
-		}
-		return keys[i].status < keys[j].status
-	})
-	b.WriteString("# HELP gaoxin_http_requests_total HTTP requests by route and status.\n# TYPE gaoxin_http_requests_total counter\n")
-	for _, k := range keys {
-		fmt.Fprintf(&b, "gaoxin_http_requests_total{route=%q,status=\"%d\"} %d\n", k.route, k.status, m.reqs[k])
-	}
-	routes := make([]string, 0, len(m.lat))
-	for k := range m.lat {
-		routes = append(routes, k)
-	}
-	sort.Strings(routes)
-	b.WriteString("# HELP gaoxin_http_request_duration_seconds HTTP latency by route.\n# TYPE gaoxin_http_request_duration_seconds histogram\n")
-	for _, rt := range routes {
-		h := m.lat[rt]
-		for i, up := range buckets {
-			fmt.Fprintf(&b, "gaoxin_http_request_duration_seconds_bucket{route=%q,le=\"%g\"} %d\n", rt, up, h.counts[i])
-		}
-		fmt.Fprintf(&b, "gaoxin_http_request_duration_seconds_bucket{route=%q,le=\"+Inf\"} %d\n", rt, h.n)
-		fmt.Fprintf(&b, "gaoxin_http_request_duration_seconds_sum{route=%q} %g\n", rt, h.sum)
-		fmt.Fprintf(&b, "gaoxin_http_request_duration_seconds_count{route=%q} %d\n", rt, h.n)
-	}
-	m.mu.Unlock()
-	for _, p := range []struct {
-		name string
-		st   func() (int, int, int64)
-	}{{"read", func() (int, int, int64) { st := s.DB.R.Stats(); return st.InUse, st.Idle, st.WaitCount }},
-		{"write", func() (int, int, int64) { st := s.DB.W.Stats(); return st.InUse, st.Idle, st.WaitCount }}} {
-		inUse, idle, waits := p.st()
-		fmt.Fprintf(&b, "gaoxin_db_connections_in_use{pool=%q} %d\n", p.name, inUse)
-		fmt.Fprintf(&b, "gaoxin_db_connections_idle{pool=%q} %d\n", p.name, idle)
-		fmt.Fprintf(&b, "gaoxin_db_wait_count_total{pool=%q} %d\n", p.name, waits)
-	}
-	fmt.Fprintf(&b, "gaoxin_uptime_seconds %d\n", int64(time.Since(m.start).Seconds()))
-	w.Write([]byte(b.String()))
 }

@@ -5,17 +5,16 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"strings"
-	"time"
 
-	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 )
 
-//go:embed templates static
-var assets embed.FS
+//go:embed templates
+var kitTemplates embed.FS
 
 // Page is what every page template gets; page data structs embed it.
 type Page struct {
@@ -32,15 +31,7 @@ type Page struct {
 }
 
 // L picks the Chinese or English text for the page's language.
-func (p Page) L(zh, en string) string {
-	if p.Lang == "en" {
-		return en
-	}
-	return zh
-}
-
-// pageLang lets render pick the page set resolved for the page's language.
-func (p Page) pageLang() string { return p.Lang }
+func (p Page) L(zh, en string) string { return L(p.Lang, zh, en) }
 
 // Title is the page title in the page's language.
 func (p Page) Title() string { return p.L(p.TitleZH, p.TitleEN) }
@@ -75,9 +66,9 @@ func (p Page) RoleLabel() string {
 	return p.L(zh, en)
 }
 
-// page builds the common page data.
-func (s *Server) page(r *http.Request, zh, en string) Page {
-	p := Page{Lang: langOf(r), User: currentUser(r), TitleZH: zh, TitleEN: en, Path: r.URL.Path,
+// Page builds the common page data.
+func (s *Server) Page(r *http.Request, zh, en string) Page {
+	p := Page{Lang: LangOf(r), User: CurrentUser(r), TitleZH: zh, TitleEN: en, Path: r.URL.Path,
 		URI: r.URL.RequestURI(), Version: s.Cfg.Version}
 	p.Nav = navFor(p.User, r.URL.Path)
 	switch r.URL.Query().Get("ok") {
@@ -89,97 +80,72 @@ func (s *Server) page(r *http.Request, zh, en string) Page {
 	return p
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
-// fmtDateTime formats Unix milliseconds in China time.
-func fmtDateTime(ms int64) string {
-	if ms == 0 {
-		return "—"
-	}
-	return time.UnixMilli(ms).In(cst).Format("2006-01-02 15:04")
-}
-
-var funcs = template.FuncMap{
-	"datetime": fmtDateTime,
-	// money formats fen the Chinese way: 元 below 万, 万元 below 亿, else 亿元.
-	"money": enterprise.FormatFen,
-	"add":   func(a, b int) int { return a + b },
-	"pct":   func(v float64) string { return fmt.Sprintf("%.1f%%", v*100) },
-	"join":  strings.Join,
-}
-
-// parsePages parses every page under templates/ with the layout and partials.
-func parsePages() (map[string]*template.Template, error) {
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials.html")
+// parseKit parses the layout and partials every page is drawn in, and the
+// kit's own error page.
+func (s *Server) parseKit() error {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(kitTemplates, "templates/layout.html", "templates/partials.html")
 	if err != nil {
-		return nil, fmt.Errorf("web: parse layout: %w", err)
+		return fmt.Errorf("web: parse layout: %w", err)
 	}
-	pages := map[string]*template.Template{}
-	err = fs.WalkDir(assets, "templates", func(path string, d fs.DirEntry, err error) error {
+	s.base = base
+	sub, err := fs.Sub(kitTemplates, "templates")
+	if err != nil {
+		return err
+	}
+	return s.AddPages("", sub)
+}
+
+// AddPages parses every .html file of fsys (a module's embedded templates
+// directory) as a page drawn in the shared layout with the shared partials.
+// A page is named by its path, after prefix and a slash when prefix is not
+// empty: AddPages("kpi", …) makes dashboard.html the page "kpi/dashboard.html".
+func (s *Server) AddPages(prefix string, fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
 			return err
 		}
-		name := strings.TrimPrefix(path, "templates/")
-		if name == "layout.html" || name == "partials.html" {
+		if prefix == "" && (path == "layout.html" || path == "partials.html") {
 			return nil
 		}
-		t, err := base.Clone()
+		name := path
+		if prefix != "" {
+			name = prefix + "/" + path
+		}
+		if _, dup := s.pages[name]; dup {
+			return fmt.Errorf("web: page %s registered twice", name)
+		}
+		t, err := s.base.Clone()
 		if err != nil {
 			return err
 		}
-		if _, err := t.ParseFS(assets, path); err != nil {
+		if _, err := t.ParseFS(fsys, path); err != nil {
 			return fmt.Errorf("web: parse %s: %w", name, err)
 		}
-		pages[name] = t
+		s.pages[name] = t
 		return nil
 	})
-	return pages, err
 }
 
-// parseLangPages parses the pages once per language, each with its
-// literal L calls resolved (see literals.go).
-func parseLangPages() (map[string]map[string]*template.Template, error) {
-	esc, err := newLiteralEscapers()
-	if err != nil {
-		return nil, err
+// Execute runs the template called name of page into w, without the
+// answer's headers: for a part of a page kept apart.
+func (s *Server) Execute(w io.Writer, page, name string, data any) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return fmt.Errorf("web: no page %q", page)
 	}
-	out := map[string]map[string]*template.Template{}
-	for _, lang := range []string{"zh", "en"} {
-		pages, err := parsePages()
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range pages {
-			if _, err := resolveLiterals(t, "layout.html", lang, esc); err != nil {
-				return nil, err
-			}
-		}
-		out[lang] = pages
-	}
-	return out, nil
+	return t.ExecuteTemplate(w, name, data)
 }
 
-// pageFor is the template set to render data with: the one resolved for
-// its language when data is a page, else the plain one.
-func (s *Server) pageFor(name string, data any) (*template.Template, bool) {
-	if p, ok := data.(interface{ pageLang() string }); ok {
-		if t, ok := s.langPages[p.pageLang()][name]; ok {
-			return t, true
-		}
-	}
+// Render writes a page with status 200. The page is rendered into a
+// buffer first, so a template error answers an error page, not half a
+// page.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, name string, data any) error {
 	t, ok := s.pages[name]
-	return t, ok
-}
-
-// render writes a page with status 200.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) error {
-	t, ok := s.pageFor(name, data)
 	if !ok {
 		return fmt.Errorf("web: no page %q", name)
 	}
-	buf := s.renderBuf()
-	defer s.bufs.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -188,31 +154,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, dat
 	return err
 }
 
-// renderBuf is an empty buffer to render a page into, reused: growing a
-// fresh one to a page's size (tens of KB, doubling from 64 bytes) was a
-// third of the bytes a detail page allocated. Put it back in s.bufs.
-func (s *Server) renderBuf() *bytes.Buffer {
-	if b, ok := s.bufs.Get().(*bytes.Buffer); ok && b.Cap() <= maxKeptRenderBuf {
-		b.Reset()
-		return b
-	}
-	return bytes.NewBuffer(make([]byte, 0, 32<<10))
-}
-
-// maxKeptRenderBuf bounds the buffers kept for reuse: a rare huge page
-// does not stay in memory.
-const maxKeptRenderBuf = 1 << 20
-
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, data errorPage) {
-	t, _ := s.pageFor("error.html", data)
+	t := s.pages["error.html"]
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := t.ExecuteTemplate(w, "layout.html", data); err != nil {
 		s.Log.Error("render error page", "err", err)
 	}
 }
 
-// seeOther redirects after a successful form post.
-func seeOther(w http.ResponseWriter, r *http.Request, to string) error {
+// SeeOther redirects after a successful form post.
+func SeeOther(w http.ResponseWriter, r *http.Request, to string) error {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +13,8 @@ import (
 	"gaoxin/internal/errs"
 )
 
-// status is the one mapping from error code to HTTP status.
-func status(c errs.Code) int {
+// Status is the one mapping from error code to HTTP status.
+func Status(c errs.Code) int {
 	switch c {
 	case errs.Invalid:
 		return http.StatusBadRequest
@@ -41,7 +42,8 @@ func isAPI(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/metrics"
 }
 
-type apiError struct {
+// APIError is the body of an error answer of the API: {"error": APIError}.
+type APIError struct {
 	Code    errs.Code     `json:"code"`
 	Message string        `json:"message"`
 	Field   string        `json:"field,omitempty"`
@@ -49,9 +51,9 @@ type apiError struct {
 	RetryAt string        `json:"retry_at,omitempty"`
 }
 
-// writeError renders err as JSON (API) or an error page (HTML). Internal
+// WriteError renders err as JSON (API) or an error page (HTML). Internal
 // details go to the log only.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if answered(w) {
 		// The answer is already on its way (a client that went away while
 		// a page was written): nothing more can be said to it.
@@ -66,30 +68,30 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e := errs.As(err)
-	code := status(e.Code)
+	code := Status(e.Code)
 	if code == http.StatusInternalServerError {
 		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	lang := langOf(r)
+	lang := LangOf(r)
 	if e.Retry > 0 {
 		if wait := e.Retry - time.Now().Unix(); wait > 0 {
 			w.Header().Set("Retry-After", strconv.FormatInt(wait, 10))
 		}
 	}
 	if isAPI(r) || r.Header.Get("Accept") == "application/json" {
-		body := apiError{Code: e.Code, Message: e.Message(lang), Field: e.Field, Details: e.Details}
+		body := APIError{Code: e.Code, Message: e.Message(lang), Field: e.Field, Details: e.Details}
 		if e.Retry > 0 {
 			body.RetryAt = time.Unix(e.Retry, 0).UTC().Format(time.RFC3339)
 		}
-		writeJSON(w, code, map[string]any{"error": body})
+		WriteJSON(w, code, map[string]any{"error": body})
 		return
 	}
 	if code == http.StatusUnauthorized && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	w.WriteHeader(code)
-	s.renderStatus(w, r, errorPage{Page: s.page(r, "出错了", "Error"), Status: code, Err: e})
+	s.renderStatus(w, r, errorPage{Page: s.Page(r, "出错了", "Error"), Status: code, Err: e})
 }
 
 type errorPage struct {
@@ -101,7 +103,8 @@ type errorPage struct {
 // Message is the error's text in the page's language.
 func (p errorPage) Message() string { return p.Err.Message(p.Lang) }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
+// WriteJSON answers v as JSON with the status code.
+func WriteJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
@@ -109,8 +112,8 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc.Encode(v)
 }
 
-// decodeJSON reads a JSON body of at most 1 MiB into v.
-func decodeJSON(r *http.Request, v any) error {
+// DecodeJSON reads a JSON body of at most 1 MiB into v.
+func DecodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -130,8 +133,8 @@ func decodeJSON(r *http.Request, v any) error {
 	return nil
 }
 
-// pathID parses a numeric path value.
-func pathID(r *http.Request, name string) (int64, error) {
+// PathID parses a numeric path value.
+func PathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, errs.New(errs.NotFound, "对象不存在", "not found")
@@ -151,4 +154,12 @@ func answered(w http.ResponseWriter) bool {
 			return false
 		}
 	}
+}
+
+// NonNil makes a nil slice an empty one, so JSON lists are [] and not null.
+func NonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }

@@ -27,11 +27,15 @@ var Public = Access{public: true}
 // SignedIn routes need any signed-in user.
 var SignedIn = Access{}
 
-// Only allows the listed roles.
+// Only Allows the listed roles.
 func Only(roles ...org.Role) Access { return Access{roles: roles} }
 
 // Staff are the zone's own roles that read across modules.
 var Staff = Only(org.Admin, org.Leader, org.Supervisor)
+
+// IsStaff reports whether u is one of the zone's own roles that read across
+// modules (admin, leader, supervisor).
+func IsStaff(u *org.User) bool { return u != nil && Staff.Allows(u) }
 
 // Route is one registered endpoint.
 type Route struct {
@@ -48,7 +52,8 @@ func (a Access) Roles() []org.Role { return a.roles }
 // IsPublic reports whether no login is needed.
 func (a Access) IsPublic() bool { return a.public }
 
-func (a Access) allows(u *org.User) bool {
+// Allows reports whether u may call a route with this rule.
+func (a Access) Allows(u *org.User) bool {
 	if a.public {
 		return true
 	}
@@ -66,39 +71,45 @@ func (a Access) allows(u *org.User) bool {
 	return false
 }
 
-// handle registers pattern ("GET /path/{id}") with its access rule.
-func (s *Server) handle(pattern, summary string, access Access, h HandlerFunc) {
-	s.handleBody(pattern, summary, access, nil, h)
+// Handle registers pattern ("GET /path/{id}") with its access rule in the
+// route table.
+func (s *Server) Handle(pattern, summary string, access Access, h HandlerFunc) {
+	s.HandleBody(pattern, summary, access, nil, h)
 }
 
-// handleBody is handle with an example JSON body for the API document.
-func (s *Server) handleBody(pattern, summary string, access Access, body any, h HandlerFunc) {
+// HandleBody is Handle with an example JSON body for the API document.
+func (s *Server) HandleBody(pattern, summary string, access Access, body any, h HandlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
 	s.routes = append(s.routes, Route{Method: method, Path: path, Summary: summary, Access: access,
 		API: strings.HasPrefix(path, "/api/"), Body: body})
 	s.mux.Handle(pattern, s.wrap(access, h))
 }
 
+// HandleOutside registers a handler outside the route table: no caller is
+// identified and no access rule applies (static files, health probes).
+func (s *Server) HandleOutside(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
 type userKey struct{}
 type sessionKey struct{}
 
-// currentUser returns the signed-in user, or nil.
-func currentUser(r *http.Request) *org.User {
+// CurrentUser returns the signed-in user, or nil.
+func CurrentUser(r *http.Request) *org.User {
 	u, _ := r.Context().Value(userKey{}).(*org.User)
 	return u
 }
 
-// sessionHash returns the hashed session token of a cookie session, or "".
-func sessionHash(r *http.Request) string {
+// SessionHash returns the hashed session token of a cookie session, or "".
+func SessionHash(r *http.Request) string {
 	h, _ := r.Context().Value(sessionKey{}).(string)
 	return h
 }
 
-const sessionCookie = "gaoxin_session"
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "gaoxin_session"
 
 func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := s.clientIP(r)
+		ip := s.ClientIP(r)
 		ctx := audit.WithActor(r.Context(), audit.Actor{Name: "anonymous", IP: ip})
 		u, hash, err := s.identify(ctx, r)
 		if err != nil && !access.public {
@@ -111,7 +122,7 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 			ctx = context.WithValue(ctx, sessionKey{}, hash)
 		}
 		r = r.WithContext(ctx)
-		if !access.allows(u) {
+		if !access.Allows(u) {
 			if u == nil {
 				s.refuse(w, r, errs.New(errs.Unauthorized, "请先登录", "please sign in"))
 			} else {
@@ -120,7 +131,7 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 			return
 		}
 		if err := h(w, r); err != nil {
-			s.writeError(w, r, err)
+			s.WriteError(w, r, err)
 		}
 	})
 }
@@ -139,7 +150,7 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (*org.User, stri
 		}
 		return &u, "", nil
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, "", nil
 	}
@@ -159,15 +170,16 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error) {
 			s.Log.Error("audit refusal", "err", aerr)
 		}
 	}
-	s.writeError(w, r, err)
+	s.WriteError(w, r, err)
 }
 
 func (s *Server) csrfDenied(w http.ResponseWriter, r *http.Request) {
-	ctx := audit.WithActor(r.Context(), audit.Actor{Name: "anonymous", IP: s.clientIP(r)})
+	ctx := audit.WithActor(r.Context(), audit.Actor{Name: "anonymous", IP: s.ClientIP(r)})
 	s.refuse(w, r.WithContext(ctx), errs.New(errs.Forbidden, "跨站请求已被拒绝（CSRF 防护）", "cross-site request refused (CSRF protection)"))
 }
 
-func (s *Server) clientIP(r *http.Request) string {
+// ClientIP is the caller's address: the proxy's word when trusted.
+func (s *Server) ClientIP(r *http.Request) string {
 	if s.Cfg.TrustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			first, _, _ := strings.Cut(xff, ",")

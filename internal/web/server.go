@@ -1,13 +1,18 @@
-// Package web serves gaoxin's HTML pages and its JSON API (/api/v1). It parses
-// requests, checks who is asking, calls the domain services and renders the
-// answer; it holds no business rule.
+// Package web is the kit every page and API of gaoxin is built with: the
+// server (identify the caller, check the route's access rule, refuse
+// cross-site writes, observe and count), the route table, the one error to
+// status mapping, JSON in and out, html/template rendering with the shared
+// layout, the language choice, navigation, uploads, spreadsheet downloads
+// and the formats of money and China time. It holds no business rule and
+// knows no module: each module's package (internal/web/kpi, plan,
+// enterprise, award) registers its routes and templates on a Server, and
+// internal/web/site assembles them.
 package web
 
 import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"sync"
 
 	"gaoxin/internal/app"
 )
@@ -20,38 +25,38 @@ type Config struct {
 	MaxUpload     int64  // bytes; uploads above are refused (413)
 }
 
+// Module registers one module's routes and templates on the server.
+type Module func(s *Server) error
+
 // Server is the HTTP surface of gaoxin.
 type Server struct {
 	*app.App
 	Cfg Config
 	Log *slog.Logger
 
-	mux    *http.ServeMux
-	routes []Route
-	pages  map[string]*template.Template
-	// langPages are the pages by language with their literal words
-	// resolved (parseLangPages); render prefers them.
-	langPages map[string]map[string]*template.Template
-	bufs      sync.Pool // *bytes.Buffer to render into (renderBuf)
-	metrics   *metrics
-	handler   http.Handler
+	mux     *http.ServeMux
+	routes  []Route
+	pages   map[string]*template.Template
+	base    *template.Template // layout and partials, cloned for every page
+	metrics *metrics
+	handler http.Handler
 }
 
-// New builds the server and its routes.
-func New(cfg Config, a *app.App, log *slog.Logger) (*Server, error) {
+// New builds the server and registers the modules, in order.
+func New(cfg Config, a *app.App, log *slog.Logger, modules ...Module) (*Server, error) {
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = 20 << 20
 	}
-	s := &Server{App: a, Cfg: cfg, Log: log, mux: http.NewServeMux(), metrics: newMetrics()}
-	pages, err := parsePages()
-	if err != nil {
+	s := &Server{App: a, Cfg: cfg, Log: log, mux: http.NewServeMux(), pages: map[string]*template.Template{}}
+	s.metrics = newMetrics(s)
+	if err := s.parseKit(); err != nil {
 		return nil, err
 	}
-	s.pages = pages
-	if s.langPages, err = parseLangPages(); err != nil {
-		return nil, err
+	for _, m := range modules {
+		if err := m(s); err != nil {
+			return nil, err
+		}
 	}
-	s.registerRoutes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.csrfDenied))
 	s.handler = s.observe(cop.Handler(s.mux))

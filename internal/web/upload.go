@@ -8,17 +8,17 @@ import (
 	"gaoxin/internal/errs"
 )
 
-// uploadedFile is one file received in a multipart form.
-type uploadedFile struct {
+// UploadedFile is one file received in a multipart form.
+type UploadedFile struct {
 	Name string
 	Data []byte
 }
 
-// readFiles reads the files of one multipart field. The request body is
+// ReadFiles reads the files of one multipart field. The request body is
 // capped at maxBody and each file at maxEach, so an oversized upload is
 // refused (TooLarge, naming the field) without buffering more than the caps.
 // A form that is not multipart has no files.
-func readFiles(w http.ResponseWriter, r *http.Request, field string, maxEach, maxBody int64) ([]uploadedFile, error) {
+func ReadFiles(w http.ResponseWriter, r *http.Request, field string, maxEach, maxBody int64) ([]UploadedFile, error) {
 	tooLarge := func(zh, en string) error {
 		e := errs.Field(field, zh, en)
 		e.Code = errs.TooLarge
@@ -36,7 +36,7 @@ func readFiles(w http.ResponseWriter, r *http.Request, field string, maxEach, ma
 			return nil, errs.New(errs.Invalid, "表单无法解析："+err.Error(), "cannot parse the form: "+err.Error())
 		}
 	}
-	var out []uploadedFile
+	var out []UploadedFile
 	for _, fh := range r.MultipartForm.File[field] {
 		if fh.Size == 0 && fh.Filename == "" {
 			continue // an empty file input
@@ -54,7 +54,7 @@ func readFiles(w http.ResponseWriter, r *http.Request, field string, maxEach, ma
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, uploadedFile{Name: fh.Filename, Data: data})
+		out = append(out, UploadedFile{Name: fh.Filename, Data: data})
 	}
 	return out, nil
 }

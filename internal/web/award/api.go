@@ -1,0 +1,387 @@
+package award
+
+import (
+	"bytes"
+	"encoding/base64"
+	"gaoxin/internal/web"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"gaoxin/internal/award"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+)
+
+// JSON API of the awards module (/api/v1/award/...). Handlers parse, check
+// the object, call internal/award and answer.
+
+func (s *handlers) apiProgrammes(w http.ResponseWriter, r *http.Request) error {
+	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
+	ps, err := s.Award.Programmes(r.Context(), award.ProgrammeFilter{Year: year, NoDraft: !web.IsStaff(web.CurrentUser(r))})
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"programmes": web.NonNil(ps)})
+	return nil
+}
+
+func (s *handlers) apiProgrammeCreate(w http.ResponseWriter, r *http.Request) error {
+	var n award.NewProgramme
+	if err := web.DecodeJSON(r, &n); err != nil {
+		return err
+	}
+	p, err := s.Award.CreateProgramme(r.Context(), n)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, p)
+	return nil
+}
+
+func (s *handlers) apiProgramme(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.visibleProgramme(r)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *handlers) apiProgrammeUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var n award.NewProgramme
+	if err := web.DecodeJSON(r, &n); err != nil {
+		return err
+	}
+	p, err := s.Award.UpdateProgramme(r.Context(), id, n)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+type stateRequest struct {
+	To string `json:"to"`
+}
+
+func (s *handlers) apiAdvance(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req stateRequest
+	if err := web.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, err := s.Award.Advance(r.Context(), id, req.To)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *handlers) apiRank(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rd, err := s.Award.RankProgramme(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, rd)
+	return nil
+}
+
+func (s *handlers) apiRanking(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rd, err := s.Award.LatestRound(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, rd)
+	return nil
+}
+
+func (s *handlers) apiRounds(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rs, err := s.Award.Rounds(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"rounds": web.NonNil(rs)})
+	return nil
+}
+
+func (s *handlers) apiTrail(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rows, err := s.Award.Trail(r.Context(), id, 500)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"audit": web.NonNil(rows)})
+	return nil
+}
+
+func (s *handlers) apiApplications(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	as, err := s.Award.Applications(r.Context(), id, 0)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"applications": web.NonNil(as)})
+	return nil
+}
+
+func (s *handlers) apiMyApplications(w http.ResponseWriter, r *http.Request) error {
+	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
+	if err != nil {
+		return err
+	}
+	if ent == 0 {
+		return errs.New(errs.Forbidden, "该账号未关联企业", "this account is not linked to an enterprise")
+	}
+	as, err := s.Award.Applications(r.Context(), 0, ent)
+	if err != nil {
+		return err
+	}
+	gs, err := s.Award.Grants(r.Context(), 0, ent)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"applications": web.NonNil(as), "grants": web.NonNil(gs)})
+	return nil
+}
+
+// applyRequest is an application; files carry base64 content.
+type applyRequest struct {
+	Summary string      `json:"summary"`
+	Contact string      `json:"contact"`
+	Files   []fileInput `json:"files,omitempty"`
+}
+
+type fileInput struct {
+	Name   string `json:"name"`
+	Base64 string `json:"base64"`
+}
+
+func decodeFiles(in []fileInput) ([]award.File, error) {
+	var out []award.File
+	for i, f := range in {
+		b, err := base64.StdEncoding.DecodeString(f.Base64)
+		if err != nil {
+			return nil, errs.List("文件内容不是有效的 base64", "file content is not valid base64",
+				[]errs.Detail{{Row: i + 1, Field: "files.base64", Value: f.Name, Reason: "不是有效的 base64", ReasonEN: "not valid base64"}})
+		}
+		out = append(out, award.File{Name: f.Name, Data: b})
+	}
+	return out, nil
+}
+
+func (s *handlers) apiApply(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.visibleProgramme(r)
+	if err != nil {
+		return err
+	}
+	var req applyRequest
+	if err := web.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	files, err := decodeFiles(req.Files)
+	if err != nil {
+		return err
+	}
+	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
+	if err != nil {
+		return err
+	}
+	a, err := s.Award.Apply(r.Context(), p.ID, ent, req.Summary, req.Contact, files)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+func (s *handlers) apiApplication(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.visibleApplication(r, id)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"application": a}
+	if web.IsStaff(web.CurrentUser(r)) {
+		gs, err := s.Award.Assignments(r.Context(), 0, id)
+		if err != nil {
+			return err
+		}
+		out["assignments"] = web.NonNil(gs)
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type checkRequest struct {
+	Accept bool   `json:"accept"`
+	Reason string `json:"reason,omitempty"`
+}
+
+func (s *handlers) apiCheck(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req checkRequest
+	if err := web.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	a, err := s.Award.Check(r.Context(), id, req.Accept, req.Reason)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, a)
+	return nil
+}
+
+type assignRequest struct {
+	ReviewerID int64 `json:"reviewer_id"`
+}
+
+func (s *handlers) apiAssign(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req assignRequest
+	if err := web.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	g, err := s.Award.Assign(r.Context(), id, req.ReviewerID)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, g)
+	return nil
+}
+
+func (s *handlers) apiMyAssignments(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.Award.Assignments(r.Context(), web.CurrentUser(r).ID, 0)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"assignments": web.NonNil(gs)})
+	return nil
+}
+
+func (s *handlers) apiAssignment(w http.ResponseWriter, r *http.Request) error {
+	g, err := s.visibleAssignment(r)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, g)
+	return nil
+}
+
+type scoresRequest struct {
+	Scores []award.Score `json:"scores"`
+}
+
+func (s *handlers) apiScores(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req scoresRequest
+	if err := web.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	g, err := s.Award.SubmitScores(r.Context(), id, web.CurrentUser(r).ID, req.Scores)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, g)
+	return nil
+}
+
+type reasonRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *handlers) apiRecuse(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req reasonRequest
+	if err := web.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := s.Award.Recuse(r.Context(), id, web.CurrentUser(r).ID, req.Reason); err != nil {
+		return err
+	}
+	g, err := s.Award.Assignment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, g)
+	return nil
+}
+
+type affiliationsRequest struct {
+	Affiliations string `json:"affiliations"`
+}
+
+// apiAffiliations sets a reviewer's declared affiliations: the reviewer
+// themself or a supervisor.
+func (s *handlers) apiAffiliations(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u := web.CurrentUser(r)
+	if u.Role == org.Reviewer && u.ID != id {
+		return errs.New(errs.Forbidden, "只能申报自己的关联关系", "you can only declare your own affiliations")
+	}
+	var req affiliationsRequest
+	if err := web.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := s.Award.SetAffiliations(r.Context(), id, req.Affiliations); err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, req)
+	return nil
+}
+
+func (s *handlers) handleEvidence(w http.ResponseWriter, r *http.Request) error {
+	e, data, err := s.visibleEvidence(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", e.ContentType)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(e.Filename))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = bytes.NewReader(data).WriteTo(w)
+	return err
+}

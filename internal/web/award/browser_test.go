@@ -1,0 +1,187 @@
+package award_test
+
+import (
+	"fmt"
+	"gaoxin/internal/enterprise"
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"gaoxin/internal/award"
+)
+
+// TestBrowserAwardProgramme runs 2023 科技创新20强 through the pages a person
+// uses: the supervisor sets it up and opens it, an enterprise applies with
+// evidence, the supervisor checks it, experts score (one recuses), the
+// notice is published, the public objects, the objection is upheld, the
+// programme is confirmed, a grant is requested, approved and paid, and the
+// payment list is exported. The second application and two assignments are
+// set up over the API.
+func TestBrowserAwardProgramme(t *testing.T) {
+	w := newAwardWorld(t)
+	b := webtest.NewBrowser(t, w.Harness)
+	sup := w.As("supervisor")
+	shot := b.Screenshot
+
+	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/"))
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(b.Base+"/awards/new"), chromedp.WaitVisible(chromedp.ID("name_zh")),
+		chromedp.SendKeys(chromedp.ID("name_zh"), "2023 科技创新20强"),
+		chromedp.SetValue(chromedp.ID("budget_yuan"), "2000000.00"),
+		chromedp.SetValue(chromedp.ID("rules"), rulesJSON(t)),
+		chromedp.SetValue(chromedp.CSS("input[name=quota]"), "2"))
+	b.ClickNav(t, "create")
+	shot(t, "award-1-draft")
+	path := b.Eval(t, "location.pathname")
+	var id int64
+	fmt.Sscanf(path, "/awards/programmes/%d", &id)
+	b.ClickNav(t, "advance")
+	if st := b.Text(t, "#state"); st != "申报中" {
+		t.Fatalf("after opening: state %q", st)
+	}
+
+	// The enterprise applies with a PDF.
+	pdfPath := filepath.Join(t.TempDir(), "审计报告.pdf")
+	os.WriteFile(pdfPath, pdfBytes, 0o644)
+	b.Logout(t)
+	b.Login(t, "enterprise")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("summary")),
+		chromedp.SendKeys(chromedp.ID("summary"), "本企业研发投入强度高于园区平均水平，申请科技创新20强。"),
+		chromedp.SendKeys(chromedp.ID("contact"), "张三 13800000000"),
+		chromedp.SetUploadFiles(chromedp.CSS("input[name=evidence]"), []string{pdfPath}))
+	b.ClickNav(t, "apply")
+	if st := b.Text(t, "#my-app-state"); st != "已提交" {
+		t.Fatalf("application state %q", st)
+	}
+	shot(t, "award-2-applied")
+	want(t, w.As("enterprise2").Do("POST", fmt.Sprintf("/api/v1/award/programmes/%d/applications", id), webaward.ApplyRequest{Summary: "本企业亩均税收高，申请科技创新20强。", Contact: "李四"}), 201, "apply e2")
+
+	// Formal check of both, in the browser.
+	b.Logout(t)
+	b.Login(t, "supervisor")
+	apps, _ := w.App.Award.Applications(t.Context(), id, 0)
+	for _, a := range apps {
+		b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/applications/%d", b.Base, a.ID)), chromedp.WaitVisible(chromedp.ID("check")))
+		b.ClickNav(t, "check")
+	}
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("advance")))
+	b.ClickNav(t, "advance")
+	// Three experts on each application; the browser assigns one.
+	for _, a := range apps {
+		b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/applications/%d", b.Base, a.ID)), chromedp.WaitVisible(chromedp.ID("assign")),
+			chromedp.SetValue(chromedp.ID("reviewer"), fmt.Sprint(w.userID("reviewer"))))
+		b.ClickNav(t, "assign")
+		for _, rv := range []string{"reviewer2", "reviewer3"} {
+			want(t, sup.Do("POST", fmt.Sprintf("/api/v1/award/applications/%d/assignments", a.ID), webaward.AssignRequest{ReviewerID: w.userID(rv)}), 201, "assign")
+		}
+	}
+	shot(t, "award-3-application")
+
+	// Experts: reviewer and reviewer2 score in the browser, reviewer3 recuses from one.
+	for _, rv := range []string{"reviewer", "reviewer2", "reviewer3"} {
+		b.Logout(t)
+		b.Login(t, rv)
+		gs, _ := w.App.Award.Assignments(t.Context(), w.userID(rv), 0)
+		for i, g := range gs {
+			b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/assignments/%d", b.Base, g.ID)), chromedp.WaitVisible(chromedp.ID("asg-state")))
+			if rv == "reviewer3" && i == 0 {
+				b.Do(t, chromedp.SendKeys(chromedp.ID("recuse-reason"), "曾为该企业提供咨询"))
+				b.ClickNav(t, "recuse")
+				continue
+			}
+			b.Do(t, chromedp.SetValue(chromedp.ID("score_inno"), fmt.Sprint(40+i*10)), chromedp.SetValue(chromedp.ID("score_mgmt"), "30"),
+				chromedp.SendKeys(chromedp.ID("comment_inno"), "创新成果突出"))
+			b.ClickNav(t, "submit-scores")
+		}
+		if rv == "reviewer" {
+			shot(t, "award-4-scored")
+		}
+	}
+
+	// Rank and publish in the browser.
+	b.Logout(t)
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("rank")))
+	b.ClickNav(t, "rank")
+	shot(t, "award-5-ranked")
+	b.ClickNav(t, "advance")
+
+	// The public objects on the notice page, without signing in.
+	b.Logout(t)
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/notices/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("winners")))
+	shot(t, "award-6-notice")
+	b.Do(t, chromedp.SendKeys(chromedp.ID("obj-name"), "王五"), chromedp.SendKeys(chromedp.ID("obj-contact"), "wang@example.com"),
+		chromedp.SetValue(chromedp.ID("obj-ent"), fmt.Sprint(w.e1)),
+		chromedp.SendKeys(chromedp.ID("obj-reason"), "甲公司 2022 年研发投入数据有误，应为 1000 元。"))
+	b.ClickNav(t, "obj-submit")
+
+	// Uphold with a correction: a new round.
+	b.Login(t, "supervisor")
+	objs, _ := w.App.Award.Objections(t.Context(), id)
+	oid := objs[0].ID
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("decide-", oid))),
+		chromedp.SetValue(chromedp.ID(fmt.Sprint("decision-", oid)), "uphold"),
+		chromedp.SendKeys(chromedp.ID(fmt.Sprint("finding-", oid)), "经核实研发投入为 1000 元"),
+		chromedp.SetValue(chromedp.ID(fmt.Sprint("correction-", oid)), "figure"),
+		chromedp.SendKeys(chromedp.ID(fmt.Sprint("ind-", oid)), "rd_spend"),
+		chromedp.SendKeys(chromedp.ID(fmt.Sprint("value-", oid)), "1000"))
+	b.ClickNav(t, fmt.Sprint("decide-", oid))
+	if h := b.Text(t, "#ranking h2"); !strings.Contains(h, "2") {
+		t.Fatalf("after upholding: %q", h)
+	}
+	// The notice period (7 days, the form's default) passes; confirm; pay.
+	w.now = w.now.Add(8 * 24 * time.Hour)
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("advance")))
+	b.ClickNav(t, "advance")
+	grants, _ := w.App.Award.Grants(t.Context(), id, 0)
+	g := grants[0]
+	b.ClickNav(t, fmt.Sprint("pay-", g.ID))
+	pays, _ := w.App.Award.Payments(t.Context(), g.ID)
+	b.Logout(t)
+	b.Login(t, "leader")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("approve-", pays[0].ID))))
+	b.ClickNav(t, fmt.Sprint("approve-", pays[0].ID))
+	b.Logout(t)
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/awards/programmes/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID(fmt.Sprint("voucher-", pays[0].ID))),
+		chromedp.SendKeys(chromedp.ID(fmt.Sprint("voucher-", pays[0].ID)), "记-2023-0815"))
+	b.ClickNav(t, fmt.Sprint("paid-", pays[0].ID))
+	if paid := b.Text(t, "#paid-total"); paid != enterprise.FormatFen(g.AmountFen) {
+		t.Fatalf("paid total %q, want %q", paid, enterprise.FormatFen(g.AmountFen))
+	}
+	shot(t, "award-7-paid")
+	ct, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](fmt.Sprintf(`fetch("/awards/programmes/%d/payments.xlsx").then(r => r.status + " " + r.headers.get("Content-Type"))`, id), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(ct, "200 application/vnd.openxmlformats") {
+		t.Fatalf("export: %s", ct)
+	}
+	// The audit trail on the page shows every step.
+	trail := b.Text(t, "#trail")
+	for _, step := range []string{"award.programme.create", "award.programme.open", "award.apply", "award.check", "award.assign", "award.score",
+		"award.recuse", "award.rank", "award.programme.notice", "award.objection.file", "award.objection.upheld", "award.programme.confirmed",
+		"award.grant", "award.payment.request", "award.payment.approved", "award.payment.paid", "award.ledger.payment"} {
+		if !strings.Contains(trail, step) {
+			t.Errorf("audit trail lacks %s", step)
+		}
+	}
+	if p, _ := w.App.Award.Programme(t.Context(), id); p.State != award.StateConfirmed {
+		t.Fatalf("state %s", p.State)
+	}
+}
+
+func rulesJSON(t *testing.T) string {
+	b := programmeBody().Rules
+	s, err := jsonIndent(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,21 @@
+package award
+
+// Names the external tests (package award_test) use.
+
+type AffiliationsRequest = affiliationsRequest
+type ApplyRequest = applyRequest
+type AssignRequest = assignRequest
+type CheckRequest = checkRequest
+type DecisionRequest = decisionRequest
+
+var ExampleRules = exampleRules
+
+type FileInput = fileInput
+type GrantRequest = grantRequest
+type NoticeView = noticeView
+type ObjectionRequest = objectionRequest
+type PaidRequest = paidRequest
+type ReasonRequest = reasonRequest
+type ScoresRequest = scoresRequest
+type StateRequest = stateRequest
+type WithdrawalRequest = withdrawalRequest

@@ -1,0 +1,444 @@
+package award
+
+import (
+	"encoding/json"
+	"fmt"
+	"gaoxin/internal/web"
+	"net/http"
+	"strconv"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
+)
+
+// page is the base of every awards page: helpers for labels.
+type page struct{ web.Page }
+
+// State is a programme state's label in the page's language.
+func (p page) State(s string) string {
+	zh, en := award.StateLabel(s)
+	return p.L(zh, en)
+}
+
+// Kind is a programme kind's label.
+func (p page) Kind(k string) string {
+	if k == award.KindPrize {
+		return p.L("达标奖励", "prize")
+	}
+	return p.L("排名荣誉", "ranking honour")
+}
+
+// Reason picks the language of an exclusion reason.
+func (p page) Reason(r award.Reason) string { return p.L(r.ZH, r.EN) }
+
+type awardsPage struct {
+	page
+	Programmes  []award.Programme
+	Apps        []award.Application
+	Grants      []award.Grant
+	Assignments []award.Assignment
+	Staff       bool
+}
+
+func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
+	u := web.CurrentUser(r)
+	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
+	f := award.ProgrammeFilter{NoDraft: !p.Staff}
+	if u == nil {
+		f.States = []string{award.StateNotice, award.StateConfirmed, award.StateClosed}
+	}
+	var err error
+	if p.Programmes, err = s.Award.Programmes(r.Context(), f); err != nil {
+		return err
+	}
+	if u != nil && u.Role == org.Enterprise {
+		ent, err := s.myEnterprise(r.Context(), u)
+		if err != nil {
+			return err
+		}
+		if ent != 0 {
+			if p.Apps, err = s.Award.Applications(r.Context(), 0, ent); err != nil {
+				return err
+			}
+			if p.Grants, err = s.Award.Grants(r.Context(), 0, ent); err != nil {
+				return err
+			}
+		}
+	}
+	if u != nil && u.Role == org.Reviewer {
+		if p.Assignments, err = s.Award.Assignments(r.Context(), u.ID, 0); err != nil {
+			return err
+		}
+	}
+	return s.Render(w, r, "award/list.html", p)
+}
+
+type newProgrammePage struct {
+	page
+	Form      award.NewProgramme
+	RulesJSON string
+	Action    string
+	Editing   bool
+}
+
+// BudgetYuan is the form's budget in 元.
+func (p newProgrammePage) BudgetYuan() string { return programmePage{}.Yuan(p.Form.BudgetFen) }
+
+func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
+	rules, _ := json.MarshalIndent(exampleRules(), "", "  ")
+	p := newProgrammePage{page: page{s.Page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
+		Form: award.NewProgramme{Year: 2023, Kind: award.KindRanking, Quota: 20, NoticeDays: 7, BudgetFen: 18_800_000_000}}
+	return s.Render(w, r, "award/new.html", p)
+}
+
+func (s *handlers) handleEdit(w http.ResponseWriter, r *http.Request) error {
+	prog, err := s.visibleProgramme(r)
+	if err != nil {
+		return err
+	}
+	rules, _ := json.MarshalIndent(prog.Rules, "", "  ")
+	p := newProgrammePage{page: page{s.Page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
+		Action: progPath(prog.ID) + "/edit", Editing: true,
+		Form: award.NewProgramme{Year: prog.Year, NameZH: prog.NameZH, NameEN: prog.NameEN, Kind: prog.Kind, Quota: prog.Quota,
+			BudgetFen: prog.BudgetFen, NoticeDays: prog.NoticeDays, Note: prog.Note}}
+	return s.Render(w, r, "award/new.html", p)
+}
+
+// grantRow is a grant with its payments.
+type grantRow struct {
+	award.Grant
+	Payments []award.Payment
+	Key      string // a fresh idempotency key for the pay form
+}
+
+type programmePage struct {
+	page
+	P          award.Programme
+	Next       string
+	Round      *award.Round
+	Rounds     []award.RoundSummary
+	Apps       []award.Application
+	Objections []award.Objection
+	Grants     []grantRow
+	Honours    []award.Honour
+	Trail      []audit.Row
+	Reviewers  []award.Reviewer
+	Staff      bool
+	CanRun     bool
+	Enterprise int64
+	MyApp      *award.Application
+	MyEntry    *award.Entry
+	MyExcluded *award.Exclusion
+	MyGrant    *award.Grant
+	GrantedFen int64
+	PaidFen    int64
+	Today      string
+}
+
+var nextState = map[string]string{award.StateDraft: award.StateOpen, award.StateOpen: award.StateReview, award.StateReview: award.StateNotice,
+	award.StateNotice: award.StateConfirmed, award.StateConfirmed: award.StateClosed}
+
+// Pretty is v as indented JSON, for showing rules.
+func (programmePage) Pretty(v any) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}
+
+func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
+	prog, err := s.visibleProgramme(r)
+	if err != nil {
+		return err
+	}
+	u := web.CurrentUser(r)
+	ctx := r.Context()
+	p := programmePage{page: page{s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
+		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: nextState[prog.State], Today: s.Award.Now().Format("2006-01-02")}
+	if p.TitleEN == "" {
+		p.TitleEN = prog.NameZH
+	}
+	if prog.Historical {
+		if p.Honours, err = s.Award.Honours(ctx, prog.ID); err != nil {
+			return err
+		}
+		return s.Render(w, r, "award/programme.html", p)
+	}
+	rd, err := s.Award.LatestRound(ctx, prog.ID)
+	if err == nil {
+		p.Round = &rd
+	}
+	if p.Staff {
+		if p.Rounds, err = s.Award.Rounds(ctx, prog.ID); err != nil {
+			return err
+		}
+		if p.Apps, err = s.Award.Applications(ctx, prog.ID, 0); err != nil {
+			return err
+		}
+		if p.Objections, err = s.Award.Objections(ctx, prog.ID); err != nil {
+			return err
+		}
+		gs, err := s.Award.Grants(ctx, prog.ID, 0)
+		if err != nil {
+			return err
+		}
+		pays, err := s.Award.ProgrammePayments(ctx, prog.ID)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			row := grantRow{Grant: g, Key: "web-" + strconv.FormatInt(g.ID, 10) + "-" + strconv.FormatInt(s.Award.Now().UnixNano(), 36), Payments: pays[g.ID]}
+			p.GrantedFen += g.AmountFen
+			p.PaidFen += g.PaidFen
+			p.Grants = append(p.Grants, row)
+		}
+		if p.Trail, err = s.Award.Trail(ctx, prog.ID, 300); err != nil {
+			return err
+		}
+		if p.Reviewers, err = s.Award.Reviewers(ctx); err != nil {
+			return err
+		}
+	} else {
+		// Non-staff see the ranking only once it is public, and enterprises
+		// only their own line and application.
+		if prog.State != award.StateNotice && prog.State != award.StateConfirmed && prog.State != award.StateClosed {
+			p.Round = nil
+		}
+		if u.Role == org.Enterprise {
+			if err := s.fillEnterpriseView(r, &p); err != nil {
+				return err
+			}
+		}
+		p.Round = nil
+	}
+	return s.Render(w, r, "award/programme.html", p)
+}
+
+func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
+	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
+	if err != nil || ent == 0 {
+		return err
+	}
+	p.Enterprise = ent
+	apps, err := s.Award.Applications(r.Context(), 0, ent)
+	if err != nil {
+		return err
+	}
+	for i := range apps {
+		if apps[i].ProgrammeID == p.P.ID {
+			a, err := s.Award.Application(r.Context(), apps[i].ID)
+			if err != nil {
+				return err
+			}
+			p.MyApp = &a
+		}
+	}
+	if p.Round != nil {
+		for i, e := range p.Round.Result.Entries {
+			if e.EnterpriseID == ent {
+				p.MyEntry = &p.Round.Result.Entries[i]
+			}
+		}
+		for i, x := range p.Round.Result.Excluded {
+			if x.EnterpriseID == ent {
+				p.MyExcluded = &p.Round.Result.Excluded[i]
+			}
+		}
+	}
+	gs, err := s.Award.Grants(r.Context(), 0, ent)
+	if err != nil {
+		return err
+	}
+	for i := range gs {
+		if gs[i].ProgrammeID == p.P.ID {
+			p.MyGrant = &gs[i]
+		}
+	}
+	return nil
+}
+
+type applicationPage struct {
+	page
+	A           award.Application
+	P           award.Programme
+	Assignments []award.Assignment
+	Reviewers   []award.Reviewer
+	CanRun      bool
+}
+
+func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.visibleApplication(r, id)
+	if err != nil {
+		return err
+	}
+	prog, err := s.Award.Programme(r.Context(), a.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	u := web.CurrentUser(r)
+	p := applicationPage{page: page{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
+		CanRun: u.Role == org.Supervisor}
+	if web.IsStaff(u) {
+		if p.Assignments, err = s.Award.Assignments(r.Context(), 0, id); err != nil {
+			return err
+		}
+		if p.Reviewers, err = s.Award.Reviewers(r.Context()); err != nil {
+			return err
+		}
+	}
+	return s.Render(w, r, "award/application.html", p)
+}
+
+type reviewsPage struct {
+	page
+	Assignments  []award.Assignment
+	Affiliations string
+}
+
+func (s *handlers) handleReviews(w http.ResponseWriter, r *http.Request) error {
+	u := web.CurrentUser(r)
+	p := reviewsPage{page: page{s.Page(r, "我的评审任务", "My reviews")}}
+	var err error
+	if p.Assignments, err = s.Award.Assignments(r.Context(), u.ID, 0); err != nil {
+		return err
+	}
+	if p.Affiliations, err = s.Award.Affiliations(r.Context(), u.ID); err != nil {
+		return err
+	}
+	return s.Render(w, r, "award/reviews.html", p)
+}
+
+type assignmentPage struct {
+	page
+	G        award.Assignment
+	A        award.Application
+	Criteria []criterionRow
+	Mine     bool
+}
+
+type criterionRow struct {
+	award.Criterion
+	Value, Comment string
+}
+
+func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) error {
+	g, err := s.visibleAssignment(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.Award.Application(r.Context(), g.ApplicationID)
+	if err != nil {
+		return err
+	}
+	prog, err := s.Award.Programme(r.Context(), g.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	p := assignmentPage{page: page{s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
+		Mine: g.ReviewerID == web.CurrentUser(r).ID}
+	if g.State == "conflict" || g.State == "recused" {
+		p.A = award.Application{ID: a.ID, EnterpriseName: a.EnterpriseName, ProgrammeName: a.ProgrammeName, State: a.State}
+	}
+	for _, c := range prog.Rules.Criteria {
+		row := criterionRow{Criterion: c}
+		for _, sc := range g.Scores {
+			if sc.Criterion == c.Code {
+				row.Value, row.Comment = sc.Value, sc.Comment
+			}
+		}
+		p.Criteria = append(p.Criteria, row)
+	}
+	return s.Render(w, r, "award/assignment.html", p)
+}
+
+type noticePage struct {
+	page
+	V     noticeView
+	Terms []award.Term
+	Done  bool
+}
+
+func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.noticeView(r)
+	if err != nil {
+		return err
+	}
+	p := noticePage{page: page{s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
+		Terms: v.Programme.Rules.Terms, Done: r.URL.Query().Get("ok") == "filed"}
+	if p.Done {
+		p.Flash = p.L("异议已提交，工作人员将核查并记录结论。", "Objection filed; staff will check it and record the finding.")
+	}
+	return s.Render(w, r, "award/notice.html", p)
+}
+
+type totalsPage struct {
+	page
+	Year     int
+	Totals   []award.Total
+	YearPaid int64
+	Budget   int64
+	Granted  int64
+	Paid     int64
+}
+
+func (s *handlers) handleTotals(w http.ResponseWriter, r *http.Request) error {
+	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
+	p := totalsPage{page: page{s.Page(r, "奖补汇总", "Totals")}, Year: year}
+	var err error
+	if p.Totals, err = s.Award.Totals(r.Context(), year); err != nil {
+		return err
+	}
+	for _, t := range p.Totals {
+		p.Budget += t.BudgetFen
+		p.Granted += t.GrantedFen
+		p.Paid += t.PaidFen
+	}
+	if year != 0 {
+		if p.YearPaid, err = s.Award.YearPaid(r.Context(), year); err != nil {
+			return err
+		}
+	}
+	return s.Render(w, r, "award/totals.html", p)
+}
+
+type flagsPage struct {
+	page
+	Flags []enterprise.Flag
+	Kinds []string
+}
+
+func (s *handlers) handleFlags(w http.ResponseWriter, r *http.Request) error {
+	p := flagsPage{page: page{s.Page(r, "不良记录", "Enterprise flags")}, Kinds: enterprise.FlagKinds}
+	var err error
+	p.Flags, err = s.Enterprise.Flags(r.Context(), web.EnterpriseViewer(r))
+	if err != nil {
+		return err
+	}
+	return s.Render(w, r, "award/flags.html", p)
+}
+
+// Yuan renders fen as a plain decimal of 元 for form fields.
+func (programmePage) Yuan(fen int64) string {
+	return strconv.FormatInt(fen/100, 10) + "." + fmt.Sprintf("%02d", fen%100)
+}
+
+// stateLabels name the states of applications, assignments, objections and
+// payments.
+var stateLabels = map[string][2]string{
+	"submitted": {"已提交", "submitted"}, "accepted": {"形式审查通过", "accepted"}, "returned": {"已退回", "returned"},
+	"assigned": {"待评分", "to score"}, "scored": {"已评分", "scored"}, "conflict": {"利益冲突，已回避", "conflict of interest"},
+	"recused": {"主动回避", "recused"}, "filed": {"待处理", "filed"}, "upheld": {"成立", "upheld"}, "dismissed": {"不成立", "dismissed"},
+	"pending": {"待审批", "pending"}, "approved": {"已审批", "approved"}, "paid": {"已支付", "paid"}, "reversed": {"已冲正", "reversed"}, "withdrawn": {"已撤回", "withdrawn"},
+}
+
+// Label is a state's name in the page's language.
+func (p page) Label(s string) string {
+	if l, ok := stateLabels[s]; ok {
+		return p.L(l[0], l[1])
+	}
+	return s
+}

@@ -1,0 +1,5 @@
+package enterprise
+
+// Names the external tests (package enterprise_test) use.
+
+type ReviewRequest = reviewRequest

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"gaoxin/internal/enterprise"
+)
+
+// CST is China Standard Time, the zone every date and time is shown in.
+var CST = time.FixedZone("CST", 8*3600)
+
+// DateTime formats Unix milliseconds in China time ("—" for zero).
+func DateTime(ms int64) string {
+	if ms == 0 {
+		return "—"
+	}
+	return time.UnixMilli(ms).In(CST).Format("2006-01-02 15:04")
+}
+
+// Money formats fen the Chinese way: 元 below 万, 万元 below 亿, else 亿元,
+// with two decimals.
+func Money(fen int64) string { return enterprise.FormatFen(fen) }
+
+// funcs are the template functions every page may call.
+var funcs = template.FuncMap{
+	"datetime": DateTime,
+	"money":    Money,
+	"add":      func(a, b int) int { return a + b },
+	"pct":      func(v float64) string { return fmt.Sprintf("%.1f%%", v*100) },
+	"join":     strings.Join,
+}

@@ -1,0 +1,66 @@
+package site_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"gaoxin/internal/org"
+	"gaoxin/internal/web/site"
+	"gaoxin/internal/web/webtest"
+)
+
+// Every route of every module, from the assembled route table: a caller
+// not signed in gets 401 (or, for a page, the login redirect) on every
+// route that is not public, and each role the route's rule leaves out gets
+// 403. The modules' own access tests check that the allowed roles get
+// through.
+func TestEveryRouteRefusesWhomItsRuleLeavesOut(t *testing.T) {
+	h := webtest.New(t)
+	users := map[org.Role]string{org.Admin: "admin", org.Leader: "leader", org.Supervisor: "supervisor",
+		org.UnitStaff: "unit", org.Enterprise: "enterprise", org.Reviewer: "reviewer"}
+	clients := map[org.Role]*webtest.Client{}
+	for role, name := range users {
+		clients[role] = h.As(name)
+	}
+	anon := h.Anon()
+	path := func(p string) string {
+		p = strings.NewReplacer("{$}", "", "{id}", "999999").Replace(p)
+		return site.PathParam.ReplaceAllString(p, "1")
+	}
+	send := func(c *webtest.Client, method, p string) *webtest.Resp {
+		req := httptest.NewRequest(method, p, strings.NewReader("{}"))
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		return c.Send(req)
+	}
+	routes := h.Srv.Routes()
+	if len(routes) < 150 {
+		t.Fatalf("only %d routes: a module is missing from the assembly", len(routes))
+	}
+	for _, rt := range routes {
+		if rt.Access.IsPublic() {
+			continue
+		}
+		p := path(rt.Path)
+		if r := send(anon, rt.Method, p); r.Code != http.StatusUnauthorized && r.Code != http.StatusSeeOther {
+			t.Errorf("anonymous %s %s = %d, want 401 or the login redirect", rt.Method, rt.Path, r.Code)
+		}
+		allowed := rt.Access.Roles()
+		if len(allowed) == 0 {
+			continue
+		}
+		for role, c := range clients {
+			in := false
+			for _, a := range allowed {
+				in = in || a == role
+			}
+			if in {
+				continue
+			}
+			if r := send(c, rt.Method, p); r.Code != http.StatusForbidden {
+				t.Errorf("%s %s %s = %d, want 403", role, rt.Method, rt.Path, r.Code)
+			}
+		}
+	}
+}

@@ -1,0 +1,53 @@
+// Package site is gaoxin's web front door: the home page, login and logout,
+// the language switch, the account page, administration (users, units,
+// audit trail), static files, health probes, metrics and the OpenAPI
+// document. It also assembles the product: New builds the kit's server and
+// registers every module's web package on it. Only cmd/gaoxin (and tests
+// and benchmarks) import it.
+package site
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+
+	"gaoxin/internal/app"
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/award"
+	"gaoxin/internal/web/enterprise"
+	"gaoxin/internal/web/kpi"
+	"gaoxin/internal/web/plan"
+)
+
+// Modules are the web packages of the product's modules. Adding a module
+// is one line here.
+var Modules = []web.Module{
+	kpi.Register,
+	plan.Register,
+	enterprise.Register,
+	award.Register,
+}
+
+// New builds the server with the site's own pages and every module.
+func New(cfg web.Config, a *app.App, log *slog.Logger) (*web.Server, error) {
+	return web.New(cfg, a, log, append([]web.Module{Register}, Modules...)...)
+}
+
+//go:embed templates static
+var assets embed.FS
+
+// handlers are the site's HTTP handlers, on the kit's server.
+type handlers struct{ *web.Server }
+
+// Register adds the site's own pages and routes (not the modules') to s.
+func Register(s *web.Server) error {
+	pages, err := fs.Sub(assets, "templates")
+	if err != nil {
+		return err
+	}
+	if err := s.AddPages("", pages); err != nil {
+		return err
+	}
+	(&handlers{s}).routes()
+	return nil
+}
