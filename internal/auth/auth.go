@@ -123,7 +123,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 }
 
 func lockedError(until int64) error {
-	t := time.UnixMilli(until).In(time.FixedZone("CST", 8*3600)).Format("15:04")
+	t := time.UnixMilli(until).In(db.CST).Format("15:04")
 	e := errs.New(errs.Locked, "账号因连续登录失败已锁定，"+t+" 后可再试", "account locked after repeated failed logins; try again after "+t+" (UTC+8)")
 	e.Retry = until / 1000
 	return e

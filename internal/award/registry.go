@@ -93,7 +93,6 @@ func (s *Service) loadRegistry(ctx context.Context, q db.Querier, p Programme) (
 	return rg, nil
 }
 
-
 func eachRow(ctx context.Context, q db.Querier, query string, args []any, fn func(*sql.Rows) error) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/jackc/pgx/v5"
 	"sync"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // maxPrepared bounds the statements kept by Prepared.

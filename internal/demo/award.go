@@ -10,6 +10,7 @@ import (
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
+	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 )
@@ -249,5 +250,5 @@ func at(ctx context.Context, s *app.App, ids map[string]int64, who string, t tim
 }
 
 func day(m time.Month, d int) time.Time {
-	return time.Date(2023, m, d, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	return time.Date(2023, m, d, 10, 0, 0, 0, db.CST)
 }

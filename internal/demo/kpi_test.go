@@ -7,6 +7,7 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
@@ -44,7 +45,7 @@ func TestDemoKPIIsLively(t *testing.T) {
 		}
 	}
 	jfj, _ := a.Org.UnitByCode(ctx, "jfj")
-	od, err := a.KPI.OverdueFigures(ctx, jfj.ID, time.Date(2023, 11, 20, 0, 0, 0, 0, kpi.CST))
+	od, err := a.KPI.OverdueFigures(ctx, jfj.ID, time.Date(2023, 11, 20, 0, 0, 0, 0, db.CST))
 	if err != nil || len(od) != 1 || od[0].Indicator.Code != "trade" || od[0].Month != 10 {
 		t.Fatalf("jfj overdue: %+v %v", od, err)
 	}

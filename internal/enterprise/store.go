@@ -213,9 +213,7 @@ func chainByCodeOrName(tree []ChainNode, s string) int64 {
 }
 
 // Today is the current date in China time, YYYY-MM-DD.
-func Today() string { return time.Now().In(cst).Format("2006-01-02") }
-
-var cst = time.FixedZone("CST", 8*3600)
+func Today() string { return time.Now().In(db.CST).Format("2006-01-02") }
 
 // Create adds an enterprise. Errors: Forbidden (not staff who write),
 // Invalid (every bad field named; a credit code already registered is
@@ -387,7 +385,6 @@ func scanEnterprise(sc scanner) (Enterprise, error) {
 	e.Chains = []ChainRef{}
 	return e, err
 }
-
 
 func getTx(ctx context.Context, q db.Querier, id int64) (Enterprise, error) {
 	e, err := scanEnterprise(q.QueryRowContext(ctx, "SELECT "+entCols+entFrom+" WHERE e.id = $1", id))

@@ -91,7 +91,7 @@ func (s *Service) check(in ActualInput, ind Indicator) (Actual, []errs.Detail) {
 
 // periodEnded reports whether month m of year y is over at now (China time).
 func periodEnded(y, m int, now time.Time) bool {
-	return !now.In(CST).Before(time.Date(y, time.Month(m)+1, 1, 0, 0, 0, 0, CST))
+	return !now.In(db.CST).Before(time.Date(y, time.Month(m)+1, 1, 0, 0, 0, 0, db.CST))
 }
 
 // SaveActual creates or replaces one period's figures. Errors: Invalid

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gaoxin/internal/db"
 )
 
 // Card is one indicator on the leader dashboard.
@@ -39,7 +41,7 @@ type Dashboard struct {
 // indicators, and memoises the answer per module version and day. The result
 // is shared: callers must not modify it.
 func (s *Service) Dashboard(ctx context.Context, year int) (Dashboard, error) {
-	key := fmt.Sprintf("dashboard|%d|%s", year, s.Now().In(CST).Format("2006-01-02"))
+	key := fmt.Sprintf("dashboard|%d|%s", year, s.Now().In(db.CST).Format("2006-01-02"))
 	return s.memo.dashboards.Get(ctx, key, func() (Dashboard, error) { return s.dashboard(ctx, year) })
 }
 
@@ -163,7 +165,7 @@ type Due struct {
 // DueDate is the day the figure for (year, month) is due: dueDay of the
 // following month.
 func DueDate(year, month, dueDay int) time.Time {
-	return time.Date(year, time.Month(month)+1, dueDay, 0, 0, 0, 0, CST)
+	return time.Date(year, time.Month(month)+1, dueDay, 0, 0, 0, 0, db.CST)
 }
 
 // NextDue is the earliest period of year without a figure, with its due
@@ -193,8 +195,8 @@ type Overdue struct {
 // counting only indicator-years that have a target. Sorted by owner unit,
 // then due date. The inbox and the overdue page call it.
 func (s *Service) OverdueFigures(ctx context.Context, unitID int64, asOf time.Time) ([]Overdue, error) {
-	asOf = asOf.In(CST)
-	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, CST)
+	asOf = asOf.In(db.CST)
+	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, db.CST)
 	inds, err := s.Indicators(ctx, unitID)
 	if err != nil {
 		return nil, err

@@ -98,9 +98,6 @@ func New(d *db.DB, a *audit.Log, o Options) *Service {
 	return s
 }
 
-// CST is China Standard Time, in which months and due dates are counted.
-var CST = time.FixedZone("CST", 8*3600)
-
 var indicatorCodeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,39}$`)
 
 // IndicatorInput is what a supervisor fills in; Owner is a unit code.
@@ -274,7 +271,6 @@ func scanIndicator(sc scanner) (Indicator, error) {
 		&i.OwnerID, &i.OwnerCode, &i.OwnerName, &i.SourceDept, &i.Seasonal, &i.DueDay, &i.Sort, &i.UpdatedAt)
 	return i, err
 }
-
 
 func indicatorByID(ctx context.Context, q db.Querier, id int64, suffix string) (Indicator, error) {
 	i, err := scanIndicator(q.QueryRowContext(ctx, indicatorSelect+" WHERE i.id = $1"+suffix, id))

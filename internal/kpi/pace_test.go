@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"gaoxin/internal/db"
 )
 
 func v(s string) Value {
@@ -152,7 +154,7 @@ func TestDueDates(t *testing.T) {
 		t.Fatalf("December figure due %s", got)
 	}
 	q := Indicator{Frequency: Quarterly, DueDay: 20}
-	day := func(s string) time.Time { d, _ := time.ParseInLocation("2006-01-02", s, CST); return d }
+	day := func(s string) time.Time { d, _ := time.ParseInLocation("2006-01-02", s, db.CST); return d }
 	cases := []struct {
 		have    map[int]bool
 		asOf    string

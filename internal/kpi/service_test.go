@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/kpi"
@@ -31,7 +32,7 @@ func newFixture(t *testing.T) *fixture {
 	o := org.New(d, a)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "test"})
 	f := &fixture{svc: kpi.New(d, a, kpi.Options{}), ctx: ctx, dsn: dsn}
-	f.svc.Now = func() time.Time { return time.Date(2023, 11, 20, 10, 0, 0, 0, kpi.CST) }
+	f.svc.Now = func() time.Time { return time.Date(2023, 11, 20, 10, 0, 0, 0, db.CST) }
 	for _, u := range []org.Unit{{Code: "jfj", NameZH: "经济发展局", Kind: "内设机构"}, {Code: "kcj", NameZH: "科技创新局", Kind: "内设机构"}} {
 		created, err := o.CreateUnit(ctx, u)
 		if err != nil {
@@ -188,11 +189,11 @@ func TestDashboard(t *testing.T) {
 	if fc.NextDue == nil || fc.NextDue.Month != 10 || !fc.NextDue.Overdue || fc.NextDue.Date != "2023-11-15" {
 		t.Fatalf("firms next due %+v", fc.NextDue)
 	}
-	od, err := f.svc.OverdueFigures(f.ctx, f.kcj, time.Date(2023, 11, 20, 9, 0, 0, 0, kpi.CST))
+	od, err := f.svc.OverdueFigures(f.ctx, f.kcj, time.Date(2023, 11, 20, 9, 0, 0, 0, db.CST))
 	if err != nil || len(od) != 1 || od[0].Month != 10 || od[0].DaysLate != 5 {
 		t.Fatalf("kcj overdue: %+v %v", od, err)
 	}
-	if od, _ := f.svc.OverdueFigures(f.ctx, f.jfj, time.Date(2023, 11, 20, 0, 0, 0, 0, kpi.CST)); len(od) != 0 {
+	if od, _ := f.svc.OverdueFigures(f.ctx, f.jfj, time.Date(2023, 11, 20, 0, 0, 0, 0, db.CST)); len(od) != 0 {
 		t.Fatalf("jfj has nothing overdue, got %+v", od)
 	}
 	// The as-of setting reads the year at an earlier date: on 2023-11-10 October is not due yet.

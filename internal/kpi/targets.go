@@ -229,9 +229,9 @@ func (s *Service) SaveSettings(ctx context.Context, year int, in SettingsInput) 
 // AsOfDate is the date the year is read at: the setting, or today when unset
 // or later than today.
 func (s *Service) AsOfDate(st Settings) time.Time {
-	now := s.Now().In(CST)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, CST)
-	if t, err := time.ParseInLocation("2006-01-02", st.AsOf, CST); err == nil && t.Before(today) {
+	now := s.Now().In(db.CST)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, db.CST)
+	if t, err := time.ParseInLocation("2006-01-02", st.AsOf, db.CST); err == nil && t.Before(today) {
 		return t
 	}
 	return today

@@ -162,9 +162,6 @@ func New(d *db.DB, a *audit.Log, o *org.Service, opt Options) *Service {
 	return &Service{DB: d, Audit: a, Org: o, trees: newTrees(memo.Module{DB: d, Name: Module}, opt)}
 }
 
-// cst is China Standard Time, the zone's calendar.
-var cst = time.FixedZone("CST", 8*3600)
-
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
@@ -176,7 +173,7 @@ func (s *Service) nowMS() int64 { return s.now().UnixMilli() }
 
 // realToday is today's date in China time, as a UTC midnight.
 func (s *Service) realToday() time.Time {
-	t := s.now().In(cst)
+	t := s.now().In(db.CST)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 

@@ -6,18 +6,16 @@ import (
 	"strings"
 	"time"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 )
-
-// CST is China Standard Time, the zone every date and time is shown in.
-var CST = time.FixedZone("CST", 8*3600)
 
 // DateTime formats Unix milliseconds in China time ("—" for zero).
 func DateTime(ms int64) string {
 	if ms == 0 {
 		return "—"
 	}
-	return time.UnixMilli(ms).In(CST).Format("2006-01-02 15:04")
+	return time.UnixMilli(ms).In(db.CST).Format("2006-01-02 15:04")
 }
 
 // Money formats fen the Chinese way: 元 below 万, 万元 below 亿, else 亿元,

@@ -2,8 +2,9 @@ package award
 
 import (
 	"context"
-	"gaoxin/internal/web"
 	"net/http"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/award"
 	"gaoxin/internal/errs"

@@ -2,11 +2,12 @@ package award_test
 
 import (
 	"fmt"
-	webaward "gaoxin/internal/web/award"
-	"gaoxin/internal/web/webtest"
 	"net/http"
 	"strings"
 	"testing"
+
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
 
 	"gaoxin/internal/award"
 )

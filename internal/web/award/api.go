@@ -3,10 +3,11 @@ package award
 import (
 	"bytes"
 	"encoding/base64"
-	"gaoxin/internal/web"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/award"
 	"gaoxin/internal/errs"

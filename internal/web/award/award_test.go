@@ -6,13 +6,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	webaward "gaoxin/internal/web/award"
-	"gaoxin/internal/web/webtest"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
 
 	"github.com/xuri/excelize/v2"
 

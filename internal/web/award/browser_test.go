@@ -2,14 +2,15 @@ package award_test
 
 import (
 	"fmt"
-	"gaoxin/internal/enterprise"
-	webaward "gaoxin/internal/web/award"
-	"gaoxin/internal/web/webtest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"gaoxin/internal/enterprise"
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
 
 	"github.com/chromedp/chromedp"
 

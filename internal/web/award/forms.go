@@ -2,10 +2,11 @@ package award
 
 import (
 	"encoding/json"
-	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/award"
 	"gaoxin/internal/errs"

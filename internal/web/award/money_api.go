@@ -1,10 +1,11 @@
 package award
 
 import (
-	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"time"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/award"
 	"gaoxin/internal/enterprise"

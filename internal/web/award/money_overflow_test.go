@@ -3,12 +3,13 @@ package award_test
 import (
 	"encoding/json"
 	"fmt"
-	webaward "gaoxin/internal/web/award"
-	"gaoxin/internal/web/webtest"
 	"math"
 	"net/http"
 	"testing"
 	"time"
+
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
 
 	"gaoxin/internal/award"
 	"gaoxin/internal/enterprise"

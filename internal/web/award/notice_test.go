@@ -2,14 +2,15 @@ package award_test
 
 import (
 	"fmt"
-	"gaoxin/internal/web"
-	webaward "gaoxin/internal/web/award"
-	"gaoxin/internal/web/webtest"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"gaoxin/internal/db"
+	webaward "gaoxin/internal/web/award"
+	"gaoxin/internal/web/webtest"
 
 	"gaoxin/internal/award"
 )
@@ -38,7 +39,7 @@ func TestUpheldObjectionRestartsNoticeOnPages(t *testing.T) {
 		v.Programme.NoticeRestartObjection != obj || !v.NoticeOpen || v.Round != 2 {
 		t.Fatalf("notice after the upheld objection: %+v", v.Programme)
 	}
-	period := from.In(web.CST).Format("2006-01-02 15:04") + " – " + until.In(web.CST).Format("2006-01-02 15:04")
+	period := from.In(db.CST).Format("2006-01-02 15:04") + " – " + until.In(db.CST).Format("2006-01-02 15:04")
 	restart := fmt.Sprintf("异议 #%d 成立，排名结果变更，公示期重新计算", obj)
 	restartEN := fmt.Sprintf("restarted after objection #%d was upheld and changed the result", obj)
 	english := func(c *webtest.Client) *webtest.Client {

@@ -3,9 +3,10 @@ package award
 import (
 	"encoding/json"
 	"fmt"
-	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"

@@ -3,12 +3,13 @@ package award_test
 import (
 	"bytes"
 	"fmt"
-	webaward "gaoxin/internal/web/award"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	webaward "gaoxin/internal/web/award"
 
 	"gaoxin/internal/award"
 )

@@ -5,10 +5,11 @@ package award
 
 import (
 	"embed"
+	"io/fs"
+
 	"gaoxin/internal/award"
 	"gaoxin/internal/org"
 	"gaoxin/internal/web"
-	"io/fs"
 )
 
 //go:embed templates

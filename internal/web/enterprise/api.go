@@ -2,13 +2,14 @@ package enterprise
 
 import (
 	"context"
-	"gaoxin/internal/web"
 	"io"
 	"mime"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"

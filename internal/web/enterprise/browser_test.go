@@ -1,12 +1,13 @@
 package enterprise_test
 
 import (
-	"gaoxin/internal/web/webtest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web/webtest"
 
 	"github.com/chromedp/chromedp"
 )

@@ -3,11 +3,12 @@ package enterprise
 import (
 	"bytes"
 	"encoding/json"
-	"gaoxin/internal/web"
 	"math"
 	"net/http/httptest"
 	"reflect"
 	"testing"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/enterprise"
 )

@@ -2,12 +2,13 @@ package enterprise_test
 
 import (
 	"context"
-	"gaoxin/internal/web"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/enterprise"

@@ -3,8 +3,6 @@ package enterprise_test
 import (
 	"bytes"
 	"context"
-	webent "gaoxin/internal/web/enterprise"
-	"gaoxin/internal/web/webtest"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	webent "gaoxin/internal/web/enterprise"
+	"gaoxin/internal/web/webtest"
 
 	"github.com/xuri/excelize/v2"
 

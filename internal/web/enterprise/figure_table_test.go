@@ -1,10 +1,11 @@
 package enterprise
 
 import (
-	"gaoxin/internal/web"
 	"reflect"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/enterprise"
 )

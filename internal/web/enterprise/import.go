@@ -1,10 +1,11 @@
 package enterprise
 
 import (
-	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"time"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"

@@ -1,7 +1,6 @@
 package enterprise
 
 import (
-	"gaoxin/internal/web"
 	"html/template"
 	"math"
 	"net/http"
@@ -9,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/chart"
 	"gaoxin/internal/enterprise"

@@ -5,10 +5,11 @@ package enterprise
 
 import (
 	"embed"
+	"io/fs"
+
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 	"gaoxin/internal/web"
-	"io/fs"
 )
 
 //go:embed templates

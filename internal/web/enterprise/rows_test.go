@@ -1,11 +1,12 @@
 package enterprise
 
 import (
-	"gaoxin/internal/web"
 	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"

@@ -3,13 +3,14 @@ package enterprise_test
 import (
 	"bytes"
 	"context"
-	webent "gaoxin/internal/web/enterprise"
-	"gaoxin/internal/web/webtest"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	webent "gaoxin/internal/web/enterprise"
+	"gaoxin/internal/web/webtest"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/enterprise"

@@ -3,10 +3,11 @@ package enterprise
 import (
 	"encoding/json"
 	"fmt"
-	"gaoxin/internal/web"
 	"slices"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/enterprise"
 )

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
@@ -98,7 +99,7 @@ func (s *handlers) year(r *http.Request) (int, error) {
 	if y := r.URL.Query().Get("year"); y != "" {
 		return kpi.ParseYear("year", y)
 	}
-	now := s.KPI.Now().In(kpi.CST).Year()
+	now := s.KPI.Now().In(db.CST).Year()
 	years, err := s.KPI.Years(r.Context())
 	if err != nil {
 		return 0, err
@@ -312,7 +313,7 @@ func (s *handlers) overdueFor(r *http.Request, asOf time.Time) ([]kpi.Overdue, e
 func (s *handlers) apiOverdue(w http.ResponseWriter, r *http.Request) error {
 	asOf := s.KPI.Now()
 	if v := r.URL.Query().Get("as_of"); v != "" {
-		t, err := time.ParseInLocation("2006-01-02", v, kpi.CST)
+		t, err := time.ParseInLocation("2006-01-02", v, db.CST)
 		if err != nil {
 			return errs.Field("as_of", "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
 		}
@@ -322,7 +323,7 @@ func (s *handlers) apiOverdue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"as_of": asOf.In(kpi.CST).Format("2006-01-02"), "overdue": web.NonNil(od)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"as_of": asOf.In(db.CST).Format("2006-01-02"), "overdue": web.NonNil(od)})
 	return nil
 }
 

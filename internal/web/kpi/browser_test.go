@@ -2,9 +2,10 @@ package kpi_test
 
 import (
 	"context"
-	"gaoxin/internal/web/webtest"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web/webtest"
 
 	"github.com/chromedp/chromedp"
 

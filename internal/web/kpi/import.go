@@ -3,11 +3,12 @@ package kpi
 import (
 	"bytes"
 	"errors"
-	"gaoxin/internal/web"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/errs"
 )

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"gaoxin/internal/web/webtest"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web/webtest"
 
 	"github.com/xuri/excelize/v2"
 

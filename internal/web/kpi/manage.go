@@ -2,10 +2,11 @@ package kpi
 
 import (
 	"fmt"
-	"gaoxin/internal/web"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/kpi"

@@ -1,12 +1,12 @@
 package kpi_test
 
 import (
-	"gaoxin/internal/web/webtest"
 	"strings"
 	"testing"
 	"time"
 
-	"gaoxin/internal/kpi"
+	"gaoxin/internal/db"
+	"gaoxin/internal/web/webtest"
 )
 
 // TestKPIDashboardFollowsTheUsersUnit: the unit's overdue list on the
@@ -15,7 +15,7 @@ import (
 // old unit's until some figure changes.
 func TestKPIDashboardFollowsTheUsersUnit(t *testing.T) {
 	h := webtest.New(t)
-	h.App.KPI.Now = func() time.Time { return time.Date(2023, 11, 20, 10, 0, 0, 0, kpi.CST) }
+	h.App.KPI.Now = func() time.Time { return time.Date(2023, 11, 20, 10, 0, 0, 0, db.CST) }
 	kpiFixture(t, h)
 	c := h.As("unit")
 	overdue := func() string {

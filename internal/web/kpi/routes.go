@@ -5,9 +5,10 @@ package kpi
 
 import (
 	"embed"
+	"io/fs"
+
 	"gaoxin/internal/org"
 	"gaoxin/internal/web"
-	"io/fs"
 )
 
 //go:embed templates

@@ -2,11 +2,12 @@ package kpi
 
 import (
 	"fmt"
-	"gaoxin/internal/web"
 	"html/template"
 	"math"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/chart"
 	"gaoxin/internal/kpi"

@@ -2,9 +2,10 @@ package plan
 
 import (
 	"bytes"
-	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/plan"

@@ -1,11 +1,12 @@
 package plan_test
 
 import (
-	"gaoxin/internal/web/webtest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web/webtest"
 
 	"github.com/chromedp/chromedp"
 )

@@ -1,10 +1,11 @@
 package plan
 
 import (
-	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/plan"

@@ -1,9 +1,10 @@
 package plan
 
 import (
-	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/plan"

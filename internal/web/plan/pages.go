@@ -2,10 +2,11 @@ package plan
 
 import (
 	"fmt"
-	"gaoxin/internal/web"
 	"html/template"
 	"net/http"
 	"strconv"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"

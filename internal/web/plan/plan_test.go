@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"gaoxin/internal/web"
-	"gaoxin/internal/web/webtest"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/webtest"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/plan"

@@ -5,10 +5,11 @@ package plan
 
 import (
 	"embed"
+	"io/fs"
+
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 	"gaoxin/internal/web"
-	"io/fs"
 )
 
 //go:embed templates

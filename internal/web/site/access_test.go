@@ -1,9 +1,10 @@
 package site_test
 
 import (
-	"gaoxin/internal/web/webtest"
 	"net/http"
 	"testing"
+
+	"gaoxin/internal/web/webtest"
 )
 
 // TestFoundationAccess walks every foundation endpoint with every role: the

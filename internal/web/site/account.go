@@ -1,8 +1,9 @@
 package site
 
 import (
-	"gaoxin/internal/web"
 	"net/http"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/auth"
 	"gaoxin/internal/errs"

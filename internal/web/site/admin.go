@@ -2,9 +2,10 @@ package site
 
 import (
 	"fmt"
-	"gaoxin/internal/web"
 	"net/http"
 	"strconv"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/errs"

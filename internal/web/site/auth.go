@@ -1,9 +1,10 @@
 package site
 
 import (
-	"gaoxin/internal/web"
 	"net/http"
 	"time"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"

@@ -2,15 +2,16 @@ package site_test
 
 import (
 	"encoding/json"
-	"gaoxin/internal/web"
-	"gaoxin/internal/web/site"
-	"gaoxin/internal/web/webtest"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/site"
+	"gaoxin/internal/web/webtest"
 )
 
 func TestLoginLockoutAnswers423WithUnlockTime(t *testing.T) {

@@ -1,10 +1,11 @@
 package site
 
 import (
-	"gaoxin/internal/web"
 	"net/http"
 	"slices"
 	"strconv"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/award"
 	"gaoxin/internal/kpi"

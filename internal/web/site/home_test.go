@@ -2,9 +2,10 @@ package site_test
 
 import (
 	"context"
-	"gaoxin/internal/web/webtest"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web/webtest"
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"

@@ -1,11 +1,12 @@
 package site_test
 
 import (
-	"gaoxin/internal/web"
-	"gaoxin/internal/web/webtest"
 	"net/http"
 	"strings"
 	"testing"
+
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/webtest"
 )
 
 // mainNav is the main navigation of a page.

@@ -1,11 +1,12 @@
 package site
 
 import (
-	"gaoxin/internal/web"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
+
+	"gaoxin/internal/web"
 )
 
 var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)\.{0,3}\}`)

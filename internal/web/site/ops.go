@@ -3,9 +3,10 @@ package site
 import (
 	"context"
 	"errors"
-	"gaoxin/internal/web"
 	"net/http"
 	"time"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/audit"
 )

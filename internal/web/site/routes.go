@@ -1,9 +1,10 @@
 package site
 
 import (
-	"gaoxin/internal/web"
 	"io/fs"
 	"net/http"
+
+	"gaoxin/internal/web"
 
 	"gaoxin/internal/org"
 )
