@@ -41,6 +41,7 @@ func main() {
 	indicators := flag.Int("indicators", 30, "indicators to seed")
 	years := flag.Int("years", 5, "years of monthly figures to seed (ending 2023)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the /kpi run to this file")
+	flag.BoolVar(&cold, "cold", true, "the cold path: the kpi memo off, every request runs its queries (-cold=false: as served)")
 	flag.Parse()
 	dir, err := os.MkdirTemp("", "gaoxin-bench")
 	if err != nil {
@@ -63,7 +64,10 @@ func main() {
 	}
 }
 
-var cpuProfile string
+var (
+	cpuProfile string
+	cold       bool
+)
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bench:", err)
@@ -80,7 +84,9 @@ func run(dsn string, clients int, dur time.Duration, nInd, nYears int) error {
 	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
-	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+	o := app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}}
+	o.KPI.Cache.Off = cold
+	a := app.New(d, o)
 	t0 := time.Now()
 	if err := seed(ctx, a, nInd, nYears); err != nil {
 		return fmt.Errorf("seed: %w", err)

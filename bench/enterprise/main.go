@@ -321,9 +321,12 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 	return nil
 }
 
-// appOptions are the services' options: the list page memo off when
+// appOptions are the services' options: the list pages' memo off when
 // cold (every list runs its queries, as a filter nobody asked for since
-// the last write does), on otherwise.
+// the last write does), on otherwise. The registry's other memos (the chain
+// tree, the indicators, the counts that choose a list query's plan) stay
+// on: they are domain data rebuilt once after a write, shared by every
+// filter, so a cold filter finds them built.
 func appOptions(cold bool) app.Options {
 	o := app.Options{Argon: &org.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1}}
 	o.Enterprise.DenseRows = denseRows

@@ -41,6 +41,7 @@ func main() {
 	tasks := flag.Int("tasks", 600, "tasks to seed")
 	reports := flag.Int("reports", 20000, "reports to seed")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the measured phases to this file")
+	cold := flag.Bool("cold", true, "the cold path: the plan memo off, every request runs its queries (-cold=false: as served)")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -52,14 +53,14 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*dsn, *clients, *dur, *maxReq, *tasks, *reports); err != nil {
+	if err := run(*dsn, *clients, *dur, *maxReq, *tasks, *reports, *cold); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/plan:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(dsn string, clients int, dur time.Duration, maxReq, nTasks, nReports int) error {
+func run(dsn string, clients int, dur time.Duration, maxReq, nTasks, nReports int, cold bool) error {
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "bench"})
 	if dsn == "" {
 		dir, err := os.MkdirTemp("", "gaoxin-bench-plan")
@@ -77,7 +78,9 @@ func run(dsn string, clients int, dur time.Duration, maxReq, nTasks, nReports in
 	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
-	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+	o := app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}}
+	o.Plan.Cache.Off = cold
+	a := app.New(d, o)
 	t0 := time.Now()
 	if err := seed(ctx, a, nTasks, nReports); err != nil {
 		return fmt.Errorf("seed: %w", err)
