@@ -46,16 +46,12 @@ type awardsPage struct {
 func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
 	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
-	f := award.ProgrammeFilter{NoDraft: !p.Staff}
-	if u == nil {
-		f.States = []string{award.StateNotice, award.StateConfirmed, award.StateClosed}
-	}
 	var err error
-	if p.Programmes, err = s.Award.Programmes(r.Context(), f); err != nil {
+	if p.Programmes, err = s.Award.ProgrammesFor(r.Context(), viewer(r), award.ProgrammeFilter{}); err != nil {
 		return err
 	}
-	if u != nil && u.Role == org.Enterprise {
-		ent, err := s.myEnterprise(r.Context(), u)
+	{
+		ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
 		if err != nil {
 			return err
 		}
@@ -95,7 +91,7 @@ func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *handlers) handleEdit(w http.ResponseWriter, r *http.Request) error {
-	prog, err := s.visibleProgramme(r)
+	prog, err := s.programme(r)
 	if err != nil {
 		return err
 	}
@@ -138,9 +134,6 @@ type programmePage struct {
 	Today      string
 }
 
-var nextState = map[string]string{award.StateDraft: award.StateOpen, award.StateOpen: award.StateReview, award.StateReview: award.StateNotice,
-	award.StateNotice: award.StateConfirmed, award.StateConfirmed: award.StateClosed}
-
 // Pretty is v as indented JSON, for showing rules.
 func (programmePage) Pretty(v any) string {
 	b, _ := json.MarshalIndent(v, "", "  ")
@@ -148,14 +141,14 @@ func (programmePage) Pretty(v any) string {
 }
 
 func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
-	prog, err := s.visibleProgramme(r)
+	prog, err := s.programme(r)
 	if err != nil {
 		return err
 	}
 	u := web.CurrentUser(r)
 	ctx := r.Context()
 	p := programmePage{page: page{s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
-		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: nextState[prog.State], Today: s.Award.Now().Format("2006-01-02")}
+		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: award.NextState(prog.State), Today: s.Award.Now().Format("2006-01-02")}
 	if p.TitleEN == "" {
 		p.TitleEN = prog.NameZH
 	}
@@ -202,7 +195,7 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		// Non-staff see the ranking only once it is public, and enterprises
 		// only their own line and application.
-		if prog.State != award.StateNotice && prog.State != award.StateConfirmed && prog.State != award.StateClosed {
+		if !award.PublicState(prog.State) {
 			p.Round = nil
 		}
 		if u.Role == org.Enterprise {
@@ -216,7 +209,7 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
-	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
+	ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
 	if err != nil || ent == 0 {
 		return err
 	}
@@ -272,7 +265,7 @@ func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	a, err := s.visibleApplication(r, id)
+	a, err := s.Award.ApplicationFor(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -327,7 +320,7 @@ type criterionRow struct {
 }
 
 func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) error {
-	g, err := s.visibleAssignment(r)
+	g, err := s.assignment(r)
 	if err != nil {
 		return err
 	}
