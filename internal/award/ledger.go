@@ -373,7 +373,7 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 		if err != nil {
 			return fmt.Errorf("award: request payment: %w", err)
 		}
-		pay = Payment{ID: pay.ID, GrantID: grantID, AmountFen: req.AmountFen, State: "pending", IdemKey: key, RequestedBy: actor, Note: strings.TrimSpace(req.Note), CreatedAt: now}
+		pay = Payment{ID: pay.ID, GrantID: grantID, AmountFen: req.AmountFen, State: PayPending, IdemKey: key, RequestedBy: actor, Note: strings.TrimSpace(req.Note), CreatedAt: now}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.payment.request", ObjectType: "award_payment", ObjectID: idStr(pay.ID), After: pay})
 	})
 	if err != nil && db.IsUniqueViolation(err) {
@@ -541,7 +541,7 @@ func (s *Service) movePayment(ctx context.Context, id int64, to string, fn func(
 		if err != nil {
 			return err
 		}
-		if err := paymentMay(p.State, to); err != nil {
+		if err := payments.may(p.State, to); err != nil {
 			return err
 		}
 		if err := fn(tx, p); err != nil {

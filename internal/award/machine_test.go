@@ -44,7 +44,7 @@ func TestPaymentMachine(t *testing.T) {
 		{PayPending, PayWithdrawn}, {PayApproved, PayWithdrawn},
 	}
 	for _, c := range allowed {
-		if err := paymentMay(c[0], c[1]); err != nil {
+		if err := payments.may(c[0], c[1]); err != nil {
 			t.Errorf("%s → %s refused: %v", c[0], c[1], err)
 		}
 	}
@@ -57,12 +57,42 @@ func TestPaymentMachine(t *testing.T) {
 		{PayReversed, PayReversed, "only a paid payment can be reversed"},
 		{PayPaid, PayWithdrawn, "only a pending or approved payment, not yet paid, can be withdrawn"},
 		{PayWithdrawn, PayWithdrawn, "only a pending or approved payment, not yet paid, can be withdrawn"},
-		{PayPaid, PayPending, "a payment cannot move to pending"},
+		{PayPaid, PayPending, "a payment cannot become pending"},
 	}
 	for _, c := range refused {
-		e := asErr(paymentMay(c.from, c.to))
+		e := asErr(payments.may(c.from, c.to))
 		if e.Code != errs.Conflict || e.MsgEN != c.en {
 			t.Errorf("%s → %s: %+v", c.from, c.to, e)
+		}
+	}
+}
+
+func TestApplicationMachine(t *testing.T) {
+	for _, c := range [][2]string{{"", AppSubmitted}, {AppReturned, AppSubmitted}, {AppSubmitted, AppAccepted}, {AppSubmitted, AppReturned}} {
+		if err := applications.may(c[0], c[1]); err != nil {
+			t.Errorf("%q → %s refused: %v", c[0], c[1], err)
+		}
+	}
+	refused := []struct{ from, to, en string }{
+		{AppSubmitted, AppSubmitted, "an application is already submitted"},
+		{AppAccepted, AppSubmitted, "an application is already submitted"},
+		{AppAccepted, AppReturned, "this application has already been checked"},
+		{AppReturned, AppAccepted, "this application has already been checked"},
+		{AppAccepted, AppAccepted, "this application has already been checked"},
+		{AppAccepted, "", "an application cannot become "},
+	}
+	for _, c := range refused {
+		e := asErr(applications.may(c.from, c.to))
+		if e.Code != errs.Conflict || e.MsgEN != c.en {
+			t.Errorf("%s → %q: %+v", c.from, c.to, e)
+		}
+	}
+}
+
+func TestLabels(t *testing.T) {
+	for s, want := range map[string]string{AppReturned: "已退回", PayPaid: "已支付", "recused": "主动回避", "nonsense": "nonsense"} {
+		if zh, _ := Label(s); zh != want {
+			t.Errorf("Label(%s) = %s, want %s", s, zh, want)
 		}
 	}
 }

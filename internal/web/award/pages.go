@@ -420,19 +420,8 @@ func (programmePage) Yuan(fen int64) string {
 	return strconv.FormatInt(fen/100, 10) + "." + fmt.Sprintf("%02d", fen%100)
 }
 
-// stateLabels name the states of applications, assignments, objections and
-// payments.
-var stateLabels = map[string][2]string{
-	"submitted": {"已提交", "submitted"}, "accepted": {"形式审查通过", "accepted"}, "returned": {"已退回", "returned"},
-	"assigned": {"待评分", "to score"}, "scored": {"已评分", "scored"}, "conflict": {"利益冲突，已回避", "conflict of interest"},
-	"recused": {"主动回避", "recused"}, "filed": {"待处理", "filed"}, "upheld": {"成立", "upheld"}, "dismissed": {"不成立", "dismissed"},
-	"pending": {"待审批", "pending"}, "approved": {"已审批", "approved"}, "paid": {"已支付", "paid"}, "reversed": {"已冲正", "reversed"}, "withdrawn": {"已撤回", "withdrawn"},
-}
-
 // Label is a state's name in the page's language.
 func (p page) Label(s string) string {
-	if l, ok := stateLabels[s]; ok {
-		return p.L(l[0], l[1])
-	}
-	return s
+	zh, en := award.Label(s)
+	return p.L(zh, en)
 }
