@@ -239,8 +239,12 @@ func (b *BulkTx) run(j bulkJob) error {
 		return fmt.Errorf("db: queued statement: %w", err)
 	}
 	if j.n >= 0 {
-		if got, err := res.RowsAffected(); err != nil || got != int64(j.n) {
-			return fmt.Errorf("db: queued statement: %d of %d rows written (%v)", got, j.n, err)
+		got, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("db: queued statement: rows affected: %w", err)
+		}
+		if got != int64(j.n) {
+			return fmt.Errorf("db: queued statement: %d of %d rows written", got, j.n)
 		}
 	}
 	return nil

@@ -109,7 +109,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 // first release. A database that recorded one was built by the old series;
 // the baselines would count as applied there and its schema would stay
 // the old one (without the registry's foreign keys on PostgreSQL).
-const squashed = "201, 301, 302, 303, 304, 305, 306, 307, 401"
+const squashed = "2, 201, 301, 302, 303, 304, 305, 306, 307, 401"
 
 // refuseSquashed fails on a database built by the pre-baseline migrations.
 func (d *DB) refuseSquashed(ctx context.Context) error {

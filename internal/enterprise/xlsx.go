@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-
-	"gaoxin/internal/errs"
 )
 
 const (
@@ -292,7 +290,7 @@ func ReportXLSX(res ImportResult) ([]byte, error) {
 	x.SetColWidth("错误报告", "D", "E", 60)
 	var buf bytes.Buffer
 	if err := x.Write(&buf); err != nil {
-		return nil, errs.Wrap(err, "enterprise: report")
+		return nil, fmt.Errorf("enterprise: report: %w", err)
 	}
 	return buf.Bytes(), nil
 }

@@ -7,7 +7,6 @@ package errs
 
 import (
 	"errors"
-	"fmt"
 )
 
 // Code classifies an error.
@@ -79,14 +78,6 @@ func Field(field, zh, en string) *Error {
 // List returns an Invalid error carrying every detail.
 func List(zh, en string, details []Detail) *Error {
 	return &Error{Code: Invalid, Msg: zh, MsgEN: en, Details: details}
-}
-
-// Wrap returns an Internal error wrapping err with context.
-func Wrap(err error, format string, args ...any) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
 // As extracts an *Error from err's chain; non-gaoxin errors become Internal.

@@ -28,7 +28,7 @@ func (s *Service) SetWeights(ctx context.Context, v Viewer, parent int64, weight
 		}
 		rows, err := tx.QueryContext(ctx, "SELECT id, weight FROM plan_nodes WHERE parent_id = $1 ORDER BY id LIMIT 10000", parent)
 		if err != nil {
-			return errs.Wrap(err, "plan: children")
+			return fmt.Errorf("plan: children: %w", err)
 		}
 		before := map[int64]*int{}
 		var ids []int64
@@ -63,7 +63,7 @@ func (s *Service) SetWeights(ctx context.Context, v Viewer, parent int64, weight
 		for i, id := range ids {
 			if _, err := tx.ExecContext(ctx, "UPDATE plan_nodes SET weight = $1, version = version + 1, updated_at = $2 WHERE id = $3",
 				nullInt(ws[i]), s.nowMS(), id); err != nil {
-				return errs.Wrap(err, "plan: set weight")
+				return fmt.Errorf("plan: set weight: %w", err)
 			}
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.node.weights", ObjectType: "plan_node",
@@ -96,7 +96,7 @@ func (s *Service) Override(ctx context.Context, v Viewer, id int64, pct *int, re
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE plan_nodes SET override_pct = $1, override_reason = $2, override_by = $3,
 			override_at = $4, version = version + 1, updated_at = $5 WHERE id = $6`, nullInt(pct), reason, by, at, s.nowMS(), id); err != nil {
-			return errs.Wrap(err, "plan: override")
+			return fmt.Errorf("plan: override: %w", err)
 		}
 		if before.Level == Task {
 			if err := s.refreshTx(ctx, tx, before.Year, id); err != nil {
@@ -133,7 +133,7 @@ func (s *Service) AddMilestone(ctx context.Context, v Viewer, taskID int64, titl
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, "INSERT INTO plan_milestones (task_id, title, due_on, created_at) VALUES ($1,$2,$3,$4) RETURNING id",
 			taskID, m.Title, m.DueOn, s.nowMS()).Scan(&m.ID); err != nil {
-			return errs.Wrap(err, "plan: milestone")
+			return fmt.Errorf("plan: milestone: %w", err)
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.milestone.create", ObjectType: "plan_node",
 			ObjectID: strconv.FormatInt(taskID, 10), After: m})
@@ -156,7 +156,7 @@ func (s *Service) SetAsOf(ctx context.Context, v Viewer, year int, asOf string) 
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE plan_years SET as_of = $1 WHERE year = $2", asOf, year)
 		if err != nil {
-			return errs.Wrap(err, "plan: as-of")
+			return fmt.Errorf("plan: as-of: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Field("year", "该年度没有工作计划", "no plan for this year")
@@ -185,7 +185,7 @@ func (s *Service) SetMilestoneDone(ctx context.Context, v Viewer, id int64, done
 		return m, errs.New(errs.NotFound, "里程碑不存在", "milestone not found")
 	}
 	if err != nil {
-		return m, errs.Wrap(err, "plan: milestone %d", id)
+		return m, fmt.Errorf("plan: milestone %d: %w", id, err)
 	}
 	if _, err := s.task(ctx, v, m.TaskID); err != nil {
 		return m, err
@@ -200,7 +200,7 @@ func (s *Service) SetMilestoneDone(ctx context.Context, v Viewer, id int64, done
 	m.DoneOn = doneOn
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE plan_milestones SET done_on = $1 WHERE id = $2", doneOn, id); err != nil {
-			return errs.Wrap(err, "plan: milestone done")
+			return fmt.Errorf("plan: milestone done: %w", err)
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.milestone.done", ObjectType: "plan_node",
 			ObjectID: strconv.FormatInt(m.TaskID, 10), Before: before, After: m})

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -132,7 +133,7 @@ func (s *Service) insertFiles(ctx context.Context, tx *sql.Tx, v Viewer, reportI
 		a := Attachment{ReportID: reportID, Filename: f.name, ContentType: f.ct, Size: int64(len(f.data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.nowMS()}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO plan_attachments (report_id, filename, content_type, size, sha256, data, created_by, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, reportID, a.Filename, a.ContentType, a.Size, a.SHA256, f.data, v.UserID, a.CreatedAt).Scan(&a.ID); err != nil {
-			return errs.Wrap(err, "plan: insert attachment")
+			return fmt.Errorf("plan: insert attachment: %w", err)
 		}
 		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.attachment.create", ObjectType: "plan_report",
 			ObjectID: strconv.FormatInt(reportID, 10), After: a}); err != nil {
@@ -146,7 +147,7 @@ func (s *Service) attachments(ctx context.Context, reportID int64) ([]Attachment
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, report_id, filename, content_type, size, sha256, created_at FROM plan_attachments
 		WHERE report_id = $1 ORDER BY id LIMIT 100`, reportID)
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: attachments")
+		return nil, fmt.Errorf("plan: attachments: %w", err)
 	}
 	defer rows.Close()
 	out := []Attachment{}
@@ -171,7 +172,7 @@ func (s *Service) AttachmentData(ctx context.Context, v Viewer, id int64) (Attac
 		return a, nil, errs.New(errs.NotFound, "附件不存在", "attachment not found")
 	}
 	if err != nil {
-		return a, nil, errs.Wrap(err, "plan: attachment %d", id)
+		return a, nil, fmt.Errorf("plan: attachment %d: %w", id, err)
 	}
 	if _, err := s.Report(ctx, v, a.ReportID); err != nil {
 		if errs.CodeOf(err) == errs.NotFound {

@@ -123,7 +123,7 @@ func (s *Service) bulletin(ctx context.Context, year, month int, detailUnit int6
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT n.id, n.title, n.start_on, n.due_on, n.done_on, n.cycle, u.id, u.code, u.name_zh
 		FROM plan_nodes n JOIN units u ON u.id = n.lead_unit_id WHERE n.year = $1 AND n.level = 'task' ORDER BY u.code, n.due_on, n.id LIMIT 100000`, year)
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: bulletin tasks")
+		return nil, fmt.Errorf("plan: bulletin tasks: %w", err)
 	}
 	type task struct {
 		id                    int64
@@ -157,7 +157,7 @@ func (s *Service) bulletin(ctx context.Context, year, month int, detailUnit int6
 	rows, err = s.DB.R.QueryContext(ctx, `SELECT r.task_id, r.period, r.first_submitted_on FROM plan_reports r JOIN plan_nodes n ON n.id = r.task_id
 		WHERE n.year = $1 AND r.first_submitted_on <> '' ORDER BY r.task_id, r.period LIMIT 1000000`, year)
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: bulletin reports")
+		return nil, fmt.Errorf("plan: bulletin reports: %w", err)
 	}
 	for rows.Next() {
 		var id int64

@@ -94,7 +94,7 @@ func (s *Service) IssueChase(ctx context.Context, v Viewer, in ChaseInput) (Chas
 		if err := tx.QueryRowContext(ctx, `INSERT INTO plan_chases (task_id, unit_id, subject, body, issued_on, reply_by, issued_by, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING id`, t.ID, unitID, in.Subject, in.Body, today.Format(dateLayout), in.ReplyBy,
 			v.UserID, now).Scan(&id); err != nil {
-			return errs.Wrap(err, "plan: insert chase")
+			return fmt.Errorf("plan: insert chase: %w", err)
 		}
 		st, err := s.settings(ctx, tx)
 		if err != nil {
@@ -123,7 +123,7 @@ func (s *Service) Chase(ctx context.Context, v Viewer, id int64) (Chase, error) 
 		return Chase{}, errs.New(errs.NotFound, "督办单不存在", "chase not found")
 	}
 	if err != nil {
-		return c, errs.Wrap(err, "plan: chase %d", id)
+		return c, fmt.Errorf("plan: chase %d: %w", id, err)
 	}
 	return s.markOverdue(ctx, c)
 }
@@ -152,7 +152,7 @@ func (s *Service) ReplyChase(ctx context.Context, v Viewer, id int64, reply stri
 		res, err := tx.ExecContext(ctx, `UPDATE plan_chases SET state='replied', reply=$1, replied_on=$2, replied_by=$3, updated_at=$4
 			WHERE id=$5 AND state='open'`, reply, s.realToday().Format(dateLayout), v.UserID, s.nowMS(), id)
 		if err != nil {
-			return errs.Wrap(err, "plan: reply chase")
+			return fmt.Errorf("plan: reply chase: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.New(errs.Conflict, "该督办单已回复", "this chase has already been answered")
@@ -185,7 +185,7 @@ func (s *Service) CloseChase(ctx context.Context, v Viewer, id int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE plan_chases SET state='closed', updated_at=$1 WHERE id=$2 AND state='replied'", s.nowMS(), id)
 		if err != nil {
-			return errs.Wrap(err, "plan: close chase")
+			return fmt.Errorf("plan: close chase: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.New(errs.Conflict, "只能办结已回复的督办单", "only answered chases can be closed")
@@ -216,7 +216,7 @@ func (s *Service) Chases(ctx context.Context, v Viewer, taskID int64, state stri
 	}
 	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+chaseCols+chaseFrom+q+" ORDER BY c.id DESC LIMIT 200", args...)
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: chases")
+		return nil, fmt.Errorf("plan: chases: %w", err)
 	}
 	var out []Chase
 	for rows.Next() {

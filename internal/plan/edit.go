@@ -130,7 +130,7 @@ func siblingWeights(ctx context.Context, q db.Querier, year int, parentID, excep
 		rows, err = q.QueryContext(ctx, "SELECT weight FROM plan_nodes WHERE parent_id = $1 AND id <> $2 ORDER BY id LIMIT 10000", parentID, except)
 	}
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: sibling weights")
+		return nil, fmt.Errorf("plan: sibling weights: %w", err)
 	}
 	defer rows.Close()
 	var out []*int
@@ -173,7 +173,7 @@ func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node
 			return nil, errs.Field("parent_id", "上级节点不存在", "parent node not found")
 		}
 		if err != nil {
-			return nil, errs.Wrap(err, "plan: parent")
+			return nil, fmt.Errorf("plan: parent: %w", err)
 		}
 		level = Level(pl).ChildLevel()
 		if level == "" {
@@ -201,7 +201,7 @@ func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node
 		if level == Theme {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO plan_years (year, title, created_at) VALUES ($1, $2, $3) ON CONFLICT (year) DO NOTHING",
 				year, in.Title, s.nowMS()); err != nil {
-				return errs.Wrap(err, "plan: open year")
+				return fmt.Errorf("plan: open year: %w", err)
 			}
 		}
 		var parent any
@@ -215,7 +215,7 @@ func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node
 			year, parent, string(level), in.Code, in.Title, in.TitleEN, in.Description, in.Sort, nullInt(in.Weight), r.lead,
 			in.StartOn, in.DueOn, in.Deliverable, in.IndicatorCode, in.Cycle, now).Scan(&id)
 		if err != nil {
-			return errs.Wrap(err, "plan: insert node")
+			return fmt.Errorf("plan: insert node: %w", err)
 		}
 		if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {
 			return err
@@ -236,11 +236,11 @@ func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node
 
 func setCoUnits(ctx context.Context, tx *sql.Tx, id int64, units []int64) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM plan_co_units WHERE node_id = $1", id); err != nil {
-		return errs.Wrap(err, "plan: clear co-units")
+		return fmt.Errorf("plan: clear co-units: %w", err)
 	}
 	for _, u := range units {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_co_units (node_id, unit_id) VALUES ($1, $2)", id, u); err != nil {
-			return errs.Wrap(err, "plan: co-unit")
+			return fmt.Errorf("plan: co-unit: %w", err)
 		}
 	}
 	return nil
@@ -253,11 +253,11 @@ func (s *Service) rawNode(ctx context.Context, id int64) (*Node, error) {
 		return nil, notFound()
 	}
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: node %d", id)
+		return nil, fmt.Errorf("plan: node %d: %w", id, err)
 	}
 	rows, err := s.DB.R.QueryContext(ctx, "SELECT u.id, u.code, u.name_zh FROM plan_co_units c JOIN units u ON u.id = c.unit_id WHERE c.node_id = $1 ORDER BY u.code LIMIT 200", id)
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: co-units")
+		return nil, fmt.Errorf("plan: co-units: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -306,7 +306,7 @@ func (s *Service) UpdateNode(ctx context.Context, v Viewer, id int64, in NodeInp
 			WHERE id=$14 AND version=$15`, in.Code, in.Title, in.TitleEN, in.Description, in.Sort, nullInt(in.Weight), r.lead,
 			in.StartOn, in.DueOn, in.Deliverable, in.IndicatorCode, in.Cycle, s.nowMS(), id, in.Version)
 		if err != nil {
-			return errs.Wrap(err, "plan: update node")
+			return fmt.Errorf("plan: update node: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return staleVersion("version", in.Version)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gaoxin/internal/db"
-	"gaoxin/internal/errs"
 	"gaoxin/internal/memo"
 )
 
@@ -26,7 +25,7 @@ func (s *Service) today(ctx context.Context, q db.Querier, year int) (time.Time,
 	var asOf string
 	err := q.QueryRowContext(ctx, "SELECT as_of FROM plan_years WHERE year = $1", year).Scan(&asOf)
 	if err != nil && err != sql.ErrNoRows {
-		return time.Time{}, errs.Wrap(err, "plan: as-of %d", year)
+		return time.Time{}, fmt.Errorf("plan: as-of %d: %w", year, err)
 	}
 	if t, err := time.Parse(dateLayout, asOf); asOf != "" && err == nil {
 		return t, nil
@@ -85,7 +84,7 @@ func (s *Service) refresh(ctx context.Context, q db.Querier, year int, taskID in
 		n.override_pct, n.done_on, n.flag, n.flag_as_of FROM plan_nodes n LEFT JOIN units u ON u.id = n.lead_unit_id
 		WHERE n.year = $1 AND n.level = 'task'`+filter+" ORDER BY n.id LIMIT 100000"+lock, args...)
 	if err != nil {
-		return 0, errs.Wrap(err, "plan: flag tasks")
+		return 0, fmt.Errorf("plan: flag tasks: %w", err)
 	}
 	var tasks []taskRow
 	for rows.Next() {
@@ -104,7 +103,7 @@ func (s *Service) refresh(ctx context.Context, q db.Querier, year int, taskID in
 	rows, err = q.QueryContext(ctx, `SELECT r.task_id, r.period FROM plan_reports r JOIN plan_nodes n ON n.id = r.task_id
 		WHERE n.year = $1 AND r.state <> 'draft'`+filter+" ORDER BY r.task_id, r.period LIMIT 1000000", args...)
 	if err != nil {
-		return 0, errs.Wrap(err, "plan: flag reports")
+		return 0, fmt.Errorf("plan: flag reports: %w", err)
 	}
 	for rows.Next() {
 		var id int64
@@ -126,7 +125,7 @@ func (s *Service) refresh(ctx context.Context, q db.Querier, year int, taskID in
 	rows, err = q.QueryContext(ctx, `SELECT e.task_id, e.action FROM plan_report_events e JOIN plan_nodes n ON n.id = e.task_id
 		WHERE n.year = $1 AND e.action IN ('return', 'accept')`+filter+" ORDER BY e.task_id, e.id DESC LIMIT 1000000", args...)
 	if err != nil {
-		return 0, errs.Wrap(err, "plan: flag reviews")
+		return 0, fmt.Errorf("plan: flag reviews: %w", err)
 	}
 	for rows.Next() {
 		var id int64
@@ -172,7 +171,7 @@ func (s *Service) refresh(ctx context.Context, q db.Querier, year int, taskID in
 		}
 		if _, err := q.ExecContext(ctx, "UPDATE plan_nodes SET flag = $1, flag_reason = $2, flag_as_of = $3, done_on = $4 WHERE id = $5",
 			string(flag), reason, asOfText, doneOn, t.id); err != nil {
-			return changed, errs.Wrap(err, "plan: write flag")
+			return changed, fmt.Errorf("plan: write flag: %w", err)
 		}
 		changed++
 		if flag == Red && t.flag != string(Red) {

@@ -27,6 +27,7 @@ package plan
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -183,7 +184,7 @@ func (s *Service) Today(ctx context.Context, year int) (time.Time, error) {
 	var asOf string
 	err := s.DB.R.QueryRowContext(ctx, "SELECT as_of FROM plan_years WHERE year = $1", year).Scan(&asOf)
 	if err != nil && err != sql.ErrNoRows {
-		return time.Time{}, errs.Wrap(err, "plan: as-of of %d", year)
+		return time.Time{}, fmt.Errorf("plan: as-of of %d: %w", year, err)
 	}
 	if asOf != "" {
 		if t, err := time.Parse(dateLayout, asOf); err == nil {
@@ -214,7 +215,7 @@ type Year struct {
 func (s *Service) Years(ctx context.Context) ([]Year, error) {
 	rows, err := s.DB.R.QueryContext(ctx, "SELECT year, title, as_of FROM plan_years ORDER BY year DESC LIMIT 100")
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: years")
+		return nil, fmt.Errorf("plan: years: %w", err)
 	}
 	defer rows.Close()
 	var out []Year

@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -184,7 +185,7 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, in ReportInput) (R
 			return errs.New(errs.Conflict, "该任务本周期（"+in.Period+"）已有报告，请编辑原报告", "a report for "+in.Period+" already exists; edit it instead")
 		}
 		if err != nil {
-			return errs.Wrap(err, "plan: insert report")
+			return fmt.Errorf("plan: insert report: %w", err)
 		}
 		if err := s.event(ctx, tx, v, id, t.ID, "create", ""); err != nil {
 			return err
@@ -212,7 +213,10 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, in ReportInput) (R
 func (s *Service) event(ctx context.Context, tx *sql.Tx, v Viewer, reportID, taskID int64, action, comment string) error {
 	_, err := tx.ExecContext(ctx, "INSERT INTO plan_report_events (report_id, task_id, action, comment, actor, at) VALUES ($1,$2,$3,$4,$5,$6)",
 		reportID, taskID, action, comment, v.Name, s.nowMS())
-	return errs.Wrap(err, "plan: report event")
+	if err != nil {
+		return fmt.Errorf("plan: report event: %w", err)
+	}
+	return nil
 }
 
 // Report returns one report if v may see its task. Errors: Forbidden,
@@ -223,7 +227,7 @@ func (s *Service) Report(ctx context.Context, v Viewer, id int64) (Report, error
 		return r, errs.New(errs.NotFound, "报告不存在", "report not found")
 	}
 	if err != nil {
-		return r, errs.Wrap(err, "plan: report %d", id)
+		return r, fmt.Errorf("plan: report %d: %w", id, err)
 	}
 	if _, err := s.task(ctx, v, r.TaskID); err != nil {
 		if errs.CodeOf(err) == errs.NotFound {
@@ -280,7 +284,7 @@ func (s *Service) UpdateReport(ctx context.Context, v Viewer, id int64, in Repor
 		}
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
-			return errs.Wrap(err, "plan: update report")
+			return fmt.Errorf("plan: update report: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return staleVersion("version", in.Version)

@@ -44,7 +44,7 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, accept bool, c
 		res, err := tx.ExecContext(ctx, `UPDATE plan_reports SET state=$1, review_comment=$2, reviewed_by=$3, reviewed_at=$4,
 			version=version+1, updated_at=$4 WHERE id=$5 AND state='submitted' AND version=$6`, state, comment, v.UserID, s.nowMS(), id, before.Version)
 		if err != nil {
-			return errs.Wrap(err, "plan: review")
+			return fmt.Errorf("plan: review: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return staleVersion("version", before.Version)
@@ -56,7 +56,7 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, accept bool, c
 			if _, err := tx.ExecContext(ctx, `UPDATE plan_nodes SET reported_pct = (SELECT pct FROM plan_reports
 				WHERE task_id = $1 AND state = 'accepted' ORDER BY period DESC LIMIT 1), updated_at = $2 WHERE id = $1`,
 				before.TaskID, s.nowMS()); err != nil {
-				return errs.Wrap(err, "plan: task progress")
+				return fmt.Errorf("plan: task progress: %w", err)
 			}
 		} else {
 			st, err := s.settings(ctx, tx)
@@ -91,7 +91,7 @@ func (s *Service) TaskReports(ctx context.Context, v Viewer, taskID int64) ([]Re
 func (s *Service) listReports(ctx context.Context, where string, args ...any) ([]Report, error) {
 	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+reportCols+reportFrom+where, args...)
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: reports")
+		return nil, fmt.Errorf("plan: reports: %w", err)
 	}
 	defer rows.Close()
 	out := []Report{}
@@ -123,7 +123,7 @@ func (s *Service) History(ctx context.Context, v Viewer, taskID int64) ([]Event,
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT e.report_id, r.period, e.action, e.comment, e.actor, e.at FROM plan_report_events e
 		JOIN plan_reports r ON r.id = e.report_id WHERE e.task_id = $1 ORDER BY e.id DESC LIMIT 200`, taskID)
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: history")
+		return nil, fmt.Errorf("plan: history: %w", err)
 	}
 	defer rows.Close()
 	out := []Event{}

@@ -69,7 +69,7 @@ func (s *Service) settings(ctx context.Context, q db.Querier) (Settings, error) 
 	st := DefaultSettings
 	rows, err := q.QueryContext(ctx, "SELECT key, value FROM plan_settings ORDER BY key LIMIT 100")
 	if err != nil {
-		return st, errs.Wrap(err, "plan: settings")
+		return st, fmt.Errorf("plan: settings: %w", err)
 	}
 	defer rows.Close()
 	f := st.fields()
@@ -146,7 +146,7 @@ func (s *Service) SaveSettings(ctx context.Context, v Viewer, st Settings) error
 		for k, val := range vals {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO plan_settings (key, value, updated_at) VALUES ($1, $2, $3)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, k, val, s.nowMS()); err != nil {
-				return errs.Wrap(err, "plan: save setting %s", k)
+				return fmt.Errorf("plan: save setting %s: %w", k, err)
 			}
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.settings", ObjectType: "plan_settings", ObjectID: "plan",

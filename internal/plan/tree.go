@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sort"
 
 	"gaoxin/internal/errs"
@@ -90,7 +91,7 @@ func (s *Service) loadTree(ctx context.Context, year int) (*Tree, error) {
 	t := &Tree{Year: year, AsOf: today.Format(dateLayout), Index: map[int64]*Node{}, Count: map[Flag]int{}}
 	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+nodeCols+nodeFrom+" WHERE n.year = $1 ORDER BY n.sort, n.id LIMIT 20000", year)
 	if err != nil {
-		return nil, errs.Wrap(err, "plan: tree %d", year)
+		return nil, fmt.Errorf("plan: tree %d: %w", year, err)
 	}
 	var all []*Node
 	for rows.Next() {
@@ -261,7 +262,7 @@ func (s *Service) loadCoUnits(ctx context.Context, year int, idx map[int64]*Node
 		JOIN plan_nodes n ON n.id = c.node_id JOIN units u ON u.id = c.unit_id
 		WHERE n.year = $1 ORDER BY c.node_id, u.code LIMIT 50000`, year)
 	if err != nil {
-		return errs.Wrap(err, "plan: co-units")
+		return fmt.Errorf("plan: co-units: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -281,7 +282,7 @@ func (s *Service) loadMilestones(ctx context.Context, year int, idx map[int64]*N
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT m.id, m.task_id, m.title, m.due_on, m.done_on FROM plan_milestones m
 		JOIN plan_nodes n ON n.id = m.task_id WHERE n.year = $1 ORDER BY m.task_id, m.due_on, m.id LIMIT 50000`, year)
 	if err != nil {
-		return errs.Wrap(err, "plan: milestones")
+		return fmt.Errorf("plan: milestones: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -306,7 +307,7 @@ func (s *Service) Node(ctx context.Context, v Viewer, id int64) (*Node, *Tree, e
 		return nil, nil, notFound()
 	}
 	if err != nil {
-		return nil, nil, errs.Wrap(err, "plan: node %d", id)
+		return nil, nil, fmt.Errorf("plan: node %d: %w", id, err)
 	}
 	t, err := s.Tree(ctx, v, year)
 	if err != nil {

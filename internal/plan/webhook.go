@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"gaoxin/internal/db"
-	"gaoxin/internal/errs"
 )
 
 // Webhook notifications. A change that should be announced (a task turning
@@ -70,7 +69,7 @@ func (s *Service) enqueue(ctx context.Context, q db.Querier, st Settings, event,
 	var pending int
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM plan_outbox WHERE state = 'pending' LIMIT $1) p",
 		MaxPendingNotifications).Scan(&pending); err != nil {
-		return errs.Wrap(err, "plan: outbox size")
+		return fmt.Errorf("plan: outbox size: %w", err)
 	}
 	if pending >= MaxPendingNotifications {
 		return nil
@@ -81,8 +80,10 @@ func (s *Service) enqueue(ctx context.Context, q db.Querier, st Settings, event,
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, "INSERT INTO plan_outbox (event, payload, created_at) VALUES ($1, $2, $3)", event, string(b), s.nowMS())
-	return errs.Wrap(err, "plan: outbox")
+	if _, err := q.ExecContext(ctx, "INSERT INTO plan_outbox (event, payload, created_at) VALUES ($1, $2, $3)", event, string(b), s.nowMS()); err != nil {
+		return fmt.Errorf("plan: outbox: %w", err)
+	}
+	return nil
 }
 
 // Deliver purges old sent and failed notifications, fails abandoned claims
@@ -91,7 +92,7 @@ func (s *Service) enqueue(ctx context.Context, q db.Querier, st Settings, event,
 func (s *Service) Deliver(ctx context.Context) (int, error) {
 	if _, err := s.DB.W.ExecContext(ctx, "DELETE FROM plan_outbox WHERE state IN ('sent', 'failed') AND created_at < $1",
 		s.now().Add(-keepOutbox).UnixMilli()); err != nil {
-		return 0, errs.Wrap(err, "plan: purge outbox")
+		return 0, fmt.Errorf("plan: purge outbox: %w", err)
 	}
 	st, err := s.Settings(ctx)
 	if err != nil || st.WebhookURL == "" {
@@ -101,12 +102,12 @@ func (s *Service) Deliver(ctx context.Context) (int, error) {
 	if _, err := s.DB.W.ExecContext(ctx, `UPDATE plan_outbox SET state = 'failed', last_error = $1
 		WHERE state = 'sending' AND claimed_at < $2 AND attempts >= $3`,
 		"发送中断，租约过期且已达最大尝试次数 / sending was interrupted: the lease expired on the last attempt", stale, MaxAttempts); err != nil {
-		return 0, errs.Wrap(err, "plan: fail abandoned outbox rows")
+		return 0, fmt.Errorf("plan: fail abandoned outbox rows: %w", err)
 	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, payload FROM plan_outbox
 		WHERE state = 'pending' OR (state = 'sending' AND claimed_at < $1) ORDER BY id LIMIT 100`, stale)
 	if err != nil {
-		return 0, errs.Wrap(err, "plan: outbox")
+		return 0, fmt.Errorf("plan: outbox: %w", err)
 	}
 	type item struct {
 		id      int64
@@ -150,7 +151,7 @@ func (s *Service) deliverOne(ctx context.Context, hc *http.Client, url string, i
 		WHERE id = $2 AND attempts < $3 AND (state = 'pending' OR (state = 'sending' AND claimed_at < $4))`,
 		claim, id, MaxAttempts, s.now().Add(-SendLease).UnixMilli())
 	if err != nil {
-		return false, errs.Wrap(err, "plan: claim outbox")
+		return false, fmt.Errorf("plan: claim outbox: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil // another server took it
@@ -167,7 +168,7 @@ func (s *Service) deliverOne(ctx context.Context, hc *http.Client, url string, i
 			last_error = $2 WHERE id = $3 AND state = 'sending' AND claimed_at = $4`, MaxAttempts, postErr.Error(), id, claim)
 	}
 	if err != nil {
-		return false, errs.Wrap(err, "plan: outbox state")
+		return false, fmt.Errorf("plan: outbox state: %w", err)
 	}
 	return postErr == nil, nil
 }

@@ -89,3 +89,12 @@ CREATE TABLE job_runs (
     claimed_at BIGINT NOT NULL,
     PRIMARY KEY (name, period)
 );
+
+-- One version number per module, for the one cache (internal/memo). Every
+-- write transaction of a module bumps its row before it commits; a reader
+-- compares the number with the one its cached value was built at. Each
+-- module inserts its own row in its baseline.
+CREATE TABLE module_versions (
+    module  TEXT PRIMARY KEY,
+    version BIGINT NOT NULL DEFAULT 0
+);

@@ -62,9 +62,5 @@ CREATE TABLE kpi_settings (
     updated_at BIGINT NOT NULL
 );
 
-CREATE TABLE kpi_state (
-    id      INTEGER PRIMARY KEY,
-    version BIGINT NOT NULL                      -- bumped by every write to the kpi tables
-);
-
-INSERT INTO kpi_state (id, version) VALUES (1, 0);
+-- The module's cache version (internal/memo).
+INSERT INTO module_versions (module, version) VALUES ('kpi', 0);

@@ -8,7 +8,6 @@ CREATE TABLE plan_years (
     year       INTEGER PRIMARY KEY,
     title      TEXT NOT NULL DEFAULT '',
     as_of      TEXT NOT NULL DEFAULT '',   -- YYYY-MM-DD review date; '' = today
-    rev        BIGINT NOT NULL DEFAULT 0,  -- bumped by every change to the year's plan (cache stamp)
     created_at BIGINT NOT NULL
 );
 
@@ -164,3 +163,6 @@ CREATE TABLE plan_outbox (
 );
 
 CREATE INDEX plan_outbox_state ON plan_outbox(state, id);
+
+-- The module's cache version (internal/memo).
+INSERT INTO module_versions (module, version) VALUES ('plan', 0);

@@ -403,3 +403,6 @@ INSERT INTO figure_indicators (code, name_zh, name_en, unit, scale, sort, nonneg
 ('financing', '融资额', 'Financing raised', '元', 2, 80, TRUE),
 ('land', '用地面积', 'Land area', '亩', 2, 90, TRUE),
 ('energy', '综合能耗', 'Energy consumption', '吨标准煤', 2, 100, TRUE);
+
+-- The module's cache version (internal/memo).
+INSERT INTO module_versions (module, version) VALUES ('enterprise', 0);

@@ -206,3 +206,6 @@ CREATE TABLE award_ledger (
 CREATE INDEX award_ledger_prog ON award_ledger(programme_id, id);
 CREATE INDEX award_ledger_year ON award_ledger(year, programme_id);
 CREATE INDEX award_ledger_grant ON award_ledger(grant_id, id);
+
+-- The module's cache version (internal/memo).
+INSERT INTO module_versions (module, version) VALUES ('award', 0);

@@ -19,18 +19,16 @@ import (
 	"gaoxin/internal/web/plan"
 )
 
-// Modules are the web packages of the product's modules. Adding a module
-// is one line here.
-var Modules = []web.Module{
-	kpi.Register,
-	plan.Register,
-	enterprise.Register,
-	award.Register,
-}
-
-// New builds the server with the site's own pages and every module.
+// New builds the server with the site's own pages and every module's web
+// package. Adding a module is one line in this list.
 func New(cfg web.Config, a *app.App, log *slog.Logger) (*web.Server, error) {
-	return web.New(cfg, a, log, append([]web.Module{Register}, Modules...)...)
+	return web.New(cfg, a, log,
+		Register,
+		kpi.Register,
+		plan.Register,
+		enterprise.Register,
+		award.Register,
+	)
 }
 
 //go:embed templates static
