@@ -188,3 +188,57 @@ func publicStates() []string {
 	}
 	return out
 }
+
+// RoundFor is programme p's latest ranking as v may see it: the whole round
+// is for staff; nil for others, or when p has none yet.
+func (s *Service) RoundFor(ctx context.Context, v Viewer, p Programme) *Round {
+	if !v.Staff() {
+		return nil
+	}
+	rd, err := s.LatestRound(ctx, p.ID)
+	if err != nil {
+		return nil
+	}
+	return &rd
+}
+
+// StandingOf is the line of v's own enterprise in programme p's latest
+// ranking, once the ranking is public: its entry, or why it was excluded.
+// Both are nil for anyone but an enterprise account, before the notice, and
+// when p has no ranking.
+func (s *Service) StandingOf(ctx context.Context, v Viewer, p Programme) (*Entry, *Exclusion, error) {
+	ent, err := s.EnterpriseOfViewer(ctx, v)
+	if err != nil || ent == 0 || !PublicState(p.State) {
+		return nil, nil, err
+	}
+	rd, err := s.LatestRound(ctx, p.ID)
+	if err != nil {
+		return nil, nil, nil
+	}
+	var entry *Entry
+	var excluded *Exclusion
+	for i, e := range rd.Result.Entries {
+		if e.EnterpriseID == ent {
+			entry = &rd.Result.Entries[i]
+		}
+	}
+	for i, x := range rd.Result.Excluded {
+		if x.EnterpriseID == ent {
+			excluded = &rd.Result.Excluded[i]
+		}
+	}
+	return entry, excluded, nil
+}
+
+// AssignmentsOf lists an application's assignments for staff, never nil;
+// others get nil (a reviewer sees their own through AssignmentFor).
+func (s *Service) AssignmentsOf(ctx context.Context, v Viewer, appID int64) ([]Assignment, error) {
+	if !v.Staff() {
+		return nil, nil
+	}
+	gs, err := s.Assignments(ctx, 0, appID)
+	if gs == nil && err == nil {
+		gs = []Assignment{}
+	}
+	return gs, err
+}

@@ -114,3 +114,38 @@ func TestReviewerDeclaresOnlyTheirOwnAffiliations(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestRankingAndAssignmentsAreForStaff(t *testing.T) {
+	w := newFlow(t)
+	w.review(t)
+	ok(w.S.RankProgramme(w.as(w.sup), w.prog.ID))(t)
+	p := ok(w.S.Programme(w.ctx, w.prog.ID))(t)
+	ent := Viewer{UserID: w.u1, Role: org.Enterprise}
+	for _, v := range []Viewer{ent, {UserID: w.rev1, Role: org.Reviewer}, {}} {
+		if w.S.RoundFor(w.ctx, v, p) != nil {
+			t.Fatalf("%q sees the whole ranking", v.Role)
+		}
+		if gs := ok(w.S.AssignmentsOf(w.ctx, v, w.app1.ID))(t); gs != nil {
+			t.Fatalf("%q sees the application's assignments", v.Role)
+		}
+	}
+	// Before the notice an enterprise does not see its own line either.
+	if e, x, err := w.S.StandingOf(w.ctx, ent, p); e != nil || x != nil || err != nil {
+		t.Fatalf("standing before the notice: %v %v %v", e, x, err)
+	}
+	if w.S.RoundFor(w.ctx, Viewer{UserID: w.sup, Role: org.Supervisor}, p) == nil {
+		t.Fatal("staff cannot see the ranking")
+	}
+	if gs := ok(w.S.AssignmentsOf(w.ctx, Viewer{UserID: w.leader, Role: org.Leader}, w.app1.ID))(t); len(gs) == 0 {
+		t.Fatal("staff cannot see the assignments")
+	}
+	ok(w.S.Advance(w.as(w.sup), w.prog.ID, StateNotice))(t)
+	p = ok(w.S.Programme(w.ctx, w.prog.ID))(t)
+	e, _, err := w.S.StandingOf(w.ctx, ent, p)
+	if err != nil || e == nil || e.EnterpriseID != w.e1 {
+		t.Fatalf("own standing on notice: %+v %v", e, err)
+	}
+	if e, x, _ := w.S.StandingOf(w.ctx, Viewer{UserID: w.rev1, Role: org.Reviewer}, p); e != nil || x != nil {
+		t.Fatal("a reviewer has a standing")
+	}
+}

@@ -228,12 +228,10 @@ func (s *handlers) apiApplication(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	out := map[string]any{"application": a}
-	if web.IsStaff(web.CurrentUser(r)) {
-		gs, err := s.Award.Assignments(r.Context(), 0, id)
-		if err != nil {
-			return err
-		}
-		out["assignments"] = web.NonNil(gs)
+	if gs, err := s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
+		return err
+	} else if gs != nil {
+		out["assignments"] = gs
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil

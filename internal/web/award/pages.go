@@ -158,10 +158,7 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.Render(w, r, "award/programme.html", p)
 	}
-	rd, err := s.Award.LatestRound(ctx, prog.ID)
-	if err == nil {
-		p.Round = &rd
-	}
+	p.Round = s.Award.RoundFor(ctx, viewer(r), prog)
 	if p.Staff {
 		if p.Rounds, err = s.Award.Rounds(ctx, prog.ID); err != nil {
 			return err
@@ -192,18 +189,8 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 		if p.Reviewers, err = s.Award.Reviewers(ctx); err != nil {
 			return err
 		}
-	} else {
-		// Non-staff see the ranking only once it is public, and enterprises
-		// only their own line and application.
-		if !award.PublicState(prog.State) {
-			p.Round = nil
-		}
-		if u.Role == org.Enterprise {
-			if err := s.fillEnterpriseView(r, &p); err != nil {
-				return err
-			}
-		}
-		p.Round = nil
+	} else if err := s.fillEnterpriseView(r, &p); err != nil {
+		return err
 	}
 	return s.Render(w, r, "award/programme.html", p)
 }
@@ -227,17 +214,8 @@ func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
 			p.MyApp = &a
 		}
 	}
-	if p.Round != nil {
-		for i, e := range p.Round.Result.Entries {
-			if e.EnterpriseID == ent {
-				p.MyEntry = &p.Round.Result.Entries[i]
-			}
-		}
-		for i, x := range p.Round.Result.Excluded {
-			if x.EnterpriseID == ent {
-				p.MyExcluded = &p.Round.Result.Excluded[i]
-			}
-		}
+	if p.MyEntry, p.MyExcluded, err = s.Award.StandingOf(r.Context(), viewer(r), p.P); err != nil {
+		return err
 	}
 	gs, err := s.Award.Grants(r.Context(), 0, ent)
 	if err != nil {
@@ -276,10 +254,10 @@ func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) err
 	u := web.CurrentUser(r)
 	p := applicationPage{page: page{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
 		CanRun: u.Role == org.Supervisor}
+	if p.Assignments, err = s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
+		return err
+	}
 	if web.IsStaff(u) {
-		if p.Assignments, err = s.Award.Assignments(r.Context(), 0, id); err != nil {
-			return err
-		}
 		if p.Reviewers, err = s.Award.Reviewers(r.Context()); err != nil {
 			return err
 		}
