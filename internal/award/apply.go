@@ -134,11 +134,12 @@ func (s *Service) Apply(ctx context.Context, progID, ent int64, summary, contact
 			err = tx.QueryRowContext(ctx, `INSERT INTO award_applications (programme_id, enterprise_id, summary, contact, submitted_by, created_at, updated_at)
 				VALUES ($1,$2,$3,$4,$5,$6,$6) RETURNING id`, progID, ent, summary, contact, nullID(actor), now).Scan(&id)
 		case err != nil:
-		case state == "returned":
-			_, err = tx.ExecContext(ctx, `UPDATE award_applications SET state='submitted', summary=$1, contact=$2, return_reason='',
-				submitted_by=$3, updated_at=$4 WHERE id=$5`, summary, contact, nullID(actor), now, id)
 		default:
-			return errs.New(errs.Conflict, "已提交过申报，不能重复提交", "an application is already submitted")
+			if err := applications.may(state, AppSubmitted); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE award_applications SET state=$1, summary=$2, contact=$3, return_reason='',
+				submitted_by=$4, updated_at=$5 WHERE id=$6`, AppSubmitted, summary, contact, nullID(actor), now, id)
 		}
 		if db.IsUniqueViolation(err) {
 			return errs.New(errs.Conflict, "已提交过申报，不能重复提交", "an application is already submitted")
@@ -250,15 +251,15 @@ func (s *Service) Check(ctx context.Context, appID int64, accept bool, reason st
 		if err != nil {
 			return err
 		}
-		if state != "submitted" {
-			return errs.New(errs.Conflict, "该申报已审查过", "this application has already been checked")
+		to := AppAccepted
+		if !accept {
+			to = AppReturned
+		}
+		if err := applications.may(state, to); err != nil {
+			return err
 		}
 		if pstate != StateOpen && pstate != StateReview {
 			return errs.New(errs.Conflict, "项目已进入公示或认定，不能再审查", "the programme is past review")
-		}
-		to := "accepted"
-		if !accept {
-			to = "returned"
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE award_applications SET state=$1, return_reason=$2, checked_by=$3, updated_at=$4 WHERE id=$5",
 			to, reason, nullID(audit.ActorFrom(ctx).ID), s.nowMS(), appID); err != nil {

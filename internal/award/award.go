@@ -32,29 +32,6 @@ const (
 	StateClosed    = "closed"
 )
 
-// next is the one allowed forward step of each state.
-var next = map[string]string{StateDraft: StateOpen, StateOpen: StateReview, StateReview: StateNotice,
-	StateNotice: StateConfirmed, StateConfirmed: StateClosed}
-
-// StateLabel is a state's name in Chinese and English.
-func StateLabel(s string) (string, string) {
-	switch s {
-	case StateDraft:
-		return "草稿", "draft"
-	case StateOpen:
-		return "申报中", "open for applications"
-	case StateReview:
-		return "评审中", "in review"
-	case StateNotice:
-		return "公示中", "on public notice"
-	case StateConfirmed:
-		return "已认定", "confirmed"
-	case StateClosed:
-		return "已结束", "closed"
-	}
-	return s, s
-}
-
 // Programme is an award or subsidy programme (评优奖补项目).
 type Programme struct {
 	ID          int64  `json:"id"`

@@ -373,7 +373,7 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 		if err != nil {
 			return fmt.Errorf("award: request payment: %w", err)
 		}
-		pay = Payment{ID: pay.ID, GrantID: grantID, AmountFen: req.AmountFen, State: "pending", IdemKey: key, RequestedBy: actor, Note: strings.TrimSpace(req.Note), CreatedAt: now}
+		pay = Payment{ID: pay.ID, GrantID: grantID, AmountFen: req.AmountFen, State: PayPending, IdemKey: key, RequestedBy: actor, Note: strings.TrimSpace(req.Note), CreatedAt: now}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.payment.request", ObjectType: "award_payment", ObjectID: idStr(pay.ID), After: pay})
 	})
 	if err != nil && db.IsUniqueViolation(err) {
@@ -420,10 +420,7 @@ func (s *Service) ProgrammePayments(ctx context.Context, progID int64) (map[int6
 // Approve approves a pending payment; the approver must not be the one who
 // requested it. Errors: NotFound, Forbidden (same person), Conflict.
 func (s *Service) Approve(ctx context.Context, id int64) (Payment, error) {
-	return s.movePayment(ctx, id, "approved", func(tx *sql.Tx, p Payment) error {
-		if p.State != "pending" {
-			return errs.New(errs.Conflict, "只有待审批的付款可以审批", "only a pending payment can be approved")
-		}
+	return s.movePayment(ctx, id, PayApproved, func(tx *sql.Tx, p Payment) error {
 		if a := audit.ActorFrom(ctx).ID; a != 0 && a == p.RequestedBy {
 			return errs.New(errs.Forbidden, "申请人不能审批自己的付款（双人复核）", "the requester cannot approve their own payment (four eyes)")
 		}
@@ -443,10 +440,7 @@ func (s *Service) MarkPaid(ctx context.Context, id int64, voucher, paidOn string
 	case err != nil:
 		return Payment{}, errs.Field("paid_on", "付款日期格式应为 YYYY-MM-DD", "payment date must be YYYY-MM-DD")
 	}
-	return s.movePayment(ctx, id, "paid", func(tx *sql.Tx, p Payment) error {
-		if p.State != "approved" {
-			return errs.New(errs.Conflict, "只有已审批的付款可以登记支付", "only an approved payment can be marked paid")
-		}
+	return s.movePayment(ctx, id, PayPaid, func(tx *sql.Tx, p Payment) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE award_payments SET state='paid', voucher_no=$1, paid_on=$2, updated_at=$3 WHERE id=$4",
 			voucher, d.Format("2006-01-02"), s.nowMS(), id); err != nil {
 			return err
@@ -466,10 +460,7 @@ func (s *Service) Reverse(ctx context.Context, id int64, reason, on string) (Pay
 	case err != nil:
 		return Payment{}, errs.Field("date", "冲正日期格式应为 YYYY-MM-DD", "reversal date must be YYYY-MM-DD")
 	}
-	return s.movePayment(ctx, id, "reversed", func(tx *sql.Tx, p Payment) error {
-		if p.State != "paid" {
-			return errs.New(errs.Conflict, "只有已支付的付款可以冲正", "only a paid payment can be reversed")
-		}
+	return s.movePayment(ctx, id, PayReversed, func(tx *sql.Tx, p Payment) error {
 		var entry int64
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM award_ledger WHERE payment_id=$1 AND kind='payment'", id).Scan(&entry); err != nil {
 			return err
@@ -491,10 +482,7 @@ func (s *Service) Withdraw(ctx context.Context, id int64, reason string) (Paymen
 	if reason == "" {
 		return Payment{}, errs.Field("reason", "撤回须写明原因", "a withdrawal needs a reason")
 	}
-	return s.movePayment(ctx, id, "withdrawn", func(tx *sql.Tx, p Payment) error {
-		if p.State != "pending" && p.State != "approved" {
-			return errs.New(errs.Conflict, "只有待审批或已审批未支付的付款可以撤回", "only a pending or approved payment, not yet paid, can be withdrawn")
-		}
+	return s.movePayment(ctx, id, PayWithdrawn, func(tx *sql.Tx, p Payment) error {
 		_, err := tx.ExecContext(ctx, "UPDATE award_payments SET state='withdrawn', note=$1, updated_at=$2 WHERE id=$3",
 			strings.TrimSpace(p.Note+" 撤回："+reason), s.nowMS(), id)
 		return err
@@ -551,6 +539,9 @@ func (s *Service) movePayment(ctx context.Context, id int64, to string, fn func(
 		}
 		p, err := scanPayment(tx.QueryRowContext(ctx, "SELECT "+payCols+" FROM award_payments WHERE id=$1"+s.DB.ForUpdate(), id))
 		if err != nil {
+			return err
+		}
+		if err := payments.may(p.State, to); err != nil {
 			return err
 		}
 		if err := fn(tx, p); err != nil {

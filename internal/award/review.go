@@ -142,7 +142,7 @@ func (s *Service) Assign(ctx context.Context, appID, reviewerID int64) (Assignme
 		if err != nil {
 			return err
 		}
-		if state != "accepted" || (pstate != StateOpen && pstate != StateReview) {
+		if state != AppAccepted || (pstate != StateOpen && pstate != StateReview) {
 			return errs.New(errs.Conflict, "只有形式审查通过、项目在评审期的申报可分配专家", "only accepted applications of a programme open or in review can be assigned")
 		}
 		briefs, err := s.Registry.Briefs(ctx, tx, []int64{ent})

@@ -44,7 +44,7 @@ func (s *Service) Advance(ctx context.Context, id int64, to string) (Programme, 
 		if p.Historical {
 			return errs.New(errs.Conflict, "历史记录不能变更", "a historical record cannot change")
 		}
-		if next[p.State] != to {
+		if NextState(p.State) != to {
 			zh, en := StateLabel(p.State)
 			return errs.New(errs.Conflict, "项目当前为"+zh+"，不能转到 "+to, "the programme is "+en+"; it cannot move to "+to)
 		}

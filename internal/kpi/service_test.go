@@ -196,6 +196,23 @@ func TestDashboard(t *testing.T) {
 	if od, _ := f.svc.OverdueFigures(f.ctx, f.jfj, time.Date(2023, 11, 20, 0, 0, 0, 0, db.CST)); len(od) != 0 {
 		t.Fatalf("jfj has nothing overdue, got %+v", od)
 	}
+	// A unit's staff asking for another unit's figures get their own.
+	at := time.Date(2023, 11, 20, 9, 0, 0, 0, db.CST)
+	if od, _ := f.svc.OverdueFor(f.ctx, kpi.ScopeOf(&org.User{Role: org.UnitStaff, UnitID: f.jfj}), f.kcj, at); len(od) != 0 {
+		t.Fatalf("jfj staff saw kcj's overdue figures: %+v", od)
+	}
+	if od, _ := f.svc.OverdueFor(f.ctx, kpi.ScopeOf(&org.User{Role: org.Supervisor}), f.kcj, at); len(od) != 1 {
+		t.Fatalf("supervisor asking for kcj: %+v", od)
+	}
+	// Only those who enter figures are chased for them.
+	for _, role := range []org.Role{org.Leader, org.Admin, org.Enterprise, org.Reviewer} {
+		if od, err := f.svc.OverdueOwed(f.ctx, kpi.ScopeOf(&org.User{Role: role})); err != nil || od != nil {
+			t.Fatalf("%s owes %+v %v", role, od, err)
+		}
+	}
+	if sc := kpi.ScopeOf(nil); sc.All || sc.UnitID != 0 {
+		t.Fatalf("anonymous scope %+v", sc)
+	}
 	// The as-of setting reads the year at an earlier date: on 2023-11-10 October is not due yet.
 	if _, err := f.svc.SaveSettings(f.ctx, 2023, kpi.SettingsInput{AsOf: "2023-11-10", Ahead: "1", OnPace: "0.95", Behind: "0.7", ClosePP: "2"}); err != nil {
 		t.Fatal(err)

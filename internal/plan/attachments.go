@@ -81,8 +81,8 @@ func (s *Service) AddAttachment(ctx context.Context, v Viewer, reportID int64, n
 	if err != nil {
 		return a, err
 	}
-	if r.State != Draft && r.State != Returned {
-		return a, notEditable(r.State)
+	if _, err := reportMove(actAttach, r.State); err != nil {
+		return a, err
 	}
 	max, err := s.MaxAttachment(ctx)
 	if err != nil {

@@ -14,29 +14,6 @@ import (
 	"gaoxin/internal/org"
 )
 
-// Report states.
-const (
-	Draft     = "draft"
-	Submitted = "submitted"
-	Returned  = "returned"
-	Accepted  = "accepted"
-)
-
-// StateLabel names a report state in Chinese and English.
-func StateLabel(state string) (zh, en string) {
-	switch state {
-	case Draft:
-		return "草稿", "draft"
-	case Submitted:
-		return "待审核", "submitted"
-	case Returned:
-		return "已退回", "returned"
-	case Accepted:
-		return "已采纳", "accepted"
-	}
-	return state, state
-}
-
 // Report is a unit's progress report on a task for one cycle (进展报告).
 type Report struct {
 	ID               int64        `json:"id"`
@@ -185,12 +162,20 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, in ReportInput) (R
 	if err != nil {
 		return Report{}, err
 	}
+	act := actFile
+	if in.Submit {
+		act = actSubmit
+	}
+	state, err := reportMove(act, "")
+	if err != nil {
+		return Report{}, err
+	}
 	var id int64
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.nowMS()
-		state, submittedAt, firstOn := Draft, int64(0), ""
+		submittedAt, firstOn := int64(0), ""
 		if in.Submit {
-			state, submittedAt, firstOn = Submitted, now, s.realToday().Format(dateLayout)
+			submittedAt, firstOn = now, s.realToday().Format(dateLayout)
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO plan_reports (task_id, period, due_on, unit_id, state, pct, done_text, problems,
 			next_steps, created_by, submitted_at, first_submitted_on, created_at, updated_at)
@@ -269,8 +254,13 @@ func (s *Service) UpdateReport(ctx context.Context, v Viewer, id int64, in Repor
 	if err := in.check(); err != nil {
 		return before, err
 	}
-	if before.State != Draft && before.State != Returned {
-		return before, notEditable(before.State)
+	act := actSave
+	if in.Submit {
+		act = actSubmit
+	}
+	state, err := reportMove(act, before.State)
+	if err != nil {
+		return before, err
 	}
 	max, err := s.MaxAttachment(ctx)
 	if err != nil {
@@ -282,11 +272,9 @@ func (s *Service) UpdateReport(ctx context.Context, v Viewer, id int64, in Repor
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.nowMS()
-		state := before.State
 		q := `UPDATE plan_reports SET pct=$1, done_text=$2, problems=$3, next_steps=$4, state=$5, version=version+1, updated_at=$6`
 		args := []any{*in.Pct, in.Done, in.Problems, in.NextSteps}
 		if in.Submit {
-			state = Submitted
 			q += `, submitted_at=$6, first_submitted_on=CASE WHEN first_submitted_on = '' THEN $9 ELSE first_submitted_on END`
 		}
 		q += ` WHERE id=$7 AND version=$8 AND state IN ('draft', 'returned')`
@@ -322,9 +310,4 @@ func (s *Service) UpdateReport(ctx context.Context, v Viewer, id int64, in Repor
 		return Report{}, err
 	}
 	return s.Report(ctx, v, id)
-}
-
-func notEditable(state string) error {
-	zh, en := StateLabel(state)
-	return errs.New(errs.Conflict, "报告状态为“"+zh+"”，不能再修改", "the report is "+en+" and can no longer be changed")
 }

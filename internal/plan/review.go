@@ -29,16 +29,16 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, accept bool, c
 	if !accept && comment == "" {
 		return before, errs.Field("comment", "退回报告须写明原因", "returning a report needs a comment")
 	}
-	if before.State != Submitted {
-		zh, en := StateLabel(before.State)
-		return before, errs.New(errs.Conflict, "只能审核待审核的报告（当前：“"+zh+"”）", "only submitted reports can be reviewed (this one is "+en+")")
+	action := actReturn
+	if accept {
+		action = actAccept
+	}
+	state, err := reportMove(action, before.State)
+	if err != nil {
+		return before, err
 	}
 	if version != 0 && version != before.Version {
 		return before, staleVersion("version", version)
-	}
-	state, action := Returned, "return"
-	if accept {
-		state, action = Accepted, "accept"
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE plan_reports SET state=$1, review_comment=$2, reviewed_by=$3, reviewed_at=$4,

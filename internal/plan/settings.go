@@ -11,6 +11,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
 )
 
 // Settings are the plan module's tunables, kept in the database (table
@@ -50,6 +51,19 @@ func (st *Settings) fields() map[string]*int {
 
 // Settings returns the current settings.
 func (s *Service) Settings(ctx context.Context) (Settings, error) { return s.settings(ctx, s.DB.R) }
+
+// SettingsFor returns the settings as v may read them: the webhook URL
+// carries the robot's key, so only those who may change it see it.
+func (s *Service) SettingsFor(ctx context.Context, v Viewer) (Settings, error) {
+	st, err := s.Settings(ctx)
+	if !v.mayChangeSettings() {
+		st.WebhookURL = ""
+	}
+	return st, err
+}
+
+// mayChangeSettings reports whether v may change the plan's settings.
+func (v Viewer) mayChangeSettings() bool { return v.Role == org.Supervisor || v.Role == org.Admin }
 
 func (s *Service) settings(ctx context.Context, q db.Querier) (Settings, error) {
 	st := DefaultSettings
@@ -113,7 +127,7 @@ func (st Settings) Validate() error {
 // SaveSettings stores the settings and recomputes every flag (the margin or
 // due day may have changed). Errors: Forbidden, Invalid.
 func (s *Service) SaveSettings(ctx context.Context, v Viewer, st Settings) error {
-	if v.Role != "supervisor" && v.Role != "admin" {
+	if !v.mayChangeSettings() {
 		return errs.New(errs.Forbidden, "只有督查人员或管理员可以修改设置", "only supervisors or admins may change settings")
 	}
 	st.WebhookURL = strings.TrimSpace(st.WebhookURL)

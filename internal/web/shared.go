@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/kpi"
@@ -21,23 +20,7 @@ func EnterpriseViewer(r *http.Request) enterprise.Viewer { return enterprise.Vie
 // for other roles. "Today" is the newest target year's as-of date, as on the
 // targets dashboard.
 func (s *Server) OverdueFigures(r *http.Request, u *org.User) ([]kpi.Overdue, error) {
-	var unitID int64
-	switch u.Role {
-	case org.UnitStaff:
-		unitID = u.UnitID
-	case org.Supervisor:
-	default:
-		return nil, nil
-	}
-	years, err := s.KPI.Years(r.Context())
-	if err != nil || len(years) == 0 {
-		return nil, err
-	}
-	st, err := s.KPI.Settings(r.Context(), slices.Max(years))
-	if err != nil {
-		return nil, err
-	}
-	return s.KPI.OverdueFigures(r.Context(), unitID, s.KPI.AsOfDate(st))
+	return s.KPI.OverdueOwed(r.Context(), kpi.ScopeOf(u))
 }
 
 // InboxKindText names an inbox item kind (the plan's 待办) in the page's

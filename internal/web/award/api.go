@@ -11,7 +11,6 @@ import (
 
 	"gaoxin/internal/award"
 	"gaoxin/internal/errs"
-	"gaoxin/internal/org"
 )
 
 // JSON API of the awards module (/api/v1/award/...). Handlers parse, check
@@ -19,7 +18,7 @@ import (
 
 func (s *handlers) apiProgrammes(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
-	ps, err := s.Award.Programmes(r.Context(), award.ProgrammeFilter{Year: year, NoDraft: !web.IsStaff(web.CurrentUser(r))})
+	ps, err := s.Award.ProgrammesFor(r.Context(), viewer(r), award.ProgrammeFilter{Year: year})
 	if err != nil {
 		return err
 	}
@@ -41,7 +40,7 @@ func (s *handlers) apiProgrammeCreate(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *handlers) apiProgramme(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.visibleProgramme(r)
+	p, err := s.programme(r)
 	if err != nil {
 		return err
 	}
@@ -153,12 +152,9 @@ func (s *handlers) apiApplications(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *handlers) apiMyApplications(w http.ResponseWriter, r *http.Request) error {
-	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
+	ent, err := s.Award.MyEnterprise(r.Context(), viewer(r))
 	if err != nil {
 		return err
-	}
-	if ent == 0 {
-		return errs.New(errs.Forbidden, "该账号未关联企业", "this account is not linked to an enterprise")
 	}
 	as, err := s.Award.Applications(r.Context(), 0, ent)
 	if err != nil {
@@ -198,7 +194,7 @@ func decodeFiles(in []fileInput) ([]award.File, error) {
 }
 
 func (s *handlers) apiApply(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.visibleProgramme(r)
+	p, err := s.programme(r)
 	if err != nil {
 		return err
 	}
@@ -210,7 +206,7 @@ func (s *handlers) apiApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
+	ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
 	if err != nil {
 		return err
 	}
@@ -227,17 +223,15 @@ func (s *handlers) apiApplication(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	a, err := s.visibleApplication(r, id)
+	a, err := s.Award.ApplicationFor(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
 	out := map[string]any{"application": a}
-	if web.IsStaff(web.CurrentUser(r)) {
-		gs, err := s.Award.Assignments(r.Context(), 0, id)
-		if err != nil {
-			return err
-		}
-		out["assignments"] = web.NonNil(gs)
+	if gs, err := s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
+		return err
+	} else if gs != nil {
+		out["assignments"] = gs
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -296,7 +290,7 @@ func (s *handlers) apiMyAssignments(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *handlers) apiAssignment(w http.ResponseWriter, r *http.Request) error {
-	g, err := s.visibleAssignment(r)
+	g, err := s.assignment(r)
 	if err != nil {
 		return err
 	}
@@ -360,15 +354,11 @@ func (s *handlers) apiAffiliations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	u := web.CurrentUser(r)
-	if u.Role == org.Reviewer && u.ID != id {
-		return errs.New(errs.Forbidden, "只能申报自己的关联关系", "you can only declare your own affiliations")
-	}
 	var req affiliationsRequest
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := s.Award.SetAffiliations(r.Context(), id, req.Affiliations); err != nil {
+	if err := s.Award.SetAffiliationsFor(r.Context(), viewer(r), id, req.Affiliations); err != nil {
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, req)
@@ -376,7 +366,11 @@ func (s *handlers) apiAffiliations(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *handlers) handleEvidence(w http.ResponseWriter, r *http.Request) error {
-	e, data, err := s.visibleEvidence(r)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, data, err := s.Award.EvidenceFor(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}

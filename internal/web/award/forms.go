@@ -116,7 +116,7 @@ func (s *handlers) readUploads(w http.ResponseWriter, r *http.Request, name stri
 }
 
 func (s *handlers) handleApply(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.visibleProgramme(r)
+	p, err := s.programme(r)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *handlers) handleApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
+	ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (s *handlers) handleAffiliationsForm(w http.ResponseWriter, r *http.Request
 }
 
 func (s *handlers) handleScoresForm(w http.ResponseWriter, r *http.Request) error {
-	g, err := s.visibleAssignment(r)
+	g, err := s.assignment(r)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ type noticeView struct {
 }
 
 func (s *handlers) noticeView(r *http.Request) (noticeView, error) {
-	p, rd, err := s.publicNotice(r)
+	p, rd, err := s.notice(r)
 	if err != nil {
 		return noticeView{}, err
 	}

@@ -46,16 +46,12 @@ type awardsPage struct {
 func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
 	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
-	f := award.ProgrammeFilter{NoDraft: !p.Staff}
-	if u == nil {
-		f.States = []string{award.StateNotice, award.StateConfirmed, award.StateClosed}
-	}
 	var err error
-	if p.Programmes, err = s.Award.Programmes(r.Context(), f); err != nil {
+	if p.Programmes, err = s.Award.ProgrammesFor(r.Context(), viewer(r), award.ProgrammeFilter{}); err != nil {
 		return err
 	}
-	if u != nil && u.Role == org.Enterprise {
-		ent, err := s.myEnterprise(r.Context(), u)
+	{
+		ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
 		if err != nil {
 			return err
 		}
@@ -95,7 +91,7 @@ func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *handlers) handleEdit(w http.ResponseWriter, r *http.Request) error {
-	prog, err := s.visibleProgramme(r)
+	prog, err := s.programme(r)
 	if err != nil {
 		return err
 	}
@@ -138,9 +134,6 @@ type programmePage struct {
 	Today      string
 }
 
-var nextState = map[string]string{award.StateDraft: award.StateOpen, award.StateOpen: award.StateReview, award.StateReview: award.StateNotice,
-	award.StateNotice: award.StateConfirmed, award.StateConfirmed: award.StateClosed}
-
 // Pretty is v as indented JSON, for showing rules.
 func (programmePage) Pretty(v any) string {
 	b, _ := json.MarshalIndent(v, "", "  ")
@@ -148,14 +141,14 @@ func (programmePage) Pretty(v any) string {
 }
 
 func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
-	prog, err := s.visibleProgramme(r)
+	prog, err := s.programme(r)
 	if err != nil {
 		return err
 	}
 	u := web.CurrentUser(r)
 	ctx := r.Context()
 	p := programmePage{page: page{s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
-		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: nextState[prog.State], Today: s.Award.Now().Format("2006-01-02")}
+		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: award.NextState(prog.State), Today: s.Award.Now().Format("2006-01-02")}
 	if p.TitleEN == "" {
 		p.TitleEN = prog.NameZH
 	}
@@ -165,10 +158,7 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.Render(w, r, "award/programme.html", p)
 	}
-	rd, err := s.Award.LatestRound(ctx, prog.ID)
-	if err == nil {
-		p.Round = &rd
-	}
+	p.Round = s.Award.RoundFor(ctx, viewer(r), prog)
 	if p.Staff {
 		if p.Rounds, err = s.Award.Rounds(ctx, prog.ID); err != nil {
 			return err
@@ -199,24 +189,14 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 		if p.Reviewers, err = s.Award.Reviewers(ctx); err != nil {
 			return err
 		}
-	} else {
-		// Non-staff see the ranking only once it is public, and enterprises
-		// only their own line and application.
-		if prog.State != award.StateNotice && prog.State != award.StateConfirmed && prog.State != award.StateClosed {
-			p.Round = nil
-		}
-		if u.Role == org.Enterprise {
-			if err := s.fillEnterpriseView(r, &p); err != nil {
-				return err
-			}
-		}
-		p.Round = nil
+	} else if err := s.fillEnterpriseView(r, &p); err != nil {
+		return err
 	}
 	return s.Render(w, r, "award/programme.html", p)
 }
 
 func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
-	ent, err := s.myEnterprise(r.Context(), web.CurrentUser(r))
+	ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
 	if err != nil || ent == 0 {
 		return err
 	}
@@ -234,17 +214,8 @@ func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
 			p.MyApp = &a
 		}
 	}
-	if p.Round != nil {
-		for i, e := range p.Round.Result.Entries {
-			if e.EnterpriseID == ent {
-				p.MyEntry = &p.Round.Result.Entries[i]
-			}
-		}
-		for i, x := range p.Round.Result.Excluded {
-			if x.EnterpriseID == ent {
-				p.MyExcluded = &p.Round.Result.Excluded[i]
-			}
-		}
+	if p.MyEntry, p.MyExcluded, err = s.Award.StandingOf(r.Context(), viewer(r), p.P); err != nil {
+		return err
 	}
 	gs, err := s.Award.Grants(r.Context(), 0, ent)
 	if err != nil {
@@ -272,7 +243,7 @@ func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	a, err := s.visibleApplication(r, id)
+	a, err := s.Award.ApplicationFor(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -283,10 +254,10 @@ func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) err
 	u := web.CurrentUser(r)
 	p := applicationPage{page: page{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
 		CanRun: u.Role == org.Supervisor}
+	if p.Assignments, err = s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
+		return err
+	}
 	if web.IsStaff(u) {
-		if p.Assignments, err = s.Award.Assignments(r.Context(), 0, id); err != nil {
-			return err
-		}
 		if p.Reviewers, err = s.Award.Reviewers(r.Context()); err != nil {
 			return err
 		}
@@ -327,7 +298,7 @@ type criterionRow struct {
 }
 
 func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) error {
-	g, err := s.visibleAssignment(r)
+	g, err := s.assignment(r)
 	if err != nil {
 		return err
 	}
@@ -427,19 +398,8 @@ func (programmePage) Yuan(fen int64) string {
 	return strconv.FormatInt(fen/100, 10) + "." + fmt.Sprintf("%02d", fen%100)
 }
 
-// stateLabels name the states of applications, assignments, objections and
-// payments.
-var stateLabels = map[string][2]string{
-	"submitted": {"已提交", "submitted"}, "accepted": {"形式审查通过", "accepted"}, "returned": {"已退回", "returned"},
-	"assigned": {"待评分", "to score"}, "scored": {"已评分", "scored"}, "conflict": {"利益冲突，已回避", "conflict of interest"},
-	"recused": {"主动回避", "recused"}, "filed": {"待处理", "filed"}, "upheld": {"成立", "upheld"}, "dismissed": {"不成立", "dismissed"},
-	"pending": {"待审批", "pending"}, "approved": {"已审批", "approved"}, "paid": {"已支付", "paid"}, "reversed": {"已冲正", "reversed"}, "withdrawn": {"已撤回", "withdrawn"},
-}
-
 // Label is a state's name in the page's language.
 func (p page) Label(s string) string {
-	if l, ok := stateLabels[s]; ok {
-		return p.L(l[0], l[1])
-	}
-	return s
+	zh, en := award.Label(s)
+	return p.L(zh, en)
 }

@@ -10,7 +10,6 @@ import (
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/kpi"
-	"gaoxin/internal/org"
 	"gaoxin/internal/web"
 )
 
@@ -91,7 +90,7 @@ type settingsRequest struct {
 
 // scope is what the caller may write: everything for a supervisor, its
 // own unit's indicators for unit staff.
-func scope(r *http.Request) kpi.Scope { return scopeOf(web.CurrentUser(r)) }
+func scope(r *http.Request) kpi.Scope { return kpi.ScopeOf(web.CurrentUser(r)) }
 
 // year is ?year=, or the latest year with targets that has begun, or
 // this year.
@@ -296,18 +295,18 @@ func actualPath(r *http.Request) (id int64, year, month int, err error) {
 // overdueFor lists overdue figures visible to the caller at asOf: unit staff
 // see their own unit's, others every unit's (or ?unit=code).
 func (s *handlers) overdueFor(r *http.Request, asOf time.Time) ([]kpi.Overdue, error) {
-	u := web.CurrentUser(r)
+	sc := scope(r)
 	unitID := int64(0)
-	if u.Role == org.UnitStaff {
-		unitID = u.UnitID
-	} else if code := r.URL.Query().Get("unit"); code != "" {
+	// A unit's staff see their own unit whatever ?unit= asks (OverdueFor),
+	// so their ?unit= is not looked up.
+	if code := r.URL.Query().Get("unit"); code != "" && (sc.All || sc.UnitID == 0) {
 		unit, err := s.Org.UnitByCode(r.Context(), code)
 		if err != nil {
 			return nil, err
 		}
 		unitID = unit.ID
 	}
-	return s.KPI.OverdueFigures(r.Context(), unitID, asOf)
+	return s.KPI.OverdueFor(r.Context(), sc, unitID, asOf)
 }
 
 func (s *handlers) apiOverdue(w http.ResponseWriter, r *http.Request) error {

@@ -101,7 +101,7 @@ func (s *handlers) indicatorPage(r *http.Request, id int64) (indicatorPage, erro
 		return p, err
 	}
 	p.Page = s.Page(r, ind.NameZH, orZH(ind.NameEN, ind.NameZH))
-	p.Year, p.CanEnter, p.Months = y, scopeOf(web.CurrentUser(r)).CanWrite(ind), ind.Frequency.Periods()
+	p.Year, p.CanEnter, p.Months = y, scope(r).CanWrite(ind), ind.Frequency.Periods()
 	p.Form = kpi.ActualInput{Year: strconv.Itoa(y)}
 	d, err := s.KPI.Dashboard(r.Context(), y)
 	if err != nil {
@@ -132,16 +132,6 @@ func (s *handlers) indicatorPage(r *http.Request, id int64) (indicatorPage, erro
 		p.Rows = append(p.Rows, row)
 	}
 	return p, nil
-}
-
-func scopeOf(u *org.User) kpi.Scope {
-	switch u.Role {
-	case org.Supervisor:
-		return kpi.Scope{All: true}
-	case org.UnitStaff:
-		return kpi.Scope{UnitID: u.UnitID}
-	}
-	return kpi.Scope{}
 }
 
 func (s *handlers) handleIndicator(w http.ResponseWriter, r *http.Request) error {

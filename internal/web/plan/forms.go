@@ -198,7 +198,7 @@ func (s *handlers) handleSettings(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	st, err := s.Plan.Settings(r.Context())
+	st, err := s.Plan.SettingsFor(r.Context(), viewer(r))
 	if err != nil {
 		return err
 	}
