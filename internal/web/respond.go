@@ -128,7 +128,9 @@ func DecodeJSON(r *http.Request, v any) error {
 			f := strings.TrimPrefix(err.Error(), "json: unknown field ")
 			return errs.Field(strings.Trim(f, `"`), "未知字段 "+f, "unknown field "+f)
 		}
-		return errs.New(errs.Invalid, "请求体无法解析："+err.Error(), "cannot parse request body: "+err.Error())
+		e := errs.New(errs.Invalid, "请求体无法解析："+err.Error(), "cannot parse request body: "+err.Error())
+		e.Err = err
+		return e
 	}
 	return nil
 }

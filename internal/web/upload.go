@@ -33,7 +33,9 @@ func ReadFiles(w http.ResponseWriter, r *http.Request, field string, maxEach, ma
 			if _, ok := err.(*http.MaxBytesError); ok {
 				return nil, tooLarge(fmt.Sprintf("上传内容超过 %d KiB 的上限", maxBody/1024), fmt.Sprintf("the upload is larger than the %d KiB limit", maxBody/1024))
 			}
-			return nil, errs.New(errs.Invalid, "表单无法解析："+err.Error(), "cannot parse the form: "+err.Error())
+			e := errs.New(errs.Invalid, "表单无法解析："+err.Error(), "cannot parse the form: "+err.Error())
+			e.Err = err
+			return nil, e
 		}
 	}
 	var out []UploadedFile

@@ -50,7 +50,9 @@ func programmeForm(r *http.Request) (award.NewProgramme, error) {
 	dec := json.NewDecoder(strings.NewReader(r.FormValue("rules")))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&n.Rules); err != nil {
-		return n, errs.Field("rules", "规则 JSON 无法解析："+err.Error(), "rules JSON cannot be parsed: "+err.Error())
+		e := errs.Field("rules", "规则 JSON 无法解析："+err.Error(), "rules JSON cannot be parsed: "+err.Error())
+		e.Err = err
+		return n, e
 	}
 	return n, nil
 }
