@@ -207,7 +207,7 @@ func TestAwardGrantsOnTwoServersStayInBudget(t *testing.T) {
 	defer d.Close()
 	al := audit.New(d)
 	og := org.New(d, al)
-	svc := award.New(d, al, enterprise.New(d, al, og), og)
+	svc := award.New(d, al, enterprise.New(d, al, og, enterprise.Options{}), og)
 	later := time.Now().Add(30 * 24 * time.Hour)
 	p, err := svc.CreateProgramme(ctx, award.NewProgramme{Year: 2023, NameZH: "上市之星奖（端到端）", Kind: award.KindPrize, BudgetFen: 10 * 300_000_00,
 		NoticeDays: 1, Rules: award.Rules{DataYear: 2022, Money: award.MoneyRule{Kind: "manual"},

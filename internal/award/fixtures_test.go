@@ -36,7 +36,7 @@ func newFixture(t testing.TB) *fixture {
 	d := dbtest.Open(t)
 	a := audit.New(d)
 	o := org.New(d, a)
-	f := &fixture{t: t, DB: d, S: New(d, a, enterprise.New(d, a, o), o), now: time.Date(2023, 3, 1, 9, 0, 0, 0, time.UTC)}
+	f := &fixture{t: t, DB: d, S: New(d, a, enterprise.New(d, a, o, enterprise.Options{}), o), now: time.Date(2023, 3, 1, 9, 0, 0, 0, time.UTC)}
 	f.S.Now = func() time.Time { return f.now }
 	f.ctx = audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	for i, ind := range testIndicators {

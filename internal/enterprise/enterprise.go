@@ -150,13 +150,9 @@ type Service struct {
 	memo           caches    // derived data of the current module version (memo.go)
 }
 
-// New returns the registry service, tuned by opts (at most one; none
-// gives the defaults).
-func New(d *db.DB, a *audit.Log, o *org.Service, opts ...Options) *Service {
-	var opt Options
-	if len(opts) > 0 {
-		opt = opts[0]
-	}
+// New returns the registry service, tuned by opt (the zero Options gives
+// the defaults).
+func New(d *db.DB, a *audit.Log, o *org.Service, opt Options) *Service {
 	if opt.DenseRows <= 0 {
 		opt.DenseRows = denseFilterRows
 	}
