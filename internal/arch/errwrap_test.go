@@ -4,8 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -194,32 +192,13 @@ func checkErrorf(fset *token.FileSet, call *ast.CallExpr) []errStyle {
 func scanErrStyleTree(root string, dirs []string) ([]errStyle, error) {
 	var out []errStyle
 	fset := token.NewFileSet()
-	for _, d := range dirs {
-		err := filepath.WalkDir(filepath.Join(root, d), func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if e.IsDir() {
-				if e.Name() == "testdata" {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-				return nil
-			}
-			rel, _ := filepath.Rel(root, path)
-			src, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			vs, err := scanErrStyle(fset, filepath.ToSlash(rel), src, filepath.ToSlash(filepath.Dir(rel)))
-			out = append(out, vs...)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+	err := eachSource(root, dirs, func(rel, pkg string, src []byte) error {
+		vs, err := scanErrStyle(fset, rel, src, pkg)
+		out = append(out, vs...)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].pos < out[j].pos })
 	return out, nil

@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -166,41 +165,18 @@ func scanSource(fset *token.FileSet, filename string, src any, pkg string, owner
 func scanTree(root string, dirs []string, owners map[string]string) (map[string][]violation, error) {
 	out := map[string][]violation{}
 	fset := token.NewFileSet()
-	for _, d := range dirs {
-		err := filepath.WalkDir(filepath.Join(root, d), func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if e.IsDir() {
-				if e.Name() == "testdata" {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-				return nil
-			}
-			rel, _ := filepath.Rel(root, path)
-			pkg := filepath.ToSlash(filepath.Dir(rel))
-			src, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			vs, err := scanSource(fset, filepath.ToSlash(rel), src, pkg, owners)
-			if err != nil {
-				return err
-			}
-			// A sub-package of an owner (internal/db/dbtest) is not its owner.
-			if len(vs) > 0 {
-				out[pkg] = append(out[pkg], vs...)
-			}
-			return nil
-		})
+	err := eachSource(root, dirs, func(rel, pkg string, src []byte) error {
+		vs, err := scanSource(fset, rel, src, pkg, owners)
 		if err != nil {
-			return nil, err
+			return err
 		}
-	}
-	return out, nil
+		// A sub-package of an owner (internal/db/dbtest) is not its owner.
+		if len(vs) > 0 {
+			out[pkg] = append(out[pkg], vs...)
+		}
+		return nil
+	})
+	return out, err
 }
 
 func TestTablesAreReadOnlyByTheirOwner(t *testing.T) {
