@@ -61,3 +61,22 @@ func itoa(i int) string {
 		}
 	}
 }
+
+// A Reader passed as a db.Querier writes through the writer, and its next
+// read sees the write.
+func TestReaderWritesThroughTheWriter(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	var q db.Querier = db.Reader{D: d}
+	res, err := q.ExecContext(ctx, "UPDATE module_versions SET version = version + 5 WHERE module = $1", "kpi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("rows affected %d, want 1", n)
+	}
+	var v int64
+	if err := q.QueryRowContext(ctx, "SELECT version FROM module_versions WHERE module = $1", "kpi").Scan(&v); err != nil || v != 5 {
+		t.Fatalf("version %d %v, want 5", v, err)
+	}
+}
