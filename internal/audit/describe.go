@@ -43,6 +43,7 @@ type Words struct{ ZH, EN string }
 // verb of each action (or of an action's last part), the noun of each
 // object type and the fields of its before/after JSON.
 type Labels struct {
+	Module  Words            // what the prefix's actions are about ("督查督办" / "supervision"), for filters
 	Actions map[string]Words // full action ("plan.report.accept") → verb ("验收了" / "accepted")
 	Objects map[string]Words // object type → noun ("任务" / "task")
 	Fields  map[string]Field // JSON key → field
@@ -57,6 +58,10 @@ type vocabulary struct {
 func newVocabulary() *vocabulary {
 	v := &vocabulary{byPref: map[string]Labels{}}
 	v.byPref[""] = baseLabels
+	for p, w := range map[string]Words{"auth": {"登录与退出", "sign-in"}, "user": {"用户", "users"},
+		"unit": {"单位", "units"}, "token": {"API 令牌", "API tokens"}} {
+		v.byPref[p] = Labels{Module: w}
+	}
 	return v
 }
 
@@ -65,9 +70,54 @@ func newVocabulary() *vocabulary {
 // once, when its service is built; a later call for the same prefix
 // replaces the labels.
 func (l *Log) Describe(prefix string, lb Labels) {
+	if l == nil { // a service built without a trail (some tests)
+		return
+	}
 	l.vocab.mu.Lock()
 	defer l.vocab.mu.Unlock()
 	l.vocab.byPref[strings.TrimSuffix(prefix, ".")] = lb
+}
+
+// Choice is one option of a filter: a code and its words.
+type Choice struct {
+	Code  string
+	Words Words
+}
+
+// Modules lists the registered action prefixes with their words, for the
+// trail's action filter, in the order of their codes.
+func (l *Log) Modules() []Choice {
+	l.vocab.mu.RLock()
+	defer l.vocab.mu.RUnlock()
+	var out []Choice
+	for p, lb := range l.vocab.byPref {
+		if p != "" && lb.Module.ZH != "" {
+			out = append(out, Choice{Code: p, Words: lb.Module})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// ObjectTypes lists every object type some labels name, for the trail's
+// object filter, in the order of their codes.
+func (l *Log) ObjectTypes() []Choice {
+	l.vocab.mu.RLock()
+	defer l.vocab.mu.RUnlock()
+	seen := map[string]Words{}
+	for _, lb := range l.vocab.byPref {
+		for t, w := range lb.Objects {
+			if _, ok := seen[t]; !ok {
+				seen[t] = w
+			}
+		}
+	}
+	out := make([]Choice, 0, len(seen))
+	for t, w := range seen {
+		out = append(out, Choice{Code: t, Words: w})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
 }
 
 // chain returns the labels that apply to action, the most specific prefix
@@ -104,6 +154,7 @@ var baseLabels = Labels{
 		"auth.login": {"登录了系统", "signed in"}, "auth.logout": {"退出了登录", "signed out"},
 		"token.create": {"创建了", "created"}, "token.revoke": {"撤销了", "revoked"},
 		"http.refused": {"被拒绝访问", "was refused"}, "user.unlock": {"解除了锁定：", "unlocked"},
+		"set_disabled": {"修改了停用状态：", "changed whether disabled:"},
 	},
 	Objects: map[string]Words{
 		"user": {"用户", "user"}, "unit": {"单位", "unit"}, "api_token": {"API 令牌", "API token"},
@@ -247,7 +298,7 @@ func flat(s string) map[string]any {
 }
 
 // changes lists the fields whose values differ, in the order of their
-// names, each named and formatted by the first labels that know the key.
+// JSON keys, each named and formatted by the first labels that know the key.
 func (l *Log) changes(labels []Labels, before, after map[string]any, en bool) []Change {
 	keys := map[string]bool{}
 	for k := range before {
@@ -256,8 +307,13 @@ func (l *Log) changes(labels []Labels, before, after map[string]any, en bool) []
 	for k := range after {
 		keys[k] = true
 	}
-	var out []Change
+	sorted := make([]string, 0, len(keys))
 	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	var out []Change
+	for _, k := range sorted {
 		b, inB := before[k]
 		a, inA := after[k]
 		if inB && inA && same(a, b) {
@@ -285,7 +341,6 @@ func (l *Log) changes(labels []Labels, before, after map[string]any, en bool) []
 		}
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
 }
 
