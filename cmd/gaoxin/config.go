@@ -39,9 +39,18 @@ type Config struct {
 // only --demo uses it.
 const demoAuditKey = "gaoxin-demo-audit-key: public, for demonstrations only"
 
-// defaultCheckpoints is where checkpoints go when a key is set and no file
-// is named.
-const defaultCheckpoints = "gaoxin-audit.checkpoints"
+// checkpointsFile is where checkpoints go: the named file, or, on SQLite,
+// a file beside the database file; on PostgreSQL there is no default (the
+// server warns).
+func (c *Config) checkpointsFile() string {
+	if c.AuditCheckpoints != "" {
+		return c.AuditCheckpoints
+	}
+	if path, ok := strings.CutPrefix(c.DB, "sqlite:"); ok && path != "" && !strings.Contains(path, ":memory:") && !strings.HasPrefix(path, "file:") {
+		return path + ".audit-checkpoints"
+	}
+	return ""
+}
 
 // auditOptions reads the audit key (from --audit-key-file, or the demo key
 // when demo is set and no file is named) and names the checkpoint file.
@@ -62,10 +71,7 @@ func (c *Config) auditOptions(demo bool) (audit.Options, error) {
 	default:
 		return o, nil
 	}
-	o.Checkpoints = c.AuditCheckpoints
-	if o.Checkpoints == "" {
-		o.Checkpoints = defaultCheckpoints
-	}
+	o.Checkpoints = c.checkpointsFile()
 	return o, nil
 }
 
@@ -105,7 +111,7 @@ func commonFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.AuditKeyFile, "audit-key-file", os.Getenv("GAOXIN_AUDIT_KEY_FILE"),
 		"file holding the audit chain's HMAC key, kept outside the database (GAOXIN_AUDIT_KEY_FILE)")
 	fs.StringVar(&c.AuditCheckpoints, "audit-checkpoints", env("audit-checkpoints", ""),
-		"file signed checkpoints of the audit head are appended to (GAOXIN_AUDIT_CHECKPOINTS; default "+defaultCheckpoints+" when keyed)")
+		"file signed checkpoints of the audit head are appended to (GAOXIN_AUDIT_CHECKPOINTS; on SQLite, default PATH.audit-checkpoints beside the database)")
 }
 
 // Validate checks the configuration.

@@ -197,6 +197,8 @@ func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return err
 		case !a.Audit.Keyed():
 			return errors.New("audit checkpoint needs the audit key (--audit-key-file)")
+		case c.checkpointsFile() == "":
+			return errors.New("audit checkpoint needs a file to write to (--audit-checkpoints)")
 		case !ok:
 			fmt.Fprintln(stdout, "audit head unchanged since the last checkpoint")
 		default:
@@ -216,7 +218,7 @@ func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	case !a.Audit.Keyed():
 		fmt.Fprintf(stdout, "audit chain intact: %d rows (unkeyed: without --audit-key-file rewritten or truncated rows cannot be detected)\n", n)
 	case len(cps) == 0:
-		fmt.Fprintf(stdout, "audit chain intact: %d rows, keyed links checked; no checkpoints yet in %s\n", n, c.checkpointsOr())
+		fmt.Fprintf(stdout, "audit chain intact: %d rows, keyed links checked; no checkpoints yet (%s)\n", n, c.checkpointsOr())
 	default:
 		last := cps[len(cps)-1]
 		fmt.Fprintf(stdout, "audit chain intact: %d rows, keyed links checked, %d checkpoints agree (last: row %d)\n", n, len(cps), last.ID)
@@ -226,10 +228,10 @@ func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 
 // checkpointsOr names the checkpoint file in use.
 func (c *Config) checkpointsOr() string {
-	if c.AuditCheckpoints != "" {
-		return c.AuditCheckpoints
+	if f := c.checkpointsFile(); f != "" {
+		return f
 	}
-	return defaultCheckpoints
+	return "no checkpoint file: set --audit-checkpoints"
 }
 
 func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {

@@ -40,6 +40,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	} else if c.Demo && c.AuditKeyFile == "" {
 		log.Warn("audit trail keyed with the public demo key: for demonstrations only")
 	}
+	if a.Audit.Keyed() && c.checkpointsFile() == "" {
+		log.Warn("no audit checkpoint file: deleting the newest audit rows cannot be detected; set --audit-checkpoints (GAOXIN_AUDIT_CHECKPOINTS)")
+	}
 	if c.Demo {
 		if err := loadDemo(ctx, a, stdout); err != nil {
 			return err
