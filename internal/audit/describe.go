@@ -301,8 +301,12 @@ func flat(s string) map[string]any {
 // JSON keys, each named and formatted by the first labels that know the key.
 func (l *Log) changes(labels []Labels, before, after map[string]any, en bool) []Change {
 	keys := map[string]bool{}
-	for k := range before {
-		keys[k] = true
+	// An update records the whole record before and only what it set
+	// after: a key missing from after was not part of the change.
+	if len(after) == 0 {
+		for k := range before {
+			keys[k] = true
+		}
 	}
 	for k := range after {
 		keys[k] = true
@@ -339,6 +343,9 @@ func (l *Log) changes(labels []Labels, before, after map[string]any, en bool) []
 		if inA {
 			c.After = f.format(a, en)
 		}
+		if c.Before == c.After {
+			continue
+		}
 		out = append(out, c)
 	}
 	return out
@@ -356,8 +363,31 @@ func (f Field) format(v any, en bool) string {
 		return "—"
 	}
 	num, isNum := v.(json.Number)
+	if s, ok := v.(string); ok && (f.Kind == Fen || f.Kind == Number || f.Kind == Percent) {
+		// Decimal values recorded as strings ("9969", "-4.2") read as numbers.
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			num, isNum = json.Number(s), true
+		}
+	}
+	if list, ok := v.([]any); ok {
+		parts := make([]string, 0, len(list))
+		for _, x := range list {
+			if _, nested := x.(map[string]any); nested {
+				b, _ := json.Marshal(v)
+				return string(b)
+			}
+			parts = append(parts, f.format(x, en))
+		}
+		if len(parts) == 0 {
+			return "—"
+		}
+		return strings.Join(parts, "、")
+	}
 	switch s := v.(type) {
 	case string:
+		if isNum {
+			break
+		}
 		if w, ok := f.Values[s]; ok {
 			if en && w.EN != "" {
 				return w.EN

@@ -119,3 +119,25 @@ func itoa(n int64) string {
 	}
 	return string(b)
 }
+
+func TestTellFormatsRecordedShapes(t *testing.T) {
+	l := audit.New(dbtest.Open(t))
+	l.Describe("kpi", audit.Labels{Fields: map[string]audit.Field{
+		"ytd": {ZH: "本年累计", Kind: audit.Number}, "rate": {ZH: "累计增速", Kind: audit.Percent},
+		"co_units": {ZH: "配合单位"}, "note": {ZH: "备注"}}})
+	// Decimal strings read as numbers; lists read as lists; keys an update
+	// did not set are not changes; equal values are not changes.
+	d := l.Tell(audit.Row{Action: "kpi.actual.save",
+		Before: `{"ytd":"9969","rate":"-4.2","note":"旧","co_units":["czj"],"untouched":"x"}`,
+		After:  `{"ytd":"11064","rate":"1.5","note":"旧","co_units":["czj","kcj"]}`}, "zh", "x")
+	want := []audit.Change{{Field: "配合单位", Before: "czj", After: "czj、kcj"}, {Field: "累计增速", Before: "-4.2%", After: "1.5%"},
+		{Field: "本年累计", Before: "9,969", After: "11,064"}}
+	if len(d.Changes) != len(want) {
+		t.Fatalf("changes: %+v", d.Changes)
+	}
+	for i := range want {
+		if d.Changes[i] != want[i] {
+			t.Errorf("change %d = %+v, want %+v", i, d.Changes[i], want[i])
+		}
+	}
+}

@@ -53,6 +53,8 @@ func auditLabels() audit.Labels {
 			"entered_by_name":        {ZH: "录入人", EN: "entered by"},
 			"entered_at":             {ZH: "录入时间", EN: "entered", Kind: audit.Millis},
 			"enterprises":            {ZH: "企业数", EN: "enterprises", Kind: audit.Number},
+			"enterprise_id":          {ZH: "企业编号", EN: "enterprise no."},
+			"kind":                   {ZH: "类型", EN: "kind"},
 			"area":                   {Kind: audit.Hidden},
 			"area_unit_id":           {Kind: audit.Hidden},
 			"version":                {Kind: audit.Hidden},
