@@ -87,7 +87,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 
 // runCheckpoints appends a signed checkpoint of the audit head to the
 // checkpoint file every minute the head has moved, and once more on the
-// way out. Every app server writes its own (the head is the same for all).
+// way out, after writing the refusal counts still gathered in memory. Every app server writes its own (the head is the same for all).
 func runCheckpoints(ctx context.Context, a *app.App, log interface {
 	Error(string, ...any)
 	Info(string, ...any)
@@ -106,6 +106,9 @@ func runCheckpoints(ctx context.Context, a *app.App, log interface {
 		select {
 		case <-ctx.Done():
 			final, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := a.Audit.FlushRefusals(final); err != nil {
+				log.Error("refusal counts", "err", err)
+			}
 			write(final)
 			cancel()
 			return

@@ -114,7 +114,8 @@ type Log struct {
 	opt   Options
 	vocab *vocabulary
 
-	cpMu sync.Mutex // serialises appends to the checkpoint file
+	cpMu     sync.Mutex // serialises appends to the checkpoint file
+	refusals refusals   // refusal counts not yet written
 }
 
 // New returns the audit log of d, without a key.
