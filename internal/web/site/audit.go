@@ -218,6 +218,43 @@ func (s *handlers) handleAdminAuditExport(w http.ResponseWriter, r *http.Request
 	return s.Audit.Export(r.Context(), f, lang, names, w)
 }
 
+// The JSON answers of the audit routes, named so the API document
+// describes them from their Go types.
+type (
+	auditAnswer struct {
+		Rows []auditEntry `json:"rows"`
+	}
+	refusalsAnswer struct {
+		Since    int64                `json:"since"`
+		Refusals []audit.RefusalCount `json:"refusals"`
+	}
+	verifyAnswer struct {
+		OK         bool   `json:"ok"`
+		Keyed      bool   `json:"keyed"`
+		Checked    int    `json:"checked"`
+		FirstBadID int64  `json:"first_bad_id,omitempty"`
+		Reason     string `json:"reason,omitempty"`
+	}
+)
+
+// auditFilterQuery are the trail's filters, shared by the page, the export
+// and the API.
+var auditFilterQuery = web.Query(
+	"actor:string a person's username (or a recorded name such as cli:ops)",
+	"object_type:string the kind of object (plan_node, award_payment …)",
+	"object_id:string the object's number",
+	"action:string an action (plan.report.accept) or an area, a prefix of whole parts (plan, award.payment)",
+	"from:string first day, YYYY-MM-DD in China time",
+	"to:string last day (included), YYYY-MM-DD in China time",
+	"before:integer rows older than this row id (paging)",
+)
+
+var auditDocs = map[string]web.Doc{
+	"GET /api/v1/audit":          {Query: append(append([]web.Param{}, auditFilterQuery...), web.Query("limit:integer at most 500; 100 by default")...), Response: auditAnswer{}},
+	"GET /api/v1/audit/refusals": {Response: refusalsAnswer{}},
+	"GET /api/v1/audit/verify":   {Response: verifyAnswer{}},
+}
+
 // auditEntry is one row of the JSON trail: the stored row and its words.
 type auditEntry struct {
 	audit.Row
@@ -245,7 +282,7 @@ func (s *handlers) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range s.describe(rows, web.LangOf(r), names) {
 		out = append(out, auditEntry{Row: it.Row, ActorName: it.ActorName, Description: it.Desc})
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"rows": out})
+	web.WriteJSON(w, http.StatusOK, auditAnswer{Rows: out})
 	return nil
 }
 
@@ -255,7 +292,7 @@ func (s *handlers) apiAuditRefusals(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"since": since, "refusals": web.NonNil(counts)})
+	web.WriteJSON(w, http.StatusOK, refusalsAnswer{Since: since, Refusals: web.NonNil(counts)})
 	return nil
 }
 
@@ -264,11 +301,11 @@ func (s *handlers) apiAuditVerify(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		var be *audit.BrokenError
 		if ok := asBroken(err, &be); ok {
-			web.WriteJSON(w, http.StatusOK, map[string]any{"ok": false, "keyed": s.Audit.Keyed(), "checked": n, "first_bad_id": be.ID, "reason": be.Reason})
+			web.WriteJSON(w, http.StatusOK, verifyAnswer{Keyed: s.Audit.Keyed(), Checked: n, FirstBadID: be.ID, Reason: be.Reason})
 			return nil
 		}
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"ok": true, "keyed": s.Audit.Keyed(), "checked": n})
+	web.WriteJSON(w, http.StatusOK, verifyAnswer{OK: true, Keyed: s.Audit.Keyed(), Checked: n})
 	return nil
 }
