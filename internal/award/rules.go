@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"gaoxin/internal/errs"
 )
@@ -46,6 +47,20 @@ type Eligibility struct {
 	MinYearsInZone  int      `json:"min_years_in_zone,omitempty"` // registered on or before Jan 1 of (year − n)
 	RequiredFigures []string `json:"required_figures,omitempty"`  // effective value present for the data year
 	NoFlag          bool     `json:"no_flag"`                     // no active flagged record (失信, 事故…)
+	// TiersValidOn is the day (YYYY-MM-DD) a certificate must be valid on
+	// to count; empty: valid at some time in the data year. Both the start
+	// and the end of its validity are checked.
+	TiersValidOn string `json:"tiers_valid_on,omitempty"`
+}
+
+// tierSpan is the span a certificate's validity must meet: the day the
+// rules name, or the whole data year.
+func (r Rules) tierSpan() (from, to string) {
+	if d := r.Eligibility.TiersValidOn; d != "" {
+		return d, d
+	}
+	y := strconv.Itoa(r.DataYear)
+	return y + "-01-01", y + "-12-31"
 }
 
 // Term is one line of the scoring formula.
@@ -149,6 +164,9 @@ func (r Rules) Validate(kind string, quota int, known map[string]int) error {
 			ds = append(ds, bad("eligibility.required_figures", "指标不存在："+c, "no such figure: "+c))
 		}
 	}
+	if d := r.Eligibility.TiersValidOn; d != "" && !isDate(d) {
+		ds = append(ds, bad("eligibility.tiers_valid_on", "资质有效日期格式应为 YYYY-MM-DD", "the tier validity date must be YYYY-MM-DD"))
+	}
 	for i, c := range r.Criteria {
 		if c.Code == "" || c.NameZH == "" || c.Max <= 0 || c.Max > 1000 {
 			ds = append(ds, bad("criteria["+strconv.Itoa(i)+"]", "评审指标须有代码、名称和 1–1000 的满分", "a criterion needs a code, a name and a maximum of 1–1000"))
@@ -168,6 +186,12 @@ func (r Rules) Validate(kind string, quota int, known map[string]int) error {
 		return errs.List("评选规则有误，项目不能启动", "the programme's rules are not valid; it cannot be opened", ds)
 	}
 	return nil
+}
+
+// isDate reports whether s is a real calendar day written YYYY-MM-DD.
+func isDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
 }
 
 func (t Term) validate(f string, known map[string]int, codes map[string]bool) []errs.Detail {
