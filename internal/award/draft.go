@@ -25,9 +25,7 @@ func (r Rules) saveDetails() []errs.Detail {
 		sum += t.Weight
 	}
 	if len(r.Terms) > 0 && sum != 100 {
-		d := bad("terms.weight", fmt.Sprintf("各项权重之和为 %d，应为 100", sum), fmt.Sprintf("weights sum to %d, not 100", sum))
-		d.Value = strconv.Itoa(sum)
-		ds = append(ds, d)
+		ds = append(ds, bad("terms.weight", fmt.Sprintf("各项权重之和为 %d，应为 100", sum), fmt.Sprintf("weights sum to %d, not 100", sum)))
 	}
 	if b := r.Grading.Bands; r.Grading.Enabled && len(b) > 0 {
 		if len(b) != 4 || b[0]+b[1]+b[2]+b[3] != 100 || b[0] < 0 || b[1] < 0 || b[2] < 0 || b[3] < 0 {
@@ -39,6 +37,11 @@ func (r Rules) saveDetails() []errs.Detail {
 	}
 	return ds
 }
+
+// Check reports every problem that would stop n from being saved, as
+// CreateProgramme does, without saving: for a form to show them all at
+// once. Errors: Invalid.
+func (n NewProgramme) Check() error { return n.check() }
 
 // Preview is a programme's rules applied to the registry as it stands,
 // before the programme opens: nothing is stored.
