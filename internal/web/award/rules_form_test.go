@@ -131,7 +131,12 @@ func TestProgrammeFormShowsProblemsAndKeepsInput(t *testing.T) {
 			"预算", "最多两位小数", `value="1.001"`},
 		{"no name", func(v url.Values) { v.Set("name_zh", ""); v.Set("note", "保留这条备注") },
 			"名称（中文）", "缺少中文名称", `value="保留这条备注"`},
-		{"bad grading bands", func(v url.Values) { v.Set("grade_a", "30"); v.Set("grade_b", "30"); v.Set("grade_c", "30"); v.Set("grade_d", "30") },
+		{"bad grading bands", func(v url.Values) {
+			v.Set("grade_a", "30")
+			v.Set("grade_b", "30")
+			v.Set("grade_c", "30")
+			v.Set("grade_d", "30")
+		},
 			"分档比例（A/B/C/D）", "合计 100", `name="grade_d" type="number" min="0" max="100" class="short" value="30"`},
 		{"a band amount with letters", func(v url.Values) { v["band_amount"][1] = "五十" },
 			"奖励名次段第 2 段", "金额应为", `value="五十"`},
