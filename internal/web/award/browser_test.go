@@ -32,7 +32,7 @@ func TestBrowserAwardProgramme(t *testing.T) {
 
 	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/"))
 	b.Login(t, "supervisor")
-	fillProgrammeForm(t, b)
+	fillProgrammeForm(t, b, shot)
 	shot(t, "award-0-preview")
 	b.ClickNav(t, "create")
 	shot(t, "award-1-draft")
@@ -178,7 +178,7 @@ func TestBrowserAwardProgramme(t *testing.T) {
 // fillProgrammeForm sets up 2023 科技创新20强 on the programme form the way a
 // person does, with the buttons that add rows and the live weight total,
 // and previews its ranking before saving.
-func fillProgrammeForm(t *testing.T, b *webtest.Browser) {
+func fillProgrammeForm(t *testing.T, b *webtest.Browser, shot func(*testing.T, string)) {
 	row := func(table string, i int, name string) chromedp.CSS {
 		return chromedp.CSS(fmt.Sprintf("#%s tbody tr:nth-child(%d) [name=%s]", table, i, name))
 	}
@@ -227,6 +227,18 @@ func fillProgrammeForm(t *testing.T, b *webtest.Browser) {
 	if b.Eval(t, `document.querySelector("[data-money=fixed]").hidden ? "hidden" : "shown"`) != "hidden" {
 		t.Error("the fixed-amount field shows while rank bands are chosen")
 	}
+	// Saving with weights of 90 shows the form again as typed, the problem
+	// named; corrected, the preview ranks last year's registry.
+	b.Do(t, chromedp.SetValue(row("terms", 4, "term_weight"), "15"))
+	b.ClickNav(t, "create")
+	if msg := b.Text(t, "#form-errors"); !strings.Contains(msg, "评分公式 · 权重合计") || !strings.Contains(msg, "各项权重之和为 90，应为 100") {
+		t.Fatalf("errors shown: %q", msg)
+	}
+	if v := b.Eval(t, `document.getElementById("name_zh").value`); v != "2023 科技创新20强" {
+		t.Fatalf("the refused form lost the name: %q", v)
+	}
+	shot(t, "award-0-refused")
+	b.Do(t, chromedp.SetValue(row("terms", 4, "term_weight"), ""), chromedp.SendKeys(row("terms", 4, "term_weight"), "25"))
 	b.ClickNav(t, "preview-button")
 	if n := b.Text(t, "#preview-ranked"); n != "3" {
 		t.Fatalf("preview ranked %q", n)
