@@ -149,10 +149,10 @@ func (r Rules) Validate(kind string, quota int, known map[string]int) error {
 		f := "terms[" + strconv.Itoa(i) + "]"
 		ds = append(ds, t.validate(f, known, codes)...)
 		if t.Source == SourceExpert && len(r.Criteria) == 0 {
-			ds = append(ds, bad(f+".source", "专家评分项需要先定义评审指标（criteria）", "an expert term needs review criteria"))
+			ds = append(ds, bad(f+".source", "专家评审得分项需要先填写专家评审指标", "an expert term needs review criteria"))
 		}
 		if t.Source == SourceExpert && !r.RequireApplication {
-			ds = append(ds, bad(f+".source", "专家评分项要求企业申报（require_application）", "an expert term requires applications"))
+			ds = append(ds, bad(f+".source", "有专家评审得分项时须选择“须企业申报”", "an expert term requires applications"))
 		}
 		sum += t.Weight
 	}
@@ -286,8 +286,8 @@ func (m MoneyRule) validateBands(kind string, quota int) []errs.Detail {
 	}
 	switch {
 	case kind == KindPrize:
-		d := bad("money.bands", fmt.Sprintf("达标奖励发给每一家合格企业，但名次段只到第 %d 名：第 %d 名及以后的获奖企业将没有奖励金额。请把最后一段的 to_rank 设为 0（其后全部名次）", prev, prev+1),
-			fmt.Sprintf("a prize pays every qualified enterprise, but the bands stop at rank %d: winners ranked %d and below would get no amount. Set the last band's to_rank to 0 (every rank after)", prev, prev+1))
+		d := bad("money.bands", fmt.Sprintf("达标奖励发给每一家合格企业，但名次段只到第 %d 名：第 %d 名及以后的获奖企业将没有奖励金额。请把最后一段的“至第几名”设为 0（其后全部名次）", prev, prev+1),
+			fmt.Sprintf("a prize pays every qualified enterprise, but the bands stop at rank %d: winners ranked %d and below would get no amount. Set the last band's to-rank to 0 (every rank after)", prev, prev+1))
 		d.Value = strconv.Itoa(prev + 1)
 		ds = append(ds, d)
 	case kind == KindRanking && prev < quota:

@@ -96,3 +96,32 @@ func TestLoneWinnerKeepsTheTopGrade(t *testing.T) {
 		}
 	}
 }
+
+// TestUpheldObjectionKeepsTheLeadersGrade: two enterprises are graded A and
+// B on notice; an objection against the second is upheld and it is
+// excluded; the one left is still graded A.
+func TestUpheldObjectionKeepsTheLeadersGrade(t *testing.T) {
+	f := newFixture(t)
+	ctx := f.as(f.mustCreateUser("sup", "supervisor", 0))
+	lead := f.mustCreateEnterprise("G1", "领先企业", "2010-01-01")
+	second := f.mustCreateEnterprise("G2", "第二企业", "2010-01-01")
+	f.fig(lead, "taxes", 2022, 200)
+	f.fig(second, "taxes", 2022, 100)
+	p := ok(f.S.CreateProgramme(ctx, NewProgramme{Year: 2023, NameZH: "经济贡献奖", Kind: KindPrize, BudgetFen: 100_000_00, NoticeDays: 1,
+		Rules: Rules{DataYear: 2022, Grading: Grading{Enabled: true}, Money: MoneyRule{Kind: "fixed", AmountFen: 1_000_00},
+			Terms: []Term{{Code: "taxes", NameZH: "税收", Source: SourceFigure, Indicator: "taxes", Transform: TransformMinMax, Weight: 100}}}}))(t)
+	ok(f.S.Advance(ctx, p.ID, StateOpen))(t)
+	ok(f.S.Advance(ctx, p.ID, StateReview))(t)
+	r := ok(f.S.RankProgramme(ctx, p.ID))(t)
+	if g := []string{r.Result.Entries[0].Grade, r.Result.Entries[1].Grade}; g[0] != "A" || g[1] != "B" {
+		t.Fatalf("grades before the objection: %v", g)
+	}
+	ok(f.S.Advance(ctx, p.ID, StateNotice))(t)
+	o := ok(f.S.FileObjection(f.ctx, p.ID, NewObjection{EnterpriseID: second, Name: "王五", Contact: "wang@example.com",
+		Reason: "第二企业存在未披露的违法记录，不应获奖。"}, nil))(t)
+	ok(f.S.Decide(ctx, o.ID, true, "经核实，取消第二企业资格", []Correction{{Kind: "exclude", EnterpriseID: second}}))(t)
+	r = ok(f.S.LatestRound(f.ctx, p.ID))(t)
+	if len(r.Result.Entries) != 1 || r.Result.Entries[0].EnterpriseID != lead || r.Result.Entries[0].Grade != "A" {
+		t.Fatalf("after the upheld objection: %+v", r.Result.Entries)
+	}
+}
