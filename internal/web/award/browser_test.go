@@ -224,6 +224,17 @@ func fillProgrammeForm(t *testing.T, b *webtest.Browser, shot func(*testing.T, s
 	if sum := b.Text(t, "#weight-sum"); sum != "100" || b.Eval(t, `document.getElementById("weight-sum").className`) != "ok" {
 		t.Fatalf("live weight total %q", sum)
 	}
+	// The unit shown beside every amount follows the unit chosen.
+	pick := func(unit string) string {
+		return b.Eval(t, `(function () { var s = document.getElementById("unit"); s.value = "`+unit+`";
+			s.dispatchEvent(new Event("change", {bubbles: true})); return document.querySelector("#money-bands th .unit").textContent; })()`)
+	}
+	if got := pick("yuan"); got != "（元）" {
+		t.Errorf("unit after choosing 元: %q", got)
+	}
+	if got := pick("wan"); got != "（万元）" {
+		t.Errorf("unit after choosing 万元: %q", got)
+	}
 	if b.Eval(t, `document.querySelector("[data-money=fixed]").hidden ? "hidden" : "shown"`) != "hidden" {
 		t.Error("the fixed-amount field shows while rank bands are chosen")
 	}

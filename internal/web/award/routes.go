@@ -129,8 +129,8 @@ func (s *handlers) routes() {
 	s.Handle("POST /api/v1/award/flags/{id}/clear", "Clear a flag", sup, s.apiFlagClear)
 }
 
-// exampleRules is the formula shown in the API document and prefilled in
-// the new-programme form.
+// exampleRules is the formula shown in the API document (the example body
+// of creating, editing and previewing a programme).
 func exampleRules() award.Rules {
 	return award.Rules{DataYear: 2022, RequireApplication: true,
 		Eligibility: award.Eligibility{TiersAny: []string{"hnte"}, NoFlag: true, MinYearsInZone: 1, RequiredFigures: []string{"revenue", "taxes"}},

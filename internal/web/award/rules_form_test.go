@@ -88,7 +88,7 @@ func TestProgrammeFormEqualsJSON(t *testing.T) {
 	// The edit page shows what was saved, amounts in 万元, indicators by name.
 	page := pageOf(t, sup.Get(fmt.Sprintf("/awards/programmes/%d/edit", fromForm.ID)))
 	for _, s := range []string{`name="budget" id="budget" inputmode="decimal" value="200"`, `name="term_code" value="rd">`, `>研发投入（元）</option>`,
-		`value="0.05"`, `<option value="wan" selected>`, `id="weight-sum" for="terms" class="ok"`, `id="delete"`} {
+		`value="0.05"`, `<option value="wan" data-label="万元" selected>`, `id="weight-sum" for="terms" class="ok"`, `id="delete"`} {
 		if !strings.Contains(page, s) {
 			t.Errorf("edit page lacks %s", s)
 		}

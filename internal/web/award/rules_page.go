@@ -57,6 +57,9 @@ func (p rulesPage) Unit() string {
 	return p.L("万元", "10,000 yuan")
 }
 
+// UnitParen is the money unit in brackets, to follow a label.
+func (p rulesPage) UnitParen() string { return p.L("（"+p.Unit()+"）", " ("+p.Unit()+")") }
+
 // Bad reports whether the field has a problem, for aria-invalid.
 func (p rulesPage) Bad(field string) bool { return p.bad[field] }
 

@@ -56,7 +56,8 @@
 
   function unit() {
     var sel = document.getElementById("unit");
-    var text = sel.options[sel.selectedIndex].text;
+    var label = sel.options[sel.selectedIndex].getAttribute("data-label");
+    var text = zh ? "（" + label + "）" : " (" + label + ")";
     form.querySelectorAll(".unit").forEach(function (el) { el.textContent = text; });
   }
 
