@@ -251,6 +251,13 @@ func fillProgrammeForm(t *testing.T, b *webtest.Browser, shot func(*testing.T, s
 	shot(t, "award-0-refused")
 	b.Do(t, chromedp.SetValue(row("terms", 4, "term_weight"), ""), chromedp.SendKeys(row("terms", 4, "term_weight"), "25"))
 	b.ClickNav(t, "preview-button")
+	// On a phone the page never scrolls sideways: wide tables scroll in their box.
+	b.Do(t, chromedp.EmulateViewport(390, 844))
+	if w := b.Eval(t, `String(document.documentElement.scrollWidth)`); w != "390" {
+		t.Errorf("at 390 px the form is %s px wide", w)
+	}
+	shot(t, "award-0-phone")
+	b.Do(t, chromedp.EmulateViewport(1280, 900))
 	if n := b.Text(t, "#preview-ranked"); n != "3" {
 		t.Fatalf("preview ranked %q", n)
 	}
