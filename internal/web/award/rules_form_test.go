@@ -261,6 +261,11 @@ func TestDeleteDraftProgramme(t *testing.T) {
 	if actions != 1 {
 		t.Errorf("%d audit rows for the deletion", actions)
 	}
+	r = sup.Do("POST", "/api/v1/award/programmes", programmeBody())
+	var d award.Programme
+	r.JSON(t, &d)
+	want(t, sup.Do("DELETE", fmt.Sprintf("/api/v1/award/programmes/%d", d.ID), nil), http.StatusNoContent, "API delete of a draft")
+	want(t, sup.Do("GET", fmt.Sprintf("/api/v1/award/programmes/%d", d.ID), nil), http.StatusNotFound, "API-deleted draft")
 	if p, err := w.App.Award.Programme(context.Background(), open); err != nil || p.State != award.StateNotice {
 		t.Errorf("the refused deletion touched the open programme: %v %v", p.State, err)
 	}

@@ -309,7 +309,7 @@ func (s *handlers) apiProgrammeDelete(w http.ResponseWriter, r *http.Request) er
 	if err := s.Award.DeleteProgramme(r.Context(), viewer(r), id); err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"deleted": id})
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
