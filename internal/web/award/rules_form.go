@@ -262,16 +262,19 @@ func (f ruleForm) toProgramme(names map[string]string) (award.NewProgramme, []er
 		}
 		r.Terms = append(r.Terms, term)
 	}
+	critCodes := map[string]bool{}
+	for _, c := range f.Criteria {
+		critCodes[c.Code] = c.Code != ""
+	}
 	for _, c := range f.Criteria {
 		if c.empty() {
 			continue
 		}
 		k := len(r.Criteria)
 		crit := award.Criterion{Code: c.Code, NameZH: c.NameZH, NameEN: c.NameEN, Max: e.int("criteria["+strconv.Itoa(k)+"].max", c.Max, 1, 1000, true)}
-		if crit.Code == "" {
-			crit.Code = "c" + strconv.Itoa(k+1)
-			for taken(r.Criteria, crit.Code) || hasCode(f.Criteria, crit.Code) {
-				crit.Code += "x"
+		for j := k + 1; crit.Code == ""; j++ { // a new criterion: the first of c1, c2… not in use
+			if code := "c" + strconv.Itoa(j); !critCodes[code] {
+				crit.Code, critCodes[code] = code, true
 			}
 		}
 		r.Criteria = append(r.Criteria, crit)
@@ -309,24 +312,6 @@ func nonEmpty(xs []string) []string {
 		}
 	}
 	return out
-}
-
-func taken(cs []award.Criterion, code string) bool {
-	for _, c := range cs {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
-func hasCode(cs []critRow, code string) bool {
-	for _, c := range cs {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
 }
 
 // termName is the name a term gets when none is typed: its indicator's,
