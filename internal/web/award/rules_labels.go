@@ -11,7 +11,6 @@ import (
 var fieldNames = map[string][2]string{
 	"year":                          {"年度", "Year"},
 	"name_zh":                       {"名称（中文）", "Name (Chinese)"},
-	"name_en":                       {"名称（英文）", "Name (English)"},
 	"kind":                          {"类型", "Kind"},
 	"quota":                         {"名额", "Quota"},
 	"budget_fen":                    {"预算", "Budget"},
@@ -19,8 +18,6 @@ var fieldNames = map[string][2]string{
 	"unit":                          {"金额单位", "Unit of amounts"},
 	"data_year":                     {"数据年度", "Data year"},
 	"trim_at":                       {"去掉最高分和最低分的评分人数", "Scores from which the highest and lowest are dropped"},
-	"eligibility.tiers_any":         {"资格条件 · 资质", "Eligibility · tiers"},
-	"eligibility.chain_nodes":       {"资格条件 · 产业链", "Eligibility · chains"},
 	"eligibility.min_years_in_zone": {"资格条件 · 在区年限", "Eligibility · years in the zone"},
 	"eligibility.required_figures":  {"资格条件 · 必须填报的指标", "Eligibility · required figures"},
 	"eligibility.tiers_valid_on":    {"资格条件 · 资质有效日期", "Eligibility · tier valid on"},
@@ -38,19 +35,11 @@ var fieldNames = map[string][2]string{
 	"terms[].source":                {"计算方式", "computed as"},
 	"terms[].indicator":             {"指标", "indicator"},
 	"terms[].denominator":           {"分母指标", "denominator"},
-	"terms[].transform":             {"变换", "transform"},
+	"terms[].transform":             {"换算", "transform"},
 	"terms[].benchmark":             {"基准值", "benchmark"},
 	"terms[].cap":                   {"封顶值", "cap"},
 	"terms[].weight":                {"权重", "weight"},
 	"criteria[].max":                {"满分", "maximum"},
-	"grading.exempt_tiers":          {"分档 · 免评资质", "Grading · exempt tiers"},
-	"grading.enabled":               {"分档", "Grading"},
-	"require_application":           {"须企业申报", "Applications required"},
-	"eligibility.no_flag":           {"资格条件 · 无不良记录", "Eligibility · no flagged record"},
-	"criteria[].name_zh":            {"名称", "name"},
-	"criteria[].code":               {"代码", "code"},
-	"money.bands[].to_rank":         {"至第几名", "to rank"},
-	"money.bands[].amount_fen":      {"金额", "amount"},
 }
 
 var rowField = regexp.MustCompile(`^([a-z_.]+)\[(\d+)\](?:\.([a-z_]+))?$`)

@@ -65,3 +65,25 @@ func TestParseAmount(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldLabels(t *testing.T) {
+	zh, en := page{}, page{}
+	zh.Lang, en.Lang = "zh", "en"
+	for field, want := range map[string][2]string{
+		"terms.weight":      {"评分公式 · 权重合计", "Scoring formula · total weight"},
+		"terms[2].weight":   {"评分公式第 3 项 · 权重", "Formula term 3 · weight"},
+		"terms[0].source":   {"评分公式第 1 项 · 计算方式", "Formula term 1 · computed as"},
+		"criteria[1]":       {"专家评审指标第 2 项", "Review criterion 2"},
+		"criteria[0].max":   {"专家评审指标第 1 项 · 满分", "Review criterion 1 · maximum"},
+		"money.bands[3]":    {"奖励名次段第 4 段", "Money band 4"},
+		"budget_fen":        {"预算", "Budget"},
+		"something.unknown": {"something.unknown", "something.unknown"},
+	} {
+		if got := fieldLabel(zh, field); got != want[0] {
+			t.Errorf("%s in Chinese: %q, want %q", field, got, want[0])
+		}
+		if got := fieldLabel(en, field); got != want[1] {
+			t.Errorf("%s in English: %q, want %q", field, got, want[1])
+		}
+	}
+}
