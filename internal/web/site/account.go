@@ -104,7 +104,7 @@ func (s *handlers) apiTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"tokens": web.NonNil(ts)})
+	web.WriteJSON(w, http.StatusOK, tokensAnswer{Tokens: web.NonNil(ts)})
 	return nil
 }
 
@@ -117,7 +117,7 @@ func (s *handlers) apiTokenCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusCreated, map[string]any{"token": plain, "info": t})
+	web.WriteJSON(w, http.StatusCreated, newTokenAnswer{Token: plain, Info: t})
 	return nil
 }
 

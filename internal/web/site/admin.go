@@ -159,7 +159,7 @@ func (s *handlers) apiUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"users": web.NonNil(us)})
+	web.WriteJSON(w, http.StatusOK, usersAnswer{Users: web.NonNil(us)})
 	return nil
 }
 
@@ -205,7 +205,7 @@ func (s *handlers) apiUnits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"units": web.NonNil(us)})
+	web.WriteJSON(w, http.StatusOK, unitsAnswer{Units: web.NonNil(us)})
 	return nil
 }
 

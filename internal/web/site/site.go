@@ -47,5 +47,8 @@ func Register(s *web.Server) error {
 		return err
 	}
 	(&handlers{s}).routes()
+	if err := s.Describe(docs); err != nil {
+		return err
+	}
 	return s.Describe(auditDocs)
 }
