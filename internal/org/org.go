@@ -126,7 +126,7 @@ type User struct {
 	UnitID       int64  `json:"unit_id,omitempty"`
 	UnitCode     string `json:"unit,omitempty"`
 	UnitName     string `json:"unit_name,omitempty"`
-	UnitScope    string `json:"unit_scope,omitempty"` // the unit's RegistryScope
+	UnitScope    string `json:"unit_scope,omitempty"`    // the unit's RegistryScope
 	EnterpriseID int64  `json:"enterprise_id,omitempty"` // enterprise accounts: the enterprise they belong to
 	Disabled     bool   `json:"disabled"`
 	LockedUntil  int64  `json:"locked_until,omitempty"`
