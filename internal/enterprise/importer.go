@@ -184,7 +184,13 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 	}
 	res.Rows = read.Rows
 	res.Errors = mergeErrors(read.Errors, res.Errors)
-	if len(res.Errors) > 0 || o.DryRun || !writing {
+	if len(res.Errors) > 0 {
+		// Refused: nothing was or would be written, so no row counts as
+		// new, updated or unchanged, and no change is listed.
+		res.Created, res.Updated, res.Unchanged, res.Figures, res.Changes = 0, 0, 0, 0, nil
+		return res, nil
+	}
+	if o.DryRun || !writing {
 		return res, nil
 	}
 	if w == nil { // a file of unchanged rows, or of none: record it all the same

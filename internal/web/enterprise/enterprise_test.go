@@ -281,6 +281,26 @@ func TestImportThroughPageAndAPI(t *testing.T) {
 	if rep := c.Get(job + "/report.xlsx"); rep.Code != http.StatusOK || !bytes.HasPrefix(rep.Body, []byte("PK")) {
 		t.Fatalf("report: %d", rep.Code)
 	}
+	// A file with one good and one bad row is refused whole: the page says
+	// 未导入 in the red error box and counts nothing as new.
+	mixed := sheetBytes(t, [][]any{{"统一社会信用代码", "企业名称", "从业人员（人）", "年度"},
+		{"9144030071526726XG", "好公司", "12", "2023"}, {"9144030071526726XH", "坏公司", "-1", "2023"}})
+	body, ct = multipartFile(t, "mixed.xlsx", mixed, map[string]string{"source": "stats"})
+	req = httptest.NewRequest("POST", "/enterprises/import", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	page = c.Get(c.Send(req).Header.Get("Location"))
+	if !bytes.Contains(page.Body, []byte(`<p class="error refused" id="job-refused"><strong>未导入</strong>`)) {
+		t.Errorf("refused import page does not say 未导入 in the error box: %s", page.Body)
+	}
+	for _, s := range []string{"n-created", "新增企业", "将新增"} {
+		if bytes.Contains(page.Body, []byte(s)) {
+			t.Errorf("refused import page shows %q as if rows were written", s)
+		}
+	}
+	if imp := c.Get("/enterprises/import"); !bytes.Contains(imp.Body, []byte("未导入")) {
+		t.Errorf("the recent imports list does not mark the refused import")
+	}
 	// The API takes the raw body and answers 422 with every bad row.
 	req = httptest.NewRequest("POST", "/api/v1/enterprise-imports?filename=bad.xlsx", bytes.NewReader(bad))
 	r = c.Send(req)
