@@ -39,20 +39,20 @@ const (
 // ImportJob is a spreadsheet import kept in the database, so its progress
 // and report survive a page reload and any app server can run it.
 type ImportJob struct {
-	ID         int64         `json:"id"`
-	Status     string        `json:"status"`
-	Filename   string        `json:"filename"`
-	DryRun     bool          `json:"dry_run"`
-	Source     Source        `json:"source"`
-	TotalRows  int           `json:"total_rows"`   // data rows in the file
-	DoneRows   int           `json:"done_rows"`    // data rows read and checked
+	ID          int64         `json:"id"`
+	Status      string        `json:"status"`
+	Filename    string        `json:"filename"`
+	DryRun      bool          `json:"dry_run"`
+	Source      Source        `json:"source"`
+	TotalRows   int           `json:"total_rows"`   // data rows in the file
+	DoneRows    int           `json:"done_rows"`    // data rows read and checked
 	WrittenRows int           `json:"written_rows"` // data rows written into the import's transaction
-	ErrorCount int           `json:"error_count"`
-	CreatedBy  int64         `json:"created_by"`
-	CreatedAt  int64         `json:"created_at"`
-	FinishedAt int64         `json:"finished_at,omitempty"`
-	Result     *ImportResult `json:"result,omitempty"`
-	Failure    string        `json:"failure,omitempty"` // why a job failed as a whole (not a row error)
+	ErrorCount  int           `json:"error_count"`
+	CreatedBy   int64         `json:"created_by"`
+	CreatedAt   int64         `json:"created_at"`
+	FinishedAt  int64         `json:"finished_at,omitempty"`
+	Result      *ImportResult `json:"result,omitempty"`
+	Failure     string        `json:"failure,omitempty"` // why a job failed as a whole (not a row error)
 	// A takeover: the server that stopped (TakenOverFrom), its last
 	// heartbeat (StalledAt), when another server (ClaimedBy) began the job
 	// again (TakenOverAt), and how often that happened.
