@@ -83,7 +83,7 @@ func (s *handlers) routes() {
 	s.HandleBody("POST /api/v1/enterprise-chains", "Add an industry-chain node", writers, chainRequest{Code: "iot_rfid", NameZH: "射频识别", Parent: "iot"}, s.apiAddChain)
 	s.Handle("GET /api/v1/enterprise-indicators", "The figure indicators", readers, s.apiIndicators)
 	s.HandleBody("PUT /api/v1/enterprise-indicators/{code}", "Add or change a figure indicator", writers, enterprise.Indicator{NameZH: "技术合同成交额", Unit: "元", Scale: 2, Sort: 110, Nonnegative: true}, s.apiSaveIndicator)
-	s.Handle("GET /api/v1/industry-codes", "GB/T 4754-2017 sections and divisions", readers, s.apiIndustryCodes)
+	s.Handle("GET /api/v1/industry-codes", "GB/T 4754-2017 in full: sections (门类), divisions (大类), groups (中类) and classes (小类)", readers, s.apiIndustryCodes)
 	s.Handle("GET /api/v1/enterprise-template.xlsx", "Import template (.xlsx)", writers, s.handleTemplate)
 	s.Handle("POST /api/v1/enterprise-imports", "Import a spreadsheet (body: the .xlsx/.csv file, or multipart field file; query: filename, dry_run, source)", writers, s.apiImport)
 	s.Handle("GET /api/v1/enterprise-imports", "Recent import jobs", writers, s.apiJobs)
