@@ -88,6 +88,7 @@ func TestEnterpriseAccess(t *testing.T) {
 		{"GET", "/api/v1/enterprise-imports", nil, map[string]int{"admin": ok, "supervisor": ok}},
 		{"GET", "/api/v1/enterprise-template.xlsx", nil, map[string]int{"admin": ok, "supervisor": ok}},
 		{"GET", "/api/v1/enterprises/export.xlsx", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
+		{"GET", "/api/v1/enterprises/export.csv", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
 		{"GET", "/enterprises", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": http.StatusSeeOther}},
 		{"GET", "/enterprises/" + strconv.FormatInt(fx.B.ID, 10), nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": notFound, "enterprise": notFound}},
 		{"GET", "/enterprises/import", nil, map[string]int{"admin": ok, "supervisor": ok}},
@@ -209,6 +210,14 @@ func TestZoneWideDepartmentReadsEveryEnterprise(t *testing.T) {
 	}
 	if got := ids(h.As("shifo")); len(got) != 1 || got[0] != fx.A.ID {
 		t.Errorf("石佛办事处 lists %v, want only A", got)
+	}
+	// The exports follow the same reach.
+	if r := jfj.Get("/enterprises/export.csv"); !bytes.HasPrefix(r.Body, []byte("\uFEFF")) || !bytes.Contains(r.Body, []byte(fx.A.CreditCode)) || !bytes.Contains(r.Body, []byte(fx.B.CreditCode)) ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		t.Errorf("经济发展局 CSV export: %s %.200s", r.Header.Get("Content-Type"), r.Body)
+	}
+	if r := h.As("shifo").Get("/enterprises/export.csv"); !bytes.Contains(r.Body, []byte(fx.A.CreditCode)) || bytes.Contains(r.Body, []byte(fx.B.CreditCode)) {
+		t.Errorf("石佛办事处 CSV export holds another area's enterprise")
 	}
 	if got := ids(h.As("enterprise")); len(got) != 1 || got[0] != fx.A.ID {
 		t.Errorf("enterprise lists %v, want only itself", got)

@@ -64,6 +64,7 @@ type listPage struct {
 	Items      []enterprise.Enterprise
 	NextURL    string
 	ExportURL  string
+	ExportCSV  string
 	Areas      []org.Unit
 	Chains     []enterprise.ChainNode
 	Indicators []enterprise.Indicator
@@ -128,6 +129,7 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("after")
 	p.ExportURL = "/enterprises/export.xlsx?" + q.Encode()
+	p.ExportCSV = "/enterprises/export.csv?" + q.Encode()
 	if p.Expiring, err = s.Enterprise.Expiring(ctx, v, 10); err != nil {
 		return err
 	}
