@@ -88,7 +88,7 @@ func TestEnterpriseAccess(t *testing.T) {
 		{"GET", "/api/v1/enterprise-imports", nil, map[string]int{"admin": ok, "supervisor": ok}},
 		{"GET", "/api/v1/enterprise-template.xlsx", nil, map[string]int{"admin": ok, "supervisor": ok}},
 		{"GET", "/api/v1/enterprises/export.xlsx", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
-		{"GET", "/api/v1/enterprises/export.csv", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
+		{"GET", "/enterprises/export.csv", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
 		{"GET", "/enterprises", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": http.StatusSeeOther}},
 		{"GET", "/enterprises/" + strconv.FormatInt(fx.B.ID, 10), nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": notFound, "enterprise": notFound}},
 		{"GET", "/enterprises/import", nil, map[string]int{"admin": ok, "supervisor": ok}},

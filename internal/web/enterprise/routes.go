@@ -67,7 +67,6 @@ func (s *handlers) routes() {
 	s.Handle("GET /api/v1/enterprises", "List enterprises (filters: name, credit_code, area, chain, tier, status, industry, indicator, year, min, max in display units; after, limit)", readers, s.apiList)
 	s.HandleBody("POST /api/v1/enterprises", "Create an enterprise", writers, enterprise.Input{CreditCode: "914403001922038216", Name: "郑州演示科技有限公司", Area: "sf", IndustryCode: "3911", Chains: []string{"iot_sensor"}}, s.apiCreate)
 	s.Handle("GET /api/v1/enterprises/export.xlsx", "Export the filtered list (.xlsx)", readers, s.handleExport)
-	s.Handle("GET /api/v1/enterprises/export.csv", "Export the filtered list (.csv, UTF-8)", readers, s.handleExportCSV)
 	s.Handle("GET /api/v1/enterprises/{id}", "An enterprise with its certificates and figures", readers, s.apiGet)
 	s.HandleBody("PUT /api/v1/enterprises/{id}", "Update an enterprise (an enterprise account: former names, legal form, address)", self, enterprise.Input{CreditCode: "914403001922038216", Name: "郑州演示科技有限公司", Version: 1}, s.apiUpdate)
 	s.Handle("GET /api/v1/enterprises/{id}/figures", "Figures of an enterprise, every source", readers, s.apiFigures)
