@@ -255,7 +255,7 @@ func (s *handlers) apiLink(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Enterprise.LinkAccount(r.Context(), viewer(r), id, req.Username); err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"enterprise_id": id, "username": req.Username})
+	web.WriteJSON(w, http.StatusOK, linkAnswer{EnterpriseID: id, Username: req.Username})
 	return nil
 }
 

@@ -28,7 +28,7 @@ func Register(s *web.Server) error {
 		return err
 	}
 	(&handlers{s}).routes()
-	return nil
+	return s.Describe(docs)
 }
 
 // Who may use the enterprise registry: staff read everything, a unit reads

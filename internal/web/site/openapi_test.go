@@ -19,7 +19,8 @@ import (
 // documented are the path prefixes whose GET routes must each declare the
 // Go type of their answer (web.Doc), and be exercised below.
 var documented = []string{"/api/v1/plan", "/api/v1/inbox", "/api/v1/kpi/",
-	"/api/v1/openapi.json", "/api/v1/me", "/api/v1/session", "/api/v1/tokens", "/api/v1/users", "/api/v1/units", "/api/v1/audit"}
+	"/api/v1/openapi.json", "/api/v1/me", "/api/v1/session", "/api/v1/tokens", "/api/v1/users", "/api/v1/units", "/api/v1/audit",
+	"/api/v1/enterprise", "/api/v1/industry-codes"}
 
 // The OpenAPI document is valid, and real answers over the demo data match
 // it: a maintained validator (kin-openapi) checks every documented GET
@@ -61,6 +62,16 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 	}
 	task := first(sup, "/api/v1/plan/tasks?year=2023", "tasks")
 	report := first(sup, "/api/v1/plan/tasks/"+task+"/reports", "reports")
+	ent := "/api/v1/enterprises/" + first(sup, "/api/v1/enterprises", "items")
+	// The demo imports nothing: a dry run makes an import job to read.
+	var job struct {
+		ID int64 `json:"id"`
+	}
+	imp := admin.Send(httptest.NewRequest("POST", "/api/v1/enterprise-imports?filename=check.csv&dry_run=1",
+		strings.NewReader("统一社会信用代码,企业名称,从业人员（人）,年度\n9144030071526726XG,好公司,12,2023\n")))
+	if imp.JSON(t, &job); imp.Code != http.StatusOK || job.ID == 0 {
+		t.Fatalf("dry-run import: %d %s", imp.Code, imp.Body)
+	}
 	// Concrete paths for routes with path parameters.
 	samples := map[string]string{
 		"/api/v1/plan/nodes/{id}":             "/api/v1/plan/nodes/" + task,
@@ -70,6 +81,12 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 		"/api/v1/kpi/indicators/{id}":         "/api/v1/kpi/indicators/1",
 		"/api/v1/kpi/indicators/{id}/actuals": "/api/v1/kpi/indicators/1/actuals?year=2023",
 		"/api/v1/kpi/settings/{year}":         "/api/v1/kpi/settings/2023",
+		"/api/v1/enterprises/{id}":            ent,
+		"/api/v1/enterprises/{id}/figures":    ent + "/figures",
+		"/api/v1/enterprises/{id}/tiers":      ent + "/tiers",
+		"/api/v1/enterprises/{id}/history":    ent + "/history",
+		"/api/v1/enterprises/{id}/bank":       ent + "/bank",
+		"/api/v1/enterprise-imports/{id}":     "/api/v1/enterprise-imports/" + strconv.FormatInt(job.ID, 10),
 	}
 	checked := 0
 	for _, rt := range h.Srv.Routes() {
