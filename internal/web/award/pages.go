@@ -8,14 +8,17 @@ import (
 
 	"gaoxin/internal/web"
 
-	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 )
 
-// page is the base of every awards page: helpers for labels.
-type page struct{ web.Page }
+// page is the base of every awards page: helpers for labels, and the
+// words for the codes the rules use (W, loaded by pages that show rules).
+type page struct {
+	web.Page
+	W award.Words
+}
 
 // State is a programme state's label in the page's language.
 func (p page) State(s string) string {
@@ -38,14 +41,19 @@ type awardsPage struct {
 	page
 	Programmes  []award.Programme
 	Apps        []award.Application
+	Outcomes    map[int64]award.Outcome // by application
 	Grants      []award.Grant
+	Names       map[int64]string // programme names of the grants
 	Assignments []award.Assignment
 	Staff       bool
 }
 
+// ProgrammeName is a programme's name by id, for the grant list.
+func (p awardsPage) ProgrammeName(id int64) string { return p.Names[id] }
+
 func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
-	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
+	p := awardsPage{page: page{Page: s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
 	var err error
 	if p.Programmes, err = s.Award.ProgrammesFor(r.Context(), viewer(r), award.ProgrammeFilter{}); err != nil {
 		return err
@@ -59,8 +67,21 @@ func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 			if p.Apps, err = s.Award.Applications(r.Context(), 0, ent); err != nil {
 				return err
 			}
+			if p.Outcomes, err = s.Award.OutcomesOf(r.Context(), viewer(r), p.Apps); err != nil {
+				return err
+			}
 			if p.Grants, err = s.Award.Grants(r.Context(), 0, ent); err != nil {
 				return err
+			}
+			p.Names = map[int64]string{}
+			for _, g := range p.Grants {
+				if _, ok := p.Names[g.ProgrammeID]; !ok {
+					prog, err := s.Award.Programme(r.Context(), g.ProgrammeID)
+					if err != nil {
+						return err
+					}
+					p.Names[g.ProgrammeID] = prog.NameZH
+				}
 			}
 		}
 	}
@@ -85,7 +106,7 @@ func (p newProgrammePage) BudgetYuan() string { return programmePage{}.Yuan(p.Fo
 
 func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
 	rules, _ := json.MarshalIndent(exampleRules(), "", "  ")
-	p := newProgrammePage{page: page{s.Page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
+	p := newProgrammePage{page: page{Page: s.Page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
 		Form: award.NewProgramme{Year: 2023, Kind: award.KindRanking, Quota: 20, NoticeDays: 7, BudgetFen: 18_800_000_000}}
 	return s.Render(w, r, "award/new.html", p)
 }
@@ -96,7 +117,7 @@ func (s *handlers) handleEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rules, _ := json.MarshalIndent(prog.Rules, "", "  ")
-	p := newProgrammePage{page: page{s.Page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
+	p := newProgrammePage{page: page{Page: s.Page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
 		Action: progPath(prog.ID) + "/edit", Editing: true,
 		Form: award.NewProgramme{Year: prog.Year, NameZH: prog.NameZH, NameEN: prog.NameEN, Kind: prog.Kind, Quota: prog.Quota,
 			BudgetFen: prog.BudgetFen, NoticeDays: prog.NoticeDays, Note: prog.Note}}
@@ -120,7 +141,11 @@ type programmePage struct {
 	Objections []award.Objection
 	Grants     []grantRow
 	Honours    []award.Honour
-	Trail      []audit.Row
+	Trail      []award.TrailLine
+	Outcomes   map[int64]award.Outcome // of the applications, by id
+	MyOutcome  *award.Outcome
+	Winners    []award.Entry // the winners of the latest round, for the manual grant form
+	Ranked     []award.Entry // every ranked enterprise, for the correction form
 	Reviewers  []award.Reviewer
 	Staff      bool
 	CanRun     bool
@@ -147,10 +172,13 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := web.CurrentUser(r)
 	ctx := r.Context()
-	p := programmePage{page: page{s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
+	p := programmePage{page: page{Page: s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
 		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: award.NextState(prog.State), Today: s.Award.Now().Format("2006-01-02")}
 	if p.TitleEN == "" {
 		p.TitleEN = prog.NameZH
+	}
+	if p.W, err = s.Award.Words(ctx); err != nil {
+		return err
 	}
 	if prog.Historical {
 		if p.Honours, err = s.Award.Honours(ctx, prog.ID); err != nil {
@@ -165,6 +193,17 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		if p.Apps, err = s.Award.Applications(ctx, prog.ID, 0); err != nil {
 			return err
+		}
+		if p.Outcomes, err = s.Award.OutcomesOf(ctx, viewer(r), p.Apps); err != nil {
+			return err
+		}
+		if p.Round != nil {
+			p.Ranked = p.Round.Result.Entries
+			for _, e := range p.Round.Result.Entries {
+				if e.Winner {
+					p.Winners = append(p.Winners, e)
+				}
+			}
 		}
 		if p.Objections, err = s.Award.Objections(ctx, prog.ID); err != nil {
 			return err
@@ -183,7 +222,7 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 			p.PaidFen += g.PaidFen
 			p.Grants = append(p.Grants, row)
 		}
-		if p.Trail, err = s.Award.Trail(ctx, prog.ID, 300); err != nil {
+		if p.Trail, err = s.Award.TrailWords(ctx, prog.ID, 300); err != nil {
 			return err
 		}
 		if p.Reviewers, err = s.Award.Reviewers(ctx); err != nil {
@@ -211,7 +250,11 @@ func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
 			if err != nil {
 				return err
 			}
-			p.MyApp = &a
+			o, err := s.Award.OutcomeOf(r.Context(), viewer(r), a)
+			if err != nil {
+				return err
+			}
+			p.MyApp, p.MyOutcome = &a, &o
 		}
 	}
 	if p.MyEntry, p.MyExcluded, err = s.Award.StandingOf(r.Context(), viewer(r), p.P); err != nil {
@@ -232,6 +275,8 @@ func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
 type applicationPage struct {
 	page
 	A           award.Application
+	Outcome     award.Outcome
+	Own         bool // the caller's own enterprise's application
 	P           award.Programme
 	Assignments []award.Assignment
 	Reviewers   []award.Reviewer
@@ -252,8 +297,16 @@ func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	u := web.CurrentUser(r)
-	p := applicationPage{page: page{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
+	p := applicationPage{page: page{Page: s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
 		CanRun: u.Role == org.Supervisor}
+	if p.Outcome, err = s.Award.OutcomeOf(r.Context(), viewer(r), a); err != nil {
+		return err
+	}
+	ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
+	if err != nil {
+		return err
+	}
+	p.Own = ent != 0 && ent == a.EnterpriseID
 	if p.Assignments, err = s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
 		return err
 	}
@@ -273,7 +326,7 @@ type reviewsPage struct {
 
 func (s *handlers) handleReviews(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
-	p := reviewsPage{page: page{s.Page(r, "我的评审任务", "My reviews")}}
+	p := reviewsPage{page: page{Page: s.Page(r, "我的评审任务", "My reviews")}}
 	var err error
 	if p.Assignments, err = s.Award.Assignments(r.Context(), u.ID, 0); err != nil {
 		return err
@@ -310,7 +363,7 @@ func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p := assignmentPage{page: page{s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
+	p := assignmentPage{page: page{Page: s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
 		Mine: g.ReviewerID == web.CurrentUser(r).ID}
 	if g.State == "conflict" || g.State == "recused" {
 		p.A = award.Application{ID: a.ID, EnterpriseName: a.EnterpriseName, ProgrammeName: a.ProgrammeName, State: a.State}
@@ -331,7 +384,6 @@ type noticePage struct {
 	page
 	V     noticeView
 	Terms []award.Term
-	Done  bool
 }
 
 func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
@@ -339,10 +391,10 @@ func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := noticePage{page: page{s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
-		Terms: v.Programme.Rules.Terms, Done: r.URL.Query().Get("ok") == "filed"}
-	if p.Done {
-		p.Flash = p.L("异议已提交，工作人员将核查并记录结论。", "Objection filed; staff will check it and record the finding.")
+	p := noticePage{page: page{Page: s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
+		Terms: v.Programme.Rules.Terms}
+	if p.W, err = s.Award.Words(r.Context()); err != nil {
+		return err
 	}
 	return s.Render(w, r, "award/notice.html", p)
 }
@@ -359,7 +411,7 @@ type totalsPage struct {
 
 func (s *handlers) handleTotals(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
-	p := totalsPage{page: page{s.Page(r, "奖补汇总", "Totals")}, Year: year}
+	p := totalsPage{page: page{Page: s.Page(r, "奖补汇总", "Totals")}, Year: year}
 	var err error
 	if p.Totals, err = s.Award.Totals(r.Context(), year); err != nil {
 		return err
@@ -384,7 +436,7 @@ type flagsPage struct {
 }
 
 func (s *handlers) handleFlags(w http.ResponseWriter, r *http.Request) error {
-	p := flagsPage{page: page{s.Page(r, "不良记录", "Enterprise flags")}, Kinds: enterprise.FlagKinds}
+	p := flagsPage{page: page{Page: s.Page(r, "不良记录", "Enterprise flags")}, Kinds: enterprise.FlagKinds}
 	var err error
 	p.Flags, err = s.Enterprise.Flags(r.Context(), web.EnterpriseViewer(r))
 	if err != nil {
