@@ -65,7 +65,7 @@ var fieldOrder = []string{"state", "name_zh", "year", "kind", "quota", "budget_f
 
 var fieldWords = map[string]Text{
 	"state": {"状态", "state"}, "name_zh": {"名称", "name"}, "year": {"年度", "year"}, "kind": {"类型", "kind"}, "quota": {"名额", "quota"},
-	"budget_fen": {"预算", "budget"}, "enterprise_id": {"企业", "enterprise"}, "indicator": {"指标", "figure"}, "rank": {"名次", "rank"},
+	"budget_fen": {"预算", "budget"}, "enterprise_id": {"企业", "enterprise"}, "indicator": {"数据", "figure"}, "rank": {"名次", "rank"},
 	"total": {"总分", "total"}, "amount_fen": {"金额", "amount"}, "basis": {"依据", "basis"}, "voucher_no": {"凭证号", "voucher"},
 	"paid_on": {"付款日期", "paid on"}, "date": {"日期", "date"}, "reason": {"原因", "reason"}, "finding": {"核查结论", "finding"},
 	"note": {"备注", "note"}, "cause": {"原因", "cause"}, "round": {"轮次", "round"}, "ranked": {"参与排名", "ranked"},

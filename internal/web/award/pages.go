@@ -275,7 +275,7 @@ func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
 type applicationPage struct {
 	page
 	A           award.Application
-	Outcome     award.Outcome
+	Result      award.Outcome // what became of it, in words
 	Own         bool // the caller's own enterprise's application
 	P           award.Programme
 	Assignments []award.Assignment
@@ -299,7 +299,7 @@ func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) err
 	u := web.CurrentUser(r)
 	p := applicationPage{page: page{Page: s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
 		CanRun: u.Role == org.Supervisor}
-	if p.Outcome, err = s.Award.OutcomeOf(r.Context(), viewer(r), a); err != nil {
+	if p.Result, err = s.Award.OutcomeOf(r.Context(), viewer(r), a); err != nil {
 		return err
 	}
 	ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
