@@ -276,7 +276,7 @@ type applicationPage struct {
 	page
 	A           award.Application
 	Result      award.Outcome // what became of it, in words
-	Own         bool // the caller's own enterprise's application
+	Own         bool          // the caller's own enterprise's application
 	P           award.Programme
 	Assignments []award.Assignment
 	Reviewers   []award.Reviewer
