@@ -3,7 +3,6 @@ package award
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"gaoxin/internal/enterprise"
@@ -67,14 +66,6 @@ func (w Words) IndicatorText(code string) Text {
 	return Text{zh, en}
 }
 
-// FormatFigure renders a stored value of an indicator with its unit.
-func (w Words) FormatFigure(code string, v int64) string {
-	if i, ok := w.indicators[code]; ok {
-		return i.Format(v)
-	}
-	return strconv.FormatInt(v, 10)
-}
-
 func firstOf(a, b string) string {
 	if a != "" {
 		return a
@@ -131,21 +122,6 @@ func (w Words) Transform(t Term) Text {
 		return Text{"按百分位折算：低于本值的企业数 ÷ (参与企业数 − 1)", "percentile: enterprises below ÷ (enterprises − 1)"}
 	}
 	return Text{t.Transform, t.Transform}
-}
-
-// Formula is one term in a sentence: what it reads, how it is transformed,
-// capped and weighted.
-func (w Words) Formula(t Term, year int) Text {
-	d, tr := w.Data(t, year), w.Transform(t)
-	zh := fmt.Sprintf("%s，%s", d.ZH, tr.ZH)
-	en := fmt.Sprintf("%s, %s", d.EN, tr.EN)
-	if t.Cap > 0 {
-		zh += "，最高计 " + t.Cap.Short()
-		en += ", capped at " + t.Cap.Short()
-	}
-	zh += fmt.Sprintf("，乘以权重 %d", t.Weight)
-	en += fmt.Sprintf(", times the weight %d", t.Weight)
-	return Text{zh, en}
 }
 
 // TermName is the name of the term code in rules (the code itself when

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/web"
 
 	"gaoxin/internal/award"
@@ -173,7 +174,7 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
 	ctx := r.Context()
 	p := programmePage{page: page{Page: s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
-		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: award.NextState(prog.State), Today: s.Award.Now().Format("2006-01-02")}
+		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: award.NextState(prog.State), Today: s.Award.Now().In(db.CST).Format("2006-01-02")}
 	if p.TitleEN == "" {
 		p.TitleEN = prog.NameZH
 	}

@@ -13,9 +13,6 @@ func (p page) Say(t award.Text) string { return p.L(t.ZH, t.EN) }
 // Indicator is a registry figure's name.
 func (p page) Indicator(code string) string { return p.Say(p.W.IndicatorText(code)) }
 
-// Formula is a formula term in a sentence.
-func (p page) Formula(t award.Term, year int) string { return p.Say(p.W.Formula(t, year)) }
-
 // Data is what a term reads, in words.
 func (p page) Data(t award.Term, year int) string { return p.Say(p.W.Data(t, year)) }
 
