@@ -130,6 +130,10 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 			}
 			return
 		}
+		if err := checkForm(r); err != nil {
+			s.WriteError(w, r, err)
+			return
+		}
 		if err := h(w, r); err != nil {
 			s.WriteError(w, r, err)
 		}
