@@ -1,6 +1,8 @@
 package award
 
 import (
+	"strings"
+
 	"gaoxin/internal/award"
 )
 
@@ -63,4 +65,14 @@ func firstOf(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// Cause is a ranking round's cause, recorded as "中文 / English", in the
+// page's language.
+func (p page) Cause(c string) string {
+	zh, en, ok := strings.Cut(c, " / ")
+	if !ok {
+		return c
+	}
+	return p.L(zh, en)
 }
