@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"gaoxin/internal/db"
@@ -61,7 +62,7 @@ var objectWords = map[string]Text{
 // other fields (rules, digests, nested lists) stay in the details view.
 var fieldOrder = []string{"state", "name_zh", "year", "kind", "quota", "budget_fen", "enterprise_id", "indicator", "rank", "total",
 	"amount_fen", "basis", "voucher_no", "paid_on", "date", "reason", "finding", "note", "cause", "round", "ranked", "excluded",
-	"notice_from", "notice_until", "notice_days", "notice_restarts", "objection_id", "payment_id", "name", "summary", "files"}
+	"notice_from", "notice_until", "notice_days", "notice_restarts", "application_id", "objection_id", "payment_id", "name", "summary", "files"}
 
 var fieldWords = map[string]Text{
 	"state": {"状态", "state"}, "name_zh": {"名称", "name"}, "year": {"年度", "year"}, "kind": {"类型", "kind"}, "quota": {"名额", "quota"},
@@ -71,7 +72,8 @@ var fieldWords = map[string]Text{
 	"note": {"备注", "note"}, "cause": {"原因", "cause"}, "round": {"轮次", "round"}, "ranked": {"参与排名", "ranked"},
 	"excluded": {"未纳入排名", "not ranked"}, "notice_from": {"公示开始", "notice from"}, "notice_until": {"公示截止", "notice until"},
 	"notice_days": {"公示天数", "notice days"}, "notice_restarts": {"重新公示次数", "notice restarts"}, "objection_id": {"异议编号", "objection"},
-	"payment_id": {"付款编号", "payment"}, "name": {"姓名或单位", "name"}, "summary": {"申报说明", "summary"}, "files": {"附件", "files"},
+	"application_id": {"申报编号", "application"},
+	"payment_id":     {"付款编号", "payment"}, "name": {"姓名或单位", "name"}, "summary": {"申报说明", "summary"}, "files": {"附件", "files"},
 }
 
 // ActionWords names an audited action; an unknown one is its own name.
@@ -178,6 +180,11 @@ func value(w Words, names map[int64]enterprise.Brief, key string, v any) Text {
 			}
 		case "indicator":
 			return w.IndicatorText(x)
+		case "cause", "reason":
+			// Recorded by the module as "中文 / English".
+			if zh, en, ok := strings.Cut(x, " / "); ok {
+				return Text{zh, en}
+			}
 		}
 		return Text{x, x}
 	case float64:
@@ -188,7 +195,7 @@ func value(w Words, names map[int64]enterprise.Brief, key string, v any) Text {
 			return Text{f, f}
 		case "notice_from", "notice_until":
 			if n == 0 {
-				return Text{"—", "—"}
+				return Text{} // no notice period (yet)
 			}
 			t := time.UnixMilli(n).In(db.CST).Format("2006-01-02 15:04")
 			return Text{t, t}
