@@ -112,7 +112,7 @@ func (s *handlers) routes() {
 	s.Handle("GET /api/v1/award/notices", "Public notices", web.Public, s.apiNotices)
 	s.Handle("GET /api/v1/award/notices/{id}", "A public notice: method and winners with scores", web.Public, s.apiNotice)
 	s.HandleBody("POST /api/v1/award/notices/{id}/objections", "File an objection (anyone, during the notice)", web.Public,
-		objectionRequest{NewObjection: award.NewObjection{Name: "王五", Contact: "wang@example.com", Reason: "……"}}, s.apiObject)
+		objectionRequest{NewObjection: award.NewObjection{EnterpriseID: 3, Indicator: "rd_spend", Name: "王五", Contact: "wang@example.com", Reason: "……"}}, s.apiObject)
 	s.HandleBody("POST /api/v1/award/objection-receipts", "An objection's decision by its receipt number (anyone)", web.Public,
 		receiptRequest{Receipt: "12-ABCDEFGHJKMNPQRS"}, s.apiReceipt)
 	s.Handle("GET /api/v1/award/programmes/{id}/objections", "Objections to a programme", staff, s.apiObjections)
