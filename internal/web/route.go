@@ -43,7 +43,8 @@ type Route struct {
 	Summary      string
 	Access       Access
 	API          bool
-	Body         any // example request body for the OpenAPI document, or nil
+	Body         any  // example request body for the OpenAPI document, or nil
+	Doc          *Doc // query parameters and answer type, when described
 }
 
 // Roles returns the roles allowed, or nil for any.
