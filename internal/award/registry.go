@@ -197,7 +197,8 @@ func (rg *registry) ineligible(p Programme, e enterprise.Brief) *Reason {
 			in = in || contains(rg.chains[e.ID], c)
 		}
 		if !in {
-			return &Reason{"不属于指定产业链节点", "not in the required chain nodes"}
+			c := rg.words.Chains(el.ChainNodes)
+			return &Reason{"不属于指定产业链（" + c.ZH + "）", "not in the required chains: " + c.EN}
 		}
 	}
 	if el.MinYearsInZone > 0 {
