@@ -99,43 +99,48 @@ func outcome(a Application, p Programme, rd *Round, g *Grant) Outcome {
 // OutcomeOf is the outcome of application a as v may know it: the ranking
 // counts once it is public, or for staff at once.
 func (s *Service) OutcomeOf(ctx context.Context, v Viewer, a Application) (Outcome, error) {
-	p, err := s.Programme(ctx, a.ProgrammeID)
-	if err != nil {
-		return Outcome{}, err
-	}
-	var rd *Round
-	if v.Staff() || PublicState(p.State) {
-		if r, err := s.LatestRound(ctx, p.ID); err == nil {
-			rd = &r
-		} else if errs.CodeOf(err) != errs.NotFound {
-			return Outcome{}, err
-		}
-	}
-	var g *Grant
-	if p.State == StateConfirmed || p.State == StateClosed {
-		gs, err := s.Grants(ctx, 0, a.EnterpriseID)
-		if err != nil {
-			return Outcome{}, err
-		}
-		for i := range gs {
-			if gs[i].ProgrammeID == p.ID {
-				g = &gs[i]
-			}
-		}
-	}
-	return outcome(a, p, rd, g), nil
+	os, err := s.OutcomesOf(ctx, v, []Application{a})
+	return os[a.ID], err
 }
 
-// OutcomesOf completes a list of applications with their outcomes for v,
-// keyed by application id.
+// OutcomesOf is OutcomeOf for a list of applications, keyed by
+// application id, reading each programme, its latest round and its grants
+// once however many of its applications the list holds.
 func (s *Service) OutcomesOf(ctx context.Context, v Viewer, as []Application) (map[int64]Outcome, error) {
+	type facts struct {
+		p      Programme
+		rd     *Round
+		grants map[int64]*Grant // by enterprise
+	}
+	byProg := map[int64]*facts{}
 	out := make(map[int64]Outcome, len(as))
 	for _, a := range as {
-		o, err := s.OutcomeOf(ctx, v, a)
-		if err != nil {
-			return nil, err
+		f, ok := byProg[a.ProgrammeID]
+		if !ok {
+			p, err := s.Programme(ctx, a.ProgrammeID)
+			if err != nil {
+				return nil, err
+			}
+			f = &facts{p: p, grants: map[int64]*Grant{}}
+			if v.Staff() || PublicState(p.State) {
+				if r, err := s.LatestRound(ctx, p.ID); err == nil {
+					f.rd = &r
+				} else if errs.CodeOf(err) != errs.NotFound {
+					return nil, err
+				}
+			}
+			if p.State == StateConfirmed || p.State == StateClosed {
+				gs, err := s.Grants(ctx, p.ID, 0)
+				if err != nil {
+					return nil, err
+				}
+				for i := range gs {
+					f.grants[gs[i].EnterpriseID] = &gs[i]
+				}
+			}
+			byProg[a.ProgrammeID] = f
 		}
-		out[a.ID] = o
+		out[a.ID] = outcome(a, f.p, f.rd, f.grants[a.EnterpriseID])
 	}
 	return out, nil
 }

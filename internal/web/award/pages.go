@@ -146,7 +146,6 @@ type programmePage struct {
 	Outcomes   map[int64]award.Outcome // of the applications, by id
 	MyOutcome  *award.Outcome
 	Winners    []award.Entry // the winners of the latest round, for the manual grant form
-	Ranked     []award.Entry // every ranked enterprise, for the correction form
 	Reviewers  []award.Reviewer
 	Staff      bool
 	CanRun     bool
@@ -199,7 +198,6 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if p.Round != nil {
-			p.Ranked = p.Round.Result.Entries
 			for _, e := range p.Round.Result.Entries {
 				if e.Winner {
 					p.Winners = append(p.Winners, e)
