@@ -10,44 +10,14 @@ import (
 	"strings"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/text"
 )
 
-// Text that reads one way and is stored another is refused wherever a
-// person types it: names, titles, notes and reasons reach notices, exports
-// and the audit trail, where an invisible right-to-left override or
-// zero-width space would make "某某科技" and "某某科技\u200b" two
-// enterprises, or turn a figure around on screen. Forms, JSON bodies and
-// the text fields of uploads are checked here, once for every route.
+// Forms, JSON bodies and the text fields of uploads are checked here, once
+// for every route, against internal/text's rule.
 
-// hiddenRune reports a character that changes how text is shown, or splits
-// it, without being seen: the bidirectional embeddings, overrides,
-// isolates and marks, and the zero-width characters.
-func hiddenRune(r rune) bool {
-	switch {
-	case r >= 0x202A && r <= 0x202E, // LRE RLE PDF LRO RLO
-		r >= 0x2066 && r <= 0x2069,            // LRI RLI FSI PDI
-		r == 0x200E, r == 0x200F, r == 0x061C, // LRM RLM ALM
-		r >= 0x200B && r <= 0x200D, // zero-width space, non-joiner, joiner
-		r == 0x2060, r == 0xFEFF:   // word joiner, zero-width no-break space
-		return true
-	}
-	return false
-}
-
-// CheckText refuses s when it holds a hidden character, naming field and
-// the character's position.
-func CheckText(field, s string) error {
-	i := 0
-	for _, r := range s {
-		i++
-		if hiddenRune(r) {
-			return errs.Field(field,
-				fmt.Sprintf("字段 %s 第 %d 个字符是不可见的方向控制或零宽字符（U+%04X），请删除后重新输入", field, i, r),
-				fmt.Sprintf("field %s holds an invisible direction-control or zero-width character (U+%04X) at position %d; delete it and type the text again", field, r, i))
-		}
-	}
-	return nil
-}
+// CheckText refuses s when it holds a hidden character, naming field.
+func CheckText(field, s string) error { return text.Check(field, s) }
 
 // checkValues checks every value of a form, in field order so that the
 // same input always names the same field.
