@@ -14,10 +14,13 @@ import (
 	"gaoxin/internal/org"
 )
 
-// page is the base of every awards page: helpers for labels, and the
-// words for the codes the rules use (W, loaded by pages that show rules).
-type page struct {
-	web.Page
+// page is the base of every awards page: helpers for labels.
+type page struct{ web.Page }
+
+// wordsPage is the base of the pages that show a programme's rules: with
+// the words for the codes the rules use (see words.go).
+type wordsPage struct {
+	page
 	W award.Words
 }
 
@@ -54,7 +57,10 @@ func (p awardsPage) ProgrammeName(id int64) string { return p.Names[id] }
 
 func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
-	p := awardsPage{page: page{Page: s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
+	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
+	if r.URL.Query().Get("ok") == "deleted" {
+		p.Flash = p.L("草稿已删除", "Draft deleted")
+	}
 	var err error
 	if p.Programmes, err = s.Award.ProgrammesFor(r.Context(), viewer(r), award.ProgrammeFilter{}); err != nil {
 		return err
@@ -94,37 +100,6 @@ func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	return s.Render(w, r, "award/list.html", p)
 }
 
-type newProgrammePage struct {
-	page
-	Form      award.NewProgramme
-	RulesJSON string
-	Action    string
-	Editing   bool
-}
-
-// BudgetYuan is the form's budget in 元.
-func (p newProgrammePage) BudgetYuan() string { return programmePage{}.Yuan(p.Form.BudgetFen) }
-
-func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
-	rules, _ := json.MarshalIndent(exampleRules(), "", "  ")
-	p := newProgrammePage{page: page{Page: s.Page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
-		Form: award.NewProgramme{Year: 2023, Kind: award.KindRanking, Quota: 20, NoticeDays: 7, BudgetFen: 18_800_000_000}}
-	return s.Render(w, r, "award/new.html", p)
-}
-
-func (s *handlers) handleEdit(w http.ResponseWriter, r *http.Request) error {
-	prog, err := s.programme(r)
-	if err != nil {
-		return err
-	}
-	rules, _ := json.MarshalIndent(prog.Rules, "", "  ")
-	p := newProgrammePage{page: page{Page: s.Page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
-		Action: progPath(prog.ID) + "/edit", Editing: true,
-		Form: award.NewProgramme{Year: prog.Year, NameZH: prog.NameZH, NameEN: prog.NameEN, Kind: prog.Kind, Quota: prog.Quota,
-			BudgetFen: prog.BudgetFen, NoticeDays: prog.NoticeDays, Note: prog.Note}}
-	return s.Render(w, r, "award/new.html", p)
-}
-
 // grantRow is a grant with its payments.
 type grantRow struct {
 	award.Grant
@@ -133,7 +108,7 @@ type grantRow struct {
 }
 
 type programmePage struct {
-	page
+	wordsPage
 	P          award.Programme
 	Next       string
 	Round      *award.Round
@@ -172,7 +147,7 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := web.CurrentUser(r)
 	ctx := r.Context()
-	p := programmePage{page: page{Page: s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
+	p := programmePage{wordsPage: wordsPage{page: page{s.Page(r, prog.NameZH, prog.NameEN)}}, P: prog, Staff: web.IsStaff(u),
 		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: award.NextState(prog.State), Today: s.Award.Now().In(db.CST).Format("2006-01-02")}
 	if p.TitleEN == "" {
 		p.TitleEN = prog.NameZH
@@ -296,7 +271,7 @@ func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	u := web.CurrentUser(r)
-	p := applicationPage{page: page{Page: s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
+	p := applicationPage{page: page{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
 		CanRun: u.Role == org.Supervisor}
 	if p.Result, err = s.Award.OutcomeOf(r.Context(), viewer(r), a); err != nil {
 		return err
@@ -325,7 +300,7 @@ type reviewsPage struct {
 
 func (s *handlers) handleReviews(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
-	p := reviewsPage{page: page{Page: s.Page(r, "我的评审任务", "My reviews")}}
+	p := reviewsPage{page: page{s.Page(r, "我的评审任务", "My reviews")}}
 	var err error
 	if p.Assignments, err = s.Award.Assignments(r.Context(), u.ID, 0); err != nil {
 		return err
@@ -362,7 +337,7 @@ func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p := assignmentPage{page: page{Page: s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
+	p := assignmentPage{page: page{s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
 		Mine: g.ReviewerID == web.CurrentUser(r).ID}
 	if g.State == "conflict" || g.State == "recused" {
 		p.A = award.Application{ID: a.ID, EnterpriseName: a.EnterpriseName, ProgrammeName: a.ProgrammeName, State: a.State}
@@ -380,7 +355,7 @@ func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) erro
 }
 
 type noticePage struct {
-	page
+	wordsPage
 	V     noticeView
 	Terms []award.Term
 }
@@ -390,7 +365,7 @@ func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := noticePage{page: page{Page: s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
+	p := noticePage{wordsPage: wordsPage{page: page{s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}}, V: v,
 		Terms: v.Programme.Rules.Terms}
 	if p.W, err = s.Award.Words(r.Context()); err != nil {
 		return err
@@ -410,7 +385,7 @@ type totalsPage struct {
 
 func (s *handlers) handleTotals(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
-	p := totalsPage{page: page{Page: s.Page(r, "奖补汇总", "Totals")}, Year: year}
+	p := totalsPage{page: page{s.Page(r, "奖补汇总", "Totals")}, Year: year}
 	var err error
 	if p.Totals, err = s.Award.Totals(r.Context(), year); err != nil {
 		return err
@@ -435,7 +410,7 @@ type flagsPage struct {
 }
 
 func (s *handlers) handleFlags(w http.ResponseWriter, r *http.Request) error {
-	p := flagsPage{page: page{Page: s.Page(r, "不良记录", "Enterprise flags")}, Kinds: enterprise.FlagKinds}
+	p := flagsPage{page: page{s.Page(r, "不良记录", "Enterprise flags")}, Kinds: enterprise.FlagKinds}
 	var err error
 	p.Flags, err = s.Enterprise.Flags(r.Context(), web.EnterpriseViewer(r))
 	if err != nil {

@@ -38,13 +38,13 @@ func (s *handlers) handleNoticeObject(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	p := receiptPage{page: page{Page: s.Page(r, "异议已提交", "Objection filed")}, Programme: prog, Receipt: o.Receipt}
+	p := receiptPage{page: page{s.Page(r, "异议已提交", "Objection filed")}, Programme: prog, Receipt: o.Receipt}
 	return s.Render(w, r, "award/receipt.html", p)
 }
 
 // handleReceiptForm is the public look-up form.
 func (s *handlers) handleReceiptForm(w http.ResponseWriter, r *http.Request) error {
-	return s.Render(w, r, "award/receipt.html", receiptPage{page: page{Page: s.Page(r, "异议处理结果查询", "Objection decision look-up")}})
+	return s.Render(w, r, "award/receipt.html", receiptPage{page: page{s.Page(r, "异议处理结果查询", "Objection decision look-up")}})
 }
 
 // handleReceiptLookup answers a look-up posted from the form (a POST, so
@@ -54,7 +54,7 @@ func (s *handlers) handleReceiptLookup(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, "award/receipt.html", receiptPage{page: page{Page: s.Page(r, "异议处理结果查询", "Objection decision look-up")}, Status: &st})
+	return s.Render(w, r, "award/receipt.html", receiptPage{page: page{s.Page(r, "异议处理结果查询", "Objection decision look-up")}, Status: &st})
 }
 
 type receiptRequest struct {

@@ -13,13 +13,13 @@ import (
 func (p page) Say(t award.Text) string { return p.L(t.ZH, t.EN) }
 
 // Indicator is a registry figure's name.
-func (p page) Indicator(code string) string { return p.Say(p.W.IndicatorText(code)) }
+func (p wordsPage) Indicator(code string) string { return p.Say(p.W.IndicatorText(code)) }
 
 // Data is what a term reads, in words.
-func (p page) Data(t award.Term, year int) string { return p.Say(p.W.Data(t, year)) }
+func (p wordsPage) Data(t award.Term, year int) string { return p.Say(p.W.Data(t, year)) }
 
 // Transform is a term's transform, in words.
-func (p page) Transform(t award.Term) string { return p.Say(p.W.Transform(t)) }
+func (p wordsPage) Transform(t award.Term) string { return p.Say(p.W.Transform(t)) }
 
 // TermName is the name of a term of rules r by its code.
 func (p page) TermName(r award.Rules, code string) string { return p.Say(award.TermName(r, code)) }
@@ -28,10 +28,10 @@ func (p page) TermName(r award.Rules, code string) string { return p.Say(award.T
 func (p page) TermLabel(t award.Term) string { return p.L(t.NameZH, firstOf(t.NameEN, t.NameZH)) }
 
 // MoneyRule says how a programme pays.
-func (p page) MoneyRule(m award.MoneyRule) string { return p.Say(p.W.Money(m)) }
+func (p wordsPage) MoneyRule(m award.MoneyRule) string { return p.Say(p.W.Money(m)) }
 
 // Eligibility lists a programme's conditions in words.
-func (p page) Eligibility(r award.Rules) []string {
+func (p wordsPage) Eligibility(r award.Rules) []string {
 	var out []string
 	for _, t := range p.W.Eligibility(r) {
 		out = append(out, p.Say(t))
@@ -52,7 +52,7 @@ func (p page) Outcome(o award.Outcome) string {
 // objection and correction forms: code (the value sent) and name.
 type figureOption struct{ Code, Name string }
 
-func (p page) Figures(r award.Rules) []figureOption {
+func (p wordsPage) Figures(r award.Rules) []figureOption {
 	var out []figureOption
 	for _, c := range r.FigureCodes() {
 		out = append(out, figureOption{c, p.Indicator(c)})
