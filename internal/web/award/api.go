@@ -22,7 +22,7 @@ func (s *handlers) apiProgrammes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"programmes": web.NonNil(ps)})
+	web.WriteJSON(w, http.StatusOK, programmesAnswer{Programmes: web.NonNil(ps)})
 	return nil
 }
 
@@ -44,7 +44,15 @@ func (s *handlers) apiProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, p)
+	out := programmeAnswer{Programme: p}
+	if p.Historical {
+		hs, err := s.Award.Honours(r.Context(), p.ID)
+		if err != nil {
+			return err
+		}
+		out.Honours = web.NonNil(hs)
+	}
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -121,7 +129,7 @@ func (s *handlers) apiRounds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"rounds": web.NonNil(rs)})
+	web.WriteJSON(w, http.StatusOK, roundsAnswer{Rounds: web.NonNil(rs)})
 	return nil
 }
 
@@ -134,7 +142,7 @@ func (s *handlers) apiTrail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"audit": web.NonNil(rows)})
+	web.WriteJSON(w, http.StatusOK, trailAnswer{Audit: web.NonNil(rows)})
 	return nil
 }
 
@@ -147,7 +155,7 @@ func (s *handlers) apiApplications(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"applications": web.NonNil(as)})
+	web.WriteJSON(w, http.StatusOK, applicationsAnswer{Applications: web.NonNil(as)})
 	return nil
 }
 
@@ -168,7 +176,7 @@ func (s *handlers) apiMyApplications(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"applications": web.NonNil(as), "grants": web.NonNil(gs), "outcomes": os})
+	web.WriteJSON(w, http.StatusOK, myApplicationsAnswer{Applications: web.NonNil(as), Grants: web.NonNil(gs), Outcomes: os})
 	return nil
 }
 
@@ -235,11 +243,9 @@ func (s *handlers) apiApplication(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"application": a, "outcome": o}
-	if gs, err := s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
+	out := applicationAnswer{Application: a, Outcome: o}
+	if out.Assignments, err = s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
 		return err
-	} else if gs != nil {
-		out["assignments"] = gs
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -293,7 +299,7 @@ func (s *handlers) apiMyAssignments(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"assignments": web.NonNil(gs)})
+	web.WriteJSON(w, http.StatusOK, assignmentsAnswer{Assignments: web.NonNil(gs)})
 	return nil
 }
 

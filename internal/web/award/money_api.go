@@ -60,7 +60,7 @@ func (s *handlers) apiNotices(w http.ResponseWriter, r *http.Request) error {
 			out = append(out, p)
 		}
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"notices": web.NonNil(out)})
+	web.WriteJSON(w, http.StatusOK, noticesAnswer{Notices: web.NonNil(out)})
 	return nil
 }
 
@@ -109,7 +109,7 @@ func (s *handlers) apiObjections(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"objections": web.NonNil(os)})
+	web.WriteJSON(w, http.StatusOK, objectionsAnswer{Objections: web.NonNil(os)})
 	return nil
 }
 
@@ -145,7 +145,7 @@ func (s *handlers) apiGrants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"grants": web.NonNil(gs)})
+	web.WriteJSON(w, http.StatusOK, grantsAnswer{Grants: web.NonNil(gs)})
 	return nil
 }
 
@@ -206,7 +206,7 @@ func (s *handlers) apiPayments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"payments": web.NonNil(ps)})
+	web.WriteJSON(w, http.StatusOK, paymentsAnswer{Payments: web.NonNil(ps)})
 	return nil
 }
 
@@ -307,13 +307,13 @@ func (s *handlers) apiTotals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"totals": web.NonNil(ts)}
+	out := totalsAnswer{Totals: web.NonNil(ts)}
 	if year != 0 {
 		paid, err := s.Award.YearPaid(r.Context(), year)
 		if err != nil {
 			return err
 		}
-		out["paid_in_year_fen"] = paid
+		out.PaidInYearFen = &paid
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -324,7 +324,7 @@ func (s *handlers) apiFlags(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"flags": web.NonNil(fs), "kinds": enterprise.FlagKinds})
+	web.WriteJSON(w, http.StatusOK, flagsAnswer{Flags: web.NonNil(fs), Kinds: enterprise.FlagKinds})
 	return nil
 }
 

@@ -28,7 +28,7 @@ func Register(s *web.Server) error {
 		return err
 	}
 	(&handlers{s}).routes()
-	return nil
+	return s.Describe(docs)
 }
 
 // routes registers the pages and API of awards and subsidies (评优与奖补).
