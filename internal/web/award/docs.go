@@ -66,7 +66,7 @@ type (
 	}
 )
 
-var yearQuery = "year:integer 年度，缺省为全部 / year, every year when absent"
+var yearQuery = "year:integer 项目年度，缺省为全部 / programme year, every year when absent"
 
 // docs describes the module's API routes for the OpenAPI document.
 var docs = map[string]web.Doc{
@@ -109,7 +109,7 @@ var docs = map[string]web.Doc{
 	"POST /api/v1/award/payments/{id}/reversal":        {Response: award.Payment{}},
 	"POST /api/v1/award/payments/{id}/withdrawal":      {Response: award.Payment{}},
 	"GET /api/v1/award/programmes/{id}/payments.xlsx":  {File: web.XLSX.File},
-	"GET /api/v1/award/totals":                         {Query: web.Query(yearQuery + "；给出时另报该年实付 / given, adds the year's paid total"), Response: totalsAnswer{}},
+	"GET /api/v1/award/totals":                         {Query: web.Query("year:integer 项目年度，缺省为全部；给出时另报该年按付款日的实付合计 / programme year, every year when absent; given, adds the year's paid total by payment date"), Response: totalsAnswer{}},
 	"GET /api/v1/award/flags":                          {Response: flagsAnswer{}},
 	"POST /api/v1/award/flags":                         {Response: enterprise.Flag{}, Status: http.StatusCreated},
 	"POST /api/v1/award/flags/{id}/clear":              {Response: enterprise.Flag{}},

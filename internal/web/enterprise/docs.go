@@ -13,8 +13,9 @@ type linkAnswer struct {
 	Username     string `json:"username"`
 }
 
-// listQuery are the list's filters, shared by the list and its export.
-var listQuery = web.Query(
+// filterQuery are the list's filters, shared by the list and its export
+// (which takes every match, unpaged).
+var filterQuery = web.Query(
 	"name:string 名称或曾用名的一部分 / part of the name or a former name",
 	"credit_code:string 统一社会信用代码或其前缀 / credit code or a prefix of it",
 	"area:string 办事处单位代码 / office-area unit code",
@@ -26,15 +27,18 @@ var listQuery = web.Query(
 	"year:integer 指标年度（按指标筛选时必填）/ the figure's year (needed with min or max)",
 	"min:number 指标下限，按指标显示单位（金额为万元）/ lower bound in the indicator's display unit (万元 for money)",
 	"max:number 指标上限，按指标显示单位 / upper bound in the indicator's display unit",
+)
+
+var pageQuery = web.Query(
 	"after:integer 翻页：上页的 next / paging: the previous page's next",
 	"limit:integer 每页条数，默认 50，至多 1000 / page size, 50 by default, at most 1000",
 )
 
 // docs describes the module's API routes for the OpenAPI document.
 var docs = map[string]web.Doc{
-	"GET /api/v1/enterprises":                      {Query: listQuery, Response: enterprise.Page{}},
+	"GET /api/v1/enterprises":                      {Query: append(append([]web.Param{}, filterQuery...), pageQuery...), Response: enterprise.Page{}},
 	"POST /api/v1/enterprises":                     {Response: enterprise.Enterprise{}, Status: http.StatusCreated},
-	"GET /api/v1/enterprises/export.xlsx":          {Query: append(web.Query("export_year:integer 导出哪一年的指标，默认 year / the figures' year, year by default"), listQuery...), File: web.XLSX.File},
+	"GET /api/v1/enterprises/export.xlsx":          {Query: append(web.Query("export_year:integer 导出哪一年的指标，默认 year / the figures' year, year by default"), filterQuery...), File: web.XLSX.File},
 	"GET /api/v1/enterprises/{id}":                 {Response: detail{}},
 	"PUT /api/v1/enterprises/{id}":                 {Response: enterprise.Enterprise{}},
 	"GET /api/v1/enterprises/{id}/figures":         {Response: []enterprise.Figure{}},
