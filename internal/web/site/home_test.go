@@ -17,6 +17,14 @@ import (
 // accounts' generated passwords.
 func newDemoHarness(t *testing.T) (*webtest.Harness, map[string]string) {
 	t.Helper()
+	h, pw, _ := newDemoHarnessAccounts(t)
+	return h, pw
+}
+
+// newDemoHarnessAccounts is newDemoHarness with the demo accounts in the
+// order the demo made them.
+func newDemoHarnessAccounts(t *testing.T) (*webtest.Harness, map[string]string, []demo.Account) {
+	t.Helper()
 	a := app.New(dbtest.Open(t), app.Options{Argon: &webtest.CheapArgon})
 	accounts, err := demo.Load(audit.WithActor(context.Background(), audit.Actor{Name: "demo"}), a)
 	if err != nil {
@@ -26,7 +34,7 @@ func newDemoHarness(t *testing.T) (*webtest.Harness, map[string]string) {
 	for _, acc := range accounts {
 		pw[acc.Username] = acc.Password
 	}
-	return webtest.Over(t, a), pw
+	return webtest.Over(t, a), pw, accounts
 }
 
 func TestHomeOverviewByRole(t *testing.T) {

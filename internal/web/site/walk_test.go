@@ -1,0 +1,363 @@
+package site_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"gaoxin/internal/org"
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/webtest"
+)
+
+// walkLimit bounds the pages fetched per role, and perRoute the pages of
+// one route (one enterprise page stands for the demo's thousands): every
+// kind of page is seen, with up to perRoute of its objects, in the order
+// the pages link them. Reaching walkLimit is itself reported.
+const (
+	walkLimit = 600
+	perRoute  = 12
+)
+
+// found is a link or form target and the page that showed it.
+type found struct{ target, on string }
+
+// pageLinks are the same-site targets a page offers: GET links and forms
+// (with the values their fields carry as shown), and POST form actions.
+type pageLinks struct {
+	gets, posts []string
+}
+
+// TestEveryLinkAndButtonWorks walks, for every role's demo account and for
+// a visitor, the pages a person can reach from the home page: it follows
+// every same-site <a href> and submits every GET form as shown,
+// breadth-first, and counts answers of 400 or more. POST buttons are not
+// pressed (they change the demo); each POST form's action must be a route
+// that the route table lets this role call, so a button the role cannot
+// use is not shown. The test fails listing each bad URL with the page it
+// was found on.
+func TestEveryLinkAndButtonWorks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("walks the whole demo")
+	}
+	h, pw, accounts := newDemoHarnessAccounts(t)
+	seen := map[org.Role]bool{}
+	type walker struct {
+		name string
+		c    *webtest.Client
+		role org.Role
+	}
+	walkers := []walker{{name: "(visitor)", c: h.Anon()}}
+	for _, a := range accounts {
+		// One account per role, and the sub-district office beside the
+		// bureau: units see different tasks by kind.
+		if seen[a.Role] && a.Username != "shifo" {
+			continue
+		}
+		seen[a.Role] = true
+		walkers = append(walkers, walker{name: a.Username, c: h.AsWith(a.Username, pw[a.Username]), role: a.Role})
+	}
+	for _, role := range []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise, org.Reviewer} {
+		if !seen[role] {
+			t.Errorf("the demo has no %s account to walk as", role)
+		}
+	}
+	routes := h.Srv.Routes()
+	for _, w := range walkers {
+		var u *org.User
+		if w.role != "" {
+			u = &org.User{Role: w.role}
+		}
+		pages, bad := walk(t, w.c, routeMux(routes, "GET", nil), routeMux(routes, "POST", u))
+		t.Logf("%s: %d pages", w.name, pages)
+		for _, b := range bad {
+			t.Errorf("%s: %s", w.name, b)
+		}
+	}
+}
+
+// routeMux is a mux of the routes of a method, to match a URL against
+// without calling it: every GET route, or the POST routes u may call (nil:
+// a visitor).
+func routeMux(routes []web.Route, method string, u *org.User) *http.ServeMux {
+	mux := http.NewServeMux()
+	ok := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+	for _, rt := range routes {
+		if rt.Method == method && (method == "GET" || rt.Access.Allows(u)) {
+			mux.Handle(rt.Method+" "+rt.Path, ok)
+		}
+	}
+	return mux
+}
+
+// walk fetches pages breadth-first from "/" and returns how many it
+// fetched and a line for each failure.
+func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux) (int, []string) {
+	t.Helper()
+	queue := []found{{target: "/", on: "(start)"}}
+	visited := map[string]bool{"/": true}
+	perPattern := map[string]int{}
+	checkedPost := map[string]bool{}
+	var bad []string
+	pages := 0
+	for len(queue) > 0 {
+		if pages == walkLimit {
+			bad = append(bad, fmt.Sprintf("more than %d pages; next %s (on %s)", walkLimit, queue[0].target, queue[0].on))
+			break
+		}
+		f := queue[0]
+		queue = queue[1:]
+		r := c.Get(f.target)
+		pages++
+		if r.Code >= 400 {
+			bad = append(bad, fmt.Sprintf("GET %s = %d (linked from %s)", f.target, r.Code, f.on))
+			continue
+		}
+		if r.Code >= 300 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		links := parseLinks(r.Body, f.target)
+		for _, g := range links.gets {
+			if visited[g] {
+				continue
+			}
+			visited[g] = true
+			// Pages of one route with one set of query fields count
+			// together; a URL no route serves is followed (it will 404).
+			_, pattern := gets.Handler(httptest.NewRequest("GET", g, nil))
+			key := pattern + "?" + queryKeys(g)
+			if pattern != "" && perPattern[key] == perRoute {
+				continue
+			}
+			perPattern[key]++
+			queue = append(queue, found{target: g, on: f.target})
+		}
+		for _, p := range links.posts {
+			if checkedPost[p] {
+				continue
+			}
+			checkedPost[p] = true
+			req := httptest.NewRequest("POST", p, nil)
+			if _, pattern := posts.Handler(req); pattern == "" {
+				bad = append(bad, fmt.Sprintf("POST form to %s, a route this role may not call (on %s)", p, f.target))
+			}
+		}
+	}
+	sort.Strings(bad)
+	return pages, bad
+}
+
+// queryKeys are the names of a URL's query fields, sorted.
+func queryKeys(target string) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return ""
+	}
+	var keys []string
+	for k := range u.Query() {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, "&")
+}
+
+// skipped are same-site targets the walk does not follow: signing out
+// would end the walk, and switching language only sets a cookie.
+func skipped(path string) bool {
+	return path == "/logout" || path == "/lang" || strings.HasPrefix(path, "/static/")
+}
+
+// parseLinks returns the same-site targets of a page at base.
+func parseLinks(body []byte, base string) pageLinks {
+	var out pageLinks
+	baseURL, _ := url.Parse(base)
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		return out
+	}
+	resolve := func(ref string) (string, bool) {
+		ref = strings.TrimSpace(ref)
+		if ref == "" || strings.HasPrefix(ref, "#") {
+			return "", false
+		}
+		u, err := baseURL.Parse(ref)
+		if err != nil || u.Host != "" || (u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") || skipped(u.Path) {
+			return "", false
+		}
+		u.Fragment = ""
+		return u.RequestURI(), true
+	}
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "a":
+				if target, ok := resolve(attr(n, "href")); ok && attr(n, "download") == "" {
+					out.gets = append(out.gets, target)
+				}
+			case "form":
+				action := attr(n, "action")
+				if action == "" {
+					action = base
+				}
+				target, ok := resolve(action)
+				if !ok {
+					break
+				}
+				if strings.EqualFold(attr(n, "method"), "post") {
+					// A form without a submit button (a table laid out
+					// inside one, read-only) offers nothing to press.
+					if hasSubmit(n) {
+						p, _, _ := strings.Cut(target, "?")
+						out.posts = append(out.posts, p)
+					}
+				} else {
+					out.gets = append(out.gets, withFields(target, n))
+				}
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			visit(ch)
+		}
+	}
+	visit(doc)
+	return out
+}
+
+// withFields is a GET form's action with the values its fields carry as
+// shown: what pressing its button sends.
+func withFields(action string, form *html.Node) string {
+	path, _, _ := strings.Cut(action, "?")
+	q := url.Values{}
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			name := attr(n, "name")
+			switch {
+			case name == "" || hasAttr(n, "disabled"):
+			case n.Data == "input":
+				switch strings.ToLower(attr(n, "type")) {
+				case "submit", "button", "reset", "file", "image":
+				case "checkbox", "radio":
+					if hasAttr(n, "checked") {
+						v := attr(n, "value")
+						if v == "" {
+							v = "on"
+						}
+						q.Add(name, v)
+					}
+				default:
+					q.Add(name, attr(n, "value"))
+				}
+			case n.Data == "select":
+				q.Add(name, selected(n))
+			case n.Data == "textarea":
+				if n.FirstChild != nil {
+					q.Add(name, n.FirstChild.Data)
+				} else {
+					q.Add(name, "")
+				}
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			visit(ch)
+		}
+	}
+	visit(form)
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+// selected is a select's value as shown: the selected option, else the
+// first.
+func selected(sel *html.Node) string {
+	var first, chosen *html.Node
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "option" {
+			if first == nil {
+				first = n
+			}
+			if chosen == nil && hasAttr(n, "selected") {
+				chosen = n
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			visit(ch)
+		}
+	}
+	visit(sel)
+	if chosen == nil {
+		chosen = first
+	}
+	if chosen == nil {
+		return ""
+	}
+	if hasAttr(chosen, "value") {
+		return attr(chosen, "value")
+	}
+	if chosen.FirstChild != nil {
+		return strings.TrimSpace(chosen.FirstChild.Data)
+	}
+	return ""
+}
+
+// hasSubmit reports whether a form shows a button that submits it.
+func hasSubmit(form *html.Node) bool {
+	if form.Type == html.ElementNode {
+		typ := strings.ToLower(attr(form, "type"))
+		if (form.Data == "button" && (typ == "" || typ == "submit")) || (form.Data == "input" && (typ == "submit" || typ == "image")) {
+			return true
+		}
+	}
+	for ch := form.FirstChild; ch != nil; ch = ch.NextSibling {
+		if hasSubmit(ch) {
+			return true
+		}
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// The 通报 tab of the plan: a leader gets the zone-wide bulletin (the
+// ranking), and a unit that leads no task is told so, not shown an error.
+func TestBulletinForEveryRole(t *testing.T) {
+	h, pw := newDemoHarness(t)
+	r := h.AsWith("leader", pw["leader"]).Get("/plan/bulletin?year=2023")
+	if r.Code != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/plan/ranking?year=2023") {
+		t.Errorf("leader's /plan/bulletin = %d → %q, want the zone-wide ranking", r.Code, r.Header.Get("Location"))
+	}
+	r = h.AsWith("shifo", pw["shifo"]).Get("/plan/bulletin?year=2023")
+	if r.Code != http.StatusOK || !strings.Contains(string(r.Body), `id="no-bulletin"`) {
+		t.Errorf("a unit leading no task: /plan/bulletin = %d", r.Code)
+	}
+	if r := h.AsWith("jfj", pw["jfj"]).Get("/"); strings.Contains(string(r.Body), "/plan/ranking") {
+		t.Error("a unit's home links to the ranking it may not read")
+	}
+}
