@@ -13,6 +13,7 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/db"
+	"gaoxin/internal/demo"
 )
 
 var errUsage = errors.New("usage")
@@ -107,5 +108,10 @@ func open(ctx context.Context, c *Config) (*app.App, error) {
 		d.Close()
 		return nil, err
 	}
-	return app.New(d, app.Options{PasswordStrict: c.PasswordStrict}), nil
+	o := app.Options{PasswordStrict: c.PasswordStrict}
+	if c.Demo {
+		// A demo server reads every module at the demo's one date.
+		o.Now = demo.Clock
+	}
+	return app.New(d, o), nil
 }

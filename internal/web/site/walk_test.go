@@ -6,12 +6,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
+	"gaoxin/internal/demo"
 	"gaoxin/internal/org"
 	"gaoxin/internal/web"
 	"gaoxin/internal/web/webtest"
@@ -75,7 +79,7 @@ func TestEveryLinkAndButtonWorks(t *testing.T) {
 		if w.role != "" {
 			u = &org.User{Role: w.role}
 		}
-		pages, bad := walk(t, w.c, routeMux(routes, "GET", nil), routeMux(routes, "POST", u))
+		pages, bad := walk(t, w.c, routeMux(routes, "GET", nil), routeMux(routes, "POST", u), oneDemoDate)
 		t.Logf("%s: %d pages", w.name, pages)
 		for _, b := range bad {
 			t.Errorf("%s: %s", w.name, b)
@@ -99,7 +103,7 @@ func routeMux(routes []web.Route, method string, u *org.User) *http.ServeMux {
 
 // walk fetches pages breadth-first from "/" and returns how many it
 // fetched and a line for each failure.
-func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux) (int, []string) {
+func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux, check func(body []byte) string) (int, []string) {
 	t.Helper()
 	queue := []found{{target: "/", on: "(start)"}}
 	visited := map[string]bool{"/": true}
@@ -122,6 +126,9 @@ func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux) (int, []s
 		}
 		if r.Code >= 300 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 			continue
+		}
+		if fault := check(r.Body); fault != "" {
+			bad = append(bad, fmt.Sprintf("GET %s: %s", f.target, fault))
 		}
 		links := parseLinks(r.Body, f.target)
 		for _, g := range links.gets {
@@ -152,6 +159,23 @@ func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux) (int, []s
 	}
 	sort.Strings(bad)
 	return pages, bad
+}
+
+// realYearDate matches a date of the year the test runs in.
+var realYearDate = regexp.MustCompile(strconv.Itoa(time.Now().Year()) + `-[01]\d-[0-3]\d`)
+
+// oneDemoDate finds a page that shows the real date where the demo has
+// one date of its own (demo.AsOf, in 2023): a record stamped today, or a
+// module reading today. The demo's records run to 2025 at the latest (the
+// certificates it issues), so the check holds from 2026 on.
+func oneDemoDate(body []byte) string {
+	if time.Now().Year() <= 2025 {
+		return ""
+	}
+	if m := realYearDate.Find(body); m != nil {
+		return fmt.Sprintf("shows %s, a date of the real year, not of the demo's date %s", m, demo.AsOf)
+	}
+	return ""
 }
 
 // queryKeys are the names of a URL's query fields, sorted.
@@ -359,5 +383,30 @@ func TestBulletinForEveryRole(t *testing.T) {
 	}
 	if r := h.AsWith("jfj", pw["jfj"]).Get("/"); strings.Contains(string(r.Body), "/plan/ranking") {
 		t.Error("a unit's home links to the ranking it may not read")
+	}
+}
+
+// The demo has one date: the banner shows it once, and the targets and the
+// plan read their year at it.
+func TestDemoHasOneDate(t *testing.T) {
+	h, pw := newDemoHarness(t)
+	leader := h.AsWith("leader", pw["leader"])
+	home := string(leader.Get("/").Body)
+	if n := strings.Count(home, demo.AsOf); n != 1 || !strings.Contains(home, `id="demo-as-of"`) {
+		t.Errorf("the home page shows the demo date %d times, want once, in the banner", n)
+	}
+	var kpiDash, planTree struct {
+		AsOf string `json:"as_of"`
+	}
+	leader.Get("/api/v1/kpi/dashboard?year=2023").JSON(t, &kpiDash)
+	leader.Get("/api/v1/plan?year=2023").JSON(t, &planTree)
+	if kpiDash.AsOf != demo.AsOf || planTree.AsOf != demo.AsOf {
+		t.Errorf("targets read as of %q, the plan as of %q; the demo's date is %s", kpiDash.AsOf, planTree.AsOf, demo.AsOf)
+	}
+	if got := h.App.Enterprise.Today(); got != demo.AsOf {
+		t.Errorf("the registry's today is %s", got)
+	}
+	if got := h.App.Award.Now().Format("2006-01-02"); got != demo.AsOf {
+		t.Errorf("the awards' today is %s", got)
 	}
 }
