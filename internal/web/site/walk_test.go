@@ -42,7 +42,8 @@ type pageLinks struct {
 // TestEveryLinkAndButtonWorks walks, for every role's demo account and for
 // a visitor, the pages a person can reach from the home page: it follows
 // every same-site <a href> and submits every GET form as shown,
-// breadth-first, and counts answers of 400 or more. POST buttons are not
+// breadth-first, and counts answers of 400 or more. A page links no JSON
+// API route, and shows no date of the real year (the demo has one date). POST buttons are not
 // pressed (they change the demo); each POST form's action must be a route
 // that the route table lets this role call, so a button the role cannot
 // use is not shown. The test fails listing each bad URL with the page it
@@ -136,6 +137,12 @@ func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux, check fun
 				continue
 			}
 			visited[g] = true
+			// Pages are for people: the JSON API is described by its
+			// OpenAPI document, not linked from the pages.
+			if strings.HasPrefix(g, "/api/") && !strings.HasPrefix(g, "/api/v1/openapi.json") {
+				bad = append(bad, fmt.Sprintf("links to the JSON API %s (on %s)", g, f.target))
+				continue
+			}
 			// Pages of one route with one set of query fields count
 			// together; a URL no route serves is followed (it will 404).
 			_, pattern := gets.Handler(httptest.NewRequest("GET", g, nil))
@@ -408,5 +415,31 @@ func TestDemoHasOneDate(t *testing.T) {
 	}
 	if got := h.App.Award.Now().Format("2006-01-02"); got != demo.AsOf {
 		t.Errorf("the awards' today is %s", got)
+	}
+}
+
+// A reviewer's home page leads to that reviewer's pending reviews, and
+// only theirs.
+func TestReviewerHomeLinksPendingReviews(t *testing.T) {
+	h, pw := newDemoHarness(t)
+	for _, name := range []string{"zhuanjia1", "zhuanjia2"} {
+		c := h.AsWith(name, pw[name])
+		home := string(c.Get("/").Body)
+		if !strings.Contains(home, `id="home-reviews"`) || !strings.Contains(home, `href="/awards/reviews"`) {
+			t.Fatalf("%s's home does not link the reviews", name)
+		}
+		var mine struct {
+			Assignments []struct {
+				ID    int64  `json:"id"`
+				State string `json:"state"`
+			} `json:"assignments"`
+		}
+		c.Get("/api/v1/award/assignments").JSON(t, &mine)
+		for _, g := range mine.Assignments {
+			link := fmt.Sprintf(`href="/awards/assignments/%d"`, g.ID)
+			if (g.State == "assigned") != strings.Contains(home, link) {
+				t.Errorf("%s: assignment %d (%s) linked = %v", name, g.ID, g.State, strings.Contains(home, link))
+			}
+		}
 	}
 }
