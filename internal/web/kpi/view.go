@@ -161,7 +161,7 @@ func trendChart(p web.Page, c kpi.Card, w, h int) template.HTML {
 		{Name: p.L("全市", "City"), Values: city, Color: "#2b6cb0"},
 		{Name: p.L("全省", "Province"), Values: prov, Color: "#1b7f3b"}}
 	if c.TargetPct != nil {
-		series = append(series, chart.Series{Name: p.L("目标", "Target"), Values: target, Color: "#b7791f", Dashed: true})
+		series = append(series, chart.Series{Name: p.L("目标", "Target"), Values: target, Color: "#8a5a00", Dashed: true})
 	}
 	return chart.Line{Title: p.L("累计增速", "YTD growth") + " · " + p.L(c.Indicator.NameZH, orZH(c.Indicator.NameEN, c.Indicator.NameZH)),
 		XLabels: labels, Series: series, YUnit: "%", Width: w, Height: h}.SVG()
