@@ -128,6 +128,10 @@ func (r *xlsxRows) Next() bool {
 
 func (r *xlsxRows) Row() ([]string, error) {
 	if err := r.x.Err(); err != nil {
+		if h, ok := errors.AsType[*xlsx.HiddenError](err); ok {
+			zh, en := h.Messages()
+			return nil, errs.List(zh, en, []errs.Detail{{Row: h.Row, Field: h.Column, Reason: zh, ReasonEN: en}})
+		}
 		return nil, errs.New(errs.Invalid, "第 "+itoa(r.x.Num())+" 行无法读取", "row "+itoa(r.x.Num())+" cannot be read")
 	}
 	return r.x.Row(), nil

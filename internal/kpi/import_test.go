@@ -14,7 +14,7 @@ import (
 // sheet whose row 1 is blank has no header.
 func TestImportNamesExcelRows(t *testing.T) {
 	f := newFixture(t)
-	f.mustIndicator(t, gdp)
+	ind := f.mustIndicator(t, gdp)
 	x := excelize.NewFile()
 	head := []any{}
 	for _, c := range kpi.Columns {
@@ -31,6 +31,22 @@ func TestImportNamesExcelRows(t *testing.T) {
 	e := errs.As(err)
 	if e.Code != errs.Invalid || len(e.Details) != 1 || e.Details[0].Row != 7 || e.Details[0].Field != "D ytd" {
 		t.Fatalf("bad row 7: %v %+v", err, e.Details)
+	}
+
+	// A note with a right-to-left override is refused at its cell, and
+	// nothing is written.
+	x = excelize.NewFile()
+	x.SetSheetRow("Sheet1", "A1", &head)
+	x.SetSheetRow("Sheet1", "A2", &[]any{"gdp", 2023, 3, 280.5, 250})
+	x.SetSheetRow("Sheet1", "A3", &[]any{"gdp", 2023, 6, 300, 250, nil, nil, nil, "增长\u202e01"})
+	b.Reset()
+	x.Write(&b)
+	_, err = f.svc.ImportActuals(f.ctx, kpi.Scope{All: true}, &b)
+	if e := errs.As(err); e.Code != errs.Invalid || len(e.Details) != 1 || e.Details[0].Row != 3 || e.Details[0].Field != "I" {
+		t.Fatalf("hidden character in I3: %v %+v", err, e.Details)
+	}
+	if acts, _ := f.svc.Actuals(f.ctx, ind.ID, 2023, 2023); len(acts) != 0 {
+		t.Fatalf("%d actuals written by a refused import", len(acts))
 	}
 
 	x = excelize.NewFile()

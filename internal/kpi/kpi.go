@@ -306,7 +306,7 @@ func (s *Service) Indicators(ctx context.Context, ownerID int64) ([]Indicator, e
 	if ownerID != 0 {
 		q, args = indicatorSelect+" WHERE i.owner_unit_id = $1 ORDER BY i.sort, i.id LIMIT $2", []any{ownerID, MaxIndicators}
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi: list indicators: %w", err)
 	}

@@ -108,7 +108,7 @@ func (s *Service) DeleteTarget(ctx context.Context, indicatorID int64, year int)
 
 // Targets lists the targets of a year in indicator order.
 func (s *Service) Targets(ctx context.Context, year int) ([]Target, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT t.indicator_id, i.code, t.year, t.value, t.note, t.updated_at
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, `SELECT t.indicator_id, i.code, t.year, t.value, t.note, t.updated_at
 		FROM kpi_targets t JOIN kpi_indicators i ON i.id = t.indicator_id WHERE t.year = $1 ORDER BY i.sort, i.id LIMIT $2`, year, MaxIndicators)
 	if err != nil {
 		return nil, fmt.Errorf("kpi: list targets: %w", err)
@@ -159,7 +159,7 @@ type Settings struct {
 func (s *Service) Settings(ctx context.Context, year int) (Settings, error) {
 	st := Settings{Year: year, Thresholds: DefaultThresholds}
 	var a, o, b, c int64
-	err := s.DB.R.QueryRowContext(ctx, "SELECT as_of, ahead, on_pace, behind, close_pp FROM kpi_settings WHERE year = $1", year).
+	err := db.Reader{D: s.DB}.QueryRowContext(ctx, "SELECT as_of, ahead, on_pace, behind, close_pp FROM kpi_settings WHERE year = $1", year).
 		Scan(&st.AsOf, &a, &o, &b, &c)
 	if err == sql.ErrNoRows {
 		return st, nil

@@ -242,6 +242,10 @@ func readSheet(r io.Reader, limit int64) ([]sheetRow, error) {
 		rows = append(rows, sheetRow{num: x.Num(), cells: slices.Clone(x.Row())})
 	}
 	if err := x.Err(); err != nil {
+		if h, ok := errors.AsType[*xlsx.HiddenError](err); ok {
+			zh, en := h.Messages()
+			return nil, errs.List(zh, en, []errs.Detail{{Row: h.Row, Field: h.Column, Reason: zh, ReasonEN: en}})
+		}
 		return nil, errs.Field("file", fmt.Sprintf("第 %d 行无法读取，未导入任何数据", x.Num()),
 			fmt.Sprintf("row %d cannot be read: nothing imported", x.Num()))
 	}

@@ -48,6 +48,16 @@ func (s *Service) SetWeights(ctx context.Context, v Viewer, parent int64, weight
 			}
 		}
 		rows.Close()
+		if len(weights) == 0 {
+			return errs.Field("weights", "权重为空：请为每个下级给出权重，或将每个下级设为空以清除权重",
+				"no weights given: give every child a weight, or set every child to null to clear them")
+		}
+		for _, id := range ids {
+			if _, ok := weights[id]; !ok {
+				return errs.Field("weights", fmt.Sprintf("未给出下级节点 %d 的权重（要清除，请设为空）", id),
+					fmt.Sprintf("no weight given for child %d (set it to null to clear it)", id))
+			}
+		}
 		for id := range weights {
 			if _, ok := before[id]; !ok {
 				return errs.Field("weight", fmt.Sprintf("节点 %d 不是该节点的下级", id), fmt.Sprintf("node %d is not a child of this node", id))

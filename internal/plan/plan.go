@@ -182,16 +182,32 @@ func (s *Service) realToday() time.Time {
 // China time.
 func (s *Service) Today(ctx context.Context, year int) (time.Time, error) {
 	var asOf string
-	err := s.DB.R.QueryRowContext(ctx, "SELECT as_of FROM plan_years WHERE year = $1", year).Scan(&asOf)
+	err := db.Reader{D: s.DB}.QueryRowContext(ctx, "SELECT as_of FROM plan_years WHERE year = $1", year).Scan(&asOf)
 	if err != nil && err != sql.ErrNoRows {
 		return time.Time{}, fmt.Errorf("plan: as-of of %d: %w", year, err)
 	}
-	if asOf != "" {
-		if t, err := time.Parse(dateLayout, asOf); err == nil {
-			return t, nil
+	return s.todayAt(asOf), nil
+}
+
+// TodayIn is Today read from years, as Years returned them: a page that
+// lists the years already knows each year's review date.
+func (s *Service) TodayIn(years []Year, year int) time.Time {
+	for _, y := range years {
+		if y.Year == year {
+			return s.todayAt(y.AsOf)
 		}
 	}
-	return s.realToday(), nil
+	return s.realToday()
+}
+
+// todayAt is the stored review date asOf, or the real date when none is set.
+func (s *Service) todayAt(asOf string) time.Time {
+	if asOf != "" {
+		if t, err := time.Parse(dateLayout, asOf); err == nil {
+			return t
+		}
+	}
+	return s.realToday()
 }
 
 func notFound() error {
@@ -213,7 +229,7 @@ type Year struct {
 
 // Years lists the plan years, newest first.
 func (s *Service) Years(ctx context.Context) ([]Year, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT year, title, as_of FROM plan_years ORDER BY year DESC LIMIT 100")
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, "SELECT year, title, as_of FROM plan_years ORDER BY year DESC LIMIT 100")
 	if err != nil {
 		return nil, fmt.Errorf("plan: years: %w", err)
 	}

@@ -134,6 +134,16 @@ func TestWeightsAndOverride(t *testing.T) {
 	if err := f.a.Plan.SetWeights(f.ctx, f.sup, action.ID, map[int64]*int{a.ID: ip(80), b.ID: ip(20)}); err != nil {
 		t.Fatal(err)
 	}
+	// Nothing is cleared by leaving it out: an empty update, or one that
+	// names only some children, is refused and the weights stay.
+	for _, ws := range []map[int64]*int{nil, {}, {a.ID: nil}} {
+		if err := f.a.Plan.SetWeights(f.ctx, f.sup, action.ID, ws); fieldOf(err) != "weights" {
+			t.Fatalf("weights %v: %v, want refused on weights", ws, err)
+		}
+	}
+	if n, _, _ := f.a.Plan.Node(f.ctx, f.sup, b.ID); n.Weight == nil || *n.Weight != 20 {
+		t.Fatalf("B's weight after refused updates: %v", n.Weight)
+	}
 	// Task A at 50 % by override (reason required), B at 0: action = 80×500/100 = 400 tenths.
 	if err := f.a.Plan.Override(f.ctx, f.sup, a.ID, ip(50), ""); fieldOf(err) != "reason" {
 		t.Fatalf("override without reason: %v", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
 
@@ -89,7 +90,7 @@ func (s *Service) loadTree(ctx context.Context, year int) (*Tree, error) {
 		return nil, err
 	}
 	t := &Tree{Year: year, AsOf: today.Format(dateLayout), Index: map[int64]*Node{}, Count: map[Flag]int{}}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+nodeCols+nodeFrom+" WHERE n.year = $1 ORDER BY n.sort, n.id LIMIT 20000", year)
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, "SELECT "+nodeCols+nodeFrom+" WHERE n.year = $1 ORDER BY n.sort, n.id LIMIT 20000", year)
 	if err != nil {
 		return nil, fmt.Errorf("plan: tree %d: %w", year, err)
 	}
@@ -258,7 +259,7 @@ func walk(ns []*Node, fn func(*Node)) {
 }
 
 func (s *Service) loadCoUnits(ctx context.Context, year int, idx map[int64]*Node) error {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT c.node_id, u.id, u.code, u.name_zh FROM plan_co_units c
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, `SELECT c.node_id, u.id, u.code, u.name_zh FROM plan_co_units c
 		JOIN plan_nodes n ON n.id = c.node_id JOIN units u ON u.id = c.unit_id
 		WHERE n.year = $1 ORDER BY c.node_id, u.code LIMIT 50000`, year)
 	if err != nil {
@@ -279,7 +280,7 @@ func (s *Service) loadCoUnits(ctx context.Context, year int, idx map[int64]*Node
 }
 
 func (s *Service) loadMilestones(ctx context.Context, year int, idx map[int64]*Node) error {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT m.id, m.task_id, m.title, m.due_on, m.done_on FROM plan_milestones m
+	rows, err := db.Reader{D: s.DB}.QueryContext(ctx, `SELECT m.id, m.task_id, m.title, m.due_on, m.done_on FROM plan_milestones m
 		JOIN plan_nodes n ON n.id = m.task_id WHERE n.year = $1 ORDER BY m.task_id, m.due_on, m.id LIMIT 50000`, year)
 	if err != nil {
 		return fmt.Errorf("plan: milestones: %w", err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -103,9 +104,11 @@ type errorPage struct {
 // Message is the error's text in the page's language.
 func (p errorPage) Message() string { return p.Err.Message(p.Lang) }
 
-// WriteJSON answers v as JSON with the status code.
+// WriteJSON answers v as JSON with the status code. No JSON answer is
+// kept by a cache: each is one caller's view of live data.
 func WriteJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -132,7 +135,7 @@ func DecodeJSON(r *http.Request, v any) error {
 		e.Err = err
 		return e
 	}
-	return nil
+	return checkDecoded(reflect.ValueOf(v), "")
 }
 
 // PathID parses a numeric path value.

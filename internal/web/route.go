@@ -43,7 +43,8 @@ type Route struct {
 	Summary      string
 	Access       Access
 	API          bool
-	Body         any // example request body for the OpenAPI document, or nil
+	Body         any  // example request body for the OpenAPI document, or nil
+	Doc          *Doc // query parameters and answer type, when described
 }
 
 // Roles returns the roles allowed, or nil for any.
@@ -131,6 +132,10 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 			} else {
 				s.refuse(w, r, errs.New(errs.Forbidden, "您的角色无权执行此操作", "your role may not do this"))
 			}
+			return
+		}
+		if err := checkForm(r); err != nil {
+			s.WriteError(w, r, err)
 			return
 		}
 		if err := h(w, r); err != nil {

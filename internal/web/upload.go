@@ -37,6 +37,16 @@ func ReadFiles(w http.ResponseWriter, r *http.Request, field string, maxEach, ma
 			e.Err = err
 			return nil, e
 		}
+		if err := checkValues(r.MultipartForm.Value); err != nil {
+			return nil, err
+		}
+		for _, fhs := range r.MultipartForm.File {
+			for _, fh := range fhs {
+				if err := CheckText(field, fh.Filename); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	var out []UploadedFile
 	for _, fh := range r.MultipartForm.File[field] {

@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/text"
 )
 
 // ErrNotXLSX means the data is not an .xlsx workbook with a worksheet.
@@ -211,6 +213,10 @@ func (x *Rows) Next() bool {
 				x.err = err
 				return false
 			}
+			if err := x.checkHidden(); err != nil {
+				x.err = err
+				return false
+			}
 			return true
 		}
 	}
@@ -401,4 +407,36 @@ func ColumnName(n int) string {
 	}
 	slices.Reverse(b)
 	return string(b)
+}
+
+// HiddenError is a cell holding a character that is not seen but changes
+// how the text reads (internal/text): the sheet is refused at that cell.
+type HiddenError struct {
+	Row    int    // as Excel numbers it
+	Column string // A, B, … AA
+	Rune   rune
+}
+
+func (e *HiddenError) Error() string {
+	return fmt.Sprintf("xlsx: cell %s%d holds the invisible character U+%04X", e.Column, e.Row, e.Rune)
+}
+
+// Messages says what is wrong in Chinese and in English, for the person
+// who made the sheet.
+func (e *HiddenError) Messages() (zh, en string) {
+	return fmt.Sprintf("第 %d 行 %s 列含有不可见的方向控制或零宽字符（U+%04X），请删除后重新导入，未导入任何数据", e.Row, e.Column, e.Rune),
+		fmt.Sprintf("row %d, column %s holds an invisible direction-control or zero-width character (U+%04X); delete it and import again: nothing imported", e.Row, e.Column, e.Rune)
+}
+
+// checkHidden refuses the row just read when a cell holds a hidden
+// character.
+func (x *Rows) checkHidden() error {
+	for i, c := range x.row {
+		for _, r := range c {
+			if text.Hidden(r) {
+				return &HiddenError{Row: x.num, Column: ColumnName(i + 1), Rune: r}
+			}
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -275,4 +276,30 @@ func FuzzOpen(f *testing.F) {
 		}
 		_ = last
 	})
+}
+
+// A cell with an invisible direction override or zero-width character
+// stops the sheet at that cell, naming its row and column; the rows before
+// it were read as usual.
+func TestHiddenCharacterRefused(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetCellValue("Sheet1", "A1", "企业名称")
+	f.SetCellValue("Sheet1", "A2", "郑州某某科技有限公司")
+	f.SetCellValue("Sheet1", "C3", "郑州某某\u200b科技有限公司")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(buf.Bytes(), Within(1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for x.Next() {
+		rows++
+	}
+	h, ok := errors.AsType[*HiddenError](x.Err())
+	if !ok || h.Row != 3 || h.Column != "C" || h.Rune != 0x200B || rows != 2 {
+		t.Fatalf("after %d rows: %v, want the zero-width space at C3 after 2 rows", rows, x.Err())
+	}
 }

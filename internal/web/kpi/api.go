@@ -132,7 +132,7 @@ func (s *handlers) apiIndicators(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"indicators": web.NonNil(inds)})
+	web.WriteJSON(w, http.StatusOK, indicatorsAnswer{Indicators: web.NonNil(inds)})
 	return nil
 }
 
@@ -200,7 +200,7 @@ func (s *handlers) apiTargets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"year": y, "targets": web.NonNil(ts)})
+	web.WriteJSON(w, http.StatusOK, targetsAnswer{Year: y, Targets: web.NonNil(ts)})
 	return nil
 }
 
@@ -249,7 +249,7 @@ func (s *handlers) apiActuals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"year": y, "actuals": web.NonNil(acts)})
+	web.WriteJSON(w, http.StatusOK, actualsAnswer{Year: y, Actuals: web.NonNil(acts)})
 	return nil
 }
 
@@ -322,7 +322,7 @@ func (s *handlers) apiOverdue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"as_of": asOf.In(db.CST).Format("2006-01-02"), "overdue": web.NonNil(od)})
+	web.WriteJSON(w, http.StatusOK, overdueAnswer{AsOf: asOf.In(db.CST).Format("2006-01-02"), Overdue: web.NonNil(od)})
 	return nil
 }
 

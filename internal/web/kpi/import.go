@@ -39,7 +39,7 @@ func (s *handlers) apiImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]int{"imported": n})
+	web.WriteJSON(w, http.StatusOK, importAnswer{Imported: n})
 	return nil
 }
 

@@ -27,7 +27,7 @@ func Register(s *web.Server) error {
 		return err
 	}
 	(&handlers{s}).routes()
-	return nil
+	return s.Describe(docs)
 }
 
 // routes registers the targets module (目标指标). Who may do what:

@@ -106,7 +106,7 @@ func (s *handlers) apiYears(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"years": ys})
+	web.WriteJSON(w, http.StatusOK, yearsAnswer{Years: web.NonNil(ys)})
 	return nil
 }
 
@@ -122,7 +122,7 @@ func (s *handlers) apiAsOf(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Plan.SetAsOf(r.Context(), viewer(r), year, req.AsOf); err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": req.AsOf})
+	web.WriteJSON(w, http.StatusOK, asOfAnswer{Year: year, AsOf: req.AsOf})
 	return nil
 }
 
@@ -141,7 +141,7 @@ func (s *handlers) apiFlags(w http.ResponseWriter, r *http.Request) error {
 	if tasks == nil {
 		tasks = []*plan.Node{}
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": t.AsOf, "flag": flag, "tasks": tasks})
+	web.WriteJSON(w, http.StatusOK, flagsAnswer{Year: year, AsOf: t.AsOf, Flag: flag, Tasks: tasks})
 	return nil
 }
 
@@ -154,7 +154,7 @@ func (s *handlers) apiRefresh(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "changed": n})
+	web.WriteJSON(w, http.StatusOK, refreshAnswer{Year: year, Changed: n})
 	return nil
 }
 
@@ -315,6 +315,6 @@ func (s *handlers) apiTasks(w http.ResponseWriter, r *http.Request) error {
 	if tasks == nil {
 		tasks = []*plan.Node{}
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "as_of": t.AsOf, "tasks": tasks})
+	web.WriteJSON(w, http.StatusOK, tasksAnswer{Year: year, AsOf: t.AsOf, Tasks: tasks})
 	return nil
 }

@@ -20,7 +20,7 @@ func (s *handlers) apiTaskReports(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"reports": rs})
+	web.WriteJSON(w, http.StatusOK, reportsAnswer{Reports: web.NonNil(rs)})
 	return nil
 }
 
@@ -152,7 +152,7 @@ func (s *handlers) apiChases(w http.ResponseWriter, r *http.Request) error {
 	if cs == nil {
 		cs = []plan.Chase{}
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"chases": cs})
+	web.WriteJSON(w, http.StatusOK, chasesAnswer{Chases: web.NonNil(cs)})
 	return nil
 }
 
@@ -211,7 +211,7 @@ func (s *handlers) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"year": year, "items": web.NonNil(items), "overdue_figures": web.NonNil(figures)})
+	web.WriteJSON(w, http.StatusOK, inboxAnswer{Year: year, Items: web.NonNil(items), OverdueFigures: web.NonNil(figures)})
 	return nil
 }
 
@@ -249,7 +249,7 @@ func (s *handlers) apiUnitBulletin(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"year": b.Year, "month": b.Month, "date": b.Date, "formula": b.Settings, "unit": u})
+	web.WriteJSON(w, http.StatusOK, unitBulletinAnswer{Year: b.Year, Month: b.Month, Date: b.Date, Formula: b.Settings, Unit: u})
 	return nil
 }
 

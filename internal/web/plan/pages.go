@@ -29,11 +29,7 @@ func (s *handlers) page(r *http.Request, zh, en string, year int) (page, error) 
 	if p.Years, err = s.Plan.Years(r.Context()); err != nil {
 		return p, err
 	}
-	today, err := s.Plan.Today(r.Context(), year)
-	if err != nil {
-		return p, err
-	}
-	p.AsOf = today.Format("2006-01-02")
+	p.AsOf = s.Plan.TodayIn(p.Years, year).Format("2006-01-02")
 	y := "?year=" + strconv.Itoa(year)
 	tab := func(zh, en, href string) {
 		p.Tabs = append(p.Tabs, web.NavItem{ZH: zh, EN: en, Href: href + y, Active: r.URL.Path == href})
@@ -111,9 +107,25 @@ func (p page) Reason(s string) string {
 	return s
 }
 
+// treeRow is one row of the plan table with its words and styles worked
+// out once in Go: a row of /plan costs the template a handful of field
+// reads rather than a dozen method calls (bench/README.md, the cold path).
 type treeRow struct {
-	N     *plan.Node
-	Depth int
+	ID       int64
+	Title    string
+	Level    string       // the level's name in the page's language
+	Indent   template.CSS // the row's left padding, by depth
+	Tasks    int          // an action's task count, shown while tasks are folded
+	Override string       // why progress was overridden, and by whom
+	Lead     string
+	CoUnits  []string
+	DueOn    string
+	Weight   string // empty when unset
+	Bar      template.CSS
+	Pct      string
+	Flag     plan.Flag
+	FlagText string
+	Reason   string
 }
 
 type treePage struct {
@@ -130,21 +142,37 @@ type treePage struct {
 // actions only; each action links to its tasks, and ?expand=all shows all.
 const collapseAbove = 100
 
-// Indent is the left padding of a row.
-func (p treePage) Indent(depth int) template.CSS {
-	return template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.5+1.4*float64(depth)))
-}
-
 // CountOf is the number of tasks with a flag.
 func (p treePage) CountOf(f string) int { return p.Count[plan.Flag(f)] }
 
-func flatten(ns []*plan.Node, depth int, withTasks bool, out *[]treeRow) {
+// flatten appends the rows of ns and their children, depth first, leaving
+// tasks out when they are folded.
+func (p *treePage) flatten(ns []*plan.Node, depth int) {
 	for _, n := range ns {
-		if n.Level == plan.Task && !withTasks {
+		if n.Level == plan.Task && p.Collapsed {
 			continue
 		}
-		*out = append(*out, treeRow{N: n, Depth: depth})
-		flatten(n.Children, depth+1, withTasks, out)
+		row := treeRow{ID: n.ID, Title: n.Title, Level: p.LevelText(n.Level),
+			Indent: template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.5+1.4*float64(depth))),
+			DueOn:  n.DueOn, Bar: p.Bar(n.Progress), Pct: n.ProgressPct, Flag: n.Flag,
+			FlagText: p.FlagText(n.Flag), Reason: p.Reason(n.FlagReason)}
+		if p.Collapsed && n.Level == plan.Action {
+			row.Tasks = n.Tasks
+		}
+		if n.OverrideReason != "" {
+			row.Override = n.OverrideReason + "（" + n.OverrideBy + "）"
+		}
+		if n.Lead != nil {
+			row.Lead = n.Lead.NameZH
+		}
+		for _, u := range n.CoUnits {
+			row.CoUnits = append(row.CoUnits, u.NameZH)
+		}
+		if n.Weight != nil {
+			row.Weight = strconv.Itoa(*n.Weight)
+		}
+		p.Rows = append(p.Rows, row)
+		p.flatten(n.Children, depth+1)
 	}
 }
 
@@ -179,7 +207,7 @@ func (s *handlers) treePage(r *http.Request, year int) (treePage, error) {
 		p.Root = t.Roots[0]
 	}
 	p.Collapsed = p.Total > collapseAbove && r.URL.Query().Get("expand") != "all"
-	flatten(t.Roots, 0, !p.Collapsed, &p.Rows)
+	p.flatten(t.Roots, 0)
 	return p, nil
 }
 

@@ -203,6 +203,8 @@ func TestPlanBadInputNamesTheField(t *testing.T) {
 		field        string
 	}{
 		{"weights 60+30", sup, "PUT", "/api/v1/plan/nodes/" + id(f.action) + "/weights", map[string]any{"weights": map[string]int{id(f.a): 60, id(f.b): 30}}, 400, "weight"},
+		{"weights: empty body", sup, "PUT", "/api/v1/plan/nodes/" + id(f.action) + "/weights", map[string]any{}, 400, "weights"},
+		{"weights: one child left out", sup, "PUT", "/api/v1/plan/nodes/" + id(f.action) + "/weights", map[string]any{"weights": map[string]any{id(f.a): nil}}, 400, "weights"},
 		{"weight on one sibling only", sup, "PATCH", "/api/v1/plan/nodes/" + id(f.a), map[string]any{"title": "任务A", "weight": 50, "lead_unit": "jfj",
 			"start_on": "2023-01-01", "due_on": "2023-12-31", "deliverable": "x", "version": 1}, 400, "weight"},
 		{"deadline before start", sup, "POST", "/api/v1/plan/nodes", map[string]any{"parent_id": f.action.ID, "title": "新任务", "lead_unit": "jfj",

@@ -28,7 +28,7 @@ func Register(s *web.Server) error {
 		return err
 	}
 	(&handlers{s}).routes()
-	return nil
+	return s.Describe(docs)
 }
 
 // roles may open the work plan; the plan service narrows a unit's view

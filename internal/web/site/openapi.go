@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gaoxin/internal/web"
@@ -12,8 +13,14 @@ import (
 var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)\.{0,3}\}`)
 
 // OpenAPI builds the OpenAPI 3 document from the registered routes, so the
-// document and the router cannot drift apart.
+// document and the router cannot drift apart. Request and answer schemas
+// are generated from the Go types the routes declare (web.Doc, the example
+// body); the error answer is web.APIError's.
 func (s *handlers) OpenAPI() map[string]any {
+	sm := web.NewSchemaMaker()
+	errRef := sm.Of(struct {
+		Error web.APIError `json:"error"`
+	}{})
 	paths := map[string]map[string]any{}
 	for _, rt := range s.Routes() {
 		if !rt.API {
@@ -24,23 +31,47 @@ func (s *handlers) OpenAPI() map[string]any {
 			p = map[string]any{}
 			paths[rt.Path] = p
 		}
+		ok := map[string]any{"description": "OK"}
+		status := "200"
+		if d := rt.Doc; d != nil {
+			switch {
+			case d.File != "":
+				ok["content"] = map[string]any{d.File: map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+			case d.Response != nil:
+				ok["content"] = map[string]any{"application/json": map[string]any{"schema": sm.Of(d.Response)}}
+			}
+			if d.Status != 0 {
+				status = strconv.Itoa(d.Status)
+			}
+		}
 		op := map[string]any{
 			"summary":     rt.Summary,
-			"operationId": strings.ToLower(rt.Method) + strings.NewReplacer("/api/v1", "", "/", "_", "{", "", "}", "", ".", "_").Replace(rt.Path),
+			"operationId": strings.ToLower(rt.Method) + strings.NewReplacer("/api/v1", "", "/", "_", "{", "", "}", "", ".", "_", "-", "_").Replace(rt.Path),
 			"responses": map[string]any{
-				"200":     map[string]any{"description": "OK"},
-				"default": map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}},
+				status:    ok,
+				"default": map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": errRef}}},
 			},
 		}
-		var params []any
+		params := []any{}
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
-		if params != nil {
+		if rt.Doc != nil {
+			for _, q := range rt.Doc.Query {
+				schema := map[string]any{"type": q.Type}
+				if q.Enum != nil {
+					schema["enum"] = q.Enum
+				}
+				params = append(params, map[string]any{"name": q.Name, "in": "query", "required": q.Required,
+					"description": q.Desc, "schema": schema})
+			}
+		}
+		if len(params) > 0 {
 			op["parameters"] = params
 		}
 		if rt.Body != nil {
-			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"example": rt.Body}}}
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{
+				"schema": sm.Of(rt.Body), "example": rt.Body}}}
 		}
 		if rt.Access.IsPublic() {
 			op["security"] = []any{}
@@ -64,10 +95,7 @@ func (s *handlers) OpenAPI() map[string]any {
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": web.SessionCookie},
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 			},
-			"schemas": map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
-				"error": map[string]any{"type": "object", "properties": map[string]any{
-					"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"},
-					"details": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}}}},
+			"schemas": sm.Components,
 		},
 		"security": []any{map[string]any{"cookie": []any{}}, map[string]any{"bearer": []any{}}},
 	}

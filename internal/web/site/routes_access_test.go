@@ -64,3 +64,36 @@ func TestEveryRouteRefusesWhomItsRuleLeavesOut(t *testing.T) {
 		}
 	}
 }
+
+// Every JSON answer is kept out of caches, whatever its status: each GET
+// route of the API, asked by each role, and the refusals among them.
+func TestEveryJSONAnswerIsNoStore(t *testing.T) {
+	h := webtest.New(t)
+	path := func(p string) string {
+		p = strings.NewReplacer("{$}", "", "{id}", "1").Replace(p)
+		return site.PathParam.ReplaceAllString(p, "1")
+	}
+	var asked int
+	for _, name := range []string{"", "admin", "supervisor", "unit", "enterprise"} {
+		c := h.Anon()
+		if name != "" {
+			c = h.As(name)
+		}
+		for _, rt := range h.Srv.Routes() {
+			if rt.Method != http.MethodGet || !strings.HasPrefix(rt.Path, "/api/") {
+				continue
+			}
+			r := c.Get(path(rt.Path))
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+				continue
+			}
+			asked++
+			if got := r.Header.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("%s GET %s = %d with Cache-Control %q, want no-store", name, rt.Path, r.Code, got)
+			}
+		}
+	}
+	if asked < 100 {
+		t.Fatalf("only %d JSON answers checked", asked)
+	}
+}
