@@ -230,7 +230,8 @@ func parseLinks(body []byte, base string) pageLinks {
 		if n.Type == html.ElementNode {
 			switch n.Data {
 			case "a":
-				if target, ok := resolve(attr(n, "href")); ok && attr(n, "download") == "" {
+				// Downloads are followed too: a spreadsheet link must work.
+				if target, ok := resolve(attr(n, "href")); ok {
 					out.gets = append(out.gets, target)
 				}
 			case "form":
@@ -441,5 +442,25 @@ func TestReviewerHomeLinksPendingReviews(t *testing.T) {
 				t.Errorf("%s: assignment %d (%s) linked = %v", name, g.ID, g.State, strings.Contains(home, link))
 			}
 		}
+	}
+}
+
+// The walk reads a page the way a person's browser would: links resolved
+// against the page (downloads too), outside links, anchors, static files
+// and sign-out left alone, a GET
+// form sent with the values it shows, a POST form counted only when it has
+// a button to press.
+func TestWalkReadsLinksAndForms(t *testing.T) {
+	page := `<a href="/kpi?year=2023#top">k</a> <a href="nodes/7">rel</a> <a href="https://example.com/x">out</a> <a href="#x">anchor</a>
+	<a href="/static/style.css">css</a> <a href="/x.xlsx" download>file</a>
+	<form method="get" action="/plan/flags"><input name="year" value="2023"><select name="flag"><option value="red">r</option><option value="yellow" selected>y</option></select>
+	<input type="checkbox" name="mine" value="1"><input name="off" value="x" disabled><button>go</button></form>
+	<form method="post" action="/plan/nodes/7/weights"><table><tr><td>read only</td></tr></table></form>
+	<form method="post" action="/plan/nodes/7/chases?x=1"><button type="submit">督办</button></form>
+	<form method="post" action="/logout"><button>退出</button></form>`
+	got := parseLinks([]byte(page), "/plan/tree")
+	want := pageLinks{gets: []string{"/kpi?year=2023", "/plan/nodes/7", "/x.xlsx", "/plan/flags?flag=yellow&year=2023"}, posts: []string{"/plan/nodes/7/chases"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("parseLinks =\n%v\nwant\n%v", got, want)
 	}
 }
