@@ -200,11 +200,13 @@ func (n NewProgramme) check() error {
 		ds = append(ds, bad("notice_days", "公示期应为 1–60 天", "notice period must be 1–60 days"))
 	}
 	ds = append(ds, n.Rules.Money.credible()...)
+	ds = append(ds, n.Rules.saveDetails()...)
 	return detailsError("项目信息有误", "the programme is not valid", ds)
 }
 
-// CreateProgramme stores a draft programme. Rules may still be incomplete;
-// they are checked when it opens. Errors: Invalid.
+// CreateProgramme stores a draft programme. Rules may still be incomplete
+// (they are checked in full when it opens), but the weights of the terms
+// given must already sum to 100. Errors: Invalid.
 func (s *Service) CreateProgramme(ctx context.Context, n NewProgramme) (Programme, error) {
 	if err := n.check(); err != nil {
 		return Programme{}, err

@@ -3,6 +3,7 @@ package award
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -262,7 +263,14 @@ func TestBadInputRefused(t *testing.T) {
 		edit(&r)
 		return ok(s.CreateProgramme(sup, NewProgramme{Year: 2023, NameZH: "坏规则", Kind: KindRanking, Quota: 2, BudgetFen: 1, NoticeDays: 5, Rules: r}))(t).ID
 	}
-	badWeights := draft(func(r *Rules) { r.Terms[0].Weight = 20 })
+	// A draft saved before weights were checked on save: opening still checks them.
+	badWeights := draft(func(r *Rules) {})
+	w.exec("UPDATE award_programmes SET rules_json=$1 WHERE id=$2", func() string {
+		r := techRules()
+		r.Terms[0].Weight = 20
+		b, _ := json.Marshal(r)
+		return string(b)
+	}(), badWeights)
 	badFigure := draft(func(r *Rules) { r.Terms[1].Indicator = "profit" })
 	zeroBench := draft(func(r *Rules) { r.Terms[0].Benchmark = 0 })
 	cases := []struct {

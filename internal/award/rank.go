@@ -164,8 +164,13 @@ func before(a, b *Entry) bool {
 	return a.CreditCode < b.CreditCode
 }
 
-// grade assigns A/B/C/D by position among the graded (non-exempt) entries:
-// class k ends at position round(n × cumulative percent ÷ 100), halves up.
+// grade assigns A/B/C/D among the graded (non-exempt) entries by the share
+// of them ranked above: an entry is in the first class whose cumulative
+// percent exceeds that share (class A when fewer than 25% rank above it, by
+// the default bands). So the leader is always in class A (when A has a
+// share), and taking out an entry ranked above another, as an upheld
+// objection does, never lowers the other's grade. In integers: position p
+// of n is in class k when (p − 1) × 100 < n × cumulative percent of k.
 func grade(es []Entry, bands []int, exempt map[int64]bool) {
 	n := 0
 	for _, e := range es {
@@ -173,26 +178,22 @@ func grade(es []Entry, bands []int, exempt map[int64]bool) {
 			n++
 		}
 	}
-	var cut [4]int
-	cum := 0
-	for i, b := range bands {
-		cum += b
-		cut[i] = (n*cum*2 + 100) / 200
-	}
 	pos := 0
 	for k := range es {
 		if exempt[es[k].EnterpriseID] {
 			es[k].Grade = "免评"
 			continue
 		}
-		pos++
 		es[k].Grade = "D"
-		for i, c := range cut {
-			if pos <= c {
+		cum := 0
+		for i, b := range bands {
+			cum += b
+			if pos*100 < n*cum {
 				es[k].Grade = string(rune('A' + i))
 				break
 			}
 		}
+		pos++
 	}
 }
 

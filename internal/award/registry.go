@@ -16,7 +16,7 @@ import (
 // queries however many enterprises there are.
 type registry struct {
 	ents    []enterprise.Brief
-	tiers   map[int64][]string // unexpired tiers per enterprise
+	tiers   map[int64][]string // tiers valid in the rules' span per enterprise
 	chains  map[int64][]string // chain node codes and their ancestors' codes
 	flagged map[int64]string   // first active flag kind, or "objection"
 	figs    map[enterprise.FigureKey]int64
@@ -55,7 +55,8 @@ func (s *Service) loadRegistry(ctx context.Context, q db.Querier, p Programme) (
 	} else if rg.ents, err = reg.OperatingBriefs(ctx, q); err != nil {
 		return nil, fmt.Errorf("award: load candidates: %w", err)
 	}
-	if rg.tiers, err = reg.TiersUnexpiredOn(ctx, q, strconv.Itoa(p.Year)+"-01-01"); err != nil {
+	from, to := p.Rules.tierSpan()
+	if rg.tiers, err = reg.TiersValidIn(ctx, q, from, to); err != nil {
 		return nil, fmt.Errorf("award: load tiers: %w", err)
 	}
 	if rg.chains, err = reg.ChainCodes(ctx, q); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"gaoxin/internal/errs"
 )
@@ -46,6 +47,20 @@ type Eligibility struct {
 	MinYearsInZone  int      `json:"min_years_in_zone,omitempty"` // registered on or before Jan 1 of (year − n)
 	RequiredFigures []string `json:"required_figures,omitempty"`  // effective value present for the data year
 	NoFlag          bool     `json:"no_flag"`                     // no active flagged record (失信, 事故…)
+	// TiersValidOn is the day (YYYY-MM-DD) a certificate must be valid on
+	// to count; empty: valid at some time in the data year. Both the start
+	// and the end of its validity are checked.
+	TiersValidOn string `json:"tiers_valid_on,omitempty"`
+}
+
+// tierSpan is the span a certificate's validity must meet: the day the
+// rules name, or the whole data year.
+func (r Rules) tierSpan() (from, to string) {
+	if d := r.Eligibility.TiersValidOn; d != "" {
+		return d, d
+	}
+	y := strconv.Itoa(r.DataYear)
+	return y + "-01-01", y + "-12-31"
 }
 
 // Term is one line of the scoring formula.
@@ -134,10 +149,10 @@ func (r Rules) Validate(kind string, quota int, known map[string]int) error {
 		f := "terms[" + strconv.Itoa(i) + "]"
 		ds = append(ds, t.validate(f, known, codes)...)
 		if t.Source == SourceExpert && len(r.Criteria) == 0 {
-			ds = append(ds, bad(f+".source", "专家评分项需要先定义评审指标（criteria）", "an expert term needs review criteria"))
+			ds = append(ds, bad(f+".source", "专家评审得分项需要先填写专家评审指标", "an expert term needs review criteria"))
 		}
 		if t.Source == SourceExpert && !r.RequireApplication {
-			ds = append(ds, bad(f+".source", "专家评分项要求企业申报（require_application）", "an expert term requires applications"))
+			ds = append(ds, bad(f+".source", "有专家评审得分项时须选择“须企业申报”", "an expert term requires applications"))
 		}
 		sum += t.Weight
 	}
@@ -148,6 +163,9 @@ func (r Rules) Validate(kind string, quota int, known map[string]int) error {
 		if _, ok := known[c]; !ok {
 			ds = append(ds, bad("eligibility.required_figures", "指标不存在："+c, "no such figure: "+c))
 		}
+	}
+	if d := r.Eligibility.TiersValidOn; d != "" && !isDate(d) {
+		ds = append(ds, bad("eligibility.tiers_valid_on", "资质有效日期格式应为 YYYY-MM-DD", "the tier validity date must be YYYY-MM-DD"))
 	}
 	for i, c := range r.Criteria {
 		if c.Code == "" || c.NameZH == "" || c.Max <= 0 || c.Max > 1000 {
@@ -168,6 +186,12 @@ func (r Rules) Validate(kind string, quota int, known map[string]int) error {
 		return errs.List("评选规则有误，项目不能启动", "the programme's rules are not valid; it cannot be opened", ds)
 	}
 	return nil
+}
+
+// isDate reports whether s is a real calendar day written YYYY-MM-DD.
+func isDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
 }
 
 func (t Term) validate(f string, known map[string]int, codes map[string]bool) []errs.Detail {
@@ -262,8 +286,8 @@ func (m MoneyRule) validateBands(kind string, quota int) []errs.Detail {
 	}
 	switch {
 	case kind == KindPrize:
-		d := bad("money.bands", fmt.Sprintf("达标奖励发给每一家合格企业，但名次段只到第 %d 名：第 %d 名及以后的获奖企业将没有奖励金额。请把最后一段的 to_rank 设为 0（其后全部名次）", prev, prev+1),
-			fmt.Sprintf("a prize pays every qualified enterprise, but the bands stop at rank %d: winners ranked %d and below would get no amount. Set the last band's to_rank to 0 (every rank after)", prev, prev+1))
+		d := bad("money.bands", fmt.Sprintf("达标奖励发给每一家合格企业，但名次段只到第 %d 名：第 %d 名及以后的获奖企业将没有奖励金额。请把最后一段的“至第几名”设为 0（其后全部名次）", prev, prev+1),
+			fmt.Sprintf("a prize pays every qualified enterprise, but the bands stop at rank %d: winners ranked %d and below would get no amount. Set the last band's to-rank to 0 (every rank after)", prev, prev+1))
 		d.Value = strconv.Itoa(prev + 1)
 		ds = append(ds, d)
 	case kind == KindRanking && prev < quota:

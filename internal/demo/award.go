@@ -183,14 +183,15 @@ func demoEnterprises(ctx context.Context, s *app.App) ([]demoEnt, error) {
 }
 
 // reusableEnterprises returns up to 30 operating synthetic enterprises
-// holding a 高新技术企业 certificate unexpired in 2023 and at least five of
+// holding a 高新技术企业 certificate valid in 2022 (the 2023 programme's data
+// year, as its eligibility checks) and at least five of
 // the 2022 revenue, taxes, R&D, land and 2021 revenue figures.
 func reusableEnterprises(ctx context.Context, reg *enterprise.Service) ([]demoEnt, error) {
 	briefs, err := reg.OperatingBriefs(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	tiers, err := reg.TiersUnexpiredOn(ctx, nil, "2023-01-01")
+	tiers, err := reg.TiersValidIn(ctx, nil, "2022-01-01", "2022-12-31")
 	if err != nil {
 		return nil, err
 	}

@@ -122,6 +122,12 @@ func syntheticEnterprise(n int, o EnterpriseOptions) enterprise.Synthetic {
 	}
 	if r.IntN(6) == 0 {
 		from := year - r.IntN(3)
+		// A 高新技术企业 is recognised for three years and renews: one
+		// founded before the previous term holds that certificate too.
+		if founded < from-3 {
+			e.Tiers = append(e.Tiers, enterprise.Tier{Tier: "hnte", Level: "national", CertNo: fmt.Sprintf("演示GR%d41%06d", from-3, n),
+				ValidFrom: fmt.Sprintf("%d-12-01", from-3), ValidTo: fmt.Sprintf("%d-11-30", from)})
+		}
 		e.Tiers = append(e.Tiers, enterprise.Tier{Tier: "hnte", Level: "national", CertNo: fmt.Sprintf("演示GR%d41%06d", from, n),
 			ValidFrom: fmt.Sprintf("%d-12-01", from), ValidTo: fmt.Sprintf("%d-11-30", from+3)})
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -260,9 +259,4 @@ func TestAwardFlowOverHTTP(t *testing.T) {
 			t.Errorf("programme page audit trail lacks %s", s)
 		}
 	}
-}
-
-func jsonIndent(v any) (string, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	return string(b), err
 }

@@ -2,7 +2,6 @@ package award_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http/httptest"
@@ -21,17 +20,8 @@ func TestAwardBadInputOnPages(t *testing.T) {
 		w.App.DB.R.QueryRow("SELECT (SELECT COUNT(*) FROM award_programmes) + (SELECT COUNT(*) FROM award_applications) + (SELECT COUNT(*) FROM award_evidence)").Scan(&n)
 		return n
 	}
-	good := programmeBody()
-	rules, _ := json.Marshal(good.Rules)
-	bad := good.Rules
-	bad.Terms[0].Weight = 10
-	badRules, _ := json.Marshal(bad)
-	base := url.Values{"year": {"2023"}, "name_zh": {"测试"}, "kind": {"ranking"}, "quota": {"2"}, "notice_days": {"5"}, "budget_yuan": {"100.00"}}
 	with := func(k, v string) url.Values {
-		out := url.Values{}
-		for key, vs := range base {
-			out[key] = vs
-		}
+		out := programmeForm()
 		out.Set(k, v)
 		return out
 	}
@@ -41,9 +31,10 @@ func TestAwardBadInputOnPages(t *testing.T) {
 		code   int
 		reason string
 	}{
-		{"rules not JSON", with("rules", "{"), 400, "rules"},
-		{"budget with three decimals", with("budget_yuan", "1.001"), 400, "budget_yuan"},
-		{"no name", func() url.Values { v := with("rules", string(rules)); v.Set("name_zh", ""); return v }(), 400, "name_zh"},
+		{"a weight that is not a number", func() url.Values { v := programmeForm(); v["term_weight"][0] = "3o"; return v }(), 422, "评分公式第 1 项 · 权重"},
+		{"budget with three decimals", func() url.Values { v := with("unit", "yuan"); v.Set("budget", "1.001"); return v }(), 422, "最多两位小数"},
+		{"no name", with("name_zh", ""), 422, "缺少中文名称"},
+		{"weights summing to 80", func() url.Values { v := programmeForm(); v["term_weight"][0] = "10"; return v }(), 422, "各项权重之和为 80，应为 100"},
 	}
 	for _, c := range cases {
 		before := count()
@@ -55,22 +46,25 @@ func TestAwardBadInputOnPages(t *testing.T) {
 			t.Errorf("%s: wrote", c.name)
 		}
 	}
-	// A draft whose weights sum to 80 cannot be opened; the page names the field.
-	r := sup.Form("/awards", with("rules", string(badRules)))
+	// A draft may be saved with a benchmark still missing, but not opened;
+	// the page names the field.
+	noBench := programmeForm()
+	noBench["term_benchmark"][0] = ""
+	r := sup.Form("/awards", noBench)
 	want(t, r, 303, "create draft")
 	loc := r.Header.Get("Location")
 	id := strings.TrimSuffix(strings.TrimPrefix(loc, "/awards/programmes/"), "?ok=created")
 	r = sup.Form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}})
-	if r.Code != 400 || !strings.Contains(string(r.Body), "terms.weight") || !strings.Contains(string(r.Body), "应为 100") {
-		t.Fatalf("opening with bad weights: %d %s", r.Code, r.Body)
+	if r.Code != 400 || !strings.Contains(string(r.Body), "terms[0].benchmark") || !strings.Contains(string(r.Body), "基准值须大于 0") {
+		t.Fatalf("opening without a benchmark: %d %s", r.Code, r.Body)
 	}
 	// The supervisor corrects the draft on its edit page; then it opens.
 	want(t, sup.Get("/awards/programmes/"+id+"/edit"), 200, "edit page")
-	want(t, sup.Form("/awards/programmes/"+id+"/edit", with("rules", string(rules))), 303, "save draft")
+	want(t, sup.Form("/awards/programmes/"+id+"/edit", programmeForm()), 303, "save draft")
 	want(t, sup.Form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}}), 303, "open after fixing")
-	want(t, sup.Form("/awards/programmes/"+id+"/edit", with("rules", string(rules))), 409, "edit an open programme")
+	want(t, sup.Form("/awards/programmes/"+id+"/edit", programmeForm()), 409, "edit an open programme")
 	// An evidence file whose content is not what its name says is refused.
-	r = sup.Form("/awards", with("rules", string(rules)))
+	r = sup.Form("/awards", programmeForm())
 	want(t, r, 303, "create good draft")
 	good2 := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/awards/programmes/"), "?ok=created")
 	want(t, sup.Form("/awards/programmes/"+good2+"/state", url.Values{"to": {"open"}}), 303, "open")
@@ -98,14 +92,11 @@ func TestAwardBadInputOnPages(t *testing.T) {
 func TestAwardPrizeBandsShortRefusedOnPage(t *testing.T) {
 	w := newAwardWorld(t)
 	sup := w.As("supervisor")
-	rules := func(last int) string {
-		r := programmeBody().Rules
-		r.Money.Bands[1].ToRank = last
-		b, _ := json.Marshal(r)
-		return string(b)
-	}
-	vals := url.Values{"year": {"2023"}, "name_zh": {"经济贡献奖"}, "kind": {"prize"}, "quota": {"0"}, "notice_days": {"5"},
-		"budget_yuan": {"1000000.00"}, "rules": {rules(3)}}
+	vals := programmeForm()
+	vals.Set("name_zh", "经济贡献奖")
+	vals.Set("kind", "prize")
+	vals.Set("quota", "0")
+	vals["band_to"] = []string{"1", "3", ""}
 	r := sup.Form("/awards", vals)
 	want(t, r, 303, "create draft")
 	id := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/awards/programmes/"), "?ok=created")
@@ -114,7 +105,7 @@ func TestAwardPrizeBandsShortRefusedOnPage(t *testing.T) {
 		!strings.Contains(body, "winners ranked 4 and below") {
 		t.Fatalf("opening a prize whose bands stop at rank 3: %d %s", r.Code, body)
 	}
-	vals.Set("rules", rules(0))
+	vals["band_to"] = []string{"1", "0", ""}
 	want(t, sup.Form("/awards/programmes/"+id+"/edit", vals), 303, "save with an open last band")
 	want(t, sup.Form("/awards/programmes/"+id+"/state", url.Values{"to": {"open"}}), 303, "open")
 }

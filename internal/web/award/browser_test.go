@@ -32,11 +32,8 @@ func TestBrowserAwardProgramme(t *testing.T) {
 
 	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/"))
 	b.Login(t, "supervisor")
-	b.Do(t, chromedp.Navigate(b.Base+"/awards/new"), chromedp.WaitVisible(chromedp.ID("name_zh")),
-		chromedp.SendKeys(chromedp.ID("name_zh"), "2023 科技创新20强"),
-		chromedp.SetValue(chromedp.ID("budget_yuan"), "2000000.00"),
-		chromedp.SetValue(chromedp.ID("rules"), rulesJSON(t)),
-		chromedp.SetValue(chromedp.CSS("input[name=quota]"), "2"))
+	fillProgrammeForm(t, b, shot)
+	shot(t, "award-0-preview")
 	b.ClickNav(t, "create")
 	shot(t, "award-1-draft")
 	path := b.Eval(t, "location.pathname")
@@ -96,8 +93,8 @@ func TestBrowserAwardProgramme(t *testing.T) {
 				b.ClickNav(t, "recuse")
 				continue
 			}
-			b.Do(t, chromedp.SetValue(chromedp.ID("score_inno"), fmt.Sprint(40+i*10)), chromedp.SetValue(chromedp.ID("score_mgmt"), "30"),
-				chromedp.SendKeys(chromedp.ID("comment_inno"), "创新成果突出"))
+			b.Do(t, chromedp.SetValue(chromedp.ID("score_c1"), fmt.Sprint(40+i*10)), chromedp.SetValue(chromedp.ID("score_c2"), "30"),
+				chromedp.SendKeys(chromedp.ID("comment_c1"), "创新成果突出"))
 			b.ClickNav(t, "submit-scores")
 		}
 		if rv == "reviewer" {
@@ -178,11 +175,93 @@ func TestBrowserAwardProgramme(t *testing.T) {
 	}
 }
 
-func rulesJSON(t *testing.T) string {
-	b := programmeBody().Rules
-	s, err := jsonIndent(b)
-	if err != nil {
-		t.Fatal(err)
+// fillProgrammeForm sets up 2023 科技创新20强 on the programme form the way a
+// person does, with the buttons that add rows and the live weight total,
+// and previews its ranking before saving.
+func fillProgrammeForm(t *testing.T, b *webtest.Browser, shot func(*testing.T, string)) {
+	row := func(table string, i int, name string) chromedp.CSS {
+		return chromedp.CSS(fmt.Sprintf("#%s tbody tr:nth-child(%d) [name=%s]", table, i, name))
 	}
-	return s
+	css := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+	b.Do(t, chromedp.Navigate(b.Base+"/awards/new"), chromedp.WaitVisible(chromedp.CSS(`button[data-add=terms]`)),
+		chromedp.SendKeys(chromedp.ID("name_zh"), "2023 科技创新20强"),
+		chromedp.SetValue(chromedp.CSS("input[name=quota]"), "2"),
+		chromedp.SendKeys(chromedp.ID("budget"), "200"),
+		css(`input[name=require_application]`), css(`input[name=tiers][value=hnte]`), css(`input[name=required][value=revenue]`),
+		// Four terms: two rows are there, the button adds two more.
+		css(`button[data-add=terms]`), css(`button[data-add=terms]`),
+		chromedp.SendKeys(row("terms", 1, "term_name_zh"), "研发投入强度"),
+		chromedp.SetValue(row("terms", 1, "term_source"), "ratio"),
+		chromedp.SetValue(row("terms", 1, "term_indicator"), "rd_spend"),
+		chromedp.SetValue(row("terms", 1, "term_denominator"), "revenue"),
+		chromedp.SetValue(row("terms", 1, "term_transform"), "benchmark"),
+		chromedp.SendKeys(row("terms", 1, "term_benchmark"), "0.05"),
+		chromedp.SendKeys(row("terms", 1, "term_cap"), "2"),
+		chromedp.SendKeys(row("terms", 1, "term_weight"), "30"),
+		chromedp.SendKeys(row("terms", 2, "term_name_zh"), "亩均税收"),
+		chromedp.SetValue(row("terms", 2, "term_source"), "ratio"),
+		chromedp.SetValue(row("terms", 2, "term_indicator"), "taxes"),
+		chromedp.SetValue(row("terms", 2, "term_denominator"), "land"),
+		chromedp.SetValue(row("terms", 2, "term_transform"), "percentile"),
+		chromedp.SendKeys(row("terms", 2, "term_weight"), "25"),
+		chromedp.SetValue(row("terms", 3, "term_source"), "growth"),
+		chromedp.SetValue(row("terms", 3, "term_indicator"), "revenue"),
+		chromedp.SetValue(row("terms", 3, "term_transform"), "percentile"),
+		chromedp.SendKeys(row("terms", 3, "term_weight"), "20"))
+	if sum, note := b.Text(t, "#weight-sum"), b.Text(t, "#weight-note"); sum != "75" || !strings.Contains(note, "还差 25") {
+		t.Fatalf("live weight total %q, %q", sum, note)
+	}
+	b.Do(t, chromedp.SetValue(row("terms", 4, "term_source"), "expert"),
+		chromedp.SetValue(row("terms", 4, "term_transform"), "benchmark"),
+		chromedp.SendKeys(row("terms", 4, "term_benchmark"), "100"),
+		chromedp.SendKeys(row("terms", 4, "term_weight"), "25"),
+		css(`button[data-add=criteria]`),
+		chromedp.SendKeys(row("criteria", 1, "crit_name_zh"), "创新能力"), chromedp.SendKeys(row("criteria", 1, "crit_max"), "60"),
+		chromedp.SendKeys(row("criteria", 2, "crit_name_zh"), "经营管理"), chromedp.SendKeys(row("criteria", 2, "crit_max"), "40"),
+		css(`input[name=grading]`), css(`input[name=exempt][value=listed]`),
+		chromedp.SendKeys(row("money-bands", 1, "band_to"), "1"), chromedp.SendKeys(row("money-bands", 1, "band_amount"), "100"),
+		chromedp.SendKeys(row("money-bands", 2, "band_to"), "2"), chromedp.SendKeys(row("money-bands", 2, "band_amount"), "50"))
+	if sum := b.Text(t, "#weight-sum"); sum != "100" || b.Eval(t, `document.getElementById("weight-sum").className`) != "ok" {
+		t.Fatalf("live weight total %q", sum)
+	}
+	// The unit shown beside every amount follows the unit chosen.
+	pick := func(unit string) string {
+		return b.Eval(t, `(function () { var s = document.getElementById("unit"); s.value = "`+unit+`";
+			s.dispatchEvent(new Event("change", {bubbles: true})); return document.querySelector("#money-bands th .unit").textContent; })()`)
+	}
+	if got := pick("yuan"); got != "（元）" {
+		t.Errorf("unit after choosing 元: %q", got)
+	}
+	if got := pick("wan"); got != "（万元）" {
+		t.Errorf("unit after choosing 万元: %q", got)
+	}
+	if b.Eval(t, `document.querySelector("[data-money=fixed]").hidden ? "hidden" : "shown"`) != "hidden" {
+		t.Error("the fixed-amount field shows while rank bands are chosen")
+	}
+	// Saving with weights of 90 shows the form again as typed, the problem
+	// named; corrected, the preview ranks last year's registry.
+	b.Do(t, chromedp.SetValue(row("terms", 4, "term_weight"), "15"))
+	b.ClickNav(t, "create")
+	if msg := b.Text(t, "#form-errors"); !strings.Contains(msg, "评分公式 · 权重合计") || !strings.Contains(msg, "各项权重之和为 90，应为 100") {
+		t.Fatalf("errors shown: %q", msg)
+	}
+	if v := b.Eval(t, `document.getElementById("name_zh").value`); v != "2023 科技创新20强" {
+		t.Fatalf("the refused form lost the name: %q", v)
+	}
+	shot(t, "award-0-refused")
+	b.Do(t, chromedp.SetValue(row("terms", 4, "term_weight"), ""), chromedp.SendKeys(row("terms", 4, "term_weight"), "25"))
+	b.ClickNav(t, "preview-button")
+	// On a phone the page never scrolls sideways: wide tables scroll in their box.
+	b.Do(t, chromedp.EmulateViewport(390, 844))
+	if w := b.Eval(t, `String(document.documentElement.scrollWidth)`); w != "390" {
+		t.Errorf("at 390 px the form is %s px wide", w)
+	}
+	shot(t, "award-0-phone")
+	b.Do(t, chromedp.EmulateViewport(1280, 900))
+	if n := b.Text(t, "#preview-ranked"); n != "3" {
+		t.Fatalf("preview ranked %q", n)
+	}
+	if v := b.Eval(t, `document.querySelector("#terms tbody tr:nth-child(2) [name=term_name_zh]").value`); v != "亩均税收" {
+		t.Fatalf("the preview lost what was typed: %q", v)
+	}
 }

@@ -1,7 +1,6 @@
 package award
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,54 +33,6 @@ func formYuan(r *http.Request, name string) (int64, error) {
 		return 0, errs.Field(name, "金额格式应为元，最多两位小数", "amount must be in yuan with at most two decimals")
 	}
 	return int64(v) / 10_000, nil
-}
-
-// programmeForm reads the programme form.
-func programmeForm(r *http.Request) (award.NewProgramme, error) {
-	budget, err := formYuan(r, "budget_yuan")
-	if err != nil {
-		return award.NewProgramme{}, err
-	}
-	n := award.NewProgramme{NameZH: r.FormValue("name_zh"), NameEN: r.FormValue("name_en"), Kind: r.FormValue("kind"), BudgetFen: budget, Note: r.FormValue("note")}
-	year, _ := strconv.Atoi(r.FormValue("year"))
-	quota, _ := strconv.Atoi(r.FormValue("quota"))
-	days, _ := strconv.Atoi(r.FormValue("notice_days"))
-	n.Year, n.Quota, n.NoticeDays = year, quota, days
-	dec := json.NewDecoder(strings.NewReader(r.FormValue("rules")))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&n.Rules); err != nil {
-		e := errs.Field("rules", "规则 JSON 无法解析："+err.Error(), "rules JSON cannot be parsed: "+err.Error())
-		e.Err = err
-		return n, e
-	}
-	return n, nil
-}
-
-func (s *handlers) handleCreate(w http.ResponseWriter, r *http.Request) error {
-	n, err := programmeForm(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.Award.CreateProgramme(r.Context(), n)
-	if err != nil {
-		return err
-	}
-	return web.SeeOther(w, r, progPath(p.ID)+"?ok=created")
-}
-
-func (s *handlers) handleUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	n, err := programmeForm(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.Award.UpdateProgramme(r.Context(), id, n); err != nil {
-		return err
-	}
-	return backTo(w, r, progPath(id))
 }
 
 func (s *handlers) handleAdvance(w http.ResponseWriter, r *http.Request) error {

@@ -47,6 +47,9 @@ type awardsPage struct {
 func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
 	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
+	if r.URL.Query().Get("ok") == "deleted" {
+		p.Flash = p.L("草稿已删除", "Draft deleted")
+	}
 	var err error
 	if p.Programmes, err = s.Award.ProgrammesFor(r.Context(), viewer(r), award.ProgrammeFilter{}); err != nil {
 		return err
@@ -71,37 +74,6 @@ func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.Render(w, r, "award/list.html", p)
-}
-
-type newProgrammePage struct {
-	page
-	Form      award.NewProgramme
-	RulesJSON string
-	Action    string
-	Editing   bool
-}
-
-// BudgetYuan is the form's budget in 元.
-func (p newProgrammePage) BudgetYuan() string { return programmePage{}.Yuan(p.Form.BudgetFen) }
-
-func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
-	rules, _ := json.MarshalIndent(exampleRules(), "", "  ")
-	p := newProgrammePage{page: page{s.Page(r, "新建评优项目", "New programme")}, RulesJSON: string(rules), Action: "/awards",
-		Form: award.NewProgramme{Year: 2023, Kind: award.KindRanking, Quota: 20, NoticeDays: 7, BudgetFen: 18_800_000_000}}
-	return s.Render(w, r, "award/new.html", p)
-}
-
-func (s *handlers) handleEdit(w http.ResponseWriter, r *http.Request) error {
-	prog, err := s.programme(r)
-	if err != nil {
-		return err
-	}
-	rules, _ := json.MarshalIndent(prog.Rules, "", "  ")
-	p := newProgrammePage{page: page{s.Page(r, "修改："+prog.NameZH, "Edit: "+prog.NameZH)}, RulesJSON: string(rules),
-		Action: progPath(prog.ID) + "/edit", Editing: true,
-		Form: award.NewProgramme{Year: prog.Year, NameZH: prog.NameZH, NameEN: prog.NameEN, Kind: prog.Kind, Quota: prog.Quota,
-			BudgetFen: prog.BudgetFen, NoticeDays: prog.NoticeDays, Note: prog.Note}}
-	return s.Render(w, r, "award/new.html", p)
 }
 
 // grantRow is a grant with its payments.

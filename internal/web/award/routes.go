@@ -50,6 +50,7 @@ func (s *handlers) routes() {
 	s.Handle("GET /awards/programmes/{id}", "Programme page", readers, s.handlePage)
 	s.Handle("GET /awards/programmes/{id}/edit", "Edit draft form", sup, s.handleEdit)
 	s.Handle("POST /awards/programmes/{id}/edit", "Save draft", sup, s.handleUpdate)
+	s.Handle("POST /awards/programmes/{id}/delete", "Delete a draft", sup, s.handleDelete)
 	s.Handle("POST /awards/programmes/{id}/state", "Advance programme", sup, s.handleAdvance)
 	s.Handle("POST /awards/programmes/{id}/rank", "Rank programme", sup, s.handleRank)
 	s.Handle("POST /awards/programmes/{id}/apply", "Apply (multipart, evidence files)", ent, s.handleApply)
@@ -84,6 +85,8 @@ func (s *handlers) routes() {
 	s.HandleBody("POST /api/v1/award/programmes", "Create a draft programme", sup, example, s.apiProgrammeCreate)
 	s.Handle("GET /api/v1/award/programmes/{id}", "One programme", readers, s.apiProgramme)
 	s.HandleBody("PUT /api/v1/award/programmes/{id}", "Edit a draft programme", sup, example, s.apiProgrammeUpdate)
+	s.Handle("DELETE /api/v1/award/programmes/{id}", "Delete a draft programme (audited)", sup, s.apiProgrammeDelete)
+	s.HandleBody("POST /api/v1/award/programmes/preview", "Preview the ranking of draft rules over the registry (nothing stored)", sup, example, s.apiPreview)
 	s.HandleBody("POST /api/v1/award/programmes/{id}/state", "Advance: open, review, notice, confirmed, closed", sup, stateRequest{To: "open"}, s.apiAdvance)
 	s.Handle("POST /api/v1/award/programmes/{id}/rank", "Rank a programme in review (new round)", sup, s.apiRank)
 	s.Handle("GET /api/v1/award/programmes/{id}/ranking", "Latest ranking with every score explained", staff, s.apiRanking)
@@ -126,8 +129,8 @@ func (s *handlers) routes() {
 	s.Handle("POST /api/v1/award/flags/{id}/clear", "Clear a flag", sup, s.apiFlagClear)
 }
 
-// exampleRules is the formula shown in the API document and prefilled in
-// the new-programme form.
+// exampleRules is the formula shown in the API document (the example body
+// of creating, editing and previewing a programme).
 func exampleRules() award.Rules {
 	return award.Rules{DataYear: 2022, RequireApplication: true,
 		Eligibility: award.Eligibility{TiersAny: []string{"hnte"}, NoFlag: true, MinYearsInZone: 1, RequiredFigures: []string{"revenue", "taxes"}},
