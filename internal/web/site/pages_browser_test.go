@@ -23,7 +23,7 @@ var mainPages = []struct {
 	{"leader", []string{"/", "/kpi", "{link:/kpi/indicators/[0-9]+}", "/plan", "{link:/plan/nodes/[0-9]+}", "/plan/flags", "/plan/ranking",
 		"{link:/plan/bulletin[?]}", "/plan/chases", "/enterprises", "{link:/enterprises/[0-9]+}", "/awards", "{link:/awards/programmes/[0-9]+}",
 		"/awards/totals"}},
-	{"supervisor", []string{"/", "/inbox", "/kpi/manage", "/awards/flags", "/enterprises/import", "/plan/settings"}},
+	{"supervisor", []string{"/", "/inbox", "/kpi/manage", "/awards/new", "/awards/flags", "/enterprises/import", "/plan/settings"}},
 	{"jfj", []string{"/", "/plan/mine", "/plan/bulletin", "{link:/plan/nodes/[0-9]+}", "{link:/plan/reports/[0-9]+}", "/kpi"}},
 	{"qiye", []string{"/", "/enterprises", "{link:/enterprises/[0-9]+}", "/awards", "{link:/awards/programmes/[0-9]+}"}},
 	{"zhuanjia1", []string{"/", "/awards/reviews", "{link:/awards/assignments/[0-9]+}"}},
