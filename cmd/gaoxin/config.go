@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/demo"
 )
@@ -27,6 +28,52 @@ type Config struct {
 	TrustProxy     bool
 	PasswordStrict bool
 	LogFormat      string // text or json
+	// AuditKeyFile holds the audit chain's HMAC key, outside the database.
+	AuditKeyFile string
+	// AuditCheckpoints is the file signed checkpoints of the audit head
+	// are appended to, outside the database.
+	AuditCheckpoints string
+}
+
+// demoAuditKey keys the audit chain of a demo server that was given no key
+// of its own. It is public (it is in the source), so it proves nothing:
+// only --demo uses it.
+const demoAuditKey = "gaoxin-demo-audit-key: public, for demonstrations only"
+
+// checkpointsFile is where checkpoints go: the named file, or, on SQLite,
+// a file beside the database file; on PostgreSQL there is no default (the
+// server warns).
+func (c *Config) checkpointsFile() string {
+	if c.AuditCheckpoints != "" {
+		return c.AuditCheckpoints
+	}
+	if path, ok := strings.CutPrefix(c.DB, "sqlite:"); ok && path != "" && !strings.Contains(path, ":memory:") && !strings.HasPrefix(path, "file:") {
+		return path + ".audit-checkpoints"
+	}
+	return ""
+}
+
+// auditOptions reads the audit key (from --audit-key-file, or the demo key
+// when demo is set and no file is named) and names the checkpoint file.
+func (c *Config) auditOptions(demo bool) (audit.Options, error) {
+	var o audit.Options
+	switch {
+	case c.AuditKeyFile != "":
+		b, err := os.ReadFile(c.AuditKeyFile)
+		if err != nil {
+			return o, fmt.Errorf("audit key: %w", err)
+		}
+		o.Key = []byte(strings.TrimSpace(string(b)))
+		if len(o.Key) < 32 {
+			return o, fmt.Errorf("audit key in %s is %d bytes; use at least 32 (e.g. head -c 48 /dev/urandom | base64 > %s)", c.AuditKeyFile, len(o.Key), c.AuditKeyFile)
+		}
+	case demo:
+		o.Key = []byte(demoAuditKey)
+	default:
+		return o, nil
+	}
+	o.Checkpoints = c.checkpointsFile()
+	return o, nil
 }
 
 // envName is a flag's environment twin: --secure-cookies → GAOXIN_SECURE_COOKIES.
@@ -62,6 +109,10 @@ func commonFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DB, "db", env("db", "sqlite:gaoxin.db"), "database: sqlite:PATH or postgres://… (GAOXIN_DB)")
 	fs.BoolVar(&c.PasswordStrict, "password-strict", envBool("password-strict", false), "等保 mode: passwords need three character classes (GAOXIN_PASSWORD_STRICT)")
 	fs.StringVar(&c.LogFormat, "log-format", env("log-format", "text"), "log format: text or json (GAOXIN_LOG_FORMAT)")
+	fs.StringVar(&c.AuditKeyFile, "audit-key-file", os.Getenv("GAOXIN_AUDIT_KEY_FILE"),
+		"file holding the audit chain's HMAC key, kept outside the database (GAOXIN_AUDIT_KEY_FILE)")
+	fs.StringVar(&c.AuditCheckpoints, "audit-checkpoints", env("audit-checkpoints", ""),
+		"file signed checkpoints of the audit head are appended to (GAOXIN_AUDIT_CHECKPOINTS; on SQLite, default PATH.audit-checkpoints beside the database)")
 }
 
 // Validate checks the configuration.
@@ -99,7 +150,15 @@ func (c *Config) logger(w io.Writer) *slog.Logger {
 }
 
 // open opens and migrates the database and builds the services.
-func open(ctx context.Context, c *Config) (*app.App, error) {
+func open(ctx context.Context, c *Config) (*app.App, error) { return openWith(ctx, c, false) }
+
+// openWith is open, keying the audit chain with the demo key when demoKey
+// is set and no key file is named.
+func openWith(ctx context.Context, c *Config, demoKey bool) (*app.App, error) {
+	ao, err := c.auditOptions(demoKey)
+	if err != nil {
+		return nil, err
+	}
 	d, err := db.Open(ctx, c.DB)
 	if err != nil {
 		return nil, err
@@ -108,7 +167,7 @@ func open(ctx context.Context, c *Config) (*app.App, error) {
 		d.Close()
 		return nil, err
 	}
-	o := app.Options{PasswordStrict: c.PasswordStrict}
+	o := app.Options{PasswordStrict: c.PasswordStrict, Audit: ao}
 	if c.Demo {
 		// A demo server reads every module at the demo's one date.
 		o.Now = demo.Clock

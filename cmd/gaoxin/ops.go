@@ -55,7 +55,7 @@ func readPassword(stdin io.Reader) (string, error) {
 
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: gaoxin user add | passwd | list [flags]")
+		fmt.Fprintln(stderr, "usage: gaoxin user add | passwd | unlock | list [flags]")
 		return errUsage
 	}
 	var c Config
@@ -80,6 +80,20 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	defer a.DB.Close()
 	ctx = cliCtx(ctx)
 	switch args[0] {
+	case "unlock":
+		if username == "" {
+			fmt.Fprintln(stderr, "--username is required")
+			return errUsage
+		}
+		u, err := a.Org.UserByUsername(ctx, username)
+		if err != nil {
+			return err
+		}
+		if err := a.Auth.Unlock(ctx, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "login locks of %s cleared from every address\n", u.Username)
+		return nil
 	case "list":
 		us, err := a.Org.Users(ctx)
 		if err != nil {
@@ -159,27 +173,65 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 }
 
 func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, "usage: gaoxin audit verify")
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
+		fmt.Fprintln(stderr, "usage: gaoxin audit verify | checkpoint [--audit-key-file F] [--audit-checkpoints F] [--demo]")
 		return errUsage
 	}
 	var c Config
-	fs := newFlagSet("audit verify", stderr)
+	var demo bool
+	fs := newFlagSet("audit "+args[0], stderr)
 	commonFlags(fs, &c)
+	fs.BoolVar(&demo, "demo", false, "use the public demo key when no key file is named (a demo server's trail)")
 	if err := parse(fs, args[1:], &c); err != nil {
 		return err
 	}
-	a, err := open(ctx, &c)
+	a, err := openWith(ctx, &c, demo)
 	if err != nil {
 		return err
 	}
 	defer a.DB.Close()
+	if args[0] == "checkpoint" {
+		cp, ok, err := a.Audit.WriteCheckpoint(ctx)
+		switch {
+		case err != nil:
+			return err
+		case !a.Audit.Keyed():
+			return errors.New("audit checkpoint needs the audit key (--audit-key-file)")
+		case c.checkpointsFile() == "":
+			return errors.New("audit checkpoint needs a file to write to (--audit-checkpoints)")
+		case !ok:
+			fmt.Fprintln(stdout, "audit head unchanged since the last checkpoint")
+		default:
+			fmt.Fprintf(stdout, "checkpoint %d: row %d %s\n", cp.Seq, cp.ID, cp.Hash)
+		}
+		return nil
+	}
 	n, err := a.Audit.Verify(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "audit chain intact: %d rows\n", n)
+	cps, err := a.Audit.Checkpoints()
+	if err != nil {
+		return err
+	}
+	switch {
+	case !a.Audit.Keyed():
+		fmt.Fprintf(stdout, "audit chain intact: %d rows (unkeyed: without --audit-key-file rewritten or truncated rows cannot be detected)\n", n)
+	case len(cps) == 0:
+		fmt.Fprintf(stdout, "audit chain intact: %d rows, keyed links checked; no checkpoints yet (%s)\n", n, c.checkpointsOr())
+	default:
+		last := cps[len(cps)-1]
+		fmt.Fprintf(stdout, "audit chain intact: %d rows, keyed links checked, %d checkpoints agree (last: row %d)\n", n, len(cps), last.ID)
+	}
 	return nil
+}
+
+// checkpointsOr names the checkpoint file in use.
+func (c *Config) checkpointsOr() string {
+	if f := c.checkpointsFile(); f != "" {
+		return f
+	}
+	return "no checkpoint file: set --audit-checkpoints"
 }
 
 func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {

@@ -30,11 +30,19 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	log := c.logger(stderr)
-	a, err := open(ctx, &c)
+	a, err := openWith(ctx, &c, c.Demo)
 	if err != nil {
 		return err
 	}
 	defer a.DB.Close()
+	if !a.Audit.Keyed() {
+		log.Warn("audit trail is not keyed: rewritten or truncated rows cannot be detected; set --audit-key-file (GAOXIN_AUDIT_KEY_FILE)")
+	} else if c.Demo && c.AuditKeyFile == "" {
+		log.Warn("audit trail keyed with the public demo key: for demonstrations only")
+	}
+	if a.Audit.Keyed() && c.checkpointsFile() == "" {
+		log.Warn("no audit checkpoint file: deleting the newest audit rows cannot be detected; set --audit-checkpoints (GAOXIN_AUDIT_CHECKPOINTS)")
+	}
 	if c.Demo {
 		if err := loadDemo(ctx, a, stdout); err != nil {
 			return err
@@ -58,6 +66,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go runJobs(jobsCtx, a, log)
+	go runCheckpoints(jobsCtx, a, log)
 	go func() { // the first name search should not wait for the index
 		if err := a.Enterprise.WarmNames(jobsCtx); err != nil {
 			log.Warn("name index warm-up", "err", err)
@@ -77,6 +86,39 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	return nil
+}
+
+// runCheckpoints appends a signed checkpoint of the audit head to the
+// checkpoint file every minute the head has moved, and once more on the
+// way out, after writing the refusal counts still gathered in memory. Every app server writes its own (the head is the same for all).
+func runCheckpoints(ctx context.Context, a *app.App, log interface {
+	Error(string, ...any)
+	Info(string, ...any)
+}) {
+	write := func(ctx context.Context) {
+		c, ok, err := a.Audit.WriteCheckpoint(ctx)
+		if err != nil {
+			log.Error("audit checkpoint", "err", err)
+		} else if ok {
+			log.Info("audit checkpoint", "seq", c.Seq, "row", c.ID, "hash", c.Hash, "mac", c.Mac)
+		}
+	}
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			final, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := a.Audit.FlushRefusals(final); err != nil {
+				log.Error("refusal counts", "err", err)
+			}
+			write(final)
+			cancel()
+			return
+		case <-tick.C:
+			write(ctx)
+		}
+	}
 }
 
 func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {

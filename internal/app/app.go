@@ -20,6 +20,7 @@ import (
 type Options struct {
 	PasswordStrict bool              // 等保 mode password policy
 	Argon          *org.Argon2Params // nil: org.DefaultArgon2 (tests pass a cheaper cost)
+	Audit          audit.Options     // the audit chain's key and checkpoint file
 	// Per-module options: cache bounds (internal/memo), and the switches
 	// benchmarks use to measure the cold path.
 	Enterprise enterprise.Options
@@ -49,7 +50,7 @@ type App struct {
 
 // New builds the services on an opened, migrated database.
 func New(d *db.DB, o Options) *App {
-	a := &App{DB: d, Audit: audit.New(d)}
+	a := &App{DB: d, Audit: audit.NewWith(d, o.Audit)}
 	a.Org = org.New(d, a.Audit)
 	a.Org.Policy.Strict = o.PasswordStrict
 	if o.Argon != nil {

@@ -48,7 +48,9 @@ var foundationOwners = map[string]string{
 	"sessions":        "internal/auth",
 	"api_tokens":      "internal/auth",
 	"login_failures":  "internal/auth",
+	"login_locks":     "internal/auth",
 	"audit_log":       "internal/audit",
+	"audit_refusals":  "internal/audit",
 	"job_runs":        "internal/db",
 	"module_versions": "internal/memo",
 }
@@ -61,13 +63,12 @@ var exceptions = map[string]string{
 	// enterprise belongs to, joined into the registry's lists and detail.
 	"internal/enterprise users": "names of who entered figures; account link",
 	"internal/enterprise units": "office area name and code joined into lists",
-	// Foundation: auth signs users in by reading the accounts org keeps
-	// (org.UserSelect is exported for it), and org ends an account's
-	// sessions and tokens when it is disabled or its password changes;
-	// auth imports org, so org cannot call auth without a cycle.
-	"internal/auth users":     "sign-in reads accounts through org.UserSelect",
-	"internal/org sessions":   "disabling or a new password ends sessions",
-	"internal/org api_tokens": "disabling revokes API tokens",
+	// Foundation: org ends an account's sessions and tokens, and clears
+	// its login locks, when it is disabled or its password changes; auth
+	// imports org, so org cannot call auth without a cycle.
+	"internal/org sessions":    "disabling or a new password ends sessions",
+	"internal/org api_tokens":  "disabling revokes API tokens",
+	"internal/org login_locks": "a new password clears lockouts",
 	// Targets and the plan join units for the responsible unit's code and
 	// name in the queries behind the dashboard and the plan tree (both
 	// benchmarked paths); org offers Units(), and the join moves to it

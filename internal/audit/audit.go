@@ -3,7 +3,13 @@
 // Every row records who did what to which object, when, from where, the
 // before and after state as JSON, and the outcome. Each row carries the
 // SHA-256 of its content chained to the previous row's hash, so changing,
-// deleting or reordering any row is detected by Verify.
+// deleting or reordering any row is detected by Verify. With a key kept
+// outside the database, each row also carries an HMAC-SHA256 link over its
+// hash and the previous link (chain.go), so rewriting rows and recomputing
+// their hashes is detected; signed checkpoints of the head, written to a
+// file outside the database, detect the newest rows being cut off.
+// Refused requests are counted per source and minute, not row by row
+// (refusals.go).
 package audit
 
 import (
@@ -14,6 +20,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"gaoxin/internal/db"
@@ -93,13 +100,51 @@ type Row struct {
 	Outcome    string `json:"outcome"`
 	PrevHash   string `json:"prev_hash"`
 	Hash       string `json:"hash"`
+	Mac        string `json:"mac,omitempty"`
+}
+
+// rowColumns are the columns every reader of whole rows selects, in the
+// order scanRow reads them.
+const rowColumns = `id, at, COALESCE(actor_id, 0), actor, ip, action, object_type, object_id,
+		before_json, after_json, outcome, prev_hash, hash, mac`
+
+func scanRow(sc interface{ Scan(...any) error }) (Row, error) {
+	var r Row
+	err := sc.Scan(&r.ID, &r.At, &r.ActorID, &r.Actor, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID,
+		&r.Before, &r.After, &r.Outcome, &r.PrevHash, &r.Hash, &r.Mac)
+	return r, err
+}
+
+// Options configure the log's keyed chain.
+type Options struct {
+	// Key is the HMAC-SHA256 key of the keyed chain and of checkpoints,
+	// kept outside the database. Empty: rows carry no keyed link and
+	// Verify checks the unkeyed hashes only.
+	Key []byte
+	// Checkpoints is the file signed checkpoints of the head are appended
+	// to, outside the database; empty for none.
+	Checkpoints string
 }
 
 // Log writes and verifies the audit trail.
-type Log struct{ db *db.DB }
+type Log struct {
+	db    *db.DB
+	opt   Options
+	vocab *vocabulary
 
-// New returns the audit log of d.
-func New(d *db.DB) *Log { return &Log{db: d} }
+	cpMu     sync.Mutex // serialises appends to the checkpoint file
+	refusals refusals   // refusal counts not yet written
+}
+
+// New returns the audit log of d, without a key.
+func New(d *db.DB) *Log { return NewWith(d, Options{}) }
+
+// NewWith returns the audit log of d with its key and checkpoint file.
+func NewWith(d *db.DB, o Options) *Log { return &Log{db: d, opt: o, vocab: newVocabulary()} }
+
+// Keyed reports whether the log has a key: new rows carry a keyed link and
+// Verify checks it.
+func (l *Log) Keyed() bool { return len(l.opt.Key) > 0 }
 
 // Record appends e in its own transaction, with the actor from ctx.
 func (l *Log) Record(ctx context.Context, e Entry) error {
@@ -125,7 +170,8 @@ func (l *Log) RecordTx(ctx context.Context, tx *sql.Tx, e Entry) error {
 	if r.After, err = toJSON(e.After); err != nil {
 		return err
 	}
-	err = tx.QueryRowContext(ctx, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").Scan(&r.PrevHash)
+	var prevMac string
+	err = tx.QueryRowContext(ctx, "SELECT hash, mac FROM audit_log ORDER BY id DESC LIMIT 1").Scan(&r.PrevHash, &prevMac)
 	if err == sql.ErrNoRows {
 		r.PrevHash, err = genesis, nil
 	}
@@ -133,14 +179,17 @@ func (l *Log) RecordTx(ctx context.Context, tx *sql.Tx, e Entry) error {
 		return fmt.Errorf("audit: read chain head: %w", err)
 	}
 	r.Hash = r.sum()
+	if l.Keyed() {
+		r.Mac = l.link(prevMac, r.Hash)
+	}
 	var actorID any
 	if r.ActorID != 0 {
 		actorID = r.ActorID
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log
-		(at, actor_id, actor, ip, action, object_type, object_id, before_json, after_json, outcome, prev_hash, hash)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-		r.At, actorID, r.Actor, r.IP, r.Action, r.ObjectType, r.ObjectID, r.Before, r.After, r.Outcome, r.PrevHash, r.Hash)
+		(at, actor_id, actor, ip, action, object_type, object_id, before_json, after_json, outcome, prev_hash, hash, mac)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+		r.At, actorID, r.Actor, r.IP, r.Action, r.ObjectType, r.ObjectID, r.Before, r.After, r.Outcome, r.PrevHash, r.Hash, r.Mac)
 	if err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
@@ -167,95 +216,4 @@ func (r *Row) sum() string {
 		fmt.Fprintf(h, "%d:%s|", len(f), f)
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// BrokenError names the first row at which the chain fails.
-type BrokenError struct {
-	ID     int64
-	Reason string
-}
-
-func (e *BrokenError) Error() string {
-	return fmt.Sprintf("audit chain broken at row %d: %s", e.ID, e.Reason)
-}
-
-// Verify walks the whole trail in order and returns the number of rows
-// checked, or a *BrokenError naming the first row that was changed, deleted
-// (its successor no longer links) or reordered.
-func (l *Log) Verify(ctx context.Context) (int, error) {
-	rows, err := l.db.R.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, ip, action, object_type, object_id,
-		before_json, after_json, outcome, prev_hash, hash FROM audit_log ORDER BY id`)
-	if err != nil {
-		return 0, fmt.Errorf("audit: verify: %w", err)
-	}
-	defer rows.Close()
-	prev, n := genesis, 0
-	for rows.Next() {
-		var r Row
-		if err := rows.Scan(&r.ID, &r.At, &r.ActorID, &r.Actor, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID,
-			&r.Before, &r.After, &r.Outcome, &r.PrevHash, &r.Hash); err != nil {
-			return n, fmt.Errorf("audit: verify: %w", err)
-		}
-		if r.PrevHash != prev {
-			return n, &BrokenError{ID: r.ID, Reason: "does not link to the row before it (a row was deleted, inserted or reordered)"}
-		}
-		if r.sum() != r.Hash {
-			return n, &BrokenError{ID: r.ID, Reason: "content does not match its hash (the row was changed)"}
-		}
-		prev = r.Hash
-		n++
-	}
-	return n, rows.Err()
-}
-
-// Filter selects audit rows for listing.
-type Filter struct {
-	ObjectType string
-	ObjectID   string
-	ActorID    int64
-	BeforeID   int64 // page: rows with id < BeforeID; 0 for the newest
-	Limit      int   // default 50, at most 500
-}
-
-// List returns rows newest first.
-func (l *Log) List(ctx context.Context, f Filter) ([]Row, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
-	q := `SELECT id, at, COALESCE(actor_id, 0), actor, ip, action, object_type, object_id,
-		before_json, after_json, outcome, prev_hash, hash FROM audit_log WHERE 1=1`
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		q += fmt.Sprintf(" AND "+cond, len(args))
-	}
-	if f.ObjectType != "" {
-		add("object_type = $%d", f.ObjectType)
-	}
-	if f.ObjectID != "" {
-		add("object_id = $%d", f.ObjectID)
-	}
-	if f.ActorID != 0 {
-		add("actor_id = $%d", f.ActorID)
-	}
-	if f.BeforeID > 0 {
-		add("id < $%d", f.BeforeID)
-	}
-	args = append(args, f.Limit)
-	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
-	rows, err := l.db.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("audit: list: %w", err)
-	}
-	defer rows.Close()
-	var out []Row
-	for rows.Next() {
-		var r Row
-		if err := rows.Scan(&r.ID, &r.At, &r.ActorID, &r.Actor, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID,
-			&r.Before, &r.After, &r.Outcome, &r.PrevHash, &r.Hash); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

@@ -68,10 +68,27 @@ func newToken(prefix string) string {
 // unknown name costs as much time as a wrong password.
 var dummyHash, _ = org.HashPassword("gaoxin-no-such-user", org.DefaultArgon2)
 
+// badLogin is the one answer to every failed login: a wrong name, a wrong
+// password, a disabled account and an account locked from this address all
+// read alike, so the answer does not tell which accounts exist or are
+// locked.
+func (s *Service) badLogin() error {
+	m := int(s.Cfg.LockFor / time.Minute)
+	return errs.New(errs.Unauthorized,
+		fmt.Sprintf("用户名或密码错误（同一账号从同一地址连续失败 %d 次后锁定 %d 分钟）", s.Cfg.MaxFailures, m),
+		fmt.Sprintf("wrong username or password (%d failures in a row from one address lock the account there for %d minutes)", s.Cfg.MaxFailures, m))
+}
+
 // Login checks a username and password from ip. On success it returns a new
 // session token (to put in the cookie) and the user. Errors: Unauthorized
-// (wrong name or password, disabled), Locked (with Retry), RateLimited (too
-// many failures from ip, with Retry).
+// (the same for a wrong name or password, a disabled account and an
+// account locked from ip), RateLimited (too many failures from ip, with
+// Retry).
+//
+// Lockout counts per account and source address: failures from one
+// address lock the account from that address only, so nobody can lock an
+// administrator out from everywhere; the per-address throttle bounds how
+// many accounts one address may try. `gaoxin user unlock` clears a lock.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (string, org.User, error) {
 	now := s.now()
 	ctx = audit.WithActor(ctx, audit.Actor{Name: username, IP: ip})
@@ -81,7 +98,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return "", org.User{}, fmt.Errorf("auth: throttle: %w", err)
 	}
 	if fails >= s.Cfg.IPMaxFailures {
-		s.Audit.Record(ctx, audit.Entry{Action: "auth.login", ObjectType: "user", ObjectID: username, Outcome: audit.Refused, After: map[string]string{"reason": "ip_throttled"}})
+		// Counted as a refusal by the web layer, not a chained row each.
 		e := errs.New(errs.RateLimited, "此地址登录失败次数过多，请稍后再试", "too many failed logins from this address; try again later")
 		e.Retry = (now + s.Cfg.IPWindow.Milliseconds()) / 1000
 		return "", org.User{}, e
@@ -91,21 +108,32 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if err != nil && errs.CodeOf(err) != errs.NotFound {
 		return "", org.User{}, err
 	}
-	if known && u.LockedUntil > now {
-		s.Audit.Record(ctx, audit.Entry{Action: "auth.login", ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), Outcome: audit.Refused, After: map[string]string{"reason": "locked"}})
-		return "", org.User{}, lockedError(u.LockedUntil)
+	var lockedUntil int64
+	if known {
+		err := s.DB.R.QueryRowContext(ctx, "SELECT locked_until FROM login_locks WHERE user_id = $1 AND ip = $2", u.ID, ip).Scan(&lockedUntil)
+		if err != nil && err != sql.ErrNoRows {
+			return "", org.User{}, fmt.Errorf("auth: lock: %w", err)
+		}
 	}
 	hash := dummyHash
 	if known {
 		hash = u.PasswordHash
 	}
-	ok := org.CheckPassword(password, hash) && known && !u.Disabled
-	if !ok {
-		return "", org.User{}, s.fail(ctx, u, known, ip, now)
+	// The hash is checked in every case, so that no answer is quicker.
+	pwOK := org.CheckPassword(password, hash)
+	switch {
+	case !known:
+		return "", org.User{}, s.fail(ctx, u, "unknown", ip, now)
+	case lockedUntil > now:
+		return "", org.User{}, s.fail(ctx, u, "locked", ip, now)
+	case u.Disabled:
+		return "", org.User{}, s.fail(ctx, u, "disabled", ip, now)
+	case !pwOK:
+		return "", org.User{}, s.fail(ctx, u, "bad_credentials", ip, now)
 	}
 	tok := newToken("")
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1", u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM login_locks WHERE user_id = $1 AND ip = $2", u.ID, ip); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
@@ -118,21 +146,15 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if err != nil {
 		return "", org.User{}, fmt.Errorf("auth: login: %w", err)
 	}
-	u.FailedLogins, u.LockedUntil = 0, 0
 	return tok, u, nil
 }
 
-func lockedError(until int64) error {
-	t := time.UnixMilli(until).In(db.CST).Format("15:04")
-	e := errs.New(errs.Locked, "账号因连续登录失败已锁定，"+t+" 后可再试", "account locked after repeated failed logins; try again after "+t+" (UTC+8)")
-	e.Retry = until / 1000
-	return e
-}
-
-// fail records a failed login: per IP always, per account when the account
-// exists, locking it at the configured count.
-func (s *Service) fail(ctx context.Context, u org.User, known bool, ip string, now int64) error {
-	var lockedUntil int64
+// fail records a failed login, one audit row each: per address always
+// (the throttle), and per account and address when the account exists,
+// locking it from that address at the configured count. reason is
+// unknown, locked, disabled or bad_credentials; the caller is told none of
+// them.
+func (s *Service) fail(ctx context.Context, u org.User, reason, ip string, now int64) error {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO login_failures (ip, at) VALUES ($1, $2)", ip, now); err != nil {
 			return err
@@ -141,31 +163,50 @@ func (s *Service) fail(ctx context.Context, u org.User, known bool, ip string, n
 			return err
 		}
 		objID := "unknown"
-		detail := map[string]any{"reason": "bad_credentials"}
-		if known {
+		detail := map[string]any{"reason": reason}
+		if reason == "bad_credentials" || reason == "disabled" {
 			objID = strconv.FormatInt(u.ID, 10)
 			var n int
-			if err := tx.QueryRowContext(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins", u.ID).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO login_locks (user_id, ip, failures, locked_until, updated_at) VALUES ($1, $2, 1, 0, $3)
+				ON CONFLICT (user_id, ip) DO UPDATE SET failures = login_locks.failures + 1, updated_at = excluded.updated_at
+				RETURNING failures`, u.ID, ip, now).Scan(&n); err != nil {
 				return err
 			}
 			detail["consecutive_failures"] = n
 			if n >= s.Cfg.MaxFailures {
-				lockedUntil = now + s.Cfg.LockFor.Milliseconds()
-				if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2", lockedUntil, u.ID); err != nil {
+				until := now + s.Cfg.LockFor.Milliseconds()
+				if _, err := tx.ExecContext(ctx, "UPDATE login_locks SET failures = 0, locked_until = $1 WHERE user_id = $2 AND ip = $3", until, u.ID, ip); err != nil {
 					return err
 				}
-				detail["locked_until"] = lockedUntil
+				detail["locked_until"] = until
 			}
+		} else if reason == "locked" {
+			objID = strconv.FormatInt(u.ID, 10)
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "auth.login", ObjectType: "user", ObjectID: objID, Outcome: audit.Failed, After: detail})
 	})
 	if err != nil {
 		return fmt.Errorf("auth: record failure: %w", err)
 	}
-	if lockedUntil != 0 {
-		return lockedError(lockedUntil)
+	return s.badLogin()
+}
+
+// Unlock clears every login lock and failure count of a user, from every
+// address (an administrator's way out of a lockout: `gaoxin user unlock`).
+// Errors: NotFound.
+func (s *Service) Unlock(ctx context.Context, userID int64) error {
+	if _, err := s.Org.UserByID(ctx, userID); err != nil {
+		return err
 	}
-	return errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM login_locks WHERE user_id = $1", userID)
+		if err != nil {
+			return fmt.Errorf("auth: unlock: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "user.unlock", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), After: map[string]int64{"locks_cleared": n}})
+	})
 }
 
 // sessionUserSQL reads a session's user (prepared once: every request).
@@ -220,6 +261,27 @@ func (s *Service) Logout(ctx context.Context, tok string) error {
 		return fmt.Errorf("auth: logout: %w", err)
 	}
 	return s.Audit.Record(ctx, audit.Entry{Action: "auth.logout"})
+}
+
+// EndSession ends the session of a token if it is live, recording it as a
+// sign-out of its user (a new sign-in in the same browser calls it).
+func (s *Service) EndSession(ctx context.Context, tok string) error {
+	h := hashToken(tok)
+	var userID int64
+	err := s.DB.R.QueryRowContext(ctx, "SELECT user_id FROM sessions WHERE token_hash = $1", h).Scan(&userID)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("auth: end session: %w", err)
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", h); err != nil {
+			return fmt.Errorf("auth: end session: %w", err)
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "auth.logout", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), After: map[string]string{"reason": "another_sign_in"}})
+	})
 }
 
 // PurgeSessions deletes expired sessions; run from the scheduler.

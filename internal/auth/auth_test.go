@@ -8,6 +8,7 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
+	"gaoxin/internal/auth"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
@@ -30,27 +31,64 @@ func setup(t *testing.T) (*app.App, *clock) {
 	return a, c
 }
 
-func TestLockoutAfterFiveFailures(t *testing.T) {
+func TestLockoutAfterFiveFailuresFromOneAddress(t *testing.T) {
 	a, c := setup(t)
 	ctx := context.Background()
-	for i := 1; i <= 4; i++ {
+	for i := 1; i <= 5; i++ {
 		_, _, err := a.Auth.Login(ctx, "zhang", "wrong-password-xx", "10.0.0.1", "")
 		if errs.CodeOf(err) != errs.Unauthorized {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	_, _, err := a.Auth.Login(ctx, "zhang", "wrong-password-xx", "10.0.0.1", "")
-	e := errs.As(err)
-	if e.Code != errs.Locked || e.Retry != c.t.Add(15*time.Minute).Unix() {
-		t.Fatalf("fifth failure: %v (retry %d)", err, e.Retry)
+	// even the right password is refused from that address while locked,
+	// with the answer an unknown account gets
+	_, _, err := a.Auth.Login(ctx, "zhang", pw, "10.0.0.1", "")
+	_, _, unknown := a.Auth.Login(ctx, "nobody-at-all", pw, "10.0.0.1", "")
+	if errs.CodeOf(err) != errs.Unauthorized || err.Error() != unknown.Error() {
+		t.Fatalf("right password while locked: %v (unknown account: %v)", err, unknown)
 	}
-	// even the right password is refused while locked
-	if _, _, err := a.Auth.Login(ctx, "zhang", pw, "10.0.0.1", ""); errs.CodeOf(err) != errs.Locked {
-		t.Fatalf("right password while locked: %v", err)
+	// from another address the account is not locked
+	if _, _, err := a.Auth.Login(ctx, "zhang", pw, "10.0.0.2", ""); err != nil {
+		t.Fatalf("locked from another address: %v", err)
 	}
 	c.t = c.t.Add(15*time.Minute + time.Second)
 	if _, _, err := a.Auth.Login(ctx, "zhang", pw, "10.0.0.1", ""); err != nil {
 		t.Fatalf("after the lock expired: %v", err)
+	}
+}
+
+func TestUnlockClearsLocksFromEveryAddress(t *testing.T) {
+	a, _ := setup(t)
+	ctx := context.Background()
+	for _, ip := range []string{"10.0.0.1", "10.0.0.9"} {
+		for i := 0; i < 5; i++ {
+			a.Auth.Login(ctx, "zhang", "wrong-password-xx", ip, "")
+		}
+	}
+	if _, _, err := a.Auth.Login(ctx, "zhang", pw, "10.0.0.9", ""); err == nil {
+		t.Fatal("not locked")
+	}
+	u, _ := a.Org.UserByUsername(ctx, "zhang")
+	if err := a.Auth.Unlock(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, ip := range []string{"10.0.0.1", "10.0.0.9"} {
+		if _, _, err := a.Auth.Login(ctx, "zhang", pw, ip, ""); err != nil {
+			t.Fatalf("still locked from %s: %v", ip, err)
+		}
+	}
+}
+
+func TestTokenCannotCreateTokens(t *testing.T) {
+	a, _ := setup(t)
+	ctx := context.Background()
+	u, _ := a.Org.UserByUsername(ctx, "zhang")
+	_, tk, err := a.Auth.CreateToken(ctx, u.ID, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.Auth.CreateToken(auth.WithBearer(ctx, tk.ID), u.ID, "successor"); errs.CodeOf(err) != errs.Forbidden {
+		t.Fatalf("token made a token: %v", err)
 	}
 }
 

@@ -76,6 +76,7 @@ type Service struct {
 // New returns the awards service over the registry reg and the
 // organisation o.
 func New(d *db.DB, a *audit.Log, reg *enterprise.Service, o *org.Service) *Service {
+	a.Describe("award", auditLabels())
 	return &Service{DB: d, Audit: a, Registry: reg, Org: o, Now: time.Now, MaxEvidence: 10 << 20}
 }
 

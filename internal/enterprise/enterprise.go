@@ -164,6 +164,7 @@ func New(d *db.DB, a *audit.Log, o *org.Service, opt Options) *Service {
 	if opt.NameWindow <= 0 {
 		opt.NameWindow = defaultNameWindow
 	}
+	a.Describe("enterprise", auditLabels())
 	return &Service{DB: d, Audit: a, Org: o, MaxImportBytes: 20 << 20, BackgroundRows: 2000,
 		denseRows: opt.DenseRows, nameWindow: opt.NameWindow, memo: newCaches(d, opt)}
 }

@@ -95,6 +95,7 @@ type Service struct {
 func New(d *db.DB, a *audit.Log, o Options) *Service {
 	s := &Service{DB: d, Audit: a, Now: time.Now, MaxImportUnzip: DefaultMaxImportUnzip}
 	s.memo = newCaches(s, o)
+	a.Describe("kpi", auditLabels())
 	return s
 }
 

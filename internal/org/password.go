@@ -1,8 +1,10 @@
 package org
 
 import (
+	"bufio"
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -73,6 +75,10 @@ func (p PasswordPolicy) Check(pw string) error {
 		return errs.Field("password", fmt.Sprintf("密码至少 %d 个字符（当前 %d 个）", min, n),
 			fmt.Sprintf("password must be at least %d characters (got %d)", min, n))
 	}
+	if reason := trivial(pw); reason != "" {
+		return errs.Field("password", "密码过于常见或有规律（"+reason+"），请换一个不易猜到的密码",
+			"password is too common or too regular ("+reason+"); choose one that is hard to guess")
+	}
 	if !p.Strict {
 		return nil
 	}
@@ -100,6 +106,94 @@ func (p PasswordPolicy) Check(pw string) error {
 			"strict mode: password needs at least three of lower case, upper case, digits and symbols")
 	}
 	return nil
+}
+
+//go:embed common_passwords.txt
+var commonPasswordsText string
+
+// commonPasswords is the embedded list, lower-cased, as a set.
+func commonPasswords() map[string]bool {
+	set := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(commonPasswordsText))
+	for sc.Scan() {
+		if w := strings.TrimSpace(sc.Text()); w != "" && !strings.HasPrefix(w, "#") {
+			set[strings.ToLower(w)] = true
+		}
+	}
+	return set
+}
+
+// trivial says why pw is easy to guess, or "" when it is not: blank,
+// one character repeated, a short run repeated ("abcabcabcabc"), an
+// ascending or descending sequence, a common password, or a common
+// password followed only by digits and symbols ("Password2024!"). It holds
+// in every mode. The list is small on purpose: it catches what an attacker
+// tries first, while the length rule does the rest.
+func trivial(pw string) string {
+	rs := []rune(strings.ToLower(pw))
+	if strings.TrimSpace(pw) == "" {
+		return "只有空白 / only blanks"
+	}
+	for period := 1; period <= len(rs)/2 && period <= 4; period++ {
+		if repeats(rs, period) {
+			return "重复字符 / repeated characters"
+		}
+	}
+	if sequential(rs) {
+		return "连续字符 / a sequence"
+	}
+	common := commonPasswords()
+	lower := string(rs)
+	stem := strings.TrimRightFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) })
+	if stem == "" { // all digits and symbols: judge the leading part
+		stem = lower
+	}
+	if common[lower] || common[stem] {
+		return "常见密码 / a common password"
+	}
+	for period := 1; period <= len(rs)/2; period++ {
+		if repeats(rs, period) && common[string(rs[:period])] {
+			return "常见密码重复 / a common password repeated"
+		}
+	}
+	return ""
+}
+
+// repeats reports whether rs is its first period runes over and over.
+func repeats(rs []rune, period int) bool {
+	for i := period; i < len(rs); i++ {
+		if rs[i] != rs[i-period] {
+			return false
+		}
+	}
+	return true
+}
+
+// sequential reports whether every rune is one more (or every rune one
+// less) than the one before it: 123456789012 counts, wrapping 9 → 0.
+func sequential(rs []rune) bool {
+	step := func(a, b rune) int {
+		if a == '9' && b == '0' {
+			return 1
+		}
+		if a == '0' && b == '9' {
+			return -1
+		}
+		return int(b - a)
+	}
+	if len(rs) < 2 {
+		return false
+	}
+	d := step(rs[0], rs[1])
+	if d != 1 && d != -1 {
+		return false
+	}
+	for i := 2; i < len(rs); i++ {
+		if step(rs[i-1], rs[i]) != d {
+			return false
+		}
+	}
+	return true
 }
 
 // GeneratePassword returns a random password of 16 characters that passes

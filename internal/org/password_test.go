@@ -55,3 +55,32 @@ func TestPasswordPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestTrivialPasswordsRefusedInEveryMode: each of these is 12 characters
+// or more, so the length rule alone let them through.
+func TestTrivialPasswordsRefusedInEveryMode(t *testing.T) {
+	refused := []string{
+		"            ", "aaaaaaaaaaaa", "AAAAAAAAAAAAAAAA", "abcabcabcabc", "121212121212",
+		"123456789012", "abcdefghijklm", "zyxwvutsrqpo", "987654321098",
+		"password1234", "Password2024!", "qwertyuiop12", "1qaz2wsx3edc", "iloveyou1314",
+		"123456123456", "woaini520520", "Admin@123456", "passwordpassword",
+	}
+	for _, strict := range []bool{false, true} {
+		for _, pw := range refused {
+			err := PasswordPolicy{Strict: strict}.Check(pw)
+			if errs.CodeOf(err) != errs.Invalid {
+				t.Errorf("strict=%v: %q accepted", strict, pw)
+			}
+		}
+	}
+	for _, pw := range []string{"correct-horse-battery", "Zheng-Zhou-2023-GX!", "十二个汉字的密码也可以的呀", "tq8-Vm2x-pL4r"} {
+		if err := (PasswordPolicy{}).Check(pw); err != nil {
+			t.Errorf("%q refused: %v", pw, err)
+		}
+	}
+	for i := 0; i < 50; i++ {
+		if pw := GeneratePassword(); trivial(pw) != "" {
+			t.Fatalf("generated password %q is trivial", pw)
+		}
+	}
+}

@@ -200,6 +200,9 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw, keepSession str
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", id, keepSession); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM login_locks WHERE user_id = $1", id); err != nil {
+			return err
+		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "user.password", ObjectType: "user", ObjectID: strconv.FormatInt(id, 10)})
 	})
 }

@@ -160,6 +160,7 @@ type Service struct {
 
 // New returns the plan service.
 func New(d *db.DB, a *audit.Log, o *org.Service, opt Options) *Service {
+	a.Describe("plan", auditLabels())
 	return &Service{DB: d, Audit: a, Org: o, trees: newTrees(memo.Module{DB: d, Name: Module}, opt)}
 }
 

@@ -19,6 +19,7 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	refusals *prometheus.CounterVec
 }
 
 func newMetrics(s *Server) *metrics {
@@ -33,10 +34,14 @@ func newMetrics(s *Server) *metrics {
 			Help:    "HTTP latency by route.",
 			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},
 		}, []string{"route"}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gaoxin_http_refusals_total",
+			Help: "Refused requests (401, 403, 429) by error code; per-source counts are in the audit refusals table.",
+		}, []string{"code"}),
 	}
 	start := time.Now()
 	m.reg.MustRegister(
-		m.requests, m.latency,
+		m.requests, m.latency, m.refusals,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gaoxin_uptime_seconds", Help: "Seconds since the server started."},

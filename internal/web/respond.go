@@ -69,6 +69,7 @@ func (s *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e := errs.As(err)
+	s.CountRefusal(r, e.Code)
 	code := Status(e.Code)
 	if code == http.StatusInternalServerError {
 		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/auth"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
 )
@@ -115,10 +116,13 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 		if s.App.Now != nil {
 			ctx = audit.WithClock(ctx, s.App.Now)
 		}
-		u, hash, err := s.identify(ctx, r)
+		u, hash, tokID, err := s.identify(ctx, r)
 		if err != nil && !access.public {
-			s.refuse(w, r.WithContext(ctx), err)
+			s.WriteError(w, r.WithContext(ctx), err)
 			return
+		}
+		if tokID != 0 {
+			ctx = auth.WithBearer(ctx, tokID)
 		}
 		if u != nil {
 			ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Name: u.Username, IP: ip})
@@ -128,9 +132,9 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 		r = r.WithContext(ctx)
 		if !access.Allows(u) {
 			if u == nil {
-				s.refuse(w, r, errs.New(errs.Unauthorized, "请先登录", "please sign in"))
+				s.WriteError(w, r, errs.New(errs.Unauthorized, "请先登录", "please sign in"))
 			} else {
-				s.refuse(w, r, errs.New(errs.Forbidden, "您的角色无权执行此操作", "your role may not do this"))
+				s.WriteError(w, r, errs.New(errs.Forbidden, "您的角色无权执行此操作", "your role may not do this"))
 			}
 			return
 		}
@@ -144,46 +148,53 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 	})
 }
 
-// identify finds the caller from a bearer token or the session cookie. It
-// returns (nil, "", nil) for an anonymous request.
-func (s *Server) identify(ctx context.Context, r *http.Request) (*org.User, string, error) {
+// identify finds the caller from a bearer token (returning its id) or the
+// session cookie (returning the session's hash). It returns (nil, "", 0,
+// nil) for an anonymous request.
+func (s *Server) identify(ctx context.Context, r *http.Request) (*org.User, string, int64, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return nil, "", errs.New(errs.Unauthorized, "Authorization 头格式应为 Bearer 令牌", "Authorization must be a Bearer token")
+			return nil, "", 0, errs.New(errs.Unauthorized, "Authorization 头格式应为 Bearer 令牌", "Authorization must be a Bearer token")
 		}
-		u, err := s.Auth.TokenUser(ctx, strings.TrimSpace(tok))
+		u, tokID, err := s.Auth.Bearer(ctx, strings.TrimSpace(tok))
 		if err != nil {
-			return nil, "", err
+			return nil, "", 0, err
 		}
-		return &u, "", nil
+		return &u, "", tokID, nil
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
-		return nil, "", nil
+		return nil, "", 0, nil
 	}
 	u, hash, err := s.Auth.Session(ctx, c.Value)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
-	return &u, hash, nil
+	return &u, hash, 0, nil
 }
 
-// refuse records a 401/403 in the audit log and answers it.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error) {
-	e := errs.As(err)
-	if e.Code == errs.Unauthorized || e.Code == errs.Forbidden {
-		if aerr := s.Audit.Record(r.Context(), audit.Entry{Action: "http.refused", ObjectType: "route",
-			ObjectID: r.Method + " " + r.URL.Path, Outcome: audit.Refused, After: map[string]string{"code": string(e.Code)}}); aerr != nil {
-			s.Log.Error("audit refusal", "err", aerr)
-		}
+// CountRefusal counts one answer of code to the caller if it is a refusal
+// (401, 403, 429). A refusal is not a chained audit row: it is counted
+// (gaoxin_http_refusals_total) and aggregated per source address and
+// minute (audit.CountRefusal), so a flood of refused requests neither grows
+// the trail nor holds the lock real writes wait on. WriteError calls it;
+// handlers that render a refusal themselves (the login form) call it too.
+func (s *Server) CountRefusal(r *http.Request, code errs.Code) {
+	switch code {
+	case errs.Unauthorized, errs.Forbidden, errs.RateLimited:
+	default:
+		return
 	}
-	s.WriteError(w, r, err)
+	s.metrics.refusals.WithLabelValues(string(code)).Inc()
+	if err := s.Audit.CountRefusal(r.Context(), s.ClientIP(r), string(code), r.Method+" "+r.URL.Path); err != nil {
+		s.Log.Error("count refusal", "err", err)
+	}
 }
 
 func (s *Server) csrfDenied(w http.ResponseWriter, r *http.Request) {
 	ctx := audit.WithActor(r.Context(), audit.Actor{Name: "anonymous", IP: s.ClientIP(r)})
-	s.refuse(w, r.WithContext(ctx), errs.New(errs.Forbidden, "跨站请求已被拒绝（CSRF 防护）", "cross-site request refused (CSRF protection)"))
+	s.WriteError(w, r.WithContext(ctx), errs.New(errs.Forbidden, "跨站请求已被拒绝（CSRF 防护）", "cross-site request refused (CSRF protection)"))
 }
 
 // ClientIP is the caller's address: the proxy's word when trusted.

@@ -1,13 +1,11 @@
 package site
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"gaoxin/internal/web"
 
-	"gaoxin/internal/audit"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
 )
@@ -144,46 +142,6 @@ func (s *handlers) handleAdminUnitDisable(disabled bool) web.HandlerFunc {
 	}
 }
 
-type auditPage struct {
-	web.Page
-	Rows       []audit.Row
-	Filter     audit.Filter
-	Next       int64
-	Verified   bool
-	ChainOK    bool
-	VerifyText string
-}
-
-func (s *handlers) auditFilter(r *http.Request) audit.Filter {
-	q := r.URL.Query()
-	f := audit.Filter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"), Limit: 100}
-	f.BeforeID, _ = strconv.ParseInt(q.Get("before"), 10, 64)
-	f.ActorID, _ = strconv.ParseInt(q.Get("actor_id"), 10, 64)
-	return f
-}
-
-func (s *handlers) handleAdminAudit(w http.ResponseWriter, r *http.Request) error {
-	p := auditPage{Page: s.Page(r, "审计日志", "Audit trail"), Filter: s.auditFilter(r)}
-	var err error
-	if p.Rows, err = s.Audit.List(r.Context(), p.Filter); err != nil {
-		return err
-	}
-	if len(p.Rows) == p.Filter.Limit {
-		p.Next = p.Rows[len(p.Rows)-1].ID
-	}
-	if r.URL.Query().Get("verify") != "" {
-		p.Verified = true
-		n, err := s.Audit.Verify(r.Context())
-		p.ChainOK = err == nil
-		if err != nil {
-			p.VerifyText = p.L("哈希链校验失败：", "Hash chain broken: ") + err.Error()
-		} else {
-			p.VerifyText = fmt.Sprintf(p.L("哈希链完整，共校验 %d 条记录。", "Hash chain intact: %d rows checked."), n)
-		}
-	}
-	return s.Render(w, r, "admin/audit.html", p)
-}
-
 type userRequest struct {
 	Username    string `json:"username"`
 	DisplayName string `json:"display_name"`
@@ -281,28 +239,5 @@ func (s *handlers) apiUnitPatch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, u)
-	return nil
-}
-
-func (s *handlers) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	rows, err := s.Audit.List(r.Context(), s.auditFilter(r))
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"rows": web.NonNil(rows)})
-	return nil
-}
-
-func (s *handlers) apiAuditVerify(w http.ResponseWriter, r *http.Request) error {
-	n, err := s.Audit.Verify(r.Context())
-	if err != nil {
-		var be *audit.BrokenError
-		if ok := asBroken(err, &be); ok {
-			web.WriteJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n, "first_bad_id": be.ID, "reason": be.Reason})
-			return nil
-		}
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"ok": true, "checked": n})
 	return nil
 }

@@ -29,14 +29,28 @@ func (s *handlers) clearSessionCookie(w http.ResponseWriter) {
 		SameSite: http.SameSiteLaxMode, Secure: s.Cfg.SecureCookies, MaxAge: -1})
 }
 
+// endPreviousSession ends the session the browser already holds, if any,
+// before a new sign-in: a second person signing in in the same browser
+// ends the first one's session, and a signed-in session is never reused.
+func (s *handlers) endPreviousSession(r *http.Request) error {
+	if c, err := r.Cookie(web.SessionCookie); err == nil && c.Value != "" {
+		return s.Auth.EndSession(r.Context(), c.Value)
+	}
+	return nil
+}
+
 func (s *handlers) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	username, next := r.FormValue("username"), web.SafeNext(r.FormValue("next"))
 	tok, _, err := s.Auth.Login(r.Context(), username, r.FormValue("password"), s.ClientIP(r), r.UserAgent())
+	if err == nil {
+		err = s.endPreviousSession(r)
+	}
 	if err != nil {
 		e := errs.As(err)
 		if e.Code == errs.Internal {
 			return err
 		}
+		s.CountRefusal(r, e.Code)
 		p := loginPage{Page: s.Page(r, "登录", "Sign in"), Next: next, Username: username}
 		p.Error = e.Message(p.Lang)
 		w.WriteHeader(web.Status(e.Code))
@@ -81,6 +95,9 @@ func (s *handlers) apiLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	tok, u, err := s.Auth.Login(r.Context(), req.Username, req.Password, s.ClientIP(r), r.UserAgent())
 	if err != nil {
+		return err
+	}
+	if err := s.endPreviousSession(r); err != nil {
 		return err
 	}
 	s.setSessionCookie(w, tok)

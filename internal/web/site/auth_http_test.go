@@ -14,32 +14,6 @@ import (
 	"gaoxin/internal/web/webtest"
 )
 
-func TestLoginLockoutAnswers423WithUnlockTime(t *testing.T) {
-	h := webtest.New(t)
-	c := h.Anon()
-	for i := 0; i < 4; i++ {
-		r := c.Do("POST", "/api/v1/session", map[string]string{"username": "leader", "password": "wrong-password!"})
-		if r.Code != http.StatusUnauthorized {
-			t.Fatalf("attempt %d: %d", i+1, r.Code)
-		}
-	}
-	r := c.Do("POST", "/api/v1/session", map[string]string{"username": "leader", "password": "wrong-password!"})
-	var body struct {
-		Error struct {
-			Code    string `json:"code"`
-			RetryAt string `json:"retry_at"`
-		} `json:"error"`
-	}
-	r.JSON(t, &body)
-	if r.Code != http.StatusLocked || body.Error.Code != "locked" || body.Error.RetryAt == "" || r.Header.Get("Retry-After") == "" {
-		t.Fatalf("fifth failure: %d %s", r.Code, r.Body)
-	}
-	r = c.Do("POST", "/api/v1/session", map[string]string{"username": "leader", "password": webtest.Password})
-	if r.Code != http.StatusLocked {
-		t.Fatalf("right password on a locked account: %d", r.Code)
-	}
-}
-
 func TestCSRFRefusesCrossSiteCookiePost(t *testing.T) {
 	h := webtest.New(t)
 	c := h.As("admin")

@@ -45,6 +45,7 @@ func (s *handlers) routes() {
 	s.Handle("POST /admin/units/{id}/disable", "Disable unit", admin, s.handleAdminUnitDisable(true))
 	s.Handle("POST /admin/units/{id}/enable", "Enable unit", admin, s.handleAdminUnitDisable(false))
 	s.Handle("GET /admin/audit", "Audit trail", admin, s.handleAdminAudit)
+	s.Handle("GET /admin/audit/export", "Audit trail as .xlsx (same filters)", admin, s.handleAdminAuditExport)
 	// JSON API.
 	s.Handle("GET /api/v1/openapi.json", "This OpenAPI document", web.Public, s.handleOpenAPI)
 	s.HandleBody("POST /api/v1/session", "Log in; sets the session cookie", web.Public, loginRequest{Username: "leader", Password: "…"}, s.apiLogin)
@@ -60,7 +61,8 @@ func (s *handlers) routes() {
 	s.Handle("GET /api/v1/units", "List units", web.SignedIn, s.apiUnits)
 	s.HandleBody("POST /api/v1/units", "Create a unit", admin, org.Unit{Code: "jfj", NameZH: "经济发展局", NameEN: "Economic Development Bureau", Kind: "内设机构"}, s.apiUnitCreate)
 	s.HandleBody("PATCH /api/v1/units/{id}", "Disable or enable a unit", admin, disableRequest{Disabled: true}, s.apiUnitPatch)
-	s.Handle("GET /api/v1/audit", "Audit trail, newest first", admin, s.apiAudit)
+	s.Handle("GET /api/v1/audit", "Audit trail, newest first, told in words (filters: actor, object_type, object_id, action, from, to, before, limit)", admin, s.apiAudit)
+	s.Handle("GET /api/v1/audit/refusals", "Refused requests counted per source and minute, last 24 h", admin, s.apiAuditRefusals)
 	s.Handle("GET /api/v1/audit/verify", "Verify the audit hash chain", admin, s.apiAuditVerify)
 
 }

@@ -47,5 +47,5 @@ func Register(s *web.Server) error {
 		return err
 	}
 	(&handlers{s}).routes()
-	return nil
+	return s.Describe(auditDocs)
 }

@@ -197,6 +197,3 @@ func (c *Client) Form(path string, vals url.Values) *Resp {
 
 // Get fetches a page.
 func (c *Client) Get(path string) *Resp { return c.Do("GET", path, nil) }
-
-// AuditFilterRefusals reads the audit rows of refused requests.
-func AuditFilterRefusals() audit.Filter { return audit.Filter{ObjectType: "route", Limit: 500} }
