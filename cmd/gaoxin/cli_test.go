@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,5 +88,34 @@ func TestUsageAndBadConfig(t *testing.T) {
 	}
 	if code, out, _ := gx(t, "", "version"); code != 0 || !strings.Contains(out, "gaoxin") {
 		t.Fatal("version")
+	}
+}
+
+// `export enterprises --out x.csv` writes CSV and --out x.xlsx a workbook;
+// another extension is refused rather than written in the wrong format.
+func TestExportChoosesTheFormatByExtension(t *testing.T) {
+	dsn := dbtest.DSN(t)
+	if code, _, errs := gx(t, "", "migrate", "--db", dsn); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	dir := t.TempDir()
+	csvPath, xlsxPath := filepath.Join(dir, "x.csv"), filepath.Join(dir, "x.XLSX")
+	for _, p := range []string{csvPath, xlsxPath} {
+		if code, _, errs := gx(t, "", "export", "enterprises", "--db", dsn, "--out", p); code != 0 {
+			t.Fatalf("export %s: %s", p, errs)
+		}
+	}
+	c, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.HasPrefix(c, []byte("PK")) || !bytes.Contains(c, []byte("统一社会信用代码,企业名称")) {
+		t.Errorf("x.csv is not CSV: %.40q", c)
+	}
+	if x, _ := os.ReadFile(xlsxPath); !bytes.HasPrefix(x, []byte("PK")) {
+		t.Errorf("x.xlsx is not a workbook")
+	}
+	if code, _, errs := gx(t, "", "export", "enterprises", "--db", dsn, "--out", filepath.Join(dir, "x.txt")); code == 0 || !strings.Contains(errs, ".csv") {
+		t.Errorf("x.txt accepted: %d %s", code, errs)
 	}
 }

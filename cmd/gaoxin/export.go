@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"gaoxin/internal/enterprise"
 )
 
 // runExport: gaoxin export enterprises --out FILE [filters]. The file has
-// the import template's layout.
+// the import template's layout; its extension chooses the format (.xlsx
+// or .csv).
 func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "enterprises" {
 		fmt.Fprintln(stderr, "usage: gaoxin export enterprises --out FILE [--name S] [--area CODE] [--chain CODE] [--tier CODE] [--status S] [--year Y]")
@@ -23,7 +26,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	var year int
 	fs := newFlagSet("export enterprises", stderr)
 	commonFlags(fs, &c)
-	fs.StringVar(&out, "out", "", "the .xlsx file to write")
+	fs.StringVar(&out, "out", "", "the file to write: .xlsx, or .csv for UTF-8 CSV")
 	fs.StringVar(&f.Name, "name", "", "name contains")
 	fs.StringVar(&f.CreditCode, "credit-code", "", "credit code or its prefix")
 	fs.StringVar(&f.Area, "area", "", "office-area unit code")
@@ -39,13 +42,18 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "--out is required")
 		return errUsage
 	}
+	export := exportFormat(out)
+	if export == nil {
+		fmt.Fprintf(stderr, "--out %s: the file name must end in .xlsx or .csv\n", out)
+		return errUsage
+	}
 	f.Status = enterprise.Status(status)
 	a, err := open(ctx, &c)
 	if err != nil {
 		return err
 	}
 	defer a.DB.Close()
-	b, err := a.Enterprise.Export(cliCtx(ctx), enterprise.System, f, year)
+	b, err := export(a.Enterprise)(cliCtx(ctx), enterprise.System, f, year)
 	if err != nil {
 		return err
 	}
@@ -53,5 +61,20 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", out, len(b))
+	return nil
+}
+
+// exportFunc is an export of the registry in one file format.
+type exportFunc func(ctx context.Context, v enterprise.Viewer, f enterprise.Filter, year int) ([]byte, error)
+
+// exportFormat picks the export by the file name's extension (nil for an
+// extension it does not write).
+func exportFormat(name string) func(*enterprise.Service) exportFunc {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx":
+		return func(s *enterprise.Service) exportFunc { return s.Export }
+	case ".csv":
+		return func(s *enterprise.Service) exportFunc { return s.ExportCSV }
+	}
 	return nil
 }

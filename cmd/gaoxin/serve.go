@@ -121,19 +121,25 @@ func runCheckpoints(ctx context.Context, a *app.App, log interface {
 	}
 }
 
+// loadDemo loads the demo data into an empty database. Several servers
+// started at once with --demo take turns under one database lock: the
+// first loads, the others then find the database filled and leave it.
 func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
-	empty, err := demo.Empty(ctx, a)
+	var accounts []demo.Account
+	err := a.DB.WithLock(ctx, "demo.load", func() error {
+		empty, err := demo.Empty(ctx, a)
+		if err != nil || !empty {
+			return err
+		}
+		accounts, err = demo.Load(audit.WithActor(ctx, audit.Actor{Name: "demo"}), a)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	if !empty {
+	if accounts == nil {
 		fmt.Fprintln(stdout, "数据库已有数据，未载入演示数据 / database is not empty: demo data not loaded (reset a password with: gaoxin user passwd)")
 		return nil
-	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
-	accounts, err := demo.Load(ctx, a)
-	if err != nil {
-		return err
 	}
 	fmt.Fprintln(stdout, "已载入演示数据。演示账号（密码仅显示这一次）/ Demo data loaded. Demo accounts (passwords shown once):")
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)

@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"fmt"
 	"hash/fnv"
 	"strings"
 )
@@ -37,6 +39,43 @@ func (d *DB) Lock(ctx context.Context, tx *sql.Tx, key string) error {
 	h.Write([]byte(key))
 	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(h.Sum64()))
 	return err
+}
+
+// WithLock runs fn while holding the lock named key across every app server
+// that uses this database: on PostgreSQL a session-level advisory lock
+// (pg_advisory_lock, held on a connection set aside for it and released
+// when fn returns, whatever it returns), scoped to the current schema so
+// that separate schemas of one database do not wait for each other. fn
+// does its work through the pools as usual. On SQLite, where one app
+// server owns the file, fn simply runs.
+func (d *DB) WithLock(ctx context.Context, key string, fn func() error) error {
+	if d.Dialect != Postgres {
+		return fn()
+	}
+	conn, err := d.W.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("db: lock %s: %w", key, err)
+	}
+	defer conn.Close()
+	var schema string
+	if err := conn.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return fmt.Errorf("db: lock %s: %w", key, err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(schema + "\x00" + key))
+	k := int64(h.Sum64())
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", k); err != nil {
+		return fmt.Errorf("db: lock %s: %w", key, err)
+	}
+	defer func() {
+		// A fresh context: the lock must go even when ctx was cancelled;
+		// if the unlock fails, closing the connection below ends the
+		// session, and the lock with it.
+		if _, err := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", k); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return fn()
 }
 
 // migrationSQL rewrites the few things that differ in DDL. Migrations are

@@ -64,13 +64,20 @@ func Migrations() ([]Migration, error) {
 }
 
 // Migrate applies every migration not yet recorded, each in its own
-// transaction. Several app servers may start at once: on PostgreSQL an
-// advisory lock makes one of them do the work.
+// transaction. Several app servers may start at once on an empty database:
+// on PostgreSQL the whole run holds an advisory lock (WithLock), taken
+// before even schema_migrations is created, since two concurrent CREATE
+// TABLE IF NOT EXISTS of one table can fail there; the servers that wait
+// find every migration recorded and apply none.
 func (d *DB) Migrate(ctx context.Context) error {
 	ms, err := Migrations()
 	if err != nil {
 		return err
 	}
+	return d.WithLock(ctx, "migrate", func() error { return d.migrate(ctx, ms) })
+}
+
+func (d *DB) migrate(ctx context.Context, ms []Migration) error {
 	if _, err := d.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("db: create schema_migrations: %w", err)
@@ -80,9 +87,6 @@ func (d *DB) Migrate(ctx context.Context) error {
 	}
 	for _, m := range ms {
 		err := d.Tx(ctx, func(tx *sql.Tx) error {
-			if err := d.Lock(ctx, tx, "migrate"); err != nil {
-				return err
-			}
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1", m.Version).Scan(&n); err != nil {
 				return err

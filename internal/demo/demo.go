@@ -22,28 +22,30 @@ type Account struct {
 
 // Units are the zone's demo units: the leadership, internal bureaus, the five
 // sub-district offices (办事处), parks, stationed agencies and the state-owned
-// investment group, as the conference report lists them.
+// investment group, as the conference report lists them. The bureaus and
+// stationed agencies read the whole registry (ScopeZone); the offices,
+// parks and the group read their own area's enterprises (ScopeArea).
 var Units = []org.Unit{
-	{Code: "gwh", NameZH: "高新区党工委管委会", NameEN: "Party Working Committee & Administrative Committee", Kind: "党工委管委会"},
-	{Code: "dcs", NameZH: "督查室", NameEN: "Supervision Office", Kind: "内设机构"},
-	{Code: "jfj", NameZH: "经济发展局", NameEN: "Economic Development Bureau", Kind: "内设机构"},
-	{Code: "kcj", NameZH: "科技创新局", NameEN: "Science and Technology Innovation Bureau", Kind: "内设机构"},
-	{Code: "czj", NameZH: "财政金融局", NameEN: "Finance Bureau", Kind: "内设机构"},
-	{Code: "ghj", NameZH: "规划建设局", NameEN: "Planning and Construction Bureau", Kind: "内设机构"},
-	{Code: "rcb", NameZH: "人才工作局", NameEN: "Talent Bureau", Kind: "内设机构"},
-	{Code: "gcb", NameZH: "改革创新办公室", NameEN: "Reform Office", Kind: "内设机构"},
-	{Code: "sztj", NameZH: "数字经济发展中心", NameEN: "Digital Economy Centre", Kind: "内设机构"},
-	{Code: "stj", NameZH: "生态环境分局", NameEN: "Ecology and Environment Branch", Kind: "派驻机构"},
-	{Code: "swj", NameZH: "税务局高新区分局", NameEN: "Tax Bureau, Zone Branch", Kind: "派驻机构"},
-	{Code: "scj", NameZH: "市场监管局高新区分局", NameEN: "Market Regulation, Zone Branch", Kind: "派驻机构"},
-	{Code: "sf", NameZH: "石佛办事处", NameEN: "Shifo Sub-district", Kind: "办事处"},
-	{Code: "gz", NameZH: "沟赵办事处", NameEN: "Gouzhao Sub-district", Kind: "办事处"},
-	{Code: "fy", NameZH: "枫杨办事处", NameEN: "Fengyang Sub-district", Kind: "办事处"},
-	{Code: "wt", NameZH: "梧桐办事处", NameEN: "Wutong Sub-district", Kind: "办事处"},
-	{Code: "sq", NameZH: "双桥办事处", NameEN: "Shuangqiao Sub-district", Kind: "办事处"},
-	{Code: "dzyq", NameZH: "电子信息产业园", NameEN: "Electronic Information Park", Kind: "园区"},
-	{Code: "bdyq", NameZH: "北斗产业园", NameEN: "BeiDou Industrial Park", Kind: "园区"},
-	{Code: "tkjt", NameZH: "高新投控集团", NameEN: "Zone Investment Holding Group", Kind: "国有企业"},
+	{Code: "gwh", NameZH: "高新区党工委管委会", NameEN: "Party Working Committee & Administrative Committee", Kind: "党工委管委会", RegistryScope: org.ScopeZone},
+	{Code: "dcs", NameZH: "督查室", NameEN: "Supervision Office", Kind: "内设机构", RegistryScope: org.ScopeZone},
+	{Code: "jfj", NameZH: "经济发展局", NameEN: "Economic Development Bureau", Kind: "内设机构", RegistryScope: org.ScopeZone},
+	{Code: "kcj", NameZH: "科技创新局", NameEN: "Science and Technology Innovation Bureau", Kind: "内设机构", RegistryScope: org.ScopeZone},
+	{Code: "czj", NameZH: "财政金融局", NameEN: "Finance Bureau", Kind: "内设机构", RegistryScope: org.ScopeZone},
+	{Code: "ghj", NameZH: "规划建设局", NameEN: "Planning and Construction Bureau", Kind: "内设机构", RegistryScope: org.ScopeZone},
+	{Code: "rcb", NameZH: "人才工作局", NameEN: "Talent Bureau", Kind: "内设机构", RegistryScope: org.ScopeZone},
+	{Code: "gcb", NameZH: "改革创新办公室", NameEN: "Reform Office", Kind: "内设机构", RegistryScope: org.ScopeZone},
+	{Code: "sztj", NameZH: "数字经济发展中心", NameEN: "Digital Economy Centre", Kind: "内设机构", RegistryScope: org.ScopeZone},
+	{Code: "stj", NameZH: "生态环境分局", NameEN: "Ecology and Environment Branch", Kind: "派驻机构", RegistryScope: org.ScopeZone},
+	{Code: "swj", NameZH: "税务局高新区分局", NameEN: "Tax Bureau, Zone Branch", Kind: "派驻机构", RegistryScope: org.ScopeZone},
+	{Code: "scj", NameZH: "市场监管局高新区分局", NameEN: "Market Regulation, Zone Branch", Kind: "派驻机构", RegistryScope: org.ScopeZone},
+	{Code: "sf", NameZH: "石佛办事处", NameEN: "Shifo Sub-district", Kind: "办事处", RegistryScope: org.ScopeArea},
+	{Code: "gz", NameZH: "沟赵办事处", NameEN: "Gouzhao Sub-district", Kind: "办事处", RegistryScope: org.ScopeArea},
+	{Code: "fy", NameZH: "枫杨办事处", NameEN: "Fengyang Sub-district", Kind: "办事处", RegistryScope: org.ScopeArea},
+	{Code: "wt", NameZH: "梧桐办事处", NameEN: "Wutong Sub-district", Kind: "办事处", RegistryScope: org.ScopeArea},
+	{Code: "sq", NameZH: "双桥办事处", NameEN: "Shuangqiao Sub-district", Kind: "办事处", RegistryScope: org.ScopeArea},
+	{Code: "dzyq", NameZH: "电子信息产业园", NameEN: "Electronic Information Park", Kind: "园区", RegistryScope: org.ScopeArea},
+	{Code: "bdyq", NameZH: "北斗产业园", NameEN: "BeiDou Industrial Park", Kind: "园区", RegistryScope: org.ScopeArea},
+	{Code: "tkjt", NameZH: "高新投控集团", NameEN: "Zone Investment Holding Group", Kind: "国有企业", RegistryScope: org.ScopeArea},
 }
 
 // users are the demo accounts, one per role and a unit account for a bureau

@@ -36,7 +36,7 @@ var (
 	demoTrades = []struct{ word, industry, chain string }{
 		{"智能传感", "3983", "iot_sensor"}, {"物联科技", "6513", "iot"}, {"网络安全", "6520", "ei_netsec"}, {"电子信息", "3972", "ei"},
 		{"北斗导航", "3990", "bd"}, {"精密测绘", "7441", "bd_survey"}, {"超硬材料", "3099", "nm_superhard"}, {"新材料", "2659", "nm"},
-		{"数据算力", "6450", "compute"}, {"氢能装备", "3849", "hydrogen"}, {"生物医药", "2761", "health"}, {"软件信息", "6510", "nextgen_it"},
+		{"数据算力", "6450", "compute"}, {"氢能装备", "3849", "hydrogen"}, {"生物医药", "2761", "health"}, {"软件信息", "6511", "nextgen_it"},
 		{"量子科技", "7350", "quantum"}, {"智能芯片", "3973", "brainlike"}, {"通信网络", "6312", "future_net"}, {"先进材料", "3985", "frontier_mat"},
 	}
 	demoForms = []string{"有限责任公司", "股份有限公司", "有限责任公司（自然人独资）"}

@@ -266,12 +266,13 @@ func (s *Service) AddChainNode(ctx context.Context, v Viewer, n ChainNode, paren
 // IndustryCode is a GB/T 4754-2017 entry.
 type IndustryCode struct {
 	Code   string `json:"code"`
-	Level  string `json:"level"` // section, division, group, class
+	Level  string `json:"level"` // section 门类, division 大类, group 中类, class 小类
 	NameZH string `json:"name_zh"`
 	Parent string `json:"parent_code,omitempty"`
 }
 
-// IndustryCodes returns the shipped codes (门类 and 大类) in code order.
+// IndustryCodes returns the whole classification (门类, 大类, 中类 and 小类)
+// in code order.
 func (s *Service) IndustryCodes(ctx context.Context) ([]IndustryCode, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT code, level, name_zh, parent_code FROM industry_codes ORDER BY code LIMIT 5000`)
 	if err != nil {
@@ -300,7 +301,7 @@ func NormalizeIndustry(s string) string {
 	return s
 }
 
-// industrySet is the shipped codes, for validation.
+// industrySet is the classification, code → name, for validation.
 type industrySet map[string]string
 
 func (s *Service) industrySet(ctx context.Context) (industrySet, error) {
@@ -315,9 +316,24 @@ func (s *Service) industrySet(ctx context.Context) (industrySet, error) {
 	return m, nil
 }
 
-// check validates a normalised code: a 门类 letter, or 2–4 digits whose
-// first two are a shipped 大类 (deeper levels are checked by that prefix).
-// It returns the name of the code's 大类 (or 门类).
+// levelName is a code's level as the standard names it.
+func levelName(code string) (zh, en string) {
+	switch len(code) {
+	case 1:
+		return "门类", "section"
+	case 2:
+		return "大类", "division"
+	case 3:
+		return "中类", "group"
+	}
+	return "小类", "class"
+}
+
+// check validates a normalised code exactly: it must be an entry of the
+// classification (a 门类 letter, or a 2-, 3- or 4-digit 大类, 中类 or 小类),
+// not merely start with one. It returns the code's own name. A code that
+// is a real code's extension but no entry ("3918" under 391) is refused
+// with the nearest real level named, so the user sees where it went wrong.
 func (m industrySet) check(code string) (string, *errs.Detail) {
 	if code == "" {
 		return "", nil
@@ -326,17 +342,21 @@ func (m industrySet) check(code string) (string, *errs.Detail) {
 		return name, nil
 	}
 	bad := &errs.Detail{Value: code, Reason: "行业代码不符合 GB/T 4754-2017：" + code, ReasonEN: "not a GB/T 4754-2017 industry code: " + code}
-	if len(code) < 2 || len(code) > 4 {
+	digits := len(code) >= 2 && len(code) <= 4
+	for _, r := range code {
+		digits = digits && r >= '0' && r <= '9'
+	}
+	if !digits {
 		return "", bad
 	}
-	for _, r := range code {
-		if r < '0' || r > '9' {
+	for n := len(code) - 1; n >= 2; n-- {
+		if name, ok := m[code[:n]]; ok {
+			zh, en := levelName(code)
+			pzh, pen := levelName(code[:n])
+			bad.Reason = fmt.Sprintf("行业代码 %s 不是 GB/T 4754-2017 的%s（%s %s %s下没有这个代码）", code, zh, pzh, code[:n], name)
+			bad.ReasonEN = fmt.Sprintf("%s is not a GB/T 4754-2017 %s (no such code under %s %s)", code, en, pen, code[:n])
 			return "", bad
 		}
 	}
-	name, ok := m[code[:2]]
-	if !ok {
-		return "", bad
-	}
-	return name, nil
+	return "", bad
 }

@@ -78,9 +78,12 @@ type Enterprise struct {
 
 // Viewer is who asks: the service checks role and object for every call.
 type Viewer struct {
-	UserID       int64
-	Role         org.Role
-	UnitID       int64 // unit role: the office area whose enterprises it reads
+	UserID int64
+	Role   org.Role
+	UnitID int64 // unit role: its unit; an area unit reads that office area's enterprises
+	// ZoneWide marks a unit of a zone-wide department (经济发展局, 科技创新局,
+	// 统计局…, org.ScopeZone): it reads every enterprise's confirmed data.
+	ZoneWide     bool
 	EnterpriseID int64 // enterprise role: its own enterprise
 }
 
@@ -89,15 +92,24 @@ func ViewerOf(u *org.User) Viewer {
 	if u == nil {
 		return Viewer{}
 	}
-	return Viewer{UserID: u.ID, Role: u.Role, UnitID: u.UnitID, EnterpriseID: u.EnterpriseID}
+	return Viewer{UserID: u.ID, Role: u.Role, UnitID: u.UnitID, EnterpriseID: u.EnterpriseID,
+		ZoneWide: u.Role == org.UnitStaff && u.UnitID != 0 && u.UnitScope == org.ScopeZone}
 }
 
 // System is the viewer of the CLI and the scheduler: it may do everything.
 var System = Viewer{Role: org.Admin}
 
-// ReadsAll reports whether v reads every enterprise.
-func (v Viewer) ReadsAll() bool {
+// Staff reports whether v is registry staff (admin, leader, supervisor):
+// they read every enterprise with its unconfirmed figures, the review
+// queue, compliance flags and bank accounts.
+func (v Viewer) Staff() bool {
 	return v.Role == org.Admin || v.Role == org.Leader || v.Role == org.Supervisor
+}
+
+// ReadsAll reports whether v reads every enterprise: staff, and the staff
+// of a zone-wide department (confirmed data only, see SeesPending).
+func (v Viewer) ReadsAll() bool {
+	return v.Staff() || (v.Role == org.UnitStaff && v.UnitID != 0 && v.ZoneWide)
 }
 
 // Writes reports whether v may create and change any enterprise.
@@ -111,11 +123,11 @@ func (v Viewer) Reads() bool {
 // SeesPending reports whether v sees figures that are not confirmed (of the
 // enterprises it may read): staff, and an enterprise for its own.
 func (v Viewer) SeesPending(enterpriseID int64) bool {
-	return v.ReadsAll() || (v.Role == org.Enterprise && v.EnterpriseID == enterpriseID)
+	return v.Staff() || (v.Role == org.Enterprise && v.EnterpriseID == enterpriseID)
 }
 
-// canRead reports whether v may see e: staff all, a unit those of its office
-// area, an enterprise only itself.
+// canRead reports whether v may see e: staff and zone-wide units all, an
+// area unit those of its office area, an enterprise only itself.
 func (v Viewer) canRead(e Enterprise) bool {
 	switch {
 	case v.ReadsAll():

@@ -503,7 +503,7 @@ type PendingFigure struct {
 // Pending lists self-reported figures waiting for confirmation, oldest
 // first (staff only). Errors: Forbidden.
 func (s *Service) Pending(ctx context.Context, v Viewer, limit int) ([]PendingFigure, error) {
-	if !v.ReadsAll() {
+	if !v.Staff() {
 		return nil, errNoAccess
 	}
 	if limit <= 0 || limit > 500 {

@@ -108,9 +108,9 @@ func (s *Service) flag(ctx context.Context, id int64) (Flag, error) {
 }
 
 // Flags lists up to 1,000 flags, active first, newest first.
-// Errors: Forbidden (v does not read the whole registry).
+// Errors: Forbidden (v is not registry staff).
 func (s *Service) Flags(ctx context.Context, v Viewer) ([]Flag, error) {
-	if !v.ReadsAll() {
+	if !v.Staff() {
 		return nil, errNoAccess
 	}
 	rows, err := s.DB.R.QueryContext(ctx, flagCols+" ORDER BY f.active DESC, f.id DESC LIMIT 1000")

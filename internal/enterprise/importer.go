@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
@@ -18,13 +19,23 @@ type ImportOptions struct {
 	DryRun   bool   // check and report what would change; write nothing
 	Source   Source // source of the figures: stats (default), tax or staff
 	JobID    int64  // the background job running this import, if any
-	// Progress, when set, is called as rows are read (done, total).
-	Progress func(done, total int)
+	// Progress, when set, is called as the import goes: once the data
+	// rows are counted, after each chunk of rows read, and after each
+	// chunk written into the transaction.
+	Progress func(ImportProgress)
 	// Writing, when set, is called once the file is read and checked, just
 	// before the write transaction starts.
 	Writing func()
 
 	failAfter int // tests: fail the write after this many rows
+}
+
+// ImportProgress is how far an import has come, in data rows (blank rows
+// and the template's example row do not count): Total in the file, Read
+// and checked so far, Written into the open transaction so far (0 for a
+// dry run or once a bad row stopped the writing).
+type ImportProgress struct {
+	Total, Read, Written int
 }
 
 // Change is what an import does to one row's enterprise.
@@ -116,6 +127,17 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 		return res, err
 	}
 	defer rr.Close()
+	var prog progress
+	if o.Progress != nil {
+		// A first pass counts the data rows, so that progress is rows done
+		// of the rows there are, not of the sheet's declared size.
+		total, err := countDataRows(data, o.Filename, rr.Line(), cols)
+		if err != nil {
+			return res, err
+		}
+		prog = progress{report: o.Progress, p: ImportProgress{Total: total}}
+		prog.send()
+	}
 
 	// The reader keeps its own report of bad cells; the two are merged in
 	// row order at the end.
@@ -128,7 +150,7 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 	go func() {
 		defer close(readDone)
 		defer close(chunks)
-		readErr = readChunks(rctx, rr, cols, o.Progress, &read, chunks)
+		readErr = readChunks(rctx, rr, cols, prog.read, &read, chunks)
 	}()
 	drain := func() {
 		stop()
@@ -161,7 +183,11 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 				w = nil
 			}
 		}
-		if !writing || len(plan) == 0 {
+		if !writing {
+			continue
+		}
+		if len(plan) == 0 {
+			prog.wrote(len(chunk)) // nothing to change in these rows: done all the same
 			continue
 		}
 		if w == nil {
@@ -177,6 +203,7 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 			drain()
 			return res, err
 		}
+		prog.wrote(len(chunk))
 	}
 	<-readDone
 	if readErr != nil {
@@ -184,7 +211,13 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 	}
 	res.Rows = read.Rows
 	res.Errors = mergeErrors(read.Errors, res.Errors)
-	if len(res.Errors) > 0 || o.DryRun || !writing {
+	if len(res.Errors) > 0 {
+		// Refused: nothing was or would be written, so no row counts as
+		// new, updated or unchanged, and no change is listed.
+		res.Created, res.Updated, res.Unchanged, res.Figures, res.Changes = 0, 0, 0, 0, nil
+		return res, nil
+	}
+	if o.DryRun || !writing {
 		return res, nil
 	}
 	if w == nil { // a file of unchanged rows, or of none: record it all the same
@@ -326,9 +359,8 @@ const chunkRows = 1000
 
 // readChunks parses every data row after the header and sends them in
 // chunks; bad cells go to res.
-func readChunks(ctx context.Context, rr rowReader, cols []column, progress func(done, total int), res *ImportResult, out chan<- []parsedRow) error {
+func readChunks(ctx context.Context, rr rowReader, cols []column, progress func(rows int), res *ImportResult, out chan<- []parsedRow) error {
 	thisYear, _ := strconv.Atoi(Today()[:4])
-	total := rr.Total()
 	chunk := make([]parsedRow, 0, chunkRows)
 	send := func() bool {
 		if len(chunk) == 0 {
@@ -348,9 +380,6 @@ func readChunks(ctx context.Context, rr rowReader, cols []column, progress func(
 			return err
 		}
 		line := rr.Line()
-		if progress != nil && line%1000 == 0 {
-			progress(line, total)
-		}
 		if blankRow(cells) {
 			continue
 		}
@@ -361,16 +390,17 @@ func readChunks(ctx context.Context, rr rowReader, cols []column, progress func(
 		p.bad = !ok
 		chunk = append(chunk, p)
 		res.Rows++
-		if len(chunk) == chunkRows && !send() {
-			return ctx.Err()
+		if len(chunk) == chunkRows {
+			if !send() {
+				return ctx.Err()
+			}
+			progress(res.Rows)
 		}
 	}
 	if !send() {
 		return ctx.Err()
 	}
-	if progress != nil {
-		progress(total, total)
-	}
+	progress(res.Rows)
 	return nil
 }
 
@@ -543,3 +573,72 @@ func columnBit(key string) uint32 {
 
 // set reports whether the row gave a non-blank value for the column key.
 func (p parsedRow) set(key string) bool { return p.given&columnBit(key) != 0 }
+
+// progress reports an import's progress to ImportOptions.Progress; the
+// zero progress reports nothing. The reader goroutine and the writer both
+// report, so the counts are guarded.
+type progress struct {
+	report func(ImportProgress)
+	mu     sync.Mutex
+	p      ImportProgress
+}
+
+func (g *progress) send() {
+	if g.report != nil {
+		g.report(g.p)
+	}
+}
+
+// read records that rows data rows have been read.
+func (g *progress) read(rows int) {
+	if g == nil || g.report == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.p.Read = rows
+	g.send()
+}
+
+// wrote records n more rows written into the transaction.
+func (g *progress) wrote(n int) {
+	if g.report == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.p.Written += n
+	g.send()
+}
+
+// countDataRows counts the data rows of a file whose header is at sheet
+// line header: non-blank rows below it, less the template's example row,
+// as the import will read them.
+func countDataRows(data []byte, filename string, header int, cols []column) (int, error) {
+	rr, err := openSheet(data, filename)
+	if err != nil {
+		return 0, err
+	}
+	defer rr.Close()
+	name := -1
+	for _, c := range cols {
+		if c.key == colName {
+			name = c.idx
+		}
+	}
+	n := 0
+	for rr.Next() {
+		cells, err := rr.Row()
+		if err != nil {
+			return 0, err
+		}
+		if rr.Line() <= header || blankRow(cells) {
+			continue
+		}
+		if name >= 0 && name < len(cells) && exampleRow(cells[name]) {
+			continue
+		}
+		n++
+	}
+	return n, nil
+}

@@ -23,37 +23,63 @@ const (
 	JobFailed  = "failed"
 )
 
-// staleAfter is how long a running job may go without a heartbeat before
-// another server takes it over (the write phase sends none on SQLite).
-const staleAfter = 10 * time.Minute
+// A running job's server records a heartbeat every heartbeatEvery; a job
+// whose heartbeat is older than staleAfter has lost its server (a crash, a
+// restart, a lost connection: its open transaction rolled back) and the
+// next ResumeJobs, run every minute by the scheduler, takes it over. On
+// SQLite, where one server owns the file and the import's transaction
+// holds its only writer connection, heartbeats are not written; a job is
+// stale there staleAfter after its claim, and the server running it never
+// takes over its own job.
+const (
+	heartbeatEvery = 5 * time.Second
+	staleAfter     = 30 * time.Second
+)
 
 // ImportJob is a spreadsheet import kept in the database, so its progress
 // and report survive a page reload and any app server can run it.
 type ImportJob struct {
-	ID         int64         `json:"id"`
-	Status     string        `json:"status"`
-	Filename   string        `json:"filename"`
-	DryRun     bool          `json:"dry_run"`
-	Source     Source        `json:"source"`
-	TotalRows  int           `json:"total_rows"`
-	DoneRows   int           `json:"done_rows"`
-	ErrorCount int           `json:"error_count"`
-	CreatedBy  int64         `json:"created_by"`
-	CreatedAt  int64         `json:"created_at"`
-	FinishedAt int64         `json:"finished_at,omitempty"`
-	Result     *ImportResult `json:"result,omitempty"`
-	Failure    string        `json:"failure,omitempty"` // why a job failed as a whole (not a row error)
+	ID          int64         `json:"id"`
+	Status      string        `json:"status"`
+	Filename    string        `json:"filename"`
+	DryRun      bool          `json:"dry_run"`
+	Source      Source        `json:"source"`
+	TotalRows   int           `json:"total_rows"`   // data rows in the file
+	DoneRows    int           `json:"done_rows"`    // data rows read and checked
+	WrittenRows int           `json:"written_rows"` // data rows written into the import's transaction
+	ErrorCount  int           `json:"error_count"`
+	CreatedBy   int64         `json:"created_by"`
+	CreatedAt   int64         `json:"created_at"`
+	FinishedAt  int64         `json:"finished_at,omitempty"`
+	Result      *ImportResult `json:"result,omitempty"`
+	Failure     string        `json:"failure,omitempty"` // why a job failed as a whole (not a row error)
+	// A takeover: the server that stopped (TakenOverFrom), its last
+	// heartbeat (StalledAt), when another server (ClaimedBy) began the job
+	// again (TakenOverAt), and how often that happened.
+	ClaimedBy     string `json:"claimed_by,omitempty"`
+	Takeovers     int    `json:"takeovers,omitempty"`
+	TakenOverFrom string `json:"taken_over_from,omitempty"`
+	TakenOverAt   int64  `json:"taken_over_at,omitempty"`
+	StalledAt     int64  `json:"stalled_at,omitempty"`
 }
 
 // Running reports whether the job has not finished.
 func (j ImportJob) Running() bool { return j.Status != JobDone && j.Status != JobFailed }
 
-// Percent is the share of rows read, 0–100.
+// Percent is how far the job has come, 0–100: rows read while reading,
+// rows written once writing.
 func (j ImportJob) Percent() int {
 	if j.TotalRows <= 0 {
-		return 0
+		if j.Running() {
+			return 0
+		}
+		return 100
 	}
-	return min(100, j.DoneRows*100/j.TotalRows)
+	done := j.DoneRows
+	if j.Status == JobWriting {
+		done = j.WrittenRows
+	}
+	return min(100, done*100/j.TotalRows)
 }
 
 // StartImport stores an uploaded file as a queued job and returns it; the
@@ -88,7 +114,14 @@ const BackgroundBytes = 256 << 10
 // end, recording progress and the result. by names this server.
 func (s *Service) RunJob(ctx context.Context, id int64, by string) error {
 	now := db.Now()
-	res, err := s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET status = $1, claimed_by = $2, heartbeat_at = $3
+	// Claim a queued job, or take over a stale one: then the server that
+	// stopped, its last heartbeat and the time are kept for the job's page.
+	res, err := s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET
+		takeovers = takeovers + CASE WHEN status = $5 THEN 0 ELSE 1 END,
+		taken_over_from = CASE WHEN status = $5 THEN taken_over_from ELSE claimed_by END,
+		stalled_at = CASE WHEN status = $5 THEN stalled_at ELSE heartbeat_at END,
+		taken_over_at = CASE WHEN status = $5 THEN taken_over_at ELSE $3 END,
+		status = $1, claimed_by = $2, heartbeat_at = $3, done_rows = 0, written_rows = 0
 		WHERE id = $4 AND (status = $5 OR (status IN ($6, $7) AND heartbeat_at < $8))`,
 		JobReading, by, now, id, JobQueued, JobReading, JobWriting, now-staleAfter.Milliseconds())
 	if err != nil {
@@ -113,22 +146,25 @@ func (s *Service) RunJob(ctx context.Context, id int64, by string) error {
 	}
 	ctx = audit.WithActor(ctx, actor)
 	// Progress is kept in this server's memory, where Job and Jobs read
-	// it, and on PostgreSQL also in the job's row for other servers. On
-	// SQLite the import's open write transaction holds the only writer
-	// connection, so the row is brought up to date when the job ends.
+	// it, and on PostgreSQL also in the job's row, with the heartbeat, for
+	// other servers. On SQLite the import's open write transaction holds
+	// the only writer connection, so the row is brought up to date when
+	// the job ends.
 	live := &liveJob{status: JobReading}
 	s.live.Store(id, live)
 	defer s.live.Delete(id)
+	if s.DB.Dialect == db.Postgres {
+		beat, stopBeat := context.WithCancel(ctx)
+		defer stopBeat()
+		go s.heartbeat(beat, id, live)
+	}
 	o := ImportOptions{Filename: j.Filename, DryRun: j.DryRun, Source: Source(src), JobID: id,
-		Progress: func(done, total int) {
-			live.set("", done, total)
-			if s.DB.Dialect == db.Postgres {
-				s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET done_rows = $1, total_rows = $2, heartbeat_at = $3 WHERE id = $4`, done, total, db.Now(), id)
-			}
-		},
+		Progress: func(p ImportProgress) { live.set("", p) },
 		Writing: func() {
-			live.set(JobWriting, -1, -1)
-			s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET status = $1, heartbeat_at = $2 WHERE id = $3`, JobWriting, db.Now(), id)
+			live.set(JobWriting, ImportProgress{Total: -1, Read: -1, Written: -1})
+			if s.DB.Dialect == db.Postgres {
+				s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET status = $1, heartbeat_at = $2 WHERE id = $3`, JobWriting, db.Now(), id)
+			}
 		},
 	}
 	result, ierr := s.Import(ctx, System, data, o)
@@ -148,14 +184,33 @@ func (s *Service) RunJob(ctx context.Context, id int64, by string) error {
 	if err != nil {
 		return err
 	}
-	_, done, total := live.get()
+	_, p := live.get()
 	_, err = s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET status = $1, report_json = $2, error_count = $3, file = NULL,
-		finished_at = $4, total_rows = $5, done_rows = $5 WHERE id = $6`,
-		status, string(rj), len(result.Errors), db.Now(), max(total, done), id)
+		finished_at = $4, total_rows = $5, done_rows = $6, written_rows = $7 WHERE id = $8`,
+		status, string(rj), len(result.Errors), db.Now(), max(p.Total, result.Rows), max(p.Read, result.Rows), p.Written, id)
 	if err != nil {
 		return fmt.Errorf("enterprise: finish job %d: %w", id, err)
 	}
 	return nil
+}
+
+// heartbeat records, every heartbeatEvery until ctx ends, that this server
+// still runs job id, with its progress.
+func (s *Service) heartbeat(ctx context.Context, id int64, live *liveJob) {
+	t := time.NewTicker(heartbeatEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		_, p := live.get()
+		if _, err := s.DB.W.ExecContext(ctx, `UPDATE enterprise_import_jobs SET heartbeat_at = $1, total_rows = $2, done_rows = $3, written_rows = $4
+			WHERE id = $5 AND status IN ($6, $7)`, db.Now(), p.Total, p.Read, p.Written, id, JobReading, JobWriting); err != nil && ctx.Err() == nil {
+			slog.Warn("enterprise import job heartbeat", "job", id, "err", err)
+		}
+	}
 }
 
 // ResumeJobs runs queued jobs and takes over stale ones (a server that died
@@ -197,9 +252,11 @@ func (s *Service) Job(ctx context.Context, v Viewer, id int64) (ImportJob, error
 	var j ImportJob
 	var src, report string
 	var createdBy sql.NullInt64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, status, filename, dry_run, source, total_rows, done_rows, error_count, created_by,
-		created_at, finished_at, report_json FROM enterprise_import_jobs WHERE id = $1`, id).
-		Scan(&j.ID, &j.Status, &j.Filename, &j.DryRun, &src, &j.TotalRows, &j.DoneRows, &j.ErrorCount, &createdBy, &j.CreatedAt, &j.FinishedAt, &report)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, status, filename, dry_run, source, total_rows, done_rows, written_rows, error_count, created_by,
+		created_at, finished_at, report_json, claimed_by, takeovers, taken_over_from, taken_over_at, stalled_at
+		FROM enterprise_import_jobs WHERE id = $1`, id).
+		Scan(&j.ID, &j.Status, &j.Filename, &j.DryRun, &src, &j.TotalRows, &j.DoneRows, &j.WrittenRows, &j.ErrorCount, &createdBy, &j.CreatedAt, &j.FinishedAt, &report,
+			&j.ClaimedBy, &j.Takeovers, &j.TakenOverFrom, &j.TakenOverAt, &j.StalledAt)
 	if err == sql.ErrNoRows {
 		return j, errs.New(errs.NotFound, "导入任务不存在", "import job not found")
 	}
@@ -229,8 +286,8 @@ func (s *Service) Jobs(ctx context.Context, v Viewer, limit int) ([]ImportJob, e
 	if limit <= 0 || limit > 200 {
 		limit = 20
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, status, filename, dry_run, source, total_rows, done_rows, error_count,
-		COALESCE(created_by, 0), created_at, finished_at FROM enterprise_import_jobs ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, status, filename, dry_run, source, total_rows, done_rows, written_rows, error_count,
+		COALESCE(created_by, 0), created_at, finished_at, takeovers FROM enterprise_import_jobs ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: jobs: %w", err)
 	}
@@ -239,7 +296,7 @@ func (s *Service) Jobs(ctx context.Context, v Viewer, limit int) ([]ImportJob, e
 	for rows.Next() {
 		var j ImportJob
 		var src string
-		if err := rows.Scan(&j.ID, &j.Status, &j.Filename, &j.DryRun, &src, &j.TotalRows, &j.DoneRows, &j.ErrorCount, &j.CreatedBy, &j.CreatedAt, &j.FinishedAt); err != nil {
+		if err := rows.Scan(&j.ID, &j.Status, &j.Filename, &j.DryRun, &src, &j.TotalRows, &j.DoneRows, &j.WrittenRows, &j.ErrorCount, &j.CreatedBy, &j.CreatedAt, &j.FinishedAt, &j.Takeovers); err != nil {
 			return nil, err
 		}
 		j.Source = Source(src)
@@ -251,31 +308,34 @@ func (s *Service) Jobs(ctx context.Context, v Viewer, limit int) ([]ImportJob, e
 
 // liveJob is the progress of an import job running on this server.
 type liveJob struct {
-	mu          sync.Mutex
-	status      string
-	done, total int
+	mu     sync.Mutex
+	status string
+	p      ImportProgress
 }
 
 // set records progress; an empty status or a negative count keeps the
 // value it had.
-func (l *liveJob) set(status string, done, total int) {
+func (l *liveJob) set(status string, p ImportProgress) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if status != "" {
 		l.status = status
 	}
-	if done >= 0 {
-		l.done = done
+	if p.Total >= 0 {
+		l.p.Total = p.Total
 	}
-	if total >= 0 {
-		l.total = total
+	if p.Read >= 0 {
+		l.p.Read = p.Read
+	}
+	if p.Written >= 0 {
+		l.p.Written = p.Written
 	}
 }
 
-func (l *liveJob) get() (string, int, int) {
+func (l *liveJob) get() (string, ImportProgress) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.status, l.done, l.total
+	return l.status, l.p
 }
 
 // overlayLive gives a running job the progress this server holds for it.
@@ -284,6 +344,6 @@ func (s *Service) overlayLive(j *ImportJob) {
 	if !ok || !j.Running() {
 		return
 	}
-	status, done, total := v.(*liveJob).get()
-	j.Status, j.DoneRows, j.TotalRows = status, max(done, j.DoneRows), max(total, j.TotalRows)
+	status, p := v.(*liveJob).get()
+	j.Status, j.TotalRows, j.DoneRows, j.WrittenRows = status, p.Total, p.Read, p.Written
 }

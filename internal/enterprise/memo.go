@@ -99,8 +99,11 @@ func memoKey(v Viewer, f Filter, today string) string {
 // scopeKey names the enterprises v may read.
 func scopeKey(v Viewer) string {
 	switch {
-	case v.ReadsAll():
+	case v.Staff():
 		return "all"
+	case v.ReadsAll():
+		return "zone" // the same enterprises as staff; kept apart in case a page shows staff more
+
 	case v.EnterpriseID != 0:
 		return fmt.Sprintf("ent%d", v.EnterpriseID)
 	}

@@ -90,7 +90,7 @@ func TestCreateGetUpdateAndConflicts(t *testing.T) {
 	if e.CreditCode != "914403001922038216" || e.IndustryCode != "3911" || e.RegisteredOn != "2001-03-05" || len(e.Chains) != 2 || e.AreaCode != "sf" {
 		t.Fatalf("created %+v", e)
 	}
-	if e.IndustryName != "计算机、通信和其他电子设备制造业" {
+	if e.IndustryName != "计算机整机制造" { // the most specific name: 小类 3911
 		t.Errorf("industry name %q", e.IndustryName)
 	}
 	if _, err := f.svc.Create(f.ctx, staff, enterprise.Input{CreditCode: "914403001922038216", Name: "重复"}); errs.CodeOf(err) != errs.Invalid {

@@ -380,12 +380,16 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, id int64, action strin
 
 const entCols = `e.id, e.credit_code, e.code_exception, e.name, e.former_names, e.legal_form, e.registered_on, e.registered_capital_fen,
 	COALESCE(e.area_unit_id, 0), COALESCE(u.code, ''), COALESCE(u.name_zh, ''), e.address, e.industry_code, e.status, e.synthetic,
-	e.version, e.created_at, e.updated_at, COALESCE(ic.name_zh, '')`
+	e.version, e.created_at, e.updated_at, COALESCE(ic.name_zh, ic3.name_zh, ic2.name_zh, '')`
 
-// entFrom joins the office area and the name of the industry code's 大类
-// (or 门类 for a lone letter).
+// entFrom joins the office area and the most specific name of the industry
+// code: the code's own entry (小类, 中类, 大类 or 门类); for a code stored
+// before codes were checked exactly and not in the classification, the
+// name of its longest known prefix.
 const entFrom = ` FROM enterprises e LEFT JOIN units u ON u.id = e.area_unit_id
-	LEFT JOIN industry_codes ic ON ic.code = CASE WHEN length(e.industry_code) > 2 THEN substr(e.industry_code, 1, 2) ELSE e.industry_code END`
+	LEFT JOIN industry_codes ic ON ic.code = e.industry_code
+	LEFT JOIN industry_codes ic3 ON ic.code IS NULL AND length(e.industry_code) = 4 AND ic3.code = substr(e.industry_code, 1, 3)
+	LEFT JOIN industry_codes ic2 ON ic.code IS NULL AND length(e.industry_code) > 2 AND ic2.code = substr(e.industry_code, 1, 2)`
 
 type scanner interface{ Scan(...any) error }
 

@@ -3,6 +3,7 @@ package enterprise
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,10 +53,10 @@ func (s *Service) Template(ctx context.Context) ([]byte, error) {
 	if err := writeRow(f, dataSheet, 1, head); err != nil {
 		return nil, err
 	}
-	if err := writeRow(f, dataSheet, 2, example); err != nil {
+	textCols(f, dataSheet, len(head))
+	if err := writeExample(f, example); err != nil {
 		return nil, err
 	}
-	textCols(f, dataSheet, len(head))
 	f.NewSheet(notesSheet)
 	notes := [][]string{
 		{"企业信息导入说明 / How to fill in the template"},
@@ -65,7 +66,7 @@ func (s *Service) Template(ctx context.Context) ([]byte, error) {
 		{"4. 统一社会信用代码须为 18 位并通过校验；请把该列设为“文本”，否则 Excel 会把纯数字代码改成科学计数法。"},
 		{"5. 金额单位看表头：（元）、（千元）、（万元）、（亿元）；表头未写单位时按万元。全角数字、千分位逗号、以文本存储的数字都可识别。"},
 		{"6. 日期可写 2023-01-16、2023/1/16、2023年1月16日、20230116，或 Excel 日期格式；成立日期不能晚于今天。"},
-		{"7. 状态：存续、迁出、注销。行业代码：GB/T 4754-2017 的门类字母或 2–4 位数字代码。产业链可填多个，用“；”分隔，填节点名称或代码。"},
+		{"7. 状态：存续、迁出、注销。行业代码：GB/T 4754-2017 中实有的门类字母或大类、中类、小类代码（2–4 位数字，如 3911），只写前几位而不是标准中的代码会被拒绝。产业链可填多个，用“；”分隔，填节点名称或代码。"},
 		{"8. 指标数据按“年度”一列的年份记录为全年数；同一文件中同一企业只能出现一次。"},
 		{"9. 任何一行有错时整个文件都不会写入，页面会列出每个错误（行号、列、值、原因），也可下载错误报告。"},
 		{""},
@@ -100,39 +101,59 @@ func writeRow(f *excelize.File, sheet string, row int, vals []string) error {
 	return f.SetSheetRow(sheet, cell, &anyVals)
 }
 
-// textCols formats every column as text, so that typing a credit code or
-// an industry code does not turn it into a number.
+// textCols formats the profile columns as text, so that typing a credit
+// code, an industry code or a date keeps it as typed; the registered
+// capital, the year and the figures are number columns.
 func textCols(f *excelize.File, sheet string, n int) {
 	style, err := f.NewStyle(&excelize.Style{NumFmt: 49})
 	if err != nil {
 		return
 	}
 	last, _ := excelize.ColumnNumberToName(n)
-	f.SetColStyle(sheet, "A:"+last, style)
 	f.SetColWidth(sheet, "A", last, 16)
+	for i := range profileColumns {
+		if i == capitalCol || i == yearCol {
+			continue
+		}
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		f.SetColStyle(sheet, col, style)
+	}
+}
+
+// The positions of the number columns among the profile columns.
+var capitalCol, yearCol = profileIndex(colCapital), profileIndex(colYear)
+
+func profileIndex(key string) int {
+	for i, c := range profileColumns {
+		if c.key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// writeExample writes the template's example row: numbers in the number
+// columns as number cells, everything else as text.
+func writeExample(f *excelize.File, vals []string) error {
+	cells := make([]any, len(vals))
+	for i, v := range vals {
+		cells[i] = v
+		if i == capitalCol || i == yearCol || i >= len(profileColumns) {
+			if n, err := strconv.ParseFloat(v, 64); err == nil {
+				cells[i] = n
+			}
+		}
+	}
+	return f.SetSheetRow(dataSheet, "A2", &cells)
 }
 
 // Export writes the enterprises v may read that match f to .xlsx in the
 // template's layout, with the effective whole-year figures of year (0: the
-// latest year with any figure). Re-importing the file changes nothing.
-// Errors: Forbidden, Invalid (bad filter).
+// latest year with any figure). Amounts and figures are number cells (a
+// finance office sums them), chains are named by their names, and
+// re-importing the file changes nothing. Errors: Forbidden, Invalid (bad
+// filter).
 func (s *Service) Export(ctx context.Context, v Viewer, f Filter, year int) ([]byte, error) {
-	if !v.Reads() {
-		return nil, errNoAccess
-	}
-	cat, err := s.catalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if year == 0 {
-		var y *int64
-		if err := s.DB.R.QueryRowContext(ctx, `SELECT MAX((SELECT MAX(c.year) FROM enterprise_figure_current c WHERE c.indicator = i.code)) FROM figure_indicators i`).Scan(&y); err != nil {
-			return nil, err
-		}
-		if y != nil {
-			year = int(*y)
-		}
-	}
 	x := excelize.NewFile()
 	defer x.Close()
 	x.SetSheetName("Sheet1", dataSheet)
@@ -140,46 +161,13 @@ func (s *Service) Export(ctx context.Context, v Viewer, f Filter, year int) ([]b
 	if err != nil {
 		return nil, err
 	}
-	quoted, err := quotedTextStyle(x)
-	if err != nil {
+	w := &xlsxExport{sw: sw, styles: map[int]int{}, next: 1}
+	if w.quoted, err = quotedTextStyle(x); err != nil {
 		return nil, err
 	}
-	head := layout(cat.indicators)
-	if err := sw.SetRow("A1", strs(head)); err != nil {
+	w.numStyle = func(exp int) (int, error) { return numberStyle(x, exp) }
+	if err := s.exportTo(ctx, v, f, year, w); err != nil {
 		return nil, err
-	}
-	unitName := map[int64]string{}
-	for name, id := range cat.unitByName {
-		unitName[id] = name
-	}
-	row := 2
-	f.After, f.Limit = 0, 1000
-	for {
-		page, err := s.List(ctx, v, f)
-		if err != nil {
-			return nil, err
-		}
-		figs, err := s.currentFor(ctx, page.Items, year, v)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range page.Items {
-			cells := exportRow(e, unitName[e.AreaUnitID], year, cat.indicators, figs[e.ID])
-			for i, c := range cells {
-				if t, ok := c.(string); ok && formulaLike(t) {
-					cells[i] = excelize.Cell{StyleID: quoted, Value: t}
-				}
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			if err := sw.SetRow(cell, cells); err != nil {
-				return nil, err
-			}
-			row++
-		}
-		if page.Next == 0 {
-			break
-		}
-		f.After = page.Next
 	}
 	if err := sw.Flush(); err != nil {
 		return nil, err
@@ -189,6 +177,171 @@ func (s *Service) Export(ctx context.Context, v Viewer, f Filter, year int) ([]b
 		return nil, fmt.Errorf("enterprise: export: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// ExportCSV is Export as UTF-8 CSV (with the byte-order mark Excel needs
+// to read it as UTF-8): numbers as plain decimals, exact; text that a
+// spreadsheet could take for a formula is defused with a leading
+// apostrophe.
+func (s *Service) ExportCSV(ctx context.Context, v Viewer, f Filter, year int) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := &csvExport{w: csv.NewWriter(&buf)}
+	if err := s.exportTo(ctx, v, f, year, w); err != nil {
+		return nil, err
+	}
+	w.w.Flush()
+	if err := w.w.Error(); err != nil {
+		return nil, fmt.Errorf("enterprise: export csv: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// exportNum is an amount or figure in an export: v × 10^-exp, exactly.
+type exportNum struct {
+	v   int64
+	exp int
+}
+
+// exportWriter takes an export's header, then its rows; a cell is a string
+// or an exportNum.
+type exportWriter interface {
+	head(cols []string) error
+	row(cells []any) error
+}
+
+// exportTo runs an export of what v may read of f into w.
+func (s *Service) exportTo(ctx context.Context, v Viewer, f Filter, year int, w exportWriter) error {
+	if !v.Reads() {
+		return errNoAccess
+	}
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return err
+	}
+	if year == 0 {
+		var y *int64
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT MAX((SELECT MAX(c.year) FROM enterprise_figure_current c WHERE c.indicator = i.code)) FROM figure_indicators i`).Scan(&y); err != nil {
+			return err
+		}
+		if y != nil {
+			year = int(*y)
+		}
+	}
+	if err := w.head(layout(cat.indicators)); err != nil {
+		return err
+	}
+	unitName := map[int64]string{}
+	for name, id := range cat.unitByName {
+		unitName[id] = name
+	}
+	f.After, f.Limit = 0, 1000
+	for {
+		page, err := s.List(ctx, v, f)
+		if err != nil {
+			return err
+		}
+		figs, err := s.currentFor(ctx, page.Items, year, v)
+		if err != nil {
+			return err
+		}
+		for _, e := range page.Items {
+			if err := w.row(exportRow(e, unitName[e.AreaUnitID], year, cat.indicators, figs[e.ID])); err != nil {
+				return err
+			}
+		}
+		if page.Next == 0 {
+			return nil
+		}
+		f.After = page.Next
+	}
+}
+
+// xlsxExport writes an export as .xlsx: numbers as number cells with
+// thousands separators, formula-like text as quoted text.
+type xlsxExport struct {
+	sw       *excelize.StreamWriter
+	quoted   int
+	numStyle func(exp int) (int, error)
+	styles   map[int]int // exp → style id
+	next     int         // the next sheet row
+}
+
+func (w *xlsxExport) head(cols []string) error {
+	w.next++
+	return w.sw.SetRow("A1", strs(cols))
+}
+
+func (w *xlsxExport) row(cells []any) error {
+	out := make([]any, len(cells))
+	for i, c := range cells {
+		switch c := c.(type) {
+		case exportNum:
+			id, ok := w.styles[c.exp]
+			if !ok {
+				var err error
+				if id, err = w.numStyle(c.exp); err != nil {
+					return err
+				}
+				w.styles[c.exp] = id
+			}
+			out[i] = excelize.Cell{StyleID: id, Value: c.number()}
+		case string:
+			if formulaLike(c) {
+				out[i] = excelize.Cell{StyleID: w.quoted, Value: c}
+			} else {
+				out[i] = c
+			}
+		default:
+			out[i] = c
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, w.next)
+	w.next++
+	return w.sw.SetRow(cell, out)
+}
+
+// number is the cell value: the integer itself, or the nearest double of
+// the exact decimal (what Excel stores for a typed number).
+func (n exportNum) number() any {
+	if n.exp == 0 {
+		return n.v
+	}
+	f, _ := strconv.ParseFloat(FormatScaled(n.v, n.exp), 64)
+	return f
+}
+
+// numberStyle is a number format with thousands separators showing up to
+// exp decimals (at least two for money and other fractional amounts).
+func numberStyle(x *excelize.File, exp int) (int, error) {
+	format := "#,##0"
+	switch {
+	case exp == 1:
+		format += ".0"
+	case exp >= 2:
+		format += ".00" + strings.Repeat("#", exp-2)
+	}
+	return x.NewStyle(&excelize.Style{CustomNumFmt: &format})
+}
+
+// csvExport writes an export as CSV.
+type csvExport struct{ w *csv.Writer }
+
+func (w *csvExport) head(cols []string) error { return w.w.Write(cols) }
+
+func (w *csvExport) row(cells []any) error {
+	rec := make([]string, len(cells))
+	for i, c := range cells {
+		switch c := c.(type) {
+		case exportNum:
+			rec[i] = FormatScaled(c.v, c.exp)
+		case string:
+			rec[i] = defuse(c)
+		default:
+			rec[i] = fmt.Sprint(c)
+		}
+	}
+	return w.w.Write(rec)
 }
 
 func strs(vals []string) []any {
@@ -234,19 +387,22 @@ func (s *Service) currentFor(ctx context.Context, es []Enterprise, year int, v V
 	return out, rows.Err()
 }
 
+// exportRow is one enterprise in the template's layout: chains by name,
+// the office area and status in words, amounts and figures as numbers
+// (money in the template's 万元).
 func exportRow(e Enterprise, area string, year int, inds []Indicator, figs map[string]int64) []any {
 	var chains []string
 	for _, c := range e.Chains {
-		chains = append(chains, c.Code)
+		chains = append(chains, c.NameZH)
 	}
 	status, _ := e.Status.Label()
-	capital := ""
+	var capital any = ""
 	if e.CapitalFen != 0 {
-		capital = FormatScaled(e.CapitalFen, moneyUnits[templateMoneyUnit])
+		capital = exportNum{e.CapitalFen, moneyUnits[templateMoneyUnit]}
 	}
-	y := ""
+	var y any = ""
 	if year != 0 && len(figs) > 0 {
-		y = strconv.Itoa(year)
+		y = exportNum{int64(year), 0}
 	}
 	cells := []any{e.CreditCode, e.Name, strings.Join(e.FormerNames, "；"), e.LegalForm, e.RegisteredOn, capital, area,
 		e.Address, e.IndustryCode, strings.Join(chains, "；"), status, e.CodeException, y}
@@ -260,7 +416,7 @@ func exportRow(e Enterprise, area string, year int, inds []Indicator, figs map[s
 		if i.Money() {
 			exp = moneyUnits[templateMoneyUnit]
 		}
-		cells = append(cells, FormatScaled(v, exp))
+		cells = append(cells, exportNum{v, exp})
 	}
 	return cells
 }
@@ -271,17 +427,18 @@ func ReportXLSX(res ImportResult) ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
 	x.SetSheetName("Sheet1", "错误报告")
-	rows := [][]string{{"行 Row", "列 Column", "值 Value", "原因", "Reason"}}
-	for _, d := range res.Errors {
-		r := ""
+	if err := writeRow(x, "错误报告", 1, []string{"行 Row", "列 Column", "值 Value", "原因", "Reason"}); err != nil {
+		return nil, err
+	}
+	for i, d := range res.Errors {
+		var r any = ""
 		if d.Row > 0 {
-			r = strconv.Itoa(d.Row)
+			r = d.Row // a number cell, so the report sorts by row
 		}
 		// Field and value come from the uploaded file: defused.
-		rows = append(rows, []string{r, defuse(d.Field), defuse(d.Value), d.Reason, d.ReasonEN})
-	}
-	for i, r := range rows {
-		if err := writeRow(x, "错误报告", i+1, r); err != nil {
+		cells := []any{r, defuse(d.Field), defuse(d.Value), d.Reason, d.ReasonEN}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := x.SetSheetRow("错误报告", cell, &cells); err != nil {
 			return nil, err
 		}
 	}

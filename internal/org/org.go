@@ -62,17 +62,58 @@ func (r Role) Label() (zh, en string) {
 // UnitKinds are the kinds of unit, as the zone names them.
 var UnitKinds = []string{"党工委管委会", "内设机构", "办事处", "园区", "派驻机构", "国有企业", "企业"}
 
+// A unit's registry scope says which enterprises its staff read in the
+// enterprise registry (企业库).
+const (
+	// ScopeZone is a zone-wide department (经济发展局, 科技创新局, 统计局…):
+	// it reads every enterprise's confirmed data.
+	ScopeZone = "zone"
+	// ScopeArea is an office area (办事处) or park: it reads the
+	// enterprises of its own area.
+	ScopeArea = "area"
+)
+
+// RegistryScopes lists the scopes in display order.
+var RegistryScopes = []string{ScopeZone, ScopeArea}
+
+// ScopeLabel returns a registry scope in Chinese and English.
+func ScopeLabel(scope string) (zh, en string) {
+	switch scope {
+	case ScopeZone:
+		return "全区（读取全部企业）", "zone-wide (all enterprises)"
+	case ScopeArea:
+		return "本辖区（读取本区域企业）", "own area (its area's enterprises)"
+	}
+	return scope, scope
+}
+
+// DefaultScope is the registry scope a unit of kind takes unless told
+// otherwise: the leadership, internal bureaus and stationed agencies work
+// zone-wide; office areas, parks and companies for their own area.
+func DefaultScope(kind string) string {
+	switch kind {
+	case "党工委管委会", "内设机构", "派驻机构":
+		return ScopeZone
+	}
+	return ScopeArea
+}
+
+func validScope(s string) bool { return s == ScopeZone || s == ScopeArea }
+
 // Unit is an organisation in the zone: an office, a sub-district, a park, a
 // state-owned group, or an enterprise.
 type Unit struct {
-	ID        int64  `json:"id"`
-	Code      string `json:"code"`
-	NameZH    string `json:"name_zh"`
-	NameEN    string `json:"name_en"`
-	Kind      string `json:"kind"`
-	ParentID  int64  `json:"parent_id,omitempty"`
-	Disabled  bool   `json:"disabled"`
-	CreatedAt int64  `json:"created_at"`
+	ID       int64  `json:"id"`
+	Code     string `json:"code"`
+	NameZH   string `json:"name_zh"`
+	NameEN   string `json:"name_en"`
+	Kind     string `json:"kind"`
+	ParentID int64  `json:"parent_id,omitempty"`
+	// RegistryScope is ScopeZone or ScopeArea ("" on create: the kind's
+	// DefaultScope).
+	RegistryScope string `json:"registry_scope"`
+	Disabled      bool   `json:"disabled"`
+	CreatedAt     int64  `json:"created_at"`
 }
 
 // User is an account. The password hash never leaves this package's callers
@@ -85,6 +126,7 @@ type User struct {
 	UnitID       int64  `json:"unit_id,omitempty"`
 	UnitCode     string `json:"unit,omitempty"`
 	UnitName     string `json:"unit_name,omitempty"`
+	UnitScope    string `json:"unit_scope,omitempty"`    // the unit's RegistryScope
 	EnterpriseID int64  `json:"enterprise_id,omitempty"` // enterprise accounts: the enterprise they belong to
 	Disabled     bool   `json:"disabled"`
 	LockedUntil  int64  `json:"locked_until,omitempty"`
@@ -121,14 +163,20 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit) (Unit, error) {
 	case !validKind(u.Kind):
 		return u, errs.Field("kind", "单位类型无效："+u.Kind, "unknown unit kind: "+u.Kind)
 	}
+	if u.RegistryScope == "" {
+		u.RegistryScope = DefaultScope(u.Kind)
+	}
+	if !validScope(u.RegistryScope) {
+		return u, errs.Field("registry_scope", "企业库范围无效："+u.RegistryScope, "unknown registry scope: "+u.RegistryScope)
+	}
 	u.CreatedAt = db.Now()
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var parent any
 		if u.ParentID != 0 {
 			parent = u.ParentID
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name_zh, name_en, kind, parent_id, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, u.Code, u.NameZH, u.NameEN, u.Kind, parent, u.CreatedAt).Scan(&u.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name_zh, name_en, kind, parent_id, registry_scope, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`, u.Code, u.NameZH, u.NameEN, u.Kind, parent, u.RegistryScope, u.CreatedAt).Scan(&u.ID)
 		if db.IsUniqueViolation(err) {
 			return errs.Field("code", "单位代码已存在："+u.Code, "unit code already exists: "+u.Code)
 		}
@@ -156,11 +204,11 @@ func validKind(k string) bool {
 	return false
 }
 
-const unitCols = "id, code, name_zh, name_en, kind, COALESCE(parent_id, 0), disabled, created_at"
+const unitCols = "id, code, name_zh, name_en, kind, COALESCE(parent_id, 0), registry_scope, disabled, created_at"
 
 func scanUnit(sc interface{ Scan(...any) error }) (Unit, error) {
 	var u Unit
-	err := sc.Scan(&u.ID, &u.Code, &u.NameZH, &u.NameEN, &u.Kind, &u.ParentID, &u.Disabled, &u.CreatedAt)
+	err := sc.Scan(&u.ID, &u.Code, &u.NameZH, &u.NameEN, &u.Kind, &u.ParentID, &u.RegistryScope, &u.Disabled, &u.CreatedAt)
 	return u, err
 }
 
@@ -212,5 +260,30 @@ func (s *Service) SetUnitDisabled(ctx context.Context, id int64, disabled bool) 
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "unit.set_disabled", ObjectType: "unit",
 			ObjectID: strconv.FormatInt(id, 10), After: map[string]bool{"disabled": disabled}})
+	})
+}
+
+// SetUnitScope changes which enterprises a unit's staff read in the
+// registry (ScopeZone or ScopeArea); the change is audited. Errors:
+// Invalid, NotFound.
+func (s *Service) SetUnitScope(ctx context.Context, id int64, scope string) error {
+	if !validScope(scope) {
+		return errs.Field("registry_scope", "企业库范围无效："+scope, "unknown registry scope: "+scope)
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var before string
+		err := tx.QueryRowContext(ctx, "SELECT registry_scope FROM units WHERE id = $1"+s.DB.ForUpdate(), id).Scan(&before)
+		if err == sql.ErrNoRows {
+			return errs.New(errs.NotFound, "单位不存在", "unit not found")
+		}
+		if err != nil {
+			return fmt.Errorf("org: unit scope: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE units SET registry_scope = $1 WHERE id = $2", scope, id); err != nil {
+			return fmt.Errorf("org: set unit scope: %w", err)
+		}
+		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "unit.set_registry_scope", ObjectType: "unit",
+			ObjectID: strconv.FormatInt(id, 10), Before: map[string]string{"registry_scope": before},
+			After: map[string]string{"registry_scope": scope}})
 	})
 }

@@ -50,7 +50,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 		if err != nil {
 			return User{}, errs.Field("unit", "单位不存在："+nu.UnitCode, "unit not found: "+nu.UnitCode)
 		}
-		u.UnitID, u.UnitCode, u.UnitName = unit.ID, unit.Code, unit.NameZH
+		u.UnitID, u.UnitCode, u.UnitName, u.UnitScope = unit.ID, unit.Code, unit.NameZH, unit.RegistryScope
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var unit any
@@ -74,7 +74,8 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 }
 
 const userCols = `u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), COALESCE(n.code, ''), COALESCE(n.name_zh, ''),
-	u.disabled, u.locked_until, u.failed_logins, u.password_hash, u.created_at, COALESCE(u.enterprise_id, 0)`
+	u.disabled, u.locked_until, u.failed_logins, u.password_hash, u.created_at, COALESCE(u.enterprise_id, 0),
+	COALESCE(n.registry_scope, '')`
 
 // UserSelect is the SELECT … FROM clause that ScanUser reads; other packages
 // (auth) append their own joins and conditions to it.
@@ -85,7 +86,7 @@ func ScanUser(sc interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var role string
 	err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &u.UnitID, &u.UnitCode, &u.UnitName,
-		&u.Disabled, &u.LockedUntil, &u.FailedLogins, &u.PasswordHash, &u.CreatedAt, &u.EnterpriseID)
+		&u.Disabled, &u.LockedUntil, &u.FailedLogins, &u.PasswordHash, &u.CreatedAt, &u.EnterpriseID, &u.UnitScope)
 	u.Role = Role(role)
 	return u, err
 }

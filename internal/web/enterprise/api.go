@@ -259,6 +259,36 @@ func (s *handlers) apiLink(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *handlers) apiBank(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := s.Enterprise.BankAccount(r.Context(), viewer(r), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, b)
+	return nil
+}
+
+func (s *handlers) apiSetBank(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req enterprise.BankAccount
+	if err := web.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	b, err := s.Enterprise.SetBankAccount(r.Context(), viewer(r), id, req)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, b)
+	return nil
+}
+
 func (s *handlers) apiPending(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.Enterprise.Pending(r.Context(), viewer(r), 500)
 	if err != nil {

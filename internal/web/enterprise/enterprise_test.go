@@ -23,7 +23,8 @@ import (
 
 // entFixture adds two office areas, two enterprises (A in sf, B in gz),
 // links the harness's "enterprise" account to A and a second enterprise
-// account "enterprise2" to B.
+// account "enterprise2" to B, and adds "shifo", a unit account of the sf
+// office area. The harness's "unit" is 经济发展局, a zone-wide department.
 type entFixture struct {
 	h    *webtest.Harness
 	A, B enterprise.Enterprise
@@ -38,8 +39,11 @@ func newEntFixture(t *testing.T) *entFixture {
 			t.Fatal(err)
 		}
 	}
-	if _, err := h.App.Org.CreateUser(ctx, org.NewUser{Username: "enterprise2", Role: org.Enterprise, Password: webtest.Password}); err != nil {
-		t.Fatal(err)
+	for _, nu := range []org.NewUser{{Username: "enterprise2", Role: org.Enterprise}, {Username: "shifo", Role: org.UnitStaff, UnitCode: "sf"}} {
+		nu.Password = webtest.Password
+		if _, err := h.App.Org.CreateUser(ctx, nu); err != nil {
+			t.Fatal(err)
+		}
 	}
 	sys := enterprise.System
 	a, err := h.App.Enterprise.Create(ctx, sys, enterprise.Input{CreditCode: "914403001922038216", Name: "郑州演示甲科技有限公司", Area: "sf", Chains: []string{"iot"}})
@@ -64,28 +68,29 @@ func TestEnterpriseAccess(t *testing.T) {
 	a := "/api/v1/enterprises/" + strconv.FormatInt(fx.A.ID, 10)
 	b := "/api/v1/enterprises/" + strconv.FormatInt(fx.B.ID, 10)
 	ok, forbidden, notFound := http.StatusOK, http.StatusForbidden, http.StatusNotFound
-	users := []string{"admin", "leader", "supervisor", "unit", "enterprise", "reviewer"}
+	users := []string{"admin", "leader", "supervisor", "unit", "shifo", "enterprise", "reviewer"}
 	cases := []struct {
 		method, path string
 		body         any
 		want         map[string]int // missing roles: 403
 	}{
-		{"GET", "/api/v1/enterprises", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "enterprise": ok}},
-		{"GET", a, nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": notFound, "enterprise": ok}},
-		{"GET", b, nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": notFound, "enterprise": notFound}},
-		{"GET", b + "/figures", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": notFound, "enterprise": notFound}},
-		{"GET", b + "/history", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": notFound, "enterprise": notFound}},
+		{"GET", "/api/v1/enterprises", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
+		{"GET", a, nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
+		{"GET", b, nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": notFound, "enterprise": notFound}},
+		{"GET", b + "/figures", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": notFound, "enterprise": notFound}},
+		{"GET", b + "/history", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": notFound, "enterprise": notFound}},
 		{"POST", b + "/figures", []enterprise.FigureInput{{Indicator: "employees", Year: 2023, Value: 5}}, map[string]int{"admin": ok, "supervisor": ok, "enterprise": notFound}},
 		{"POST", a + "/figures/review", webent.ReviewRequest{Indicator: "employees", Year: 2023, Confirm: true}, map[string]int{"admin": notFound, "supervisor": notFound}},
 		{"PUT", b, enterprise.Input{CreditCode: fx.B.CreditCode, Name: fx.B.Name, Address: "x"}, map[string]int{"admin": ok, "supervisor": ok, "enterprise": notFound}},
 		{"POST", "/api/v1/enterprises", enterprise.Input{CreditCode: "9144030071526726XG", Name: "新"}, map[string]int{"admin": http.StatusCreated, "supervisor": http.StatusConflict + 0*1}},
 		{"GET", "/api/v1/enterprise-figures/pending", nil, map[string]int{"admin": ok, "supervisor": ok}},
-		{"GET", "/api/v1/enterprise-tiers/expiring", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "enterprise": ok}},
+		{"GET", "/api/v1/enterprise-tiers/expiring", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
 		{"GET", "/api/v1/enterprise-imports", nil, map[string]int{"admin": ok, "supervisor": ok}},
 		{"GET", "/api/v1/enterprise-template.xlsx", nil, map[string]int{"admin": ok, "supervisor": ok}},
-		{"GET", "/api/v1/enterprises/export.xlsx", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "enterprise": ok}},
-		{"GET", "/enterprises", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "enterprise": http.StatusSeeOther}},
-		{"GET", "/enterprises/" + strconv.FormatInt(fx.B.ID, 10), nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": notFound, "enterprise": notFound}},
+		{"GET", "/api/v1/enterprises/export.xlsx", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
+		{"GET", "/enterprises/export.csv", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": ok}},
+		{"GET", "/enterprises", nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": ok, "enterprise": http.StatusSeeOther}},
+		{"GET", "/enterprises/" + strconv.FormatInt(fx.B.ID, 10), nil, map[string]int{"admin": ok, "leader": ok, "supervisor": ok, "unit": ok, "shifo": notFound, "enterprise": notFound}},
 		{"GET", "/enterprises/import", nil, map[string]int{"admin": ok, "supervisor": ok}},
 		{"GET", "/enterprises/pending", nil, map[string]int{"admin": ok, "supervisor": ok}},
 	}
@@ -156,10 +161,6 @@ func TestEnterpriseSeesOnlyItsOwnFigures(t *testing.T) {
 func TestUnitReadsOnlyItsArea(t *testing.T) {
 	fx := newEntFixture(t)
 	h := fx.h
-	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
-	if _, err := h.App.Org.CreateUser(ctx, org.NewUser{Username: "shifo", Role: org.UnitStaff, UnitCode: "sf", Password: webtest.Password}); err != nil {
-		t.Fatal(err)
-	}
 	c := h.As("shifo")
 	var list enterprise.Page
 	c.Get("/api/v1/enterprises").JSON(t, &list)
@@ -171,6 +172,73 @@ func TestUnitReadsOnlyItsArea(t *testing.T) {
 	}
 	if r := c.Do("POST", "/api/v1/enterprises/"+strconv.FormatInt(fx.A.ID, 10)+"/figures", []enterprise.FigureInput{{Indicator: "employees", Year: 2023, Value: 5}}); r.Code != http.StatusForbidden {
 		t.Fatalf("unit writes figures: %d", r.Code)
+	}
+}
+
+// 经济发展局 (a zone-wide department) reads every enterprise, in the list
+// and in detail, through the API and the pages; an office area reads its
+// own; an enterprise account still only itself. Moving a unit to the area
+// scope in admin takes the zone away at its next request.
+func TestZoneWideDepartmentReadsEveryEnterprise(t *testing.T) {
+	fx := newEntFixture(t)
+	h := fx.h
+	ids := func(c *webtest.Client) []int64 {
+		t.Helper()
+		var list enterprise.Page
+		c.Get("/api/v1/enterprises").JSON(t, &list)
+		var out []int64
+		for _, e := range list.Items {
+			out = append(out, e.ID)
+		}
+		return out
+	}
+	jfj := h.As("unit")
+	if got := ids(jfj); len(got) != 2 {
+		t.Fatalf("经济发展局 lists %v, want both enterprises", got)
+	}
+	for _, e := range []enterprise.Enterprise{fx.A, fx.B} {
+		id := strconv.FormatInt(e.ID, 10)
+		if r := jfj.Get("/enterprises/" + id); r.Code != http.StatusOK || !bytes.Contains(r.Body, []byte(e.Name)) {
+			t.Errorf("经济发展局 page of %s: %d", e.Name, r.Code)
+		}
+		if r := jfj.Get("/api/v1/enterprises/" + id); r.Code != http.StatusOK {
+			t.Errorf("经济发展局 API detail of %s: %d", e.Name, r.Code)
+		}
+	}
+	if r := jfj.Get("/enterprises"); !bytes.Contains(r.Body, []byte(fx.A.Name)) || !bytes.Contains(r.Body, []byte(fx.B.Name)) {
+		t.Errorf("经济发展局 list page lacks an enterprise")
+	}
+	if got := ids(h.As("shifo")); len(got) != 1 || got[0] != fx.A.ID {
+		t.Errorf("石佛办事处 lists %v, want only A", got)
+	}
+	// The exports follow the same reach.
+	if r := jfj.Get("/enterprises/export.csv"); !bytes.HasPrefix(r.Body, []byte("\uFEFF")) || !bytes.Contains(r.Body, []byte(fx.A.CreditCode)) || !bytes.Contains(r.Body, []byte(fx.B.CreditCode)) ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		t.Errorf("经济发展局 CSV export: %s %.200s", r.Header.Get("Content-Type"), r.Body)
+	}
+	if r := h.As("shifo").Get("/enterprises/export.csv"); !bytes.Contains(r.Body, []byte(fx.A.CreditCode)) || bytes.Contains(r.Body, []byte(fx.B.CreditCode)) {
+		t.Errorf("石佛办事处 CSV export holds another area's enterprise")
+	}
+	if got := ids(h.As("enterprise")); len(got) != 1 || got[0] != fx.A.ID {
+		t.Errorf("enterprise lists %v, want only itself", got)
+	}
+	if r := h.As("enterprise").Get("/api/v1/enterprises/" + strconv.FormatInt(fx.B.ID, 10)); r.Code != http.StatusNotFound {
+		t.Errorf("enterprise reads another: %d", r.Code)
+	}
+	// The admin narrows 经济发展局 to an area: it then reads nothing (it has
+	// no area of its own).
+	unit, err := h.App.Org.UnitByCode(context.Background(), "jfj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := h.As("admin").Form("/admin/units/"+strconv.FormatInt(unit.ID, 10)+"/scope", url.Values{"registry_scope": {"area"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("set scope: %d %s", r.Code, r.Body)
+	}
+	if got := ids(jfj); len(got) != 0 {
+		t.Errorf("经济发展局 as an area unit lists %v", got)
+	}
+	if r := jfj.Get("/api/v1/enterprises/" + strconv.FormatInt(fx.B.ID, 10)); r.Code != http.StatusNotFound {
+		t.Errorf("经济发展局 as an area unit reads B: %d", r.Code)
 	}
 }
 
@@ -221,6 +289,26 @@ func TestImportThroughPageAndAPI(t *testing.T) {
 	}
 	if rep := c.Get(job + "/report.xlsx"); rep.Code != http.StatusOK || !bytes.HasPrefix(rep.Body, []byte("PK")) {
 		t.Fatalf("report: %d", rep.Code)
+	}
+	// A file with one good and one bad row is refused whole: the page says
+	// 未导入 in the red error box and counts nothing as new.
+	mixed := sheetBytes(t, [][]any{{"统一社会信用代码", "企业名称", "从业人员（人）", "年度"},
+		{"9144030071526726XG", "好公司", "12", "2023"}, {"9144030071526726XH", "坏公司", "-1", "2023"}})
+	body, ct = multipartFile(t, "mixed.xlsx", mixed, map[string]string{"source": "stats"})
+	req = httptest.NewRequest("POST", "/enterprises/import", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	page = c.Get(c.Send(req).Header.Get("Location"))
+	if !bytes.Contains(page.Body, []byte(`<p class="error refused" id="job-refused"><strong>未导入</strong>`)) {
+		t.Errorf("refused import page does not say 未导入 in the error box: %s", page.Body)
+	}
+	for _, s := range []string{"n-created", "新增企业", "将新增"} {
+		if bytes.Contains(page.Body, []byte(s)) {
+			t.Errorf("refused import page shows %q as if rows were written", s)
+		}
+	}
+	if imp := c.Get("/enterprises/import"); !bytes.Contains(imp.Body, []byte("未导入")) {
+		t.Errorf("the recent imports list does not mark the refused import")
 	}
 	// The API takes the raw body and answers 422 with every bad row.
 	req = httptest.NewRequest("POST", "/api/v1/enterprise-imports?filename=bad.xlsx", bytes.NewReader(bad))

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/web"
 
 	"gaoxin/internal/enterprise"
@@ -119,19 +120,45 @@ func (s *handlers) handleTemplate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *handlers) handleExport(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.filter(r)
+	f, year, err := s.exportFilter(r)
 	if err != nil {
 		return err
-	}
-	year, _ := strconv.Atoi(r.URL.Query().Get("export_year"))
-	if year == 0 {
-		year = f.Year
 	}
 	b, err := s.Enterprise.Export(r.Context(), viewer(r), f, year)
 	if err != nil {
 		return err
 	}
-	return sendXLSX(w, "企业库导出-"+time.Now().Format("20060102-150405")+".xlsx", b)
+	return sendXLSX(w, "企业库导出-"+time.Now().In(db.CST).Format("20060102-150405")+".xlsx", b)
+}
+
+func (s *handlers) handleExportCSV(w http.ResponseWriter, r *http.Request) error {
+	f, year, err := s.exportFilter(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.Enterprise.ExportCSV(r.Context(), viewer(r), f, year)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", web.Attachment("企业库导出-"+time.Now().In(db.CST).Format("20060102-150405")+".csv"))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, err = w.Write(b)
+	return err
+}
+
+// exportFilter is the list's filter and the export's year (export_year,
+// or the filter's year).
+func (s *handlers) exportFilter(r *http.Request) (enterprise.Filter, int, error) {
+	f, err := s.filter(r)
+	if err != nil {
+		return f, 0, err
+	}
+	year, _ := strconv.Atoi(r.URL.Query().Get("export_year"))
+	if year == 0 {
+		year = f.Year
+	}
+	return f, year, nil
 }
 
 func sendXLSX(w http.ResponseWriter, name string, b []byte) error {

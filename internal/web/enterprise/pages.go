@@ -64,6 +64,7 @@ type listPage struct {
 	Items      []enterprise.Enterprise
 	NextURL    string
 	ExportURL  string
+	ExportCSV  string
 	Areas      []org.Unit
 	Chains     []enterprise.ChainNode
 	Indicators []enterprise.Indicator
@@ -128,6 +129,7 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("after")
 	p.ExportURL = "/enterprises/export.xlsx?" + q.Encode()
+	p.ExportCSV = "/enterprises/export.csv?" + q.Encode()
 	if p.Expiring, err = s.Enterprise.Expiring(ctx, v, 10); err != nil {
 		return err
 	}
@@ -163,7 +165,10 @@ type detailPage struct {
 	FormYear   int
 	TierKinds  []enterprise.TierKind
 	Details    []errs.Detail
-	indByCode  map[string]enterprise.Indicator
+	// Bank is the enterprise's bank account, loaded for registry staff
+	// only (nil for every other viewer, so no template can show it).
+	Bank      *enterprise.BankAccount
+	indByCode map[string]enterprise.Indicator
 }
 
 // Value formats a stored value of an indicator with its unit.
@@ -229,6 +234,13 @@ func (s *handlers) detail(r *http.Request, id int64) (detailPage, error) {
 	p.AllSources = r.URL.Query().Get("figures") == "all"
 	p.Sources = p.figureRows(p.AllSources)
 	p.Changes = p.historyViews()
+	if v.Staff() {
+		b, err := s.Enterprise.BankAccount(ctx, v, id)
+		if err != nil {
+			return detailPage{}, err
+		}
+		p.Bank = &b
+	}
 	return p, nil
 }
 
@@ -397,6 +409,18 @@ func (s *handlers) handleTier(w http.ResponseWriter, r *http.Request) error {
 		return s.formError(w, r, id, err)
 	}
 	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#tiers")
+}
+
+func (s *handlers) handleBank(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b := enterprise.BankAccount{BankName: r.FormValue("bank_name"), Account: r.FormValue("bank_account")}
+	if _, err := s.Enterprise.SetBankAccount(r.Context(), viewer(r), id, b); err != nil {
+		return s.formError(w, r, id, err)
+	}
+	return web.SeeOther(w, r, "/enterprises/"+strconv.FormatInt(id, 10)+"?ok=saved#bank")
 }
 
 func (s *handlers) handleLink(w http.ResponseWriter, r *http.Request) error {

@@ -38,6 +38,7 @@ var (
 	readers = web.Only(org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise)
 	writers = web.Only(org.Admin, org.Supervisor)
 	self    = web.Only(org.Admin, org.Supervisor, org.Enterprise) // writers, and an enterprise on its own record
+	staff   = web.Only(org.Admin, org.Leader, org.Supervisor)     // registry staff: bank accounts
 )
 
 func (s *handlers) routes() {
@@ -52,6 +53,7 @@ func (s *handlers) routes() {
 	s.Handle("POST /enterprises/{id}/figures/review", "Confirm or reject a self-reported figure", writers, s.handleReview)
 	s.Handle("POST /enterprises/{id}/tiers", "Add a certificate", writers, s.handleTier)
 	s.Handle("POST /enterprises/{id}/accounts", "Link an enterprise account", writers, s.handleLink)
+	s.Handle("POST /enterprises/{id}/bank", "Record the bank account for payments", writers, s.handleBank)
 	s.Handle("GET /enterprises/pending", "Self-reported figures to confirm", writers, s.handlePending)
 	s.Handle("GET /enterprises/import", "Import spreadsheet", writers, s.handleImportPage)
 	s.Handle("POST /enterprises/import", "Upload a spreadsheet", writers, s.handleImportUpload)
@@ -59,6 +61,7 @@ func (s *handlers) routes() {
 	s.Handle("GET /enterprise-imports/{id}/report.xlsx", "Import error report (.xlsx)", writers, s.handleJobReport)
 	s.Handle("GET /enterprises/template.xlsx", "Import template (.xlsx)", writers, s.handleTemplate)
 	s.Handle("GET /enterprises/export.xlsx", "Export the filtered list (.xlsx)", readers, s.handleExport)
+	s.Handle("GET /enterprises/export.csv", "Export the filtered list (.csv, UTF-8)", readers, s.handleExportCSV)
 
 	// JSON API.
 	s.Handle("GET /api/v1/enterprises", "List enterprises (filters: name, credit_code, area, chain, tier, status, industry, indicator, year, min, max in display units; after, limit)", readers, s.apiList)
@@ -72,6 +75,8 @@ func (s *handlers) routes() {
 	s.Handle("GET /api/v1/enterprises/{id}/tiers", "Certificates of an enterprise, with history", readers, s.apiTiers)
 	s.HandleBody("POST /api/v1/enterprises/{id}/tiers", "Add a certificate", writers, enterprise.Tier{Tier: "hnte", Level: "national", CertNo: "GR202341000123", ValidFrom: "2023-01-01", ValidTo: "2025-12-31"}, s.apiAddTier)
 	s.Handle("GET /api/v1/enterprises/{id}/history", "Change history of an enterprise", readers, s.apiHistory)
+	s.Handle("GET /api/v1/enterprises/{id}/bank", "The bank account for payments (registry staff only)", staff, s.apiBank)
+	s.HandleBody("PUT /api/v1/enterprises/{id}/bank", "Record the bank account for payments", writers, enterprise.BankAccount{BankName: "中国工商银行郑州高新技术开发区支行", Account: "1702020109000012345"}, s.apiSetBank)
 	s.HandleBody("POST /api/v1/enterprises/{id}/accounts", "Link an enterprise-role account to the enterprise", writers, linkRequest{Username: "qiye01"}, s.apiLink)
 	s.Handle("GET /api/v1/enterprise-figures/pending", "Self-reported figures waiting for confirmation", writers, s.apiPending)
 	s.Handle("GET /api/v1/enterprise-tiers/expiring", "Certificates ending within 90 days", readers, s.apiExpiring)
@@ -79,7 +84,7 @@ func (s *handlers) routes() {
 	s.HandleBody("POST /api/v1/enterprise-chains", "Add an industry-chain node", writers, chainRequest{Code: "iot_rfid", NameZH: "射频识别", Parent: "iot"}, s.apiAddChain)
 	s.Handle("GET /api/v1/enterprise-indicators", "The figure indicators", readers, s.apiIndicators)
 	s.HandleBody("PUT /api/v1/enterprise-indicators/{code}", "Add or change a figure indicator", writers, enterprise.Indicator{NameZH: "技术合同成交额", Unit: "元", Scale: 2, Sort: 110, Nonnegative: true}, s.apiSaveIndicator)
-	s.Handle("GET /api/v1/industry-codes", "GB/T 4754-2017 sections and divisions", readers, s.apiIndustryCodes)
+	s.Handle("GET /api/v1/industry-codes", "GB/T 4754-2017 in full: sections (门类), divisions (大类), groups (中类) and classes (小类)", readers, s.apiIndustryCodes)
 	s.Handle("GET /api/v1/enterprise-template.xlsx", "Import template (.xlsx)", writers, s.handleTemplate)
 	s.Handle("POST /api/v1/enterprise-imports", "Import a spreadsheet (body: the .xlsx/.csv file, or multipart field file; query: filename, dry_run, source)", writers, s.apiImport)
 	s.Handle("GET /api/v1/enterprise-imports", "Recent import jobs", writers, s.apiJobs)

@@ -88,13 +88,26 @@ func (s *handlers) handleAdminUserDisable(disabled bool) web.HandlerFunc {
 
 type unitsPage struct {
 	web.Page
-	Units []org.Unit
-	Kinds []string
-	Form  org.Unit
+	Units  []org.Unit
+	Kinds  []string
+	Scopes []scopeOption
+	Form   org.Unit
+}
+
+// scopeOption is a registry scope as the unit form offers it.
+type scopeOption struct{ Value, ZH, EN string }
+
+func scopeOptions() []scopeOption {
+	var out []scopeOption
+	for _, sc := range org.RegistryScopes {
+		zh, en := org.ScopeLabel(sc)
+		out = append(out, scopeOption{sc, zh, en})
+	}
+	return out
 }
 
 func (s *handlers) unitsPage(r *http.Request) (unitsPage, error) {
-	p := unitsPage{Page: s.Page(r, "单位管理", "Units"), Kinds: org.UnitKinds}
+	p := unitsPage{Page: s.Page(r, "单位管理", "Units"), Kinds: org.UnitKinds, Scopes: scopeOptions()}
 	var err error
 	p.Units, err = s.Org.Units(r.Context())
 	return p, err
@@ -109,7 +122,8 @@ func (s *handlers) handleAdminUnits(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *handlers) handleAdminUnitCreate(w http.ResponseWriter, r *http.Request) error {
-	u := org.Unit{Code: r.FormValue("code"), NameZH: r.FormValue("name_zh"), NameEN: r.FormValue("name_en"), Kind: r.FormValue("kind")}
+	u := org.Unit{Code: r.FormValue("code"), NameZH: r.FormValue("name_zh"), NameEN: r.FormValue("name_en"), Kind: r.FormValue("kind"),
+		RegistryScope: r.FormValue("registry_scope")}
 	if v := r.FormValue("parent"); v != "" {
 		u.ParentID, _ = strconv.ParseInt(v, 10, 64)
 	}
@@ -142,6 +156,19 @@ func (s *handlers) handleAdminUnitDisable(disabled bool) web.HandlerFunc {
 	}
 }
 
+// handleAdminUnitScope sets which enterprises a unit's staff read in the
+// registry: every enterprise (zone-wide) or their own area's.
+func (s *handlers) handleAdminUnitScope(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Org.SetUnitScope(r.Context(), id, r.FormValue("registry_scope")); err != nil {
+		return err
+	}
+	return web.SeeOther(w, r, "/admin/units?ok=saved")
+}
+
 type userRequest struct {
 	Username    string `json:"username"`
 	DisplayName string `json:"display_name"`
@@ -152,6 +179,9 @@ type userRequest struct {
 
 type disableRequest struct {
 	Disabled bool `json:"disabled"`
+	// RegistryScope, when given on a unit, changes the unit's reach in the
+	// enterprise registry (zone or area).
+	RegistryScope string `json:"registry_scope,omitempty"`
 }
 
 func (s *handlers) apiUsers(w http.ResponseWriter, r *http.Request) error {
@@ -233,6 +263,11 @@ func (s *handlers) apiUnitPatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.Org.SetUnitDisabled(r.Context(), id, req.Disabled); err != nil {
 		return err
+	}
+	if req.RegistryScope != "" {
+		if err := s.Org.SetUnitScope(r.Context(), id, req.RegistryScope); err != nil {
+			return err
+		}
 	}
 	u, err := s.Org.UnitByID(r.Context(), id)
 	if err != nil {

@@ -44,6 +44,7 @@ func (s *handlers) routes() {
 	s.Handle("POST /admin/units", "Create unit", admin, s.handleAdminUnitCreate)
 	s.Handle("POST /admin/units/{id}/disable", "Disable unit", admin, s.handleAdminUnitDisable(true))
 	s.Handle("POST /admin/units/{id}/enable", "Enable unit", admin, s.handleAdminUnitDisable(false))
+	s.Handle("POST /admin/units/{id}/scope", "Set a unit's registry scope", admin, s.handleAdminUnitScope)
 	s.Handle("GET /admin/audit", "Audit trail", admin, s.handleAdminAudit)
 	s.Handle("GET /admin/audit/export", "Audit trail as .xlsx (same filters)", admin, s.handleAdminAuditExport)
 	// JSON API.
