@@ -59,7 +59,7 @@ func (w *payWorld) moves() []struct {
 			return err
 		}},
 		{"reverse", func(context.Context) error {
-			_, err := w.S.Reverse(w.as(w.sup), w.paidOn.ID, "账户有误", "2023-03-05")
+			_, err := w.S.Reverse(w.as(w.sup), w.paidOn.ID, "账户有误", "2023-03-04")
 			return err
 		}},
 		{"request", func(context.Context) error {
@@ -212,6 +212,7 @@ func (h *lockHolder) blocking() bool {
 func TestProgrammeClosesOnceOpenPaymentsAreSettled(t *testing.T) {
 	w := newPayWorld(t)
 	approved := ok(w.S.Approve(w.as(w.leader), w.pending.ID))(t)
+	w.now = time.Date(2023, 3, 11, 9, 0, 0, 0, time.UTC)
 	ok(w.S.MarkPaid(w.as(w.sup), approved.ID, "记-2023-0310", "2023-03-10"))(t)
 	if _, err := w.S.Advance(w.as(w.sup), w.prog.ID, StateClosed); asErr(err).Code != "conflict" {
 		t.Fatalf("closing with one approved payment left: %v", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -31,9 +32,43 @@ func cellText(v string) string {
 	return v
 }
 
+// paymentColumns are the payment list's columns: what the finance bureau
+// reads and pays by, and nothing internal (no idempotency keys).
+var paymentColumns = []any{"名次", "企业名称", "统一社会信用代码", "奖补金额（元）", "付款编号", "付款金额（元）", "状态", "凭证号", "付款日期", "计入已付（元）"}
+
+// Columns of the amounts (1-based), which hold numbers in 元.
+const (
+	colGranted = 4
+	colAmount  = 6
+	colPaid    = 10
+)
+
+// exportTitle is the list's title: the programme's name, with its year in
+// front unless the name already says it ("2023 科技创新20强", not "2023 2023 …").
+func exportTitle(p Programme) string {
+	year := strconv.Itoa(p.Year)
+	name := strings.TrimSpace(p.NameZH)
+	if !strings.Contains(name, year) {
+		name = year + " 年 " + name
+	}
+	return name + " 奖补资金付款清单"
+}
+
+// yuanCell is an amount as a number of 元 in a cell formatted with
+// thousands separators and two decimals, so that the column sums. Amounts
+// are bounded by money.MaxFen (10^14 fen), well inside a float64's exact
+// integers, and fen/100 is the nearest double to the decimal amount.
+func yuanCell(style int, fen int64) excelize.Cell {
+	return excelize.Cell{StyleID: style, Value: float64(fen) / 100}
+}
+
 // ExportPayments writes the finance bureau's payment list of a programme as
-// .xlsx: one row per payment (and per grant not yet requested), amounts in
-// 元 with two decimals, and the totals row.
+// .xlsx: the title and budget, then one row per payment (and one per grant
+// not yet requested), with the statuses in Chinese and every amount a
+// number of 元. A grant's amount stands on its first row only, and the
+// last column counts what the ledger holds as paid (a paid payment's
+// amount, 0 once reversed), so both columns sum to the totals row, which
+// is written as SUM formulas with their values.
 func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer) error {
 	p, err := s.Programme(ctx, progID)
 	if err != nil {
@@ -43,13 +78,33 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 	if err != nil {
 		return err
 	}
+	payments, err := s.ProgrammePayments(ctx, progID)
+	if err != nil {
+		return err
+	}
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := "付款清单"
-	f.SetSheetName("Sheet1", sheet)
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	numFmt := "#,##0.00"
+	amount, err := f.NewStyle(&excelize.Style{CustomNumFmt: &numFmt})
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
+	}
+	for col, width := range map[int]float64{2: 36, 3: 22, colGranted: 16, colAmount: 16, 7: 10, 8: 16, 9: 12, colPaid: 16} {
+		if err := sw.SetColWidth(col, col, width); err != nil {
+			return err
+		}
 	}
 	row := 1
 	put := func(vals ...any) error {
@@ -57,29 +112,40 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 		row++
 		return sw.SetRow(cell, vals)
 	}
-	if err := put(cellText(fmt.Sprintf("%d %s 奖补资金付款清单", p.Year, p.NameZH)), "预算（元）", yuan(p.BudgetFen)); err != nil {
+	if err := put(excelize.Cell{StyleID: bold, Value: cellText(exportTitle(p))}); err != nil {
 		return err
 	}
-	if err := put("名次", "企业名称", "统一社会信用代码", "奖补金额（元）", "付款编号", "付款金额（元）", "状态", "凭证号", "付款日期", "幂等键"); err != nil {
+	if err := put("预算（元）", yuanCell(amount, p.BudgetFen)); err != nil {
 		return err
 	}
-	payments, err := s.ProgrammePayments(ctx, progID)
-	if err != nil {
+	if err := put(paymentColumns...); err != nil {
 		return err
 	}
+	first := row
 	var grantedSum, paidSum money.Total
 	for _, g := range grants {
 		grantedSum.Add(g.AmountFen)
 		paidSum.Add(g.PaidFen)
+		head := []any{g.Rank, cellText(g.EnterpriseName), cellText(g.CreditCode), yuanCell(amount, g.AmountFen)}
 		pays := payments[g.ID]
 		if len(pays) == 0 {
-			if err := put(g.Rank, cellText(g.EnterpriseName), cellText(g.CreditCode), yuan(g.AmountFen), "", "", "未申请", "", "", ""); err != nil {
+			if err := put(append(head, nil, nil, "未申请付款")...); err != nil {
 				return err
 			}
 		}
-		for _, py := range pays {
-			if err := put(g.Rank, cellText(g.EnterpriseName), cellText(g.CreditCode), yuan(g.AmountFen), py.ID, yuan(py.AmountFen), py.State,
-				cellText(py.VoucherNo), py.PaidOn, cellText(py.IdemKey)); err != nil {
+		for i, py := range pays {
+			if i > 0 {
+				head[colGranted-1] = nil
+			}
+			zh, _ := Label(py.State)
+			var paid any
+			switch py.State {
+			case PayPaid:
+				paid = yuanCell(amount, py.AmountFen)
+			case PayReversed:
+				paid = yuanCell(amount, 0)
+			}
+			if err := put(append(head, py.ID, yuanCell(amount, py.AmountFen), zh, cellText(py.VoucherNo), py.PaidOn, paid)...); err != nil {
 				return err
 			}
 		}
@@ -92,7 +158,16 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 	if err != nil {
 		return err
 	}
-	if err := put("合计", "", "", yuan(granted), "", yuan(paid), "已付（台账）", "", "", ""); err != nil {
+	sum := func(col int, fen int64) excelize.Cell {
+		c := yuanCell(amount, fen)
+		if row > first {
+			from, _ := excelize.CoordinatesToCellName(col, first)
+			to, _ := excelize.CoordinatesToCellName(col, row-1)
+			c.Formula = "SUM(" + from + ":" + to + ")"
+		}
+		return c
+	}
+	if err := put("合计", "", "", sum(colGranted, granted), nil, nil, "", "", "", sum(colPaid, paid)); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {

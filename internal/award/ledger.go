@@ -86,11 +86,12 @@ func (s *Service) grantWinners(ctx context.Context, tx *sql.Tx, p Programme) err
 		if overflow != nil {
 			total = math.MaxInt64 // reported as "above the budget", which it is
 		}
-		return errs.New(errs.Conflict, fmt.Sprintf("按奖励规则合计 %d 分，超出预算 %d 分", total, p.BudgetFen),
-			fmt.Sprintf("the money rule totals %d fen, above the budget of %d fen", total, p.BudgetFen))
+		return errs.New(errs.Conflict, fmt.Sprintf("按奖励规则合计 %s，超出预算 %s", enterprise.FormatFen(total), enterprise.FormatFen(p.BudgetFen)),
+			fmt.Sprintf("the money rule totals %s, above the budget of %s", enterprise.FormatFen(total), enterprise.FormatFen(p.BudgetFen)))
 	}
+	rule := MoneyKind(p.Rules.Money.Kind)
 	for _, x := range gs {
-		basis := fmt.Sprintf("第 %d 名，得分 %s，规则 %s", x.e.Rank, x.e.Total.Short(), p.Rules.Money.Kind)
+		basis := fmt.Sprintf("第 %d 名，总分 %s，%s", x.e.Rank, x.e.Total.Short(), rule.ZH)
 		if _, err := s.insertGrant(ctx, tx, p.ID, x.e.EnterpriseID, x.e.Rank, x.amount, basis); err != nil {
 			return err
 		}
@@ -160,8 +161,8 @@ func (s *Service) CreateGrant(ctx context.Context, progID, ent, amount int64, ba
 			return fmt.Errorf("award: granted so far: %w", err)
 		}
 		if after, ok := money.Add(int64(used), amount); !ok || after > p.BudgetFen {
-			return errs.New(errs.Conflict, fmt.Sprintf("超出预算：剩余 %d 分，申请 %d 分", p.BudgetFen-int64(used), amount),
-				fmt.Sprintf("over budget: %d fen left, %d asked", p.BudgetFen-int64(used), amount))
+			left, asked := enterprise.FormatFen(p.BudgetFen-int64(used)), enterprise.FormatFen(amount)
+			return errs.New(errs.Conflict, fmt.Sprintf("超出预算：剩余 %s，申请 %s", left, asked), fmt.Sprintf("over budget: %s left, %s asked", left, asked))
 		}
 		id, err = s.insertGrant(ctx, tx, progID, ent, rank, amount, strings.TrimSpace(basis))
 		return err
@@ -364,8 +365,9 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 			return fmt.Errorf("award: grant %d: amount %d less committed %d does not fit int64", grantID, amount, committed)
 		}
 		if req.AmountFen > left {
-			return errs.New(errs.Conflict, fmt.Sprintf("超出奖补余额：剩余 %d 分，申请 %d 分（已付或在途的不能重复支付）", left, req.AmountFen),
-				fmt.Sprintf("above what is left of the grant: %d fen left, %d asked (paid or pending money cannot be paid again)", left, req.AmountFen))
+			l, a := enterprise.FormatFen(left), enterprise.FormatFen(req.AmountFen)
+			return errs.New(errs.Conflict, fmt.Sprintf("超出奖补余额：剩余 %s，申请 %s（已付或在途的不能重复支付）", l, a),
+				fmt.Sprintf("above what is left of the grant: %s left, %s asked (paid or pending money cannot be paid again)", l, a))
 		}
 		now := s.nowMS()
 		err = tx.QueryRowContext(ctx, `INSERT INTO award_payments (grant_id, amount_fen, idem_key, request_hash, requested_by, note, created_at, updated_at)
@@ -440,7 +442,13 @@ func (s *Service) MarkPaid(ctx context.Context, id int64, voucher, paidOn string
 	case err != nil:
 		return Payment{}, errs.Field("paid_on", "付款日期格式应为 YYYY-MM-DD", "payment date must be YYYY-MM-DD")
 	}
+	if err := s.notFuture("paid_on", "付款日期", "payment date", d); err != nil {
+		return Payment{}, err
+	}
 	return s.movePayment(ctx, id, PayPaid, func(tx *sql.Tx, p Payment) error {
+		if err := s.notBeforeGrant(ctx, tx, "paid_on", "付款日期", "payment date", p.GrantID, d); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE award_payments SET state='paid', voucher_no=$1, paid_on=$2, updated_at=$3 WHERE id=$4",
 			voucher, d.Format("2006-01-02"), s.nowMS(), id); err != nil {
 			return err
@@ -460,7 +468,16 @@ func (s *Service) Reverse(ctx context.Context, id int64, reason, on string) (Pay
 	case err != nil:
 		return Payment{}, errs.Field("date", "冲正日期格式应为 YYYY-MM-DD", "reversal date must be YYYY-MM-DD")
 	}
+	if err := s.notFuture("date", "冲正日期", "reversal date", d); err != nil {
+		return Payment{}, err
+	}
 	return s.movePayment(ctx, id, PayReversed, func(tx *sql.Tx, p Payment) error {
+		if err := s.notBeforeGrant(ctx, tx, "date", "冲正日期", "reversal date", p.GrantID, d); err != nil {
+			return err
+		}
+		if paid, err := time.Parse("2006-01-02", p.PaidOn); err == nil && d.Before(paid) {
+			return errs.Field("date", "冲正日期不能早于付款日期 "+p.PaidOn, "the reversal date cannot be before the payment date "+p.PaidOn)
+		}
 		var entry int64
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM award_ledger WHERE payment_id=$1 AND kind='payment'", id).Scan(&entry); err != nil {
 			return err

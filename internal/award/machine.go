@@ -86,17 +86,22 @@ const (
 	AppSubmitted = "submitted" // waiting for the formal check
 	AppAccepted  = "accepted"  // passed the formal check; may be assigned
 	AppReturned  = "returned"  // sent back with a reason; may be resubmitted
+	AppWithdrawn = "withdrawn" // withdrawn by the enterprise, with its reason; may be resubmitted
 )
 
 // applications is the application machine: submitted → accepted or
-// returned; a returned application is submitted again.
+// returned; a returned application is submitted again. The enterprise may
+// withdraw it before the notice, and submit it again while the programme
+// is open.
 var applications = machine{noun: [2]string{"申报", "an application"},
 	labels: map[string][2]string{
-		AppSubmitted: {"已提交", "submitted"}, AppAccepted: {"形式审查通过", "accepted"}, AppReturned: {"已退回", "returned"}},
+		AppSubmitted: {"已提交", "submitted"}, AppAccepted: {"形式审查通过", "accepted"}, AppReturned: {"已退回", "returned"},
+		AppWithdrawn: {"已撤回", "withdrawn"}},
 	moves: map[string]move{
-		AppSubmitted: {from: []string{"", AppReturned}, zh: "已提交过申报，不能重复提交", en: "an application is already submitted"},
+		AppSubmitted: {from: []string{"", AppReturned, AppWithdrawn}, zh: "已提交过申报，不能重复提交", en: "an application is already submitted"},
 		AppAccepted:  {from: []string{AppSubmitted}, zh: "该申报已审查过", en: "this application has already been checked"},
 		AppReturned:  {from: []string{AppSubmitted}, zh: "该申报已审查过", en: "this application has already been checked"},
+		AppWithdrawn: {from: []string{AppSubmitted, AppAccepted, AppReturned}, zh: "该申报已撤回", en: "this application is already withdrawn"},
 	}}
 
 // Payment states.

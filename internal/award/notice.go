@@ -10,29 +10,37 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
 )
 
 // Objection is a challenge filed by anyone during the public notice (异议).
 type Objection struct {
-	ID           int64      `json:"id"`
-	ProgrammeID  int64      `json:"programme_id"`
-	EnterpriseID int64      `json:"enterprise_id,omitempty"`
-	Name         string     `json:"name"`
-	Contact      string     `json:"contact,omitempty"`
-	Reason       string     `json:"reason"`
-	State        string     `json:"state"` // filed, upheld, dismissed
-	Finding      string     `json:"finding,omitempty"`
-	DecidedAt    int64      `json:"decided_at,omitempty"`
-	CreatedAt    int64      `json:"created_at"`
-	Files        int        `json:"files"`
-	Evidence     []Evidence `json:"evidence,omitempty"`
+	ID           int64 `json:"id"`
+	ProgrammeID  int64 `json:"programme_id"`
+	EnterpriseID int64 `json:"enterprise_id,omitempty"`
+	// EnterpriseName is the objected enterprise's name, from the registry.
+	EnterpriseName string     `json:"enterprise_name,omitempty"`
+	Indicator      string     `json:"indicator,omitempty"` // the figure disputed, one the notice's formula reads
+	Name           string     `json:"name"`
+	Contact        string     `json:"contact,omitempty"`
+	Reason         string     `json:"reason"`
+	State          string     `json:"state"` // filed, upheld, dismissed
+	Finding        string     `json:"finding,omitempty"`
+	DecidedAt      int64      `json:"decided_at,omitempty"`
+	CreatedAt      int64      `json:"created_at"`
+	Files          int        `json:"files"`
+	Evidence       []Evidence `json:"evidence,omitempty"`
+	// Receipt (回执号) is given once, to the objector, when the objection
+	// is filed; with it anyone may look up the decision (LookupReceipt).
+	Receipt string `json:"receipt,omitempty"`
 }
 
 // NewObjection is what the public files.
 type NewObjection struct {
-	EnterpriseID int64  `json:"enterprise_id"` // the winner objected to, 0 for the whole list
+	EnterpriseID int64  `json:"enterprise_id"`       // the winner objected to, 0 for the whole list
+	Indicator    string `json:"indicator,omitempty"` // the figure disputed, from the notice's formula; "" for none in particular
 	Name         string `json:"name"`
 	Contact      string `json:"contact"`
 	Reason       string `json:"reason"`
@@ -60,6 +68,11 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 		return Objection{}, errs.List("异议内容有误", "the objection is not valid", ds)
 	}
 	ev, err := s.checkFiles(files)
+	if err != nil {
+		return Objection{}, err
+	}
+	n.Indicator = strings.TrimSpace(n.Indicator)
+	secret, err := newSecret()
 	if err != nil {
 		return Objection{}, err
 	}
@@ -95,8 +108,11 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 				return errs.Field("enterprise_id", "该企业不在公示名单中", "this enterprise is not on the notice")
 			}
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO award_objections (programme_id, enterprise_id, name, contact, reason, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, progID, nullID(n.EnterpriseID), n.Name, n.Contact, n.Reason, now).Scan(&id)
+		if n.Indicator != "" && !contains(p.Rules.figureCodes(), n.Indicator) {
+			return errs.Field("indicator", "该指标不在本项目的评分公式中", "this figure is not one the programme's formula reads")
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO award_objections (programme_id, enterprise_id, indicator, name, contact, reason, receipt_hash, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, progID, nullID(n.EnterpriseID), n.Indicator, n.Name, n.Contact, n.Reason, secretHash(secret), now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("award: objection: %w", err)
 		}
@@ -104,20 +120,22 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 			return err
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.objection.file", ObjectType: "award_objection", ObjectID: idStr(id),
-			After: map[string]any{"programme_id": progID, "enterprise_id": n.EnterpriseID, "name": n.Name, "reason": n.Reason, "files": ev}})
+			After: map[string]any{"programme_id": progID, "enterprise_id": n.EnterpriseID, "indicator": n.Indicator, "name": n.Name, "reason": n.Reason, "files": ev}})
 	})
 	if err != nil {
 		return Objection{}, err
 	}
-	return s.Objection(ctx, id)
+	o, err := s.Objection(ctx, id)
+	o.Receipt = receiptOf(id, secret)
+	return o, err
 }
 
-const objCols = `o.id, o.programme_id, COALESCE(o.enterprise_id, 0), o.name, o.contact, o.reason, o.state, o.finding, o.decided_at, o.created_at,
+const objCols = `o.id, o.programme_id, COALESCE(o.enterprise_id, 0), o.indicator, o.name, o.contact, o.reason, o.state, o.finding, o.decided_at, o.created_at,
 	(SELECT COUNT(*) FROM award_evidence v WHERE v.objection_id=o.id) FROM award_objections o`
 
 func scanObj(sc interface{ Scan(...any) error }) (Objection, error) {
 	var o Objection
-	err := sc.Scan(&o.ID, &o.ProgrammeID, &o.EnterpriseID, &o.Name, &o.Contact, &o.Reason, &o.State, &o.Finding, &o.DecidedAt, &o.CreatedAt, &o.Files)
+	err := sc.Scan(&o.ID, &o.ProgrammeID, &o.EnterpriseID, &o.Indicator, &o.Name, &o.Contact, &o.Reason, &o.State, &o.Finding, &o.DecidedAt, &o.CreatedAt, &o.Files)
 	return o, err
 }
 
@@ -143,7 +161,11 @@ func (s *Service) Objections(ctx context.Context, progID int64) ([]Objection, er
 			out[i].Evidence, err = s.ObjectionFiles(ctx, out[i].ID)
 		}
 	}
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, withEnterprises(ctx, s, out, func(o *Objection) int64 { return o.EnterpriseID },
+		func(o *Objection, e enterprise.Brief) { o.EnterpriseName = e.Name })
 }
 
 // Correction is what an upheld objection changes before re-ranking: a figure

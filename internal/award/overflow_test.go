@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
 )
@@ -120,6 +121,7 @@ func TestPaymentAmountBounds(t *testing.T) {
 	}
 	leader := f.mustCreateUser("leader", "leader", 0)
 	ok(f.S.Approve(f.as(leader), first.ID))(t)
+	f.now = time.Date(2023, 4, 1, 9, 0, 0, 0, time.UTC)
 	ok(f.S.MarkPaid(f.as(sup), first.ID, "记-1", "2023-04-01"))(t)
 	g = ok(f.S.Grant(f.ctx, g.ID))(t)
 	if g.PaidFen != money.MaxFen-1 || g.CommittedFen != money.MaxFen-1 || g.RemainingFen != 1 {
@@ -157,7 +159,7 @@ func TestTotalsOfLargeButValidAmounts(t *testing.T) {
 			t.Fatal(err)
 		}
 		ok(f.S.Approve(f.as(leader), pay.ID))(t)
-		ok(f.S.MarkPaid(ctx, pay.ID, "记-大额", "2023-06-01"))(t)
+		ok(f.S.MarkPaid(ctx, pay.ID, "记-大额", f.now.In(db.CST).Format("2006-01-02")))(t)
 	}
 	ts := ok(f.S.Totals(f.ctx, 2023))(t)
 	sum := ok(SumTotals(ts))(t)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
@@ -21,6 +20,7 @@ type registry struct {
 	flagged map[int64]string   // first active flag kind, or "objection"
 	figs    map[enterprise.FigureKey]int64
 	expert  map[int64]Fixed // panel score per enterprise (applications)
+	words   Words           // names of tiers and figures, for the reasons
 }
 
 // loadRegistry reads the candidates of p: accepted applicants when the
@@ -32,6 +32,9 @@ func (s *Service) loadRegistry(ctx context.Context, q db.Querier, p Programme) (
 	rg := &registry{expert: map[int64]Fixed{}}
 	var ids []int64 // nil: every enterprise
 	var err error
+	if rg.words, err = s.Words(ctx); err != nil {
+		return nil, err
+	}
 	if p.Rules.RequireApplication {
 		ids = []int64{}
 		if err := eachRow(ctx, q, `SELECT enterprise_id FROM award_applications WHERE programme_id=$1 AND state='accepted' ORDER BY enterprise_id`,
@@ -185,7 +188,8 @@ func (rg *registry) ineligible(p Programme, e enterprise.Brief) *Reason {
 			held = held || contains(rg.tiers[e.ID], t)
 		}
 		if !held {
-			return &Reason{"不具备所需资质：" + strings.Join(el.TiersAny, "/"), "holds none of the tiers: " + strings.Join(el.TiersAny, "/")}
+			t := rg.words.Tiers(el.TiersAny)
+			return &Reason{"不具备所需资质（" + t.ZH + "之一）", "holds none of the tiers: " + t.EN}
 		}
 	}
 	if len(el.ChainNodes) > 0 {
@@ -194,7 +198,8 @@ func (rg *registry) ineligible(p Programme, e enterprise.Brief) *Reason {
 			in = in || contains(rg.chains[e.ID], c)
 		}
 		if !in {
-			return &Reason{"不属于指定产业链节点", "not in the required chain nodes"}
+			c := rg.words.Chains(el.ChainNodes)
+			return &Reason{"不属于指定产业链（" + c.ZH + "）", "not in the required chains: " + c.EN}
 		}
 	}
 	if el.MinYearsInZone > 0 {
@@ -205,7 +210,8 @@ func (rg *registry) ineligible(p Programme, e enterprise.Brief) *Reason {
 	}
 	for _, c := range el.RequiredFigures {
 		if _, ok := rg.fig(e.ID, c, p.Rules.DataYear); !ok {
-			return &Reason{"缺少必填指标：" + c, "required figure missing: " + c}
+			zh, en := rg.words.Indicator(c)
+			return &Reason{fmt.Sprintf("缺少 %d 年的%s数据", p.Rules.DataYear, zh), fmt.Sprintf("no %s figure for %d", en, p.Rules.DataYear)}
 		}
 	}
 	return nil

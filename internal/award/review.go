@@ -342,7 +342,7 @@ func checkScores(crit []Criterion, scores []Score) ([]int64, int64, error) {
 		sc := byCode(scores, c.Code)
 		v, ok := ParseFixed(sc.Value)
 		if sc.Value == "" || !ok || v%1000 != 0 {
-			ds = append(ds, bad("scores."+c.Code, c.NameZH+"：请填写分数（最多三位小数）", c.Code+": enter a score (up to three decimals)"))
+			ds = append(ds, bad("scores."+c.Code, c.NameZH+"：请填写分数（最多三位小数）", firstOf(c.NameEN, c.NameZH)+": enter a score (up to three decimals)"))
 			continue
 		}
 		if v < 0 || v > Fixed(c.Max)*One {

@@ -46,7 +46,8 @@ func (s *Service) Advance(ctx context.Context, id int64, to string) (Programme, 
 		}
 		if NextState(p.State) != to {
 			zh, en := StateLabel(p.State)
-			return errs.New(errs.Conflict, "项目当前为"+zh+"，不能转到 "+to, "the programme is "+en+"; it cannot move to "+to)
+			toZH, toEN := StateLabel(to)
+			return errs.New(errs.Conflict, "项目当前为"+zh+"，不能转为"+toZH, "the programme is "+en+"; it cannot become "+toEN)
 		}
 		now := s.nowMS()
 		if err := s.blocked(ctx, tx, p, to, now, known); err != nil {

@@ -163,13 +163,16 @@ func demoPay(ctx context.Context, s *app.App, ids map[string]int64, progID int64
 		if _, err := lsvc.Approve(lead, pay.ID); err != nil {
 			return err
 		}
-		if _, err := svc.MarkPaid(sup, pay.ID, fmt.Sprintf("记-2023-03-%03d", i+1), "2023-03-20"); err != nil {
+		// Payment dates may not lie ahead of the clock: each is recorded on its day.
+		paidCtx, paidSvc := at(ctx, s, ids, "supervisor", day(time.March, 20))
+		if _, err := paidSvc.MarkPaid(paidCtx, pay.ID, fmt.Sprintf("记-2023-03-%03d", i+1), "2023-03-20"); err != nil {
 			return err
 		}
 		if i != 4 {
 			continue
 		}
-		if _, err := svc.Reverse(sup, pay.ID, "收款账户信息有误，资金退回（演示）", "2023-03-24"); err != nil {
+		revCtx, revSvc := at(ctx, s, ids, "supervisor", day(time.March, 24))
+		if _, err := revSvc.Reverse(revCtx, pay.ID, "收款账户信息有误，资金退回（演示）", "2023-03-24"); err != nil {
 			return err
 		}
 		again, _, err := svc.RequestPayment(sup, g.ID, fmt.Sprintf("demo-2023-%d-b", g.ID), award.PaymentRequest{AmountFen: g.AmountFen, Note: "更正账户后重新支付（演示）"})
@@ -179,7 +182,8 @@ func demoPay(ctx context.Context, s *app.App, ids map[string]int64, progID int64
 		if _, err := lsvc.Approve(lead, again.ID); err != nil {
 			return err
 		}
-		if _, err := svc.MarkPaid(sup, again.ID, "记-2023-03-101", "2023-03-28"); err != nil {
+		againCtx, againSvc := at(ctx, s, ids, "supervisor", day(time.March, 28))
+		if _, err := againSvc.MarkPaid(againCtx, again.ID, "记-2023-03-101", "2023-03-28"); err != nil {
 			return err
 		}
 	}

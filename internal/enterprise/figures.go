@@ -3,6 +3,7 @@ package enterprise
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -92,6 +93,9 @@ type Figure struct {
 	EnteredByName string `json:"entered_by_name,omitempty"`
 	EnteredAt     int64  `json:"entered_at"`
 	Effective     bool   `json:"effective"` // the value that counts for this period
+	// Reason is why staff rejected a self-reported value (status rejected),
+	// shown to the enterprise; it is kept in the figure's history.
+	Reason string `json:"reason,omitempty"`
 }
 
 // FigureInput is one value to set.
@@ -224,11 +228,17 @@ func figureTx(ctx context.Context, tx *sql.Tx, id int64, ind string, year, month
 	return f, err
 }
 
-// Review confirms or rejects a pending self-reported figure. Errors:
-// Forbidden (not staff who write), NotFound, Conflict (not pending).
-func (s *Service) Review(ctx context.Context, v Viewer, id int64, indicator string, year, month int, confirm bool) error {
+// Review confirms or rejects a pending self-reported figure; a rejection
+// carries the reason the enterprise is shown. Errors: Forbidden (not staff
+// who write), Invalid (a rejection without a reason), NotFound, Conflict
+// (not pending).
+func (s *Service) Review(ctx context.Context, v Viewer, id int64, indicator string, year, month int, confirm bool, reason string) error {
 	if !v.Writes() {
 		return errNoWrite
+	}
+	reason = strings.TrimSpace(reason)
+	if !confirm && (reason == "" || len([]rune(reason)) > 500) {
+		return errs.Field("reason", "退回须写明原因（500 字以内），企业会看到", "a rejection needs a reason (at most 500 characters), which the enterprise sees")
 	}
 	if _, err := s.Get(ctx, v, id); err != nil {
 		return err
@@ -245,7 +255,7 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, indicator stri
 			return errs.New(errs.Conflict, "该数据不在待确认状态", "the figure is not pending")
 		}
 		after := before
-		after.Status = Rejected
+		after.Status, after.Reason = Rejected, reason
 		action := "enterprise.figure.reject"
 		if confirm {
 			after.Status, action = Confirmed, "enterprise.figure.confirm"
@@ -449,7 +459,49 @@ func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, 
 			out[i].EnteredByName = names[out[i].EnteredBy]
 		}
 	}
-	return out, nil
+	return out, s.rejectionReasons(ctx, id, out)
+}
+
+// rejectionReasons completes the rejected values among figs with the
+// reason of their latest rejection, read from the enterprise's history
+// only when it holds a rejected value.
+func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure) error {
+	if !slices.ContainsFunc(figs, func(f Figure) bool { return f.Status == Rejected }) {
+		return nil
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT after_json FROM enterprise_history WHERE enterprise_id = $1 AND action = 'enterprise.figure.reject'
+		ORDER BY id DESC LIMIT 500`, id)
+	if err != nil {
+		return fmt.Errorf("enterprise: rejection reasons: %w", err)
+	}
+	defer rows.Close()
+	type period struct {
+		ind         string
+		year, month int
+	}
+	reasons := map[period]string{}
+	for rows.Next() {
+		var js string
+		if err := rows.Scan(&js); err != nil {
+			return err
+		}
+		var f Figure
+		if json.Unmarshal([]byte(js), &f) != nil {
+			continue // a record this reader does not know holds no reason
+		}
+		if k := (period{f.Indicator, f.Year, f.Month}); reasons[k] == "" {
+			reasons[k] = f.Reason
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range figs {
+		if f := &figs[i]; f.Status == Rejected && f.Source == FromSelf {
+			f.Reason = reasons[period{f.Indicator, f.Year, f.Month}]
+		}
+	}
+	return nil
 }
 
 func samePeriod(a, b Figure) bool {
@@ -493,11 +545,26 @@ func (s *Service) userNames(ctx context.Context, ids []int64) (map[int64]string,
 	return names, nil
 }
 
-// PendingFigure is a self-reported value waiting for staff.
+// PendingFigure is a self-reported value waiting for staff, with the value
+// that counts for its period today (from another source, or an earlier
+// confirmed report), if any.
 type PendingFigure struct {
 	Figure
 	EnterpriseName string `json:"enterprise_name"`
 	CreditCode     string `json:"credit_code"`
+	HasOfficial    bool   `json:"has_official"`
+	Official       int64  `json:"official,omitempty"`
+	OfficialSource Source `json:"official_source,omitempty"`
+}
+
+// Counts is the source whose value counts for the period once the
+// reported value is confirmed: a better-ranked source's value already
+// there (statistics, tax, staff) stays in force; otherwise the report.
+func (p PendingFigure) Counts() Source {
+	if p.HasOfficial && sourceRank(p.OfficialSource) < sourceRank(FromSelf) {
+		return p.OfficialSource
+	}
+	return FromSelf
 }
 
 // Pending lists self-reported figures waiting for confirmation, oldest
@@ -510,8 +577,9 @@ func (s *Service) Pending(ctx context.Context, v Viewer, limit int) ([]PendingFi
 		limit = 200
 	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.enterprise_id, e.name, e.credit_code, f.indicator, f.year, f.month, f.value,
-		COALESCE(f.entered_by, 0), COALESCE(u.username, ''), f.entered_at
+		COALESCE(f.entered_by, 0), COALESCE(u.username, ''), f.entered_at, c.value IS NOT NULL, COALESCE(c.value, 0), COALESCE(c.source, '')
 		FROM enterprise_figures f JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN users u ON u.id = f.entered_by
+		LEFT JOIN enterprise_figure_current c ON c.indicator = f.indicator AND c.year = f.year AND c.month = f.month AND c.enterprise_id = f.enterprise_id
 		WHERE f.status = 'pending' ORDER BY f.entered_at, f.enterprise_id, f.indicator, f.year, f.month LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: pending: %w", err)
@@ -520,10 +588,12 @@ func (s *Service) Pending(ctx context.Context, v Viewer, limit int) ([]PendingFi
 	var out []PendingFigure
 	for rows.Next() {
 		p := PendingFigure{Figure: Figure{Source: FromSelf, Status: Pending}}
+		var src string
 		if err := rows.Scan(&p.EnterpriseID, &p.EnterpriseName, &p.CreditCode, &p.Indicator, &p.Year, &p.Month, &p.Value,
-			&p.EnteredBy, &p.EnteredByName, &p.EnteredAt); err != nil {
+			&p.EnteredBy, &p.EnteredByName, &p.EnteredAt, &p.HasOfficial, &p.Official, &src); err != nil {
 			return nil, err
 		}
+		p.OfficialSource = Source(src)
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -57,7 +57,7 @@ func TestReadsForOtherModules(t *testing.T) {
 	if err := f.svc.SetFigures(f.ctx, self, a.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2022, Value: 10}, {Indicator: "revenue", Year: 2021, Value: 7}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Review(f.ctx, staff, a.ID, "revenue", 2022, 0, true); err != nil {
+	if err := f.svc.Review(f.ctx, staff, a.ID, "revenue", 2022, 0, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.svc.SetFigures(f.ctx, staff, a.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2022, Value: 20, Source: enterprise.FromStats}}); err != nil {

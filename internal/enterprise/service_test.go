@@ -153,10 +153,10 @@ func TestFiguresSourcesAndReview(t *testing.T) {
 	if err := f.svc.SetFigures(f.ctx, other, a.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: 1}}); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("other enterprise writes: %v", err)
 	}
-	if err := f.svc.Review(f.ctx, self, a.ID, "revenue", 2023, 0, true); errs.CodeOf(err) != errs.Forbidden {
+	if err := f.svc.Review(f.ctx, self, a.ID, "revenue", 2023, 0, true, ""); errs.CodeOf(err) != errs.Forbidden {
 		t.Fatalf("self-confirm: %v", err)
 	}
-	if err := f.svc.Review(f.ctx, staff, a.ID, "revenue", 2023, 0, true); err != nil {
+	if err := f.svc.Review(f.ctx, staff, a.ID, "revenue", 2023, 0, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := f.svc.Figures(f.ctx, unitSF, a.ID); len(got) != 1 || !got[0].Effective {
@@ -330,7 +330,7 @@ func TestFiguresNeverOrphaned(t *testing.T) {
 	if err := f.svc.SetFigures(f.ctx, self, a.ID, []enterprise.FigureInput{{Indicator: "employees", Year: 2023, Value: 12}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Review(f.ctx, staff, a.ID, "employees", 2023, 0, true); err != nil {
+	if err := f.svc.Review(f.ctx, staff, a.ID, "employees", 2023, 0, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	data := xlsxOf(t, [][]any{{"统一社会信用代码", "企业名称", "所属办事处", "产业链", "年度", "营业收入（万元）", "从业人员（人）"},

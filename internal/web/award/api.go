@@ -164,7 +164,11 @@ func (s *handlers) apiMyApplications(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"applications": web.NonNil(as), "grants": web.NonNil(gs)})
+	os, err := s.Award.OutcomesOf(r.Context(), viewer(r), as)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"applications": web.NonNil(as), "grants": web.NonNil(gs), "outcomes": os})
 	return nil
 }
 
@@ -227,7 +231,11 @@ func (s *handlers) apiApplication(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"application": a}
+	o, err := s.Award.OutcomeOf(r.Context(), viewer(r), a)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"application": a, "outcome": o}
 	if gs, err := s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
 		return err
 	} else if gs != nil {

@@ -115,9 +115,12 @@ func TestBrowserAwardProgramme(t *testing.T) {
 	b.Do(t, chromedp.Navigate(fmt.Sprintf("%s/notices/%d", b.Base, id)), chromedp.WaitVisible(chromedp.ID("winners")))
 	shot(t, "award-6-notice")
 	b.Do(t, chromedp.SendKeys(chromedp.ID("obj-name"), "王五"), chromedp.SendKeys(chromedp.ID("obj-contact"), "wang@example.com"),
-		chromedp.SetValue(chromedp.ID("obj-ent"), fmt.Sprint(w.e1)),
+		chromedp.SetValue(chromedp.ID("obj-ent"), fmt.Sprint(w.e1)), chromedp.SetValue(chromedp.ID("obj-figure"), "rd_spend"),
 		chromedp.SendKeys(chromedp.ID("obj-reason"), "甲公司 2022 年研发投入数据有误，应为 1000 元。"))
 	b.ClickNav(t, "obj-submit")
+	if receipt := b.Text(t, "#receipt"); !strings.Contains(receipt, "-") {
+		t.Fatalf("no receipt after objecting: %q", receipt)
+	}
 
 	// Uphold with a correction: a new round.
 	b.Login(t, "supervisor")
@@ -127,7 +130,7 @@ func TestBrowserAwardProgramme(t *testing.T) {
 		chromedp.SetValue(chromedp.ID(fmt.Sprint("decision-", oid)), "uphold"),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("finding-", oid)), "经核实研发投入为 1000 元"),
 		chromedp.SetValue(chromedp.ID(fmt.Sprint("correction-", oid)), "figure"),
-		chromedp.SendKeys(chromedp.ID(fmt.Sprint("ind-", oid)), "rd_spend"),
+		chromedp.SetValue(chromedp.ID(fmt.Sprint("ind-", oid)), "rd_spend"),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprint("value-", oid)), "1000"))
 	b.ClickNav(t, fmt.Sprint("decide-", oid))
 	if h := b.Text(t, "#ranking h2"); !strings.Contains(h, "2") {
@@ -161,11 +164,11 @@ func TestBrowserAwardProgramme(t *testing.T) {
 	if !strings.HasPrefix(ct, "200 application/vnd.openxmlformats") {
 		t.Fatalf("export: %s", ct)
 	}
-	// The audit trail on the page shows every step.
+	// The audit trail on the page shows every step, in words.
 	trail := b.Text(t, "#trail")
-	for _, step := range []string{"award.programme.create", "award.programme.open", "award.apply", "award.check", "award.assign", "award.score",
-		"award.recuse", "award.rank", "award.programme.notice", "award.objection.file", "award.objection.upheld", "award.programme.confirmed",
-		"award.grant", "award.payment.request", "award.payment.approved", "award.payment.paid", "award.ledger.payment"} {
+	for _, step := range []string{"创建项目", "开始受理申报", "提交申报", "形式审查", "分配评审专家", "提交评分",
+		"专家回避", "计算排名", "发布公示", "提出异议", "异议成立", "认定名单",
+		"核定奖补", "申请付款", "审批付款", "登记支付", "台账记入支付"} {
 		if !strings.Contains(trail, step) {
 			t.Errorf("audit trail lacks %s", step)
 		}

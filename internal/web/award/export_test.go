@@ -19,3 +19,4 @@ type ReasonRequest = reasonRequest
 type ScoresRequest = scoresRequest
 type StateRequest = stateRequest
 type WithdrawalRequest = withdrawalRequest
+type ReceiptRequest = receiptRequest

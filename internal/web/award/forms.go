@@ -146,22 +146,6 @@ func (s *handlers) handleRecuseForm(w http.ResponseWriter, r *http.Request) erro
 	return backTo(w, r, "/awards/reviews")
 }
 
-func (s *handlers) handleNoticeObject(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	files, err := s.readUploads(w, r, "evidence")
-	if err != nil {
-		return err
-	}
-	n := award.NewObjection{EnterpriseID: formInt(r, "enterprise_id"), Name: r.FormValue("name"), Contact: r.FormValue("contact"), Reason: r.FormValue("reason")}
-	if _, err := s.Award.FileObjection(r.Context(), id, n, files); err != nil {
-		return err
-	}
-	return web.SeeOther(w, r, "/notices/"+strconv.FormatInt(id, 10)+"?ok=filed")
-}
-
 func (s *handlers) handleDecideForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {

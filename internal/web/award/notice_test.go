@@ -26,7 +26,7 @@ func TestUpheldObjectionRestartsNoticeOnPages(t *testing.T) {
 	sup, anon := w.As("supervisor"), w.Anon()
 	w.now = w.now.Add(2 * 24 * time.Hour)
 	want(t, anon.Form(fmt.Sprintf("/notices/%d/objections", id), url.Values{"name": {"王五"}, "contact": {"wang@example.com"},
-		"enterprise_id": {fmt.Sprint(w.e1)}, "reason": {"甲公司 2022 年研发投入数据有误，应为 1000 元。"}}), 303, "object")
+		"enterprise_id": {fmt.Sprint(w.e1)}, "reason": {"甲公司 2022 年研发投入数据有误，应为 1000 元。"}}), 200, "object")
 	var objs struct{ Objections []award.Objection }
 	sup.Get(fmt.Sprintf("/api/v1/award/programmes/%d/objections", id)).JSON(t, &objs)
 	obj := objs.Objections[0].ID

@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/web"
 
-	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
@@ -17,6 +17,13 @@ import (
 
 // page is the base of every awards page: helpers for labels.
 type page struct{ web.Page }
+
+// wordsPage is the base of the pages that show a programme's rules: with
+// the words for the codes the rules use (see words.go).
+type wordsPage struct {
+	page
+	W award.Words
+}
 
 // State is a programme state's label in the page's language.
 func (p page) State(s string) string {
@@ -39,10 +46,15 @@ type awardsPage struct {
 	page
 	Programmes  []award.Programme
 	Apps        []award.Application
+	Outcomes    map[int64]award.Outcome // by application
 	Grants      []award.Grant
+	Names       map[int64]string // programme names of the grants
 	Assignments []award.Assignment
 	Staff       bool
 }
+
+// ProgrammeName is a programme's name by id, for the grant list.
+func (p awardsPage) ProgrammeName(id int64) string { return p.Names[id] }
 
 func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
@@ -63,8 +75,21 @@ func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 			if p.Apps, err = s.Award.Applications(r.Context(), 0, ent); err != nil {
 				return err
 			}
+			if p.Outcomes, err = s.Award.OutcomesOf(r.Context(), viewer(r), p.Apps); err != nil {
+				return err
+			}
 			if p.Grants, err = s.Award.Grants(r.Context(), 0, ent); err != nil {
 				return err
+			}
+			p.Names = map[int64]string{}
+			for _, g := range p.Grants {
+				if _, ok := p.Names[g.ProgrammeID]; !ok {
+					prog, err := s.Award.Programme(r.Context(), g.ProgrammeID)
+					if err != nil {
+						return err
+					}
+					p.Names[g.ProgrammeID] = prog.NameZH
+				}
 			}
 		}
 	}
@@ -84,7 +109,7 @@ type grantRow struct {
 }
 
 type programmePage struct {
-	page
+	wordsPage
 	P          award.Programme
 	Next       string
 	Round      *award.Round
@@ -93,7 +118,10 @@ type programmePage struct {
 	Objections []award.Objection
 	Grants     []grantRow
 	Honours    []award.Honour
-	Trail      []audit.Row
+	Trail      []award.TrailLine
+	Outcomes   map[int64]award.Outcome // of the applications, by id
+	MyOutcome  *award.Outcome
+	Winners    []award.Entry // the winners of the latest round, for the manual grant form
 	Reviewers  []award.Reviewer
 	Staff      bool
 	CanRun     bool
@@ -124,10 +152,13 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := web.CurrentUser(r)
 	ctx := r.Context()
-	p := programmePage{page: page{s.Page(r, prog.NameZH, prog.NameEN)}, P: prog, Staff: web.IsStaff(u),
-		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: award.NextState(prog.State), Today: s.Award.Now().Format("2006-01-02")}
+	p := programmePage{wordsPage: wordsPage{page: page{s.Page(r, prog.NameZH, prog.NameEN)}}, P: prog, Staff: web.IsStaff(u),
+		CanRun: u.Role == org.Supervisor && !prog.Historical, Next: award.NextState(prog.State), Today: s.Award.Now().In(db.CST).Format("2006-01-02")}
 	if p.TitleEN == "" {
 		p.TitleEN = prog.NameZH
+	}
+	if p.W, err = s.Award.Words(ctx); err != nil {
+		return err
 	}
 	if prog.Historical {
 		if p.Honours, err = s.Award.Honours(ctx, prog.ID); err != nil {
@@ -152,6 +183,16 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 		if p.Apps, err = s.Award.Applications(ctx, prog.ID, 0); err != nil {
 			return err
 		}
+		if p.Outcomes, err = s.Award.OutcomesOf(ctx, viewer(r), p.Apps); err != nil {
+			return err
+		}
+		if p.Round != nil {
+			for _, e := range p.Round.Result.Entries {
+				if e.Winner {
+					p.Winners = append(p.Winners, e)
+				}
+			}
+		}
 		if p.Objections, err = s.Award.Objections(ctx, prog.ID); err != nil {
 			return err
 		}
@@ -169,7 +210,7 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 			p.PaidFen += g.PaidFen
 			p.Grants = append(p.Grants, row)
 		}
-		if p.Trail, err = s.Award.Trail(ctx, prog.ID, 300); err != nil {
+		if p.Trail, err = s.Award.TrailWords(ctx, prog.ID, 300); err != nil {
 			return err
 		}
 		if p.Reviewers, err = s.Award.Reviewers(ctx); err != nil {
@@ -197,7 +238,11 @@ func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
 			if err != nil {
 				return err
 			}
-			p.MyApp = &a
+			o, err := s.Award.OutcomeOf(r.Context(), viewer(r), a)
+			if err != nil {
+				return err
+			}
+			p.MyApp, p.MyOutcome = &a, &o
 		}
 	}
 	if p.MyEntry, p.MyExcluded, err = s.Award.StandingOf(r.Context(), viewer(r), p.P); err != nil {
@@ -218,6 +263,8 @@ func (s *handlers) fillEnterpriseView(r *http.Request, p *programmePage) error {
 type applicationPage struct {
 	page
 	A           award.Application
+	Result      award.Outcome // what became of it, in words
+	Own         bool          // the caller's own enterprise's application
 	P           award.Programme
 	Assignments []award.Assignment
 	Reviewers   []award.Reviewer
@@ -240,6 +287,14 @@ func (s *handlers) handleApplication(w http.ResponseWriter, r *http.Request) err
 	u := web.CurrentUser(r)
 	p := applicationPage{page: page{s.Page(r, "申报："+a.EnterpriseName, "Application: "+a.EnterpriseName)}, A: a, P: prog,
 		CanRun: u.Role == org.Supervisor}
+	if p.Result, err = s.Award.OutcomeOf(r.Context(), viewer(r), a); err != nil {
+		return err
+	}
+	ent, err := s.Award.EnterpriseOfViewer(r.Context(), viewer(r))
+	if err != nil {
+		return err
+	}
+	p.Own = ent != 0 && ent == a.EnterpriseID
 	if p.Assignments, err = s.Award.AssignmentsOf(r.Context(), viewer(r), id); err != nil {
 		return err
 	}
@@ -335,10 +390,9 @@ func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) erro
 }
 
 type noticePage struct {
-	page
+	wordsPage
 	V     noticeView
 	Terms []award.Term
-	Done  bool
 }
 
 func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
@@ -346,10 +400,10 @@ func (s *handlers) handleNotice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := noticePage{page: page{s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}, V: v,
-		Terms: v.Programme.Rules.Terms, Done: r.URL.Query().Get("ok") == "filed"}
-	if p.Done {
-		p.Flash = p.L("异议已提交，工作人员将核查并记录结论。", "Objection filed; staff will check it and record the finding.")
+	p := noticePage{wordsPage: wordsPage{page: page{s.Page(r, v.Programme.NameZH+" 公示", v.Programme.NameZH+" public notice")}}, V: v,
+		Terms: v.Programme.Rules.Terms}
+	if p.W, err = s.Award.Words(r.Context()); err != nil {
+		return err
 	}
 	return s.Render(w, r, "award/notice.html", p)
 }

@@ -58,6 +58,7 @@ func (s *handlers) routes() {
 	s.Handle("GET /awards/programmes/{id}/payments.xlsx", "Payment list for the finance bureau", staff, s.handleExport)
 	s.Handle("GET /awards/applications/{id}", "Application page", readers, s.handleApplication)
 	s.Handle("POST /awards/applications/{id}/check", "Formal check", sup, s.handleCheckForm)
+	s.Handle("POST /awards/applications/{id}/withdraw", "Withdraw my enterprise's application", ent, s.handleWithdrawAppForm)
 	s.Handle("POST /awards/applications/{id}/assign", "Assign reviewer", sup, s.handleAssignForm)
 	s.Handle("GET /awards/reviews", "My review assignments", rev, s.handleReviews)
 	s.Handle("POST /awards/reviews/affiliations", "Declare my affiliations", rev, s.handleAffiliationsForm)
@@ -76,7 +77,9 @@ func (s *handlers) routes() {
 	s.Handle("POST /awards/flags", "Add flag", sup, s.handleFlagForm)
 	s.Handle("POST /awards/flags/{id}/clear", "Clear flag", sup, s.handleFlagClearForm)
 	s.Handle("GET /notices/{id}", "Public notice (公示)", web.Public, s.handleNotice)
-	s.Handle("POST /notices/{id}/objections", "File an objection", web.Public, s.handleNoticeObject)
+	s.Handle("POST /notices/{id}/objections", "File an objection; answers with its receipt number", web.Public, s.handleNoticeObject)
+	s.Handle("GET /notices/receipt", "Look up an objection's decision by its receipt number", web.Public, s.handleReceiptForm)
+	s.Handle("POST /notices/receipt", "Objection decision by receipt number", web.Public, s.handleReceiptLookup)
 
 	// JSON API.
 	example := award.NewProgramme{Year: 2023, NameZH: "2023 科技创新20强", NameEN: "Top 20 innovators 2023", Kind: award.KindRanking,
@@ -97,6 +100,8 @@ func (s *handlers) routes() {
 		applyRequest{Summary: "申报说明……", Contact: "张三 138…", Files: []fileInput{{Name: "证明.pdf", Base64: "JVBERi0…"}}}, s.apiApply)
 	s.Handle("GET /api/v1/award/applications", "My enterprise's applications and grants", ent, s.apiMyApplications)
 	s.Handle("GET /api/v1/award/applications/{id}", "One application (own, assigned or staff)", readers, s.apiApplication)
+	s.HandleBody("POST /api/v1/award/applications/{id}/withdrawal", "Withdraw my enterprise's application, with a reason", ent,
+		reasonRequest{Reason: "资料需要补充，下次再申报"}, s.apiWithdrawApp)
 	s.HandleBody("POST /api/v1/award/applications/{id}/check", "Formal check: accept or return with reason", sup, checkRequest{Accept: false, Reason: "缺少审计报告"}, s.apiCheck)
 	s.HandleBody("POST /api/v1/award/applications/{id}/assignments", "Assign a reviewer (conflicts detected)", sup, assignRequest{ReviewerID: 7}, s.apiAssign)
 	s.Handle("GET /api/v1/award/assignments", "My review assignments", rev, s.apiMyAssignments)
@@ -110,7 +115,9 @@ func (s *handlers) routes() {
 	s.Handle("GET /api/v1/award/notices", "Public notices", web.Public, s.apiNotices)
 	s.Handle("GET /api/v1/award/notices/{id}", "A public notice: method and winners with scores", web.Public, s.apiNotice)
 	s.HandleBody("POST /api/v1/award/notices/{id}/objections", "File an objection (anyone, during the notice)", web.Public,
-		objectionRequest{NewObjection: award.NewObjection{Name: "王五", Contact: "wang@example.com", Reason: "……"}}, s.apiObject)
+		objectionRequest{NewObjection: award.NewObjection{EnterpriseID: 3, Indicator: "rd_spend", Name: "王五", Contact: "wang@example.com", Reason: "……"}}, s.apiObject)
+	s.HandleBody("POST /api/v1/award/objection-receipts", "An objection's decision by its receipt number (anyone)", web.Public,
+		receiptRequest{Receipt: "12-ABCDEFGHJKMNPQRS"}, s.apiReceipt)
 	s.Handle("GET /api/v1/award/programmes/{id}/objections", "Objections to a programme", staff, s.apiObjections)
 	s.HandleBody("POST /api/v1/award/objections/{id}/decision", "Decide an objection; upheld corrections re-rank", sup,
 		decisionRequest{Upheld: true, Finding: "经核实……", Corrections: []award.Correction{{Kind: "figure", EnterpriseID: 3, Indicator: "taxes", Year: 2022, Value: 100000}}}, s.apiDecide)

@@ -178,6 +178,7 @@ type reviewRequest struct {
 	Year      int    `json:"year"`
 	Month     int    `json:"month,omitempty"`
 	Confirm   bool   `json:"confirm"`
+	Reason    string `json:"reason,omitempty"` // required to reject; the enterprise sees it
 }
 
 func (s *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
@@ -189,7 +190,7 @@ func (s *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := s.Enterprise.Review(r.Context(), viewer(r), id, req.Indicator, req.Year, req.Month, req.Confirm); err != nil {
+	if err := s.Enterprise.Review(r.Context(), viewer(r), id, req.Indicator, req.Year, req.Month, req.Confirm, req.Reason); err != nil {
 		return err
 	}
 	return s.apiFigures(w, r)

@@ -19,7 +19,7 @@ import (
 // Enterprise, Tier, Figure or ChainRef must be added here too.
 func TestEntDetailJSONDocument(t *testing.T) {
 	for _, typ := range []any{enterprise.Enterprise{}, enterprise.Tier{}, enterprise.Figure{}, enterprise.ChainRef{}} {
-		if n := reflect.TypeOf(typ).NumField(); n != map[string]int{"Enterprise": 21, "Tier": 14, "Figure": 11, "ChainRef": 3}[reflect.TypeOf(typ).Name()] {
+		if n := reflect.TypeOf(typ).NumField(); n != map[string]int{"Enterprise": 21, "Tier": 14, "Figure": 12, "ChainRef": 3}[reflect.TypeOf(typ).Name()] {
 			t.Errorf("%T has %d fields: add the new one to this test's documents", typ, n)
 		}
 	}
@@ -32,7 +32,7 @@ func TestEntDetailJSONDocument(t *testing.T) {
 		Tiers: []enterprise.Tier{{ID: 9, EnterpriseID: 7, Tier: "listed", Level: "national", CertNo: "GR<1>", ValidFrom: "2020-01-01",
 			ValidTo: "2030-01-01", Board: "科创板", StockCode: "688001", Note: "note\x01", CreatedAt: 5, Current: true, Expiring: true, Name: "甲"}},
 		Figures: []enterprise.Figure{{EnterpriseID: 7, Indicator: "revenue", Year: 2024, Month: 12, Source: "stats", Value: -5, Status: "confirmed",
-			EnteredBy: 2, EnteredByName: "张三", EnteredAt: 1700000000000, Effective: true}},
+			EnteredBy: 2, EnteredByName: "张三", EnteredAt: 1700000000000, Effective: true, Reason: "与年报不符"}},
 	}
 	const fullDoc = `{"id":7,"credit_code":"914403001922038216","code_exception":"例外\"说明\"","name":"甲 <科技> & 公司","former_names":["旧名","a\\b"],
 		"legal_form":"有限责任公司","registered_on":"2001-03-05","registered_capital_fen":9223372036854775807,"area_unit_id":3,"area":"sf",
@@ -42,7 +42,7 @@ func TestEntDetailJSONDocument(t *testing.T) {
 		"tiers":[{"id":9,"enterprise_id":7,"tier":"listed","level":"national","cert_no":"GR<1>","valid_from":"2020-01-01","valid_to":"2030-01-01",
 			"board":"科创板","stock_code":"688001","note":"note\u0001","created_at":5,"current":true,"expiring":true,"name_zh":"甲"}],
 		"figures":[{"enterprise_id":7,"indicator":"revenue","year":2024,"month":12,"source":"stats","value":-5,"status":"confirmed",
-			"entered_by":2,"entered_by_name":"张三","entered_at":1700000000000,"effective":true}]}`
+			"entered_by":2,"entered_by_name":"张三","entered_at":1700000000000,"effective":true,"reason":"与年报不符"}]}`
 	empty := detail{Enterprise: enterprise.Enterprise{ID: 1}, Tiers: []enterprise.Tier{{}}, Figures: []enterprise.Figure{{}}}
 	const emptyDoc = `{"id":1,"credit_code":"","name":"","former_names":null,"legal_form":"","registered_on":"","registered_capital_fen":0,
 		"address":"","industry_code":"","chains":null,"status":"","synthetic":false,"version":0,"created_at":0,"updated_at":0,

@@ -389,7 +389,7 @@ func (s *handlers) handleReview(w http.ResponseWriter, r *http.Request) error {
 	}
 	year, _ := strconv.Atoi(r.FormValue("year"))
 	month, _ := strconv.Atoi(r.FormValue("month"))
-	if err := s.Enterprise.Review(r.Context(), viewer(r), id, r.FormValue("indicator"), year, month, r.FormValue("decision") == "confirm"); err != nil {
+	if err := s.Enterprise.Review(r.Context(), viewer(r), id, r.FormValue("indicator"), year, month, r.FormValue("decision") == "confirm", r.FormValue("reason")); err != nil {
 		return err
 	}
 	if back := r.FormValue("back"); back == "pending" {
@@ -446,6 +446,11 @@ type pendingPage struct {
 // Value formats a pending value with its unit.
 func (p pendingPage) Value(f enterprise.Figure) string {
 	return figureText(p.indByCode[f.Indicator], f.Value)
+}
+
+// OfficialValue formats the value in force for a pending value's period.
+func (p pendingPage) OfficialValue(f enterprise.PendingFigure) string {
+	return figureText(p.indByCode[f.Indicator], f.Official)
 }
 
 // IndName names an indicator code.

@@ -34,7 +34,11 @@ func TestUnitNeverSeesUnpublishedFigures(t *testing.T) {
 	}
 	review := func(year int, confirm bool) {
 		t.Helper()
-		if r := sup.Do("POST", api+"/figures/review", webent.ReviewRequest{Indicator: "revenue", Year: year, Confirm: confirm}); r.Code != http.StatusOK {
+		req := webent.ReviewRequest{Indicator: "revenue", Year: year, Confirm: confirm}
+		if !confirm {
+			req.Reason = "与统计数据不符"
+		}
+		if r := sup.Do("POST", api+"/figures/review", req); r.Code != http.StatusOK {
 			t.Fatalf("review: %d %s", r.Code, r.Body)
 		}
 	}

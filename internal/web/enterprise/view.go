@@ -18,6 +18,7 @@ import (
 // figureRow is one stored value of the sources table.
 type figureRow struct {
 	Period, Indicator, Value, Source, Status, Entered string
+	Reason                                            string // why a self-reported value was rejected
 	Code                                              string
 	Year, Month                                       int
 	Effective, Pending                                bool
@@ -41,7 +42,7 @@ func (p *detailPage) figureRows(all bool) []figureRow {
 			for _, f := range p.Figures[start:end] {
 				r := figureRow{Code: f.Indicator, Year: f.Year, Month: f.Month, Effective: f.Effective, Pending: f.Status == enterprise.Pending,
 					Period: strconv.Itoa(f.Year), Indicator: p.IndName(f.Indicator), Value: p.Value(f), Source: p.SourceName(f.Source),
-					Status: p.StatusText(f.Status), Entered: strings.TrimSpace(f.EnteredByName + " " + web.DateTime(f.EnteredAt))}
+					Status: p.StatusText(f.Status), Entered: strings.TrimSpace(f.EnteredByName + " " + web.DateTime(f.EnteredAt)), Reason: f.Reason}
 				if f.Month != 0 {
 					r.Period += "-" + strconv.Itoa(f.Month)
 				}
@@ -72,7 +73,7 @@ var historyLabels = map[string][2]string{
 	"registered_on": {"成立日期", "registered on"}, "registered_capital_fen": {"注册资本", "registered capital"},
 	"area": {"所属办事处", "office area"}, "address": {"地址", "address"}, "industry_code": {"行业代码", "industry code"},
 	"chains": {"产业链", "industry chains"}, "status": {"状态", "status"}, "year": {"年度", "year"},
-	"figures": {"指标数据", "figures"}, "value": {"数值", "value"}, "source": {"来源", "source"},
+	"figures": {"指标数据", "figures"}, "value": {"数值", "value"}, "source": {"来源", "source"}, "reason": {"原因", "reason"},
 	"tier": {"资质", "tier"}, "level": {"级别", "level"}, "cert_no": {"证书编号", "certificate no."},
 	"valid_from": {"有效期起", "valid from"}, "valid_to": {"有效期止", "valid to"}, "board": {"板块", "board"},
 	"stock_code": {"股票代码", "stock code"}, "note": {"备注", "note"}, "enterprise_id": {"企业", "enterprise"},

@@ -1,0 +1,143 @@
+package award
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/errs"
+)
+
+// An objection's receipt (回执号) is "<objection id>-<secret>": the id finds
+// the objection, the secret (80 random bits in base32) proves the holder
+// filed it. Only the secret's SHA-256 is stored. Failed look-ups are counted
+// per source address, and more than ReceiptMissesPerHour in an hour are
+// refused, as filing objections is limited per address.
+
+// ReceiptMissesPerHour is how many failed receipt look-ups one address may
+// make in an hour.
+const ReceiptMissesPerHour = 20
+
+var receiptEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+func newSecret() (string, error) {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("award: receipt: %w", err)
+	}
+	return receiptEncoding.EncodeToString(b[:]), nil
+}
+
+func secretHash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+func receiptOf(id int64, secret string) string { return idStr(id) + "-" + secret }
+
+// parseReceipt splits a receipt as people type it (spaces, lower case).
+func parseReceipt(r string) (int64, string, bool) {
+	r = strings.ToUpper(strings.Join(strings.Fields(r), ""))
+	head, secret, ok := strings.Cut(r, "-")
+	id, err := strconv.ParseInt(head, 10, 64)
+	if !ok || err != nil || id <= 0 || len(secret) != 16 {
+		return 0, "", false
+	}
+	return id, secret, true
+}
+
+// ReceiptStatus is what a receipt shows of its objection: what it was
+// about and what was decided; never who filed it or how to reach them.
+type ReceiptStatus struct {
+	ObjectionID    int64  `json:"objection_id"`
+	ProgrammeID    int64  `json:"programme_id"`
+	ProgrammeName  string `json:"programme_name"`
+	EnterpriseName string `json:"enterprise_name,omitempty"` // "" for the whole list
+	IndicatorZH    string `json:"indicator_zh,omitempty"`
+	IndicatorEN    string `json:"indicator_en,omitempty"`
+	State          string `json:"state"` // filed, upheld, dismissed
+	StateZH        string `json:"state_zh"`
+	StateEN        string `json:"state_en"`
+	Finding        string `json:"finding,omitempty"`
+	FiledAt        int64  `json:"filed_at"`
+	DecidedAt      int64  `json:"decided_at,omitempty"`
+}
+
+func errNoReceipt() error {
+	return errs.New(errs.NotFound, "回执号不存在或有误，请核对后再试", "no objection has this receipt number; check it and try again")
+}
+
+// LookupReceipt returns the objection a receipt was given for, to anyone
+// holding it. Errors: NotFound (no such receipt: a wrong id, a wrong secret
+// or a malformed number answer alike), RateLimited (too many failed
+// look-ups from this address in the last hour).
+func (s *Service) LookupReceipt(ctx context.Context, receipt string) (ReceiptStatus, error) {
+	ip := audit.ActorFrom(ctx).IP
+	now := s.nowMS()
+	if ip != "" {
+		var misses int
+		if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM award_receipt_misses WHERE ip=$1 AND at > $2", ip, now-3_600_000).Scan(&misses); err != nil {
+			return ReceiptStatus{}, fmt.Errorf("award: receipt misses: %w", err)
+		}
+		if misses >= ReceiptMissesPerHour {
+			return ReceiptStatus{}, errs.New(errs.RateLimited, "同一来源一小时内查询失败次数过多，请稍后再试", "too many failed look-ups from this address in an hour; try later")
+		}
+	}
+	st, err := s.receiptStatus(ctx, receipt)
+	if errs.CodeOf(err) == errs.NotFound && ip != "" {
+		if err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM award_receipt_misses WHERE at <= $1", now-3_600_000); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO award_receipt_misses (ip, at) VALUES ($1,$2)", ip, now)
+			return err
+		}); err != nil {
+			return ReceiptStatus{}, fmt.Errorf("award: record receipt miss: %w", err)
+		}
+	}
+	return st, err
+}
+
+func (s *Service) receiptStatus(ctx context.Context, receipt string) (ReceiptStatus, error) {
+	id, secret, ok := parseReceipt(receipt)
+	if !ok {
+		return ReceiptStatus{}, errNoReceipt()
+	}
+	var hash string
+	var st ReceiptStatus
+	var ent int64
+	var indicator string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT o.receipt_hash, o.id, o.programme_id, p.name_zh, COALESCE(o.enterprise_id, 0), o.indicator, o.state, o.finding,
+		o.created_at, o.decided_at FROM award_objections o JOIN award_programmes p ON p.id = o.programme_id WHERE o.id=$1`, id).
+		Scan(&hash, &st.ObjectionID, &st.ProgrammeID, &st.ProgrammeName, &ent, &indicator, &st.State, &st.Finding, &st.FiledAt, &st.DecidedAt)
+	if err == sql.ErrNoRows || (err == nil && (hash == "" || subtle.ConstantTimeCompare([]byte(hash), []byte(secretHash(secret))) != 1)) {
+		return ReceiptStatus{}, errNoReceipt()
+	}
+	if err != nil {
+		return ReceiptStatus{}, fmt.Errorf("award: receipt: %w", err)
+	}
+	st.StateZH, st.StateEN = Label(st.State)
+	if ent != 0 {
+		briefs, err := s.Registry.Briefs(ctx, nil, []int64{ent})
+		if err != nil {
+			return ReceiptStatus{}, fmt.Errorf("award: receipt enterprise: %w", err)
+		}
+		st.EnterpriseName = briefs[ent].Name
+	}
+	if indicator != "" {
+		w, err := s.Words(ctx)
+		if err != nil {
+			return ReceiptStatus{}, err
+		}
+		st.IndicatorZH, st.IndicatorEN = w.Indicator(indicator)
+	}
+	return st, nil
+}
