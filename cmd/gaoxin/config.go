@@ -14,6 +14,7 @@ import (
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/demo"
 )
 
 var errUsage = errors.New("usage")
@@ -151,10 +152,10 @@ func (c *Config) logger(w io.Writer) *slog.Logger {
 // open opens and migrates the database and builds the services.
 func open(ctx context.Context, c *Config) (*app.App, error) { return openWith(ctx, c, false) }
 
-// openWith is open, keying the audit chain with the demo key when demo is
-// set and no key file is named.
-func openWith(ctx context.Context, c *Config, demo bool) (*app.App, error) {
-	ao, err := c.auditOptions(demo)
+// openWith is open, keying the audit chain with the demo key when demoKey
+// is set and no key file is named.
+func openWith(ctx context.Context, c *Config, demoKey bool) (*app.App, error) {
+	ao, err := c.auditOptions(demoKey)
 	if err != nil {
 		return nil, err
 	}
@@ -166,5 +167,10 @@ func openWith(ctx context.Context, c *Config, demo bool) (*app.App, error) {
 		d.Close()
 		return nil, err
 	}
-	return app.New(d, app.Options{PasswordStrict: c.PasswordStrict, Audit: ao}), nil
+	o := app.Options{PasswordStrict: c.PasswordStrict, Audit: ao}
+	if c.Demo {
+		// A demo server reads every module at the demo's one date.
+		o.Now = demo.Clock
+	}
+	return app.New(d, o), nil
 }

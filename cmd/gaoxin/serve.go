@@ -23,7 +23,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs := newFlagSet("serve", stderr)
 	commonFlags(fs, &c)
 	fs.StringVar(&c.Addr, "addr", env("addr", "127.0.0.1:8080"), "listen address (GAOXIN_ADDR); port 0 picks a free port")
-	fs.BoolVar(&c.Demo, "demo", envBool("demo", false), "load demo data into an empty database and print the demo accounts (GAOXIN_DEMO)")
+	fs.BoolVar(&c.Demo, "demo", envBool("demo", false), "load demo data into an empty database, print the demo accounts, and read every module at the demo's one date, "+demo.AsOf+" (GAOXIN_DEMO)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("secure-cookies", false), "mark cookies Secure; set when served over TLS (GAOXIN_SECURE_COOKIES)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("trust-proxy", false), "take the client address from X-Forwarded-For (GAOXIN_TRUST_PROXY)")
 	if err := parse(fs, args, &c); err != nil {
@@ -48,8 +48,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return err
 		}
 	}
-	srv, err := site.New(web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version},
-		a, log)
+	cfg := web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version}
+	if c.Demo {
+		cfg.DemoAsOf = demo.AsOf
+	}
+	srv, err := site.New(cfg, a, log)
 	if err != nil {
 		return err
 	}

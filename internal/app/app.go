@@ -4,6 +4,8 @@
 package app
 
 import (
+	"time"
+
 	"gaoxin/internal/audit"
 	"gaoxin/internal/auth"
 	"gaoxin/internal/award"
@@ -24,6 +26,9 @@ type Options struct {
 	Enterprise enterprise.Options
 	KPI        kpi.Options
 	Plan       plan.Options
+	// Now, when set, is every module's clock: a demo reads all its data
+	// at one as-of date (demo.AsOf). Nil: the real time.
+	Now func() time.Time
 }
 
 // App is every domain service over one database.
@@ -37,6 +42,10 @@ type App struct {
 	Award      *award.Service      // 评优与奖补
 	KPI        *kpi.Service
 	Plan       *plan.Service
+
+	// Now is every module's clock when Options.Now set it (a demo), else
+	// nil: the real time.
+	Now func() time.Time
 }
 
 // New builds the services on an opened, migrated database.
@@ -52,5 +61,9 @@ func New(d *db.DB, o Options) *App {
 	a.Award = award.New(d, a.Audit, a.Enterprise, a.Org)
 	a.KPI = kpi.New(d, a.Audit, o.KPI)
 	a.Plan = plan.New(d, a.Audit, a.Org, o.Plan)
+	if o.Now != nil {
+		a.Now = o.Now
+		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now = o.Now, o.Now, o.Now, o.Now
+	}
 	return a
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"gaoxin/internal/db"
 )
 
 // Refusal counts are how refused requests (401, 403, 429) are kept: one row
@@ -60,7 +58,7 @@ func (l *Log) CountRefusal(ctx context.Context, source, code, path string) error
 	if len(path) > 200 {
 		path = path[:200]
 	}
-	k := refusalKey{minute: db.Now() / 60_000 * 60_000, source: source, code: code}
+	k := refusalKey{minute: stamp(ctx) / 60_000 * 60_000, source: source, code: code}
 	b := &l.refusals
 	b.mu.Lock()
 	if b.pending == nil {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
 )
 
@@ -34,7 +36,7 @@ func cellText(v string) string {
 
 // paymentColumns are the payment list's columns: what the finance bureau
 // reads and pays by, and nothing internal (no idempotency keys).
-var paymentColumns = []any{"名次", "企业名称", "统一社会信用代码", "奖补金额（元）", "付款编号", "付款金额（元）", "状态", "凭证号", "付款日期", "计入已付（元）"}
+var paymentColumns = []any{"名次", "企业名称", "统一社会信用代码", "奖补金额（元）", "付款编号", "付款金额（元）", "状态", "凭证号", "付款日期", "计入已付（元）", "开户银行", "银行账号"}
 
 // Columns of the amounts (1-based), which hold numbers in 元.
 const (
@@ -68,13 +70,26 @@ func yuanCell(style int, fen int64) excelize.Cell {
 // number of 元. A grant's amount stands on its first row only, and the
 // last column counts what the ledger holds as paid (a paid payment's
 // amount, 0 once reversed), so both columns sum to the totals row, which
-// is written as SUM formulas with their values.
-func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer) error {
+// is written as SUM formulas with their values. Each row carries the
+// payee's bank and account from the registry, which only staff read.
+// Errors: Forbidden (not staff), NotFound.
+func (s *Service) ExportPayments(ctx context.Context, v Viewer, progID int64, w io.Writer) error {
+	if !v.Staff() {
+		return errs.New(errs.Forbidden, "只有工作人员可以导出付款清单", "only staff may export the payment list")
+	}
 	p, err := s.Programme(ctx, progID)
 	if err != nil {
 		return err
 	}
 	grants, err := s.Grants(ctx, progID, 0)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(grants))
+	for _, g := range grants {
+		ids = append(ids, g.EnterpriseID)
+	}
+	banks, err := enterprise.BankAccounts(ctx, s.DB.R, ids)
 	if err != nil {
 		return err
 	}
@@ -101,7 +116,7 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 	if err != nil {
 		return err
 	}
-	for col, width := range map[int]float64{2: 36, 3: 22, colGranted: 16, colAmount: 16, 7: 10, 8: 16, 9: 12, colPaid: 16} {
+	for col, width := range map[int]float64{2: 36, 3: 22, colGranted: 16, colAmount: 16, 7: 10, 8: 16, 9: 12, colPaid: 16, 11: 28, 12: 26} {
 		if err := sw.SetColWidth(col, col, width); err != nil {
 			return err
 		}
@@ -127,9 +142,13 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 		grantedSum.Add(g.AmountFen)
 		paidSum.Add(g.PaidFen)
 		head := []any{g.Rank, cellText(g.EnterpriseName), cellText(g.CreditCode), yuanCell(amount, g.AmountFen)}
+		bank := banks[g.EnterpriseID]
+		// The account is text: 16–19 digits would lose their last places
+		// as a number.
+		payee := []any{cellText(bank.BankName), cellText(bank.Account)}
 		pays := payments[g.ID]
 		if len(pays) == 0 {
-			if err := put(append(head, nil, nil, "未申请付款")...); err != nil {
+			if err := put(append(append(head, nil, nil, "未申请付款", nil, nil, nil), payee...)...); err != nil {
 				return err
 			}
 		}
@@ -145,7 +164,7 @@ func (s *Service) ExportPayments(ctx context.Context, progID int64, w io.Writer)
 			case PayReversed:
 				paid = yuanCell(amount, 0)
 			}
-			if err := put(append(head, py.ID, yuanCell(amount, py.AmountFen), zh, cellText(py.VoucherNo), py.PaidOn, paid)...); err != nil {
+			if err := put(append(append(head, py.ID, yuanCell(amount, py.AmountFen), zh, cellText(py.VoucherNo), py.PaidOn, paid), payee...)...); err != nil {
 				return err
 			}
 		}

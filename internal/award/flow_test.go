@@ -13,6 +13,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/office/officetest"
+	"gaoxin/internal/org"
 )
 
 // techRules is a small 科技创新 formula: R&D intensity, tax per mu (亩均),
@@ -206,7 +207,7 @@ func TestFullProgrammeFlow(t *testing.T) {
 		t.Fatalf("totals = %+v", tot)
 	}
 	var buf bytes.Buffer
-	if err := s.ExportPayments(sup, w.prog.ID, &buf); err != nil {
+	if err := s.ExportPayments(sup, Viewer{UserID: w.sup, Role: org.Supervisor}, w.prog.ID, &buf); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&buf)

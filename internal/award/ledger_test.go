@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
 )
 
 // confirmedManual is a confirmed prize programme with n winners, a manual
@@ -172,8 +173,12 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	ok(f.S.Approve(f.as(leader), pay.ID))(t)
 	f.now = time.Date(2023, 4, 1, 9, 0, 0, 0, time.UTC)
 	ok(f.S.MarkPaid(f.as(sup), pay.ID, "+cmd|' /C calc'!A0", "2023-04-01"))(t)
+	f.exec("UPDATE enterprises SET bank_name=$1, bank_account=$2 WHERE id=$3", "中国工商银行郑州高新技术开发区支行", "1702020109024567891", ents[0])
 	var buf bytes.Buffer
-	if err := f.S.ExportPayments(f.ctx, p.ID, &buf); err != nil {
+	if err := f.S.ExportPayments(f.ctx, Viewer{UserID: leader, Role: org.Enterprise}, p.ID, &buf); errs.As(err).Code != errs.Forbidden {
+		t.Fatalf("an enterprise exports the payment list: %v", err)
+	}
+	if err := f.S.ExportPayments(f.ctx, Viewer{UserID: sup, Role: org.Supervisor}, p.ID, &buf); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&buf)
@@ -187,6 +192,10 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	row := rows[3]
 	if row[1] != "'"+evil || row[7] != "'+cmd|' /C calc'!A0" || row[3] != "4,000.00" || row[5] != "4,000.00" {
 		t.Fatalf("exported row = %q", row)
+	}
+	// The payee's bank and account, the account as text to the last digit.
+	if len(row) < 12 || row[10] != "中国工商银行郑州高新技术开发区支行" || row[11] != "1702020109024567891" {
+		t.Fatalf("exported payee = %q", row)
 	}
 	for i, r := range rows {
 		for j, c := range r {

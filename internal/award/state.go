@@ -50,46 +50,16 @@ func (s *Service) Advance(ctx context.Context, id int64, to string) (Programme, 
 			return errs.New(errs.Conflict, "项目当前为"+zh+"，不能转为"+toZH, "the programme is "+en+"; it cannot become "+toEN)
 		}
 		now := s.nowMS()
+		if err := s.blocked(ctx, tx, p, to, now, known); err != nil {
+			return err
+		}
 		from, until := p.NoticeFrom, p.NoticeUntil
 		switch to {
-		case StateOpen:
-			if err := p.Rules.Validate(p.Kind, p.Quota, known); err != nil {
-				return err
-			}
 		case StateNotice:
-			r, err := s.latestRound(ctx, tx, id)
-			if err != nil {
-				return errs.New(errs.Conflict, "请先生成排名再发布公示", "rank the programme before publishing the notice")
-			}
-			if err := p.Rules.Money.unpaidError(r.Result, "发布公示", "publish the notice"); err != nil {
-				return err
-			}
 			from, until = now, now+int64(p.NoticeDays)*int64(24*time.Hour/time.Millisecond)
 		case StateConfirmed:
-			if now < p.NoticeUntil {
-				return errs.New(errs.Conflict, "公示期尚未结束，不能认定", "the notice period has not ended; cannot confirm yet")
-			}
-			var pending int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM award_objections WHERE programme_id=$1 AND state='filed'", id).Scan(&pending); err != nil {
-				return err
-			}
-			if pending > 0 {
-				return errs.New(errs.Conflict, fmt.Sprintf("还有 %d 条异议未处理", pending), fmt.Sprintf("%d objections are not decided", pending))
-			}
 			if err := s.grantWinners(ctx, tx, p); err != nil {
 				return err
-			}
-		case StateClosed:
-			// Closing freezes the ledger: a payment still waiting for approval
-			// or for the bank would be stuck, neither payable nor reversible.
-			var open int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM award_payments pm JOIN award_grants g ON g.id = pm.grant_id
-				WHERE g.programme_id=$1 AND pm.state IN ('pending','approved')`, id).Scan(&open); err != nil {
-				return err
-			}
-			if open > 0 {
-				return errs.New(errs.Conflict, fmt.Sprintf("还有 %d 笔付款待审批或待支付，请先支付或撤回后再关闭项目", open),
-					fmt.Sprintf("%d payments are still pending or approved; pay or withdraw them before closing", open))
 			}
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE award_programmes SET state=$1, notice_from=$2, notice_until=$3, updated_at=$4 WHERE id=$5",
@@ -103,6 +73,68 @@ func (s *Service) Advance(ctx context.Context, id int64, to string) (Programme, 
 		return Programme{}, err
 	}
 	return s.Programme(ctx, id)
+}
+
+// AdvanceBlocked says why programme p cannot move to its next state now
+// (a Conflict or Invalid error naming the reason and, for confirming, the
+// time from which it can), or nil when Advance would be allowed: so a page
+// shows the reason instead of a button that fails. Errors reading the
+// database are returned as they are.
+func (s *Service) AdvanceBlocked(ctx context.Context, p Programme) error {
+	to := NextState(p.State)
+	if to == "" || p.Historical {
+		return errs.New(errs.Conflict, "项目没有下一步", "the programme has no next step")
+	}
+	var known map[string]int
+	if to == StateOpen {
+		var err error
+		if known, err = s.Indicators(ctx); err != nil {
+			return err
+		}
+	}
+	return s.blocked(ctx, s.DB.R, p, to, s.nowMS(), known)
+}
+
+// blocked checks the conditions of moving p to the next state to at now:
+// opening needs valid rules; publishing the notice a ranking that pays
+// every winner; confirming the notice period over and every objection
+// decided; closing no payment left pending or approved.
+func (s *Service) blocked(ctx context.Context, q db.Querier, p Programme, to string, now int64, known map[string]int) error {
+	switch to {
+	case StateOpen:
+		return p.Rules.Validate(p.Kind, p.Quota, known)
+	case StateNotice:
+		r, err := s.latestRound(ctx, q, p.ID)
+		if err != nil {
+			return errs.New(errs.Conflict, "请先生成排名再发布公示", "rank the programme before publishing the notice")
+		}
+		return p.Rules.Money.unpaidError(r.Result, "发布公示", "publish the notice")
+	case StateConfirmed:
+		if now < p.NoticeUntil {
+			at := time.UnixMilli(p.NoticeUntil).In(db.CST).Format("2006-01-02 15:04")
+			return errs.New(errs.Conflict, "公示期至 "+at+" 结束，届时起可认定", "the notice period ends at "+at+"; the list can be confirmed from then")
+		}
+		var pending int
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM award_objections WHERE programme_id=$1 AND state='filed'", p.ID).Scan(&pending); err != nil {
+			return err
+		}
+		if pending > 0 {
+			return errs.New(errs.Conflict, fmt.Sprintf("还有 %d 条异议未处理，处理后方可认定", pending), fmt.Sprintf("%d objections are not decided; decide them to confirm", pending))
+		}
+	case StateClosed:
+		// Closing freezes the ledger: a payment still waiting for approval
+		// or for the bank would be stuck, neither payable nor reversible.
+		var open int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM award_payments pm JOIN award_grants g ON g.id = pm.grant_id
+			WHERE g.programme_id=$1 AND pm.state IN ('pending','approved')`, p.ID).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return errs.New(errs.Conflict, fmt.Sprintf("还有 %d 笔付款待审批或待支付，请先支付或撤回后再关闭项目", open),
+				fmt.Sprintf("%d payments are still pending or approved; pay or withdraw them before closing", open))
+		}
+	}
+	return nil
 }
 
 // RankProgramme ranks a programme in review and stores the result as a new

@@ -247,6 +247,7 @@ func creditCode(first17 string) string {
 func at(ctx context.Context, s *app.App, ids map[string]int64, who string, t time.Time) (context.Context, *award.Service) {
 	svc := *s.Award
 	svc.Now = func() time.Time { return t }
+	ctx = audit.WithClock(ctx, svc.Now)
 	return audit.WithActor(ctx, audit.Actor{ID: ids[who], Name: who}), &svc
 }
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gaoxin/internal/app"
-	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
@@ -191,11 +190,12 @@ func demoPay(ctx context.Context, s *app.App, ids map[string]int64, progID int64
 	return nil
 }
 
-// demo2024 leaves a prize open for applications, so the demo enterprise
-// account can apply.
+// demo2024 leaves a prize open for applications, opened on 1 November
+// 2023 (before the demo's date AsOf), so the demo enterprise account can
+// apply.
 func demo2024(ctx context.Context, s *app.App, ids map[string]int64) error {
-	sup := at2(ctx, ids)
-	p, err := s.Award.CreateProgramme(sup, award.NewProgramme{Year: 2024, NameZH: "2024 企业研发奖（演示）", NameEN: "2024 Enterprise R&D Prize (demo)",
+	sup, svc := at(ctx, s, ids, "supervisor", day(time.November, 1))
+	p, err := svc.CreateProgramme(sup, award.NewProgramme{Year: 2024, NameZH: "2024 企业研发奖（演示）", NameEN: "2024 Enterprise R&D Prize (demo)",
 		Kind: award.KindPrize, BudgetFen: 20_000_000_00, NoticeDays: 7,
 		Rules: award.Rules{DataYear: 2023, RequireApplication: true, Eligibility: award.Eligibility{NoFlag: true, RequiredFigures: []string{"rd_spend"}},
 			Terms: []award.Term{{Code: "rd", NameZH: "研发投入", NameEN: "R&D expense", Source: award.SourceFigure, Indicator: "rd_spend",
@@ -205,10 +205,6 @@ func demo2024(ctx context.Context, s *app.App, ids map[string]int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.Award.Advance(sup, p.ID, award.StateOpen)
+	_, err = svc.Advance(sup, p.ID, award.StateOpen)
 	return err
-}
-
-func at2(ctx context.Context, ids map[string]int64) context.Context {
-	return audit.WithActor(ctx, audit.Actor{ID: ids["supervisor"], Name: "supervisor"})
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
 	"gaoxin/internal/org"
 )
 
@@ -67,6 +68,9 @@ func Empty(ctx context.Context, s *app.App) (bool, error) {
 // Load writes the demo data and returns the demo accounts with their
 // generated passwords. It expects an empty database.
 func Load(ctx context.Context, s *app.App) ([]Account, error) {
+	// Every record is stamped on or before the demo's one date; the award
+	// and plan histories move their own clocks through 2023.
+	ctx = audit.WithClock(ctx, Clock)
 	ids := map[string]int64{}
 	for _, u := range Units {
 		if u.Code != "gwh" {

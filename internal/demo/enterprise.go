@@ -16,9 +16,9 @@ import (
 // EnterpriseOptions size the synthetic registry.
 type EnterpriseOptions struct {
 	Enterprises int    // how many enterprises
-	Years       int    // years of figures, ending last year
+	Years       int    // years of figures, ending LastYear
 	Seed        uint64 // the same seed gives the same registry
-	LastYear    int    // 0: last calendar year
+	LastYear    int    // 0: the year before the demo's date AsOf
 	Batch       int    // enterprises per transaction (default 1,000)
 	// Progress, when set, is called after each batch.
 	Progress func(done, total int)
@@ -149,7 +149,7 @@ func LoadEnterprises(ctx context.Context, s *app.App, o EnterpriseOptions) (int,
 		return 0, fmt.Errorf("demo: enterprises and years must be positive")
 	}
 	if o.LastYear == 0 {
-		y, _ := strconv.Atoi(enterprise.Today()[:4])
+		y, _ := strconv.Atoi(AsOf[:4])
 		o.LastYear = y - 1
 	}
 	if o.Batch <= 0 {

@@ -4,15 +4,29 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"gaoxin/internal/app"
+	"gaoxin/internal/db"
 	"gaoxin/internal/kpi"
 )
 
-// KPIAsOf is the date the demo year 2023 is read at: figures through October
-// 2023 are in (October's were due on 15 November), so the dashboard shows
-// the zone as a leader saw it in late November 2023.
-const KPIAsOf = "2023-11-20"
+// AsOf is the one date the whole demo is read at, and the date its records
+// are stamped up to: figures through October 2023 are in (October's were
+// due on 15 November), plan reports through October (due 5 November), the
+// 2023 awards paid in spring and the 2024 prize open, so every module shows
+// the zone as a leader saw it in late November 2023. A demo server runs
+// its clock at this date (Clock).
+const AsOf = "2023-11-20"
+
+// Clock is the demo's clock: AsOf at the real time of day, so that the
+// demo reads one date whatever day it is run on, and what is written while
+// it runs is stamped on that date.
+func Clock() time.Time {
+	now := time.Now().In(db.CST)
+	d, _ := time.ParseInLocation("2006-01-02", AsOf, db.CST)
+	return time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), db.CST)
+}
 
 // demoNote labels every synthetic figure.
 const demoNote = "演示数据（合成）/ synthetic demo figure"
@@ -56,7 +70,7 @@ var kpiDemos = []kpiDemo{
 var monthWeights = [13]float64{0, 0.7, 0.6, 1.0, 0.95, 1.0, 1.15, 0.95, 0.95, 1.05, 1.0, 1.05, 1.6}
 
 // LoadKPI writes the seven 2023 targets and synthetic 2022–2023 figures with
-// city and province growth beside them, and reads 2023 as of KPIAsOf. It
+// city and province growth beside them, and reads 2023 as of AsOf. It
 // needs the demo units jfj, ghj, czj and scj.
 func LoadKPI(ctx context.Context, s *app.App) error {
 	all := kpi.Scope{All: true}
@@ -96,7 +110,7 @@ func LoadKPI(ctx context.Context, s *app.App) error {
 			}
 		}
 	}
-	_, err := s.KPI.SaveSettings(ctx, 2023, kpi.SettingsInput{AsOf: KPIAsOf, Ahead: "1", OnPace: "0.95", Behind: "0.85", ClosePP: "2"})
+	_, err := s.KPI.SaveSettings(ctx, 2023, kpi.SettingsInput{AsOf: AsOf, Ahead: "1", OnPace: "0.95", Behind: "0.85", ClosePP: "2"})
 	return err
 }
 

@@ -28,7 +28,7 @@ func TestDemoKPIIsLively(t *testing.T) {
 	want := map[string]kpi.Status{"gdp": kpi.Met, "industry_va": kpi.Close, "fai": kpi.Behind, "retail": kpi.Met,
 		"revenue": kpi.Met, "trade": kpi.Close, "new_entities": kpi.AtRisk}
 	targets := map[string]string{"gdp": "10", "industry_va": "15", "fai": "20", "retail": "20", "revenue": "8", "trade": "10", "new_entities": "16000"}
-	if d.AsOf != KPIAsOf || len(d.Cards) != 7 {
+	if d.AsOf != AsOf || len(d.Cards) != 7 {
 		t.Fatalf("as of %s, %d cards", d.AsOf, len(d.Cards))
 	}
 	for _, c := range d.Cards {

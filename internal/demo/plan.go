@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 )
@@ -13,13 +14,14 @@ import (
 // The demo work plan is the 2023 plan of the conference report (seed): the
 // theme 一个主题, the six 提升 and the nine 行动, each 行动 placed under the 提升
 // it serves and its sentences split into tasks for plausible units. Reports
-// are replayed month by month through the real service with a demo clock,
-// and the plan year's review date (as_of) is then set to PlanAsOf, so the
-// pages show the plan as it stood in mid-July 2023 whatever today is: some
-// tasks ahead, some behind, some done, some red.
+// are replayed month by month, January to October, through the real service
+// with a demo clock, and the plan year's review date (as_of) is then set to
+// the demo's one date AsOf, so the pages show the plan as it stood in late
+// November 2023 whatever today is: some tasks ahead, some behind, some done,
+// some red.
 
-// PlanAsOf is the demo plan's review date.
-const PlanAsOf = "2023-07-10"
+// lastReportMonth is the last month whose reports were due before AsOf.
+const lastReportMonth = 10
 
 type demoTask struct {
 	title, lead, co, start, due, deliverable, indicator string
@@ -143,6 +145,7 @@ func loadPlan(ctx context.Context, a *app.App) ([]Account, error) {
 	clock := demoDate("2023-01-10").Add(2 * time.Hour)
 	p := *a.Plan
 	p.Now = func() time.Time { return clock }
+	ctx = audit.WithClock(ctx, p.Now)
 	sup := viewers["supervisor"]
 	theme, err := p.CreateNode(ctx, sup, plan.NodeInput{Year: 2023, Title: "跑出加速度，确保高质量", TitleEN: "Run faster, ensure high quality",
 		Description: "聚焦“稳增长、稳预期、稳民生”，项目化管理、任务化分解、方案化落实、清单化推进，确保谋一件、干一件、成一件。"})
@@ -197,8 +200,8 @@ func loadPlan(ctx context.Context, a *app.App) ([]Account, error) {
 	if _, err := p.AddMilestone(ctx, sup, tasks[0].id, "平台获批", "2023-10-31"); err != nil {
 		return nil, err
 	}
-	// Replay the monthly reports January–June 2023.
-	for month := 1; month <= 6; month++ {
+	// Replay the monthly reports January–October 2023.
+	for month := 1; month <= lastReportMonth; month++ {
 		period := fmt.Sprintf("2023-%02d", month)
 		due := time.Date(2023, time.Month(month)+1, 5, 0, 0, 0, 0, time.UTC)
 		for _, pt := range tasks {
@@ -208,28 +211,28 @@ func loadPlan(ctx context.Context, a *app.App) ([]Account, error) {
 		}
 	}
 	// 督办单: one answered, one still open past its reply-by date.
-	clock = demoDate("2023-06-20").Add(2 * time.Hour)
+	clock = demoDate("2023-11-08").Add(2 * time.Hour)
 	for _, pt := range tasks {
 		switch pt.t.profile {
 		case "red":
-			c, err := p.IssueChase(ctx, sup, plan.ChaseInput{TaskID: pt.id, Subject: "任务临近截止仍未完成，请说明原因及补救措施", ReplyBy: "2023-06-28"})
+			c, err := p.IssueChase(ctx, sup, plan.ChaseInput{TaskID: pt.id, Subject: "任务已过截止日期仍未完成，请说明原因及补救措施", ReplyBy: "2023-11-16"})
 			if err != nil {
 				return nil, err
 			}
 			if pt.t.lead == "ghj" {
-				clock = demoDate("2023-06-26").Add(2 * time.Hour)
-				if _, err := p.ReplyChase(ctx, viewers["ghj"], c.ID, "中原之光平台选址需省级部门联合论证，已报请协调，预计 8 月底完成可研。"); err != nil {
+				clock = demoDate("2023-11-14").Add(2 * time.Hour)
+				if _, err := p.ReplyChase(ctx, viewers["ghj"], c.ID, "中原之光平台选址需省级部门联合论证，已报请协调，预计 12 月底完成可研。"); err != nil {
 					return nil, err
 				}
-				clock = demoDate("2023-06-20").Add(2 * time.Hour)
+				clock = demoDate("2023-11-08").Add(2 * time.Hour)
 			}
 		case "silent":
-			if _, err := p.IssueChase(ctx, sup, plan.ChaseInput{TaskID: pt.id, Subject: "请按时报送 6 月进展", ReplyBy: "2023-07-14"}); err != nil {
+			if _, err := p.IssueChase(ctx, sup, plan.ChaseInput{TaskID: pt.id, Subject: "请按时报送 10 月进展", ReplyBy: "2023-11-24"}); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if err := p.SetAsOf(ctx, sup, 2023, PlanAsOf); err != nil {
+	if err := p.SetAsOf(ctx, sup, 2023, AsOf); err != nil {
 		return nil, err
 	}
 	return accounts, nil
@@ -274,11 +277,11 @@ func replay(ctx context.Context, p *plan.Service, clock *time.Time, viewers map[
 	if err != nil {
 		return err
 	}
-	if t.profile == "pending" && month == 6 {
+	if t.profile == "pending" && month == lastReportMonth {
 		return nil
 	}
 	*clock = submitAt.AddDate(0, 0, 3).Add(2 * time.Hour)
-	if t.profile == "returned" && month == 6 {
+	if t.profile == "returned" && month == lastReportMonth {
 		r, err = p.Review(ctx, sup, r.ID, false, "佐证材料不足，请补充清单发布截图。", 0)
 		if err != nil {
 			return err

@@ -265,7 +265,7 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		btx.Rollback()
 		return nil, err
 	}
-	w := &importWriter{s: s, o: o, btx: btx, actor: audit.ActorFrom(ctx), now: db.Now(), h: sha256.New(),
+	w := &importWriter{s: s, o: o, btx: btx, actor: audit.ActorFrom(ctx), now: s.nowMS(), h: sha256.New(),
 		ents:      s.newBulk(insEnterprise, "RETURNING id, credit_code", 15),
 		chains:    s.newBulk(insChain, "", 2).useCopy(btx),
 		figs:      s.newBulk(insFigure, upsFigure, 9),

@@ -82,7 +82,7 @@ func (s *Service) getDetail(ctx context.Context, id int64, historyLimit int) (de
 		r      = detailRead{tiers: []Tier{}, history: []HistoryRow{}}
 		found  bool
 		chains []chainRow
-		today  = Today()
+		today  = s.Today()
 		hor    = horizonOf(today)
 	)
 	for rows.Next() {

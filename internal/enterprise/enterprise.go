@@ -7,6 +7,7 @@ package enterprise
 
 import (
 	"sync"
+	"time"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
@@ -160,6 +161,10 @@ type Service struct {
 	names          nameIndex // the name search (search.go)
 	live           sync.Map  // import job id → *liveJob, for jobs this server runs
 	memo           caches    // derived data of the current module version (memo.go)
+
+	// Now is the clock the registry reads "today" from (a demo reads its
+	// data at one as-of date); nil means time.Now.
+	Now func() time.Time
 }
 
 // New returns the registry service, tuned by opt (the zero Options gives

@@ -161,7 +161,7 @@ func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []Figur
 	if err != nil {
 		return err
 	}
-	thisYear, _ := strconv.Atoi(Today()[:4])
+	thisYear, _ := strconv.Atoi(s.Today()[:4])
 	bad := checkFigures(inds, in, thisYear)
 	for i := range in {
 		switch {
@@ -182,7 +182,7 @@ func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []Figur
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		a := audit.ActorFrom(ctx)
-		now := db.Now()
+		now := s.nowMS()
 		years := map[int]bool{} // recomputed once each, after every value is in
 		for _, f := range in {
 			before, err := figureTx(ctx, tx, id, f.Indicator, f.Year, f.Month, f.Source)

@@ -48,7 +48,7 @@ func (s *Service) AddFlag(ctx context.Context, v Viewer, ent int64, kind, note s
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO enterprise_flags (enterprise_id, kind, note, created_by, created_at)
-			VALUES ($1,$2,$3,$4,$5) RETURNING id`, ent, kind, note, nullID(audit.ActorFrom(ctx).ID), db.Now()).Scan(&id)
+			VALUES ($1,$2,$3,$4,$5) RETURNING id`, ent, kind, note, nullID(audit.ActorFrom(ctx).ID), s.nowMS()).Scan(&id)
 		if db.IsForeignKeyViolation(err) {
 			return errs.Field("enterprise_id", "企业不存在", "enterprise not found")
 		}
@@ -71,7 +71,7 @@ func (s *Service) ClearFlag(ctx context.Context, v Viewer, id int64) (Flag, erro
 		return Flag{}, errNoWrite
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE enterprise_flags SET active = FALSE, cleared_at = $1 WHERE id = $2 AND active = TRUE", db.Now(), id)
+		res, err := tx.ExecContext(ctx, "UPDATE enterprise_flags SET active = FALSE, cleared_at = $1 WHERE id = $2 AND active = TRUE", s.nowMS(), id)
 		if err != nil {
 			return fmt.Errorf("enterprise: clear flag: %w", err)
 		}

@@ -270,7 +270,7 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 		if !validTier(f.Tier) {
 			return "", nil, errFilter("tier", f.Tier)
 		}
-		today := Today()
+		today := s.Today()
 		conds = append(conds, s.semi(ctx, "enterprise_tiers", "t.tier = %s AND (t.valid_to = '' OR t.valid_to >= %s) AND t.valid_from <= %s",
 			[]any{f.Tier, today, today}, arg))
 	}

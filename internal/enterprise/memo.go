@@ -85,7 +85,7 @@ func (s *Service) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // memoKey identifies what a page shows: the viewer's scope, the filter
 // and the day (certificates are current by date).
-func memoKey(v Viewer, f Filter) string {
+func memoKey(v Viewer, f Filter, today string) string {
 	bound := func(p *int64) string {
 		if p == nil {
 			return "-"
@@ -93,7 +93,7 @@ func memoKey(v Viewer, f Filter) string {
 		return fmt.Sprint(*p)
 	}
 	return fmt.Sprintf("list|%s|%q|%q|%q|%q|%q|%q|%q|%q|%d|%s|%s|%d|%d|%s", scopeKey(v), f.Name, f.CreditCode, f.Area, f.Chain, f.Tier,
-		f.Status, f.Industry, f.Indicator, f.Year, bound(f.Min), bound(f.Max), f.After, f.Limit, Today())
+		f.Status, f.Industry, f.Indicator, f.Year, bound(f.Min), bound(f.Max), f.After, f.Limit, today)
 }
 
 // scopeKey names the enterprises v may read.
@@ -116,7 +116,7 @@ func (s *Service) memoList(ctx context.Context, v Viewer, f Filter, build func()
 	if f.Limit > maxMemoLimit {
 		return build()
 	}
-	return s.memo.pages.Get(ctx, memoKey(v, f), build)
+	return s.memo.pages.Get(ctx, memoKey(v, f, s.Today()), build)
 }
 
 // Indicators returns the figure indicators in display order, memoised per
@@ -148,7 +148,7 @@ func (s *Service) Expiring(ctx context.Context, v Viewer, limit int) ([]Tier, er
 	if !v.Reads() {
 		return nil, errNoAccess
 	}
-	return s.memo.expiring.Get(ctx, fmt.Sprintf("expiring|%s|%d|%s", scopeKey(v), limit, Today()), func() ([]Tier, error) {
+	return s.memo.expiring.Get(ctx, fmt.Sprintf("expiring|%s|%d|%s", scopeKey(v), limit, s.Today()), func() ([]Tier, error) {
 		l, err := s.expiring(ctx, v, limit)
 		return slices.Clip(l), err
 	})

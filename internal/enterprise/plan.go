@@ -37,7 +37,7 @@ func (s *Service) newChecker(cat *catalog, cols []column) *checker {
 	for _, c := range cols {
 		header[c.key] = c.header
 	}
-	return &checker{s: s, cat: cat, header: header, first: map[string]int{}, today: Today()}
+	return &checker{s: s, cat: cat, header: header, first: map[string]int{}, today: s.Today()}
 }
 
 // fieldHeader is the file's header of a field, for the report.

@@ -215,6 +215,23 @@ func chainByCodeOrName(tree []ChainNode, s string) int64 {
 // Today is the current date in China time, YYYY-MM-DD.
 func Today() string { return time.Now().In(db.CST).Format("2006-01-02") }
 
+// Today is the registry's date in China time, YYYY-MM-DD, on its clock.
+func (s *Service) Today() string {
+	if s.Now == nil {
+		return Today()
+	}
+	return s.Now().In(db.CST).Format("2006-01-02")
+}
+
+// nowMS is the registry's clock in Unix milliseconds: what its records are
+// stamped with.
+func (s *Service) nowMS() int64 {
+	if s.Now == nil {
+		return db.Now()
+	}
+	return s.Now().UnixMilli()
+}
+
 // Create adds an enterprise. Errors: Forbidden (not staff who write),
 // Invalid (every bad field named; a credit code already registered is
 // named on credit_code).
@@ -222,14 +239,14 @@ func (s *Service) Create(ctx context.Context, v Viewer, in Input) (Enterprise, e
 	if !v.Writes() {
 		return Enterprise{}, errNoWrite
 	}
-	r, err := s.validate(ctx, in, Today())
+	r, err := s.validate(ctx, in, s.Today())
 	if err != nil {
 		return Enterprise{}, err
 	}
 	in = r.in
 	var id int64
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		now := db.Now()
+		now := s.nowMS()
 		err := tx.QueryRowContext(ctx, `INSERT INTO enterprises (credit_code, code_exception, name, former_names, legal_form, registered_on,
 			registered_capital_fen, area_unit_id, address, industry_code, status, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12) RETURNING id`,
@@ -280,7 +297,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Input) (Ent
 	if in.CodeException == "" && in.CreditCode == cur.CreditCode {
 		in.CodeException = cur.CodeException
 	}
-	r, err := s.validate(ctx, in, Today())
+	r, err := s.validate(ctx, in, s.Today())
 	if err != nil {
 		return Enterprise{}, err
 	}
@@ -297,7 +314,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Input) (Ent
 			registered_on = $6, registered_capital_fen = $7, area_unit_id = $8, address = $9, industry_code = $10, status = $11,
 			version = version + 1, updated_at = $12 WHERE id = $13`,
 			in.CreditCode, in.CodeException, in.Name, strings.Join(in.FormerNames, "\n"), in.LegalForm, in.RegisteredOn, in.CapitalFen,
-			nullID(r.areaID), in.Address, in.IndustryCode, string(in.Status), db.Now(), id)
+			nullID(r.areaID), in.Address, in.IndustryCode, string(in.Status), s.nowMS(), id)
 		if isUnique(err) {
 			return errs.Field("credit_code", "该统一社会信用代码已登记："+in.CreditCode, "credit code already registered: "+in.CreditCode)
 		}
@@ -355,7 +372,7 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, id int64, action strin
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_history (enterprise_id, at, actor_id, actor, action, before_json, after_json)
-		VALUES ($1,$2,$3,$4,$5,$6,$7)`, id, db.Now(), nullID(a.ID), a.Name, action, bj, aj); err != nil {
+		VALUES ($1,$2,$3,$4,$5,$6,$7)`, id, s.nowMS(), nullID(a.ID), a.Name, action, bj, aj); err != nil {
 		return fmt.Errorf("enterprise: history: %w", err)
 	}
 	return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: action, ObjectType: "enterprise", ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
@@ -487,7 +504,7 @@ func (s *Service) LinkAccount(ctx context.Context, v Viewer, id int64, username 
 		return errs.Field("username", "只能关联企业角色的账号", "only an enterprise-role account can be linked")
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET enterprise_id = $1, updated_at = $2 WHERE id = $3", id, db.Now(), u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET enterprise_id = $1, updated_at = $2 WHERE id = $3", id, s.nowMS(), u.ID); err != nil {
 			return fmt.Errorf("enterprise: link account: %w", err)
 		}
 		return s.record(ctx, tx, id, "enterprise.account.link", map[string]int64{"enterprise_id": u.EnterpriseID},

@@ -35,7 +35,7 @@ func (s *Service) LoadSynthetic(ctx context.Context, v Viewer, batch []Synthetic
 	if err != nil {
 		return err
 	}
-	now := db.Now()
+	now := s.nowMS()
 	tx, err := s.DB.BeginBulk(ctx)
 	if err != nil {
 		return fmt.Errorf("enterprise: synthetic: %w", err)

@@ -139,7 +139,7 @@ func (s *Service) AddTier(ctx context.Context, v Viewer, id int64, t Tier) (Tier
 	if len(bad) > 0 {
 		return t, errs.List("资质信息有误", "the certificate has errors", bad)
 	}
-	t.EnterpriseID, t.CreatedAt = id, db.Now()
+	t.EnterpriseID, t.CreatedAt = id, s.nowMS()
 	t.CertNo, t.Board, t.StockCode, t.Note = strings.TrimSpace(t.CertNo), strings.TrimSpace(t.Board), strings.TrimSpace(t.StockCode), strings.TrimSpace(t.Note)
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO enterprise_tiers (enterprise_id, tier, level, cert_no, valid_from, valid_to, board, stock_code, note, created_at)
@@ -149,7 +149,7 @@ func (s *Service) AddTier(ctx context.Context, v Viewer, id int64, t Tier) (Tier
 		}
 		return s.record(ctx, tx, id, "enterprise.tier.add", nil, t)
 	})
-	today := Today()
+	today := s.Today()
 	t.classify(today, horizonOf(today))
 	return t, err
 }
@@ -177,7 +177,7 @@ func (s *Service) expiring(ctx context.Context, v Viewer, limit int) ([]Tier, er
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	today := Today()
+	today := s.Today()
 	q := `SELECT t.id, t.enterprise_id, t.tier, t.level, t.cert_no, t.valid_from, t.valid_to, t.board, t.stock_code, t.note, t.created_at, e.name
 		FROM enterprise_tiers t JOIN enterprises e ON e.id = t.enterprise_id
 		WHERE t.valid_to >= $1 AND t.valid_to <= $2`
@@ -207,7 +207,7 @@ func (s *Service) queryTiersWith(ctx context.Context, r db.Querier, q string, ar
 		return nil, fmt.Errorf("enterprise: tiers: %w", err)
 	}
 	defer rows.Close()
-	today := Today()
+	today := s.Today()
 	horizon := horizonOf(today)
 	out := []Tier{}
 	for rows.Next() {

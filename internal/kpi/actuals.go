@@ -29,6 +29,16 @@ type Actual struct {
 	Note         string `json:"note"`
 	UpdatedBy    string `json:"updated_by"`
 	UpdatedAt    int64  `json:"updated_at"`
+	// EnteredUnit is the unit whose staff saved the figures; 0 when the
+	// zone's own staff did (a supervisor, an import of official figures).
+	EnteredUnit int64 `json:"entered_unit_id,omitempty"`
+}
+
+// CanDelete reports whether sc may delete the period's figures a: the
+// zone's staff any, a unit only those its own staff entered, never
+// another source's.
+func (sc Scope) CanDelete(ind Indicator, a Actual) bool {
+	return sc.All || (sc.CanWrite(ind) && a.EnteredUnit == sc.UnitID)
 }
 
 // HasFigure reports whether the zone's own figure is there.
@@ -114,6 +124,7 @@ func (s *Service) SaveActual(ctx context.Context, sc Scope, in ActualInput) (Act
 		e.Field = d[0].Field
 		return Actual{}, e
 	}
+	a.EnteredUnit = sc.enteredUnit()
 	err = s.tx(ctx, func(tx *sql.Tx) error { return s.upsertActual(ctx, tx, &a) })
 	if err != nil {
 		return Actual{}, err
@@ -128,13 +139,17 @@ func (s *Service) upsertActual(ctx context.Context, tx *sql.Tx, a *Actual) error
 	if err != nil && err != sql.ErrNoRows {
 		return fmt.Errorf("kpi: read actual: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO kpi_actuals (indicator_id, year, month, ytd, ytd_last, rate, city_rate, province_rate, note, updated_by, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+	var unit sql.NullInt64
+	if a.EnteredUnit != 0 {
+		unit = sql.NullInt64{Int64: a.EnteredUnit, Valid: true}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO kpi_actuals (indicator_id, year, month, ytd, ytd_last, rate, city_rate, province_rate, note, updated_by, updated_at, entered_unit_id)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
 		ON CONFLICT (indicator_id, year, month) DO UPDATE SET ytd = excluded.ytd, ytd_last = excluded.ytd_last, rate = excluded.rate,
 		city_rate = excluded.city_rate, province_rate = excluded.province_rate, note = excluded.note,
-		updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		updated_by = excluded.updated_by, updated_at = excluded.updated_at, entered_unit_id = excluded.entered_unit_id`,
 		a.IndicatorID, a.Year, a.Month, a.YTD.dbArg(), a.YTDLast.dbArg(), a.Rate.dbArg(), a.CityRate.dbArg(), a.ProvinceRate.dbArg(),
-		a.Note, a.UpdatedBy, a.UpdatedAt)
+		a.Note, a.UpdatedBy, a.UpdatedAt, unit)
 	if err != nil {
 		return fmt.Errorf("kpi: save actual: %w", err)
 	}
@@ -145,7 +160,8 @@ func (s *Service) upsertActual(ctx context.Context, tx *sql.Tx, a *Actual) error
 	return s.Audit.RecordTx(ctx, tx, e)
 }
 
-// DeleteActual removes one period's figures. Errors: NotFound, Forbidden.
+// DeleteActual removes one period's figures. A unit may delete only what
+// its own staff entered (Scope.CanDelete). Errors: NotFound, Forbidden.
 func (s *Service) DeleteActual(ctx context.Context, sc Scope, indicatorID int64, year, month int) error {
 	ind, err := s.Indicator(ctx, indicatorID)
 	if err != nil {
@@ -163,6 +179,10 @@ func (s *Service) DeleteActual(ctx context.Context, sc Scope, indicatorID int64,
 		if err != nil {
 			return fmt.Errorf("kpi: delete actual: %w", err)
 		}
+		if !sc.CanDelete(ind, before) {
+			return errs.New(errs.Forbidden, "该期数据由其他来源录入（"+before.UpdatedBy+"），本单位不能删除，可录入更正值或联系督查室",
+				"these figures were entered by another source ("+before.UpdatedBy+"); your unit cannot delete them: enter a correction or ask the supervisors")
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM kpi_actuals WHERE indicator_id = $1 AND year = $2 AND month = $3", indicatorID, year, month); err != nil {
 			return fmt.Errorf("kpi: delete actual: %w", err)
 		}
@@ -172,12 +192,13 @@ func (s *Service) DeleteActual(ctx context.Context, sc Scope, indicatorID int64,
 }
 
 const actualSelect = `SELECT a.indicator_id, i.code, a.year, a.month, a.ytd, a.ytd_last, a.rate, a.city_rate, a.province_rate,
-	a.note, a.updated_by, a.updated_at FROM kpi_actuals a JOIN kpi_indicators i ON i.id = a.indicator_id`
+	a.note, a.updated_by, a.updated_at, a.entered_unit_id FROM kpi_actuals a JOIN kpi_indicators i ON i.id = a.indicator_id`
 
 func scanActual(sc scanner) (Actual, error) {
 	var a Actual
-	var ytd, last, rate, city, prov sql.NullInt64
-	err := sc.Scan(&a.IndicatorID, &a.Code, &a.Year, &a.Month, &ytd, &last, &rate, &city, &prov, &a.Note, &a.UpdatedBy, &a.UpdatedAt)
+	var ytd, last, rate, city, prov, unit sql.NullInt64
+	err := sc.Scan(&a.IndicatorID, &a.Code, &a.Year, &a.Month, &ytd, &last, &rate, &city, &prov, &a.Note, &a.UpdatedBy, &a.UpdatedAt, &unit)
+	a.EnteredUnit = unit.Int64
 	a.YTD, a.YTDLast, a.Rate, a.CityRate, a.ProvinceRate = opt(ytd), opt(last), opt(rate), opt(city), opt(prov)
 	return a, err
 }

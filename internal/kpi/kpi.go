@@ -328,6 +328,15 @@ func (sc Scope) CanWrite(ind Indicator) bool {
 	return sc.All || (sc.UnitID != 0 && sc.UnitID == ind.OwnerID)
 }
 
+// enteredUnit is the unit to record as having entered figures saved in
+// scope sc: the unit, or 0 for the zone's staff.
+func (sc Scope) enteredUnit() int64 {
+	if sc.All {
+		return 0
+	}
+	return sc.UnitID
+}
+
 func forbiddenIndicator(ind Indicator) error {
 	return errs.New(errs.Forbidden, "指标“"+ind.NameZH+"”不属于您的单位，不能录入", "indicator "+ind.Code+" belongs to another unit: you may not enter its figures")
 }

@@ -184,6 +184,7 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 			continue
 		}
 		seen[key] = in.Row
+		a.EnteredUnit = sc.enteredUnit()
 		out = append(out, a)
 	}
 	if len(d) > 0 {

@@ -28,6 +28,9 @@ type Page struct {
 	Flash   string // a one-line notice shown above the content
 	Error   string // a form error shown above the content
 	Version string
+	// DemoAsOf is the demo's one date (Config.DemoAsOf), shown in the
+	// banner; a page leaves out its own "as of" line when it is the same.
+	DemoAsOf string
 }
 
 // L picks the Chinese or English text for the page's language.
@@ -69,7 +72,7 @@ func (p Page) RoleLabel() string {
 // Page builds the common page data.
 func (s *Server) Page(r *http.Request, zh, en string) Page {
 	p := Page{Lang: LangOf(r), User: CurrentUser(r), TitleZH: zh, TitleEN: en, Path: r.URL.Path,
-		URI: r.URL.RequestURI(), Version: s.Cfg.Version}
+		URI: r.URL.RequestURI(), Version: s.Cfg.Version, DemoAsOf: s.Cfg.DemoAsOf}
 	p.Nav = navFor(p.User, r.URL.Path)
 	switch r.URL.Query().Get("ok") {
 	case "saved":

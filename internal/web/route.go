@@ -113,6 +113,9 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ip := s.ClientIP(r)
 		ctx := audit.WithActor(r.Context(), audit.Actor{Name: "anonymous", IP: ip})
+		if s.App.Now != nil {
+			ctx = audit.WithClock(ctx, s.App.Now)
+		}
 		u, hash, tokID, err := s.identify(ctx, r)
 		if err != nil && !access.public {
 			s.WriteError(w, r.WithContext(ctx), err)

@@ -23,6 +23,10 @@ type Config struct {
 	TrustProxy    bool   // take the client IP from X-Forwarded-For / X-Real-IP
 	Version       string // shown in /healthz and the footer
 	MaxUpload     int64  // bytes; uploads above are refused (413)
+	// DemoAsOf is the one date a demo server reads all its data at
+	// (YYYY-MM-DD, demo.AsOf), shown once in a banner on every page; ""
+	// for a real server.
+	DemoAsOf string
 }
 
 // Module registers one module's routes and templates on the server.

@@ -298,7 +298,7 @@ func (s *handlers) handleExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.Spreadsheet(w, "award-"+strconv.FormatInt(p.ID, 10)+"-payments.xlsx")
-	return s.Award.ExportPayments(r.Context(), id, w)
+	return s.Award.ExportPayments(r.Context(), viewer(r), id, w)
 }
 
 func (s *handlers) apiTotals(w http.ResponseWriter, r *http.Request) error {

@@ -11,6 +11,7 @@ import (
 
 	"gaoxin/internal/award"
 	"gaoxin/internal/enterprise"
+	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
 )
 
@@ -132,6 +133,10 @@ type programmePage struct {
 	GrantedFen int64
 	PaidFen    int64
 	Today      string
+	// Blocked says why the next step cannot be taken yet (the notice
+	// period still runs, objections are open…), shown instead of its
+	// button.
+	Blocked string
 }
 
 // Pretty is v as indented JSON, for showing rules.
@@ -162,6 +167,15 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 		return s.Render(w, r, "award/programme.html", p)
 	}
 	p.Round = s.Award.RoundFor(ctx, viewer(r), prog)
+	if p.CanRun && p.Next != "" {
+		if err := s.Award.AdvanceBlocked(ctx, prog); err != nil {
+			e := errs.As(err)
+			if e.Code == errs.Internal {
+				return err
+			}
+			p.Blocked = e.Message(p.Lang)
+		}
+	}
 	if p.Staff {
 		if p.Rounds, err = s.Award.Rounds(ctx, prog.ID); err != nil {
 			return err
@@ -296,6 +310,9 @@ type reviewsPage struct {
 	page
 	Assignments  []award.Assignment
 	Affiliations string
+	// ProgState is each assigned programme's state, to say where scoring
+	// is not open yet.
+	ProgState map[int64]string
 }
 
 func (s *handlers) handleReviews(w http.ResponseWriter, r *http.Request) error {
@@ -308,6 +325,17 @@ func (s *handlers) handleReviews(w http.ResponseWriter, r *http.Request) error {
 	if p.Affiliations, err = s.Award.Affiliations(r.Context(), u.ID); err != nil {
 		return err
 	}
+	p.ProgState = map[int64]string{}
+	for _, g := range p.Assignments {
+		if _, ok := p.ProgState[g.ProgrammeID]; ok {
+			continue
+		}
+		prog, err := s.Award.Programme(r.Context(), g.ProgrammeID)
+		if err != nil {
+			return err
+		}
+		p.ProgState[g.ProgrammeID] = prog.State
+	}
 	return s.Render(w, r, "award/reviews.html", p)
 }
 
@@ -317,6 +345,12 @@ type assignmentPage struct {
 	A        award.Application
 	Criteria []criterionRow
 	Mine     bool
+	// Scoring is whether the programme takes scores now (in review); until
+	// then the page says when scoring opens instead of showing the form.
+	Scoring bool
+	// Recusal is whether the reviewer may still step back.
+	Recusal   bool
+	ProgState string
 }
 
 type criterionRow struct {
@@ -338,7 +372,8 @@ func (s *handlers) handleAssignment(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	p := assignmentPage{page: page{s.Page(r, "评审："+g.EnterpriseName, "Review: "+g.EnterpriseName)}, G: g, A: a,
-		Mine: g.ReviewerID == web.CurrentUser(r).ID}
+		Mine: g.ReviewerID == web.CurrentUser(r).ID, Scoring: prog.State == award.StateReview,
+		Recusal: prog.State == award.StateOpen || prog.State == award.StateReview, ProgState: prog.State}
 	if g.State == "conflict" || g.State == "recused" {
 		p.A = award.Application{ID: a.ID, EnterpriseName: a.EnterpriseName, ProgrammeName: a.ProgrammeName, State: a.State}
 	}

@@ -224,7 +224,7 @@ func (s *handlers) detail(r *http.Request, id int64) (detailPage, error) {
 	e := d.Enterprise
 	p := detailPage{page: s.page(r, e.Name, e.Name), E: e, IsSelf: v.Role == org.Enterprise && v.EnterpriseID == id,
 		TierKinds: enterprise.Tiers, indByCode: map[string]enterprise.Indicator{}}
-	p.FormYear, _ = strconv.Atoi(enterprise.Today()[:4])
+	p.FormYear, _ = strconv.Atoi(s.Enterprise.Today()[:4])
 	p.FormYear--
 	p.Tiers, p.Figures, p.History, p.Indicators = d.Tiers, d.Figures, d.History, d.Indicators
 	for _, i := range p.Indicators {

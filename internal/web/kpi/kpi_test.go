@@ -219,7 +219,7 @@ func TestKPIDashboardAPI(t *testing.T) {
 		}
 	}
 	page := h.As("leader").Get("/kpi?year=2023")
-	for _, want := range []string{"kpi-gdp", "<svg", "stroke-dasharray", "严重滞后", "其余 3 个月每月需完成 2,333.33 家"} {
+	for _, want := range []string{"kpi-gdp", "<svg", "stroke-dasharray", "严重滞后", "其余 3 个月每月需完成 2,334 家"} {
 		if !strings.Contains(string(page.Body), want) {
 			t.Errorf("dashboard page lacks %q", want)
 		}

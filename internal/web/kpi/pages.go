@@ -19,7 +19,7 @@ type dashboardPage struct {
 	Years    []int
 	AsOf     string
 	Cards    []card
-	Counts   map[string]int // cards by colour
+	Summary  []kpi.Bucket // cards by status, in the cards' words
 	Overdue  []kpi.Overdue
 	CanEdit  bool
 	CanEnter bool
@@ -42,7 +42,7 @@ func (s *handlers) handleDashboard(w http.ResponseWriter, r *http.Request) error
 
 // dashboardPage gathers the dashboard of year y for the user.
 func (s *handlers) dashboardPage(r *http.Request, y int) (dashboardPage, error) {
-	p := dashboardPage{Page: s.Page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y, Counts: map[string]int{}}
+	p := dashboardPage{Page: s.Page(r, fmt.Sprintf("%d 年目标指标", y), fmt.Sprintf("Targets %d", y)), Year: y}
 	u := web.CurrentUser(r)
 	p.CanEdit, p.CanEnter = u.Role == org.Supervisor, u.Role == org.Supervisor || u.Role == org.UnitStaff
 	var err error
@@ -56,9 +56,9 @@ func (s *handlers) dashboardPage(r *http.Request, y int) (dashboardPage, error) 
 	p.AsOf, p.Th = d.AsOf, d.Settings.Thresholds
 	for _, c := range d.Cards {
 		v := cardView(p.Page, c, 540, 220)
-		p.Counts[v.Color]++
 		p.Cards = append(p.Cards, v)
 	}
+	p.Summary = kpi.Tally(d.Cards)
 	if u.Role == org.UnitStaff {
 		st, err := s.KPI.Settings(r.Context(), y)
 		if err != nil {
@@ -75,6 +75,7 @@ type periodRow struct {
 	Period, YTD, YTDLast, Growth, City, Province, Expected, Status, Color, Note, By string
 	Year, Month                                                                     int
 	Published                                                                       bool
+	CanDelete                                                                       bool // the viewer may delete it (its own unit entered it)
 }
 
 type indicatorPage struct {
@@ -120,14 +121,15 @@ func (s *handlers) indicatorPage(r *http.Request, id int64) (indicatorPage, erro
 		a, as := pt.Actual, pt.Assessment
 		row := periodRow{Period: periodLabel(p.Page, ind, y, a.Month), YTD: a.YTD.String(), YTDLast: pt.YTDLast.String(),
 			City: a.CityRate.String(), Province: a.ProvinceRate.String(), Note: a.Note, By: a.UpdatedBy, Year: a.Year, Month: a.Month,
-			Color: kpi.Color(ind.Kind, as.Status), Growth: "—", Expected: "—", Published: as.GrowthSource == kpi.Published}
+			Color: kpi.Color(ind.Kind, as.Status), Growth: "—", Expected: "—", Published: as.GrowthSource == kpi.Published,
+			CanDelete: a.Year == y && scope(r).CanDelete(ind, a)}
 		zh, en := as.Status.Label()
 		row.Status = p.L(zh, en)
 		if as.GrowthPct != nil {
 			row.Growth = signed(*as.GrowthPct, 2) + "%"
 		}
 		if as.Expected != nil {
-			row.Expected = num(*as.Expected)
+			row.Expected = qty(*as.Expected, ind.Measure, false)
 		}
 		p.Rows = append(p.Rows, row)
 	}

@@ -43,14 +43,14 @@ func cardView(p web.Page, c kpi.Card, w, h int) card {
 		v.Kind = p.L("总量目标", "absolute target")
 		v.Target = "—"
 		if c.Target.OK {
-			v.Target = num(c.Target.V.Float()) + " " + ind.Measure
+			v.Target = qty(c.Target.V.Float(), ind.Measure, false) + " " + ind.Measure
 		}
 	}
 	v.YTD, v.Growth, v.Period = "—", "—", p.L("暂无数据", "no figures yet")
 	if l := c.Latest; l != nil {
 		v.Period = periodLabel(p, ind, l.Year, l.Month)
 		if l.YTD.OK {
-			v.YTD = num(l.YTD.V.Float()) + " " + ind.Measure
+			v.YTD = qty(l.YTD.V.Float(), ind.Measure, false) + " " + ind.Measure
 		}
 	}
 	if a.GrowthPct != nil {
@@ -99,7 +99,7 @@ func needText(p web.Page, ind kpi.Indicator, a kpi.Assessment) string {
 	case a.GrowthSource == kpi.Published:
 		return p.L("仅有公布增速，无法推算其余月份所需增速", "only a published rate: the remaining months' need cannot be projected")
 	case a.NeedPerMonth != nil:
-		return fmt.Sprintf(p.L("其余 %d 个月每月需完成 %s %s", "%[2]s %[3]s needed per month for the remaining %[1]d months"), a.Remaining, num(*a.NeedPerMonth), ind.Measure)
+		return fmt.Sprintf(p.L("其余 %d 个月每月需完成 %s %s", "%[2]s %[3]s needed per month for the remaining %[1]d months"), a.Remaining, qty(*a.NeedPerMonth, ind.Measure, true), ind.Measure)
 	}
 	return p.L("无法推算（缺少上年全年数据）", "cannot project (last year's full-year figure missing)")
 }
@@ -161,7 +161,7 @@ func trendChart(p web.Page, c kpi.Card, w, h int) template.HTML {
 		{Name: p.L("全市", "City"), Values: city, Color: "#2b6cb0"},
 		{Name: p.L("全省", "Province"), Values: prov, Color: "#1b7f3b"}}
 	if c.TargetPct != nil {
-		series = append(series, chart.Series{Name: p.L("目标", "Target"), Values: target, Color: "#b7791f", Dashed: true})
+		series = append(series, chart.Series{Name: p.L("目标", "Target"), Values: target, Color: "#8a5a00", Dashed: true})
 	}
 	return chart.Line{Title: p.L("累计增速", "YTD growth") + " · " + p.L(c.Indicator.NameZH, orZH(c.Indicator.NameEN, c.Indicator.NameZH)),
 		XLabels: labels, Series: series, YUnit: "%", Width: w, Height: h}.SVG()
@@ -198,6 +198,23 @@ func signed(f float64, places int) string {
 		s = strings.TrimLeft(s, "+-")
 	}
 	return s
+}
+
+// countUnits are the measures of things counted one by one: their
+// figures are whole numbers.
+var countUnits = map[string]bool{"家": true, "个": true, "人": true, "项": true, "件": true, "户": true, "次": true, "名": true, "家次": true}
+
+// qty prints a figure in its measure: a count as a whole number (a need
+// rounded up, since 3,015.5 firms a month means 3,016), anything else as
+// num does.
+func qty(f float64, measure string, need bool) string {
+	if !countUnits[measure] {
+		return num(f)
+	}
+	if need {
+		return num(math.Ceil(f))
+	}
+	return num(math.Round(f))
 }
 
 // num prints an amount with thousands separators and at most two decimals.

@@ -6,6 +6,7 @@ import (
 
 	"gaoxin/internal/web"
 
+	"gaoxin/internal/errs"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/plan"
 )
@@ -69,11 +70,26 @@ func (s *handlers) handleBulletin(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	v := viewer(r)
+	q := r.URL.Query().Get("unit")
+	if q == "" && v.ReadsAll() {
+		// Those who read every unit get the zone-wide bulletin: the ranking.
+		http.Redirect(w, r, "/plan/ranking?year="+strconv.Itoa(year)+"&month="+strconv.Itoa(month), http.StatusSeeOther)
+		return nil
+	}
 	unitID := v.UnitID
-	if q := r.URL.Query().Get("unit"); q != "" {
+	if q != "" {
 		unitID, _ = strconv.ParseInt(q, 10, 64)
 	}
 	u, b, err := s.Plan.UnitBulletin(r.Context(), v, year, month, unitID)
+	if errs.CodeOf(err) == errs.NotFound && unitID == v.UnitID && !v.ReadsAll() {
+		// A unit that leads no task this year has no line in the
+		// bulletin: its tab says so rather than failing.
+		pp, err := s.page(r, "月度通报", "Monthly bulletin", year)
+		if err != nil {
+			return err
+		}
+		return s.Render(w, r, "plan/bulletin.html", bulletinPage{page: pp, Month: month})
+	}
 	if err != nil {
 		return err
 	}

@@ -23,13 +23,16 @@ type homePage struct {
 	InboxYear  int
 	Overdue    []kpi.Overdue
 	Programmes []award.Programme
+	// Reviews are a reviewer's assignments still to score.
+	Reviews  []award.Assignment
+	Reviewer bool
 }
 
 type kpiSummary struct {
-	Year   int
-	AsOf   string
-	Counts map[string]int
-	Cards  []kpiLine
+	Year    int
+	AsOf    string
+	Summary []kpi.Bucket // indicators by status, in the cards' words
+	Cards   []kpiLine
 }
 
 type kpiLine struct {
@@ -62,11 +65,10 @@ func (s *handlers) handleHome(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			ks := &kpiSummary{Year: year, AsOf: d.AsOf, Counts: map[string]int{}}
+			ks := &kpiSummary{Year: year, AsOf: d.AsOf, Summary: kpi.Tally(d.Cards)}
 			for _, c := range d.Cards {
 				color := kpi.Color(c.Indicator.Kind, c.Assessment.Status)
 				zh, en := c.Assessment.Status.Label()
-				ks.Counts[color]++
 				ks.Cards = append(ks.Cards, kpiLine{ID: c.Indicator.ID, Name: p.L(c.Indicator.NameZH, c.Indicator.NameEN), Code: c.Indicator.Code, Color: color, Status: p.L(zh, en)})
 			}
 			p.KPI = ks
@@ -96,6 +98,18 @@ func (s *handlers) handleHome(w http.ResponseWriter, r *http.Request) error {
 					return err
 				}
 				p.InboxYear = t.Year
+			}
+		}
+	}
+	if u != nil && u.Role == org.Reviewer {
+		p.Reviewer = true
+		gs, err := s.Award.Assignments(ctx, u.ID, 0)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			if g.State == "assigned" {
+				p.Reviews = append(p.Reviews, g)
 			}
 		}
 	}

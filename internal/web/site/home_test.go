@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"gaoxin/internal/web"
 	"gaoxin/internal/web/webtest"
 
 	"gaoxin/internal/app"
@@ -14,10 +15,19 @@ import (
 )
 
 // newDemoHarness is a server over the full demo data, with the demo
-// accounts' generated passwords.
+// accounts' generated passwords, run as `serve --demo` runs it: on the
+// demo's clock, with its date in the banner.
 func newDemoHarness(t *testing.T) (*webtest.Harness, map[string]string) {
 	t.Helper()
-	a := app.New(dbtest.Open(t), app.Options{Argon: &webtest.CheapArgon})
+	h, pw, _ := newDemoHarnessAccounts(t)
+	return h, pw
+}
+
+// newDemoHarnessAccounts is newDemoHarness with the demo accounts in the
+// order the demo made them.
+func newDemoHarnessAccounts(t *testing.T) (*webtest.Harness, map[string]string, []demo.Account) {
+	t.Helper()
+	a := app.New(dbtest.Open(t), app.Options{Argon: &webtest.CheapArgon, Now: demo.Clock})
 	accounts, err := demo.Load(audit.WithActor(context.Background(), audit.Actor{Name: "demo"}), a)
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +36,7 @@ func newDemoHarness(t *testing.T) (*webtest.Harness, map[string]string) {
 	for _, acc := range accounts {
 		pw[acc.Username] = acc.Password
 	}
-	return webtest.Over(t, a), pw
+	return webtest.OverConfig(t, a, web.Config{Version: "test", DemoAsOf: demo.AsOf}), pw, accounts
 }
 
 func TestHomeOverviewByRole(t *testing.T) {

@@ -85,11 +85,17 @@ func (b *Browser) Eval(t *testing.T, js string) string {
 // Login signs in through the login page and waits for the page after it.
 func (b *Browser) Login(t *testing.T, username string) {
 	t.Helper()
+	b.LoginWith(t, username, Password)
+}
+
+// LoginWith signs in with a password of its own (a demo account's).
+func (b *Browser) LoginWith(t *testing.T, username, password string) {
+	t.Helper()
 	b.Do(t,
 		chromedp.Navigate(b.Base+"/login"),
 		chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), username),
-		chromedp.SendKeys(chromedp.ID("password"), Password),
+		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.ID("login")),
 		chromedp.WaitVisible(chromedp.CSS("header .me")),
 	)
@@ -105,7 +111,10 @@ func (b *Browser) Screenshot(t *testing.T, name string) {
 	}
 	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
-		t.Fatal(err)
+		// A page taller than Chromium draws at once: the window only.
+		if png, err = chromedp.Run(b.Ctx, chromedp.CaptureScreenshot()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)

@@ -77,7 +77,14 @@ func New(t testing.TB) *Harness {
 // demo, say).
 func Over(t testing.TB, a *app.App) *Harness {
 	t.Helper()
-	srv, err := site.New(web.Config{Version: "test"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return OverConfig(t, a, web.Config{Version: "test"})
+}
+
+// OverConfig is Over with the server's configuration (a demo server's
+// DemoAsOf, say).
+func OverConfig(t testing.TB, a *app.App, cfg web.Config) *Harness {
+	t.Helper()
+	srv, err := site.New(cfg, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
