@@ -150,9 +150,11 @@ func run(dsn string, clients int, dur time.Duration, maxReq, nTasks, nReports in
 		verdicts = append(verdicts, verdict{r, r.RPS / ((before.RPS + after.RPS) / 2) * 100})
 		before = after
 	}
-	fmt.Printf("\n%d clients, %s per phase; targets: p95 ≤ 50ms and ≥ 25%% of trivial throughput\n", clients, dur)
+	// The share of /healthz throughput is shown for comparison only; the
+	// target is the p95 (bench/README.md).
+	fmt.Printf("\n%d clients, %s per phase; target: p95 ≤ 50ms, no errors\n", clients, dur)
 	for _, v := range verdicts {
-		ok := v.r.P95 <= 50*time.Millisecond && v.share >= 25 && v.r.Errors == 0
+		ok := v.r.P95 <= 50*time.Millisecond && v.r.Errors == 0
 		fmt.Printf("%-28s p95 %-8s %5.1f%% of trivial  %s\n", v.r.Name, v.r.P95.Round(10*time.Microsecond), v.share, map[bool]string{true: "PASS", false: "MISS"}[ok])
 	}
 	return nil
