@@ -104,30 +104,6 @@ func (s *Service) BriefByCode(ctx context.Context, code string) (Brief, error) {
 	return b, nil
 }
 
-// TiersUnexpiredOn returns, per enterprise, the tier codes of its
-// certificates that have not expired before date (YYYY-MM-DD): open-ended
-// ones and those valid to date or later, in the order they were recorded.
-// A certificate granted after date counts: a programme asks what an
-// enterprise holds in its year, not on its first day only.
-func (s *Service) TiersUnexpiredOn(ctx context.Context, q db.Querier, date string) (map[int64][]string, error) {
-	rows, err := s.reader(q).QueryContext(ctx, `SELECT enterprise_id, tier FROM enterprise_tiers
-		WHERE valid_to = '' OR valid_to >= $1 ORDER BY enterprise_id, id`, date)
-	if err != nil {
-		return nil, fmt.Errorf("enterprise: tiers on %s: %w", date, err)
-	}
-	defer rows.Close()
-	out := map[int64][]string{}
-	for rows.Next() {
-		var id int64
-		var t string
-		if err := rows.Scan(&id, &t); err != nil {
-			return nil, err
-		}
-		out[id] = append(out[id], t)
-	}
-	return out, rows.Err()
-}
-
 // ChainCodes returns, per enterprise, the codes of the chain nodes it sits
 // on and of every ancestor of those nodes, so that "in node X" holds for
 // an enterprise on any node under X.

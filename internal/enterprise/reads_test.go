@@ -41,9 +41,14 @@ func TestReadsForOtherModules(t *testing.T) {
 	if _, err := f.svc.AddTier(f.ctx, staff, c.ID, enterprise.Tier{Tier: "listed", Board: "主板", StockCode: "000001"}); err != nil {
 		t.Fatal(err)
 	}
-	tiers, err := f.svc.TiersUnexpiredOn(f.ctx, nil, "2023-01-01")
+	tiers, err := f.svc.TiersValidIn(f.ctx, nil, "2023-01-01", "2023-12-31")
 	if err != nil || !slices.Equal(tiers[a.ID], []string{"gazelle"}) || !slices.Equal(tiers[c.ID], []string{"listed"}) {
-		t.Fatalf("tiers = %v, %v", tiers, err)
+		t.Fatalf("tiers in 2023 = %v, %v", tiers, err)
+	}
+	// Not yet granted in 2019: the certificate's start counts as its end does.
+	tiers, err = f.svc.TiersValidIn(f.ctx, nil, "2019-01-01", "2019-12-31")
+	if err != nil || !slices.Equal(tiers[a.ID], []string{"gazelle"}) {
+		t.Fatalf("tiers in 2019 = %v, %v", tiers, err)
 	}
 
 	chains, err := f.svc.ChainCodes(f.ctx, nil)
