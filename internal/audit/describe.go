@@ -235,7 +235,11 @@ func (l *Log) Tell(r Row, lang, actor string) Description {
 	}
 	before, after := flat(r.Before), flat(r.After)
 	d := Description{Action: verb}
-	if noun != "" || r.ObjectID != "" {
+	// Signing in or out acts on the actor's own account: naming it again
+	// ("张三 登录了系统 用户「#2」") says nothing. A failed sign-in keeps
+	// the account it was tried on.
+	self := strings.HasPrefix(r.Action, "auth.") && r.ObjectType == "user" && r.Outcome != Failed
+	if (noun != "" || r.ObjectID != "") && !self {
 		name := objectName(after, before)
 		if name == "" && r.ObjectID != "" {
 			name = "#" + r.ObjectID

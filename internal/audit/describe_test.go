@@ -44,6 +44,8 @@ func TestTellReadsAsASentence(t *testing.T) {
 		{audit.Row{Actor: "anonymous", Action: "auth.login", ObjectType: "user", ObjectID: "unknown", Outcome: audit.Failed,
 			After: `{"reason":"unknown"}`}, "zh", "",
 			"匿名访问者 登录了系统 用户「#unknown」（未成功）", nil},
+		{audit.Row{Actor: "leader", Action: "auth.login", ObjectType: "user", ObjectID: "2", Outcome: audit.OK}, "zh", "张主任（leader）",
+			"张主任（leader） 登录了系统", nil},
 	}
 	for i, c := range cases {
 		d := l.Tell(c.row, c.lang, c.actor)
