@@ -77,6 +77,7 @@ func (s *handlers) routes() {
 	s.Handle("POST /awards/flags", "Add flag", sup, s.handleFlagForm)
 	s.Handle("POST /awards/flags/{id}/clear", "Clear flag", sup, s.handleFlagClearForm)
 	s.Handle("GET /notices/{id}", "Public notice (公示)", web.Public, s.handleNotice)
+	s.Handle("GET /notices/{id}/pdf", "Public notice as an A4 PDF", web.Public, s.handleNoticePDF)
 	s.Handle("POST /notices/{id}/objections", "File an objection; answers with its receipt number", web.Public, s.handleNoticeObject)
 	s.Handle("GET /notices/receipt", "Look up an objection's decision by its receipt number", web.Public, s.handleReceiptForm)
 	s.Handle("POST /notices/receipt", "Objection decision by receipt number", web.Public, s.handleReceiptLookup)

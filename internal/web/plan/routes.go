@@ -47,6 +47,7 @@ func (s *handlers) routes() {
 	s.Handle("GET /plan/ranking", "Unit ranking of the monthly bulletin", web.Staff, s.handleRanking)
 	s.Handle("GET /plan/bulletin", "One unit's monthly bulletin", roles, s.handleBulletin)
 	s.Handle("GET /plan/bulletin.xlsx", "Monthly bulletin as .xlsx", web.Staff, s.handleBulletinXLSX)
+	s.Handle("GET /plan/bulletin.pdf", "Monthly bulletin as an A4 PDF", web.Staff, s.handleBulletinPDF)
 	s.Handle("GET /plan/nodes/{id}", "Plan node or task detail", roles, s.handleNode)
 	s.Handle("POST /plan/nodes", "Create a plan node", sup, s.handleNodeCreate)
 	s.Handle("POST /plan/nodes/{id}", "Edit a plan node", sup, s.handleNodeEdit)
