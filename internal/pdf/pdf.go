@@ -167,19 +167,22 @@ func (d *Doc) Table(shares []float64, header []string, rows [][]string) {
 	for i, s := range shares {
 		widths[i] = s / total * (pageW - 2*margin)
 	}
+	head, headLines := cellLines(widths, header, size, pad)
 	for i, r := range append([][]string{header}, rows...) {
-		if d.y-rowHeight(widths, r, size, pad) < bottom {
+		cells, lines := cellLines(widths, r, size, pad)
+		if d.y-rowHeight(lines, size, pad) < bottom {
 			d.newPage()
 			if i > 0 {
-				d.rowAt(widths, header, size, pad)
+				d.rowAt(widths, head, headLines, size, pad)
 			}
 		}
-		d.rowAt(widths, r, size, pad)
+		d.rowAt(widths, cells, lines, size, pad)
 	}
 	d.y -= 8
 }
 
-// cellLines wraps each cell of a row within its column.
+// cellLines wraps each cell of a row within its column, and says how many
+// lines the tallest cell takes.
 func cellLines(widths []float64, cells []string, size, pad float64) ([][]string, int) {
 	wrapped := make([][]string, len(widths))
 	lines := 1
@@ -192,15 +195,12 @@ func cellLines(widths []float64, cells []string, size, pad float64) ([][]string,
 	return wrapped, lines
 }
 
-func rowHeight(widths []float64, cells []string, size, pad float64) float64 {
-	_, lines := cellLines(widths, cells, size, pad)
-	return float64(lines)*size*1.3 + 2*pad
-}
+func rowHeight(lines int, size, pad float64) float64 { return float64(lines)*size*1.3 + 2*pad }
 
-// rowAt draws one row of cells with its rules at the current position.
-func (d *Doc) rowAt(widths []float64, cells []string, size, pad float64) {
-	wrapped, lines := cellLines(widths, cells, size, pad)
-	h := float64(lines)*size*1.3 + 2*pad
+// rowAt draws one row of wrapped cells with its rules at the current
+// position.
+func (d *Doc) rowAt(widths []float64, wrapped [][]string, lines int, size, pad float64) {
+	h := rowHeight(lines, size, pad)
 	x := margin
 	top := d.y
 	fmt.Fprintf(d.page, "0.5 w %.2f %.2f %.2f %.2f re S\n", margin, top-h, pageW-2*margin, h)

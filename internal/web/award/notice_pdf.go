@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"gaoxin/internal/award"
-	"gaoxin/internal/db"
 	"gaoxin/internal/pdf"
 	"gaoxin/internal/web"
 )
@@ -37,10 +35,9 @@ func noticePDF(v noticeView, words award.Words) []byte {
 	p := v.Programme
 	d := pdf.New(p.NameZH + " 公示")
 	d.Heading(p.NameZH+" 拟入选名单公示", 1)
-	at := func(ms int64) string { return time.UnixMilli(ms).In(db.CST).Format("2006年1月2日 15:04") }
 	switch {
 	case p.State == award.StateNotice:
-		d.Para(fmt.Sprintf("公示期：%s 至 %s。公示期内，任何单位和个人对名单有异议的，可通过平台的公示页面提交异议并附证明材料，凭回执号查询处理结果。", at(p.NoticeFrom), at(p.NoticeUntil)))
+		d.Para(fmt.Sprintf("公示期：%s 至 %s。公示期内，任何单位和个人对名单有异议的，可通过平台的公示页面提交异议并附证明材料，凭回执号查询处理结果。", web.DateTime(p.NoticeFrom), web.DateTime(p.NoticeUntil)))
 	default:
 		zh, _ := award.StateLabel(p.State)
 		d.Para("本名单公示期已结束，当前状态：" + zh + "。")

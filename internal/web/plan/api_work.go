@@ -215,16 +215,22 @@ func (s *handlers) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *handlers) apiBulletin(w http.ResponseWriter, r *http.Request) error {
+// bulletin is the zone-wide bulletin of ?year= and ?month=, for the API,
+// the ranking page and the PDF alike.
+func (s *handlers) bulletin(r *http.Request) (*plan.Bulletin, error) {
 	year, err := s.year(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	month, err := s.month(r, year)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b, err := s.Plan.Bulletin(r.Context(), viewer(r), year, month)
+	return s.Plan.Bulletin(r.Context(), viewer(r), year, month)
+}
+
+func (s *handlers) apiBulletin(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.bulletin(r)
 	if err != nil {
 		return err
 	}

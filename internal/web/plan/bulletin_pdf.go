@@ -14,20 +14,12 @@ import (
 // PDF with its Chinese text: the units ranked by score, with the figures
 // the score is made of and the formula.
 func (s *handlers) handleBulletinPDF(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.year(r)
-	if err != nil {
-		return err
-	}
-	month, err := s.month(r, year)
-	if err != nil {
-		return err
-	}
-	b, err := s.Plan.Bulletin(r.Context(), viewer(r), year, month)
+	b, err := s.bulletin(r)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", web.Attachment(fmt.Sprintf("%d年%d月督查通报.pdf", year, month)))
+	w.Header().Set("Content-Disposition", web.Attachment(fmt.Sprintf("%d年%d月督查通报.pdf", b.Year, b.Month)))
 	_, err = w.Write(bulletinPDF(b))
 	return err
 }

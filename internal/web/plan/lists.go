@@ -21,23 +21,15 @@ type rankingPage struct {
 func months() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} }
 
 func (s *handlers) handleRanking(w http.ResponseWriter, r *http.Request) error {
-	year, err := s.year(r)
+	b, err := s.bulletin(r)
 	if err != nil {
 		return err
 	}
-	month, err := s.month(r, year)
+	pp, err := s.page(r, "月度通报 · 单位排名", "Monthly bulletin · unit ranking", b.Year)
 	if err != nil {
 		return err
 	}
-	pp, err := s.page(r, "月度通报 · 单位排名", "Monthly bulletin · unit ranking", year)
-	if err != nil {
-		return err
-	}
-	b, err := s.Plan.Bulletin(r.Context(), viewer(r), year, month)
-	if err != nil {
-		return err
-	}
-	return s.Render(w, r, "plan/ranking.html", rankingPage{page: pp, Month: month, Months: months(), Bulletin: b})
+	return s.Render(w, r, "plan/ranking.html", rankingPage{page: pp, Month: b.Month, Months: months(), Bulletin: b})
 }
 
 type bulletinPage struct {
