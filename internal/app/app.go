@@ -14,6 +14,7 @@ import (
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
+	"gaoxin/internal/scenario"
 )
 
 // Options tune the services.
@@ -42,6 +43,7 @@ type App struct {
 	Award      *award.Service      // 评优与奖补
 	KPI        *kpi.Service
 	Plan       *plan.Service
+	Scenario   *scenario.Service // 场景机会
 
 	// Now is every module's clock when Options.Now set it (a demo), else
 	// nil: the real time.
@@ -61,9 +63,10 @@ func New(d *db.DB, o Options) *App {
 	a.Award = award.New(d, a.Audit, a.Enterprise, a.Org)
 	a.KPI = kpi.New(d, a.Audit, o.KPI)
 	a.Plan = plan.New(d, a.Audit, a.Org, o.Plan)
+	a.Scenario = scenario.New(d, a.Audit, a.Enterprise, a.Org)
 	if o.Now != nil {
 		a.Now = o.Now
-		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now = o.Now, o.Now, o.Now, o.Now
+		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now, a.Scenario.Now = o.Now, o.Now, o.Now, o.Now, o.Now
 	}
 	return a
 }

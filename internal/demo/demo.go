@@ -107,5 +107,8 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		return nil, err
 	}
 	accounts = append(accounts, awardAccounts...)
+	if err := loadScenario(ctx, s); err != nil {
+		return nil, err
+	}
 	return accounts, nil
 }

@@ -140,3 +140,40 @@ func (s *SQLSum) parse(t string) error {
 
 // Value implements driver.Valuer, so a SQLSum can be passed back as an argument.
 func (s SQLSum) Value() (driver.Value, error) { return int64(s), nil }
+
+// ParseAmount reads an amount typed in 元 (wan false: "1,500,000.5", at
+// most two decimals) or in 万元 (wan true: "150.00005", at most six) as
+// fen. Thousands separators and surrounding spaces are allowed; the sign
+// is not. ok is false for anything else, or above MaxFen.
+func ParseAmount(s string, wan bool) (fen int64, ok bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.ReplaceAll(s, "，", "")
+	whole, frac, _ := strings.Cut(s, ".")
+	places := 2
+	if wan {
+		places = 6
+	}
+	if whole == "" || len(frac) > places || len(whole) > 15 {
+		return 0, false
+	}
+	for _, c := range whole + frac {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	frac += strings.Repeat("0", places-len(frac))
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	scale := int64(100)
+	if wan {
+		scale = 1_000_000
+	}
+	if w > MaxFen/scale {
+		return 0, false
+	}
+	fen = w*scale + f
+	return fen, fen <= MaxFen
+}

@@ -97,3 +97,22 @@ func TestSQLSum(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAmount(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		wan  bool
+		fen  int64
+		good bool
+	}{
+		{"1,500,000.5", false, 150_000_050, true}, {"450000", false, 45_000_000, true}, {" 0.01 ", false, 1, true},
+		{"150.000001", true, 150_000_001, true}, {"45", true, 45_000_000, true},
+		{"1.234", false, 0, false}, {"-5", false, 0, false}, {"", false, 0, false}, {"1e6", false, 0, false},
+		{"1.0000001", true, 0, false}, {"100000000000000", true, 0, false}, {"1000000000000.01", false, 0, false},
+	} {
+		fen, ok := ParseAmount(c.in, c.wan)
+		if ok != c.good || (ok && fen != c.fen) {
+			t.Errorf("ParseAmount(%q, %v) = %d, %v; want %d, %v", c.in, c.wan, fen, ok, c.fen, c.good)
+		}
+	}
+}

@@ -29,7 +29,7 @@ var modules = []module{
 	{"督查督办", "Supervision", "/plan", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff}, false},
 	{"企业库", "Enterprises", "/enterprises", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise}, false},
 	{"评优奖补", "Awards", "/awards", nil, false},
-	{"场景机会", "Scenarios", "/scenarios", nil, true},
+	{"场景机会", "Scenarios", "/scenarios", nil, false},
 	{"产业大脑", "Industry brain", "/insight", []org.Role{org.Admin, org.Leader, org.Supervisor}, true},
 	{"科技金融", "Tech finance", "/finance", nil, true},
 	{"系统管理", "Admin", "/admin/users", []org.Role{org.Admin}, false},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -67,6 +68,27 @@ func ReadFiles(w http.ResponseWriter, r *http.Request, field string, maxEach, ma
 			return nil, err
 		}
 		out = append(out, UploadedFile{Name: fh.Filename, Data: data})
+	}
+	return out, nil
+}
+
+// FileInput is a file in a JSON body: its name and its bytes in base64.
+type FileInput struct {
+	Name   string `json:"name"`
+	Base64 string `json:"base64"`
+}
+
+// DecodeFiles decodes the files of a JSON body. Errors: Invalid naming the
+// row of a file that is not valid base64.
+func DecodeFiles(in []FileInput) ([]UploadedFile, error) {
+	var out []UploadedFile
+	for i, f := range in {
+		b, err := base64.StdEncoding.DecodeString(f.Base64)
+		if err != nil {
+			return nil, errs.List("文件内容不是有效的 base64", "file content is not valid base64",
+				[]errs.Detail{{Row: i + 1, Field: "files.base64", Value: f.Name, Reason: "不是有效的 base64", ReasonEN: "not valid base64"}})
+		}
+		out = append(out, UploadedFile{Name: f.Name, Data: b})
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package award
 
 import (
 	"bytes"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 	"gaoxin/internal/web"
 
 	"gaoxin/internal/award"
-	"gaoxin/internal/errs"
 )
 
 // JSON API of the awards module (/api/v1/award/...). Handlers parse, check
@@ -182,27 +180,19 @@ func (s *handlers) apiMyApplications(w http.ResponseWriter, r *http.Request) err
 
 // applyRequest is an application; files carry base64 content.
 type applyRequest struct {
-	Summary string      `json:"summary"`
-	Contact string      `json:"contact"`
-	Files   []fileInput `json:"files,omitempty"`
+	Summary string          `json:"summary"`
+	Contact string          `json:"contact"`
+	Files   []web.FileInput `json:"files,omitempty"`
 }
 
-type fileInput struct {
-	Name   string `json:"name"`
-	Base64 string `json:"base64"`
-}
-
-func decodeFiles(in []fileInput) ([]award.File, error) {
-	var out []award.File
-	for i, f := range in {
-		b, err := base64.StdEncoding.DecodeString(f.Base64)
-		if err != nil {
-			return nil, errs.List("文件内容不是有效的 base64", "file content is not valid base64",
-				[]errs.Detail{{Row: i + 1, Field: "files.base64", Value: f.Name, Reason: "不是有效的 base64", ReasonEN: "not valid base64"}})
-		}
-		out = append(out, award.File{Name: f.Name, Data: b})
+// decodeFiles decodes a JSON body's evidence files.
+func decodeFiles(in []web.FileInput) ([]award.File, error) {
+	ups, err := web.DecodeFiles(in)
+	out := make([]award.File, len(ups))
+	for i, u := range ups {
+		out[i] = award.File(u)
 	}
-	return out, nil
+	return out, err
 }
 
 func (s *handlers) apiApply(w http.ResponseWriter, r *http.Request) error {

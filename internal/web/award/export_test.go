@@ -1,5 +1,7 @@
 package award
 
+import "gaoxin/internal/web"
+
 // Names the external tests (package award_test) use.
 
 type AffiliationsRequest = affiliationsRequest
@@ -10,7 +12,7 @@ type DecisionRequest = decisionRequest
 
 var ExampleRules = exampleRules
 
-type FileInput = fileInput
+type FileInput = web.FileInput
 type GrantRequest = grantRequest
 type NoticeView = noticeView
 type ObjectionRequest = objectionRequest

@@ -75,7 +75,7 @@ func (s *handlers) apiNotice(w http.ResponseWriter, r *http.Request) error {
 
 type objectionRequest struct {
 	award.NewObjection
-	Files []fileInput `json:"files,omitempty"`
+	Files []web.FileInput `json:"files,omitempty"`
 }
 
 func (s *handlers) apiObject(w http.ResponseWriter, r *http.Request) error {

@@ -98,7 +98,7 @@ func (s *handlers) routes() {
 	s.Handle("GET /api/v1/award/programmes/{id}/audit", "Audit trail of a programme", staff, s.apiTrail)
 	s.Handle("GET /api/v1/award/programmes/{id}/applications", "Applications to a programme", staff, s.apiApplications)
 	s.HandleBody("POST /api/v1/award/programmes/{id}/applications", "Apply as my enterprise (files base64)", ent,
-		applyRequest{Summary: "申报说明……", Contact: "张三 138…", Files: []fileInput{{Name: "证明.pdf", Base64: "JVBERi0…"}}}, s.apiApply)
+		applyRequest{Summary: "申报说明……", Contact: "张三 138…", Files: []web.FileInput{{Name: "证明.pdf", Base64: "JVBERi0…"}}}, s.apiApply)
 	s.Handle("GET /api/v1/award/applications", "My enterprise's applications and grants", ent, s.apiMyApplications)
 	s.Handle("GET /api/v1/award/applications/{id}", "One application (own, assigned or staff)", readers, s.apiApplication)
 	s.HandleBody("POST /api/v1/award/applications/{id}/withdrawal", "Withdraw my enterprise's application, with a reason", ent,

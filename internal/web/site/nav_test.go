@@ -29,8 +29,8 @@ func TestMainNavigation(t *testing.T) {
 	leader := h.As("leader")
 	nav := mainNav(t, leader.Get("/enterprises").Body)
 	want := `<nav class="main" aria-label="主导航">
-    <a href="/">首页</a><a href="/kpi">目标指标</a><a href="/plan">督查督办</a><a href="/enterprises" class="active" aria-current="page">企业库</a><a href="/awards">评优奖补</a>` +
-		`<span class="soon" title="建设中">场景机会</span><span class="soon" title="建设中">产业大脑</span><span class="soon" title="建设中">科技金融</span>
+    <a href="/">首页</a><a href="/kpi">目标指标</a><a href="/plan">督查督办</a><a href="/enterprises" class="active" aria-current="page">企业库</a><a href="/awards">评优奖补</a><a href="/scenarios">场景机会</a>` +
+		`<span class="soon" title="建设中">产业大脑</span><span class="soon" title="建设中">科技金融</span>
   </nav>`
 	if nav != want {
 		t.Errorf("leader on /enterprises:\n got %s\nwant %s", nav, want)

@@ -17,6 +17,7 @@ import (
 	"gaoxin/internal/web/enterprise"
 	"gaoxin/internal/web/kpi"
 	"gaoxin/internal/web/plan"
+	"gaoxin/internal/web/scenario"
 )
 
 // New builds the server with the site's own pages and every module's web
@@ -28,6 +29,7 @@ func New(cfg web.Config, a *app.App, log *slog.Logger) (*web.Server, error) {
 		plan.Register,
 		enterprise.Register,
 		award.Register,
+		scenario.Register,
 	)
 }
 

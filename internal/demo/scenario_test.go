@@ -1,0 +1,79 @@
+package demo
+
+import (
+	"context"
+	"testing"
+
+	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db/dbtest"
+	"gaoxin/internal/org"
+	"gaoxin/internal/scenario"
+)
+
+// TestDemoHasScenarioCalls checks the scenario demo at the demo's date:
+// two published batches in the four categories, a call open for bids with
+// the demo enterprise's bid, a call in evaluation with a confirmed joint
+// bid, a failed call with its reason, and a need awaiting review.
+func TestDemoHasScenarioCalls(t *testing.T) {
+	d := dbtest.Open(t)
+	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Now: Clock})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
+	if _, err := Load(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	staff := scenario.Viewer{UserID: 1, Role: org.Supervisor}
+	all, err := a.Scenario.List(ctx, staff, scenario.Filter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, cats := map[string]int{}, map[string]bool{}
+	var evaluating, failed scenario.Need
+	for _, n := range all.Needs {
+		states[n.State]++
+		cats[n.Category] = true
+		if !n.Synthetic {
+			t.Errorf("%s is not marked 演示", n.Title)
+		}
+		switch n.State {
+		case scenario.StateEvaluating:
+			evaluating = n
+		case scenario.StateFailed:
+			failed = n
+		}
+	}
+	if states[scenario.StatePublished] != 2 || states[scenario.StateEvaluating] != 1 || states[scenario.StateFailed] != 1 || states[scenario.StateCollecting] != 1 {
+		t.Fatalf("calls by state: %v", states)
+	}
+	if len(cats) != 4 || failed.Reason == "" {
+		t.Fatalf("categories %v, failed reason %q", cats, failed.Reason)
+	}
+	bids, err := a.Scenario.Bids(ctx, staff, evaluating.ID)
+	if err != nil || len(bids) != 2 {
+		t.Fatalf("bids on the call in evaluation: %d %v", len(bids), err)
+	}
+	joint := 0
+	for _, b := range bids {
+		if len(b.Partners) > 0 && b.Confirmed() {
+			joint++
+		}
+	}
+	if joint != 1 {
+		t.Fatalf("confirmed joint bids: %d", joint)
+	}
+	qiye, err := a.Org.UserByUsername(ctx, "qiye")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := a.Scenario.MyBids(ctx, scenario.ViewerOf(&qiye))
+	if err != nil || len(mine) != 1 {
+		t.Fatalf("the demo enterprise's bids: %d %v", len(mine), err)
+	}
+	if open, _ := a.Scenario.Need(ctx, scenario.Viewer{}, mine[0].NeedID); open.State != scenario.StatePublished || open.Deadline < a.Scenario.Today() {
+		t.Fatalf("the demo enterprise's call is not open at the demo date: %+v", open)
+	}
+	bs, _ := a.Scenario.Batches(ctx, scenario.Viewer{})
+	if len(bs) != 2 {
+		t.Fatalf("published batches: %d", len(bs))
+	}
+}

@@ -1,0 +1,114 @@
+package scenario
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"gaoxin/internal/db"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/filecheck"
+)
+
+// Upload is a file as the caller sent it.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// File is a stored attachment of a need or evidence file of a bid.
+type File struct {
+	ID          int64  `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+var fileTypes = []string{".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".pptx", ".zip"}
+
+// checkFiles judges every upload with the project's upload check, naming
+// each refused file.
+func (s *Service) checkFiles(ups []Upload) ([]File, error) {
+	if len(ups) > 10 {
+		return nil, errs.Field("files", "最多上传 10 个文件", "at most 10 files")
+	}
+	var ds []errs.Detail
+	out := make([]File, len(ups))
+	for i, u := range ups {
+		ct, p := filecheck.Check(u.Name, u.Data, s.MaxFile, fileTypes)
+		if p != nil {
+			ds = append(ds, errs.Detail{Row: i + 1, Field: "files", Value: u.Name, Reason: p.ZH, ReasonEN: p.EN})
+			continue
+		}
+		sum := sha256.Sum256(u.Data)
+		out[i] = File{Filename: filepath.Base(u.Name), ContentType: ct, Size: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:])}
+	}
+	if len(ds) > 0 {
+		return nil, errs.List("附件不符合要求", "files are not acceptable", ds)
+	}
+	return out, nil
+}
+
+func (s *Service) storeFiles(ctx context.Context, tx *sql.Tx, needID, bidID int64, ups []Upload, fs []File) error {
+	for i, u := range ups {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO scenario_files (need_id, bid_id, filename, content_type, size, sha256, data, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, needID, nullID(bidID), fs[i].Filename, fs[i].ContentType, fs[i].Size, fs[i].SHA256, u.Data, s.nowMS()); err != nil {
+			return fmt.Errorf("scenario: store file: %w", err)
+		}
+	}
+	return nil
+}
+
+// files lists the files of a need (bidID 0) or of one bid.
+func (s *Service) files(ctx context.Context, q db.Querier, needID, bidID int64) ([]File, error) {
+	query := "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE need_id = $1 AND bid_id IS NULL ORDER BY id"
+	args := []any{needID}
+	if bidID != 0 {
+		query = "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE need_id = $1 AND bid_id = $2 ORDER BY id"
+		args = append(args, bidID)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: files: %w", err)
+	}
+	defer rows.Close()
+	var out []File
+	for rows.Next() {
+		var f File
+		if err := rows.Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// FileData returns a file and its bytes if v may read what it belongs to:
+// a need's attachment with the need, a bid's evidence with the bid.
+// Errors: NotFound.
+func (s *Service) FileData(ctx context.Context, v Viewer, id int64) (File, []byte, error) {
+	var f File
+	var needID, bidID int64
+	var data []byte
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, filename, content_type, size, sha256, need_id, COALESCE(bid_id, 0), data
+		FROM scenario_files WHERE id = $1`, id).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &needID, &bidID, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
+	}
+	if err != nil {
+		return f, nil, fmt.Errorf("scenario: file %d: %w", id, err)
+	}
+	if bidID != 0 {
+		if _, err := s.Bid(ctx, v, bidID); err != nil {
+			return File{}, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
+		}
+	} else if _, err := s.needFor(ctx, v, needID); err != nil {
+		return File{}, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
+	}
+	return f, data, nil
+}

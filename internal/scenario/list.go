@@ -1,0 +1,158 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/errs"
+	"gaoxin/internal/org"
+)
+
+// Filter narrows a list of calls and needs.
+type Filter struct {
+	Category string // a category code
+	Chain    string // a chain node code: the node and everything under it
+	State    string // a call state
+	BatchID  int64
+	Q        string // words in the title or owner's name
+	Mine     bool   // only the caller's own needs (its unit's or enterprise's)
+	Limit    int    // at most 100 unless set by the service itself; 0: 20
+	Offset   int
+}
+
+// Page is one page of a list with the count of all that match.
+type Page struct {
+	Needs []Need `json:"needs"`
+	Total int    `json:"total"`
+}
+
+// List lists the calls and needs v may know of that match f, newest first:
+// everyone reads public calls; owners their own needs; staff all.
+// Errors: Invalid naming an unknown category, chain or state.
+func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
+	var where []string
+	var args []any
+	arg := func(a any) string {
+		args = append(args, a)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var public []string
+	for st, cs := range callStates {
+		if cs.public {
+			public = append(public, "'"+st+"'")
+		}
+	}
+	visible := "n.state IN (" + strings.Join(public, ",") + ")"
+	own := ""
+	switch {
+	case v.Role == org.UnitStaff && v.UnitID != 0:
+		own = "n.owner_unit_id = " + arg(v.UnitID)
+	case v.Role == org.Enterprise && v.EnterpriseID != 0:
+		own = "n.owner_enterprise_id = " + arg(v.EnterpriseID)
+	}
+	switch {
+	case f.Mine && own == "":
+		return Page{}, nil
+	case f.Mine:
+		where = append(where, own)
+	case v.Staff():
+	case own != "":
+		where = append(where, "("+visible+" OR "+own+")")
+	default:
+		where = append(where, visible)
+	}
+	if f.Category != "" {
+		if zh, _ := CategoryLabel(f.Category); zh == f.Category {
+			return Page{}, errs.Field("category", "没有这个场景类别", "unknown category")
+		}
+		where = append(where, "n.category = "+arg(f.Category))
+	}
+	if f.State != "" {
+		if _, ok := callStates[f.State]; !ok {
+			return Page{}, errs.Field("state", "没有这个状态", "unknown state")
+		}
+		where = append(where, "n.state = "+arg(f.State))
+	}
+	if f.BatchID != 0 {
+		where = append(where, "n.batch_id = "+arg(f.BatchID))
+	}
+	if f.Chain != "" {
+		ids, err := s.chainAndBelow(ctx, f.Chain)
+		if err != nil {
+			return Page{}, err
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM scenario_need_chains c WHERE c.need_id = n.id AND c.node_id IN ("+ids+"))")
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		p := arg(like)
+		where = append(where, "(n.title LIKE "+p+" ESCAPE '\\' OR n.owner_name LIKE "+p+" ESCAPE '\\')")
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var out Page
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM scenario_needs n"+cond, args...).Scan(&out.Total); err != nil {
+		return out, fmt.Errorf("scenario: count: %w", err)
+	}
+	limit := f.Limit
+	switch {
+	case limit <= 0:
+		limit = 20
+	case limit > 100 && limit != maxBatch:
+		limit = 100
+	}
+	rows, err := s.DB.R.QueryContext(ctx, needCols+cond+fmt.Sprintf(" ORDER BY n.id DESC LIMIT %d OFFSET %d", limit, max(f.Offset, 0)), args...)
+	if err != nil {
+		return out, fmt.Errorf("scenario: list: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		n, err := scanNeed(rows)
+		if err != nil {
+			return out, err
+		}
+		if v.UserID == 0 {
+			n.ContactName, n.ContactPhone = "", ""
+		}
+		out.Needs = append(out.Needs, n)
+	}
+	if err := rows.Err(); err != nil {
+		return out, err
+	}
+	ps := make([]*Need, len(out.Needs))
+	for i := range out.Needs {
+		ps[i] = &out.Needs[i]
+	}
+	return out, s.fillChains(ctx, s.DB.R, ps)
+}
+
+// chainAndBelow is the id list of the chain node code (or Chinese name)
+// and every node under it. Errors: Invalid naming chain.
+func (s *Service) chainAndBelow(ctx context.Context, code string) (string, error) {
+	tree, err := s.Registry.ChainTree(ctx)
+	if err != nil {
+		return "", err
+	}
+	var root int64
+	for _, n := range tree {
+		if n.Code == code || n.NameZH == code {
+			root = n.ID
+		}
+	}
+	if root == 0 {
+		return "", errs.Field("chain", "没有这条产业链："+code, "unknown industry chain: "+code)
+	}
+	in := map[int64]bool{root: true}
+	ids := []string{strconv.FormatInt(root, 10)}
+	for _, n := range tree { // depth first: a parent comes before its children
+		if n.ParentID != 0 && in[n.ParentID] && !in[n.ID] {
+			in[n.ID] = true
+			ids = append(ids, strconv.FormatInt(n.ID, 10))
+		}
+	}
+	return strings.Join(ids, ","), nil
+}

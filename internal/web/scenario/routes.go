@@ -1,0 +1,94 @@
+// Package scenario serves the pages and JSON API of the 场景机会 (scenario
+// opportunities and open calls) module: the public portal of published
+// calls, needs submitted by units and enterprises, staff's review into
+// numbered batches, and bids. Its routes are listed in this file; its
+// templates are embedded from templates/.
+package scenario
+
+import (
+	"embed"
+	"io/fs"
+
+	"gaoxin/internal/org"
+	"gaoxin/internal/scenario"
+	"gaoxin/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// handlers are the module's HTTP handlers, on the kit's server.
+type handlers struct{ *web.Server }
+
+// Register adds the module's pages and routes to s.
+func Register(s *web.Server) error {
+	pages, err := fs.Sub(templates, "templates")
+	if err != nil {
+		return err
+	}
+	if err := s.AddPages("scenario", pages); err != nil {
+		return err
+	}
+	(&handlers{s}).routes()
+	return s.Describe(docs)
+}
+
+// routes registers the module's pages and API. Anyone reads published
+// calls; units and enterprises submit needs; supervisors review them into
+// batches and decide calls; enterprises bid.
+func (s *handlers) routes() {
+	sup := web.Only(org.Supervisor)
+	ent := web.Only(org.Enterprise)
+	owners := web.Only(org.UnitStaff, org.Enterprise)
+	signed := web.Only(org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise, org.Reviewer)
+
+	// Pages.
+	s.Handle("GET /scenarios", "Public portal: published calls, with filters", web.Public, s.handleList)
+	s.Handle("GET /scenarios/{id}", "A call's page: phases, results, bids one may see", web.Public, s.handleCall)
+	s.Handle("GET /scenarios/new", "Need form", owners, s.handleNew)
+	s.Handle("POST /scenarios", "Submit a need (multipart, attachments)", owners, s.handleSubmit)
+	s.Handle("GET /scenarios/{id}/edit", "Edit a need being collected", owners, s.handleEdit)
+	s.Handle("POST /scenarios/{id}/edit", "Save a need being collected", owners, s.handleUpdate)
+	s.Handle("GET /scenarios/mine", "My needs and bids", owners, s.handleMine)
+	s.Handle("GET /scenarios/review", "Review needs into batches", web.Staff, s.handleReview)
+	s.Handle("POST /scenarios/batches", "Start the next batch", sup, s.handleBatchCreate)
+	s.Handle("POST /scenarios/batches/{id}/publish", "Publish a batch", sup, s.handleBatchPublish)
+	s.Handle("POST /scenarios/{id}/approve", "Approve a need into a batch", sup, s.handleApprove)
+	s.Handle("POST /scenarios/{id}/reject", "Reject a need with a reason", sup, s.handleReject)
+	s.Handle("POST /scenarios/{id}/close", "Close bidding after the deadline", sup, s.handleClose)
+	s.Handle("POST /scenarios/{id}/fail", "End a call without a winner, with a reason", sup, s.handleFail)
+	s.Handle("GET /scenarios/{id}/bid", "Bid form", ent, s.handleBidForm)
+	s.Handle("POST /scenarios/{id}/bids", "Bid (multipart, evidence files)", ent, s.handleBidSubmit)
+	s.Handle("GET /scenario-bids/{id}", "A bid's page (its enterprises, staff, the owner after the deadline)", signed, s.handleBid)
+	s.Handle("GET /scenario-bids/{id}/edit", "Edit my enterprise's bid", ent, s.handleBidEdit)
+	s.Handle("POST /scenario-bids/{id}/edit", "Save my enterprise's bid", ent, s.handleBidUpdate)
+	s.Handle("POST /scenario-bids/{id}/withdraw", "Withdraw my enterprise's bid", ent, s.handleBidWithdraw)
+	s.Handle("POST /scenario-bids/{id}/confirm", "Confirm taking part in a joint bid", ent, s.handleBidConfirm)
+	s.Handle("GET /scenario-files/{id}", "Download an attachment or evidence file", web.Public, s.handleFile)
+
+	// JSON API.
+	needEx := scenario.NeedInput{Title: "城市道路积水智能监测", Category: scenario.CatService, Chains: []string{"iot"},
+		Problem: "汛期道路积水无法及时发现", Capabilities: "物联网传感、视频识别", Site: "科学大道沿线", DataOpen: "历年积水点位数据",
+		BudgetFen: 50_000_000, PriceCap: true, Deadline: "2023-12-20", EndsOn: "2024-06-30", ContactName: "王工", ContactPhone: "0371-67581234"}
+	bidEx := scenario.BidInput{Solution: "布设液位传感器并接入城市运行平台……", Team: "项目经理 1 名、工程师 6 名", PriceFen: 45_000_000,
+		Partners:   []scenario.PartnerInput{{CreditCode: "91410100MA44XXXXXX", Role: "数据平台"}},
+		Milestones: []scenario.Milestone{{Title: "签约进场", DueOn: "2024-01-15", SharePct: 30}, {Title: "验收", DueOn: "2024-06-15", SharePct: 70}}}
+	s.Handle("GET /api/v1/scenario/calls", "Published calls (anyone); needs one may see when signed in", web.Public, s.apiList)
+	s.Handle("GET /api/v1/scenario/calls/{id}", "One call or need", web.Public, s.apiCall)
+	s.HandleBody("POST /api/v1/scenario/needs", "Submit a need as my unit or enterprise", owners, needRequest{NeedInput: needEx}, s.apiSubmit)
+	s.HandleBody("PUT /api/v1/scenario/needs/{id}", "Edit my need while it is collected", owners, needEx, s.apiUpdate)
+	s.Handle("GET /api/v1/scenario/batches", "Batches (staff also see those in preparation)", web.Public, s.apiBatches)
+	s.HandleBody("POST /api/v1/scenario/batches", "Start the next batch", sup, batchRequest{Title: "2023 年第三批场景机会清单"}, s.apiBatchCreate)
+	s.Handle("POST /api/v1/scenario/batches/{id}/publish", "Publish a batch: its needs open for bids", sup, s.apiBatchPublish)
+	s.HandleBody("POST /api/v1/scenario/needs/{id}/approval", "Approve a need into a batch", sup, approveRequest{BatchID: 3}, s.apiApprove)
+	s.HandleBody("POST /api/v1/scenario/needs/{id}/rejection", "Reject a need with a reason", sup, reasonRequest{Reason: "属于常规采购，不属于场景机会"}, s.apiReject)
+	s.Handle("POST /api/v1/scenario/calls/{id}/close", "Close bidding after the deadline", sup, s.apiClose)
+	s.HandleBody("POST /api/v1/scenario/calls/{id}/failure", "End a call without a winner", sup, reasonRequest{Reason: "揭榜方案均未达到技术要求"}, s.apiFail)
+	s.Handle("GET /api/v1/scenario/calls/{id}/bids", "Bids on a call that I may see", signed, s.apiBids)
+	s.HandleBody("POST /api/v1/scenario/calls/{id}/bids", "Bid as my enterprise (files base64)", ent, bidRequest{BidInput: bidEx}, s.apiBidSubmit)
+	s.Handle("GET /api/v1/scenario/bids", "My enterprise's bids", ent, s.apiMyBids)
+	s.Handle("GET /api/v1/scenario/bids/{id}", "One bid", signed, s.apiBid)
+	s.HandleBody("PUT /api/v1/scenario/bids/{id}", "Edit my enterprise's bid before the deadline", ent, bidEx, s.apiBidUpdate)
+	s.HandleBody("POST /api/v1/scenario/bids/{id}/withdrawal", "Withdraw my enterprise's bid", ent, reasonRequest{Reason: "团队调整"}, s.apiBidWithdraw)
+	s.Handle("POST /api/v1/scenario/bids/{id}/confirmation", "Confirm taking part in a joint bid", ent, s.apiBidConfirm)
+}
