@@ -193,24 +193,8 @@ func TestValidateRules(t *testing.T) {
 	}
 }
 
-func TestPanelScoreAndMoney(t *testing.T) {
-	cases := []struct {
-		totals []int64
-		trim   int
-		want   string
-	}{
-		{[]int64{80_000, 90_000}, 5, "85.000000"},
-		{[]int64{60_000, 70_000, 80_000, 90_000, 100_000}, 5, "80.000000"}, // drop 60 and 100
-		{[]int64{60_000, 70_000, 80_000, 90_000}, 5, "75.000000"},          // 4 < 5: plain mean
-		{[]int64{60_000, 70_000, 95_000}, 3, "70.000000"},                  // configured at 3
-		{[]int64{1, 1, 2}, 9, "0.001333"},                                  // 4/3 thousandths
-	}
-	for _, c := range cases {
-		got, _ := PanelScore(c.totals, c.trim)
-		if got.String() != c.want {
-			t.Errorf("PanelScore(%v, %d) = %s want %s", c.totals, c.trim, got, c.want)
-		}
-	}
+// The panel's mean is tested in internal/panel (TestTrimmedMean).
+func TestMoneyRuleAmounts(t *testing.T) {
 	bands := MoneyRule{Kind: "bands", Bands: []Band{{3, 300}, {10, 100}}}
 	for rank, want := range map[int]int64{1: 300, 3: 300, 4: 100, 10: 100, 11: 0} {
 		if got, _ := bands.Amount(rank, 0); got != want {
