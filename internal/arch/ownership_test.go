@@ -21,7 +21,8 @@ import (
 //
 //	0001–0099 foundation: org, auth, audit, db (table by table, below)
 //	0100 kpi, 0200 plan, 0300 enterprise, 0400 award,
-//	0500 scenario, 0600 finance, 0700 insight
+//	0500 scenario, 0600 finance, 0700 insight,
+//	0800 panel (the review panel awards and scenarios share)
 //
 // Every package under internal/ and cmd/ is scanned, including the web
 // packages, the app assembly and the demo loader, which own no tables: the
@@ -38,6 +39,7 @@ import (
 var rangeOwners = map[int]string{
 	1: "internal/kpi", 2: "internal/plan", 3: "internal/enterprise", 4: "internal/award",
 	5: "internal/scenario", 6: "internal/finance", 7: "internal/insight",
+	8: "internal/panel",
 }
 
 // foundationOwners assigns the foundation tables (0001–0099) to packages.

@@ -20,6 +20,7 @@ import (
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
 	"gaoxin/internal/org"
+	"gaoxin/internal/panel"
 )
 
 // Programme states, in order.
@@ -71,13 +72,18 @@ type Service struct {
 	Now func() time.Time
 	// MaxEvidence is the largest evidence file accepted, in bytes.
 	MaxEvidence int64
+	// Panel keeps the expert review: assignments, conflicts, recusals,
+	// scores and the panel's mean (review.go), on this service's clock.
+	Panel *panel.Panel
 }
 
 // New returns the awards service over the registry reg and the
 // organisation o.
 func New(d *db.DB, a *audit.Log, reg *enterprise.Service, o *org.Service) *Service {
 	a.Describe("award", auditLabels())
-	return &Service{DB: d, Audit: a, Registry: reg, Org: o, Now: time.Now, MaxEvidence: 10 << 20}
+	s := &Service{DB: d, Audit: a, Registry: reg, Org: o, Now: time.Now, MaxEvidence: 10 << 20}
+	s.Panel = &panel.Panel{DB: d, Now: func() time.Time { return s.Now() }}
+	return s
 }
 
 func (s *Service) nowMS() int64 { return s.Now().UnixMilli() }

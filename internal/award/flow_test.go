@@ -229,7 +229,7 @@ func TestFullProgrammeFlow(t *testing.T) {
 	var want int
 	w.DB.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE (object_type='award_programme' AND object_id=$1)
 		OR (object_type='award_application' AND object_id IN (SELECT CAST(id AS TEXT) FROM award_applications WHERE programme_id=$2))
-		OR (object_type='award_assignment' AND object_id IN (SELECT CAST(g.id AS TEXT) FROM award_assignments g JOIN award_applications a ON a.id=g.application_id WHERE a.programme_id=$2))
+		OR (object_type='award_assignment' AND object_id IN (SELECT CAST(g.id AS TEXT) FROM panel_assignments g JOIN award_applications a ON a.id=g.subject_id AND g.subject_kind='award_application' WHERE a.programme_id=$2))
 		OR (object_type='award_objection' AND object_id IN (SELECT CAST(id AS TEXT) FROM award_objections WHERE programme_id=$2))
 		OR (object_type='award_grant' AND object_id IN (SELECT CAST(id AS TEXT) FROM award_grants WHERE programme_id=$2))
 		OR (object_type='award_payment' AND object_id IN (SELECT CAST(p.id AS TEXT) FROM award_payments p JOIN award_grants g ON g.id=p.grant_id WHERE g.programme_id=$2))
@@ -256,7 +256,7 @@ func TestBadInputRefused(t *testing.T) {
 	s, sup := w.S, w.as(w.sup)
 	count := func() int {
 		var n int
-		w.DB.R.QueryRow(`SELECT (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM award_payments) + (SELECT COUNT(*) FROM award_scores)
+		w.DB.R.QueryRow(`SELECT (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM award_payments) + (SELECT COUNT(*) FROM panel_scores)
 			+ (SELECT COUNT(*) FROM award_objections) + (SELECT COUNT(*) FROM award_programmes WHERE state <> 'draft')`).Scan(&n)
 		return n
 	}
@@ -317,7 +317,7 @@ func TestBadInputRefused(t *testing.T) {
 	// Scoring an application not assigned to you, and a payment above budget.
 	w.review(t)
 	var other int64
-	w.DB.R.QueryRow("SELECT id FROM award_assignments WHERE reviewer_id=$1 LIMIT 1", w.rev1).Scan(&other)
+	w.DB.R.QueryRow("SELECT id FROM panel_assignments WHERE reviewer_id=$1 ORDER BY id LIMIT 1", w.rev1).Scan(&other)
 	before := count()
 	if _, err := s.SubmitScores(w.as(w.rev2), other, w.rev2, []Score{{Criterion: "inno", Value: "1"}, {Criterion: "mgmt", Value: "1"}}); asErr(err).Code != "not_found" {
 		t.Errorf("scoring someone else's assignment: %v", err)

@@ -66,7 +66,7 @@ func (e *Entry) appendJSON(b []byte) []byte {
 	b = append(b, `,"name":`...)
 	b = appendString(b, e.Name)
 	b = append(b, `,"total":"`...)
-	b = e.Total.appendTo(b)
+	b = e.Total.AppendTo(b)
 	b = append(b, '"')
 	if e.Grade != "" {
 		b = append(b, `,"grade":`...)
@@ -86,34 +86,18 @@ func (e *Entry) appendJSON(b []byte) []byte {
 			b = append(b, `{"code":`...)
 			b = appendString(b, t.Code)
 			b = append(b, `,"raw":"`...)
-			b = t.Raw.appendTo(b)
+			b = t.Raw.AppendTo(b)
 			b = append(b, `","transformed":"`...)
-			b = t.Transformed.appendTo(b)
+			b = t.Transformed.AppendTo(b)
 			b = append(b, `","weight":`...)
 			b = strconv.AppendInt(b, int64(t.Weight), 10)
 			b = append(b, `,"points":"`...)
-			b = t.Points.appendTo(b)
+			b = t.Points.AppendTo(b)
 			b = append(b, `"}`...)
 		}
 		b = append(b, ']')
 	}
 	return append(b, '}')
-}
-
-// appendTo appends f's six-decimal form.
-func (f Fixed) appendTo(b []byte) []byte {
-	u := uint64(f)
-	if f < 0 {
-		b = append(b, '-')
-		u = uint64(-f)
-	}
-	b = strconv.AppendUint(b, u/1_000_000, 10)
-	b = append(b, '.')
-	frac := u % 1_000_000
-	for d := uint64(100_000); d > 0; d /= 10 {
-		b = append(b, byte('0'+frac/d%10))
-	}
-	return b
 }
 
 // appendString appends s as encoding/json (without HTML escaping) would.

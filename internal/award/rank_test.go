@@ -6,46 +6,6 @@ import (
 	"testing"
 )
 
-func TestMulDivRoundsHalfAwayFromZero(t *testing.T) {
-	cases := []struct {
-		a, b, c, want int64
-		ok            bool
-	}{
-		{1, 1_000_000, 3, 333_333, true},
-		{2, 1_000_000, 3, 666_667, true},
-		{1, 1, 2, 1, true},   // 0.5 → 1
-		{-1, 1, 2, -1, true}, // −0.5 → −1
-		{5, 1, 4, 1, true},   // 1.25 → 1
-		{7, 1, 4, 2, true},   // 1.75 → 2
-		{-7, 1, -4, 2, true}, // signs cancel
-		{1, 1, 0, 0, false},  // division by zero
-		{1 << 62, 4, 1, 0, false},
-	}
-	for _, c := range cases {
-		got, ok := mulDiv(c.a, c.b, c.c)
-		if got != c.want || ok != c.ok {
-			t.Errorf("mulDiv(%d,%d,%d) = %d,%v want %d,%v", c.a, c.b, c.c, got, ok, c.want, c.ok)
-		}
-	}
-}
-
-func TestFixedParseAndFormat(t *testing.T) {
-	for in, want := range map[string]string{"1.5": "1.500000", "-0.25": "-0.250000", "100": "100.000000", "0.000001": "0.000001"} {
-		v, ok := ParseFixed(in)
-		if !ok || v.String() != want {
-			t.Errorf("ParseFixed(%q) = %s,%v want %s", in, v, ok, want)
-		}
-	}
-	for _, in := range []string{"", "1.0000001", "abc", "1e5", "--1"} {
-		if _, ok := ParseFixed(in); ok {
-			t.Errorf("ParseFixed(%q) accepted", in)
-		}
-	}
-	if s := Fixed(12_345_650).Short(); s != "12.3457" {
-		t.Errorf("Short = %s", s)
-	}
-}
-
 // twoTerms is 研发投入强度 (rd/revenue, benchmark 0.05, cap 2) weight 60 and
 // 税收 (min–max) weight 40.
 func twoTerms() Rules {
@@ -233,24 +193,8 @@ func TestValidateRules(t *testing.T) {
 	}
 }
 
-func TestPanelScoreAndMoney(t *testing.T) {
-	cases := []struct {
-		totals []int64
-		trim   int
-		want   string
-	}{
-		{[]int64{80_000, 90_000}, 5, "85.000000"},
-		{[]int64{60_000, 70_000, 80_000, 90_000, 100_000}, 5, "80.000000"}, // drop 60 and 100
-		{[]int64{60_000, 70_000, 80_000, 90_000}, 5, "75.000000"},          // 4 < 5: plain mean
-		{[]int64{60_000, 70_000, 95_000}, 3, "70.000000"},                  // configured at 3
-		{[]int64{1, 1, 2}, 9, "0.001333"},                                  // 4/3 thousandths
-	}
-	for _, c := range cases {
-		got, _ := PanelScore(c.totals, c.trim)
-		if got.String() != c.want {
-			t.Errorf("PanelScore(%v, %d) = %s want %s", c.totals, c.trim, got, c.want)
-		}
-	}
+// The panel's mean is tested in internal/panel (TestTrimmedMean).
+func TestMoneyRuleAmounts(t *testing.T) {
 	bands := MoneyRule{Kind: "bands", Bands: []Band{{3, 300}, {10, 100}}}
 	for rank, want := range map[int]int64{1: 300, 3: 300, 4: 100, 10: 100, 11: 0} {
 		if got, _ := bands.Amount(rank, 0); got != want {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/panel"
 )
 
 // Kinds of programme.
@@ -102,13 +103,10 @@ type Band struct {
 	AmountFen int64 `json:"amount_fen"`
 }
 
-// Criterion is one thing experts score, from 0 to Max.
-type Criterion struct {
-	Code   string `json:"code"`
-	NameZH string `json:"name_zh"`
-	NameEN string `json:"name_en,omitempty"`
-	Max    int    `json:"max"`
-}
+// Criterion is one thing experts score, from 0 to Max: the review panel's
+// criterion, named here so that the programme's rules and the API
+// document keep the awards module's name for it.
+type Criterion panel.Criterion
 
 // PanelTrimAt is how many expert scores make the panel drop the highest and
 // the lowest (5 unless the rules say otherwise).
@@ -116,7 +114,7 @@ func (r Rules) PanelTrimAt() int { return r.trimAt() }
 
 func (r Rules) trimAt() int {
 	if r.TrimAt <= 0 {
-		return 5
+		return panel.DefaultTrimAt
 	}
 	return r.TrimAt
 }

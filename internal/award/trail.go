@@ -3,6 +3,7 @@ package award
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/org"
@@ -17,7 +18,6 @@ func (s *Service) Trail(ctx context.Context, progID int64, limit int) ([]audit.R
 	}
 	objects := map[string][]string{"award_programme": {idStr(progID)}}
 	err := eachRow(ctx, s.DB.R, `SELECT 'award_application', id FROM award_applications WHERE programme_id=$1
-		UNION ALL SELECT 'award_assignment', g.id FROM award_assignments g JOIN award_applications a ON a.id=g.application_id WHERE a.programme_id=$1
 		UNION ALL SELECT 'award_objection', id FROM award_objections WHERE programme_id=$1
 		UNION ALL SELECT 'award_grant', id FROM award_grants WHERE programme_id=$1
 		UNION ALL SELECT 'award_payment', p.id FROM award_payments p JOIN award_grants g ON g.id=p.grant_id WHERE g.programme_id=$1
@@ -30,6 +30,13 @@ func (s *Service) Trail(ctx context.Context, progID int64, limit int) ([]audit.R
 	})
 	if err != nil {
 		return nil, err
+	}
+	asgs, err := s.Panel.OfContest(ctx, s.DB.R, panelKind, progID)
+	if err != nil {
+		return nil, fmt.Errorf("award: trail of %d: %w", progID, err)
+	}
+	for _, id := range asgs {
+		objects["award_assignment"] = append(objects["award_assignment"], idStr(id))
 	}
 	rows, err := s.Audit.ForObjects(ctx, objects, limit)
 	for i := range rows {
@@ -64,8 +71,5 @@ func (s *Service) Reviewers(ctx context.Context) ([]Reviewer, error) {
 // AssignedTo reports whether reviewer has a live (assigned or scored)
 // assignment on the application.
 func (s *Service) AssignedTo(ctx context.Context, appID, reviewer int64) (bool, error) {
-	var n int
-	err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM award_assignments WHERE application_id=$1 AND reviewer_id=$2 AND state IN ('assigned','scored')",
-		appID, reviewer).Scan(&n)
-	return n > 0, err
+	return s.Panel.Takes(ctx, s.DB.R, panelKind, appID, reviewer)
 }

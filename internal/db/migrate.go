@@ -15,8 +15,10 @@ import (
 // Migrations live in migrations/, named NNNN_name.sql. Each module owns a
 // range of numbers and the tables its range creates: 0001–0099 the
 // foundation (units, users, sessions, tokens, audit, jobs), 0100 targets
-// (kpi), 0200 the plan, 0300 the enterprise registry, 0400 awards; a new
-// module takes the next free hundred.
+// (kpi), 0200 the plan, 0300 the enterprise registry, 0400 awards, 0800
+// the review panel shared by awards and scenarios (0500–0700 are kept for
+// scenarios, finance and insight); a new module takes the next free
+// hundred.
 //
 // Each module starts from one baseline (NNN0_module.sql), squashed before
 // the first release. From here on migrations are append-only: a change to
@@ -75,6 +77,21 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return err
 	}
 	return d.WithLock(ctx, "migrate", func() error { return d.migrate(ctx, ms) })
+}
+
+// MigrateTo is Migrate up to and including version last: how a test builds
+// a database as it stood before a migration that moves data, to check the
+// move.
+func (d *DB) MigrateTo(ctx context.Context, last int) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	n := 0
+	for n < len(ms) && ms[n].Version <= last {
+		n++
+	}
+	return d.WithLock(ctx, "migrate", func() error { return d.migrate(ctx, ms[:n]) })
 }
 
 func (d *DB) migrate(ctx context.Context, ms []Migration) error {
