@@ -110,6 +110,7 @@ type grantRow struct {
 
 type programmePage struct {
 	wordsPage
+	Who        web.People // the people of the trail, by name
 	P          award.Programme
 	Next       string
 	Round      *award.Round
@@ -211,6 +212,13 @@ func (s *handlers) handlePage(w http.ResponseWriter, r *http.Request) error {
 			p.Grants = append(p.Grants, row)
 		}
 		if p.Trail, err = s.Award.TrailWords(ctx, prog.ID, 300); err != nil {
+			return err
+		}
+		actors := make([]string, len(p.Trail))
+		for i, t := range p.Trail {
+			actors[i] = t.Actor
+		}
+		if p.Who, err = s.People(ctx, p.Page, actors...); err != nil {
 			return err
 		}
 		if p.Reviewers, err = s.Award.Reviewers(ctx); err != nil {

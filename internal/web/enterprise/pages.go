@@ -169,6 +169,7 @@ type detailPage struct {
 	// only (nil for every other viewer, so no template can show it).
 	Bank      *enterprise.BankAccount
 	indByCode map[string]enterprise.Indicator
+	who       web.People // who entered a value or made a change, by name
 }
 
 // Value formats a stored value of an indicator with its unit.
@@ -232,6 +233,16 @@ func (s *handlers) detail(r *http.Request, id int64) (detailPage, error) {
 	}
 	p.Years, p.Chart = figureTable(p.Indicators, p.Figures, p.L)
 	p.AllSources = r.URL.Query().Get("figures") == "all"
+	var people []string
+	for _, f := range p.Figures {
+		people = append(people, f.EnteredByName)
+	}
+	for _, h := range p.History {
+		people = append(people, h.Actor)
+	}
+	if p.who, err = s.People(ctx, p.Page, people...); err != nil {
+		return detailPage{}, err
+	}
 	p.Sources = p.figureRows(p.AllSources)
 	p.Changes = p.historyViews()
 	if v.Staff() {
@@ -439,6 +450,7 @@ func (s *handlers) handleLink(w http.ResponseWriter, r *http.Request) error {
 
 type pendingPage struct {
 	page
+	Who       web.People // who reported each value, by name
 	Items     []enterprise.PendingFigure
 	indByCode map[string]enterprise.Indicator
 }
@@ -463,6 +475,13 @@ func (s *handlers) handlePending(w http.ResponseWriter, r *http.Request) error {
 	p := pendingPage{page: s.page(r, "待确认的企业自报数据", "Self-reported figures to confirm"), indByCode: map[string]enterprise.Indicator{}}
 	var err error
 	if p.Items, err = s.Enterprise.Pending(r.Context(), viewer(r), 200); err != nil {
+		return err
+	}
+	var people []string
+	for _, f := range p.Items {
+		people = append(people, f.EnteredByName)
+	}
+	if p.Who, err = s.People(r.Context(), p.Page, people...); err != nil {
 		return err
 	}
 	inds, err := s.Enterprise.Indicators(r.Context())

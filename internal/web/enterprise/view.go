@@ -42,7 +42,7 @@ func (p *detailPage) figureRows(all bool) []figureRow {
 			for _, f := range p.Figures[start:end] {
 				r := figureRow{Code: f.Indicator, Year: f.Year, Month: f.Month, Effective: f.Effective, Pending: f.Status == enterprise.Pending,
 					Period: strconv.Itoa(f.Year), Indicator: p.IndName(f.Indicator), Value: p.Value(f), Source: p.SourceName(f.Source),
-					Status: p.StatusText(f.Status), Entered: strings.TrimSpace(f.EnteredByName + " " + web.DateTime(f.EnteredAt)), Reason: f.Reason}
+					Status: p.StatusText(f.Status), Entered: strings.TrimSpace(p.who.Name(f.EnteredByName) + " " + web.DateTime(f.EnteredAt)), Reason: f.Reason}
 				if f.Month != 0 {
 					r.Period += "-" + strconv.Itoa(f.Month)
 				}
@@ -110,7 +110,7 @@ var historyActions = map[string][2]string{
 func (p *detailPage) historyViews() []historyView {
 	out := make([]historyView, 0, len(p.History))
 	for _, h := range p.History {
-		v := historyView{At: web.DateTime(h.At), Actor: h.Actor, Action: h.Action, ImportJob: h.ImportJob}
+		v := historyView{At: web.DateTime(h.At), Actor: p.who.Name(h.Actor), Action: h.Action, ImportJob: h.ImportJob}
 		if a, ok := historyActions[h.Action]; ok {
 			v.Action = p.L(a[0], a[1])
 		}

@@ -117,10 +117,18 @@ func (s *handlers) indicatorPage(r *http.Request, id int64) (indicatorPage, erro
 	if err != nil {
 		return p, err
 	}
+	var by []string
+	for _, a := range acts {
+		by = append(by, a.UpdatedBy)
+	}
+	who, err := s.People(r.Context(), p.Page, by...)
+	if err != nil {
+		return p, err
+	}
 	for _, pt := range kpi.Series(ind, y, acts, p.Card.Card.Target, d.Settings.Thresholds) {
 		a, as := pt.Actual, pt.Assessment
-		row := periodRow{Period: periodLabel(p.Page, ind, y, a.Month), YTD: a.YTD.String(), YTDLast: pt.YTDLast.String(),
-			City: a.CityRate.String(), Province: a.ProvinceRate.String(), Note: a.Note, By: a.UpdatedBy, Year: a.Year, Month: a.Month,
+		row := periodRow{Period: periodLabel(p.Page, ind, y, a.Month), YTD: amount(a.YTD, ind.Measure), YTDLast: amount(pt.YTDLast, ind.Measure),
+			City: rate(a.CityRate), Province: rate(a.ProvinceRate), Note: a.Note, By: who.Name(a.UpdatedBy), Year: a.Year, Month: a.Month,
 			Color: kpi.Color(ind.Kind, as.Status), Growth: "—", Expected: "—", Published: as.GrowthSource == kpi.Published,
 			CanDelete: a.Year == y && scope(r).CanDelete(ind, a)}
 		zh, en := as.Status.Label()

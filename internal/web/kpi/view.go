@@ -217,6 +217,24 @@ func qty(f float64, measure string, need bool) string {
 	return num(math.Round(f))
 }
 
+// amount prints a period's figure in its measure as the cards do (with
+// thousands separators; a count whole), or "—" when missing.
+func amount(o kpi.Opt, measure string) string {
+	if !o.OK {
+		return "—"
+	}
+	return qty(o.V.Float(), measure, false)
+}
+
+// rate prints a growth rate in percent as the cards' comparisons do
+// (+6.9%), or "—" when missing.
+func rate(o kpi.Opt) string {
+	if !o.OK {
+		return "—"
+	}
+	return signed(o.V.Float(), 1) + "%"
+}
+
 // num prints an amount with thousands separators and at most two decimals.
 func num(f float64) string {
 	s := strconv.FormatFloat(math.Abs(f), 'f', 2, 64)

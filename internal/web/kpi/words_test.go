@@ -62,3 +62,29 @@ func TestUnitCannotDeleteAnotherSourcesFigures(t *testing.T) {
 		t.Error("the supervisors cannot delete")
 	}
 }
+
+// The indicator page reads in the cards' words: its heading names the
+// indicator without its code, and the table by period gives amounts with
+// thousands separators under a head that says their unit, and the city's
+// and province's growth in percent.
+func TestKPIIndicatorPageInWords(t *testing.T) {
+	h := webtest.New(t)
+	gdp, firms := kpiFixture(t, h)
+	c := h.As("leader")
+	page := string(c.Get(fmt.Sprintf("/kpi/indicators/%d?year=2023", gdp.ID)).Body)
+	if strings.Contains(page, `<small class="muted">gdp</small>`) {
+		t.Error("the heading shows the indicator code")
+	}
+	table := page[strings.Index(page, `id="monthly"`):]
+	table = table[:strings.Index(table, "</table>")]
+	for _, want := range []string{"本年累计（亿元）", ">945<", ">900<", ">&#43;6.0%<", ">&#43;4.5%<"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table by period lacks %q: %s", want, table)
+		}
+	}
+	page = string(c.Get(fmt.Sprintf("/kpi/indicators/%d?year=2023", firms.ID)).Body)
+	table = page[strings.Index(page, `id="monthly"`):]
+	if !strings.Contains(table[:strings.Index(table, "</table>")], ">9,000<") {
+		t.Errorf("a count of 9000 firms is not shown as 9,000")
+	}
+}

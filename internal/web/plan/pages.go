@@ -9,6 +9,7 @@ import (
 	"gaoxin/internal/web"
 
 	"gaoxin/internal/errs"
+	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 )
@@ -130,6 +131,7 @@ type treeRow struct {
 
 type treePage struct {
 	page
+	who       web.People // who overrode a node's progress, by name
 	Rows      []treeRow
 	Count     map[plan.Flag]int
 	Total     int
@@ -160,7 +162,7 @@ func (p *treePage) flatten(ns []*plan.Node, depth int) {
 			row.Tasks = n.Tasks
 		}
 		if n.OverrideReason != "" {
-			row.Override = n.OverrideReason + "（" + n.OverrideBy + "）"
+			row.Override = n.OverrideReason + "（" + p.who.Name(n.OverrideBy) + "）"
 		}
 		if n.Lead != nil {
 			row.Lead = n.Lead.NameZH
@@ -207,8 +209,22 @@ func (s *handlers) treePage(r *http.Request, year int) (treePage, error) {
 		p.Root = t.Roots[0]
 	}
 	p.Collapsed = p.Total > collapseAbove && r.URL.Query().Get("expand") != "all"
+	if p.who, err = s.People(r.Context(), pp.Page, overriders(t.Roots, nil)...); err != nil {
+		return p, err
+	}
 	p.flatten(t.Roots, 0)
 	return p, nil
+}
+
+// overriders are the login names that overrode a node's progress.
+func overriders(ns []*plan.Node, out []string) []string {
+	for _, n := range ns {
+		if n.OverrideBy != "" {
+			out = append(out, n.OverrideBy)
+		}
+		out = overriders(n.Children, out)
+	}
+	return out
 }
 
 type flagSection struct {
@@ -245,10 +261,16 @@ func (s *handlers) handleFlags(w http.ResponseWriter, r *http.Request) error {
 
 type nodePage struct {
 	page
-	D       taskDetail
-	Units   []org.Unit
-	Form    plan.NodeInput
-	Details []errs.Detail
+	Who web.People // the people of the report history and the override
+	D   taskDetail
+	// Indicator is the target the task's indicator code names, shown by
+	// its name; nil when the code names no target. Indicators are the
+	// targets the edit form offers.
+	Indicator  *kpi.Indicator
+	Indicators []kpi.Indicator
+	Units      []org.Unit
+	Form       plan.NodeInput
+	Details    []errs.Detail
 }
 
 // ChildLevel names the level of a new child.
@@ -293,8 +315,27 @@ func (s *handlers) nodePage(r *http.Request, id int64) (nodePage, error) {
 		return nodePage{}, err
 	}
 	p := nodePage{page: pp, D: d}
+	actors := []string{d.OverrideBy}
+	for _, e := range d.History {
+		actors = append(actors, e.Actor)
+	}
+	if p.Who, err = s.People(r.Context(), pp.Page, actors...); err != nil {
+		return p, err
+	}
+	if d.IndicatorCode != "" {
+		ind, err := s.KPI.IndicatorByCode(r.Context(), d.IndicatorCode)
+		switch {
+		case err == nil:
+			p.Indicator = &ind
+		case errs.CodeOf(err) != errs.NotFound:
+			return p, err
+		}
+	}
 	if p.CanEdit() {
 		if p.Units, err = s.Org.Units(r.Context()); err != nil {
+			return p, err
+		}
+		if p.Indicators, err = s.KPI.Indicators(r.Context(), 0); err != nil {
 			return p, err
 		}
 	}

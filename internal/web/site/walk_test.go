@@ -53,39 +53,50 @@ func TestEveryLinkAndButtonWorks(t *testing.T) {
 		t.Skip("walks the whole demo")
 	}
 	h, pw, accounts := newDemoHarnessAccounts(t)
-	seen := map[org.Role]bool{}
-	type walker struct {
-		name string
-		c    *webtest.Client
-		role org.Role
+	routes := h.Srv.Routes()
+	for _, w := range walkers(t, h, pw, accounts) {
+		res := walk(t, w.c, routeMux(routes, "GET", nil), routeMux(routes, "POST", w.user()), oneDemoDate, perRoute)
+		t.Logf("%s: %d pages", w.name, res.pages)
+		for _, b := range res.bad {
+			t.Errorf("%s: %s", w.name, b)
+		}
 	}
-	walkers := []walker{{name: "(visitor)", c: h.Anon()}}
+}
+
+// walker is one account the walks read the demo as ("" role: a visitor).
+type walker struct {
+	name string
+	c    *webtest.Client
+	role org.Role
+}
+
+// user is the walker as the route table sees it (nil: a visitor).
+func (w walker) user() *org.User {
+	if w.role == "" {
+		return nil
+	}
+	return &org.User{Role: w.role}
+}
+
+// walkers are a visitor and one demo account per role, with the
+// sub-district office beside the bureau: units see different tasks by kind.
+func walkers(t *testing.T, h *webtest.Harness, pw map[string]string, accounts []demo.Account) []walker {
+	t.Helper()
+	seen := map[org.Role]bool{}
+	out := []walker{{name: "(visitor)", c: h.Anon()}}
 	for _, a := range accounts {
-		// One account per role, and the sub-district office beside the
-		// bureau: units see different tasks by kind.
 		if seen[a.Role] && a.Username != "shifo" {
 			continue
 		}
 		seen[a.Role] = true
-		walkers = append(walkers, walker{name: a.Username, c: h.AsWith(a.Username, pw[a.Username]), role: a.Role})
+		out = append(out, walker{name: a.Username, c: h.AsWith(a.Username, pw[a.Username]), role: a.Role})
 	}
 	for _, role := range []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise, org.Reviewer} {
 		if !seen[role] {
 			t.Errorf("the demo has no %s account to walk as", role)
 		}
 	}
-	routes := h.Srv.Routes()
-	for _, w := range walkers {
-		var u *org.User
-		if w.role != "" {
-			u = &org.User{Role: w.role}
-		}
-		pages, bad := walk(t, w.c, routeMux(routes, "GET", nil), routeMux(routes, "POST", u), oneDemoDate)
-		t.Logf("%s: %d pages", w.name, pages)
-		for _, b := range bad {
-			t.Errorf("%s: %s", w.name, b)
-		}
-	}
+	return out
 }
 
 // routeMux is a mux of the routes of a method, to match a URL against
@@ -102,15 +113,24 @@ func routeMux(routes []web.Route, method string, u *org.User) *http.ServeMux {
 	return mux
 }
 
-// walk fetches pages breadth-first from "/" and returns how many it
-// fetched and a line for each failure.
-func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux, check func(body []byte) string) (int, []string) {
+// walked is what a walk found: how many pages it fetched, a line for
+// each failure, and the HTML pages it read, in the order it read them.
+type walked struct {
+	pages int
+	bad   []string
+	html  []found
+}
+
+// walk fetches pages breadth-first from "/", up to max pages of one route
+// with one set of query fields.
+func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux, check func(body []byte) string, max int) walked {
 	t.Helper()
 	queue := []found{{target: "/", on: "(start)"}}
 	visited := map[string]bool{"/": true}
 	perPattern := map[string]int{}
 	checkedPost := map[string]bool{}
 	var bad []string
+	var html []found
 	pages := 0
 	for len(queue) > 0 {
 		if pages == walkLimit {
@@ -128,6 +148,7 @@ func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux, check fun
 		if r.Code >= 300 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 			continue
 		}
+		html = append(html, f)
 		if fault := check(r.Body); fault != "" {
 			bad = append(bad, fmt.Sprintf("GET %s: %s", f.target, fault))
 		}
@@ -147,7 +168,7 @@ func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux, check fun
 			// together; a URL no route serves is followed (it will 404).
 			_, pattern := gets.Handler(httptest.NewRequest("GET", g, nil))
 			key := pattern + "?" + queryKeys(g)
-			if pattern != "" && perPattern[key] == perRoute {
+			if pattern != "" && perPattern[key] == max {
 				continue
 			}
 			perPattern[key]++
@@ -165,7 +186,7 @@ func walk(t *testing.T, c *webtest.Client, gets, posts *http.ServeMux, check fun
 		}
 	}
 	sort.Strings(bad)
-	return pages, bad
+	return walked{pages: pages, bad: bad, html: html}
 }
 
 // realYearDate matches a date of the year the test runs in.
