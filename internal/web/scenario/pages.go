@@ -144,6 +144,7 @@ type callPage struct {
 	CanBid   bool
 	Closable bool // the deadline has passed and bids can close
 	Today    string
+	Who      web.People // the people who moved the call on
 }
 
 // phaseRow is one step of the call's timeline.
@@ -211,6 +212,13 @@ func (s *handlers) handleCall(w http.ResponseWriter, r *http.Request) error {
 		if d, ok := reached[end]; ok {
 			p.Phases = append(p.Phases, phaseRow{Code: end, On: d.On, Actor: d.Actor, Done: true})
 		}
+	}
+	actors := make([]string, len(n.Phases))
+	for i, ph := range n.Phases {
+		actors[i] = ph.Actor
+	}
+	if p.Who, err = s.People(r.Context(), p.Page, actors...); err != nil {
+		return err
 	}
 	switch r.URL.Query().Get("ok") {
 	case "submitted":
