@@ -243,6 +243,9 @@ func (s *Service) PublishBatch(ctx context.Context, v Viewer, id int64) (Batch, 
 				return err
 			}
 		}
+		if err := s.announce(ctx, tx, needs.Needs); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, "scenario.batch.publish", "scenario_batch", id, map[string]any{"state": BatchDraft},
 			map[string]any{"state": BatchPublished, "published_on": today, "needs": len(needs.Needs)})
 	})

@@ -66,11 +66,18 @@ type Service struct {
 	// Synthetic marks what this service writes as demo data (演示): the
 	// demo loader's copy sets it.
 	Synthetic bool
+	// Terms rank the enterprises suggested for a call (match.go); nil:
+	// DefaultTerms.
+	Terms []TermMaker
+	// Notify, when set, queues a text for the platform's webhook inside
+	// the caller's transaction (the supervision module's outbox sends it
+	// and records it as sent or failed); invitations use it.
+	Notify func(ctx context.Context, q db.Querier, event, text string) error
 }
 
 // New returns the scenario service.
 func New(d *db.DB, a *audit.Log, reg *enterprise.Service, o *org.Service) *Service {
-	a.Describe(Module, auditLabels())
+	a.Describe(Module, withMatchLabels(auditLabels()))
 	return &Service{DB: d, Audit: a, Registry: reg, Org: o, Now: time.Now, MaxFile: 10 << 20}
 }
 

@@ -1,0 +1,470 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/errs"
+)
+
+// Matching (推荐): for a published call, the registry's enterprises ranked
+// by how well they fit it, each with its reasons in words. The candidates
+// are the operating enterprises on the call's chains and the nodes under
+// them, and those in the industry classes most common among them; the
+// call's owner and the enterprises already in a standing bid on it are left
+// out. Each candidate's score is the sum of the terms' points:
+//
+//   - chain: 40 on one of the call's own chain nodes, 35 on a node under
+//     one, 5 more for each further chain of the call it sits on (at most 50);
+//   - industry: 20 when its GB/T 4754 class is one of the classes most
+//     common among the chain's enterprises (at least a tenth of them, the
+//     three commonest), else 10 when its division (大类) is;
+//   - tiers: the points of each tier it holds on the day (专精特新"小巨人",
+//     单项冠军, 独角兽 15; 高新技术企业, 瞪羚 10; 专精特新, 上市, 研发平台 8;
+//     科技型中小企业 5), at most 25;
+//   - delivery: 4 for each standing bid on another call, lead or partner,
+//     at most 12 (DeliveryTerm: where winners and accepted deliveries are
+//     to be counted once the module records them).
+//
+// Ties go to the lower credit code, so a ranking repeats. The whole
+// ranking reads the registry in two passes of two queries each (chain
+// candidates, then industry candidates, each with their tiers), plus one
+// query per term that needs this module's own data: never one query per
+// enterprise.
+
+// Suggestion is an enterprise suggested for a call, with its reasons.
+type Suggestion struct {
+	EnterpriseID int64    `json:"enterprise_id"`
+	Name         string   `json:"name"`
+	CreditCode   string   `json:"credit_code"`
+	IndustryCode string   `json:"industry_code"`
+	Tiers        []string `json:"tiers"`
+	Score        int      `json:"score"`
+	Reasons      []Reason `json:"reasons"`
+	InvitedAt    int64    `json:"invited_at,omitempty"` // 0: not invited
+}
+
+// Reason is one term's share of a suggestion, in words.
+type Reason struct {
+	Term   string `json:"term"` // chain, industry, tier, delivery
+	Points int    `json:"points"`
+	ZH     string `json:"zh"`
+	EN     string `json:"en"`
+}
+
+// Matches are the suggestions for one call.
+type Matches struct {
+	NeedID      int64        `json:"need_id"`
+	Considered  int          `json:"considered"` // candidates scored
+	Excluded    int          `json:"excluded"`   // the owner and enterprises already bidding
+	Suggestions []Suggestion `json:"suggestions"`
+}
+
+// MatchInput is what the terms of one ranking read: the call, the chain
+// tree, which of the call's chains each wanted node falls under, the
+// industry classes and divisions common on those chains, and the
+// candidates.
+type MatchInput struct {
+	Need       Need
+	Tree       map[int64]enterprise.ChainNode
+	Wanted     map[int64]int64 // node id → the call's chain node it is or lies under
+	Classes    []Share         // common 4-digit classes, commonest first
+	Divisions  []Share         // common 2-digit divisions, commonest first
+	Candidates []enterprise.Candidate
+	Day        string
+}
+
+// Share is an industry code's share of the chain's enterprises, in whole
+// per cent (rounded down).
+type Share struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Pct  int    `json:"pct"`
+}
+
+// MatchTerm scores one aspect of a candidate for one call.
+type MatchTerm interface {
+	Reason(c *enterprise.Candidate) (Reason, bool)
+}
+
+// TermMaker prepares a term for one ranking, reading what it needs once.
+type TermMaker func(ctx context.Context, s *Service, in *MatchInput) (MatchTerm, error)
+
+// DefaultTerms are the terms used when Service.Terms is nil.
+func DefaultTerms() []TermMaker {
+	return []TermMaker{ChainTerm, IndustryTerm, TierTerm, DeliveryTerm}
+}
+
+// Suggest ranks the registry's enterprises for published call id and
+// returns the first limit (1–100, default 30). Staff only. Errors:
+// Forbidden, NotFound, Conflict (the call is not open for bids).
+func (s *Service) Suggest(ctx context.Context, v Viewer, id int64, limit int) (Matches, error) {
+	if !v.Staff() {
+		return Matches{}, errs.New(errs.Forbidden, "只有工作人员可以查看推荐企业", "only staff may see suggested enterprises")
+	}
+	if limit <= 0 {
+		limit = 30
+	}
+	limit = min(limit, 100)
+	n, err := s.needFor(ctx, v, id)
+	if err != nil {
+		return Matches{}, err
+	}
+	m, err := s.rank(ctx, n)
+	if err != nil {
+		return m, err
+	}
+	if len(m.Suggestions) > limit {
+		m.Suggestions = m.Suggestions[:limit]
+	}
+	return m, s.markInvited(ctx, id, m.Suggestions)
+}
+
+// rank scores every candidate for call n, best first.
+func (s *Service) rank(ctx context.Context, n Need) (Matches, error) {
+	m := Matches{NeedID: n.ID, Suggestions: []Suggestion{}}
+	if n.State != StatePublished {
+		return m, errs.New(errs.Conflict, "只有揭榜中的场景可以推荐企业", "suggestions are made for calls open for bids only")
+	}
+	in, err := s.matchInput(ctx, n)
+	if err != nil {
+		return m, err
+	}
+	skip, err := s.bidding(ctx, n.ID)
+	if err != nil {
+		return m, err
+	}
+	if n.OwnerKind == OwnerEnterprise {
+		skip[n.OwnerEnterpriseID] = true
+	}
+	makers := s.Terms
+	if makers == nil {
+		makers = DefaultTerms()
+	}
+	terms := make([]MatchTerm, 0, len(makers))
+	for _, mk := range makers {
+		t, err := mk(ctx, s, in)
+		if err != nil {
+			return m, err
+		}
+		terms = append(terms, t)
+	}
+	for i := range in.Candidates {
+		c := &in.Candidates[i]
+		if skip[c.ID] {
+			m.Excluded++
+			continue
+		}
+		m.Considered++
+		sg := Suggestion{EnterpriseID: c.ID, Name: c.Name, CreditCode: c.CreditCode, IndustryCode: c.IndustryCode, Tiers: c.Tiers}
+		for _, t := range terms {
+			if r, ok := t.Reason(c); ok && r.Points > 0 {
+				sg.Score += r.Points
+				sg.Reasons = append(sg.Reasons, r)
+			}
+		}
+		if sg.Score > 0 {
+			if sg.Tiers == nil {
+				sg.Tiers = []string{}
+			}
+			m.Suggestions = append(m.Suggestions, sg)
+		}
+	}
+	slices.SortFunc(m.Suggestions, func(a, b Suggestion) int {
+		if a.Score != b.Score {
+			return b.Score - a.Score
+		}
+		return strings.Compare(a.CreditCode, b.CreditCode)
+	})
+	return m, nil
+}
+
+// matchInput reads the candidates of call n: the enterprises on its chains
+// and below, then those in the industry classes common among them.
+func (s *Service) matchInput(ctx context.Context, n Need) (*MatchInput, error) {
+	tree, err := s.Registry.ChainTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := &MatchInput{Need: n, Tree: make(map[int64]enterprise.ChainNode, len(tree)), Wanted: map[int64]int64{}, Day: s.Today()}
+	for _, c := range tree {
+		in.Tree[c.ID] = c
+	}
+	for _, c := range n.Chains {
+		in.Wanted[c.ID] = c.ID
+	}
+	for _, c := range tree { // depth first: a parent comes before its children
+		if root, ok := in.Wanted[c.ParentID]; ok && c.ParentID != 0 {
+			if _, own := in.Wanted[c.ID]; !own {
+				in.Wanted[c.ID] = root
+			}
+		}
+	}
+	nodes := make([]int64, 0, len(in.Wanted))
+	for id := range in.Wanted {
+		nodes = append(nodes, id)
+	}
+	slices.Sort(nodes)
+	in.Candidates, err = s.Registry.Candidates(ctx, nil, enterprise.CandidateQuery{Nodes: nodes, Day: in.Day})
+	if err != nil {
+		return nil, err
+	}
+	in.Classes, in.Divisions = commonIndustries(in.Candidates)
+	if len(in.Classes) > 0 {
+		codes := make([]string, 0, len(in.Classes))
+		for _, c := range in.Classes {
+			codes = append(codes, c.Code)
+		}
+		more, err := s.Registry.Candidates(ctx, nil, enterprise.CandidateQuery{Industries: codes, Day: in.Day})
+		if err != nil {
+			return nil, err
+		}
+		seen := make(map[int64]bool, len(in.Candidates))
+		for _, c := range in.Candidates {
+			seen[c.ID] = true
+		}
+		for _, c := range more {
+			if !seen[c.ID] {
+				in.Candidates = append(in.Candidates, c)
+			}
+		}
+	}
+	var codes []string
+	for _, l := range [][]Share{in.Classes, in.Divisions} {
+		for _, c := range l {
+			codes = append(codes, c.Code)
+		}
+	}
+	names, err := s.Registry.IndustryNames(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range [][]Share{in.Classes, in.Divisions} {
+		for i := range l {
+			l[i].Name = names[l[i].Code]
+		}
+	}
+	return in, nil
+}
+
+// commonIndustries are the 4-digit classes and 2-digit divisions held by
+// at least a tenth of the chain's candidates, the three commonest of each
+// (ties by code).
+func commonIndustries(cs []enterprise.Candidate) (classes, divisions []Share) {
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	byClass, byDiv := map[string]int{}, map[string]int{}
+	for _, c := range cs {
+		code := c.IndustryCode
+		if len(code) >= 4 && isDigits(code[:4]) {
+			byClass[code[:4]]++
+		}
+		if len(code) >= 2 && isDigits(code[:2]) {
+			byDiv[code[:2]]++
+		}
+	}
+	top := func(counts map[string]int) []Share {
+		var out []Share
+		for code, k := range counts {
+			if k*10 >= len(cs) {
+				out = append(out, Share{Code: code, Pct: k * 100 / len(cs)})
+			}
+		}
+		slices.SortFunc(out, func(a, b Share) int {
+			if a.Pct != b.Pct {
+				return b.Pct - a.Pct
+			}
+			return strings.Compare(a.Code, b.Code)
+		})
+		if len(out) > 3 {
+			out = out[:3]
+		}
+		return out
+	}
+	return top(byClass), top(byDiv)
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// bidding is the set of enterprises in a standing bid on call id, as lead
+// or partner.
+func (s *Service) bidding(ctx context.Context, id int64) (map[int64]bool, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT b.enterprise_id FROM scenario_bids b WHERE b.need_id = $1 AND b.state <> 'withdrawn'
+		UNION SELECT p.enterprise_id FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id WHERE b.need_id = $1 AND b.state <> 'withdrawn'`, id)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: bidders of %d: %w", id, err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var e int64
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out[e] = true
+	}
+	return out, rows.Err()
+}
+
+// markInvited stamps the suggestions already invited to call id.
+func (s *Service) markInvited(ctx context.Context, id int64, ss []Suggestion) error {
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT enterprise_id, invited_at FROM scenario_invitations WHERE need_id = $1 ORDER BY id LIMIT 10000", id)
+	if err != nil {
+		return fmt.Errorf("scenario: invitations of %d: %w", id, err)
+	}
+	defer rows.Close()
+	at := map[int64]int64{}
+	for rows.Next() {
+		var e, t int64
+		if err := rows.Scan(&e, &t); err != nil {
+			return err
+		}
+		at[e] = t
+	}
+	for i := range ss {
+		ss[i].InvitedAt = at[ss[i].EnterpriseID]
+	}
+	return rows.Err()
+}
+
+// termFunc makes a MatchTerm of a function.
+type termFunc func(c *enterprise.Candidate) (Reason, bool)
+
+func (f termFunc) Reason(c *enterprise.Candidate) (Reason, bool) { return f(c) }
+
+// ChainTerm scores the candidate's place on the call's chains.
+func ChainTerm(_ context.Context, _ *Service, in *MatchInput) (MatchTerm, error) {
+	return termFunc(func(c *enterprise.Candidate) (Reason, bool) {
+		best, roots := 0, map[int64]bool{}
+		var zh, en []string
+		for _, id := range c.Nodes {
+			root, ok := in.Wanted[id]
+			if !ok {
+				continue
+			}
+			roots[root] = true
+			node, top := in.Tree[id], in.Tree[root]
+			if id == root {
+				best = max(best, 40)
+				zh = append(zh, "「"+node.NameZH+"」")
+				en = append(en, node.NameEN)
+			} else {
+				best = max(best, 35)
+				zh = append(zh, "「"+top.NameZH+"」下的「"+node.NameZH+"」")
+				en = append(en, node.NameEN+" (under "+top.NameEN+")")
+			}
+		}
+		if best == 0 {
+			return Reason{}, false
+		}
+		pts := min(best+5*(len(roots)-1), 50)
+		return Reason{Term: "chain", Points: pts, ZH: "属于该场景的产业链：" + strings.Join(zh, "、"),
+			EN: "on the call's chains: " + strings.Join(en, ", ")}, true
+	}), nil
+}
+
+// IndustryTerm scores the candidate's industry code against the classes
+// and divisions common on the call's chains.
+func IndustryTerm(_ context.Context, _ *Service, in *MatchInput) (MatchTerm, error) {
+	return termFunc(func(c *enterprise.Candidate) (Reason, bool) {
+		code := c.IndustryCode
+		for _, sh := range in.Classes {
+			if strings.HasPrefix(code, sh.Code) {
+				return Reason{Term: "industry", Points: 20,
+					ZH: fmt.Sprintf("行业小类 %s%s 是该产业链企业最常见的行业之一（占 %d%%）", sh.Code, named(sh.Name), sh.Pct),
+					EN: fmt.Sprintf("industry class %s is among the commonest on the call's chains (%d%% of their enterprises)", sh.Code, sh.Pct)}, true
+			}
+		}
+		for _, sh := range in.Divisions {
+			if strings.HasPrefix(code, sh.Code) {
+				return Reason{Term: "industry", Points: 10,
+					ZH: fmt.Sprintf("行业大类 %s%s 与该产业链企业相同（占 %d%%）", sh.Code, named(sh.Name), sh.Pct),
+					EN: fmt.Sprintf("industry division %s is common on the call's chains (%d%% of their enterprises)", sh.Code, sh.Pct)}, true
+			}
+		}
+		return Reason{}, false
+	}), nil
+}
+
+func named(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "（" + name + "）"
+}
+
+// tierPoints are the points of each tier an enterprise holds on the day.
+var tierPoints = map[string]int{"little_giant": 15, "champion": 15, "unicorn": 15, "hnte": 10, "gazelle": 10,
+	"srdi": 8, "listed": 8, "rd_platform": 8, "tsme": 5}
+
+// TierTerm scores the candidate's current tiers (高新技术企业, 专精特新…).
+func TierTerm(_ context.Context, _ *Service, _ *MatchInput) (MatchTerm, error) {
+	return termFunc(func(c *enterprise.Candidate) (Reason, bool) {
+		pts := 0
+		var zh, en []string
+		for _, t := range c.Tiers {
+			p, ok := tierPoints[t]
+			if !ok {
+				continue
+			}
+			pts += p
+			z, e := enterprise.TierName(t)
+			zh, en = append(zh, z), append(en, e)
+		}
+		if pts == 0 {
+			return Reason{}, false
+		}
+		return Reason{Term: "tier", Points: min(pts, 25), ZH: "持有有效认定：" + strings.Join(zh, "、"),
+			EN: "holds current recognition: " + strings.Join(en, ", ")}, true
+	}), nil
+}
+
+// DeliveryTerm scores what the candidate has done in other calls: for now
+// its standing bids, lead or partner (4 points each, at most 12). When the
+// module records winners and accepted deliveries, they belong here, with
+// more weight than a bid.
+func DeliveryTerm(ctx context.Context, s *Service, in *MatchInput) (MatchTerm, error) {
+	counts := map[int64]int{}
+	for _, q := range []string{
+		`SELECT enterprise_id, COUNT(*) FROM scenario_bids WHERE state <> 'withdrawn' AND need_id <> $1 GROUP BY enterprise_id`,
+		`SELECT p.enterprise_id, COUNT(*) FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id
+			WHERE b.state <> 'withdrawn' AND b.need_id <> $1 GROUP BY p.enterprise_id`,
+	} {
+		rows, err := s.DB.R.QueryContext(ctx, q, in.Need.ID)
+		if err != nil {
+			return nil, fmt.Errorf("scenario: past bids: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var k int
+			if err := rows.Scan(&id, &k); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			counts[id] += k
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return termFunc(func(c *enterprise.Candidate) (Reason, bool) {
+		k := counts[c.ID]
+		if k == 0 {
+			return Reason{}, false
+		}
+		return Reason{Term: "delivery", Points: min(4*k, 12), ZH: fmt.Sprintf("在其他场景中有 %d 份有效揭榜（牵头或联合）", k),
+			EN: fmt.Sprintf("%d standing bids on other calls (as lead or partner)", k)}, true
+	}), nil
+}
