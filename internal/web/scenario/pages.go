@@ -407,6 +407,9 @@ func (s *handlers) renderReview(w http.ResponseWriter, r *http.Request, failure 
 	if r.URL.Query().Get("ok") == "published" {
 		p.Flash = p.L("批次已发布，其中的场景开始揭榜", "Batch published: its calls are open for bids")
 	}
+	if r.URL.Query().Get("ok") == "imported" {
+		p.Flash = p.L("已从表格导入 "+r.URL.Query().Get("n")+" 个场景，编入批次", r.URL.Query().Get("n")+" calls imported into the batch")
+	}
 	return s.Render(w, r, "scenario/review.html", p)
 }
 

@@ -101,6 +101,7 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 	samples := map[string]string{
 		"/api/v1/scenario/calls/{id}":                call,
 		"/api/v1/scenario/calls/{id}/bids":           call + "/bids",
+		"/api/v1/scenario/calls/{id}/matches":        "/api/v1/scenario/calls/" + first(sup, "/api/v1/scenario/calls?state=published", "needs") + "/matches",
 		"/api/v1/scenario/bids/{id}":                 "/api/v1/scenario/bids/" + first(firm, "/api/v1/scenario/bids", "bids"),
 		"/api/v1/plan/nodes/{id}":                    "/api/v1/plan/nodes/" + task,
 		"/api/v1/plan/tasks/{id}/reports":            "/api/v1/plan/tasks/" + task + "/reports",
