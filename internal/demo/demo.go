@@ -107,7 +107,13 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		return nil, err
 	}
 	accounts = append(accounts, awardAccounts...)
+	if err := loadScenarioFollows(ctx, s); err != nil {
+		return nil, err
+	}
 	if err := loadScenario(ctx, s); err != nil {
+		return nil, err
+	}
+	if err := loadScenarioMatching(ctx, s); err != nil {
 		return nil, err
 	}
 	return accounts, nil
