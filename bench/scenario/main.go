@@ -1,0 +1,309 @@
+// Command scenario measures the scenario module at the issue's scale: a
+// registry of 100,000 enterprises (the demo's generator), 10,000 calls and
+// 50,000 bids, on the cold path (the registry's memos off: every request
+// runs its queries). It measures the public list under 16 clients with
+// varied filters (API and HTML), a call's page (anonymous and as staff),
+// and the matching suggestions for single calls. SQLite by default;
+// PostgreSQL when GAOXIN_BENCH_POSTGRES holds a DSN (a fresh schema, dropped
+// afterwards). See bench/README.md.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"gaoxin/bench/load"
+	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
+	"gaoxin/internal/demo"
+	"gaoxin/internal/org"
+	"gaoxin/internal/scenario"
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/site"
+)
+
+func main() {
+	ents := flag.Int("enterprises", 100000, "enterprises in the registry (the demo's 300 included)")
+	calls := flag.Int("calls", 10000, "calls to seed")
+	bids := flag.Int("bids", 50000, "bids to seed")
+	clients := flag.Int("clients", 16, "concurrent clients")
+	dur := flag.Duration("duration", 8*time.Second, "duration of each load phase")
+	keep := flag.String("db-file", "", "SQLite file to keep: seeded once, reused by later runs")
+	flag.Parse()
+	if err := run(*ents, *calls, *bids, *clients, *dur, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// openDB opens the database: the kept SQLite file, a fresh PostgreSQL
+// schema, or SQLite in a temporary folder.
+func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
+	if keep != "" {
+		d, err := db.Open(ctx, "sqlite:"+keep)
+		return d, func() { d.Close() }, err
+	}
+	if base := os.Getenv("GAOXIN_BENCH_POSTGRES"); base != "" {
+		admin, err := db.Open(ctx, base)
+		if err != nil {
+			return nil, nil, err
+		}
+		b := make([]byte, 4)
+		rand.Read(b)
+		schema := "bench_" + hex.EncodeToString(b)
+		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			return nil, nil, err
+		}
+		u, _ := url.Parse(base)
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		d, err := db.Open(ctx, u.String())
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, func() {
+			d.Close()
+			admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			admin.Close()
+		}, nil
+	}
+	dir, err := os.MkdirTemp("", "gaoxin-bench-scenario-")
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := db.Open(ctx, "sqlite:"+filepath.Join(dir, "bench.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, func() { d.Close(); os.RemoveAll(dir) }, nil
+}
+
+// options are the app's options on the cold path: the registry's memos
+// (chain tree included) off; the scenario module keeps none of its own.
+func options() app.Options {
+	o := app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}}
+	o.Enterprise.Lists.Off, o.Enterprise.Cache.Off = true, true
+	return o
+}
+
+func run(nEnts, nCalls, nBids, clients int, dur time.Duration, keep string) error {
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "bench"})
+	d, cleanup, err := openDB(ctx, keep)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if err := d.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Printf("database: %s · registry %d enterprises · %d calls · %d bids · %d clients · %s per phase · GOMAXPROCS %d\n",
+		d.Dialect, nEnts, nCalls, nBids, clients, dur, runtime.GOMAXPROCS(0))
+	a := app.New(d, options())
+	empty, err := demo.Empty(ctx, a)
+	if err != nil {
+		return err
+	}
+	if empty {
+		t0 := time.Now()
+		if _, err := demo.Load(ctx, a); err != nil {
+			return err
+		}
+		have, err := a.Enterprise.SyntheticCount(ctx)
+		if err != nil {
+			return err
+		}
+		if more := nEnts - have; more > 0 {
+			last := time.Now()
+			if _, err := demo.LoadEnterprises(ctx, a, demo.EnterpriseOptions{Enterprises: more, Years: 1, Seed: 2023, Batch: 2000,
+				Progress: func(done, total int) {
+					if time.Since(last) > 30*time.Second || done == total {
+						fmt.Printf("  registry: %d / %d (%s)\n", done, total, time.Since(t0).Round(time.Second))
+						last = time.Now()
+					}
+				}}); err != nil {
+				return err
+			}
+		}
+		t1 := time.Now()
+		if err := seed(ctx, d, nCalls, nBids); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		fmt.Printf("seeded: registry in %s, calls and bids in %s\n", t1.Sub(t0).Round(time.Second), time.Since(t1).Round(time.Second))
+	} else {
+		fmt.Println("reusing", keep)
+	}
+	return measure(ctx, a, clients, dur)
+}
+
+func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) error {
+	srv, err := site.New(web.Config{Version: "bench"}, a, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+	if err != nil {
+		return err
+	}
+	base, stop, err := load.Serve(srv)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	hc := load.Client(clients)
+	sup, err := a.Org.UserByUsername(ctx, "supervisor")
+	if err != nil {
+		return err
+	}
+	tok, _, err := a.Auth.CreateToken(ctx, sup.ID, "bench")
+	if err != nil {
+		return err
+	}
+	staff := http.Header{"Authorization": {"Bearer " + tok}}
+	anon := http.Header{}
+
+	var batch, public, open []int64
+	if err := ids(ctx, a.DB, "SELECT id FROM scenario_batches WHERE state = 'published' ORDER BY id", &batch); err != nil {
+		return err
+	}
+	if err := ids(ctx, a.DB, "SELECT id FROM scenario_needs WHERE state IN ('published', 'evaluating', 'failed') ORDER BY id", &public); err != nil {
+		return err
+	}
+	if err := ids(ctx, a.DB, "SELECT id FROM scenario_needs WHERE state = 'published' ORDER BY id", &open); err != nil {
+		return err
+	}
+	if len(batch) == 0 || len(public) == 0 || len(open) == 0 {
+		return fmt.Errorf("nothing seeded to measure")
+	}
+	b := strconv.FormatInt(batch[len(batch)/2], 10)
+	filters := []string{"", "category=digital", "chain=iot", "chain=dominant&state=published", "state=evaluating&category=urban",
+		"batch=" + b, "q=" + url.QueryEscape("智能"), "q=" + url.QueryEscape("积水") + "&category=service", "page=25",
+		"category=service&chain=bd&page=2", "state=failed", "chain=iot_sensor&category=digital&state=published", "batch=" + b + "&page=3",
+		"q=" + url.QueryEscape("压测09999"), "chain=future&page=4", "state=published&page=100"}
+	// Each filter once, alone, to show its own cost.
+	for _, f := range filters {
+		for _, p := range []string{"/api/v1/scenario/calls?" + f, "/scenarios?" + f} {
+			t0 := time.Now()
+			code, n, err := get(hc, base+p, anon)
+			if err != nil {
+				return err
+			}
+			if code != 200 {
+				return fmt.Errorf("GET %s: %d", p, code)
+			}
+			fmt.Printf("  %-72s %8s %7d bytes\n", p, time.Since(t0).Round(10*time.Microsecond), n)
+		}
+	}
+	var i atomic.Int64
+	phase := func(name string, mk func() (*http.Request, error)) {
+		fmt.Println(load.Run(ctx, name, hc, mk, clients, dur, 0))
+	}
+	req := func(path string, h http.Header) (*http.Request, error) {
+		r, err := http.NewRequest("GET", base+path, nil)
+		if err == nil {
+			r.Header = h.Clone()
+		}
+		return r, err
+	}
+	phase(fmt.Sprintf("list API (%d filters)", len(filters)), func() (*http.Request, error) {
+		return req("/api/v1/scenario/calls?"+filters[int(i.Add(1))%len(filters)], anon)
+	})
+	phase("list page (HTML)", func() (*http.Request, error) {
+		return req("/scenarios?"+filters[int(i.Add(1))%len(filters)], anon)
+	})
+	var mu atomic.Int64
+	pick := func(l []int64) string {
+		mu.Add(1)
+		return strconv.FormatInt(l[int(uint64(mu.Load())*0x9E3779B97F4A7C15>>33)%len(l)], 10)
+	}
+	phase("call page (anonymous)", func() (*http.Request, error) { return req("/scenarios/"+pick(public), anon) })
+	phase("call page (staff, with bids)", func() (*http.Request, error) { return req("/scenarios/"+pick(public), staff) })
+	phase("call API (anonymous)", func() (*http.Request, error) { return req("/api/v1/scenario/calls/"+pick(public), anon) })
+
+	// Matching: single calls, one at a time, through the service and the API.
+	v := scenario.ViewerOf(&sup)
+	byChain := map[string]int64{}
+	for _, code := range []string{"iot_sensor", "iot", "compute", "dominant"} {
+		var id int64
+		err := a.DB.R.QueryRowContext(ctx, `SELECT n.id FROM scenario_needs n JOIN scenario_need_chains c ON c.need_id = n.id
+			JOIN chain_nodes x ON x.id = c.node_id WHERE n.state = 'published' AND x.code = $1 ORDER BY n.id LIMIT 1`, code).Scan(&id)
+		if err == nil {
+			byChain[code] = id
+		}
+	}
+	fmt.Println("matching, one call at a time (first call, then the median of 5):")
+	for _, code := range []string{"iot_sensor", "iot", "compute", "dominant"} {
+		id, ok := byChain[code]
+		if !ok {
+			continue
+		}
+		var times []time.Duration
+		var m scenario.Matches
+		for k := 0; k < 6; k++ {
+			t0 := time.Now()
+			if m, err = a.Scenario.Suggest(ctx, v, id, 30); err != nil {
+				return err
+			}
+			times = append(times, time.Since(t0))
+		}
+		first := times[0]
+		rest := slices.Clone(times[1:])
+		slices.Sort(rest)
+		t0 := time.Now()
+		code2, n, err := get(hc, base+"/api/v1/scenario/calls/"+strconv.FormatInt(id, 10)+"/matches", staff)
+		if err != nil || code2 != 200 {
+			return fmt.Errorf("matches API: %d %v", code2, err)
+		}
+		fmt.Printf("  call %d on %-11s considered %6d  service first %-9s median %-9s  API %-9s (%d bytes)\n", id, code, m.Considered,
+			first.Round(100*time.Microsecond), rest[len(rest)/2].Round(100*time.Microsecond), time.Since(t0).Round(100*time.Microsecond), n)
+	}
+	return nil
+}
+
+func get(hc *http.Client, u string, h http.Header) (int, int64, error) {
+	r, err := http.NewRequest("GET", u, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	r.Header = h.Clone()
+	res, err := hc.Do(r)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer res.Body.Close()
+	n, err := io.Copy(io.Discard, res.Body)
+	return res.StatusCode, n, err
+}
+
+func ids(ctx context.Context, d *db.DB, q string, out *[]int64) error {
+	rows, err := d.R.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		*out = append(*out, id)
+	}
+	return rows.Err()
+}
+
+// words make the seeded titles varied enough for the keyword filter.
+var (
+	places = []string{"园区", "社区", "道路", "厂区", "医院", "学校", "政务大厅", "地铁站", "管网", "仓储"}
+	things = []string{"智能监测", "数字化改造", "积水预警", "能耗管理", "无人配送", "智慧安防", "数据治理", "算力调度", "精密测绘", "氢能示范"}
+)
