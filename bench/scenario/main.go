@@ -21,8 +21,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -44,12 +46,20 @@ func main() {
 	clients := flag.Int("clients", 16, "concurrent clients")
 	dur := flag.Duration("duration", 8*time.Second, "duration of each load phase")
 	keep := flag.String("db-file", "", "SQLite file to keep: seeded once, reused by later runs")
+	flag.StringVar(&onlyPhase, "phase", "", "run only the load phases whose name contains this (and no matching unless it says \"match\")")
+	flag.BoolVar(&coldCatalogue, "cold-catalogue", false, "also turn off the registry's catalogue memo (the chain tree)")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the load phases to this file")
 	flag.Parse()
 	if err := run(*ents, *calls, *bids, *clients, *dur, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
+
+var (
+	onlyPhase, cpuProfile string
+	coldCatalogue         bool
+)
 
 // openDB opens the database: the kept SQLite file, a fresh PostgreSQL
 // schema, or SQLite in a temporary folder.
@@ -94,11 +104,14 @@ func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
 	return d, func() { d.Close(); os.RemoveAll(dir) }, nil
 }
 
-// options are the app's options on the cold path: the registry's memos
-// (chain tree included) off; the scenario module keeps none of its own.
+// options are the app's options on the cold path. The scenario module
+// keeps no memo: every request runs its queries. The registry's list memo
+// is off; its catalogue (the chain tree), shared by every page and rebuilt
+// once after a registry write, stays on unless -cold-catalogue, as in
+// bench/enterprise's memo-off phases.
 func options() app.Options {
 	o := app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}}
-	o.Enterprise.Lists.Off, o.Enterprise.Cache.Off = true, true
+	o.Enterprise.Lists.Off, o.Enterprise.Cache.Off = true, coldCatalogue
 	return o
 }
 
@@ -193,6 +206,9 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 		"q=" + url.QueryEscape("压测09999"), "chain=future&page=4", "state=published&page=100"}
 	// Each filter once, alone, to show its own cost.
 	for _, f := range filters {
+		if onlyPhase != "" && onlyPhase != "filters" {
+			break
+		}
 		for _, p := range []string{"/api/v1/scenario/calls?" + f, "/scenarios?" + f} {
 			t0 := time.Now()
 			code, n, err := get(hc, base+p, anon)
@@ -206,8 +222,20 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 		}
 	}
 	var i atomic.Int64
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	phase := func(name string, mk func() (*http.Request, error)) {
-		fmt.Println(load.Run(ctx, name, hc, mk, clients, dur, 0))
+		if strings.Contains(name, onlyPhase) {
+			fmt.Println(load.Run(ctx, name, hc, mk, clients, dur, 0))
+		}
 	}
 	req := func(path string, h http.Header) (*http.Request, error) {
 		r, err := http.NewRequest("GET", base+path, nil)
@@ -232,6 +260,9 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 	phase("call API (anonymous)", func() (*http.Request, error) { return req("/api/v1/scenario/calls/"+pick(public), anon) })
 
 	// Matching: single calls, one at a time, through the service and the API.
+	if onlyPhase != "" && !strings.Contains("matching", onlyPhase) {
+		return nil
+	}
 	v := scenario.ViewerOf(&sup)
 	byChain := map[string]int64{}
 	for _, code := range []string{"iot_sensor", "iot", "compute", "dominant"} {

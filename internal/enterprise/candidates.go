@@ -9,13 +9,12 @@ import (
 )
 
 // Candidate is an operating enterprise as another module's matching reads
-// it (the scenario module suggests enterprises for a call): its name, its
-// industry code, the chain nodes it sits on among those asked for, and the
-// tiers of its certificates valid on the day asked.
+// it (the scenario module suggests enterprises for a call): its industry
+// code, the chain nodes it sits on among those asked for, and the tiers of
+// its certificates valid on the day asked. Names come from Briefs, for the
+// few a caller shows.
 type Candidate struct {
 	ID           int64    `json:"id"`
-	CreditCode   string   `json:"credit_code"`
-	Name         string   `json:"name"`
 	IndustryCode string   `json:"industry_code"`
 	Nodes        []int64  `json:"nodes,omitempty"`
 	Tiers        []string `json:"tiers,omitempty"`
@@ -25,17 +24,19 @@ type Candidate struct {
 // Nodes (chain node ids, each meant as given: the caller adds the nodes
 // under a chain it wants whole), or, when Nodes is empty, those whose
 // industry code begins with any of Industries (GB/T 4754 codes or their
-// prefixes). Day (YYYY-MM-DD) is the day the tiers must be valid on.
+// prefixes), leaving out the ids in Except. Day (YYYY-MM-DD) is the day the
+// tiers must be valid on.
 type CandidateQuery struct {
 	Nodes      []int64
 	Industries []string
+	Except     map[int64]bool
 	Day        string
 }
 
-// Candidates returns the operating enterprises q names, in id order, with
-// their current tiers. It runs two queries however many enterprises match:
-// the enterprises (through enterprise_chains_node or enterprises_industry)
-// and their certificates (through enterprise_tiers_ent), each one pass.
+// Candidates returns the operating enterprises cq names, in id order, with
+// their current tiers, in one pass over each index it reads: the
+// enterprises through enterprise_chains_node (or enterprises_industry), and
+// their certificates through enterprise_tiers_ent, whatever their number.
 func (s *Service) Candidates(ctx context.Context, q db.Querier, cq CandidateQuery) ([]Candidate, error) {
 	r := s.reader(q)
 	var set, rowsSQL string
@@ -43,8 +44,8 @@ func (s *Service) Candidates(ctx context.Context, q db.Querier, cq CandidateQuer
 	switch {
 	case len(cq.Nodes) > 0:
 		set = "SELECT c.enterprise_id FROM enterprise_chains c WHERE c.node_id IN (" + idList(cq.Nodes) + ")"
-		rowsSQL = `SELECT e.id, e.credit_code, e.name, e.industry_code, c.node_id FROM enterprise_chains c
-			JOIN enterprises e ON e.id = c.enterprise_id WHERE c.node_id IN (` + idList(cq.Nodes) + `) AND e.status = 'operating'`
+		rowsSQL = `SELECT c.enterprise_id, e.industry_code, c.node_id FROM enterprise_chains c
+			JOIN enterprises e ON e.id = c.enterprise_id WHERE c.node_id IN (` + idList(cq.Nodes) + `) AND e.status = 'operating' ORDER BY 1`
 	case len(cq.Industries) > 0:
 		var ors []string
 		for _, p := range cq.Industries {
@@ -58,12 +59,11 @@ func (s *Service) Candidates(ctx context.Context, q db.Querier, cq CandidateQuer
 		if len(ors) == 0 {
 			return nil, nil
 		}
-		set = "SELECT i.id FROM enterprises i WHERE " + strings.Join(ors, " OR ")
-		rowsSQL = `SELECT i.id, i.credit_code, i.name, i.industry_code, 0 FROM enterprises i WHERE (` + strings.Join(ors, " OR ") + `) AND i.status = 'operating'`
+		rowsSQL = `SELECT i.id, i.industry_code, 0 FROM enterprises i WHERE (` + strings.Join(ors, " OR ") + `) AND i.status = 'operating' ORDER BY 1`
 	default:
 		return nil, nil
 	}
-	rows, err := r.QueryContext(ctx, rowsSQL+" ORDER BY 1", args...)
+	rows, err := r.QueryContext(ctx, rowsSQL, args...)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: candidates: %w", err)
 	}
@@ -72,9 +72,12 @@ func (s *Service) Candidates(ctx context.Context, q db.Querier, cq CandidateQuer
 	for rows.Next() {
 		var c Candidate
 		var node int64
-		if err := rows.Scan(&c.ID, &c.CreditCode, &c.Name, &c.IndustryCode, &node); err != nil {
+		if err := rows.Scan(&c.ID, &c.IndustryCode, &node); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("enterprise: candidates: %w", err)
+		}
+		if cq.Except[c.ID] {
+			continue
 		}
 		i, ok := at[c.ID]
 		if !ok {
@@ -87,31 +90,48 @@ func (s *Service) Candidates(ctx context.Context, q db.Querier, cq CandidateQuer
 		}
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
 	}
-	if len(out) == 0 {
-		return out, nil
+	// The tiers: of the chain's set as a subquery; of an industry set (what
+	// the chains did not already bring, usually few) as literal ids.
+	var sets []string
+	if set != "" {
+		sets = append(sets, set)
+	} else {
+		ids := make([]int64, len(out))
+		for i, c := range out {
+			ids[i] = c.ID
+		}
+		for len(ids) > 0 {
+			n := min(len(ids), idChunk)
+			sets = append(sets, idList(ids[:n]))
+			ids = ids[n:]
+		}
 	}
-	tiers := append(args, cq.Day)
-	day := fmt.Sprintf("$%d", len(tiers))
-	rows, err = r.QueryContext(ctx, `SELECT t.enterprise_id, t.tier FROM enterprise_tiers t WHERE t.enterprise_id IN (`+set+`)
-		AND (t.valid_to = '' OR t.valid_to >= `+day+`) AND (t.valid_from = '' OR t.valid_from <= `+day+`) ORDER BY t.enterprise_id, t.id`, tiers...)
-	if err != nil {
-		return nil, fmt.Errorf("enterprise: candidates' tiers: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var t string
-		if err := rows.Scan(&id, &t); err != nil {
+	for _, set := range sets {
+		rows, err = r.QueryContext(ctx, `SELECT t.enterprise_id, t.tier FROM enterprise_tiers t WHERE t.enterprise_id IN (`+set+`)
+			AND (t.valid_to = '' OR t.valid_to >= $1) AND (t.valid_from = '' OR t.valid_from <= $1) ORDER BY t.enterprise_id, t.id`, cq.Day)
+		if err != nil {
+			return nil, fmt.Errorf("enterprise: candidates' tiers: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var t string
+			if err := rows.Scan(&id, &t); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if i, ok := at[id]; ok && !containsString(out[i].Tiers, t) {
+				out[i].Tiers = append(out[i].Tiers, t)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		if i, ok := at[id]; ok && !containsString(out[i].Tiers, t) {
-			out[i].Tiers = append(out[i].Tiers, t)
-		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // prefixEnd is the least string above every string that begins with p

@@ -83,17 +83,13 @@ func (s *Service) Invite(ctx context.Context, v Viewer, id int64, ents []int64) 
 	case len(ents) > maxInvite:
 		return res, errs.Field("enterprise_ids", fmt.Sprintf("一次最多邀请 %d 家企业", maxInvite), fmt.Sprintf("at most %d enterprises at a time", maxInvite))
 	}
-	m, err := s.rank(ctx, n)
+	_, byID, err := s.rank(ctx, n, 1, ents)
 	if err != nil {
 		return res, err
 	}
-	byID := make(map[int64]*Suggestion, len(m.Suggestions))
-	for i := range m.Suggestions {
-		byID[m.Suggestions[i].EnterpriseID] = &m.Suggestions[i]
-	}
 	var ds []errs.Detail
 	for i, e := range ents {
-		if byID[e] == nil {
+		if _, ok := byID[e]; !ok {
 			ds = append(ds, errs.Detail{Row: i + 1, Field: "enterprise_ids", Value: strconv.FormatInt(e, 10),
 				Reason: "该企业不在本场景的推荐名单中（或已揭榜、是场景提出方）", ReasonEN: "not among the call's suggestions (or already bidding, or the owner)"})
 		}

@@ -1,9 +1,11 @@
 package scenario
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gaoxin/internal/enterprise"
@@ -29,10 +31,14 @@ import (
 //     at most 12 (DeliveryTerm: where winners and accepted deliveries are
 //     to be counted once the module records them).
 //
-// Ties go to the lower credit code, so a ranking repeats. The whole
-// ranking reads the registry in two passes of two queries each (chain
-// candidates, then industry candidates, each with their tiers), plus one
-// query per term that needs this module's own data: never one query per
+// Ties go to the enterprise registered first (the lower registry id), so a
+// ranking repeats. The ranking reads the registry in one pass over the
+// chain's candidates and one over the industry classes' (each with its
+// tiers), scores every candidate in points only, and then does the dearer
+// work for the few that can still reach the page: a LateTerm (past
+// delivery) reads its data only for the candidates whose points plus the
+// term's maximum reach the page's last score, and names and reasons in
+// words are made for the suggestions shown. Never one query per
 // enterprise.
 
 // Suggestion is an enterprise suggested for a call, with its reasons.
@@ -85,9 +91,20 @@ type Share struct {
 	Pct  int    `json:"pct"`
 }
 
-// MatchTerm scores one aspect of a candidate for one call.
+// MatchTerm scores one aspect of a candidate for one call: its points,
+// and (for the suggestions shown) the reason in words.
 type MatchTerm interface {
-	Reason(c *enterprise.Candidate) (Reason, bool)
+	Points(c *enterprise.Candidate) int
+	Reason(c *enterprise.Candidate) Reason
+}
+
+// LateTerm is a term whose data is read per candidate: it is loaded only
+// for the candidates that can still reach the page, and adds at most Max
+// points.
+type LateTerm interface {
+	MatchTerm
+	Max() int
+	Load(ctx context.Context, ids []int64) error
 }
 
 // TermMaker prepares a term for one ranking, reading what it needs once.
@@ -113,29 +130,41 @@ func (s *Service) Suggest(ctx context.Context, v Viewer, id int64, limit int) (M
 	if err != nil {
 		return Matches{}, err
 	}
-	m, err := s.rank(ctx, n)
+	m, _, err := s.rank(ctx, n, limit, nil)
 	if err != nil {
 		return m, err
-	}
-	if len(m.Suggestions) > limit {
-		m.Suggestions = m.Suggestions[:limit]
 	}
 	return m, s.markInvited(ctx, id, m.Suggestions)
 }
 
-// rank scores every candidate for call n, best first.
-func (s *Service) rank(ctx context.Context, n Need) (Matches, error) {
+// scored is a candidate with its points so far.
+type scored struct {
+	c     *enterprise.Candidate
+	score int
+}
+
+func better(a, b scored) int {
+	if a.score != b.score {
+		return b.score - a.score
+	}
+	return cmp.Compare(a.c.ID, b.c.ID)
+}
+
+// rank scores the candidates for call n and returns the first limit,
+// best first, and the suggestions for the enterprises in want (those that
+// are candidates at all), whatever their place.
+func (s *Service) rank(ctx context.Context, n Need, limit int, want []int64) (Matches, map[int64]Suggestion, error) {
 	m := Matches{NeedID: n.ID, Suggestions: []Suggestion{}}
 	if n.State != StatePublished {
-		return m, errs.New(errs.Conflict, "只有揭榜中的场景可以推荐企业", "suggestions are made for calls open for bids only")
+		return m, nil, errs.New(errs.Conflict, "只有揭榜中的场景可以推荐企业", "suggestions are made for calls open for bids only")
 	}
 	in, err := s.matchInput(ctx, n)
 	if err != nil {
-		return m, err
+		return m, nil, err
 	}
 	skip, err := s.bidding(ctx, n.ID)
 	if err != nil {
-		return m, err
+		return m, nil, err
 	}
 	if n.OwnerKind == OwnerEnterprise {
 		skip[n.OwnerEnterpriseID] = true
@@ -144,42 +173,113 @@ func (s *Service) rank(ctx context.Context, n Need) (Matches, error) {
 	if makers == nil {
 		makers = DefaultTerms()
 	}
-	terms := make([]MatchTerm, 0, len(makers))
+	var terms []MatchTerm
+	var late []LateTerm
+	lateMax := 0
 	for _, mk := range makers {
 		t, err := mk(ctx, s, in)
 		if err != nil {
-			return m, err
+			return m, nil, err
 		}
 		terms = append(terms, t)
+		if l, ok := t.(LateTerm); ok {
+			late = append(late, l)
+			lateMax += l.Max()
+		}
 	}
+	// Points of the early terms for every candidate.
+	all := make([]scored, 0, len(in.Candidates))
 	for i := range in.Candidates {
 		c := &in.Candidates[i]
 		if skip[c.ID] {
 			m.Excluded++
 			continue
 		}
-		m.Considered++
-		sg := Suggestion{EnterpriseID: c.ID, Name: c.Name, CreditCode: c.CreditCode, IndustryCode: c.IndustryCode, Tiers: c.Tiers}
+		sc := scored{c: c}
 		for _, t := range terms {
-			if r, ok := t.Reason(c); ok && r.Points > 0 {
-				sg.Score += r.Points
-				sg.Reasons = append(sg.Reasons, r)
+			if _, isLate := t.(LateTerm); !isLate {
+				sc.score += t.Points(c)
 			}
 		}
-		if sg.Score > 0 {
-			if sg.Tiers == nil {
-				sg.Tiers = []string{}
-			}
-			m.Suggestions = append(m.Suggestions, sg)
+		all = append(all, sc)
+	}
+	m.Considered = len(all)
+	// The page's last score before the late terms: no candidate below it
+	// by more than the late terms' maximum can reach the page.
+	floor := 0
+	if len(all) > limit {
+		points := make([]int, len(all))
+		for i, sc := range all {
+			points[i] = sc.score
+		}
+		slices.Sort(points)
+		floor = points[len(points)-limit]
+	}
+	wanted := map[int64]bool{}
+	for _, id := range want {
+		wanted[id] = true
+	}
+	var reach []scored
+	var ids []int64
+	for _, sc := range all {
+		if sc.score+lateMax >= floor || wanted[sc.c.ID] {
+			reach = append(reach, sc)
+			ids = append(ids, sc.c.ID)
 		}
 	}
-	slices.SortFunc(m.Suggestions, func(a, b Suggestion) int {
-		if a.Score != b.Score {
-			return b.Score - a.Score
+	for _, l := range late {
+		if err := l.Load(ctx, ids); err != nil {
+			return m, nil, err
 		}
-		return strings.Compare(a.CreditCode, b.CreditCode)
-	})
-	return m, nil
+	}
+	for i := range reach {
+		for _, l := range late {
+			reach[i].score += l.Points(reach[i].c)
+		}
+	}
+	slices.SortFunc(reach, better)
+	var shown []scored
+	for _, sc := range reach {
+		if sc.score > 0 && len(shown) < limit {
+			shown = append(shown, sc)
+		}
+	}
+	out := map[int64]Suggestion{}
+	var extra []scored
+	for _, sc := range reach {
+		if wanted[sc.c.ID] && sc.score > 0 {
+			extra = append(extra, sc)
+		}
+	}
+	names := make([]int64, 0, len(shown)+len(extra))
+	for _, sc := range append(slices.Clip(shown), extra...) {
+		names = append(names, sc.c.ID)
+	}
+	briefs, err := s.Registry.Briefs(ctx, nil, names)
+	if err != nil {
+		return m, nil, err
+	}
+	explain := func(sc scored) Suggestion {
+		b := briefs[sc.c.ID]
+		sg := Suggestion{EnterpriseID: sc.c.ID, Name: b.Name, CreditCode: b.CreditCode, IndustryCode: sc.c.IndustryCode,
+			Tiers: sc.c.Tiers, Score: sc.score, Reasons: []Reason{}}
+		if sg.Tiers == nil {
+			sg.Tiers = []string{}
+		}
+		for _, t := range terms {
+			if t.Points(sc.c) > 0 {
+				sg.Reasons = append(sg.Reasons, t.Reason(sc.c))
+			}
+		}
+		return sg
+	}
+	for _, sc := range shown {
+		m.Suggestions = append(m.Suggestions, explain(sc))
+	}
+	for _, sc := range extra {
+		out[sc.c.ID] = explain(sc)
+	}
+	return m, out, nil
 }
 
 // matchInput reads the candidates of call n: the enterprises on its chains
@@ -218,19 +318,15 @@ func (s *Service) matchInput(ctx context.Context, n Need) (*MatchInput, error) {
 		for _, c := range in.Classes {
 			codes = append(codes, c.Code)
 		}
-		more, err := s.Registry.Candidates(ctx, nil, enterprise.CandidateQuery{Industries: codes, Day: in.Day})
-		if err != nil {
-			return nil, err
-		}
 		seen := make(map[int64]bool, len(in.Candidates))
 		for _, c := range in.Candidates {
 			seen[c.ID] = true
 		}
-		for _, c := range more {
-			if !seen[c.ID] {
-				in.Candidates = append(in.Candidates, c)
-			}
+		more, err := s.Registry.Candidates(ctx, nil, enterprise.CandidateQuery{Industries: codes, Except: seen, Day: in.Day})
+		if err != nil {
+			return nil, err
 		}
+		in.Candidates = append(in.Candidates, more...)
 	}
 	var codes []string
 	for _, l := range [][]Share{in.Classes, in.Divisions} {
@@ -338,63 +434,90 @@ func (s *Service) markInvited(ctx context.Context, id int64, ss []Suggestion) er
 	return rows.Err()
 }
 
-// termFunc makes a MatchTerm of a function.
-type termFunc func(c *enterprise.Candidate) (Reason, bool)
+// term is a MatchTerm of two functions.
+type term struct {
+	points func(c *enterprise.Candidate) int
+	reason func(c *enterprise.Candidate) Reason
+}
 
-func (f termFunc) Reason(c *enterprise.Candidate) (Reason, bool) { return f(c) }
+func (t term) Points(c *enterprise.Candidate) int    { return t.points(c) }
+func (t term) Reason(c *enterprise.Candidate) Reason { return t.reason(c) }
 
 // ChainTerm scores the candidate's place on the call's chains.
 func ChainTerm(_ context.Context, _ *Service, in *MatchInput) (MatchTerm, error) {
-	return termFunc(func(c *enterprise.Candidate) (Reason, bool) {
-		best, roots := 0, map[int64]bool{}
+	points := func(c *enterprise.Candidate) int {
+		best, roots := 0, 0
+		var seen [4]int64 // the call's chains met so far (a call names few)
+		for _, id := range c.Nodes {
+			root, ok := in.Wanted[id]
+			if !ok {
+				continue
+			}
+			if id == root {
+				best = max(best, 40)
+			} else {
+				best = max(best, 35)
+			}
+			if roots < len(seen) && !slices.Contains(seen[:roots], root) {
+				seen[roots] = root
+				roots++
+			}
+		}
+		if best == 0 {
+			return 0
+		}
+		return min(best+5*(roots-1), 50)
+	}
+	return term{points: points, reason: func(c *enterprise.Candidate) Reason {
 		var zh, en []string
 		for _, id := range c.Nodes {
 			root, ok := in.Wanted[id]
 			if !ok {
 				continue
 			}
-			roots[root] = true
 			node, top := in.Tree[id], in.Tree[root]
 			if id == root {
-				best = max(best, 40)
-				zh = append(zh, "「"+node.NameZH+"」")
-				en = append(en, node.NameEN)
+				zh, en = append(zh, "「"+node.NameZH+"」"), append(en, node.NameEN)
 			} else {
-				best = max(best, 35)
 				zh = append(zh, "「"+top.NameZH+"」下的「"+node.NameZH+"」")
 				en = append(en, node.NameEN+" (under "+top.NameEN+")")
 			}
 		}
-		if best == 0 {
-			return Reason{}, false
-		}
-		pts := min(best+5*(len(roots)-1), 50)
-		return Reason{Term: "chain", Points: pts, ZH: "属于该场景的产业链：" + strings.Join(zh, "、"),
-			EN: "on the call's chains: " + strings.Join(en, ", ")}, true
-	}), nil
+		return Reason{Term: "chain", Points: points(c), ZH: "属于该场景的产业链：" + strings.Join(zh, "、"),
+			EN: "on the call's chains: " + strings.Join(en, ", ")}
+	}}, nil
 }
 
 // IndustryTerm scores the candidate's industry code against the classes
 // and divisions common on the call's chains.
 func IndustryTerm(_ context.Context, _ *Service, in *MatchInput) (MatchTerm, error) {
-	return termFunc(func(c *enterprise.Candidate) (Reason, bool) {
-		code := c.IndustryCode
+	match := func(code string) (Share, int) {
 		for _, sh := range in.Classes {
 			if strings.HasPrefix(code, sh.Code) {
-				return Reason{Term: "industry", Points: 20,
-					ZH: fmt.Sprintf("行业小类 %s%s 是该产业链企业最常见的行业之一（占 %d%%）", sh.Code, named(sh.Name), sh.Pct),
-					EN: fmt.Sprintf("industry class %s is among the commonest on the call's chains (%d%% of their enterprises)", sh.Code, sh.Pct)}, true
+				return sh, 20
 			}
 		}
 		for _, sh := range in.Divisions {
 			if strings.HasPrefix(code, sh.Code) {
-				return Reason{Term: "industry", Points: 10,
-					ZH: fmt.Sprintf("行业大类 %s%s 与该产业链企业相同（占 %d%%）", sh.Code, named(sh.Name), sh.Pct),
-					EN: fmt.Sprintf("industry division %s is common on the call's chains (%d%% of their enterprises)", sh.Code, sh.Pct)}, true
+				return sh, 10
 			}
 		}
-		return Reason{}, false
-	}), nil
+		return Share{}, 0
+	}
+	return term{
+		points: func(c *enterprise.Candidate) int { _, p := match(c.IndustryCode); return p },
+		reason: func(c *enterprise.Candidate) Reason {
+			sh, p := match(c.IndustryCode)
+			if p == 20 {
+				return Reason{Term: "industry", Points: p,
+					ZH: fmt.Sprintf("行业小类 %s%s 是该产业链企业最常见的行业之一（占 %d%%）", sh.Code, named(sh.Name), sh.Pct),
+					EN: fmt.Sprintf("industry class %s is among the commonest on the call's chains (%d%% of their enterprises)", sh.Code, sh.Pct)}
+			}
+			return Reason{Term: "industry", Points: p,
+				ZH: fmt.Sprintf("行业大类 %s%s 与该产业链企业相同（占 %d%%）", sh.Code, named(sh.Name), sh.Pct),
+				EN: fmt.Sprintf("industry division %s is common on the call's chains (%d%% of their enterprises)", sh.Code, sh.Pct)}
+		},
+	}, nil
 }
 
 func named(name string) string {
@@ -410,61 +533,89 @@ var tierPoints = map[string]int{"little_giant": 15, "champion": 15, "unicorn": 1
 
 // TierTerm scores the candidate's current tiers (高新技术企业, 专精特新…).
 func TierTerm(_ context.Context, _ *Service, _ *MatchInput) (MatchTerm, error) {
-	return termFunc(func(c *enterprise.Candidate) (Reason, bool) {
-		pts := 0
+	points := func(c *enterprise.Candidate) int {
+		p := 0
+		for _, t := range c.Tiers {
+			p += tierPoints[t]
+		}
+		return min(p, 25)
+	}
+	return term{points: points, reason: func(c *enterprise.Candidate) Reason {
 		var zh, en []string
 		for _, t := range c.Tiers {
-			p, ok := tierPoints[t]
-			if !ok {
-				continue
+			if tierPoints[t] > 0 {
+				z, e := enterprise.TierName(t)
+				zh, en = append(zh, z), append(en, e)
 			}
-			pts += p
-			z, e := enterprise.TierName(t)
-			zh, en = append(zh, z), append(en, e)
 		}
-		if pts == 0 {
-			return Reason{}, false
-		}
-		return Reason{Term: "tier", Points: min(pts, 25), ZH: "持有有效认定：" + strings.Join(zh, "、"),
-			EN: "holds current recognition: " + strings.Join(en, ", ")}, true
-	}), nil
+		return Reason{Term: "tier", Points: points(c), ZH: "持有有效认定：" + strings.Join(zh, "、"),
+			EN: "holds current recognition: " + strings.Join(en, ", ")}
+	}}, nil
 }
 
-// DeliveryTerm scores what the candidate has done in other calls: for now
-// its standing bids, lead or partner (4 points each, at most 12). When the
-// module records winners and accepted deliveries, they belong here, with
-// more weight than a bid.
-func DeliveryTerm(ctx context.Context, s *Service, in *MatchInput) (MatchTerm, error) {
-	counts := map[int64]int{}
-	for _, q := range []string{
-		`SELECT enterprise_id, COUNT(*) FROM scenario_bids WHERE state <> 'withdrawn' AND need_id <> $1 GROUP BY enterprise_id`,
-		`SELECT p.enterprise_id, COUNT(*) FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id
-			WHERE b.state <> 'withdrawn' AND b.need_id <> $1 GROUP BY p.enterprise_id`,
-	} {
-		rows, err := s.DB.R.QueryContext(ctx, q, in.Need.ID)
-		if err != nil {
-			return nil, fmt.Errorf("scenario: past bids: %w", err)
+// deliveryMax bounds the delivery term's points.
+const deliveryMax = 12
+
+// delivery is the past-delivery term: what the candidate has done in other
+// calls. For now its standing bids, lead or partner (4 points each, at
+// most 12); when the module records winners and accepted deliveries, they
+// belong here, with more weight than a bid. It is a LateTerm: the counts
+// are read only for the candidates that can still reach the page.
+type delivery struct {
+	s      *Service
+	need   int64
+	counts map[int64]int
+}
+
+// DeliveryTerm makes the past-delivery term for one call.
+func DeliveryTerm(_ context.Context, s *Service, in *MatchInput) (MatchTerm, error) {
+	return &delivery{s: s, need: in.Need.ID, counts: map[int64]int{}}, nil
+}
+
+func (d *delivery) Max() int { return deliveryMax }
+
+// Load counts the standing bids of ids on other calls, in chunks, through
+// scenario_bids_standing and the partners' index.
+func (d *delivery) Load(ctx context.Context, ids []int64) error {
+	for len(ids) > 0 {
+		k := min(len(ids), 2000)
+		list := make([]string, k)
+		for i, id := range ids[:k] {
+			list[i] = strconv.FormatInt(id, 10)
 		}
-		for rows.Next() {
-			var id int64
-			var k int
-			if err := rows.Scan(&id, &k); err != nil {
-				rows.Close()
-				return nil, err
+		in := strings.Join(list, ",")
+		for _, q := range []string{
+			`SELECT enterprise_id, COUNT(*) FROM scenario_bids WHERE enterprise_id IN (` + in + `) AND state <> 'withdrawn' AND need_id <> $1 GROUP BY enterprise_id`,
+			`SELECT p.enterprise_id, COUNT(*) FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id
+				WHERE p.enterprise_id IN (` + in + `) AND b.state <> 'withdrawn' AND b.need_id <> $1 GROUP BY p.enterprise_id`,
+		} {
+			rows, err := d.s.DB.R.QueryContext(ctx, q, d.need)
+			if err != nil {
+				return fmt.Errorf("scenario: past bids: %w", err)
 			}
-			counts[id] += k
+			for rows.Next() {
+				var id int64
+				var n int
+				if err := rows.Scan(&id, &n); err != nil {
+					rows.Close()
+					return err
+				}
+				d.counts[id] += n
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		ids = ids[k:]
 	}
-	return termFunc(func(c *enterprise.Candidate) (Reason, bool) {
-		k := counts[c.ID]
-		if k == 0 {
-			return Reason{}, false
-		}
-		return Reason{Term: "delivery", Points: min(4*k, 12), ZH: fmt.Sprintf("在其他场景中有 %d 份有效揭榜（牵头或联合）", k),
-			EN: fmt.Sprintf("%d standing bids on other calls (as lead or partner)", k)}, true
-	}), nil
+	return nil
+}
+
+func (d *delivery) Points(c *enterprise.Candidate) int { return min(4*d.counts[c.ID], deliveryMax) }
+
+func (d *delivery) Reason(c *enterprise.Candidate) Reason {
+	k := d.counts[c.ID]
+	return Reason{Term: "delivery", Points: d.Points(c), ZH: fmt.Sprintf("在其他场景中有 %d 份有效揭榜（牵头或联合）", k),
+		EN: fmt.Sprintf("%d standing bids on other calls (as lead or partner)", k)}
 }

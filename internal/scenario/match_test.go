@@ -114,6 +114,14 @@ func TestSuggestionsRankWithReasonsAndLeaveOutOwnerAndBidders(t *testing.T) {
 	if b := words(m.Suggestions[0]); !strings.Contains(b, "1 份有效揭榜") || !strings.Contains(b, "小巨人") {
 		t.Errorf("B's reasons:\n%s", b)
 	}
+	// A shorter page is the same ranking's head: the late term (past
+	// delivery) still lifts B above A when only one is shown.
+	for _, limit := range []int{1, 2} {
+		short, err := f.S.Suggest(f.ctx, f.staff, call.ID, limit)
+		if err != nil || len(short.Suggestions) != limit || short.Suggestions[0].Score != 79 || short.Considered != 3 {
+			t.Fatalf("limit %d: %+v %v", limit, short, err)
+		}
+	}
 	// The owner is never suggested: a call raised by A leaves A out.
 	own := need()
 	own.Title = "甲企业的场景"

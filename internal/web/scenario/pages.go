@@ -114,7 +114,7 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 	if p.Chains, err = s.chainOptions(r.Context(), p.page, []string{f.Chain}); err != nil {
 		return err
 	}
-	if p.Batches, err = s.Scenario.Batches(r.Context(), scenario.Viewer{}); err != nil {
+	if p.Batches, err = s.Scenario.BatchChoices(r.Context()); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -125,7 +125,7 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 	if pageNo > 1 {
 		p.Prev = link(pageNo - 1)
 	}
-	if pageNo*pageSize < p.Result.Total {
+	if pageNo*pageSize < p.Result.Total || (p.Result.TotalMore && len(p.Result.Needs) == pageSize) {
 		p.Next = link(pageNo + 1)
 	}
 	return s.Render(w, r, "scenario/list.html", p)
