@@ -104,7 +104,7 @@ func (s *Service) FileData(ctx context.Context, v Viewer, id int64) (File, []byt
 		return f, nil, fmt.Errorf("scenario: file %d: %w", id, err)
 	}
 	if bidID != 0 {
-		if _, err := s.Bid(ctx, v, bidID); err != nil {
+		if _, err := s.Bid(ctx, v, bidID); err != nil && !s.reviews(ctx, v, bidID) {
 			return File{}, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
 		}
 	} else if _, err := s.needFor(ctx, v, needID); err != nil {
