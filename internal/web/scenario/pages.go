@@ -180,8 +180,14 @@ func (s *handlers) handleCall(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if v.Role == org.Enterprise {
-		for i := range p.Bids {
-			p.MyBid = &p.Bids[i]
+		for i, b := range p.Bids {
+			in := b.EnterpriseID == v.EnterpriseID
+			for _, pt := range b.Partners {
+				in = in || pt.EnterpriseID == v.EnterpriseID
+			}
+			if in {
+				p.MyBid = &p.Bids[i]
+			}
 		}
 		p.CanBid = open && !p.Own && p.MyBid == nil
 		if p.MyBid != nil && p.MyBid.State == scenario.BidWithdrawn && open {
