@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
@@ -267,6 +268,9 @@ func (s *Service) SubmitBid(ctx context.Context, v Viewer, needID int64, in BidI
 			}
 		} else if err := tx.QueryRowContext(ctx, `INSERT INTO scenario_bids (need_id, enterprise_id, state, solution, team, price_fen, created_by, created_at, updated_at, synthetic)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8,$9) RETURNING id`, needID, v.EnterpriseID, BidSubmitted, in.Solution, in.Team, in.PriceFen, nullID(v.UserID), now, s.Synthetic).Scan(&id); err != nil {
+			if db.IsUniqueViolation(err) { // a second bid sent at the same moment
+				return errs.New(errs.Conflict, "本企业已揭榜该场景，请修改原揭榜材料", "your enterprise already bid on this call; edit that bid")
+			}
 			return fmt.Errorf("scenario: bid on %d: %w", needID, err)
 		}
 		if err := writeSchedule(ctx, tx, id, partners, in.Milestones); err != nil {

@@ -195,13 +195,11 @@ func (s *Service) exportNeeds(ctx context.Context, v Viewer, f Filter) ([]Need, 
 	return out, nil
 }
 
-// Result is a call's outcome in words, as the public portal states it.
-func Result(n Need) (string, string) {
+// Outcome is a call's state as its result reads, in words.
+func Outcome(n Need) (string, string) {
 	switch n.State {
 	case StateFailed:
 		return "未成交：" + n.Reason, "failed: " + n.Reason
-	case StateEvaluating:
-		return "评审中", "in evaluation"
 	case StatePublished:
 		return "揭榜中", "open for bids"
 	}
@@ -216,17 +214,27 @@ func (s *Service) ExportCalls(ctx context.Context, v Viewer, f Filter, w io.Writ
 	if err != nil {
 		return err
 	}
-	b, err := newBook("场景清单", []float64{8, 10, 36, 18, 24, 28, 16, 10, 12, 12, 10, 10, 30})
+	b, err := newBook("场景清单", []float64{8, 10, 36, 18, 24, 28, 16, 10, 12, 12, 10, 10, 30, 36, 16})
 	if err != nil {
 		return err
 	}
-	if err := b.header("编号", "批次", "场景名称", "类别", "产业链", "提出方", "预算（元）", "报价不超预算", "揭榜截止", "实施完成", "状态", "有效揭榜数", "结果"); err != nil {
+	if err := b.header("编号", "批次", "场景名称", "类别", "产业链", "提出方", "预算（元）", "报价不超预算", "揭榜截止", "实施完成", "状态", "有效揭榜数", "结果",
+		"中标企业", "中标价（元）"); err != nil {
 		return err
 	}
 	for _, n := range needs {
 		cat, _ := CategoryLabel(n.Category)
 		state, _ := StateLabel(n.State)
-		result, _ := Result(n)
+		result, _ := Outcome(n)
+		var winner, price any
+		if n.State != StatePublished && n.State != StateFailed && PublicState(n.State) {
+			// A published result (on notice or confirmed): its winner.
+			if r, err := s.Result(ctx, v, n.ID); err == nil {
+				winner, price = sheetText(strings.Join(append([]string{r.Winner}, r.Partners...), "、")), yuanCell(b.amount, r.PriceFen)
+			} else if errs.CodeOf(err) != errs.NotFound {
+				return err
+			}
+		}
 		chains := make([]string, len(n.Chains))
 		for i, c := range n.Chains {
 			chains[i] = c.NameZH
@@ -240,7 +248,7 @@ func (s *Service) ExportCalls(ctx context.Context, v Viewer, f Filter, w io.Writ
 			owner = n.OwnerName + "（企业）"
 		}
 		if err := b.put(n.ID, batch, sheetText(n.Title), cat, strings.Join(chains, "、"), sheetText(owner), yuanCell(b.amount, n.BudgetFen),
-			yesNo(n.PriceCap), n.Deadline, n.EndsOn, state, n.Bids, sheetText(result)); err != nil {
+			yesNo(n.PriceCap), n.Deadline, n.EndsOn, state, n.Bids, sheetText(result), winner, price); err != nil {
 			return err
 		}
 	}

@@ -2,12 +2,9 @@ package scenario
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
@@ -34,22 +31,17 @@ var fileTypes = []string{".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".pp
 // checkFiles judges every upload with the project's upload check, naming
 // each refused file.
 func (s *Service) checkFiles(ups []Upload) ([]File, error) {
-	if len(ups) > 10 {
-		return nil, errs.Field("files", "最多上传 10 个文件", "at most 10 files")
-	}
-	var ds []errs.Detail
-	out := make([]File, len(ups))
+	in := make([]filecheck.Upload, len(ups))
 	for i, u := range ups {
-		ct, p := filecheck.Check(u.Name, u.Data, s.MaxFile, fileTypes)
-		if p != nil {
-			ds = append(ds, errs.Detail{Row: i + 1, Field: "files", Value: u.Name, Reason: p.ZH, ReasonEN: p.EN})
-			continue
-		}
-		sum := sha256.Sum256(u.Data)
-		out[i] = File{Filename: filepath.Base(u.Name), ContentType: ct, Size: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:])}
+		in[i] = filecheck.Upload(u)
 	}
-	if len(ds) > 0 {
-		return nil, errs.List("附件不符合要求", "files are not acceptable", ds)
+	kept, err := filecheck.CheckAll("files", in, 10, s.MaxFile, fileTypes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]File, len(kept))
+	for i, k := range kept {
+		out[i] = File{Filename: k.Filename, ContentType: k.ContentType, Size: k.Size, SHA256: k.SHA256}
 	}
 	return out, nil
 }
@@ -104,7 +96,7 @@ func (s *Service) FileData(ctx context.Context, v Viewer, id int64) (File, []byt
 		return f, nil, fmt.Errorf("scenario: file %d: %w", id, err)
 	}
 	if bidID != 0 {
-		if _, err := s.Bid(ctx, v, bidID); err != nil {
+		if _, err := s.Bid(ctx, v, bidID); err != nil && !s.reviews(ctx, v, bidID) {
 			return File{}, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
 		}
 	} else if _, err := s.needFor(ctx, v, needID); err != nil {

@@ -27,9 +27,8 @@ import (
 //   - tiers: the points of each tier it holds on the day (专精特新"小巨人",
 //     单项冠军, 独角兽 15; 高新技术企业, 瞪羚 10; 专精特新, 上市, 研发平台 8;
 //     科技型中小企业 5), at most 25;
-//   - delivery: 4 for each standing bid on another call, lead or partner,
-//     at most 12 (DeliveryTerm: where winners and accepted deliveries are
-//     to be counted once the module records them).
+//   - delivery: 10 for each call won (a confirmed result), 4 for each
+//     other standing bid on another call, lead or partner, at most 20.
 //
 // Ties go to the enterprise registered first (the lower registry id), so a
 // ranking repeats. The ranking reads the registry in one pass over the
@@ -554,22 +553,24 @@ func TierTerm(_ context.Context, _ *Service, _ *MatchInput) (MatchTerm, error) {
 }
 
 // deliveryMax bounds the delivery term's points.
-const deliveryMax = 12
+const deliveryMax = 20
 
 // delivery is the past-delivery term: what the candidate has done in other
-// calls. For now its standing bids, lead or partner (4 points each, at
-// most 12); when the module records winners and accepted deliveries, they
-// belong here, with more weight than a bid. It is a LateTerm: the counts
-// are read only for the candidates that can still reach the page.
+// calls, lead or partner: the calls it won (a confirmed result, 10 points
+// each) and its other standing bids (4 each), at most 20. Accepted
+// deliveries belong here too once the module records them. It is a
+// LateTerm: the counts are read only for the candidates that can still
+// reach the page.
 type delivery struct {
 	s      *Service
 	need   int64
-	counts map[int64]int
+	counts map[int64]int // standing bids, won ones included
+	wins   map[int64]int
 }
 
 // DeliveryTerm makes the past-delivery term for one call.
 func DeliveryTerm(_ context.Context, s *Service, in *MatchInput) (MatchTerm, error) {
-	return &delivery{s: s, need: in.Need.ID, counts: map[int64]int{}}, nil
+	return &delivery{s: s, need: in.Need.ID, counts: map[int64]int{}, wins: map[int64]int{}}, nil
 }
 
 func (d *delivery) Max() int { return deliveryMax }
@@ -584,12 +585,19 @@ func (d *delivery) Load(ctx context.Context, ids []int64) error {
 			list[i] = strconv.FormatInt(id, 10)
 		}
 		in := strings.Join(list, ",")
-		for _, q := range []string{
-			`SELECT enterprise_id, COUNT(*) FROM scenario_bids WHERE enterprise_id IN (` + in + `) AND state <> 'withdrawn' AND need_id <> $1 GROUP BY enterprise_id`,
-			`SELECT p.enterprise_id, COUNT(*) FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id
-				WHERE p.enterprise_id IN (` + in + `) AND b.state <> 'withdrawn' AND b.need_id <> $1 GROUP BY p.enterprise_id`,
+		for _, q := range []struct {
+			into map[int64]int
+			sql  string
+		}{
+			{d.counts, `SELECT enterprise_id, COUNT(*) FROM scenario_bids WHERE enterprise_id IN (` + in + `) AND state <> 'withdrawn' AND need_id <> $1 GROUP BY enterprise_id`},
+			{d.counts, `SELECT p.enterprise_id, COUNT(*) FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id
+				WHERE p.enterprise_id IN (` + in + `) AND b.state <> 'withdrawn' AND b.need_id <> $1 GROUP BY p.enterprise_id`},
+			{d.wins, `SELECT b.enterprise_id, COUNT(*) FROM scenario_results r JOIN scenario_bids b ON b.id = r.winner_bid_id
+				WHERE b.enterprise_id IN (` + in + `) AND r.confirmed_at <> 0 AND r.need_id <> $1 GROUP BY b.enterprise_id`},
+			{d.wins, `SELECT p.enterprise_id, COUNT(*) FROM scenario_results r JOIN scenario_bid_partners p ON p.bid_id = r.winner_bid_id
+				WHERE p.enterprise_id IN (` + in + `) AND r.confirmed_at <> 0 AND r.need_id <> $1 GROUP BY p.enterprise_id`},
 		} {
-			rows, err := d.s.DB.R.QueryContext(ctx, q, d.need)
+			rows, err := d.s.DB.R.QueryContext(ctx, q.sql, d.need)
 			if err != nil {
 				return fmt.Errorf("scenario: past bids: %w", err)
 			}
@@ -600,7 +608,7 @@ func (d *delivery) Load(ctx context.Context, ids []int64) error {
 					rows.Close()
 					return err
 				}
-				d.counts[id] += n
+				q.into[id] += n
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
@@ -612,10 +620,17 @@ func (d *delivery) Load(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-func (d *delivery) Points(c *enterprise.Candidate) int { return min(4*d.counts[c.ID], deliveryMax) }
+func (d *delivery) Points(c *enterprise.Candidate) int {
+	won := d.wins[c.ID]
+	return min(10*won+4*max(d.counts[c.ID]-won, 0), deliveryMax)
+}
 
 func (d *delivery) Reason(c *enterprise.Candidate) Reason {
-	k := d.counts[c.ID]
-	return Reason{Term: "delivery", Points: d.Points(c), ZH: fmt.Sprintf("在其他场景中有 %d 份有效揭榜（牵头或联合）", k),
-		EN: fmt.Sprintf("%d standing bids on other calls (as lead or partner)", k)}
+	won, k := d.wins[c.ID], max(d.counts[c.ID]-d.wins[c.ID], 0)
+	zh, en := fmt.Sprintf("在其他场景中有 %d 份有效揭榜（牵头或联合）", k), fmt.Sprintf("%d standing bids on other calls (as lead or partner)", k)
+	if won > 0 {
+		zh = fmt.Sprintf("中标 %d 个场景，", won) + zh
+		en = fmt.Sprintf("won %d calls; ", won) + en
+	}
+	return Reason{Term: "delivery", Points: d.Points(c), ZH: zh, EN: en}
 }

@@ -403,3 +403,30 @@ func TestBidsAreSeenOnlyByTheirEnterprisesStaffAndLaterTheOwner(t *testing.T) {
 		t.Fatalf("standing bids %d", n.Bids)
 	}
 }
+
+// Bids sent at the same moment by one enterprise: one is kept, the others
+// are refused as a conflict, never a server error.
+func TestConcurrentBidsKeepOne(t *testing.T) {
+	f := newFixture(t)
+	n := f.published(need())
+	results := make(chan error, 6)
+	for range 6 {
+		go func() {
+			_, err := f.S.SubmitBid(f.ctx, f.entA, n.ID, bid(), nil)
+			results <- err
+		}()
+	}
+	ok := 0
+	for range 6 {
+		switch err := <-results; errs.CodeOf(err) {
+		case "":
+			ok++
+		case errs.Conflict:
+		default:
+			t.Errorf("a concurrent bid: %v", err)
+		}
+	}
+	if ok != 1 || f.count("scenario_bids") != 1 {
+		t.Fatalf("%d bids accepted, %d stored", ok, f.count("scenario_bids"))
+	}
+}
