@@ -47,6 +47,7 @@ func main() {
 	dur := flag.Duration("duration", 8*time.Second, "duration of each load phase")
 	keep := flag.String("db-file", "", "SQLite file to keep: seeded once, reused by later runs")
 	flag.StringVar(&onlyPhase, "phase", "", "run only the load phases whose name contains this (and no matching unless it says \"match\")")
+	flag.StringVar(&pgSchema, "pg-schema", "", "with GAOXIN_BENCH_POSTGRES: a schema to keep, seeded once and reused like -db-file")
 	flag.BoolVar(&coldCatalogue, "cold-catalogue", false, "also turn off the registry's catalogue memo (the chain tree)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the load phases to this file")
 	flag.Parse()
@@ -57,8 +58,8 @@ func main() {
 }
 
 var (
-	onlyPhase, cpuProfile string
-	coldCatalogue         bool
+	onlyPhase, cpuProfile, pgSchema string
+	coldCatalogue                   bool
 )
 
 // openDB opens the database: the kept SQLite file, a fresh PostgreSQL
@@ -76,7 +77,10 @@ func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
 		b := make([]byte, 4)
 		rand.Read(b)
 		schema := "bench_" + hex.EncodeToString(b)
-		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		if pgSchema != "" {
+			schema = pgSchema
+		}
+		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
 			return nil, nil, err
 		}
 		u, _ := url.Parse(base)
@@ -89,7 +93,9 @@ func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
 		}
 		return d, func() {
 			d.Close()
-			admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			if pgSchema == "" {
+				admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			}
 			admin.Close()
 		}, nil
 	}
@@ -104,7 +110,7 @@ func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
 	return d, func() { d.Close(); os.RemoveAll(dir) }, nil
 }
 
-// options are the app's options on the cold path. The scenario module
+// options are the app's options on the cold path, at the demo's date. The scenario module
 // keeps no memo: every request runs its queries. The registry's list memo
 // is off; its catalogue (the chain tree), shared by every page and rebuilt
 // once after a registry write, stays on unless -cold-catalogue, as in
@@ -112,6 +118,9 @@ func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
 func options() app.Options {
 	o := app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}}
 	o.Enterprise.Lists.Off, o.Enterprise.Cache.Off = true, coldCatalogue
+	// Every module reads at the demo's date, as the synthetic registry's
+	// certificates were issued for it (at the real date most have lapsed).
+	o.Now = demo.Clock
 	return o
 }
 
@@ -154,12 +163,12 @@ func run(nEnts, nCalls, nBids, clients int, dur time.Duration, keep string) erro
 			}
 		}
 		t1 := time.Now()
-		if err := seed(ctx, d, nCalls, nBids); err != nil {
+		if err := seed(ctx, d, demo.Clock(), nCalls, nBids); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 		fmt.Printf("seeded: registry in %s, calls and bids in %s\n", t1.Sub(t0).Round(time.Second), time.Since(t1).Round(time.Second))
 	} else {
-		fmt.Println("reusing", keep)
+		fmt.Println("reusing", keep+pgSchema)
 	}
 	return measure(ctx, a, clients, dur)
 }

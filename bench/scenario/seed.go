@@ -12,7 +12,7 @@ import (
 	"gaoxin/internal/db"
 )
 
-// seed writes nCalls calls in batches of 500 and nBids bids on the public
+// seed writes, as of the time at, nCalls calls in batches of 500 and nBids bids on the public
 // ones straight into the module's tables, in one transaction of multi-row
 // inserts (the service would take an audit row and a version bump per
 // write, which is not what is measured). The calls: 60 % open for bids
@@ -21,7 +21,7 @@ import (
 // enterprise. The bids: spread over the public calls, one per enterprise
 // per call, one in ten with a partner, two milestones each, one in
 // twenty withdrawn.
-func seed(ctx context.Context, d *db.DB, nCalls, nBids int) error {
+func seed(ctx context.Context, d *db.DB, at time.Time, nCalls, nBids int) error {
 	r := mrand.New(mrand.NewPCG(2023, 10))
 	var units []int64
 	var unitNames []string
@@ -46,9 +46,9 @@ func seed(ctx context.Context, d *db.DB, nCalls, nBids int) error {
 	}
 	var seq int
 	d.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM scenario_batches").Scan(&seq)
-	today := time.Now().In(db.CST)
+	today := at.In(db.CST)
 	date := func(days int) string { return today.AddDate(0, 0, days).Format("2006-01-02") }
-	now := time.Now().UnixMilli()
+	now := at.UnixMilli()
 	ent := func() int64 { return lo + r.Int64N(hi-lo+1) }
 
 	tx, err := d.W.BeginTx(ctx, nil)

@@ -575,47 +575,56 @@ func DeliveryTerm(_ context.Context, s *Service, in *MatchInput) (MatchTerm, err
 
 func (d *delivery) Max() int { return deliveryMax }
 
-// Load counts the standing bids of ids on other calls, in chunks, through
-// scenario_bids_standing and the partners' index.
+// Load counts the standing bids and wins of ids on other calls: for a few
+// thousand ids by their lists, through scenario_bids_standing and the
+// partners' index; for more, in one pass over those indexes for every
+// enterprise (four queries either way, never long literal lists).
 func (d *delivery) Load(ctx context.Context, ids []int64) error {
-	for len(ids) > 0 {
-		k := min(len(ids), 2000)
-		list := make([]string, k)
-		for i, id := range ids[:k] {
-			list[i] = strconv.FormatInt(id, 10)
+	if len(ids) > 2000 {
+		return d.load(ctx, "", "")
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	in := strings.Join(list, ",")
+	return d.load(ctx, " AND b.enterprise_id IN ("+in+")", " AND p.enterprise_id IN ("+in+")")
+}
+
+// load runs the four counts, each narrowed by its condition ("" for all).
+func (d *delivery) load(ctx context.Context, leads, partners string) error {
+	for _, q := range []struct {
+		into map[int64]int
+		sql  string
+	}{
+		{d.counts, `SELECT b.enterprise_id, COUNT(*) FROM scenario_bids b WHERE b.state <> 'withdrawn' AND b.need_id <> $1` + leads + ` GROUP BY b.enterprise_id`},
+		{d.counts, `SELECT p.enterprise_id, COUNT(*) FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id
+			WHERE b.state <> 'withdrawn' AND b.need_id <> $1` + partners + ` GROUP BY p.enterprise_id`},
+		{d.wins, `SELECT b.enterprise_id, COUNT(*) FROM scenario_results r JOIN scenario_bids b ON b.id = r.winner_bid_id
+			WHERE r.confirmed_at <> 0 AND r.need_id <> $1` + leads + ` GROUP BY b.enterprise_id`},
+		{d.wins, `SELECT p.enterprise_id, COUNT(*) FROM scenario_results r JOIN scenario_bid_partners p ON p.bid_id = r.winner_bid_id
+			WHERE r.confirmed_at <> 0 AND r.need_id <> $1` + partners + ` GROUP BY p.enterprise_id`},
+	} {
+		rows, err := d.s.DB.R.QueryContext(ctx, q.sql, d.need)
+		if err != nil {
+			return fmt.Errorf("scenario: past bids: %w", err)
 		}
-		in := strings.Join(list, ",")
-		for _, q := range []struct {
-			into map[int64]int
-			sql  string
-		}{
-			{d.counts, `SELECT enterprise_id, COUNT(*) FROM scenario_bids WHERE enterprise_id IN (` + in + `) AND state <> 'withdrawn' AND need_id <> $1 GROUP BY enterprise_id`},
-			{d.counts, `SELECT p.enterprise_id, COUNT(*) FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id
-				WHERE p.enterprise_id IN (` + in + `) AND b.state <> 'withdrawn' AND b.need_id <> $1 GROUP BY p.enterprise_id`},
-			{d.wins, `SELECT b.enterprise_id, COUNT(*) FROM scenario_results r JOIN scenario_bids b ON b.id = r.winner_bid_id
-				WHERE b.enterprise_id IN (` + in + `) AND r.confirmed_at <> 0 AND r.need_id <> $1 GROUP BY b.enterprise_id`},
-			{d.wins, `SELECT p.enterprise_id, COUNT(*) FROM scenario_results r JOIN scenario_bid_partners p ON p.bid_id = r.winner_bid_id
-				WHERE p.enterprise_id IN (` + in + `) AND r.confirmed_at <> 0 AND r.need_id <> $1 GROUP BY p.enterprise_id`},
-		} {
-			rows, err := d.s.DB.R.QueryContext(ctx, q.sql, d.need)
-			if err != nil {
-				return fmt.Errorf("scenario: past bids: %w", err)
-			}
-			for rows.Next() {
-				var id int64
-				var n int
-				if err := rows.Scan(&id, &n); err != nil {
-					rows.Close()
-					return err
-				}
-				q.into[id] += n
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
 				return err
 			}
+			q.into[id] += n
 		}
-		ids = ids[k:]
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
