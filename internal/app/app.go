@@ -63,7 +63,7 @@ func New(d *db.DB, o Options) *App {
 	a.Award = award.New(d, a.Audit, a.Enterprise, a.Org)
 	a.KPI = kpi.New(d, a.Audit, o.KPI)
 	a.Plan = plan.New(d, a.Audit, a.Org, o.Plan)
-	a.Scenario = scenario.New(d, a.Audit, a.Enterprise, a.Org)
+	a.Scenario = scenario.New(d, a.Audit, a.Enterprise, a.Org, a.Plan, a.Award)
 	if o.Now != nil {
 		a.Now = o.Now
 		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now, a.Scenario.Now = o.Now, o.Now, o.Now, o.Now, o.Now
