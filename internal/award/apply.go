@@ -2,11 +2,8 @@ package award
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"gaoxin/internal/audit"
@@ -53,24 +50,22 @@ type File struct {
 var evidenceTypes = []string{".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".docx", ".zip"}
 
 // checkFiles refuses empty, oversized, too many or wrongly typed files
-// (see filecheck.Check), naming each refused file.
+// (see filecheck.CheckAll), naming each refused file.
 func (s *Service) checkFiles(files []File) ([]Evidence, error) {
-	if len(files) > 10 {
-		return nil, errs.Field("evidence", "最多上传 10 个文件", "at most 10 files")
-	}
-	var ds []errs.Detail
-	out := make([]Evidence, len(files))
+	ups := make([]filecheck.Upload, len(files))
 	for i, f := range files {
-		ct, p := filecheck.Check(f.Name, f.Data, s.MaxEvidence, evidenceTypes)
-		if p != nil {
-			ds = append(ds, errs.Detail{Row: i + 1, Field: "evidence", Value: f.Name, Reason: p.ZH, ReasonEN: p.EN})
-			continue
-		}
-		sum := sha256.Sum256(f.Data)
-		out[i] = Evidence{Filename: filepath.Base(f.Name), ContentType: ct, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])}
+		ups[i] = filecheck.Upload(f)
 	}
-	if len(ds) > 0 {
-		return nil, errs.List("证明材料不符合要求", "evidence files are not acceptable", ds)
+	kept, err := filecheck.CheckAll("evidence", ups, 10, s.MaxEvidence, evidenceTypes)
+	if err != nil {
+		if e := errs.As(err); len(e.Details) > 0 {
+			e.Msg, e.MsgEN = "证明材料不符合要求", "evidence files are not acceptable"
+		}
+		return nil, err
+	}
+	out := make([]Evidence, len(kept))
+	for i, k := range kept {
+		out[i] = Evidence{Filename: k.Filename, ContentType: k.ContentType, Size: k.Size, SHA256: k.SHA256}
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
+	"gaoxin/internal/receipt"
 )
 
 // Objection is a challenge filed by anyone during the public notice (异议).
@@ -72,7 +73,7 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 		return Objection{}, err
 	}
 	n.Indicator = strings.TrimSpace(n.Indicator)
-	secret, err := newSecret()
+	secret, err := receipt.NewSecret()
 	if err != nil {
 		return Objection{}, err
 	}
@@ -112,7 +113,7 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 			return errs.Field("indicator", "该指标不在本项目的评分公式中", "this figure is not one the programme's formula reads")
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO award_objections (programme_id, enterprise_id, indicator, name, contact, reason, receipt_hash, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, progID, nullID(n.EnterpriseID), n.Indicator, n.Name, n.Contact, n.Reason, secretHash(secret), now).Scan(&id)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, progID, nullID(n.EnterpriseID), n.Indicator, n.Name, n.Contact, n.Reason, receipt.Hash(secret), now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("award: objection: %w", err)
 		}
@@ -126,7 +127,7 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 		return Objection{}, err
 	}
 	o, err := s.Objection(ctx, id)
-	o.Receipt = receiptOf(id, secret)
+	o.Receipt = receipt.Of(id, secret)
 	return o, err
 }
 

@@ -2,57 +2,22 @@ package award
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
-	"encoding/base32"
-	"encoding/hex"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/receipt"
 )
 
-// An objection's receipt (回执号) is "<objection id>-<secret>": the id finds
-// the objection, the secret (80 random bits in base32) proves the holder
-// filed it. Only the secret's SHA-256 is stored. Failed look-ups are counted
-// per source address, and more than ReceiptMissesPerHour in an hour are
+// An objection's receipt (回执号) is given and checked by internal/receipt:
+// only the secret's SHA-256 is stored. Failed look-ups are counted per
+// source address, and more than ReceiptMissesPerHour in an hour are
 // refused, as filing objections is limited per address.
 
 // ReceiptMissesPerHour is how many failed receipt look-ups one address may
 // make in an hour.
-const ReceiptMissesPerHour = 20
-
-var receiptEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-func newSecret() (string, error) {
-	var b [10]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("award: receipt: %w", err)
-	}
-	return receiptEncoding.EncodeToString(b[:]), nil
-}
-
-func secretHash(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
-
-func receiptOf(id int64, secret string) string { return idStr(id) + "-" + secret }
-
-// parseReceipt splits a receipt as people type it (spaces, lower case).
-func parseReceipt(r string) (int64, string, bool) {
-	r = strings.ToUpper(strings.Join(strings.Fields(r), ""))
-	head, secret, ok := strings.Cut(r, "-")
-	id, err := strconv.ParseInt(head, 10, 64)
-	if !ok || err != nil || id <= 0 || len(secret) != 16 {
-		return 0, "", false
-	}
-	return id, secret, true
-}
+const ReceiptMissesPerHour = receipt.MissesPerHour
 
 // ReceiptStatus is what a receipt shows of its objection: what it was
 // about and what was decided; never who filed it or how to reach them.
@@ -79,7 +44,7 @@ func errNoReceipt() error {
 // holding it. Errors: NotFound (no such receipt: a wrong id, a wrong secret
 // or a malformed number answer alike), RateLimited (too many failed
 // look-ups from this address in the last hour).
-func (s *Service) LookupReceipt(ctx context.Context, receipt string) (ReceiptStatus, error) {
+func (s *Service) LookupReceipt(ctx context.Context, number string) (ReceiptStatus, error) {
 	ip := audit.ActorFrom(ctx).IP
 	now := s.nowMS()
 	if ip != "" {
@@ -91,7 +56,7 @@ func (s *Service) LookupReceipt(ctx context.Context, receipt string) (ReceiptSta
 			return ReceiptStatus{}, errs.New(errs.RateLimited, "同一来源一小时内查询失败次数过多，请稍后再试", "too many failed look-ups from this address in an hour; try later")
 		}
 	}
-	st, err := s.receiptStatus(ctx, receipt)
+	st, err := s.receiptStatus(ctx, number)
 	if errs.CodeOf(err) == errs.NotFound && ip != "" {
 		if err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM award_receipt_misses WHERE at <= $1", now-3_600_000); err != nil {
@@ -106,8 +71,8 @@ func (s *Service) LookupReceipt(ctx context.Context, receipt string) (ReceiptSta
 	return st, err
 }
 
-func (s *Service) receiptStatus(ctx context.Context, receipt string) (ReceiptStatus, error) {
-	id, secret, ok := parseReceipt(receipt)
+func (s *Service) receiptStatus(ctx context.Context, number string) (ReceiptStatus, error) {
+	id, secret, ok := receipt.Parse(number)
 	if !ok {
 		return ReceiptStatus{}, errNoReceipt()
 	}
@@ -118,7 +83,7 @@ func (s *Service) receiptStatus(ctx context.Context, receipt string) (ReceiptSta
 	err := s.DB.R.QueryRowContext(ctx, `SELECT o.receipt_hash, o.id, o.programme_id, p.name_zh, COALESCE(o.enterprise_id, 0), o.indicator, o.state, o.finding,
 		o.created_at, o.decided_at FROM award_objections o JOIN award_programmes p ON p.id = o.programme_id WHERE o.id=$1`, id).
 		Scan(&hash, &st.ObjectionID, &st.ProgrammeID, &st.ProgrammeName, &ent, &indicator, &st.State, &st.Finding, &st.FiledAt, &st.DecidedAt)
-	if err == sql.ErrNoRows || (err == nil && (hash == "" || subtle.ConstantTimeCompare([]byte(hash), []byte(secretHash(secret))) != 1)) {
+	if err == sql.ErrNoRows || (err == nil && !receipt.Matches(hash, secret)) {
 		return ReceiptStatus{}, errNoReceipt()
 	}
 	if err != nil {

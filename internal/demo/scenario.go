@@ -14,8 +14,9 @@ import (
 
 // The scenario demo: two batches of synthetic calls (演示) in the seed's
 // four categories, bids from demo enterprises (one joint), one call
-// failed with a reason, calls open for bids at the demo's date, and a need
-// awaiting review.
+// evaluated by three experts and confirmed into delivery
+// (scenario_eval.go), one call failed with a reason, calls open for bids
+// at the demo's date, and a need awaiting review.
 
 // scenarioAt is the scenario service with its clock at t, and ctx acting
 // as who at that time.
@@ -127,8 +128,8 @@ func loadScenario(ctx context.Context, s *app.App) error {
 		return bsvc.SubmitBid(bctx, v, need.ID, scenario.BidInput{Solution: "（演示）" + need.Title + "的解决方案：总体架构、实施步骤与运维保障。",
 			Team: "项目负责人 1 名，工程师 8 名（演示）", PriceFen: wan * 1_000_000, Partners: partners, Milestones: m}, nil)
 	}
-	// The first call: a joint bid and a solo bid; bidding closed, under
-	// evaluation.
+	// The first call: a joint bid and a solo bid; bidding closed, then
+	// evaluated.
 	joint, err := bid(ents[0], day(time.June, 10), calls[0], 280, []scenario.PartnerInput{{CreditCode: codeOf(4), Role: "数据治理"}}, ms("2023-08-01", "2023-12-15"))
 	if err != nil {
 		return fmt.Errorf("demo: scenario joint bid: %w", err)
@@ -137,7 +138,8 @@ func loadScenario(ctx context.Context, s *app.App) error {
 	if _, err := csvc.ConfirmPartner(cctx, ents[2], joint.ID); err != nil {
 		return fmt.Errorf("demo: scenario confirm: %w", err)
 	}
-	if _, err := bid(ents[1], day(time.June, 20), calls[0], 295, nil, ms("2023-08-15", "2023-12-20")); err != nil {
+	solo, err := bid(ents[1], day(time.June, 20), calls[0], 295, nil, ms("2023-08-15", "2023-12-20"))
+	if err != nil {
 		return fmt.Errorf("demo: scenario bid: %w", err)
 	}
 	// The second call: one bid, then it fails with a reason.
@@ -155,6 +157,10 @@ func loadScenario(ctx context.Context, s *app.App) error {
 				return fmt.Errorf("demo: scenario fail: %w", err)
 			}
 		}
+	}
+	// The first call is evaluated, its result noticed and confirmed.
+	if err := evaluateScenario(ctx, s, sup, calls[0].ID, joint.ID, solo.ID); err != nil {
+		return err
 	}
 	// The third call is open at the demo's date: the demo enterprise has bid.
 	if _, err := bid(qiye, day(time.November, 10), calls[2], 72, nil, ms("2024-01-15", "2024-06-15")); err != nil {

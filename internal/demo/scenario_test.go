@@ -13,8 +13,9 @@ import (
 
 // TestDemoHasScenarioCalls checks the scenario demo at the demo's date:
 // two published batches in the four categories, a call open for bids with
-// the demo enterprise's bid, a call in evaluation with a confirmed joint
-// bid, a failed call with its reason, and a need awaiting review.
+// the demo enterprise's bid, a call in delivery whose confirmed joint bid
+// won after three experts scored (one recusing) and the notice passed, a
+// failed call with its reason, and a need awaiting review.
 func TestDemoHasScenarioCalls(t *testing.T) {
 	d := dbtest.Open(t)
 	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Now: Clock})
@@ -28,7 +29,7 @@ func TestDemoHasScenarioCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	states, cats := map[string]int{}, map[string]bool{}
-	var evaluating, failed scenario.Need
+	var delivering, failed scenario.Need
 	for _, n := range all.Needs {
 		states[n.State]++
 		cats[n.Category] = true
@@ -36,21 +37,21 @@ func TestDemoHasScenarioCalls(t *testing.T) {
 			t.Errorf("%s is not marked 演示", n.Title)
 		}
 		switch n.State {
-		case scenario.StateEvaluating:
-			evaluating = n
+		case scenario.StateImplementing:
+			delivering = n
 		case scenario.StateFailed:
 			failed = n
 		}
 	}
-	if states[scenario.StatePublished] != 2 || states[scenario.StateEvaluating] != 1 || states[scenario.StateFailed] != 1 || states[scenario.StateCollecting] != 1 {
+	if states[scenario.StatePublished] != 2 || states[scenario.StateImplementing] != 1 || states[scenario.StateFailed] != 1 || states[scenario.StateCollecting] != 1 {
 		t.Fatalf("calls by state: %v", states)
 	}
 	if len(cats) != 4 || failed.Reason == "" {
 		t.Fatalf("categories %v, failed reason %q", cats, failed.Reason)
 	}
-	bids, err := a.Scenario.Bids(ctx, staff, evaluating.ID)
+	bids, err := a.Scenario.Bids(ctx, staff, delivering.ID)
 	if err != nil || len(bids) != 2 {
-		t.Fatalf("bids on the call in evaluation: %d %v", len(bids), err)
+		t.Fatalf("bids on the call in delivery: %d %v", len(bids), err)
 	}
 	joint := 0
 	for _, b := range bids {
@@ -60,6 +61,41 @@ func TestDemoHasScenarioCalls(t *testing.T) {
 	}
 	if joint != 1 {
 		t.Fatalf("confirmed joint bids: %d", joint)
+	}
+	// The evaluation: three experts on each bid, one recused, the top bid
+	// (the joint one) chosen and confirmed after its notice.
+	e, err := a.Scenario.Evaluation(ctx, staff, delivering.ID)
+	if err != nil || len(e.Bids) != 2 || e.Pending != 0 || e.Result == nil || !e.Result.Confirmed {
+		t.Fatalf("evaluation: %+v %v", e, err)
+	}
+	recused := 0
+	for _, b := range e.Bids {
+		if len(b.Assignments) != 3 {
+			t.Fatalf("experts on %s: %d", b.Lead, len(b.Assignments))
+		}
+		for _, g := range b.Assignments {
+			if g.State == "recused" {
+				recused++
+			}
+		}
+	}
+	if recused != 1 || e.Bids[0].Rank != 1 || !e.Bids[0].Winner || e.Bids[0].Experts != 2 || e.Result.NoticeUntil >= Clock().UnixMilli() {
+		t.Fatalf("ranking: %+v, recused %d", e.Bids, recused)
+	}
+	w, err := a.Scenario.Winner(ctx, delivering.ID)
+	if err != nil || len(w.Partners) != 1 || len(w.Milestones) != 2 {
+		t.Fatalf("winner: %+v %v", w, err)
+	}
+	phases := map[string]string{}
+	n, err := a.Scenario.Need(ctx, staff, delivering.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range n.Phases {
+		phases[p.Phase] = p.On
+	}
+	if phases[scenario.PhaseEvaluate] != "2023-07-20" || phases[scenario.PhaseImplement] != "2023-08-01" {
+		t.Fatalf("phases: %v", phases)
 	}
 	qiye, err := a.Org.UserByUsername(ctx, "qiye")
 	if err != nil {

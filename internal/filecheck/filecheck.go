@@ -7,11 +7,14 @@
 package filecheck
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
 
+	"gaoxin/internal/errs"
 	"gaoxin/internal/office"
 )
 
@@ -90,4 +93,43 @@ func size(n int64) string {
 		return fmt.Sprintf("%d MB", n>>20)
 	}
 	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// Upload is a file as a caller sent it: its name and bytes.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// Kept is what is recorded of an accepted file beside its bytes.
+type Kept struct {
+	Filename    string // the base name
+	ContentType string
+	Size        int64
+	SHA256      string // hex
+}
+
+// CheckAll judges every upload of a form field with Check: at most
+// maxFiles files, each within max bytes and of one of exts. It returns
+// what to keep of each, or an Invalid error whose details name every
+// refused file (its place in the list as the row).
+func CheckAll(field string, ups []Upload, maxFiles int, max int64, exts []string) ([]Kept, error) {
+	if len(ups) > maxFiles {
+		return nil, errs.Field(field, fmt.Sprintf("最多上传 %d 个文件", maxFiles), fmt.Sprintf("at most %d files", maxFiles))
+	}
+	var ds []errs.Detail
+	out := make([]Kept, len(ups))
+	for i, u := range ups {
+		ct, p := Check(u.Name, u.Data, max, exts)
+		if p != nil {
+			ds = append(ds, errs.Detail{Row: i + 1, Field: field, Value: u.Name, Reason: p.ZH, ReasonEN: p.EN})
+			continue
+		}
+		sum := sha256.Sum256(u.Data)
+		out[i] = Kept{Filename: filepath.Base(u.Name), ContentType: ct, Size: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:])}
+	}
+	if len(ds) > 0 {
+		return nil, errs.List("文件不符合要求", "files are not acceptable", ds)
+	}
+	return out, nil
 }

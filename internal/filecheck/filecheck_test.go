@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"gaoxin/internal/errs"
 	"gaoxin/internal/office/officetest"
 )
 
@@ -46,5 +47,21 @@ func TestCheck(t *testing.T) {
 		case p != nil && (!strings.Contains(p.ZH, c.problem) || p.EN == "" || p.TooLarge != c.tooLarge):
 			t.Errorf("%s: %+v, want %q (too large %v)", c.name, p, c.problem, c.tooLarge)
 		}
+	}
+}
+
+func TestCheckAllNamesEachRefusedFile(t *testing.T) {
+	pdf := []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+	kept, err := CheckAll("files", []Upload{{"dir/方案.pdf", pdf}}, 2, 1<<20, []string{".pdf"})
+	if err != nil || len(kept) != 1 || kept[0].Filename != "方案.pdf" || kept[0].ContentType != "application/pdf" || len(kept[0].SHA256) != 64 {
+		t.Fatalf("kept %+v, %v", kept, err)
+	}
+	_, err = CheckAll("files", []Upload{{"a.pdf", pdf}, {"b.pdf", []byte("not a pdf")}, {"c.exe", pdf}}, 5, 1<<20, []string{".pdf"})
+	e := errs.As(err)
+	if e.Code != errs.Invalid || len(e.Details) != 2 || e.Details[0].Row != 2 || e.Details[1].Row != 3 || e.Details[1].Value != "c.exe" {
+		t.Fatalf("refused: %+v", e)
+	}
+	if _, err := CheckAll("files", make([]Upload, 3), 2, 1<<20, nil); errs.As(err).Field != "files" {
+		t.Fatalf("too many: %v", err)
 	}
 }

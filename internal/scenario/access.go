@@ -18,6 +18,13 @@ import (
 //   - A bid is read by its lead and partner enterprises and by staff; the
 //     call's owner reads its bids only after the deadline. No other
 //     enterprise ever sees a bid.
+//   - A reviewer (expert) reads only the bids assigned to them, with
+//     their evidence, while they take part; never another expert's
+//     assignment nor any other bid.
+//   - Once a winner is chosen, everyone reads the result: the winner and
+//     each standing bid's lead and panel score, not the bids' contents;
+//     anyone may object during the notice, and look the decision up by
+//     the receipt number. Supervisors decide objections.
 
 // Viewer is who asks.
 type Viewer struct {

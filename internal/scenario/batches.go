@@ -265,7 +265,10 @@ func (s *Service) CloseBids(ctx context.Context, v Viewer, id int64) (Need, erro
 	if err != nil {
 		return n, err
 	}
-	if n.State == StatePublished && n.Deadline >= s.Today() {
+	if n.State != StatePublished {
+		return Need{}, errs.New(errs.Conflict, "只有揭榜中的场景可以截止揭榜", "only a call open for bids can close its bidding")
+	}
+	if n.Deadline >= s.Today() {
 		return Need{}, errs.New(errs.Conflict, "揭榜截止日期（"+n.Deadline+"）之后才能截止揭榜", "bidding can close only after the deadline ("+n.Deadline+")")
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
@@ -239,6 +240,11 @@ func (s *Service) SubmitBid(ctx context.Context, v Viewer, needID int64, in BidI
 	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// One bid at a time per call, on every app server: the checks
+		// below then see every bid committed before this one.
+		if err := s.DB.Lock(ctx, tx, fmt.Sprintf("scenario.bids.%d", needID)); err != nil {
+			return err
+		}
 		var old int64
 		var state string
 		err := tx.QueryRowContext(ctx, "SELECT id, state FROM scenario_bids WHERE need_id = $1 AND enterprise_id = $2", needID, v.EnterpriseID).Scan(&old, &state)
@@ -267,6 +273,9 @@ func (s *Service) SubmitBid(ctx context.Context, v Viewer, needID int64, in BidI
 			}
 		} else if err := tx.QueryRowContext(ctx, `INSERT INTO scenario_bids (need_id, enterprise_id, state, solution, team, price_fen, created_by, created_at, updated_at, synthetic)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8,$9) RETURNING id`, needID, v.EnterpriseID, BidSubmitted, in.Solution, in.Team, in.PriceFen, nullID(v.UserID), now, s.Synthetic).Scan(&id); err != nil {
+			if db.IsUniqueViolation(err) { // a second bid sent at the same moment
+				return errs.New(errs.Conflict, "本企业已揭榜该场景，请修改原揭榜材料", "your enterprise already bid on this call; edit that bid")
+			}
 			return fmt.Errorf("scenario: bid on %d: %w", needID, err)
 		}
 		if err := writeSchedule(ctx, tx, id, partners, in.Milestones); err != nil {
@@ -326,6 +335,9 @@ func (s *Service) UpdateBid(ctx context.Context, v Viewer, id int64, in BidInput
 		return Bid{}, err
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.DB.Lock(ctx, tx, fmt.Sprintf("scenario.bids.%d", n.ID)); err != nil {
+			return err
+		}
 		ents := map[int64]string{}
 		for _, p := range partners {
 			ents[p.EnterpriseID] = p.Name

@@ -2,12 +2,9 @@ package scenario
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
@@ -34,22 +31,17 @@ var fileTypes = []string{".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".pp
 // checkFiles judges every upload with the project's upload check, naming
 // each refused file.
 func (s *Service) checkFiles(ups []Upload) ([]File, error) {
-	if len(ups) > 10 {
-		return nil, errs.Field("files", "最多上传 10 个文件", "at most 10 files")
-	}
-	var ds []errs.Detail
-	out := make([]File, len(ups))
+	in := make([]filecheck.Upload, len(ups))
 	for i, u := range ups {
-		ct, p := filecheck.Check(u.Name, u.Data, s.MaxFile, fileTypes)
-		if p != nil {
-			ds = append(ds, errs.Detail{Row: i + 1, Field: "files", Value: u.Name, Reason: p.ZH, ReasonEN: p.EN})
-			continue
-		}
-		sum := sha256.Sum256(u.Data)
-		out[i] = File{Filename: filepath.Base(u.Name), ContentType: ct, Size: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:])}
+		in[i] = filecheck.Upload(u)
 	}
-	if len(ds) > 0 {
-		return nil, errs.List("附件不符合要求", "files are not acceptable", ds)
+	kept, err := filecheck.CheckAll("files", in, 10, s.MaxFile, fileTypes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]File, len(kept))
+	for i, k := range kept {
+		out[i] = File{Filename: k.Filename, ContentType: k.ContentType, Size: k.Size, SHA256: k.SHA256}
 	}
 	return out, nil
 }
@@ -66,7 +58,7 @@ func (s *Service) storeFiles(ctx context.Context, tx *sql.Tx, needID, bidID int6
 
 // files lists the files of a need (bidID 0) or of one bid.
 func (s *Service) files(ctx context.Context, q db.Querier, needID, bidID int64) ([]File, error) {
-	query := "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE need_id = $1 AND bid_id IS NULL ORDER BY id"
+	query := "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE need_id = $1 AND bid_id IS NULL AND acceptance_id IS NULL ORDER BY id"
 	args := []any{needID}
 	if bidID != 0 {
 		query = "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE need_id = $1 AND bid_id = $2 ORDER BY id"
@@ -93,18 +85,24 @@ func (s *Service) files(ctx context.Context, q db.Querier, needID, bidID int64) 
 // Errors: NotFound.
 func (s *Service) FileData(ctx context.Context, v Viewer, id int64) (File, []byte, error) {
 	var f File
-	var needID, bidID int64
+	var needID, bidID, acceptanceID int64
 	var data []byte
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, filename, content_type, size, sha256, need_id, COALESCE(bid_id, 0), data
-		FROM scenario_files WHERE id = $1`, id).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &needID, &bidID, &data)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, filename, content_type, size, sha256, need_id, COALESCE(bid_id, 0), COALESCE(acceptance_id, 0), data
+		FROM scenario_files WHERE id = $1`, id).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &needID, &bidID, &acceptanceID, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
 	}
 	if err != nil {
 		return f, nil, fmt.Errorf("scenario: file %d: %w", id, err)
 	}
+	if acceptanceID != 0 { // an acceptance's files go with the delivery
+		if _, err := s.Delivery(ctx, v, needID); err != nil {
+			return File{}, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
+		}
+		return f, data, nil
+	}
 	if bidID != 0 {
-		if _, err := s.Bid(ctx, v, bidID); err != nil {
+		if _, err := s.Bid(ctx, v, bidID); err != nil && !s.reviews(ctx, v, bidID) {
 			return File{}, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
 		}
 	} else if _, err := s.needFor(ctx, v, needID); err != nil {

@@ -6,12 +6,16 @@ import "gaoxin/internal/errs"
 // with its labels, the phase it stands for and the moves allowed into it.
 // Every write consults this table rather than comparing states itself.
 const (
-	StateCollecting = "collecting" // 征集: submitted, awaiting review; its owner may edit it
-	StateApproved   = "approved"   // 审核通过: in a batch not yet published
-	StateRejected   = "rejected"   // 未通过, with a reason
-	StatePublished  = "published"  // 发布 · 揭榜中: open for bids until the deadline
-	StateEvaluating = "evaluating" // 评审: bids closed, under evaluation
-	StateFailed     = "failed"     // 未成交: the call failed, with a reason
+	StateCollecting   = "collecting"   // 征集: submitted, awaiting review; its owner may edit it
+	StateApproved     = "approved"     // 审核通过: in a batch not yet published
+	StateRejected     = "rejected"     // 未通过, with a reason
+	StatePublished    = "published"    // 发布 · 揭榜中: open for bids until the deadline
+	StateEvaluating   = "evaluating"   // 评审: bids closed, under evaluation
+	StateFailed       = "failed"       // 未成交: the call failed, with a reason
+	StateNotice       = "notice"       // 结果公示: a winner chosen, on public notice with objections
+	StateImplementing = "implementing" // 实施: the result confirmed, the winner delivers
+	StateAccepted     = "accepted"     // 验收通过: delivery accepted; the last payments follow
+	StateClosed       = "closed"       // 结项: accepted and paid in full
 )
 
 // Phases of a call, in order, as the 场景机会清单 names them; a call records
@@ -74,10 +78,20 @@ var callStates = map[string]callState{
 		refuse: [2]string{"已发布的场景不能退回", "a published call cannot be rejected"}},
 	StatePublished: {zh: "揭榜中", en: "open for bids", public: true, open: true, from: []string{StateApproved},
 		refuse: [2]string{"只有审核通过、编入批次的需求可以发布", "only approved needs in a batch can be published"}},
-	StateEvaluating: {zh: "评审中", en: "in evaluation", public: true, from: []string{StatePublished},
+	// A call also goes back to evaluation from the notice when an
+	// objection is upheld and its result is withdrawn.
+	StateEvaluating: {zh: "评审中", en: "in evaluation", public: true, from: []string{StatePublished, StateNotice},
 		refuse: [2]string{"只有揭榜中的场景可以截止揭榜", "only a call open for bids can close its bidding"}},
-	StateFailed: {zh: "未成交", en: "failed", public: true, from: []string{StatePublished, StateEvaluating},
-		refuse: [2]string{"只有揭榜或评审中的场景可以宣布未成交", "only a call open for bids or in evaluation can fail"}},
+	StateFailed: {zh: "未成交", en: "failed", public: true, from: []string{StatePublished, StateEvaluating, StateNotice},
+		refuse: [2]string{"只有揭榜、评审或公示中的场景可以宣布未成交", "only a call open for bids, in evaluation or on notice can fail"}},
+	StateNotice: {zh: "结果公示中", en: "result on notice", public: true, from: []string{StateEvaluating},
+		refuse: [2]string{"只有评审中的场景可以确定中标方", "only a call in evaluation can choose a winner"}},
+	StateImplementing: {zh: "实施中", en: "in delivery", public: true, from: []string{StateNotice},
+		refuse: [2]string{"只有结果公示中的场景可以确认中标", "only a call whose result is on notice can be confirmed"}},
+	StateAccepted: {zh: "已验收", en: "accepted", public: true, from: []string{StateImplementing},
+		refuse: [2]string{"只有实施中的场景可以验收", "only a call in delivery can be accepted"}},
+	StateClosed: {zh: "已结项", en: "closed", public: true, from: []string{StateAccepted},
+		refuse: [2]string{"只有验收通过的场景可以结项", "only an accepted call can be closed"}},
 }
 
 // StateLabel is a call state's Chinese and English name.

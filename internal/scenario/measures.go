@@ -28,8 +28,10 @@ import (
 //   - an enterprise counts once a year, in the month of its first bid of
 //     that year, as the lead or as a partner who confirmed (the
 //     confirmation's date), unless the bid was withdrawn;
-//   - money paid is 0 until the module pays (the staged payments through
-//     the awards ledger plug in here, as one more arm of the query).
+//   - money paid is 0 for now: the stage payments are the awards
+//     ledger's (award_payments, linked from scenario_deliverables), and
+//     reading them by date needs a bulk read in the award module's API and
+//     its version in Version; until then the measure is kept, and says so.
 //
 // A new measure is one entry in measures and, when it counts something
 // else, one arm in Values.
@@ -58,7 +60,7 @@ var measures = []kpi.Measure{
 	{Code: MeasureAccepted, NameZH: "通过验收场景数", NameEN: "Calls accepted", Unit: "个", Filters: allFilters,
 		AboutZH: "按验收日期计", AboutEN: "by the date of acceptance"},
 	{Code: MeasurePaid, NameZH: "场景兑付金额", NameEN: "Money paid on calls", Unit: "万元", Money: true, Filters: allFilters,
-		AboutZH: "按支付日期计；付款功能上线前为 0", AboutEN: "by the date paid; 0 until payments are recorded"},
+		AboutZH: "按支付日期计；尚未接入奖补台账的付款记录，暂为 0", AboutEN: "by the date paid; not yet read from the awards ledger's payments: 0 for now"},
 }
 
 // phaseOf is the phase each call measure counts.

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
+	"gaoxin/internal/plan"
 	"gaoxin/internal/scenario"
 )
 
@@ -33,9 +35,11 @@ func newFixture(t *testing.T) *fixture {
 	d := dbtest.Open(t)
 	a := audit.New(d)
 	o := org.New(d, a)
-	f := &fixture{t: t, DB: d, S: scenario.New(d, a, enterprise.New(d, a, o, enterprise.Options{}), o),
+	reg := enterprise.New(d, a, o, enterprise.Options{})
+	f := &fixture{t: t, DB: d, S: scenario.New(d, a, reg, o, plan.New(d, a, o, plan.Options{}), award.New(d, a, reg, o)),
 		now: time.Date(2023, 5, 10, 9, 0, 0, 0, db.CST)}
 	f.S.Now = func() time.Time { return f.now }
+	f.S.Ledger.Now, f.S.Plan.Now = f.S.Now, f.S.Now
 	f.ctx = audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	unit := func(code, name string) int64 {
 		var id int64
@@ -401,5 +405,32 @@ func TestBidsAreSeenOnlyByTheirEnterprisesStaffAndLaterTheOwner(t *testing.T) {
 	wantField(t, err, errs.Invalid, "deadline")
 	if n, _ := f.S.Need(f.ctx, f.anon, n.ID); n.Bids != 2 {
 		t.Fatalf("standing bids %d", n.Bids)
+	}
+}
+
+// Bids sent at the same moment by one enterprise: one is kept, the others
+// are refused as a conflict, never a server error.
+func TestConcurrentBidsKeepOne(t *testing.T) {
+	f := newFixture(t)
+	n := f.published(need())
+	results := make(chan error, 6)
+	for range 6 {
+		go func() {
+			_, err := f.S.SubmitBid(f.ctx, f.entA, n.ID, bid(), nil)
+			results <- err
+		}()
+	}
+	ok := 0
+	for range 6 {
+		switch err := <-results; errs.CodeOf(err) {
+		case "":
+			ok++
+		case errs.Conflict:
+		default:
+			t.Errorf("a concurrent bid: %v", err)
+		}
+	}
+	if ok != 1 || f.count("scenario_bids") != 1 {
+		t.Fatalf("%d bids accepted, %d stored", ok, f.count("scenario_bids"))
 	}
 }

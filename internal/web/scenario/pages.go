@@ -25,8 +25,10 @@ func (p page) StateTag(s string) string {
 	switch s {
 	case scenario.StatePublished:
 		return "green"
-	case scenario.StateEvaluating, scenario.StateApproved:
+	case scenario.StateEvaluating, scenario.StateApproved, scenario.StateNotice:
 		return "blue"
+	case scenario.StateImplementing:
+		return "green"
 	case scenario.StateRejected, scenario.StateFailed:
 		return "red"
 	}
@@ -106,7 +108,7 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 	v := viewer(r)
 	p := listPage{page: page{s.Page(r, "场景机会清单 · 揭榜挂帅", "Scenario opportunities · open calls")}, F: f, PageNo: pageNo,
 		Categories: scenario.Categories, Staff: v.Staff(),
-		States:    []string{scenario.StatePublished, scenario.StateEvaluating, scenario.StateFailed},
+		States:    []string{scenario.StatePublished, scenario.StateEvaluating, scenario.StateNotice, scenario.StateImplementing, scenario.StateFailed},
 		CanSubmit: (v.Role == org.UnitStaff && v.UnitID != 0) || (v.Role == org.Enterprise && v.EnterpriseID != 0)}
 	if p.Result, err = s.Scenario.List(r.Context(), v, f); err != nil {
 		return err
@@ -144,7 +146,8 @@ type callPage struct {
 	CanBid   bool
 	Closable bool // the deadline has passed and bids can close
 	Today    string
-	Who      web.People // the people who moved the call on
+	Who      web.People       // the people who moved the call on
+	Result   *scenario.Result // the published result: winner, panel scores, notice
 }
 
 // phaseRow is one step of the call's timeline.
@@ -177,8 +180,14 @@ func (s *handlers) handleCall(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if v.Role == org.Enterprise {
-		for i := range p.Bids {
-			p.MyBid = &p.Bids[i]
+		for i, b := range p.Bids {
+			in := b.EnterpriseID == v.EnterpriseID
+			for _, pt := range b.Partners {
+				in = in || pt.EnterpriseID == v.EnterpriseID
+			}
+			if in {
+				p.MyBid = &p.Bids[i]
+			}
 		}
 		p.CanBid = open && !p.Own && p.MyBid == nil
 		if p.MyBid != nil && p.MyBid.State == scenario.BidWithdrawn && open {
@@ -220,7 +229,12 @@ func (s *handlers) handleCall(w http.ResponseWriter, r *http.Request) error {
 	if p.Who, err = s.People(r.Context(), p.Page, actors...); err != nil {
 		return err
 	}
+	if p.Result, err = s.callResult(r, v, n); err != nil {
+		return err
+	}
 	switch r.URL.Query().Get("ok") {
+	case "confirmed":
+		p.Flash = p.L("中标已确认，场景进入实施", "Result confirmed: delivery starts")
 	case "submitted":
 		p.Flash = p.L("需求已提交，等待管委会审核", "Need submitted; it awaits review")
 	case "bid":

@@ -91,4 +91,44 @@ func (s *handlers) routes() {
 	s.HandleBody("PUT /api/v1/scenario/bids/{id}", "Edit my enterprise's bid before the deadline", ent, bidEx, s.apiBidUpdate)
 	s.HandleBody("POST /api/v1/scenario/bids/{id}/withdrawal", "Withdraw my enterprise's bid", ent, reasonRequest{Reason: "团队调整"}, s.apiBidWithdraw)
 	s.Handle("POST /api/v1/scenario/bids/{id}/confirmation", "Confirm taking part in a joint bid", ent, s.apiBidConfirm)
+
+	// Evaluation (评审) and the result's notice (结果公示): staff set the
+	// rules, assign experts and choose the winner; experts score what is
+	// theirs; anyone reads the result, objects and looks the decision up.
+	rev := web.Only(org.Reviewer)
+	revStaff := web.Only(org.Reviewer, org.Admin, org.Leader, org.Supervisor)
+	s.Handle("GET /scenarios/{id}/evaluation", "A call's evaluation: rules, experts, ranking, winner, objections", web.Staff, s.handleEvaluation)
+	s.Handle("POST /scenarios/{id}/rules", "Set a call's criteria, trimAt and notice days", sup, s.handleRules)
+	s.Handle("POST /scenario-bids/{id}/assign", "Give a bid to an expert (conflicts detected)", sup, s.handleAssign)
+	s.Handle("POST /scenarios/{id}/winner", "Choose the winner; the result goes on notice", sup, s.handleWinner)
+	s.Handle("POST /scenarios/{id}/confirm", "Confirm the result after the notice: delivery starts", sup, s.handleConfirm)
+	s.Handle("POST /scenario-objections/{id}/decide", "Decide an objection to a call's result", sup, s.handleDecideObjection)
+	s.Handle("GET /scenario-reviews", "The bids given to me to review", rev, s.handleReviews)
+	s.Handle("GET /scenario-reviews/{id}", "Review a bid: its content, scores, recusal", revStaff, s.handleReviewBid)
+	s.Handle("POST /scenario-reviews/{id}/scores", "Score a bid given to me", rev, s.handleScores)
+	s.Handle("POST /scenario-reviews/{id}/recuse", "Recuse from a bid given to me, with a reason", rev, s.handleRecuse)
+	s.Handle("POST /scenarios/{id}/objections", "Object to a call's result on notice; answers with a receipt number", web.Public, s.handleObject)
+	s.Handle("GET /scenarios/receipt", "Look up an objection's decision by its receipt number", web.Public, s.handleReceiptForm)
+	s.Handle("POST /scenarios/receipt", "An objection's decision by its receipt number", web.Public, s.handleReceiptLookup)
+
+	s.Handle("GET /api/v1/scenario/calls/{id}/result", "A call's published result: winner and panel scores (anyone)", web.Public, s.apiResult)
+	s.Handle("GET /api/v1/scenario/calls/{id}/evaluation", "A call's evaluation (staff)", web.Staff, s.apiEvaluation)
+	s.HandleBody("PUT /api/v1/scenario/calls/{id}/rules", "Set a call's criteria, trimAt and notice days", sup,
+		scenario.Rules{Criteria: scenario.DefaultCriteria, TrimAt: 5, NoticeDays: 7}, s.apiRules)
+	s.HandleBody("POST /api/v1/scenario/bids/{id}/assignments", "Give a bid to an expert (conflicts detected)", sup, assignRequest{ReviewerID: 7}, s.apiAssign)
+	s.Handle("GET /api/v1/scenario/assignments", "The bids given to me to review", rev, s.apiMyAssignments)
+	s.Handle("GET /api/v1/scenario/assignments/{id}", "One assignment with the bid (its expert, or staff)", revStaff, s.apiAssignment)
+	s.HandleBody("PUT /api/v1/scenario/assignments/{id}/scores", "Score a bid given to me", rev,
+		scoresRequest{Scores: []scenario.Score{{Criterion: "solution", Value: "34.5", Comment: "方案完整"}, {Criterion: "team", Value: "16"},
+			{Criterion: "price", Value: "18"}, {Criterion: "plan", Value: "15"}}}, s.apiScores)
+	s.HandleBody("POST /api/v1/scenario/assignments/{id}/recusal", "Recuse from a bid given to me", rev, reasonRequest{Reason: "曾为该企业提供咨询"}, s.apiRecuse)
+	s.HandleBody("POST /api/v1/scenario/calls/{id}/winner", "Choose the winner (another than the top needs a reason)", sup, winnerRequest{BidID: 12}, s.apiWinner)
+	s.Handle("POST /api/v1/scenario/calls/{id}/confirmation", "Confirm the result after the notice", sup, s.apiConfirm)
+	s.HandleBody("POST /api/v1/scenario/calls/{id}/objections", "Object to a call's result on notice (anyone)", web.Public,
+		scenario.NewObjection{BidID: 12, Name: "王五", Contact: "wang@example.com", Reason: "中标企业的团队人员与揭榜材料不符……"}, s.apiObject)
+	s.Handle("GET /api/v1/scenario/calls/{id}/objections", "Objections to a call's result (staff)", web.Staff, s.apiObjections)
+	s.HandleBody("POST /api/v1/scenario/objections/{id}/decision", "Decide an objection; upheld withdraws the result", sup,
+		decisionRequest{Upheld: false, Finding: "经核查，团队人员与材料一致"}, s.apiDecide)
+	s.HandleBody("POST /api/v1/scenario/objection-receipts", "An objection's decision by its receipt number (anyone)", web.Public,
+		receiptRequest{Receipt: "12-ABCDEFGHJKMNPQRS"}, s.apiReceipt)
 }

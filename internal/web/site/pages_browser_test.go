@@ -19,16 +19,18 @@ var mainPages = []struct {
 	who   string // "" for a visitor
 	pages []string
 }{
-	{"", []string{"/login", "/", "/awards", "{link:/notices/[0-9]+}", "/scenarios", "{link:/scenarios/[0-9]+}"}},
+	{"", []string{"/login", "/", "/awards", "{link:/notices/[0-9]+}", "/scenarios", "{link:/scenarios/[0-9]+}", "/scenarios?state=implementing",
+		"{link:/scenarios/[0-9]+}", "/scenarios/receipt"}},
 	{"leader", []string{"/", "/kpi", "{link:/kpi/indicators/[0-9]+}", "/plan", "{link:/plan/nodes/[0-9]+}", "/plan/flags", "/plan/ranking",
 		"{link:/plan/bulletin[?]}", "/plan/chases", "/enterprises", "{link:/enterprises/[0-9]+}", "/awards", "{link:/awards/programmes/[0-9]+}",
 		"/awards/totals"}},
 	{"supervisor", []string{"/", "/inbox", "/kpi/manage", "/awards/new", "/awards/flags", "/enterprises/import", "/plan/settings",
-		"/scenarios/review", "{link:/scenarios/[0-9]+}"}},
+		"/scenarios/review", "{link:/scenarios/[0-9]+}", "/scenarios?state=implementing", "{link:/scenarios/[0-9]+}", "{link:/scenarios/[0-9]+/evaluation}",
+		"/scenarios/receipt"}},
 	{"jfj", []string{"/", "/plan/mine", "/plan/bulletin", "{link:/plan/nodes/[0-9]+}", "{link:/plan/reports/[0-9]+}", "/kpi", "/scenarios/mine", "/scenarios/new"}},
 	{"qiye", []string{"/", "/enterprises", "{link:/enterprises/[0-9]+}", "/awards", "{link:/awards/programmes/[0-9]+}",
 		"/scenarios/mine", "{link:/scenario-bids/[0-9]+}", "/scenarios", "{link:/scenarios/[0-9]+}", "{link:/scenarios/[0-9]+/bid}"}},
-	{"zhuanjia1", []string{"/", "/awards/reviews", "{link:/awards/assignments/[0-9]+}"}},
+	{"zhuanjia1", []string{"/", "/awards/reviews", "{link:/awards/assignments/[0-9]+}", "/scenario-reviews", "{link:/scenario-reviews/[0-9]+}"}},
 	{"admin", []string{"/admin/users", "/admin/units", "/admin/audit", "/account"}},
 }
 
