@@ -63,3 +63,35 @@ func (s *Service) OpenContract(ctx context.Context, tx *sql.Tx, in ContractInput
 	return Grant{ID: id, ProgrammeID: prog, EnterpriseID: in.EnterpriseID, Rank: 1, AmountFen: in.AmountFen, Basis: in.Basis,
 		RemainingFen: in.AmountFen}, nil
 }
+
+// PaymentsByID reads the payments of ids, in chunks of 500, for a module
+// that pays through the ledger and sums what it paid; unknown ids are
+// absent.
+func (s *Service) PaymentsByID(ctx context.Context, ids []int64) (map[int64]Payment, error) {
+	out := make(map[int64]Payment, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		list := make([]string, n)
+		for i, id := range ids[:n] {
+			list[i] = idStr(id)
+		}
+		rows, err := s.DB.R.QueryContext(ctx, "SELECT "+payCols+" FROM award_payments WHERE id IN ("+strings.Join(list, ",")+")")
+		if err != nil {
+			return nil, fmt.Errorf("award: payments by id: %w", err)
+		}
+		for rows.Next() {
+			p, err := scanPayment(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[p.ID] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}

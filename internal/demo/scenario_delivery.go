@@ -88,4 +88,3 @@ func reportDone(ctx context.Context, s *app.App, task int64, on time.Time) error
 	}
 	return nil
 }
-

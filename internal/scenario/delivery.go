@@ -11,6 +11,7 @@ import (
 	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/memo"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 )
@@ -436,6 +437,10 @@ func (s *Service) MarkPaid(ctx context.Context, v Viewer, id int64, seq int, vou
 		return Contract{}, errs.New(errs.Conflict, fmt.Sprintf("第 %d 期尚未申请付款", seq), fmt.Sprintf("stage %d has not been requested", seq))
 	}
 	if _, err := s.Ledger.MarkPaid(ctx, d.PaymentID, voucher, paidOn); err != nil {
+		return Contract{}, err
+	}
+	// The money paid on calls, which the targets read, has moved.
+	if err := s.DB.Tx(ctx, func(tx *sql.Tx) error { return memo.Bump(ctx, tx, Module) }); err != nil {
 		return Contract{}, err
 	}
 	return s.Delivery(ctx, v, id)

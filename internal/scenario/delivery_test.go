@@ -10,6 +10,7 @@ import (
 	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 	"gaoxin/internal/scenario"
@@ -175,6 +176,15 @@ func TestDeliveryFromContractToClosing(t *testing.T) {
 	}
 	if _, _, err := f.S.Ledger.RequestPayment(f.ctx, c.GrantID, "more", award.PaymentRequest{AmountFen: 1}); errs.CodeOf(err) != errs.Conflict {
 		t.Fatalf("a payment above the contract: %v", err)
+	}
+	// The targets read the money paid, by the month it was paid.
+	v0, _ := f.S.KPISource().Version(f.ctx)
+	ans, err := f.S.KPISource().Values(f.ctx, kpi.Request{Queries: []kpi.Query{{Measure: scenario.MeasurePaid}}, From: 2023, To: 2023, UpTo: "2023-12-31"})
+	if err != nil || ans[0].YTD[0][5] != 0 || ans[0].YTD[0][6] != win.PriceFen {
+		t.Fatalf("money paid by month: %v %v", ans, err)
+	}
+	if v0 == 0 {
+		t.Fatal("no version")
 	}
 	phases := map[string]string{}
 	for _, p := range done.Phases {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/kpi"
@@ -28,10 +29,10 @@ import (
 //   - an enterprise counts once a year, in the month of its first bid of
 //     that year, as the lead or as a partner who confirmed (the
 //     confirmation's date), unless the bid was withdrawn;
-//   - money paid is 0 for now: the stage payments are the awards
-//     ledger's (award_payments, linked from scenario_deliverables), and
-//     reading them by date needs a bulk read in the award module's API and
-//     its version in Version; until then the measure is kept, and says so.
+//   - money paid sums the contracts' stage payments (scenario_deliverables
+//     link them) that the awards ledger shows paid, by their date paid,
+//     read through the ledger's API; recording a stage paid moves this
+//     module's version, so the dashboard sees it.
 //
 // A new measure is one entry in measures and, when it counts something
 // else, one arm in Values.
@@ -60,7 +61,7 @@ var measures = []kpi.Measure{
 	{Code: MeasureAccepted, NameZH: "通过验收场景数", NameEN: "Calls accepted", Unit: "个", Filters: allFilters,
 		AboutZH: "按验收日期计", AboutEN: "by the date of acceptance"},
 	{Code: MeasurePaid, NameZH: "场景兑付金额", NameEN: "Money paid on calls", Unit: "万元", Money: true, Filters: allFilters,
-		AboutZH: "按支付日期计；尚未接入奖补台账的付款记录，暂为 0", AboutEN: "by the date paid; not yet read from the awards ledger's payments: 0 for now"},
+		AboutZH: "合同各期付款，按奖补台账中的支付日期计（冲正的不计）", AboutEN: "the contracts' stage payments, by their date paid in the awards ledger (reversed ones not counted)"},
 }
 
 // phaseOf is the phase each call measure counts.
@@ -164,9 +165,13 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 			return nil, err
 		}
 		out[i].FilterZH, out[i].FilterEN = f.zh, f.en
-		if from > to || q.Measure == MeasurePaid {
-			// Nothing to count: the year has not begun at UpTo, or nothing
-			// is paid yet (the payments arm comes with them).
+		if from > to {
+			continue // nothing to count: the year has not begun at UpTo
+		}
+		if q.Measure == MeasurePaid {
+			if err := m.paid(ctx, f, from, to, r.From, out[i].YTD); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		const bidsFrom = ` FROM scenario_bids b JOIN scenario_needs n ON n.id = b.need_id WHERE b.state <> 'withdrawn'`
@@ -193,12 +198,27 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 				i, cstMS, dayMS, lo, hi, cond, perYear()))
 		}
 	}
-	if len(arms) == 0 {
-		return out, nil
+	if len(arms) > 0 {
+		if err := m.count(ctx, strings.Join(arms, "\nUNION ALL\n"), args, r, out); err != nil {
+			return nil, err
+		}
 	}
-	rows, err := m.s.DB.R.QueryContext(ctx, strings.Join(arms, "\nUNION ALL\n"), args...)
+	for i := range out {
+		for y := range out[i].YTD {
+			for mo := 1; mo < 12; mo++ {
+				out[i].YTD[y][mo] += out[i].YTD[y][mo-1]
+			}
+		}
+	}
+	return out, nil
+}
+
+// count runs the grouped statement of the counting arms, adding each
+// month's count to its query's answer.
+func (m source) count(ctx context.Context, q string, args []any, r kpi.Request, out []kpi.Answer) error {
+	rows, err := m.s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: measures: %w", err)
+		return fmt.Errorf("scenario: measures: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -207,7 +227,7 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 		var day *int64
 		var n int64
 		if err := rows.Scan(&q, &ym, &day, &n); err != nil {
-			return nil, fmt.Errorf("scenario: measures: %w", err)
+			return fmt.Errorf("scenario: measures: %w", err)
 		}
 		var y, mo int
 		switch {
@@ -227,16 +247,9 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 		out[q].YTD[y-r.From][mo-1] += n
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("scenario: measures: %w", err)
+		return fmt.Errorf("scenario: measures: %w", err)
 	}
-	for i := range out {
-		for y := range out[i].YTD {
-			for mo := 1; mo < 12; mo++ {
-				out[i].YTD[y][mo] += out[i].YTD[y][mo-1]
-			}
-		}
-	}
-	return out, nil
+	return nil
 }
 
 func known(code string) bool {
@@ -333,4 +346,48 @@ func subtree(tree []enterprise.ChainNode, code string) (string, *enterprise.Chai
 func dateMS(d string) int64 {
 	t, _ := time.ParseInLocation("2006-01-02", d, db.CST)
 	return t.UnixMilli()
+}
+
+// paid adds to ytd (monthly amounts, years from `from`) the stage payments
+// of the calls the filter f selects that the awards ledger shows paid
+// between the dates lo and hi.
+func (m source) paid(ctx context.Context, f resolved, lo, hi string, fromYear int, ytd [][12]int64) error {
+	var args []any
+	arg := func(a any) string {
+		args = append(args, a)
+		return "$" + strconv.Itoa(len(args))
+	}
+	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT d.payment_id FROM scenario_deliverables d JOIN scenario_needs n ON n.id = d.need_id
+		WHERE d.payment_id IS NOT NULL`+f.sql(arg), args...)
+	if err != nil {
+		return fmt.Errorf("scenario: paid: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	pays, err := m.s.Ledger.PaymentsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range pays {
+		if p.State != award.PayPaid || p.PaidOn < lo || p.PaidOn > hi {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", p.PaidOn)
+		if err != nil || t.Year()-fromYear >= len(ytd) {
+			continue
+		}
+		ytd[t.Year()-fromYear][t.Month()-1] += p.AmountFen
+	}
+	return nil
 }
