@@ -63,8 +63,8 @@ func New(d *db.DB, o Options) *App {
 	a.Award = award.New(d, a.Audit, a.Enterprise, a.Org)
 	a.KPI = kpi.New(d, a.Audit, o.KPI)
 	a.Plan = plan.New(d, a.Audit, a.Org, o.Plan)
-	a.Scenario = scenario.New(d, a.Audit, a.Enterprise, a.Org)
-	a.Scenario.Notify = a.Plan.Notify // invitations go to the webhook through the plan's outbox
+	a.Scenario = scenario.New(d, a.Audit, a.Enterprise, a.Org, a.Plan, a.Award)
+	a.KPI.AddSource(a.Scenario.KPISource()) // computed indicators: calls, bids, money paid
 	if o.Now != nil {
 		a.Now = o.Now
 		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now, a.Scenario.Now = o.Now, o.Now, o.Now, o.Now, o.Now

@@ -44,7 +44,7 @@ func (s *Service) ProgrammeFor(ctx context.Context, v Viewer, id int64) (Program
 	if err != nil {
 		return p, err
 	}
-	if p.State == StateDraft && !v.Staff() {
+	if (p.State == StateDraft && !v.Staff()) || p.Kind == KindContract {
 		return Programme{}, errs.New(errs.NotFound, "评优项目不存在", "programme not found")
 	}
 	return p, nil

@@ -24,6 +24,7 @@ func auditLabels() audit.Labels {
 			"award.assign": {ZH: "分派了", EN: "assigned"}, "award.recuse": {ZH: "回避了", EN: "recused from"},
 			"award.score": {ZH: "评分了", EN: "scored"}, "award.rank": {ZH: "排名了", EN: "ranked"},
 			"award.grant": {ZH: "确定了", EN: "granted"}, "award.grant.none": {ZH: "确定无奖补：", EN: "granted nothing for"},
+			"award.contract.open":  {ZH: "登记了兑付合同", EN: "opened the contract"},
 			"award.history":        {ZH: "登记了往年结果：", EN: "recorded past results of"},
 			"award.objection.file": {ZH: "提出了", EN: "filed"}, "award.objection.upheld": {ZH: "裁定成立：", EN: "upheld"},
 			"award.objection.dismissed": {ZH: "裁定不成立：", EN: "dismissed"},
@@ -67,7 +68,8 @@ func auditLabels() audit.Labels {
 			"notice_restarts": {ZH: "重新公示次数", EN: "notice restarts"},
 			"round":           {ZH: "轮次", EN: "round"},
 			"kind": {ZH: "类别", EN: "kind", Values: map[string]audit.Words{
-				KindRanking: {ZH: "评优（限额）", EN: "honour with a quota"}, KindPrize: {ZH: "奖项（达标即奖）", EN: "prize"}}},
+				KindRanking: {ZH: "评优（限额）", EN: "honour with a quota"}, KindPrize: {ZH: "奖项（达标即奖）", EN: "prize"},
+				KindContract: {ZH: "合同兑付", EN: "contract"}}},
 			"name_zh":         {ZH: "名称", EN: "name"},
 			"name_en":         {ZH: "英文名称", EN: "English name"},
 			"corrections":     {ZH: "更正内容", EN: "corrections"},

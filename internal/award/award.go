@@ -134,7 +134,8 @@ type ProgrammeFilter struct {
 
 // Programmes lists programmes, newest year first.
 func (s *Service) Programmes(ctx context.Context, f ProgrammeFilter) ([]Programme, error) {
-	q := "SELECT " + progCols + " FROM award_programmes WHERE 1=1"
+	// Contracts another module pays through the ledger are no programmes.
+	q := "SELECT " + progCols + " FROM award_programmes WHERE kind <> '" + KindContract + "'"
 	var args []any
 	if f.Year != 0 {
 		args = append(args, f.Year)

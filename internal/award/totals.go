@@ -19,12 +19,13 @@ type Total struct {
 	GrantedFen  int64  `json:"granted_fen"`
 	PaidFen     int64  `json:"paid_fen"` // sum of ledger entries (payments less reversals)
 	Winners     int    `json:"winners"`
+	Kind        string `json:"kind"` // a programme's kind, or contract: a delivery contract paid through the ledger
 }
 
 // Totals sums grants and the ledger per programme, by year (0 for all).
 // Paid amounts count by the programme's year; YearPaid sums by payment date.
 func (s *Service) Totals(ctx context.Context, year int) ([]Total, error) {
-	q := `SELECT p.year, p.id, p.name_zh, p.budget_fen,
+	q := `SELECT p.year, p.id, p.name_zh, p.kind, p.budget_fen,
 		COALESCE((SELECT SUM(amount_fen) FROM award_grants g WHERE g.programme_id=p.id), 0),
 		COALESCE((SELECT SUM(amount_fen) FROM award_ledger l WHERE l.programme_id=p.id), 0),
 		(SELECT COUNT(*) FROM award_grants g WHERE g.programme_id=p.id) + (SELECT COUNT(*) FROM award_honours h WHERE h.programme_id=p.id)
@@ -33,7 +34,7 @@ func (s *Service) Totals(ctx context.Context, year int) ([]Total, error) {
 	err := eachRow(ctx, s.DB.R, q, []any{year}, func(r *sql.Rows) error {
 		var t Total
 		var granted, paid money.SQLSum
-		if err := r.Scan(&t.Year, &t.ProgrammeID, &t.NameZH, &t.BudgetFen, &granted, &paid, &t.Winners); err != nil {
+		if err := r.Scan(&t.Year, &t.ProgrammeID, &t.NameZH, &t.Kind, &t.BudgetFen, &granted, &paid, &t.Winners); err != nil {
 			return fmt.Errorf("award: totals of programme %d: %w", t.ProgrammeID, err)
 		}
 		t.GrantedFen, t.PaidFen = int64(granted), int64(paid)

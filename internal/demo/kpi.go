@@ -66,12 +66,28 @@ var kpiDemos = []kpiDemo{
 		[]float64{-15, -13, -12, -11, -10.5, -10.2, -10, -9.9, -9.9, -9.9}},
 }
 
+// computedDemos are indicators the platform computes from the scenario
+// demo's calls and bids (系统计算): nobody enters their figures, and their
+// values come from the scenario module at read time, so it does not
+// matter that the scenarios are loaded after the targets. The targets are
+// synthetic.
+var computedDemos = []struct {
+	in     kpi.IndicatorInput
+	target string
+}{
+	{kpi.IndicatorInput{Code: "scenario_calls", NameZH: "场景机会发布数", NameEN: "Scenario calls published", Measure: "个", Kind: kpi.Absolute,
+		Owner: "kcj", SourceDept: "场景机会清单（演示目标）", Sort: 8, Source: "scenario.calls_published"}, "6"},
+	{kpi.IndicatorInput{Code: "scenario_bidders", NameZH: "揭榜企业数", NameEN: "Enterprises taking up calls", Measure: "家", Kind: kpi.Absolute,
+		Owner: "kcj", SourceDept: "场景机会清单（演示目标）", Sort: 9, Source: "scenario.bidders"}, "5"},
+}
+
 // monthWeights shape a synthetic year: slow January–February, a December peak.
 var monthWeights = [13]float64{0, 0.7, 0.6, 1.0, 0.95, 1.0, 1.15, 0.95, 0.95, 1.05, 1.0, 1.05, 1.6}
 
 // LoadKPI writes the seven 2023 targets and synthetic 2022–2023 figures with
-// city and province growth beside them, and reads 2023 as of AsOf. It
-// needs the demo units jfj, ghj, czj and scj.
+// city and province growth beside them, two indicators computed from the
+// scenario demo with synthetic targets, and reads 2023 as of AsOf. It
+// needs the demo units jfj, ghj, czj, kcj and scj.
 func LoadKPI(ctx context.Context, s *app.App) error {
 	all := kpi.Scope{All: true}
 	for _, d := range kpiDemos {
@@ -108,6 +124,14 @@ func LoadKPI(ctx context.Context, s *app.App) error {
 					return fmt.Errorf("demo: actual %s %d-%d: %w", ind.Code, year, m, err)
 				}
 			}
+		}
+	}
+	for _, d := range computedDemos {
+		if _, err := s.KPI.CreateIndicator(ctx, d.in); err != nil {
+			return fmt.Errorf("demo: indicator %s: %w", d.in.Code, err)
+		}
+		if _, err := s.KPI.SetTarget(ctx, d.in.Code, "2023", d.target, "演示目标（合成）"); err != nil {
+			return fmt.Errorf("demo: target %s: %w", d.in.Code, err)
 		}
 	}
 	_, err := s.KPI.SaveSettings(ctx, 2023, kpi.SettingsInput{AsOf: AsOf, Ahead: "1", OnPace: "0.95", Behind: "0.85", ClosePP: "2"})

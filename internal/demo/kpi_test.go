@@ -25,10 +25,19 @@ func TestDemoKPIIsLively(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The two computed from the scenario demo: by October, 2 calls
+	// published (May) against 6 × 10/12 = 5, at risk; 4 enterprises
+	// bidding (three leads and a confirmed partner, June) against
+	// 5 × 10/12, on pace.
 	want := map[string]kpi.Status{"gdp": kpi.Met, "industry_va": kpi.Close, "fai": kpi.Behind, "retail": kpi.Met,
-		"revenue": kpi.Met, "trade": kpi.Close, "new_entities": kpi.AtRisk}
-	targets := map[string]string{"gdp": "10", "industry_va": "15", "fai": "20", "retail": "20", "revenue": "8", "trade": "10", "new_entities": "16000"}
-	if d.AsOf != AsOf || len(d.Cards) != 7 {
+		"revenue": kpi.Met, "trade": kpi.Close, "new_entities": kpi.AtRisk, "scenario_calls": kpi.AtRisk, "scenario_bidders": kpi.OnPace}
+	targets := map[string]string{"gdp": "10", "industry_va": "15", "fai": "20", "retail": "20", "revenue": "8", "trade": "10", "new_entities": "16000",
+		"scenario_calls": "6", "scenario_bidders": "5"}
+	// Computed: October's figure, and the figure to the as-of date (the
+	// second batch, published 1 November; the demo enterprise's bid of
+	// 10 November).
+	computed := map[string][2]string{"scenario_calls": {"2", "4"}, "scenario_bidders": {"4", "5"}}
+	if d.AsOf != AsOf || len(d.Cards) != 9 {
 		t.Fatalf("as of %s, %d cards", d.AsOf, len(d.Cards))
 	}
 	for _, c := range d.Cards {
@@ -38,6 +47,12 @@ func TestDemoKPIIsLively(t *testing.T) {
 		}
 		if c.Target.V.String() != targets[code] {
 			t.Errorf("%s: target %s, want %s", code, c.Target.V, targets[code])
+		}
+		if want, ok := computed[code]; ok {
+			if c.Computed == nil || c.Latest == nil || c.Latest.Month != 10 || c.Latest.YTD.V.String() != want[0] ||
+				c.Computed.ToDate == nil || c.Computed.ToDate.YTD.V.String() != want[1] {
+				t.Errorf("%s: computed %+v latest %+v, want %v", code, c.Computed, c.Latest, want)
+			}
 		}
 		overdue := c.NextDue != nil && c.NextDue.Overdue
 		if overdue != (code == "trade") {

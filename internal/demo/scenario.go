@@ -23,6 +23,11 @@ import (
 func scenarioAt(ctx context.Context, s *app.App, who string, t time.Time) (context.Context, *scenario.Service) {
 	svc := *s.Scenario
 	svc.Now, svc.Synthetic = func() time.Time { return t }, true
+	// The plan's tasks and the ledger's contract a delivery writes carry
+	// the same date.
+	p, l := *s.Plan, *s.Award
+	p.Now, l.Now = svc.Now, svc.Now
+	svc.Plan, svc.Ledger = &p, &l
 	ctx = audit.WithClock(ctx, svc.Now)
 	id := int64(0)
 	if u, err := s.Org.UserByUsername(ctx, who); err == nil {
@@ -160,6 +165,10 @@ func loadScenario(ctx context.Context, s *app.App) error {
 	}
 	// The first call is evaluated, its result noticed and confirmed.
 	if err := evaluateScenario(ctx, s, sup, calls[0].ID, joint.ID, solo.ID); err != nil {
+		return err
+	}
+	// …and delivered: signed, reported, accepted, paid in two stages, closed.
+	if err := deliverScenario(ctx, s, sup, calls[0].ID); err != nil {
 		return err
 	}
 	// The third call is open at the demo's date: the demo enterprise has bid.

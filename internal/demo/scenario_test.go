@@ -37,13 +37,13 @@ func TestDemoHasScenarioCalls(t *testing.T) {
 			t.Errorf("%s is not marked 演示", n.Title)
 		}
 		switch n.State {
-		case scenario.StateImplementing:
+		case scenario.StateClosed:
 			delivering = n
 		case scenario.StateFailed:
 			failed = n
 		}
 	}
-	if states[scenario.StatePublished] != 2 || states[scenario.StateImplementing] != 1 || states[scenario.StateFailed] != 1 || states[scenario.StateCollecting] != 1 {
+	if states[scenario.StatePublished] != 2 || states[scenario.StateClosed] != 1 || states[scenario.StateFailed] != 1 || states[scenario.StateCollecting] != 1 {
 		t.Fatalf("calls by state: %v", states)
 	}
 	if len(cats) != 4 || failed.Reason == "" {
@@ -94,8 +94,19 @@ func TestDemoHasScenarioCalls(t *testing.T) {
 	for _, p := range n.Phases {
 		phases[p.Phase] = p.On
 	}
-	if phases[scenario.PhaseEvaluate] != "2023-07-20" || phases[scenario.PhaseImplement] != "2023-08-01" {
+	if phases[scenario.PhaseEvaluate] != "2023-07-20" || phases[scenario.PhaseImplement] != "2023-08-01" ||
+		phases[scenario.PhaseAccept] != "2023-11-10" || phases[scenario.PhaseClose] != "2023-11-17" {
 		t.Fatalf("phases: %v", phases)
+	}
+	// Delivered: signed, both stages paid through the ledger, accepted.
+	c, err := a.Scenario.Delivery(ctx, staff, delivering.ID)
+	if err != nil || c.PaidFen != w.PriceFen || len(c.Deliverables) != 2 || len(c.Acceptances) != 1 || !c.Acceptances[0].Passed {
+		t.Fatalf("delivery: %+v %v", c, err)
+	}
+	for _, d := range c.Deliverables {
+		if d.PaymentState != "paid" || !d.TaskDone {
+			t.Fatalf("stage %d: %+v", d.Seq, d)
+		}
 	}
 	qiye, err := a.Org.UserByUsername(ctx, "qiye")
 	if err != nil {

@@ -115,6 +115,9 @@ func (s *Service) SaveActual(ctx context.Context, sc Scope, in ActualInput) (Act
 	if err != nil {
 		return Actual{}, err
 	}
+	if ind.Computed() {
+		return Actual{}, notEntered(ind, "indicator", 0)
+	}
 	if !sc.CanWrite(ind) {
 		return Actual{}, forbiddenIndicator(ind)
 	}
@@ -206,8 +209,21 @@ func scanActual(sc scanner) (Actual, error) {
 func opt(n sql.NullInt64) Opt { return Opt{V: Value(n.Int64), OK: n.Valid} }
 
 // Actuals lists an indicator's figures for the years from..to, oldest first
-// (at most 12 a year).
+// (at most 12 a year). A computed indicator's are computed, for the months
+// ended at the as-of date of year to. Errors: NotFound.
 func (s *Service) Actuals(ctx context.Context, indicatorID int64, from, to int) ([]Actual, error) {
+	ind, err := s.Indicator(ctx, indicatorID)
+	if err != nil {
+		return nil, err
+	}
+	if ind.Computed() {
+		st, err := s.Settings(ctx, to)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.computed(ctx, []Indicator{ind}, from, to, s.AsOfDate(st))
+		return c.acts[ind.ID], err
+	}
 	rows, err := s.DB.R.QueryContext(ctx, actualSelect+` WHERE a.indicator_id = $1 AND a.year BETWEEN $2 AND $3
 		ORDER BY a.year, a.month LIMIT $4`, indicatorID, from, to, 12*(to-from+1))
 	if err != nil {

@@ -38,6 +38,8 @@ func auditLabels() audit.Labels {
 			"due_day":         {ZH: "每月报送日", EN: "due day"},
 			"as_of":           {ZH: "统计日期", EN: "as of"},
 			"value":           {ZH: "目标值", EN: "target value"},
+			"source":          {ZH: "计算来源", EN: "computed from"},
+			"source_filter":   {ZH: "计算筛选条件", EN: "computed filter"},
 			"indicator_id":    {Kind: audit.Hidden},
 			"owner_unit_id":   {Kind: audit.Hidden},
 			"sort":            {Kind: audit.Hidden},

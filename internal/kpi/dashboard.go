@@ -17,7 +17,10 @@ type Card struct {
 	Assessment Assessment   `json:"assessment"`
 	TargetPct  *float64     `json:"target_growth_pct"` // growth target, or the growth an absolute target implies
 	Trend      []TrendPoint `json:"trend"`
-	NextDue    *Due         `json:"next_due"`
+	NextDue    *Due         `json:"next_due"` // nil when the year is complete, or computed
+	// Computed says how a computed indicator's figures are made; nil when
+	// people enter them.
+	Computed *ComputedInfo `json:"computed,omitempty"`
 }
 
 // TrendPoint is one month of YTD growth, percent; nil where no figure.
@@ -38,7 +41,8 @@ type Dashboard struct {
 
 // Dashboard assesses every indicator for year in four queries (indicators,
 // targets, two years of actuals, settings), whatever the number of
-// indicators, and memoises the answer per module version and day. The result
+// indicators, plus one per source of computed indicators, and memoises the
+// answer per version (the module's and its sources') and day. The result
 // is shared: callers must not modify it.
 func (s *Service) Dashboard(ctx context.Context, year int) (Dashboard, error) {
 	key := fmt.Sprintf("dashboard|%d|%s", year, s.Now().In(db.CST).Format("2006-01-02"))
@@ -68,12 +72,20 @@ func (s *Service) dashboard(ctx context.Context, year int) (Dashboard, error) {
 	if err != nil {
 		return d, err
 	}
+	comp, err := s.computed(ctx, inds, year-1, year, asOf)
+	if err != nil {
+		return d, err
+	}
 	for _, ind := range inds {
 		c := Card{Indicator: ind}
 		if v, ok := tv[ind.ID]; ok {
 			c.Target = Some(v)
 		}
-		c.assess(ind, year, acts[ind.ID], st.Thresholds, asOf)
+		a := acts[ind.ID]
+		if ind.Computed() {
+			a, c.Computed = comp.acts[ind.ID], comp.info[ind.ID]
+		}
+		c.assess(ind, year, a, st.Thresholds, asOf)
 		d.Cards = append(d.Cards, c)
 	}
 	return d, nil
@@ -126,7 +138,9 @@ func (c *Card) assess(ind Indicator, year int, acts []Actual, th Thresholds, asO
 			c.TargetPct = ptr(round((c.Target.V.Float()/c.LastFull.V.Float()-1)*100, 4))
 		}
 	}
-	c.NextDue = NextDue(ind, year, have, asOf)
+	if !ind.Computed() { // nobody owes a computed figure
+		c.NextDue = NextDue(ind, year, have, asOf)
+	}
 	if c.Latest == nil || !c.Target.OK {
 		c.Assessment = Assessment{Status: NoData, Remaining: 12, VsCity: "n/a", VsProv: "n/a"}
 		if c.Latest != nil {
@@ -192,7 +206,8 @@ type Overdue struct {
 
 // OverdueFigures lists the figures owned by unitID (0: every unit) that are
 // past due at asOf and missing, for the year of asOf and the one before,
-// counting only indicator-years that have a target. Sorted by owner unit,
+// counting only indicator-years that have a target and leaving out computed
+// indicators, whose figures nobody enters. Sorted by owner unit,
 // then due date. The inbox and the overdue page call it.
 func (s *Service) OverdueFigures(ctx context.Context, unitID int64, asOf time.Time) ([]Overdue, error) {
 	asOf = asOf.In(db.CST)
@@ -218,6 +233,9 @@ func (s *Service) OverdueFigures(ctx context.Context, unitID int64, asOf time.Ti
 	}
 	var out []Overdue
 	for _, ind := range inds {
+		if ind.Computed() {
+			continue
+		}
 		have := map[[2]int]bool{}
 		for _, a := range acts[ind.ID] {
 			if a.HasFigure() {

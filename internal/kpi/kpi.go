@@ -70,6 +70,11 @@ type Indicator struct {
 	DueDay     int       `json:"due_day"`     // day of the following month the figure is due
 	Sort       int       `json:"sort"`
 	UpdatedAt  int64     `json:"updated_at"`
+	// Source is the measure that computes the figures of a computed
+	// indicator (系统计算), e.g. scenario.calls_published, narrowed by
+	// SourceFilter; "" when people enter them.
+	Source       string `json:"source"`
+	SourceFilter Filter `json:"source_filter"`
 }
 
 // Scope is who writes: a supervisor writes everything, a unit only the
@@ -88,7 +93,8 @@ type Service struct {
 	// MaxImportUnzip bounds what an imported .xlsx may unpack to, in bytes.
 	MaxImportUnzip int64
 
-	memo caches
+	memo    caches
+	sources sources
 }
 
 // New returns the service.
@@ -102,6 +108,7 @@ func New(d *db.DB, a *audit.Log, o Options) *Service {
 var indicatorCodeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,39}$`)
 
 // IndicatorInput is what a supervisor fills in; Owner is a unit code.
+// Source, when set, makes the indicator computed (see Measure).
 type IndicatorInput struct {
 	Code, NameZH, NameEN, Measure string
 	Kind                          Kind
@@ -110,6 +117,8 @@ type IndicatorInput struct {
 	Owner, SourceDept             string
 	Seasonal                      bool
 	DueDay, Sort                  int
+	Source                        string
+	Filter                        Filter
 }
 
 func (s *Service) validIndicator(ctx context.Context, in IndicatorInput) (Indicator, error) {
@@ -150,7 +159,10 @@ func (s *Service) validIndicator(ctx context.Context, in IndicatorInput) (Indica
 	}
 	ind := Indicator{Code: in.Code, NameZH: in.NameZH, NameEN: in.NameEN, Measure: in.Measure, Kind: in.Kind,
 		Direction: in.Direction, Frequency: in.Frequency, SourceDept: in.SourceDept, Seasonal: in.Seasonal,
-		DueDay: in.DueDay, Sort: in.Sort}
+		DueDay: in.DueDay, Sort: in.Sort, Source: in.Source, SourceFilter: in.Filter}
+	if err := s.checkSource(ctx, &ind, add); err != nil {
+		return ind, err
+	}
 	err := s.DB.R.QueryRowContext(ctx, "SELECT id, name_zh FROM units WHERE code = $1", strings.TrimSpace(in.Owner)).Scan(&ind.OwnerID, &ind.OwnerName)
 	if err == sql.ErrNoRows {
 		add("owner_unit", "责任单位不存在："+in.Owner, "owner unit not found: "+in.Owner)
@@ -174,10 +186,11 @@ func (s *Service) CreateIndicator(ctx context.Context, in IndicatorInput) (Indic
 	ind.UpdatedAt = db.Now()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO kpi_indicators (code, name_zh, name_en, measure, kind, direction, frequency,
-			owner_unit_id, source_dept, seasonal, due_day, sort, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13) RETURNING id`,
+			owner_unit_id, source_dept, seasonal, due_day, sort, created_at, updated_at, source, source_category, source_chain, source_batch)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17) RETURNING id`,
 			ind.Code, ind.NameZH, ind.NameEN, ind.Measure, string(ind.Kind), string(ind.Direction), string(ind.Frequency),
-			ind.OwnerID, ind.SourceDept, ind.Seasonal, ind.DueDay, ind.Sort, ind.UpdatedAt).Scan(&ind.ID)
+			ind.OwnerID, ind.SourceDept, ind.Seasonal, ind.DueDay, ind.Sort, ind.UpdatedAt,
+			ind.Source, ind.SourceFilter.Category, ind.SourceFilter.Chain, ind.SourceFilter.Batch).Scan(&ind.ID)
 		if db.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Field: "code", Msg: "指标代码已存在：" + ind.Code, MsgEN: "indicator code already exists: " + ind.Code}
 		}
@@ -206,10 +219,22 @@ func (s *Service) UpdateIndicator(ctx context.Context, id int64, in IndicatorInp
 		if err != nil {
 			return err
 		}
+		if ind.Computed() {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM kpi_actuals WHERE indicator_id = $1", id).Scan(&n); err != nil {
+				return fmt.Errorf("kpi: update indicator: %w", err)
+			}
+			if n > 0 {
+				return errs.Field("source", fmt.Sprintf("该指标已有 %d 条录入数据，不能改为系统计算；请另建指标", n),
+					fmt.Sprintf("the indicator has %d entered figures and cannot become computed: create another indicator", n))
+			}
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE kpi_indicators SET code=$1, name_zh=$2, name_en=$3, measure=$4, kind=$5, direction=$6,
-			frequency=$7, owner_unit_id=$8, source_dept=$9, seasonal=$10, due_day=$11, sort=$12, updated_at=$13 WHERE id=$14`,
+			frequency=$7, owner_unit_id=$8, source_dept=$9, seasonal=$10, due_day=$11, sort=$12, updated_at=$13,
+			source=$15, source_category=$16, source_chain=$17, source_batch=$18 WHERE id=$14`,
 			ind.Code, ind.NameZH, ind.NameEN, ind.Measure, string(ind.Kind), string(ind.Direction), string(ind.Frequency),
-			ind.OwnerID, ind.SourceDept, ind.Seasonal, ind.DueDay, ind.Sort, ind.UpdatedAt, id)
+			ind.OwnerID, ind.SourceDept, ind.Seasonal, ind.DueDay, ind.Sort, ind.UpdatedAt, id,
+			ind.Source, ind.SourceFilter.Category, ind.SourceFilter.Chain, ind.SourceFilter.Batch)
 		if db.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Field: "code", Msg: "指标代码已存在：" + ind.Code, MsgEN: "indicator code already exists: " + ind.Code}
 		}
@@ -261,7 +286,8 @@ func (s *Service) DeleteIndicator(ctx context.Context, id int64) error {
 }
 
 const indicatorSelect = `SELECT i.id, i.code, i.name_zh, i.name_en, i.measure, i.kind, i.direction, i.frequency,
-	i.owner_unit_id, u.code, u.name_zh, i.source_dept, i.seasonal, i.due_day, i.sort, i.updated_at
+	i.owner_unit_id, u.code, u.name_zh, i.source_dept, i.seasonal, i.due_day, i.sort, i.updated_at,
+	i.source, i.source_category, i.source_chain, i.source_batch
 	FROM kpi_indicators i JOIN units u ON u.id = i.owner_unit_id`
 
 type scanner interface{ Scan(...any) error }
@@ -269,7 +295,8 @@ type scanner interface{ Scan(...any) error }
 func scanIndicator(sc scanner) (Indicator, error) {
 	var i Indicator
 	err := sc.Scan(&i.ID, &i.Code, &i.NameZH, &i.NameEN, &i.Measure, &i.Kind, &i.Direction, &i.Frequency,
-		&i.OwnerID, &i.OwnerCode, &i.OwnerName, &i.SourceDept, &i.Seasonal, &i.DueDay, &i.Sort, &i.UpdatedAt)
+		&i.OwnerID, &i.OwnerCode, &i.OwnerName, &i.SourceDept, &i.Seasonal, &i.DueDay, &i.Sort, &i.UpdatedAt,
+		&i.Source, &i.SourceFilter.Category, &i.SourceFilter.Chain, &i.SourceFilter.Batch)
 	return i, err
 }
 

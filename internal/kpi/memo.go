@@ -26,7 +26,9 @@ type caches struct {
 func newCaches(s *Service, o Options) caches {
 	src := memo.Module{DB: s.DB, Name: Module}
 	return caches{
-		dashboards: memo.New(src, o.Cache, func(d Dashboard) int { return 512 + 2048*len(d.Cards) }),
+		// A dashboard holds computed figures too: it is fresh by the
+		// sources' versions as well as the module's.
+		dashboards: memo.New[Dashboard](versions{s: s, own: src}, o.Cache, func(d Dashboard) int { return 512 + 2048*len(d.Cards) }),
 		years:      memo.New(src, o.Cache, func(ys []int) int { return 8 * len(ys) }),
 	}
 }

@@ -66,7 +66,7 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, sc Scope, year
 	}
 	row := 2
 	for _, ind := range inds {
-		if !sc.CanWrite(ind) {
+		if !sc.CanWrite(ind) || ind.Computed() {
 			continue
 		}
 		byMonth := map[int]Actual{}
@@ -98,7 +98,8 @@ func (s *Service) WriteTemplate(ctx context.Context, w io.Writer, sc Scope, year
 
 // ImportActuals reads an .xlsx workbook of monthly actuals and saves every
 // row, or none: any bad row (non-number, period outside the year, a future
-// month, an unknown indicator, another unit's indicator, a period twice) is
+// month, an unknown indicator, another unit's indicator, a computed
+// indicator (系统计算), a period twice) is
 // reported with its row, column and reason and nothing is written. Numeric
 // cells stored by a spreadsheet with binary noise (12.300000000000001) are
 // read at four decimals; text cells are read exactly. Returns the number of
@@ -163,6 +164,10 @@ func (s *Service) ImportActuals(ctx context.Context, sc Scope, r io.Reader) (int
 		ind, ok := byCode[strings.ToLower(in.Indicator)]
 		if !ok {
 			d = append(d, errs.Detail{Row: in.Row, Field: "A indicator", Value: in.Indicator, Reason: "指标代码不存在", ReasonEN: "unknown indicator code"})
+			continue
+		}
+		if ind.Computed() {
+			d = append(d, notEntered(ind, "A indicator", in.Row).Details...)
 			continue
 		}
 		if !sc.CanWrite(ind) {

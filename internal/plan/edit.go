@@ -10,6 +10,7 @@ import (
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/memo"
 	"gaoxin/internal/org"
 )
 
@@ -162,76 +163,117 @@ func nullInt(p *int) any {
 // Errors: Forbidden (not a supervisor), NotFound (parent), Invalid (fields,
 // weights; a task cannot take children).
 func (s *Service) CreateNode(ctx context.Context, v Viewer, in NodeInput) (*Node, error) {
-	if v.Role != org.Supervisor {
-		return nil, forbiddenEdit()
-	}
-	level, year := Theme, in.Year
-	if in.ParentID != 0 {
-		var pl string
-		err := s.DB.R.QueryRowContext(ctx, "SELECT level, year FROM plan_nodes WHERE id = $1", in.ParentID).Scan(&pl, &year)
-		if err == sql.ErrNoRows {
-			return nil, errs.Field("parent_id", "上级节点不存在", "parent node not found")
-		}
-		if err != nil {
-			return nil, fmt.Errorf("plan: parent: %w", err)
-		}
-		level = Level(pl).ChildLevel()
-		if level == "" {
-			return nil, errs.Field("parent_id", "任务下不能再建子节点（请用里程碑）", "a task takes no child nodes (use milestones)")
-		}
-	} else if year < 2000 || year > 2100 {
-		return nil, errs.Field("year", "年度无效", "invalid year")
-	}
-	r, err := s.validate(ctx, level, &in)
-	if err != nil {
-		return nil, err
-	}
 	var id int64
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.DB.Lock(ctx, tx, "plan.tree"); err != nil {
-			return err
-		}
-		ws, err := siblingWeights(ctx, tx, year, in.ParentID, 0)
-		if err != nil {
-			return err
-		}
-		if err := CheckWeights(append(ws, in.Weight)); err != nil {
-			return err
-		}
-		if level == Theme {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO plan_years (year, title, created_at) VALUES ($1, $2, $3) ON CONFLICT (year) DO NOTHING",
-				year, in.Title, s.nowMS()); err != nil {
-				return fmt.Errorf("plan: open year: %w", err)
-			}
-		}
-		var parent any
-		if in.ParentID != 0 {
-			parent = in.ParentID
-		}
-		now := s.nowMS()
-		err = tx.QueryRowContext(ctx, `INSERT INTO plan_nodes (year, parent_id, level, code, title, title_en, description, sort,
-			weight, lead_unit_id, start_on, due_on, deliverable, indicator_code, cycle, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16) RETURNING id`,
-			year, parent, string(level), in.Code, in.Title, in.TitleEN, in.Description, in.Sort, nullInt(in.Weight), r.lead,
-			in.StartOn, in.DueOn, in.Deliverable, in.IndicatorCode, in.Cycle, now).Scan(&id)
-		if err != nil {
-			return fmt.Errorf("plan: insert node: %w", err)
-		}
-		if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {
-			return err
-		}
-		if level == Task {
-			if err := s.refreshTx(ctx, tx, year, id); err != nil {
-				return err
-			}
-		}
-		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.node.create", ObjectType: "plan_node",
-			ObjectID: strconv.FormatInt(id, 10), After: in})
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.createTx(ctx, tx, v, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.rawNode(ctx, id)
+}
+
+// AddTasks creates tasks under the action parent inside the caller's
+// transaction tx, with every check, audit row and roll-up of CreateNode,
+// and moves the plan's version on: a module that delivers its work
+// through the plan (a scenario call's milestones) commits its own write
+// and the tasks together. Errors: as CreateNode, the first task's first.
+func (s *Service) AddTasks(ctx context.Context, tx *sql.Tx, v Viewer, parent int64, ins []NodeInput) ([]int64, error) {
+	ids := make([]int64, 0, len(ins))
+	for _, in := range ins {
+		in.ParentID = parent
+		id, err := s.createTx(ctx, tx, v, in)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, memo.Bump(ctx, tx, Module)
+}
+
+// FindAction returns the id of the year's action (行动) titled title.
+// Errors: NotFound naming the year and title.
+func (s *Service) FindAction(ctx context.Context, year int, title string) (int64, error) {
+	var id int64
+	err := s.DB.R.QueryRowContext(ctx, "SELECT id FROM plan_nodes WHERE year = $1 AND level = $2 AND title = $3 ORDER BY id LIMIT 1",
+		year, string(Action), title).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, errs.New(errs.NotFound, fmt.Sprintf("%d 年度工作计划中没有“%s”", year, title), fmt.Sprintf("the %d plan has no action %q", year, title))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("plan: find action: %w", err)
+	}
+	return id, nil
+}
+
+// createTx inserts one node inside tx (see CreateNode).
+func (s *Service) createTx(ctx context.Context, tx *sql.Tx, v Viewer, in NodeInput) (int64, error) {
+	if v.Role != org.Supervisor {
+		return 0, forbiddenEdit()
+	}
+	level, year := Theme, in.Year
+	if in.ParentID != 0 {
+		var pl string
+		err := tx.QueryRowContext(ctx, "SELECT level, year FROM plan_nodes WHERE id = $1", in.ParentID).Scan(&pl, &year)
+		if err == sql.ErrNoRows {
+			return 0, errs.Field("parent_id", "上级节点不存在", "parent node not found")
+		}
+		if err != nil {
+			return 0, fmt.Errorf("plan: parent: %w", err)
+		}
+		level = Level(pl).ChildLevel()
+		if level == "" {
+			return 0, errs.Field("parent_id", "任务下不能再建子节点（请用里程碑）", "a task takes no child nodes (use milestones)")
+		}
+	} else if year < 2000 || year > 2100 {
+		return 0, errs.Field("year", "年度无效", "invalid year")
+	}
+	r, err := s.validate(ctx, level, &in)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.DB.Lock(ctx, tx, "plan.tree"); err != nil {
+		return 0, err
+	}
+	ws, err := siblingWeights(ctx, tx, year, in.ParentID, 0)
+	if err != nil {
+		return 0, err
+	}
+	if err := CheckWeights(append(ws, in.Weight)); err != nil {
+		return 0, err
+	}
+	if level == Theme {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_years (year, title, created_at) VALUES ($1, $2, $3) ON CONFLICT (year) DO NOTHING",
+			year, in.Title, s.nowMS()); err != nil {
+			return 0, fmt.Errorf("plan: open year: %w", err)
+		}
+	}
+	var parent any
+	if in.ParentID != 0 {
+		parent = in.ParentID
+	}
+	now := s.nowMS()
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO plan_nodes (year, parent_id, level, code, title, title_en, description, sort,
+		weight, lead_unit_id, start_on, due_on, deliverable, indicator_code, cycle, created_at, updated_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16) RETURNING id`,
+		year, parent, string(level), in.Code, in.Title, in.TitleEN, in.Description, in.Sort, nullInt(in.Weight), r.lead,
+		in.StartOn, in.DueOn, in.Deliverable, in.IndicatorCode, in.Cycle, now).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("plan: insert node: %w", err)
+	}
+	if err := setCoUnits(ctx, tx, id, r.coUnits); err != nil {
+		return 0, err
+	}
+	if level == Task {
+		if err := s.refreshTx(ctx, tx, year, id); err != nil {
+			return 0, err
+		}
+	}
+	return id, s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.node.create", ObjectType: "plan_node",
+		ObjectID: strconv.FormatInt(id, 10), After: in})
 }
 
 func setCoUnits(ctx context.Context, tx *sql.Tx, id int64, units []int64) error {

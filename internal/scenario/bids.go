@@ -240,6 +240,11 @@ func (s *Service) SubmitBid(ctx context.Context, v Viewer, needID int64, in BidI
 	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// One bid at a time per call, on every app server: the checks
+		// below then see every bid committed before this one.
+		if err := s.DB.Lock(ctx, tx, fmt.Sprintf("scenario.bids.%d", needID)); err != nil {
+			return err
+		}
 		var old int64
 		var state string
 		err := tx.QueryRowContext(ctx, "SELECT id, state FROM scenario_bids WHERE need_id = $1 AND enterprise_id = $2", needID, v.EnterpriseID).Scan(&old, &state)
@@ -330,6 +335,9 @@ func (s *Service) UpdateBid(ctx context.Context, v Viewer, id int64, in BidInput
 		return Bid{}, err
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.DB.Lock(ctx, tx, fmt.Sprintf("scenario.bids.%d", n.ID)); err != nil {
+			return err
+		}
 		ents := map[int64]string{}
 		for _, p := range partners {
 			ents[p.EnterpriseID] = p.Name

@@ -58,7 +58,7 @@ func (s *Service) storeFiles(ctx context.Context, tx *sql.Tx, needID, bidID int6
 
 // files lists the files of a need (bidID 0) or of one bid.
 func (s *Service) files(ctx context.Context, q db.Querier, needID, bidID int64) ([]File, error) {
-	query := "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE need_id = $1 AND bid_id IS NULL ORDER BY id"
+	query := "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE need_id = $1 AND bid_id IS NULL AND acceptance_id IS NULL ORDER BY id"
 	args := []any{needID}
 	if bidID != 0 {
 		query = "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE need_id = $1 AND bid_id = $2 ORDER BY id"
@@ -85,15 +85,21 @@ func (s *Service) files(ctx context.Context, q db.Querier, needID, bidID int64) 
 // Errors: NotFound.
 func (s *Service) FileData(ctx context.Context, v Viewer, id int64) (File, []byte, error) {
 	var f File
-	var needID, bidID int64
+	var needID, bidID, acceptanceID int64
 	var data []byte
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, filename, content_type, size, sha256, need_id, COALESCE(bid_id, 0), data
-		FROM scenario_files WHERE id = $1`, id).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &needID, &bidID, &data)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, filename, content_type, size, sha256, need_id, COALESCE(bid_id, 0), COALESCE(acceptance_id, 0), data
+		FROM scenario_files WHERE id = $1`, id).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &needID, &bidID, &acceptanceID, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
 	}
 	if err != nil {
 		return f, nil, fmt.Errorf("scenario: file %d: %w", id, err)
+	}
+	if acceptanceID != 0 { // an acceptance's files go with the delivery
+		if _, err := s.Delivery(ctx, v, needID); err != nil {
+			return File{}, nil, errs.New(errs.NotFound, "文件不存在", "file not found")
+		}
+		return f, data, nil
 	}
 	if bidID != 0 {
 		if _, err := s.Bid(ctx, v, bidID); err != nil && !s.reviews(ctx, v, bidID) {

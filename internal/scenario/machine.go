@@ -14,6 +14,8 @@ const (
 	StateFailed       = "failed"       // 未成交: the call failed, with a reason
 	StateNotice       = "notice"       // 结果公示: a winner chosen, on public notice with objections
 	StateImplementing = "implementing" // 实施: the result confirmed, the winner delivers
+	StateAccepted     = "accepted"     // 验收通过: delivery accepted; the last payments follow
+	StateClosed       = "closed"       // 结项: accepted and paid in full
 )
 
 // Phases of a call, in order, as the 场景机会清单 names them; a call records
@@ -86,6 +88,10 @@ var callStates = map[string]callState{
 		refuse: [2]string{"只有评审中的场景可以确定中标方", "only a call in evaluation can choose a winner"}},
 	StateImplementing: {zh: "实施中", en: "in delivery", public: true, from: []string{StateNotice},
 		refuse: [2]string{"只有结果公示中的场景可以确认中标", "only a call whose result is on notice can be confirmed"}},
+	StateAccepted: {zh: "已验收", en: "accepted", public: true, from: []string{StateImplementing},
+		refuse: [2]string{"只有实施中的场景可以验收", "only a call in delivery can be accepted"}},
+	StateClosed: {zh: "已结项", en: "closed", public: true, from: []string{StateAccepted},
+		refuse: [2]string{"只有验收通过的场景可以结项", "only an accepted call can be closed"}},
 }
 
 // StateLabel is a call state's Chinese and English name.

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
+	"gaoxin/internal/plan"
 )
 
 // Module is the module's name in module_versions and the audit trail.
@@ -59,6 +61,10 @@ type Service struct {
 	Audit    *audit.Log
 	Registry *enterprise.Service
 	Org      *org.Service
+	// Plan takes a signed contract's milestones as supervised tasks;
+	// Ledger (the awards ledger) pays the contract in stages.
+	Plan   *plan.Service
+	Ledger *award.Service
 	// Now is the clock; a demo reads the module at its as-of date.
 	Now func() time.Time
 	// MaxFile is the largest attachment or evidence file, in bytes.
@@ -76,9 +82,13 @@ type Service struct {
 }
 
 // New returns the scenario service.
-func New(d *db.DB, a *audit.Log, reg *enterprise.Service, o *org.Service) *Service {
+func New(d *db.DB, a *audit.Log, reg *enterprise.Service, o *org.Service, p *plan.Service, ledger *award.Service) *Service {
 	a.Describe(Module, withMatchLabels(auditLabels()))
-	return &Service{DB: d, Audit: a, Registry: reg, Org: o, Now: time.Now, MaxFile: 10 << 20}
+	s := &Service{DB: d, Audit: a, Registry: reg, Org: o, Plan: p, Ledger: ledger, Now: time.Now, MaxFile: 10 << 20}
+	if p != nil {
+		s.Notify = p.Notify // invitations go to the webhook through the plan's outbox
+	}
+	return s
 }
 
 // Today is the service's date in China time, YYYY-MM-DD.

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
+	"gaoxin/internal/plan"
 	"gaoxin/internal/scenario"
 )
 
@@ -33,9 +35,11 @@ func newFixture(t *testing.T) *fixture {
 	d := dbtest.Open(t)
 	a := audit.New(d)
 	o := org.New(d, a)
-	f := &fixture{t: t, DB: d, S: scenario.New(d, a, enterprise.New(d, a, o, enterprise.Options{}), o),
+	reg := enterprise.New(d, a, o, enterprise.Options{})
+	f := &fixture{t: t, DB: d, S: scenario.New(d, a, reg, o, plan.New(d, a, o, plan.Options{}), award.New(d, a, reg, o)),
 		now: time.Date(2023, 5, 10, 9, 0, 0, 0, db.CST)}
 	f.S.Now = func() time.Time { return f.now }
+	f.S.Ledger.Now, f.S.Plan.Now = f.S.Now, f.S.Now
 	f.ctx = audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	unit := func(code, name string) int64 {
 		var id int64

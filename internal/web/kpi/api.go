@@ -48,12 +48,17 @@ type indicatorRequest struct {
 	Seasonal   bool   `json:"seasonal"`
 	DueDay     int    `json:"due_day"`
 	Sort       int    `json:"sort"`
+	// Source makes the indicator computed (系统计算): a measure code from
+	// GET /api/v1/kpi/sources, narrowed by SourceFilter; "" or absent for
+	// an indicator whose figures people enter.
+	Source       string     `json:"source,omitempty"`
+	SourceFilter kpi.Filter `json:"source_filter,omitzero"`
 }
 
 func (q indicatorRequest) input() kpi.IndicatorInput {
 	return kpi.IndicatorInput{Code: q.Code, NameZH: q.NameZH, NameEN: q.NameEN, Measure: q.Measure, Kind: kpi.Kind(q.Kind),
 		Direction: kpi.Direction(q.Direction), Frequency: kpi.Frequency(q.Frequency), Owner: q.OwnerUnit,
-		SourceDept: q.SourceDept, Seasonal: q.Seasonal, DueDay: q.DueDay, Sort: q.Sort}
+		SourceDept: q.SourceDept, Seasonal: q.Seasonal, DueDay: q.DueDay, Sort: q.Sort, Source: q.Source, Filter: q.SourceFilter}
 }
 
 var exampleIndicator = indicatorRequest{Code: "gdp", NameZH: "地区生产总值", NameEN: "GDP", Measure: "亿元", Kind: "growth",
@@ -133,6 +138,15 @@ func (s *handlers) apiIndicators(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, indicatorsAnswer{Indicators: web.NonNil(inds)})
+	return nil
+}
+
+func (s *handlers) apiSources(w http.ResponseWriter, r *http.Request) error {
+	srcs, err := s.KPI.Sources(r.Context())
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, sourcesAnswer{Sources: srcs})
 	return nil
 }
 

@@ -30,17 +30,21 @@ func demoKPI(t *testing.T, h *webtest.Harness) {
 	}
 }
 
-// TestBrowserKPIDashboard opens the dashboard as the leader, finds the seven
-// cards and their SVG charts, opens a detail page, and as the jfj unit
-// enters a figure through the form.
+// TestBrowserKPIDashboard opens the dashboard as the leader, finds the nine
+// cards (seven entered, each with its SVG chart and target line, and two
+// computed from the scenario module, marked 系统计算), opens a detail page,
+// and as the jfj unit enters a figure through the form.
 func TestBrowserKPIDashboard(t *testing.T) {
 	h := webtest.New(t)
 	demoKPI(t, h)
 	b := webtest.NewBrowser(t, h)
 	b.Login(t, "leader")
 	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/kpi"), chromedp.WaitVisible(chromedp.CSS(".kpi-card svg")))
-	if n := b.Eval(t, `String(document.querySelectorAll(".kpi-card").length)`); n != "7" {
-		t.Fatalf("%s cards, want 7", n)
+	if n := b.Eval(t, `String(document.querySelectorAll(".kpi-card").length)`); n != "9" {
+		t.Fatalf("%s cards, want 9", n)
+	}
+	if s := b.Text(t, "#kpi-scenario_calls .computed"); !strings.Contains(s, "系统计算") || !strings.Contains(s, "发布场景机会数") {
+		t.Fatalf("computed card says %q", s)
 	}
 	if n := b.Eval(t, `String(document.querySelectorAll(".kpi-card svg path[stroke-dasharray]").length)`); n != "7" {
 		t.Fatalf("%s dashed target lines, want 7", n)

@@ -28,6 +28,11 @@ type (
 	importAnswer struct {
 		Imported int `json:"imported"`
 	}
+	// sourcesAnswer lists what computed indicators (系统计算) can be made
+	// of: each source's measures and its filters' choices.
+	sourcesAnswer struct {
+		Sources []kpi.SourceChoices `json:"sources"`
+	}
 )
 
 const yearQuery = "year:integer 年度，默认已开始的最近一个目标年度 / year, the latest begun target year by default"
@@ -36,6 +41,7 @@ const yearQuery = "year:integer 年度，默认已开始的最近一个目标年
 var docs = map[string]web.Doc{
 	"GET /api/v1/kpi/dashboard":                                 {Query: web.Query(yearQuery), Response: kpi.Dashboard{}},
 	"GET /api/v1/kpi/indicators":                                {Response: indicatorsAnswer{}},
+	"GET /api/v1/kpi/sources":                                   {Response: sourcesAnswer{}},
 	"POST /api/v1/kpi/indicators":                               {Response: kpi.Indicator{}, Status: http.StatusCreated},
 	"GET /api/v1/kpi/indicators/{id}":                           {Response: kpi.Indicator{}},
 	"PUT /api/v1/kpi/indicators/{id}":                           {Response: kpi.Indicator{}},

@@ -76,6 +76,7 @@ func TestKPIAccess(t *testing.T) {
 		{"GET", fmt.Sprintf("/kpi/indicators/%d/edit", id), nil, edit, 200},
 		{"GET", "/api/v1/kpi/dashboard?year=2023", nil, view, 200},
 		{"GET", "/api/v1/kpi/indicators", nil, view, 200},
+		{"GET", "/api/v1/kpi/sources", nil, view, 200},
 		{"GET", fmt.Sprintf("/api/v1/kpi/indicators/%d", id), nil, view, 200},
 		{"GET", "/api/v1/kpi/targets?year=2023", nil, view, 200},
 		{"GET", fmt.Sprintf("/api/v1/kpi/indicators/%d/actuals?year=2023", id), nil, view, 200},

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gaoxin/internal/web"
 
@@ -23,6 +25,54 @@ type managePage struct {
 	Form       kpi.IndicatorInput
 	Details    []errs.Detail
 	Editing    int64 // indicator being edited, 0 for the create form
+	// What a computed indicator may be made of: every source's measures,
+	// and their filters merged by key.
+	Measures []kpi.Measure
+	Filters  []kpi.FilterField
+}
+
+// SourceOf is a computed indicator's source in words, with its filter.
+func (p managePage) SourceOf(ind kpi.Indicator) string {
+	name := ind.Source
+	for _, m := range p.Measures {
+		if m.Code == ind.Source {
+			name = p.L(m.NameZH, orZH(m.NameEN, m.NameZH))
+		}
+	}
+	words := []string{name}
+	set := map[string]string{kpi.FilterCategory: ind.SourceFilter.Category, kpi.FilterChain: ind.SourceFilter.Chain}
+	if ind.SourceFilter.Batch != 0 {
+		set[kpi.FilterBatch] = strconv.Itoa(ind.SourceFilter.Batch)
+	}
+	for _, f := range p.Filters {
+		v := set[f.Key]
+		if v == "" {
+			continue
+		}
+		w := v
+		for _, c := range f.Choices {
+			if c.Value == v {
+				w = strings.TrimSpace(p.L(c.NameZH, orZH(c.NameEN, c.NameZH)))
+			}
+		}
+		words = append(words, p.L(f.NameZH, orZH(f.NameEN, f.NameZH))+"："+w)
+	}
+	return strings.Join(words, " · ")
+}
+
+// FilterValue is the form's value of a filter, as its choices spell it.
+func (p managePage) FilterValue(key string) string {
+	switch key {
+	case kpi.FilterCategory:
+		return p.Form.Filter.Category
+	case kpi.FilterChain:
+		return p.Form.Filter.Chain
+	case kpi.FilterBatch:
+		if p.Form.Filter.Batch != 0 {
+			return strconv.Itoa(p.Form.Filter.Batch)
+		}
+	}
+	return ""
 }
 
 // ThresholdText prints a threshold as stored.
@@ -55,6 +105,27 @@ func (s *handlers) managePage(r *http.Request) (managePage, error) {
 	}
 	if p.Units, err = s.Org.Units(r.Context()); err != nil {
 		return p, err
+	}
+	srcs, err := s.KPI.Sources(r.Context())
+	if err != nil {
+		return p, err
+	}
+	at := map[string]int{}
+	for _, src := range srcs {
+		p.Measures = append(p.Measures, src.Measures...)
+		for _, f := range src.Filters {
+			i, ok := at[f.Key]
+			if !ok {
+				at[f.Key] = len(p.Filters)
+				p.Filters = append(p.Filters, kpi.FilterField{Key: f.Key, NameZH: f.NameZH, NameEN: f.NameEN})
+				i = at[f.Key]
+			}
+			for _, c := range f.Choices {
+				if !slices.ContainsFunc(p.Filters[i].Choices, func(o kpi.Choice) bool { return o.Value == c.Value }) {
+					p.Filters[i].Choices = append(p.Filters[i].Choices, c)
+				}
+			}
+		}
 	}
 	p.Settings, err = s.KPI.Settings(r.Context(), p.Year)
 	return p, err
@@ -93,7 +164,22 @@ func indicatorForm(r *http.Request) kpi.IndicatorInput {
 	return kpi.IndicatorInput{Code: r.FormValue("code"), NameZH: r.FormValue("name_zh"), NameEN: r.FormValue("name_en"),
 		Measure: r.FormValue("measure"), Kind: kpi.Kind(r.FormValue("kind")), Direction: kpi.Direction(r.FormValue("direction")),
 		Frequency: kpi.Frequency(r.FormValue("frequency")), Owner: r.FormValue("owner_unit"), SourceDept: r.FormValue("source_dept"),
-		Seasonal: r.FormValue("seasonal") != "", DueDay: due, Sort: sort}
+		Seasonal: r.FormValue("seasonal") != "", DueDay: due, Sort: sort, Source: r.FormValue("source"),
+		Filter: kpi.Filter{Category: r.FormValue("source_category"), Chain: r.FormValue("source_chain"), Batch: batchValue(r.FormValue("source_batch"))}}
+}
+
+// batchValue reads a batch number; anything else becomes -1, which the
+// service refuses naming the field.
+func batchValue(s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return -1
+	}
+	return n
 }
 
 func (s *handlers) handleIndicatorCreateForm(w http.ResponseWriter, r *http.Request) error {
@@ -120,7 +206,7 @@ func (s *handlers) handleIndicatorEdit(w http.ResponseWriter, r *http.Request) e
 	p.Editing = id
 	p.Form = kpi.IndicatorInput{Code: ind.Code, NameZH: ind.NameZH, NameEN: ind.NameEN, Measure: ind.Measure, Kind: ind.Kind,
 		Direction: ind.Direction, Frequency: ind.Frequency, Owner: ind.OwnerCode, SourceDept: ind.SourceDept,
-		Seasonal: ind.Seasonal, DueDay: ind.DueDay, Sort: ind.Sort}
+		Seasonal: ind.Seasonal, DueDay: ind.DueDay, Sort: ind.Sort, Source: ind.Source, Filter: ind.SourceFilter}
 	return s.Render(w, r, "kpi/manage.html", p)
 }
 

@@ -87,6 +87,7 @@ type indicatorPage struct {
 	Form     kpi.ActualInput
 	Details  []errs.Detail
 	Months   []int
+	About    string // how a computed indicator's measure is counted
 }
 
 // indicatorPage builds the detail page: the card, a chart and one row per
@@ -102,7 +103,10 @@ func (s *handlers) indicatorPage(r *http.Request, id int64) (indicatorPage, erro
 		return p, err
 	}
 	p.Page = s.Page(r, ind.NameZH, orZH(ind.NameEN, ind.NameZH))
-	p.Year, p.CanEnter, p.Months = y, scope(r).CanWrite(ind), ind.Frequency.Periods()
+	p.Year, p.CanEnter, p.Months = y, scope(r).CanWrite(ind) && !ind.Computed(), ind.Frequency.Periods()
+	if m, ok := s.KPI.MeasureOf(ind.Source); ok {
+		p.About = p.L(m.AboutZH, orZH(m.AboutEN, m.AboutZH))
+	}
 	p.Form = kpi.ActualInput{Year: strconv.Itoa(y)}
 	d, err := s.KPI.Dashboard(r.Context(), y)
 	if err != nil {

@@ -38,6 +38,8 @@ func Register(s *web.Server) error {
 //     figures for every indicator;
 //   - unit staff enter and import figures only for the indicators their unit
 //     owns (checked per object in kpi.Scope; others get 403);
+//   - nobody enters or imports the figures of a computed indicator (系统计算):
+//     the service refuses them naming the field;
 //   - enterprise and reviewer accounts get 403 everywhere here.
 func (s *handlers) routes() {
 	view := web.Only(org.Admin, org.Leader, org.Supervisor, org.UnitStaff)
@@ -62,7 +64,8 @@ func (s *handlers) routes() {
 
 	s.Handle("GET /api/v1/kpi/dashboard", "Every indicator's target, YTD, pace or gap, status, city/province comparison and rest-of-year need (?year=)", view, s.apiDashboard)
 	s.Handle("GET /api/v1/kpi/indicators", "List indicators", view, s.apiIndicators)
-	s.HandleBody("POST /api/v1/kpi/indicators", "Create an indicator", edit, exampleIndicator, s.apiIndicatorCreate)
+	s.Handle("GET /api/v1/kpi/sources", "What computed indicators (系统计算) can be made of: measures, and their filters' choices", view, s.apiSources)
+	s.HandleBody("POST /api/v1/kpi/indicators", "Create an indicator; with source (a measure of GET /api/v1/kpi/sources) and source_filter it is computed, and takes no entered figures", edit, exampleIndicator, s.apiIndicatorCreate)
 	s.Handle("GET /api/v1/kpi/indicators/{id}", "One indicator", view, s.apiIndicator)
 	s.HandleBody("PUT /api/v1/kpi/indicators/{id}", "Replace an indicator", edit, exampleIndicator, s.apiIndicatorUpdate)
 	s.Handle("DELETE /api/v1/kpi/indicators/{id}", "Delete an indicator without actuals", edit, s.apiIndicatorDelete)

@@ -25,6 +25,10 @@ type card struct {
 	Due                             string
 	Overdue                         bool
 	Chart                           template.HTML
+	// A computed indicator (系统计算): its source in words, and its
+	// figure to the as-of date within the running month.
+	IsComputed     bool
+	Source, ToDate string
 }
 
 // cardView words a card.
@@ -82,8 +86,25 @@ func cardView(p web.Page, c kpi.Card, w, h int) card {
 	} else {
 		v.Due = p.L("本年数据已齐", "all figures in for the year")
 	}
+	if ci := c.Computed; ci != nil {
+		v.IsComputed, v.Source = true, sourceText(p, ci.NameZH, ci.NameEN, ci.FilterZH, ci.FilterEN)
+		v.Overdue, v.Due = false, p.L("系统计算：每月末按业务数据自动汇总，无需报送", "computed from the records at each month's end: nothing to report")
+		if td := ci.ToDate; td != nil {
+			v.ToDate = fmt.Sprintf(p.L("截至 %s：%s %s", "to %s: %s %s"), td.Date, amount(td.YTD, ind.Measure), ind.Measure)
+		}
+	}
 	v.Chart = trendChart(p, c, w, h)
 	return v
+}
+
+// sourceText is a computed indicator's source in words: the measure, then
+// its filter.
+func sourceText(p web.Page, nameZH, nameEN, filterZH, filterEN string) string {
+	s := p.L(nameZH, orZH(nameEN, nameZH))
+	if f := p.L(filterZH, orZH(filterEN, filterZH)); f != "" {
+		s += " · " + f
+	}
+	return s
 }
 
 func needText(p web.Page, ind kpi.Indicator, a kpi.Assessment) string {

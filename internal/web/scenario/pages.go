@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gaoxin/internal/award"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
@@ -27,7 +28,7 @@ func (p page) StateTag(s string) string {
 		return "green"
 	case scenario.StateEvaluating, scenario.StateApproved, scenario.StateNotice:
 		return "blue"
-	case scenario.StateImplementing:
+	case scenario.StateImplementing, scenario.StateAccepted, scenario.StateClosed:
 		return "green"
 	case scenario.StateRejected, scenario.StateFailed:
 		return "red"
@@ -108,7 +109,7 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 	v := viewer(r)
 	p := listPage{page: page{s.Page(r, "场景机会清单 · 揭榜挂帅", "Scenario opportunities · open calls")}, F: f, PageNo: pageNo,
 		Categories: scenario.Categories, Staff: v.Staff(),
-		States:    []string{scenario.StatePublished, scenario.StateEvaluating, scenario.StateNotice, scenario.StateImplementing, scenario.StateFailed},
+		States:    []string{scenario.StatePublished, scenario.StateEvaluating, scenario.StateNotice, scenario.StateImplementing, scenario.StateAccepted, scenario.StateClosed, scenario.StateFailed},
 		CanSubmit: (v.Role == org.UnitStaff && v.UnitID != 0) || (v.Role == org.Enterprise && v.EnterpriseID != 0)}
 	if p.Result, err = s.Scenario.List(r.Context(), v, f); err != nil {
 		return err
@@ -148,6 +149,20 @@ type callPage struct {
 	Today    string
 	Who      web.People       // the people who moved the call on
 	Result   *scenario.Result // the published result: winner, panel scores, notice
+	// Delivery: the contract and its stages, for those who may see them.
+	Delivery  *scenario.Contract
+	CanSign   bool       // staff may sign the contract now
+	Units     []org.Unit // to choose the unit that leads delivery
+	Approver  bool       // a leader or supervisor: may approve payments
+	PayTarget string     // the ledger's contract page for staff
+}
+
+// PayState is a stage payment's state in words.
+func (p callPage) PayState(s string) string {
+	if s == "" {
+		return p.L("未申请", "not requested")
+	}
+	return p.L(award.Label(s))
 }
 
 // phaseRow is one step of the call's timeline.
@@ -227,6 +242,9 @@ func (s *handlers) handleCall(w http.ResponseWriter, r *http.Request) error {
 		actors[i] = ph.Actor
 	}
 	if p.Who, err = s.People(r.Context(), p.Page, actors...); err != nil {
+		return err
+	}
+	if err := s.fillDelivery(r, v, &p); err != nil {
 		return err
 	}
 	if p.Result, err = s.callResult(r, v, n); err != nil {

@@ -8,6 +8,7 @@ package scenario
 import (
 	"embed"
 	"io/fs"
+	"net/http"
 
 	"gaoxin/internal/org"
 	"gaoxin/internal/scenario"
@@ -74,6 +75,13 @@ func (s *handlers) routes() {
 	s.Handle("POST /scenario-bids/{id}/withdraw", "Withdraw my enterprise's bid", ent, s.handleBidWithdraw)
 	s.Handle("POST /scenario-bids/{id}/confirm", "Confirm taking part in a joint bid", ent, s.handleBidConfirm)
 	s.Handle("GET /scenario-files/{id}", "Download an attachment or evidence file", web.Public, s.handleFile)
+
+	s.Handle("POST /scenarios/{id}/contract", "Sign the contract with the winner: ledger contract and plan tasks", sup, s.handleSign)
+	s.Handle("POST /scenarios/{id}/stages/{seq}/pay", "Request a stage payment", sup, s.handleStagePay)
+	s.Handle("POST /scenarios/{id}/stages/{seq}/approve", "Approve a stage payment (not its requester)", web.Only(org.Supervisor, org.Leader), s.handleStageApprove)
+	s.Handle("POST /scenarios/{id}/stages/{seq}/paid", "Record a stage payment as paid", sup, s.handleStagePaid)
+	s.Handle("POST /scenarios/{id}/acceptance", "Record an acceptance verdict (multipart, files)", sup, s.handleAccept)
+	s.Handle("POST /scenarios/{id}/closing", "Close an accepted call paid in full", sup, s.handleCloseCall)
 
 	// JSON API.
 	needEx := scenario.NeedInput{Title: "城市道路积水智能监测", Category: scenario.CatService, Chains: []string{"iot"},
@@ -145,4 +153,22 @@ func (s *handlers) routes() {
 		decisionRequest{Upheld: false, Finding: "经核查，团队人员与材料一致"}, s.apiDecide)
 	s.HandleBody("POST /api/v1/scenario/objection-receipts", "An objection's decision by its receipt number (anyone)", web.Public,
 		receiptRequest{Receipt: "12-ABCDEFGHJKMNPQRS"}, s.apiReceipt)
+	s.Handle("GET /api/v1/scenario/calls/{id}/delivery", "A call's contract, stages and acceptances (staff, owner, winner)", signed, s.apiDelivery)
+	s.HandleBody("POST /api/v1/scenario/calls/{id}/contract", "Sign the contract with the winner", sup,
+		scenario.SignInput{ContractNo: "GX-CJ-2023-001", SignedOn: "2023-08-05"}, s.apiSign)
+	s.Handle("POST /api/v1/scenario/calls/{id}/stages/{seq}/payment", "Request a stage payment", sup,
+		s.apiStage(func(r *http.Request, id int64, seq int, _ stageRequest) (scenario.Contract, error) {
+			return s.Scenario.RequestPayment(r.Context(), viewer(r), id, seq)
+		}, false))
+	s.Handle("POST /api/v1/scenario/calls/{id}/stages/{seq}/approval", "Approve a stage payment (not its requester)", web.Only(org.Supervisor, org.Leader),
+		s.apiStage(func(r *http.Request, id int64, seq int, _ stageRequest) (scenario.Contract, error) {
+			return s.Scenario.ApprovePayment(r.Context(), viewer(r), id, seq)
+		}, false))
+	s.HandleBody("POST /api/v1/scenario/calls/{id}/stages/{seq}/paid", "Record a stage payment as paid", sup, stageRequest{VoucherNo: "记-2023-0815", PaidOn: "2023-08-15"},
+		s.apiStage(func(r *http.Request, id int64, seq int, req stageRequest) (scenario.Contract, error) {
+			return s.Scenario.MarkPaid(r.Context(), viewer(r), id, seq, req.VoucherNo, req.PaidOn)
+		}, true))
+	s.HandleBody("POST /api/v1/scenario/calls/{id}/acceptances", "Record an acceptance verdict (files base64)", sup,
+		acceptRequest{AcceptInput: scenario.AcceptInput{Passed: true, On: "2023-11-10", Opinion: "系统运行稳定，同意验收"}}, s.apiAccept)
+	s.Handle("POST /api/v1/scenario/calls/{id}/closing", "Close an accepted call paid in full (结项)", sup, s.apiCloseCall)
 }

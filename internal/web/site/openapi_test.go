@@ -96,7 +96,7 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 	if imp.JSON(t, &job); imp.Code != http.StatusOK || job.ID == 0 {
 		t.Fatalf("dry-run import: %d %s", imp.Code, imp.Body)
 	}
-	call := "/api/v1/scenario/calls/" + first(sup, "/api/v1/scenario/calls?state=implementing", "needs")
+	call := "/api/v1/scenario/calls/" + first(sup, "/api/v1/scenario/calls?state=closed", "needs")
 	// Concrete paths for routes with path parameters.
 	samples := map[string]string{
 		"/api/v1/scenario/calls/{id}":                call,
@@ -106,6 +106,7 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 		"/api/v1/scenario/calls/{id}/result":         call + "/result",
 		"/api/v1/scenario/calls/{id}/evaluation":     call + "/evaluation",
 		"/api/v1/scenario/calls/{id}/objections":     call + "/objections",
+		"/api/v1/scenario/calls/{id}/delivery":       call + "/delivery",
 		"/api/v1/scenario/assignments/{id}":          "/api/v1/scenario/assignments/" + first(reviewer, "/api/v1/scenario/assignments", "assignments"),
 		"/api/v1/plan/nodes/{id}":                    "/api/v1/plan/nodes/" + task,
 		"/api/v1/plan/tasks/{id}/reports":            "/api/v1/plan/tasks/" + task + "/reports",

@@ -19,13 +19,13 @@ var mainPages = []struct {
 	who   string // "" for a visitor
 	pages []string
 }{
-	{"", []string{"/login", "/", "/awards", "{link:/notices/[0-9]+}", "/scenarios", "{link:/scenarios/[0-9]+}", "/scenarios?state=implementing",
+	{"", []string{"/login", "/", "/awards", "{link:/notices/[0-9]+}", "/scenarios", "{link:/scenarios/[0-9]+}", "/scenarios?state=closed",
 		"{link:/scenarios/[0-9]+}", "/scenarios/receipt"}},
 	{"leader", []string{"/", "/kpi", "{link:/kpi/indicators/[0-9]+}", "/plan", "{link:/plan/nodes/[0-9]+}", "/plan/flags", "/plan/ranking",
 		"{link:/plan/bulletin[?]}", "/plan/chases", "/enterprises", "{link:/enterprises/[0-9]+}", "/awards", "{link:/awards/programmes/[0-9]+}",
 		"/awards/totals"}},
 	{"supervisor", []string{"/", "/inbox", "/kpi/manage", "/awards/new", "/awards/flags", "/enterprises/import", "/plan/settings",
-		"/scenarios/review", "{link:/scenarios/[0-9]+}", "/scenarios?state=implementing", "{link:/scenarios/[0-9]+}", "{link:/scenarios/[0-9]+/evaluation}",
+		"/scenarios/review", "{link:/scenarios/[0-9]+}", "/scenarios?state=closed", "{link:/scenarios/[0-9]+}", "{link:/scenarios/[0-9]+/evaluation}",
 		"/scenarios/receipt", "/scenarios/import", "/scenarios?state=published", "{link:/scenarios/[0-9]+}", "{link:/scenarios/[0-9]+/matches}"}},
 	{"jfj", []string{"/", "/plan/mine", "/plan/bulletin", "{link:/plan/nodes/[0-9]+}", "{link:/plan/reports/[0-9]+}", "/kpi", "/scenarios/mine", "/scenarios/new"}},
 	{"qiye", []string{"/", "/enterprises", "{link:/enterprises/[0-9]+}", "/awards", "{link:/awards/programmes/[0-9]+}",
