@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
@@ -333,4 +334,48 @@ func (s *Service) leadCodes(ctx context.Context, bids []Bid) (map[int64]string, 
 		out[id] = b.CreditCode
 	}
 	return out, nil
+}
+
+// ExportPayments writes the stage payments of every signed contract on the
+// calls f selects as .xlsx, for the finance office: staff only. Amounts are
+// numeric 元 that sum; states are words. Errors: Forbidden.
+func (s *Service) ExportPayments(ctx context.Context, v Viewer, f Filter, w io.Writer) error {
+	if !v.Staff() {
+		return errs.New(errs.Forbidden, "只有工作人员可以导出合同付款", "only staff may export contract payments")
+	}
+	needs, err := s.exportNeeds(ctx, v, f)
+	if err != nil {
+		return err
+	}
+	b, err := newBook("合同付款", []float64{8, 36, 20, 30, 22, 6, 24, 16, 12, 12, 18})
+	if err != nil {
+		return err
+	}
+	if err := b.header("场景编号", "场景名称", "合同编号", "收款企业", "统一社会信用代码", "期次", "里程碑", "金额（元）", "状态", "支付日期", "凭证号"); err != nil {
+		return err
+	}
+	for _, n := range needs {
+		c, err := s.contract(ctx, n.ID)
+		if errs.CodeOf(err) == errs.NotFound {
+			continue // not signed
+		}
+		if err != nil {
+			return err
+		}
+		codes, err := s.Registry.Briefs(ctx, nil, []int64{c.EnterpriseID})
+		if err != nil {
+			return err
+		}
+		for _, d := range c.Deliverables {
+			state := "未申请"
+			if d.PaymentState != "" {
+				state, _ = award.Label(d.PaymentState)
+			}
+			if err := b.put(n.ID, sheetText(n.Title), sheetText(c.ContractNo), sheetText(c.EnterpriseName), codes[c.EnterpriseID].CreditCode, d.Seq,
+				sheetText(d.Title), yuanCell(b.amount, d.AmountFen), state, d.PaidOn, sheetText(d.VoucherNo)); err != nil {
+				return err
+			}
+		}
+	}
+	return b.write(w)
 }

@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
 	"gaoxin/internal/scenario"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // confirmedWorld is the evaluation world carried to a confirmed winner
@@ -149,5 +152,24 @@ func TestDeliveryThroughThePages(t *testing.T) {
 	w.sup.Get(fmt.Sprintf("/api/v1/scenario/calls/%d/delivery", w.call)).JSON(t, &c)
 	if c.PaidFen != 70_000_000 || len(c.Acceptances) != 1 || len(c.Acceptances[0].Files) != 1 {
 		t.Fatalf("the delivery at the end: %+v", c)
+	}
+	// The finance office's list: one row a stage, amounts as numbers.
+	want(t, w.entCli.Get("/scenarios/payments.xlsx"), http.StatusForbidden, "an enterprise exports payments")
+	xl := w.sup.Get("/scenarios/payments.xlsx")
+	want(t, xl, http.StatusOK, "payments export")
+	x, err := excelize.OpenReader(bytes.NewReader(xl.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows("合同付款")
+	if len(rows) != 3 || rows[1][2] != "GX-CJ-2027-001" || rows[1][8] != "已支付" || rows[2][9] != "2027-04-02" {
+		t.Fatalf("payments export %q", rows)
+	}
+	if typ, _ := x.GetCellType("合同付款", "H3"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Fatalf("the amount cell's type: %v", typ)
+	}
+	if v, _ := x.GetCellValue("合同付款", "H3", excelize.Options{RawCellValue: true}); v != "490000" {
+		t.Fatalf("stage 2 amount: %q", v)
 	}
 }

@@ -61,6 +61,7 @@ func (s *handlers) routes() {
 	s.Handle("GET /scenarios/template.xlsx", "Batch import template (.xlsx)", web.Staff, s.handleTemplate)
 	s.Handle("GET /scenarios/calls.xlsx", "Calls and their results as .xlsx (the list's filters)", web.Public, s.handleCallsXLSX)
 	s.Handle("GET /scenarios/bids.xlsx", "Bids on the calls the filters select, as .xlsx", web.Staff, s.handleBidsXLSX)
+	s.Handle("GET /scenarios/payments.xlsx", "Contract stage payments of the calls the filters select, as .xlsx (finance office)", web.Staff, s.handlePaymentsXLSX)
 	s.Handle("POST /scenarios/batches", "Start the next batch", sup, s.handleBatchCreate)
 	s.Handle("POST /scenarios/batches/{id}/publish", "Publish a batch", sup, s.handleBatchPublish)
 	s.Handle("POST /scenarios/{id}/approve", "Approve a need into a batch", sup, s.handleApprove)

@@ -111,6 +111,16 @@ func (s *handlers) handleBidsXLSX(w http.ResponseWriter, r *http.Request) error 
 	})
 }
 
+func (s *handlers) handlePaymentsXLSX(w http.ResponseWriter, r *http.Request) error {
+	f, _, err := filter(r)
+	if err != nil {
+		return err
+	}
+	return download(w, "场景合同付款.xlsx", func(out io.Writer) error {
+		return s.Scenario.ExportPayments(r.Context(), viewer(r), f, out)
+	})
+}
+
 func (s *handlers) apiImport(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
