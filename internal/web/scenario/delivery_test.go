@@ -146,7 +146,7 @@ func TestDeliveryThroughThePages(t *testing.T) {
 	want(t, w.sup.Form(w.callPath+"/stages/2/paid", url.Values{"voucher_no": {"记-2027-0402"}, "paid_on": {"2027-04-02"}}), http.StatusSeeOther, "paid 2")
 	want(t, w.sup.Form(w.callPath+"/closing", nil), http.StatusSeeOther, "close")
 	pub := string(w.anon.Get(w.callPath).Body)
-	if !strings.Contains(pub, "已结项") || strings.Contains(pub, "GX-CJ-2027-001") {
+	if !strings.Contains(pub, "已结项") || !strings.Contains(pub, `id="result-winner"`) || strings.Contains(pub, "GX-CJ-2027-001") {
 		t.Fatalf("the public page of the closed call shows its state, not the contract: %.600s", pub)
 	}
 	w.sup.Get(fmt.Sprintf("/api/v1/scenario/calls/%d/delivery", w.call)).JSON(t, &c)

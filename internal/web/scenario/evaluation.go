@@ -373,7 +373,9 @@ func (s *handlers) handleReceiptLookup(w http.ResponseWriter, r *http.Request) e
 // callResult is a call's published result for its page, nil when there is
 // none.
 func (s *handlers) callResult(r *http.Request, v scenario.Viewer, n scenario.Need) (*scenario.Result, error) {
-	if n.State != scenario.StateNotice && n.State != scenario.StateImplementing {
+	switch n.State {
+	case scenario.StateNotice, scenario.StateImplementing, scenario.StateAccepted, scenario.StateClosed:
+	default:
 		return nil, nil
 	}
 	res, err := s.Scenario.Result(r.Context(), v, n.ID)
