@@ -150,11 +150,10 @@ type callPage struct {
 	Who      web.People       // the people who moved the call on
 	Result   *scenario.Result // the published result: winner, panel scores, notice
 	// Delivery: the contract and its stages, for those who may see them.
-	Delivery  *scenario.Contract
-	CanSign   bool       // staff may sign the contract now
-	Units     []org.Unit // to choose the unit that leads delivery
-	Approver  bool       // a leader or supervisor: may approve payments
-	PayTarget string     // the ledger's contract page for staff
+	Delivery *scenario.Contract
+	CanSign  bool       // staff may sign the contract now
+	Units    []org.Unit // to choose the unit that leads delivery
+	Approver bool       // a leader or supervisor: may approve payments
 }
 
 // PayState is a stage payment's state in words.
