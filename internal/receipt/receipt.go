@@ -3,19 +3,24 @@
 // finds the objection and the secret (80 random bits in base32) proves the
 // holder filed it. Only the secret's SHA-256 is stored, so a database
 // reader cannot look an objection up as its filer. The awards and scenario
-// modules give and check receipts through it; each keeps its own
-// objections, and counts its own failed look-ups.
+// modules give and check receipts through it, and count failed look-ups
+// per address through Look, each in a misses table of its own.
 package receipt
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/base32"
 	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"gaoxin/internal/db"
+	"gaoxin/internal/errs"
 )
 
 var encoding = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -60,3 +65,41 @@ func Matches(storedHash, secret string) bool {
 // MissesPerHour is how many failed look-ups one source address may make in
 // an hour before further look-ups are refused.
 const MissesPerHour = 20
+
+// Misses is a module's table of failed look-ups (columns ip, at in Unix
+// milliseconds): the module owns it and names it; the counting is here.
+type Misses struct {
+	DB    *db.DB
+	Table string
+}
+
+// Look answers a receipt look-up from the source address ip at instant now
+// (Unix ms): refused (RateLimited) once the address has MissesPerHour
+// failures in the last hour, and a NotFound answer is recorded as one.
+// An empty ip is not counted.
+func Look[T any](ctx context.Context, m Misses, ip string, now int64, lookup func() (T, error)) (T, error) {
+	var zero T
+	const hour = 3_600_000
+	if ip != "" {
+		var misses int
+		if err := m.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+m.Table+" WHERE ip = $1 AND at > $2", ip, now-hour).Scan(&misses); err != nil {
+			return zero, fmt.Errorf("receipt: misses: %w", err)
+		}
+		if misses >= MissesPerHour {
+			return zero, errs.New(errs.RateLimited, "同一来源一小时内查询失败次数过多，请稍后再试", "too many failed look-ups from this address in an hour; try later")
+		}
+	}
+	v, err := lookup()
+	if errs.CodeOf(err) == errs.NotFound && ip != "" {
+		if err := m.DB.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+m.Table+" WHERE at <= $1", now-hour); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO "+m.Table+" (ip, at) VALUES ($1, $2)", ip, now)
+			return err
+		}); err != nil {
+			return zero, fmt.Errorf("receipt: record a miss: %w", err)
+		}
+	}
+	return v, err
+}

@@ -358,30 +358,8 @@ func errNoReceipt() error {
 // number alike), RateLimited (more than receipt.MissesPerHour failed
 // look-ups from this address in the last hour).
 func (s *Service) LookupReceipt(ctx context.Context, number string) (ReceiptStatus, error) {
-	ip := audit.ActorFrom(ctx).IP
-	now := db.Now()
-	if ip != "" {
-		var misses int
-		if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM scenario_receipt_misses WHERE ip = $1 AND at > $2", ip, now-3_600_000).Scan(&misses); err != nil {
-			return ReceiptStatus{}, fmt.Errorf("scenario: receipt misses: %w", err)
-		}
-		if misses >= receipt.MissesPerHour {
-			return ReceiptStatus{}, errs.New(errs.RateLimited, "同一来源一小时内查询失败次数过多，请稍后再试", "too many failed look-ups from this address in an hour; try later")
-		}
-	}
-	st, err := s.receiptStatus(ctx, number)
-	if errs.CodeOf(err) == errs.NotFound && ip != "" {
-		if err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM scenario_receipt_misses WHERE at <= $1", now-3_600_000); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO scenario_receipt_misses (ip, at) VALUES ($1,$2)", ip, now)
-			return err
-		}); err != nil {
-			return ReceiptStatus{}, fmt.Errorf("scenario: record receipt miss: %w", err)
-		}
-	}
-	return st, err
+	return receipt.Look(ctx, receipt.Misses{DB: s.DB, Table: "scenario_receipt_misses"}, audit.ActorFrom(ctx).IP, db.Now(),
+		func() (ReceiptStatus, error) { return s.receiptStatus(ctx, number) })
 }
 
 func (s *Service) receiptStatus(ctx context.Context, number string) (ReceiptStatus, error) {
