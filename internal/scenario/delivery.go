@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -217,11 +218,9 @@ func (s *Service) Sign(ctx context.Context, v Viewer, id int64, in SignInput) (C
 	return s.Delivery(ctx, v, id)
 }
 
+// atoiYear is the year of a checked YYYY-MM-DD date.
 func atoiYear(date string) int {
-	y := 0
-	for _, c := range date[:min(4, len(date))] {
-		y = y*10 + int(c-'0')
-	}
+	y, _ := strconv.Atoi(date[:min(4, len(date))])
 	return y
 }
 
@@ -301,17 +300,30 @@ func (s *Service) contract(ctx context.Context, id int64) (Contract, error) {
 	if err := rows.Err(); err != nil {
 		return c, err
 	}
-	staff := plan.Viewer{Role: org.Supervisor}
+	// The tasks' progress from one read of their year's plan, the
+	// payments from one read of the ledger.
+	progress := map[int64]*plan.Node{}
+	if t, err := s.Plan.Tree(ctx, plan.Viewer{Role: org.Supervisor}, atoiYear(c.SignedOn)); err == nil {
+		for _, n := range t.Tasks("") {
+			progress[n.ID] = n
+		}
+	}
+	var payIDs []int64
+	for _, d := range c.Deliverables {
+		if d.PaymentID != 0 {
+			payIDs = append(payIDs, d.PaymentID)
+		}
+	}
+	pays, err := s.Ledger.PaymentsByID(ctx, payIDs)
+	if err != nil {
+		return c, err
+	}
 	for i := range c.Deliverables {
 		d := &c.Deliverables[i]
-		if t, _, err := s.Plan.Node(ctx, staff, d.TaskID); err == nil {
+		if t := progress[d.TaskID]; t != nil {
 			d.Progress, d.TaskDone = t.ProgressPct, t.Progress >= 1000
 		}
-		if d.PaymentID != 0 {
-			p, err := s.Ledger.PaymentByID(ctx, d.PaymentID)
-			if err != nil {
-				return c, err
-			}
+		if p, ok := pays[d.PaymentID]; ok {
 			d.PaymentState, d.RequestedBy, d.PaidOn, d.VoucherNo = p.State, p.RequestedBy, p.PaidOn, p.VoucherNo
 			if p.State == award.PayPaid {
 				c.PaidFen += p.AmountFen
