@@ -161,8 +161,9 @@ func (s *handlers) apiBatchPublish(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// needAct runs one staff decision on the need of the path and answers it.
-func (s *handlers) needAct(w http.ResponseWriter, r *http.Request, body any, act func(id int64) (scenario.Need, error)) error {
+// act runs one act on the object of the path's id, after reading the
+// JSON body into body (nil: none), and answers the object as it stands.
+func act[T any](w http.ResponseWriter, r *http.Request, body any, do func(id int64) (T, error)) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -172,37 +173,37 @@ func (s *handlers) needAct(w http.ResponseWriter, r *http.Request, body any, act
 			return err
 		}
 	}
-	n, err := act(id)
+	v, err := do(id)
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, n)
+	web.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 
 func (s *handlers) apiApprove(w http.ResponseWriter, r *http.Request) error {
 	var req approveRequest
-	return s.needAct(w, r, &req, func(id int64) (scenario.Need, error) {
+	return act(w, r, &req, func(id int64) (scenario.Need, error) {
 		return s.Scenario.Approve(r.Context(), viewer(r), id, req.BatchID)
 	})
 }
 
 func (s *handlers) apiReject(w http.ResponseWriter, r *http.Request) error {
 	var req reasonRequest
-	return s.needAct(w, r, &req, func(id int64) (scenario.Need, error) {
+	return act(w, r, &req, func(id int64) (scenario.Need, error) {
 		return s.Scenario.Reject(r.Context(), viewer(r), id, req.Reason)
 	})
 }
 
 func (s *handlers) apiClose(w http.ResponseWriter, r *http.Request) error {
-	return s.needAct(w, r, nil, func(id int64) (scenario.Need, error) {
+	return act(w, r, nil, func(id int64) (scenario.Need, error) {
 		return s.Scenario.CloseBids(r.Context(), viewer(r), id)
 	})
 }
 
 func (s *handlers) apiFail(w http.ResponseWriter, r *http.Request) error {
 	var req reasonRequest
-	return s.needAct(w, r, &req, func(id int64) (scenario.Need, error) {
+	return act(w, r, &req, func(id int64) (scenario.Need, error) {
 		return s.Scenario.Fail(r.Context(), viewer(r), id, req.Reason)
 	})
 }
@@ -250,43 +251,24 @@ func (s *handlers) apiBidSubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// bidAct runs one act on the bid of the path and answers it.
-func (s *handlers) bidAct(w http.ResponseWriter, r *http.Request, body any, act func(id int64) (scenario.Bid, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if body != nil {
-		if err := web.DecodeJSON(r, body); err != nil {
-			return err
-		}
-	}
-	b, err := act(id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, b)
-	return nil
-}
-
 func (s *handlers) apiBid(w http.ResponseWriter, r *http.Request) error {
-	return s.bidAct(w, r, nil, func(id int64) (scenario.Bid, error) { return s.Scenario.Bid(r.Context(), viewer(r), id) })
+	return act(w, r, nil, func(id int64) (scenario.Bid, error) { return s.Scenario.Bid(r.Context(), viewer(r), id) })
 }
 
 func (s *handlers) apiBidUpdate(w http.ResponseWriter, r *http.Request) error {
 	var in scenario.BidInput
-	return s.bidAct(w, r, &in, func(id int64) (scenario.Bid, error) { return s.Scenario.UpdateBid(r.Context(), viewer(r), id, in) })
+	return act(w, r, &in, func(id int64) (scenario.Bid, error) { return s.Scenario.UpdateBid(r.Context(), viewer(r), id, in) })
 }
 
 func (s *handlers) apiBidWithdraw(w http.ResponseWriter, r *http.Request) error {
 	var req reasonRequest
-	return s.bidAct(w, r, &req, func(id int64) (scenario.Bid, error) {
+	return act(w, r, &req, func(id int64) (scenario.Bid, error) {
 		return s.Scenario.WithdrawBid(r.Context(), viewer(r), id, req.Reason)
 	})
 }
 
 func (s *handlers) apiBidConfirm(w http.ResponseWriter, r *http.Request) error {
-	return s.bidAct(w, r, nil, func(id int64) (scenario.Bid, error) { return s.Scenario.ConfirmPartner(r.Context(), viewer(r), id) })
+	return act(w, r, nil, func(id int64) (scenario.Bid, error) { return s.Scenario.ConfirmPartner(r.Context(), viewer(r), id) })
 }
 
 func (s *handlers) handleFile(w http.ResponseWriter, r *http.Request) error {

@@ -128,36 +128,16 @@ type (
 	}
 )
 
-// deliveryAct runs one delivery step on the call of the path and answers
-// the delivery as it stands after it.
-func (s *handlers) deliveryAct(w http.ResponseWriter, r *http.Request, body any, act func(id int64) (scenario.Contract, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if body != nil {
-		if err := web.DecodeJSON(r, body); err != nil {
-			return err
-		}
-	}
-	c, err := act(id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, c)
-	return nil
-}
-
 func (s *handlers) apiDelivery(w http.ResponseWriter, r *http.Request) error {
-	return s.deliveryAct(w, r, nil, func(id int64) (scenario.Contract, error) { return s.Scenario.Delivery(r.Context(), viewer(r), id) })
+	return act(w, r, nil, func(id int64) (scenario.Contract, error) { return s.Scenario.Delivery(r.Context(), viewer(r), id) })
 }
 
 func (s *handlers) apiSign(w http.ResponseWriter, r *http.Request) error {
 	var in scenario.SignInput
-	return s.deliveryAct(w, r, &in, func(id int64) (scenario.Contract, error) { return s.Scenario.Sign(r.Context(), viewer(r), id, in) })
+	return act(w, r, &in, func(id int64) (scenario.Contract, error) { return s.Scenario.Sign(r.Context(), viewer(r), id, in) })
 }
 
-func (s *handlers) apiStage(act func(r *http.Request, id int64, seq int, req stageRequest) (scenario.Contract, error), body bool) web.HandlerFunc {
+func (s *handlers) apiStage(stage func(r *http.Request, id int64, seq int, req stageRequest) (scenario.Contract, error), body bool) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		seq, err := seqOf(r)
 		if err != nil {
@@ -168,13 +148,13 @@ func (s *handlers) apiStage(act func(r *http.Request, id int64, seq int, req sta
 		if body {
 			b = &req
 		}
-		return s.deliveryAct(w, r, b, func(id int64) (scenario.Contract, error) { return act(r, id, seq, req) })
+		return act(w, r, b, func(id int64) (scenario.Contract, error) { return stage(r, id, seq, req) })
 	}
 }
 
 func (s *handlers) apiAccept(w http.ResponseWriter, r *http.Request) error {
 	var req acceptRequest
-	return s.deliveryAct(w, r, &req, func(id int64) (scenario.Contract, error) {
+	return act(w, r, &req, func(id int64) (scenario.Contract, error) {
 		files, err := web.DecodeFiles(req.Files)
 		if err != nil {
 			return scenario.Contract{}, err
