@@ -9,8 +9,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +17,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -33,7 +30,6 @@ import (
 	"gaoxin/bench/load"
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
-	"gaoxin/internal/db"
 	"gaoxin/internal/demo"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
@@ -110,58 +106,9 @@ func (p *peak) String() string {
 	return fmt.Sprintf("peak heap in use %d MB, Go runtime memory (Sys) %d MB", p.heap.Load()>>20, p.sys.Load()>>20)
 }
 
-func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
-	if keep != "" {
-		d, err := db.Open(ctx, "sqlite:"+keep)
-		if err != nil {
-			return nil, nil, err
-		}
-		return d, func() { d.Close() }, nil
-	}
-	if base := os.Getenv("GAOXIN_BENCH_POSTGRES"); base != "" {
-		admin, err := db.Open(ctx, base)
-		if err != nil {
-			return nil, nil, err
-		}
-		b := make([]byte, 4)
-		rand.Read(b)
-		schema := "bench_" + hex.EncodeToString(b)
-		if pgSchema != "" {
-			schema = pgSchema
-		}
-		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
-			return nil, nil, err
-		}
-		u, _ := url.Parse(base)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		d, err := db.Open(ctx, u.String())
-		if err != nil {
-			return nil, nil, err
-		}
-		return d, func() {
-			d.Close()
-			if pgSchema == "" {
-				admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			}
-			admin.Close()
-		}, nil
-	}
-	dir, err := os.MkdirTemp("", "gaoxin-bench-")
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := db.Open(ctx, "sqlite:"+filepath.Join(dir, "bench.db"))
-	if err != nil {
-		return nil, nil, err
-	}
-	return d, func() { d.Close(); os.RemoveAll(dir) }, nil
-}
-
 func run(rows, n, years, clients int, dur time.Duration, keep string) error {
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "bench"})
-	d, cleanup, err := openDB(ctx, keep)
+	d, cleanup, err := load.OpenDB(ctx, keep, pgSchema)
 	if err != nil {
 		return err
 	}

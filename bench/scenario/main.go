@@ -10,8 +10,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +17,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -62,54 +59,6 @@ var (
 	coldCatalogue                   bool
 )
 
-// openDB opens the database: the kept SQLite file, a fresh PostgreSQL
-// schema, or SQLite in a temporary folder.
-func openDB(ctx context.Context, keep string) (*db.DB, func(), error) {
-	if keep != "" {
-		d, err := db.Open(ctx, "sqlite:"+keep)
-		return d, func() { d.Close() }, err
-	}
-	if base := os.Getenv("GAOXIN_BENCH_POSTGRES"); base != "" {
-		admin, err := db.Open(ctx, base)
-		if err != nil {
-			return nil, nil, err
-		}
-		b := make([]byte, 4)
-		rand.Read(b)
-		schema := "bench_" + hex.EncodeToString(b)
-		if pgSchema != "" {
-			schema = pgSchema
-		}
-		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
-			return nil, nil, err
-		}
-		u, _ := url.Parse(base)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		d, err := db.Open(ctx, u.String())
-		if err != nil {
-			return nil, nil, err
-		}
-		return d, func() {
-			d.Close()
-			if pgSchema == "" {
-				admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			}
-			admin.Close()
-		}, nil
-	}
-	dir, err := os.MkdirTemp("", "gaoxin-bench-scenario-")
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := db.Open(ctx, "sqlite:"+filepath.Join(dir, "bench.db"))
-	if err != nil {
-		return nil, nil, err
-	}
-	return d, func() { d.Close(); os.RemoveAll(dir) }, nil
-}
-
 // options are the app's options on the cold path, at the demo's date. The scenario module
 // keeps no memo: every request runs its queries. The registry's list memo
 // is off; its catalogue (the chain tree), shared by every page and rebuilt
@@ -126,7 +75,7 @@ func options() app.Options {
 
 func run(nEnts, nCalls, nBids, clients int, dur time.Duration, keep string) error {
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "bench"})
-	d, cleanup, err := openDB(ctx, keep)
+	d, cleanup, err := load.OpenDB(ctx, keep, pgSchema)
 	if err != nil {
 		return err
 	}
