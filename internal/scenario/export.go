@@ -354,11 +354,28 @@ func (s *Service) ExportPayments(ctx context.Context, v Viewer, f Filter, w io.W
 	if err := b.header("场景编号", "场景名称", "合同编号", "收款企业", "统一社会信用代码", "期次", "里程碑", "金额（元）", "状态", "支付日期", "凭证号"); err != nil {
 		return err
 	}
-	for _, n := range needs {
-		c, err := s.contract(ctx, n.ID)
-		if errs.CodeOf(err) == errs.NotFound {
-			continue // not signed
+	signed := map[int64]bool{}
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT need_id FROM scenario_contracts")
+	if err != nil {
+		return fmt.Errorf("scenario: contracts: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
 		}
+		signed[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, n := range needs {
+		if !signed[n.ID] {
+			continue
+		}
+		c, err := s.contract(ctx, n.ID)
 		if err != nil {
 			return err
 		}
