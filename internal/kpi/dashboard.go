@@ -23,9 +23,11 @@ type Card struct {
 	Computed *ComputedInfo `json:"computed,omitempty"`
 }
 
-// TrendPoint is one month of YTD growth, percent; nil where no figure.
+// TrendPoint is one month of YTD growth, percent, with the zone's
+// year-to-date value itself; nil where no figure.
 type TrendPoint struct {
 	Month    int      `json:"month"`
+	YTD      *float64 `json:"ytd"` // the zone's cumulative value, in the indicator's measure
 	Zone     *float64 `json:"zone"`
 	City     *float64 `json:"city"`
 	Province *float64 `json:"province"`
@@ -118,6 +120,9 @@ func (c *Card) assess(ind Indicator, year int, acts []Actual, th Thresholds, asO
 		have[m] = true
 		last := lastYear(a, prev[m])
 		tp := TrendPoint{Month: m}
+		if a.YTD.OK {
+			tp.YTD = ptr(a.YTD.V.Float())
+		}
 		if g, _, ok := GrowthRate(a.YTD, last, a.Rate); ok {
 			tp.Zone = ptr(round(g, 4))
 		}

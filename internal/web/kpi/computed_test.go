@@ -118,6 +118,11 @@ func TestKPIComputedIndicator(t *testing.T) {
 			t.Errorf("dashboard card lacks %q:\n%s", want, card)
 		}
 	}
+	// No figures last year, so no growth: the chart draws the count to
+	// date against the year's target instead of an empty growth chart.
+	if !strings.Contains(card, "累计完成 · 场景机会发布数") || !strings.Contains(card, "全年目标") || strings.Contains(card, `aria-label="累计增速`) {
+		t.Errorf("computed count's chart is not its cumulative value against the target:\n%s", card)
+	}
 	ind := string(sup.Get(fmt.Sprintf("/kpi/indicators/%d?year=2023", calls.ID)).Body)
 	for _, want := range []string{"系统计算", "按发布日期计", `id="computed-note"`} {
 		if !strings.Contains(ind, want) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -151,7 +152,10 @@ func monthWord(p web.Page, m int) any {
 }
 
 // trendChart draws YTD growth by period: zone, city, province, and the
-// target as a dashed line. Quarterly indicators are drawn by quarter.
+// target as a dashed line. Quarterly indicators are drawn by quarter. A
+// total whose growth cannot be worked out for any period (no figures for
+// last year, as with a count the system began computing this year) is
+// drawn as its cumulative value against the year's target instead.
 func trendChart(p web.Page, c kpi.Card, w, h int) template.HTML {
 	periods := c.Indicator.Frequency.Periods()
 	idx := map[int]int{}
@@ -181,11 +185,35 @@ func trendChart(p web.Page, c kpi.Card, w, h int) template.HTML {
 	series := []chart.Series{{Name: p.L("高新区", "Zone"), Values: zone, Color: "#b3261e"},
 		{Name: p.L("全市", "City"), Values: city, Color: "#2b6cb0"},
 		{Name: p.L("全省", "Province"), Values: prov, Color: "#1b7f3b"}}
+	if c.Indicator.Kind != kpi.Growth && !slices.ContainsFunc(c.Trend, func(t kpi.TrendPoint) bool { return t.Zone != nil }) &&
+		slices.ContainsFunc(c.Trend, func(t kpi.TrendPoint) bool { return t.YTD != nil }) {
+		return valueChart(p, c, labels, idx, w, h)
+	}
 	if c.TargetPct != nil {
 		series = append(series, chart.Series{Name: p.L("目标", "Target"), Values: target, Color: "#8a5a00", Dashed: true})
 	}
 	return chart.Line{Title: p.L("累计增速", "YTD growth") + " · " + p.L(c.Indicator.NameZH, orZH(c.Indicator.NameEN, c.Indicator.NameZH)),
 		XLabels: labels, Series: series, YUnit: "%", Width: w, Height: h}.SVG()
+}
+
+// valueChart draws a total's cumulative value by period against the
+// year's target (dashed).
+func valueChart(p web.Page, c kpi.Card, labels []string, idx map[int]int, w, h int) template.HTML {
+	zone, target := nans(len(labels)), nans(len(labels))
+	for _, t := range c.Trend {
+		if i, ok := idx[t.Month]; ok {
+			set(zone, i, t.YTD)
+		}
+	}
+	series := []chart.Series{{Name: p.L("高新区", "Zone"), Values: zone, Color: "#b3261e"}}
+	if c.Target.OK {
+		for i := range target {
+			target[i] = c.Target.V.Float()
+		}
+		series = append(series, chart.Series{Name: p.L("全年目标", "Year's target"), Values: target, Color: "#8a5a00", Dashed: true})
+	}
+	return chart.Line{Title: p.L("累计完成", "Year to date") + " · " + p.L(c.Indicator.NameZH, orZH(c.Indicator.NameEN, c.Indicator.NameZH)),
+		XLabels: labels, Series: series, YUnit: c.Indicator.Measure, Width: w, Height: h}.SVG()
 }
 
 func nans(n int) []float64 {
