@@ -129,3 +129,5 @@ func wantErr(t *testing.T, err error, code errs.Code, field string) {
 	}
 	t.Fatalf("want an error naming %q, got %v (%+v)", field, err, e.Details)
 }
+
+func itoa(n int64) string { return fmt.Sprint(n) }
