@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
@@ -97,6 +98,9 @@ type Service struct {
 	Audit    *audit.Log
 	Registry *enterprise.Service
 	Org      *org.Service
+	// Award is the awards ledger: the policy funds of the financing
+	// subsidies (subsidy.go) and their grants.
+	Award *award.Service
 	// Now is the clock; a demo reads the module at its as-of date.
 	Now func() time.Time
 	// MaxFile is the largest pitch deck, in bytes.

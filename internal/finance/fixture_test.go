@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/enterprise"
@@ -37,6 +38,8 @@ func newFixture(t *testing.T) *fixture {
 	reg := enterprise.New(d, a, o, enterprise.Options{})
 	f := &fixture{t: t, DB: d, S: finance.New(d, a, reg, o), now: time.Date(2023, 6, 10, 9, 0, 0, 0, db.CST)}
 	f.S.Now = func() time.Time { return f.now }
+	f.S.Award = award.New(d, a, reg, o)
+	f.S.Award.Now = f.S.Now
 	f.ctx = audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	f.staff = finance.Viewer{UserID: f.user("sup", org.Supervisor), Role: org.Supervisor}
 	f.leader = finance.Viewer{UserID: f.user("boss", org.Leader), Role: org.Leader}
