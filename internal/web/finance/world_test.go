@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -156,4 +157,19 @@ func (w *world) registered(vc string, form url.Values) string {
 		w.T.Fatalf("approve %s: %d %.400s", vc, r.Code, r.Body)
 	}
 	return "/finance/institutions/" + id
+}
+
+// regexpFind is the first match of pattern in a page.
+func regexpFind(t testing.TB, r *webtest.Resp, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).Find(r.Body)
+	if m == nil {
+		t.Fatalf("no %s in %.400s", pattern, r.Body)
+	}
+	return string(m)
+}
+
+// ctx is a context with an actor, for direct service calls.
+func (w *world) ctx() context.Context {
+	return audit.WithActor(context.Background(), audit.Actor{Name: "test"})
 }
