@@ -87,6 +87,7 @@ type matchPage struct {
 	Today       string
 	Institution bool
 	Enterprise  bool
+	Who         web.People // the people who recorded the steps and notes
 	// What was typed in a refused form.
 	On, Amount, Note string
 	Details          []errs.Detail
@@ -139,6 +140,16 @@ func (s *handlers) renderMatch(w http.ResponseWriter, r *http.Request, p matchPa
 		if p.Notes, err = s.Finance.Notes(r.Context(), v, id); err != nil {
 			return err
 		}
+	}
+	names := make([]string, 0, len(m.Steps)+len(p.Notes))
+	for _, st := range m.Steps {
+		names = append(names, st.Actor)
+	}
+	for _, n := range p.Notes {
+		names = append(names, n.Author)
+	}
+	if p.Who, err = s.People(r.Context(), p.Page, names...); err != nil {
+		return err
 	}
 	if p.On == "" {
 		p.On = p.Today

@@ -82,7 +82,7 @@ func TestNeedToMoneyReceivedThroughPages(t *testing.T) {
 	m := ent.Get(need + "/matching")
 	want(t, m, http.StatusOK, "the owner's matching page")
 	has(t, m, "the matching page", "中原科创投资有限公司", "专注A 轮", "主力区间", "+20/20", "该产业链尚无到位案例")
-	lacks(t, m, "the matching page", "超硬材料产业基金")
+	lacks(t, m, "the matching page", "超硬材料产业基金", `class="tag blue"`)
 	has(t, sup.Get(need+"/matching"), "staff's matching page", "中原科创投资有限公司")
 	has(t, vc1.Get("/finance/dashboard"), "the fitting institution's dashboard", "MEMS 传感器产线扩产")
 	lacks(t, vc2.Get("/finance/dashboard"), "the outside institution's dashboard", "MEMS 传感器产线扩产")
@@ -99,6 +99,7 @@ func TestNeedToMoneyReceivedThroughPages(t *testing.T) {
 	match := "/finance/matches/" + matchID
 	has(t, ent.Get(need), "the need page after interest", "中原科创投资有限公司", `id="accept-`+matchID+`"`)
 	has(t, ent.Get("/finance/needs"), "the enterprise's list after interest", "机构意向", "项待回应")
+	has(t, ent.Get(need+"/matching"), "the matching page after interest", `href="`+match+`">机构意向</a>`)
 	lacks(t, ent.Get(match), "the match before it is accepted", "0371-6000 0001")
 
 	// Answers: only the need's enterprise.

@@ -281,7 +281,7 @@ type matchingPage struct {
 	page
 	N       finance.Need
 	Ranked  []finance.RankedInstitution
-	Answers map[int64]finance.Match // institutions that already answered
+	Answers map[int64]*finance.Match // institutions that already answered
 }
 
 func (s *handlers) handleMatching(w http.ResponseWriter, r *http.Request) error {
@@ -294,7 +294,7 @@ func (s *handlers) handleMatching(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p := matchingPage{page: page{s.Page(r, "匹配机构 · "+n.Title, "Institutions that fit · "+n.Title)}, N: n, Answers: map[int64]finance.Match{}}
+	p := matchingPage{page: page{s.Page(r, "匹配机构 · "+n.Title, "Institutions that fit · "+n.Title)}, N: n, Answers: map[int64]*finance.Match{}}
 	if p.Ranked, err = s.Finance.MatchInstitutions(r.Context(), v, id, 50); err != nil {
 		return err
 	}
@@ -302,8 +302,8 @@ func (s *handlers) handleMatching(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
-		p.Answers[m.InstitutionID] = m
+	for i := range ms {
+		p.Answers[ms[i].InstitutionID] = &ms[i]
 	}
 	return s.Render(w, r, "finance/matching.html", p)
 }
