@@ -430,3 +430,72 @@ func (s *Service) Subsidies(ctx context.Context, v Viewer, f SubsidyFilter) ([]S
 	}
 	return out, rows.Err()
 }
+
+// SubsidyCandidate is a funded deal a rule covers and has not subsidised
+// yet, with what it would grant, or why it cannot.
+type SubsidyCandidate struct {
+	Match     Match        `json:"match"`
+	Quote     SubsidyQuote `json:"quote"`
+	Blocked   string       `json:"blocked,omitempty"` // why it cannot be granted, in Chinese
+	BlockedEN string       `json:"blocked_en,omitempty"`
+}
+
+// SubsidyCandidates lists the deals funded in rule ruleID's year by an
+// instrument it covers and not yet subsidised under it, oldest first, each
+// with its quote; a deal whose enterprise already holds a subsidy under the
+// rule this year is listed as blocked. Staff only.
+func (s *Service) SubsidyCandidates(ctx context.Context, v Viewer, ruleID int64) ([]SubsidyCandidate, error) {
+	r, err := s.SubsidyRule(ctx, v, ruleID)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{strconv.Itoa(r.Year) + "-01-01", strconv.Itoa(r.Year) + "-12-31", ruleID}
+	marks := make([]string, len(r.Instruments))
+	for i, inst := range r.Instruments {
+		args = append(args, inst)
+		marks[i] = "$" + strconv.Itoa(len(args))
+	}
+	rows, err := s.DB.R.QueryContext(ctx, matchCols+` WHERE m.step = 'funded' AND m.funded_on BETWEEN $1 AND $2
+		AND n.instrument IN (`+strings.Join(marks, ",")+`)
+		AND NOT EXISTS (SELECT 1 FROM finance_subsidies x WHERE x.match_id = m.id AND x.rule_id = $3)
+		ORDER BY m.funded_on, m.id LIMIT 500`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("finance: subsidy candidates: %w", err)
+	}
+	defer rows.Close()
+	var ms []Match
+	for rows.Next() {
+		m, err := scanMatch(rows)
+		if err != nil {
+			return nil, fmt.Errorf("finance: subsidy candidates: %w", err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finance: subsidy candidates: %w", err)
+	}
+	held := map[int64]bool{}
+	grants, err := s.Award.Grants(ctx, r.ProgrammeID, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grants {
+		held[g.EnterpriseID] = true
+	}
+	out := make([]SubsidyCandidate, 0, len(ms))
+	for _, m := range ms {
+		c := SubsidyCandidate{Match: m}
+		q, ok := r.Quote(m.FundedFen)
+		switch {
+		case !ok:
+			c.Blocked, c.BlockedEN = "补贴金额超出可记录范围", "the subsidy is beyond what can be recorded"
+		case held[m.EnterpriseID]:
+			c.Blocked, c.BlockedEN = "本年度已享受本政策补贴（每家企业每年一次）", "already subsidised under this policy this year"
+		case q.AmountFen > r.BudgetFen-r.GrantedFen:
+			c.Blocked, c.BlockedEN = "政策资金余额不足", "not enough left in the fund"
+		}
+		c.Quote = q
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -141,6 +141,27 @@ func TestSubsidyGrantedOnceWithinBudget(t *testing.T) {
 		t.Fatalf("a second subsidy to one enterprise: %v", err)
 	}
 
+	// The rule's list of funded deals still to subsidise: 乙's over what
+	// is left, 甲's second loan blocked by the once-a-year rule, the
+	// equity deal and the granted loan not listed.
+	cs, err := f.S.SubsidyCandidates(f.ctx, f.staff, rule.ID)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("candidates: %+v %v", cs, err)
+	}
+	blocked := map[int64]string{}
+	for _, c := range cs {
+		blocked[c.Match.ID] = c.Blocked
+	}
+	if !strings.Contains(blocked[big.ID], "余额不足") || !strings.Contains(blocked[second.ID], "每年一次") {
+		t.Fatalf("candidates blocked: %v", blocked)
+	}
+	_, err = f.S.SubsidyCandidates(f.ctx, f.leader, rule.ID)
+	if err != nil {
+		t.Fatalf("a leader reads the candidates: %v", err)
+	}
+	_, err = f.S.SubsidyCandidates(f.ctx, f.entA, rule.ID)
+	wantErr(t, err, errs.NotFound, "")
+
 	ss, err := f.S.Subsidies(f.ctx, f.staff, finance.SubsidyFilter{RuleID: rule.ID})
 	if err != nil || len(ss) != 1 || ss[0].AmountFen != 17_250_000 || ss[0].EnterpriseName != "甲科技有限公司" {
 		t.Fatalf("subsidies: %+v %v", ss, err)

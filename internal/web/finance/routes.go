@@ -31,7 +31,9 @@ func Register(s *web.Server) error {
 	if err := s.AddPages("finance", pages); err != nil {
 		return err
 	}
-	(&handlers{s}).routes()
+	h := &handlers{s}
+	h.routes()
+	h.subsidyRoutes()
 	return s.Describe(docs)
 }
 
