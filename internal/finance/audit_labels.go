@@ -32,11 +32,14 @@ func auditLabels() audit.Labels {
 			"finance.match.step":     {ZH: "推进了", EN: "moved"}, "finance.match.closed": {ZH: "关闭了", EN: "closed"},
 			"finance.match.note":      {ZH: "记录了备注：", EN: "noted on"},
 			"finance.roadshow.create": {ZH: "新建了", EN: "created"}, "finance.roadshow.invite": {ZH: "邀请了路演项目：", EN: "invited needs to"},
-			"finance.roadshow.attend": {ZH: "登记了参会机构：", EN: "recorded who attends"},
+			"finance.roadshow.attend":     {ZH: "登记了参会机构：", EN: "recorded who attends"},
+			"finance.subsidy_rule.create": {ZH: "登记了补贴政策", EN: "recorded the subsidy rule"},
+			"finance.subsidy.grant":       {ZH: "核定了融资补贴：", EN: "granted a subsidy on"},
 		},
 		Objects: map[string]audit.Words{
 			"finance_institution": {ZH: "金融机构", EN: "institution"}, "finance_need": {ZH: "融资需求", EN: "financing need"},
 			"finance_match": {ZH: "融资对接", EN: "match"}, "finance_roadshow": {ZH: "路演活动", EN: "roadshow"},
+			"finance_subsidy_rule": {ZH: "补贴政策", EN: "subsidy rule"},
 		},
 		Fields: map[string]audit.Field{
 			"state":          {ZH: "状态", EN: "state", Values: states},
@@ -67,6 +70,17 @@ func auditLabels() audit.Labels {
 			"place":          {ZH: "地点", EN: "place"},
 			"need":           {ZH: "需求编号", EN: "need no."},
 			"institution":    {ZH: "机构编号", EN: "institution no."},
+			"name_zh":        {ZH: "名称", EN: "name"},
+			"subsidy_kind":   {ZH: "补贴类型", EN: "subsidy kind", Values: words(SubsidyKinds)},
+			"rate_bp":        {ZH: "年化利率/费率（基点）", EN: "yearly rate (basis points)"},
+			"share_pct":      {ZH: "补贴比例（%）", EN: "share (%)"},
+			"months":         {ZH: "补贴期限（月）", EN: "months"},
+			"cap_fen":        {ZH: "单笔上限", EN: "cap per deal", Kind: audit.Fen},
+			"budget_fen":     {ZH: "年度预算", EN: "year's budget", Kind: audit.Fen},
+			"programme_id":   {ZH: "政策资金编号", EN: "policy fund no."},
+			"rule_id":        {ZH: "补贴政策编号", EN: "subsidy rule no."},
+			"grant_id":       {ZH: "奖补编号", EN: "grant no."},
+			"formula":        {ZH: "计算", EN: "worked out as"},
 		},
 	}
 }

@@ -183,7 +183,7 @@ func (s *Service) CreateSubsidyRule(ctx context.Context, v Viewer, in SubsidyRul
 			return fmt.Errorf("finance: subsidy rule: %w", err)
 		}
 		return s.record(ctx, tx, "finance.subsidy_rule.create", "finance_subsidy_rule", id, nil, map[string]any{
-			"name_zh": in.NameZH, "kind": in.Kind, "instruments": strings.Join(in.Instruments, ","), "rate_bp": in.RateBP,
+			"name_zh": in.NameZH, "subsidy_kind": in.Kind, "instruments": strings.Join(in.Instruments, ","), "rate_bp": in.RateBP,
 			"share_pct": in.SharePct, "months": in.Months, "cap_fen": in.CapFen, "budget_fen": in.BudgetFen, "programme_id": prog})
 	})
 	if err != nil {

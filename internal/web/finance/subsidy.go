@@ -247,7 +247,7 @@ func (s *handlers) apiSubsidies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"rules": rules})
+	web.WriteJSON(w, http.StatusOK, subsidyRulesAnswer{Rules: rules})
 	return nil
 }
 
