@@ -263,12 +263,44 @@ func (s *Service) ExpressInterest(ctx context.Context, v Viewer, needID int64, n
 	return s.Match(ctx, v, id)
 }
 
+// stepRow records that a match reached step on a date, and counts it in
+// the funnel's monthly rollup under every chain node its need sits on or
+// under, and under node 0.
 func (s *Service) stepRow(ctx context.Context, tx *sql.Tx, match int64, step, on string, fen int64, note string) error {
 	a := audit.ActorFrom(ctx)
 	_, err := tx.ExecContext(ctx, `INSERT INTO finance_match_steps (match_id, step, on_date, amount_fen, note, actor_id, actor, at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, match, step, on, fen, note, nullID(a.ID), a.Name, s.nowMS())
+	if db.IsUniqueViolation(err) {
+		return stepErr("该环节已记录", "the step is already recorded")
+	}
 	if err != nil {
 		return fmt.Errorf("finance: step %s of match %d: %w", step, match, err)
+	}
+	ps, err := pairs(ctx, tx, `SELECT c.node_id, '' FROM finance_need_chains c JOIN finance_matches m ON m.need_id = c.need_id
+		WHERE m.id = $1 ORDER BY c.node_id`, match)
+	if err != nil {
+		return err
+	}
+	anc, err := s.ancestry(ctx)
+	if err != nil {
+		return err
+	}
+	nodes := []int64{0}
+	seen := map[int64]bool{0: true}
+	for _, p := range ps {
+		for _, x := range anc.up(p.id) {
+			if !seen[x] {
+				seen[x] = true
+				nodes = append(nodes, x)
+			}
+		}
+	}
+	for _, node := range nodes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_step_months (node_id, step, ym, n, fen) VALUES ($1,$2,$3,1,$4)
+			ON CONFLICT (node_id, step, ym) DO UPDATE SET n = finance_step_months.n + 1, fen = finance_step_months.fen + excluded.fen`,
+			node, step, on[:7], fen); err != nil {
+			return fmt.Errorf("finance: funnel rollup: %w", err)
+		}
 	}
 	return nil
 }
@@ -439,16 +471,9 @@ func (s *Service) rollUp(ctx context.Context, tx *sql.Tx, m Match, fen int64) er
 		return err
 	}
 	for _, k := range a.industries(n.Chains) {
-		res, err := tx.ExecContext(ctx, `UPDATE finance_institution_deals SET deals = deals + 1, funded_fen = funded_fen + $1
-			WHERE node_id = $2 AND institution_id = $3`, fen, k, m.InstitutionID)
-		if err != nil {
-			return fmt.Errorf("finance: deals rollup: %w", err)
-		}
-		if c, _ := res.RowsAffected(); c == 1 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_institution_deals (institution_id, node_id, deals, funded_fen) VALUES ($1,$2,1,$3)`,
-			m.InstitutionID, k, fen); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_institution_deals (institution_id, node_id, deals, funded_fen) VALUES ($1,$2,1,$3)
+			ON CONFLICT (node_id, institution_id) DO UPDATE SET deals = finance_institution_deals.deals + 1,
+			funded_fen = finance_institution_deals.funded_fen + excluded.funded_fen`, m.InstitutionID, k, fen); err != nil {
 			return fmt.Errorf("finance: deals rollup: %w", err)
 		}
 	}
