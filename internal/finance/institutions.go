@@ -13,6 +13,7 @@ import (
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
+	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
 )
 
@@ -396,8 +397,8 @@ func auditInstitution(in InstitutionInput, state string) map[string]any {
 }
 
 // Update rewrites an institution's profile: its own account or a
-// supervisor. A change of name or credit code by the institution itself
-// sends it back for approval. Errors: NotFound, Forbidden, Conflict,
+// supervisor. A change of name or credit code by the institution itself,
+// or any change to a rejected one, sends it back for approval. Errors: NotFound, Forbidden, Conflict,
 // Invalid.
 func (s *Service) Update(ctx context.Context, v Viewer, id int64, in InstitutionInput) (Institution, error) {
 	before, err := s.Institution(ctx, v, id)
@@ -416,7 +417,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Institution
 		return Institution{}, err
 	}
 	state := before.State
-	if !v.Runs() && (in.Name != before.Name || in.CreditCode != before.CreditCode) {
+	if !v.Runs() && (in.Name != before.Name || in.CreditCode != before.CreditCode || before.State == InstRejected) {
 		state = InstPending
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -513,7 +514,7 @@ func (s *Service) LinkAccount(ctx context.Context, v Viewer, id int64, username 
 	if err != nil {
 		return err
 	}
-	if u.Role != "investor" {
+	if u.Role != org.Investor {
 		return errs.Field("username", "只能关联金融机构角色的账号", "only an investor-role account can be linked")
 	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
