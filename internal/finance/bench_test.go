@@ -145,3 +145,13 @@ func BenchmarkMeasures(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkOverview(b *testing.B) {
+	f, _, _ := seedScale(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.S.Overview(f.ctx, f.staff, 2023); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
