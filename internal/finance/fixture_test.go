@@ -18,7 +18,7 @@ import (
 )
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	DB  *db.DB
 	S   *finance.Service
@@ -30,7 +30,7 @@ type fixture struct {
 	users                     int
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	d := dbtest.Open(t)
 	a := audit.New(d)

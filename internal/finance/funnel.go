@@ -109,108 +109,6 @@ func (s *Service) partyTo(ctx context.Context, q db.Querier, v Viewer, m Match) 
 
 func (p party) reads() bool { return p.staff || p.institution || p.enterprise }
 
-// Match reads a match with its steps: the need's enterprise, the
-// institution and staff. Errors: NotFound.
-func (s *Service) Match(ctx context.Context, v Viewer, id int64) (Match, error) {
-	m, err := s.match(ctx, s.DB.R, id, "")
-	if err != nil {
-		return Match{}, err
-	}
-	p, err := s.partyTo(ctx, s.DB.R, v, m)
-	if err != nil {
-		return Match{}, err
-	}
-	if !p.reads() {
-		return Match{}, errNoMatch
-	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT step, on_date, amount_fen, note, actor, at FROM finance_match_steps WHERE match_id = $1 ORDER BY id", id)
-	if err != nil {
-		return Match{}, fmt.Errorf("finance: steps of match %d: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e StepEvent
-		if err := rows.Scan(&e.Step, &e.On, &e.AmountFen, &e.Note, &e.Actor, &e.At); err != nil {
-			return Match{}, err
-		}
-		m.Steps = append(m.Steps, e)
-	}
-	return m, rows.Err()
-}
-
-// MatchFilter narrows a list of matches.
-type MatchFilter struct {
-	NeedID        int64
-	InstitutionID int64 // staff only; an investor reads its own
-	Step          string
-	State         string
-	Limit         int // default 100, at most 500
-}
-
-// Matches lists matches newest first: an enterprise those on its needs,
-// an investor account its institution's, staff every one. Errors:
-// Forbidden (anyone else), Invalid (a bad filter).
-func (s *Service) Matches(ctx context.Context, v Viewer, f MatchFilter) ([]Match, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	var args []any
-	arg := func(a any) string {
-		args = append(args, a)
-		return "$" + strconv.Itoa(len(args))
-	}
-	var conds []string
-	switch {
-	case v.Staff():
-		if f.InstitutionID != 0 {
-			conds = append(conds, "m.institution_id = "+arg(f.InstitutionID))
-		}
-	case v.enterprise():
-		conds = append(conds, "n.enterprise_id = "+arg(v.EnterpriseID))
-	case v.investor():
-		id, _, err := s.member(ctx, s.DB.R, v)
-		if err != nil {
-			return nil, err
-		}
-		conds = append(conds, "m.institution_id = "+arg(id))
-	default:
-		return nil, errs.New(errs.Forbidden, "您无权查看融资对接", "you may not read matches")
-	}
-	if f.NeedID != 0 {
-		conds = append(conds, "m.need_id = "+arg(f.NeedID))
-	}
-	if f.Step != "" {
-		if stepIndex(f.Step) < 0 {
-			return nil, errs.Field("step", "环节无效："+f.Step, "unknown step: "+f.Step)
-		}
-		conds = append(conds, "m.step = "+arg(f.Step))
-	}
-	if f.State != "" {
-		if f.State != MatchOpen && f.State != MatchClosed {
-			return nil, errs.Field("state", "状态无效："+f.State, "unknown state: "+f.State)
-		}
-		conds = append(conds, "m.state = "+arg(f.State))
-	}
-	q := matchCols
-	if len(conds) > 0 {
-		q += " WHERE " + strings.Join(conds, " AND ")
-	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY m.id DESC LIMIT "+strconv.Itoa(f.Limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("finance: matches: %w", err)
-	}
-	defer rows.Close()
-	out := []Match{}
-	for rows.Next() {
-		m, err := scanMatch(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
 // ExpressInterest records an approved institution's interest in a need it
 // sees (its investor account). Errors: Forbidden (not an investor of an
 // approved institution), NotFound (a need it cannot see), Conflict
@@ -263,12 +161,44 @@ func (s *Service) ExpressInterest(ctx context.Context, v Viewer, needID int64, n
 	return s.Match(ctx, v, id)
 }
 
+// stepRow records that a match reached step on a date, and counts it in
+// the funnel's monthly rollup under every chain node its need sits on or
+// under, and under node 0.
 func (s *Service) stepRow(ctx context.Context, tx *sql.Tx, match int64, step, on string, fen int64, note string) error {
 	a := audit.ActorFrom(ctx)
 	_, err := tx.ExecContext(ctx, `INSERT INTO finance_match_steps (match_id, step, on_date, amount_fen, note, actor_id, actor, at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, match, step, on, fen, note, nullID(a.ID), a.Name, s.nowMS())
+	if db.IsUniqueViolation(err) {
+		return stepErr("该环节已记录", "the step is already recorded")
+	}
 	if err != nil {
 		return fmt.Errorf("finance: step %s of match %d: %w", step, match, err)
+	}
+	ps, err := pairs(ctx, tx, `SELECT c.node_id, '' FROM finance_need_chains c JOIN finance_matches m ON m.need_id = c.need_id
+		WHERE m.id = $1 ORDER BY c.node_id`, match)
+	if err != nil {
+		return err
+	}
+	anc, err := s.ancestry(ctx)
+	if err != nil {
+		return err
+	}
+	nodes := []int64{0}
+	seen := map[int64]bool{0: true}
+	for _, p := range ps {
+		for _, x := range anc.up(p.id) {
+			if !seen[x] {
+				seen[x] = true
+				nodes = append(nodes, x)
+			}
+		}
+	}
+	for _, node := range nodes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_step_months (node_id, step, ym, n, fen) VALUES ($1,$2,$3,1,$4)
+			ON CONFLICT (node_id, step, ym) DO UPDATE SET n = finance_step_months.n + 1, fen = finance_step_months.fen + excluded.fen`,
+			node, step, on[:7], fen); err != nil {
+			return fmt.Errorf("finance: funnel rollup: %w", err)
+		}
 	}
 	return nil
 }
@@ -439,16 +369,9 @@ func (s *Service) rollUp(ctx context.Context, tx *sql.Tx, m Match, fen int64) er
 		return err
 	}
 	for _, k := range a.industries(n.Chains) {
-		res, err := tx.ExecContext(ctx, `UPDATE finance_institution_deals SET deals = deals + 1, funded_fen = funded_fen + $1
-			WHERE node_id = $2 AND institution_id = $3`, fen, k, m.InstitutionID)
-		if err != nil {
-			return fmt.Errorf("finance: deals rollup: %w", err)
-		}
-		if c, _ := res.RowsAffected(); c == 1 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_institution_deals (institution_id, node_id, deals, funded_fen) VALUES ($1,$2,1,$3)`,
-			m.InstitutionID, k, fen); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_institution_deals (institution_id, node_id, deals, funded_fen) VALUES ($1,$2,1,$3)
+			ON CONFLICT (node_id, institution_id) DO UPDATE SET deals = finance_institution_deals.deals + 1,
+			funded_fen = finance_institution_deals.funded_fen + excluded.funded_fen`, m.InstitutionID, k, fen); err != nil {
 			return fmt.Errorf("finance: deals rollup: %w", err)
 		}
 	}

@@ -58,13 +58,28 @@ func TestInstitutionRegisterAndApprove(t *testing.T) {
 	if own, err := f.S.Institution(f.ctx, v, i.ID); err != nil || len(own.Contacts) != 1 {
 		t.Fatalf("own view: %+v %v", own, err)
 	}
-	// Renaming itself sends it back for approval; staff edits keep it.
+	// Renaming itself sends it back for approval.
 	in := vc(1, "中原创投二期（测试）")
 	if got, err = f.S.Update(f.ctx, v, i.ID, in); err != nil || got.State != finance.InstPending {
 		t.Fatalf("%+v %v", got, err)
 	}
+	// A rejected institution that corrects its profile asks again.
+	if got, err = f.S.Reject(f.ctx, f.staff, i.ID, "名称与营业执照不符"); err != nil || got.Reason == "" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	in.Intro = "已补充材料"
+	if got, err = f.S.Update(f.ctx, v, i.ID, in); err != nil || got.State != finance.InstPending {
+		t.Fatalf("%+v %v", got, err)
+	}
+	// Other institutions cannot edit it; staff edits keep its state.
+	_, err = f.S.Update(f.ctx, f.investor("vc2"), i.ID, in)
+	wantErr(t, err, errs.NotFound, "")
+	in.Name = "中原创投（测试）"
+	if got, err = f.S.Update(f.ctx, f.staff, i.ID, in); err != nil || got.State != finance.InstPending || got.Name != in.Name {
+		t.Fatalf("%+v %v", got, err)
+	}
 	// Every write was audited.
-	if n := f.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'finance.institution.%'"); n != 3 {
+	if n := f.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'finance.institution.%'"); n != 6 {
 		t.Fatalf("audit rows %d", n)
 	}
 }
@@ -159,5 +174,31 @@ func TestGovernmentFund(t *testing.T) {
 	sf, err := f.S.Fund(f.ctx, f.staff, s2.ID)
 	if err != nil || len(sf.Investments) != 1 || sf.InvestedFen != yi(1) || sf.Investments[0].EnterpriseName != "甲科技有限公司" {
 		t.Fatalf("%+v %v", sf, err)
+	}
+}
+
+// Staff link an investor account to an institution they entered; only
+// investor accounts, only by supervisors.
+func TestLinkAccount(t *testing.T) {
+	f := newFixture(t)
+	i, err := f.S.Create(f.ctx, f.staff, vc(1, "录入的创投"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := f.investor("vc1")
+	if err := f.S.LinkAccount(f.ctx, f.leader, i.ID, "vc1"); errs.CodeOf(err) != errs.Forbidden {
+		t.Fatalf("leader links: %v", err)
+	}
+	if err := f.S.LinkAccount(f.ctx, f.staff, i.ID, "qa"); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("enterprise account linked: %v", err)
+	}
+	if err := f.S.LinkAccount(f.ctx, f.staff, i.ID, "vc1"); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := f.S.MemberOf(f.ctx, v); id != i.ID {
+		t.Fatalf("acts for %d", id)
+	}
+	if got, err := f.S.Institution(f.ctx, v, i.ID); err != nil || len(got.Contacts) != 1 {
+		t.Fatalf("%+v %v", got, err)
 	}
 }

@@ -112,9 +112,11 @@ func (m source) known(code string) bool {
 	return false
 }
 
-// Values answers every query in one statement of grouped arms joined by
-// UNION ALL, each row (query, tag, month, value); the stock, the flows and
-// the conversions are made from them here.
+// Values answers every query in one statement of arms joined by UNION
+// ALL, each row (arm, step, month, count, fen): the stocks group the
+// institutions by month settled; the flows read the funnel's monthly
+// rollup (finance_step_months), one arm per chain filter. The year-to-date
+// sums and the conversions are made from them here.
 func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error) {
 	out := make([]kpi.Answer, len(r.Queries))
 	if r.To < r.From {
@@ -123,10 +125,6 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 	from, to := fmt.Sprintf("%04d-01-01", r.From), fmt.Sprintf("%04d-12-31", r.To)
 	if r.UpTo < to {
 		to = r.UpTo
-	}
-	a, err := m.s.ancestry(ctx)
-	if err != nil {
-		return nil, err
 	}
 	nodes, err := m.s.nodes(ctx)
 	if err != nil {
@@ -138,12 +136,15 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 		return "$" + strconv.Itoa(len(args))
 	}
 	var arms []string
+	// armOf is each query's arm; flows share one arm per chain filter.
+	armOf := make([]int, len(r.Queries))
+	flows := map[string]int{}
 	for i, q := range r.Queries {
 		out[i].YTD = make([][12]int64, r.To-r.From+1)
 		if !m.known(q.Measure) {
 			return nil, fmt.Errorf("finance: no such measure %q", q.Measure)
 		}
-		chainCond, zh, en := chainFilter(a, nodes, q.Filter.Chain)
+		node, zh, en := chainNode(nodes, q.Filter.Chain)
 		if q.Filter.Category != "" {
 			kz, ke := KindLabel(q.Filter.Category)
 			zh, en = join(zh, kz), join(en, ke)
@@ -152,35 +153,25 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 		if from > to {
 			continue
 		}
-		switch q.Measure {
-		case MeasureSettled, MeasureCapital:
-			val := "COUNT(*)"
-			if q.Measure == MeasureCapital {
-				val = "SUM(aum_fen)"
-			}
+		if q.Measure == MeasureSettled || q.Measure == MeasureCapital {
 			cond := ""
 			if q.Filter.Category != "" {
 				cond = " AND kind = " + arg(q.Filter.Category)
 			}
-			arms = append(arms, fmt.Sprintf(`SELECT %d AS q, '' AS tag, substr(settled_on, 1, 7) AS ym, %s AS n FROM finance_institutions
-				WHERE state = 'approved' AND parent_id IS NULL AND settled_on <> '' AND settled_on <= %s%s GROUP BY substr(settled_on, 1, 7)`,
-				i, val, arg(to), cond))
-		case MeasureFunded, MeasureDeals:
-			val := "COUNT(*)"
-			if q.Measure == MeasureFunded {
-				val = "SUM(m.funded_fen)"
-			}
-			arms = append(arms, fmt.Sprintf(`SELECT %d AS q, '' AS tag, substr(m.funded_on, 1, 7) AS ym, %s AS n FROM finance_matches m
-				WHERE m.step = 'funded' AND m.funded_on >= %s AND m.funded_on <= %s%s GROUP BY substr(m.funded_on, 1, 7)`,
-				i, val, arg(from), arg(to), chainCond))
-		default:
-			step := conversionOf[q.Measure]
-			prev := Steps[stepIndex(step)-1].Code
-			arms = append(arms, fmt.Sprintf(`SELECT %d AS q, st.step AS tag, substr(st.on_date, 1, 7) AS ym, COUNT(DISTINCT st.match_id) AS n
-				FROM finance_match_steps st JOIN finance_matches m ON m.id = st.match_id
-				WHERE st.step IN (%s, %s) AND st.on_date >= %s AND st.on_date <= %s%s GROUP BY st.step, substr(st.on_date, 1, 7)`,
-				i, arg(prev), arg(step), arg(from), arg(to), chainCond))
+			armOf[i] = len(arms)
+			arms = append(arms, fmt.Sprintf(`SELECT %d AS arm, '' AS step, substr(settled_on, 1, 7) AS ym, COUNT(*) AS n, SUM(aum_fen) AS fen
+				FROM finance_institutions WHERE state = 'approved' AND parent_id IS NULL AND settled_on <> '' AND settled_on <= %s%s
+				GROUP BY substr(settled_on, 1, 7)`, len(arms), arg(to), cond))
+			continue
 		}
+		k, seen := flows[q.Filter.Chain]
+		if !seen {
+			k = len(arms)
+			flows[q.Filter.Chain] = k
+			arms = append(arms, fmt.Sprintf(`SELECT %d AS arm, step, ym, n, fen FROM finance_step_months
+				WHERE node_id = %s AND ym >= %s AND ym <= %s`, k, arg(node), arg(from[:7]), arg(to[:7])))
+		}
+		armOf[i] = k
 	}
 	if len(arms) == 0 {
 		return out, nil
@@ -190,72 +181,83 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 		return nil, fmt.Errorf("finance: measures: %w", err)
 	}
 	defer rows.Close()
-	// monthly[q][tag][year index][month] are the month's own values;
-	// before[q] is a stock's value before the first year.
-	type series map[string][][12]int64
-	monthly := make([]series, len(out))
-	before := make([]int64, len(out))
+	// month[arm][step] are each year's monthly counts and fen; before is a
+	// stock's count and fen before the first year.
+	type months struct{ n, fen [][12]int64 }
+	month := make([]map[string]*months, len(arms))
+	before := make([][2]int64, len(arms))
 	for rows.Next() {
-		var q int
-		var tag, ym string
-		var n money.SQLSum
-		if err := rows.Scan(&q, &tag, &ym, &n); err != nil {
+		var k int
+		var step, ym string
+		var n, fen money.SQLSum
+		if err := rows.Scan(&k, &step, &ym, &n, &fen); err != nil {
 			return nil, fmt.Errorf("finance: measures: %w", err)
 		}
 		t, err := time.Parse("2006-01", ym)
-		if err != nil || q < 0 || q >= len(out) || t.Year() > r.To {
+		if err != nil || k < 0 || k >= len(arms) || t.Year() > r.To {
 			continue
 		}
 		if t.Year() < r.From {
-			before[q] += int64(n)
+			before[k][0] += int64(n)
+			before[k][1] += int64(fen)
 			continue
 		}
-		if monthly[q] == nil {
-			monthly[q] = series{}
+		if month[k] == nil {
+			month[k] = map[string]*months{}
 		}
-		if monthly[q][tag] == nil {
-			monthly[q][tag] = make([][12]int64, r.To-r.From+1)
+		ms := month[k][step]
+		if ms == nil {
+			ms = &months{n: make([][12]int64, r.To-r.From+1), fen: make([][12]int64, r.To-r.From+1)}
+			month[k][step] = ms
 		}
-		monthly[q][tag][t.Year()-r.From][t.Month()-1] += int64(n)
+		ms.n[t.Year()-r.From][t.Month()-1] += int64(n)
+		ms.fen[t.Year()-r.From][t.Month()-1] += int64(fen)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("finance: measures: %w", err)
 	}
+	last, _ := strconv.Atoi(to[:4]) // years after UpTo's are 0
 	for i, q := range r.Queries {
 		if from > to {
 			continue
 		}
+		arm := month[armOf[i]]
 		switch q.Measure {
 		case MeasureSettled, MeasureCapital: // a stock carries across years
-			run := before[i]
-			own := monthly[i][""]
-			last, _ := strconv.Atoi(to[:4]) // years after UpTo's are 0
+			c := 0
+			if q.Measure == MeasureCapital {
+				c = 1
+			}
+			run := before[armOf[i]][c]
 			for y := range out[i].YTD {
 				if r.From+y > last {
 					break
 				}
 				for mo := 0; mo < 12; mo++ {
-					if own != nil {
-						run += own[y][mo]
+					if ms := arm[""]; ms != nil {
+						run += [2][][12]int64{ms.n, ms.fen}[c][y][mo]
 					}
 					out[i].YTD[y][mo] = run
 				}
 			}
 		case MeasureFunded, MeasureDeals:
-			if own := monthly[i][""]; own != nil {
+			if ms := arm[StepFunded]; ms != nil {
 				for y := range out[i].YTD {
-					out[i].YTD[y] = cumulate(own[y])
+					if q.Measure == MeasureFunded {
+						out[i].YTD[y] = cumulate(ms.fen[y])
+					} else {
+						out[i].YTD[y] = cumulate(ms.n[y])
+					}
 				}
 			}
 		default:
 			step := conversionOf[q.Measure]
-			prev := Steps[stepIndex(step)-1].Code
-			reached, base := monthly[i][step], monthly[i][prev]
+			reached, base := arm[step], arm[Steps[stepIndex(step)-1].Code]
+			if reached == nil || base == nil {
+				continue
+			}
 			for y := range out[i].YTD {
-				if reached == nil || base == nil {
-					continue
-				}
-				num, den := cumulate(reached[y]), cumulate(base[y])
+				num, den := cumulate(reached.n[y]), cumulate(base.n[y])
 				for mo := 0; mo < 12; mo++ {
 					if den[mo] > 0 {
 						out[i].YTD[y][mo] = (200*num[mo] + den[mo]) / (2 * den[mo])
@@ -281,31 +283,16 @@ func join(a, b string) string {
 	return a + " · " + b
 }
 
-// chainFilter is the condition on the match m's need for a chain code (the
-// node and every node under it), with its words; a node no longer there
-// counts nothing and says so.
-func chainFilter(a ancestry, nodes map[int64]ChainRef, code string) (string, string, string) {
+// chainNode is the node a chain code names (0 for no chain), with its
+// words; a node no longer there is -1, which counts nothing, and says so.
+func chainNode(nodes map[int64]ChainRef, code string) (int64, string, string) {
 	if code == "" {
-		return "", "", ""
+		return 0, "", ""
 	}
-	var root ChainRef
 	for _, n := range nodes {
 		if n.Code == code {
-			root = n
+			return n.ID, n.NameZH + "产业链（含下级）", n.NameEN + " chain (and below)"
 		}
 	}
-	if root.ID == 0 {
-		return " AND 1 = 0", "产业链 " + code + "（已不存在）", "chain " + code + " (no longer exists)"
-	}
-	var ids []int64
-	for id := range nodes {
-		for _, up := range a.up(id) {
-			if up == root.ID {
-				ids = append(ids, id)
-				break
-			}
-		}
-	}
-	return " AND EXISTS (SELECT 1 FROM finance_need_chains c WHERE c.need_id = m.need_id AND c.node_id IN (" + idList(ids) + "))",
-		root.NameZH + "产业链（含下级）", root.NameEN + " chain (and below)"
+	return -1, "产业链 " + code + "（已不存在）", "chain " + code + " (no longer exists)"
 }

@@ -34,13 +34,13 @@ func TestMeasures(t *testing.T) {
 	f.now = time.Date(2023, 1, 5, 10, 0, 0, 0, db.CST)
 	old := vc(1, "老牌创投")
 	old.SettledOn = "2022-12-05"
-	vc1, _ := f.approved("vc1", old) // settled last year, 50 亿
+	vc1, i1 := f.approved("vc1", old) // settled last year, 50 亿
 	bank := vc(2, "科技银行")
 	bank.Kind, bank.AUMFen, bank.SettledOn, bank.Instruments, bank.Chains = finance.KindBank, yi(100), "", []string{"loan"}, nil
 	_, ib := f.approved("bank", bank)
 	nm := vc(3, "材料创投")
 	nm.Chains, nm.SettledOn = []string{"nm"}, ""
-	vcNM, _ := f.approved("vc3", nm) // not settled
+	vcNM, inm := f.approved("vc3", nm) // not settled
 	general := vc(4, "综合创投")
 	general.Chains, general.SettledOn = nil, ""
 	vcG, _ := f.approved("vc4", general)
@@ -115,6 +115,20 @@ func TestMeasures(t *testing.T) {
 	}
 	if got[4].FilterZH != "物联网产业链（含下级）" || got[10].FilterZH != "产业链 gone（已不存在）" || got[2].FilterZH != "银行" {
 		t.Errorf("filter words: %q %q %q", got[4].FilterZH, got[10].FilterZH, got[2].FilterZH)
+	}
+	// The awards read each institution's deals of the year.
+	figs, err := f.S.Figures(f.ctx, nil, 2023)
+	if err != nil || len(figs) != 2 {
+		t.Fatalf("figures: %+v %v", figs, err)
+	}
+	placed := map[int64]int64{i1.ID: wan(5000), inm.ID: wan(1000)}
+	for _, g := range figs {
+		if g.Deals != 1 || g.EarlyDeals != 0 || g.PlacedFen != placed[g.InstitutionID] {
+			t.Errorf("%+v", g)
+		}
+	}
+	if none, _ := f.S.Figures(f.ctx, nil, 2022); len(none) != 0 {
+		t.Errorf("2022 figures: %+v", none)
 	}
 	// A stock carries from earlier years: in 2022 one institution.
 	old22, err := src.Values(f.ctx, kpi.Request{Queries: queries[:1], From: 2022, To: 2022, UpTo: "2022-12-31"})

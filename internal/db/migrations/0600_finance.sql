@@ -170,9 +170,10 @@ CREATE TABLE finance_match_steps (
     actor      TEXT NOT NULL DEFAULT '',
     at         BIGINT NOT NULL
 );
-CREATE INDEX finance_match_steps_match ON finance_match_steps(match_id, id);
--- The funnel's conversion counts matches by the date of each step.
-CREATE INDEX finance_match_steps_step ON finance_match_steps(step, on_date, match_id);
+-- A match reaches each step once.
+CREATE UNIQUE INDEX finance_match_steps_match ON finance_match_steps(match_id, step);
+-- The funnel's conversion counts steps by their date (covering).
+CREATE INDEX finance_match_steps_date ON finance_match_steps(on_date, step, match_id);
 
 -- Notes on a match, private to its institution and staff.
 CREATE TABLE finance_match_notes (
@@ -184,6 +185,19 @@ CREATE TABLE finance_match_notes (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX finance_match_notes_match ON finance_match_notes(match_id, id);
+
+-- The funnel by month, kept on write: how many matches reached each step
+-- in each month (by the step's date) and, for 到位, the money received,
+-- for every chain node a match's need sits on or under (each node once per
+-- need), and node 0 for every chain. The targets' measures read it.
+CREATE TABLE finance_step_months (
+    node_id BIGINT NOT NULL,                 -- a chain node, or 0: every chain
+    step    TEXT NOT NULL,
+    ym      TEXT NOT NULL,                   -- YYYY-MM, China time
+    n       INTEGER NOT NULL DEFAULT 0,
+    fen     BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (node_id, step, ym)
+);
 
 -- Deals received per institution and chain node: matching's "past deals in
 -- the chain" and the awards' figures read this rollup, kept on write.
