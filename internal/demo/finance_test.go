@@ -104,6 +104,11 @@ func TestDemoHasFinance(t *testing.T) {
 	if vals[0].YTD[0][10] != 5 || vals[1].YTD[0][10] != 7000*1_000_000 {
 		t.Fatalf("settled %v, funded %v", vals[0].YTD[0], vals[1].YTD[0])
 	}
+	// The 贴息 rule granted the bank loan once and the grant is paid.
+	rules, err := a.Finance.SubsidyRules(ctx, staff, 2023)
+	if err != nil || len(rules) != 1 || rules[0].Grants != 1 || rules[0].GrantedFen != 345_000_00 || rules[0].PaidFen != 345_000_00 {
+		t.Fatalf("subsidy rules: %+v %v", rules, err)
+	}
 	// The demo enterprise account sees its need and the interest it got.
 	u, _ := a.Org.UserByUsername(ctx, "qiye")
 	own, err := a.Finance.Matches(ctx, finance.ViewerOf(&u), finance.MatchFilter{})
