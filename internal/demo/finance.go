@@ -105,9 +105,9 @@ func loadFinance(ctx context.Context, s *app.App) ([]Account, error) {
 	var accounts []Account
 	investors := map[string]finance.Viewer{}
 	inst := map[string]finance.Institution{}
-	account := func(name, display string) (finance.Viewer, error) {
+	account := func(name, display string, at time.Time) (finance.Viewer, error) {
 		nu := org.NewUser{Username: name, DisplayName: display + " 账号（演示）", Role: org.Investor, Password: org.GeneratePassword()}
-		cu, err := s.Org.CreateUser(ctx, nu)
+		cu, err := s.Org.CreateUser(audit.WithClock(ctx, func() time.Time { return at }), nu)
 		if err != nil {
 			return finance.Viewer{}, fmt.Errorf("demo: finance account %s: %w", name, err)
 		}
@@ -117,12 +117,12 @@ func loadFinance(ctx context.Context, s *app.App) ([]Account, error) {
 	// Each institution registers through its account and is approved the
 	// next day; the government fund's sub-funds are entered by staff.
 	for _, d := range demoInstitutions() {
-		v, err := account(d.user, d.in.Name)
+		settled, _ := time.ParseInLocation("2006-01-02", d.in.SettledOn, db.CST)
+		at := settled.Add(10 * time.Hour)
+		v, err := account(d.user, d.in.Name, at.Add(-time.Hour))
 		if err != nil {
 			return nil, err
 		}
-		settled, _ := time.ParseInLocation("2006-01-02", d.in.SettledOn, db.CST)
-		at := settled.Add(10 * time.Hour)
 		ictx, isvc := financeAt(ctx, s, d.user, at)
 		i, err := isvc.Register(ictx, v, d.in)
 		if err != nil {
@@ -149,7 +149,7 @@ func loadFinance(ctx context.Context, s *app.App) ([]Account, error) {
 		}
 	}
 	// A leasing company has registered and awaits approval.
-	zl, err := account("zulin", "中原融资租赁（演示）")
+	zl, err := account("zulin", "中原融资租赁（演示）", day(time.November, 15))
 	if err != nil {
 		return nil, err
 	}
