@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,8 +32,11 @@ func loadFinanceSubsidy(ctx context.Context, s *app.App, staff finance.Viewer) e
 	}
 	gctx, gsvc := at("supervisor", day(time.July, 25))
 	cands, err := gsvc.SubsidyCandidates(gctx, staff, rule.ID)
-	if err != nil || len(cands) == 0 {
-		return fmt.Errorf("demo: no funded loan to subsidise: %v", err)
+	if err != nil {
+		return fmt.Errorf("demo: subsidy candidates: %w", err)
+	}
+	if len(cands) == 0 {
+		return errors.New("demo: no funded loan to subsidise")
 	}
 	sub, err := gsvc.GrantSubsidy(gctx, staff, cands[0].Match.ID, rule.ID)
 	if err != nil {

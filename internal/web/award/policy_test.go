@@ -45,6 +45,11 @@ func TestPolicyFundOnTheAwardPages(t *testing.T) {
 	if err != nil || len(gs) != 1 {
 		t.Fatalf("grants: %+v %v", gs, err)
 	}
+	// It has no ranking, so no public notice.
+	want(t, w.Anon().Get(fmt.Sprintf("/api/v1/award/notices/%d", prog)), 404, "the policy fund's notice")
+	if strings.Contains(string(w.Anon().Get("/api/v1/award/notices").Body), "2023 年科技贷款贴息") {
+		t.Fatal("the notices list the policy fund")
+	}
 	// Grants come from the finance module's rule, never by hand here.
 	if strings.Contains(body, `id="grant-ent"`) {
 		t.Fatal("the policy fund's page offers a grant by hand")
