@@ -11,6 +11,7 @@ import (
 	"gaoxin/internal/award"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
+	"gaoxin/internal/finance"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
@@ -44,6 +45,7 @@ type App struct {
 	KPI        *kpi.Service
 	Plan       *plan.Service
 	Scenario   *scenario.Service // 场景机会
+	Finance    *finance.Service  // 科技金融
 
 	// Now is every module's clock when Options.Now set it (a demo), else
 	// nil: the real time.
@@ -65,9 +67,13 @@ func New(d *db.DB, o Options) *App {
 	a.Plan = plan.New(d, a.Audit, a.Org, o.Plan)
 	a.Scenario = scenario.New(d, a.Audit, a.Enterprise, a.Org, a.Plan, a.Award)
 	a.KPI.AddSource(a.Scenario.KPISource()) // computed indicators: calls, bids, money paid
+	a.Finance = finance.New(d, a.Audit, a.Enterprise, a.Org)
+	a.Finance.Award = a.Award              // financing subsidies are granted from policy funds in the awards ledger
+	a.KPI.AddSource(a.Finance.KPISource()) // computed indicators: institutions settled, capital, money received, conversion
 	if o.Now != nil {
 		a.Now = o.Now
 		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now, a.Scenario.Now = o.Now, o.Now, o.Now, o.Now, o.Now
+		a.Finance.Now = o.Now
 	}
 	return a
 }

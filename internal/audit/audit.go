@@ -67,6 +67,12 @@ func WithClock(ctx context.Context, now func() time.Time) context.Context {
 	return context.WithValue(ctx, clockKey{}, now)
 }
 
+// Stamp is the time a write in ctx happens at, in Unix milliseconds: the
+// clock WithClock gave ctx, or the real time. Modules stamp the rows they
+// write with it where their history must agree with their audit rows (a
+// demo's accounts created on the dates it tells of).
+func Stamp(ctx context.Context) int64 { return stamp(ctx) }
+
 // stamp is the time to record a row at, in Unix milliseconds.
 func stamp(ctx context.Context) int64 {
 	if now, ok := ctx.Value(clockKey{}).(func() time.Time); ok {

@@ -25,6 +25,7 @@ func auditLabels() audit.Labels {
 			"award.score": {ZH: "评分了", EN: "scored"}, "award.rank": {ZH: "排名了", EN: "ranked"},
 			"award.grant": {ZH: "确定了", EN: "granted"}, "award.grant.none": {ZH: "确定无奖补：", EN: "granted nothing for"},
 			"award.contract.open":  {ZH: "登记了兑付合同", EN: "opened the contract"},
+			"award.policy.open":    {ZH: "设立了政策资金", EN: "opened the policy fund"},
 			"award.history":        {ZH: "登记了往年结果：", EN: "recorded past results of"},
 			"award.objection.file": {ZH: "提出了", EN: "filed"}, "award.objection.upheld": {ZH: "裁定成立：", EN: "upheld"},
 			"award.objection.dismissed": {ZH: "裁定不成立：", EN: "dismissed"},
@@ -69,7 +70,7 @@ func auditLabels() audit.Labels {
 			"round":           {ZH: "轮次", EN: "round"},
 			"kind": {ZH: "类别", EN: "kind", Values: map[string]audit.Words{
 				KindRanking: {ZH: "评优（限额）", EN: "honour with a quota"}, KindPrize: {ZH: "奖项（达标即奖）", EN: "prize"},
-				KindContract: {ZH: "合同兑付", EN: "contract"}}},
+				KindContract: {ZH: "合同兑付", EN: "contract"}, KindPolicy: {ZH: "政策兑现", EN: "policy fund"}}},
 			"name_zh":         {ZH: "名称", EN: "name"},
 			"name_en":         {ZH: "英文名称", EN: "English name"},
 			"corrections":     {ZH: "更正内容", EN: "corrections"},

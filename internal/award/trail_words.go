@@ -50,6 +50,7 @@ var actionWords = map[string]Text{
 	"award.payment.paid": {"登记支付", "recorded a payment as paid"}, "award.payment.reversed": {"冲正付款", "reversed a payment"},
 	"award.payment.withdrawn": {"撤回付款", "withdrew a payment"}, "award.ledger.payment": {"台账记入支付", "ledger: payment"},
 	"award.ledger.reversal": {"台账记入冲正", "ledger: reversal"},
+	"award.policy.open":     {"设立政策资金", "opened the policy fund"}, "award.contract.open": {"登记兑付合同", "opened the contract"},
 }
 
 var objectWords = map[string]Text{
@@ -177,6 +178,8 @@ func value(w Words, names map[int64]enterprise.Brief, key string, v any) Text {
 				return Text{"排名荣誉", "ranking honour"}
 			} else if x == KindPrize {
 				return Text{"达标奖励", "prize"}
+			} else if x == KindPolicy {
+				return Text{"政策兑现", "policy fund"}
 			}
 		case "indicator":
 			return w.IndicatorText(x)

@@ -116,5 +116,10 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 	if err := loadScenarioMatching(ctx, s); err != nil {
 		return nil, err
 	}
+	financeAccounts, err := loadFinance(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	accounts = append(accounts, financeAccounts...)
 	return accounts, nil
 }

@@ -25,10 +25,13 @@ const (
 	UnitStaff  Role = "unit"       // staff of a responsible unit
 	Enterprise Role = "enterprise" // a registered company's account
 	Reviewer   Role = "reviewer"   // review panel expert
+	// Investor is an investment institution's or bank's account (投资机构);
+	// the finance module keeps which institution it acts for.
+	Investor Role = "investor"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{Admin, Leader, Supervisor, UnitStaff, Enterprise, Reviewer}
+var Roles = []Role{Admin, Leader, Supervisor, UnitStaff, Enterprise, Reviewer, Investor}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -55,6 +58,8 @@ func (r Role) Label() (zh, en string) {
 		return "企业", "Enterprise"
 	case Reviewer:
 		return "评审专家", "Reviewer"
+	case Investor:
+		return "金融机构", "Investor"
 	}
 	return string(r), string(r)
 }

@@ -44,7 +44,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return u, err
 	}
-	u = User{Username: nu.Username, DisplayName: strings.TrimSpace(nu.DisplayName), Role: nu.Role, CreatedAt: db.Now()}
+	u = User{Username: nu.Username, DisplayName: strings.TrimSpace(nu.DisplayName), Role: nu.Role, CreatedAt: audit.Stamp(ctx)}
 	if nu.UnitCode != "" {
 		unit, err := s.UnitByCode(ctx, nu.UnitCode)
 		if err != nil {

@@ -31,7 +31,7 @@ var modules = []module{
 	{"评优奖补", "Awards", "/awards", nil, false},
 	{"场景机会", "Scenarios", "/scenarios", nil, false},
 	{"产业大脑", "Industry brain", "/insight", []org.Role{org.Admin, org.Leader, org.Supervisor}, true},
-	{"科技金融", "Tech finance", "/finance", nil, true},
+	{"科技金融", "Tech finance", "/finance", nil, false},
 	{"系统管理", "Admin", "/admin/users", []org.Role{org.Admin}, false},
 }
 

@@ -33,8 +33,11 @@ func (p page) State(s string) string {
 
 // Kind is a programme kind's label.
 func (p page) Kind(k string) string {
-	if k == award.KindPrize {
+	switch k {
+	case award.KindPrize:
 		return p.L("达标奖励", "prize")
+	case award.KindPolicy:
+		return p.L("政策兑现", "policy fund")
 	}
 	return p.L("排名荣誉", "ranking honour")
 }

@@ -41,7 +41,7 @@ func (s *handlers) routes() {
 	approver := web.Only(org.Supervisor, org.Leader)
 	rev := web.Only(org.Reviewer)
 	ent := web.Only(org.Enterprise)
-	readers := web.Only(org.Admin, org.Leader, org.Supervisor, org.Enterprise, org.Reviewer, org.UnitStaff)
+	readers := web.Only(org.Admin, org.Leader, org.Supervisor, org.Enterprise, org.Reviewer, org.UnitStaff, org.Investor)
 
 	// Pages.
 	s.Handle("GET /awards", "Award programmes", web.Public, s.handleAwards)

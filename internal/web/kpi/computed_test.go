@@ -63,7 +63,9 @@ func TestKPIComputedIndicator(t *testing.T) {
 		Sources []kpi.SourceChoices `json:"sources"`
 	}
 	h.As("leader").Get("/api/v1/kpi/sources").JSON(t, &srcs)
-	if len(srcs.Sources) != 1 || len(srcs.Sources[0].Measures) < 5 || len(srcs.Sources[0].Filters) != 3 {
+	// Scenarios and tech finance compute figures.
+	if len(srcs.Sources) != 2 || len(srcs.Sources[0].Measures) < 5 || len(srcs.Sources[0].Filters) != 3 ||
+		!strings.HasPrefix(srcs.Sources[1].Measures[0].Code, "finance.") {
 		t.Fatalf("sources: %+v", srcs)
 	}
 	// A bad filter is refused naming its field.

@@ -120,7 +120,7 @@ func TestModulesRegisterTheirWords(t *testing.T) {
 	for _, m := range l.Modules() {
 		codes = append(codes, m.Code)
 	}
-	if got := strings.Join(codes, ","); got != "auth,award,enterprise,kpi,plan,scenario,token,unit,user" {
+	if got := strings.Join(codes, ","); got != "auth,award,enterprise,finance,kpi,plan,scenario,token,unit,user" {
 		t.Errorf("modules: %s", got)
 	}
 }

@@ -30,7 +30,7 @@ func TestMainNavigation(t *testing.T) {
 	nav := mainNav(t, leader.Get("/enterprises").Body)
 	want := `<nav class="main" aria-label="主导航">
     <a href="/">首页</a><a href="/kpi">目标指标</a><a href="/plan">督查督办</a><a href="/enterprises" class="active" aria-current="page">企业库</a><a href="/awards">评优奖补</a><a href="/scenarios">场景机会</a>` +
-		`<span class="soon" title="建设中">产业大脑</span><span class="soon" title="建设中">科技金融</span>
+		`<span class="soon" title="建设中">产业大脑</span><a href="/finance">科技金融</a>
   </nav>`
 	if nav != want {
 		t.Errorf("leader on /enterprises:\n got %s\nwant %s", nav, want)
@@ -54,7 +54,7 @@ func TestMainNavigation(t *testing.T) {
 	// In English.
 	leader.Header = http.Header{"Cookie": {web.SessionCookie + "=" + leader.Cookie + "; " + web.LangCookie + "=en"}}
 	en := mainNav(t, leader.Get("/kpi").Body)
-	for _, w := range []string{`aria-label="Main"`, `<a href="/kpi" class="active" aria-current="page">Targets</a>`, `<span class="soon" title="Coming soon">Tech finance</span>`} {
+	for _, w := range []string{`aria-label="Main"`, `<a href="/kpi" class="active" aria-current="page">Targets</a>`, `<span class="soon" title="Coming soon">Industry brain</span>`, `<a href="/finance">Tech finance</a>`} {
 		if !strings.Contains(en, w) {
 			t.Errorf("English navigation lacks %s: %s", w, en)
 		}

@@ -50,6 +50,7 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 	admin := h.AsWith("admin", pw["admin"])
 	firm := h.AsWith("qiye", pw["qiye"])
 	reviewer := h.AsWith("zhuanjia1", pw["zhuanjia1"])
+	investor := h.AsWith("touzi", pw["touzi"])
 	first := func(c *webtest.Client, path, list string) string {
 		var v map[string]json.RawMessage
 		c.Get(path).JSON(t, &v)
@@ -68,9 +69,10 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 	// its honour list.
 	var progs struct {
 		Programmes []struct {
-			ID         int64 `json:"id"`
-			Year       int   `json:"year"`
-			Historical bool  `json:"historical"`
+			ID         int64  `json:"id"`
+			Year       int    `json:"year"`
+			Kind       string `json:"kind"`
+			Historical bool   `json:"historical"`
 		} `json:"programmes"`
 	}
 	sup.Get("/api/v1/award/programmes").JSON(t, &progs)
@@ -79,7 +81,7 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 		switch {
 		case p.Historical && past == "":
 			past = strconv.FormatInt(p.ID, 10)
-		case !p.Historical && p.Year == 2023 && run == "":
+		case !p.Historical && p.Year == 2023 && p.Kind != "policy" && run == "":
 			run = strconv.FormatInt(p.ID, 10)
 		}
 	}
@@ -133,6 +135,34 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 		"/api/v1/award/grants/{id}/payments":         "/api/v1/award/grants/" + first(sup, prog+"/grants", "grants") + "/payments",
 		"/api/v1/award/notices/{id}":                 "/api/v1/award/notices/" + run,
 	}
+	// Finance: the demo's government fund, a need with matches, and a match.
+	var funds struct {
+		Institutions []struct {
+			ID int64 `json:"id"`
+		} `json:"institutions"`
+	}
+	sup.Get("/api/v1/finance/institutions?kind=gov_fund").JSON(t, &funds)
+	if len(funds.Institutions) == 0 {
+		t.Fatal("the demo has no government fund")
+	}
+	fund := strconv.FormatInt(funds.Institutions[0].ID, 10)
+	finMatch := first(sup, "/api/v1/finance/matches", "matches")
+	var fm struct {
+		NeedID int64 `json:"need_id"`
+	}
+	sup.Get("/api/v1/finance/matches/"+finMatch).JSON(t, &fm)
+	finNeed := "/api/v1/finance/needs/" + strconv.FormatInt(fm.NeedID, 10)
+	for k, v := range map[string]string{
+		"/api/v1/finance/institutions/{id}":       "/api/v1/finance/institutions/" + fund,
+		"/api/v1/finance/funds/{id}":              "/api/v1/finance/funds/" + fund,
+		"/api/v1/finance/needs/{id}":              finNeed,
+		"/api/v1/finance/needs/{id}/institutions": finNeed + "/institutions",
+		"/api/v1/finance/matches/{id}":            "/api/v1/finance/matches/" + finMatch,
+		"/api/v1/finance/matches/{id}/notes":      "/api/v1/finance/matches/" + finMatch + "/notes",
+		"/api/v1/finance/subsidies/{id}":          "/api/v1/finance/subsidies/" + first(sup, "/api/v1/finance/subsidies", "rules"),
+	} {
+		samples[k] = v
+	}
 	checked := 0
 	for _, rt := range h.Srv.Routes() {
 		if rt.Method != http.MethodGet || !rt.API || !under(rt.Path, documented) {
@@ -153,7 +183,7 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 			}
 		}
 		succeeded := false
-		for _, c := range []*webtest.Client{sup, unit, admin, firm, reviewer} {
+		for _, c := range []*webtest.Client{sup, unit, admin, firm, reviewer, investor} {
 			req := httptest.NewRequest("GET", path, nil)
 			resp := c.Send(req)
 			if resp.Code >= 500 {

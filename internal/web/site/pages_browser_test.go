@@ -32,6 +32,11 @@ var mainPages = []struct {
 		"/scenarios/mine", "{link:/scenario-bids/[0-9]+}", "/scenarios", "{link:/scenarios/[0-9]+}", "{link:/scenarios/[0-9]+/bid}", "/scenarios/inbox"}},
 	{"zhuanjia1", []string{"/", "/awards/reviews", "{link:/awards/assignments/[0-9]+}", "/scenario-reviews", "{link:/scenario-reviews/[0-9]+}"}},
 	{"admin", []string{"/admin/users", "/admin/units", "/admin/audit", "/account"}},
+	{"supervisor", []string{"/finance", "/finance/institutions/review", "/finance/institutions", "/finance/institutions/new", "/finance/needs",
+		"{link:/finance/needs/[0-9]+}", "{link:/finance/needs/[0-9]+/matching}", "{link:/finance/matches/[0-9]+}", "/finance/institutions?kind=gov_fund",
+		"{link:/finance/institutions/[0-9]+}", "{link:/finance/funds/[0-9]+}"}},
+	{"qiye", []string{"/finance", "/finance/needs", "/finance/needs/new"}},
+	{"touzi", []string{"/finance", "/finance/dashboard", "{link:/finance/matches/[0-9]+}", "{link:/finance/needs/[0-9]+}", "/finance/institutions"}},
 }
 
 // TestBrowserPagesFitPhonesAndPassAxe opens every module's main pages, as

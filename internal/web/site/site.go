@@ -15,6 +15,7 @@ import (
 	"gaoxin/internal/web"
 	"gaoxin/internal/web/award"
 	"gaoxin/internal/web/enterprise"
+	"gaoxin/internal/web/finance"
 	"gaoxin/internal/web/kpi"
 	"gaoxin/internal/web/plan"
 	"gaoxin/internal/web/scenario"
@@ -30,6 +31,7 @@ func New(cfg web.Config, a *app.App, log *slog.Logger) (*web.Server, error) {
 		enterprise.Register,
 		award.Register,
 		scenario.Register,
+		finance.Register,
 	)
 }
 

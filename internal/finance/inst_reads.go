@@ -1,0 +1,264 @@
+package finance
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/db"
+	"gaoxin/internal/errs"
+)
+
+const instCols = `SELECT id, kind, name, credit_code, aum_fen, ticket_min_fen, ticket_max_fen, settled_on, intro, state, reason,
+	COALESCE(parent_id, 0), committed_fen, paid_in_fen, synthetic, created_at, updated_at FROM finance_institutions`
+
+func scanInst(sc interface{ Scan(...any) error }) (Institution, error) {
+	var i Institution
+	err := sc.Scan(&i.ID, &i.Kind, &i.Name, &i.CreditCode, &i.AUMFen, &i.TicketMinFen, &i.TicketMaxFen, &i.SettledOn, &i.Intro,
+		&i.State, &i.Reason, &i.ParentID, &i.CommittedFen, &i.PaidInFen, &i.Synthetic, &i.CreatedAt, &i.UpdatedAt)
+	return i, err
+}
+
+// institution reads one institution with its profile and contacts,
+// whoever asks. Errors: NotFound.
+func (s *Service) institution(ctx context.Context, q db.Querier, id int64) (Institution, error) {
+	i, err := scanInst(q.QueryRowContext(ctx, instCols+" WHERE id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return i, errNoInstitution
+	}
+	if err != nil {
+		return i, fmt.Errorf("finance: institution %d: %w", id, err)
+	}
+	is := []*Institution{&i}
+	if err := s.fillProfiles(ctx, q, is, true); err != nil {
+		return i, err
+	}
+	return i, nil
+}
+
+func idList(ids []int64) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(out, ",")
+}
+
+// fillProfiles adds each institution's stages, instruments and chains
+// (and contacts when asked), in one query each.
+func (s *Service) fillProfiles(ctx context.Context, q db.Querier, is []*Institution, contacts bool) error {
+	if len(is) == 0 {
+		return nil
+	}
+	by := make(map[int64]*Institution, len(is))
+	ids := make([]int64, len(is))
+	for k, i := range is {
+		by[i.ID], ids[k] = i, i.ID
+		i.Stages, i.Instruments, i.Chains = []string{}, []string{}, []ChainRef{}
+	}
+	list := idList(ids)
+	stages, err := pairs(ctx, q, "SELECT institution_id, stage FROM finance_institution_stages WHERE institution_id IN ("+list+")")
+	if err != nil {
+		return err
+	}
+	for _, p := range stages {
+		by[p.id].Stages = append(by[p.id].Stages, p.v)
+	}
+	instr, err := pairs(ctx, q, "SELECT institution_id, instrument FROM finance_institution_instruments WHERE institution_id IN ("+list+")")
+	if err != nil {
+		return err
+	}
+	for _, p := range instr {
+		by[p.id].Instruments = append(by[p.id].Instruments, p.v)
+	}
+	for _, i := range is {
+		sortByLabels(i.Stages, Stages)
+		sortByLabels(i.Instruments, Instruments)
+	}
+	nodes, err := s.nodes(ctx)
+	if err != nil {
+		return err
+	}
+	chains, err := pairs(ctx, q, "SELECT institution_id, CAST(node_id AS TEXT) FROM finance_institution_chains WHERE institution_id IN ("+list+") ORDER BY institution_id, node_id")
+	if err != nil {
+		return err
+	}
+	for _, p := range chains {
+		nid, _ := strconv.ParseInt(p.v, 10, 64)
+		by[p.id].Chains = append(by[p.id].Chains, nodes[nid])
+	}
+	if !contacts {
+		return nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT institution_id, name, title, phone, email FROM finance_contacts WHERE institution_id IN ("+list+") ORDER BY institution_id, id")
+	if err != nil {
+		return fmt.Errorf("finance: contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c Contact
+		if err := rows.Scan(&id, &c.Name, &c.Title, &c.Phone, &c.Email); err != nil {
+			return err
+		}
+		by[id].Contacts = append(by[id].Contacts, c)
+	}
+	return rows.Err()
+}
+
+type pair struct {
+	id int64
+	v  string
+}
+
+// pairs runs a query of (id, text) rows.
+func pairs(ctx context.Context, q db.Querier, query string, args ...any) ([]pair, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("finance: %w", err)
+	}
+	defer rows.Close()
+	var out []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.id, &p.v); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// sortByLabels orders codes as ls lists them.
+func sortByLabels(codes []string, ls []Label) {
+	pos := func(c string) int {
+		for k, l := range ls {
+			if l.Code == c {
+				return k
+			}
+		}
+		return len(ls)
+	}
+	for a := 1; a < len(codes); a++ {
+		for b := a; b > 0 && pos(codes[b]) < pos(codes[b-1]); b-- {
+			codes[b], codes[b-1] = codes[b-1], codes[b]
+		}
+	}
+}
+
+// nodes is the registry's chain tree by node id.
+func (s *Service) nodes(ctx context.Context) (map[int64]ChainRef, error) {
+	tree, err := s.Registry.ChainTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]ChainRef, len(tree))
+	for _, n := range tree {
+		out[n.ID] = ChainRef{ID: n.ID, Code: n.Code, NameZH: n.NameZH, NameEN: n.NameEN}
+	}
+	return out, nil
+}
+
+// Institution reads one institution as v may see it: staff every one, an
+// investor account its own, other signed-in accounts approved ones, with
+// contacts only for staff, the institution itself and an enterprise that
+// accepted its interest. Errors: Unauthorized (anonymous), NotFound.
+func (s *Service) Institution(ctx context.Context, v Viewer, id int64) (Institution, error) {
+	if v.UserID == 0 {
+		return Institution{}, errSignIn
+	}
+	i, err := s.institution(ctx, s.DB.R, id)
+	if err != nil {
+		return i, err
+	}
+	mine, _, err := s.member(ctx, s.DB.R, v)
+	if err != nil {
+		return Institution{}, err
+	}
+	if v.Staff() || mine == id {
+		return i, nil
+	}
+	if i.State != InstApproved {
+		return Institution{}, errNoInstitution
+	}
+	if v.enterprise() {
+		var n int
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM finance_matches m JOIN finance_needs n ON n.id = m.need_id
+			WHERE m.institution_id = $1 AND n.enterprise_id = $2 AND m.step <> 'interest'`, id, v.EnterpriseID).Scan(&n); err != nil {
+			return Institution{}, fmt.Errorf("finance: institution %d: %w", id, err)
+		}
+		if n > 0 {
+			return i, nil
+		}
+	}
+	i.Contacts = nil
+	return i, nil
+}
+
+// InstitutionFilter narrows a list of institutions.
+type InstitutionFilter struct {
+	State string // staff only; others read approved ones
+	Kind  string
+	Limit int // default 200, at most 1,000
+}
+
+// Institutions lists institutions as v may see them, by id, without
+// contacts: staff every state, other signed-in accounts approved ones.
+// Errors: Unauthorized (anonymous), Invalid (a bad filter).
+func (s *Service) Institutions(ctx context.Context, v Viewer, f InstitutionFilter) ([]Institution, error) {
+	if v.UserID == 0 {
+		return nil, errSignIn
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 200
+	}
+	var args []any
+	arg := func(a any) string {
+		args = append(args, a)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var conds []string
+	switch {
+	case !v.Staff():
+		conds = append(conds, "state = "+arg(InstApproved))
+	case f.State != "":
+		if !known(InstStates, f.State) {
+			return nil, errs.Field("state", "机构状态无效："+f.State, "unknown state: "+f.State)
+		}
+		conds = append(conds, "state = "+arg(f.State))
+	}
+	if f.Kind != "" {
+		if !known(Kinds, f.Kind) {
+			return nil, errs.Field("kind", "机构类型无效："+f.Kind, "unknown kind: "+f.Kind)
+		}
+		conds = append(conds, "kind = "+arg(f.Kind))
+	}
+	q := instCols
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY id LIMIT "+strconv.Itoa(f.Limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("finance: institutions: %w", err)
+	}
+	defer rows.Close()
+	var out []Institution
+	for rows.Next() {
+		i, err := scanInst(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ps := make([]*Institution, len(out))
+	for k := range out {
+		ps[k] = &out[k]
+	}
+	return out, s.fillProfiles(ctx, s.DB.R, ps, false)
+}

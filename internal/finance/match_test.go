@@ -1,0 +1,139 @@
+package finance_test
+
+import (
+	"strings"
+	"testing"
+
+	"gaoxin/internal/errs"
+	"gaoxin/internal/finance"
+)
+
+// The ranking's points, computed by hand from the terms in match.go.
+func TestMatchInstitutionsRanking(t *testing.T) {
+	f := newFixture(t)
+	exact := vc(1, "传感器专业创投")
+	exact.Chains, exact.Stages = []string{"iot_sensor"}, []string{"a"}
+	_, ie := f.approved("vc1", exact)          // stage 20, chain 25, ticket 20, instrument 15, deals 0 = 80
+	_, ip := f.approved("vc2", vc(2, "物联网创投")) // stage 20, chain 18, ticket 20, instrument 15 = 73
+	general := vc(3, "综合创投")
+	general.Chains, general.Stages, general.Instruments = nil, []string{"seed", "angel", "a", "b", "c_plus"}, []string{"equity", "convertible", "loan"}
+	general.TicketMaxFen = 0
+	_, ig := f.approved("vc3", general) // stage 10, chain 8, ticket 10, instrument 10 = 38
+	small := vc(4, "小额创投")
+	small.TicketMinFen, small.TicketMaxFen = wan(100), yi(10) // 5,000 万 < 1/10 of 10 亿: ticket 8
+	_, is := f.approved("vc4", small)                         // 20 + 18 + 8 + 15 = 61
+	other := vc(5, "材料创投")
+	other.Chains = []string{"nm"}
+	f.approved("vc5", other) // another chain: not listed
+	n, err := f.S.Post(f.ctx, f.entA, needIn(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.S.MatchInstitutions(f.ctx, f.entA, n.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		id    int64
+		score int
+	}{{ie.ID, 80}, {ip.ID, 73}, {is.ID, 61}, {ig.ID, 38}}
+	if len(got) != len(want) {
+		t.Fatalf("%d ranked, want %d: %+v", len(got), len(want), got)
+	}
+	for k, w := range want {
+		if got[k].Institution.ID != w.id || got[k].Score != w.score || !got[k].Sees || len(got[k].Reasons) != 5 {
+			t.Errorf("rank %d: %s %d, want id %d score %d", k+1, got[k].Institution.Name, got[k].Score, w.id, w.score)
+		}
+		sum := 0
+		for _, r := range got[k].Reasons {
+			sum += r.Points
+			if r.ZH == "" || r.EN == "" || r.Points > r.Max {
+				t.Errorf("reason %+v", r)
+			}
+		}
+		if sum != got[k].Score {
+			t.Errorf("reasons add to %d, score %d", sum, got[k].Score)
+		}
+	}
+	if !strings.Contains(got[0].Reasons[1].ZH, "传感器") || !strings.Contains(got[1].Reasons[1].ZH, "物联网") {
+		t.Errorf("chain reasons: %q, %q", got[0].Reasons[1].ZH, got[1].Reasons[1].ZH)
+	}
+	// The SQL fit and the Go fit agree: exactly the ranked institutions
+	// read the need.
+	all, _ := f.S.Institutions(f.ctx, f.staff, finance.InstitutionFilter{})
+	for _, i := range all {
+		ranked := false
+		for _, r := range got {
+			ranked = ranked || r.Institution.ID == i.ID
+		}
+		var acct int64
+		f.scan(&acct, "SELECT user_id FROM finance_members WHERE institution_id = $1", i.ID)
+		_, err := f.S.Need(f.ctx, finance.Viewer{UserID: acct, Role: "investor"}, n.ID)
+		if (err == nil) != ranked {
+			t.Errorf("%s: ranked %v, reads the need: %v", i.Name, ranked, err)
+		}
+	}
+	// Excluding one keeps it ranked for the enterprise, marked unseen.
+	if _, err := f.S.SetAudience(f.ctx, f.entA, n.ID, finance.AudienceFit, []int64{ie.ID}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = f.S.MatchInstitutions(f.ctx, f.entA, n.ID, 0)
+	if got[0].Institution.ID != ie.ID || got[0].Sees || !got[1].Sees {
+		t.Fatalf("audience marks: %+v", got[:2])
+	}
+	// Only the enterprise and staff rank institutions.
+	_, err = f.S.MatchInstitutions(f.ctx, f.entB, n.ID, 0)
+	wantErr(t, err, errs.NotFound, "")
+	if _, err := f.S.MatchInstitutions(f.ctx, f.staff, n.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An institution's fitting needs: only those it may see, ranked with
+// reasons; not another institution's list.
+func TestMatchNeedsForInstitution(t *testing.T) {
+	x := newVisibility(t)
+	f := x.f
+	n1, _ := f.S.Post(f.ctx, f.entA, needIn(), nil)
+	in2 := needIn()
+	in2.Title, in2.Stage = "B 轮融资", "b"
+	n2, _ := f.S.Post(f.ctx, f.entA, in2, nil)
+	loan := needIn()
+	loan.Title, loan.Instrument = "流动资金贷款", "loan"
+	nl, _ := f.S.Post(f.ctx, f.entB, loan, nil)
+	got, err := f.S.MatchNeeds(f.ctx, x.vc1, 0, 0)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	for _, r := range got {
+		if r.Need.ID != n1.ID && r.Need.ID != n2.ID || len(r.Reasons) != 5 || r.Score != 73 {
+			t.Errorf("%+v", r)
+		}
+	}
+	if got[0].Need.ID != n2.ID { // a tie: the newer need first
+		t.Errorf("tie order: %d first", got[0].Need.ID)
+	}
+	bank, err := f.S.MatchNeeds(f.ctx, x.bank, 0, 0)
+	if err != nil || len(bank) != 1 || bank[0].Need.ID != nl.ID {
+		t.Fatalf("bank: %+v %v", bank, err)
+	}
+	if l, err := f.S.MatchNeeds(f.ctx, x.vc2, 0, 0); err != nil || len(l) != 0 {
+		t.Fatalf("other chain: %+v %v", l, err)
+	}
+	_, err = f.S.MatchNeeds(f.ctx, x.pending, 0, 0)
+	wantErr(t, err, errs.Forbidden, "")
+	_, err = f.S.MatchNeeds(f.ctx, x.vc2, x.i1.ID, 0)
+	wantErr(t, err, errs.NotFound, "")
+	_, err = f.S.MatchNeeds(f.ctx, f.entA, x.i1.ID, 0)
+	wantErr(t, err, errs.NotFound, "")
+	if l, err := f.S.MatchNeeds(f.ctx, f.staff, x.i1.ID, 0); err != nil || len(l) != 2 {
+		t.Fatalf("staff: %d %v", len(l), err)
+	}
+	// Excluded from one: only the other is listed.
+	if _, err := f.S.SetAudience(f.ctx, f.entA, n1.ID, finance.AudienceFit, []int64{x.i1.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := f.S.MatchNeeds(f.ctx, x.vc1, 0, 0); len(l) != 1 || l[0].Need.ID != n2.ID {
+		t.Fatalf("after exclusion: %+v", l)
+	}
+}

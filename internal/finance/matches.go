@@ -1,0 +1,112 @@
+package finance
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/errs"
+)
+
+// Match reads a match with its steps: the need's enterprise, the
+// institution and staff. Errors: NotFound.
+func (s *Service) Match(ctx context.Context, v Viewer, id int64) (Match, error) {
+	m, err := s.match(ctx, s.DB.R, id, "")
+	if err != nil {
+		return Match{}, err
+	}
+	p, err := s.partyTo(ctx, s.DB.R, v, m)
+	if err != nil {
+		return Match{}, err
+	}
+	if !p.reads() {
+		return Match{}, errNoMatch
+	}
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT step, on_date, amount_fen, note, actor, at FROM finance_match_steps WHERE match_id = $1 ORDER BY id", id)
+	if err != nil {
+		return Match{}, fmt.Errorf("finance: steps of match %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e StepEvent
+		if err := rows.Scan(&e.Step, &e.On, &e.AmountFen, &e.Note, &e.Actor, &e.At); err != nil {
+			return Match{}, err
+		}
+		m.Steps = append(m.Steps, e)
+	}
+	return m, rows.Err()
+}
+
+// MatchFilter narrows a list of matches.
+type MatchFilter struct {
+	NeedID        int64
+	InstitutionID int64 // staff only; an investor reads its own
+	Step          string
+	State         string
+	Limit         int // default 100, at most 500
+}
+
+// Matches lists matches newest first: an enterprise those on its needs,
+// an investor account its institution's, staff every one. Errors:
+// Forbidden (anyone else), Invalid (a bad filter).
+func (s *Service) Matches(ctx context.Context, v Viewer, f MatchFilter) ([]Match, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	var args []any
+	arg := func(a any) string {
+		args = append(args, a)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var conds []string
+	switch {
+	case v.Staff():
+		if f.InstitutionID != 0 {
+			conds = append(conds, "m.institution_id = "+arg(f.InstitutionID))
+		}
+	case v.enterprise():
+		conds = append(conds, "n.enterprise_id = "+arg(v.EnterpriseID))
+	case v.investor():
+		id, _, err := s.member(ctx, s.DB.R, v)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, "m.institution_id = "+arg(id))
+	default:
+		return nil, errs.New(errs.Forbidden, "您无权查看融资对接", "you may not read matches")
+	}
+	if f.NeedID != 0 {
+		conds = append(conds, "m.need_id = "+arg(f.NeedID))
+	}
+	if f.Step != "" {
+		if stepIndex(f.Step) < 0 {
+			return nil, errs.Field("step", "环节无效："+f.Step, "unknown step: "+f.Step)
+		}
+		conds = append(conds, "m.step = "+arg(f.Step))
+	}
+	if f.State != "" {
+		if f.State != MatchOpen && f.State != MatchClosed {
+			return nil, errs.Field("state", "状态无效："+f.State, "unknown state: "+f.State)
+		}
+		conds = append(conds, "m.state = "+arg(f.State))
+	}
+	q := matchCols
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY m.id DESC LIMIT "+strconv.Itoa(f.Limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("finance: matches: %w", err)
+	}
+	defer rows.Close()
+	out := []Match{}
+	for rows.Next() {
+		m, err := scanMatch(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

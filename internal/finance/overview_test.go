@@ -1,0 +1,57 @@
+package finance_test
+
+import (
+	"testing"
+
+	"gaoxin/internal/errs"
+)
+
+// The overview: the funnel of the year, money by industry and month, and
+// institutions on the stages × chains map, each counted once per cell.
+func TestOverview(t *testing.T) {
+	x := newVisibility(t)
+	f := x.f
+	n1, _ := f.S.Post(f.ctx, f.entA, needIn(), nil) // iot_sensor
+	m1, _ := f.S.ExpressInterest(f.ctx, x.vc1, n1.ID, "")
+	m2, _ := f.S.ExpressInterest(f.ctx, x.generalA, n1.ID, "")
+	f.S.Answer(f.ctx, f.entA, m1.ID, true, "")
+	f.S.Answer(f.ctx, f.entA, m2.ID, false, "")
+	f.walk(x.vc1, m1, wan(4000), "2023-06-10", "2023-06-10", "2023-06-10", "2023-06-10")
+	o, err := f.S.Overview(f.ctx, f.leader, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int{2, 1, 1, 1, 1, 1}
+	for k, c := range o.Funnel {
+		if c.Count != want[k] {
+			t.Errorf("%s: %d, want %d", c.Step, c.Count, want[k])
+		}
+	}
+	if o.Closed != 1 || o.FundedFen != wan(4000) || o.Settled != 4 || o.CapitalFen != yi(200) {
+		t.Fatalf("%+v", o)
+	}
+	if len(o.ByChain) != 1 || o.ByChain[0].Chain.Code != "iot" || o.ByChain[0].Months[5] != wan(4000) || o.ByChain[0].Total != wan(4000) {
+		t.Fatalf("by chain: %+v", o.ByChain)
+	}
+	// Approved: vc1 (iot: a, b), vc2 (nm: a, b), bank (every chain: six
+	// stages), vc5 (every chain: a, b); the pending one is left out.
+	cells := map[[2]string]int{}
+	for _, c := range o.Map {
+		cells[[2]string{c.Stage, c.Chain}] = c.Count
+	}
+	if cells[[2]string{"a", "iot"}] != 1 || cells[[2]string{"a", "nm"}] != 1 || cells[[2]string{"a", ""}] != 2 || cells[[2]string{"seed", ""}] != 1 || len(o.Map) != 10 {
+		t.Fatalf("map: %+v", o.Map)
+	}
+	_, err = f.S.Overview(f.ctx, f.entA, 2023)
+	wantErr(t, err, errs.Forbidden, "")
+	// An institution's own funnel.
+	steps, closed, err := f.S.InstitutionFunnel(f.ctx, x.vc1, 0)
+	if err != nil || closed != 0 || steps[len(steps)-1].Count != 1 {
+		t.Fatalf("%+v %d %v", steps, closed, err)
+	}
+	_, _, err = f.S.InstitutionFunnel(f.ctx, x.vc2, x.i1.ID)
+	wantErr(t, err, errs.NotFound, "")
+	if _, closed, err := f.S.InstitutionFunnel(f.ctx, f.staff, x.ig.ID); err != nil || closed != 1 {
+		t.Fatalf("staff: %d %v", closed, err)
+	}
+}

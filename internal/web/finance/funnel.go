@@ -1,0 +1,217 @@
+package finance
+
+import (
+	"net/http"
+	"strconv"
+
+	"gaoxin/internal/errs"
+	"gaoxin/internal/finance"
+	"gaoxin/internal/org"
+	"gaoxin/internal/web"
+)
+
+// Funnel pages: an institution's dashboard (the needs that fit it and its
+// matches), and a match's page where the parties answer, record each step
+// to money received, close it, and keep private notes.
+
+type dashboardPage struct {
+	page
+	I       finance.Institution
+	Fits    []finance.RankedNeed
+	Matches []finance.Match
+	Counts  []stepCount // matches reached at each step
+	Closed  int
+	Waiting string // why no needs are shown (pending approval)
+}
+
+// stepCount is how many of the institution's matches stand at a step.
+type stepCount struct {
+	Code string
+	N    int
+}
+
+func (s *handlers) handleDashboard(w http.ResponseWriter, r *http.Request) error {
+	v := viewer(r)
+	inst, err := queryID(r, "institution")
+	if err != nil {
+		return err
+	}
+	if v.Role == org.Investor {
+		if inst, err = s.Finance.MemberOf(r.Context(), v); err != nil {
+			return err
+		}
+		if inst == 0 {
+			return web.SeeOther(w, r, "/finance/institutions/new")
+		}
+	} else if inst == 0 {
+		return errs.Field("institution", "请指定机构（?institution=机构编号）", "name the institution (?institution=id)")
+	}
+	i, err := s.Finance.Institution(r.Context(), v, inst)
+	if err != nil {
+		return err
+	}
+	p := dashboardPage{page: page{s.Page(r, "机构工作台 · "+i.Name, "Dashboard · "+i.Name)}, I: i}
+	if i.State == finance.InstApproved {
+		if p.Fits, err = s.Finance.MatchNeeds(r.Context(), v, inst, 50); err != nil {
+			return err
+		}
+	} else {
+		p.Waiting = p.InstState(i.State)
+	}
+	if p.Matches, err = s.Finance.Matches(r.Context(), v, finance.MatchFilter{InstitutionID: inst, Limit: 500}); err != nil {
+		return err
+	}
+	at := map[string]int{}
+	for _, m := range p.Matches {
+		if m.State == finance.MatchClosed {
+			p.Closed++
+			continue
+		}
+		at[m.Step]++
+	}
+	for _, st := range finance.Steps {
+		p.Counts = append(p.Counts, stepCount{Code: st.Code, N: at[st.Code]})
+	}
+	return s.Render(w, r, "finance/dashboard.html", p)
+}
+
+type matchPage struct {
+	page
+	M           finance.Match
+	Notes       []finance.Note
+	ShowNotes   bool // the institution and staff
+	CanAnswer   bool // the enterprise, while the interest waits
+	CanAdvance  bool // the institution or a supervisor, while open
+	CanClose    bool
+	Next        string // the step to record next
+	Today       string
+	Institution bool
+	Enterprise  bool
+	Who         web.People // the people who recorded the steps and notes
+	// What was typed in a refused form.
+	On, Amount, Note string
+	Details          []errs.Detail
+}
+
+// NeedsAmount reports whether the next step records an amount.
+func (p matchPage) NeedsAmount() bool {
+	return p.Next == finance.StepTerm || p.Next == finance.StepFunded
+}
+
+// nextStep is the step after code in the funnel's order; "" after the
+// last.
+func nextStep(code string) string {
+	for k, st := range finance.Steps {
+		if st.Code == code && k+1 < len(finance.Steps) {
+			return finance.Steps[k+1].Code
+		}
+	}
+	return ""
+}
+
+func (s *handlers) handleMatch(w http.ResponseWriter, r *http.Request) error {
+	return s.renderMatch(w, r, matchPage{}, nil)
+}
+
+func (s *handlers) renderMatch(w http.ResponseWriter, r *http.Request, p matchPage, failure error) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v := viewer(r)
+	m, err := s.Finance.Match(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	mine, err := s.Finance.MemberOf(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	p.page, p.M, p.Today = page{s.Page(r, m.NeedTitle+" · "+m.InstitutionName, m.NeedTitle+" · "+m.InstitutionName)}, m, s.Finance.Today()
+	p.Institution = mine != 0 && mine == m.InstitutionID
+	p.Enterprise = v.Role == org.Enterprise && v.EnterpriseID == m.EnterpriseID
+	open := m.State == finance.MatchOpen
+	p.CanAnswer = p.Enterprise && open && m.Step == finance.StepInterest
+	p.CanAdvance = (p.Institution || v.Runs()) && open && m.Step != finance.StepInterest && m.Step != finance.StepFunded
+	p.CanClose = (p.Institution || p.Enterprise || v.Runs()) && open && m.Step != finance.StepFunded
+	p.Next = nextStep(m.Step)
+	p.ShowNotes = p.Institution || v.Staff()
+	if p.ShowNotes {
+		if p.Notes, err = s.Finance.Notes(r.Context(), v, id); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(m.Steps)+len(p.Notes))
+	for _, st := range m.Steps {
+		names = append(names, st.Actor)
+	}
+	for _, n := range p.Notes {
+		names = append(names, n.Author)
+	}
+	if p.Who, err = s.People(r.Context(), p.Page, names...); err != nil {
+		return err
+	}
+	if p.On == "" {
+		p.On = p.Today
+	}
+	if err := failed(w, &p.Page, &p.Details, failure); err != nil {
+		return err
+	}
+	switch r.URL.Query().Get("ok") {
+	case "interest":
+		p.Flash = p.L("已表达对接意向，等待企业回应", "Interest expressed: the enterprise will answer")
+	case "step":
+		p.Flash = p.L("已记录", "Recorded") + p.L("：", ": ") + p.Step(m.Step)
+	case "note":
+		p.Flash = p.L("备注已保存（仅本机构和工作人员可见）", "Note saved (the institution and staff only)")
+	}
+	return s.Render(w, r, "finance/match.html", p)
+}
+
+func matchPath(id int64) string { return "/finance/matches/" + strconv.FormatInt(id, 10) }
+
+// act runs a write on the match named by the path and goes back to its
+// page, or draws the page again with the refusal.
+func (s *handlers) act(w http.ResponseWriter, r *http.Request, ok string, p matchPage, write func(id int64) error) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := write(id); err != nil {
+		return s.renderMatch(w, r, p, err)
+	}
+	return web.SeeOther(w, r, matchPath(id)+"?ok="+ok)
+}
+
+func (s *handlers) handleAnswer(w http.ResponseWriter, r *http.Request) error {
+	return s.act(w, r, "saved", matchPage{}, func(id int64) error {
+		_, err := s.Finance.Answer(r.Context(), viewer(r), id, r.FormValue("accept") == "1", r.FormValue("reason"))
+		return err
+	})
+}
+
+func (s *handlers) handleAdvance(w http.ResponseWriter, r *http.Request) error {
+	p := matchPage{On: r.FormValue("on"), Amount: r.FormValue("amount"), Note: r.FormValue("note")}
+	return s.act(w, r, "step", p, func(id int64) error {
+		fen, err := amount(p.Amount, true, "amount_fen")
+		if err != nil {
+			return err
+		}
+		_, err = s.Finance.Advance(r.Context(), viewer(r), id, finance.StepInput{Step: r.FormValue("step"), On: p.On, AmountFen: fen, Note: p.Note})
+		return err
+	})
+}
+
+func (s *handlers) handleMatchClose(w http.ResponseWriter, r *http.Request) error {
+	return s.act(w, r, "saved", matchPage{}, func(id int64) error {
+		_, err := s.Finance.CloseMatch(r.Context(), viewer(r), id, r.FormValue("reason"))
+		return err
+	})
+}
+
+func (s *handlers) handleNote(w http.ResponseWriter, r *http.Request) error {
+	return s.act(w, r, "note", matchPage{}, func(id int64) error {
+		_, err := s.Finance.AddNote(r.Context(), viewer(r), id, r.FormValue("body"))
+		return err
+	})
+}
