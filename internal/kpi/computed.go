@@ -129,6 +129,7 @@ type Source interface {
 // registered is a measure with the source that computes it.
 type registered struct {
 	src Source
+	idx int // the source's place in sources.list: sources are told apart by it, as a Source value need not be comparable
 	m   Measure
 }
 
@@ -150,7 +151,7 @@ func (s *Service) AddSource(src Source) {
 		if _, dup := s.sources.measures[m.Code]; !dup {
 			s.sources.order = append(s.sources.order, m.Code)
 		}
-		s.sources.measures[m.Code] = registered{src: src, m: m}
+		s.sources.measures[m.Code] = registered{src: src, idx: len(s.sources.list) - 1, m: m}
 	}
 }
 
@@ -287,8 +288,8 @@ type computedYears struct {
 // running month of asOf the indicator's ToDate.
 func (s *Service) computed(ctx context.Context, inds []Indicator, from, to int, asOf time.Time) (computedYears, error) {
 	out := computedYears{acts: map[int64][]Actual{}, info: map[int64]*ComputedInfo{}}
-	bySrc := map[Source][]Indicator{}
-	var order []Source
+	bySrc := map[int][]Indicator{}
+	var order []int
 	for _, ind := range inds {
 		if !ind.Computed() {
 			continue
@@ -298,14 +299,14 @@ func (s *Service) computed(ctx context.Context, inds []Indicator, from, to int, 
 			out.info[ind.ID] = &ComputedInfo{Measure: ind.Source, NameZH: ind.Source, NameEN: ind.Source}
 			continue
 		}
-		if _, seen := bySrc[r.src]; !seen {
-			order = append(order, r.src)
+		if _, seen := bySrc[r.idx]; !seen {
+			order = append(order, r.idx)
 		}
-		bySrc[r.src] = append(bySrc[r.src], ind)
+		bySrc[r.idx] = append(bySrc[r.idx], ind)
 	}
 	asOf = asOf.In(db.CST)
-	for _, src := range order {
-		group := bySrc[src]
+	for _, k := range order {
+		src, group := s.sources.list[k], bySrc[k]
 		req := Request{From: from, To: to, UpTo: asOf.Format("2006-01-02")}
 		for _, ind := range group {
 			req.Queries = append(req.Queries, Query{Measure: ind.Source, Filter: ind.SourceFilter})

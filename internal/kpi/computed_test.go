@@ -310,3 +310,35 @@ func TestComputedQuarterlyAndWholeYear(t *testing.T) {
 		t.Fatalf("2022 read in 2023: %+v %v", d.Cards[0], err)
 	}
 }
+
+// valueSource is a source passed by value whose fields make it not
+// comparable (a slice), as a module may well write one: the dashboard
+// tells sources apart by their registration, never by comparing them.
+type valueSource struct {
+	inner    *fakeSource
+	measures []kpi.Measure
+}
+
+func (s valueSource) Measures() []kpi.Measure { return s.measures }
+func (s valueSource) Filters(ctx context.Context) ([]kpi.FilterField, error) {
+	return s.inner.Filters(ctx)
+}
+func (s valueSource) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error) {
+	return s.inner.Values(ctx, r)
+}
+func (s valueSource) Version(ctx context.Context) (int64, error) { return s.inner.Version(ctx) }
+
+func TestComputedFromASourceThatIsNotComparable(t *testing.T) {
+	f := newFixture(t)
+	inner := &fakeSource{}
+	f.svc.AddSource(valueSource{inner: inner, measures: inner.Measures()})
+	f.mustIndicator(t, computedCalls)
+	inner.add(fakeEvent{measure: "fake.calls", on: "2023-03-02", n: 2})
+	d, err := f.svc.Dashboard(f.ctx, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Cards) != 1 || d.Cards[0].Computed == nil || d.Cards[0].Latest == nil || d.Cards[0].Latest.YTD.V.String() != "2" {
+		t.Fatalf("cards: %+v", d.Cards)
+	}
+}
