@@ -79,6 +79,12 @@ var computedDemos = []struct {
 		Owner: "kcj", SourceDept: "场景机会清单（演示目标）", Sort: 8, Source: "scenario.calls_published"}, "6"},
 	{kpi.IndicatorInput{Code: "scenario_bidders", NameZH: "揭榜企业数", NameEN: "Enterprises taking up calls", Measure: "家", Kind: kpi.Absolute,
 		Owner: "kcj", SourceDept: "场景机会清单（演示目标）", Sort: 9, Source: "scenario.bidders"}, "5"},
+	// The seed's 科技与金融深度融合行动: 160 venture firms with 2,000 亿元
+	// of capital, computed from the tech-finance demo's institutions.
+	{kpi.IndicatorInput{Code: "finance_settled", NameZH: "入驻科技金融广场的金融机构", NameEN: "Institutions settled in the finance plaza", Measure: "家",
+		Kind: kpi.Absolute, Owner: "czj", SourceDept: "科技金融广场（演示数据）", Sort: 10, Source: "finance.institutions_settled"}, "160"},
+	{kpi.IndicatorInput{Code: "finance_capital", NameZH: "入驻机构管理资本规模", NameEN: "Capital managed by settled institutions", Measure: "亿元",
+		Kind: kpi.Absolute, Owner: "czj", SourceDept: "科技金融广场（演示数据）", Sort: 11, Source: "finance.capital_fen"}, "2000"},
 }
 
 // monthWeights shape a synthetic year: slow January–February, a December peak.

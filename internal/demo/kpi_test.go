@@ -30,14 +30,17 @@ func TestDemoKPIIsLively(t *testing.T) {
 	// bidding (three leads and a confirmed partner, June) against
 	// 5 × 10/12, on pace.
 	want := map[string]kpi.Status{"gdp": kpi.Met, "industry_va": kpi.Close, "fai": kpi.Behind, "retail": kpi.Met,
-		"revenue": kpi.Met, "trade": kpi.Close, "new_entities": kpi.AtRisk, "scenario_calls": kpi.AtRisk, "scenario_bidders": kpi.OnPace}
+		"revenue": kpi.Met, "trade": kpi.Close, "new_entities": kpi.AtRisk, "scenario_calls": kpi.AtRisk, "scenario_bidders": kpi.OnPace,
+		"finance_settled": kpi.AtRisk, "finance_capital": kpi.AtRisk}
 	targets := map[string]string{"gdp": "10", "industry_va": "15", "fai": "20", "retail": "20", "revenue": "8", "trade": "10", "new_entities": "16000",
-		"scenario_calls": "6", "scenario_bidders": "5"}
+		"scenario_calls": "6", "scenario_bidders": "5", "finance_settled": "160", "finance_capital": "2000"}
 	// Computed: October's figure, and the figure to the as-of date (the
 	// second batch, published 1 November; the demo enterprise's bid of
 	// 10 November).
-	computed := map[string][2]string{"scenario_calls": {"2", "4"}, "scenario_bidders": {"4", "5"}}
-	if d.AsOf != AsOf || len(d.Cards) != 9 {
+	// The seed's 160 institutions and 2,000 亿元 against the finance
+	// demo's five settled institutions and their 465 亿元.
+	computed := map[string][2]string{"scenario_calls": {"2", "4"}, "scenario_bidders": {"4", "5"}, "finance_settled": {"5", "5"}, "finance_capital": {"465", "465"}}
+	if d.AsOf != AsOf || len(d.Cards) != 11 {
 		t.Fatalf("as of %s, %d cards", d.AsOf, len(d.Cards))
 	}
 	for _, c := range d.Cards {

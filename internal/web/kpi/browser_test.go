@@ -30,10 +30,11 @@ func demoKPI(t *testing.T, h *webtest.Harness) {
 	}
 }
 
-// TestBrowserKPIDashboard opens the dashboard as the leader, finds the nine
-// cards (seven entered, each with its SVG chart and target line, and two
-// computed from the scenario module, marked 系统计算, whose charts draw
-// the count to date against the target), opens a detail page,
+// TestBrowserKPIDashboard opens the dashboard as the leader, finds the
+// eleven cards (seven entered, each with its SVG chart and target line,
+// two computed from the scenario module and two from tech finance, marked
+// 系统计算, whose charts draw the count to date against the target), opens
+// a detail page,
 // and as the jfj unit enters a figure through the form.
 func TestBrowserKPIDashboard(t *testing.T) {
 	h := webtest.New(t)
@@ -41,14 +42,14 @@ func TestBrowserKPIDashboard(t *testing.T) {
 	b := webtest.NewBrowser(t, h)
 	b.Login(t, "leader")
 	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/kpi"), chromedp.WaitVisible(chromedp.CSS(".kpi-card svg")))
-	if n := b.Eval(t, `String(document.querySelectorAll(".kpi-card").length)`); n != "9" {
-		t.Fatalf("%s cards, want 9", n)
+	if n := b.Eval(t, `String(document.querySelectorAll(".kpi-card").length)`); n != "11" {
+		t.Fatalf("%s cards, want 11", n)
 	}
 	if s := b.Text(t, "#kpi-scenario_calls .computed"); !strings.Contains(s, "系统计算") || !strings.Contains(s, "发布场景机会数") {
 		t.Fatalf("computed card says %q", s)
 	}
-	if n := b.Eval(t, `String(document.querySelectorAll(".kpi-card svg path[stroke-dasharray]").length)`); n != "9" {
-		t.Fatalf("%s dashed target lines, want 9", n)
+	if n := b.Eval(t, `String(document.querySelectorAll(".kpi-card svg path[stroke-dasharray]").length)`); n != "11" {
+		t.Fatalf("%s dashed target lines, want 11", n)
 	}
 	if s := b.Text(t, "#kpi-new_entities .status"); s != "严重滞后" {
 		t.Fatalf("new entities status %q", s)
