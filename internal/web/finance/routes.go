@@ -34,6 +34,7 @@ func Register(s *web.Server) error {
 	h := &handlers{s}
 	h.routes()
 	h.subsidyRoutes()
+	h.roadshowRoutes()
 	return s.Describe(docs)
 }
 
