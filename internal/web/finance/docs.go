@@ -75,6 +75,7 @@ var docs = map[string]web.Doc{
 	"POST /api/v1/finance/subsidies":                   {Response: finance.SubsidyRule{}, Status: http.StatusCreated},
 	"GET /api/v1/finance/subsidies/{id}":               {Response: subsidyDetail{}},
 	"POST /api/v1/finance/subsidies/{id}/grants":       {Response: finance.Subsidy{}, Status: http.StatusCreated},
+	"GET /api/v1/finance/overview":                     {Query: web.Query("year:integer 年度（2000–2100，默认今年）/ year (default this year)"), Response: finance.Overview{}},
 	"GET /api/v1/finance/roadshows":                    {Query: limitQuery, Response: roadshowsAnswer{}},
 	"POST /api/v1/finance/roadshows":                   {Response: finance.Roadshow{}, Status: http.StatusCreated},
 	"GET /api/v1/finance/roadshows/{id}":               {Response: finance.Roadshow{}},

@@ -35,6 +35,7 @@ func Register(s *web.Server) error {
 	h.routes()
 	h.subsidyRoutes()
 	h.roadshowRoutes()
+	h.overviewRoutes()
 	return s.Describe(docs)
 }
 
