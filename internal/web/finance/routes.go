@@ -36,6 +36,7 @@ func Register(s *web.Server) error {
 	h.subsidyRoutes()
 	h.roadshowRoutes()
 	h.overviewRoutes()
+	h.exportRoutes()
 	return s.Describe(docs)
 }
 
