@@ -74,13 +74,32 @@ type overviewPage struct {
 	MonthNames      []string
 }
 
-// percent is part of whole in whole percent, rounded down, at most 100.
+// percent is part of whole in whole percent, rounded down, at most 100
+// (for the progress bars).
 func percent(part, whole int64) int {
 	if whole <= 0 {
 		return 0
 	}
 	return int(min(part*100/whole, 100))
 }
+
+// share is part of whole as a percent with one decimal, rounded down, so
+// that 1 of 160 reads 0.6% rather than nothing.
+func share(part, whole int64) string {
+	if whole <= 0 {
+		return "0%"
+	}
+	pm := part * 1000 / whole
+	return strconv.FormatInt(pm/10, 10) + "." + strconv.FormatInt(pm%10, 10) + "%"
+}
+
+// SettledShare is the institutions settled as a share of the target.
+func (p overviewPage) SettledShare() string {
+	return share(int64(p.O.Settled), int64(p.O.TargetSettled))
+}
+
+// CapitalShare is their capital as a share of the target.
+func (p overviewPage) CapitalShare() string { return share(p.O.CapitalFen, p.O.TargetCapitalFen) }
 
 func (s *handlers) handleOverview(w http.ResponseWriter, r *http.Request) error {
 	year, err := s.year(r)

@@ -46,7 +46,7 @@ func TestOverviewPageAndAPI(t *testing.T) {
 	page := w.As("supervisor").Get("/finance/overview?year=2023")
 	want(t, page, http.StatusOK, "the overview page")
 	has(t, page, "the overview page", `id="settled">1<`, `50.00 亿元</strong> / 2000.00 亿元`, `id="funnel-funded">1<`, "<svg", "物联网",
-		`id="funded">1000.00 万元<`, "（0%）", "（2%）", "background: rgba(43, 108, 176, 0.450)")
+		`id="funded">1000.00 万元<`, "（0.6%）", "（2.5%）", "background: rgba(43, 108, 176, 0.450)")
 	// The bank lends at A round on every chain: one institution in that cell.
 	if got := regexpFind(t, page, `<th scope="row">A 轮</th><td class="num" style="[^"]*">1</td>`); got == "" {
 		t.Fatal("no cell")
