@@ -3,6 +3,7 @@ package finance_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 
@@ -51,6 +52,12 @@ func TestOverviewPageAndAPI(t *testing.T) {
 	if got := regexpFind(t, page, `<th scope="row">A 轮</th><td class="num" style="[^"]*">1</td>`); got == "" {
 		t.Fatal("no cell")
 	}
+	en := httptest.NewRequest("GET", "/finance/overview?year=2023", nil)
+	en.Header.Set("Accept-Language", "en")
+	page = w.As("supervisor").Send(en)
+	want(t, page, http.StatusOK, "the overview in English")
+	has(t, page, "the overview in English", "Tech finance overview 2023", "Institutions by stage and industry", "<th class=\"num\">Jun</th>", "50.00 100M yuan", "Any chain")
+	lacks(t, page, "the overview in English", "对接漏斗", "不限产业")
 	empty := w.As("admin").Get("/finance/overview?year=2022")
 	want(t, empty, http.StatusOK, "an empty year")
 	has(t, empty, "an empty year", `id="settled">0<`, "当年尚无到位资金")
