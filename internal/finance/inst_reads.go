@@ -202,7 +202,8 @@ func (s *Service) Institution(ctx context.Context, v Viewer, id int64) (Institut
 type InstitutionFilter struct {
 	State string // staff only; others read approved ones
 	Kind  string
-	Limit int // default 200, at most 1,000
+	Limit int   // default 200, at most 1,000
+	after int64 // exports page by id: only ids above this
 }
 
 // Institutions lists institutions as v may see them, by id, without
@@ -235,6 +236,9 @@ func (s *Service) Institutions(ctx context.Context, v Viewer, f InstitutionFilte
 			return nil, errs.Field("kind", "机构类型无效："+f.Kind, "unknown kind: "+f.Kind)
 		}
 		conds = append(conds, "kind = "+arg(f.Kind))
+	}
+	if f.after != 0 {
+		conds = append(conds, "id > "+arg(f.after))
 	}
 	q := instCols
 	if len(conds) > 0 {

@@ -44,7 +44,8 @@ type MatchFilter struct {
 	InstitutionID int64 // staff only; an investor reads its own
 	Step          string
 	State         string
-	Limit         int // default 100, at most 500
+	Limit         int   // default 100, at most 500
+	below         int64 // exports page by id, newest first: only ids below this
 }
 
 // Matches lists matches newest first: an enterprise those on its needs,
@@ -90,6 +91,9 @@ func (s *Service) Matches(ctx context.Context, v Viewer, f MatchFilter) ([]Match
 			return nil, errs.Field("state", "状态无效："+f.State, "unknown state: "+f.State)
 		}
 		conds = append(conds, "m.state = "+arg(f.State))
+	}
+	if f.below != 0 {
+		conds = append(conds, "m.id < "+arg(f.below))
 	}
 	q := matchCols
 	if len(conds) > 0 {

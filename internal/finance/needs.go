@@ -433,7 +433,8 @@ func (s *Service) sharedFigures(ctx context.Context, n Need) ([]SharedFigure, er
 // NeedFilter narrows a list of needs.
 type NeedFilter struct {
 	State string
-	Limit int // default 100, at most 500
+	Limit int   // default 100, at most 500
+	below int64 // exports page by id, newest first: only ids below this
 }
 
 // Needs lists needs newest first: an enterprise its own, staff every one.
@@ -461,6 +462,9 @@ func (s *Service) Needs(ctx context.Context, v Viewer, f NeedFilter) ([]Need, er
 			return nil, errs.Field("state", "需求状态无效："+f.State, "unknown state: "+f.State)
 		}
 		conds = append(conds, "state = "+arg(f.State))
+	}
+	if f.below != 0 {
+		conds = append(conds, "id < "+arg(f.below))
 	}
 	q := needCols
 	if len(conds) > 0 {

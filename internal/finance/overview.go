@@ -14,13 +14,23 @@ import (
 // a map of stages × chains), read from the rollups and a few grouped
 // queries, whatever the number of events.
 
+// The seed's targets for the plaza (科技与金融深度融合行动): 160 venture
+// firms with 2,000 亿元 of capital.
+const (
+	TargetSettled    = 160
+	TargetCapitalFen = 2_000 * 100_000_000 * 100
+)
+
 // Overview is the staff's view of a year.
 type Overview struct {
 	Year int `json:"year"`
 	// Settled and CapitalFen are the stock at the year's end (or today):
-	// approved institutions settled in the plaza, sub-funds left out.
-	Settled    int   `json:"settled"`
-	CapitalFen int64 `json:"capital_fen"`
+	// approved institutions settled in the plaza, sub-funds left out;
+	// the targets are the seed's.
+	Settled          int   `json:"settled"`
+	CapitalFen       int64 `json:"capital_fen"`
+	TargetSettled    int   `json:"target_settled"`
+	TargetCapitalFen int64 `json:"target_capital_fen"`
 	// Funnel counts the matches that reached each step in the year, in
 	// the steps' order; Closed those closed in it.
 	Funnel []StepCount `json:"funnel"`
@@ -65,7 +75,8 @@ func (s *Service) Overview(ctx context.Context, v Viewer, year int) (Overview, e
 	if year < 2000 || year > 2100 {
 		return Overview{}, errs.Field("year", "年份无效："+strconv.Itoa(year), "bad year: "+strconv.Itoa(year))
 	}
-	o := Overview{Year: year, Funnel: []StepCount{}, ByChain: []ChainMonth{}, Map: []MapCell{}}
+	o := Overview{Year: year, Funnel: []StepCount{}, ByChain: []ChainMonth{}, Map: []MapCell{},
+		TargetSettled: TargetSettled, TargetCapitalFen: TargetCapitalFen}
 	end := fmt.Sprintf("%04d-12-31", year)
 	if t := s.Today(); t < end {
 		end = t

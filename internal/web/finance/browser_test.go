@@ -130,3 +130,55 @@ func TestBrowserNeedToMoneyReceived(t *testing.T) {
 	}
 	b.Screenshot(t, "finance-dashboard-funded")
 }
+
+// TestBrowserRoadshowAndOverview: a supervisor records a roadshow from the
+// module's front page, invites a funded need and records its bank
+// attending, and reads the outcome; the enterprise reads the roadshow too;
+// the supervisor opens the year's overview with its charts and map.
+func TestBrowserRoadshowAndOverview(t *testing.T) {
+	w := newWorld(t)
+	w.fundedLoan("1000")
+	b := webtest.NewBrowser(t, w.Harness)
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(b.Base+"/finance"), chromedp.WaitVisible(chromedp.ID("roadshows-link")))
+	b.ClickNav(t, "roadshows-link")
+	b.Do(t, chromedp.SendKeys(chromedp.ID("title"), "2023 年第三期科技金融路演"),
+		chromedp.SetValue(chromedp.ID("on"), "2023-09-20"),
+		chromedp.SendKeys(chromedp.ID("place"), "科技金融广场路演厅"))
+	b.Screenshot(t, "finance-roadshows")
+	b.ClickNav(t, "create-roadshow")
+	if got := b.Text(t, "#roadshow-when"); !strings.Contains(got, "2023-09-20 · 科技金融广场路演厅") {
+		t.Fatalf("the roadshow reads %q", got)
+	}
+	roadshow := b.Eval(t, "location.pathname")
+	b.Do(t, chromedp.Click(chromedp.CSS(`#invite-form input[name="needs"]`)))
+	b.ClickNav(t, "invite")
+	b.Do(t, chromedp.Click(chromedp.CSS(`#attend-form input[name="institutions"]`)))
+	b.ClickNav(t, "attend")
+	for id, want := range map[string]string{"#outcome-needs": "1", "#outcome-institutions": "1", "#reached-funded": "1", "#outcome-funded": "1000.00 万元"} {
+		if got := b.Text(t, id); got != want {
+			t.Fatalf("%s: %q, want %q", id, got, want)
+		}
+	}
+	b.Screenshot(t, "finance-roadshow")
+	b.Do(t, chromedp.Navigate(b.Base+"/finance"), chromedp.WaitVisible(chromedp.ID("overview-link")))
+	b.ClickNav(t, "overview-link")
+	b.Do(t, chromedp.Navigate(b.Base+"/finance/overview?year=2023"), chromedp.WaitVisible(chromedp.ID("map")))
+	if got := b.Text(t, "#settled"); got != "1" {
+		t.Fatalf("settled: %q", got)
+	}
+	if got := b.Eval(t, `String(document.querySelectorAll("#funnel svg rect").length)`); got != "6" {
+		t.Fatalf("the funnel chart draws %s bars", got)
+	}
+	b.Screenshot(t, "finance-overview")
+	b.Logout(t)
+
+	b.Login(t, "enterprise")
+	b.Do(t, chromedp.Navigate(b.Base+"/finance"), chromedp.WaitVisible(chromedp.ID("roadshows-link")))
+	b.ClickNav(t, "roadshows-link")
+	b.Do(t, chromedp.Navigate(b.Base+roadshow), chromedp.WaitVisible(chromedp.ID("roadshow-needs")))
+	if got := b.Text(t, "#roadshow-needs"); !strings.Contains(got, "传感器产线流动资金贷款") {
+		t.Fatalf("the enterprise's roadshow page: %q", got)
+	}
+	b.Screenshot(t, "finance-roadshow-enterprise")
+}

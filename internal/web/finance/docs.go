@@ -30,6 +30,9 @@ type (
 	subsidyRulesAnswer struct {
 		Rules []finance.SubsidyRule `json:"rules"`
 	}
+	roadshowsAnswer struct {
+		Roadshows []finance.Roadshow `json:"roadshows"`
+	}
 )
 
 var limitQuery = web.Query("limit:integer 最多列出几项（1–200，默认 50）/ at most this many (1–200, default 50)")
@@ -62,14 +65,20 @@ var docs = map[string]web.Doc{
 		"step:string(interest|matched|meeting|diligence|term|funded) 当前环节 / the step reached",
 		"state:string(open|closed) 状态 / state",
 	), Response: matchesAnswer{}},
-	"GET /api/v1/finance/matches/{id}":           {Response: finance.Match{}},
-	"POST /api/v1/finance/matches/{id}/answer":   {Response: finance.Match{}},
-	"POST /api/v1/finance/matches/{id}/steps":    {Response: finance.Match{}},
-	"POST /api/v1/finance/matches/{id}/close":    {Response: finance.Match{}},
-	"GET /api/v1/finance/matches/{id}/notes":     {Response: notesAnswer{}},
-	"POST /api/v1/finance/matches/{id}/notes":    {Response: finance.Note{}, Status: http.StatusCreated},
-	"GET /api/v1/finance/subsidies":              {Query: web.Query("year:integer 年度（2000–2100）/ year"), Response: subsidyRulesAnswer{}},
-	"POST /api/v1/finance/subsidies":             {Response: finance.SubsidyRule{}, Status: http.StatusCreated},
-	"GET /api/v1/finance/subsidies/{id}":         {Response: subsidyDetail{}},
-	"POST /api/v1/finance/subsidies/{id}/grants": {Response: finance.Subsidy{}, Status: http.StatusCreated},
+	"GET /api/v1/finance/matches/{id}":                 {Response: finance.Match{}},
+	"POST /api/v1/finance/matches/{id}/answer":         {Response: finance.Match{}},
+	"POST /api/v1/finance/matches/{id}/steps":          {Response: finance.Match{}},
+	"POST /api/v1/finance/matches/{id}/close":          {Response: finance.Match{}},
+	"GET /api/v1/finance/matches/{id}/notes":           {Response: notesAnswer{}},
+	"POST /api/v1/finance/matches/{id}/notes":          {Response: finance.Note{}, Status: http.StatusCreated},
+	"GET /api/v1/finance/subsidies":                    {Query: web.Query("year:integer 年度（2000–2100）/ year"), Response: subsidyRulesAnswer{}},
+	"POST /api/v1/finance/subsidies":                   {Response: finance.SubsidyRule{}, Status: http.StatusCreated},
+	"GET /api/v1/finance/subsidies/{id}":               {Response: subsidyDetail{}},
+	"POST /api/v1/finance/subsidies/{id}/grants":       {Response: finance.Subsidy{}, Status: http.StatusCreated},
+	"GET /api/v1/finance/overview":                     {Query: web.Query("year:integer 年度（2000–2100，默认今年）/ year (default this year)"), Response: finance.Overview{}},
+	"GET /api/v1/finance/roadshows":                    {Query: limitQuery, Response: roadshowsAnswer{}},
+	"POST /api/v1/finance/roadshows":                   {Response: finance.Roadshow{}, Status: http.StatusCreated},
+	"GET /api/v1/finance/roadshows/{id}":               {Response: finance.Roadshow{}},
+	"POST /api/v1/finance/roadshows/{id}/needs":        {Response: finance.Roadshow{}},
+	"POST /api/v1/finance/roadshows/{id}/institutions": {Response: finance.Roadshow{}},
 }

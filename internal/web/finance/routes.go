@@ -34,6 +34,9 @@ func Register(s *web.Server) error {
 	h := &handlers{s}
 	h.routes()
 	h.subsidyRoutes()
+	h.roadshowRoutes()
+	h.overviewRoutes()
+	h.exportRoutes()
 	return s.Describe(docs)
 }
 

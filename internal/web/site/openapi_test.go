@@ -160,6 +160,7 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 		"/api/v1/finance/matches/{id}":            "/api/v1/finance/matches/" + finMatch,
 		"/api/v1/finance/matches/{id}/notes":      "/api/v1/finance/matches/" + finMatch + "/notes",
 		"/api/v1/finance/subsidies/{id}":          "/api/v1/finance/subsidies/" + first(sup, "/api/v1/finance/subsidies", "rules"),
+		"/api/v1/finance/roadshows/{id}":          "/api/v1/finance/roadshows/" + first(sup, "/api/v1/finance/roadshows", "roadshows"),
 	} {
 		samples[k] = v
 	}

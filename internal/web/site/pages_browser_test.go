@@ -34,9 +34,11 @@ var mainPages = []struct {
 	{"admin", []string{"/admin/users", "/admin/units", "/admin/audit", "/account"}},
 	{"supervisor", []string{"/finance", "/finance/institutions/review", "/finance/institutions", "/finance/institutions/new", "/finance/needs",
 		"{link:/finance/needs/[0-9]+}", "{link:/finance/needs/[0-9]+/matching}", "{link:/finance/matches/[0-9]+}", "/finance/institutions?kind=gov_fund",
-		"{link:/finance/institutions/[0-9]+}", "{link:/finance/funds/[0-9]+}"}},
+		"{link:/finance/institutions/[0-9]+}", "{link:/finance/funds/[0-9]+}", "/finance/roadshows", "{link:/finance/roadshows/[0-9]+}",
+		"/finance/overview?year=2023"}},
 	{"qiye", []string{"/finance", "/finance/needs", "/finance/needs/new"}},
-	{"touzi", []string{"/finance", "/finance/dashboard", "{link:/finance/matches/[0-9]+}", "{link:/finance/needs/[0-9]+}", "/finance/institutions"}},
+	{"touzi", []string{"/finance", "/finance/dashboard", "{link:/finance/matches/[0-9]+}", "{link:/finance/needs/[0-9]+}", "/finance/institutions",
+		"/finance/roadshows", "{link:/finance/roadshows/[0-9]+}"}},
 }
 
 // TestBrowserPagesFitPhonesAndPassAxe opens every module's main pages, as
