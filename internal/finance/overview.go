@@ -3,7 +3,9 @@ package finance
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
@@ -136,12 +138,31 @@ func (s *Service) Overview(ctx context.Context, v Viewer, year int) (Overview, e
 }
 
 // stageMap counts approved institutions by stage and industry, each
-// institution once per cell.
+// institution once per cell. The database groups and counts: the
+// industry of each chain node (the tree's, from the registry) goes in as
+// a CASE, so the page reads a row per cell rather than one per
+// institution, stage and chain (some 17,000 at 5,000 institutions, whose
+// scanning was most of the overview's time).
 func (s *Service) stageMap(ctx context.Context, a ancestry, nodes map[int64]ChainRef) ([]MapCell, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT st.institution_id, st.stage, COALESCE(c.node_id, 0)
+	ids := make([]int64, 0, len(a))
+	for id := range a {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(x, y int) bool { return ids[x] < ids[y] })
+	industry := "COALESCE(c.node_id, 0)"
+	if len(ids) > 0 {
+		var b strings.Builder
+		b.WriteString("CASE c.node_id")
+		for _, id := range ids {
+			fmt.Fprintf(&b, " WHEN %d THEN %d", id, a.industry(id))
+		}
+		b.WriteString(" ELSE COALESCE(c.node_id, 0) END")
+		industry = b.String()
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT st.stage, `+industry+` AS k, COUNT(DISTINCT st.institution_id)
 		FROM finance_institution_stages st JOIN finance_institutions i ON i.id = st.institution_id
 		LEFT JOIN finance_institution_chains c ON c.institution_id = st.institution_id
-		WHERE i.state = 'approved' ORDER BY st.institution_id`)
+		WHERE i.state = 'approved' GROUP BY st.stage, k ORDER BY st.stage, k`)
 	if err != nil {
 		return nil, fmt.Errorf("finance: stage map: %w", err)
 	}
@@ -150,26 +171,14 @@ func (s *Service) stageMap(ctx context.Context, a ancestry, nodes map[int64]Chai
 		stage string
 		chain int64
 	}
-	type seen struct {
-		inst int64
-		cell
-	}
 	count := map[cell]int{}
-	done := map[seen]bool{}
 	for rows.Next() {
-		var inst, node int64
-		var stage string
-		if err := rows.Scan(&inst, &stage, &node); err != nil {
+		var k cell
+		var n int
+		if err := rows.Scan(&k.stage, &k.chain, &n); err != nil {
 			return nil, err
 		}
-		k := cell{stage, 0}
-		if node != 0 {
-			k.chain = a.industry(node)
-		}
-		if !done[seen{inst, k}] {
-			done[seen{inst, k}] = true
-			count[k]++
-		}
+		count[k] += n
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
