@@ -3,9 +3,7 @@ package finance
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
@@ -133,36 +131,14 @@ func (s *Service) Overview(ctx context.Context, v Viewer, year int) (Overview, e
 	for _, id := range order {
 		o.ByChain = append(o.ByChain, *byChain[id])
 	}
-	o.Map, err = s.stageMap(ctx, a, nodes)
+	o.Map, err = s.stageMap(ctx, nodes)
 	return o, err
 }
 
-// stageMap counts approved institutions by stage and industry, each
-// institution once per cell. The database groups and counts: the
-// industry of each chain node (the tree's, from the registry) goes in as
-// a CASE, so the page reads a row per cell rather than one per
-// institution, stage and chain (some 17,000 at 5,000 institutions, whose
-// scanning was most of the overview's time).
-func (s *Service) stageMap(ctx context.Context, a ancestry, nodes map[int64]ChainRef) ([]MapCell, error) {
-	ids := make([]int64, 0, len(a))
-	for id := range a {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(x, y int) bool { return ids[x] < ids[y] })
-	industry := "COALESCE(c.node_id, 0)"
-	if len(ids) > 0 {
-		var b strings.Builder
-		b.WriteString("CASE c.node_id")
-		for _, id := range ids {
-			fmt.Fprintf(&b, " WHEN %d THEN %d", id, a.industry(id))
-		}
-		b.WriteString(" ELSE COALESCE(c.node_id, 0) END")
-		industry = b.String()
-	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT st.stage, `+industry+` AS k, COUNT(DISTINCT st.institution_id)
-		FROM finance_institution_stages st JOIN finance_institutions i ON i.id = st.institution_id
-		LEFT JOIN finance_institution_chains c ON c.institution_id = st.institution_id
-		WHERE i.state = 'approved' GROUP BY st.stage, k ORDER BY st.stage, k`)
+// stageMap reads the map's rollup (stagemap.go): approved institutions
+// by stage and industry, each once per cell.
+func (s *Service) stageMap(ctx context.Context, nodes map[int64]ChainRef) ([]MapCell, error) {
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT stage, node_id, n FROM finance_stage_map WHERE n > 0 ORDER BY stage, node_id")
 	if err != nil {
 		return nil, fmt.Errorf("finance: stage map: %w", err)
 	}

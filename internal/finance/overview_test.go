@@ -58,16 +58,34 @@ func TestOverview(t *testing.T) {
 	}
 }
 
-// The stages × chains map equals a recount from the institutions' own
-// rows: each approved institution once per stage and industry, though it
-// lists two nodes of one industry (the synthetic ones often do).
+// The stages × chains map, a rollup kept on write, equals a recount from
+// the institutions' own rows after synthetic ones and writes through the
+// service: each approved institution once per stage and industry, though
+// it lists two nodes of one industry (the synthetic ones often do).
 func TestOverviewMapIsARecount(t *testing.T) {
 	f := newFixture(t)
 	if _, err := f.S.Synthesize(f.ctx, finance.Scale{Institutions: 120, Needs: 10, Enterprises: []int64{f.entA.EnterpriseID}, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
-	// One not approved, left out.
-	if _, err := f.DB.W.ExecContext(f.ctx, "UPDATE finance_institutions SET state = 'pending' WHERE id = (SELECT MIN(id) FROM finance_institutions)"); err != nil {
+	// Writes through the service: one on two nodes of one industry, one
+	// whose profile then changes, one left pending, one rejected.
+	two := vc(901, "双节点创投")
+	two.Chains = []string{"iot", "iot_sensor"}
+	f.approved("m1", two)
+	_, changed := f.approved("m2", vc(902, "改档创投"))
+	in := vc(902, "改档创投")
+	in.Stages, in.Chains = []string{"seed", "a", "pre_ipo"}, []string{"nm", "iot_sensor"}
+	if _, err := f.S.Update(f.ctx, f.staff, changed.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.S.Register(f.ctx, f.investor("m3"), vc(903, "待审创投")); err != nil {
+		t.Fatal(err)
+	}
+	rej, err := f.S.Register(f.ctx, f.investor("m4"), vc(904, "不通过创投"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.S.Reject(f.ctx, f.staff, rej.ID, "材料不全"); err != nil {
 		t.Fatal(err)
 	}
 	parent, code := map[int64]int64{}, map[int64]string{}

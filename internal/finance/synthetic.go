@@ -59,6 +59,17 @@ func (s *Service) Synthesize(ctx context.Context, sc Scale) (Synthetic, error) {
 		step, ym string
 	}
 	rollup := map[cell]int{}
+	type mapCell struct {
+		stage string
+		node  int64
+	}
+	stageMap := map[mapCell]int{}
+	industry := func(n int64) int64 {
+		for parent[n] != 0 && parent[parent[n]] != 0 {
+			n = parent[n]
+		}
+		return n
+	}
 	stages := []string{"seed", "angel", "a", "b", "c_plus", "pre_ipo", "ma"}
 	instr := []string{"equity", "loan", "convertible", "guarantee", "ip_pledge", "leasing"}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -78,19 +89,35 @@ func (s *Service) Synthesize(ctx context.Context, sc Scale) (Synthetic, error) {
 				return fmt.Errorf("finance: synthesize: %w", err)
 			}
 			insts = append(insts, id)
+			var myStages []string
 			for _, k := range r.Perm(len(stages))[:1+r.IntN(4)] {
 				if err := exec("INSERT INTO finance_institution_stages (institution_id, stage) VALUES ($1,$2)", id, stages[k]); err != nil {
 					return err
 				}
+				myStages = append(myStages, stages[k])
 			}
 			for _, k := range r.Perm(len(instr))[:1+r.IntN(2)] {
 				if err := exec("INSERT INTO finance_institution_instruments (institution_id, instrument) VALUES ($1,$2)", id, instr[k]); err != nil {
 					return err
 				}
 			}
+			var inds []int64
+			seen := map[int64]bool{}
 			for _, k := range r.Perm(len(nodes))[:r.IntN(3)] {
 				if err := exec("INSERT INTO finance_institution_chains (institution_id, node_id) VALUES ($1,$2)", id, nodes[k]); err != nil {
 					return err
+				}
+				if ind := industry(nodes[k]); !seen[ind] {
+					seen[ind] = true
+					inds = append(inds, ind)
+				}
+			}
+			if len(inds) == 0 {
+				inds = []int64{0}
+			}
+			for _, st := range myStages {
+				for _, ind := range inds {
+					stageMap[mapCell{st, ind}]++
 				}
 			}
 			if r.IntN(3) == 0 {
@@ -143,6 +170,12 @@ func (s *Service) Synthesize(ctx context.Context, sc Scale) (Synthetic, error) {
 		for c, k := range rollup {
 			if err := exec(`INSERT INTO finance_step_months (node_id, step, ym, n, fen) VALUES ($1,$2,$3,$4,0)
 				ON CONFLICT (node_id, step, ym) DO UPDATE SET n = finance_step_months.n + excluded.n`, c.node, c.step, c.ym, k); err != nil {
+				return err
+			}
+		}
+		for c, k := range stageMap {
+			if err := exec(`INSERT INTO finance_stage_map (stage, node_id, n) VALUES ($1,$2,$3)
+				ON CONFLICT (stage, node_id) DO UPDATE SET n = finance_stage_map.n + excluded.n`, c.stage, c.node, k); err != nil {
 				return err
 			}
 		}
