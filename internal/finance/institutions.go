@@ -272,6 +272,9 @@ func (s *Service) create(ctx context.Context, v Viewer, in InstitutionInput, sta
 		if err := writeProfile(ctx, tx, id, in, refs); err != nil {
 			return err
 		}
+		if err := s.mapCells(ctx, tx, id, 1); err != nil {
+			return err
+		}
 		if state == InstPending {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO finance_members (user_id, institution_id, created_at) VALUES ($1,$2,$3)", v.UserID, id, now); err != nil {
 				return fmt.Errorf("finance: link account: %w", err)
@@ -360,6 +363,9 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Institution
 		if err := checkParent(ctx, tx, in, id); err != nil {
 			return err
 		}
+		if err := s.mapCells(ctx, tx, id, -1); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE finance_institutions SET kind = $1, name = $2, credit_code = $3, aum_fen = $4, ticket_min_fen = $5,
 			ticket_max_fen = $6, settled_on = $7, intro = $8, state = $9, parent_id = $10, committed_fen = $11, paid_in_fen = $12, updated_at = $13
 			WHERE id = $14`, in.Kind, in.Name, in.CreditCode, in.AUMFen, in.TicketMinFen, in.TicketMaxFen, in.SettledOn, in.Intro, state,
@@ -371,6 +377,9 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Institution
 			return fmt.Errorf("finance: update institution %d: %w", id, err)
 		}
 		if err := writeProfile(ctx, tx, id, in, refs); err != nil {
+			return err
+		}
+		if err := s.mapCells(ctx, tx, id, 1); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, "finance.institution.update", "finance_institution", id, auditInstitution(inputOf(before), before.State), auditInstitution(in, state))
@@ -426,6 +435,9 @@ func (s *Service) decide(ctx context.Context, v Viewer, id int64, to, reason str
 		if _, err := tx.ExecContext(ctx, "UPDATE finance_institutions SET state = $1, reason = $2, updated_at = $3 WHERE id = $4",
 			to, reason, s.nowMS(), id); err != nil {
 			return fmt.Errorf("finance: decide institution %d: %w", id, err)
+		}
+		if err := s.mapCells(ctx, tx, id, 1); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, "finance.institution."+to, "finance_institution", id, map[string]string{"state": state},
 			map[string]string{"state": to, "reason": reason})

@@ -1,6 +1,7 @@
 package finance_test
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
@@ -135,5 +136,89 @@ func TestMatchNeedsForInstitution(t *testing.T) {
 	}
 	if l, _ := f.S.MatchNeeds(f.ctx, x.vc1, 0, 0); len(l) != 1 || l[0].Need.ID != n2.ID {
 		t.Fatalf("after exclusion: %+v", l)
+	}
+}
+
+// MatchNeeds scores and ranks in SQL; the ranking it returns is the one
+// the Go rule gives (fitsNeed and the points MatchInstitutions shows for
+// the same pair), over every need the institution may see, with the
+// needs it answered and those its audience keeps out left off.
+func TestMatchNeedsAgreesWithTheRule(t *testing.T) {
+	f := newFixture(t)
+	syn, err := f.S.Synthesize(f.ctx, finance.Scale{Institutions: 60, Needs: 400, Enterprises: []int64{f.entA.EnterpriseID}, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Some audiences: every third need excludes the first institutions,
+	// every seventh is for some of them only.
+	first := []int64{syn.FirstInstitution, syn.FirstInstitution + 1, syn.FirstInstitution + 2}
+	for n := syn.FirstNeed; n <= syn.LastNeed; n++ {
+		switch {
+		case n%7 == 0:
+			_, err = f.S.SetAudience(f.ctx, f.entA, n, finance.AudienceChosen, first[:2])
+		case n%3 == 0:
+			_, err = f.S.SetAudience(f.ctx, f.entA, n, finance.AudienceFit, first)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	type ranked struct {
+		need  int64
+		score int
+	}
+	want := map[int64][]ranked{}
+	for n := syn.FirstNeed; n <= syn.LastNeed; n++ {
+		rs, err := f.S.MatchInstitutions(f.ctx, f.staff, n, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.Sees {
+				want[r.Institution.ID] = append(want[r.Institution.ID], ranked{n, r.Score})
+			}
+		}
+	}
+	checked := 0
+	for i := syn.FirstInstitution; i <= syn.LastInstitution; i++ {
+		ms, err := f.S.Matches(f.ctx, f.staff, finance.MatchFilter{InstitutionID: i, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		answered := map[int64]bool{}
+		for _, m := range ms {
+			answered[m.NeedID] = true
+		}
+		var w []ranked
+		for _, r := range want[i] {
+			if !answered[r.need] {
+				w = append(w, r)
+			}
+		}
+		sort.Slice(w, func(x, y int) bool {
+			if w[x].score != w[y].score {
+				return w[x].score > w[y].score
+			}
+			return w[x].need > w[y].need
+		})
+		for _, limit := range []int{200, 5} {
+			got, err := f.S.MatchNeeds(f.ctx, f.staff, i, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ww := w[:min(limit, len(w))]
+			if len(got) != len(ww) {
+				t.Fatalf("institution %d, top %d: %d needs, the rule %d", i, limit, len(got), len(ww))
+			}
+			for k := range ww {
+				if got[k].Need.ID != ww[k].need || got[k].Score != ww[k].score {
+					t.Fatalf("institution %d, rank %d: need %d score %d, the rule need %d score %d", i, k+1, got[k].Need.ID, got[k].Score, ww[k].need, ww[k].score)
+				}
+			}
+		}
+		checked += len(w)
+	}
+	if checked < 200 {
+		t.Fatalf("only %d ranked pairs checked", checked)
 	}
 }

@@ -142,17 +142,14 @@ func (s *Service) Overview(ctx context.Context, v Viewer, year int) (Overview, e
 	for _, id := range order {
 		o.ByChain = append(o.ByChain, *byChain[id])
 	}
-	o.Map, err = s.stageMap(ctx, a, nodes)
+	o.Map, err = s.stageMap(ctx, nodes)
 	return o, err
 }
 
-// stageMap counts approved institutions by stage and industry, each
-// institution once per cell.
-func (s *Service) stageMap(ctx context.Context, a ancestry, nodes map[int64]ChainRef) ([]MapCell, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT st.institution_id, st.stage, COALESCE(c.node_id, 0)
-		FROM finance_institution_stages st JOIN finance_institutions i ON i.id = st.institution_id
-		LEFT JOIN finance_institution_chains c ON c.institution_id = st.institution_id
-		WHERE i.state = 'approved' ORDER BY st.institution_id`)
+// stageMap reads the map's rollup (stagemap.go): approved institutions
+// by stage and industry, each once per cell.
+func (s *Service) stageMap(ctx context.Context, nodes map[int64]ChainRef) ([]MapCell, error) {
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT stage, node_id, n FROM finance_stage_map WHERE n > 0 ORDER BY stage, node_id")
 	if err != nil {
 		return nil, fmt.Errorf("finance: stage map: %w", err)
 	}
@@ -161,26 +158,14 @@ func (s *Service) stageMap(ctx context.Context, a ancestry, nodes map[int64]Chai
 		stage string
 		chain int64
 	}
-	type seen struct {
-		inst int64
-		cell
-	}
 	count := map[cell]int{}
-	done := map[seen]bool{}
 	for rows.Next() {
-		var inst, node int64
-		var stage string
-		if err := rows.Scan(&inst, &stage, &node); err != nil {
+		var k cell
+		var n int
+		if err := rows.Scan(&k.stage, &k.chain, &n); err != nil {
 			return nil, err
 		}
-		k := cell{stage, 0}
-		if node != 0 {
-			k.chain = a.industry(node)
-		}
-		if !done[seen{inst, k}] {
-			done[seen{inst, k}] = true
-			count[k]++
-		}
+		count[k] += n
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
