@@ -65,13 +65,14 @@ func (p page) Owner(n scenario.Need) string {
 	return n.OwnerName + p.L("（企业）", " (enterprise)")
 }
 
-// chainOption is a chain node for a select, indented by depth.
-type chainOption struct {
+// choice is an option of a select: its value, its words (a chain node's
+// indented by its depth) and whether it is chosen.
+type choice struct {
 	Code, Label string
 	Selected    bool
 }
 
-func (s *handlers) chainOptions(ctx context.Context, p page, chosen []string) ([]chainOption, error) {
+func (s *handlers) chainOptions(ctx context.Context, p page, chosen []string) ([]choice, error) {
 	tree, err := s.Enterprise.ChainTree(ctx)
 	if err != nil {
 		return nil, err
@@ -80,58 +81,11 @@ func (s *handlers) chainOptions(ctx context.Context, p page, chosen []string) ([
 	for _, c := range chosen {
 		sel[c] = true
 	}
-	out := make([]chainOption, 0, len(tree))
+	out := make([]choice, 0, len(tree))
 	for _, n := range tree {
-		out = append(out, chainOption{Code: n.Code, Label: strings.Repeat("　", n.Depth) + p.L(n.NameZH, n.NameEN), Selected: sel[n.Code]})
+		out = append(out, choice{Code: n.Code, Label: strings.Repeat("　", n.Depth) + p.L(n.NameZH, n.NameEN), Selected: sel[n.Code]})
 	}
 	return out, nil
-}
-
-type listPage struct {
-	page
-	F          scenario.Filter
-	Result     scenario.Page
-	Categories []scenario.Category
-	Chains     []chainOption
-	States     []string
-	Batches    []scenario.Batch
-	PageNo     int
-	Prev, Next string
-	CanSubmit  bool
-	Staff      bool
-}
-
-func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
-	f, pageNo, err := filter(r)
-	if err != nil {
-		return err
-	}
-	v := viewer(r)
-	p := listPage{page: page{s.Page(r, "场景机会清单 · 揭榜挂帅", "Scenario opportunities · open calls")}, F: f, PageNo: pageNo,
-		Categories: scenario.Categories, Staff: v.Staff(),
-		States:    []string{scenario.StatePublished, scenario.StateEvaluating, scenario.StateNotice, scenario.StateImplementing, scenario.StateAccepted, scenario.StateClosed, scenario.StateFailed},
-		CanSubmit: (v.Role == org.UnitStaff && v.UnitID != 0) || (v.Role == org.Enterprise && v.EnterpriseID != 0)}
-	if p.Result, err = s.Scenario.List(r.Context(), v, f); err != nil {
-		return err
-	}
-	if p.Chains, err = s.chainOptions(r.Context(), p.page, []string{f.Chain}); err != nil {
-		return err
-	}
-	if p.Batches, err = s.Scenario.BatchChoices(r.Context()); err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	link := func(n int) string {
-		q.Set("page", strconv.Itoa(n))
-		return "/scenarios?" + q.Encode()
-	}
-	if pageNo > 1 {
-		p.Prev = link(pageNo - 1)
-	}
-	if pageNo*pageSize < p.Result.Total || (p.Result.TotalMore && len(p.Result.Needs) == pageSize) {
-		p.Next = link(pageNo + 1)
-	}
-	return s.Render(w, r, "scenario/list.html", p)
 }
 
 type callPage struct {
@@ -267,7 +221,7 @@ type needForm struct {
 	Budget     string // as typed
 	BudgetUnit string // "yuan" or "wan"
 	Categories []scenario.Category
-	Chains     []chainOption
+	Chains     []choice
 	Editing    int64
 	Details    []errs.Detail
 }
