@@ -24,6 +24,24 @@ import (
 // exportPage is how many rows each read of an export asks for.
 const exportPage = 500
 
+// everyPage reads a list whole, exportPage rows at a time: read gets the
+// page after the row whose id is cursor (0 first), id names a row.
+func everyPage[T any](read func(cursor int64) ([]T, error), id func(T) int64) ([]T, error) {
+	var all []T
+	var cursor int64
+	for {
+		page, err := read(cursor)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < exportPage {
+			return all, nil
+		}
+		cursor = id(page[len(page)-1])
+	}
+}
+
 // sheet is a one-sheet workbook written row by row with a stream writer.
 type sheet struct {
 	f    *excelize.File
@@ -149,18 +167,11 @@ func (s *Service) ExportInstitutions(ctx context.Context, v Viewer, w io.Writer)
 	if !v.Staff() {
 		return errs.New(errs.Forbidden, "只有工作人员可以导出金融机构", "only staff export institutions")
 	}
-	var all []Institution
-	f := InstitutionFilter{Limit: exportPage}
-	for {
-		page, err := s.Institutions(ctx, v, f)
-		if err != nil {
-			return err
-		}
-		all = append(all, page...)
-		if len(page) < exportPage {
-			break
-		}
-		f.after = page[len(page)-1].ID
+	all, err := everyPage(func(cursor int64) ([]Institution, error) {
+		return s.Institutions(ctx, v, InstitutionFilter{Limit: exportPage, after: cursor})
+	}, func(i Institution) int64 { return i.ID })
+	if err != nil {
+		return err
 	}
 	names := make(map[int64]string, len(all))
 	for _, i := range all {
@@ -188,18 +199,11 @@ func (s *Service) ExportInstitutions(ctx context.Context, v Viewer, w io.Writer)
 // ExportNeeds writes the needs v may list (staff every one, an enterprise
 // its own), newest first. Errors: Forbidden.
 func (s *Service) ExportNeeds(ctx context.Context, v Viewer, w io.Writer) error {
-	var all []Need
-	f := NeedFilter{Limit: exportPage}
-	for {
-		page, err := s.Needs(ctx, v, f)
-		if err != nil {
-			return err
-		}
-		all = append(all, page...)
-		if len(page) < exportPage {
-			break
-		}
-		f.below = page[len(page)-1].ID
+	all, err := everyPage(func(cursor int64) ([]Need, error) {
+		return s.Needs(ctx, v, NeedFilter{Limit: exportPage, below: cursor})
+	}, func(n Need) int64 { return n.ID })
+	if err != nil {
+		return err
 	}
 	sh, err := newSheet("融资需求", []column{{"编号", 8}, {"企业", 28}, {"需求", 36}, {"金额（元）", 18}, {"融资方式", 14}, {"阶段", 10},
 		{"资金用途", 40}, {"产业链", 24}, {"可见范围", 18}, {"状态", 8}, {"发布日期", 12}, {"演示数据", 8}})
@@ -227,18 +231,11 @@ func (s *Service) ExportNeeds(ctx context.Context, v Viewer, w io.Writer) error 
 // one, an enterprise those on its needs, an institution its own), newest
 // first, each with the step it reached and its money. Errors: Forbidden.
 func (s *Service) ExportMatches(ctx context.Context, v Viewer, w io.Writer) error {
-	var all []Match
-	f := MatchFilter{Limit: exportPage}
-	for {
-		page, err := s.Matches(ctx, v, f)
-		if err != nil {
-			return err
-		}
-		all = append(all, page...)
-		if len(page) < exportPage {
-			break
-		}
-		f.below = page[len(page)-1].ID
+	all, err := everyPage(func(cursor int64) ([]Match, error) {
+		return s.Matches(ctx, v, MatchFilter{Limit: exportPage, below: cursor})
+	}, func(m Match) int64 { return m.ID })
+	if err != nil {
+		return err
 	}
 	sh, err := newSheet("融资对接", []column{{"编号", 8}, {"需求", 36}, {"企业", 28}, {"机构", 28}, {"已到环节", 16}, {"状态", 8},
 		{"关闭原因", 24}, {"环节日期", 12}, {"投资意向/授信金额（元）", 20}, {"到位金额（元）", 18}, {"到位日期", 12}, {"演示数据", 8}})
