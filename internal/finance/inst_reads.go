@@ -109,6 +109,20 @@ func (s *Service) fillProfiles(ctx context.Context, q db.Querier, is []*Institut
 	return rows.Err()
 }
 
+// scanAll reads every row of rows with scan, then closes rows.
+func scanAll[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
 type pair struct {
 	id int64
 	v  string
@@ -248,16 +262,8 @@ func (s *Service) Institutions(ctx context.Context, v Viewer, f InstitutionFilte
 	if err != nil {
 		return nil, fmt.Errorf("finance: institutions: %w", err)
 	}
-	defer rows.Close()
-	var out []Institution
-	for rows.Next() {
-		i, err := scanInst(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanInst)
+	if err != nil {
 		return nil, err
 	}
 	ps := make([]*Institution, len(out))

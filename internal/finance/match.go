@@ -290,18 +290,11 @@ func (s *Service) institutionsByID(ctx context.Context, ids []int64) ([]Institut
 		if err != nil {
 			return nil, fmt.Errorf("finance: institutions: %w", err)
 		}
-		for rows.Next() {
-			i, err := scanInst(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, i)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		page, err := scanAll(rows, scanInst)
+		if err != nil {
 			return nil, err
 		}
+		out = append(out, page...)
 		ids = ids[k:]
 	}
 	ps := make([]*Institution, len(out))
@@ -542,16 +535,8 @@ func (s *Service) needsByID(ctx context.Context, ids []int64) ([]Need, error) {
 	if err != nil {
 		return nil, fmt.Errorf("finance: needs: %w", err)
 	}
-	defer rows.Close()
-	var out []Need
-	for rows.Next() {
-		n, err := scanNeed(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanNeed)
+	if err != nil {
 		return nil, err
 	}
 	ps := make([]*Need, len(out))

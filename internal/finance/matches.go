@@ -103,14 +103,5 @@ func (s *Service) Matches(ctx context.Context, v Viewer, f MatchFilter) ([]Match
 	if err != nil {
 		return nil, fmt.Errorf("finance: matches: %w", err)
 	}
-	defer rows.Close()
-	out := []Match{}
-	for rows.Next() {
-		m, err := scanMatch(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanMatch)
 }

@@ -474,16 +474,8 @@ func (s *Service) Needs(ctx context.Context, v Viewer, f NeedFilter) ([]Need, er
 	if err != nil {
 		return nil, fmt.Errorf("finance: needs: %w", err)
 	}
-	defer rows.Close()
-	out := []Need{}
-	for rows.Next() {
-		n, err := scanNeed(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanNeed)
+	if err != nil {
 		return nil, err
 	}
 	ps := make([]*Need, len(out))

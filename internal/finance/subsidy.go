@@ -254,16 +254,8 @@ func (s *Service) SubsidyRules(ctx context.Context, v Viewer, year int) ([]Subsi
 	if err != nil {
 		return nil, fmt.Errorf("finance: subsidy rules: %w", err)
 	}
-	defer rows.Close()
-	out := []SubsidyRule{}
-	for rows.Next() {
-		r, err := scanRule(rows)
-		if err != nil {
-			return nil, fmt.Errorf("finance: subsidy rules: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanRule)
+	if err != nil {
 		return nil, fmt.Errorf("finance: subsidy rules: %w", err)
 	}
 	for i := range out {
@@ -462,16 +454,8 @@ func (s *Service) SubsidyCandidates(ctx context.Context, v Viewer, ruleID int64)
 	if err != nil {
 		return nil, fmt.Errorf("finance: subsidy candidates: %w", err)
 	}
-	defer rows.Close()
-	var ms []Match
-	for rows.Next() {
-		m, err := scanMatch(rows)
-		if err != nil {
-			return nil, fmt.Errorf("finance: subsidy candidates: %w", err)
-		}
-		ms = append(ms, m)
-	}
-	if err := rows.Err(); err != nil {
+	ms, err := scanAll(rows, scanMatch)
+	if err != nil {
 		return nil, fmt.Errorf("finance: subsidy candidates: %w", err)
 	}
 	held := map[int64]bool{}
