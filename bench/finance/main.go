@@ -12,7 +12,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -193,7 +192,7 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 		}
 		slices.Sort(times)
 		t0 := time.Now()
-		code, n, err := get(hc, base+"/api/v1/finance/needs/"+strconv.FormatInt(needs[len(needs)/2], 10)+"/institutions", staff)
+		code, n, err := load.Fetch(hc, base+"/api/v1/finance/needs/"+strconv.FormatInt(needs[len(needs)/2], 10)+"/institutions", staff)
 		if err != nil || code != 200 {
 			return fmt.Errorf("matching API: %d %v", code, err)
 		}
@@ -205,13 +204,7 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 		if !strings.Contains(name, onlyPhase) {
 			return
 		}
-		fmt.Println(load.Run(ctx, name, hc, func() (*http.Request, error) {
-			r, err := http.NewRequest("GET", base+path, nil)
-			if err == nil {
-				r.Header = h.Clone()
-			}
-			return r, err
-		}, clients, dur, 0))
+		fmt.Println(load.Run(ctx, name, hc, load.Get(base+path, h), clients, dur, 0))
 	}
 	phase("overview page (staff)", "/finance/overview?year=2023", staff)
 	phase("overview API (staff)", "/api/v1/finance/overview?year=2023", staff)
@@ -229,19 +222,4 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 		}, clients, dur, 0))
 	}
 	return nil
-}
-
-func get(hc *http.Client, u string, h http.Header) (int, int64, error) {
-	r, err := http.NewRequest("GET", u, nil)
-	if err != nil {
-		return 0, 0, err
-	}
-	r.Header = h.Clone()
-	res, err := hc.Do(r)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer res.Body.Close()
-	n, err := io.Copy(io.Discard, res.Body)
-	return res.StatusCode, n, err
 }

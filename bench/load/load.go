@@ -107,6 +107,22 @@ func Get(url string, header http.Header) func() (*http.Request, error) {
 	}
 }
 
+// Fetch makes one GET of url with header and reads the answer whole: its
+// status and size.
+func Fetch(hc *http.Client, url string, header http.Header) (code int, size int64, err error) {
+	req, err := Get(url, header)()
+	if err != nil {
+		return 0, 0, err
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer res.Body.Close()
+	size, err = io.Copy(io.Discard, res.Body)
+	return res.StatusCode, size, err
+}
+
 // Client is an HTTP client tuned for loopback load: enough idle connections
 // for every concurrent client.
 func Client(clients int) *http.Client {

@@ -12,7 +12,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -170,7 +169,7 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 		}
 		for _, p := range []string{"/api/v1/scenario/calls?" + f, "/scenarios?" + f} {
 			t0 := time.Now()
-			code, n, err := get(hc, base+p, anon)
+			code, n, err := load.Fetch(hc, base+p, anon)
 			if err != nil {
 				return err
 			}
@@ -256,7 +255,7 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 		rest := slices.Clone(times[1:])
 		slices.Sort(rest)
 		t0 := time.Now()
-		code2, n, err := get(hc, base+"/api/v1/scenario/calls/"+strconv.FormatInt(id, 10)+"/matches", staff)
+		code2, n, err := load.Fetch(hc, base+"/api/v1/scenario/calls/"+strconv.FormatInt(id, 10)+"/matches", staff)
 		if err != nil || code2 != 200 {
 			return fmt.Errorf("matches API: %d %v", code2, err)
 		}
@@ -264,21 +263,6 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 			first.Round(100*time.Microsecond), rest[len(rest)/2].Round(100*time.Microsecond), time.Since(t0).Round(100*time.Microsecond), n)
 	}
 	return nil
-}
-
-func get(hc *http.Client, u string, h http.Header) (int, int64, error) {
-	r, err := http.NewRequest("GET", u, nil)
-	if err != nil {
-		return 0, 0, err
-	}
-	r.Header = h.Clone()
-	res, err := hc.Do(r)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer res.Body.Close()
-	n, err := io.Copy(io.Discard, res.Body)
-	return res.StatusCode, n, err
 }
 
 func ids(ctx context.Context, d *db.DB, q string, out *[]int64) error {
