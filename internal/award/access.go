@@ -70,7 +70,7 @@ func (s *Service) NoticeOf(ctx context.Context, id int64) (Programme, Round, err
 	if err != nil {
 		return p, Round{}, err
 	}
-	if !PublicState(p.State) || p.Historical || p.Kind == KindPolicy {
+	if !p.HasNotice() {
 		return Programme{}, Round{}, errs.New(errs.NotFound, "公示不存在", "notice not found")
 	}
 	rd, err := s.LatestRound(ctx, id)

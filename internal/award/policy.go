@@ -23,6 +23,13 @@ import (
 // awards, so the zone's staff pay them where they pay every grant.
 const KindPolicy = "policy"
 
+// HasNotice reports whether p has a public notice page (公示): a ranked
+// programme, not a past one known by its honours nor a policy fund, once
+// its result is public.
+func (p Programme) HasNotice() bool {
+	return PublicState(p.State) && !p.Historical && p.Kind != KindPolicy
+}
+
 // PolicyInput opens a policy fund.
 type PolicyInput struct {
 	Year      int

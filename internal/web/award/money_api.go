@@ -55,7 +55,7 @@ func (s *handlers) apiNotices(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out []award.Programme
 	for _, p := range ps {
-		if !p.Historical && p.Kind != award.KindPolicy { // a policy fund has no ranking to put on notice
+		if p.HasNotice() {
 			p.Note = ""
 			out = append(out, p)
 		}
