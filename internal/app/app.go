@@ -68,8 +68,9 @@ func New(d *db.DB, o Options) *App {
 	a.Scenario = scenario.New(d, a.Audit, a.Enterprise, a.Org, a.Plan, a.Award)
 	a.KPI.AddSource(a.Scenario.KPISource()) // computed indicators: calls, bids, money paid
 	a.Finance = finance.New(d, a.Audit, a.Enterprise, a.Org)
-	a.Finance.Award = a.Award              // financing subsidies are granted from policy funds in the awards ledger
-	a.KPI.AddSource(a.Finance.KPISource()) // computed indicators: institutions settled, capital, money received, conversion
+	a.Finance.Award = a.Award                         // financing subsidies are granted from policy funds in the awards ledger
+	a.Award.RegisterSubject(a.Finance.AwardSubject()) // 十大优秀金融机构: institutions ranked on their deals
+	a.KPI.AddSource(a.Finance.KPISource())            // computed indicators: institutions settled, capital, money received, conversion
 	if o.Now != nil {
 		a.Now = o.Now
 		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now, a.Scenario.Now = o.Now, o.Now, o.Now, o.Now, o.Now

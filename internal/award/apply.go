@@ -120,6 +120,9 @@ func (s *Service) Apply(ctx context.Context, progID, ent int64, summary, contact
 		if p.State != StateOpen {
 			return errs.New(errs.Conflict, "项目不在申报期", "the programme is not open for applications")
 		}
+		if p.Rules.Subject != "" {
+			return errs.New(errs.Conflict, "该项目评选的不是企业，不接受企业申报", "this programme does not rank enterprises; it takes no applications")
+		}
 		var state string
 		err = tx.QueryRowContext(ctx, "SELECT id, state FROM award_applications WHERE programme_id=$1 AND enterprise_id=$2", progID, ent).Scan(&id, &state)
 		now := s.nowMS()

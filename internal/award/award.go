@@ -75,6 +75,8 @@ type Service struct {
 	// Panel keeps the expert review: assignments, conflicts, recusals,
 	// scores and the panel's mean (review.go), on this service's clock.
 	Panel *panel.Panel
+
+	subjects map[string]Subject // what programmes may rank besides enterprises (subject.go)
 }
 
 // New returns the awards service over the registry reg and the
@@ -212,11 +214,29 @@ func (n NewProgramme) check() error {
 	return detailsError("项目信息有误", "the programme is not valid", ds)
 }
 
+// checkProgramme is n.check, and for a programme ranking a subject, that
+// the subject is registered and no budget is set (an honour pays nothing).
+func (s *Service) checkProgramme(n NewProgramme) error {
+	if err := n.check(); err != nil {
+		return err
+	}
+	if n.Rules.Subject == "" {
+		return nil
+	}
+	if _, err := s.subject(n.Rules); err != nil {
+		return err
+	}
+	if n.BudgetFen != 0 {
+		return errs.Field("budget_fen", "评选金融机构等对象为荣誉称号，不设预算", "this kind of candidate is an honour: no budget")
+	}
+	return nil
+}
+
 // CreateProgramme stores a draft programme. Rules may still be incomplete
 // (they are checked in full when it opens), but the weights of the terms
 // given must already sum to 100. Errors: Invalid.
 func (s *Service) CreateProgramme(ctx context.Context, n NewProgramme) (Programme, error) {
-	if err := n.check(); err != nil {
+	if err := s.checkProgramme(n); err != nil {
 		return Programme{}, err
 	}
 	rules, _ := json.Marshal(n.Rules)
@@ -243,7 +263,7 @@ func (s *Service) CreateProgramme(ctx context.Context, n NewProgramme) (Programm
 // UpdateProgramme replaces a draft programme's settings. Errors: Invalid,
 // NotFound, Conflict (no longer a draft).
 func (s *Service) UpdateProgramme(ctx context.Context, id int64, n NewProgramme) (Programme, error) {
-	if err := n.check(); err != nil {
+	if err := s.checkProgramme(n); err != nil {
 		return Programme{}, err
 	}
 	rules, _ := json.Marshal(n.Rules)

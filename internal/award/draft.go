@@ -74,6 +74,9 @@ func (s *Service) Preview(ctx context.Context, v Viewer, n NewProgramme) (Previe
 	if err != nil {
 		return Preview{}, err
 	}
+	if known, err = s.known(n.Rules, known); err != nil {
+		return Preview{}, err
+	}
 	if err := n.Rules.Validate(n.Kind, n.Quota, known); err != nil {
 		return Preview{}, errs.List("评选规则有误，不能预览排名", "the rules are not valid; the ranking cannot be previewed", errs.As(err).Details)
 	}

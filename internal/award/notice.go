@@ -96,6 +96,9 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 		if p.State != StateNotice || now > p.NoticeUntil {
 			return errs.New(errs.Conflict, "公示期已结束或未开始，不能再提出异议", "the notice period is closed; objections are no longer accepted")
 		}
+		if n.EnterpriseID != 0 && p.Rules.Subject != "" {
+			return errs.Field("enterprise_id", "本项目的异议针对整个名单，请在理由中写明所指的机构", "objections to this list are about the whole list; name the institution in the reason")
+		}
 		if n.EnterpriseID != 0 {
 			r, err := s.latestRound(ctx, tx, progID)
 			if err != nil {
@@ -238,6 +241,12 @@ func (s *Service) Decide(ctx context.Context, id int64, upheld bool, finding str
 		}
 		if p.State != StateNotice {
 			return errs.New(errs.Conflict, "项目不在公示期", "the programme is not on notice")
+		}
+		if len(corr) > 0 && p.Rules.Subject != "" {
+			// Its figures are its owner module's: corrected there, they
+			// are what the re-ranking below reads.
+			return errs.Field("corrections", "本项目的数据来自其他模块（如科技金融的到位记录），请在该模块更正后裁定，异议成立时将按更正后的数据重新排名",
+				"this list's figures belong to another module (such as tech finance's funded deals); correct them there, and an upheld objection re-ranks from them")
 		}
 		to := "dismissed"
 		if upheld {

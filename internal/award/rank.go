@@ -61,6 +61,10 @@ type Exclusion struct {
 
 // Result is a whole ranking.
 type Result struct {
+	// Subject is what was ranked (Rules.Subject): "" for enterprises;
+	// otherwise EnterpriseID of each entry and exclusion is the id of a
+	// candidate of that subject.
+	Subject  string      `json:"subject,omitempty"`
 	Entries  []Entry     `json:"entries"`
 	Excluded []Exclusion `json:"excluded"`
 }

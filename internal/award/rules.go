@@ -31,6 +31,10 @@ const (
 // Rules are everything a programme decides by: who is eligible, how they are
 // scored, graded and paid. They are stored as JSON on the programme.
 type Rules struct {
+	// Subject is what is ranked: "" for the registry's enterprises, or the
+	// code of a registered Subject (subject.go), such as
+	// "finance.institutions".
+	Subject            string      `json:"subject,omitempty"`
 	DataYear           int         `json:"data_year"`           // year of the registry figures used
 	RequireApplication bool        `json:"require_application"` // rank only accepted applications
 	Eligibility        Eligibility `json:"eligibility"`
@@ -84,6 +88,10 @@ type Grading struct {
 	Bands       []int    `json:"bands,omitempty"`        // percent per class A, B, C, D; default 25,45,25,5
 	ExemptTiers []string `json:"exempt_tiers,omitempty"` // holders are not graded (免评)
 }
+
+// MoneyNone is the money rule of an honour without a grant (荣誉称号): no
+// grant is made when the list is confirmed.
+const MoneyNone = "none"
 
 // MoneyRule says how much each confirmed winner is granted.
 type MoneyRule struct {
@@ -180,6 +188,7 @@ func (r Rules) Validate(kind string, quota int, known map[string]int) error {
 	}
 	ds = append(ds, r.Money.validate(kind, quota)...)
 	ds = append(ds, r.Money.credible()...)
+	ds = append(ds, r.subjectDetails()...)
 	if len(ds) > 0 {
 		return errs.List("评选规则有误，项目不能启动", "the programme's rules are not valid; it cannot be opened", ds)
 	}
@@ -256,9 +265,9 @@ func (m MoneyRule) validate(kind string, quota int) []errs.Detail {
 		if m.PerPointFen <= 0 || m.CapFen <= 0 {
 			ds = append(ds, bad("money.per_point_fen", "按公式奖励须设每分金额和单家上限", "a formula needs an amount per point and a cap per enterprise"))
 		}
-	case "manual":
+	case "manual", MoneyNone:
 	default:
-		ds = append(ds, bad("money.kind", "奖励方式应为 fixed、bands、formula 或 manual", "money rule must be fixed, bands, formula or manual"))
+		ds = append(ds, bad("money.kind", "奖励方式应为 fixed、bands、formula、manual 或 none", "money rule must be fixed, bands, formula, manual or none"))
 	}
 	return ds
 }

@@ -102,6 +102,10 @@ func (s *Service) AdvanceBlocked(ctx context.Context, p Programme) error {
 func (s *Service) blocked(ctx context.Context, q db.Querier, p Programme, to string, now int64, known map[string]int) error {
 	switch to {
 	case StateOpen:
+		known, err := s.known(p.Rules, known)
+		if err != nil {
+			return err
+		}
 		return p.Rules.Validate(p.Kind, p.Quota, known)
 	case StateNotice:
 		r, err := s.latestRound(ctx, q, p.ID)
@@ -157,29 +161,40 @@ func (s *Service) RankProgramme(ctx context.Context, id int64) (Round, error) {
 
 // Compute ranks a programme from current data without storing anything.
 func (s *Service) Compute(ctx context.Context, p Programme) (Result, error) {
-	scales, err := s.Indicators(ctx)
-	if err != nil {
-		return Result{}, err
+	return s.compute(ctx, s.DB.R, p)
+}
+
+// compute ranks p from the data read through q: the registry's
+// enterprises, or the subject's candidates.
+func (s *Service) compute(ctx context.Context, q db.Querier, p Programme) (Result, error) {
+	var cands []Candidate
+	var sc []Scales
+	if p.Rules.Subject != "" {
+		var err error
+		if cands, sc, err = s.subjectCandidates(ctx, q, p); err != nil {
+			return Result{}, err
+		}
+	} else {
+		scales, err := s.Registry.IndicatorScales(ctx, q)
+		if err != nil {
+			return Result{}, err
+		}
+		rg, err := s.loadRegistry(ctx, q, p)
+		if err != nil {
+			return Result{}, err
+		}
+		cands, sc = rg.candidates(p, scales)
 	}
-	rg, err := s.loadRegistry(ctx, s.DB.R, p)
-	if err != nil {
-		return Result{}, err
-	}
-	cands, sc := rg.candidates(p, scales)
-	return Rank(p.Rules, p.Kind, p.Quota, sc, cands), nil
+	res := Rank(p.Rules, p.Kind, p.Quota, sc, cands)
+	res.Subject = p.Rules.Subject
+	return res, nil
 }
 
 func (s *Service) rankTx(ctx context.Context, tx *sql.Tx, p Programme, cause string) (Round, error) {
-	scales, err := s.Registry.IndicatorScales(ctx, tx)
+	res, err := s.compute(ctx, tx, p)
 	if err != nil {
 		return Round{}, err
 	}
-	rg, err := s.loadRegistry(ctx, tx, p)
-	if err != nil {
-		return Round{}, err
-	}
-	cands, sc := rg.candidates(p, scales)
-	res := Rank(p.Rules, p.Kind, p.Quota, sc, cands)
 	body, digest := res.JSON()
 	r := Round{ProgrammeID: p.ID, Cause: cause, Digest: digest, Result: res, CreatedAt: s.nowMS()}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(round), 0) + 1 FROM award_rounds WHERE programme_id=$1", p.ID).Scan(&r.Round); err != nil {

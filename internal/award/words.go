@@ -29,6 +29,7 @@ func join(ts []Text, zhSep, enSep string) Text {
 type Words struct {
 	indicators map[string]enterprise.Indicator
 	chains     map[string]enterprise.ChainNode
+	subjects   map[string]Subject
 }
 
 // Words reads the registry's names (from its cache).
@@ -41,9 +42,14 @@ func (s *Service) Words(ctx context.Context) (Words, error) {
 	if err != nil {
 		return Words{}, fmt.Errorf("award: chain names: %w", err)
 	}
-	w := Words{indicators: make(map[string]enterprise.Indicator, len(inds)), chains: make(map[string]enterprise.ChainNode, len(tree))}
+	w := Words{indicators: make(map[string]enterprise.Indicator, len(inds)), chains: make(map[string]enterprise.ChainNode, len(tree)), subjects: s.subjects}
 	for _, i := range inds {
 		w.indicators[i.Code] = i
+	}
+	for _, sub := range s.subjects { // their codes are their module's: "finance.placed"
+		for _, f := range sub.Figures {
+			w.indicators[f.Code] = f
+		}
 	}
 	for _, n := range tree {
 		w.chains[n.Code] = n
@@ -139,6 +145,13 @@ func TermName(r Rules, code string) Text {
 func (w Words) Eligibility(r Rules) []Text {
 	e := r.Eligibility
 	var out []Text
+	if r.Subject != "" {
+		zh, en := r.Subject, r.Subject
+		if sub, ok := w.subjects[r.Subject]; ok {
+			zh, en = sub.NameZH, sub.NameEN
+		}
+		out = append(out, Text{"评选对象：" + zh, "candidates: " + en})
+	}
 	if r.RequireApplication {
 		out = append(out, Text{"须申报并通过形式审查", "an application that passed the formal check"})
 	}
@@ -178,6 +191,8 @@ func MoneyKind(kind string) Text {
 		return Text{"按得分奖励", "by points"}
 	case "manual":
 		return Text{"逐家核定", "set case by case"}
+	case MoneyNone:
+		return Text{"荣誉称号，不发奖金", "an honour, no money"}
 	}
 	return Text{kind, kind}
 }
@@ -209,6 +224,8 @@ func (w Words) Money(m MoneyRule) Text {
 			"by points: " + f(m.PerPointFen) + " per point, at most " + f(m.CapFen) + " each"}
 	case "manual":
 		return Text{"由评审委员会逐家核定金额", "set for each winner by the committee"}
+	case MoneyNone:
+		return Text{"授予荣誉称号，不发奖金", "the title is awarded; no money is paid"}
 	}
 	return Text{m.Kind, m.Kind}
 }

@@ -3,8 +3,11 @@ package finance
 import (
 	"context"
 	"fmt"
+	"strconv"
 
+	"gaoxin/internal/award"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/money"
 )
 
@@ -51,4 +54,60 @@ func (s *Service) Figures(ctx context.Context, q db.Querier, year int) ([]Instit
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// Figure codes of the institutions as an awards subject.
+const (
+	FigurePlaced = "finance.placed"      // money placed in zone enterprises (到位), fen
+	FigureDeals  = "finance.deals"       // deals funded
+	FigureEarly  = "finance.early_deals" // of them, at the seed or angel stage
+)
+
+// AwardSubject is the zone's financial institutions as the awards module
+// ranks them (十大优秀金融机构): every approved institution, with its
+// deals funded in the data year (Figures). One with no deal that year is
+// left out with the reason, never scored as zero. Staff correct a deal
+// here (its funded amount and date); an upheld objection to the list then
+// re-ranks from the corrected deals.
+func (s *Service) AwardSubject() award.Subject {
+	return award.Subject{Code: "finance.institutions", NameZH: "金融机构", NameEN: "financial institutions",
+		Figures: []enterprise.Indicator{
+			{Code: FigurePlaced, NameZH: "投放区内企业资金（到位）", NameEN: "money placed in zone enterprises", Unit: "元", Scale: 2, Nonnegative: true},
+			{Code: FigureDeals, NameZH: "到位项目数", NameEN: "deals funded", Unit: "个", Nonnegative: true},
+			{Code: FigureEarly, NameZH: "种子及天使阶段到位项目数", NameEN: "deals at the seed or angel stage", Unit: "个", Nonnegative: true},
+		},
+		Rows: s.awardRows,
+		Path: func(id int64) string { return "/finance/institutions/" + strconv.FormatInt(id, 10) },
+	}
+}
+
+func (s *Service) awardRows(ctx context.Context, q db.Querier, year int) ([]award.SubjectRow, error) {
+	figs, err := s.Figures(ctx, q, year)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]InstitutionFigures, len(figs))
+	for _, f := range figs {
+		byID[f.InstitutionID] = f
+	}
+	rows, err := q.QueryContext(ctx, "SELECT id, credit_code, name FROM finance_institutions WHERE state = $1 ORDER BY id", InstApproved)
+	if err != nil {
+		return nil, fmt.Errorf("finance: institutions for the awards: %w", err)
+	}
+	out, err := scanAll(rows, func(sc interface{ Scan(...any) error }) (award.SubjectRow, error) {
+		var r award.SubjectRow
+		if err := sc.Scan(&r.ID, &r.CreditCode, &r.Name); err != nil {
+			return r, err
+		}
+		if f, ok := byID[r.ID]; ok {
+			r.Figures = map[string]int64{FigurePlaced: f.PlacedFen, FigureDeals: int64(f.Deals), FigureEarly: int64(f.EarlyDeals)}
+		} else {
+			r.Excluded = &award.Reason{ZH: fmt.Sprintf("%d 年没有到位的投融资项目", year), EN: fmt.Sprintf("no deal funded in %d", year)}
+		}
+		return r, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finance: institutions for the awards: %w", err)
+	}
+	return out, nil
 }

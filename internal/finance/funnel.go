@@ -174,6 +174,13 @@ func (s *Service) stepRow(ctx context.Context, tx *sql.Tx, match int64, step, on
 	if err != nil {
 		return fmt.Errorf("finance: step %s of match %d: %w", step, match, err)
 	}
+	return s.stepMonths(ctx, tx, match, step, on[:7], 1, fen)
+}
+
+// stepMonths moves the funnel's monthly rollup of match's need by n
+// matches and fen at step in month ym (YYYY-MM), for every chain node the
+// need sits on or under, and node 0.
+func (s *Service) stepMonths(ctx context.Context, tx *sql.Tx, match int64, step, ym string, n int, fen int64) error {
 	ps, err := pairs(ctx, tx, `SELECT c.node_id, '' FROM finance_need_chains c JOIN finance_matches m ON m.need_id = c.need_id
 		WHERE m.id = $1 ORDER BY c.node_id`, match)
 	if err != nil {
@@ -194,9 +201,9 @@ func (s *Service) stepRow(ctx context.Context, tx *sql.Tx, match int64, step, on
 		}
 	}
 	for _, node := range nodes {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_step_months (node_id, step, ym, n, fen) VALUES ($1,$2,$3,1,$4)
-			ON CONFLICT (node_id, step, ym) DO UPDATE SET n = finance_step_months.n + 1, fen = finance_step_months.fen + excluded.fen`,
-			node, step, on[:7], fen); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_step_months (node_id, step, ym, n, fen) VALUES ($1,$2,$3,$4,$5)
+			ON CONFLICT (node_id, step, ym) DO UPDATE SET n = finance_step_months.n + excluded.n, fen = finance_step_months.fen + excluded.fen`,
+			node, step, ym, n, fen); err != nil {
 			return fmt.Errorf("finance: funnel rollup: %w", err)
 		}
 	}
@@ -346,7 +353,7 @@ func (s *Service) moveTo(ctx context.Context, tx *sql.Tx, m Match, step, on stri
 		return err
 	}
 	if step == StepFunded {
-		if err := s.rollUp(ctx, tx, m, fen); err != nil {
+		if err := s.rollDeals(ctx, tx, m, 1, fen); err != nil {
 			return err
 		}
 	}
@@ -357,9 +364,9 @@ func (s *Service) moveTo(ctx context.Context, tx *sql.Tx, m Match, step, on stri
 	return s.record(ctx, tx, "finance.match.step", "finance_match", m.ID, map[string]any{"step": m.Step, "on": m.StepOn}, after)
 }
 
-// rollUp adds a funded deal to the institution's deals in each industry of
-// the need.
-func (s *Service) rollUp(ctx context.Context, tx *sql.Tx, m Match, fen int64) error {
+// rollDeals moves the institution's deals rollup by deals and fen in each
+// industry of m's need.
+func (s *Service) rollDeals(ctx context.Context, tx *sql.Tx, m Match, deals int, fen int64) error {
 	n, err := s.need(ctx, tx, m.NeedID)
 	if err != nil {
 		return err
@@ -369,9 +376,9 @@ func (s *Service) rollUp(ctx context.Context, tx *sql.Tx, m Match, fen int64) er
 		return err
 	}
 	for _, k := range a.industries(n.Chains) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_institution_deals (institution_id, node_id, deals, funded_fen) VALUES ($1,$2,1,$3)
-			ON CONFLICT (node_id, institution_id) DO UPDATE SET deals = finance_institution_deals.deals + 1,
-			funded_fen = finance_institution_deals.funded_fen + excluded.funded_fen`, m.InstitutionID, k, fen); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finance_institution_deals (institution_id, node_id, deals, funded_fen) VALUES ($1,$2,$3,$4)
+			ON CONFLICT (node_id, institution_id) DO UPDATE SET deals = finance_institution_deals.deals + excluded.deals,
+			funded_fen = finance_institution_deals.funded_fen + excluded.funded_fen`, m.InstitutionID, k, deals, fen); err != nil {
 			return fmt.Errorf("finance: deals rollup: %w", err)
 		}
 	}

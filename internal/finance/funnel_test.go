@@ -193,3 +193,92 @@ func TestMatchNotesPrivate(t *testing.T) {
 		t.Fatal("note text in the audit trail")
 	}
 }
+
+// A supervisor corrects a deal received: the match, its 到位 step, the
+// funnel's months and the institution's deals all move, and the awards
+// read the corrected figures. Nobody else may, and nothing unfunded.
+func TestCorrectFundingMovesEveryRollup(t *testing.T) {
+	x := newVisibility(t)
+	f := x.f
+	n, _ := f.S.Post(f.ctx, f.entA, needIn(), nil)
+	m, err := f.S.ExpressInterest(f.ctx, x.vc1, n.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.S.Answer(f.ctx, f.entA, m.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	fix := finance.FundingCorrection{AmountFen: wan(3000), On: "2023-06-10", Reason: "经核对银行回单，实际到位 3000 万元"}
+	for _, st := range []finance.StepInput{{Step: finance.StepMeeting}, {Step: finance.StepDiligence}, {Step: finance.StepTerm, AmountFen: wan(6000)}} {
+		if _, err := f.S.Advance(f.ctx, x.vc1, m.ID, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = f.S.CorrectFunding(f.ctx, f.staff, m.ID, fix)
+	wantErr(t, err, errs.Conflict, "step")
+	if _, err := f.S.Advance(f.ctx, x.vc1, m.ID, finance.StepInput{Step: finance.StepFunded, AmountFen: wan(5000)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.S.CorrectFunding(f.ctx, x.vc1, m.ID, fix)
+	wantErr(t, err, errs.Forbidden, "")
+	_, err = f.S.CorrectFunding(f.ctx, f.entA, m.ID, fix)
+	wantErr(t, err, errs.Forbidden, "")
+	for _, c := range []struct {
+		c     finance.FundingCorrection
+		field string
+	}{
+		{finance.FundingCorrection{AmountFen: 0, On: "2023-06-10", Reason: "x"}, "amount_fen"},
+		{finance.FundingCorrection{AmountFen: 1, On: "2023-06-11", Reason: "x"}, "on"},
+		{finance.FundingCorrection{AmountFen: 1, On: "2023-06-10"}, "reason"},
+		{finance.FundingCorrection{AmountFen: wan(5000), On: "2023-06-10", Reason: "同上"}, "amount_fen"},
+	} {
+		_, err = f.S.CorrectFunding(f.ctx, f.staff, m.ID, c.c)
+		wantErr(t, err, errs.Invalid, c.field)
+	}
+	months := func() (n int, fen int64) {
+		if err := f.DB.W.QueryRowContext(f.ctx, "SELECT n, fen FROM finance_step_months WHERE node_id = 0 AND step = 'funded' AND ym = '2023-06'").Scan(&n, &fen); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if n, fen := months(); n != 1 || fen != wan(5000) {
+		t.Fatalf("before: %d %d", n, fen)
+	}
+	if m, err = f.S.CorrectFunding(f.ctx, f.staff, m.ID, fix); err != nil || m.FundedFen != wan(3000) || m.Step != finance.StepFunded {
+		t.Fatalf("%+v %v", m, err)
+	}
+	if n, fen := months(); n != 1 || fen != wan(3000) {
+		t.Fatalf("funnel months after the correction: %d %d", n, fen)
+	}
+	var deals int
+	var fen int64
+	if err := f.DB.W.QueryRowContext(f.ctx, `SELECT d.deals, d.funded_fen FROM finance_institution_deals d JOIN chain_nodes c ON c.id = d.node_id
+		WHERE d.institution_id = $1 AND c.code = 'iot'`, x.i1.ID).Scan(&deals, &fen); err != nil || deals != 1 || fen != wan(3000) {
+		t.Fatalf("deals rollup after the correction: %d %d", deals, fen)
+	}
+	if n := f.count("SELECT COUNT(*) FROM audit_log WHERE action = 'finance.match.correct' AND object_id = $1", itoa(m.ID)); n != 1 {
+		t.Fatalf("audited corrections %d", n)
+	}
+	sub := f.S.AwardSubject()
+	rows, err := sub.Rows(f.ctx, f.DB.R, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		if r.ID == x.i1.ID {
+			found = true
+			if r.Excluded != nil || r.Figures[finance.FigurePlaced] != wan(3000) || r.Figures[finance.FigureDeals] != 1 {
+				t.Fatalf("the awards read %+v", r)
+			}
+		} else if r.Excluded == nil {
+			t.Fatalf("an institution without a deal in 2023 is a candidate: %+v", r)
+		}
+	}
+	if !found {
+		t.Fatal("the funded institution is not a candidate")
+	}
+	if rows, _ := sub.Rows(f.ctx, f.DB.R, 2022); len(rows) == 0 || rows[0].Excluded == nil {
+		t.Fatalf("2022 candidates: %+v", rows)
+	}
+}

@@ -123,6 +123,10 @@ func TestSubsidyGrantedOnceWithinBudget(t *testing.T) {
 	}
 	_, err = f.S.GrantSubsidy(f.ctx, f.staff, loan.ID, rule.ID)
 	wantErr(t, err, errs.Conflict, "")
+	// The subsidy was worked out from the amount received: that amount can
+	// no longer be corrected under it.
+	_, err = f.S.CorrectFunding(f.ctx, f.staff, loan.ID, finance.FundingCorrection{AmountFen: wan(100), On: loan.FundedOn, Reason: "核对回单"})
+	wantErr(t, err, errs.Conflict, "")
 
 	// 乙's loan of 3,000 万 works out 517,500 元, capped at 500,000 元:
 	// more than the 427,500 元 left in the fund.
