@@ -105,15 +105,18 @@ func TestAwardPaymentsOnTwoServers(t *testing.T) {
 			ID    int64  `json:"id"`
 			Kind  string `json:"kind"`
 			State string `json:"state"`
+			Rules struct {
+				Subject string `json:"subject"`
+			} `json:"rules"`
 		} `json:"programmes"`
 	}
 	supA.get("/api/v1/award/programmes?year=2023", &listed)
-	// The demo's 2023 award programme; its policy fund (the finance
-	// module's 贴息) is listed beside it.
+	// The demo's 2023 award programme; the finance module's policy fund
+	// (贴息) and its honour for institutions are listed beside it.
 	progs := listed
 	progs.Programmes = nil
 	for _, p := range listed.Programmes {
-		if p.Kind != "policy" {
+		if p.Kind != "policy" && p.Rules.Subject == "" {
 			progs.Programmes = append(progs.Programmes, p)
 		}
 	}

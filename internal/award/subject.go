@@ -34,6 +34,9 @@ type Subject struct {
 	Rows func(ctx context.Context, q db.Querier, year int) ([]SubjectRow, error)
 	// Path is the page of one candidate, for links from the ranking.
 	Path func(id int64) string
+	// Formula is the scoring its owner proposes, which a new programme
+	// starts from (staff may change it before the programme opens).
+	Formula []Term
 }
 
 // SubjectRow is one candidate of a Subject: its id in the owning module,

@@ -166,6 +166,9 @@ func loadFinance(ctx context.Context, s *app.App) ([]Account, error) {
 	if err := loadFinanceFunnel(ctx, s, staff, investors, inst, needs); err != nil {
 		return nil, err
 	}
+	if err := loadFinanceHonour(ctx, s); err != nil {
+		return nil, err
+	}
 	if err := loadFinanceSubsidy(ctx, s, staff); err != nil {
 		return nil, err
 	}

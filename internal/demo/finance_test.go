@@ -7,6 +7,7 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
+	"gaoxin/internal/award"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/finance"
 	"gaoxin/internal/kpi"
@@ -108,6 +109,30 @@ func TestDemoHasFinance(t *testing.T) {
 	rules, err := a.Finance.SubsidyRules(ctx, staff, 2023)
 	if err != nil || len(rules) != 1 || rules[0].Grants != 1 || rules[0].GrantedFen != 345_000_00 || rules[0].PaidFen != 345_000_00 {
 		t.Fatalf("subsidy rules: %+v %v", rules, err)
+	}
+	// 十大优秀金融机构 ranked the two institutions with 2023 deals on the
+	// finance module's figures, left the others out with the reason, and
+	// was confirmed without a grant.
+	ps, err := a.Award.Programmes(ctx, award.ProgrammeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var honour award.Programme
+	for _, p := range ps {
+		if p.Rules.Subject == "finance.institutions" {
+			honour = p
+		}
+	}
+	round, err := a.Award.LatestRound(ctx, honour.ID)
+	if err != nil || honour.State != award.StateConfirmed || len(round.Result.Entries) != 2 || len(round.Result.Excluded) != 5 {
+		t.Fatalf("the honour %+v: %+v %v", honour, round.Result, err)
+	}
+	if e := round.Result.Entries[0]; !e.Winner || !strings.Contains(e.Name, "创投") && !strings.Contains(e.Name, "投资") {
+		t.Fatalf("first: %+v", e)
+	}
+	var grants int
+	if err := d.R.QueryRow("SELECT COUNT(*) FROM award_grants WHERE programme_id = $1", honour.ID).Scan(&grants); err != nil || grants != 0 {
+		t.Fatalf("the honour made %d grants (%v)", grants, err)
 	}
 	// The demo enterprise account sees its need and the interest it got.
 	u, _ := a.Org.UserByUsername(ctx, "qiye")

@@ -76,6 +76,11 @@ func (s *Service) AwardSubject() award.Subject {
 			{Code: FigureDeals, NameZH: "到位项目数", NameEN: "deals funded", Unit: "个", Nonnegative: true},
 			{Code: FigureEarly, NameZH: "种子及天使阶段到位项目数", NameEN: "deals at the seed or angel stage", Unit: "个", Nonnegative: true},
 		},
+		Formula: []award.Term{
+			{Code: "placed", NameZH: "投放区内企业资金", NameEN: "Money placed in zone enterprises", Source: award.SourceFigure, Indicator: FigurePlaced, Transform: award.TransformMinMax, Weight: 50},
+			{Code: "deals", NameZH: "到位项目数", NameEN: "Deals funded", Source: award.SourceFigure, Indicator: FigureDeals, Transform: award.TransformMinMax, Weight: 30},
+			{Code: "early_share", NameZH: "种子及天使阶段项目占比", NameEN: "Share of deals at the seed or angel stage", Source: award.SourceRatio, Indicator: FigureEarly, Denominator: FigureDeals, Transform: award.TransformMinMax, Weight: 20},
+		},
 		Rows: s.awardRows,
 		Path: func(id int64) string { return "/finance/institutions/" + strconv.FormatInt(id, 10) },
 	}

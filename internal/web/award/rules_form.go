@@ -26,6 +26,7 @@ const (
 type ruleForm struct {
 	Year, NameZH, NameEN, Kind, Quota, Budget, NoticeDays, Note string
 	Unit                                                        string
+	Subject                                                     string // "" for the registry's enterprises
 
 	DataYear           string
 	RequireApplication bool
@@ -98,7 +99,7 @@ func readRuleForm(r *http.Request) ruleForm {
 	_ = r.ParseForm()
 	v := func(name string) string { return strings.TrimSpace(r.PostForm.Get(name)) }
 	on := func(name string) bool { return r.PostForm.Get(name) != "" }
-	f := ruleForm{Year: v("year"), NameZH: v("name_zh"), NameEN: v("name_en"), Kind: v("kind"), Quota: v("quota"), Budget: v("budget"),
+	f := ruleForm{Subject: v("subject"), Year: v("year"), NameZH: v("name_zh"), NameEN: v("name_en"), Kind: v("kind"), Quota: v("quota"), Budget: v("budget"),
 		NoticeDays: v("notice_days"), Note: v("note"), Unit: v("unit"), DataYear: v("data_year"), RequireApplication: on("require_application"),
 		TrimAt: v("trim_at"), Tiers: r.PostForm["tiers"], Chains: r.PostForm["chains"], MinYears: v("min_years"), Required: r.PostForm["required"],
 		NoFlag: on("no_flag"), TiersValidOn: v("tiers_valid_on"), GradingEnabled: on("grading"), Exempt: r.PostForm["exempt"],
@@ -216,8 +217,8 @@ func formatAmount(fen int64, unit string) string {
 
 // toProgramme reads the typed form into the programme the service takes,
 // with every problem of the typing named; rows left blank are skipped.
-// names are the registry's indicators' Chinese names by code, which name a
-// term left unnamed.
+// names are the Chinese names of the registry's indicators and the
+// subjects' figures by code, which name a term left unnamed.
 func (f ruleForm) toProgramme(names map[string]string) (award.NewProgramme, []errs.Detail) {
 	var e fieldErrs
 	unit := f.Unit
@@ -228,6 +229,7 @@ func (f ruleForm) toProgramme(names map[string]string) (award.NewProgramme, []er
 		Year: e.int("year", f.Year, 2000, 2100, true), Quota: e.int("quota", f.Quota, 0, 100_000, false),
 		NoticeDays: e.int("notice_days", f.NoticeDays, 1, 60, true), BudgetFen: e.money("budget_fen", f.Budget, unit)}
 	r := &n.Rules
+	r.Subject = f.Subject
 	r.DataYear = e.int("data_year", f.DataYear, 2000, 2100, true)
 	r.RequireApplication = f.RequireApplication
 	r.TrimAt = e.int("trim_at", f.TrimAt, 0, 100, false)
@@ -386,7 +388,7 @@ func formOf(n award.NewProgramme, unit string) ruleForm {
 		}
 		return strings.TrimSuffix(strings.TrimRight(v.String(), "0"), ".")
 	}
-	f := ruleForm{Year: num(n.Year), NameZH: n.NameZH, NameEN: n.NameEN, Kind: n.Kind, Quota: num(n.Quota), Budget: formatAmount(n.BudgetFen, unit),
+	f := ruleForm{Subject: r.Subject, Year: num(n.Year), NameZH: n.NameZH, NameEN: n.NameEN, Kind: n.Kind, Quota: num(n.Quota), Budget: formatAmount(n.BudgetFen, unit),
 		NoticeDays: num(n.NoticeDays), Note: n.Note, Unit: unit, DataYear: num(r.DataYear), RequireApplication: r.RequireApplication,
 		TrimAt: num(r.TrimAt), Tiers: r.Eligibility.TiersAny, Chains: r.Eligibility.ChainNodes, MinYears: num(r.Eligibility.MinYearsInZone),
 		Required: r.Eligibility.RequiredFigures, NoFlag: r.Eligibility.NoFlag, TiersValidOn: r.Eligibility.TiersValidOn,

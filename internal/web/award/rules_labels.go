@@ -10,6 +10,10 @@ import (
 // form and the service name them with.
 var fieldNames = map[string][2]string{
 	"year":                          {"年度", "Year"},
+	"subject":                       {"评选对象", "Candidates"},
+	"require_application":           {"须企业申报", "Applications required"},
+	"eligibility":                   {"资格条件", "Eligibility"},
+	"grading.exempt_tiers":          {"分档 · 免评资质", "Grading · exempt tiers"},
 	"name_zh":                       {"名称（中文）", "Name (Chinese)"},
 	"kind":                          {"类型", "Kind"},
 	"quota":                         {"名额", "Quota"},

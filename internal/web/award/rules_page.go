@@ -24,6 +24,7 @@ type rulesPage struct {
 	Errors  []shownError
 
 	Indicators []enterprise.Indicator
+	Subjects   []award.Subject // what else a programme may rank, with its figures
 	Tiers      []enterprise.TierKind
 	Chains     []enterprise.ChainNode
 
@@ -105,7 +106,7 @@ func (rulesPage) Indent(depth int) string { return strings.Repeat("\u3000", dept
 // rulesPageFor builds the page around the form f, with the registry's
 // indicators, tiers and chain nodes to choose from.
 func (s *handlers) rulesPageFor(r *http.Request, f ruleForm, id int64) (rulesPage, error) {
-	p := rulesPage{page: page{s.Page(r, "新建评优项目", "New programme")}, F: f, Action: "/awards", ID: id, Tiers: enterprise.Tiers}
+	p := rulesPage{page: page{s.Page(r, "新建评优项目", "New programme")}, F: f, Action: "/awards", ID: id, Tiers: enterprise.Tiers, Subjects: s.Award.Subjects()}
 	if id != 0 {
 		p.Action, p.Editing = progPath(id)+"/edit", true
 		p.TitleZH, p.TitleEN = "修改评优项目："+f.NameZH, "Edit programme: "+f.NameZH
@@ -120,20 +121,35 @@ func (s *handlers) rulesPageFor(r *http.Request, f ruleForm, id int64) (rulesPag
 	return p, nil
 }
 
-// indicatorNames are the registry's indicators' Chinese names by code.
+// indicatorNames are the Chinese names of the registry's indicators and
+// of the subjects' figures, by code.
 func (s *handlers) indicatorNames(r *http.Request) (map[string]string, error) {
 	inds, err := s.Enterprise.Indicators(r.Context())
 	names := map[string]string{}
 	for _, i := range inds {
 		names[i.Code] = i.NameZH
 	}
+	for _, sub := range s.Award.Subjects() {
+		for _, i := range sub.Figures {
+			names[i.Code] = i.NameZH
+		}
+	}
 	return names, err
 }
 
 func (s *handlers) handleNew(w http.ResponseWriter, r *http.Request) error {
 	year := s.Award.Now().In(db.CST).Year()
-	f := formOf(award.NewProgramme{Year: year, Kind: award.KindRanking, NoticeDays: 7,
-		Rules: award.Rules{DataYear: year - 1, Eligibility: award.Eligibility{NoFlag: true}, Money: award.MoneyRule{Kind: "bands"}}}, unitWan)
+	n := award.NewProgramme{Year: year, Kind: award.KindRanking, NoticeDays: 7,
+		Rules: award.Rules{DataYear: year - 1, Eligibility: award.Eligibility{NoFlag: true}, Money: award.MoneyRule{Kind: "bands"}}}
+	// ?subject=finance.institutions starts from that subject's honour: its
+	// owner's formula, ten places, no money (十大优秀金融机构).
+	for _, sub := range s.Award.Subjects() {
+		if sub.Code == r.URL.Query().Get("subject") {
+			n.NameZH = strconv.Itoa(year-1) + " 年度十大优秀" + sub.NameZH
+			n.Quota, n.Rules = 10, award.Rules{Subject: sub.Code, DataYear: year - 1, Terms: sub.Formula, Money: award.MoneyRule{Kind: award.MoneyNone}}
+		}
+	}
+	f := formOf(n, unitWan)
 	p, err := s.rulesPageFor(r, f.padded(), 0)
 	if err != nil {
 		return err

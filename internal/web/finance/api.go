@@ -271,6 +271,12 @@ func (s *handlers) apiAdvance(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+func (s *handlers) apiCorrectFunding(w http.ResponseWriter, r *http.Request) error {
+	return decoded(w, r, http.StatusOK, func(id int64, in finance.FundingCorrection) (finance.Match, error) {
+		return s.Finance.CorrectFunding(r.Context(), viewer(r), id, in)
+	})
+}
+
 func (s *handlers) apiMatchClose(w http.ResponseWriter, r *http.Request) error {
 	return decoded(w, r, http.StatusOK, func(id int64, req reasonRequest) (finance.Match, error) {
 		return s.Finance.CloseMatch(r.Context(), viewer(r), id, req.Reason)

@@ -83,6 +83,7 @@ type matchPage struct {
 	CanAnswer   bool // the enterprise, while the interest waits
 	CanAdvance  bool // the institution or a supervisor, while open
 	CanClose    bool
+	CanCorrect  bool   // a supervisor, once the money is received
 	Next        string // the step to record next
 	Today       string
 	Institution bool
@@ -134,6 +135,7 @@ func (s *handlers) renderMatch(w http.ResponseWriter, r *http.Request, p matchPa
 	p.CanAnswer = p.Enterprise && open && m.Step == finance.StepInterest
 	p.CanAdvance = (p.Institution || v.Runs()) && open && m.Step != finance.StepInterest && m.Step != finance.StepFunded
 	p.CanClose = (p.Institution || p.Enterprise || v.Runs()) && open && m.Step != finance.StepFunded
+	p.CanCorrect = v.Runs() && m.Step == finance.StepFunded
 	p.Next = nextStep(m.Step)
 	p.ShowNotes = p.Institution || v.Staff()
 	if p.ShowNotes {
@@ -164,6 +166,8 @@ func (s *handlers) renderMatch(w http.ResponseWriter, r *http.Request, p matchPa
 		p.Flash = p.L("已记录", "Recorded") + p.L("：", ": ") + p.Step(m.Step)
 	case "note":
 		p.Flash = p.L("备注已保存（仅本机构和工作人员可见）", "Note saved (the institution and staff only)")
+	case "corrected":
+		p.Flash = p.L("到位记录已更正，已记入审计日志", "The deal received is corrected and audited")
 	}
 	return s.Render(w, r, "finance/match.html", p)
 }
@@ -198,6 +202,18 @@ func (s *handlers) handleAdvance(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		_, err = s.Finance.Advance(r.Context(), viewer(r), id, finance.StepInput{Step: r.FormValue("step"), On: p.On, AmountFen: fen, Note: p.Note})
+		return err
+	})
+}
+
+func (s *handlers) handleCorrectFunding(w http.ResponseWriter, r *http.Request) error {
+	p := matchPage{On: r.FormValue("on"), Amount: r.FormValue("amount"), Note: r.FormValue("reason")}
+	return s.act(w, r, "corrected", p, func(id int64) error {
+		fen, err := amount(p.Amount, true, "amount_fen")
+		if err != nil {
+			return err
+		}
+		_, err = s.Finance.CorrectFunding(r.Context(), viewer(r), id, finance.FundingCorrection{AmountFen: fen, On: p.On, Reason: p.Note})
 		return err
 	})
 }

@@ -166,6 +166,25 @@ func TestNeedToMoneyReceivedThroughPages(t *testing.T) {
 		t.Fatalf("the match as recorded: %+v %v", got, err)
 	}
 	has(t, vc1.Get("/finance/dashboard"), "the dashboard after funding", `id="count-funded">1<`)
+
+	// A supervisor corrects the amount received; the institution and the
+	// enterprise may not, by page or API.
+	has(t, sup.Get(match), "staff's funded match", `id="correct-funding"`)
+	lacks(t, vc1.Get(match), "the institution's funded match", `id="correct-funding"`)
+	fix := url.Values{"on": {"2023-06-10"}, "amount": {"2000"}, "reason": {"经核对银行回单，实际到位 2000 万元"}}
+	want(t, vc1.Form(match+"/funding", fix), http.StatusForbidden, "the institution corrects its deal")
+	want(t, ent.Form(match+"/funding", fix), http.StatusForbidden, "the enterprise corrects the deal")
+	if r := vc1.Do("POST", "/api/v1/finance/matches/"+matchID+"/funding", map[string]any{"amount_fen": 1, "on": "2023-06-10", "reason": "x"}); r.Code != http.StatusForbidden {
+		t.Fatalf("API: the institution corrects its deal: %d %s", r.Code, r.Body)
+	}
+	r = sup.Form(match+"/funding", url.Values{"on": {"2023-06-10"}, "amount": {"2000"}})
+	want(t, r, http.StatusBadRequest, "a correction without a reason")
+	has(t, r, "the refused correction", "更正原因")
+	want(t, sup.Form(match+"/funding", fix), http.StatusSeeOther, "the correction")
+	has(t, sup.Get(match+"?ok=corrected"), "the corrected match", "2000.00 万元", "到位记录已更正")
+	if n := w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'finance.match.correct'"); n != 1 {
+		t.Fatalf("audited corrections: %d", n)
+	}
 }
 
 // A declined interest and a match closed with a reason.

@@ -81,6 +81,7 @@ func (s *handlers) routes() {
 	s.Handle("POST /finance/matches/{id}/answer", "Accept or decline an institution's interest", ent, s.handleAnswer)
 	s.Handle("POST /finance/matches/{id}/steps", "Record a match's next step", steps, s.handleAdvance)
 	s.Handle("POST /finance/matches/{id}/close", "Close a match with a reason", closes, s.handleMatchClose)
+	s.Handle("POST /finance/matches/{id}/funding", "Correct a deal received: its amount and date, with the reason", sup, s.handleCorrectFunding)
 	s.Handle("POST /finance/matches/{id}/notes", "Add a private note to a match", steps, s.handleNote)
 
 	// JSON API.
@@ -113,6 +114,8 @@ func (s *handlers) routes() {
 	s.HandleBody("POST /api/v1/finance/matches/{id}/steps", "Record a match's next step", steps,
 		finance.StepInput{Step: finance.StepFunded, On: "2023-09-30", AmountFen: 2_000_000_000, Note: "首期款到账"}, s.apiAdvance)
 	s.HandleBody("POST /api/v1/finance/matches/{id}/close", "Close a match with a reason", closes, reasonRequest{Reason: "估值未谈拢"}, s.apiMatchClose)
+	s.HandleBody("POST /api/v1/finance/matches/{id}/funding", "Correct a deal received: its amount and date, with the reason", sup,
+		finance.FundingCorrection{AmountFen: 1_500_000_000, On: "2023-09-30", Reason: "经核对银行回单，实际到位 1500 万元"}, s.apiCorrectFunding)
 	s.Handle("GET /api/v1/finance/matches/{id}/notes", "A match's private notes (its institution and staff)", invStaff, s.apiNotes)
 	s.HandleBody("POST /api/v1/finance/matches/{id}/notes", "Add a private note to a match", steps, noteRequest{Note: "创始人背景扎实，需核实订单"}, s.apiNote)
 }
