@@ -204,11 +204,12 @@ func (s *Service) RoundFor(ctx context.Context, v Viewer, p Programme) *Round {
 
 // StandingOf is the line of v's own enterprise in programme p's latest
 // ranking, once the ranking is public: its entry, or why it was excluded.
-// Both are nil for anyone but an enterprise account, before the notice, and
-// when p has no ranking.
+// Both are nil for anyone but an enterprise account, before the notice,
+// when p has no ranking, and when p ranks another module's records (whose
+// ids are not enterprises').
 func (s *Service) StandingOf(ctx context.Context, v Viewer, p Programme) (*Entry, *Exclusion, error) {
 	ent, err := s.EnterpriseOfViewer(ctx, v)
-	if err != nil || ent == 0 || !PublicState(p.State) {
+	if err != nil || ent == 0 || !PublicState(p.State) || p.Rules.Subject != "" {
 		return nil, nil, err
 	}
 	rd, err := s.LatestRound(ctx, p.ID)

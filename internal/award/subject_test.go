@@ -79,6 +79,17 @@ func TestSubjectProgrammeRanksAnotherModulesRecords(t *testing.T) {
 		t.Fatalf("excluded = %+v", x)
 	}
 	ok(s.Advance(ctx, p.ID, StateNotice))(t)
+	// An enterprise whose id happens to be a ranked institution's has no
+	// standing in the list.
+	f.exec("UPDATE users SET enterprise_id = NULL WHERE id = $1", user)
+	other := f.mustCreateUser("qy7", "enterprise", f.mustCreateEnterprise("91410100MA0000002X", "甲乙企业", "2015-01-01"))
+	for ent := int64(0); ent < 7; {
+		ent = f.mustCreateEnterprise("91410100MA000"+idStr(100+ent)+"X", "填充企业", "2015-01-01")
+		f.exec("UPDATE users SET enterprise_id = $1 WHERE id = $2", ent, other)
+	}
+	if e, x, err := s.StandingOf(ctx, Viewer{UserID: other, Role: "enterprise"}, ok(s.Programme(ctx, p.ID))(t)); e != nil || x != nil || err != nil {
+		t.Fatalf("an enterprise read an institution's standing: %+v %+v %v", e, x, err)
+	}
 	if _, err := s.FileObjection(ctx, p.ID, NewObjection{EnterpriseID: 8, Name: "张三", Contact: "138", Reason: "乙银行的贷款并未发放到位。"}, nil); errs.As(err).Details == nil || errs.As(err).Details[0].Field != "enterprise_id" {
 		t.Fatalf("an objection naming one entry by an id the registry does not own: %v", err)
 	}

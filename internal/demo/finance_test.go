@@ -112,7 +112,7 @@ func TestDemoHasFinance(t *testing.T) {
 	}
 	// 十大优秀金融机构 ranked the two institutions with 2023 deals on the
 	// finance module's figures, left the others out with the reason, and
-	// was confirmed without a grant.
+	// is on notice; it has no grant.
 	ps, err := a.Award.Programmes(ctx, award.ProgrammeFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +124,7 @@ func TestDemoHasFinance(t *testing.T) {
 		}
 	}
 	round, err := a.Award.LatestRound(ctx, honour.ID)
-	if err != nil || honour.State != award.StateConfirmed || len(round.Result.Entries) != 2 || len(round.Result.Excluded) != 5 {
+	if err != nil || honour.State != award.StateNotice || honour.NoticeUntil <= Clock().UnixMilli() || len(round.Result.Entries) != 2 || len(round.Result.Excluded) != 5 {
 		t.Fatalf("the honour %+v: %+v %v", honour, round.Result, err)
 	}
 	if e := round.Result.Entries[0]; !e.Winner || !strings.Contains(e.Name, "创投") && !strings.Contains(e.Name, "投资") {
