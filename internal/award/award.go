@@ -23,6 +23,10 @@ import (
 	"gaoxin/internal/panel"
 )
 
+// Module is the awards module's name in module_versions: every entry in
+// the ledger (a payment made or reversed) moves its version.
+const Module = "award"
+
 // Programme states, in order.
 const (
 	StateDraft     = "draft"

@@ -15,6 +15,7 @@ import (
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
+	"gaoxin/internal/memo"
 	"gaoxin/internal/money"
 )
 
@@ -524,8 +525,13 @@ func (s *Service) ledger(ctx context.Context, tx *sql.Tx, p Payment, kind string
 	if err != nil {
 		return fmt.Errorf("award: ledger: %w", err)
 	}
-	return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.ledger." + kind, ObjectType: "award_ledger", ObjectID: idStr(id),
-		After: map[string]any{"payment_id": p.ID, "grant_id": p.GrantID, "amount_fen": amount, "date": d.Format("2006-01-02"), "voucher_no": voucher, "note": note}})
+	if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "award.ledger." + kind, ObjectType: "award_ledger", ObjectID: idStr(id),
+		After: map[string]any{"payment_id": p.ID, "grant_id": p.GrantID, "amount_fen": amount, "date": d.Format("2006-01-02"), "voucher_no": voucher, "note": note}}); err != nil {
+		return err
+	}
+	// Money paid is read by other modules' computed indicators (a
+	// scenario contract's stages): they are fresh by this version.
+	return memo.Bump(ctx, tx, Module)
 }
 
 // movePayment changes a payment's state inside one transaction that holds,

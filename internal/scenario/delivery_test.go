@@ -162,7 +162,8 @@ func TestDeliveryFromContractToClosing(t *testing.T) {
 	if _, err := f.S.ApprovePayment(f.as(leader), leader, n.ID, 2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.S.MarkPaid(f.ctx, f.staff, n.ID, 2, "记-2023-0801", "2023-07-26"); err != nil {
+	paid, err := f.S.MarkPaid(f.ctx, f.staff, n.ID, 2, "记-2023-0801", "2023-07-26")
+	if err != nil {
 		t.Fatal(err)
 	}
 	done, err := f.S.Close(f.ctx, f.staff, n.ID)
@@ -185,6 +186,18 @@ func TestDeliveryFromContractToClosing(t *testing.T) {
 	}
 	if v0 == 0 {
 		t.Fatal("no version")
+	}
+	// A stage reversed on the awards pages leaves the month's money paid,
+	// and the version the dashboard's memo is fresh by moves.
+	if _, err := f.S.Ledger.Reverse(f.ctx, paid.Deliverables[1].PaymentID, "凭证有误，冲正后重付", "2023-07-31"); err != nil {
+		t.Fatal(err)
+	}
+	if v1, _ := f.S.KPISource().Version(f.ctx); v1 <= v0 {
+		t.Fatalf("the version stayed at %d after a reversal", v1)
+	}
+	ans, err = f.S.KPISource().Values(f.ctx, kpi.Request{Queries: []kpi.Query{{Measure: scenario.MeasurePaid}}, From: 2023, To: 2023, UpTo: "2023-12-31"})
+	if err != nil || ans[0].YTD[0][6] != win.PriceFen-paid.Deliverables[1].AmountFen {
+		t.Fatalf("money paid after the reversal: %v %v", ans, err)
 	}
 	phases := map[string]string{}
 	for _, p := range done.Phases {

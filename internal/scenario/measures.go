@@ -76,10 +76,17 @@ type source struct{ s *Service }
 // Measures lists the module's measures.
 func (source) Measures() []kpi.Measure { return measures }
 
-// Version is the module's version: every write that changes a count
-// bumps it.
+// Version moves with every write that changes a count: this module's
+// version plus the awards module's, whose ledger entries (a stage paid, or
+// reversed on the awards pages) change the money paid. Both only grow, so
+// their sum changes whenever either does.
 func (m source) Version(ctx context.Context) (int64, error) {
-	return memo.Module{DB: m.s.DB, Name: Module}.Version(ctx)
+	own, err := memo.Module{DB: m.s.DB, Name: Module}.Version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ledger, err := memo.Module{DB: m.s.DB, Name: award.Module}.Version(ctx)
+	return own + ledger, err
 }
 
 // Filters lists the categories, the chain tree (each node standing for
