@@ -353,12 +353,15 @@ func (s *Service) MatchNeeds(ctx context.Context, v Viewer, instID int64, limit 
 	}
 	var ids []int64
 	scores := map[int64]int{}
-	for rows.Next() {
+	for len(ids) < limit && rows.Next() {
 		var id int64
 		var sc int
 		if err := rows.Scan(&id, &sc); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if _, seen := scores[id]; seen { // a need on another covered node: its best row came first
+			continue
 		}
 		ids = append(ids, id)
 		scores[id] = sc
@@ -402,10 +405,19 @@ func (s *Service) MatchNeeds(ctx context.Context, v Viewer, instID int64, limit 
 // come out of the database without reading every fitting need. deals is
 // the institution's funded deals per node (finance_institution_deals).
 //
-// The institution's sets (the needs on its chains, those it answered or
-// is listed on) are uncorrelated subqueries: each is read once through
-// its index and probed per candidate, rather than a correlated lookup
-// per candidate, which cost three times as much on 50,000 needs.
+// An institution that lists chains reads its candidates from
+// finance_need_nodes (migration 0630), one row per open need and chain
+// node, in the nodes it covers only: a need on several of those nodes
+// comes once for each, its best row (an own node's 25 points) first in
+// the order. The caller keeps each need's first row; one need takes at
+// most as many rows as there are nodes covered, so a LIMIT of limit times
+// that holds the first limit needs whatever the duplicates. Past deals look at every chain of the need (not only the
+// row's node) through its key in finance_need_chains. An institution on
+// every chain reads the fit index of finance_needs, one row per need.
+//
+// The institution's other sets (the needs it answered or is listed on)
+// are uncorrelated subqueries: each is read once through its index and
+// probed per candidate.
 func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int) (string, []any) {
 	args := []any{inst.ID, inst.TicketMinFen}
 	arg := func(x any) string {
@@ -436,11 +448,18 @@ func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int)
 	if m := inst.TicketMaxFen; m > 0 {
 		ticket = "CASE WHEN n.amount_fen >= " + arg((m+3)/4) + " THEN 20 WHEN n.amount_fen >= " + arg((m+9)/10) + " THEN 14 ELSE 8 END"
 	}
+	// Where the candidates come from, and how a need's deals in an
+	// industry (the nodes under it) are found.
+	from, id := "finance_needs n", "n.id"
+	where := "n.state = 'open'"
+	inIndustry := func(under []int64) string {
+		return id + " IN (SELECT need_id FROM finance_need_chains WHERE node_id IN (" + idList(under) + "))"
+	}
+	perNeed := 1
 	// Chain: every fitting need is covered, so a need on one of the
 	// institution's own nodes earns 25 and any other 18; 8 to an
 	// institution on every chain.
 	chain := "8"
-	var cover string
 	if len(inst.Chains) > 0 {
 		own := map[int64]bool{}
 		var ownIDs []int64
@@ -464,12 +483,12 @@ func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int)
 		}
 		sort.Slice(covered, func(x, y int) bool { return covered[x] < covered[y] })
 		sort.Slice(ownIDs, func(x, y int) bool { return ownIDs[x] < ownIDs[y] })
-		// The unary plus keeps SQLite from driving the query by this
-		// set (a row lookup per need on the institution's chains): the
-		// fit index covers the other terms, so candidates come from it
-		// and are probed in the set.
-		cover = ` AND +n.id IN (SELECT need_id FROM finance_need_chains WHERE node_id IN (` + idList(covered) + `))`
-		chain = `CASE WHEN n.id IN (SELECT need_id FROM finance_need_chains WHERE node_id IN (` + idList(ownIDs) + `)) THEN 25 ELSE 18 END`
+		from, id, perNeed = "finance_need_nodes n", "n.need_id", len(covered)
+		where = "n.node_id IN (" + idList(covered) + ")"
+		chain = "CASE WHEN n.node_id IN (" + idList(ownIDs) + ") THEN 25 ELSE 18 END"
+		inIndustry = func(under []int64) string {
+			return "EXISTS (SELECT 1 FROM finance_need_chains x WHERE x.need_id = n.need_id AND x.node_id IN (" + idList(under) + "))"
+		}
 	}
 	// Past deals: each industry the need sits in adds the institution's
 	// deals there.
@@ -495,24 +514,23 @@ func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int)
 			continue
 		}
 		sort.Slice(under, func(x, y int) bool { return under[x] < under[y] })
-		dealTerms = append(dealTerms, `CASE WHEN n.id IN (SELECT need_id FROM finance_need_chains WHERE node_id IN (`+
-			idList(under)+`)) THEN `+strconv.Itoa(deals[k])+` ELSE 0 END`)
+		dealTerms = append(dealTerms, "CASE WHEN "+inIndustry(under)+" THEN "+strconv.Itoa(deals[k])+" ELSE 0 END")
 	}
 	dealSum := "0"
 	if len(dealTerms) > 0 {
 		dealSum = strings.Join(dealTerms, " + ")
 	}
 	q := `SELECT id, ` + strconv.Itoa(fixed) + ` + t + c + CASE WHEN d >= 4 THEN 20 ELSE 5 * d END AS score FROM (
-		SELECT n.id AS id, ` + ticket + ` AS t, ` + chain + ` AS c, ` + dealSum + ` AS d
-		FROM finance_needs n WHERE n.state = 'open' AND n.instrument IN (` + in(inst.Instruments) + `)
+		SELECT ` + id + ` AS id, ` + ticket + ` AS t, ` + chain + ` AS c, ` + dealSum + ` AS d
+		FROM ` + from + ` WHERE ` + where + ` AND n.instrument IN (` + in(inst.Instruments) + `)
 		AND n.stage IN (` + in(inst.Stages) + `) AND n.amount_fen >= $2`
 	if inst.TicketMaxFen > 0 {
 		q += " AND n.amount_fen <= " + arg(inst.TicketMaxFen)
 	}
-	q += cover + ` AND ((n.audience = 'fit' AND n.id NOT IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1))
-		OR (n.audience = 'chosen' AND n.id IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1)))
-		AND n.id NOT IN (SELECT need_id FROM finance_matches WHERE institution_id = $1)
-		) f ORDER BY score DESC, id DESC LIMIT ` + arg(limit)
+	q += ` AND ((n.audience = 'fit' AND ` + id + ` NOT IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1))
+		OR (n.audience = 'chosen' AND ` + id + ` IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1)))
+		AND ` + id + ` NOT IN (SELECT need_id FROM finance_matches WHERE institution_id = $1)
+		) f ORDER BY score DESC, id DESC LIMIT ` + arg(limit*perNeed)
 	return q, args
 }
 

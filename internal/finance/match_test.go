@@ -1,6 +1,7 @@
 package finance_test
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -163,6 +164,61 @@ func TestMatchNeedsAgreesWithTheRule(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Needs on several chain nodes, posted through the service: a need
+	// comes once for each node an institution covers, with 25 points on
+	// its own node and 18 on one below it, and its past deals count every
+	// industry it sits in, covered or not. Some are then hidden, shown to
+	// chosen institutions only, or closed.
+	chains := [][]string{{"nm", "nm_superhard"}, {"iot", "iot_sensor", "nm_superhard"}, {"dominant", "emerging"},
+		{"health", "compute"}, {"iot_sensor", "bd_survey"}, {"future", "quantum", "frontier_mat"}, {"ei", "ei_netsec", "bd"},
+		{"nextgen_it", "hydrogen", "nm"}}
+	stages := []string{"seed", "angel", "a", "b", "c_plus", "pre_ipo", "ma"}
+	instr := []string{"equity", "loan", "convertible", "guarantee", "ip_pledge", "leasing"}
+	for k := 0; k < 120; k++ {
+		in := needIn()
+		in.Chains, in.Stage, in.Instrument = chains[k%len(chains)], stages[k%len(stages)], instr[k%len(instr)]
+		in.AmountFen = wan(int64(1 + (k*37)%300))
+		if k%4 == 0 { // pairs of needs alike but for the id: ties at every cut
+			in.AmountFen = wan(int64(1 + (k/4*53)%300))
+		}
+		ent := f.entA
+		if k%2 == 1 {
+			ent = f.entB
+		}
+		n, err := f.S.Post(f.ctx, ent, in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch k % 9 {
+		case 2:
+			_, err = f.S.SetAudience(f.ctx, ent, n.ID, finance.AudienceHidden, nil)
+		case 4:
+			_, err = f.S.SetAudience(f.ctx, ent, n.ID, finance.AudienceChosen, first)
+		case 5:
+			_, err = f.S.SetAudience(f.ctx, ent, n.ID, finance.AudienceFit, first[1:])
+		case 7:
+			_, err = f.S.CloseNeed(f.ctx, ent, n.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		syn.LastNeed = n.ID
+	}
+	needNodesAreARecount(t, f)
+	// Past deals in more industries than Synthesize gives (the rollup
+	// funding keeps), so that a need's deals come from nodes beside the
+	// ones an institution covers.
+	for i := syn.FirstInstitution; i <= syn.LastInstitution; i++ {
+		for k, ind := range []string{"iot", "nm", "health", "quantum"} {
+			if (i+int64(k))%3 == 0 {
+				continue
+			}
+			if _, err := f.DB.W.ExecContext(f.ctx, `INSERT INTO finance_institution_deals (institution_id, node_id, deals, funded_fen)
+				SELECT $1, id, $2, 0 FROM chain_nodes WHERE code = $3 ON CONFLICT DO NOTHING`, i, 1+(i+int64(k))%3, ind); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	type ranked struct {
 		need  int64
 		score int
@@ -201,7 +257,7 @@ func TestMatchNeedsAgreesWithTheRule(t *testing.T) {
 			}
 			return w[x].need > w[y].need
 		})
-		for _, limit := range []int{200, 5} {
+		for _, limit := range []int{200, 50, 13, 8, 5, 3, 2, 1} {
 			got, err := f.S.MatchNeeds(f.ctx, f.staff, i, limit)
 			if err != nil {
 				t.Fatal(err)
@@ -220,5 +276,40 @@ func TestMatchNeedsAgreesWithTheRule(t *testing.T) {
 	}
 	if checked < 200 {
 		t.Fatalf("only %d ranked pairs checked", checked)
+	}
+}
+
+// needNodesAreARecount holds finance_need_nodes, which the need service
+// keeps on write, to a recount of the open needs by chain node.
+func needNodesAreARecount(t *testing.T, f *fixture) {
+	t.Helper()
+	read := func(q string) []string {
+		rows, err := f.DB.R.QueryContext(f.ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var node, amount, need int64
+			var instrument, stage, audience string
+			if err := rows.Scan(&node, &instrument, &stage, &amount, &audience, &need); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(node, instrument, stage, amount, audience, need))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	kept := read("SELECT node_id, instrument, stage, amount_fen, audience, need_id FROM finance_need_nodes ORDER BY need_id, node_id")
+	recount := read(`SELECT c.node_id, n.instrument, n.stage, n.amount_fen, n.audience, n.id FROM finance_need_chains c
+		JOIN finance_needs n ON n.id = c.need_id WHERE n.state = 'open' ORDER BY n.id, c.node_id`)
+	if strings.Join(kept, "\n") != strings.Join(recount, "\n") {
+		t.Fatalf("finance_need_nodes holds %d rows, the recount %d, or they differ", len(kept), len(recount))
+	}
+	if len(kept) == 0 {
+		t.Fatal("no open need to recount")
 	}
 }
