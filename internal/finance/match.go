@@ -328,13 +328,21 @@ func (s *Service) MatchNeeds(ctx context.Context, v Viewer, instID int64, limit 
 	default:
 		return nil, errNoInstitution
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
 	inst, err := s.institution(ctx, s.DB.R, instID)
 	if err != nil {
 		return nil, err
 	}
+	return s.rankNeeds(ctx, inst, limit)
+}
+
+// rankNeeds ranks the open needs that fit inst (read with its profile)
+// and let it in, leaving out those it already answered: MatchNeeds once
+// the viewer may read them.
+func (s *Service) rankNeeds(ctx context.Context, inst Institution, limit int) ([]RankedNeed, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	instID := inst.ID
 	if inst.State != InstApproved || len(inst.Instruments) == 0 || len(inst.Stages) == 0 {
 		return []RankedNeed{}, nil
 	}

@@ -2,6 +2,7 @@ package finance_test
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -312,4 +313,76 @@ func needNodesAreARecount(t *testing.T, f *fixture) {
 	if len(kept) == 0 {
 		t.Fatal("no open need to recount")
 	}
+}
+
+// An institution's dashboard is what Institution, MatchNeeds and Matches
+// give the same viewer, read once for the page.
+func TestDashboardIsItsParts(t *testing.T) {
+	f := newFixture(t)
+	syn, err := f.S.Synthesize(f.ctx, finance.Scale{Institutions: 30, Needs: 300, Enterprises: []int64{f.entA.EnterpriseID}, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := f.investor("inv")
+	if _, err := f.DB.W.ExecContext(f.ctx, "INSERT INTO finance_members (user_id, institution_id, created_at) VALUES ($1,$2,1)",
+		inv.UserID, syn.FirstInstitution); err != nil {
+		t.Fatal(err)
+	}
+	pendingV := f.investor("pending")
+	pending, err := f.S.Register(f.ctx, pendingV, vc(1, "待审创投"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(v finance.Viewer, asked, inst int64) {
+		t.Helper()
+		d, err := f.S.Dashboard(f.ctx, v, asked, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i, err := f.S.Institution(f.ctx, v, inst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fits []finance.RankedNeed
+		if i.State == finance.InstApproved {
+			if fits, err = f.S.MatchNeeds(f.ctx, v, asked, 50); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mf := finance.MatchFilter{Limit: 500}
+		if v.Staff() {
+			mf.InstitutionID = inst
+		}
+		ms, err := f.S.Matches(f.ctx, v, mf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(d.Institution, i) || !reflect.DeepEqual(d.Fits, fits) || !reflect.DeepEqual(d.Matches, ms) {
+			t.Fatalf("institution %d: the dashboard differs from its parts (%d fits, %d matches; the parts %d, %d)",
+				inst, len(d.Fits), len(d.Matches), len(fits), len(ms))
+		}
+		if len(ms) == 0 && inst == syn.FirstInstitution {
+			t.Fatalf("institution %d: no match to compare", inst)
+		}
+	}
+	same(inv, 0, syn.FirstInstitution)
+	same(inv, syn.FirstInstitution, syn.FirstInstitution)
+	same(pendingV, 0, pending.ID)
+	for i := syn.FirstInstitution; i <= syn.LastInstitution; i += 7 {
+		same(f.staff, i, i)
+	}
+	same(f.staff, pending.ID, pending.ID)
+	// An investor's dashboard is its own institution's, whatever it names.
+	d, err := f.S.Dashboard(f.ctx, inv, syn.LastInstitution, 50)
+	if err != nil || d.Institution.ID != syn.FirstInstitution {
+		t.Fatalf("an investor naming another institution: %d, %v", d.Institution.ID, err)
+	}
+	// An investor acting for none gets nothing; staff must name one.
+	if d, err := f.S.Dashboard(f.ctx, f.investor("none"), 0, 50); err != nil || d.Institution.ID != 0 {
+		t.Fatalf("an investor without an institution: %d, %v", d.Institution.ID, err)
+	}
+	_, err = f.S.Dashboard(f.ctx, f.staff, 0, 50)
+	wantErr(t, err, errs.NotFound, "")
+	_, err = f.S.Dashboard(f.ctx, f.entA, syn.FirstInstitution, 50)
+	wantErr(t, err, errs.NotFound, "")
 }
