@@ -354,29 +354,50 @@ func (s *Service) rankNeeds(ctx context.Context, inst Institution, limit int) ([
 	if err != nil {
 		return nil, err
 	}
-	q, args := fitNeedsQuery(a, inst, deals, limit)
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("finance: match institution %d: %w", instID, err)
-	}
+	// Band by band, best ticket first: a later band is read only while
+	// fewer than limit needs are kept or its best possible score reaches
+	// the last kept one (a tie there goes to the newer need, which may be
+	// in the later band).
 	var ids []int64
 	scores := map[int64]int{}
-	for len(ids) < limit && rows.Next() {
-		var id int64
-		var sc int
-		if err := rows.Scan(&id, &sc); err != nil {
-			rows.Close()
+	for _, b := range ticketBands(inst) {
+		if len(ids) >= limit && b.best(inst, deals) < scores[ids[limit-1]] {
+			break
+		}
+		q, args := fitNeedsQuery(a, inst, deals, b, limit)
+		rows, err := s.DB.R.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("finance: match institution %d: %w", instID, err)
+		}
+		kept := 0
+		for kept < limit && rows.Next() {
+			var id int64
+			var sc int
+			if err := rows.Scan(&id, &sc); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if _, seen := scores[id]; seen { // a need on another covered node: its best row came first
+				continue
+			}
+			ids = append(ids, id)
+			scores[id] = sc
+			kept++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		if _, seen := scores[id]; seen { // a need on another covered node: its best row came first
-			continue
-		}
-		ids = append(ids, id)
-		scores[id] = sc
+		sort.Slice(ids, func(x, y int) bool {
+			if scores[ids[x]] != scores[ids[y]] {
+				return scores[ids[x]] > scores[ids[y]]
+			}
+			return ids[x] > ids[y]
+		})
+		ids = ids[:min(len(ids), limit)]
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return []RankedNeed{}, err
+	if len(ids) == 0 {
+		return []RankedNeed{}, nil
 	}
 	needs, err := s.needsByID(ctx, ids)
 	if err != nil {
@@ -406,12 +427,13 @@ func (s *Service) rankNeeds(ctx context.Context, inst Institution, limit int) ([
 	return out, nil
 }
 
-// fitNeedsQuery is the SQL that finds the open needs fitting inst, that
-// its audience lets in and it has not answered, and scores each by the
-// terms of score (the institution's own terms, stage and instrument, are
-// one constant), best first, newer first on a tie: the page's top limit
-// come out of the database without reading every fitting need. deals is
-// the institution's funded deals per node (finance_institution_deals).
+// fitNeedsQuery is the SQL that finds the open needs fitting inst in
+// ticket band b, that its audience lets in and it has not answered, and
+// scores each by the terms of score (the institution's own terms, stage
+// and instrument, and the band's ticket points are one constant), best
+// first, newer first on a tie: the band's top limit come out of the
+// database without reading every fitting need. deals is the
+// institution's funded deals per node (finance_institution_deals).
 //
 // An institution that lists chains reads its candidates from
 // finance_need_nodes (migration 0630), one row per open need and chain
@@ -426,8 +448,8 @@ func (s *Service) rankNeeds(ctx context.Context, inst Institution, limit int) ([
 // The institution's other sets (the needs it answered or is listed on)
 // are uncorrelated subqueries: each is read once through its index and
 // probed per candidate.
-func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int) (string, []any) {
-	args := []any{inst.ID, inst.TicketMinFen}
+func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, b ticketBand, limit int) (string, []any) {
+	args := []any{inst.ID, b.lo}
 	arg := func(x any) string {
 		args = append(args, x)
 		return "$" + strconv.Itoa(len(args))
@@ -439,23 +461,7 @@ func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int)
 		}
 		return strings.Join(ph, ",")
 	}
-	// The constant terms, as score words them.
-	fixed := 10
-	switch k := len(inst.Stages); {
-	case k <= 2:
-		fixed = 20
-	case k <= 4:
-		fixed = 15
-	}
-	if len(inst.Instruments) <= 2 {
-		fixed += 15
-	} else {
-		fixed += 10
-	}
-	ticket := "10"
-	if m := inst.TicketMaxFen; m > 0 {
-		ticket = "CASE WHEN n.amount_fen >= " + arg((m+3)/4) + " THEN 20 WHEN n.amount_fen >= " + arg((m+9)/10) + " THEN 14 ELSE 8 END"
-	}
+	fixed := fixedPoints(inst)
 	// Where the candidates come from, and how a need's deals in an
 	// industry (the nodes under it) are found.
 	from, id := "finance_needs n", "n.id"
@@ -528,18 +534,76 @@ func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int)
 	if len(dealTerms) > 0 {
 		dealSum = strings.Join(dealTerms, " + ")
 	}
-	q := `SELECT id, ` + strconv.Itoa(fixed) + ` + t + c + CASE WHEN d >= 4 THEN 20 ELSE 5 * d END AS score FROM (
-		SELECT ` + id + ` AS id, ` + ticket + ` AS t, ` + chain + ` AS c, ` + dealSum + ` AS d
+	q := `SELECT id, ` + strconv.Itoa(fixed+b.points) + ` + c + CASE WHEN d >= 4 THEN 20 ELSE 5 * d END AS score FROM (
+		SELECT ` + id + ` AS id, ` + chain + ` AS c, ` + dealSum + ` AS d
 		FROM ` + from + ` WHERE ` + where + ` AND n.instrument IN (` + in(inst.Instruments) + `)
 		AND n.stage IN (` + in(inst.Stages) + `) AND n.amount_fen >= $2`
-	if inst.TicketMaxFen > 0 {
-		q += " AND n.amount_fen <= " + arg(inst.TicketMaxFen)
+	if b.hi > 0 {
+		q += " AND n.amount_fen <= " + arg(b.hi)
 	}
 	q += ` AND ((n.audience = 'fit' AND ` + id + ` NOT IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1))
 		OR (n.audience = 'chosen' AND ` + id + ` IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1)))
 		AND ` + id + ` NOT IN (SELECT need_id FROM finance_matches WHERE institution_id = $1)
 		) f ORDER BY score DESC, id DESC LIMIT ` + arg(limit*perNeed)
 	return q, args
+}
+
+// fixedPoints is what institution inst earns from every need it fits:
+// its stage and instrument terms, as score words them.
+func fixedPoints(inst Institution) int {
+	fixed := 10
+	switch k := len(inst.Stages); {
+	case k <= 2:
+		fixed = 20
+	case k <= 4:
+		fixed = 15
+	}
+	if len(inst.Instruments) <= 2 {
+		return fixed + 15
+	}
+	return fixed + 10
+}
+
+// ticketBand is a range of amounts, lo to hi (0: no bound), whose needs
+// earn an institution the same ticket points.
+type ticketBand struct {
+	lo, hi int64
+	points int
+}
+
+// ticketBands splits the amounts inst takes into the bands of score's
+// ticket term, best first: from a quarter of its upper bound 20 points,
+// from a tenth 14, below 8; without an upper bound one band of 10.
+// Empty bands are left out.
+func ticketBands(inst Institution) []ticketBand {
+	m := inst.TicketMaxFen
+	if m == 0 {
+		return []ticketBand{{lo: inst.TicketMinFen, points: 10}}
+	}
+	quarter, tenth := (m+3)/4, (m+9)/10
+	var out []ticketBand
+	for _, b := range []ticketBand{{quarter, m, 20}, {tenth, quarter - 1, 14}, {0, tenth - 1, 8}} {
+		b.lo = max(b.lo, inst.TicketMinFen)
+		if b.lo <= b.hi {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// best is the most points a need in band b can earn inst, deals being its
+// past deals per industry: the chain and past-deal terms at their most
+// for this institution (25 for a need on its own node, 8 when it lists no
+// chain; every deal it has, as if one need sat in every industry).
+func (b ticketBand) best(inst Institution, deals map[int64]int) int {
+	chain, d := 8, 0
+	if len(inst.Chains) > 0 {
+		chain = 25
+	}
+	for _, k := range deals {
+		d += max(k, 0)
+	}
+	return fixedPoints(inst) + b.points + chain + min(5*d, 20)
 }
 
 // dealsByIndustry reads one institution's funded deals per industry node.

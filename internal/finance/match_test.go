@@ -386,3 +386,49 @@ func TestDashboardIsItsParts(t *testing.T) {
 	_, err = f.S.Dashboard(f.ctx, f.entA, syn.FirstInstitution, 50)
 	wantErr(t, err, errs.NotFound, "")
 }
+
+// Ranking reads the ticket bands best first and stops at a band whose
+// best possible score is below the last need kept; a band that can only
+// tie it is still read, since a tie goes to the newer need. Here a need
+// asking below a tenth of the ticket (8 points) on the institution's own
+// chain and in two industries with deals ties, at 43 points beside the
+// constant terms, a need in the top band (20) on a node below its chain
+// with deals in one: the band's best possible score.
+func TestMatchNeedsReadsABandThatCanTie(t *testing.T) {
+	f := newFixture(t)
+	in := vc(1, "物联网创投")
+	in.TicketMinFen, in.TicketMaxFen = wan(10), wan(1000) // 20 points from 250 万, 14 from 100 万
+	v, inst := f.approved("vc1", in)
+	for _, ind := range []string{"iot", "nm"} {
+		if _, err := f.DB.W.ExecContext(f.ctx, `INSERT INTO finance_institution_deals (institution_id, node_id, deals, funded_fen)
+			SELECT $1, id, 1, 0 FROM chain_nodes WHERE code = $2`, inst.ID, ind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	post := func(amount int64, chains ...string) int64 {
+		n := needIn()
+		n.AmountFen, n.Chains = amount, chains
+		need, err := f.S.Post(f.ctx, f.entA, n, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return need.ID
+	}
+	top := post(wan(500), "iot_sensor")         // 35 + 20 + 18 + 5
+	low := post(wan(50), "iot", "nm_superhard") // 35 + 8 + 25 + 10
+	post(wan(150), "iot_sensor")                // 35 + 14 + 18 + 5 = 72
+	for limit, want := range map[int][]int64{1: {low}, 2: {low, top}} {
+		got, err := f.S.MatchNeeds(f.ctx, v, 0, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("top %d: %d needs", limit, len(got))
+		}
+		for k := range want {
+			if got[k].Need.ID != want[k] || got[k].Score != 78 {
+				t.Fatalf("top %d, rank %d: need %d (%d points), want need %d (78)", limit, k+1, got[k].Need.ID, got[k].Score, want[k])
+			}
+		}
+	}
+}
