@@ -328,13 +328,21 @@ func (s *Service) MatchNeeds(ctx context.Context, v Viewer, instID int64, limit 
 	default:
 		return nil, errNoInstitution
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
 	inst, err := s.institution(ctx, s.DB.R, instID)
 	if err != nil {
 		return nil, err
 	}
+	return s.rankNeeds(ctx, inst, limit)
+}
+
+// rankNeeds ranks the open needs that fit inst (read with its profile)
+// and let it in, leaving out those it already answered: MatchNeeds once
+// the viewer may read them.
+func (s *Service) rankNeeds(ctx context.Context, inst Institution, limit int) ([]RankedNeed, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	instID := inst.ID
 	if inst.State != InstApproved || len(inst.Instruments) == 0 || len(inst.Stages) == 0 {
 		return []RankedNeed{}, nil
 	}
@@ -346,26 +354,50 @@ func (s *Service) MatchNeeds(ctx context.Context, v Viewer, instID int64, limit 
 	if err != nil {
 		return nil, err
 	}
-	q, args := fitNeedsQuery(a, inst, deals, limit)
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("finance: match institution %d: %w", instID, err)
-	}
+	// Band by band, best ticket first: a later band is read only while
+	// fewer than limit needs are kept or its best possible score reaches
+	// the last kept one (a tie there goes to the newer need, which may be
+	// in the later band).
 	var ids []int64
 	scores := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var sc int
-		if err := rows.Scan(&id, &sc); err != nil {
-			rows.Close()
+	for _, b := range ticketBands(inst) {
+		if len(ids) >= limit && b.best(inst, deals) < scores[ids[limit-1]] {
+			break
+		}
+		q, args := fitNeedsQuery(a, inst, deals, b, limit)
+		rows, err := s.DB.R.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("finance: match institution %d: %w", instID, err)
+		}
+		kept := 0
+		for kept < limit && rows.Next() {
+			var id int64
+			var sc int
+			if err := rows.Scan(&id, &sc); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if _, seen := scores[id]; seen { // a need on another covered node: its best row came first
+				continue
+			}
+			ids = append(ids, id)
+			scores[id] = sc
+			kept++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
-		scores[id] = sc
+		sort.Slice(ids, func(x, y int) bool {
+			if scores[ids[x]] != scores[ids[y]] {
+				return scores[ids[x]] > scores[ids[y]]
+			}
+			return ids[x] > ids[y]
+		})
+		ids = ids[:min(len(ids), limit)]
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return []RankedNeed{}, err
+	if len(ids) == 0 {
+		return []RankedNeed{}, nil
 	}
 	needs, err := s.needsByID(ctx, ids)
 	if err != nil {
@@ -395,19 +427,29 @@ func (s *Service) MatchNeeds(ctx context.Context, v Viewer, instID int64, limit 
 	return out, nil
 }
 
-// fitNeedsQuery is the SQL that finds the open needs fitting inst, that
-// its audience lets in and it has not answered, and scores each by the
-// terms of score (the institution's own terms, stage and instrument, are
-// one constant), best first, newer first on a tie: the page's top limit
-// come out of the database without reading every fitting need. deals is
-// the institution's funded deals per node (finance_institution_deals).
+// fitNeedsQuery is the SQL that finds the open needs fitting inst in
+// ticket band b, that its audience lets in and it has not answered, and
+// scores each by the terms of score (the institution's own terms, stage
+// and instrument, and the band's ticket points are one constant), best
+// first, newer first on a tie: the band's top limit come out of the
+// database without reading every fitting need. deals is the
+// institution's funded deals per node (finance_institution_deals).
 //
-// The institution's sets (the needs on its chains, those it answered or
-// is listed on) are uncorrelated subqueries: each is read once through
-// its index and probed per candidate, rather than a correlated lookup
-// per candidate, which cost three times as much on 50,000 needs.
-func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int) (string, []any) {
-	args := []any{inst.ID, inst.TicketMinFen}
+// An institution that lists chains reads its candidates from
+// finance_need_nodes (migration 0630), one row per open need and chain
+// node, in the nodes it covers only: a need on several of those nodes
+// comes once for each, its best row (an own node's 25 points) first in
+// the order. The caller keeps each need's first row; one need takes at
+// most as many rows as there are nodes covered, so a LIMIT of limit times
+// that holds the first limit needs whatever the duplicates. Past deals look at every chain of the need (not only the
+// row's node) through its key in finance_need_chains. An institution on
+// every chain reads the fit index of finance_needs, one row per need.
+//
+// The institution's other sets (the needs it answered or is listed on)
+// are uncorrelated subqueries: each is read once through its index and
+// probed per candidate.
+func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, b ticketBand, limit int) (string, []any) {
+	args := []any{inst.ID, b.lo}
 	arg := func(x any) string {
 		args = append(args, x)
 		return "$" + strconv.Itoa(len(args))
@@ -419,28 +461,19 @@ func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int)
 		}
 		return strings.Join(ph, ",")
 	}
-	// The constant terms, as score words them.
-	fixed := 10
-	switch k := len(inst.Stages); {
-	case k <= 2:
-		fixed = 20
-	case k <= 4:
-		fixed = 15
+	fixed := fixedPoints(inst)
+	// Where the candidates come from, and how a need's deals in an
+	// industry (the nodes under it) are found.
+	from, id := "finance_needs n", "n.id"
+	where := "n.state = 'open'"
+	inIndustry := func(under []int64) string {
+		return id + " IN (SELECT need_id FROM finance_need_chains WHERE node_id IN (" + idList(under) + "))"
 	}
-	if len(inst.Instruments) <= 2 {
-		fixed += 15
-	} else {
-		fixed += 10
-	}
-	ticket := "10"
-	if m := inst.TicketMaxFen; m > 0 {
-		ticket = "CASE WHEN n.amount_fen >= " + arg((m+3)/4) + " THEN 20 WHEN n.amount_fen >= " + arg((m+9)/10) + " THEN 14 ELSE 8 END"
-	}
+	perNeed := 1
 	// Chain: every fitting need is covered, so a need on one of the
 	// institution's own nodes earns 25 and any other 18; 8 to an
 	// institution on every chain.
 	chain := "8"
-	var cover string
 	if len(inst.Chains) > 0 {
 		own := map[int64]bool{}
 		var ownIDs []int64
@@ -464,12 +497,12 @@ func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int)
 		}
 		sort.Slice(covered, func(x, y int) bool { return covered[x] < covered[y] })
 		sort.Slice(ownIDs, func(x, y int) bool { return ownIDs[x] < ownIDs[y] })
-		// The unary plus keeps SQLite from driving the query by this
-		// set (a row lookup per need on the institution's chains): the
-		// fit index covers the other terms, so candidates come from it
-		// and are probed in the set.
-		cover = ` AND +n.id IN (SELECT need_id FROM finance_need_chains WHERE node_id IN (` + idList(covered) + `))`
-		chain = `CASE WHEN n.id IN (SELECT need_id FROM finance_need_chains WHERE node_id IN (` + idList(ownIDs) + `)) THEN 25 ELSE 18 END`
+		from, id, perNeed = "finance_need_nodes n", "n.need_id", len(covered)
+		where = "n.node_id IN (" + idList(covered) + ")"
+		chain = "CASE WHEN n.node_id IN (" + idList(ownIDs) + ") THEN 25 ELSE 18 END"
+		inIndustry = func(under []int64) string {
+			return "EXISTS (SELECT 1 FROM finance_need_chains x WHERE x.need_id = n.need_id AND x.node_id IN (" + idList(under) + "))"
+		}
 	}
 	// Past deals: each industry the need sits in adds the institution's
 	// deals there.
@@ -495,25 +528,82 @@ func fitNeedsQuery(a ancestry, inst Institution, deals map[int64]int, limit int)
 			continue
 		}
 		sort.Slice(under, func(x, y int) bool { return under[x] < under[y] })
-		dealTerms = append(dealTerms, `CASE WHEN n.id IN (SELECT need_id FROM finance_need_chains WHERE node_id IN (`+
-			idList(under)+`)) THEN `+strconv.Itoa(deals[k])+` ELSE 0 END`)
+		dealTerms = append(dealTerms, "CASE WHEN "+inIndustry(under)+" THEN "+strconv.Itoa(deals[k])+" ELSE 0 END")
 	}
 	dealSum := "0"
 	if len(dealTerms) > 0 {
 		dealSum = strings.Join(dealTerms, " + ")
 	}
-	q := `SELECT id, ` + strconv.Itoa(fixed) + ` + t + c + CASE WHEN d >= 4 THEN 20 ELSE 5 * d END AS score FROM (
-		SELECT n.id AS id, ` + ticket + ` AS t, ` + chain + ` AS c, ` + dealSum + ` AS d
-		FROM finance_needs n WHERE n.state = 'open' AND n.instrument IN (` + in(inst.Instruments) + `)
+	q := `SELECT id, ` + strconv.Itoa(fixed+b.points) + ` + c + CASE WHEN d >= 4 THEN 20 ELSE 5 * d END AS score FROM (
+		SELECT ` + id + ` AS id, ` + chain + ` AS c, ` + dealSum + ` AS d
+		FROM ` + from + ` WHERE ` + where + ` AND n.instrument IN (` + in(inst.Instruments) + `)
 		AND n.stage IN (` + in(inst.Stages) + `) AND n.amount_fen >= $2`
-	if inst.TicketMaxFen > 0 {
-		q += " AND n.amount_fen <= " + arg(inst.TicketMaxFen)
+	if b.hi > 0 {
+		q += " AND n.amount_fen <= " + arg(b.hi)
 	}
-	q += cover + ` AND ((n.audience = 'fit' AND n.id NOT IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1))
-		OR (n.audience = 'chosen' AND n.id IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1)))
-		AND n.id NOT IN (SELECT need_id FROM finance_matches WHERE institution_id = $1)
-		) f ORDER BY score DESC, id DESC LIMIT ` + arg(limit)
+	q += ` AND ((n.audience = 'fit' AND ` + id + ` NOT IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1))
+		OR (n.audience = 'chosen' AND ` + id + ` IN (SELECT need_id FROM finance_need_audience WHERE institution_id = $1)))
+		AND ` + id + ` NOT IN (SELECT need_id FROM finance_matches WHERE institution_id = $1)
+		) f ORDER BY score DESC, id DESC LIMIT ` + arg(limit*perNeed)
 	return q, args
+}
+
+// fixedPoints is what institution inst earns from every need it fits:
+// its stage and instrument terms, as score words them.
+func fixedPoints(inst Institution) int {
+	fixed := 10
+	switch k := len(inst.Stages); {
+	case k <= 2:
+		fixed = 20
+	case k <= 4:
+		fixed = 15
+	}
+	if len(inst.Instruments) <= 2 {
+		return fixed + 15
+	}
+	return fixed + 10
+}
+
+// ticketBand is a range of amounts, lo to hi (0: no bound), whose needs
+// earn an institution the same ticket points.
+type ticketBand struct {
+	lo, hi int64
+	points int
+}
+
+// ticketBands splits the amounts inst takes into the bands of score's
+// ticket term, best first: from a quarter of its upper bound 20 points,
+// from a tenth 14, below 8; without an upper bound one band of 10.
+// Empty bands are left out.
+func ticketBands(inst Institution) []ticketBand {
+	m := inst.TicketMaxFen
+	if m == 0 {
+		return []ticketBand{{lo: inst.TicketMinFen, points: 10}}
+	}
+	quarter, tenth := (m+3)/4, (m+9)/10
+	var out []ticketBand
+	for _, b := range []ticketBand{{quarter, m, 20}, {tenth, quarter - 1, 14}, {0, tenth - 1, 8}} {
+		b.lo = max(b.lo, inst.TicketMinFen)
+		if b.lo <= b.hi {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// best is the most points a need in band b can earn inst, deals being its
+// past deals per industry: the chain and past-deal terms at their most
+// for this institution (25 for a need on its own node, 8 when it lists no
+// chain; every deal it has, as if one need sat in every industry).
+func (b ticketBand) best(inst Institution, deals map[int64]int) int {
+	chain, d := 8, 0
+	if len(inst.Chains) > 0 {
+		chain = 25
+	}
+	for _, k := range deals {
+		d += max(k, 0)
+	}
+	return fixedPoints(inst) + b.points + chain + min(5*d, 20)
 }
 
 // dealsByIndustry reads one institution's funded deals per industry node.

@@ -95,13 +95,66 @@ func (s *Service) Matches(ctx context.Context, v Viewer, f MatchFilter) ([]Match
 	if f.below != 0 {
 		conds = append(conds, "m.id < "+arg(f.below))
 	}
+	return s.listMatches(ctx, conds, args, f.Limit)
+}
+
+// listMatches reads the matches meeting conds (with their args), newest
+// first, at most limit.
+func (s *Service) listMatches(ctx context.Context, conds []string, args []any, limit int) ([]Match, error) {
 	q := matchCols
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY m.id DESC LIMIT "+strconv.Itoa(f.Limit), args...)
+	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY m.id DESC LIMIT "+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("finance: matches: %w", err)
 	}
 	return scanAll(rows, scanMatch)
+}
+
+// Dashboard is an institution's working page: the institution with its
+// contacts, the needs that fit it once approved (nil before), and its
+// matches, newest first (at most 500).
+type Dashboard struct {
+	Institution Institution
+	Fits        []RankedNeed
+	Matches     []Match
+}
+
+// Dashboard reads an institution's dashboard: an investor account its
+// own institution (whatever instID says), staff institution instID, with
+// the fitting needs' top fits (MatchNeeds). It is Institution, MatchNeeds
+// and Matches for one page, reading the account's institution and the
+// profile once for all three. An investor account acting for no
+// institution gets a zero Dashboard. Errors: Unauthorized, NotFound
+// (also another role, or staff naming no institution).
+func (s *Service) Dashboard(ctx context.Context, v Viewer, instID int64, fits int) (Dashboard, error) {
+	if v.UserID == 0 {
+		return Dashboard{}, errSignIn
+	}
+	switch {
+	case v.investor():
+		mine, _, err := s.member(ctx, s.DB.R, v)
+		if err != nil || mine == 0 {
+			return Dashboard{}, err
+		}
+		instID = mine
+	case v.Staff() && instID != 0:
+	default:
+		return Dashboard{}, errNoInstitution
+	}
+	i, err := s.institution(ctx, s.DB.R, instID)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d := Dashboard{Institution: i}
+	if i.State == InstApproved {
+		if d.Fits, err = s.rankNeeds(ctx, i, fits); err != nil {
+			return Dashboard{}, err
+		}
+	}
+	if d.Matches, err = s.listMatches(ctx, []string{"m.institution_id = $1"}, []any{instID}, 500); err != nil {
+		return Dashboard{}, err
+	}
+	return d, nil
 }

@@ -161,6 +161,21 @@ func writeAudience(ctx context.Context, tx *sql.Tx, need int64, ids []int64) err
 	return nil
 }
 
+// refitNeed rewrites need's rows in finance_need_nodes (migration 0630)
+// from the need and its chains, as they stand in tx: one row per chain
+// node while it is open, none once closed.
+func refitNeed(ctx context.Context, tx *sql.Tx, need int64) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM finance_need_nodes WHERE need_id = $1", need); err != nil {
+		return fmt.Errorf("finance: nodes of need %d: %w", need, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO finance_need_nodes (node_id, instrument, stage, amount_fen, audience, need_id)
+		SELECT c.node_id, n.instrument, n.stage, n.amount_fen, n.audience, n.id
+		FROM finance_need_chains c JOIN finance_needs n ON n.id = c.need_id WHERE n.id = $1 AND n.state = 'open'`, need); err != nil {
+		return fmt.Errorf("finance: nodes of need %d: %w", need, err)
+	}
+	return nil
+}
+
 // Post records a financing need of v's enterprise, with its pitch deck
 // and other files through the upload check. Errors: Forbidden (not an
 // enterprise account), Invalid naming each bad field or file.
@@ -200,6 +215,9 @@ func (s *Service) Post(ctx context.Context, v Viewer, in NeedInput, files []Uplo
 			}
 		}
 		if err := writeAudience(ctx, tx, id, listed); err != nil {
+			return err
+		}
+		if err := refitNeed(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := s.storeFiles(ctx, tx, id, files, kept); err != nil {
@@ -251,6 +269,9 @@ func (s *Service) SetAudience(ctx context.Context, v Viewer, id int64, audience 
 		if err := writeAudience(ctx, tx, id, ids); err != nil {
 			return err
 		}
+		if err := refitNeed(ctx, tx, id); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, "finance.need.audience", "finance_need", id, map[string]any{"audience": n.Audience, "institutions": len(n.Listed)},
 			map[string]any{"audience": audience, "institutions": len(ids)})
 	})
@@ -278,6 +299,9 @@ func (s *Service) CloseNeed(ctx context.Context, v Viewer, id int64) (Need, erro
 		}
 		if k, _ := res.RowsAffected(); k != 1 {
 			return errs.New(errs.Conflict, "需求已关闭", "the need is already closed")
+		}
+		if err := refitNeed(ctx, tx, id); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, "finance.need.close", "finance_need", id, map[string]string{"state": NeedOpen}, map[string]string{"state": NeedClosed})
 	})

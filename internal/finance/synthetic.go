@@ -31,10 +31,10 @@ type Synthetic struct {
 
 // Synthesize writes sc straight into the module's tables in one
 // transaction, every row marked synthetic, with the rollups its writes
-// keep (monthly funnel counts, deals per institution and chain), so that
-// reads see what they would after the same history. It is for benchmarks
-// (bench/finance, bench_test.go), not for demo data, which goes through
-// the service.
+// keep (monthly funnel counts, deals per institution and chain, the open
+// needs by chain node), so that reads see what they would after the same
+// history. It is for benchmarks (bench/finance, bench_test.go), not for
+// demo data, which goes through the service.
 func (s *Service) Synthesize(ctx context.Context, sc Scale) (Synthetic, error) {
 	var out Synthetic
 	if len(sc.Enterprises) == 0 {
@@ -146,6 +146,9 @@ func (s *Service) Synthesize(ctx context.Context, sc Scale) (Synthetic, error) {
 			if err := exec("INSERT INTO finance_need_chains (need_id, node_id) VALUES ($1,$2)", need, node); err != nil {
 				return err
 			}
+			if err := refitNeed(ctx, tx, need); err != nil {
+				return err
+			}
 			if len(insts) == 0 {
 				continue
 			}
@@ -192,7 +195,7 @@ func (s *Service) Synthesize(ctx context.Context, sc Scale) (Synthetic, error) {
 	// run straight after seeding would wrongly charge to the query.
 	q := "ANALYZE"
 	if s.DB.Dialect == db.Postgres {
-		q = "VACUUM ANALYZE finance_needs, finance_need_chains, finance_need_audience, finance_matches, finance_institutions, finance_institution_stages, finance_institution_instruments, finance_institution_chains, finance_institution_deals, finance_step_months"
+		q = "VACUUM ANALYZE finance_needs, finance_need_chains, finance_need_nodes, finance_need_audience, finance_matches, finance_institutions, finance_institution_stages, finance_institution_instruments, finance_institution_chains, finance_institution_deals, finance_step_months"
 	}
 	if _, err := s.DB.W.ExecContext(ctx, q); err != nil {
 		return out, fmt.Errorf("finance: synthesize: analyze: %w", err)

@@ -36,30 +36,20 @@ func (s *handlers) handleDashboard(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if v.Role == org.Investor {
-		if inst, err = s.Finance.MemberOf(r.Context(), v); err != nil {
-			return err
-		}
-		if inst == 0 {
-			return web.SeeOther(w, r, "/finance/institutions/new")
-		}
-	} else if inst == 0 {
+	if v.Role != org.Investor && inst == 0 {
 		return errs.Field("institution", "请指定机构（?institution=机构编号）", "name the institution (?institution=id)")
 	}
-	i, err := s.Finance.Institution(r.Context(), v, inst)
+	d, err := s.Finance.Dashboard(r.Context(), v, inst, 50)
 	if err != nil {
 		return err
 	}
-	p := dashboardPage{page: page{s.Page(r, "机构工作台 · "+i.Name, "Dashboard · "+i.Name)}, I: i}
-	if i.State == finance.InstApproved {
-		if p.Fits, err = s.Finance.MatchNeeds(r.Context(), v, inst, 50); err != nil {
-			return err
-		}
-	} else {
-		p.Waiting = p.InstState(i.State)
+	if d.Institution.ID == 0 { // an investor account acting for no institution yet
+		return web.SeeOther(w, r, "/finance/institutions/new")
 	}
-	if p.Matches, err = s.Finance.Matches(r.Context(), v, finance.MatchFilter{InstitutionID: inst, Limit: 500}); err != nil {
-		return err
+	i := d.Institution
+	p := dashboardPage{page: page{s.Page(r, "机构工作台 · "+i.Name, "Dashboard · "+i.Name)}, I: i, Fits: d.Fits, Matches: d.Matches}
+	if i.State != finance.InstApproved {
+		p.Waiting = p.InstState(i.State)
 	}
 	at := map[string]int{}
 	for _, m := range p.Matches {

@@ -28,6 +28,14 @@ func (p page) Instrument(c string) string { return p.L(finance.InstrumentLabel(c
 // Step is a funnel step in words.
 func (p page) Step(c string) string { return p.L(finance.StepLabel(c)) }
 
+// Reason is one term of a ranking as its list shows it after the plus
+// sign: "20/20 " and its words. One call per reason instead of three keeps the rendering of
+// a page of fifty ranked needs (250 reasons) from costing as much as
+// ranking them.
+func (p page) Reason(r finance.Reason) string {
+	return strconv.Itoa(r.Points) + "/" + strconv.Itoa(r.Max) + " " + p.L(r.ZH, r.EN)
+}
+
 // Stages joins stage codes in words.
 func (p page) Stages(cs []string) string { return p.words(cs, finance.StageLabel) }
 
