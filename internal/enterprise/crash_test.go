@@ -1,6 +1,7 @@
 package enterprise_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -9,8 +10,9 @@ import (
 )
 
 // TestImportFailingMidTransactionLeavesNothing makes the write fail after
-// the first chunk of rows went in and the second was under way, as a lost
-// connection or a crash would. The whole import rolls back.
+// the first chunks of rows went in, as a lost connection or a crash
+// would: the request's context is cancelled from the import's own
+// progress report once 1,500 rows are written. The whole import rolls back.
 func TestImportFailingMidTransactionLeavesNothing(t *testing.T) {
 	f := newFixture(t)
 	rows := [][]any{{"统一社会信用代码", "企业名称", "营业收入（万元）", "年度"}}
@@ -19,9 +21,19 @@ func TestImportFailingMidTransactionLeavesNothing(t *testing.T) {
 		rows = append(rows, []any{uscc.Complete(fmt.Sprintf("91410100CR%06d", i)), fmt.Sprintf("回滚测试企业%04d", i), "10", "2023"})
 	}
 	data := xlsxOf(t, rows)
-	o := enterprise.ImportOptions{Filename: "crash.xlsx"}
-	enterprise.FailImportAfter(&o, 1500)
-	res, err := f.svc.Import(f.ctx, staff, data, o)
+	ctx, cancel := context.WithCancel(f.ctx)
+	defer cancel()
+	cancelled := 0
+	o := enterprise.ImportOptions{Filename: "crash.xlsx", Progress: func(p enterprise.ImportProgress) {
+		if p.Written >= 1500 && cancelled == 0 {
+			cancelled = p.Written
+			cancel()
+		}
+	}}
+	res, err := f.svc.Import(ctx, staff, data, o)
+	if cancelled == 0 || cancelled >= n {
+		t.Fatalf("the import was not cut off mid-way (at %d rows written)", cancelled)
+	}
 	if err == nil || res.Written {
 		t.Fatalf("import went through: %+v", res)
 	}

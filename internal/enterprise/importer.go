@@ -26,8 +26,6 @@ type ImportOptions struct {
 	// Writing, when set, is called once the file is read and checked, just
 	// before the write transaction starts.
 	Writing func()
-
-	failAfter int // tests: fail the write after this many rows
 }
 
 // ImportProgress is how far an import has come, in data rows (blank rows
