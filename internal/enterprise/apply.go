@@ -251,7 +251,6 @@ type importWriter struct {
 	cur       *bulk
 	hist      *bulk
 	recompute map[int][]int64 // year → enterprises whose effective values to recompute
-	written   int             // rows written so far (for the failure test hook)
 	namesSeq  int64           // the names version of this import, once it names an enterprise
 }
 
@@ -449,7 +448,6 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 		if err := w.hist.add(ctx, tx, id, now, actorID, w.actor.Name, action, nullID(o.JobID), bj, aj); err != nil {
 			return err
 		}
-		w.written++
 	}
 	return nil
 }
