@@ -128,11 +128,14 @@ func (b *Browser) ClickNav(t *testing.T, id string) {
 	b.Eval(t, `window.__stale = "y"; "ok"`)
 	b.Do(t, chromedp.Click(chromedp.ID(id)))
 	for i := 0; ; i++ {
-		if b.Eval(t, `(window.__stale !== "y" && document.readyState === "complete") ? "y" : "n"`) == "y" {
+		// While the old page unloads, an evaluation may find its context
+		// gone ("Inspected target navigated or closed"): that is "not yet".
+		s, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`(window.__stale !== "y" && document.readyState === "complete") ? "y" : "n"`))
+		if err == nil && s == "y" {
 			break
 		}
 		if i > 200 {
-			t.Fatalf("click %s: no new page", id)
+			t.Fatalf("click %s: no new page (%v)", id, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
