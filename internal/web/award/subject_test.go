@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"gaoxin/internal/award"
+	"gaoxin/internal/web/webtest"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestInstitutionHonourThroughPages: 十大优秀金融机构 started from its
@@ -69,5 +72,49 @@ func TestInstitutionHonourThroughPages(t *testing.T) {
 	notice := pageOf(t, w.Anon().Get("/notices/"+strconv.FormatInt(id, 10)))
 	if !strings.Contains(notice, "2023 年度十大优秀金融机构") || strings.Contains(notice, `id="obj-ent"`) {
 		t.Errorf("the notice: %.400s", notice)
+	}
+}
+
+// TestBrowserInstitutionHonour: a supervisor starts 十大优秀金融机构 from
+// the finance overview's link, saves the form as it comes (the finance
+// module's formula, no money), opens, ranks and publishes it; the public
+// notice names the institutions and asks no "about which enterprise".
+func TestBrowserInstitutionHonour(t *testing.T) {
+	w := newAwardWorld(t)
+	b := webtest.NewBrowser(t, w.Harness)
+	if _, err := w.App.DB.W.ExecContext(context.Background(), `INSERT INTO finance_institutions (kind, name, credit_code, aum_fen, ticket_min_fen,
+		ticket_max_fen, settled_on, state, synthetic, created_at, updated_at) VALUES ('bank', '郑州科技支行', '91410100MA44XJ5U2K', 0, 0, 0, '2023-01-01', 'approved', FALSE, 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t, chromedp.Navigate(b.Base+"/lang?to=zh&back=/"))
+	b.Login(t, "supervisor")
+	b.Do(t, chromedp.Navigate(b.Base+"/finance/overview?year=2023"), chromedp.WaitVisible(chromedp.ID("new-honour")))
+	b.ClickNav(t, "new-honour")
+	if v := b.Eval(t, `document.getElementById("subject").value`); v != "finance.institutions" {
+		t.Fatalf("the form's subject: %q", v)
+	}
+	b.Do(t, chromedp.SetValue(chromedp.CSS(`input[name=data_year]`), "2023"))
+	b.Screenshot(t, "honour-0-form")
+	b.ClickNav(t, "create")
+	for _, want := range []string{"申报中", "评审中"} {
+		b.ClickNav(t, "advance")
+		if st := b.Text(t, "#state"); st != want {
+			t.Fatalf("state %q, want %q", st, want)
+		}
+	}
+	b.ClickNav(t, "rank")
+	if s := b.Text(t, "#ranking"); !strings.Contains(s, "郑州科技支行") || !strings.Contains(s, "2023 年没有到位的投融资项目") {
+		t.Fatalf("the ranking: %s", s)
+	}
+	b.ClickNav(t, "advance")
+	b.Screenshot(t, "honour-1-notice")
+	path := b.Eval(t, "location.pathname")
+	b.Logout(t)
+	b.Do(t, chromedp.Navigate(b.Base+strings.Replace(path, "/awards/programmes/", "/notices/", 1)), chromedp.WaitVisible(chromedp.ID("winners")))
+	if b.Eval(t, `document.getElementById("obj-ent") ? "y" : "n"`) != "n" {
+		t.Error("the notice of a list of institutions asks which enterprise an objection is about")
+	}
+	if th := b.Text(t, "#winners thead"); !strings.Contains(th, "机构") {
+		t.Errorf("the notice's list heads %q", th)
 	}
 }
