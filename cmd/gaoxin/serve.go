@@ -195,7 +195,5 @@ func jobs(a *app.App) []job {
 		{"plan.flags", time.Hour, func(ctx context.Context, _ time.Time) error { return a.Plan.FlagJob(ctx) }},
 		{"plan.webhook", time.Minute, func(ctx context.Context, _ time.Time) error { _, err := a.Plan.Deliver(ctx); return err }},
 		{"enterprise.import_jobs", time.Minute, func(ctx context.Context, _ time.Time) error { return a.Enterprise.ResumeJobs(ctx, "scheduler") }},
-		// SQLite's planner statistics: at start (the hour's first run) and hourly.
-		{"db.optimize", time.Hour, func(ctx context.Context, _ time.Time) error { return a.DB.Optimize(ctx) }},
 	}
 }

@@ -19,27 +19,3 @@ func (d *DB) ClaimJob(ctx context.Context, name, period, by string) (bool, error
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
-
-// Optimize keeps the query planner's statistics current. SQLite gathers
-// none by itself: without them a rare keyword or a narrow filter may be
-// planned as a scan. It runs SQLite's own PRAGMA optimize over every
-// table, bounded by analysis_limit so that it reads a sample of each index
-// and takes milliseconds even on a large file. PostgreSQL's autovacuum
-// already analyses changed tables, so there it does nothing. Serve runs it
-// at start and every hour.
-func (d *DB) Optimize(ctx context.Context) error {
-	if d.Dialect != SQLite {
-		return nil
-	}
-	conn, err := d.W.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("db: optimize: %w", err)
-	}
-	defer conn.Close()
-	for _, q := range []string{"PRAGMA analysis_limit=1000", "PRAGMA optimize=0x10002"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("db: %s: %w", q, err)
-		}
-	}
-	return nil
-}
