@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
 )
@@ -131,8 +132,19 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	// them, from the indexes alone: the page, and the count. Then the
 	// page's rows whole (with their bid counts), so a filter matching
 	// thousands reads index entries, not thousands of rows.
-	var ids []string
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT n.id FROM scenario_needs n"+cond+fmt.Sprintf(" ORDER BY n.id DESC LIMIT %d OFFSET %d", max(limit, CountCap)+1, offset), args...)
+	//
+	// The statement texts depend only on which filters are set and the
+	// chain's nodes (values, the page, the count's bound and the page's ids
+	// are arguments), so they are kept prepared in the service's own set:
+	// modernc's SQLite parses and plans a statement at every Prepare, and
+	// a query with arguments is a Prepare. (SQLite, built with STAT4, still
+	// plans a kept statement again for the values of the arguments that an
+	// index compares, which keeps the plans the values call for.)
+	// PostgreSQL plans the ids for their values each time (a category
+	// holds a quarter of all calls, a chain node a handful).
+	pick := s.listReader(true)
+	var ids []int64
+	rows, err := pick.QueryContext(ctx, "SELECT n.id FROM scenario_needs n"+cond+" ORDER BY n.id DESC LIMIT "+arg(max(limit, CountCap)+1)+" OFFSET "+arg(offset), args...)
 	if err != nil {
 		return out, fmt.Errorf("scenario: list: %w", err)
 	}
@@ -142,7 +154,7 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 			rows.Close()
 			return out, err
 		}
-		ids = append(ids, strconv.FormatInt(id, 10))
+		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -154,7 +166,8 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	case len(ids) > 0 || offset == 0:
 		out.Total = offset + len(ids)
 	default: // past the end: count, bounded
-		if err := s.DB.R.QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM scenario_needs n%s LIMIT %d) x", cond, offset+1),
+		args = args[:len(args)-2] // the page's bound and offset
+		if err := pick.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM scenario_needs n"+cond+" LIMIT "+arg(offset+1)+") x",
 			args...).Scan(&out.Total); err != nil {
 			return out, fmt.Errorf("scenario: count: %w", err)
 		}
@@ -163,7 +176,8 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err = s.DB.R.QueryContext(ctx, needCols+" WHERE n.id IN ("+strings.Join(ids, ",")+") ORDER BY n.id DESC")
+	in, inArgs := inList(ids, nil)
+	rows, err = s.listReader(false).QueryContext(ctx, needCols+" WHERE n.id IN ("+in+") ORDER BY n.id DESC", inArgs...)
 	if err != nil {
 		return out, fmt.Errorf("scenario: list: %w", err)
 	}
@@ -186,6 +200,46 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 		ps[i] = &out.Needs[i]
 	}
 	return out, s.fillChains(ctx, s.DB.R, ps)
+}
+
+// maxListStatements bounds the list's kept statements: one per
+// combination of filters, chain and viewer's scope in use (a few dozen),
+// and per size of a page's id list (inList). Past it, a new text runs
+// unprepared.
+const maxListStatements = 128
+
+// listReader reads through the list's own set of kept statements (plain
+// reads when the service has none); perValue plans PostgreSQL's
+// statement for its values each time (db.Reader).
+func (s *Service) listReader(perValue bool) db.Querier {
+	if s.lists == nil {
+		return s.DB.R
+	}
+	return db.Reader{D: s.DB, PerValue: perValue, Stmts: s.lists}
+}
+
+// inList is the placeholders of ids for an IN list, numbered after args,
+// and args with the ids added. The list is padded to the next power of two
+// by repeating its first id (which leaves the set unchanged), so that every
+// page of 17 to 32 ids shares one statement text. ids must not be empty.
+func inList(ids []int64, args []any) (string, []any) {
+	n := 1
+	for n < len(ids) {
+		n *= 2
+	}
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		id := ids[0]
+		if i < len(ids) {
+			id = ids[i]
+		}
+		args = append(args, id)
+		b.WriteString("$" + strconv.Itoa(len(args)))
+	}
+	return b.String(), args
 }
 
 // chainAndBelow is the id list of the chain node code (or Chinese name)
