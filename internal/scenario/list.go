@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
 )
@@ -89,8 +90,15 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if f.BatchID != 0 {
 		where = append(where, "n.batch_id = "+arg(f.BatchID))
 	}
+	// The chain tree (the registry's catalogue, memoised) is read once for
+	// the filter and the rows' chains.
+	var tree []enterprise.ChainNode
 	if f.Chain != "" {
-		ids, broad, err := s.chainAndBelow(ctx, f.Chain)
+		var err error
+		if tree, err = s.Registry.ChainTree(ctx); err != nil {
+			return Page{}, err
+		}
+		ids, broad, err := chainAndBelow(tree, f.Chain)
 		if err != nil {
 			return Page{}, err
 		}
@@ -199,7 +207,12 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	for i := range out.Needs {
 		ps[i] = &out.Needs[i]
 	}
-	return out, s.fillChains(ctx, s.DB.R, ps)
+	if tree == nil {
+		if tree, err = s.Registry.ChainTree(ctx); err != nil {
+			return out, err
+		}
+	}
+	return out, fillChainsFrom(ctx, s.DB.R, ps, tree)
 }
 
 // maxListStatements bounds the list's kept statements: one per
@@ -243,13 +256,9 @@ func inList(ids []int64, args []any) (string, []any) {
 }
 
 // chainAndBelow is the id list of the chain node code (or Chinese name)
-// and every node under it, and whether those are a broad part of the tree
-// (a fifth of its nodes or more). Errors: Invalid naming chain.
-func (s *Service) chainAndBelow(ctx context.Context, code string) (string, bool, error) {
-	tree, err := s.Registry.ChainTree(ctx)
-	if err != nil {
-		return "", false, err
-	}
+// and every node under it in tree, and whether those are a broad part of
+// the tree (a fifth of its nodes or more). Errors: Invalid naming chain.
+func chainAndBelow(tree []enterprise.ChainNode, code string) (string, bool, error) {
 	var root int64
 	for _, n := range tree {
 		if n.Code == code || n.NameZH == code {
