@@ -193,13 +193,16 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 	// Each phase also prints the process's CPU time per request (server
 	// and clients alike): on a shared machine the latencies move with
 	// others' load, the CPU a request costs much less.
-	phase := func(name string, mk func() (*http.Request, error)) {
-		if strings.Contains(name, onlyPhase) {
-			c0 := cpuTime()
-			res := load.Run(ctx, name, hc, mk, clients, dur, 0)
-			fmt.Printf("%s  cpu %s/req\n", res, ((cpuTime() - c0) / time.Duration(max(res.Requests, 1))).Round(10*time.Microsecond))
+	phaseOf := func(n int) func(string, func() (*http.Request, error)) {
+		return func(name string, mk func() (*http.Request, error)) {
+			if strings.Contains(name, onlyPhase) {
+				c0 := cpuTime()
+				res := load.Run(ctx, name, hc, mk, n, dur, 0)
+				fmt.Printf("%s  cpu %s/req\n", res, ((cpuTime() - c0) / time.Duration(max(res.Requests, 1))).Round(10*time.Microsecond))
+			}
 		}
 	}
+	phase := phaseOf(clients)
 	req := func(path string, h http.Header) (*http.Request, error) {
 		r, err := http.NewRequest("GET", base+path, nil)
 		if err == nil {
@@ -211,6 +214,14 @@ func measure(ctx context.Context, a *app.App, clients int, dur time.Duration) er
 		return req("/api/v1/scenario/calls?"+filters[int(i.Add(1))%len(filters)], anon)
 	})
 	phase("list page (HTML)", func() (*http.Request, error) {
+		return req("/scenarios?"+filters[int(i.Add(1))%len(filters)], anon)
+	})
+	// The same one request at a time: what a request costs with no queue
+	// of its own (on a shared machine, steadier than the 16 clients).
+	phaseOf(1)("list API, one client", func() (*http.Request, error) {
+		return req("/api/v1/scenario/calls?"+filters[int(i.Add(1))%len(filters)], anon)
+	})
+	phaseOf(1)("list page (HTML), one client", func() (*http.Request, error) {
 		return req("/scenarios?"+filters[int(i.Add(1))%len(filters)], anon)
 	})
 	var mu atomic.Int64

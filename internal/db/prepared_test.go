@@ -80,3 +80,37 @@ func TestReaderWritesThroughTheWriter(t *testing.T) {
 		t.Fatalf("version %d %v, want 5", v, err)
 	}
 }
+
+// A set of its own keeps its texts apart from the DB's and up to its
+// bound; past the bound a Reader over it still answers, unprepared.
+func TestStatementsAreBoundedAndApart(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	set := d.Statements(2)
+	r := db.Reader{D: d, Stmts: set}
+	for i := range 5 {
+		var v int
+		if err := r.QueryRowContext(ctx, "SELECT $1 + "+itoa(i), 10).Scan(&v); err != nil || v != 10+i {
+			t.Fatalf("query %d: %d %v", i, v, err)
+		}
+	}
+	a, err := set.Prepared(ctx, "SELECT $1 + 0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := set.Prepared(ctx, "SELECT $1 + 0"); a != b {
+		t.Fatal("the same text prepared twice")
+	}
+	if _, err := set.Prepared(ctx, "SELECT $1 + 2"); err == nil {
+		t.Fatal("a third text kept in a set of two")
+	}
+	if own, err := d.Prepared(ctx, "SELECT $1 + 0"); err != nil || own == a {
+		t.Fatalf("the DB's own set shares the texts of another: %v", err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := set.Prepared(ctx, "SELECT $1 + 0"); err == nil {
+		t.Fatal("a statement kept past the DB's close")
+	}
+}

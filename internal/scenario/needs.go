@@ -13,6 +13,7 @@ import (
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/memo"
 	"gaoxin/internal/money"
@@ -396,15 +397,23 @@ func (s *Service) fillChains(ctx context.Context, q db.Querier, ns []*Need) erro
 	if len(ns) == 0 {
 		return nil
 	}
+	tree, err := s.Registry.ChainTree(ctx)
+	if err != nil {
+		return err
+	}
+	return fillChainsFrom(ctx, q, ns, tree)
+}
+
+// fillChainsFrom is fillChains with the chain tree at hand.
+func fillChainsFrom(ctx context.Context, q db.Querier, ns []*Need, tree []enterprise.ChainNode) error {
+	if len(ns) == 0 {
+		return nil
+	}
 	byID := make(map[int64]*Need, len(ns))
 	ids := make([]string, len(ns))
 	for i, n := range ns {
 		byID[n.ID] = n
 		ids[i] = strconv.FormatInt(n.ID, 10)
-	}
-	tree, err := s.Registry.ChainTree(ctx)
-	if err != nil {
-		return err
 	}
 	nodes := make(map[int64]ChainRef, len(tree))
 	for _, c := range tree {

@@ -79,12 +79,15 @@ type Service struct {
 	// the caller's transaction (the supervision module's outbox sends it
 	// and records it as sent or failed); invitations use it.
 	Notify func(ctx context.Context, q db.Querier, event, text string) error
+	// lists keeps the list's statements prepared (List); nil: none kept.
+	lists *db.Statements
 }
 
 // New returns the scenario service.
 func New(d *db.DB, a *audit.Log, reg *enterprise.Service, o *org.Service, p *plan.Service, ledger *award.Service) *Service {
 	a.Describe(Module, withMatchLabels(auditLabels()))
-	s := &Service{DB: d, Audit: a, Registry: reg, Org: o, Plan: p, Ledger: ledger, Now: time.Now, MaxFile: 10 << 20}
+	s := &Service{DB: d, Audit: a, Registry: reg, Org: o, Plan: p, Ledger: ledger, Now: time.Now, MaxFile: 10 << 20,
+		lists: d.Statements(maxListStatements)}
 	if p != nil {
 		s.Notify = p.Notify // invitations go to the webhook through the plan's outbox
 	}
