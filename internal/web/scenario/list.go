@@ -1,10 +1,8 @@
 package scenario
 
 import (
-	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"gaoxin/internal/org"
 	"gaoxin/internal/scenario"
@@ -18,16 +16,17 @@ import (
 // the cold path).
 type listPage struct {
 	page
-	F      scenario.Filter
-	Result scenario.Page
-	Rows   []callRow
-	// The filter's choices as options (options): about fifty, the chain
-	// tree and the batches most of them.
-	Categories, Chains, States, Batches template.HTML
-	PageNo                              int
-	Prev, Next                          string
-	CanSubmit                           bool
-	Staff                               bool
+	F          scenario.Filter
+	Result     scenario.Page
+	Rows       []callRow
+	Categories []choice
+	Chains     []choice
+	States     []choice
+	Batches    []choice
+	PageNo     int
+	Prev, Next string
+	CanSubmit  bool
+	Staff      bool
 }
 
 // callRow is one call of the list in words.
@@ -62,11 +61,9 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 	if p.Result, err = s.Scenario.List(r.Context(), v, f); err != nil {
 		return err
 	}
-	chains, err := s.chainOptions(r.Context(), p.page, []string{f.Chain})
-	if err != nil {
+	if p.Chains, err = s.chainOptions(r.Context(), p.page, []string{f.Chain}); err != nil {
 		return err
 	}
-	p.Chains = options(chains)
 	batches, err := s.Scenario.BatchChoices(r.Context())
 	if err != nil {
 		return err
@@ -92,48 +89,19 @@ func (s *handlers) handleList(w http.ResponseWriter, r *http.Request) error {
 
 // choices fills the category, state and batch choices of the filter.
 func (p *listPage) choices(batches []scenario.Batch) {
-	cs := make([]choice, 0, max(len(scenario.Categories), len(listStates), len(batches)))
-	for _, c := range scenario.Categories {
-		cs = append(cs, choice{Code: c.Code, Label: p.L(c.NameZH, c.NameEN), Selected: c.Code == p.F.Category})
+	p.Categories = make([]choice, len(scenario.Categories))
+	for i, c := range scenario.Categories {
+		p.Categories[i] = choice{Code: c.Code, Label: p.L(c.NameZH, c.NameEN), Selected: c.Code == p.F.Category}
 	}
-	p.Categories = options(cs)
-	cs = cs[:0]
-	for _, st := range listStates {
-		cs = append(cs, choice{Code: st, Label: p.State(st), Selected: st == p.F.State})
+	p.States = make([]choice, len(listStates))
+	for i, st := range listStates {
+		p.States[i] = choice{Code: st, Label: p.State(st), Selected: st == p.F.State}
 	}
-	p.States = options(cs)
-	cs = cs[:0]
-	for _, b := range batches {
-		cs = append(cs, choice{Code: strconv.FormatInt(b.ID, 10), Label: p.L("第", "No. ") + strconv.Itoa(b.Seq) + p.L(" 批", ""),
-			Selected: b.ID == p.F.BatchID})
+	p.Batches = make([]choice, len(batches))
+	for i, b := range batches {
+		p.Batches[i] = choice{Code: strconv.FormatInt(b.ID, 10), Label: p.L("第", "No. ") + strconv.Itoa(b.Seq) + p.L(" 批", ""),
+			Selected: b.ID == p.F.BatchID}
 	}
-	p.Batches = options(cs)
-}
-
-// options is the markup of a select's options, each value and label
-// escaped, as the template's
-//
-//	{{range .}}<option value="{{.Code}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>{{end}}
-//
-// would write it (html/template writes a "+" as "&#43;", this leaves it).
-// The list page's filter holds about fifty options; as template actions,
-// three for each, they were a third of the page's template time on the
-// cold path, which the list's 50 ms target waits on (bench/README.md,
-// the scenario list at 10,000 calls).
-func options(cs []choice) template.HTML {
-	var b strings.Builder
-	for _, c := range cs {
-		b.WriteString(`<option value="`)
-		b.WriteString(template.HTMLEscapeString(c.Code))
-		b.WriteByte('"')
-		if c.Selected {
-			b.WriteString(" selected")
-		}
-		b.WriteByte('>')
-		b.WriteString(template.HTMLEscapeString(c.Label))
-		b.WriteString("</option>")
-	}
-	return template.HTML(b.String())
 }
 
 // row is a call's row of the list.
