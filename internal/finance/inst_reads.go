@@ -57,14 +57,17 @@ func (s *Service) fillProfiles(ctx context.Context, q db.Querier, is []*Institut
 	if err != nil {
 		return err
 	}
-	return readProfiles(ctx, q, nodes, is, contacts)
+	return readProfiles(ctx, q, nodes, is, contacts, nil)
 }
 
 // readProfiles is fillProfiles with the chain tree's nodes in hand. The
 // sets come in one query, a UNION ALL whose first column names the set:
 // on PostgreSQL every query is a round trip with its own executor start,
-// and these were three or four of the dashboard's fifteen.
-func readProfiles(ctx context.Context, q db.Querier, nodes map[int64]ChainRef, is []*Institution, contacts bool) error {
+// and these were three or four of the dashboard's fifteen. With deals not
+// nil it also reads the institutions' funded deals per industry node
+// (finance_institution_deals) into deals, summed over the institutions:
+// pass one institution.
+func readProfiles(ctx context.Context, q db.Querier, nodes map[int64]ChainRef, is []*Institution, contacts bool, deals map[int64]int) error {
 	by := make(map[int64]*Institution, len(is))
 	ids := make([]int64, len(is))
 	for k, i := range is {
@@ -78,6 +81,10 @@ func readProfiles(ctx context.Context, q db.Querier, nodes map[int64]ChainRef, i
 	if contacts {
 		sets += `
 		UNION ALL SELECT 3, institution_id, name, title, phone, email, id FROM finance_contacts WHERE ` + in
+	}
+	if deals != nil {
+		sets += `
+		UNION ALL SELECT 4, institution_id, CAST(deals AS TEXT), '', '', '', node_id FROM finance_institution_deals WHERE ` + in
 	}
 	rows, err := q.QueryContext(ctx, sets+" ORDER BY 1, 2, 7")
 	if err != nil {
@@ -101,6 +108,12 @@ func readProfiles(ctx context.Context, q db.Querier, nodes map[int64]ChainRef, i
 			i.Chains = append(i.Chains, nodes[n])
 		case 3:
 			i.Contacts = append(i.Contacts, Contact{Name: a, Title: b, Phone: c, Email: d})
+		case 4:
+			k, err := strconv.Atoi(a)
+			if err != nil {
+				return fmt.Errorf("finance: deals of institution %d: %w", id, err)
+			}
+			deals[n] += k
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -337,13 +337,18 @@ func (s *Service) MatchNeeds(ctx context.Context, v Viewer, instID int64, limit 
 	if err != nil {
 		return nil, err
 	}
-	return s.rankNeeds(ctx, t, inst, limit)
+	deals, err := s.dealsByIndustry(ctx, instID)
+	if err != nil {
+		return nil, err
+	}
+	return s.rankNeeds(ctx, t, inst, deals, limit)
 }
 
 // rankNeeds ranks the open needs that fit inst (read with its profile)
 // and let it in, leaving out those it already answered: MatchNeeds once
-// the viewer may read them, t being the chain tree.
-func (s *Service) rankNeeds(ctx context.Context, t chainTree, inst Institution, limit int) ([]RankedNeed, error) {
+// the viewer may read them, t being the chain tree and deals the
+// institution's funded deals per industry node (dealsByIndustry).
+func (s *Service) rankNeeds(ctx context.Context, t chainTree, inst Institution, deals map[int64]int, limit int) ([]RankedNeed, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -352,10 +357,6 @@ func (s *Service) rankNeeds(ctx context.Context, t chainTree, inst Institution, 
 		return []RankedNeed{}, nil
 	}
 	a := t.a
-	deals, err := s.dealsByIndustry(ctx, instID)
-	if err != nil {
-		return nil, err
-	}
 	// Band by band, best ticket first: a later band is read only while
 	// fewer than limit needs are kept or its best possible score reaches
 	// the last kept one (a tie there goes to the newer need, which may be

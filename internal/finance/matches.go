@@ -158,12 +158,14 @@ func (s *Service) Dashboard(ctx context.Context, v Viewer, instID int64, fits in
 	if err != nil {
 		return Dashboard{}, err
 	}
-	if err := readProfiles(ctx, s.DB.R, t.nodes, []*Institution{&i}, true); err != nil {
+	// The profile, with the past deals the ranking scores, in one query.
+	deals := map[int64]int{}
+	if err := readProfiles(ctx, s.DB.R, t.nodes, []*Institution{&i}, true, deals); err != nil {
 		return Dashboard{}, err
 	}
 	d := Dashboard{Institution: i}
 	if i.State == InstApproved {
-		if d.Fits, err = s.rankNeeds(ctx, t, i, fits); err != nil {
+		if d.Fits, err = s.rankNeeds(ctx, t, i, deals, fits); err != nil {
 			return Dashboard{}, err
 		}
 	}
