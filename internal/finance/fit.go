@@ -55,6 +55,27 @@ func (s *Service) ancestry(ctx context.Context) (ancestry, error) {
 	return a, nil
 }
 
+// chainTree is the registry's chain tree read once for a page (each read
+// checks the registry's version, a query): its ancestry for ranking and
+// its nodes for naming.
+type chainTree struct {
+	a     ancestry
+	nodes map[int64]ChainRef
+}
+
+func (s *Service) chainTree(ctx context.Context) (chainTree, error) {
+	tree, err := s.Registry.ChainTree(ctx)
+	if err != nil {
+		return chainTree{}, err
+	}
+	t := chainTree{a: make(ancestry, len(tree)), nodes: make(map[int64]ChainRef, len(tree))}
+	for _, n := range tree {
+		t.a[n.ID] = n.ParentID
+		t.nodes[n.ID] = ChainRef{ID: n.ID, Code: n.Code, NameZH: n.NameZH, NameEN: n.NameEN}
+	}
+	return t, nil
+}
+
 // up lists node and each of its ancestors.
 func (a ancestry) up(node int64) []int64 {
 	var out []int64

@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -332,21 +333,7 @@ func (s *Service) MatchNeeds(ctx context.Context, v Viewer, instID int64, limit 
 	if err != nil {
 		return nil, err
 	}
-	return s.rankNeeds(ctx, inst, limit)
-}
-
-// rankNeeds ranks the open needs that fit inst (read with its profile)
-// and let it in, leaving out those it already answered: MatchNeeds once
-// the viewer may read them.
-func (s *Service) rankNeeds(ctx context.Context, inst Institution, limit int) ([]RankedNeed, error) {
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	instID := inst.ID
-	if inst.State != InstApproved || len(inst.Instruments) == 0 || len(inst.Stages) == 0 {
-		return []RankedNeed{}, nil
-	}
-	a, err := s.ancestry(ctx)
+	t, err := s.chainTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +341,22 @@ func (s *Service) rankNeeds(ctx context.Context, inst Institution, limit int) ([
 	if err != nil {
 		return nil, err
 	}
+	return s.rankNeeds(ctx, t, inst, deals, limit)
+}
+
+// rankNeeds ranks the open needs that fit inst (read with its profile)
+// and let it in, leaving out those it already answered: MatchNeeds once
+// the viewer may read them, t being the chain tree and deals the
+// institution's funded deals per industry node (dealsByIndustry).
+func (s *Service) rankNeeds(ctx context.Context, t chainTree, inst Institution, deals map[int64]int, limit int) ([]RankedNeed, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	instID := inst.ID
+	if inst.State != InstApproved || len(inst.Instruments) == 0 || len(inst.Stages) == 0 {
+		return []RankedNeed{}, nil
+	}
+	a := t.a
 	// Band by band, best ticket first: a later band is read only while
 	// fewer than limit needs are kept or its best possible score reaches
 	// the last kept one (a tie there goes to the newer need, which may be
@@ -399,7 +402,7 @@ func (s *Service) rankNeeds(ctx context.Context, inst Institution, limit int) ([
 	if len(ids) == 0 {
 		return []RankedNeed{}, nil
 	}
-	needs, err := s.needsByID(ctx, ids)
+	needs, err := s.needsByID(ctx, t.nodes, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -619,19 +622,47 @@ func (s *Service) dealsByIndustry(ctx context.Context, inst int64) (map[int64]in
 	return out, nil
 }
 
-// needsByID reads needs with their chains, newest first.
-func (s *Service) needsByID(ctx context.Context, ids []int64) ([]Need, error) {
-	rows, err := s.DB.R.QueryContext(ctx, needCols+" WHERE id IN ("+idList(ids)+") ORDER BY id DESC")
+// needsByID reads needs with their chains, newest first, nodes being the
+// chain tree's: one query, each need's row once for each of its chains
+// (once with node 0 when it has none), in place of a query for the needs
+// and another for their chains.
+func (s *Service) needsByID(ctx context.Context, nodes map[int64]ChainRef, ids []int64) ([]Need, error) {
+	rows, err := s.DB.R.QueryContext(ctx, needChainCols+" WHERE n.id IN ("+idList(ids)+") ORDER BY n.id DESC, c.node_id")
 	if err != nil {
 		return nil, fmt.Errorf("finance: needs: %w", err)
 	}
-	out, err := scanAll(rows, scanNeed)
-	if err != nil {
-		return nil, err
+	defer rows.Close()
+	out := []Need{}
+	var node int64
+	row := nodeRow{rows, &node}
+	for rows.Next() {
+		n, err := scanNeed(row)
+		if err != nil {
+			return nil, err
+		}
+		if k := len(out) - 1; k < 0 || out[k].ID != n.ID {
+			n.Chains = []ChainRef{}
+			out = append(out, n)
+		}
+		if node != 0 {
+			last := &out[len(out)-1]
+			last.Chains = append(last.Chains, nodes[node])
+		}
 	}
-	ps := make([]*Need, len(out))
-	for k := range out {
-		ps[k] = &out[k]
-	}
-	return out, s.fillChains(ctx, s.DB.R, ps)
+	return out, rows.Err()
 }
+
+// needChainCols is needCols with one of the need's chain nodes last (0
+// for none).
+const needChainCols = `SELECT n.id, n.enterprise_id, n.enterprise_name, n.title, n.amount_fen, n.instrument, n.stage, n.use_of_funds,
+	n.shared_figures, n.audience, n.state, n.synthetic, n.created_at, n.updated_at, COALESCE(c.node_id, 0)
+	FROM finance_needs n LEFT JOIN finance_need_chains c ON c.need_id = n.id`
+
+// nodeRow scans a row of needChainCols: scanNeed's columns, then the node
+// into node.
+type nodeRow struct {
+	rows *sql.Rows
+	node *int64
+}
+
+func (r nodeRow) Scan(dest ...any) error { return r.rows.Scan(append(dest, r.node)...) }

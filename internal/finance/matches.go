@@ -2,6 +2,8 @@ package finance
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -132,28 +134,42 @@ func (s *Service) Dashboard(ctx context.Context, v Viewer, instID int64, fits in
 	if v.UserID == 0 {
 		return Dashboard{}, errSignIn
 	}
+	var row *sql.Row
 	switch {
-	case v.investor():
-		mine, _, err := s.member(ctx, s.DB.R, v)
-		if err != nil || mine == 0 {
-			return Dashboard{}, err
-		}
-		instID = mine
+	case v.investor(): // the account's institution, in the query that reads it
+		row = s.DB.R.QueryRowContext(ctx, instCols+" WHERE id = (SELECT institution_id FROM finance_members WHERE user_id = $1)", v.UserID)
 	case v.Staff() && instID != 0:
+		row = s.DB.R.QueryRowContext(ctx, instCols+" WHERE id = $1", instID)
 	default:
 		return Dashboard{}, errNoInstitution
 	}
-	i, err := s.institution(ctx, s.DB.R, instID)
+	i, err := scanInst(row)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) && v.investor():
+		return Dashboard{}, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return Dashboard{}, errNoInstitution
+	case err != nil:
+		return Dashboard{}, fmt.Errorf("finance: dashboard of institution %d: %w", instID, err)
+	}
+	// The chain tree once for the page: the profile's chains, the ranking
+	// and the ranked needs' chains.
+	t, err := s.chainTree(ctx)
 	if err != nil {
+		return Dashboard{}, err
+	}
+	// The profile, with the past deals the ranking scores, in one query.
+	deals := map[int64]int{}
+	if err := readProfiles(ctx, s.DB.R, t.nodes, []*Institution{&i}, true, deals); err != nil {
 		return Dashboard{}, err
 	}
 	d := Dashboard{Institution: i}
 	if i.State == InstApproved {
-		if d.Fits, err = s.rankNeeds(ctx, i, fits); err != nil {
+		if d.Fits, err = s.rankNeeds(ctx, t, i, deals, fits); err != nil {
 			return Dashboard{}, err
 		}
 	}
-	if d.Matches, err = s.listMatches(ctx, []string{"m.institution_id = $1"}, []any{instID}, 500); err != nil {
+	if d.Matches, err = s.listMatches(ctx, []string{"m.institution_id = $1"}, []any{i.ID}, 500); err != nil {
 		return Dashboard{}, err
 	}
 	return d, nil

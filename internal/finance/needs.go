@@ -353,7 +353,9 @@ func (s *Service) fillChains(ctx context.Context, q db.Querier, ns []*Need) erro
 	if err != nil {
 		return err
 	}
-	ps, err := pairs(ctx, q, "SELECT need_id, CAST(node_id AS TEXT) FROM finance_need_chains WHERE need_id IN ("+idList(ids)+") ORDER BY need_id, node_id")
+	// c.node_id, qualified: PostgreSQL would take a bare node_id for the
+	// output column of that name, the text, and put node 11 before 7.
+	ps, err := pairs(ctx, q, "SELECT c.need_id, CAST(c.node_id AS TEXT) FROM finance_need_chains c WHERE c.need_id IN ("+idList(ids)+") ORDER BY c.need_id, c.node_id")
 	if err != nil {
 		return err
 	}

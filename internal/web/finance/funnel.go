@@ -17,11 +17,52 @@ import (
 type dashboardPage struct {
 	page
 	I       finance.Institution
-	Fits    []finance.RankedNeed
-	Matches []finance.Match
+	Fits    []fitRow
+	Matches []matchRow
 	Counts  []stepCount // matches reached at each step
 	Closed  int
 	Waiting string // why no needs are shown (pending approval)
+}
+
+// fitRow is a ranked need as the dashboard lists it, and matchRow a
+// match: their words are made here, once, rather than by the template's
+// methods, each a reflective call with its arguments copied (a page of
+// fifty needs made some 400 such calls, most of its rendering).
+type fitRow struct {
+	ID      int64
+	Title   string
+	About   string // the enterprise · instrument · stage
+	Reasons []string
+	Amount  string
+	Score   int
+}
+
+type matchRow struct {
+	ID                          int64
+	Title, Enterprise, Tag, Now string // Now: where it stands, in words
+	On, Funded                  string // Funded: "" before money is received
+}
+
+// rows words the dashboard's ranked needs and matches.
+func (p *dashboardPage) rows(fits []finance.RankedNeed, ms []finance.Match) {
+	p.Fits = make([]fitRow, len(fits))
+	for k, f := range fits {
+		n := f.Need
+		r := fitRow{ID: n.ID, Title: n.Title, About: n.EnterpriseName + " · " + p.Instrument(n.Instrument) + " · " + p.Stage(n.Stage),
+			Reasons: make([]string, len(f.Reasons)), Amount: web.Money(n.AmountFen), Score: f.Score}
+		for j, rs := range f.Reasons {
+			r.Reasons[j] = p.Reason(rs)
+		}
+		p.Fits[k] = r
+	}
+	p.Matches = make([]matchRow, len(ms))
+	for k, m := range ms {
+		r := matchRow{ID: m.ID, Title: m.NeedTitle, Enterprise: m.EnterpriseName, Tag: p.StepTag(m), Now: p.MatchState(m), On: m.StepOn}
+		if m.FundedFen != 0 {
+			r.Funded = web.Money(m.FundedFen)
+		}
+		p.Matches[k] = r
+	}
 }
 
 // stepCount is how many of the institution's matches stand at a step.
@@ -47,12 +88,13 @@ func (s *handlers) handleDashboard(w http.ResponseWriter, r *http.Request) error
 		return web.SeeOther(w, r, "/finance/institutions/new")
 	}
 	i := d.Institution
-	p := dashboardPage{page: page{s.Page(r, "机构工作台 · "+i.Name, "Dashboard · "+i.Name)}, I: i, Fits: d.Fits, Matches: d.Matches}
+	p := dashboardPage{page: page{s.Page(r, "机构工作台 · "+i.Name, "Dashboard · "+i.Name)}, I: i}
+	p.rows(d.Fits, d.Matches)
 	if i.State != finance.InstApproved {
 		p.Waiting = p.InstState(i.State)
 	}
 	at := map[string]int{}
-	for _, m := range p.Matches {
+	for _, m := range d.Matches {
 		if m.State == finance.MatchClosed {
 			p.Closed++
 			continue
