@@ -56,14 +56,17 @@ func queryID(r *http.Request, name string) (int64, error) {
 
 // limit reads ?limit= (1–200); 0 when absent, so the service's default
 // applies.
-func limit(r *http.Request) (int, error) {
-	v := r.URL.Query().Get("limit")
+func limit(r *http.Request) (int, error) { return count(r, "limit") }
+
+// count reads the query parameter name as a count of 1–200; 0 when absent.
+func count(r *http.Request, name string) (int, error) {
+	v := r.URL.Query().Get(name)
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 200 {
-		return 0, errs.Field("limit", "limit 应为 1–200 的整数", "limit must be an integer from 1 to 200")
+		return 0, errs.Field(name, name+" 应为 1–200 的整数", name+" must be an integer from 1 to 200")
 	}
 	return n, nil
 }

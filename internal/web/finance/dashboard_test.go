@@ -43,11 +43,11 @@ func TestDashboardRowsAsEver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := w.App.Finance.Dashboard(ctx, finance.ViewerOf(&u), 0, 50)
+	d, err := w.App.Finance.Dashboard(ctx, finance.ViewerOf(&u), 0, 20) // the page's first 20
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Fits) < 10 || len(d.Matches) < 2 {
+	if len(d.Fits) != 20 || len(d.Matches) < 2 {
 		t.Fatalf("%d fits and %d matches to compare", len(d.Fits), len(d.Matches))
 	}
 	text := template.Must(template.New("").Parse("{{.}}"))
@@ -103,5 +103,19 @@ func TestDashboardRowsAsEver(t *testing.T) {
 				t.Fatalf("%s: the ranked needs lack the row\n%s", lang, row.String())
 			}
 		}
+		if !strings.Contains(body, `id="more-fits" href="/finance/dashboard?fits=100#fits"`) {
+			t.Fatalf("%s: the dashboard offers no longer list", lang)
+		}
 	}
+	// The longer list on request: the best 50 in the service's order.
+	more, err := w.App.Finance.Dashboard(ctx, finance.ViewerOf(&u), 0, 50)
+	if err != nil || len(more.Fits) <= 20 {
+		t.Fatalf("%d fits on request (%v)", len(more.Fits), err)
+	}
+	body := string(w.As("vc1").Get("/finance/dashboard?fits=50").Body)
+	last := more.Fits[len(more.Fits)-1].Need
+	if !strings.Contains(body, fmt.Sprintf(`<a href="/finance/needs/%d">`, last.ID)) || strings.Count(body, `<ul class="plain reasons">`) != len(more.Fits) {
+		t.Fatalf("?fits=50 does not list the best %d", len(more.Fits))
+	}
+	want(t, w.As("vc1").Get("/finance/dashboard?fits=0"), http.StatusBadRequest, "?fits=0")
 }

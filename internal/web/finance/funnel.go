@@ -22,7 +22,13 @@ type dashboardPage struct {
 	Counts  []stepCount // matches reached at each step
 	Closed  int
 	Waiting string // why no needs are shown (pending approval)
+	Shown   int    // how many fitting needs were asked for
+	More    int    // a longer list to offer (0: none)
 }
+
+// dashboardFits is how many fitting needs the dashboard shows at first:
+// an institution works down the best of them; the rest are a click away.
+const dashboardFits = 20
 
 // fitRow is a ranked need as the dashboard lists it, and matchRow a
 // match: their words are made here, once, rather than by the template's
@@ -80,7 +86,16 @@ func (s *handlers) handleDashboard(w http.ResponseWriter, r *http.Request) error
 	if v.Role != org.Investor && inst == 0 {
 		return errs.Field("institution", "请指定机构（?institution=机构编号）", "name the institution (?institution=id)")
 	}
-	d, err := s.Finance.Dashboard(r.Context(), v, inst, 50)
+	// The page shows the best fitting needs first, dashboardFits of
+	// them, and more on request (?fits=, up to 200), as the API's limit.
+	fits, err := count(r, "fits")
+	if err != nil {
+		return err
+	}
+	if fits == 0 {
+		fits = dashboardFits
+	}
+	d, err := s.Finance.Dashboard(r.Context(), v, inst, fits)
 	if err != nil {
 		return err
 	}
@@ -88,7 +103,10 @@ func (s *handlers) handleDashboard(w http.ResponseWriter, r *http.Request) error
 		return web.SeeOther(w, r, "/finance/institutions/new")
 	}
 	i := d.Institution
-	p := dashboardPage{page: page{s.Page(r, "机构工作台 · "+i.Name, "Dashboard · "+i.Name)}, I: i}
+	p := dashboardPage{page: page{s.Page(r, "机构工作台 · "+i.Name, "Dashboard · "+i.Name)}, I: i, Shown: fits}
+	if len(d.Fits) == fits && fits < 200 {
+		p.More = min(fits*5, 200)
+	}
 	p.rows(d.Fits, d.Matches)
 	if i.State != finance.InstApproved {
 		p.Waiting = p.InstState(i.State)
