@@ -12,6 +12,7 @@ import (
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/finance"
+	"gaoxin/internal/insight"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
 	"gaoxin/internal/plan"
@@ -46,6 +47,7 @@ type App struct {
 	Plan       *plan.Service
 	Scenario   *scenario.Service // 场景机会
 	Finance    *finance.Service  // 科技金融
+	Insight    *insight.Service  // 产业大脑
 
 	// Now is every module's clock when Options.Now set it (a demo), else
 	// nil: the real time.
@@ -71,10 +73,11 @@ func New(d *db.DB, o Options) *App {
 	a.Finance.Award = a.Award                         // financing subsidies are granted from policy funds in the awards ledger
 	a.Award.RegisterSubject(a.Finance.AwardSubject()) // 十大优秀金融机构: institutions ranked on their deals
 	a.KPI.AddSource(a.Finance.KPISource())            // computed indicators: institutions settled, capital, money received, conversion
+	a.Insight = insight.New(d, a.Audit, a.Enterprise, a.Org)
 	if o.Now != nil {
 		a.Now = o.Now
 		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now, a.Scenario.Now = o.Now, o.Now, o.Now, o.Now, o.Now
-		a.Finance.Now = o.Now
+		a.Finance.Now, a.Insight.Now = o.Now, o.Now
 	}
 	return a
 }

@@ -251,6 +251,7 @@ type importWriter struct {
 	cur       *bulk
 	hist      *bulk
 	recompute map[int][]int64 // year → enterprises whose effective values to recompute
+	touched   map[int64]int   // enterprise → the year of its figures this import changed (0: its facts, so every year)
 	namesSeq  int64           // the names version of this import, once it names an enterprise
 }
 
@@ -272,6 +273,7 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		cur:       s.newBulk(insCurrent, "", 6).fresh(btx).keyed(1, 2, 3, 0),
 		hist:      s.newBulk(insHistory, "", 8).useCopy(btx),
 		recompute: map[int][]int64{},
+		touched:   map[int64]int{},
 	}
 	if btx.CanCopy() {
 		// New enterprises go in by COPY too, with ids taken beforehand
@@ -440,6 +442,14 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 		if pl.existing != nil && len(pl.figures) > 0 {
 			w.recompute[pl.row.year] = append(w.recompute[pl.row.year], id)
 		}
+		year := pl.row.year
+		if pl.existing == nil || len(pl.changed) > 0 || pl.chains {
+			year = 0
+		}
+		if y, seen := w.touched[id]; seen && y != year {
+			year = 0
+		}
+		w.touched[id] = year
 		bj, aj, err := marshal2(before, after)
 		if err != nil {
 			return err
@@ -459,6 +469,9 @@ func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 		if err := b.flush(ctx, w.btx); err != nil {
 			return err
 		}
+	}
+	if err := w.feed(ctx); err != nil {
+		return err
 	}
 	summary := map[string]any{"file": res.Filename, "sha256": res.SHA256, "rows": res.Rows, "created": res.Created,
 		"updated": res.Updated, "unchanged": res.Unchanged, "figures": res.Figures, "source": w.o.Source,
@@ -487,6 +500,34 @@ func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 		return fmt.Errorf("enterprise: import: commit: %w", err)
 	}
 	return nil
+}
+
+// feed records every enterprise the import touched in the registry's
+// change feed, under one sequence number.
+func (w *importWriter) feed(ctx context.Context) error {
+	if len(w.touched) == 0 {
+		return nil
+	}
+	var seq int64
+	if err := w.btx.Do(ctx, func(tx *sql.Tx) error {
+		var err error
+		seq, err = nextChange(ctx, tx)
+		return err
+	}); err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(w.touched))
+	for id := range w.touched {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	b := w.s.newBulk(`INSERT INTO enterprise_changes (seq, enterprise_id, year)`, "", 3).useCopy(w.btx)
+	for _, id := range ids {
+		if err := b.add(ctx, w.btx, seq, id, w.touched[id]); err != nil {
+			return err
+		}
+	}
+	return b.flush(ctx, w.btx)
 }
 
 // idsByCode finds the ids given to newly inserted enterprises.

@@ -213,6 +213,9 @@ func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []Figur
 			if err := s.recomputeCurrent(ctx, tx, []int64{id}, y); err != nil {
 				return err
 			}
+			if err := s.feed(ctx, tx, []int64{id}, y); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -267,7 +270,10 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, indicator stri
 		if err := s.record(ctx, tx, id, action, before, after); err != nil {
 			return err
 		}
-		return s.recomputeCurrent(ctx, tx, []int64{id}, year)
+		if err := s.recomputeCurrent(ctx, tx, []int64{id}, year); err != nil {
+			return err
+		}
+		return s.feed(ctx, tx, []int64{id}, year)
 	})
 }
 

@@ -268,6 +268,9 @@ func (s *Service) Create(ctx context.Context, v Viewer, in Input) (Enterprise, e
 		if err != nil {
 			return err
 		}
+		if err := s.feed(ctx, tx, []int64{id}, 0); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, id, "enterprise.create", nil, after)
 	})
 	if err != nil {
@@ -331,6 +334,9 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Input) (Ent
 		}
 		after, err := getTx(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := s.feed(ctx, tx, []int64{id}, 0); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, id, "enterprise.update", before, after)

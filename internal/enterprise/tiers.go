@@ -147,6 +147,9 @@ func (s *Service) AddTier(ctx context.Context, v Viewer, id int64, t Tier) (Tier
 		if err != nil {
 			return fmt.Errorf("enterprise: add tier: %w", err)
 		}
+		if err := s.feed(ctx, tx, []int64{id}, 0); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, id, "enterprise.tier.add", nil, t)
 	})
 	today := s.Today()

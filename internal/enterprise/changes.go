@@ -1,0 +1,309 @@
+package enterprise
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"gaoxin/internal/db"
+)
+
+// The change feed (enterprise_changes) tells another module which
+// enterprises changed since it last looked, so that it can keep figures
+// derived from the registry (the industry brain's rollups) up to date
+// without reading the registry's tables or scanning it again. Every write
+// that changes what Facts returns feeds the enterprises it touched, inside
+// its own transaction.
+
+// FeedEntry is one entry of the feed: enterprise EnterpriseID changed in the
+// write numbered Seq, in its figures of Year, or in its registry facts,
+// chains or certificates when Year is 0 (which bears on every year).
+type FeedEntry struct {
+	Seq          int64
+	EnterpriseID int64
+	Year         int
+}
+
+// feed records that ids changed in year (0: every year) under the next
+// sequence number. The counter's row lock is held until the write
+// commits, so sequence numbers commit in order and are never skipped (a
+// rolled-back write gives its number back).
+func (s *Service) feed(ctx context.Context, tx *sql.Tx, ids []int64, year int) error {
+	seq, err := nextChange(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		q := "INSERT INTO enterprise_changes (seq, enterprise_id, year) VALUES "
+		args := make([]any, 0, 3*len(part))
+		for i, id := range part {
+			if i > 0 {
+				q += ","
+			}
+			q += fmt.Sprintf("($%d,$%d,$%d)", 3*i+1, 3*i+2, 3*i+3)
+			args = append(args, seq, id, year)
+		}
+		if _, err := tx.ExecContext(ctx, q+" ON CONFLICT DO NOTHING", args...); err != nil {
+			return fmt.Errorf("enterprise: change feed: %w", err)
+		}
+	}
+	return nil
+}
+
+func nextChange(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var seq int64
+	if err := tx.QueryRowContext(ctx, "UPDATE enterprise_change_state SET seq = seq + 1 WHERE id = 1 RETURNING seq").Scan(&seq); err != nil {
+		return 0, fmt.Errorf("enterprise: change feed: %w", err)
+	}
+	return seq, nil
+}
+
+// LastChange is the newest sequence number of the feed.
+func (s *Service) LastChange(ctx context.Context, q db.Querier) (int64, error) {
+	var seq int64
+	if err := s.reader(q).QueryRowContext(ctx, "SELECT seq FROM enterprise_change_state WHERE id = 1").Scan(&seq); err != nil {
+		return 0, fmt.Errorf("enterprise: change feed: %w", err)
+	}
+	return seq, nil
+}
+
+// Changes returns up to limit entries after the place (seq, enterprise)
+// in feed order (sequence, then enterprise, then year).
+func (s *Service) Changes(ctx context.Context, q db.Querier, seq, enterprise int64, limit int) ([]FeedEntry, error) {
+	rows, err := s.reader(q).QueryContext(ctx, `SELECT seq, enterprise_id, year FROM enterprise_changes
+		WHERE seq > $1 OR (seq = $1 AND enterprise_id > $2) ORDER BY seq, enterprise_id, year LIMIT $3`, seq, enterprise, limit)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: changes: %w", err)
+	}
+	defer rows.Close()
+	var out []FeedEntry
+	for rows.Next() {
+		var c FeedEntry
+		if err := rows.Scan(&c.Seq, &c.EnterpriseID, &c.Year); err != nil {
+			return nil, fmt.Errorf("enterprise: changes: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PruneChanges drops the feed up to and including seq, once its one
+// reader has applied it.
+func (s *Service) PruneChanges(ctx context.Context, tx *sql.Tx, seq int64) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_changes WHERE seq <= $1", seq); err != nil {
+		return fmt.Errorf("enterprise: prune changes: %w", err)
+	}
+	return nil
+}
+
+// TierSpan is one certificate as analysis needs it.
+type TierSpan struct {
+	Tier      string
+	ValidFrom string // YYYY-MM-DD or ""
+	ValidTo   string // YYYY-MM-DD, "" for open-ended
+}
+
+// HeldOn reports whether the certificate was valid on date (YYYY-MM-DD).
+func (t TierSpan) HeldOn(date string) bool {
+	return (t.ValidFrom == "" || t.ValidFrom <= date) && (t.ValidTo == "" || t.ValidTo >= date)
+}
+
+// Fact is what the registry knows of one enterprise for analysis: its
+// registry facts as they stand, its chain nodes (as assigned, without
+// their ancestors), its certificates, and its effective whole-year
+// figures by year and indicator (scaled units).
+type Fact struct {
+	ID           int64
+	AreaUnitID   int64
+	IndustryCode string
+	RegisteredOn string
+	Status       Status
+	Chains       []int64
+	Tiers        []TierSpan
+	Years        map[int]map[string]int64
+}
+
+// Facts returns the facts of the given enterprises (those that exist), by
+// id.
+func (s *Service) Facts(ctx context.Context, q db.Querier, ids []int64) ([]Fact, error) {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var out []Fact
+	for len(ids) > 0 {
+		n := min(len(ids), idChunk)
+		part, err := s.facts(ctx, s.reader(q), "id IN ("+idList(ids[:n])+")", "enterprise_id IN ("+idList(ids[:n])+")")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, part...)
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// EachFact calls fn with the facts of every enterprise, in id order and
+// batches of about size, reading through q (a rebuild passes its
+// transaction, so every batch sees one snapshot).
+func (s *Service) EachFact(ctx context.Context, q db.Querier, size int, fn func([]Fact) error) error {
+	var after int64
+	for {
+		var first, last int64
+		err := s.reader(q).QueryRowContext(ctx, `SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM
+			(SELECT id FROM enterprises WHERE id > $1 ORDER BY id LIMIT $2) w`, after, size).Scan(&first, &last)
+		if err != nil {
+			return fmt.Errorf("enterprise: facts: %w", err)
+		}
+		if last == 0 {
+			return nil
+		}
+		r := fmt.Sprintf("BETWEEN %d AND %d", first, last)
+		part, err := s.facts(ctx, s.reader(q), "id "+r, "enterprise_id "+r)
+		if err != nil {
+			return err
+		}
+		if err := fn(part); err != nil {
+			return err
+		}
+		after = last
+	}
+}
+
+// facts reads the enterprises whose id satisfies byID, and their rows
+// whose enterprise_id satisfies byEnt (the same set).
+func (s *Service) facts(ctx context.Context, q db.Querier, byID, byEnt string) ([]Fact, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(area_unit_id, 0), industry_code, registered_on, status FROM enterprises WHERE `+byID+` ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: facts: %w", err)
+	}
+	var out []Fact
+	at := map[int64]int{}
+	for rows.Next() {
+		var f Fact
+		if err := rows.Scan(&f.ID, &f.AreaUnitID, &f.IndustryCode, &f.RegisteredOn, &f.Status); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("enterprise: facts: %w", err)
+		}
+		at[f.ID] = len(out)
+		out = append(out, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("enterprise: facts: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	each := func(query string, scan func(*sql.Rows, *Fact) error) error {
+		rows, err := q.QueryContext(ctx, query)
+		if err != nil {
+			return fmt.Errorf("enterprise: facts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var f Fact
+			if err := scan(rows, &f); err != nil {
+				return fmt.Errorf("enterprise: facts: %w", err)
+			}
+			id = f.ID
+			i, ok := at[id]
+			if !ok {
+				continue // written after the enterprises were read
+			}
+			merge(&out[i], f)
+		}
+		return rows.Err()
+	}
+	err = each(`SELECT enterprise_id, node_id FROM enterprise_chains WHERE `+byEnt, func(r *sql.Rows, f *Fact) error {
+		var n int64
+		err := r.Scan(&f.ID, &n)
+		f.Chains = []int64{n}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT enterprise_id, tier, valid_from, valid_to FROM enterprise_tiers WHERE `+byEnt, func(r *sql.Rows, f *Fact) error {
+		var t TierSpan
+		err := r.Scan(&f.ID, &t.Tier, &t.ValidFrom, &t.ValidTo)
+		f.Tiers = []TierSpan{t}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The effective value is the confirmed one of the best-ranked source,
+	// as enterprise_figure_current keeps it; read by the enterprise (the
+	// figures' key order), the choice is made here.
+	ranks := map[[3]int64]int{} // (index in out, year, indicator #) → rank held
+	codes := map[string]int64{}
+	err = each(`SELECT enterprise_id, indicator, year, source, value FROM enterprise_figures
+		WHERE `+byEnt+` AND month = 0 AND status = 'confirmed'`, func(r *sql.Rows, f *Fact) error {
+		var ind string
+		var year int
+		var src Source
+		var v int64
+		if err := r.Scan(&f.ID, &ind, &year, &src, &v); err != nil {
+			return err
+		}
+		i, known := at[f.ID]
+		rank := src.Rank()
+		if !known || rank > len(Sources) {
+			return nil
+		}
+		c, ok := codes[ind]
+		if !ok {
+			c = int64(len(codes))
+			codes[ind] = c
+		}
+		k := [3]int64{int64(i), int64(year), c}
+		if old, seen := ranks[k]; seen && old <= rank {
+			return nil
+		}
+		ranks[k] = rank
+		f.Years = map[int]map[string]int64{year: {ind: v}}
+		return nil
+	})
+	return out, err
+}
+
+// merge adds the one chain, certificate or figure in part to f.
+func merge(f *Fact, part Fact) {
+	f.Chains = append(f.Chains, part.Chains...)
+	f.Tiers = append(f.Tiers, part.Tiers...)
+	for y, m := range part.Years {
+		if f.Years == nil {
+			f.Years = map[int]map[string]int64{}
+		}
+		if f.Years[y] == nil {
+			f.Years[y] = map[string]int64{}
+		}
+		for k, v := range m {
+			f.Years[y][k] = v
+		}
+	}
+}
+
+// TiersTurning lists the enterprises one of whose certificates starts or
+// ends between the dates (after from, up to and including to, or ending
+// on from): what is current changed for them between the two days.
+func (s *Service) TiersTurning(ctx context.Context, q db.Querier, from, to string) ([]int64, error) {
+	rows, err := s.reader(q).QueryContext(ctx, `SELECT DISTINCT enterprise_id FROM enterprise_tiers
+		WHERE (valid_from > $1 AND valid_from <= $2) OR (valid_to >= $1 AND valid_to < $2) ORDER BY enterprise_id`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise: tiers turning: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

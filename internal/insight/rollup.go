@@ -1,0 +1,693 @@
+package insight
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/memo"
+)
+
+// The rollups are kept by state, not by replaying events: applying a
+// change recomputes the enterprise's contribution from the registry as it
+// stands, takes the contribution last applied (insight_facts) off every
+// cell it named and adds the new one. Applying an entry twice is then
+// harmless, and the place in the feed only saves work; a rebuild
+// recomputes every contribution and every cell from scratch, and must
+// give the same tables (rollup_test.go).
+
+// state is the applier's row.
+type state struct {
+	Seq, Enterprise int64
+	Day             string
+}
+
+func (s *Service) lockState(ctx context.Context, tx *sql.Tx) (state, error) {
+	var st state
+	err := tx.QueryRowContext(ctx, "SELECT seq, enterprise_id, day FROM insight_state WHERE id = 1"+s.DB.ForUpdate()).Scan(&st.Seq, &st.Enterprise, &st.Day)
+	if err != nil {
+		return st, fmt.Errorf("insight: state: %w", err)
+	}
+	return st, nil
+}
+
+// Status says how far the rollups have followed the registry.
+type Status struct {
+	Applied   int64  `json:"applied"`    // the last feed number applied
+	Latest    int64  `json:"latest"`     // the registry's newest
+	AppliedAt int64  `json:"applied_at"` // Unix ms of the last apply that changed something
+	RebuiltAt int64  `json:"rebuilt_at"` // Unix ms of the last rebuild (0: never)
+	Day       string `json:"day"`        // the day whose certificates year 0 counts
+}
+
+// Behind reports whether registry changes wait to be applied.
+func (st Status) Behind() bool { return st.Latest > st.Applied }
+
+// State reads the rollups' status.
+func (s *Service) State(ctx context.Context) (Status, error) {
+	var st Status
+	var ent int64
+	err := s.DB.R.QueryRowContext(ctx, "SELECT seq, enterprise_id, applied_at, rebuilt_at, day FROM insight_state WHERE id = 1").
+		Scan(&st.Applied, &ent, &st.AppliedAt, &st.RebuiltAt, &st.Day)
+	if err != nil {
+		return st, fmt.Errorf("insight: state: %w", err)
+	}
+	if ent != 0 {
+		st.Applied-- // within a feed number: not all of it yet
+	}
+	st.Latest, err = s.Registry.LastChange(ctx, nil)
+	return st, err
+}
+
+// Apply brings the rollups up to the registry's change feed, a batch per
+// transaction, and reports how many feed entries it applied. Any number
+// of app servers may call it at once: one applies, the others wait for
+// its place and find nothing left.
+func (s *Service) Apply(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, more, err := s.applyBatch(ctx)
+		total += n
+		if err != nil || !more {
+			return total, err
+		}
+	}
+}
+
+// target is what one enterprise needs recomputed: some years, or all.
+type target struct {
+	all   bool
+	years map[int]bool
+}
+
+func (s *Service) applyBatch(ctx context.Context) (applied int, more bool, err error) {
+	limit := s.Batch
+	if limit <= 0 {
+		limit = 2000
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		applied, more = 0, false
+		st, err := s.lockState(ctx, tx)
+		if err != nil {
+			return err
+		}
+		entries, err := s.Registry.Changes(ctx, tx, st.Seq, st.Enterprise, limit)
+		if err != nil {
+			return err
+		}
+		if len(entries) == limit {
+			// The batch may end inside one enterprise's entries: leave
+			// that enterprise whole for the next batch.
+			last := entries[len(entries)-1]
+			cut := len(entries)
+			for cut > 0 && entries[cut-1].Seq == last.Seq && entries[cut-1].EnterpriseID == last.EnterpriseID {
+				cut--
+			}
+			if cut > 0 {
+				entries = entries[:cut]
+			}
+			more = true
+		}
+		targets := map[int64]*target{}
+		want := func(id int64, year int, all bool) {
+			t := targets[id]
+			if t == nil {
+				t = &target{years: map[int]bool{}}
+				targets[id] = t
+			}
+			if all {
+				t.all = true
+			}
+			// Year 0 sizes the enterprise by its latest year's figures:
+			// a change to any year may move it.
+			t.years[year], t.years[0] = true, true
+		}
+		for _, e := range entries {
+			want(e.EnterpriseID, e.Year, e.Year == 0)
+		}
+		today := s.today()
+		if st.Day != today && !more {
+			// A new day: certificates that started or ended since count
+			// differently in year 0.
+			if st.Day != "" {
+				ids, err := s.Registry.TiersTurning(ctx, tx, st.Day, today)
+				if err != nil {
+					return err
+				}
+				for _, id := range ids {
+					want(id, 0, false)
+				}
+			}
+			st.Day = today
+		}
+		changed, err := s.recompute(ctx, tx, targets, today)
+		if err != nil {
+			return err
+		}
+		if len(entries) > 0 {
+			last := entries[len(entries)-1]
+			st.Seq, st.Enterprise = last.Seq, last.EnterpriseID
+			if !more {
+				// The whole of the last number is applied.
+				st.Enterprise = 0
+			}
+			applied = len(entries)
+		}
+		q := "UPDATE insight_state SET seq = $1, enterprise_id = $2, day = $3"
+		args := []any{st.Seq, st.Enterprise, st.Day}
+		if changed {
+			q += ", applied_at = $4"
+			args = append(args, s.now().UnixMilli())
+		}
+		if _, err := tx.ExecContext(ctx, q+" WHERE id = 1", args...); err != nil {
+			return fmt.Errorf("insight: state: %w", err)
+		}
+		if done := st.Seq - 1; st.Enterprise == 0 {
+			done = st.Seq
+			if err := s.Registry.PruneChanges(ctx, tx, done); err != nil {
+				return err
+			}
+		} else if done > 0 {
+			if err := s.Registry.PruneChanges(ctx, tx, done); err != nil {
+				return err
+			}
+		}
+		if changed {
+			return memo.Bump(ctx, tx, Module)
+		}
+		return nil
+	})
+	return applied, more, err
+}
+
+// recompute brings the contributions of the targeted enterprises up to
+// the registry and moves the cells and leaders by the difference.
+func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*target, today string) (bool, error) {
+	if len(targets) == 0 {
+		return false, nil
+	}
+	ids := make([]int64, 0, len(targets))
+	for id := range targets {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return false, err
+	}
+	now, err := s.Registry.Facts(ctx, tx, ids)
+	if err != nil {
+		return false, err
+	}
+	byID := make(map[int64]*enterprise.Fact, len(now))
+	for i := range now {
+		byID[now[i].ID] = &now[i]
+	}
+	old, err := s.storedFacts(ctx, tx, ids)
+	if err != nil {
+		return false, err
+	}
+	d := newDelta()
+	for _, id := range ids {
+		t := targets[id]
+		years := map[int]bool{}
+		for y := range t.years {
+			years[y] = true
+		}
+		if t.all {
+			for k := range old {
+				if k.id == id {
+					years[k.year] = true
+				}
+			}
+			if f := byID[id]; f != nil {
+				for y := range f.Years {
+					years[y] = true
+				}
+			}
+			years[0] = true
+		}
+		for y := range years {
+			k := factKey{id, y}
+			prev, had := old[k]
+			var next facts
+			has := false
+			if f := byID[id]; f != nil {
+				next, has = cat.contribution(*f, y, today)
+			}
+			d.move(k, prev, had, next, has)
+		}
+	}
+	if d.empty() {
+		return false, nil
+	}
+	return true, d.write(ctx, s.DB, tx)
+}
+
+// factKey names one enterprise's contribution to one year.
+type factKey struct {
+	id   int64
+	year int
+}
+
+func (s *Service) storedFacts(ctx context.Context, q db.Querier, ids []int64) (map[factKey]facts, error) {
+	out := map[factKey]facts{}
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, year, dims, vals FROM insight_facts WHERE enterprise_id IN ("+idList(part)+")")
+		if err != nil {
+			return nil, fmt.Errorf("insight: facts: %w", err)
+		}
+		for rows.Next() {
+			var k factKey
+			var dims, vals string
+			if err := rows.Scan(&k.id, &k.year, &dims, &vals); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insight: facts: %w", err)
+			}
+			f, err := decode(dims, vals)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = f
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("insight: facts: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func idList(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, id)
+	}
+	return b.String()
+}
+
+func (s *Service) catalog(ctx context.Context) (catalog, error) {
+	tree, err := s.Registry.ChainTree(ctx)
+	if err != nil {
+		return catalog{}, err
+	}
+	codes, err := s.Registry.IndustryCodes(ctx)
+	if err != nil {
+		return catalog{}, err
+	}
+	return newCatalog(tree, codes), nil
+}
+
+// leaderKey is one row of insight_leaders.
+type leaderKey struct {
+	year    int
+	node    int64
+	revenue int64
+	id      int64
+}
+
+// delta is what one apply changes: the cells' sums by year, the facts to
+// write or delete, and the leaders' rows.
+type delta struct {
+	cells   map[int]map[cellID]*Sums
+	put     map[factKey]facts
+	drop    []factKey
+	addLead []leaderKey
+	dropLd  []leaderKey
+	buf     []cellID
+}
+
+func newDelta() *delta {
+	return &delta{cells: map[int]map[cellID]*Sums{}, put: map[factKey]facts{}}
+}
+
+func (d *delta) empty() bool { return len(d.put) == 0 && len(d.drop) == 0 }
+
+// move replaces one contribution: prev (if had) by next (if has).
+func (d *delta) move(k factKey, prev facts, had bool, next facts, has bool) {
+	if had == has && (!had || sameFacts(&prev, &next)) {
+		return
+	}
+	year := d.cells[k.year]
+	if year == nil {
+		year = map[cellID]*Sums{}
+		d.cells[k.year] = year
+	}
+	apply := func(f *facts, sign int64) {
+		d.buf = f.cells(d.buf[:0])
+		for _, c := range d.buf {
+			s := year[c]
+			if s == nil {
+				s = &Sums{}
+				year[c] = s
+			}
+			s.add(f, sign)
+		}
+	}
+	if had {
+		apply(&prev, -1)
+		d.dropLd = append(d.dropLd, leadersOf(k, &prev)...)
+	}
+	if has {
+		apply(&next, 1)
+		d.put[k] = next
+		d.addLead = append(d.addLead, leadersOf(k, &next)...)
+	} else {
+		d.drop = append(d.drop, k)
+	}
+}
+
+func sameFacts(a, b *facts) bool {
+	ad, av := a.encode()
+	bd, bv := b.encode()
+	return ad == bd && av == bv
+}
+
+// leadersOf lists the leaders' rows of one contribution: a year's revenue
+// under each node the enterprise is assigned to.
+func leadersOf(k factKey, f *facts) []leaderKey {
+	rev, ok := f.Values["revenue"]
+	if k.year == 0 || !ok {
+		return nil
+	}
+	out := make([]leaderKey, 0, len(f.Direct))
+	for _, n := range f.Direct {
+		out = append(out, leaderKey{k.year, n, rev, k.id})
+	}
+	return out
+}
+
+// write stores the delta: each touched cell read, moved and written back
+// (or deleted when no enterprise is left in it), the facts, the leaders.
+func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
+	for year, cells := range d.cells {
+		byDims := map[string][]string{}
+		for c := range cells {
+			byDims[c.Dims] = append(byDims[c.Dims], c.Key)
+		}
+		for dims, keys := range byDims {
+			cur, err := readCells(ctx, tx, year, dims, keys)
+			if err != nil {
+				return err
+			}
+			var puts []cellRow
+			var gone []string
+			for _, k := range keys {
+				s := cur[k]
+				s.merge(cells[cellID{dims, k}])
+				if s.N < 0 {
+					return errs.New(errs.Internal, "汇总数据与明细不一致，请重建汇总", fmt.Sprintf("insight: cell %d %s %s fell below zero; rebuild the rollups", year, dims, k))
+				}
+				if s.N == 0 {
+					gone = append(gone, k)
+					continue
+				}
+				puts = append(puts, cellRow{year, dims, k, s})
+			}
+			if err := deleteCells(ctx, tx, year, dims, gone); err != nil {
+				return err
+			}
+			if err := upsertCells(ctx, database, tx, puts); err != nil {
+				return err
+			}
+		}
+	}
+	keys := make([]factKey, 0, len(d.put)+len(d.drop))
+	for k := range d.put {
+		keys = append(keys, k)
+	}
+	keys = append(keys, d.drop...)
+	if err := deleteFacts(ctx, tx, keys); err != nil {
+		return err
+	}
+	if err := insertFacts(ctx, tx, d.put); err != nil {
+		return err
+	}
+	for start := 0; start < len(d.dropLd); start += 200 {
+		part := d.dropLd[start:min(start+200, len(d.dropLd))]
+		var conds []string
+		var args []any
+		for _, l := range part {
+			n := len(args)
+			conds = append(conds, fmt.Sprintf("(year = $%d AND node_id = $%d AND revenue = $%d AND enterprise_id = $%d)", n+1, n+2, n+3, n+4))
+			args = append(args, l.year, l.node, l.revenue, l.id)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM insight_leaders WHERE "+strings.Join(conds, " OR "), args...); err != nil {
+			return fmt.Errorf("insight: leaders: %w", err)
+		}
+	}
+	return insertLeaders(ctx, tx, d.addLead)
+}
+
+type cellRow struct {
+	year int
+	dims string
+	key  string
+	sums *Sums
+}
+
+func readCells(ctx context.Context, q db.Querier, year int, dims string, keys []string) (map[string]*Sums, error) {
+	out := map[string]*Sums{}
+	for _, k := range keys {
+		out[k] = &Sums{}
+	}
+	for start := 0; start < len(keys); start += 500 {
+		part := keys[start:min(start+500, len(keys))]
+		args := []any{year, dims}
+		ph := make([]string, len(part))
+		for i, k := range part {
+			args = append(args, k)
+			ph[i] = fmt.Sprintf("$%d", i+3)
+		}
+		rows, err := q.QueryContext(ctx, "SELECT key, n, body FROM insight_cells WHERE year = $1 AND dims = $2 AND key IN ("+strings.Join(ph, ",")+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("insight: cells: %w", err)
+		}
+		for rows.Next() {
+			var k, body string
+			var n int64
+			if err := rows.Scan(&k, &n, &body); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insight: cells: %w", err)
+			}
+			s, err := parseSums(n, body)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = &s
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("insight: cells: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func deleteCells(ctx context.Context, tx *sql.Tx, year int, dims string, keys []string) error {
+	for start := 0; start < len(keys); start += 500 {
+		part := keys[start:min(start+500, len(keys))]
+		args := []any{year, dims}
+		ph := make([]string, len(part))
+		for i, k := range part {
+			args = append(args, k)
+			ph[i] = fmt.Sprintf("$%d", i+3)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM insight_cells WHERE year = $1 AND dims = $2 AND key IN ("+strings.Join(ph, ",")+")", args...); err != nil {
+			return fmt.Errorf("insight: cells: %w", err)
+		}
+	}
+	return nil
+}
+
+func upsertCells(ctx context.Context, database *db.DB, tx *sql.Tx, rows []cellRow) error {
+	for start := 0; start < len(rows); start += 200 {
+		part := rows[start:min(start+200, len(rows))]
+		var vals []string
+		args := make([]any, 0, 5*len(part))
+		for i, r := range part {
+			body, err := r.sums.body()
+			if err != nil {
+				return err
+			}
+			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d,$%d)", 5*i+1, 5*i+2, 5*i+3, 5*i+4, 5*i+5))
+			args = append(args, r.year, r.dims, r.key, r.sums.N, body)
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO insight_cells (year, dims, key, n, body) VALUES "+strings.Join(vals, ",")+
+			" ON CONFLICT (year, dims, key) DO UPDATE SET n = excluded.n, body = excluded.body", args...)
+		if err != nil {
+			return fmt.Errorf("insight: cells: %w", err)
+		}
+	}
+	return nil
+}
+
+func deleteFacts(ctx context.Context, tx *sql.Tx, keys []factKey) error {
+	byYear := map[int][]int64{}
+	for _, k := range keys {
+		byYear[k.year] = append(byYear[k.year], k.id)
+	}
+	for year, ids := range byYear {
+		for start := 0; start < len(ids); start += 500 {
+			part := ids[start:min(start+500, len(ids))]
+			if _, err := tx.ExecContext(ctx, "DELETE FROM insight_facts WHERE year = $1 AND enterprise_id IN ("+idList(part)+")", year); err != nil {
+				return fmt.Errorf("insight: facts: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func insertFacts(ctx context.Context, tx *sql.Tx, put map[factKey]facts) error {
+	keys := make([]factKey, 0, len(put))
+	for k := range put {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b factKey) int {
+		if a.id != b.id {
+			return int(a.id - b.id)
+		}
+		return a.year - b.year
+	})
+	for start := 0; start < len(keys); start += 200 {
+		part := keys[start:min(start+200, len(keys))]
+		var vals []string
+		args := make([]any, 0, 4*len(part))
+		for i, k := range part {
+			f := put[k]
+			dims, v := f.encode()
+			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4))
+			args = append(args, k.id, k.year, dims, v)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO insight_facts (enterprise_id, year, dims, vals) VALUES "+strings.Join(vals, ","), args...); err != nil {
+			return fmt.Errorf("insight: facts: %w", err)
+		}
+	}
+	return nil
+}
+
+func insertLeaders(ctx context.Context, tx *sql.Tx, rows []leaderKey) error {
+	for start := 0; start < len(rows); start += 200 {
+		part := rows[start:min(start+200, len(rows))]
+		var vals []string
+		args := make([]any, 0, 4*len(part))
+		for i, l := range part {
+			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4))
+			args = append(args, l.year, l.node, l.revenue, l.id)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id) VALUES "+strings.Join(vals, ",")+" ON CONFLICT DO NOTHING", args...); err != nil {
+			return fmt.Errorf("insight: leaders: %w", err)
+		}
+	}
+	return nil
+}
+
+// Rebuild recomputes every contribution, cell and leader from the
+// registry as it stands, in one transaction, and puts the applier's place
+// at the feed's newest number (read first: later writes are applied
+// again, which changes nothing). Only staff who write (admin, supervisor)
+// may; the command line passes a Viewer of the admin role.
+func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
+	if v.Role != "admin" && v.Role != "supervisor" {
+		return errs.New(errs.Forbidden, "无权重建汇总", "not allowed to rebuild the rollups")
+	}
+	cat, err := s.catalog(ctx)
+	if err != nil {
+		return err
+	}
+	today := s.today()
+	var enterprises, cellsN int
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.lockState(ctx, tx); err != nil {
+			return err
+		}
+		seq, err := s.Registry.LastChange(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+				return fmt.Errorf("insight: rebuild: %w", err)
+			}
+		}
+		cells := map[int]map[cellID]*Sums{}
+		var buf []cellID
+		err = s.Registry.EachFact(ctx, tx, 2000, func(part []enterprise.Fact) error {
+			put := map[factKey]facts{}
+			var leaders []leaderKey
+			for i := range part {
+				f := &part[i]
+				years := []int{0}
+				for y := range f.Years {
+					years = append(years, y)
+				}
+				for _, y := range years {
+					c, ok := cat.contribution(*f, y, today)
+					if !ok {
+						continue
+					}
+					k := factKey{f.ID, y}
+					put[k] = c
+					leaders = append(leaders, leadersOf(k, &c)...)
+					yc := cells[y]
+					if yc == nil {
+						yc = map[cellID]*Sums{}
+						cells[y] = yc
+					}
+					buf = c.cells(buf[:0])
+					for _, id := range buf {
+						sm := yc[id]
+						if sm == nil {
+							sm = &Sums{}
+							yc[id] = sm
+						}
+						sm.add(&c, 1)
+					}
+				}
+			}
+			enterprises += len(part)
+			if err := insertFacts(ctx, tx, put); err != nil {
+				return err
+			}
+			return insertLeaders(ctx, tx, leaders)
+		})
+		if err != nil {
+			return err
+		}
+		var rows []cellRow
+		for y, yc := range cells {
+			for id, sm := range yc {
+				rows = append(rows, cellRow{y, id.Dims, id.Key, sm})
+			}
+		}
+		cellsN = len(rows)
+		if err := upsertCells(ctx, s.DB, tx, rows); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE insight_state SET seq = $1, enterprise_id = 0, day = $2, rebuilt_at = $3, applied_at = $3 WHERE id = 1",
+			seq, today, s.now().UnixMilli()); err != nil {
+			return fmt.Errorf("insight: rebuild: %w", err)
+		}
+		if err := s.Registry.PruneChanges(ctx, tx, seq); err != nil {
+			return err
+		}
+		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "insight.rebuild", ObjectType: "insight_rollups", ObjectID: "all",
+			After: map[string]int{"enterprises": enterprises, "cells": cellsN}}); err != nil {
+			return err
+		}
+		return memo.Bump(ctx, tx, Module)
+	})
+	return err
+}
