@@ -16,6 +16,7 @@ import (
 	"gaoxin/internal/web/award"
 	"gaoxin/internal/web/enterprise"
 	"gaoxin/internal/web/finance"
+	"gaoxin/internal/web/insight"
 	"gaoxin/internal/web/kpi"
 	"gaoxin/internal/web/plan"
 	"gaoxin/internal/web/scenario"
@@ -32,6 +33,7 @@ func New(cfg web.Config, a *app.App, log *slog.Logger) (*web.Server, error) {
 		award.Register,
 		scenario.Register,
 		finance.Register,
+		insight.Register,
 	)
 }
 
