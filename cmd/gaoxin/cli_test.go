@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -117,5 +118,29 @@ func TestExportChoosesTheFormatByExtension(t *testing.T) {
 	}
 	if code, _, errs := gx(t, "", "export", "enterprises", "--db", dsn, "--out", filepath.Join(dir, "x.txt")); code == 0 || !strings.Contains(errs, ".csv") {
 		t.Errorf("x.txt accepted: %d %s", code, errs)
+	}
+}
+
+// gaoxin demo writes its registry in bulk and leaves the rollups rebuilt;
+// rollup status then reports the feed applied to its end, and rollup
+// rebuild recomputes them.
+func TestRollupCommands(t *testing.T) {
+	dsn := dbtest.DSN(t)
+	if code, _, errs := gx(t, "", "demo", "--db", dsn, "--enterprises", "30", "--years", "2"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	code, out, errs := gx(t, "", "rollup", "status", "--db", dsn)
+	if code != 0 || !regexp.MustCompile(`applied (\d+) of (\d+)`).MatchString(out) {
+		t.Fatalf("status: %d %s %s", code, out, errs)
+	}
+	m := regexp.MustCompile(`applied (\d+) of (\d+)`).FindStringSubmatch(out)
+	if m[1] != m[2] {
+		t.Errorf("after the demo the rollups lag the feed: %s", out)
+	}
+	if code, out, errs := gx(t, "", "rollup", "rebuild", "--db", dsn); code != 0 || !strings.Contains(out, "rollups rebuilt") {
+		t.Fatalf("rebuild: %d %s %s", code, out, errs)
+	}
+	if code, _, _ := gx(t, "", "rollup", "--db", dsn); code != 2 {
+		t.Errorf("rollup without a subcommand exited %d, want 2 (usage)", code)
 	}
 }

@@ -29,6 +29,7 @@ func commands() []command {
 		{"import", "import enterprises FILE [--dry-run]: load a registry spreadsheet (.xlsx/.csv), all or nothing", runImport},
 		{"export", "export enterprises --out FILE [filters]: write the registry to .xlsx in the template layout", runExport},
 		{"demo", "demo --enterprises N --years Y [--seed S]: add a synthetic, reproducible enterprise registry", runDemo},
+		{"rollup", "industry brain rollups: rollup rebuild | apply | status", runRollup},
 		{"backup", "write a consistent copy of a live SQLite database: backup --out FILE", runBackup},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, out, _ io.Writer) error {
 			fmt.Fprintln(out, "gaoxin", version)

@@ -67,6 +67,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer stopJobs()
 	go runJobs(jobsCtx, a, log)
 	go runCheckpoints(jobsCtx, a, log)
+	go runRollups(jobsCtx, a, log)
 	go func() { // the first name search should not wait for the index
 		if err := a.Enterprise.WarmNames(jobsCtx); err != nil {
 			log.Warn("name index warm-up", "err", err)
@@ -117,6 +118,27 @@ func runCheckpoints(ctx context.Context, a *app.App, log interface {
 			return
 		case <-tick.C:
 			write(ctx)
+		}
+	}
+}
+
+// runRollups keeps the industry brain's rollups up to date with the
+// registry's change feed: every second, the writes since are applied.
+// Every app server runs it; one applies at a time and the others find
+// nothing left.
+func runRollups(ctx context.Context, a *app.App, log interface {
+	Error(string, ...any)
+}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		if _, err := a.Insight.Apply(ctx); err != nil && ctx.Err() == nil {
+			log.Error("rollups", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
+	"gaoxin/internal/insight"
 	"gaoxin/internal/org"
 )
 
@@ -121,5 +122,10 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		return nil, err
 	}
 	accounts = append(accounts, financeAccounts...)
+	// The rollups follow the registry's change feed; after a load this
+	// size they are simply recomputed.
+	if err := s.Insight.Rebuild(ctx, insight.Viewer{Role: org.Admin}); err != nil {
+		return nil, fmt.Errorf("demo: rollups: %w", err)
+	}
 	return accounts, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/enterprise"
+	"gaoxin/internal/insight"
 	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
 )
@@ -177,6 +178,11 @@ func LoadEnterprises(ctx context.Context, s *app.App, o EnterpriseOptions) (int,
 		}
 	}
 	s.Enterprise.Analyze(ctx)
+	// The generator writes in bulk, past the change feed: the industry
+	// brain's rollups are recomputed from the whole registry.
+	if err := s.Insight.Rebuild(ctx, insight.Viewer{Role: org.Admin}); err != nil {
+		return o.Enterprises, fmt.Errorf("demo: rollups: %w", err)
+	}
 	return o.Enterprises, nil
 }
 

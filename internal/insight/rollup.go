@@ -70,6 +70,19 @@ func (s *Service) State(ctx context.Context) (Status, error) {
 // of app servers may call it at once: one applies, the others wait for
 // its place and find nothing left.
 func (s *Service) Apply(ctx context.Context) (int, error) {
+	// Most calls find nothing to do: look before taking the writer.
+	var seq, ent int64
+	var day string
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT seq, enterprise_id, day FROM insight_state WHERE id = 1").Scan(&seq, &ent, &day); err != nil {
+		return 0, fmt.Errorf("insight: state: %w", err)
+	}
+	latest, err := s.Registry.LastChange(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	if seq == latest && ent == 0 && day == s.today() {
+		return 0, nil
+	}
 	total := 0
 	for {
 		n, more, err := s.applyBatch(ctx)
