@@ -307,3 +307,51 @@ func (s *Service) TiersTurning(ctx context.Context, q db.Querier, from, to strin
 	}
 	return out, rows.Err()
 }
+
+// QuarterSums returns, per enterprise, the effective monthly values of
+// indicator (the confirmed value of the best-ranked source per month)
+// summed by quarter ("2023Q3"), from fromYear on. Quarters with no month
+// reported are absent.
+func (s *Service) QuarterSums(ctx context.Context, q db.Querier, ids []int64, indicator string, fromYear int) (map[int64]map[string]int64, error) {
+	out := map[int64]map[string]int64{}
+	for len(ids) > 0 {
+		n := min(len(ids), idChunk)
+		rows, err := s.reader(q).QueryContext(ctx, `SELECT enterprise_id, year, month, source, value FROM enterprise_figures
+			WHERE enterprise_id IN (`+idList(ids[:n])+`) AND indicator = $1 AND year >= $2 AND month > 0 AND status = 'confirmed'`, indicator, fromYear)
+		if err != nil {
+			return nil, fmt.Errorf("enterprise: quarter sums: %w", err)
+		}
+		type month struct {
+			id          int64
+			year, month int
+		}
+		best := map[month]int{}
+		val := map[month]int64{}
+		for rows.Next() {
+			var m month
+			var src Source
+			var v int64
+			if err := rows.Scan(&m.id, &m.year, &m.month, &src, &v); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("enterprise: quarter sums: %w", err)
+			}
+			r := src.Rank()
+			if old, seen := best[m]; r > len(Sources) || (seen && old <= r) {
+				continue
+			}
+			best[m], val[m] = r, v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("enterprise: quarter sums: %w", err)
+		}
+		for m, v := range val {
+			if out[m.id] == nil {
+				out[m.id] = map[string]int64{}
+			}
+			out[m.id][fmt.Sprintf("%dQ%d", m.year, (m.month+2)/3)] += v
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}

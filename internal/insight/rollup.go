@@ -156,6 +156,9 @@ func (s *Service) applyBatch(ctx context.Context) (applied int, more bool, err e
 				for _, id := range ids {
 					want(id, 0, false)
 				}
+				if err := s.sweepNoReport(ctx, tx, today); err != nil {
+					return err
+				}
 			}
 			st.Day = today
 		}
@@ -227,6 +230,7 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 		return false, err
 	}
 	d := newDelta()
+	checks := map[int64]*check{}
 	for _, id := range ids {
 		t := targets[id]
 		years := map[int]bool{}
@@ -246,6 +250,7 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 			}
 			years[0] = true
 		}
+		c := &check{fact: byID[id]}
 		for y := range years {
 			k := factKey{id, y}
 			prev, had := old[k]
@@ -255,12 +260,36 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 				next, has = cat.contribution(*f, y, today)
 			}
 			d.move(k, prev, had, next, has)
+			if y == 0 {
+				if had {
+					c.prev0 = &prev
+				}
+				if has {
+					c.next0 = &next
+				}
+			} else if t.years[y] {
+				c.years = append(c.years, y)
+			}
 		}
+		if t.all && c.fact != nil {
+			latest := 0
+			for y := range c.fact.Years {
+				latest = max(latest, y)
+			}
+			if latest > 0 && !slices.Contains(c.years, latest) {
+				c.years = append(c.years, latest)
+			}
+		}
+		slices.Sort(c.years)
+		checks[id] = c
 	}
 	if d.empty() {
 		return false, nil
 	}
-	return true, d.write(ctx, s.DB, tx)
+	if err := d.write(ctx, s.DB, tx); err != nil {
+		return false, err
+	}
+	return true, s.evaluate(ctx, tx, checks, today)
 }
 
 // factKey names one enterprise's contribution to one year.

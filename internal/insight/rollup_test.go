@@ -68,6 +68,9 @@ func code(i int) string { return uscc.Complete(fmt.Sprintf("91410100%08d", 10000
 func (f *fixture) create(r *rand.Rand) {
 	f.t.Helper()
 	i := len(f.ids)
+	if r == nil {
+		r = rand.New(rand.NewPCG(uint64(i), 7))
+	}
 	in := enterprise.Input{CreditCode: code(i), Name: fmt.Sprintf("测试企业%03d有限公司", i),
 		RegisteredOn: fmt.Sprintf("%d-03-01", 2012+r.IntN(12)), Area: f.areas[r.IntN(2)], IndustryCode: industries[r.IntN(len(industries))]}
 	if r.IntN(4) > 0 {
