@@ -10,7 +10,6 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
-	"gaoxin/internal/insight"
 	"gaoxin/internal/org"
 )
 
@@ -122,10 +121,8 @@ func Load(ctx context.Context, s *app.App) ([]Account, error) {
 		return nil, err
 	}
 	accounts = append(accounts, financeAccounts...)
-	// The rollups follow the registry's change feed; after a load this
-	// size they are simply recomputed.
-	if err := s.Insight.Rebuild(ctx, insight.Viewer{Role: org.Admin}); err != nil {
-		return nil, fmt.Errorf("demo: rollups: %w", err)
+	if err := loadInsight(ctx, s); err != nil {
+		return nil, err
 	}
 	return accounts, nil
 }

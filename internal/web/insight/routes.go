@@ -30,8 +30,12 @@ func Register(s *web.Server) error {
 	h := &handlers{s}
 	h.mapRoutes()
 	h.pipelineRoutes()
+	h.monitorRoutes()
 	if err := s.Describe(mapDocs); err != nil {
 		return err
 	}
-	return s.Describe(pipelineDocs)
+	if err := s.Describe(pipelineDocs); err != nil {
+		return err
+	}
+	return s.Describe(monitorDocs)
 }

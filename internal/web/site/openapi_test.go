@@ -138,6 +138,7 @@ func TestAPIAnswersMatchTheDocument(t *testing.T) {
 		"/api/v1/award/assignments/{id}":             "/api/v1/award/assignments/" + first(reviewer, "/api/v1/award/assignments", "assignments"),
 		"/api/v1/award/grants/{id}/payments":         "/api/v1/award/grants/" + first(sup, prog+"/grants", "grants") + "/payments",
 		"/api/v1/award/notices/{id}":                 "/api/v1/award/notices/" + run,
+		"/api/v1/insight/warnings/{id}":              "/api/v1/insight/warnings/" + first(sup, "/api/v1/insight/warnings", "warnings"),
 	}
 	// Finance: the demo's government fund, a need with matches, and a match.
 	var funds struct {

@@ -1,0 +1,41 @@
+package demo
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"gaoxin/internal/app"
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db/dbtest"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/insight"
+	"gaoxin/internal/org"
+)
+
+// The demo's rollups are whole (nothing left in the feed), and the
+// statistics that arrived at 55 % of the year before raised the revenue
+// warning in the enterprise's inbox.
+func TestDemoRollupsAndWarning(t *testing.T) {
+	d := dbtest.Open(t)
+	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Now: Clock})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
+	if _, err := Load(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.Insight.State(ctx)
+	if err != nil || st.Behind() || st.Latest == 0 {
+		t.Fatalf("rollups %+v, %v", st, err)
+	}
+	ws, err := a.Insight.Warnings(ctx, insight.Viewer{Role: org.Leader}, insight.WarnOpen, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := a.Enterprise.ByCode(ctx, enterprise.System, demoCode(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ws) != 1 || ws[0].EnterpriseID != e.ID || !strings.Contains(ws[0].DetailZH, "下降 45.0%") || ws[0].AreaUnitID != e.AreaUnitID {
+		t.Fatalf("warnings %+v", ws)
+	}
+}
