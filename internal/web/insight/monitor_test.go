@@ -123,5 +123,4 @@ func TestRulesAreSetByStaffAndChecked(t *testing.T) {
 	}
 }
 
-
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
