@@ -29,4 +29,13 @@ var funcs = template.FuncMap{
 	"add":      func(a, b int) int { return a + b },
 	"pct":      func(v float64) string { return fmt.Sprintf("%.1f%%", v*100) },
 	"join":     strings.Join,
+	"growth":   Growth,
+}
+
+// Growth is cur on last as a percentage change (0 when last is 0).
+func Growth(cur, last int64) float64 {
+	if last == 0 {
+		return 0
+	}
+	return float64(cur-last) * 100 / float64(last)
 }

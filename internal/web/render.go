@@ -31,6 +31,10 @@ type Page struct {
 	// DemoAsOf is the demo's one date (Config.DemoAsOf), shown in the
 	// banner; a page leaves out its own "as of" line when it is the same.
 	DemoAsOf string
+	// Screen draws the page bare and full-screen for a command centre's
+	// display (the industry brain's 大屏): no navigation, its own dark
+	// style and the script that reloads it when its data changes.
+	Screen bool
 }
 
 // L picks the Chinese or English text for the page's language.

@@ -31,11 +31,15 @@ func Register(s *web.Server) error {
 	h.mapRoutes()
 	h.pipelineRoutes()
 	h.monitorRoutes()
+	h.screenRoutes()
 	if err := s.Describe(mapDocs); err != nil {
 		return err
 	}
 	if err := s.Describe(pipelineDocs); err != nil {
 		return err
 	}
-	return s.Describe(monitorDocs)
+	if err := s.Describe(monitorDocs); err != nil {
+		return err
+	}
+	return s.Describe(screenDocs)
 }
