@@ -42,7 +42,7 @@ var registryStaff = enterprise.Viewer{Role: org.Supervisor}
 // 2023 figures in the registry's units (fen, hundredths of a mu or a
 // tonne, people); -1 leaves a figure out.
 type muCase struct {
-	name, registered, industry          string
+	name, registered, industry           string
 	land, taxes, va, energy, rd, revenue int64
 	employees                            int64
 }
