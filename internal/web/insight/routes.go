@@ -30,7 +30,11 @@ func Register(s *web.Server) error {
 	h := &handlers{s}
 	h.mapRoutes()
 	h.pipelineRoutes()
+	h.muRoutes()
 	if err := s.Describe(mapDocs); err != nil {
+		return err
+	}
+	if err := s.Describe(muDocs); err != nil {
 		return err
 	}
 	return s.Describe(pipelineDocs)
