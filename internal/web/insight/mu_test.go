@@ -26,12 +26,10 @@ func want(t *testing.T, r *webtest.Resp, code int, what string) {
 	}
 }
 
-// TestMuPagesRunAnEvaluationIntoTheRegistry: a supervisor starts the
-// year's evaluation from the industry brain, the awards module ranks it,
-// puts it on notice and confirms it, the supervisor writes its classes
-// into the registry, and the registry's list and API filter on them;
-// nobody else may start or record it.
-func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
+// muWorld is the product with four enterprises of 100 亩 each and their
+// 2023 figures, on a clock in March 2024 that the caller may move. Tax per
+// mu orders them 甲 > 乙 > 丙 > 丁; the other ratios agree.
+func muWorld(t *testing.T) (*webtest.Harness, *time.Time, map[string]int64) {
 	h := webtest.New(t)
 	now := time.Date(2024, 3, 1, 10, 0, 0, 0, db.CST)
 	clock := func() time.Time { return now }
@@ -39,8 +37,6 @@ func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	staff := enterprise.Viewer{Role: org.Supervisor}
 	ids := map[string]int64{}
-	// Land 100 亩 each, so tax per mu orders them 甲 > 乙 > 丙 > 丁; the
-	// other ratios agree.
 	for i, name := range []string{"甲", "乙", "丙", "丁"} {
 		e, err := h.App.Enterprise.Create(ctx, staff, enterprise.Input{CreditCode: uscc.Complete(fmt.Sprintf("91410100%08d", 20000000+i)),
 			Name: name + "亩均测试有限公司", RegisteredOn: "2015-01-01", IndustryCode: "3911"})
@@ -58,6 +54,37 @@ func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return h, &now, ids
+}
+
+// muToConfirmed takes programme id through ranking and its notice to
+// confirmed, moving the clock past the notice.
+func muToConfirmed(t *testing.T, h *webtest.Harness, clock *time.Time, id int64) {
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
+	for _, to := range []string{award.StateOpen, award.StateReview, "rank", award.StateNotice, "wait", award.StateConfirmed} {
+		var err error
+		switch to {
+		case "rank":
+			_, err = h.App.Award.RankProgramme(ctx, id)
+		case "wait":
+			*clock = clock.Add(8 * 24 * time.Hour)
+		default:
+			_, err = h.App.Award.Advance(ctx, id, to)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", to, err)
+		}
+	}
+}
+
+// TestMuPagesRunAnEvaluationIntoTheRegistry: a supervisor starts the
+// year's evaluation from the industry brain, the awards module ranks it,
+// puts it on notice and confirms it, the supervisor writes its classes
+// into the registry, and the registry's list and API filter on them;
+// nobody else may start or record it.
+func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
+	h, clock, ids := muWorld(t)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
 	sup := h.As("supervisor")
 	r := sup.Get("/insight/mu?year=2023")
 	want(t, r, http.StatusOK, "the page")
@@ -96,7 +123,7 @@ func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
 	}
 	apply := fmt.Sprintf("/insight/mu/programmes/%d/classes", id)
 	want(t, sup.Form(apply, nil), http.StatusConflict, "recording classes on notice")
-	now = now.Add(8 * 24 * time.Hour)
+	*clock = clock.Add(8 * 24 * time.Hour)
 	if _, err := h.App.Award.Advance(ctx, id, award.StateConfirmed); err != nil {
 		t.Fatal(err)
 	}
