@@ -3,6 +3,7 @@ package enterprise
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,10 @@ type Filter struct {
 	Indicator string `json:"indicator,omitempty"`
 	Year      int    `json:"year,omitempty"`
 	Min, Max  *int64 `json:"-"`
+	// A class of the per-mu evaluation (亩均效益评价, A–D) held in
+	// ClassYear (0: the latest year with classes).
+	Class     string `json:"class,omitempty"`
+	ClassYear int    `json:"class_year,omitempty"`
 	After     int64  `json:"after,omitempty"` // keyset: ids greater than this
 	Limit     int    `json:"limit,omitempty"` // default 50, at most 1000
 
@@ -287,7 +292,31 @@ func (s *Service) where(ctx context.Context, v Viewer, f Filter) (string, []any,
 		}
 		conds = append(conds, s.semi(ctx, "enterprise_figure_current", cond, cargs, arg))
 	}
+	if f.Class != "" {
+		c, err := s.classCond(ctx, f)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, s.semi(ctx, "enterprise_classes", "t.scheme = %s AND t.year = %s AND t.class = %s", c, arg))
+	}
 	return strings.Join(conds, " AND "), args, nil
+}
+
+// classCond is the arguments of the class filter of f: the scheme, the
+// year (the latest with classes when f names none) and the class.
+func (s *Service) classCond(ctx context.Context, f Filter) ([]any, error) {
+	if !slices.Contains(ClassLetters, f.Class) {
+		return nil, errFilter("class", f.Class)
+	}
+	year := f.ClassYear
+	if year == 0 {
+		if err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(year), 0) FROM enterprise_classes WHERE scheme = $1", ClassMu).Scan(&year); err != nil {
+			return nil, fmt.Errorf("enterprise: class years: %w", err)
+		}
+	} else if year < 2000 || year > 2100 {
+		return nil, errFilter("class_year", strconv.Itoa(year))
+	}
+	return []any{ClassMu, year, f.Class}, nil
 }
 
 // denseFilterRows is the count from which a filter's rows are "many" on

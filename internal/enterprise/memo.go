@@ -92,8 +92,8 @@ func memoKey(v Viewer, f Filter, today string) string {
 		}
 		return fmt.Sprint(*p)
 	}
-	return fmt.Sprintf("list|%s|%q|%q|%q|%q|%q|%q|%q|%q|%d|%s|%s|%d|%d|%s", scopeKey(v), f.Name, f.CreditCode, f.Area, f.Chain, f.Tier,
-		f.Status, f.Industry, f.Indicator, f.Year, bound(f.Min), bound(f.Max), f.After, f.Limit, today)
+	return fmt.Sprintf("list|%s|%q|%q|%q|%q|%q|%q|%q|%q|%d|%s|%s|%q|%d|%d|%d|%s", scopeKey(v), f.Name, f.CreditCode, f.Area, f.Chain, f.Tier,
+		f.Status, f.Industry, f.Indicator, f.Year, bound(f.Min), bound(f.Max), f.Class, f.ClassYear, f.After, f.Limit, today)
 }
 
 // scopeKey names the enterprises v may read.

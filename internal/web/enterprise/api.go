@@ -22,7 +22,8 @@ func viewer(r *http.Request) enterprise.Viewer { return web.EnterpriseViewer(r) 
 func (s *handlers) filter(r *http.Request) (enterprise.Filter, error) {
 	q := r.URL.Query()
 	f := enterprise.Filter{Name: q.Get("name"), CreditCode: q.Get("credit_code"), Area: q.Get("area"), Chain: q.Get("chain"),
-		Tier: q.Get("tier"), Status: enterprise.Status(q.Get("status")), Industry: q.Get("industry"), Indicator: q.Get("indicator")}
+		Tier: q.Get("tier"), Status: enterprise.Status(q.Get("status")), Industry: q.Get("industry"), Indicator: q.Get("indicator"),
+		Class: strings.ToUpper(strings.TrimSpace(q.Get("class")))}
 	var bad []errs.Detail
 	intParam := func(name string, dst *int64) {
 		if v := q.Get(name); v != "" {
@@ -33,11 +34,12 @@ func (s *handlers) filter(r *http.Request) (enterprise.Filter, error) {
 			*dst = n
 		}
 	}
-	var after, limit, year int64
+	var after, limit, year, classYear int64
 	intParam("after", &after)
 	intParam("limit", &limit)
 	intParam("year", &year)
-	f.After, f.Limit, f.Year = after, int(limit), int(year)
+	intParam("class_year", &classYear)
+	f.After, f.Limit, f.Year, f.ClassYear = after, int(limit), int(year), int(classYear)
 	if f.Indicator != "" && (q.Get("min") != "" || q.Get("max") != "") {
 		inds, err := s.Enterprise.Indicators(r.Context())
 		if err != nil {

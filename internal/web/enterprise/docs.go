@@ -27,6 +27,8 @@ var filterQuery = web.Query(
 	"year:integer 指标年度（按指标筛选时必填）/ the figure's year (needed with min or max)",
 	"min:number 指标下限，按指标显示单位（金额为万元）/ lower bound in the indicator's display unit (万元 for money)",
 	"max:number 指标上限，按指标显示单位 / upper bound in the indicator's display unit",
+	"class:string(A|B|C|D) 亩均效益评价分类 / class of the per-mu evaluation",
+	"class_year:integer 分类所属数据年度（默认最近一年）/ the class's data year (default: the latest)",
 )
 
 var pageQuery = web.Query(

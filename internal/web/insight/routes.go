@@ -32,14 +32,11 @@ func Register(s *web.Server) error {
 	h.pipelineRoutes()
 	h.monitorRoutes()
 	h.screenRoutes()
-	if err := s.Describe(mapDocs); err != nil {
-		return err
+	h.muRoutes()
+	for _, d := range []map[string]web.Doc{mapDocs, pipelineDocs, monitorDocs, screenDocs, muDocs} {
+		if err := s.Describe(d); err != nil {
+			return err
+		}
 	}
-	if err := s.Describe(pipelineDocs); err != nil {
-		return err
-	}
-	if err := s.Describe(monitorDocs); err != nil {
-		return err
-	}
-	return s.Describe(screenDocs)
+	return nil
 }
