@@ -25,6 +25,9 @@ type Subject struct {
 	Code   string // stored in Rules.Subject: "finance.institutions"
 	NameZH string // what is ranked, in words: 金融机构
 	NameEN string
+	// ItemZH and ItemEN name one candidate in a table's heading (机构,
+	// 企业); empty: 机构 / Institution.
+	ItemZH, ItemEN string
 	// Figures are the figures Rows gives, named and scaled as registry
 	// indicators are (money in fen has scale 2), so that terms, reasons and
 	// objections read them the same way.

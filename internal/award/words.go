@@ -57,6 +57,18 @@ func (s *Service) Words(ctx context.Context) (Words, error) {
 	return w, nil
 }
 
+// Item names one candidate of the subject code ("" for the registry's
+// enterprises) in a table's heading, in Chinese and English.
+func (w Words) Item(code string) (zh, en string) {
+	if code == "" {
+		return "企业", "Enterprise"
+	}
+	if sub, ok := w.subjects[code]; ok && sub.ItemZH != "" {
+		return sub.ItemZH, sub.ItemEN
+	}
+	return "机构", "Institution"
+}
+
 // Indicator is a registry figure's name; an unknown code is its own name.
 func (w Words) Indicator(code string) (string, string) {
 	i, ok := w.indicators[code]

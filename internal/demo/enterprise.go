@@ -77,6 +77,10 @@ func syntheticEnterprise(n int, o EnterpriseOptions) enterprise.Synthetic {
 	// the rest in proportion. Money in fen, integers throughout.
 	revenue := math.Exp(math.Log(100e4*100) + r.Float64()*(math.Log(50e8*100)-math.Log(100e4*100)))
 	taxRate, rdRate := 0.02+r.Float64()*0.06, 0.01+r.Float64()*0.09
+	// Value added (增加值) is 18–40 % of revenue, more for the enterprises
+	// that spend more on R&D; derived from the draws above, so the
+	// random stream (and every other figure) stays as it was.
+	vaRate := 0.18 + (rdRate-0.01)/0.09*0.22
 	tradeRate := 0.0
 	if r.IntN(3) == 0 {
 		tradeRate = r.Float64() * 0.4
@@ -98,6 +102,7 @@ func syntheticEnterprise(n int, o EnterpriseOptions) enterprise.Synthetic {
 			e.Figures = append(e.Figures, enterprise.FigureInput{Indicator: code, Year: y, Value: v})
 		}
 		fig("revenue", int64(revenue))
+		fig("value_added", int64(revenue*vaRate))
 		fig("taxes", int64(revenue*taxRate))
 		fig("rd_spend", int64(revenue*rdRate))
 		fig("employees", emp)

@@ -72,7 +72,7 @@ const MuYoungYears = 3
 // MuSubject is the per-mu evaluation as an awards subject; internal/app
 // registers it with award.Service.RegisterSubject.
 func (s *Service) MuSubject() award.Subject {
-	return award.Subject{Code: MuSubjectCode, NameZH: "亩均效益评价企业", NameEN: "enterprises of the per-mu evaluation",
+	return award.Subject{Code: MuSubjectCode, NameZH: "亩均效益评价企业", NameEN: "enterprises of the per-mu evaluation", ItemZH: "企业", ItemEN: "Enterprise",
 		Figures: []enterprise.Indicator{
 			{Code: MuTaxes, NameZH: "税收", NameEN: "taxes paid", Unit: "元", Scale: 2, Nonnegative: true},
 			{Code: MuLand, NameZH: "用地面积", NameEN: "land area", Unit: "亩", Scale: 2, Nonnegative: true},

@@ -66,10 +66,8 @@ func noticePDF(v noticeView, words award.Words) []byte {
 	for _, e := range v.Winners {
 		rows = append(rows, []string{strconv.Itoa(e.Rank), e.Name, e.CreditCode, e.Total.Short(), e.Grade})
 	}
-	who := "企业名称"
-	if p.Rules.Subject != "" {
-		who = "机构名称"
-	}
+	item, _ := words.Item(p.Rules.Subject)
+	who := item + "名称"
 	d.Table([]float64{1.2, 6, 4.2, 2, 1.2}, []string{"名次", who, "统一社会信用代码", "总分", "分档"}, rows)
 	d.Para("排名结果的 SHA-256 校验值：" + v.Digest)
 	return d.Bytes()

@@ -25,6 +25,9 @@ type wordsPage struct {
 	W award.Words
 }
 
+// Item names one candidate of the subject code in the page's language.
+func (p wordsPage) Item(code string) string { return p.L(p.W.Item(code)) }
+
 // State is a programme state's label in the page's language.
 func (p page) State(s string) string {
 	zh, en := award.StateLabel(s)
