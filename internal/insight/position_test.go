@@ -12,4 +12,3 @@ func TestBands(t *testing.T) {
 		}
 	}
 }
-
