@@ -73,7 +73,9 @@ func (b *book) row(n int, cells ...any) error {
 	return b.sw.SetRow(at, cells)
 }
 
-func (b *book) money(fen int64) excelize.Cell { return excelize.Cell{StyleID: b.yuan, Value: float64(fen) / 100} }
+func (b *book) money(fen int64) excelize.Cell {
+	return excelize.Cell{StyleID: b.yuan, Value: float64(fen) / 100}
+}
 
 func (b *book) share(v *float64) any {
 	if v == nil {
