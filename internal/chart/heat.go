@@ -35,7 +35,8 @@ func (c Heat) SVG() template.HTML {
 			}
 		}
 	}
-	w := pad*2 + labelW + cellW*len(c.Cols)
+	// Wide enough for the title (13px: a little wider than textWidth's 11).
+	w := max(pad*2+labelW+cellW*len(c.Cols), pad*2+textWidth(c.Title)*13/11+4)
 	h := top + head + rowH*len(c.Rows) + pad
 	b := svgBuf(make([]byte, 0, 256*(len(c.Rows)+1)*(len(c.Cols)+1)))
 	title := esc(c.Title)

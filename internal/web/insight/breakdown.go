@@ -100,10 +100,13 @@ func heatOf(p page, b insight.Breakdown) chart.Heat {
 		bz, be := insight.DimName(b.B)
 		title += " × " + p.L(bz, be)
 	}
+	if b.Money {
+		title += p.L("，万元", ", 10k yuan")
+	}
 	title += "（" + year + "）"
 	hm := chart.Heat{Title: title}
 	if b.Money {
-		hm.Unit = p.L(" 万元", "0k yuan")
+		hm.Unit = p.L(" 万元", " (10k yuan)")
 	}
 	for _, c := range b.Cols {
 		hm.Cols = append(hm.Cols, p.L(c.ZH, c.EN))

@@ -97,7 +97,7 @@ func (p page) Growth(v *float64) string {
 
 // Wan is fen in 万元 with two decimals.
 func (p page) Wan(fen int64) string {
-	return strconv.FormatFloat(float64(fen)/1e6, 'f', 2, 64) + p.L(" 万元", "0k yuan")
+	return strconv.FormatFloat(float64(fen)/1e6, 'f', 2, 64) + p.L(" 万元", " (10k yuan)")
 }
 
 // Tier is a tier code in words.
