@@ -32,7 +32,7 @@ var yearQuery = web.Query("year:integer 年度（2000–2100，默认有数据�
 var mapDocs = map[string]web.Doc{
 	"GET /api/v1/insight/chains": {Query: yearQuery, Response: chainsAnswer{}},
 	"GET /api/v1/insight/breakdown": {Query: web.Query(
-		"a:string(chain|area|section|division|size|cohort|tier)! 行维度 / row dimension",
+		"a:string(chain|area|section|division|size|cohort|tier) 行维度（默认 chain）/ row dimension (default chain)",
 		"b:string(chain|area|section|division|size|cohort|tier) 列维度（交叉，可空）/ column dimension (crossed, optional)",
 		"year:integer 年度（0 为当前企业库，2000–2100；默认有数据的最近一年）/ year (0: the registry now; default the latest with figures)",
 		"measure:string 统计量：n（企业数）、指标代码（合计）或 tier:<梯队代码> / measure: n, an indicator code (sum) or tier:<code>",
