@@ -134,7 +134,7 @@ func (h *handlers) handleBreakdown(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	base, err := h.basePage(r, v, "产业大脑：交叉分析", "Industry brain: breakdowns")
+	base, err := h.basePage(r, v, b.Year, "产业大脑：交叉分析", "Industry brain: breakdowns")
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package insight
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -117,11 +118,18 @@ func (p page) Indent(n enterprise.ChainNode) string {
 	return strings.Repeat("　", n.Depth) + p.L(n.NameZH, n.NameEN)
 }
 
-func (h *handlers) basePage(r *http.Request, v insight.Viewer, zh, en string) (page, error) {
+// basePage is a page of the module for year: the years to choose from
+// (year among them even when it has no figures yet) and an office area's
+// name.
+func (h *handlers) basePage(r *http.Request, v insight.Viewer, year int, zh, en string) (page, error) {
 	p := page{Page: h.Page(r, zh, en)}
 	var err error
 	if p.Years, err = h.Insight.Years(r.Context()); err != nil {
 		return p, err
+	}
+	if year != 0 && !slices.Contains(p.Years, year) {
+		p.Years = append(p.Years, year)
+		slices.SortFunc(p.Years, func(a, b int) int { return b - a })
 	}
 	if v.AreaOnly && v.UnitID != 0 {
 		u, err := h.Org.UnitByID(r.Context(), v.UnitID)
@@ -214,7 +222,7 @@ func (h *handlers) handleMap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base, err := h.basePage(r, v, "产业大脑：产业链图谱", "Industry brain: chain map")
+	base, err := h.basePage(r, v, year, "产业大脑：产业链图谱", "Industry brain: chain map")
 	if err != nil {
 		return err
 	}
@@ -249,7 +257,7 @@ func (h *handlers) handleChain(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errs.New(errs.NotFound, "没有该产业链节点："+code, "no such chain node: "+code)
 	}
-	base, err := h.basePage(r, v, "产业链："+n.Node.NameZH, "Chain: "+n.Node.NameEN)
+	base, err := h.basePage(r, v, year, "产业链："+n.Node.NameZH, "Chain: "+n.Node.NameEN)
 	if err != nil {
 		return err
 	}

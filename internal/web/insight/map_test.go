@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/insight"
+	"gaoxin/internal/web"
 )
 
 func TestChainMapPagesAndAPI(t *testing.T) {
@@ -34,6 +35,15 @@ func TestChainMapPagesAndAPI(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("node page lacks %q", want)
 		}
+	}
+	// Every year may be chosen, the one asked for too when it has no figures.
+	if body := string(w.As("leader").Get("/insight?year=2019").Body); !strings.Contains(body, `<option value="2019" selected>`) || !strings.Contains(body, `<option value="2022">`) {
+		t.Errorf("year choices: %s", body)
+	}
+	en := w.As("leader")
+	en.Header = http.Header{"Cookie": {web.SessionCookie + "=" + en.Cookie + "; " + web.LangCookie + "=en"}}
+	if body := string(en.Get("/insight/chains/nm_superhard").Body); !strings.Contains(body, "Superhard materials") || !strings.Contains(body, html.EscapeString(insight.SourceEN)) {
+		t.Errorf("English node page: %s", body)
 	}
 	if r := w.As("leader").Get("/insight/chains/nowhere"); r.Code != http.StatusNotFound {
 		t.Errorf("unknown node: %d", r.Code)
@@ -80,6 +90,22 @@ func TestAreaSeesItsOwnArea(t *testing.T) {
 	page := string(w.As("area").Get("/insight/breakdown?a=chain&b=area&year=2023").Body)
 	if !strings.Contains(page, "石佛办事处") || strings.Contains(page, "沟赵办事处") {
 		t.Fatalf("area's breakdown page shows other areas")
+	}
+	r = w.As("area").Get("/insight/chains.xlsx?year=2023")
+	x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatalf("area's chains.xlsx: %d %v", r.Code, err)
+	}
+	rows, _ := x.GetRows("产业链图谱", excelize.Options{RawCellValue: true})
+	notes, _ := x.GetRows("说明")
+	x.Close()
+	for _, row := range rows {
+		if row[0] == "nm_superhard" && (row[3] != "1" || row[5] != "1500000") {
+			t.Fatalf("area's superhard row %q", row)
+		}
+	}
+	if last := notes[len(notes)-1]; last[1] != "石佛办事处" {
+		t.Fatalf("area's notes %q", notes)
 	}
 	r = w.As("area").Get("/api/v1/insight/breakdown?a=chain&b=size&year=2023")
 	if r.Code != http.StatusForbidden {
