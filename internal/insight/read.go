@@ -217,11 +217,9 @@ func (s *Service) ChainMap(ctx context.Context, v Viewer, year int) (ChainMap, e
 		return ChainMap{}, err
 	}
 	m := ChainMap{Year: year, PrevYear: year - 1, SourceZH: SourceZH, SourceEN: SourceEN}
-	st, err := s.State(ctx)
-	if err != nil {
-		return m, err
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT day FROM insight_state WHERE id = 1").Scan(&m.NowLabel); err != nil {
+		return m, fmt.Errorf("insight: state: %w", err)
 	}
-	m.NowLabel = st.Day
 	dims := DimChain
 	if area != "" {
 		dims, m.AreaID = DimChain+"|"+DimArea, v.UnitID
@@ -296,7 +294,8 @@ func (s *Service) leaders(ctx context.Context, tree []enterprise.ChainNode, year
 			stack = append(stack, kids[at]...)
 		}
 		slices.SortFunc(all, func(a, b Leader) int {
-			return cmp.Or(cmp.Compare(b.Revenue, a.Revenue), cmp.Compare(a.EnterpriseID, b.EnterpriseID))
+			// The probes' order: revenue, then the newer enterprise first.
+			return cmp.Or(cmp.Compare(b.Revenue, a.Revenue), cmp.Compare(b.EnterpriseID, a.EnterpriseID))
 		})
 		all = slices.CompactFunc(all, func(a, b Leader) bool { return a.EnterpriseID == b.EnterpriseID })
 		if len(all) > topN {
@@ -324,7 +323,11 @@ func (s *Service) leaders(ctx context.Context, tree []enterprise.ChainNode, year
 // nodeLeaders probes one node's own leaders, best first: the first topN,
 // or for an area's reader the first topN of its area.
 func (s *Service) nodeLeaders(ctx context.Context, node int64, year int, area string) ([]Leader, error) {
-	const page = 50
+	// A zone reader takes the first topN; an area's reader pages on.
+	page := topN
+	if area != "" {
+		page = 50
+	}
 	var out []Leader
 	q := "SELECT revenue, enterprise_id FROM insight_leaders WHERE year = $1 AND node_id = $2"
 	order := " ORDER BY revenue DESC, enterprise_id DESC LIMIT " + strconv.Itoa(page)
