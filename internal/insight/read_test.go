@@ -255,3 +255,40 @@ func TestBreakdown(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An office area's leaders are found past the first page of a node's
+// probes, and an enterprise on two nodes of a subtree is listed once.
+func TestAreaLeadersPageOnAndMergeOnce(t *testing.T) {
+	f := newMapFixture(t)
+	for i := range 52 {
+		e, err := f.reg.Create(f.ctx, f.staff, enterprise.Input{CreditCode: code(100 + i), Name: "沟赵大企业" + strconv.Itoa(i) + "有限公司",
+			Area: "gz", Chains: []string{"nm_superhard", "iot_sensor"}})
+		if err != nil {
+			f.fail(err)
+		}
+		if err := f.reg.SetFigures(f.ctx, f.staff, e.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: int64(900_000_000 + i)}}); err != nil {
+			f.fail(err)
+		}
+	}
+	if _, err := f.S.Apply(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.S.ChainMap(f.ctx, f.areaSF, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh := node(t, m, "nm_superhard"); !sameIDs(leaderIDs(sh.Top), []int64{f.e1}) {
+		t.Fatalf("area's 超硬材料 top %v", leaderIDs(sh.Top))
+	}
+	z, err := f.S.ChainMap(f.ctx, f.admin, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := node(t, z, "dominant").Top
+	if len(top) != 3 || top[0].Revenue != 900_000_051 || top[1].Revenue != 900_000_050 || top[2].Revenue != 900_000_049 {
+		t.Fatalf("zone's 主导产业 top %+v", top)
+	}
+	if n := node(t, z, "dominant").Now; n != 4+52-1 {
+		t.Fatalf("主导产业 counts an enterprise on two of its nodes twice: %d", n)
+	}
+}
