@@ -30,7 +30,7 @@ var modules = []module{
 	{"企业库", "Enterprises", "/enterprises", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise}, false},
 	{"评优奖补", "Awards", "/awards", nil, false},
 	{"场景机会", "Scenarios", "/scenarios", nil, false},
-	{"产业大脑", "Industry brain", "/insight", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff}, true},
+	{"产业大脑", "Industry brain", "/insight", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff}, false},
 	{"科技金融", "Tech finance", "/finance", nil, false},
 	{"系统管理", "Admin", "/admin/users", []org.Role{org.Admin}, false},
 }

@@ -1,7 +1,6 @@
 package insight_test
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -10,32 +9,48 @@ import (
 	"gaoxin/internal/web/webtest"
 )
 
-// TestBrowserMuEvaluation: a supervisor starts the year's per-mu
-// evaluation from the industry brain and lands on its awards programme;
-// once it is confirmed after its notice, the supervisor writes its classes
-// into the registry from the same page and follows a class's count to the
-// registry's list of those enterprises.
-func TestBrowserMuEvaluation(t *testing.T) {
-	h, clock, _ := muWorld(t)
-	b := webtest.NewBrowser(t, h)
-	b.Login(t, "supervisor")
-	b.Do(t, chromedp.Navigate(b.Base+"/insight/mu?year=2023"), chromedp.WaitVisible(chromedp.ID("start-mu")))
-	b.Screenshot(t, "insight-mu-empty")
-	b.ClickNav(t, "start-mu")
-	path := b.Eval(t, "location.pathname")
-	id, err := strconv.ParseInt(strings.TrimPrefix(path, "/awards/programmes/"), 10, 64)
-	if err != nil {
-		t.Fatalf("started programme's page: %q", path)
+// TestBrowserChainMapToEnterpriseAndCrossing: a leader opens the chain
+// map, clicks 超硬材料 in the drawn tree, sees its figures and top
+// enterprises, follows the first to the enterprise's page, goes on to the
+// registry's list filtered to the node, then crosses chain × area.
+func TestBrowserChainMapToEnterpriseAndCrossing(t *testing.T) {
+	w := newWorld(t)
+	b := webtest.NewBrowser(t, w.Harness)
+	b.Login(t, "leader")
+	b.Do(t, chromedp.Navigate(b.Base+"/insight"), chromedp.WaitVisible(chromedp.ID("node-nm_superhard")))
+	b.Screenshot(t, "insight-map")
+	b.ClickNav(t, "node-nm_superhard")
+	chain := b.Eval(t, "location.href")
+	if got := b.Eval(t, "location.pathname + location.search"); got != "/insight/chains/nm_superhard?year=2023" {
+		t.Fatalf("after clicking the node: %s", got)
 	}
-	muToConfirmed(t, h, clock, id)
-	b.Do(t, chromedp.Navigate(b.Base+"/insight/mu?year=2023"), chromedp.WaitVisible(chromedp.ID("apply-"+strconv.FormatInt(id, 10))))
-	b.ClickNav(t, "apply-"+strconv.FormatInt(id, 10))
-	if got := b.Text(t, "#class-B"); got != "2" {
-		t.Fatalf("class B count after recording: %q", got)
+	if now, rev := b.Text(t, "#now"), b.Text(t, "#revenue"); now != "2" || !strings.HasPrefix(rev, "200.00 万元") || !strings.Contains(rev, "+33.3%") {
+		t.Fatalf("superhard figures: now %q revenue %q", now, rev)
 	}
-	b.Screenshot(t, "insight-mu-recorded")
-	b.ClickNav(t, "class-A")
-	if list := b.Text(t, "main"); !strings.Contains(list, "甲亩均测试有限公司") || strings.Contains(list, "乙亩均测试有限公司") {
-		t.Fatalf("the registry's class A list: %s", list)
+	if top := b.Text(t, "#top-list"); !strings.HasPrefix(top, "甲超硬材料有限公司") || !strings.Contains(top, "乙金刚石有限公司") {
+		t.Fatalf("top enterprises: %q", top)
 	}
+	b.Screenshot(t, "insight-chain")
+	b.ClickNav(t, "top-"+id(w.e1))
+	if got := b.Eval(t, "location.pathname"); got != "/enterprises/"+id(w.e1) || !strings.Contains(b.Text(t, "main"), "甲超硬材料有限公司") {
+		t.Fatalf("enterprise page: %s", got)
+	}
+	b.Do(t, chromedp.Navigate(chain), chromedp.WaitVisible(chromedp.ID("registry-list")))
+	b.ClickNav(t, "registry-list")
+	if list := b.Text(t, "main"); !strings.Contains(list, "甲超硬材料有限公司") || !strings.Contains(list, "乙金刚石有限公司") || strings.Contains(list, "丙传感科技有限公司") {
+		t.Fatalf("registry list filtered to the node: %s", list)
+	}
+	b.Do(t, chromedp.Navigate(chain), chromedp.WaitVisible(chromedp.ID("by-area")))
+	b.ClickNav(t, "by-area")
+	b.Do(t, chromedp.SetValue(chromedp.ID("measure"), "revenue"))
+	b.ClickNav(t, "show")
+	row := b.Eval(t, `[...document.querySelectorAll("#breakdown tbody tr")].map(r => r.innerText.trim()).find(t => t.startsWith("超硬材料")) || ""`)
+	head := b.Text(t, "#breakdown thead")
+	if !strings.Contains(head, "石佛办事处") || !strings.Contains(head, "沟赵办事处") || !strings.Contains(row, "150.00 万元") || !strings.Contains(row, "50.00 万元") {
+		t.Fatalf("chain × area: head %q row %q", head, row)
+	}
+	if b.Eval(t, `document.querySelector("#heat svg") ? "y" : "n"`) != "y" {
+		t.Fatal("no heat map")
+	}
+	b.Screenshot(t, "insight-breakdown")
 }

@@ -55,8 +55,6 @@ var monitorDocs = map[string]web.Doc{
 	"POST /api/v1/insight/rules":                   {Response: insight.Rule{}},
 }
 
-func viewer(r *http.Request) insight.Viewer { return insight.ViewerOf(web.CurrentUser(r)) }
-
 // actor names the signed-in user in a follow-up note.
 func actor(r *http.Request) string {
 	u := web.CurrentUser(r)
@@ -104,7 +102,7 @@ type warningsPage struct {
 }
 
 func (h *handlers) handleWarnings(w http.ResponseWriter, r *http.Request) error {
-	v := viewer(r)
+	v := insightViewer(r)
 	p := warningsPage{Page: h.Page(r, "运行监测预警", "Operating warnings"), Status: r.URL.Query().Get("status")}
 	var err error
 	if p.Warnings, err = h.Insight.Warnings(r.Context(), v, p.Status, 200); err != nil {
@@ -122,7 +120,7 @@ type warningPage struct {
 }
 
 func (h *handlers) renderWarning(w http.ResponseWriter, r *http.Request, id int64, note string, failure error) error {
-	v := viewer(r)
+	v := insightViewer(r)
 	p := warningPage{Page: h.Page(r, "预警详情", "Warning"), Note: note,
 		Follows: v.Role == org.Admin || v.Role == org.Supervisor || v.AreaOnly}
 	var err error
@@ -149,7 +147,7 @@ func (h *handlers) handleFollowUp(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	note := r.FormValue("note")
-	if err := h.Insight.FollowUp(r.Context(), viewer(r), id, r.FormValue("action"), note, actor(r)); err != nil {
+	if err := h.Insight.FollowUp(r.Context(), insightViewer(r), id, r.FormValue("action"), note, actor(r)); err != nil {
 		return h.renderWarning(w, r, id, note, err)
 	}
 	return web.SeeOther(w, r, "/insight/warnings/"+strconv.FormatInt(id, 10)+"?ok=saved")
@@ -168,7 +166,7 @@ type rulesPage struct {
 type indicatorOption struct{ Code, NameZH, NameEN string }
 
 func (h *handlers) renderRules(w http.ResponseWriter, r *http.Request, f insight.Rule, failure error) error {
-	v := viewer(r)
+	v := insightViewer(r)
 	p := rulesPage{Page: h.Page(r, "监测规则", "Monitoring rules"), Kinds: insight.RuleKinds, Sets: v.Role == org.Admin || v.Role == org.Supervisor, F: f}
 	var err error
 	if p.Rules, err = h.Insight.Rules(r.Context(), v); err != nil {
@@ -210,7 +208,7 @@ func (h *handlers) handleRuleSave(w http.ResponseWriter, r *http.Request) error 
 	if len(bad) > 0 {
 		return h.renderRules(w, r, f, errs.List("监测规则有误", "the rule is invalid", bad))
 	}
-	if _, err := h.Insight.SaveRule(r.Context(), viewer(r), f); err != nil {
+	if _, err := h.Insight.SaveRule(r.Context(), insightViewer(r), f); err != nil {
 		return h.renderRules(w, r, f, err)
 	}
 	return web.SeeOther(w, r, "/insight/rules?ok=saved")
@@ -218,7 +216,7 @@ func (h *handlers) handleRuleSave(w http.ResponseWriter, r *http.Request) error 
 
 func (h *handlers) apiWarnings(w http.ResponseWriter, r *http.Request) error {
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	ws, err := h.Insight.Warnings(r.Context(), viewer(r), r.URL.Query().Get("status"), limit)
+	ws, err := h.Insight.Warnings(r.Context(), insightViewer(r), r.URL.Query().Get("status"), limit)
 	if err != nil {
 		return err
 	}
@@ -231,7 +229,7 @@ func (h *handlers) apiWarning(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wg, err := h.Insight.WarningByID(r.Context(), viewer(r), id)
+	wg, err := h.Insight.WarningByID(r.Context(), insightViewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -248,10 +246,10 @@ func (h *handlers) apiFollowUp(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := h.Insight.FollowUp(r.Context(), viewer(r), id, in.Action, in.Note, actor(r)); err != nil {
+	if err := h.Insight.FollowUp(r.Context(), insightViewer(r), id, in.Action, in.Note, actor(r)); err != nil {
 		return err
 	}
-	wg, err := h.Insight.WarningByID(r.Context(), viewer(r), id)
+	wg, err := h.Insight.WarningByID(r.Context(), insightViewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -260,7 +258,7 @@ func (h *handlers) apiFollowUp(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiRules(w http.ResponseWriter, r *http.Request) error {
-	rs, err := h.Insight.Rules(r.Context(), viewer(r))
+	rs, err := h.Insight.Rules(r.Context(), insightViewer(r))
 	if err != nil {
 		return err
 	}
@@ -273,7 +271,7 @@ func (h *handlers) apiRuleSave(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	rule, err := h.Insight.SaveRule(r.Context(), viewer(r), in)
+	rule, err := h.Insight.SaveRule(r.Context(), insightViewer(r), in)
 	if err != nil {
 		return err
 	}

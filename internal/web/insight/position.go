@@ -34,11 +34,11 @@ type mePage struct {
 }
 
 func (h *handlers) handleMe(w http.ResponseWriter, r *http.Request) error {
-	year, err := h.year(r)
+	year, err := h.year(r, false)
 	if err != nil {
 		return err
 	}
-	v := viewer(r)
+	v := insightViewer(r)
 	p := mePage{Page: h.Page(r, "本企业在园区的位置", "Our position in the zone")}
 	if p.P, err = h.Insight.PositionOf(r.Context(), v, v.EnterpriseID, year); err != nil {
 		return err
@@ -47,11 +47,11 @@ func (h *handlers) handleMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiMe(w http.ResponseWriter, r *http.Request) error {
-	year, err := h.year(r)
+	year, err := h.year(r, false)
 	if err != nil {
 		return err
 	}
-	v := viewer(r)
+	v := insightViewer(r)
 	pos, err := h.Insight.PositionOf(r.Context(), v, v.EnterpriseID, year)
 	if err != nil {
 		return err
@@ -68,12 +68,12 @@ type publicPage struct {
 }
 
 func (h *handlers) handlePublic(w http.ResponseWriter, r *http.Request) error {
-	year, err := h.year(r)
+	year, err := h.year(r, false)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	v := viewer(r)
+	v := insightViewer(r)
 	p := publicPage{Page: h.Page(r, "产业发展概览", "Industry overview"), Staff: v.Staff()}
 	if p.Published, err = h.Insight.Published(ctx, insight.ViewOverview); err != nil {
 		return err
@@ -95,14 +95,14 @@ func (h *handlers) handlePublic(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) handlePublish(w http.ResponseWriter, r *http.Request) error {
-	if err := h.Insight.Publish(r.Context(), viewer(r), insight.ViewOverview, r.FormValue("published") == "1"); err != nil {
+	if err := h.Insight.Publish(r.Context(), insightViewer(r), insight.ViewOverview, r.FormValue("published") == "1"); err != nil {
 		return err
 	}
 	return web.SeeOther(w, r, "/insight/public?ok=saved")
 }
 
 func (h *handlers) apiPublic(w http.ResponseWriter, r *http.Request) error {
-	year, err := h.year(r)
+	year, err := h.year(r, false)
 	if err != nil {
 		return err
 	}

@@ -68,18 +68,6 @@ type screenPage struct {
 	Now      string
 }
 
-// year is the figures' year: ?year=, else last year (the latest complete).
-func (h *handlers) year(r *http.Request) (int, error) {
-	if s := r.URL.Query().Get("year"); s != "" {
-		y, err := strconv.Atoi(s)
-		if err != nil || y < 1990 || y > 2100 {
-			return 0, errs.Field("year", "年度须为 1990–2100 的整数", "year must be a whole number 1990–2100")
-		}
-		return y, nil
-	}
-	return h.now().Year() - 1, nil
-}
-
 func (h *handlers) now() time.Time {
 	if h.App.Now != nil {
 		return h.App.Now()
@@ -88,7 +76,7 @@ func (h *handlers) now() time.Time {
 }
 
 func (h *handlers) handleScreen(w http.ResponseWriter, r *http.Request) error {
-	year, err := h.year(r)
+	year, err := h.year(r, false)
 	if err != nil {
 		return err
 	}
@@ -98,7 +86,7 @@ func (h *handlers) handleScreen(w http.ResponseWriter, r *http.Request) error {
 	if p.Version, err = h.screenVersion(ctx); err != nil {
 		return err
 	}
-	if p.S, err = h.Insight.ScreenOf(ctx, viewer(r), year); err != nil {
+	if p.S, err = h.Insight.ScreenOf(ctx, insightViewer(r), year); err != nil {
 		return err
 	}
 	this := h.now().Year()
@@ -151,7 +139,7 @@ func figures(ctx context.Context, src kpi.Source, year int, upTo string, codes [
 // time it moves (looked at every two seconds), with a comment line every
 // thirty seconds to keep proxies from closing a quiet stream.
 func (h *handlers) handleScreenEvents(w http.ResponseWriter, r *http.Request) error {
-	if !viewer(r).Zone() {
+	if !insightViewer(r).Zone() {
 		return errs.New(errs.Forbidden, "无权查看大屏", "not allowed to watch the big screen")
 	}
 	rc := http.NewResponseController(w)
@@ -199,11 +187,11 @@ func (h *handlers) handleScreenEvents(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *handlers) apiScreen(w http.ResponseWriter, r *http.Request) error {
-	year, err := h.year(r)
+	year, err := h.year(r, false)
 	if err != nil {
 		return err
 	}
-	sc, err := h.Insight.ScreenOf(r.Context(), viewer(r), year)
+	sc, err := h.Insight.ScreenOf(r.Context(), insightViewer(r), year)
 	if err != nil {
 		return err
 	}
