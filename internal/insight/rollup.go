@@ -102,7 +102,7 @@ type target struct {
 func (s *Service) applyBatch(ctx context.Context) (applied int, more bool, err error) {
 	limit := s.Batch
 	if limit <= 0 {
-		limit = 2000
+		limit = 10000
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		applied, more = 0, false
@@ -460,7 +460,7 @@ func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
 			if err := deleteCells(ctx, tx, year, dims, gone); err != nil {
 				return err
 			}
-			if err := upsertCells(ctx, database, tx, puts); err != nil {
+			if err := upsertCells(ctx, tx, puts); err != nil {
 				return err
 			}
 		}
@@ -554,24 +554,18 @@ func deleteCells(ctx context.Context, tx *sql.Tx, year int, dims string, keys []
 	return nil
 }
 
-func upsertCells(ctx context.Context, database *db.DB, tx *sql.Tx, rows []cellRow) error {
-	for start := 0; start < len(rows); start += 200 {
-		part := rows[start:min(start+200, len(rows))]
-		var vals []string
-		args := make([]any, 0, 5*len(part))
-		for i, r := range part {
-			body, err := r.sums.body()
-			if err != nil {
-				return err
-			}
-			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d,$%d)", 5*i+1, 5*i+2, 5*i+3, 5*i+4, 5*i+5))
-			args = append(args, r.year, r.dims, r.key, r.sums.N, body)
-		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO insight_cells (year, dims, key, n, body) VALUES "+strings.Join(vals, ",")+
-			" ON CONFLICT (year, dims, key) DO UPDATE SET n = excluded.n, body = excluded.body", args...)
+func upsertCells(ctx context.Context, tx *sql.Tx, rows []cellRow) error {
+	vals := make([][]any, len(rows))
+	for i, r := range rows {
+		body, err := r.sums.body()
 		if err != nil {
-			return fmt.Errorf("insight: cells: %w", err)
+			return err
 		}
+		vals[i] = []any{r.year, r.dims, r.key, r.sums.N, body}
+	}
+	if err := execRows(ctx, tx, "INSERT INTO insight_cells (year, dims, key, n, body)",
+		" ON CONFLICT (year, dims, key) DO UPDATE SET n = excluded.n, body = excluded.body", 5, vals); err != nil {
+		return fmt.Errorf("insight: cells: %w", err)
 	}
 	return nil
 }
@@ -603,34 +597,81 @@ func insertFacts(ctx context.Context, tx *sql.Tx, put map[factKey]facts) error {
 		}
 		return a.year - b.year
 	})
-	for start := 0; start < len(keys); start += 200 {
-		part := keys[start:min(start+200, len(keys))]
-		var vals []string
-		args := make([]any, 0, 4*len(part))
-		for i, k := range part {
-			f := put[k]
-			dims, v := f.encode()
-			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4))
-			args = append(args, k.id, k.year, dims, v)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO insight_facts (enterprise_id, year, dims, vals) VALUES "+strings.Join(vals, ","), args...); err != nil {
-			return fmt.Errorf("insight: facts: %w", err)
-		}
+	vals := make([][]any, len(keys))
+	for i, k := range keys {
+		f := put[k]
+		dims, v := f.encode()
+		vals[i] = []any{k.id, k.year, dims, v}
+	}
+	if err := execRows(ctx, tx, "INSERT INTO insight_facts (enterprise_id, year, dims, vals)", "", 4, vals); err != nil {
+		return fmt.Errorf("insight: facts: %w", err)
 	}
 	return nil
 }
 
 func insertLeaders(ctx context.Context, tx *sql.Tx, rows []leaderKey) error {
-	for start := 0; start < len(rows); start += 200 {
-		part := rows[start:min(start+200, len(rows))]
-		var vals []string
-		args := make([]any, 0, 4*len(part))
-		for i, l := range part {
-			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4))
-			args = append(args, l.year, l.node, l.revenue, l.id)
+	vals := make([][]any, len(rows))
+	for i, l := range rows {
+		vals[i] = []any{l.year, l.node, l.revenue, l.id}
+	}
+	if err := execRows(ctx, tx, "INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id)", " ON CONFLICT DO NOTHING", 4, vals); err != nil {
+		return fmt.Errorf("insight: leaders: %w", err)
+	}
+	return nil
+}
+
+// execRows inserts rows (each of ncols values) with head ("INSERT INTO t
+// (a, b)") and tail (an ON CONFLICT clause, or ""), per rows a statement
+// at a time: the statement of a full chunk is prepared once and reused,
+// as parsing a long multi-row text cost more than running it.
+func execRows(ctx context.Context, tx *sql.Tx, head, tail string, ncols int, rows [][]any) error {
+	const chunk = 200
+	text := func(n int) string {
+		var b strings.Builder
+		b.WriteString(head)
+		b.WriteString(" VALUES ")
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for c := 0; c < ncols; c++ {
+				if c > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "$%d", i*ncols+c+1)
+			}
+			b.WriteByte(')')
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id) VALUES "+strings.Join(vals, ",")+" ON CONFLICT DO NOTHING", args...); err != nil {
-			return fmt.Errorf("insight: leaders: %w", err)
+		b.WriteString(tail)
+		return b.String()
+	}
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, chunk*ncols)
+	for start := 0; start < len(rows); start += chunk {
+		part := rows[start:min(start+chunk, len(rows))]
+		args = args[:0]
+		for _, r := range part {
+			args = append(args, r...)
+		}
+		var err error
+		if len(part) == chunk {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, text(chunk)); err != nil {
+					return err
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, text(len(part)), args...)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -715,7 +756,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			}
 		}
 		cellsN = len(rows)
-		if err := upsertCells(ctx, s.DB, tx, rows); err != nil {
+		if err := upsertCells(ctx, tx, rows); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE insight_state SET seq = $1, enterprise_id = 0, day = $2, rebuilt_at = $3, applied_at = $3 WHERE id = 1",
