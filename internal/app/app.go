@@ -74,6 +74,7 @@ func New(d *db.DB, o Options) *App {
 	a.Award.RegisterSubject(a.Finance.AwardSubject()) // 十大优秀金融机构: institutions ranked on their deals
 	a.KPI.AddSource(a.Finance.KPISource())            // computed indicators: institutions settled, capital, money received, conversion
 	a.Insight = insight.New(d, a.Audit, a.Enterprise, a.Org)
+	a.Insight.Plan = a.Plan // the tier pipeline's outreach becomes plan tasks
 	if o.Now != nil {
 		a.Now = o.Now
 		a.Enterprise.Now, a.Award.Now, a.KPI.Now, a.Plan.Now, a.Scenario.Now = o.Now, o.Now, o.Now, o.Now, o.Now

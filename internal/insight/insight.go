@@ -15,6 +15,7 @@ import (
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
+	"gaoxin/internal/plan"
 )
 
 // Module is the module's name in module_versions and the audit trail.
@@ -26,6 +27,7 @@ type Service struct {
 	Audit    *audit.Log
 	Registry *enterprise.Service
 	Org      *org.Service
+	Plan     *plan.Service // outreach tasks from the tier pipeline (pipeline.go)
 	// Now is the clock (a demo reads at its as-of date); nil: the real time.
 	Now func() time.Time
 	// Batch is how many feed entries one applying transaction takes (0:

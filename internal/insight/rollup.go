@@ -247,7 +247,11 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 	if d.empty() {
 		return false, nil
 	}
-	return true, d.write(ctx, s.DB, tx)
+	if err := d.write(ctx, s.DB, tx); err != nil {
+		return false, err
+	}
+	// The tier pipeline's candidates follow the contributions (pipeline.go).
+	return true, refreshCandidates(ctx, tx, ids, old, d)
 }
 
 // factKey names one enterprise's contribution to one year.
@@ -617,7 +621,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		if err != nil {
 			return err
 		}
-		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders"} {
+		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders", "insight_candidates"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("insight: rebuild: %w", err)
 			}
@@ -659,6 +663,10 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			}
 			enterprises += len(part)
 			if err := insertFacts(ctx, tx, put); err != nil {
+				return err
+			}
+			// The tier pipeline's candidates, from the same facts (pipeline.go).
+			if err := insertCandidates(ctx, tx, candidatesOf(put)); err != nil {
 				return err
 			}
 			return insertLeaders(ctx, tx, leaders)
