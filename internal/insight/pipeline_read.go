@@ -31,7 +31,7 @@ type Pipeline struct {
 	Close      []Candidate       `json:"close"`
 	PlanYear   int               `json:"plan_year"` // the plan year the close list's outreach marks refer to
 	Expiring   []enterprise.Tier `json:"expiring"`  // certificates current today that end within 90 days
-	Years      []int             `json:"years"`     // years with rollups, newest first
+	Years      []int             `json:"years"`     // years with rollups, newest first, then 0 (now)
 	Applied    int64             `json:"applied_at"`
 	SourceNote string            `json:"source"`
 }
@@ -200,10 +200,11 @@ func (s *Service) funnel(ctx context.Context, q db.Querier, year int, area strin
 	return steps, total, nil
 }
 
-// years lists the years with rollups, newest first (one index seek each).
+// years lists the years with rollups, newest first, 0 (now) last (one
+// index seek each).
 func (s *Service) years(ctx context.Context, q db.Querier) ([]int, error) {
 	var out []int
-	at := 0
+	at := -1
 	for len(out) < 60 {
 		var y sql.NullInt64
 		if err := q.QueryRowContext(ctx, "SELECT MIN(year) FROM insight_cells WHERE year > $1", at).Scan(&y); err != nil {
