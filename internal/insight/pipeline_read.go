@@ -203,7 +203,7 @@ func (s *Service) funnel(ctx context.Context, q db.Querier, year int, area strin
 // years lists the years with rollups, newest first, 0 (now) last (one
 // index seek each).
 func (s *Service) years(ctx context.Context, q db.Querier) ([]int, error) {
-	var out []int
+	out := []int{}
 	at := -1
 	for len(out) < 60 {
 		var y sql.NullInt64
