@@ -118,7 +118,9 @@ type pipelinePage struct {
 }
 
 // Pct writes basis points as a percent with one decimal.
-func (p pipelinePage) Pct(bp int64) string { return strconv.FormatFloat(float64(bp)/100, 'f', 1, 64) + "%" }
+func (p pipelinePage) Pct(bp int64) string {
+	return strconv.FormatFloat(float64(bp)/100, 'f', 1, 64) + "%"
+}
 
 // Gap is a gap in the page's language.
 func (p pipelinePage) Gap(g insight.Gap) string { return p.L(g.TextZH, g.TextEN) }
