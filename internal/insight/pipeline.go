@@ -12,17 +12,18 @@ import (
 	"gaoxin/internal/db"
 )
 
-// The candidates close to their next tier (insight_candidates) are a pure
-// function of each enterprise's contributions (insight_facts): whenever
-// recompute changes an enterprise's contributions, its candidate rows are
-// worked out again from them in the same transaction, and a rebuild works
-// them all out from the facts it writes. A page reads a year's rows by
-// index and never compares figures on request.
+// The candidates close to a tier (insight_candidates) are a pure function
+// of each enterprise's contributions (insight_facts): whenever recompute
+// changes an enterprise's contributions, its candidate rows are worked out
+// again from them in the same transaction, and a rebuild works them all
+// out from the facts it writes. A page reads them by index and never
+// compares figures on request. They are kept for now only (the latest
+// year's figures, today's certificates): outreach is for now, and a row
+// per year would multiply the table by the years kept.
 
 // candidate is one row of insight_candidates.
 type candidate struct {
 	id, figuresYear int64
-	year            int
 	tier, area      string
 	unmet           int
 	closeness       int64
@@ -38,47 +39,32 @@ type storedGap struct {
 }
 
 // candidatesOf works out the candidate rows of the enterprises whose
-// every contribution is in all (by enterprise and year).
+// every contribution is in all (by enterprise and year): an operating
+// enterprise (one with a year-0 contribution), with the figures of its
+// latest year and the year before, and the certificates it holds today.
 func candidatesOf(all map[factKey]facts) []candidate {
-	byID := map[int64]map[int]*facts{}
-	for k, f := range all {
-		m := byID[k.id]
-		if m == nil {
-			m = map[int]*facts{}
-			byID[k.id] = m
+	latest := map[int64]int{}
+	for k := range all {
+		if k.year != 0 {
+			latest[k.id] = max(latest[k.id], k.year)
 		}
-		f := f
-		m[k.year] = &f
 	}
 	var out []candidate
-	for id, years := range byID {
-		latest := 0
-		for y, f := range years {
-			if y == 0 {
-				continue
-			}
-			latest = max(latest, y)
-			out = appendCandidates(out, id, y, y, f.Area, f.Tiers, figures{f.Values, valuesOf(years[y-1])})
+	for k, now := range all {
+		y := latest[k.id]
+		if k.year != 0 || y == 0 {
+			continue
 		}
-		if now, ok := years[0]; ok && latest != 0 {
-			f := years[latest]
-			out = appendCandidates(out, id, 0, latest, now.Area, now.Tiers, figures{f.Values, valuesOf(years[latest-1])})
-		}
+		prev := all[factKey{k.id, y - 1}]
+		out = appendCandidates(out, k.id, y, now.Area, now.Tiers, figures{all[factKey{k.id, y}].Values, prev.Values})
 	}
 	return out
-}
-
-func valuesOf(f *facts) map[string]int64 {
-	if f == nil {
-		return nil
-	}
-	return f.Values
 }
 
 // appendCandidates adds the tiers an enterprise (holding held) is close
 // to: those not held, whose prerequisite it holds, with no tier of the
 // same or a later stage held.
-func appendCandidates(out []candidate, id int64, year, figYear int, area string, held []string, x figures) []candidate {
+func appendCandidates(out []candidate, id int64, figYear int, area string, held []string, x figures) []candidate {
 	top := -1
 	for _, t := range held {
 		top = max(top, StageOf(t))
@@ -96,7 +82,7 @@ func appendCandidates(out []candidate, id int64, year, figYear int, area string,
 			stored[i] = storedGap{g.Criterion, g.Value, g.Threshold}
 		}
 		b, _ := json.Marshal(stored) // plain values: cannot fail
-		out = append(out, candidate{id: id, year: year, figuresYear: int64(figYear), tier: r.Tier, area: area, unmet: len(gaps), closeness: closeness, gaps: string(b)})
+		out = append(out, candidate{id: id, figuresYear: int64(figYear), tier: r.Tier, area: area, unmet: len(gaps), closeness: closeness, gaps: string(b)})
 	}
 	return out
 }
@@ -129,21 +115,18 @@ func insertCandidates(ctx context.Context, tx *sql.Tx, rows []candidate) error {
 		if a.id != b.id {
 			return int(a.id - b.id)
 		}
-		if a.year != b.year {
-			return a.year - b.year
-		}
 		return strings.Compare(a.tier, b.tier)
 	})
 	for start := 0; start < len(rows); start += 100 {
 		part := rows[start:min(start+100, len(rows))]
 		var vals []string
-		args := make([]any, 0, 8*len(part))
+		args := make([]any, 0, 7*len(part))
 		for i, r := range part {
-			n := 8 * i
-			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8))
-			args = append(args, r.id, r.year, r.tier, r.area, r.figuresYear, r.unmet, r.closeness, r.gaps)
+			n := 7 * i
+			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7))
+			args = append(args, r.id, r.tier, r.area, r.figuresYear, r.unmet, r.closeness, r.gaps)
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO insight_candidates (enterprise_id, year, tier, area, figures_year, unmet, closeness, gaps) VALUES "+
+		if _, err := tx.ExecContext(ctx, "INSERT INTO insight_candidates (enterprise_id, tier, area, figures_year, unmet, closeness, gaps) VALUES "+
 			strings.Join(vals, ","), args...); err != nil {
 			return fmt.Errorf("insight: candidates: %w", err)
 		}
@@ -164,19 +147,24 @@ type Candidate struct {
 	TaskID       int64  `json:"task_id,omitempty"` // the outreach task already made (this plan year)
 }
 
-// candidates reads a year's candidates (tier "" any), closest first; area
-// "" the whole zone.
-func (s *Service) candidates(ctx context.Context, q db.Querier, year int, tier, area string, limit int) ([]Candidate, error) {
-	where, args := "year = $1", []any{year}
+// candidates reads the candidates (tier "" any), closest first; area ""
+// the whole zone.
+func (s *Service) candidates(ctx context.Context, q db.Querier, tier, area string, limit int) ([]Candidate, error) {
+	var conds []string
+	var args []any
 	if tier != "" {
 		args = append(args, tier)
-		where += " AND tier = $" + strconv.Itoa(len(args))
+		conds = append(conds, "tier = $"+strconv.Itoa(len(args)))
 	}
 	if area != "" {
 		args = append(args, area)
-		where += " AND area = $" + strconv.Itoa(len(args))
+		conds = append(conds, "area = $"+strconv.Itoa(len(args)))
 	}
-	rows, err := q.QueryContext(ctx, "SELECT enterprise_id, tier, figures_year, unmet, gaps FROM insight_candidates WHERE "+where+
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	rows, err := q.QueryContext(ctx, "SELECT enterprise_id, tier, figures_year, unmet, gaps FROM insight_candidates"+where+
 		" ORDER BY unmet, closeness, enterprise_id, tier LIMIT "+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("insight: candidates: %w", err)

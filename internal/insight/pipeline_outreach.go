@@ -28,7 +28,6 @@ type OutreachPick struct {
 
 // OutreachInput asks for outreach tasks.
 type OutreachInput struct {
-	Year     int            `json:"year"`                // the list's year (0: now)
 	ParentID int64          `json:"parent_id"`           // the plan action (行动) the tasks go under
 	LeadUnit string         `json:"lead_unit,omitempty"` // unit code; "": each enterprise's office area
 	DueOn    string         `json:"due_on,omitempty"`    // YYYY-MM-DD; "": the plan year's last day
@@ -140,8 +139,8 @@ func (s *Service) MakeOutreach(ctx context.Context, v Viewer, in OutreachInput) 
 		seen[p] = true
 		var c Candidate
 		var area, gaps string
-		err := s.DB.R.QueryRowContext(ctx, "SELECT figures_year, unmet, gaps, area FROM insight_candidates WHERE enterprise_id = $1 AND year = $2 AND tier = $3",
-			p.EnterpriseID, in.Year, p.Tier).Scan(&c.FiguresYear, &c.Unmet, &gaps, &area)
+		err := s.DB.R.QueryRowContext(ctx, "SELECT figures_year, unmet, gaps, area FROM insight_candidates WHERE enterprise_id = $1 AND tier = $2",
+			p.EnterpriseID, p.Tier).Scan(&c.FiguresYear, &c.Unmet, &gaps, &area)
 		if err == sql.ErrNoRows {
 			bad = append(bad, errs.Detail{Field: fmt.Sprintf("candidates[%d]", i), Value: fmt.Sprint(p.EnterpriseID, " ", p.Tier),
 				Reason: "该企业不在接近此梯队的名单中", ReasonEN: "the enterprise is not on the list for this tier"})
@@ -240,7 +239,7 @@ func (s *Service) MakeOutreach(ctx context.Context, v Viewer, in OutreachInput) 
 			made[i] = row{t.EnterpriseID, t.Tier, t.TaskID}
 		}
 		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "insight.outreach", ObjectType: "plan_node", ObjectID: strconv.FormatInt(parent.ID, 10),
-			After: map[string]any{"plan_year": out.PlanYear, "list_year": in.Year, "tasks": made}}); err != nil {
+			After: map[string]any{"plan_year": out.PlanYear, "tasks": made}}); err != nil {
 			return err
 		}
 		return memo.Bump(ctx, tx, Module)

@@ -16,8 +16,8 @@ import (
 )
 
 // Pipeline is the tier pipeline (梯度培育) of a year as one viewer sees it:
-// the funnel from the rollups' tier cells, who moved up in the year, who
-// is close to a tier's thresholds and whose certificates end soon.
+// the funnel from the rollups' tier cells and who moved up in the year;
+// who is close to a tier's thresholds now and whose certificates end soon.
 type Pipeline struct {
 	Year       int               `json:"year"`           // 0: the registry now
 	AsOf       string            `json:"as_of"`          // the day the certificates are counted on
@@ -28,10 +28,10 @@ type Pipeline struct {
 	MovedTo    string            `json:"moved_to"`
 	Movers     []Mover           `json:"movers"`
 	Tier       string            `json:"tier,omitempty"` // the close list's tier ("" every tier)
-	Close      []Candidate       `json:"close"`
-	PlanYear   int               `json:"plan_year"` // the plan year the close list's outreach marks refer to
-	Expiring   []enterprise.Tier `json:"expiring"`  // certificates current today that end within 90 days
-	Years      []int             `json:"years"`     // years with rollups, newest first, then 0 (now)
+	Close      []Candidate       `json:"close"`          // now, whatever the year: the latest figures, today's certificates
+	PlanYear   int               `json:"plan_year"`      // the plan year the close list's outreach marks refer to (this year)
+	Expiring   []enterprise.Tier `json:"expiring"`       // certificates current today that end within 90 days
+	Years      []int             `json:"years"`          // years with rollups, newest first, then 0 (now)
 	Applied    int64             `json:"applied_at"`
 	SourceNote string            `json:"source"`
 }
@@ -113,7 +113,7 @@ func (s *Service) Pipeline(ctx context.Context, v Viewer, q PipelineQuery) (Pipe
 		SourceNote: "企业库梯队资质与年度数据，经产业大脑汇总（Registry certificates and yearly figures, through the rollups）"}
 	if q.Year != 0 {
 		y := strconv.Itoa(q.Year)
-		p.AsOf, p.MovedFrom, p.MovedTo, p.PlanYear = y+"-12-31", y+"-01-01", min(y+"-12-31", today), q.Year
+		p.AsOf, p.MovedFrom, p.MovedTo = y+"-12-31", y+"-01-01", min(y+"-12-31", today)
 	}
 	r := s.DB.R
 	if p.Funnel, p.Total, err = s.funnel(ctx, r, q.Year, area); err != nil {
@@ -130,7 +130,7 @@ func (s *Service) Pipeline(ctx context.Context, v Viewer, q PipelineQuery) (Pipe
 	if p.Movers == nil {
 		p.Movers = []Mover{}
 	}
-	if p.Close, err = s.candidates(ctx, r, q.Year, q.Tier, area, q.Limit); err != nil {
+	if p.Close, err = s.candidates(ctx, r, q.Tier, area, q.Limit); err != nil {
 		return p, err
 	}
 	if err := s.nameCandidates(ctx, p.Close, p.PlanYear); err != nil {
@@ -231,7 +231,8 @@ func (s *Service) movers(ctx context.Context, from, to, area string, limit int) 
 	if area != "" {
 		areaID, _ = strconv.ParseInt(area, 10, 64)
 	}
-	started, err := s.Registry.TiersStarted(ctx, nil, from, to, tiers, areaID, limit)
+	// Twice the list: renewals among the newest certificates are dropped.
+	started, err := s.Registry.TiersStarted(ctx, nil, from, to, tiers, areaID, min(2*limit, 1000))
 	if err != nil || len(started) == 0 {
 		return nil, err
 	}
@@ -266,7 +267,9 @@ func (s *Service) movers(ctx context.Context, from, to, area string, limit int) 
 		if from != "" {
 			m.FromZH, m.FromEN = tierName(from)
 		}
-		out = append(out, m)
+		if out = append(out, m); len(out) == limit {
+			break
+		}
 	}
 	return out, nil
 }

@@ -39,7 +39,7 @@ func (h *handlers) pipelineRoutes() {
 	h.Handle("POST /insight/pipeline/outreach", "Turn chosen enterprises close to a tier into outreach tasks of the work plan", sup, h.handleOutreach)
 	h.Handle("GET /api/v1/insight/pipeline", "The tier pipeline of a year (?year=, ?tier=)", readers, h.apiPipeline)
 	h.HandleBody("POST /api/v1/insight/pipeline/outreach", "Make outreach tasks in the work plan for enterprises close to a tier", sup,
-		insight.OutreachInput{Year: 0, ParentID: 12, LeadUnit: "jfj", Picks: []insight.OutreachPick{{EnterpriseID: 42, Tier: "hnte"}}}, h.apiOutreach)
+		insight.OutreachInput{ParentID: 12, LeadUnit: "jfj", Picks: []insight.OutreachPick{{EnterpriseID: 42, Tier: "hnte"}}}, h.apiOutreach)
 }
 
 func viewer(r *http.Request) insight.Viewer { return insight.ViewerOf(web.CurrentUser(r)) }
@@ -237,7 +237,7 @@ func (h *handlers) handleOutreach(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	in := insight.OutreachInput{Year: q.Year, LeadUnit: f.LeadUnit, DueOn: f.DueOn}
+	in := insight.OutreachInput{LeadUnit: f.LeadUnit, DueOn: f.DueOn}
 	in.ParentID, _ = strconv.ParseInt(f.ParentID, 10, 64)
 	for _, k := range r.Form["pick"] {
 		id, tier, ok := strings.Cut(k, ":")
