@@ -2,8 +2,8 @@ package enterprise
 
 import (
 	"context"
+	"slices"
 	"strconv"
-	"strings"
 
 	"gaoxin/internal/db"
 )
@@ -12,35 +12,37 @@ import (
 // moved up a tier in a year). Like reads.go they take the caller's querier
 // (nil: the read pool) and check no viewer: the caller checked its own.
 
-// TiersStarted lists the certificates of the given tiers that started
-// between from and to (YYYY-MM-DD, both included), each with its
-// enterprise's name, newest first, at most limit (1–1000); area, when not
-// 0, keeps the enterprises of that office area unit.
+// TiersStarted lists the certificates of the given tiers among those that
+// started between from and to (YYYY-MM-DD, both included), each with its
+// enterprise's name, newest first: of the newest limit (1–1000)
+// certificates that started then, those of the tiers. area, when not 0,
+// keeps the enterprises of that office area unit. The tiers are chosen
+// here, not in SQL: a tier condition would lead the planner to read every
+// certificate of those tiers instead of walking the newest first days.
 func (s *Service) TiersStarted(ctx context.Context, q db.Querier, from, to string, tiers []string, area int64, limit int) ([]Tier, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
 	args := []any{from, to}
-	ph := make([]string, 0, len(tiers))
-	for _, t := range tiers {
-		if !validTier(t) {
-			continue
-		}
-		args = append(args, t)
-		ph = append(ph, "$"+strconv.Itoa(len(args)))
-	}
-	if len(ph) == 0 {
-		return []Tier{}, nil
-	}
 	sql := `SELECT t.id, t.enterprise_id, t.tier, t.level, t.cert_no, t.valid_from, t.valid_to, t.board, t.stock_code, t.note, t.created_at, e.name
 		FROM enterprise_tiers t JOIN enterprises e ON e.id = t.enterprise_id
-		WHERE t.tier IN (` + strings.Join(ph, ",") + `) AND t.valid_from >= $1 AND t.valid_from <= $2`
+		WHERE t.valid_from >= $1 AND t.valid_from <= $2`
 	if area != 0 {
 		args = append(args, area)
-		sql += " AND e.area_unit_id = $" + strconv.Itoa(len(args))
+		sql += " AND e.area_unit_id = $3"
 	}
 	sql += " ORDER BY t.valid_from DESC, t.id DESC LIMIT " + strconv.Itoa(limit)
-	return s.queryTiersWith(ctx, s.reader(q), sql, args...)
+	all, err := s.queryTiersWith(ctx, s.reader(q), sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, t := range all {
+		if slices.Contains(tiers, t.Tier) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // TierHistory lists every certificate the given enterprises hold or held,
