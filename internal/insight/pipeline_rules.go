@@ -99,7 +99,8 @@ func rdStaffShare(threshold int64) func(figures) (int64, int64, bool) {
 }
 
 // rdIntensity is R&D spending over revenue, against a threshold that may
-// depend on the revenue (bands: revenue below each bound → the share).
+// depend on the revenue (bands: revenue up to each bound, inclusive, as
+// the rules write "5000 万元（含）以下" → the share).
 func rdIntensity(bands []band) func(figures) (int64, int64, bool) {
 	return func(x figures) (int64, int64, bool) {
 		rd, okR := x.get("rd_spend")
@@ -110,7 +111,7 @@ func rdIntensity(bands []band) func(figures) (int64, int64, bool) {
 		}
 		t := bands[len(bands)-1].share
 		for _, b := range bands {
-			if b.below == 0 || rev < b.below {
+			if b.upTo == 0 || rev <= b.upTo {
 				t = b.share
 				break
 			}
@@ -120,7 +121,7 @@ func rdIntensity(bands []band) func(figures) (int64, int64, bool) {
 }
 
 type band struct {
-	below int64 // revenue below this (fen); 0: any
+	upTo  int64 // revenue up to this (fen), inclusive; 0: any
 	share int64 // basis points
 }
 
@@ -164,13 +165,13 @@ func sme(x figures) (int64, int64, bool) {
 // 入占比, 主营业务占比, the 60-point scores) are left to the assessors;
 // a candidate is one to visit, not one that is certain to pass.
 var Rules = []Rule{
-	{Tier: "tsme", Source: "科技型中小企业评价办法（国科发政〔2017〕115号，2022 年修订）第六条：职工总数不超过 500 人、年销售收入不超过 2 亿元；科技人员指标不得为 0 分（科技人员占职工总数不低于 10%）",
+	{Tier: "tsme", Source: "科技型中小企业评价办法（国科发政〔2022〕43号）第六条：职工总数不超过 500 人、年销售收入不超过 2 亿元；综合评价不低于 60 分且科技人员指标不得为 0 分（科技人员占职工总数不低于 10%）；60 分的综合评价此处不作计算",
 		Criteria: []Criterion{
 			{Code: "employees_max", NameZH: "职工总数上限", NameEN: "Employees at most", Unit: "人", Measure: Count, Ceiling: true, eval: figure("employees", 500)},
 			{Code: "revenue_max", NameZH: "年销售收入上限", NameEN: "Revenue at most", Measure: Money, Ceiling: true, eval: figure("revenue", 20000*wan)},
 			{Code: "rd_staff_share", NameZH: "科技人员占比", NameEN: "R&D staff share", Measure: Percent, Margin: 500, eval: rdStaffShare(1000)},
 		}},
-	{Tier: "hnte", Source: "高新技术企业认定管理办法（国科发火〔2016〕32号）第十一条：科技人员占职工总数不低于 10%；近三年研发费用占销售收入：5000 万元以下不低于 5%，5000 万–2 亿元不低于 4%，2 亿元以上不低于 3%；拥有核心自主知识产权（此处以有效发明专利计）",
+	{Tier: "hnte", Source: "高新技术企业认定管理办法（国科发火〔2016〕32号）第十一条：科技人员占职工总数不低于 10%；近三年研发费用占销售收入：5000 万元（含）以下不低于 5%，5000 万–2 亿元（含）不低于 4%，2 亿元以上不低于 3%（此处以最近一年计）；拥有核心自主知识产权（此处以有效发明专利计）",
 		Criteria: []Criterion{
 			{Code: "rd_staff_share", NameZH: "科技人员占比", NameEN: "R&D staff share", Measure: Percent, Margin: 500, eval: rdStaffShare(1000)},
 			{Code: "rd_intensity", NameZH: "研发强度", NameEN: "R&D intensity", Measure: Percent, Margin: 150,
@@ -189,13 +190,13 @@ var Rules = []Rule{
 			{Code: "rd_intensity", NameZH: "研发强度", NameEN: "R&D intensity", Measure: Percent, Margin: 100, eval: rdIntensity([]band{{0, 300}})},
 			{Code: "revenue", NameZH: "营业收入", NameEN: "Revenue", Measure: Money, Margin: 300 * wan, eval: revenueOr(1000*wan, 2000*wan)},
 		}},
-	{Tier: "little_giant", Requires: "srdi", Source: "优质中小企业梯度培育管理暂行办法（工信部企业〔2022〕63号）专精特新“小巨人”企业认定标准：已认定为专精特新中小企业；上年度营业收入 1 亿元以上（或近 2 年新增股权融资 8000 万元以上）；主营业务收入平均增长率不低于 5%（此处以上年增长计）；研发费用占营业收入：1 亿元以下不低于 5%，1–5 亿元不低于 4%，5 亿元以上不低于 3%；有效发明专利 2 项以上",
+	{Tier: "little_giant", Requires: "srdi", Source: "优质中小企业梯度培育管理暂行办法（工信部企业〔2022〕63号）专精特新“小巨人”企业认定标准：已认定为专精特新中小企业；近 2 年主营业务收入平均增长率不低于 5%（此处以营业收入上年增长计）；上年度营业收入 1 亿元以上的近 2 年研发费用占比不低于 3%，5000 万–1 亿元的不低于 6%，5000 万元以下的须近 2 年新增股权融资 8000 万元以上（此处只看融资额）；拥有 2 项以上与主导产品相关的Ⅰ类知识产权（此处以有效发明专利计）",
 		Criteria: []Criterion{
 			{Code: "sme", NameZH: "中小企业（从业人员 1000 人以下或营业收入 4 亿元以下）", NameEN: "SME (under 1000 staff or 400m yuan)", Unit: "人", Measure: Count, Ceiling: true, eval: sme},
-			{Code: "revenue", NameZH: "营业收入", NameEN: "Revenue", Measure: Money, Margin: 3000 * wan, eval: revenueOr(10000*wan, 8000*wan)},
+			{Code: "revenue", NameZH: "营业收入", NameEN: "Revenue", Measure: Money, Margin: 1500 * wan, eval: revenueOr(5000*wan, 8000*wan)},
 			{Code: "growth", NameZH: "营业收入增长率", NameEN: "Revenue growth", Measure: Percent, Margin: 500, eval: growth(500)},
-			{Code: "rd_intensity", NameZH: "研发强度", NameEN: "R&D intensity", Measure: Percent, Margin: 100,
-				eval: rdIntensity([]band{{10000 * wan, 500}, {50000 * wan, 400}, {0, 300}})},
+			{Code: "rd_intensity", NameZH: "研发强度", NameEN: "R&D intensity", Measure: Percent, Margin: 150,
+				eval: rdIntensity([]band{{10000*wan - 1, 600}, {0, 300}})},
 			{Code: "patents", NameZH: "有效发明专利", NameEN: "Invention patents", Unit: "件", Measure: Count, Margin: 1, eval: figure("patents", 2)},
 		}},
 }
