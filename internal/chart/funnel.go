@@ -18,20 +18,20 @@ type Funnel struct {
 	Title string
 	Bands []Band
 	Color string // default Palette[1]
-	Width int    // default 640
+	Width int    // default 720
 }
 
 // SVG renders the chart.
 func (c Funnel) SVG() template.HTML {
 	w := c.Width
 	if w == 0 {
-		w = 640
+		w = 720
 	}
 	color := c.Color
 	if color == "" {
 		color = Palette[1]
 	}
-	const top, bandH, gap, labelW, noteW = 28, 40, 4, 150, 150
+	const top, bandH, gap, labelW, noteW = 28, 40, 4, 210, 140
 	h := top + len(c.Bands)*(bandH+gap) + 8
 	area := float64(w - labelW - noteW)
 	mid := float64(labelW) + area/2

@@ -13,10 +13,10 @@ func TestFunnelBandsInProportionAndEscaped(t *testing.T) {
 	if strings.Contains(svg, "<漏斗>") || !strings.Contains(svg, "瞪羚 &amp; 小巨人") {
 		t.Error("text not escaped")
 	}
-	// The middle column is 500-150-150 = 200 wide, centred on 250: the first
-	// band spans it all and narrows to the second's 100; an empty stage keeps
-	// a sliver of 6 % (12).
-	for _, want := range []string{`points="150,28 350,28 300,68 200,68"`, `points="200,72 300,72 256,112 244,112"`, `points="244,116 256,116 254.8,156 245.2,156"`} {
+	// The middle column is 500-210-140 = 150 wide, centred on 285: the first
+	// band spans it all and narrows to the second's half; an empty stage
+	// keeps a sliver of 6 % (9), the last narrowing to 80 % of itself.
+	for _, want := range []string{`points="210,28 360,28 322.5,68 247.5,68"`, `points="247.5,72 322.5,72 289.5,112 280.5,112"`, `points="280.5,116 289.5,116 288.6,156 281.4,156"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("want %s in %s", want, svg)
 		}
