@@ -275,7 +275,7 @@ func (c Criterion) gap(v, t int64) Gap {
 		g.TextEN = fmt.Sprintf("%s %s%%, %s points short", c.NameEN, decimal(v, 2), decimal(t-v, 2))
 	case Money:
 		g.TextZH = fmt.Sprintf("%s %s 万元，差 %s 万元", c.NameZH, decimal(v/100, 4), decimal((t-v+99)/100, 4))
-		g.TextEN = fmt.Sprintf("%s %s ten-thousand yuan, %s short", c.NameEN, decimal(v/100, 4), decimal((t-v+99)/100, 4))
+		g.TextEN = fmt.Sprintf("%s %s (10k yuan), %s short", c.NameEN, decimal(v/100, 4), decimal((t-v+99)/100, 4))
 	default:
 		g.TextZH = fmt.Sprintf("%s %d %s，差 %d %s", c.NameZH, v, c.Unit, t-v, c.Unit)
 		g.TextEN = fmt.Sprintf("%s %d, %d short", c.NameEN, v, t-v)
