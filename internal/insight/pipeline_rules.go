@@ -274,8 +274,11 @@ func (c Criterion) gap(v, t int64) Gap {
 		g.TextZH = fmt.Sprintf("%s %s%%，差 %s 个百分点", c.NameZH, decimal(v, 2), decimal(t-v, 2))
 		g.TextEN = fmt.Sprintf("%s %s%%, %s points short", c.NameEN, decimal(v, 2), decimal(t-v, 2))
 	case Money:
-		g.TextZH = fmt.Sprintf("%s %s 万元，差 %s 万元", c.NameZH, decimal(v/100, 4), decimal((t-v+99)/100, 4))
-		g.TextEN = fmt.Sprintf("%s %s (10k yuan), %s short", c.NameEN, decimal(v/100, 4), decimal((t-v+99)/100, 4))
+		// 万元 to two decimals (百元): the value rounded down, the
+		// shortfall up, so a gap never reads as 0.
+		has, short := decimal(v/10000, 2), decimal((t-v+9999)/10000, 2)
+		g.TextZH = fmt.Sprintf("%s %s 万元，差 %s 万元", c.NameZH, has, short)
+		g.TextEN = fmt.Sprintf("%s %s (10k yuan), %s short", c.NameEN, has, short)
 	default:
 		g.TextZH = fmt.Sprintf("%s %d %s，差 %d %s", c.NameZH, v, c.Unit, t-v, c.Unit)
 		g.TextEN = fmt.Sprintf("%s %d, %d short", c.NameEN, v, t-v)
@@ -283,8 +286,8 @@ func (c Criterion) gap(v, t int64) Gap {
 	return g
 }
 
-// decimal writes n / 10^places with the trailing zeros dropped (and at
-// most one decimal beyond the first when places is 2: 0.8, 1.25).
+// decimal writes n / 10^places with the trailing zeros dropped (0.8,
+// 1.25, 3).
 func decimal(n int64, places int) string {
 	neg := n < 0
 	if neg {
@@ -295,9 +298,6 @@ func decimal(n int64, places int) string {
 		s = "0" + s
 	}
 	whole, frac := s[:len(s)-places], strings.TrimRight(s[len(s)-places:], "0")
-	if places == 4 && len(frac) > 2 {
-		frac = frac[:2] // 万元 to two decimals (百元)
-	}
 	out := whole
 	if frac != "" {
 		out += "." + frac

@@ -97,3 +97,21 @@ func TestCandidatesSkipHeldStagesAndPrerequisites(t *testing.T) {
 		t.Errorf("listed: %s", got)
 	}
 }
+
+// Money gaps read in 万元 to 百元: the value rounded down, the shortfall
+// up, so 50 元 short is never "差 0 万元".
+func TestMoneyGapWords(t *testing.T) {
+	c, _ := Rules[2].criterion("revenue")
+	for _, x := range []struct {
+		v    int64
+		want string
+	}{
+		{1000*wan - 5000, "营业收入 999.99 万元，差 0.01 万元"},
+		{880 * wan, "营业收入 880 万元，差 120 万元"},
+		{700*wan + 12345678, "营业收入 712.34 万元，差 287.66 万元"},
+	} {
+		if got := c.gap(x.v, 1000*wan).TextZH; got != x.want {
+			t.Errorf("%d: %q, want %q", x.v, got, x.want)
+		}
+	}
+}
