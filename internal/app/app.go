@@ -74,7 +74,7 @@ func New(d *db.DB, o Options) *App {
 	a.Award.RegisterSubject(a.Finance.AwardSubject()) // 十大优秀金融机构: institutions ranked on their deals
 	a.KPI.AddSource(a.Finance.KPISource())            // computed indicators: institutions settled, capital, money received, conversion
 	a.Insight = insight.New(d, a.Audit, a.Enterprise, a.Org)
-	a.Insight.Plan = a.Plan                        // warnings reach the zone's webhook through the plan's outbox
+	a.Insight.Plan = a.Plan                        // warnings reach the zone's webhook; the tier pipeline's outreach becomes plan tasks
 	a.Award.RegisterSubject(a.Insight.MuSubject()) // 亩均效益评价: enterprises with land ranked per mu and per unit of energy
 	if o.Now != nil {
 		a.Now = o.Now

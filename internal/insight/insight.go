@@ -27,8 +27,8 @@ type Service struct {
 	Audit    *audit.Log
 	Registry *enterprise.Service
 	Org      *org.Service
-	// Plan carries warnings to the zone's webhook (plan.Service.Notify);
-	// nil sends none.
+	// Plan carries warnings to the zone's webhook (plan.Service.Notify;
+	// nil sends none) and takes the tier pipeline's outreach as tasks.
 	Plan *plan.Service
 	// Now is the clock (a demo reads at its as-of date); nil: the real time.
 	Now func() time.Time

@@ -289,6 +289,11 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 	if err := d.write(ctx, s.DB, tx); err != nil {
 		return false, err
 	}
+	// The tier pipeline's candidates follow the contributions
+	// (pipeline.go); the monitor checks the changed enterprises.
+	if err := refreshCandidates(ctx, tx, ids, old, d); err != nil {
+		return false, err
+	}
 	return true, s.evaluate(ctx, tx, checks, today)
 }
 
@@ -700,7 +705,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		if err != nil {
 			return err
 		}
-		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders"} {
+		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders", "insight_candidates"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("insight: rebuild: %w", err)
 			}
@@ -742,6 +747,10 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			}
 			enterprises += len(part)
 			if err := insertFacts(ctx, tx, put); err != nil {
+				return err
+			}
+			// The tier pipeline's candidates, from the same facts (pipeline.go).
+			if err := insertCandidates(ctx, tx, candidatesOf(put)); err != nil {
 				return err
 			}
 			return insertLeaders(ctx, tx, leaders)

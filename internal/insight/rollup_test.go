@@ -187,6 +187,7 @@ func (f *fixture) dump() string {
 		"SELECT year, dims, key, n, body FROM insight_cells ORDER BY year, dims, key",
 		"SELECT enterprise_id, year, dims, vals, '' FROM insight_facts ORDER BY enterprise_id, year",
 		"SELECT year, node_id, revenue, enterprise_id, '' FROM insight_leaders ORDER BY year, node_id, revenue, enterprise_id",
+		"SELECT enterprise_id, tier, area || ' ' || figures_year, unmet || ' ' || closeness, gaps FROM insight_candidates ORDER BY enterprise_id, tier",
 	} {
 		rows, err := f.DB.R.QueryContext(f.ctx, q)
 		if err != nil {
