@@ -13,7 +13,8 @@ import (
 // loadInsight rebuilds the industry brain's rollups over the loaded demo,
 // then records one enterprise's statistics for its latest year at 55 % of
 // the year before, as the statistics bureau's figures would arrive: the
-// monitor raises its revenue warning in the enterprise's area inbox.
+// monitor raises its revenue warning in the enterprise's area inbox. The
+// chains-and-tiers overview is published.
 func loadInsight(ctx context.Context, s *app.App) error {
 	if err := s.Insight.Rebuild(ctx, insight.Viewer{Role: org.Admin}); err != nil {
 		return fmt.Errorf("demo: rollups: %w", err)
@@ -43,6 +44,10 @@ func loadInsight(ctx context.Context, s *app.App) error {
 	}
 	if _, err := s.Insight.Apply(ctx); err != nil {
 		return fmt.Errorf("demo: rollups: %w", err)
+	}
+	// The zone shows the public its chains and tiers.
+	if err := s.Insight.Publish(ctx, insight.Viewer{Role: org.Leader}, insight.ViewOverview, true); err != nil {
+		return fmt.Errorf("demo: publish overview: %w", err)
 	}
 	return nil
 }

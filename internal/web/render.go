@@ -35,6 +35,8 @@ type Page struct {
 	// display (the industry brain's 大屏): no navigation, its own dark
 	// style and the script that reloads it when its data changes.
 	Screen bool
+	// Tabs is a module's tab bar, drawn by the "tabs" partial.
+	Tabs []NavItem
 }
 
 // L picks the Chinese or English text for the page's language.
