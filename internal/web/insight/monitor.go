@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/insight"
 	"gaoxin/internal/org"
@@ -20,6 +21,7 @@ func (h *handlers) monitorRoutes() {
 	h.Handle("GET /insight/warnings", "Operating warnings: the inbox (?status=open|following|closed)", readers, h.handleWarnings)
 	h.Handle("GET /insight/warnings/{id}", "One warning with its follow-up", readers, h.handleWarning)
 	h.Handle("POST /insight/warnings/{id}", "Follow a warning up: a note, take it up, close or reopen it", followers, h.handleFollowUp)
+	h.Handle("GET /insight/warnings.xlsx", "Export the warnings the caller may read as .xlsx (?status=)", readers, h.exportWarnings)
 	h.Handle("GET /insight/rules", "Monitoring rules", readers, h.handleRules)
 	h.Handle("POST /insight/rules", "Add or change a monitoring rule", setters, h.handleRuleSave)
 
@@ -212,6 +214,43 @@ func (h *handlers) handleRuleSave(w http.ResponseWriter, r *http.Request) error 
 		return h.renderRules(w, r, f, err)
 	}
 	return web.SeeOther(w, r, "/insight/rules?ok=saved")
+}
+
+// exportWarnings writes the inbox as .xlsx: the same warnings the page
+// lists, with their state and latest follow-up time.
+func (h *handlers) exportWarnings(w http.ResponseWriter, r *http.Request) error {
+	status := r.URL.Query().Get("status")
+	ws, err := h.Insight.Warnings(r.Context(), insightViewer(r), status, 500)
+	if err != nil {
+		return err
+	}
+	b, err := newBook("预警")
+	if err != nil {
+		return err
+	}
+	if err := b.head(1, "生成时间", "企业", "统一社会信用代码", "规则", "期间", "情况", "状态", "最近更新"); err != nil {
+		return err
+	}
+	ids := make([]int64, len(ws))
+	for i, wg := range ws {
+		ids[i] = wg.EnterpriseID
+	}
+	briefs, err := h.Enterprise.Briefs(r.Context(), nil, ids)
+	if err != nil {
+		return err
+	}
+	states := map[string]string{insight.WarnOpen: "待处理", insight.WarnFollowing: "跟进中", insight.WarnClosed: "已办结"}
+	for i, wg := range ws {
+		if err := b.row(i+2, web.DateTime(wg.RaisedAt), typed(wg.Enterprise), briefs[wg.EnterpriseID].CreditCode, typed(wg.RuleName), wg.Period,
+			typed(wg.DetailZH), states[wg.Status], web.DateTime(wg.UpdatedAt)); err != nil {
+			return err
+		}
+	}
+	if err := b.notes([2]string{"内容", "运行监测预警（最多 500 条，新的在前）"}, [2]string{"状态筛选", map[bool]string{true: "全部", false: states[status]}[status == ""]},
+		[2]string{"导出时间", h.now().In(db.CST).Format("2006-01-02 15:04")}); err != nil {
+		return err
+	}
+	return b.send(w, "运行监测预警.xlsx")
 }
 
 func (h *handlers) apiWarnings(w http.ResponseWriter, r *http.Request) error {

@@ -1,12 +1,15 @@
 package insight_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/enterprise"
@@ -93,6 +96,22 @@ func TestWarningsInboxFollowUpAndRefusals(t *testing.T) {
 	r.JSON(t, &w)
 	if r.Code != http.StatusOK || w.Status != insight.WarnClosed || len(w.Notes) != 3 || w.Notes[1].Note != "已约企业负责人面谈" {
 		t.Fatalf("close: %d %s", r.Code, r.Body)
+	}
+	x := admin.Get("/insight/warnings.xlsx")
+	book, err := excelize.OpenReader(bytes.NewReader(x.Body))
+	if x.Code != http.StatusOK || err != nil {
+		t.Fatalf("export: %d %v", x.Code, err)
+	}
+	rows, _ := book.GetRows("预警")
+	if len(rows) != 2 || rows[1][1] != "郑州演示传感有限公司" || rows[1][2] != "914403001922038216" || rows[1][6] != "已办结" {
+		t.Errorf("exported rows: %q", rows)
+	}
+	if r := gz.Get("/insight/warnings.xlsx"); r.Code != http.StatusOK {
+		t.Errorf("沟赵's export: %d", r.Code)
+	} else if b, _ := excelize.OpenReader(bytes.NewReader(r.Body)); b != nil {
+		if rows, _ := b.GetRows("预警"); len(rows) != 1 {
+			t.Errorf("沟赵's export holds 石佛's warning: %q", rows)
+		}
 	}
 	detail := string(admin.Get("/insight/warnings/" + itoa(id)).Body)
 	if !strings.Contains(detail, "已约企业负责人面谈") || !strings.Contains(detail, "订单已恢复") {
