@@ -36,13 +36,12 @@ func (h *handlers) pipelineRoutes() {
 	readers := web.Only(org.Admin, org.Leader, org.Supervisor, org.UnitStaff)
 	sup := web.Only(org.Supervisor)
 	h.Handle("GET /insight/pipeline", "The tier pipeline: funnel, who moved up, who is close to the next tier, certificates ending soon", readers, h.handlePipeline)
+	h.Handle("GET /insight/pipeline.xlsx", "Export the tier pipeline (?year=, ?tier=) as .xlsx: funnel, movers, close to the next tier with gaps, certificates ending soon", readers, h.exportPipeline)
 	h.Handle("POST /insight/pipeline/outreach", "Turn chosen enterprises close to a tier into outreach tasks of the work plan", sup, h.handleOutreach)
 	h.Handle("GET /api/v1/insight/pipeline", "The tier pipeline of a year (?year=, ?tier=)", readers, h.apiPipeline)
 	h.HandleBody("POST /api/v1/insight/pipeline/outreach", "Make outreach tasks in the work plan for enterprises close to a tier", sup,
 		insight.OutreachInput{ParentID: 12, LeadUnit: "jfj", Picks: []insight.OutreachPick{{EnterpriseID: 42, Tier: "hnte"}}}, h.apiOutreach)
 }
-
-func viewer(r *http.Request) insight.Viewer { return insight.ViewerOf(web.CurrentUser(r)) }
 
 // pipelineQuery reads ?year=, ?tier= and ?limit= (a form's fields too).
 func pipelineQuery(r *http.Request) (insight.PipelineQuery, error) {
@@ -70,7 +69,7 @@ func (h *handlers) apiPipeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Insight.Pipeline(r.Context(), viewer(r), q)
+	p, err := h.Insight.Pipeline(r.Context(), insightViewer(r), q)
 	if err != nil {
 		return err
 	}
@@ -83,7 +82,7 @@ func (h *handlers) apiOutreach(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	out, err := h.Insight.MakeOutreach(r.Context(), viewer(r), in)
+	out, err := h.Insight.MakeOutreach(r.Context(), insightViewer(r), in)
 	if err != nil {
 		return err
 	}
@@ -144,6 +143,86 @@ func (p pipelinePage) YearLabel(y int) string {
 	return strconv.Itoa(y)
 }
 
+// exportPipeline writes the pipeline as .xlsx: the funnel, the year's
+// movers, those close to the next tier with their gaps, and the
+// certificates ending soon, a sheet each.
+func (h *handlers) exportPipeline(w http.ResponseWriter, r *http.Request) error {
+	q, err := pipelineQuery(r)
+	if err != nil {
+		return err
+	}
+	pp, err := h.Insight.Pipeline(r.Context(), insightViewer(r), q)
+	if err != nil {
+		return err
+	}
+	b, err := newBook("梯队漏斗")
+	if err != nil {
+		return err
+	}
+	if err := b.head(1, "梯队", "企业数", "占上一级"); err != nil {
+		return err
+	}
+	for i, st := range pp.Funnel {
+		var names []string
+		for _, t := range st.Tiers {
+			names = append(names, t.NameZH)
+		}
+		share := any("")
+		if i > 0 {
+			v := float64(st.OfPrevious) / 10000
+			share = b.share(&v)
+		}
+		if err := b.row(i+2, strings.Join(names, "/"), st.Count, share); err != nil {
+			return err
+		}
+	}
+	if err := b.sw.Flush(); err != nil {
+		return err
+	}
+	sheets := []struct {
+		name string
+		head []string
+		rows [][]any
+	}{{name: "本年晋级", head: []string{"企业", "晋级为", "此前", "证书起始日", "级别", "证书编号"}},
+		{name: "接近下一梯队", head: []string{"企业", "目标梯队", "比对数据年度", "未达条件数", "差距"}},
+		{name: "90天内到期", head: []string{"企业", "资质", "证书编号", "有效期至"}}}
+	for _, m := range pp.Movers {
+		sheets[0].rows = append(sheets[0].rows, []any{typed(m.Name), m.TierZH, m.FromZH, m.On, m.Level, typed(m.CertNo)})
+	}
+	for _, c := range pp.Close {
+		var gaps []string
+		for _, g := range c.Gaps {
+			gaps = append(gaps, g.TextZH)
+		}
+		sheets[1].rows = append(sheets[1].rows, []any{typed(c.Name), c.TierZH, c.FiguresYear, c.Unmet, typed(strings.Join(gaps, "；"))})
+	}
+	for _, t := range pp.Expiring {
+		zh, _ := enterprise.TierName(t.Tier)
+		sheets[2].rows = append(sheets[2].rows, []any{typed(t.Name), zh, typed(t.CertNo), t.ValidTo})
+	}
+	for _, sh := range sheets {
+		if _, err := b.f.NewSheet(sh.name); err != nil {
+			return err
+		}
+		head := make([]any, len(sh.head))
+		for i, h := range sh.head {
+			head[i] = h
+		}
+		if err := b.f.SetSheetRow(sh.name, "A1", &head); err != nil {
+			return err
+		}
+		for i, row := range sh.rows {
+			if err := b.f.SetSheetRow(sh.name, "A"+strconv.Itoa(i+2), &row); err != nil {
+				return err
+			}
+		}
+		if err := b.f.SetColWidth(sh.name, "A", "E", 22); err != nil {
+			return err
+		}
+	}
+	return b.send(w, "企业梯度培育.xlsx")
+}
+
 func (h *handlers) handlePipeline(w http.ResponseWriter, r *http.Request) error {
 	return h.renderPipeline(w, r, outreachForm{}, nil)
 }
@@ -153,7 +232,7 @@ func (h *handlers) renderPipeline(w http.ResponseWriter, r *http.Request, f outr
 	if err != nil {
 		return err
 	}
-	v := viewer(r)
+	v := insightViewer(r)
 	pp, err := h.Insight.Pipeline(r.Context(), v, q)
 	if err != nil {
 		return err
@@ -248,7 +327,7 @@ func (h *handlers) handleOutreach(w http.ResponseWriter, r *http.Request) error 
 		f.Picks[k] = true
 		in.Picks = append(in.Picks, insight.OutreachPick{EnterpriseID: n, Tier: tier})
 	}
-	out, err := h.Insight.MakeOutreach(r.Context(), viewer(r), in)
+	out, err := h.Insight.MakeOutreach(r.Context(), insightViewer(r), in)
 	if err != nil {
 		// The list the form was on (its year and tier are form fields), with the error.
 		return h.renderPipeline(w, r, f, err)

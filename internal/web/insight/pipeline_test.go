@@ -1,13 +1,17 @@
 package insight_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
@@ -90,6 +94,16 @@ func TestPipelineOutreachMakesPlanTasks(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+	// The export holds the same close list with the gap.
+	x := sup.Get("/insight/pipeline.xlsx?tier=hnte")
+	book, err := excelize.OpenReader(bytes.NewReader(x.Body))
+	if x.Code != http.StatusOK || err != nil {
+		t.Fatalf("export: %d %v", x.Code, err)
+	}
+	close, _ := book.GetRows("接近下一梯队")
+	if len(close) != 2 || close[1][0] != "甲科技有限公司" || !strings.Contains(close[1][4], "研发强度 4.2%，差 0.8 个百分点") {
+		t.Errorf("exported close list: %q", close)
 	}
 	// The form makes one task under the action, led by 甲's office area.
 	res := sup.Form("/insight/pipeline/outreach", url.Values{"year": {"0"}, "tier": {"hnte"}, "parent_id": {fmt.Sprint(w.action)}, "pick": {fmt.Sprintf("%d:hnte", w.ent)}})
