@@ -227,6 +227,24 @@ func (f *facts) cells(out []cellID) []cellID {
 	return out
 }
 
+// dimsKey is f's dimensions as one string (the facts' dims column): two
+// contributions with the same key name the same cells.
+func (f *facts) dimsKey() (string, bool) {
+	var b strings.Builder
+	for i, part := range [][]string{f.Chains, {f.Area}, {f.Section}, {f.Div}, {f.Size}, {f.Cohort}, f.Tiers} {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		for j, v := range part {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(v)
+		}
+	}
+	return b.String(), true
+}
+
 // encode writes f as the two columns of insight_facts.
 func (f *facts) encode() (dims, vals string) {
 	var b strings.Builder

@@ -367,16 +367,64 @@ type leaderKey struct {
 // delta is what one apply changes: the cells' sums by year, the facts to
 // write or delete, and the leaders' rows.
 type delta struct {
-	cells   map[int]map[cellID]*Sums
+	groups  groups
 	put     map[factKey]facts
 	drop    []factKey
 	addLead []leaderKey
 	dropLd  []leaderKey
-	buf     []cellID
 }
 
 func newDelta() *delta {
-	return &delta{cells: map[int]map[cellID]*Sums{}, put: map[factKey]facts{}}
+	return &delta{groups: groups{}, put: map[factKey]facts{}}
+}
+
+// groups gathers contributions by year and dimensions before they reach
+// the cells: enterprises alike in every dimension name the same cells, so
+// their vectors are summed once per group and each group is spread over
+// its fifty-odd cells once, rather than each enterprise's.
+type groups map[int]map[string]*group
+
+type group struct {
+	f    facts // the dimensions (Values unused)
+	sums Sums
+}
+
+// add adds f's vector to its group, sign times.
+func (g groups) add(year int, f *facts, sign int64) {
+	byDims := g[year]
+	if byDims == nil {
+		byDims = map[string]*group{}
+		g[year] = byDims
+	}
+	key, _ := f.dimsKey()
+	gr := byDims[key]
+	if gr == nil {
+		gr = &group{f: facts{Chains: f.Chains, Area: f.Area, Section: f.Section, Div: f.Div, Size: f.Size, Cohort: f.Cohort, Tiers: f.Tiers}}
+		byDims[key] = gr
+	}
+	gr.sums.add(f, sign)
+}
+
+// cells spreads every group over its cells.
+func (g groups) cells() map[int]map[cellID]*Sums {
+	out := make(map[int]map[cellID]*Sums, len(g))
+	var buf []cellID
+	for year, byDims := range g {
+		yc := map[cellID]*Sums{}
+		out[year] = yc
+		for _, gr := range byDims {
+			buf = gr.f.cells(buf[:0])
+			for _, c := range buf {
+				sm := yc[c]
+				if sm == nil {
+					sm = &Sums{}
+					yc[c] = sm
+				}
+				sm.merge(&gr.sums)
+			}
+		}
+	}
+	return out
 }
 
 func (d *delta) empty() bool { return len(d.put) == 0 && len(d.drop) == 0 }
@@ -386,28 +434,12 @@ func (d *delta) move(k factKey, prev facts, had bool, next facts, has bool) {
 	if had == has && (!had || sameFacts(&prev, &next)) {
 		return
 	}
-	year := d.cells[k.year]
-	if year == nil {
-		year = map[cellID]*Sums{}
-		d.cells[k.year] = year
-	}
-	apply := func(f *facts, sign int64) {
-		d.buf = f.cells(d.buf[:0])
-		for _, c := range d.buf {
-			s := year[c]
-			if s == nil {
-				s = &Sums{}
-				year[c] = s
-			}
-			s.add(f, sign)
-		}
-	}
 	if had {
-		apply(&prev, -1)
+		d.groups.add(k.year, &prev, -1)
 		d.dropLd = append(d.dropLd, leadersOf(k, &prev)...)
 	}
 	if has {
-		apply(&next, 1)
+		d.groups.add(k.year, &next, 1)
 		d.put[k] = next
 		d.addLead = append(d.addLead, leadersOf(k, &next)...)
 	} else {
@@ -438,7 +470,7 @@ func leadersOf(k factKey, f *facts) []leaderKey {
 // write stores the delta: each touched cell read, moved and written back
 // (or deleted when no enterprise is left in it), the facts, the leaders.
 func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
-	for year, cells := range d.cells {
+	for year, cells := range d.groups.cells() {
 		byDims := map[string][]string{}
 		for c := range cells {
 			byDims[c.Dims] = append(byDims[c.Dims], c.Key)
@@ -710,8 +742,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 				return fmt.Errorf("insight: rebuild: %w", err)
 			}
 		}
-		cells := map[int]map[cellID]*Sums{}
-		var buf []cellID
+		all := groups{}
 		err = s.Registry.EachFact(ctx, tx, 2000, func(part []enterprise.Fact) error {
 			put := map[factKey]facts{}
 			var leaders []leaderKey
@@ -729,20 +760,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 					k := factKey{f.ID, y}
 					put[k] = c
 					leaders = append(leaders, leadersOf(k, &c)...)
-					yc := cells[y]
-					if yc == nil {
-						yc = map[cellID]*Sums{}
-						cells[y] = yc
-					}
-					buf = c.cells(buf[:0])
-					for _, id := range buf {
-						sm := yc[id]
-						if sm == nil {
-							sm = &Sums{}
-							yc[id] = sm
-						}
-						sm.add(&c, 1)
-					}
+					all.add(y, &c, 1)
 				}
 			}
 			enterprises += len(part)
@@ -759,7 +777,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			return err
 		}
 		var rows []cellRow
-		for y, yc := range cells {
+		for y, yc := range all.cells() {
 			for id, sm := range yc {
 				rows = append(rows, cellRow{y, id.Dims, id.Key, sm})
 			}
