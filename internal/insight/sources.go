@@ -817,7 +817,7 @@ func (s *Service) Settle(ctx context.Context, v Viewer, r SettleRequest) (Confli
 		}
 		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "insight.conflict.settle", ObjectType: "insight_conflict",
 			ObjectID: fmt.Sprintf("%d/%s/%d", r.EnterpriseID, r.Indicator, r.Year),
-			Before: map[string]any{"state": ConflictOpen, "spread": c.Spread}, After: map[string]any{"state": ConflictSettled, "kept": r.Keep, "rejected": gone, "note": r.Note}}); err != nil {
+			Before:   map[string]any{"state": ConflictOpen, "spread": c.Spread}, After: map[string]any{"state": ConflictSettled, "kept": r.Keep, "rejected": gone, "note": r.Note}}); err != nil {
 			return err
 		}
 		c.State, c.Kept, c.SettledBy, c.SettledAt, c.Note = ConflictSettled, r.Keep, v.UserID, now, r.Note
