@@ -675,7 +675,7 @@ func (s *Service) Sources(ctx context.Context, v Viewer, year int) (Catalogue, e
 			info.Indicators = []Coverage{}
 		}
 		if info.LastAt > 0 {
-			info.AgeDays = int((nowMS - info.LastAt) / 86_400_000)
+			info.AgeDays = max(0, int((nowMS-info.LastAt)/86_400_000))
 		}
 		info.Stale = info.StaleDays > 0 && (info.AgeDays < 0 || info.AgeDays > info.StaleDays)
 		c.Sources = append(c.Sources, info)
