@@ -106,10 +106,12 @@ type Conflict struct {
 	IndicatorZH  string        `json:"indicator_zh"`
 	IndicatorEN  string        `json:"indicator_en"`
 	Year         int           `json:"year"`
-	Values       []SourceValue `json:"values"` // best-ranked source first: the value that counts until settled
-	Spread       int64         `json:"spread"` // the largest difference from the first value, in basis points
-	State        string        `json:"state"`  // open, settled
-	Kept         string        `json:"kept,omitempty"`
+	Values       []SourceValue `json:"values"`         // best-ranked source first: the value that counts until settled
+	Spread       int64         `json:"spread"`         // the largest difference from the first value, in basis points
+	State        string        `json:"state"`          // open, settled
+	Kept         string        `json:"kept,omitempty"` // settled: the source whose value stands
+	KeptZH       string        `json:"kept_zh,omitempty"`
+	KeptEN       string        `json:"kept_en,omitempty"`
 	SettledBy    int64         `json:"settled_by,omitempty"`
 	SettledAt    int64         `json:"settled_at,omitempty"`
 	Note         string        `json:"note,omitempty"`
@@ -747,6 +749,9 @@ func (s *Service) conflicts(ctx context.Context, q db.Querier, query string, arg
 		c.Enterprise = names[c.EnterpriseID].Name
 		ind := byCode[c.Indicator]
 		c.IndicatorZH, c.IndicatorEN = ind.NameZH, ind.NameEN
+		if c.Kept != "" {
+			c.KeptZH, c.KeptEN = enterprise.Source(c.Kept).Label()
+		}
 		for _, p := range strings.Split(vals[i], ",") {
 			src, num, _ := strings.Cut(p, "=")
 			n, err := strconv.ParseInt(num, 10, 64)
@@ -821,6 +826,7 @@ func (s *Service) Settle(ctx context.Context, v Viewer, r SettleRequest) (Confli
 			return err
 		}
 		c.State, c.Kept, c.SettledBy, c.SettledAt, c.Note = ConflictSettled, r.Keep, v.UserID, now, r.Note
+		c.KeptZH, c.KeptEN = enterprise.Source(r.Keep).Label()
 		out = c
 		return memo.Bump(ctx, tx, Module)
 	})

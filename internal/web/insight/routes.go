@@ -33,7 +33,8 @@ func Register(s *web.Server) error {
 	h.monitorRoutes()
 	h.screenRoutes()
 	h.muRoutes()
-	for _, d := range []map[string]web.Doc{mapDocs, pipelineDocs, monitorDocs, screenDocs, muDocs} {
+	h.sourcesRoutes()
+	for _, d := range []map[string]web.Doc{mapDocs, pipelineDocs, monitorDocs, screenDocs, muDocs, sourcesDocs} {
 		if err := s.Describe(d); err != nil {
 			return err
 		}
