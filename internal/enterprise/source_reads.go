@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gaoxin/internal/audit"
@@ -177,9 +178,10 @@ func (s *Service) LastImports(ctx context.Context) (map[Source]ImportRecord, err
 				continue
 			}
 			rec := ImportRecord{Source: sum.Source, At: r.At, Actor: r.Actor, File: sum.File, Rows: sum.Rows, Figures: sum.Figures}
-			fmt.Sscan(r.ObjectID, &rec.JobID)
-			if len(r.ObjectID) == 16 { // a file's hash, not a job
-				rec.JobID = 0
+			// The object is the import job, or (an import run directly)
+			// the first 16 hex digits of the file's hash.
+			if len(r.ObjectID) < 16 {
+				rec.JobID, _ = strconv.ParseInt(r.ObjectID, 10, 64)
 			}
 			out[sum.Source] = rec
 		}
