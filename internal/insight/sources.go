@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -833,7 +834,11 @@ func (s *Service) Settle(ctx context.Context, v Viewer, r SettleRequest) (Confli
 	if err != nil {
 		return out, err
 	}
-	// The registry's change is in the feed: bring the rollups up to it now.
-	_, err = s.Apply(ctx)
-	return out, err
+	// The registry's change is in the feed: bring the rollups up to it
+	// now. The settlement stands either way; should this fail, the
+	// server's applier brings them up at its next round.
+	if _, err := s.Apply(ctx); err != nil {
+		slog.Warn("insight: apply after settling a conflict", "err", err)
+	}
+	return out, nil
 }

@@ -14,8 +14,8 @@ CREATE TABLE insight_settings (
 INSERT INTO insight_settings (name, value) VALUES ('conflict_percent', 10);
 
 -- The catalogue's sources in order, with the days after which a source's
--- last import is stale (0: not tracked; self-reported figures arrive one by
--- one, not by import).
+-- last import is stale (0: not tracked: staff's and enterprises' own
+-- figures arrive one by one, not by import).
 CREATE TABLE insight_source_freshness (
     source     TEXT PRIMARY KEY,
     position   INTEGER NOT NULL,
@@ -23,7 +23,7 @@ CREATE TABLE insight_source_freshness (
 );
 
 INSERT INTO insight_source_freshness (source, position, stale_days) VALUES
-('stats', 1, 400), ('tax', 2, 400), ('power', 3, 400), ('ipr', 4, 400), ('staff', 5, 400), ('self', 6, 0), ('cert', 7, 400);
+('stats', 1, 400), ('tax', 2, 400), ('power', 3, 400), ('ipr', 4, 400), ('staff', 5, 0), ('self', 6, 0), ('cert', 7, 400);
 
 -- Which sources hold a confirmed yearly value of which indicators, per
 -- enterprise and year ("revenue=stats,tax;energy=power"), and the counts
