@@ -106,8 +106,10 @@ type Figure struct {
 	EnteredByName string `json:"entered_by_name,omitempty"`
 	EnteredAt     int64  `json:"entered_at"`
 	Effective     bool   `json:"effective"` // the value that counts for this period
-	// Reason is why staff rejected a self-reported value (status rejected),
-	// shown to the enterprise; it is kept in the figure's history.
+	// Reason is why staff rejected the value (status rejected): a
+	// self-reported value sent back (shown to the enterprise), or another
+	// source's value set aside when a conflict between sources was
+	// settled; it is kept in the figure's history.
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -481,8 +483,9 @@ func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, 
 	return out, s.rejectionReasons(ctx, id, out)
 }
 
-// rejectionReasons completes the rejected values among figs with the
-// reason of their latest rejection, read from the enterprise's history
+// rejectionReasons completes the rejected values among figs (self-reported
+// ones staff sent back, official ones a settled conflict between sources
+// set aside) with the reason of their latest rejection, read from the enterprise's history
 // only when it holds a rejected value.
 func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure) error {
 	if !slices.ContainsFunc(figs, func(f Figure) bool { return f.Status == Rejected }) {
@@ -497,6 +500,7 @@ func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure)
 	type period struct {
 		ind         string
 		year, month int
+		src         Source
 	}
 	reasons := map[period]string{}
 	for rows.Next() {
@@ -508,7 +512,10 @@ func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure)
 		if json.Unmarshal([]byte(js), &f) != nil {
 			continue // a record this reader does not know holds no reason
 		}
-		if k := (period{f.Indicator, f.Year, f.Month}); reasons[k] == "" {
+		if f.Source == "" {
+			f.Source = FromSelf // recorded before other sources could be rejected
+		}
+		if k := (period{f.Indicator, f.Year, f.Month, f.Source}); reasons[k] == "" {
 			reasons[k] = f.Reason
 		}
 	}
@@ -516,8 +523,8 @@ func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure)
 		return err
 	}
 	for i := range figs {
-		if f := &figs[i]; f.Status == Rejected && f.Source == FromSelf {
-			f.Reason = reasons[period{f.Indicator, f.Year, f.Month}]
+		if f := &figs[i]; f.Status == Rejected {
+			f.Reason = reasons[period{f.Indicator, f.Year, f.Month, f.Source}]
 		}
 	}
 	return nil

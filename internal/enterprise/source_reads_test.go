@@ -104,6 +104,15 @@ func TestPowerAndIPRSourcesRankBetweenTaxAndStaff(t *testing.T) {
 	if src, v := counts(); src != enterprise.FromPower || v != 300 {
 		t.Fatalf("after keeping power: %s %d", src, v)
 	}
+	figs, err := f.svc.Figures(f.ctx, staff, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range figs {
+		if g.Year == 2022 && g.Source != enterprise.FromPower && (g.Status != enterprise.Rejected || g.Reason != "电表读数为准") {
+			t.Errorf("set aside without its reason: %+v", g)
+		}
+	}
 	h, _ := f.svc.History(f.ctx, staff, a.ID, 0, 50)
 	rejects := 0
 	for _, r := range h {
