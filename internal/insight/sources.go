@@ -535,7 +535,10 @@ func (s *Service) Sources(ctx context.Context, v Viewer, year int) (Catalogue, e
 	if !v.Zone() {
 		return c, errNoSources
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT DISTINCT year FROM insight_cells WHERE dims = 'area' AND year > 0 ORDER BY year DESC")
+	// The years with rollups are the years with a confirmed value from
+	// some source: read from the small table of per-source counts rather
+	// than the cells.
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT DISTINCT year FROM insight_source_counts ORDER BY year DESC")
 	if err != nil {
 		return c, fmt.Errorf("insight: sources: %w", err)
 	}
