@@ -153,6 +153,10 @@ func (s *Service) SetConflictPercent(ctx context.Context, v Viewer, percent int)
 		return errs.Field("percent", "冲突阈值须在 1–100（%）之间", "the share must be 1–100 (%)")
 	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// The applier's row: no batch applies under the old share meanwhile.
+		if _, err := s.lockState(ctx, tx); err != nil {
+			return err
+		}
 		before, err := s.ConflictPercent(ctx, tx)
 		if err != nil {
 			return err
@@ -795,6 +799,11 @@ func (s *Service) Settle(ctx context.Context, v Viewer, r SettleRequest) (Confli
 	}
 	var out Conflict
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// The applier's row first, as the applier takes it: no batch
+		// refreshes this conflict from values read before it is settled.
+		if _, err := s.lockState(ctx, tx); err != nil {
+			return err
+		}
 		list, err := s.conflicts(ctx, tx, `SELECT enterprise_id, indicator, year, vals, spread, state, kept, COALESCE(settled_by, 0), settled_at, note
 			FROM insight_conflicts WHERE enterprise_id = $1 AND indicator = $2 AND year = $3`+s.DB.ForUpdate(), r.EnterpriseID, r.Indicator, r.Year)
 		if err != nil {
