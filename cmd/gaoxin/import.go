@@ -11,12 +11,12 @@ import (
 	"gaoxin/internal/enterprise"
 )
 
-// runImport: gaoxin import enterprises FILE [--dry-run] [--source stats|tax|staff].
+// runImport: gaoxin import enterprises FILE [--dry-run] [--source stats|tax|power|ipr|staff].
 // It prints the report and exits non-zero when errors kept anything from
 // being written.
 func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "enterprises" {
-		fmt.Fprintln(stderr, "usage: gaoxin import enterprises FILE [--dry-run] [--source stats|tax|staff]")
+		fmt.Fprintln(stderr, "usage: gaoxin import enterprises FILE [--dry-run] [--source stats|tax|power|ipr|staff]")
 		return errUsage
 	}
 	var c Config
@@ -25,7 +25,7 @@ func runImport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	fs := newFlagSet("import enterprises", stderr)
 	commonFlags(fs, &c)
 	fs.BoolVar(&dry, "dry-run", false, "check and report what would change; write nothing")
-	fs.StringVar(&source, "source", "stats", "source of the figures: stats, tax or staff")
+	fs.StringVar(&source, "source", "stats", "source of the figures: stats, tax, power, ipr or staff")
 	file, rest := "", args[1:]
 	if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
 		file, rest = rest[0], rest[1:]

@@ -13,7 +13,7 @@ func auditLabels() audit.Labels {
 	statuses[Confirmed] = audit.Words{ZH: "已确认", EN: "confirmed"}
 	statuses[Rejected] = audit.Words{ZH: "已退回", EN: "rejected"}
 	sources := map[string]audit.Words{}
-	for _, s := range []Source{FromStats, FromTax, FromStaff, FromSelf} {
+	for _, s := range Sources {
 		zh, en := s.Label()
 		sources[string(s)] = audit.Words{ZH: zh, EN: en}
 	}

@@ -23,14 +23,21 @@ type Source string
 const (
 	FromStats Source = "stats" // 统计局
 	FromTax   Source = "tax"   // 税务
+	FromPower Source = "power" // 供电公司 (energy)
+	FromIPR   Source = "ipr"   // 知识产权局 (patents)
 	FromStaff Source = "staff" // 园区工作人员
 	FromSelf  Source = "self"  // 企业自报
 )
 
 // Sources lists the sources best first.
-var Sources = []Source{FromStats, FromTax, FromStaff, FromSelf}
+var Sources = []Source{FromStats, FromTax, FromPower, FromIPR, FromStaff, FromSelf}
 
-// Rank orders sources: lower is better (stats 1, tax 2, staff 3, self 4).
+// Official reports whether staff may enter or import figures from s: the
+// official sources and staff's own entries (not self-reported).
+func (s Source) Official() bool { return s.Rank() < FromSelf.Rank() }
+
+// Rank orders sources: lower is better (stats 1, tax 2, power 3, ipr 4,
+// staff 5, self 6).
 func (s Source) Rank() int {
 	for i, x := range Sources {
 		if s == x {
@@ -47,6 +54,10 @@ func (s Source) Label() (zh, en string) {
 		return "统计局", "statistics bureau"
 	case FromTax:
 		return "税务", "tax office"
+	case FromPower:
+		return "供电公司", "power company"
+	case FromIPR:
+		return "知识产权局", "IP office"
 	case FromStaff:
 		return "工作人员", "staff"
 	case FromSelf:
@@ -55,23 +66,25 @@ func (s Source) Label() (zh, en string) {
 	return string(s), string(s)
 }
 
-// rankSQL is Source.Rank in SQL, for column col.
-// sourceRank is a source's rank, as rankSQL orders it (1 is best).
+// sourceRank is a source's rank, as rankSQL orders it (1 is best; an
+// unknown source ranks with self-reported figures, last).
 func sourceRank(s Source) int {
-	switch s {
-	case FromStats:
-		return 1
-	case FromTax:
-		return 2
-	case FromStaff:
-		return 3
-	}
-	return 4
+	return min(s.Rank(), FromSelf.Rank())
 }
 
+// rankSQL is sourceRank in SQL, for column col.
 func rankSQL(col string) string {
-	return "CASE " + col + " WHEN 'stats' THEN 1 WHEN 'tax' THEN 2 WHEN 'staff' THEN 3 ELSE 4 END"
+	var b strings.Builder
+	b.WriteString("CASE " + col)
+	for _, s := range Sources[:len(Sources)-1] {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", s, sourceRank(s))
+	}
+	fmt.Fprintf(&b, " ELSE %d END", sourceRank(FromSelf))
+	return b.String()
 }
+
+// officialSources names the sources staff enter, for error messages.
+const officialSources = "stats、tax、power、ipr 或 staff"
 
 // Figure statuses.
 const (
@@ -93,8 +106,10 @@ type Figure struct {
 	EnteredByName string `json:"entered_by_name,omitempty"`
 	EnteredAt     int64  `json:"entered_at"`
 	Effective     bool   `json:"effective"` // the value that counts for this period
-	// Reason is why staff rejected a self-reported value (status rejected),
-	// shown to the enterprise; it is kept in the figure's history.
+	// Reason is why staff rejected the value (status rejected): a
+	// self-reported value sent back (shown to the enterprise), or another
+	// source's value set aside when a conflict between sources was
+	// settled; it is kept in the figure's history.
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -104,7 +119,7 @@ type FigureInput struct {
 	Year      int    `json:"year"`
 	Month     int    `json:"month,omitempty"`
 	Value     int64  `json:"value"`
-	Source    Source `json:"source,omitempty"` // staff: stats, tax or staff (default staff); ignored for enterprises (self)
+	Source    Source `json:"source,omitempty"` // staff: stats, tax, power, ipr or staff (default staff); ignored for enterprises (self)
 }
 
 // checkFigures validates inputs against the indicator list.
@@ -142,7 +157,7 @@ func (s *Service) indicatorMap(ctx context.Context) (map[string]Indicator, error
 }
 
 // SetFigures records values for enterprise id. Staff who write enter
-// confirmed values with source stats, tax or staff; an enterprise account
+// confirmed values with source stats, tax, power, ipr or staff; an enterprise account
 // submits its own values as self-reported and pending, for staff to confirm.
 // Every change is audited with before and after. Errors: Forbidden,
 // NotFound, Invalid (each bad value named by its position).
@@ -169,8 +184,8 @@ func (s *Service) SetFigures(ctx context.Context, v Viewer, id int64, in []Figur
 			in[i].Source = FromSelf
 		case in[i].Source == "":
 			in[i].Source = FromStaff
-		case in[i].Source != FromStats && in[i].Source != FromTax && in[i].Source != FromStaff:
-			bad = append(bad, errs.Detail{Row: i + 1, Field: "source", Value: string(in[i].Source), Reason: "来源须为 stats、tax 或 staff", ReasonEN: "source must be stats, tax or staff"})
+		case !in[i].Source.Official():
+			bad = append(bad, errs.Detail{Row: i + 1, Field: "source", Value: string(in[i].Source), Reason: "来源须为 " + officialSources, ReasonEN: "source must be stats, tax, power, ipr or staff"})
 		}
 	}
 	if len(bad) > 0 {
@@ -468,8 +483,9 @@ func (s *Service) figuresOf(ctx context.Context, v Viewer, id int64) ([]Figure, 
 	return out, s.rejectionReasons(ctx, id, out)
 }
 
-// rejectionReasons completes the rejected values among figs with the
-// reason of their latest rejection, read from the enterprise's history
+// rejectionReasons completes the rejected values among figs (self-reported
+// ones staff sent back, official ones a settled conflict between sources
+// set aside) with the reason of their latest rejection, read from the enterprise's history
 // only when it holds a rejected value.
 func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure) error {
 	if !slices.ContainsFunc(figs, func(f Figure) bool { return f.Status == Rejected }) {
@@ -484,6 +500,7 @@ func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure)
 	type period struct {
 		ind         string
 		year, month int
+		src         Source
 	}
 	reasons := map[period]string{}
 	for rows.Next() {
@@ -495,7 +512,10 @@ func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure)
 		if json.Unmarshal([]byte(js), &f) != nil {
 			continue // a record this reader does not know holds no reason
 		}
-		if k := (period{f.Indicator, f.Year, f.Month}); reasons[k] == "" {
+		if f.Source == "" {
+			f.Source = FromSelf // recorded before other sources could be rejected
+		}
+		if k := (period{f.Indicator, f.Year, f.Month, f.Source}); reasons[k] == "" {
 			reasons[k] = f.Reason
 		}
 	}
@@ -503,8 +523,8 @@ func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure)
 		return err
 	}
 	for i := range figs {
-		if f := &figs[i]; f.Status == Rejected && f.Source == FromSelf {
-			f.Reason = reasons[period{f.Indicator, f.Year, f.Month}]
+		if f := &figs[i]; f.Status == Rejected {
+			f.Reason = reasons[period{f.Indicator, f.Year, f.Month, f.Source}]
 		}
 	}
 	return nil
@@ -565,7 +585,7 @@ type PendingFigure struct {
 
 // Counts is the source whose value counts for the period once the
 // reported value is confirmed: a better-ranked source's value already
-// there (statistics, tax, staff) stays in force; otherwise the report.
+// there (statistics, tax, power, patents, staff) stays in force; otherwise the report.
 func (p PendingFigure) Counts() Source {
 	if p.HasOfficial && sourceRank(p.OfficialSource) < sourceRank(FromSelf) {
 		return p.OfficialSource

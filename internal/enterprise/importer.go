@@ -111,8 +111,8 @@ func (s *Service) Import(ctx context.Context, v Viewer, data []byte, o ImportOpt
 	if o.Source == "" {
 		o.Source = FromStats
 	}
-	if o.Source != FromStats && o.Source != FromTax && o.Source != FromStaff {
-		return res, errs.Field("source", "数据来源须为 stats、tax 或 staff", "source must be stats, tax or staff")
+	if !o.Source.Official() {
+		return res, errs.Field("source", "数据来源须为 "+officialSources, "source must be stats, tax, power, ipr or staff")
 	}
 	sum := sha256.Sum256(data)
 	res.SHA256 = hex.EncodeToString(sum[:])

@@ -98,6 +98,9 @@ func (s *Service) StartImport(ctx context.Context, v Viewer, data []byte, o Impo
 	if o.Source == "" {
 		o.Source = FromStats
 	}
+	if !o.Source.Official() {
+		return ImportJob{}, errs.Field("source", "数据来源须为 "+officialSources, "source must be stats, tax, power, ipr or staff")
+	}
 	j := ImportJob{Status: JobQueued, Filename: o.Filename, DryRun: o.DryRun, Source: o.Source, CreatedBy: v.UserID, CreatedAt: db.Now()}
 	err := s.DB.W.QueryRowContext(ctx, `INSERT INTO enterprise_import_jobs (status, filename, dry_run, source, file, created_by, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`, j.Status, j.Filename, j.DryRun, string(j.Source), data, nullID(v.UserID), j.CreatedAt).Scan(&j.ID)

@@ -283,8 +283,15 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 		slices.Sort(c.years)
 		checks[id] = c
 	}
+	// Sources may come to disagree (or agree) without moving the value
+	// that counts: the conflicts are refreshed whether or not the facts
+	// moved (sources.go).
+	conflicts, err := s.refreshConflicts(ctx, tx, ids)
+	if err != nil {
+		return false, err
+	}
 	if d.empty() {
-		return false, nil
+		return conflicts, nil
 	}
 	if err := d.write(ctx, s.DB, tx); err != nil {
 		return false, err
@@ -784,6 +791,9 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		}
 		cellsN = len(rows)
 		if err := upsertCells(ctx, tx, rows); err != nil {
+			return err
+		}
+		if err := s.refreshAllConflicts(ctx, tx); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE insight_state SET seq = $1, enterprise_id = 0, day = $2, rebuilt_at = $3, applied_at = $3 WHERE id = 1",

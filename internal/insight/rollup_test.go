@@ -188,6 +188,9 @@ func (f *fixture) dump() string {
 		"SELECT enterprise_id, year, dims, vals, '' FROM insight_facts ORDER BY enterprise_id, year",
 		"SELECT year, node_id, revenue, enterprise_id, '' FROM insight_leaders ORDER BY year, node_id, revenue, enterprise_id",
 		"SELECT enterprise_id, tier, area || ' ' || figures_year, unmet || ' ' || closeness, gaps FROM insight_candidates ORDER BY enterprise_id, tier",
+		"SELECT enterprise_id, year, vals, '', '' FROM insight_source_facts ORDER BY enterprise_id, year",
+		"SELECT source, indicator, year, n, '' FROM insight_source_counts ORDER BY source, indicator, year",
+		"SELECT enterprise_id, indicator, year, vals, spread || state FROM insight_conflicts ORDER BY enterprise_id, indicator, year",
 	} {
 		rows, err := f.DB.R.QueryContext(f.ctx, q)
 		if err != nil {
@@ -243,6 +246,13 @@ func TestIncrementalRollupsEqualRebuild(t *testing.T) {
 			}
 			if err := f.S.Rebuild(f.ctx, f.admin); err != nil {
 				t.Fatal(err)
+			}
+			var conflicts int
+			if err := f.DB.R.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM insight_conflicts").Scan(&conflicts); err != nil {
+				t.Fatal(err)
+			}
+			if conflicts == 0 {
+				t.Fatal("no conflicts between sources to compare")
 			}
 			rebuilt := f.dump()
 			if incremental != rebuilt {

@@ -63,7 +63,7 @@ var docs = map[string]web.Doc{
 	"POST /api/v1/enterprise-imports": {Query: web.Query(
 		"filename:string 文件名（请求体为文件本身时），定 .xlsx 或 .csv / the file's name when the body is the file, telling .xlsx from .csv",
 		"dry_run:string 为 1 或 true 时只校验、不写入 / 1 or true: check only, write nothing",
-		"source:string 数据来源 / the figures' source"),
+		"source:string 数据来源：stats（统计局，默认）、tax（税务）、power（供电公司）、ipr（知识产权局）或 staff（工作人员）/ the figures' source: stats (default), tax, power, ipr or staff"),
 		Response: enterprise.ImportJob{}, Status: http.StatusAccepted},
 	"GET /api/v1/enterprise-imports":                  {Response: []enterprise.ImportJob{}},
 	"GET /api/v1/enterprise-imports/{id}":             {Response: enterprise.ImportJob{}},

@@ -34,7 +34,8 @@ func Register(s *web.Server) error {
 	h.screenRoutes()
 	h.muRoutes()
 	h.positionRoutes()
-	for _, d := range []map[string]web.Doc{mapDocs, pipelineDocs, monitorDocs, screenDocs, muDocs, positionDocs} {
+	h.sourcesRoutes()
+	for _, d := range []map[string]web.Doc{mapDocs, pipelineDocs, monitorDocs, screenDocs, muDocs, positionDocs, sourcesDocs} {
 		if err := s.Describe(d); err != nil {
 			return err
 		}

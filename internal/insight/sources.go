@@ -1,0 +1,856 @@
+package insight
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
+	"gaoxin/internal/enterprise"
+	"gaoxin/internal/errs"
+	"gaoxin/internal/memo"
+)
+
+// 数据来源与新鲜度: the catalogue of the zone's data sources (the registry's
+// figure sources and its certificates), each with what it reports, its
+// last import, its coverage and its staleness, and the conflicts where two
+// confirmed sources disagree on an enterprise's yearly value.
+//
+// Like the rollups, the per-source presence of values (insight_source_facts
+// and their counts) and the conflicts are kept by state: the applier
+// recomputes them for the enterprises the registry's change feed names,
+// in its transaction, and a rebuild recomputes them for every enterprise.
+// A settled conflict is history and stays; an open one exists only while
+// its sources disagree.
+
+// SourceCert is the catalogue's code of the certificates (资质证书), which
+// are records of their own rather than a source of figures.
+const SourceCert = "cert"
+
+// Conflict states.
+const (
+	ConflictOpen    = "open"
+	ConflictSettled = "settled"
+)
+
+// maxSpread is the spread recorded when the value that counts is zero and
+// another source's is not (basis points: 10,000 %).
+const maxSpread = 1_000_000
+
+// Coverage is what one source says of one indicator (or, for the
+// certificates, one tier) in the catalogue's year.
+type Coverage struct {
+	Code   string `json:"code"`
+	NameZH string `json:"name_zh"`
+	NameEN string `json:"name_en"`
+	// FromSource is how many enterprises have a confirmed value from this
+	// source (certificates: hold the tier now).
+	FromSource int64 `json:"from_source"`
+	// SourceShare is FromSource per operating enterprise, in basis points.
+	SourceShare int64 `json:"source_share"`
+	// Effective is how many enterprises have a value that counts for the
+	// indicator from any source, and Coverage that per operating
+	// enterprise in basis points (the rollups' counts).
+	Effective int64 `json:"effective"`
+	Coverage  int64 `json:"coverage"`
+}
+
+// SourceInfo is one source of the catalogue.
+type SourceInfo struct {
+	Code   string `json:"code"`
+	NameZH string `json:"name_zh"`
+	NameEN string `json:"name_en"`
+	Rank   int    `json:"rank,omitempty"` // figure sources: 1 is the best
+	// Reports lists the indicators it has values of in any year, and
+	// Indicators their coverage in the catalogue's year.
+	Reports    []string   `json:"reports"`
+	Indicators []Coverage `json:"indicators"`
+	// LastImport is its newest written import (figure sources), LastAt
+	// when its data last arrived (the import, or the newest certificate).
+	LastImport *enterprise.ImportRecord `json:"last_import,omitempty"`
+	LastAt     int64                    `json:"last_at,omitempty"`
+	AgeDays    int                      `json:"age_days"`   // days since LastAt; -1: never
+	StaleDays  int                      `json:"stale_days"` // the threshold; 0: not tracked
+	Stale      bool                     `json:"stale"`
+}
+
+// Catalogue is the data sources' page.
+type Catalogue struct {
+	Year            int          `json:"year"`      // the year whose coverage is shown
+	Operating       int64        `json:"operating"` // operating enterprises now
+	ConflictPercent int          `json:"conflict_percent"`
+	OpenConflicts   int64        `json:"open_conflicts"`
+	Sources         []SourceInfo `json:"sources"`
+	Years           []int        `json:"years"` // the years with rollups, newest first
+}
+
+// SourceValue is one source's value in a conflict.
+type SourceValue struct {
+	Source string `json:"source"`
+	NameZH string `json:"name_zh"`
+	NameEN string `json:"name_en"`
+	Value  int64  `json:"value"` // in the indicator's scaled unit
+	Text   string `json:"text"`  // the value in its unit (money in 万元)
+}
+
+// Conflict is where confirmed sources disagree on an enterprise's yearly
+// value of an indicator by more than the set share.
+type Conflict struct {
+	EnterpriseID int64         `json:"enterprise_id"`
+	Enterprise   string        `json:"enterprise"`
+	Indicator    string        `json:"indicator"`
+	IndicatorZH  string        `json:"indicator_zh"`
+	IndicatorEN  string        `json:"indicator_en"`
+	Year         int           `json:"year"`
+	Values       []SourceValue `json:"values"`         // best-ranked source first: the value that counts until settled
+	Spread       int64         `json:"spread"`         // the largest difference from the first value, in basis points
+	State        string        `json:"state"`          // open, settled
+	Kept         string        `json:"kept,omitempty"` // settled: the source whose value stands
+	KeptZH       string        `json:"kept_zh,omitempty"`
+	KeptEN       string        `json:"kept_en,omitempty"`
+	SettledBy    int64         `json:"settled_by,omitempty"`
+	SettledAt    int64         `json:"settled_at,omitempty"`
+	Note         string        `json:"note,omitempty"`
+}
+
+// SpreadText writes the spread as a percentage.
+func (c Conflict) SpreadText() string { return percentText(c.Spread) }
+
+func percentText(bp int64) string {
+	if bp >= maxSpread {
+		return "∞"
+	}
+	return strconv.FormatFloat(float64(bp)/100, 'f', 1, 64) + "%"
+}
+
+// ConflictPercent is the share (percent) by which two sources must differ
+// to be a conflict.
+func (s *Service) ConflictPercent(ctx context.Context, q db.Querier) (int, error) {
+	if q == nil {
+		q = s.DB.R
+	}
+	var p int
+	if err := q.QueryRowContext(ctx, "SELECT value FROM insight_settings WHERE name = 'conflict_percent'").Scan(&p); err != nil {
+		return 0, fmt.Errorf("insight: conflict percent: %w", err)
+	}
+	return p, nil
+}
+
+// SetConflictPercent sets the share (1–100 percent) by which sources must
+// differ to be a conflict, and finds the conflicts anew under it in the
+// same transaction. Only supervisors and admins. Errors: Forbidden,
+// Invalid.
+func (s *Service) SetConflictPercent(ctx context.Context, v Viewer, percent int) error {
+	if v.Role != "admin" && v.Role != "supervisor" {
+		return errs.New(errs.Forbidden, "只有督查室或管理员可以设置冲突阈值", "only supervisors and admins set the conflict share")
+	}
+	if percent < 1 || percent > 100 {
+		return errs.Field("percent", "冲突阈值须在 1–100（%）之间", "the share must be 1–100 (%)")
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// The applier's row: no batch applies under the old share meanwhile.
+		if _, err := s.lockState(ctx, tx); err != nil {
+			return err
+		}
+		before, err := s.ConflictPercent(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if before == percent {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE insight_settings SET value = $1 WHERE name = 'conflict_percent'", percent); err != nil {
+			return fmt.Errorf("insight: conflict percent: %w", err)
+		}
+		if err := s.refreshAllConflicts(ctx, tx); err != nil {
+			return err
+		}
+		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "insight.conflict.percent", ObjectType: "insight_settings", ObjectID: "conflict_percent",
+			Before: map[string]int{"percent": before}, After: map[string]int{"percent": percent}}); err != nil {
+			return err
+		}
+		return memo.Bump(ctx, tx, Module)
+	})
+}
+
+// srcKey names one enterprise's yearly value of one indicator.
+type srcKey struct {
+	id   int64
+	ind  string
+	year int
+}
+
+// conflictRow is one row of insight_conflicts as the refresh compares it.
+type conflictRow struct {
+	vals      string
+	spread    int64
+	state     string
+	settledAt int64
+}
+
+// refreshConflicts brings the per-source presence of values and the
+// conflicts of enterprises ids up to the registry, in the applier's
+// transaction; it reports whether anything changed.
+func (s *Service) refreshConflicts(ctx context.Context, tx *sql.Tx, ids []int64) (bool, error) {
+	pct, err := s.ConflictPercent(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	vals, err := s.Registry.SourceValues(ctx, tx, ids)
+	if err != nil {
+		return false, err
+	}
+	return s.refreshSources(ctx, tx, ids, vals, pct)
+}
+
+// refreshAllConflicts recomputes the per-source presence of values and
+// the conflicts of every enterprise (a rebuild, a new share).
+func (s *Service) refreshAllConflicts(ctx context.Context, tx *sql.Tx) error {
+	for _, t := range []string{"insight_source_facts", "insight_source_counts"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+			return fmt.Errorf("insight: sources: %w", err)
+		}
+	}
+	pct, err := s.ConflictPercent(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return s.Registry.EachSourceValues(ctx, tx, 2000, func(ids []int64, vals []enterprise.SourceValue) error {
+		_, err := s.refreshSources(ctx, tx, ids, vals, pct)
+		return err
+	})
+}
+
+// refreshSources moves the stored state of enterprises ids to what vals
+// (all their confirmed yearly values, as SourceValues sorts them) give.
+func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, vals []enterprise.SourceValue, pct int) (bool, error) {
+	if len(ids) == 0 {
+		return false, nil
+	}
+	// What each enterprise's years hold by source, and where sources
+	// disagree.
+	presence := map[factKey]map[string][]string{}
+	found := map[srcKey]conflictRow{}
+	for i := 0; i < len(vals); {
+		j := i + 1
+		for j < len(vals) && vals[j].EnterpriseID == vals[i].EnterpriseID && vals[j].Indicator == vals[i].Indicator && vals[j].Year == vals[i].Year {
+			j++
+		}
+		group := vals[i:j]
+		fk := factKey{group[0].EnterpriseID, group[0].Year}
+		if presence[fk] == nil {
+			presence[fk] = map[string][]string{}
+		}
+		var parts []string
+		var spread int64
+		for _, v := range group {
+			presence[fk][v.Indicator] = append(presence[fk][v.Indicator], string(v.Source))
+			parts = append(parts, string(v.Source)+"="+strconv.FormatInt(v.Value, 10))
+			spread = max(spread, spreadOf(group[0].Value, v.Value))
+		}
+		if len(group) > 1 && spread > int64(pct)*100 {
+			found[srcKey{fk.id, group[0].Indicator, fk.year}] = conflictRow{vals: strings.Join(parts, ","), spread: spread}
+		}
+		i = j
+	}
+	changed := false
+
+	// The presence rows and their counts.
+	old, err := storedPresence(ctx, tx, ids)
+	if err != nil {
+		return false, err
+	}
+	type countKey struct {
+		src, ind string
+		year     int
+	}
+	counts := map[countKey]int64{}
+	var drop []factKey
+	put := map[factKey]string{}
+	keys := map[factKey]bool{}
+	for k := range old {
+		keys[k] = true
+	}
+	for k := range presence {
+		keys[k] = true
+	}
+	for k := range keys {
+		prev, had := old[k]
+		next, has := "", false
+		if m := presence[k]; m != nil {
+			next, has = encodePresence(m), true
+		}
+		if had == has && prev == next {
+			continue
+		}
+		if had {
+			for ind, srcs := range decodePresence(prev) {
+				for _, src := range srcs {
+					counts[countKey{src, ind, k.year}]--
+				}
+			}
+			drop = append(drop, k)
+		}
+		if has {
+			for ind, srcs := range presence[k] {
+				for _, src := range srcs {
+					counts[countKey{src, ind, k.year}]++
+				}
+			}
+			put[k] = next
+		}
+	}
+	if len(drop) > 0 || len(put) > 0 {
+		changed = true
+		byYear := map[int][]int64{}
+		for _, k := range drop {
+			byYear[k.year] = append(byYear[k.year], k.id)
+		}
+		for year, list := range byYear {
+			for start := 0; start < len(list); start += 500 {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM insight_source_facts WHERE year = $1 AND enterprise_id IN ("+idList(list[start:min(start+500, len(list))])+")", year); err != nil {
+					return false, fmt.Errorf("insight: sources: %w", err)
+				}
+			}
+		}
+		pk := make([]factKey, 0, len(put))
+		for k := range put {
+			pk = append(pk, k)
+		}
+		slices.SortFunc(pk, func(a, b factKey) int {
+			if a.id != b.id {
+				return int(a.id - b.id)
+			}
+			return a.year - b.year
+		})
+		for start := 0; start < len(pk); start += 300 {
+			part := pk[start:min(start+300, len(pk))]
+			var ph []string
+			args := make([]any, 0, 3*len(part))
+			for i, k := range part {
+				ph = append(ph, fmt.Sprintf("($%d,$%d,$%d)", 3*i+1, 3*i+2, 3*i+3))
+				args = append(args, k.id, k.year, put[k])
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO insight_source_facts (enterprise_id, year, vals) VALUES "+strings.Join(ph, ","), args...); err != nil {
+				return false, fmt.Errorf("insight: sources: %w", err)
+			}
+		}
+		zero := false
+		for k, n := range counts {
+			if n == 0 {
+				continue
+			}
+			zero = zero || n < 0
+			if _, err := tx.ExecContext(ctx, `INSERT INTO insight_source_counts (source, indicator, year, n) VALUES ($1,$2,$3,$4)
+				ON CONFLICT (source, indicator, year) DO UPDATE SET n = insight_source_counts.n + excluded.n`, k.src, k.ind, k.year, n); err != nil {
+				return false, fmt.Errorf("insight: sources: %w", err)
+			}
+		}
+		if zero {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM insight_source_counts WHERE n <= 0"); err != nil {
+				return false, fmt.Errorf("insight: sources: %w", err)
+			}
+		}
+	}
+
+	// The conflicts.
+	stored, err := storedConflicts(ctx, tx, ids)
+	if err != nil {
+		return false, err
+	}
+	for k, c := range found {
+		prev, had := stored[k]
+		var q string
+		var args []any
+		switch {
+		case !had:
+			q = "INSERT INTO insight_conflicts (enterprise_id, indicator, year, vals, spread, state) VALUES ($1,$2,$3,$4,$5,'open')"
+			args = []any{k.id, k.ind, k.year, c.vals, c.spread}
+		case prev.vals != c.vals || prev.spread != c.spread:
+			// Open: the values moved. Settled: the sources disagree
+			// again, on other values; the conflict opens again.
+			q = "UPDATE insight_conflicts SET vals = $1, spread = $2, state = 'open' WHERE enterprise_id = $3 AND indicator = $4 AND year = $5"
+			args = []any{c.vals, c.spread, k.id, k.ind, k.year}
+		default:
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return false, fmt.Errorf("insight: conflicts: %w", err)
+		}
+		changed = true
+	}
+	for k, prev := range stored {
+		if _, still := found[k]; still || prev.state != ConflictOpen {
+			continue
+		}
+		q := "DELETE FROM insight_conflicts WHERE enterprise_id = $1 AND indicator = $2 AND year = $3"
+		if prev.settledAt != 0 {
+			// Opened again after a settlement and agreed since: back to
+			// settled.
+			q = "UPDATE insight_conflicts SET state = 'settled' WHERE enterprise_id = $1 AND indicator = $2 AND year = $3"
+		}
+		if _, err := tx.ExecContext(ctx, q, k.id, k.ind, k.year); err != nil {
+			return false, fmt.Errorf("insight: conflicts: %w", err)
+		}
+		changed = true
+	}
+	return changed, nil
+}
+
+// spreadOf is how far v is from the value that counts, in basis points of
+// it.
+func spreadOf(counts, v int64) int64 {
+	d := v - counts
+	if d < 0 {
+		d = -d
+	}
+	if d == 0 {
+		return 0
+	}
+	base := counts
+	if base < 0 {
+		base = -base
+	}
+	if base == 0 || d/base >= maxSpread/10000 {
+		return maxSpread
+	}
+	// d*10000 may overflow for large values: divide first.
+	return d/base*10000 + (d%base)*10000/base
+}
+
+func encodePresence(m map[string][]string) string {
+	inds := make([]string, 0, len(m))
+	for k := range m {
+		inds = append(inds, k)
+	}
+	slices.Sort(inds)
+	parts := make([]string, len(inds))
+	for i, ind := range inds {
+		parts[i] = ind + "=" + strings.Join(m[ind], ",")
+	}
+	return strings.Join(parts, ";")
+}
+
+func decodePresence(s string) map[string][]string {
+	out := map[string][]string{}
+	if s == "" {
+		return out
+	}
+	for _, p := range strings.Split(s, ";") {
+		ind, srcs, _ := strings.Cut(p, "=")
+		out[ind] = strings.Split(srcs, ",")
+	}
+	return out
+}
+
+func storedPresence(ctx context.Context, q db.Querier, ids []int64) (map[factKey]string, error) {
+	out := map[factKey]string{}
+	for start := 0; start < len(ids); start += 500 {
+		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, year, vals FROM insight_source_facts WHERE enterprise_id IN ("+idList(ids[start:min(start+500, len(ids))])+")")
+		if err != nil {
+			return nil, fmt.Errorf("insight: sources: %w", err)
+		}
+		for rows.Next() {
+			var k factKey
+			var v string
+			if err := rows.Scan(&k.id, &k.year, &v); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insight: sources: %w", err)
+			}
+			out[k] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("insight: sources: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func storedConflicts(ctx context.Context, q db.Querier, ids []int64) (map[srcKey]conflictRow, error) {
+	out := map[srcKey]conflictRow{}
+	for start := 0; start < len(ids); start += 500 {
+		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, indicator, year, vals, spread, state, settled_at FROM insight_conflicts WHERE enterprise_id IN ("+
+			idList(ids[start:min(start+500, len(ids))])+")")
+		if err != nil {
+			return nil, fmt.Errorf("insight: conflicts: %w", err)
+		}
+		for rows.Next() {
+			var k srcKey
+			var c conflictRow
+			if err := rows.Scan(&k.id, &k.ind, &k.year, &c.vals, &c.spread, &c.state, &c.settledAt); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insight: conflicts: %w", err)
+			}
+			out[k] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("insight: conflicts: %w", err)
+		}
+	}
+	return out, nil
+}
+
+var errNoSources = errs.New(errs.Forbidden, "只有园区工作人员和全区部门可以查看数据来源", "only zone staff and zone-wide departments read the data sources")
+
+// areaSums adds up a year's cells of the area dimension: the whole zone.
+func (s *Service) areaSums(ctx context.Context, year int) (Sums, error) {
+	var total Sums
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT n, body FROM insight_cells WHERE year = $1 AND dims = 'area'", year)
+	if err != nil {
+		return total, fmt.Errorf("insight: sources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int64
+		var body string
+		if err := rows.Scan(&n, &body); err != nil {
+			return total, fmt.Errorf("insight: sources: %w", err)
+		}
+		sm, err := parseSums(n, body)
+		if err != nil {
+			return total, err
+		}
+		total.merge(&sm)
+	}
+	return total, rows.Err()
+}
+
+// coverageBP is part per whole in basis points (0 for an empty whole).
+func coverageBP(part, whole int64) int64 {
+	if whole <= 0 {
+		return 0
+	}
+	return min(part*10000/whole, 10000)
+}
+
+// Sources reads the catalogue of data sources for year (0: the newest
+// year with rollups). Coverage comes from the rollups and the per-source
+// counts, never from the raw figures. Staff and zone-wide units read it.
+// Errors: Forbidden.
+func (s *Service) Sources(ctx context.Context, v Viewer, year int) (Catalogue, error) {
+	var c Catalogue
+	if !v.Zone() {
+		return c, errNoSources
+	}
+	// The years with rollups are the years with a confirmed value from
+	// some source: read from the small table of per-source counts rather
+	// than the cells.
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT DISTINCT year FROM insight_source_counts ORDER BY year DESC")
+	if err != nil {
+		return c, fmt.Errorf("insight: sources: %w", err)
+	}
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			rows.Close()
+			return c, fmt.Errorf("insight: sources: %w", err)
+		}
+		c.Years = append(c.Years, y)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("insight: sources: %w", err)
+	}
+	switch {
+	case year == 0 && len(c.Years) > 0:
+		year = c.Years[0]
+	case year != 0 && !slices.Contains(c.Years, year):
+		return c, errs.Field("year", "该年度没有汇总数据", "no rollups for that year")
+	}
+	c.Year = year
+	now, err := s.areaSums(ctx, 0)
+	if err != nil {
+		return c, err
+	}
+	c.Operating = now.N
+	var then Sums
+	if year > 0 {
+		if then, err = s.areaSums(ctx, year); err != nil {
+			return c, err
+		}
+	}
+	if c.ConflictPercent, err = s.ConflictPercent(ctx, nil); err != nil {
+		return c, err
+	}
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM insight_conflicts WHERE state = 'open'").Scan(&c.OpenConflicts); err != nil {
+		return c, fmt.Errorf("insight: sources: %w", err)
+	}
+	// Per source and indicator: enterprises with a value in the year, and
+	// whether it has any in any year.
+	type si struct{ src, ind string }
+	inYear := map[si]int64{}
+	reports := map[string][]string{}
+	rows, err = s.DB.R.QueryContext(ctx, "SELECT source, indicator, year, n FROM insight_source_counts ORDER BY source, indicator, year")
+	if err != nil {
+		return c, fmt.Errorf("insight: sources: %w", err)
+	}
+	for rows.Next() {
+		var k si
+		var y int
+		var n int64
+		if err := rows.Scan(&k.src, &k.ind, &y, &n); err != nil {
+			rows.Close()
+			return c, fmt.Errorf("insight: sources: %w", err)
+		}
+		if y == year {
+			inYear[k] = n
+		}
+		if l := reports[k.src]; len(l) == 0 || l[len(l)-1] != k.ind {
+			reports[k.src] = append(l, k.ind)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("insight: sources: %w", err)
+	}
+	inds, err := s.Registry.Indicators(ctx)
+	if err != nil {
+		return c, err
+	}
+	imports, err := s.Registry.LastImports(ctx)
+	if err != nil {
+		return c, err
+	}
+	lastCert, err := s.Registry.LastCertificate(ctx)
+	if err != nil {
+		return c, err
+	}
+	stale := map[string]int{}
+	rows, err = s.DB.R.QueryContext(ctx, "SELECT source, stale_days FROM insight_source_freshness ORDER BY position")
+	if err != nil {
+		return c, fmt.Errorf("insight: sources: %w", err)
+	}
+	var order []string
+	for rows.Next() {
+		var src string
+		var d int
+		if err := rows.Scan(&src, &d); err != nil {
+			rows.Close()
+			return c, fmt.Errorf("insight: sources: %w", err)
+		}
+		stale[src] = d
+		order = append(order, src)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("insight: sources: %w", err)
+	}
+	nowMS := s.now().UnixMilli()
+	for _, code := range order {
+		info := SourceInfo{Code: code, StaleDays: stale[code], AgeDays: -1}
+		if code == SourceCert {
+			info.NameZH, info.NameEN = "资质证书", "certificates"
+			info.LastAt = lastCert
+			tiers := make([]string, 0, len(now.Tiers))
+			for t := range now.Tiers {
+				tiers = append(tiers, t)
+			}
+			slices.Sort(tiers)
+			for _, t := range tiers {
+				zh, en := enterprise.TierName(t)
+				n := now.Tiers[t]
+				info.Reports = append(info.Reports, t)
+				info.Indicators = append(info.Indicators, Coverage{Code: t, NameZH: zh, NameEN: en, FromSource: n, SourceShare: coverageBP(n, c.Operating),
+					Effective: n, Coverage: coverageBP(n, c.Operating)})
+			}
+		} else {
+			src := enterprise.Source(code)
+			info.NameZH, info.NameEN = src.Label()
+			info.Rank = src.Rank()
+			if rec, ok := imports[src]; ok {
+				info.LastImport, info.LastAt = &rec, rec.At
+			}
+			info.Reports = reports[code]
+			if info.Reports == nil {
+				info.Reports = []string{}
+			}
+			for _, ind := range inds {
+				if !slices.Contains(info.Reports, ind.Code) {
+					continue
+				}
+				n := inYear[si{code, ind.Code}]
+				eff := then.Count[ind.Code]
+				info.Indicators = append(info.Indicators, Coverage{Code: ind.Code, NameZH: ind.NameZH, NameEN: ind.NameEN,
+					FromSource: n, SourceShare: coverageBP(n, c.Operating), Effective: eff, Coverage: coverageBP(eff, c.Operating)})
+			}
+		}
+		if info.Indicators == nil {
+			info.Indicators = []Coverage{}
+		}
+		if info.LastAt > 0 {
+			info.AgeDays = max(0, int((nowMS-info.LastAt)/86_400_000))
+		}
+		info.Stale = info.StaleDays > 0 && (info.AgeDays < 0 || info.AgeDays > info.StaleDays)
+		c.Sources = append(c.Sources, info)
+	}
+	return c, nil
+}
+
+// Conflicts lists conflicts in state (open or settled), the widest spread
+// first. Staff and zone-wide units read them; they name enterprises'
+// values, so office areas and enterprises may not. Errors: Forbidden,
+// Invalid (an unknown state).
+func (s *Service) Conflicts(ctx context.Context, v Viewer, state string, limit int) ([]Conflict, error) {
+	if !v.Zone() {
+		return nil, errNoSources
+	}
+	if state == "" {
+		state = ConflictOpen
+	}
+	if state != ConflictOpen && state != ConflictSettled {
+		return nil, errs.Field("state", "状态须为 open 或 settled", "state must be open or settled")
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 200
+	}
+	return s.conflicts(ctx, s.DB.R, `SELECT enterprise_id, indicator, year, vals, spread, state, kept, COALESCE(settled_by, 0), settled_at, note
+		FROM insight_conflicts WHERE state = $1 ORDER BY spread DESC, enterprise_id, indicator, year LIMIT $2`, state, limit)
+}
+
+func (s *Service) conflicts(ctx context.Context, q db.Querier, query string, args ...any) ([]Conflict, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("insight: conflicts: %w", err)
+	}
+	out := []Conflict{}
+	var ids []int64
+	var vals []string
+	for rows.Next() {
+		var c Conflict
+		var v string
+		if err := rows.Scan(&c.EnterpriseID, &c.Indicator, &c.Year, &v, &c.Spread, &c.State, &c.Kept, &c.SettledBy, &c.SettledAt, &c.Note); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("insight: conflicts: %w", err)
+		}
+		out = append(out, c)
+		ids = append(ids, c.EnterpriseID)
+		vals = append(vals, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insight: conflicts: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	names, err := s.Registry.Briefs(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	inds, err := s.Registry.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]enterprise.Indicator{}
+	for _, i := range inds {
+		byCode[i.Code] = i
+	}
+	for i := range out {
+		c := &out[i]
+		c.Enterprise = names[c.EnterpriseID].Name
+		ind := byCode[c.Indicator]
+		c.IndicatorZH, c.IndicatorEN = ind.NameZH, ind.NameEN
+		if c.Kept != "" {
+			c.KeptZH, c.KeptEN = enterprise.Source(c.Kept).Label()
+		}
+		for _, p := range strings.Split(vals[i], ",") {
+			src, num, _ := strings.Cut(p, "=")
+			n, err := strconv.ParseInt(num, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("insight: conflict values %q", vals[i])
+			}
+			zh, en := enterprise.Source(src).Label()
+			c.Values = append(c.Values, SourceValue{Source: src, NameZH: zh, NameEN: en, Value: n, Text: amount(ind, n)})
+		}
+	}
+	return out, nil
+}
+
+// SettleRequest settles a conflict: the source whose value stands, and
+// why.
+type SettleRequest struct {
+	EnterpriseID int64  `json:"enterprise_id"`
+	Indicator    string `json:"indicator"`
+	Year         int    `json:"year"`
+	Keep         string `json:"keep"`
+	Note         string `json:"note"`
+}
+
+// Settle settles an open conflict: the value of source Keep stands, the
+// other sources' values are rejected in the registry (audited there, the
+// effective value recomputed and the change fed), and the conflict is
+// settled with the note, in one transaction; the rollups then follow.
+// Only supervisors and admins. Errors: Forbidden, Invalid, NotFound,
+// Conflict (already settled).
+func (s *Service) Settle(ctx context.Context, v Viewer, r SettleRequest) (Conflict, error) {
+	if v.Role != "admin" && v.Role != "supervisor" {
+		return Conflict{}, errs.New(errs.Forbidden, "只有督查室或管理员可以处理数据冲突", "only supervisors and admins settle data conflicts")
+	}
+	r.Note = strings.TrimSpace(r.Note)
+	if r.Note == "" || len([]rune(r.Note)) > 500 {
+		return Conflict{}, errs.Field("note", "请写明采用该来源的理由（500 字以内）", "give the reason for keeping this source (at most 500 characters)")
+	}
+	var out Conflict
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// The applier's row first, as the applier takes it: no batch
+		// refreshes this conflict from values read before it is settled.
+		if _, err := s.lockState(ctx, tx); err != nil {
+			return err
+		}
+		list, err := s.conflicts(ctx, tx, `SELECT enterprise_id, indicator, year, vals, spread, state, kept, COALESCE(settled_by, 0), settled_at, note
+			FROM insight_conflicts WHERE enterprise_id = $1 AND indicator = $2 AND year = $3`+s.DB.ForUpdate(), r.EnterpriseID, r.Indicator, r.Year)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return errs.New(errs.NotFound, "没有该数据冲突", "no such conflict")
+		}
+		c := list[0]
+		if c.State != ConflictOpen {
+			return errs.New(errs.Conflict, "该冲突已处理", "the conflict is already settled")
+		}
+		if !slices.ContainsFunc(c.Values, func(sv SourceValue) bool { return sv.Source == r.Keep }) {
+			return errs.Field("keep", "须从冲突的来源中选择一个", "choose one of the conflicting sources")
+		}
+		rejected, err := s.Registry.KeepSource(ctx, tx, enterprise.Viewer{UserID: v.UserID, Role: v.Role}, r.EnterpriseID, r.Indicator, r.Year,
+			enterprise.Source(r.Keep), r.Note)
+		if err != nil {
+			return err
+		}
+		now := s.now().UnixMilli()
+		if _, err := tx.ExecContext(ctx, `UPDATE insight_conflicts SET state = 'settled', kept = $1, settled_by = $2, settled_at = $3, note = $4
+			WHERE enterprise_id = $5 AND indicator = $6 AND year = $7`, r.Keep, nullID(v.UserID), now, r.Note, r.EnterpriseID, r.Indicator, r.Year); err != nil {
+			return fmt.Errorf("insight: settle: %w", err)
+		}
+		var gone []string
+		for _, f := range rejected {
+			gone = append(gone, string(f.Source))
+		}
+		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "insight.conflict.settle", ObjectType: "insight_conflict",
+			ObjectID: fmt.Sprintf("%d/%s/%d", r.EnterpriseID, r.Indicator, r.Year),
+			Before:   map[string]any{"state": ConflictOpen, "spread": c.Spread}, After: map[string]any{"state": ConflictSettled, "kept": r.Keep, "rejected": gone, "note": r.Note}}); err != nil {
+			return err
+		}
+		c.State, c.Kept, c.SettledBy, c.SettledAt, c.Note = ConflictSettled, r.Keep, v.UserID, now, r.Note
+		c.KeptZH, c.KeptEN = enterprise.Source(r.Keep).Label()
+		out = c
+		return memo.Bump(ctx, tx, Module)
+	})
+	if err != nil {
+		return out, err
+	}
+	// The registry's change is in the feed: bring the rollups up to it
+	// now. The settlement stands either way; should this fail, the
+	// server's applier brings them up at its next round.
+	if _, err := s.Apply(ctx); err != nil {
+		slog.Warn("insight: apply after settling a conflict", "err", err)
+	}
+	return out, nil
+}
