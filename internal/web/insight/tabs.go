@@ -32,6 +32,8 @@ func tabsFor(v insight.Viewer, path string) []web.NavItem {
 			add("公开概览", "Public overview", "/insight/public")
 		}
 		if v.Zone() {
+			add("数据来源", "Sources", "/insight/sources")
+			add("数据冲突", "Conflicts", "/insight/conflicts")
 			add("大屏", "Big screen", "/insight/screen")
 		}
 	case v.Role == org.Enterprise:
