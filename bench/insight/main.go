@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ import (
 	"gaoxin/internal/web/site"
 )
 
-var onlyPhase, pgSchema string
+var onlyPhase, pgSchema, cpuProfile string
 
 func main() {
 	n := flag.Int("enterprises", 100000, "synthetic enterprises in the registry")
@@ -42,6 +43,7 @@ func main() {
 	dur := flag.Duration("duration", 8*time.Second, "duration of each load phase")
 	keep := flag.String("db-file", "", "SQLite file to keep: seeded once, reused by later runs")
 	rebuild := flag.Bool("rebuild", true, "time a full rollup rebuild before the load phases")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the rebuild to this file")
 	flag.StringVar(&pgSchema, "pg-schema", "", "with GAOXIN_BENCH_POSTGRES: a schema to keep, seeded once and reused like -db-file")
 	flag.StringVar(&onlyPhase, "phase", "", "run only the phases whose name contains this")
 	flag.Parse()
@@ -92,8 +94,19 @@ func run(n, years, clients int, dur time.Duration, keep string, rebuild bool) er
 	if rebuild {
 		var m0, m1 runtime.MemStats
 		runtime.ReadMemStats(&m0)
+		if cpuProfile != "" {
+			f, err := os.Create(cpuProfile)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+		}
 		t0 := time.Now()
-		if err := a.Insight.Rebuild(ctx, insight.Viewer{Role: org.Admin}); err != nil {
+		err := a.Insight.Rebuild(ctx, insight.Viewer{Role: org.Admin})
+		pprof.StopCPUProfile()
+		if err != nil {
 			return err
 		}
 		runtime.ReadMemStats(&m1)

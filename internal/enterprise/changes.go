@@ -123,6 +123,10 @@ type Fact struct {
 	Chains       []int64
 	Tiers        []TierSpan
 	Years        map[int]map[string]int64
+	// Sources are every source's confirmed whole-year values, by
+	// indicator, year and source rank (as SourceValues gives them): read
+	// in the same pass as the effective values.
+	Sources []SourceValue
 }
 
 // Facts returns the facts of the given enterprises (those that exist), by
@@ -256,8 +260,12 @@ func (s *Service) facts(ctx context.Context, q db.Querier, byID, byEnt string) (
 			return err
 		}
 		i, known := at[f.ID]
+		if !known {
+			return nil
+		}
+		f.Sources = []SourceValue{{EnterpriseID: f.ID, Indicator: ind, Year: year, Source: src, Value: v}}
 		rank := src.Rank()
-		if !known || rank > len(Sources) {
+		if rank > len(Sources) {
 			return nil
 		}
 		c, ok := codes[ind]
@@ -267,12 +275,16 @@ func (s *Service) facts(ctx context.Context, q db.Querier, byID, byEnt string) (
 		}
 		k := [3]int64{int64(i), int64(year), c}
 		if old, seen := ranks[k]; seen && old <= rank {
+			f.Years = nil
 			return nil
 		}
 		ranks[k] = rank
 		f.Years = map[int]map[string]int64{year: {ind: v}}
 		return nil
 	})
+	for i := range out {
+		sortSourceValues(out[i].Sources)
+	}
 	return out, err
 }
 
@@ -280,6 +292,7 @@ func (s *Service) facts(ctx context.Context, q db.Querier, byID, byEnt string) (
 func merge(f *Fact, part Fact) {
 	f.Chains = append(f.Chains, part.Chains...)
 	f.Tiers = append(f.Tiers, part.Tiers...)
+	f.Sources = append(f.Sources, part.Sources...)
 	for y, m := range part.Years {
 		if f.Years == nil {
 			f.Years = map[int]map[string]int64{}

@@ -108,25 +108,7 @@ func (s *Service) sourceValues(ctx context.Context, q db.Querier, byEnt string) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("enterprise: source values: %w", err)
 	}
-	slices.SortFunc(out, func(a, b SourceValue) int {
-		switch {
-		case a.EnterpriseID != b.EnterpriseID:
-			if a.EnterpriseID < b.EnterpriseID {
-				return -1
-			}
-			return 1
-		case a.Indicator != b.Indicator:
-			return strings.Compare(a.Indicator, b.Indicator)
-		case a.Year != b.Year:
-			return a.Year - b.Year
-		case a.Source != b.Source:
-			if ra, rb := sourceRank(a.Source), sourceRank(b.Source); ra != rb {
-				return ra - rb
-			}
-			return strings.Compare(string(a.Source), string(b.Source))
-		}
-		return 0
-	})
+	sortSourceValues(out)
 	return out, nil
 }
 
@@ -273,4 +255,28 @@ func (s *Service) KeepSource(ctx context.Context, tx *sql.Tx, v Viewer, id int64
 		return nil, err
 	}
 	return out, memo.Bump(ctx, tx, Module)
+}
+
+// sortSourceValues sorts values by enterprise, indicator, year and
+// source rank.
+func sortSourceValues(out []SourceValue) {
+	slices.SortFunc(out, func(a, b SourceValue) int {
+		switch {
+		case a.EnterpriseID != b.EnterpriseID:
+			if a.EnterpriseID < b.EnterpriseID {
+				return -1
+			}
+			return 1
+		case a.Indicator != b.Indicator:
+			return strings.Compare(a.Indicator, b.Indicator)
+		case a.Year != b.Year:
+			return a.Year - b.Year
+		case a.Source != b.Source:
+			if ra, rb := sourceRank(a.Source), sourceRank(b.Source); ra != rb {
+				return ra - rb
+			}
+			return strings.Compare(string(a.Source), string(b.Source))
+		}
+		return 0
+	})
 }

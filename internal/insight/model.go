@@ -384,3 +384,92 @@ func parseSums(n int64, body string) (Sums, error) {
 	s.N = n
 	return s, nil
 }
+
+// layout numbers the measures of one apply or rebuild, so that a
+// contribution is a vector of integers and adding one to a cell is a loop
+// rather than a map per measure: place 0 counts enterprises; each
+// indicator has a place for its sum and one for how many have a value;
+// each tier a place for its holders. Places are given as codes are met.
+type layout struct {
+	idx   map[string]int
+	names []string // "n", "s:revenue", "c:revenue", "t:hnte"
+}
+
+func newLayout() *layout { return &layout{idx: map[string]int{"n": 0}, names: []string{"n"}} }
+
+func (l *layout) at(name string) int {
+	i, ok := l.idx[name]
+	if !ok {
+		i = len(l.names)
+		l.idx[name] = i
+		l.names = append(l.names, name)
+	}
+	return i
+}
+
+// vec is a contribution or a cell's sums in a layout's places.
+type vec []int64
+
+// vecOf is f's vector, sign times (1 or −1).
+func (l *layout) vecOf(f *facts, sign int64) vec {
+	v := make(vec, len(l.names), len(l.names)+4)
+	put := func(i int, x int64) {
+		for len(v) <= i {
+			v = append(v, 0)
+		}
+		v[i] += x
+	}
+	put(0, sign)
+	for k, x := range f.Values {
+		put(l.at("s:"+k), sign*x)
+		put(l.at("c:"+k), sign)
+	}
+	for _, t := range f.Tiers {
+		if t != None {
+			put(l.at("t:"+t), sign)
+		}
+	}
+	return v
+}
+
+// add adds w to v, growing v to w's length.
+func (v *vec) add(w vec) {
+	for len(*v) < len(w) {
+		*v = append(*v, 0)
+	}
+	d := *v
+	for i, x := range w {
+		d[i] += x
+	}
+}
+
+// sums is v as a cell's Sums (measures at zero left out).
+func (l *layout) sums(v vec) Sums {
+	var s Sums
+	for i, x := range v {
+		name := l.names[i]
+		switch {
+		case i == 0:
+			s.N = x
+		case name[0] == 's' || name[0] == 'c':
+			code := name[2:]
+			if j := l.idx[string(name[0]^'s'^'c')+name[1:]]; x == 0 && (j >= len(v) || v[j] == 0) {
+				continue // no sum and no count: nothing here
+			}
+			if s.Sum == nil {
+				s.Sum, s.Count = map[string]int64{}, map[string]int64{}
+			}
+			if name[0] == 's' {
+				s.Sum[code] = x
+			} else {
+				s.Count[code] = x
+			}
+		case x != 0:
+			if s.Tiers == nil {
+				s.Tiers = map[string]int64{}
+			}
+			s.Tiers[name[2:]] = x
+		}
+	}
+	return s
+}

@@ -90,7 +90,7 @@ func appendCandidates(out []candidate, id int64, figYear int, area string, held 
 // refreshCandidates replaces the candidate rows of ids by those of their
 // contributions after a recompute: before, with the delta's writes and
 // deletions applied.
-func refreshCandidates(ctx context.Context, tx *sql.Tx, ids []int64, before map[factKey]facts, d *delta) error {
+func refreshCandidates(ctx context.Context, tx *sql.Tx, lite bool, ids []int64, before map[factKey]facts, d *delta) error {
 	after := make(map[factKey]facts, len(before)+len(d.put))
 	for k, f := range before {
 		after[k] = f
@@ -107,29 +107,22 @@ func refreshCandidates(ctx context.Context, tx *sql.Tx, ids []int64, before map[
 			return fmt.Errorf("insight: candidates: %w", err)
 		}
 	}
-	return insertCandidates(ctx, tx, candidatesOf(after))
+	return insertCandidates(ctx, tx, lite, candidatesOf(after))
 }
 
-func insertCandidates(ctx context.Context, tx *sql.Tx, rows []candidate) error {
+func insertCandidates(ctx context.Context, tx *sql.Tx, lite bool, rows []candidate) error {
 	slices.SortFunc(rows, func(a, b candidate) int {
 		if a.id != b.id {
 			return int(a.id - b.id)
 		}
 		return strings.Compare(a.tier, b.tier)
 	})
-	for start := 0; start < len(rows); start += 100 {
-		part := rows[start:min(start+100, len(rows))]
-		var vals []string
-		args := make([]any, 0, 7*len(part))
-		for i, r := range part {
-			n := 7 * i
-			vals = append(vals, fmt.Sprintf("($%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7))
-			args = append(args, r.id, r.tier, r.area, r.figuresYear, r.unmet, r.closeness, r.gaps)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO insight_candidates (enterprise_id, tier, area, figures_year, unmet, closeness, gaps) VALUES "+
-			strings.Join(vals, ","), args...); err != nil {
-			return fmt.Errorf("insight: candidates: %w", err)
-		}
+	vals := make([][]any, len(rows))
+	for i, r := range rows {
+		vals[i] = []any{r.id, r.tier, r.area, r.figuresYear, r.unmet, r.closeness, r.gaps}
+	}
+	if err := execRows(ctx, tx, lite, "INSERT INTO insight_candidates (enterprise_id, tier, area, figures_year, unmet, closeness, gaps)", "", 7, vals); err != nil {
+		return fmt.Errorf("insight: candidates: %w", err)
 	}
 	return nil
 }

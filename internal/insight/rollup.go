@@ -286,7 +286,7 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 	// Sources may come to disagree (or agree) without moving the value
 	// that counts: the conflicts are refreshed whether or not the facts
 	// moved (sources.go).
-	conflicts, err := s.refreshConflicts(ctx, tx, ids)
+	conflicts, err := s.refreshConflicts(ctx, tx, ids, now)
 	if err != nil {
 		return false, err
 	}
@@ -298,7 +298,7 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 	}
 	// The tier pipeline's candidates follow the contributions
 	// (pipeline.go); the monitor checks the changed enterprises.
-	if err := refreshCandidates(ctx, tx, ids, old, d); err != nil {
+	if err := refreshCandidates(ctx, tx, s.DB.Dialect == db.SQLite, ids, old, d); err != nil {
 		return false, err
 	}
 	return true, s.evaluate(ctx, tx, checks, today)
@@ -382,26 +382,31 @@ type delta struct {
 }
 
 func newDelta() *delta {
-	return &delta{groups: groups{}, put: map[factKey]facts{}}
+	return &delta{groups: newGroups(), put: map[factKey]facts{}}
 }
 
 // groups gathers contributions by year and dimensions before they reach
 // the cells: enterprises alike in every dimension name the same cells, so
 // their vectors are summed once per group and each group is spread over
-// its fifty-odd cells once, rather than each enterprise's.
-type groups map[int]map[string]*group
+// its fifty-odd cells once. Vectors are in the layout's places.
+type groups struct {
+	l *layout
+	m map[int]map[string]*group
+}
 
 type group struct {
-	f    facts // the dimensions (Values unused)
-	sums Sums
+	f facts // the dimensions (Values unused)
+	v vec
 }
+
+func newGroups() groups { return groups{l: newLayout(), m: map[int]map[string]*group{}} }
 
 // add adds f's vector to its group, sign times.
 func (g groups) add(year int, f *facts, sign int64) {
-	byDims := g[year]
+	byDims := g.m[year]
 	if byDims == nil {
 		byDims = map[string]*group{}
-		g[year] = byDims
+		g.m[year] = byDims
 	}
 	key, _ := f.dimsKey()
 	gr := byDims[key]
@@ -409,25 +414,25 @@ func (g groups) add(year int, f *facts, sign int64) {
 		gr = &group{f: facts{Chains: f.Chains, Area: f.Area, Section: f.Section, Div: f.Div, Size: f.Size, Cohort: f.Cohort, Tiers: f.Tiers}}
 		byDims[key] = gr
 	}
-	gr.sums.add(f, sign)
+	gr.v.add(g.l.vecOf(f, sign))
 }
 
 // cells spreads every group over its cells.
-func (g groups) cells() map[int]map[cellID]*Sums {
-	out := make(map[int]map[cellID]*Sums, len(g))
+func (g groups) cells() map[int]map[cellID]*vec {
+	out := make(map[int]map[cellID]*vec, len(g.m))
 	var buf []cellID
-	for year, byDims := range g {
-		yc := map[cellID]*Sums{}
+	for year, byDims := range g.m {
+		yc := map[cellID]*vec{}
 		out[year] = yc
 		for _, gr := range byDims {
 			buf = gr.f.cells(buf[:0])
 			for _, c := range buf {
-				sm := yc[c]
-				if sm == nil {
-					sm = &Sums{}
-					yc[c] = sm
+				v := yc[c]
+				if v == nil {
+					v = new(vec)
+					yc[c] = v
 				}
-				sm.merge(&gr.sums)
+				v.add(gr.v)
 			}
 		}
 	}
@@ -491,7 +496,8 @@ func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
 			var gone []string
 			for _, k := range keys {
 				s := cur[k]
-				s.merge(cells[cellID{dims, k}])
+				change := d.groups.l.sums(*cells[cellID{dims, k}])
+				s.merge(&change)
 				if s.N < 0 {
 					return errs.New(errs.Internal, "汇总数据与明细不一致，请重建汇总", fmt.Sprintf("insight: cell %d %s %s fell below zero; rebuild the rollups", year, dims, k))
 				}
@@ -504,7 +510,7 @@ func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
 			if err := deleteCells(ctx, tx, year, dims, gone); err != nil {
 				return err
 			}
-			if err := upsertCells(ctx, tx, puts); err != nil {
+			if err := upsertCells(ctx, tx, database.Dialect == db.SQLite, puts); err != nil {
 				return err
 			}
 		}
@@ -517,7 +523,7 @@ func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
 	if err := deleteFacts(ctx, tx, keys); err != nil {
 		return err
 	}
-	if err := insertFacts(ctx, tx, d.put); err != nil {
+	if err := insertFacts(ctx, tx, database.Dialect == db.SQLite, d.put); err != nil {
 		return err
 	}
 	for start := 0; start < len(d.dropLd); start += 200 {
@@ -533,7 +539,7 @@ func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
 			return fmt.Errorf("insight: leaders: %w", err)
 		}
 	}
-	return insertLeaders(ctx, tx, d.addLead)
+	return insertLeaders(ctx, tx, database.Dialect == db.SQLite, d.addLead)
 }
 
 type cellRow struct {
@@ -598,7 +604,7 @@ func deleteCells(ctx context.Context, tx *sql.Tx, year int, dims string, keys []
 	return nil
 }
 
-func upsertCells(ctx context.Context, tx *sql.Tx, rows []cellRow) error {
+func upsertCells(ctx context.Context, tx *sql.Tx, lite bool, rows []cellRow) error {
 	vals := make([][]any, len(rows))
 	for i, r := range rows {
 		body, err := r.sums.body()
@@ -607,7 +613,7 @@ func upsertCells(ctx context.Context, tx *sql.Tx, rows []cellRow) error {
 		}
 		vals[i] = []any{r.year, r.dims, r.key, r.sums.N, body}
 	}
-	if err := execRows(ctx, tx, "INSERT INTO insight_cells (year, dims, key, n, body)",
+	if err := execRows(ctx, tx, lite, "INSERT INTO insight_cells (year, dims, key, n, body)",
 		" ON CONFLICT (year, dims, key) DO UPDATE SET n = excluded.n, body = excluded.body", 5, vals); err != nil {
 		return fmt.Errorf("insight: cells: %w", err)
 	}
@@ -630,7 +636,7 @@ func deleteFacts(ctx context.Context, tx *sql.Tx, keys []factKey) error {
 	return nil
 }
 
-func insertFacts(ctx context.Context, tx *sql.Tx, put map[factKey]facts) error {
+func insertFacts(ctx context.Context, tx *sql.Tx, lite bool, put map[factKey]facts) error {
 	keys := make([]factKey, 0, len(put))
 	for k := range put {
 		keys = append(keys, k)
@@ -647,18 +653,18 @@ func insertFacts(ctx context.Context, tx *sql.Tx, put map[factKey]facts) error {
 		dims, v := f.encode()
 		vals[i] = []any{k.id, k.year, dims, v}
 	}
-	if err := execRows(ctx, tx, "INSERT INTO insight_facts (enterprise_id, year, dims, vals)", "", 4, vals); err != nil {
+	if err := execRows(ctx, tx, lite, "INSERT INTO insight_facts (enterprise_id, year, dims, vals)", "", 4, vals); err != nil {
 		return fmt.Errorf("insight: facts: %w", err)
 	}
 	return nil
 }
 
-func insertLeaders(ctx context.Context, tx *sql.Tx, rows []leaderKey) error {
+func insertLeaders(ctx context.Context, tx *sql.Tx, lite bool, rows []leaderKey) error {
 	vals := make([][]any, len(rows))
 	for i, l := range rows {
 		vals[i] = []any{l.year, l.node, l.revenue, l.id}
 	}
-	if err := execRows(ctx, tx, "INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id)", " ON CONFLICT DO NOTHING", 4, vals); err != nil {
+	if err := execRows(ctx, tx, lite, "INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id)", " ON CONFLICT DO NOTHING", 4, vals); err != nil {
 		return fmt.Errorf("insight: leaders: %w", err)
 	}
 	return nil
@@ -668,7 +674,7 @@ func insertLeaders(ctx context.Context, tx *sql.Tx, rows []leaderKey) error {
 // (a, b)") and tail (an ON CONFLICT clause, or ""), per rows a statement
 // at a time: the statement of a full chunk is prepared once and reused,
 // as parsing a long multi-row text cost more than running it.
-func execRows(ctx context.Context, tx *sql.Tx, head, tail string, ncols int, rows [][]any) error {
+func execRows(ctx context.Context, tx *sql.Tx, lite bool, head, tail string, ncols int, rows [][]any) error {
 	const chunk = 200
 	text := func(n int) string {
 		var b strings.Builder
@@ -683,7 +689,13 @@ func execRows(ctx context.Context, tx *sql.Tx, head, tail string, ncols int, row
 				if c > 0 {
 					b.WriteByte(',')
 				}
-				fmt.Fprintf(&b, "$%d", i*ncols+c+1)
+				if lite {
+					// SQLite binds "?" by position; a numbered name is
+					// looked up per value, which dominated long rows.
+					b.WriteByte('?')
+				} else {
+					fmt.Fprintf(&b, "$%d", i*ncols+c+1)
+				}
 			}
 			b.WriteByte(')')
 		}
@@ -744,12 +756,16 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		if err != nil {
 			return err
 		}
-		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders", "insight_candidates"} {
+		pct, err := s.ConflictPercent(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders", "insight_candidates", "insight_source_facts", "insight_source_counts"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("insight: rebuild: %w", err)
 			}
 		}
-		all := groups{}
+		all := newGroups()
 		err = s.Registry.EachFact(ctx, tx, 2000, func(part []enterprise.Fact) error {
 			put := map[factKey]facts{}
 			var leaders []leaderKey
@@ -770,30 +786,36 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 					all.add(y, &c, 1)
 				}
 			}
+			// The sources' presence and conflicts, from the same read.
+			ids := make([]int64, len(part))
+			for i := range part {
+				ids[i] = part[i].ID
+			}
+			if _, err := s.refreshSources(ctx, tx, ids, sourceValuesOf(part), pct); err != nil {
+				return err
+			}
 			enterprises += len(part)
-			if err := insertFacts(ctx, tx, put); err != nil {
+			if err := insertFacts(ctx, tx, s.DB.Dialect == db.SQLite, put); err != nil {
 				return err
 			}
 			// The tier pipeline's candidates, from the same facts (pipeline.go).
-			if err := insertCandidates(ctx, tx, candidatesOf(put)); err != nil {
+			if err := insertCandidates(ctx, tx, s.DB.Dialect == db.SQLite, candidatesOf(put)); err != nil {
 				return err
 			}
-			return insertLeaders(ctx, tx, leaders)
+			return insertLeaders(ctx, tx, s.DB.Dialect == db.SQLite, leaders)
 		})
 		if err != nil {
 			return err
 		}
 		var rows []cellRow
 		for y, yc := range all.cells() {
-			for id, sm := range yc {
-				rows = append(rows, cellRow{y, id.Dims, id.Key, sm})
+			for id, v := range yc {
+				sm := all.l.sums(*v)
+				rows = append(rows, cellRow{y, id.Dims, id.Key, &sm})
 			}
 		}
 		cellsN = len(rows)
-		if err := upsertCells(ctx, tx, rows); err != nil {
-			return err
-		}
-		if err := s.refreshAllConflicts(ctx, tx); err != nil {
+		if err := upsertCells(ctx, tx, s.DB.Dialect == db.SQLite, rows); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE insight_state SET seq = $1, enterprise_id = 0, day = $2, rebuilt_at = $3, applied_at = $3 WHERE id = 1",

@@ -196,16 +196,22 @@ type conflictRow struct {
 // refreshConflicts brings the per-source presence of values and the
 // conflicts of enterprises ids up to the registry, in the applier's
 // transaction; it reports whether anything changed.
-func (s *Service) refreshConflicts(ctx context.Context, tx *sql.Tx, ids []int64) (bool, error) {
+func (s *Service) refreshConflicts(ctx context.Context, tx *sql.Tx, ids []int64, facts []enterprise.Fact) (bool, error) {
 	pct, err := s.ConflictPercent(ctx, tx)
 	if err != nil {
 		return false, err
 	}
-	vals, err := s.Registry.SourceValues(ctx, tx, ids)
-	if err != nil {
-		return false, err
+	return s.refreshSources(ctx, tx, ids, sourceValuesOf(facts), pct)
+}
+
+// sourceValuesOf lists the per-source values of facts (in id order) as
+// enterprise.SourceValues sorts them.
+func sourceValuesOf(facts []enterprise.Fact) []enterprise.SourceValue {
+	var out []enterprise.SourceValue
+	for _, f := range facts {
+		out = append(out, f.Sources...)
 	}
-	return s.refreshSources(ctx, tx, ids, vals, pct)
+	return out
 }
 
 // refreshAllConflicts recomputes the per-source presence of values and
@@ -328,17 +334,12 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 			}
 			return a.year - b.year
 		})
-		for start := 0; start < len(pk); start += 300 {
-			part := pk[start:min(start+300, len(pk))]
-			var ph []string
-			args := make([]any, 0, 3*len(part))
-			for i, k := range part {
-				ph = append(ph, fmt.Sprintf("($%d,$%d,$%d)", 3*i+1, 3*i+2, 3*i+3))
-				args = append(args, k.id, k.year, put[k])
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO insight_source_facts (enterprise_id, year, vals) VALUES "+strings.Join(ph, ","), args...); err != nil {
-				return false, fmt.Errorf("insight: sources: %w", err)
-			}
+		rows := make([][]any, len(pk))
+		for i, k := range pk {
+			rows[i] = []any{k.id, k.year, put[k]}
+		}
+		if err := execRows(ctx, tx, s.DB.Dialect == db.SQLite, "INSERT INTO insight_source_facts (enterprise_id, year, vals)", "", 3, rows); err != nil {
+			return false, fmt.Errorf("insight: sources: %w", err)
 		}
 		zero := false
 		for k, n := range counts {
