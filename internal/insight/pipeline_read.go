@@ -71,7 +71,7 @@ type Mover struct {
 }
 
 // PipelineQuery chooses a pipeline: the year (0 now), the close list's
-// tier ("" all) and its length (1–500, default 100).
+// tier ("" all) and its length (1–500, default 50).
 type PipelineQuery struct {
 	Year  int
 	Tier  string
@@ -106,7 +106,7 @@ func (s *Service) Pipeline(ctx context.Context, v Viewer, q PipelineQuery) (Pipe
 		return Pipeline{}, errs.Field("tier", "没有这个梯队的认定条件", "no thresholds for this tier")
 	}
 	if q.Limit <= 0 || q.Limit > 500 {
-		q.Limit = 100
+		q.Limit = 50
 	}
 	today := s.today()
 	p := Pipeline{Year: q.Year, Area: area, Tier: q.Tier, AsOf: today, MovedFrom: today[:4] + "-01-01", MovedTo: today, PlanYear: s.now().In(db.CST).Year(),

@@ -26,7 +26,7 @@ var pipelineDocs = map[string]web.Doc{
 	"GET /api/v1/insight/pipeline": {Query: web.Query(
 		"year:integer 年度（2000–2100；不填或 0 为当前）/ year (none or 0: now)",
 		"tier:string(tsme|hnte|gazelle|srdi|little_giant) 只列接近该梯队的企业 / list only those close to this tier",
-		"limit:integer 各名单最多列出几项（1–500，默认 100）/ at most this many per list (1–500, default 100)",
+		"limit:integer 各名单最多列出几项（1–500，默认 50）/ at most this many per list (1–500, default 50)",
 	), Response: insight.Pipeline{}},
 	"POST /api/v1/insight/pipeline/outreach": {Response: insight.Outreach{}, Status: http.StatusCreated},
 }
