@@ -69,7 +69,7 @@ func (c Tree) SVG() template.HTML {
 	b := svgBuf(make([]byte, 0, 512*max(n, 1)))
 	title := esc(c.Title)
 	b.s(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `).i(w).s(" ").i(h).s(`" width="`).i(w).s(`" height="`).i(h).
-		s(`" role="img" aria-label="`).s(title).s(`" class="chart tree">`)
+		s(`" role="group" aria-label="`).s(title).s(`" class="chart tree">`)
 	b.s(`<title>`).s(title).s(`</title>`)
 	b.s(`<text x="`).i(pad).s(`" y="16" font-size="13" font-weight="600" fill="#1f2933">`).s(title).s(`</text>`)
 	// Elbow connectors from each parent's right edge to its children.

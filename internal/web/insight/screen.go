@@ -137,7 +137,8 @@ func figures(ctx context.Context, src kpi.Source, year int, upTo string, codes [
 
 // handleScreenEvents streams the data version: once at once, then each
 // time it moves (looked at every two seconds), with a comment line every
-// thirty seconds to keep proxies from closing a quiet stream.
+// thirty seconds to keep proxies from closing a quiet stream, for ten
+// minutes at most.
 func (h *handlers) handleScreenEvents(w http.ResponseWriter, r *http.Request) error {
 	if !insightViewer(r).Zone() {
 		return errs.New(errs.Forbidden, "无权查看大屏", "not allowed to watch the big screen")
@@ -155,6 +156,9 @@ func (h *handlers) handleScreenEvents(w http.ResponseWriter, r *http.Request) er
 	defer tick.Stop()
 	var last int64 = -1
 	quiet := 0
+	// A stream lasts ten minutes at most: the browser opens a new one at
+	// once, and a server shutting down never waits on an old one long.
+	end := time.After(10 * time.Minute)
 	for {
 		v, err := h.screenVersion(ctx)
 		if err != nil {
@@ -180,6 +184,8 @@ func (h *handlers) handleScreenEvents(w http.ResponseWriter, r *http.Request) er
 		}
 		select {
 		case <-ctx.Done():
+			return nil
+		case <-end:
 			return nil
 		case <-tick.C:
 		}

@@ -37,6 +37,10 @@ var mainPages = []struct {
 		"{link:/finance/institutions/[0-9]+}", "{link:/finance/funds/[0-9]+}", "/finance/roadshows", "{link:/finance/roadshows/[0-9]+}",
 		"/finance/overview?year=2023"}},
 	{"qiye", []string{"/finance", "/finance/needs", "/finance/needs/new"}},
+	{"leader", []string{"/insight", "{link:/insight/chains/[a-z_]+}", "/insight/breakdown", "/insight/pipeline", "/insight/warnings",
+		"{link:/insight/warnings/[0-9]+}", "/insight/rules", "/insight/sources", "/insight/conflicts", "/insight/public"}},
+	{"supervisor", []string{"/insight/mu"}},
+	{"qiye", []string{"/insight/me"}},
 	{"touzi", []string{"/finance", "/finance/dashboard", "{link:/finance/matches/[0-9]+}", "{link:/finance/needs/[0-9]+}", "/finance/institutions",
 		"/finance/roadshows", "{link:/finance/roadshows/[0-9]+}"}},
 }

@@ -99,7 +99,8 @@ func addRegistryWork(t *testing.T, h *webtest.Harness, pw map[string]string) {
 // its width and the first elements that stick out.
 func pageWidth(t *testing.T, b *webtest.Browser, target string) string {
 	t.Helper()
-	b.Do(t, chromedp.Navigate(b.Base+target), chromedp.WaitReady(chromedp.CSS("footer")))
+	// The big screen is drawn bare, with no footer.
+	b.Do(t, chromedp.Navigate(b.Base+target), chromedp.WaitReady(chromedp.CSS("footer, body.screen")))
 	w := b.Eval(t, `String(Math.max(document.documentElement.scrollWidth, document.body.scrollWidth))`)
 	if w == fmt.Sprint(phoneWidth) || w == fmt.Sprint(phoneWidth+1) {
 		return ""
