@@ -39,6 +39,7 @@ type Service struct {
 
 // New builds the service.
 func New(d *db.DB, a *audit.Log, reg *enterprise.Service, o *org.Service) *Service {
+	a.Describe(Module, auditLabels())
 	return &Service{DB: d, Audit: a, Registry: reg, Org: o}
 }
 

@@ -116,11 +116,16 @@ func TestModulesRegisterTheirWords(t *testing.T) {
 	if d.Sentence != "经发局 将 企业「演示企业」 的状态 从 存续 改为 迁出" {
 		t.Errorf("enterprise: %q", d.Sentence)
 	}
+	d = l.Tell(audit.Row{Action: "insight.warning.closed", ObjectType: "insight_warning", ObjectID: "4",
+		Before: `{"status":"following"}`, After: `{"status":"closed","note":"订单已恢复"}`}, "zh", "石佛办事处")
+	if !strings.Contains(d.Sentence, "办结了 预警") {
+		t.Errorf("insight: %q %+v", d.Sentence, d.Changes)
+	}
 	var codes []string
 	for _, m := range l.Modules() {
 		codes = append(codes, m.Code)
 	}
-	if got := strings.Join(codes, ","); got != "auth,award,enterprise,finance,kpi,plan,scenario,token,unit,user" {
+	if got := strings.Join(codes, ","); got != "auth,award,enterprise,finance,insight,kpi,plan,scenario,token,unit,user" {
 		t.Errorf("modules: %s", got)
 	}
 }
