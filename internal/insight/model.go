@@ -314,34 +314,6 @@ type Sums struct {
 	Tiers map[string]int64 `json:"t,omitempty"`
 }
 
-// add adds f's vector to s, sign times (1 or -1).
-func (s *Sums) add(f *facts, sign int64) {
-	s.N += sign
-	for k, v := range f.Values {
-		if s.Sum == nil {
-			s.Sum, s.Count = map[string]int64{}, map[string]int64{}
-		}
-		s.Sum[k] += sign * v
-		s.Count[k] += sign
-		if s.Count[k] == 0 && s.Sum[k] == 0 {
-			delete(s.Sum, k)
-			delete(s.Count, k)
-		}
-	}
-	for _, t := range f.Tiers {
-		if t == None {
-			continue
-		}
-		if s.Tiers == nil {
-			s.Tiers = map[string]int64{}
-		}
-		s.Tiers[t] += sign
-		if s.Tiers[t] == 0 {
-			delete(s.Tiers, t)
-		}
-	}
-}
-
 // merge adds d to s.
 func (s *Sums) merge(d *Sums) {
 	s.N += d.N
