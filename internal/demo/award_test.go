@@ -8,20 +8,14 @@ import (
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
-	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/org"
 )
 
 // TestDemoShowsFinishedAwardProgramme loads the demo and checks the 2023
 // programme went the whole way and the 2022 history is recorded.
 func TestDemoShowsFinishedAwardProgramme(t *testing.T) {
-	d := dbtest.Open(t)
-	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+	a, accounts := loaded(t, app.Options{})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
-	accounts, err := Load(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
 	roles := map[org.Role]int{}
 	for _, acc := range accounts {
 		roles[acc.Role]++

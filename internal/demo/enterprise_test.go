@@ -9,7 +9,6 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
-	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
@@ -39,13 +38,8 @@ func TestSyntheticEnterprisesAreReproducibleAndMarked(t *testing.T) {
 }
 
 func TestLoadAddsAnEnterpriseAccountLinkedToASyntheticEnterprise(t *testing.T) {
-	d := dbtest.Open(t)
-	s := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+	s, accounts := loaded(t, app.Options{})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
-	accounts, err := Load(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var qiye *Account
 	for i := range accounts {
 		if accounts[i].Role == org.Enterprise {

@@ -8,7 +8,6 @@ import (
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/award"
-	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/finance"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/org"
@@ -19,13 +18,8 @@ import (
 // a pending registration, matches at every step with two funded, a
 // declined one, a roadshow with its outcome, and the computed figures.
 func TestDemoHasFinance(t *testing.T) {
-	d := dbtest.Open(t)
-	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Now: Clock})
+	a, accounts := loaded(t, app.Options{Now: Clock})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
-	accounts, err := Load(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
 	investors := 0
 	for _, acc := range accounts {
 		if acc.Role == org.Investor {
@@ -131,7 +125,7 @@ func TestDemoHasFinance(t *testing.T) {
 		t.Fatalf("first: %+v", e)
 	}
 	var grants int
-	if err := d.R.QueryRow("SELECT COUNT(*) FROM award_grants WHERE programme_id = $1", honour.ID).Scan(&grants); err != nil || grants != 0 {
+	if err := a.DB.R.QueryRow("SELECT COUNT(*) FROM award_grants WHERE programme_id = $1", honour.ID).Scan(&grants); err != nil || grants != 0 {
 		t.Fatalf("the honour made %d grants (%v)", grants, err)
 	}
 	// The demo enterprise account sees its need and the interest it got.

@@ -7,7 +7,6 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
-	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/insight"
 	"gaoxin/internal/org"
@@ -17,12 +16,8 @@ import (
 // statistics that arrived at 55 % of the year before raised the revenue
 // warning in the enterprise's inbox.
 func TestDemoRollupsAndWarning(t *testing.T) {
-	d := dbtest.Open(t)
-	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Now: Clock})
+	a, _ := loaded(t, app.Options{Now: Clock})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
-	if _, err := Load(ctx, a); err != nil {
-		t.Fatal(err)
-	}
 	st, err := a.Insight.State(ctx)
 	if err != nil || st.Behind() || st.Latest == 0 {
 		t.Fatalf("rollups %+v, %v", st, err)

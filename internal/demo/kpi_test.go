@@ -8,19 +8,14 @@ import (
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
-	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/kpi"
-	"gaoxin/internal/org"
 )
 
 // TestDemoKPIIsLively loads the demo and checks the 2023 dashboard shows the
 // mix it promises: some met, some close or behind, one at risk, one overdue.
 func TestDemoKPIIsLively(t *testing.T) {
-	a := app.New(dbtest.Open(t), app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+	a, _ := loaded(t, app.Options{})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
-	if _, err := Load(ctx, a); err != nil {
-		t.Fatal(err)
-	}
 	d, err := a.KPI.Dashboard(ctx, 2023)
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
-	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/org"
 	"gaoxin/internal/scenario"
 )
@@ -15,12 +14,8 @@ import (
 // open at the demo's date has invited suggestions, and the demo enterprise
 // follows categories and has messages in its scenario inbox.
 func TestDemoInvitesSuggestedEnterprises(t *testing.T) {
-	d := dbtest.Open(t)
-	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Now: Clock})
+	a, _ := loaded(t, app.Options{Now: Clock})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
-	if _, err := Load(ctx, a); err != nil {
-		t.Fatal(err)
-	}
 	staff := scenario.Viewer{UserID: 1, Role: org.Supervisor}
 	open, err := a.Scenario.List(ctx, staff, scenario.Filter{State: scenario.StatePublished, Limit: 100})
 	if err != nil || len(open.Needs) == 0 {

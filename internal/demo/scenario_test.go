@@ -6,7 +6,6 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
-	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/org"
 	"gaoxin/internal/scenario"
 )
@@ -17,12 +16,8 @@ import (
 // won after three experts scored (one recusing) and the notice passed, a
 // failed call with its reason, and a need awaiting review.
 func TestDemoHasScenarioCalls(t *testing.T) {
-	d := dbtest.Open(t)
-	a := app.New(d, app.Options{Argon: &org.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Now: Clock})
+	a, _ := loaded(t, app.Options{Now: Clock})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "demo"})
-	if _, err := Load(ctx, a); err != nil {
-		t.Fatal(err)
-	}
 	staff := scenario.Viewer{UserID: 1, Role: org.Supervisor}
 	all, err := a.Scenario.List(ctx, staff, scenario.Filter{Limit: 100})
 	if err != nil {

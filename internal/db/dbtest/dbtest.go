@@ -7,9 +7,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"gaoxin/internal/db"
@@ -52,9 +58,7 @@ func DSN(t testing.TB) string {
 		t.Fatalf("dbtest: GAOXIN_TEST_POSTGRES: %v", err)
 	}
 	defer admin.Close()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
+	schema := "t_" + randomHex()
 	if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("dbtest: create schema: %v", err)
 	}
@@ -78,3 +82,197 @@ func DSN(t testing.TB) string {
 
 // Postgres reports whether the tests run on PostgreSQL.
 func Postgres() bool { return os.Getenv("GAOXIN_TEST_POSTGRES") != "" }
+
+// Template is a database that a test binary fills once (a demo, say) and
+// hands each test a copy of: a copy of the SQLite file, or on PostgreSQL a
+// database created from it with CREATE DATABASE … TEMPLATE. Filling it
+// once instead of in every test is what keeps the suites that read the
+// whole demo fast; each test still writes only to its own copy.
+type Template struct {
+	build func(ctx context.Context, dsn string) error
+
+	once sync.Once
+	dsn  string // the filled template's DSN
+	path string // SQLite: the template file
+	err  error
+}
+
+// templates are those filled in this binary, removed by Main.
+var (
+	templatesMu sync.Mutex
+	templates   []*Template
+)
+
+// NewTemplate returns a template filled by build on first use. build gets
+// the DSN of an empty database and must close every connection it opened
+// before it returns (PostgreSQL copies no database that is in use).
+func NewTemplate(build func(ctx context.Context, dsn string) error) *Template {
+	return &Template{build: build}
+}
+
+// Open returns a migrated database that starts as a copy of the template,
+// closed and removed when t ends, and its DSN.
+func (tp *Template) Open(t testing.TB) (*db.DB, string) {
+	t.Helper()
+	tp.once.Do(tp.fill)
+	if tp.err != nil {
+		t.Fatalf("dbtest: template: %v", tp.err)
+	}
+	ctx := context.Background()
+	var dsn string
+	if base := os.Getenv("GAOXIN_TEST_POSTGRES"); base != "" {
+		dsn = copyPostgres(t, base, tp.dsn)
+	} else {
+		path := filepath.Join(t.TempDir(), "test.db")
+		if err := copyFile(tp.path, path); err != nil {
+			t.Fatalf("dbtest: copy template: %v", err)
+		}
+		dsn = "sqlite:" + path
+	}
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("dbtest: open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d, dsn
+}
+
+func (tp *Template) fill() {
+	templatesMu.Lock()
+	templates = append(templates, tp)
+	templatesMu.Unlock()
+	ctx := context.Background()
+	if base := os.Getenv("GAOXIN_TEST_POSTGRES"); base != "" {
+		name := databaseName(base) + "_tpl_" + randomHex()
+		if tp.err = createDatabase(ctx, base, name, ""); tp.err != nil {
+			return
+		}
+		tp.dsn = withDatabase(base, name)
+	} else {
+		dir, err := os.MkdirTemp("", "gaoxin-template-")
+		if err != nil {
+			tp.err = err
+			return
+		}
+		tp.path = filepath.Join(dir, "template.db")
+		tp.dsn = "sqlite:" + tp.path
+	}
+	tp.err = tp.build(ctx, tp.dsn)
+}
+
+// remove deletes the filled template.
+func (tp *Template) remove() {
+	switch {
+	case tp.path != "":
+		os.RemoveAll(filepath.Dir(tp.path))
+	case tp.dsn != "":
+		dropDatabase(os.Getenv("GAOXIN_TEST_POSTGRES"), databaseName(tp.dsn))
+	}
+}
+
+// Main runs a package's tests and then removes the templates they filled;
+// call it from TestMain.
+func Main(m *testing.M) int {
+	code := m.Run()
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	for _, tp := range templates {
+		tp.remove()
+	}
+	return code
+}
+
+// copyPostgres creates a database from the template's and returns its DSN;
+// the copy is dropped when t ends.
+func copyPostgres(t testing.TB, base, tplDSN string) string {
+	t.Helper()
+	name := databaseName(base) + "_t_" + randomHex()
+	if err := createDatabase(context.Background(), base, name, databaseName(tplDSN)); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(base, name) })
+	return withDatabase(base, name)
+}
+
+// createDatabase creates name, empty or as a copy of template.
+func createDatabase(ctx context.Context, base, name, template string) error {
+	admin, err := db.Open(ctx, base)
+	if err != nil {
+		return fmt.Errorf("GAOXIN_TEST_POSTGRES: %w", err)
+	}
+	defer admin.Close()
+	q := "CREATE DATABASE " + name
+	if template != "" {
+		q += " TEMPLATE " + template
+	}
+	if _, err := admin.W.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("%s: %w", q, err)
+	}
+	return nil
+}
+
+func dropDatabase(base, name string) {
+	ctx := context.Background()
+	admin, err := db.Open(ctx, base)
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	admin.W.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+}
+
+// databaseName is the database a PostgreSQL DSN names.
+func databaseName(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Path, "/")
+}
+
+// withDatabase is dsn naming database name, with no search_path.
+func withDatabase(dsn, name string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.Path = "/" + name
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func randomHex() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// copyFile copies a closed SQLite file (its write-ahead log, if one was
+// left, beside it).
+func copyFile(from, to string) error {
+	for _, suffix := range []string{"", "-wal"} {
+		src, err := os.Open(from + suffix)
+		if errors.Is(err, fs.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		dst, err := os.Create(to + suffix)
+		if err != nil {
+			src.Close()
+			return err
+		}
+		_, err = io.Copy(dst, src)
+		src.Close()
+		if e := dst.Close(); err == nil {
+			err = e
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -2,41 +2,59 @@ package site_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
-	"gaoxin/internal/web"
-	"gaoxin/internal/web/webtest"
-
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
+	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/demo"
+	"gaoxin/internal/web"
+	"gaoxin/internal/web/webtest"
 )
 
 // newDemoHarness is a server over the full demo data, with the demo
-// accounts' generated passwords, run as `serve --demo` runs it: on the
-// demo's clock, with its date in the banner.
+// accounts' passwords by username.
 func newDemoHarness(t *testing.T) (*webtest.Harness, map[string]string) {
 	t.Helper()
 	h, pw, _ := newDemoHarnessAccounts(t)
 	return h, pw
 }
 
+// demoAccounts are the accounts the demo template was loaded with.
+var demoAccounts []demo.Account
+
+// demoTemplate is the full demo, loaded once per test binary; each test
+// gets its own copy of it to read and write.
+var demoTemplate = dbtest.NewTemplate(func(ctx context.Context, dsn string) error {
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		return err
+	}
+	a := app.New(d, app.Options{Argon: &webtest.CheapArgon, Now: demo.Clock})
+	demoAccounts, err = demo.Load(audit.WithActor(ctx, audit.Actor{Name: "demo"}), a)
+	return err
+})
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
 // newDemoHarnessAccounts is newDemoHarness with the demo accounts in the
 // order the demo made them.
 func newDemoHarnessAccounts(t *testing.T) (*webtest.Harness, map[string]string, []demo.Account) {
 	t.Helper()
-	a := app.New(dbtest.Open(t), app.Options{Argon: &webtest.CheapArgon, Now: demo.Clock})
-	accounts, err := demo.Load(audit.WithActor(context.Background(), audit.Actor{Name: "demo"}), a)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, _ := demoTemplate.Open(t)
+	a := app.New(d, app.Options{Argon: &webtest.CheapArgon, Now: demo.Clock})
 	pw := map[string]string{}
-	for _, acc := range accounts {
+	for _, acc := range demoAccounts {
 		pw[acc.Username] = acc.Password
 	}
-	return webtest.OverConfig(t, a, web.Config{Version: "test", DemoAsOf: demo.AsOf}), pw, accounts
+	return webtest.OverConfig(t, a, web.Config{Version: "test", DemoAsOf: demo.AsOf}), pw, demoAccounts
 }
 
 func TestHomeOverviewByRole(t *testing.T) {

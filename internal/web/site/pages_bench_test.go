@@ -1,16 +1,12 @@
 package site_test
 
 import (
-	"context"
 	"net/http/httptest"
 	"syscall"
 	"testing"
 	"time"
 
 	"gaoxin/internal/app"
-	"gaoxin/internal/audit"
-	"gaoxin/internal/db/dbtest"
-	"gaoxin/internal/demo"
 	"gaoxin/internal/web/webtest"
 )
 
@@ -22,13 +18,10 @@ import (
 func BenchmarkDemoPagesCold(b *testing.B) {
 	o := app.Options{Argon: &webtest.CheapArgon}
 	o.KPI.Cache.Off, o.Plan.Cache.Off = true, true
-	a := app.New(dbtest.Open(b), o)
-	accounts, err := demo.Load(audit.WithActor(context.Background(), audit.Actor{Name: "demo"}), a)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, _ := demoTemplate.Open(b)
+	a := app.New(d, o)
 	var pw string
-	for _, acc := range accounts {
+	for _, acc := range demoAccounts {
 		if acc.Username == "leader" {
 			pw = acc.Password
 		}
