@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
@@ -21,7 +22,12 @@ var errUsage = errors.New("usage")
 
 // Config is every setting of the binary; flags and GAOXIN_* variables fill it.
 type Config struct {
-	DB             string // sqlite:PATH or postgres://…
+	DB string // sqlite:PATH or postgres://…
+	// DBRead is a PostgreSQL streaming replica of DB that pages which only
+	// read use ("" for none); FreshFor keeps a writer's pages on the
+	// primary that long after its write.
+	DBRead         string
+	FreshFor       time.Duration
 	Addr           string
 	Demo           bool
 	SecureCookies  bool
@@ -104,6 +110,14 @@ func envBool(flagName string, def bool) bool {
 	return v
 }
 
+func envDuration(flagName string, def time.Duration) time.Duration {
+	v, err := time.ParseDuration(env(flagName, def.String()))
+	if err != nil {
+		return def
+	}
+	return v
+}
+
 // commonFlags registers the flags every command shares.
 func commonFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DB, "db", env("db", "sqlite:gaoxin.db"), "database: sqlite:PATH or postgres://… (GAOXIN_DB)")
@@ -119,6 +133,9 @@ func commonFlags(fs *flag.FlagSet, c *Config) {
 func (c *Config) Validate() error {
 	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return fmt.Errorf("--db must be sqlite:PATH or a postgres:// URL, got %q", c.DB)
+	}
+	if c.DBRead != "" && (!strings.HasPrefix(c.DBRead, "postgres://") && !strings.HasPrefix(c.DBRead, "postgresql://") || strings.HasPrefix(c.DB, "sqlite:")) {
+		return fmt.Errorf("--db-read must be a postgres:// URL of a streaming replica of the PostgreSQL --db, got %q", c.DBRead)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
@@ -166,6 +183,12 @@ func openWith(ctx context.Context, c *Config, demoKey bool) (*app.App, error) {
 	if err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	if c.DBRead != "" {
+		if err := d.AttachReplica(ctx, c.DBRead); err != nil {
+			d.Close()
+			return nil, err
+		}
 	}
 	o := app.Options{PasswordStrict: c.PasswordStrict, Audit: ao}
 	if c.Demo {

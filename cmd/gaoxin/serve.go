@@ -26,6 +26,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.BoolVar(&c.Demo, "demo", envBool("demo", false), "load demo data into an empty database, print the demo accounts, and read every module at the demo's one date, "+demo.AsOf+" (GAOXIN_DEMO)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("secure-cookies", false), "mark cookies Secure; set when served over TLS (GAOXIN_SECURE_COOKIES)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("trust-proxy", false), "take the client address from X-Forwarded-For (GAOXIN_TRUST_PROXY)")
+	fs.StringVar(&c.DBRead, "db-read", env("db-read", ""), "a PostgreSQL streaming replica of --db (postgres://…): pages that only read use it while it answers (GAOXIN_DB_READ)")
+	fs.DurationVar(&c.FreshFor, "db-read-fresh", envDuration("db-read-fresh", 10*time.Second), "after a write, the writer's pages read from the primary this long (GAOXIN_DB_READ_FRESH)")
 	if err := parse(fs, args, &c); err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return err
 		}
 	}
-	cfg := web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version}
+	cfg := web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version, FreshFor: c.FreshFor}
 	if c.Demo {
 		cfg.DemoAsOf = demo.AsOf
 	}

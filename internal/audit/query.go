@@ -52,7 +52,7 @@ func (l *Log) ForObjects(ctx context.Context, objects map[string][]string, limit
 		}
 		conds = append(conds, "(object_type = "+quote(t)+" AND object_id IN ("+strings.Join(lits, ",")+"))")
 	}
-	rows, err := l.db.R.QueryContext(ctx, `SELECT `+rowColumns+` FROM audit_log WHERE `+strings.Join(conds, " OR ")+` ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := l.db.Read(ctx).QueryContext(ctx, `SELECT `+rowColumns+` FROM audit_log WHERE `+strings.Join(conds, " OR ")+` ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit: for objects: %w", err)
 	}
@@ -141,7 +141,7 @@ func (l *Log) Each(ctx context.Context, f Filter, fn func(Row) error) error {
 func (l *Log) each(ctx context.Context, f Filter, limit int, fn func(Row) error) error {
 	where, args := f.where()
 	args = append(args, limit)
-	rows, err := l.db.R.QueryContext(ctx, `SELECT `+rowColumns+` FROM audit_log`+where+fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args)), args...)
+	rows, err := l.db.Read(ctx).QueryContext(ctx, `SELECT `+rowColumns+` FROM audit_log`+where+fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args)), args...)
 	if err != nil {
 		return fmt.Errorf("audit: list: %w", err)
 	}

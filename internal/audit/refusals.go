@@ -109,7 +109,7 @@ func (l *Log) Refusals(ctx context.Context, since int64, limit int) ([]RefusalCo
 	if err := l.FlushRefusals(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := l.db.R.QueryContext(ctx, `SELECT minute, source, code, count, last_path FROM audit_refusals
+	rows, err := l.db.Read(ctx).QueryContext(ctx, `SELECT minute, source, code, count, last_path FROM audit_refusals
 		WHERE minute >= $1 ORDER BY minute DESC, count DESC, source, code LIMIT $2`, since, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit: refusals: %w", err)

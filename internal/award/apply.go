@@ -176,7 +176,7 @@ func (s *Service) nameApps(ctx context.Context, as []Application) error {
 
 // Application returns one application with its evidence list. Errors: NotFound.
 func (s *Service) Application(ctx context.Context, id int64) (Application, error) {
-	a, err := scanApp(s.DB.R.QueryRowContext(ctx, "SELECT "+appCols+" WHERE a.id=$1", id))
+	a, err := scanApp(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+appCols+" WHERE a.id=$1", id))
 	if err == sql.ErrNoRows {
 		return a, errs.New(errs.NotFound, "申报不存在", "application not found")
 	}
@@ -223,7 +223,7 @@ func (s *Service) EvidenceFile(ctx context.Context, id int64) (Evidence, []byte,
 	var e Evidence
 	var data []byte
 	var app sql.NullInt64
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id, filename, content_type, size, sha256, data, application_id FROM award_evidence WHERE id=$1", id).
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT id, filename, content_type, size, sha256, data, application_id FROM award_evidence WHERE id=$1", id).
 		Scan(&e.ID, &e.Filename, &e.ContentType, &e.Size, &e.SHA256, &data, &app)
 	if err == sql.ErrNoRows {
 		return e, nil, 0, errs.New(errs.NotFound, "文件不存在", "file not found")

@@ -115,7 +115,7 @@ func notFound() error { return errs.New(errs.NotFound, "评优项目不存在", 
 
 // Programme returns one programme. Errors: NotFound.
 func (s *Service) Programme(ctx context.Context, id int64) (Programme, error) {
-	p, err := scanProgramme(s.DB.R.QueryRowContext(ctx, "SELECT "+progCols+" FROM award_programmes WHERE id=$1", id))
+	p, err := scanProgramme(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+progCols+" FROM award_programmes WHERE id=$1", id))
 	if err == sql.ErrNoRows {
 		return p, notFound()
 	}
@@ -162,7 +162,7 @@ func (s *Service) Programmes(ctx context.Context, f ProgrammeFilter) ([]Programm
 		f.Limit = 200
 	}
 	q += " ORDER BY year DESC, id DESC LIMIT " + strconv.Itoa(f.Limit)
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("award: list programmes: %w", err)
 	}

@@ -75,7 +75,7 @@ func (s *Service) PaymentsByID(ctx context.Context, ids []int64) (map[int64]Paym
 		for i, id := range ids[:n] {
 			list[i] = idStr(id)
 		}
-		rows, err := s.DB.R.QueryContext(ctx, "SELECT "+payCols+" FROM award_payments WHERE id IN ("+strings.Join(list, ",")+")")
+		rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT "+payCols+" FROM award_payments WHERE id IN ("+strings.Join(list, ",")+")")
 		if err != nil {
 			return nil, fmt.Errorf("award: payments by id: %w", err)
 		}

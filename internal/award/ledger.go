@@ -199,7 +199,7 @@ func scanGrant(sc interface{ Scan(...any) error }) (Grant, error) {
 
 // Grant returns one grant with balances derived from payments and the ledger.
 func (s *Service) Grant(ctx context.Context, id int64) (Grant, error) {
-	g, err := scanGrant(s.DB.R.QueryRowContext(ctx, "SELECT "+grantCols+" WHERE g.id=$1", id))
+	g, err := scanGrant(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+grantCols+" WHERE g.id=$1", id))
 	if err == sql.ErrNoRows {
 		return g, errs.New(errs.NotFound, "奖补不存在", "grant not found")
 	}
@@ -387,7 +387,7 @@ func (s *Service) RequestPayment(ctx context.Context, grantID int64, key string,
 
 // PaymentByID returns one payment. Errors: NotFound.
 func (s *Service) PaymentByID(ctx context.Context, id int64) (Payment, error) {
-	p, err := scanPayment(s.DB.R.QueryRowContext(ctx, "SELECT "+payCols+" FROM award_payments WHERE id=$1", id))
+	p, err := scanPayment(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+payCols+" FROM award_payments WHERE id=$1", id))
 	if err == sql.ErrNoRows {
 		return p, errs.New(errs.NotFound, "付款不存在", "payment not found")
 	}

@@ -145,7 +145,7 @@ func scanObj(sc interface{ Scan(...any) error }) (Objection, error) {
 
 // Objection returns one objection. Errors: NotFound.
 func (s *Service) Objection(ctx context.Context, id int64) (Objection, error) {
-	o, err := scanObj(s.DB.R.QueryRowContext(ctx, "SELECT "+objCols+" WHERE o.id=$1", id))
+	o, err := scanObj(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+objCols+" WHERE o.id=$1", id))
 	if err == sql.ErrNoRows {
 		return o, errs.New(errs.NotFound, "异议不存在", "objection not found")
 	}

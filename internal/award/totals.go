@@ -48,7 +48,7 @@ func (s *Service) Totals(ctx context.Context, year int) ([]Total, error) {
 // date), across programmes.
 func (s *Service) YearPaid(ctx context.Context, year int) (int64, error) {
 	var v money.SQLSum
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(SUM(amount_fen), 0) FROM award_ledger WHERE year=$1", year).Scan(&v); err != nil {
+	if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT COALESCE(SUM(amount_fen), 0) FROM award_ledger WHERE year=$1", year).Scan(&v); err != nil {
 		return 0, fmt.Errorf("award: paid in %d: %w", year, err)
 	}
 	return int64(v), nil

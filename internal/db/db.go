@@ -36,6 +36,7 @@ type DB struct {
 	DSN     string // as given, for backups and diagnostics
 	path    string // SQLite file path
 	prep    prepared
+	replica *replica // nil: no read replica (AttachReplica)
 }
 
 // Open opens a database from a DSN: "sqlite:PATH" (or a path ending in .db)
@@ -120,6 +121,9 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 // Close closes both pools.
 func (d *DB) Close() error {
 	d.closePrepared()
+	if d.replica != nil {
+		d.replica.close()
+	}
 	err := d.W.Close()
 	if d.R != d.W {
 		if e := d.R.Close(); err == nil {

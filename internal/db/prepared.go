@@ -151,6 +151,10 @@ func (r Reader) planned(args []any) ([]any, bool) {
 
 // QueryRowContext is sql.DB's, prepared.
 func (r Reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if p := r.D.onReplica(ctx); p != nil {
+		pa, _ := r.planned(args)
+		return p.QueryRowContext(ctx, q, pa...)
+	}
 	if pa, ok := r.planned(args); ok {
 		return r.D.R.QueryRowContext(ctx, q, pa...)
 	}
@@ -162,6 +166,10 @@ func (r Reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql
 
 // QueryContext is sql.DB's, prepared.
 func (r Reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if p := r.D.onReplica(ctx); p != nil {
+		pa, _ := r.planned(args)
+		return p.QueryContext(ctx, q, pa...)
+	}
 	if pa, ok := r.planned(args); ok {
 		return r.D.R.QueryContext(ctx, q, pa...)
 	}

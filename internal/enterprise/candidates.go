@@ -164,7 +164,7 @@ func (s *Service) IndustryNames(ctx context.Context, codes []string) (map[string
 		args[i] = c
 		ph[i] = fmt.Sprintf("$%d", i+1)
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT code, name_zh FROM industry_codes WHERE code IN ("+strings.Join(ph, ",")+")", args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT code, name_zh FROM industry_codes WHERE code IN ("+strings.Join(ph, ",")+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: industry names: %w", err)
 	}

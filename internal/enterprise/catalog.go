@@ -99,7 +99,7 @@ func FormatFen(fen int64) string {
 
 // indicators reads the figure list in display order.
 func (s *Service) indicators(ctx context.Context) ([]Indicator, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT code, name_zh, name_en, unit, scale, sort, nonnegative
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT code, name_zh, name_en, unit, scale, sort, nonnegative
 		FROM figure_indicators ORDER BY sort, code LIMIT 500`)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: indicators: %w", err)
@@ -173,7 +173,7 @@ type ChainNode struct {
 
 // chainTree reads every node, depth first in sort order.
 func (s *Service) chainTree(ctx context.Context) ([]ChainNode, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, code, name_zh, name_en, COALESCE(parent_id, 0), sort
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT id, code, name_zh, name_en, COALESCE(parent_id, 0), sort
 		FROM chain_nodes ORDER BY sort, id LIMIT 5000`)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: chain tree: %w", err)
@@ -274,7 +274,7 @@ type IndustryCode struct {
 // IndustryCodes returns the whole classification (门类, 大类, 中类 and 小类)
 // in code order.
 func (s *Service) IndustryCodes(ctx context.Context) ([]IndustryCode, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT code, level, name_zh, parent_code FROM industry_codes ORDER BY code LIMIT 5000`)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT code, level, name_zh, parent_code FROM industry_codes ORDER BY code LIMIT 5000`)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: industry codes: %w", err)
 	}

@@ -491,7 +491,7 @@ func (s *Service) rejectionReasons(ctx context.Context, id int64, figs []Figure)
 	if !slices.ContainsFunc(figs, func(f Figure) bool { return f.Status == Rejected }) {
 		return nil
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT after_json FROM enterprise_history WHERE enterprise_id = $1 AND action = 'enterprise.figure.reject'
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT after_json FROM enterprise_history WHERE enterprise_id = $1 AND action = 'enterprise.figure.reject'
 		ORDER BY id DESC LIMIT 500`, id)
 	if err != nil {
 		return fmt.Errorf("enterprise: rejection reasons: %w", err)
@@ -602,7 +602,7 @@ func (s *Service) Pending(ctx context.Context, v Viewer, limit int) ([]PendingFi
 	if limit <= 0 || limit > 500 {
 		limit = 200
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.enterprise_id, e.name, e.credit_code, f.indicator, f.year, f.month, f.value,
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT f.enterprise_id, e.name, e.credit_code, f.indicator, f.year, f.month, f.value,
 		COALESCE(f.entered_by, 0), COALESCE(u.username, ''), f.entered_at, c.value IS NOT NULL, COALESCE(c.value, 0), COALESCE(c.source, '')
 		FROM enterprise_figures f JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN users u ON u.id = f.entered_by
 		LEFT JOIN enterprise_figure_current c ON c.indicator = f.indicator AND c.year = f.year AND c.month = f.month AND c.enterprise_id = f.enterprise_id

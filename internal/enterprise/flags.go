@@ -97,7 +97,7 @@ func scanFlag(sc scanner) (Flag, error) {
 }
 
 func (s *Service) flag(ctx context.Context, id int64) (Flag, error) {
-	f, err := scanFlag(s.DB.R.QueryRowContext(ctx, flagCols+" WHERE f.id = $1", id))
+	f, err := scanFlag(s.DB.Read(ctx).QueryRowContext(ctx, flagCols+" WHERE f.id = $1", id))
 	if err == sql.ErrNoRows {
 		return f, errs.New(errs.NotFound, "不良记录不存在", "flag not found")
 	}
@@ -113,7 +113,7 @@ func (s *Service) Flags(ctx context.Context, v Viewer) ([]Flag, error) {
 	if !v.Staff() {
 		return nil, errNoAccess
 	}
-	rows, err := s.DB.R.QueryContext(ctx, flagCols+" ORDER BY f.active DESC, f.id DESC LIMIT 1000")
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, flagCols+" ORDER BY f.active DESC, f.id DESC LIMIT 1000")
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: flags: %w", err)
 	}

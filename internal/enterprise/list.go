@@ -182,7 +182,7 @@ func (s *Service) ExplainList(ctx context.Context, v Viewer, f Filter) ([]string
 	if s.DB.Dialect == db.Postgres {
 		explain = "EXPLAIN (ANALYZE, COSTS OFF) "
 	}
-	rows, err := s.DB.R.QueryContext(ctx, explain+q, args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, explain+q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: explain: %w", err)
 	}
@@ -310,7 +310,7 @@ func (s *Service) classCond(ctx context.Context, f Filter) ([]any, error) {
 	}
 	year := f.ClassYear
 	if year == 0 {
-		if err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(year), 0) FROM enterprise_classes WHERE scheme = $1", ClassMu).Scan(&year); err != nil {
+		if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT COALESCE(MAX(year), 0) FROM enterprise_classes WHERE scheme = $1", ClassMu).Scan(&year); err != nil {
 			return nil, fmt.Errorf("enterprise: class years: %w", err)
 		}
 	} else if year < 2000 || year > 2100 {
@@ -349,7 +349,7 @@ func (s *Service) many(ctx context.Context, table, cond string, cargs []any) boo
 	key := fmt.Sprintf("%s%q", q, cargs)
 	n, err := s.memo.counts.Get(ctx, key, func() (int, error) {
 		var n int
-		err := s.DB.R.QueryRowContext(ctx, q, cargs...).Scan(&n)
+		err := s.DB.Read(ctx).QueryRowContext(ctx, q, cargs...).Scan(&n)
 		return n, err
 	})
 	if err != nil {

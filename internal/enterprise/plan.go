@@ -259,7 +259,7 @@ func (s *Service) loadExisting(ctx context.Context, rows []parsedRow) (map[strin
 			ph = append(ph, s.placeholder(len(args)))
 		}
 		q := "SELECT " + entCols + entFrom + " WHERE e.credit_code IN (" + strings.Join(ph, ",") + ") ORDER BY e.id"
-		dbRows, err := s.DB.R.QueryContext(ctx, q, args...)
+		dbRows, err := s.DB.Read(ctx).QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("enterprise: import: load: %w", err)
 		}
@@ -302,7 +302,7 @@ func (s *Service) loadExisting(ctx context.Context, rows []parsedRow) (map[strin
 			return nil, err
 		}
 		using, cond, cargs := s.currentOf(codes, ids, 0)
-		fr, err := s.DB.R.QueryContext(ctx, "SELECT c.enterprise_id, c.indicator, c.year, c.value FROM enterprise_figure_current c"+using+
+		fr, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT c.enterprise_id, c.indicator, c.year, c.value FROM enterprise_figure_current c"+using+
 			" WHERE "+cond+" AND c.year IN ("+strings.Join(ys, ",")+") AND c.month = 0", cargs...)
 		if err != nil {
 			return nil, fmt.Errorf("enterprise: import: load figures: %w", err)

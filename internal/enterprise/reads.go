@@ -89,7 +89,7 @@ func (s *Service) Briefs(ctx context.Context, q db.Querier, ids []int64) (map[in
 // BriefByCode finds an enterprise by its credit code (normalised first).
 // Errors: Invalid naming credit_code when no enterprise has it.
 func (s *Service) BriefByCode(ctx context.Context, code string) (Brief, error) {
-	rows, err := s.DB.R.QueryContext(ctx, briefCols+" WHERE credit_code = $1", strings.ToUpper(strings.TrimSpace(code)))
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, briefCols+" WHERE credit_code = $1", strings.ToUpper(strings.TrimSpace(code)))
 	if err != nil {
 		return Brief{}, fmt.Errorf("enterprise: by code: %w", err)
 	}

@@ -108,7 +108,7 @@ func (s *Service) stampNames(ctx context.Context, tx *sql.Tx, ids []int64) error
 func (s *Service) refreshNames(ctx context.Context) error {
 	x := &s.names
 	var version, maxID sql.NullInt64
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT (SELECT version FROM enterprise_names_state WHERE id = 1), (SELECT MAX(id) FROM enterprises)").Scan(&version, &maxID); err != nil {
+	if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT (SELECT version FROM enterprise_names_state WHERE id = 1), (SELECT MAX(id) FROM enterprises)").Scan(&version, &maxID); err != nil {
 		return fmt.Errorf("enterprise: name search: %w", err)
 	}
 	x.mu.RLock()
@@ -129,7 +129,7 @@ func (s *Service) refreshNames(ctx context.Context) error {
 	} else {
 		x.text = map[int64]string{}
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("enterprise: name search: %w", err)
 	}

@@ -178,7 +178,7 @@ func (s *Service) LastImports(ctx context.Context) (map[Source]ImportRecord, err
 // ms; 0 when there is none).
 func (s *Service) LastCertificate(ctx context.Context) (int64, error) {
 	var at int64
-	err := s.DB.R.QueryRowContext(ctx, "SELECT created_at FROM enterprise_tiers ORDER BY id DESC LIMIT 1").Scan(&at)
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT created_at FROM enterprise_tiers ORDER BY id DESC LIMIT 1").Scan(&at)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}

@@ -482,7 +482,7 @@ func (s *Service) Get(ctx context.Context, v Viewer, id int64) (Enterprise, erro
 // Errors as Get.
 func (s *Service) ByCode(ctx context.Context, v Viewer, code string) (Enterprise, error) {
 	var id int64
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id FROM enterprises WHERE credit_code = $1", uscc.Normalize(code)).Scan(&id)
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT id FROM enterprises WHERE credit_code = $1", uscc.Normalize(code)).Scan(&id)
 	if err == sql.ErrNoRows {
 		return Enterprise{}, errNotFound
 	}

@@ -133,7 +133,7 @@ func (s *Service) loadSynthetic(ctx context.Context, tx *db.BulkTx, cat *catalog
 // SyntheticCount is the number of synthetic enterprises stored.
 func (s *Service) SyntheticCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM enterprises WHERE synthetic = TRUE").Scan(&n)
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT COUNT(*) FROM enterprises WHERE synthetic = TRUE").Scan(&n)
 	return n, err
 }
 

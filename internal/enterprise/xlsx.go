@@ -221,7 +221,7 @@ func (s *Service) exportTo(ctx context.Context, v Viewer, f Filter, year int, w 
 	}
 	if year == 0 {
 		var y *int64
-		if err := s.DB.R.QueryRowContext(ctx, `SELECT MAX((SELECT MAX(c.year) FROM enterprise_figure_current c WHERE c.indicator = i.code)) FROM figure_indicators i`).Scan(&y); err != nil {
+		if err := s.DB.Read(ctx).QueryRowContext(ctx, `SELECT MAX((SELECT MAX(c.year) FROM enterprise_figure_current c WHERE c.indicator = i.code)) FROM figure_indicators i`).Scan(&y); err != nil {
 			return err
 		}
 		if y != nil {
@@ -367,7 +367,7 @@ func (s *Service) currentFor(ctx context.Context, es []Enterprise, year int, v V
 		return nil, err
 	}
 	using, cond, cargs := s.currentOf(codes, ids, 1)
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT c.enterprise_id, c.indicator, c.value FROM enterprise_figure_current c"+using+
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT c.enterprise_id, c.indicator, c.value FROM enterprise_figure_current c"+using+
 		" WHERE "+cond+" AND c.year = $1 AND c.month = 0", append([]any{year}, cargs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("enterprise: export figures: %w", err)

@@ -50,7 +50,7 @@ func (s *Service) storeFiles(ctx context.Context, tx *sql.Tx, need int64, ups []
 }
 
 func (s *Service) files(ctx context.Context, need int64) ([]File, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT id, filename, content_type, size, sha256 FROM finance_need_files WHERE need_id = $1 ORDER BY id LIMIT 20", need)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT id, filename, content_type, size, sha256 FROM finance_need_files WHERE need_id = $1 ORDER BY id LIMIT 20", need)
 	if err != nil {
 		return nil, fmt.Errorf("finance: files of need %d: %w", need, err)
 	}
@@ -72,7 +72,7 @@ func (s *Service) FileData(ctx context.Context, v Viewer, id int64) (File, []byt
 	var f File
 	var need int64
 	var data []byte
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id, filename, content_type, size, sha256, need_id, data FROM finance_need_files WHERE id = $1", id).
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT id, filename, content_type, size, sha256, need_id, data FROM finance_need_files WHERE id = $1", id).
 		Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &need, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, nil, errs.New(errs.NotFound, "文件不存在", "file not found")

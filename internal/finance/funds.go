@@ -124,7 +124,7 @@ func (s *Service) Fund(ctx context.Context, v Viewer, id int64) (Fund, error) {
 		return Fund{}, errNoInstitution
 	}
 	out := Fund{Fund: f, SubFunds: []Institution{}, Investments: []FundInvestment{}}
-	rows, err := s.DB.R.QueryContext(ctx, instCols+" WHERE parent_id = $1 ORDER BY id LIMIT 500", id)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, instCols+" WHERE parent_id = $1 ORDER BY id LIMIT 500", id)
 	if err != nil {
 		return Fund{}, fmt.Errorf("finance: sub-funds of %d: %w", id, err)
 	}
@@ -153,7 +153,7 @@ func (s *Service) Fund(ctx context.Context, v Viewer, id int64) (Fund, error) {
 	if out.SubPaidInFen, err = paid.Fen("sub_paid_in_fen"); err != nil {
 		return Fund{}, err
 	}
-	rows, err = s.DB.R.QueryContext(ctx, `SELECT id, fund_id, enterprise_id, enterprise_name, amount_fen, on_date, synthetic
+	rows, err = s.DB.Read(ctx).QueryContext(ctx, `SELECT id, fund_id, enterprise_id, enterprise_name, amount_fen, on_date, synthetic
 		FROM finance_fund_investments WHERE fund_id = $1 ORDER BY on_date, id LIMIT 1000`, id)
 	if err != nil {
 		return Fund{}, fmt.Errorf("finance: investments of %d: %w", id, err)

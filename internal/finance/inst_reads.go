@@ -217,7 +217,7 @@ func (s *Service) Institution(ctx context.Context, v Viewer, id int64) (Institut
 	}
 	if v.enterprise() {
 		var n int
-		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM finance_matches m JOIN finance_needs n ON n.id = m.need_id
+		if err := s.DB.Read(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM finance_matches m JOIN finance_needs n ON n.id = m.need_id
 			WHERE m.institution_id = $1 AND n.enterprise_id = $2 AND m.step <> 'interest'`, id, v.EnterpriseID).Scan(&n); err != nil {
 			return Institution{}, fmt.Errorf("finance: institution %d: %w", id, err)
 		}
@@ -275,7 +275,7 @@ func (s *Service) Institutions(ctx context.Context, v Viewer, f InstitutionFilte
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY id LIMIT "+strconv.Itoa(f.Limit), args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q+" ORDER BY id LIMIT "+strconv.Itoa(f.Limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("finance: institutions: %w", err)
 	}

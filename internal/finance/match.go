@@ -178,7 +178,7 @@ func (s *Service) pastDeals(ctx context.Context, industries []int64, insts []int
 	if len(insts) <= 1000 {
 		q += " AND institution_id IN (" + idList(insts) + ")"
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" GROUP BY institution_id")
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q+" GROUP BY institution_id")
 	if err != nil {
 		return nil, fmt.Errorf("finance: past deals: %w", err)
 	}
@@ -224,7 +224,7 @@ func (s *Service) MatchInstitutions(ctx context.Context, v Viewer, needID int64,
 		q += ` OR EXISTS (SELECT 1 FROM finance_institution_chains c WHERE c.institution_id = i.id AND c.node_id IN (` + idList(ups) + `))`
 	}
 	q += `) ORDER BY i.id LIMIT 5000`
-	rows, err := s.DB.R.QueryContext(ctx, q, n.AmountFen, n.Stage, n.Instrument)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q, n.AmountFen, n.Stage, n.Instrument)
 	if err != nil {
 		return nil, fmt.Errorf("finance: match need %d: %w", needID, err)
 	}
@@ -287,7 +287,7 @@ func (s *Service) institutionsByID(ctx context.Context, ids []int64) ([]Institut
 	var out []Institution
 	for len(ids) > 0 {
 		k := min(len(ids), 2000)
-		rows, err := s.DB.R.QueryContext(ctx, instCols+" WHERE id IN ("+idList(ids[:k])+") ORDER BY id")
+		rows, err := s.DB.Read(ctx).QueryContext(ctx, instCols+" WHERE id IN ("+idList(ids[:k])+") ORDER BY id")
 		if err != nil {
 			return nil, fmt.Errorf("finance: institutions: %w", err)
 		}
@@ -368,7 +368,7 @@ func (s *Service) rankNeeds(ctx context.Context, t chainTree, inst Institution, 
 			break
 		}
 		q, args := fitNeedsQuery(a, inst, deals, b, limit)
-		rows, err := s.DB.R.QueryContext(ctx, q, args...)
+		rows, err := s.DB.Read(ctx).QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("finance: match institution %d: %w", instID, err)
 		}
@@ -627,7 +627,7 @@ func (s *Service) dealsByIndustry(ctx context.Context, inst int64) (map[int64]in
 // (once with node 0 when it has none), in place of a query for the needs
 // and another for their chains.
 func (s *Service) needsByID(ctx context.Context, nodes map[int64]ChainRef, ids []int64) ([]Need, error) {
-	rows, err := s.DB.R.QueryContext(ctx, needChainCols+" WHERE n.id IN ("+idList(ids)+") ORDER BY n.id DESC, c.node_id")
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, needChainCols+" WHERE n.id IN ("+idList(ids)+") ORDER BY n.id DESC, c.node_id")
 	if err != nil {
 		return nil, fmt.Errorf("finance: needs: %w", err)
 	}

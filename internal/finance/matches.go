@@ -25,7 +25,7 @@ func (s *Service) Match(ctx context.Context, v Viewer, id int64) (Match, error) 
 	if !p.reads() {
 		return Match{}, errNoMatch
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT step, on_date, amount_fen, note, actor, at FROM finance_match_steps WHERE match_id = $1 ORDER BY id", id)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT step, on_date, amount_fen, note, actor, at FROM finance_match_steps WHERE match_id = $1 ORDER BY id", id)
 	if err != nil {
 		return Match{}, fmt.Errorf("finance: steps of match %d: %w", id, err)
 	}
@@ -107,7 +107,7 @@ func (s *Service) listMatches(ctx context.Context, conds []string, args []any, l
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY m.id DESC LIMIT "+strconv.Itoa(limit), args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q+" ORDER BY m.id DESC LIMIT "+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("finance: matches: %w", err)
 	}
@@ -137,9 +137,9 @@ func (s *Service) Dashboard(ctx context.Context, v Viewer, instID int64, fits in
 	var row *sql.Row
 	switch {
 	case v.investor(): // the account's institution, in the query that reads it
-		row = s.DB.R.QueryRowContext(ctx, instCols+" WHERE id = (SELECT institution_id FROM finance_members WHERE user_id = $1)", v.UserID)
+		row = s.DB.Read(ctx).QueryRowContext(ctx, instCols+" WHERE id = (SELECT institution_id FROM finance_members WHERE user_id = $1)", v.UserID)
 	case v.Staff() && instID != 0:
-		row = s.DB.R.QueryRowContext(ctx, instCols+" WHERE id = $1", instID)
+		row = s.DB.Read(ctx).QueryRowContext(ctx, instCols+" WHERE id = $1", instID)
 	default:
 		return Dashboard{}, errNoInstitution
 	}

@@ -176,7 +176,7 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 	if len(arms) == 0 {
 		return out, nil
 	}
-	rows, err := m.s.DB.R.QueryContext(ctx, strings.Join(arms, "\nUNION ALL\n"), args...)
+	rows, err := m.s.DB.Read(ctx).QueryContext(ctx, strings.Join(arms, "\nUNION ALL\n"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("finance: measures: %w", err)
 	}

@@ -496,7 +496,7 @@ func (s *Service) Needs(ctx context.Context, v Viewer, f NeedFilter) ([]Need, er
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY id DESC LIMIT "+strconv.Itoa(f.Limit), args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q+" ORDER BY id DESC LIMIT "+strconv.Itoa(f.Limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("finance: needs: %w", err)
 	}

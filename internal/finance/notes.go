@@ -72,7 +72,7 @@ func (s *Service) Notes(ctx context.Context, v Viewer, matchID int64) ([]Note, e
 	case !p.institution && !p.staff:
 		return nil, errNotesPrivate
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT id, match_id, body, author, created_at FROM finance_match_notes WHERE match_id = $1 ORDER BY id LIMIT 500", matchID)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT id, match_id, body, author, created_at FROM finance_match_notes WHERE match_id = $1 ORDER BY id LIMIT 500", matchID)
 	if err != nil {
 		return nil, fmt.Errorf("finance: notes of match %d: %w", matchID, err)
 	}

@@ -82,7 +82,7 @@ func (s *Service) Overview(ctx context.Context, v Viewer, year int) (Overview, e
 		end = t
 	}
 	var capital money.SQLSum
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(aum_fen), 0) FROM finance_institutions
+	if err := s.DB.Read(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(aum_fen), 0) FROM finance_institutions
 		WHERE state = 'approved' AND parent_id IS NULL AND settled_on <> '' AND settled_on <= $1`, end).Scan(&o.Settled, &capital); err != nil {
 		return o, fmt.Errorf("finance: overview: %w", err)
 	}
@@ -98,7 +98,7 @@ func (s *Service) Overview(ctx context.Context, v Viewer, year int) (Overview, e
 	counts := map[string]int{}
 	byChain := map[int64]*ChainMonth{}
 	var order []int64
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT node_id, step, ym, n, fen FROM finance_step_months
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT node_id, step, ym, n, fen FROM finance_step_months
 		WHERE ym >= $1 AND ym <= $2 ORDER BY node_id, step, ym`, fmt.Sprintf("%04d-01", year), fmt.Sprintf("%04d-12", year))
 	if err != nil {
 		return o, fmt.Errorf("finance: overview: %w", err)
@@ -149,7 +149,7 @@ func (s *Service) Overview(ctx context.Context, v Viewer, year int) (Overview, e
 // stageMap reads the map's rollup (stagemap.go): approved institutions
 // by stage and industry, each once per cell.
 func (s *Service) stageMap(ctx context.Context, nodes map[int64]ChainRef) ([]MapCell, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT stage, node_id, n FROM finance_stage_map WHERE n > 0 ORDER BY stage, node_id")
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT stage, node_id, n FROM finance_stage_map WHERE n > 0 ORDER BY stage, node_id")
 	if err != nil {
 		return nil, fmt.Errorf("finance: stage map: %w", err)
 	}

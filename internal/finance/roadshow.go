@@ -184,7 +184,7 @@ func (s *Service) Attend(ctx context.Context, v Viewer, id int64, insts []int64)
 func (s *Service) Roadshow(ctx context.Context, v Viewer, id int64) (Roadshow, error) {
 	notFound := errs.New(errs.NotFound, "路演活动不存在", "roadshow not found")
 	var r Roadshow
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id, title, on_date, place, synthetic FROM finance_roadshows WHERE id = $1", id).
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT id, title, on_date, place, synthetic FROM finance_roadshows WHERE id = $1", id).
 		Scan(&r.ID, &r.Title, &r.On, &r.Place, &r.Synthetic)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, notFound
@@ -193,7 +193,7 @@ func (s *Service) Roadshow(ctx context.Context, v Viewer, id int64) (Roadshow, e
 		return r, fmt.Errorf("finance: roadshow %d: %w", id, err)
 	}
 	r.Needs, r.Institutions = []RoadshowNeed{}, []RoadshowInst{}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.name, i.kind FROM finance_roadshow_institutions x JOIN finance_institutions i ON i.id = x.institution_id
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT i.id, i.name, i.kind FROM finance_roadshow_institutions x JOIN finance_institutions i ON i.id = x.institution_id
 		WHERE x.roadshow_id = $1 ORDER BY i.id`, id)
 	if err != nil {
 		return r, fmt.Errorf("finance: roadshow %d: %w", id, err)
@@ -247,7 +247,7 @@ func (s *Service) outcome(ctx context.Context, id int64) (Outcome, error) {
 	const pairsOf = `FROM finance_matches m
 		JOIN finance_roadshow_needs rn ON rn.need_id = m.need_id AND rn.roadshow_id = $1
 		JOIN finance_roadshow_institutions ri ON ri.institution_id = m.institution_id AND ri.roadshow_id = $1`
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT st.step, COUNT(DISTINCT m.id) `+pairsOf+`
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT st.step, COUNT(DISTINCT m.id) `+pairsOf+`
 		JOIN finance_match_steps st ON st.match_id = m.id GROUP BY st.step`, id)
 	if err != nil {
 		return o, fmt.Errorf("finance: roadshow outcome %d: %w", id, err)
@@ -269,7 +269,7 @@ func (s *Service) outcome(ctx context.Context, id int64) (Outcome, error) {
 		return o, err
 	}
 	var sum money.SQLSum
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COALESCE(SUM(m.funded_fen), 0) "+pairsOf+" WHERE m.step = 'funded'", id).Scan(&sum); err != nil {
+	if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT COALESCE(SUM(m.funded_fen), 0) "+pairsOf+" WHERE m.step = 'funded'", id).Scan(&sum); err != nil {
 		return o, fmt.Errorf("finance: roadshow outcome %d: %w", id, err)
 	}
 	o.FundedFen = int64(sum)
@@ -299,7 +299,7 @@ func (s *Service) Roadshows(ctx context.Context, v Viewer, limit int) ([]Roadsho
 	default:
 		return nil, errs.New(errs.Forbidden, "您无权查看路演活动", "you may not read roadshows")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY on_date DESC, id DESC LIMIT "+strconv.Itoa(limit), args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q+" ORDER BY on_date DESC, id DESC LIMIT "+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("finance: roadshows: %w", err)
 	}

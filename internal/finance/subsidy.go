@@ -230,7 +230,7 @@ func (s *Service) SubsidyRule(ctx context.Context, v Viewer, id int64) (SubsidyR
 	if !v.Staff() {
 		return SubsidyRule{}, errNoRule
 	}
-	r, err := scanRule(s.DB.R.QueryRowContext(ctx, ruleCols+" WHERE id = $1", id))
+	r, err := scanRule(s.DB.Read(ctx).QueryRowContext(ctx, ruleCols+" WHERE id = $1", id))
 	if err == sql.ErrNoRows {
 		return r, errNoRule
 	}
@@ -250,7 +250,7 @@ func (s *Service) SubsidyRules(ctx context.Context, v Viewer, year int) ([]Subsi
 	if year != 0 {
 		q, args = ruleCols+" WHERE year = $1 ORDER BY id", []any{year}
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("finance: subsidy rules: %w", err)
 	}
@@ -406,7 +406,7 @@ func (s *Service) Subsidies(ctx context.Context, v Viewer, f SubsidyFilter) ([]S
 		args = append(args, f.MatchID)
 		q += " AND x.match_id = $" + strconv.Itoa(len(args))
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q+" ORDER BY x.created_at DESC, x.match_id DESC LIMIT 1000", args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q+" ORDER BY x.created_at DESC, x.match_id DESC LIMIT 1000", args...)
 	if err != nil {
 		return nil, fmt.Errorf("finance: subsidies: %w", err)
 	}
@@ -447,7 +447,7 @@ func (s *Service) SubsidyCandidates(ctx context.Context, v Viewer, ruleID int64)
 		args = append(args, inst)
 		marks[i] = "$" + strconv.Itoa(len(args))
 	}
-	rows, err := s.DB.R.QueryContext(ctx, matchCols+` WHERE m.step = 'funded' AND m.funded_on BETWEEN $1 AND $2
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, matchCols+` WHERE m.step = 'funded' AND m.funded_on BETWEEN $1 AND $2
 		AND n.instrument IN (`+strings.Join(marks, ",")+`)
 		AND NOT EXISTS (SELECT 1 FROM finance_subsidies x WHERE x.match_id = m.id AND x.rule_id = $3)
 		ORDER BY m.funded_on, m.id LIMIT 500`, args...)

@@ -508,7 +508,7 @@ func (s *Service) Warnings(ctx context.Context, v Viewer, status string, limit i
 }
 
 func (s *Service) warnings(ctx context.Context, q string, args ...any) ([]Warning, error) {
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("insight: warnings: %w", err)
 	}
@@ -551,7 +551,7 @@ func (s *Service) WarningByID(ctx context.Context, v Viewer, id int64) (Warning,
 		return Warning{}, errs.New(errs.NotFound, "没有该预警", "no such warning")
 	}
 	w := list[0]
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT at, actor, action, note FROM insight_warning_notes WHERE warning_id = $1 ORDER BY id", id)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT at, actor, action, note FROM insight_warning_notes WHERE warning_id = $1 ORDER BY id", id)
 	if err != nil {
 		return w, fmt.Errorf("insight: warning notes: %w", err)
 	}

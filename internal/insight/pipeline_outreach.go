@@ -139,7 +139,7 @@ func (s *Service) MakeOutreach(ctx context.Context, v Viewer, in OutreachInput) 
 		seen[p] = true
 		var c Candidate
 		var area, gaps string
-		err := s.DB.R.QueryRowContext(ctx, "SELECT figures_year, unmet, gaps, area FROM insight_candidates WHERE enterprise_id = $1 AND tier = $2",
+		err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT figures_year, unmet, gaps, area FROM insight_candidates WHERE enterprise_id = $1 AND tier = $2",
 			p.EnterpriseID, p.Tier).Scan(&c.FiguresYear, &c.Unmet, &gaps, &area)
 		if err == sql.ErrNoRows {
 			bad = append(bad, errs.Detail{Field: fmt.Sprintf("candidates[%d]", i), Value: fmt.Sprint(p.EnterpriseID, " ", p.Tier),

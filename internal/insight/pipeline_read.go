@@ -291,7 +291,7 @@ func (s *Service) nameCandidates(ctx context.Context, cs []Candidate, planYear i
 		return err
 	}
 	tasks := map[string]int64{}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT enterprise_id, tier, task_id FROM insight_outreach WHERE plan_year = $1 AND enterprise_id IN ("+idList(ids)+")", planYear)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT enterprise_id, tier, task_id FROM insight_outreach WHERE plan_year = $1 AND enterprise_id IN ("+idList(ids)+")", planYear)
 	if err != nil {
 		return fmt.Errorf("insight: outreach: %w", err)
 	}

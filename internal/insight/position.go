@@ -66,7 +66,7 @@ func (s *Service) PositionOf(ctx context.Context, v Viewer, id int64, year int) 
 	for _, n := range tree {
 		nodes[n.ID] = n
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT node_id, revenue FROM insight_leaders WHERE year = $1 AND enterprise_id = $2 ORDER BY node_id", year, id)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT node_id, revenue FROM insight_leaders WHERE year = $1 AND enterprise_id = $2 ORDER BY node_id", year, id)
 	if err != nil {
 		return out, fmt.Errorf("insight: position: %w", err)
 	}
@@ -86,7 +86,7 @@ func (s *Service) PositionOf(ctx context.Context, v Viewer, id int64, year int) 
 	}
 	for _, m := range on {
 		var above, n int64
-		err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE revenue > $3), COUNT(*) FROM insight_leaders WHERE year = $1 AND node_id = $2`,
+		err := s.DB.Read(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE revenue > $3), COUNT(*) FROM insight_leaders WHERE year = $1 AND node_id = $2`,
 			year, m.node, m.revenue).Scan(&above, &n)
 		if err != nil {
 			return out, fmt.Errorf("insight: position: %w", err)
@@ -108,7 +108,7 @@ const ViewOverview = "overview" // the chains and tiers of the big screen, witho
 // Published reports whether view is published.
 func (s *Service) Published(ctx context.Context, view string) (bool, error) {
 	var on bool
-	err := s.DB.R.QueryRowContext(ctx, "SELECT published FROM insight_published WHERE view = $1", view).Scan(&on)
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT published FROM insight_published WHERE view = $1", view).Scan(&on)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}

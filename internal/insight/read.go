@@ -69,7 +69,7 @@ func checkYear(year int, now bool) error {
 // year when none has any.
 func (s *Service) DefaultYear(ctx context.Context) (int, error) {
 	var y sql.NullInt64
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT MAX(year) FROM insight_cells WHERE year <> 0").Scan(&y); err != nil {
+	if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT MAX(year) FROM insight_cells WHERE year <> 0").Scan(&y); err != nil {
 		return 0, fmt.Errorf("insight: default year: %w", err)
 	}
 	if !y.Valid {
@@ -85,7 +85,7 @@ func (s *Service) Years(ctx context.Context) ([]int, error) {
 	below := maxYear + 1
 	for len(out) < 50 {
 		var y sql.NullInt64
-		if err := s.DB.R.QueryRowContext(ctx, "SELECT MAX(year) FROM insight_cells WHERE year > 0 AND year < $1", below).Scan(&y); err != nil {
+		if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT MAX(year) FROM insight_cells WHERE year > 0 AND year < $1", below).Scan(&y); err != nil {
 			return nil, fmt.Errorf("insight: years: %w", err)
 		}
 		if !y.Valid {
@@ -115,7 +115,7 @@ func (s *Service) cellsOf(ctx context.Context, dims string, years []int, area st
 		args = append(args, y)
 		ph[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT year, key, n, body FROM insight_cells WHERE dims = $1 AND year IN ("+strings.Join(ph, ",")+")", args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT year, key, n, body FROM insight_cells WHERE dims = $1 AND year IN ("+strings.Join(ph, ",")+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("insight: cells: %w", err)
 	}
@@ -217,7 +217,7 @@ func (s *Service) ChainMap(ctx context.Context, v Viewer, year int) (ChainMap, e
 		return ChainMap{}, err
 	}
 	m := ChainMap{Year: year, PrevYear: year - 1, SourceZH: SourceZH, SourceEN: SourceEN}
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT day FROM insight_state WHERE id = 1").Scan(&m.NowLabel); err != nil {
+	if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT day FROM insight_state WHERE id = 1").Scan(&m.NowLabel); err != nil {
 		return m, fmt.Errorf("insight: state: %w", err)
 	}
 	dims := DimChain
@@ -333,7 +333,7 @@ func (s *Service) nodeLeaders(ctx context.Context, node int64, year int, area st
 	order := " ORDER BY revenue DESC, enterprise_id DESC LIMIT " + strconv.Itoa(page)
 	args := []any{year, node}
 	for {
-		rows, err := s.DB.R.QueryContext(ctx, q+order, args...)
+		rows, err := s.DB.Read(ctx).QueryContext(ctx, q+order, args...)
 		if err != nil {
 			return nil, fmt.Errorf("insight: leaders: %w", err)
 		}
@@ -379,7 +379,7 @@ func (s *Service) inArea(ctx context.Context, l []Leader, year int, area string)
 	for i, x := range l {
 		ids[i] = x.EnterpriseID
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT enterprise_id, dims FROM insight_facts WHERE year = $1 AND enterprise_id IN ("+idList(ids)+")", year)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT enterprise_id, dims FROM insight_facts WHERE year = $1 AND enterprise_id IN ("+idList(ids)+")", year)
 	if err != nil {
 		return nil, fmt.Errorf("insight: facts: %w", err)
 	}

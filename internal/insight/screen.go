@@ -54,7 +54,7 @@ func (s *Service) ScreenOf(ctx context.Context, v Viewer, year int) (Screen, err
 	if err != nil {
 		return out, err
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT year, dims, key, n, body FROM insight_cells
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT year, dims, key, n, body FROM insight_cells
 		WHERE year IN (0, $1, $2) AND dims IN ('chain', 'tier', 'area') ORDER BY year, dims, key`, year, year-1)
 	if err != nil {
 		return out, fmt.Errorf("insight: screen: %w", err)
@@ -110,7 +110,7 @@ func (s *Service) ScreenOf(ctx context.Context, v Viewer, year int) (Screen, err
 	for _, t := range enterprise.Tiers {
 		out.Tiers = append(out.Tiers, ScreenTier{Code: t.Code, NameZH: t.NameZH, NameEN: t.NameEN, Holders: sums[cell{0, DimTier}][t.Code].N})
 	}
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM insight_warnings WHERE status = 'open'").Scan(&out.OpenWarnings); err != nil {
+	if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT COUNT(*) FROM insight_warnings WHERE status = 'open'").Scan(&out.OpenWarnings); err != nil {
 		return out, fmt.Errorf("insight: screen: %w", err)
 	}
 	if out.Warnings, err = s.Warnings(ctx, v, WarnOpen, 6); err != nil {

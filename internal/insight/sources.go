@@ -503,7 +503,7 @@ var errNoSources = errs.New(errs.Forbidden, "只有园区工作人员和全区�
 // areaSums adds up a year's cells of the area dimension: the whole zone.
 func (s *Service) areaSums(ctx context.Context, year int) (Sums, error) {
 	var total Sums
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT n, body FROM insight_cells WHERE year = $1 AND dims = 'area'", year)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT n, body FROM insight_cells WHERE year = $1 AND dims = 'area'", year)
 	if err != nil {
 		return total, fmt.Errorf("insight: sources: %w", err)
 	}
@@ -543,7 +543,7 @@ func (s *Service) Sources(ctx context.Context, v Viewer, year int) (Catalogue, e
 	// The years with rollups are the years with a confirmed value from
 	// some source: read from the small table of per-source counts rather
 	// than the cells.
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT DISTINCT year FROM insight_source_counts ORDER BY year DESC")
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT DISTINCT year FROM insight_source_counts ORDER BY year DESC")
 	if err != nil {
 		return c, fmt.Errorf("insight: sources: %w", err)
 	}
@@ -580,7 +580,7 @@ func (s *Service) Sources(ctx context.Context, v Viewer, year int) (Catalogue, e
 	if c.ConflictPercent, err = s.ConflictPercent(ctx, nil); err != nil {
 		return c, err
 	}
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM insight_conflicts WHERE state = 'open'").Scan(&c.OpenConflicts); err != nil {
+	if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT COUNT(*) FROM insight_conflicts WHERE state = 'open'").Scan(&c.OpenConflicts); err != nil {
 		return c, fmt.Errorf("insight: sources: %w", err)
 	}
 	// Per source and indicator: enterprises with a value in the year, and
@@ -588,7 +588,7 @@ func (s *Service) Sources(ctx context.Context, v Viewer, year int) (Catalogue, e
 	type si struct{ src, ind string }
 	inYear := map[si]int64{}
 	reports := map[string][]string{}
-	rows, err = s.DB.R.QueryContext(ctx, "SELECT source, indicator, year, n FROM insight_source_counts ORDER BY source, indicator, year")
+	rows, err = s.DB.Read(ctx).QueryContext(ctx, "SELECT source, indicator, year, n FROM insight_source_counts ORDER BY source, indicator, year")
 	if err != nil {
 		return c, fmt.Errorf("insight: sources: %w", err)
 	}
@@ -624,7 +624,7 @@ func (s *Service) Sources(ctx context.Context, v Viewer, year int) (Catalogue, e
 		return c, err
 	}
 	stale := map[string]int{}
-	rows, err = s.DB.R.QueryContext(ctx, "SELECT source, stale_days FROM insight_source_freshness ORDER BY position")
+	rows, err = s.DB.Read(ctx).QueryContext(ctx, "SELECT source, stale_days FROM insight_source_freshness ORDER BY position")
 	if err != nil {
 		return c, fmt.Errorf("insight: sources: %w", err)
 	}

@@ -224,7 +224,7 @@ func (s *Service) Actuals(ctx context.Context, indicatorID int64, from, to int) 
 		c, err := s.computed(ctx, []Indicator{ind}, from, to, s.AsOfDate(st))
 		return c.acts[ind.ID], err
 	}
-	rows, err := s.DB.R.QueryContext(ctx, actualSelect+` WHERE a.indicator_id = $1 AND a.year BETWEEN $2 AND $3
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, actualSelect+` WHERE a.indicator_id = $1 AND a.year BETWEEN $2 AND $3
 		ORDER BY a.year, a.month LIMIT $4`, indicatorID, from, to, 12*(to-from+1))
 	if err != nil {
 		return nil, fmt.Errorf("kpi: list actuals: %w", err)

@@ -163,7 +163,7 @@ func (s *Service) validIndicator(ctx context.Context, in IndicatorInput) (Indica
 	if err := s.checkSource(ctx, &ind, add); err != nil {
 		return ind, err
 	}
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id, name_zh FROM units WHERE code = $1", strings.TrimSpace(in.Owner)).Scan(&ind.OwnerID, &ind.OwnerName)
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT id, name_zh FROM units WHERE code = $1", strings.TrimSpace(in.Owner)).Scan(&ind.OwnerID, &ind.OwnerName)
 	if err == sql.ErrNoRows {
 		add("owner_unit", "责任单位不存在："+in.Owner, "owner unit not found: "+in.Owner)
 	} else if err != nil {
@@ -318,7 +318,7 @@ func (s *Service) Indicator(ctx context.Context, id int64) (Indicator, error) {
 
 // IndicatorByCode returns one indicator. Errors: NotFound.
 func (s *Service) IndicatorByCode(ctx context.Context, code string) (Indicator, error) {
-	i, err := scanIndicator(s.DB.R.QueryRowContext(ctx, indicatorSelect+" WHERE i.code = $1", strings.ToLower(strings.TrimSpace(code))))
+	i, err := scanIndicator(s.DB.Read(ctx).QueryRowContext(ctx, indicatorSelect+" WHERE i.code = $1", strings.ToLower(strings.TrimSpace(code))))
 	if err == sql.ErrNoRows {
 		return i, errs.New(errs.NotFound, "指标不存在："+code, "indicator not found: "+code)
 	}

@@ -132,7 +132,7 @@ func (s *Service) Years(ctx context.Context) ([]int, error) {
 }
 
 func (s *Service) years(ctx context.Context) ([]int, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT DISTINCT year FROM kpi_targets ORDER BY year DESC LIMIT 100")
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT DISTINCT year FROM kpi_targets ORDER BY year DESC LIMIT 100")
 	if err != nil {
 		return nil, fmt.Errorf("kpi: years: %w", err)
 	}

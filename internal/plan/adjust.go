@@ -189,7 +189,7 @@ func (s *Service) SetMilestoneDone(ctx context.Context, v Viewer, id int64, done
 	if v.Role != org.Supervisor && v.Role != org.UnitStaff {
 		return m, errs.New(errs.Forbidden, "只有督查人员或责任单位可以更新里程碑", "only supervisors or unit staff update milestones")
 	}
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id, task_id, title, due_on, done_on FROM plan_milestones WHERE id = $1", id).
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT id, task_id, title, due_on, done_on FROM plan_milestones WHERE id = $1", id).
 		Scan(&m.ID, &m.TaskID, &m.Title, &m.DueOn, &m.DoneOn)
 	if err == sql.ErrNoRows {
 		return m, errs.New(errs.NotFound, "里程碑不存在", "milestone not found")

@@ -144,7 +144,7 @@ func (s *Service) insertFiles(ctx context.Context, tx *sql.Tx, v Viewer, reportI
 }
 
 func (s *Service) attachments(ctx context.Context, reportID int64) ([]Attachment, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, report_id, filename, content_type, size, sha256, created_at FROM plan_attachments
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT id, report_id, filename, content_type, size, sha256, created_at FROM plan_attachments
 		WHERE report_id = $1 ORDER BY id LIMIT 100`, reportID)
 	if err != nil {
 		return nil, fmt.Errorf("plan: attachments: %w", err)
@@ -166,7 +166,7 @@ func (s *Service) attachments(ctx context.Context, reportID int64) ([]Attachment
 func (s *Service) AttachmentData(ctx context.Context, v Viewer, id int64) (Attachment, []byte, error) {
 	var a Attachment
 	var data []byte
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, report_id, filename, content_type, size, sha256, created_at, data
+	err := s.DB.Read(ctx).QueryRowContext(ctx, `SELECT id, report_id, filename, content_type, size, sha256, created_at, data
 		FROM plan_attachments WHERE id = $1`, id).Scan(&a.ID, &a.ReportID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedAt, &data)
 	if err == sql.ErrNoRows {
 		return a, nil, errs.New(errs.NotFound, "附件不存在", "attachment not found")

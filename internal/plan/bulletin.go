@@ -120,7 +120,7 @@ func (s *Service) bulletin(ctx context.Context, year, month int, detailUnit int6
 	formula := st
 	formula.WebhookURL = "" // the robot URL carries its key; the bulletin only needs the formula
 	b := &Bulletin{Year: year, Month: month, Date: D, Settings: formula}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT n.id, n.title, n.start_on, n.due_on, n.done_on, n.cycle, u.id, u.code, u.name_zh
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT n.id, n.title, n.start_on, n.due_on, n.done_on, n.cycle, u.id, u.code, u.name_zh
 		FROM plan_nodes n JOIN units u ON u.id = n.lead_unit_id WHERE n.year = $1 AND n.level = 'task' ORDER BY u.code, n.due_on, n.id LIMIT 100000`, year)
 	if err != nil {
 		return nil, fmt.Errorf("plan: bulletin tasks: %w", err)
@@ -154,7 +154,7 @@ func (s *Service) bulletin(ctx context.Context, year, month int, detailUnit int6
 		return nil, err
 	}
 	firstOn := map[int64]map[string]string{}
-	rows, err = s.DB.R.QueryContext(ctx, `SELECT r.task_id, r.period, r.first_submitted_on FROM plan_reports r JOIN plan_nodes n ON n.id = r.task_id
+	rows, err = s.DB.Read(ctx).QueryContext(ctx, `SELECT r.task_id, r.period, r.first_submitted_on FROM plan_reports r JOIN plan_nodes n ON n.id = r.task_id
 		WHERE n.year = $1 AND r.first_submitted_on <> '' ORDER BY r.task_id, r.period LIMIT 1000000`, year)
 	if err != nil {
 		return nil, fmt.Errorf("plan: bulletin reports: %w", err)

@@ -118,7 +118,7 @@ func (s *Service) Chase(ctx context.Context, v Viewer, id int64) (Chase, error) 
 	if !v.ReadsAll() && v.Role != org.UnitStaff {
 		return Chase{}, errs.New(errs.Forbidden, "您的角色无权查看督办单", "your role may not see chases")
 	}
-	c, err := scanChase(s.DB.R.QueryRowContext(ctx, "SELECT "+chaseCols+chaseFrom+" WHERE c.id = $1", id))
+	c, err := scanChase(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+chaseCols+chaseFrom+" WHERE c.id = $1", id))
 	if err == sql.ErrNoRows || (err == nil && !v.ReadsAll() && c.UnitID != v.UnitID) {
 		return Chase{}, errs.New(errs.NotFound, "督办单不存在", "chase not found")
 	}
@@ -214,7 +214,7 @@ func (s *Service) Chases(ctx context.Context, v Viewer, taskID int64, state stri
 	if state != "" {
 		add("c.state = $%d", state)
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+chaseCols+chaseFrom+q+" ORDER BY c.id DESC LIMIT 200", args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT "+chaseCols+chaseFrom+q+" ORDER BY c.id DESC LIMIT 200", args...)
 	if err != nil {
 		return nil, fmt.Errorf("plan: chases: %w", err)
 	}

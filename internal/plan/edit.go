@@ -197,7 +197,7 @@ func (s *Service) AddTasks(ctx context.Context, tx *sql.Tx, v Viewer, parent int
 // Errors: NotFound naming the year and title.
 func (s *Service) FindAction(ctx context.Context, year int, title string) (int64, error) {
 	var id int64
-	err := s.DB.R.QueryRowContext(ctx, "SELECT id FROM plan_nodes WHERE year = $1 AND level = $2 AND title = $3 ORDER BY id LIMIT 1",
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT id FROM plan_nodes WHERE year = $1 AND level = $2 AND title = $3 ORDER BY id LIMIT 1",
 		year, string(Action), title).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, errs.New(errs.NotFound, fmt.Sprintf("%d 年度工作计划中没有“%s”", year, title), fmt.Sprintf("the %d plan has no action %q", year, title))
@@ -290,14 +290,14 @@ func setCoUnits(ctx context.Context, tx *sql.Tx, id int64, units []int64) error 
 
 // rawNode reads one node row without roll-up (for write answers).
 func (s *Service) rawNode(ctx context.Context, id int64) (*Node, error) {
-	n, err := scanNode(s.DB.R.QueryRowContext(ctx, "SELECT "+nodeCols+nodeFrom+" WHERE n.id = $1", id))
+	n, err := scanNode(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+nodeCols+nodeFrom+" WHERE n.id = $1", id))
 	if err == sql.ErrNoRows {
 		return nil, notFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("plan: node %d: %w", id, err)
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT u.id, u.code, u.name_zh FROM plan_co_units c JOIN units u ON u.id = c.unit_id WHERE c.node_id = $1 ORDER BY u.code LIMIT 200", id)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT u.id, u.code, u.name_zh FROM plan_co_units c JOIN units u ON u.id = c.unit_id WHERE c.node_id = $1 ORDER BY u.code LIMIT 200", id)
 	if err != nil {
 		return nil, fmt.Errorf("plan: co-units: %w", err)
 	}

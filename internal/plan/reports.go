@@ -222,7 +222,7 @@ func (s *Service) event(ctx context.Context, tx *sql.Tx, v Viewer, reportID, tas
 // Report returns one report if v may see its task. Errors: Forbidden,
 // NotFound.
 func (s *Service) Report(ctx context.Context, v Viewer, id int64) (Report, error) {
-	r, err := scanReport(s.DB.R.QueryRowContext(ctx, "SELECT "+reportCols+reportFrom+" WHERE r.id = $1", id))
+	r, err := scanReport(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+reportCols+reportFrom+" WHERE r.id = $1", id))
 	if err == sql.ErrNoRows {
 		return r, errs.New(errs.NotFound, "报告不存在", "report not found")
 	}

@@ -89,7 +89,7 @@ func (s *Service) TaskReports(ctx context.Context, v Viewer, taskID int64) ([]Re
 }
 
 func (s *Service) listReports(ctx context.Context, where string, args ...any) ([]Report, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT "+reportCols+reportFrom+where, args...)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT "+reportCols+reportFrom+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("plan: reports: %w", err)
 	}
@@ -120,7 +120,7 @@ func (s *Service) History(ctx context.Context, v Viewer, taskID int64) ([]Event,
 	if _, err := s.task(ctx, v, taskID); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT e.report_id, r.period, e.action, e.comment, e.actor, e.at FROM plan_report_events e
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT e.report_id, r.period, e.action, e.comment, e.actor, e.at FROM plan_report_events e
 		JOIN plan_reports r ON r.id = e.report_id WHERE e.task_id = $1 ORDER BY e.id DESC LIMIT 200`, taskID)
 	if err != nil {
 		return nil, fmt.Errorf("plan: history: %w", err)

@@ -303,7 +303,7 @@ func (s *Service) loadMilestones(ctx context.Context, year int, idx map[int64]*N
 // its unit is not on), Forbidden (roles outside the plan).
 func (s *Service) Node(ctx context.Context, v Viewer, id int64) (*Node, *Tree, error) {
 	var year int
-	err := s.DB.R.QueryRowContext(ctx, "SELECT year FROM plan_nodes WHERE id = $1", id).Scan(&year)
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT year FROM plan_nodes WHERE id = $1", id).Scan(&year)
 	if err == sql.ErrNoRows {
 		return nil, nil, notFound()
 	}

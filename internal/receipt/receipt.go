@@ -82,7 +82,7 @@ func Look[T any](ctx context.Context, m Misses, ip string, now int64, lookup fun
 	const hour = 3_600_000
 	if ip != "" {
 		var misses int
-		if err := m.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+m.Table+" WHERE ip = $1 AND at > $2", ip, now-hour).Scan(&misses); err != nil {
+		if err := m.DB.Read(ctx).QueryRowContext(ctx, "SELECT COUNT(*) FROM "+m.Table+" WHERE ip = $1 AND at > $2", ip, now-hour).Scan(&misses); err != nil {
 			return zero, fmt.Errorf("receipt: misses: %w", err)
 		}
 		if misses >= MissesPerHour {

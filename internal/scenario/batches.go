@@ -53,7 +53,7 @@ func (s *Service) Batches(ctx context.Context, v Viewer) ([]Batch, error) {
 	if v.Staff() {
 		q = batchCols + " ORDER BY b.seq DESC"
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: batches: %w", err)
 	}
@@ -71,7 +71,7 @@ func (s *Service) Batches(ctx context.Context, v Viewer) ([]Batch, error) {
 
 // Batch reads one batch v may know of. Errors: NotFound.
 func (s *Service) Batch(ctx context.Context, v Viewer, id int64) (Batch, error) {
-	b, err := scanBatch(s.DB.R.QueryRowContext(ctx, batchCols+" WHERE b.id = $1", id))
+	b, err := scanBatch(s.DB.Read(ctx).QueryRowContext(ctx, batchCols+" WHERE b.id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && b.State != BatchPublished && !v.Staff()) {
 		return Batch{}, errs.New(errs.NotFound, "批次不存在", "batch not found")
 	}

@@ -487,7 +487,7 @@ func (s *Service) mayReadBid(v Viewer, r bidRow) bool {
 
 // Bid reads one bid v may read. Errors: NotFound.
 func (s *Service) Bid(ctx context.Context, v Viewer, id int64) (Bid, error) {
-	r, err := scanBid(s.DB.R.QueryRowContext(ctx, bidCols+" WHERE b.id = $1", id))
+	r, err := scanBid(s.DB.Read(ctx).QueryRowContext(ctx, bidCols+" WHERE b.id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Bid{}, errs.New(errs.NotFound, "揭榜不存在", "bid not found")
 	}
@@ -526,7 +526,7 @@ func (s *Service) MyBids(ctx context.Context, v Viewer) ([]Bid, error) {
 }
 
 func (s *Service) bidsWhere(ctx context.Context, v Viewer, cond string, arg any) ([]Bid, error) {
-	rows, err := s.DB.R.QueryContext(ctx, bidCols+" WHERE "+cond+" ORDER BY b.id DESC", arg)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, bidCols+" WHERE "+cond+" ORDER BY b.id DESC", arg)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: bids: %w", err)
 	}
@@ -569,7 +569,7 @@ func (s *Service) fillBids(ctx context.Context, rs []*bidRow) error {
 		ents = append(ents, r.EnterpriseID)
 	}
 	list := strings.Join(ids, ",")
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT bid_id, enterprise_id, role, confirmed_at FROM scenario_bid_partners WHERE bid_id IN ("+list+") ORDER BY bid_id, enterprise_id")
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT bid_id, enterprise_id, role, confirmed_at FROM scenario_bid_partners WHERE bid_id IN ("+list+") ORDER BY bid_id, enterprise_id")
 	if err != nil {
 		return fmt.Errorf("scenario: partners: %w", err)
 	}
@@ -587,7 +587,7 @@ func (s *Service) fillBids(ctx context.Context, rs []*bidRow) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = s.DB.R.QueryContext(ctx, "SELECT bid_id, title, due_on, share_pct FROM scenario_bid_milestones WHERE bid_id IN ("+list+") ORDER BY bid_id, seq")
+	rows, err = s.DB.Read(ctx).QueryContext(ctx, "SELECT bid_id, title, due_on, share_pct FROM scenario_bid_milestones WHERE bid_id IN ("+list+") ORDER BY bid_id, seq")
 	if err != nil {
 		return fmt.Errorf("scenario: milestones: %w", err)
 	}

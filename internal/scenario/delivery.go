@@ -269,7 +269,7 @@ var errNoContract = errs.New(errs.NotFound, "该场景尚未签约", "the call h
 // contract reads a call's contract with everything under it, whoever asks.
 func (s *Service) contract(ctx context.Context, id int64) (Contract, error) {
 	c := Contract{NeedID: id}
-	err := s.DB.R.QueryRowContext(ctx, `SELECT bid_id, enterprise_id, contract_no, signed_on, amount_fen, grant_id, lead_unit_id
+	err := s.DB.Read(ctx).QueryRowContext(ctx, `SELECT bid_id, enterprise_id, contract_no, signed_on, amount_fen, grant_id, lead_unit_id
 		FROM scenario_contracts WHERE need_id = $1`, id).Scan(&c.BidID, &c.EnterpriseID, &c.ContractNo, &c.SignedOn, &c.AmountFen, &c.GrantID, &c.LeadUnitID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errNoContract
@@ -283,7 +283,7 @@ func (s *Service) contract(ctx context.Context, id int64) (Contract, error) {
 	if u, err := s.Org.UnitByID(ctx, c.LeadUnitID); err == nil {
 		c.LeadUnit = u.NameZH
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT seq, title, due_on, share_pct, amount_fen, task_id, COALESCE(payment_id, 0)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT seq, title, due_on, share_pct, amount_fen, task_id, COALESCE(payment_id, 0)
 		FROM scenario_deliverables WHERE need_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return c, fmt.Errorf("scenario: deliverables of %d: %w", id, err)
@@ -330,7 +330,7 @@ func (s *Service) contract(ctx context.Context, id int64) (Contract, error) {
 			}
 		}
 	}
-	rows, err = s.DB.R.QueryContext(ctx, "SELECT id, passed, on_date, opinion, created_at FROM scenario_acceptances WHERE need_id = $1 ORDER BY id", id)
+	rows, err = s.DB.Read(ctx).QueryContext(ctx, "SELECT id, passed, on_date, opinion, created_at FROM scenario_acceptances WHERE need_id = $1 ORDER BY id", id)
 	if err != nil {
 		return c, fmt.Errorf("scenario: acceptances of %d: %w", id, err)
 	}
@@ -552,7 +552,7 @@ func (s *Service) Close(ctx context.Context, v Viewer, id int64) (Need, error) {
 }
 
 func (s *Service) acceptanceFiles(ctx context.Context, aid int64) ([]File, error) {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE acceptance_id = $1 ORDER BY id", aid)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT id, filename, content_type, size, sha256 FROM scenario_files WHERE acceptance_id = $1 ORDER BY id", aid)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: acceptance files: %w", err)
 	}

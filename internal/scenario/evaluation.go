@@ -306,7 +306,7 @@ func (s *Service) parties(ctx context.Context, tx *sql.Tx, b Bid) ([]panel.Party
 
 // rawBid reads a bid whoever asks, with its partners and milestones.
 func (s *Service) rawBid(ctx context.Context, id int64) (Bid, error) {
-	r, err := scanBid(s.DB.R.QueryRowContext(ctx, bidCols+" WHERE b.id = $1", id))
+	r, err := scanBid(s.DB.Read(ctx).QueryRowContext(ctx, bidCols+" WHERE b.id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Bid{}, errs.New(errs.NotFound, "揭榜不存在", "bid not found")
 	}
@@ -437,7 +437,7 @@ func (s *Service) assignments(ctx context.Context, pgs []panel.Assignment) ([]As
 		if bids[g.Subject.ID] != nil {
 			continue
 		}
-		r, err := scanBid(s.DB.R.QueryRowContext(ctx, bidCols+" WHERE b.id = $1", g.Subject.ID))
+		r, err := scanBid(s.DB.Read(ctx).QueryRowContext(ctx, bidCols+" WHERE b.id = $1", g.Subject.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -463,7 +463,7 @@ func (s *Service) assignments(ctx context.Context, pgs []panel.Assignment) ([]As
 		}
 		st, ok := states[b.NeedID]
 		if !ok {
-			if err := s.DB.R.QueryRowContext(ctx, "SELECT state FROM scenario_needs WHERE id = $1", b.NeedID).Scan(&st); err != nil {
+			if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT state FROM scenario_needs WHERE id = $1", b.NeedID).Scan(&st); err != nil {
 				return nil, fmt.Errorf("scenario: assignments: %w", err)
 			}
 			states[b.NeedID] = st

@@ -355,7 +355,7 @@ func (s *Service) ExportPayments(ctx context.Context, v Viewer, f Filter, w io.W
 		return err
 	}
 	signed := map[int64]bool{}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT need_id FROM scenario_contracts")
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT need_id FROM scenario_contracts")
 	if err != nil {
 		return fmt.Errorf("scenario: contracts: %w", err)
 	}

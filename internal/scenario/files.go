@@ -87,7 +87,7 @@ func (s *Service) FileData(ctx context.Context, v Viewer, id int64) (File, []byt
 	var f File
 	var needID, bidID, acceptanceID int64
 	var data []byte
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, filename, content_type, size, sha256, need_id, COALESCE(bid_id, 0), COALESCE(acceptance_id, 0), data
+	err := s.DB.Read(ctx).QueryRowContext(ctx, `SELECT id, filename, content_type, size, sha256, need_id, COALESCE(bid_id, 0), COALESCE(acceptance_id, 0), data
 		FROM scenario_files WHERE id = $1`, id).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &needID, &bidID, &acceptanceID, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, nil, errs.New(errs.NotFound, "文件不存在", "file not found")

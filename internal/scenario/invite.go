@@ -162,7 +162,7 @@ func (s *Service) Inbox(ctx context.Context, v Viewer) ([]InboxItem, error) {
 	if v.Role != org.Enterprise || v.EnterpriseID == 0 {
 		return nil, errs.New(errs.Forbidden, "只有企业账号有场景消息", "only enterprise accounts have a scenario inbox")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT i.id, i.kind, i.need_id, n.title, n.category, n.deadline, n.state, i.note, i.created_at
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT i.id, i.kind, i.need_id, n.title, n.category, n.deadline, n.state, i.note, i.created_at
 		FROM scenario_inbox i JOIN scenario_needs n ON n.id = i.need_id WHERE i.enterprise_id = $1 ORDER BY i.id DESC LIMIT 200`, v.EnterpriseID)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: inbox: %w", err)
@@ -185,7 +185,7 @@ func (s *Service) Follows(ctx context.Context, v Viewer) ([]string, error) {
 	if v.Role != org.Enterprise || v.EnterpriseID == 0 {
 		return nil, errs.New(errs.Forbidden, "只有企业账号可以关注场景类别", "only enterprise accounts follow categories")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT category FROM scenario_follows WHERE enterprise_id = $1 ORDER BY category", v.EnterpriseID)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT category FROM scenario_follows WHERE enterprise_id = $1 ORDER BY category", v.EnterpriseID)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: follows: %w", err)
 	}

@@ -395,7 +395,7 @@ func isDigits(s string) bool {
 // bidding is the set of enterprises in a standing bid on call id, as lead
 // or partner.
 func (s *Service) bidding(ctx context.Context, id int64) (map[int64]bool, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT b.enterprise_id FROM scenario_bids b WHERE b.need_id = $1 AND b.state <> 'withdrawn'
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `SELECT b.enterprise_id FROM scenario_bids b WHERE b.need_id = $1 AND b.state <> 'withdrawn'
 		UNION SELECT p.enterprise_id FROM scenario_bid_partners p JOIN scenario_bids b ON b.id = p.bid_id WHERE b.need_id = $1 AND b.state <> 'withdrawn'`, id)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: bidders of %d: %w", id, err)
@@ -414,7 +414,7 @@ func (s *Service) bidding(ctx context.Context, id int64) (map[int64]bool, error)
 
 // markInvited stamps the suggestions already invited to call id.
 func (s *Service) markInvited(ctx context.Context, id int64, ss []Suggestion) error {
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT enterprise_id, invited_at FROM scenario_invitations WHERE need_id = $1 ORDER BY id LIMIT 10000", id)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT enterprise_id, invited_at FROM scenario_invitations WHERE need_id = $1 ORDER BY id LIMIT 10000", id)
 	if err != nil {
 		return fmt.Errorf("scenario: invitations of %d: %w", id, err)
 	}
@@ -608,7 +608,7 @@ func (d *delivery) load(ctx context.Context, leads, partners string) error {
 		{d.wins, `SELECT p.enterprise_id, COUNT(*) FROM scenario_results r JOIN scenario_bid_partners p ON p.bid_id = r.winner_bid_id
 			WHERE r.confirmed_at <> 0 AND r.need_id <> $1` + partners + ` GROUP BY p.enterprise_id`},
 	} {
-		rows, err := d.s.DB.R.QueryContext(ctx, q.sql, d.need)
+		rows, err := d.s.DB.Read(ctx).QueryContext(ctx, q.sql, d.need)
 		if err != nil {
 			return fmt.Errorf("scenario: past bids: %w", err)
 		}

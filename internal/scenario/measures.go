@@ -106,7 +106,7 @@ func (m source) Filters(ctx context.Context) ([]kpi.FilterField, error) {
 		chain.Choices = append(chain.Choices, kpi.Choice{Value: n.Code, NameZH: pad + n.NameZH, NameEN: pad + n.NameEN})
 	}
 	batch := kpi.FilterField{Key: kpi.FilterBatch, NameZH: "批次", NameEN: "Batch"}
-	rows, err := m.s.DB.R.QueryContext(ctx, "SELECT seq, title FROM scenario_batches ORDER BY seq DESC LIMIT 500")
+	rows, err := m.s.DB.Read(ctx).QueryContext(ctx, "SELECT seq, title FROM scenario_batches ORDER BY seq DESC LIMIT 500")
 	if err != nil {
 		return nil, fmt.Errorf("scenario: filters: %w", err)
 	}
@@ -223,7 +223,7 @@ func (m source) Values(ctx context.Context, r kpi.Request) ([]kpi.Answer, error)
 // count runs the grouped statement of the counting arms, adding each
 // month's count to its query's answer.
 func (m source) count(ctx context.Context, q string, args []any, r kpi.Request, out []kpi.Answer) error {
-	rows, err := m.s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := m.s.DB.Read(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("scenario: measures: %w", err)
 	}
@@ -364,7 +364,7 @@ func (m source) paid(ctx context.Context, f resolved, lo, hi string, fromYear in
 		args = append(args, a)
 		return "$" + strconv.Itoa(len(args))
 	}
-	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT d.payment_id FROM scenario_deliverables d JOIN scenario_needs n ON n.id = d.need_id
+	rows, err := m.s.DB.Read(ctx).QueryContext(ctx, `SELECT d.payment_id FROM scenario_deliverables d JOIN scenario_needs n ON n.id = d.need_id
 		WHERE d.payment_id IS NOT NULL`+f.sql(arg), args...)
 	if err != nil {
 		return fmt.Errorf("scenario: paid: %w", err)

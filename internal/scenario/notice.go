@@ -182,7 +182,7 @@ func (s *Service) objection(ctx context.Context, q db.Querier, id int64) (Object
 
 // objections lists a call's objections, oldest first.
 func (s *Service) objections(ctx context.Context, needID int64) ([]Objection, error) {
-	rows, err := s.DB.R.QueryContext(ctx, objCols+" WHERE o.need_id = $1 ORDER BY o.id LIMIT 1000", needID)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, objCols+" WHERE o.need_id = $1 ORDER BY o.id LIMIT 1000", needID)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: objections of %d: %w", needID, err)
 	}
@@ -368,7 +368,7 @@ func (s *Service) receiptStatus(ctx context.Context, number string) (ReceiptStat
 		return ReceiptStatus{}, errNoReceipt()
 	}
 	var hash string
-	err := s.DB.R.QueryRowContext(ctx, "SELECT receipt_hash FROM scenario_objections WHERE id = $1", id).Scan(&hash)
+	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT receipt_hash FROM scenario_objections WHERE id = $1", id).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !receipt.Matches(hash, secret)) {
 		return ReceiptStatus{}, errNoReceipt()
 	}

@@ -99,7 +99,7 @@ func (r resultRow) published(n Need) bool {
 // ranking ranks the standing bids of call needID by their panel scores,
 // best first; with staff, each with its price and assignments.
 func (s *Service) ranking(ctx context.Context, q db.Querier, needID int64, trimAt int, staff bool) ([]Standing, error) {
-	rows, err := s.DB.R.QueryContext(ctx, bidCols+" WHERE b.need_id = $1 AND b.state = $2 ORDER BY b.id", needID, BidSubmitted)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, bidCols+" WHERE b.need_id = $1 AND b.state = $2 ORDER BY b.id", needID, BidSubmitted)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: ranking of %d: %w", needID, err)
 	}

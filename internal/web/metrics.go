@@ -63,12 +63,19 @@ var (
 	poolInUse = prometheus.NewDesc("gaoxin_db_connections_in_use", "Database connections in use, by pool.", []string{"pool"}, nil)
 	poolIdle  = prometheus.NewDesc("gaoxin_db_connections_idle", "Idle database connections, by pool.", []string{"pool"}, nil)
 	poolWaits = prometheus.NewDesc("gaoxin_db_wait_count_total", "Waits for a database connection, by pool.", []string{"pool"}, nil)
+
+	replicaAttached = prometheus.NewDesc("gaoxin_db_replica_attached", "1 when a read replica is configured (--db-read).", nil, nil)
+	replicaUp       = prometheus.NewDesc("gaoxin_db_replica_up", "1 while the read replica answers (reads go to the primary while it does not).", nil, nil)
+	replicaReads    = prometheus.NewDesc("gaoxin_db_replica_reads_total", "Reads served by the read replica.", nil, nil)
 )
 
 func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- poolInUse
 	ch <- poolIdle
 	ch <- poolWaits
+	ch <- replicaAttached
+	ch <- replicaUp
+	ch <- replicaReads
 }
 
 func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
@@ -84,6 +91,17 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(poolIdle, prometheus.GaugeValue, float64(st.Idle), p.name)
 		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(st.WaitCount), p.name)
 	}
+	attached, up, reads := c.s.DB.ReplicaStatus()
+	ch <- prometheus.MustNewConstMetric(replicaAttached, prometheus.GaugeValue, b2f(attached))
+	ch <- prometheus.MustNewConstMetric(replicaUp, prometheus.GaugeValue, b2f(up))
+	ch <- prometheus.MustNewConstMetric(replicaReads, prometheus.CounterValue, float64(reads))
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Gatherer is the server's metrics registry, for tests and embedding.

@@ -5,9 +5,11 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/auth"
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
 )
@@ -129,6 +131,7 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 			ctx = context.WithValue(ctx, userKey{}, u)
 			ctx = context.WithValue(ctx, sessionKey{}, hash)
 		}
+		ctx = s.readFrom(w, r, ctx, tokID)
 		r = r.WithContext(ctx)
 		if !access.Allows(u) {
 			if u == nil {
@@ -172,6 +175,35 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (*org.User, stri
 		return nil, "", 0, err
 	}
 	return &u, hash, 0, nil
+}
+
+// FreshCookie marks a browser that wrote a moment ago: while it lasts its
+// pages read from the primary database, not the read replica.
+const FreshCookie = "gaoxin_fresh"
+
+// readFrom chooses, when a read replica is attached, where the request's
+// reads go: a GET or HEAD reads from the replica unless its caller wrote
+// within Cfg.FreshFor (the FreshCookie a write leaves) or calls with a
+// bearer token (API clients keep no cookie, so their reads stay on the
+// primary and always see their own writes). Any other method writes: it
+// leaves the cookie.
+func (s *Server) readFrom(w http.ResponseWriter, r *http.Request, ctx context.Context, tokID int64) context.Context {
+	if attached, _, _ := s.App.DB.ReplicaStatus(); !attached {
+		return ctx
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		fresh := s.Cfg.FreshFor
+		if fresh <= 0 {
+			fresh = 10 * time.Second
+		}
+		http.SetCookie(w, &http.Cookie{Name: FreshCookie, Value: "1", Path: "/", MaxAge: int(fresh / time.Second),
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Cfg.SecureCookies})
+		return ctx
+	}
+	if _, err := r.Cookie(FreshCookie); err == nil || tokID != 0 {
+		return ctx
+	}
+	return db.ReadReplica(ctx)
 }
 
 // CountRefusal counts one answer of code to the caller if it is a refusal

@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"gaoxin/internal/app"
 )
@@ -27,6 +28,10 @@ type Config struct {
 	// (YYYY-MM-DD, demo.AsOf), shown once in a banner on every page; ""
 	// for a real server.
 	DemoAsOf string
+	// FreshFor is how long after a write its caller's pages read from the
+	// primary rather than the read replica (when one is attached), so
+	// that they show what they just wrote. Zero: 10 seconds.
+	FreshFor time.Duration
 }
 
 // Module registers one module's routes and templates on the server.

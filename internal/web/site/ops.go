@@ -31,5 +31,11 @@ func (s *handlers) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "migrations pending", "pending": pending})
 		return
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	// A read replica that does not answer does not make the server unready:
+	// its reads go to the primary meanwhile. The answer names its state.
+	answer := map[string]string{"status": "ready"}
+	if attached, up, _ := s.DB.ReplicaStatus(); attached {
+		answer["replica"] = map[bool]string{true: "up", false: "down"}[up]
+	}
+	web.WriteJSON(w, http.StatusOK, answer)
 }
