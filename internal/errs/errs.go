@@ -22,6 +22,7 @@ const (
 	Locked       Code = "locked"       // 423: account locked
 	RateLimited  Code = "rate_limited" // 429: too many attempts
 	TooLarge     Code = "too_large"    // 413: upload over the limit
+	Unavailable  Code = "unavailable"  // 503: the database cannot be reached or written for now
 	Internal     Code = "internal"     // 500: never shown in detail
 )
 

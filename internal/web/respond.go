@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
 
@@ -33,6 +34,8 @@ func Status(c errs.Code) int {
 		return http.StatusTooManyRequests
 	case errs.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -69,6 +72,14 @@ func (s *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e := errs.As(err)
+	if e.Code == errs.Internal && db.Unavailable(err) {
+		// The database is down, full or busy: the request changed nothing
+		// and may be sent again shortly; the pools reconnect by themselves.
+		s.Log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = &errs.Error{Code: errs.Unavailable, Msg: "数据库暂时无法访问，本次操作未生效，请稍后重试",
+			MsgEN: "the database cannot be reached for now; nothing was changed, please try again shortly", Err: err}
+		w.Header().Set("Retry-After", "5")
+	}
 	s.CountRefusal(r, e.Code)
 	code := Status(e.Code)
 	if code == http.StatusInternalServerError {
