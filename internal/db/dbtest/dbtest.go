@@ -80,6 +80,23 @@ func DSN(t testing.TB) string {
 	return u.String()
 }
 
+// EmptyPostgres returns the DSN of a new, empty PostgreSQL database on the
+// GAOXIN_TEST_POSTGRES server (a restore drill's target, say), dropped
+// when t ends. It fails the test when the tests do not run on PostgreSQL.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("GAOXIN_TEST_POSTGRES")
+	if base == "" {
+		t.Fatal("dbtest: EmptyPostgres needs GAOXIN_TEST_POSTGRES")
+	}
+	name := databaseName(base) + "_e_" + randomHex()
+	if err := createDatabase(context.Background(), base, name, ""); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(base, name) })
+	return withDatabase(base, name)
+}
+
 // Postgres reports whether the tests run on PostgreSQL.
 func Postgres() bool { return os.Getenv("GAOXIN_TEST_POSTGRES") != "" }
 
