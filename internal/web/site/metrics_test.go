@@ -218,14 +218,14 @@ func promqlMetricNames(expr string) []string {
 }
 
 func TestMetricsPromQLNames(t *testing.T) {
-	for expr, want := range map[string]string{
-		`up{job="gaoxin"} == 0`: "up",
-		`histogram_quantile(0.95, sum by (instance, le) (rate(x_bucket{route!~".*\\.(xlsx)"}[10m]))) > 1`: "x_bucket",
-		`sum by (i) (rate(a_total{s=~"5.."}[5m])) / sum without (s) (rate(b_total[5m] offset 1h)) > 0.05 and on (i) c > 1e3`: "a_total b_total c",
-		`changes(process_start_time_seconds[30m]) > 2`: "process_start_time_seconds",
+	for _, c := range []struct{ expr, want string }{
+		{`up{job="gaoxin"} == 0`, "up"},
+		{`histogram_quantile(0.95, sum by (instance, le) (rate(x_bucket{route!~".*\\.(xlsx)"}[10m]))) > 1`, "x_bucket"},
+		{`sum by (i) (rate(a_total{s=~"5.."}[5m])) / sum without (s) (rate(b_total[5m] offset 1h)) > 0.05 and on (i) c > 1e3`, "a_total b_total c"},
+		{`changes(process_start_time_seconds[30m]) > 2`, "process_start_time_seconds"},
 	} {
-		if got := strings.Join(promqlMetricNames(expr), " "); got != want {
-			t.Errorf("promqlMetricNames(%q) = %q, want %q", expr, got, want)
+		if got := strings.Join(promqlMetricNames(c.expr), " "); got != c.want {
+			t.Errorf("promqlMetricNames(%q) = %q, want %q", c.expr, got, c.want)
 		}
 	}
 }
