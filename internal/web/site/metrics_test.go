@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"go.yaml.in/yaml/v4"
 
 	"gaoxin/internal/web/webtest"
 )
@@ -104,5 +107,125 @@ func TestMetricsPromtool(t *testing.T) {
 	cmd.Stdin = bytes.NewReader(body)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+// alertRules is the sample alert rule file the zone's operators start from.
+var alertRules = filepath.Join("..", "..", "..", "deploy", "prometheus", "alerts.yml")
+
+// promtool accepts the sample alert rules (skipped where promtool is not
+// installed, unless GAOXIN_REQUIRE_PROMTOOL is set).
+func TestMetricsAlertRulesPromtool(t *testing.T) {
+	path, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("GAOXIN_REQUIRE_PROMTOOL") != "" {
+			t.Fatal("promtool is required here but not installed (apt-get install prometheus)")
+		}
+		t.Skip("promtool not installed (apt-get install prometheus)")
+	}
+	if out, err := exec.Command(path, "check", "rules", alertRules).CombinedOutput(); err != nil {
+		t.Fatalf("promtool check rules %s: %v\n%s", alertRules, err, out)
+	}
+}
+
+// Every metric the sample alert rules read is one the server serves at
+// /metrics, or one Prometheus itself writes for each target (up), or one
+// the file records.
+func TestMetricsAlertRulesNameServedMetrics(t *testing.T) {
+	b, err := os.ReadFile(alertRules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Groups []struct {
+			Name  string `yaml:"name"`
+			Rules []struct {
+				Alert  string `yaml:"alert"`
+				Record string `yaml:"record"`
+				Expr   string `yaml:"expr"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	if err := yaml.Unmarshal(b, &file); err != nil {
+		t.Fatalf("%s: %v", alertRules, err)
+	}
+	known := map[string]bool{"up": true} // Prometheus's own, per scraped target
+	sc := bufio.NewScanner(bytes.NewReader(scrapeMetrics(t)))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if i := strings.IndexAny(line, "{ "); i > 0 {
+			known[line[:i]] = true
+		}
+	}
+	for _, g := range file.Groups {
+		for _, r := range g.Rules {
+			if r.Record != "" {
+				known[r.Record] = true
+			}
+		}
+	}
+	rules := 0
+	for _, g := range file.Groups {
+		for _, r := range g.Rules {
+			rules++
+			names := promqlMetricNames(r.Expr)
+			if len(names) == 0 {
+				t.Errorf("rule %s%s: no metric found in %q", r.Alert, r.Record, r.Expr)
+			}
+			for _, n := range names {
+				if !known[n] {
+					t.Errorf("rule %s%s reads %s, which /metrics does not serve", r.Alert, r.Record, n)
+				}
+			}
+		}
+	}
+	if rules < 5 {
+		t.Errorf("%s has %d rules", alertRules, rules)
+	}
+}
+
+// The parts of a PromQL expression that name no metric: strings and label
+// matchers, ranges and offsets, grouping lists, and numbers.
+var (
+	promqlString   = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`")
+	promqlMatchers = regexp.MustCompile(`\{[^}]*\}|\[[^\]]*\]|(?i)\boffset\s+-?\w+`)
+	promqlGrouping = regexp.MustCompile(`(?i)\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)`)
+	promqlNumber   = regexp.MustCompile(`\b\d[\w.]*`)
+	promqlName     = regexp.MustCompile(`[A-Za-z_:][A-Za-z0-9_:]*`)
+	promqlKeywords = map[string]bool{"and": true, "or": true, "unless": true, "bool": true, "by": true, "without": true,
+		"on": true, "ignoring": true, "group_left": true, "group_right": true, "offset": true, "inf": true, "nan": true, "atan2": true}
+)
+
+// promqlMetricNames lists the metric names an expression reads: every
+// identifier left that neither calls a function nor is a keyword.
+func promqlMetricNames(expr string) []string {
+	s := promqlString.ReplaceAllString(expr, `""`)
+	s = promqlMatchers.ReplaceAllString(s, " ")
+	s = promqlGrouping.ReplaceAllString(s, " ")
+	s = promqlNumber.ReplaceAllString(s, " ")
+	var out []string
+	for _, m := range promqlName.FindAllStringIndex(s, -1) {
+		name := s[m[0]:m[1]]
+		if strings.HasPrefix(strings.TrimLeft(s[m[1]:], " \t\n"), "(") || promqlKeywords[strings.ToLower(name)] {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+func TestMetricsPromQLNames(t *testing.T) {
+	for _, c := range []struct{ expr, want string }{
+		{`up{job="gaoxin"} == 0`, "up"},
+		{`histogram_quantile(0.95, sum by (instance, le) (rate(x_bucket{route!~".*\\.(xlsx)"}[10m]))) > 1`, "x_bucket"},
+		{`sum by (i) (rate(a_total{s=~"5.."}[5m])) / sum without (s) (rate(b_total[5m] offset 1h)) > 0.05 and on (i) c > 1e3`, "a_total b_total c"},
+		{`changes(process_start_time_seconds[30m]) > 2`, "process_start_time_seconds"},
+	} {
+		if got := strings.Join(promqlMetricNames(c.expr), " "); got != c.want {
+			t.Errorf("promqlMetricNames(%q) = %q, want %q", c.expr, got, c.want)
+		}
 	}
 }
