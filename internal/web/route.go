@@ -229,12 +229,20 @@ func (s *Server) csrfDenied(w http.ResponseWriter, r *http.Request) {
 	s.WriteError(w, r.WithContext(ctx), errs.New(errs.Forbidden, "跨站请求已被拒绝（CSRF 防护）", "cross-site request refused (CSRF protection)"))
 }
 
-// ClientIP is the caller's address: the proxy's word when trusted.
+// ClientIP is the caller's address: the proxy's word when trusted (one
+// proxy in front, which appends the address it saw to X-Forwarded-For).
 func (s *Server) ClientIP(r *http.Request) string {
 	if s.Cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
+		// The last address is the one the trusted proxy saw: the ones
+		// before it are whatever the client wrote in its own header.
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			last := xff[len(xff)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip := strings.TrimSpace(last); ip != "" {
+				return ip
+			}
 		}
 		if x := r.Header.Get("X-Real-IP"); x != "" {
 			return x
