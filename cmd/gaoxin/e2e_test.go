@@ -50,6 +50,7 @@ func buildBinary(t *testing.T) string {
 // server is a running `gaoxin serve` process.
 type server struct {
 	URL    string
+	Cmd    *exec.Cmd
 	Output *strings.Builder // everything it printed on stdout so far
 	mu     *sync.Mutex
 }
@@ -80,7 +81,7 @@ func startServe(t *testing.T, dsn string, args ...string) *server {
 			cmd.Process.Kill()
 		}
 	})
-	s := &server{Output: &strings.Builder{}, mu: &sync.Mutex{}}
+	s := &server{Cmd: cmd, Output: &strings.Builder{}, mu: &sync.Mutex{}}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
