@@ -59,6 +59,9 @@ func New(d *db.DB, o Options) *App {
 	a := &App{DB: d, Audit: audit.NewWith(d, o.Audit)}
 	a.Org = org.New(d, a.Audit)
 	a.Org.Policy.Strict = o.PasswordStrict
+	if o.PasswordStrict {
+		a.Org.Policy.MaxAge = org.StrictMaxAge
+	}
 	if o.Argon != nil {
 		a.Org.Argon = *o.Argon
 	}

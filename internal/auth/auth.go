@@ -248,7 +248,7 @@ func scanUserWith(row *sql.Row, extra ...any) (org.User, error) {
 	var u org.User
 	var role string
 	dest := []any{&u.ID, &u.Username, &u.DisplayName, &role, &u.UnitID, &u.UnitCode, &u.UnitName,
-		&u.Disabled, &u.LockedUntil, &u.FailedLogins, &u.PasswordHash, &u.CreatedAt, &u.EnterpriseID, &u.UnitScope}
+		&u.Disabled, &u.LockedUntil, &u.FailedLogins, &u.PasswordHash, &u.CreatedAt, &u.EnterpriseID, &u.UnitScope, &u.PasswordChangedAt}
 	err := row.Scan(append(dest, extra...)...)
 	u.Role = org.Role(role)
 	return u, err

@@ -23,7 +23,10 @@ const (
 	RateLimited  Code = "rate_limited" // 429: too many attempts
 	TooLarge     Code = "too_large"    // 413: upload over the limit
 	Unavailable  Code = "unavailable"  // 503: the database cannot be reached or written for now
-	Internal     Code = "internal"     // 500: never shown in detail
+	// PasswordExpired: 403, the account's password is past the 等保
+	// mode's lifetime; only changing it (and signing out) is allowed.
+	PasswordExpired Code = "password_expired"
+	Internal        Code = "internal" // 500: never shown in detail
 )
 
 // Detail names one bad value: where it is and what is wrong with it.

@@ -138,6 +138,8 @@ type User struct {
 	FailedLogins int    `json:"-"`
 	PasswordHash string `json:"-"`
 	CreatedAt    int64  `json:"created_at"`
+	// PasswordChangedAt is when the password was last set (Unix ms).
+	PasswordChangedAt int64 `json:"password_changed_at"`
 }
 
 // Service manages units and users.

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -63,6 +64,18 @@ func CheckPassword(pw, encoded string) bool {
 type PasswordPolicy struct {
 	MinLength int  // at least 12
 	Strict    bool // 等保 mode: at least three of lower, upper, digit, symbol
+	// MaxAge, when set, is how long a password may be used before its
+	// owner must change it (等保 mode: StrictMaxAge).
+	MaxAge time.Duration
+}
+
+// StrictMaxAge is the password lifetime of the 等保 mode: 90 days.
+const StrictMaxAge = 90 * 24 * time.Hour
+
+// Expired reports whether u's password is older than the policy allows at
+// now (Unix ms).
+func (p PasswordPolicy) Expired(u User, now int64) bool {
+	return p.MaxAge > 0 && u.PasswordChangedAt+p.MaxAge.Milliseconds() <= now
 }
 
 // Check returns an Invalid error naming what the password lacks.

@@ -57,14 +57,15 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 		if u.UnitID != 0 {
 			unit = u.UnitID
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, role, unit_id, password_hash, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$6) RETURNING id`, u.Username, u.DisplayName, string(u.Role), unit, hash, u.CreatedAt).Scan(&u.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, role, unit_id, password_hash, created_at, updated_at, password_changed_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$6,$6) RETURNING id`, u.Username, u.DisplayName, string(u.Role), unit, hash, u.CreatedAt).Scan(&u.ID)
 		if db.IsUniqueViolation(err) {
 			return errs.Field("username", "用户名已存在："+u.Username, "username already exists: "+u.Username)
 		}
 		if err != nil {
 			return fmt.Errorf("org: create user: %w", err)
 		}
+		u.PasswordChangedAt = u.CreatedAt
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "user.create", ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), After: u})
 	})
 	if err != nil {
@@ -75,7 +76,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 
 const userCols = `u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), COALESCE(n.code, ''), COALESCE(n.name_zh, ''),
 	u.disabled, u.locked_until, u.failed_logins, u.password_hash, u.created_at, COALESCE(u.enterprise_id, 0),
-	COALESCE(n.registry_scope, '')`
+	COALESCE(n.registry_scope, ''), u.password_changed_at`
 
 // UserSelect is the SELECT … FROM clause that ScanUser reads; other packages
 // (auth) append their own joins and conditions to it.
@@ -86,7 +87,7 @@ func ScanUser(sc interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var role string
 	err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &u.UnitID, &u.UnitCode, &u.UnitName,
-		&u.Disabled, &u.LockedUntil, &u.FailedLogins, &u.PasswordHash, &u.CreatedAt, &u.EnterpriseID, &u.UnitScope)
+		&u.Disabled, &u.LockedUntil, &u.FailedLogins, &u.PasswordHash, &u.CreatedAt, &u.EnterpriseID, &u.UnitScope, &u.PasswordChangedAt)
 	u.Role = Role(role)
 	return u, err
 }
@@ -191,7 +192,7 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw, keepSession str
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0, updated_at = $2 WHERE id = $3", hash, db.Now(), id)
+		res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0, updated_at = $2, password_changed_at = $2 WHERE id = $3", hash, db.Now(), id)
 		if err != nil {
 			return fmt.Errorf("org: set password: %w", err)
 		}

@@ -24,7 +24,7 @@ func Status(c errs.Code) int {
 		return http.StatusNotFound
 	case errs.Conflict:
 		return http.StatusConflict
-	case errs.Forbidden:
+	case errs.Forbidden, errs.PasswordExpired:
 		return http.StatusForbidden
 	case errs.Unauthorized:
 		return http.StatusUnauthorized

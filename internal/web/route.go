@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -141,6 +142,17 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 			}
 			return
 		}
+		if u != nil && tokID == 0 && s.Org.Policy.Expired(*u, db.Now()) && !passwordWork[r.URL.Path] {
+			// 等保 mode: a password past its lifetime must be changed
+			// before anything else (API tokens, made for machines, go on).
+			if r.Method == http.MethodGet && !isAPI(r) {
+				http.Redirect(w, r, "/account?expired=1", http.StatusSeeOther)
+				return
+			}
+			s.WriteError(w, r, errs.New(errs.PasswordExpired, fmt.Sprintf("密码已使用超过 %d 天，请先修改密码", int(s.Org.Policy.MaxAge.Hours()/24)),
+				fmt.Sprintf("your password is more than %d days old; change it first", int(s.Org.Policy.MaxAge.Hours()/24))))
+			return
+		}
 		if err := checkForm(r); err != nil {
 			s.WriteError(w, r, err)
 			return
@@ -176,6 +188,11 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (*org.User, stri
 	}
 	return &u, hash, 0, nil
 }
+
+// passwordWork are the paths a signed-in user whose password has expired
+// may still use: to change it, to see who they are, and to leave.
+var passwordWork = map[string]bool{"/account": true, "/account/password": true, "/api/v1/me/password": true,
+	"/api/v1/me": true, "/logout": true, "/api/v1/session": true, "/lang": true}
 
 // FreshCookie marks a browser that wrote a moment ago: while it lasts its
 // pages read from the primary database, not the read replica.

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"fmt"
 	"net/http"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/web"
 
 	"gaoxin/internal/auth"
@@ -27,6 +29,11 @@ func (s *handlers) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.accountPage(r)
 	if err != nil {
 		return err
+	}
+	if s.Org.Policy.Expired(*web.CurrentUser(r), db.Now()) {
+		days := int(s.Org.Policy.MaxAge.Hours() / 24)
+		p.Error = p.L(fmt.Sprintf("您的密码已使用超过 %d 天，按等级保护要求须先修改密码，才能继续使用系统。", days),
+			fmt.Sprintf("Your password is more than %d days old: change it to go on using the system.", days))
 	}
 	return s.Render(w, r, "account.html", p)
 }

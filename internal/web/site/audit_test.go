@@ -75,6 +75,29 @@ func TestAuditTrailInSentences(t *testing.T) {
 		t.Errorf("time cell reads %q", v)
 	}
 
+	// The security office's export: sign-ins (failed ones too) and
+	// sign-outs, and nothing else, linked from the trail's page.
+	if !strings.Contains(string(admin.Get("/admin/audit").Body), `href="/admin/audit/export?action=auth"`) {
+		t.Error("the trail's page does not link the sign-in export")
+	}
+	h.Anon().Do("POST", "/api/v1/session", map[string]string{"username": "leader", "password": "wrong-password-here"})
+	ax := admin.Get("/admin/audit/export?action=auth")
+	af, err := excelize.OpenReader(bytes.NewReader(ax.Body))
+	if err != nil {
+		t.Fatalf("sign-in export: %d %v", ax.Code, err)
+	}
+	authRows, _ := af.GetRows(af.GetSheetName(0))
+	var failed bool
+	for _, row := range authRows[1:] {
+		if !strings.Contains(strings.Join(row, " "), "登录") && !strings.Contains(strings.Join(row, " "), "退出") {
+			t.Errorf("the sign-in export holds another event: %q", row)
+		}
+		failed = failed || strings.Contains(strings.Join(row, " "), "失败")
+	}
+	if len(authRows) < 3 || !failed {
+		t.Errorf("the sign-in export lacks sign-ins or the failed one: %d rows", len(authRows))
+	}
+
 	var api struct {
 		Rows []struct {
 			Action      string
