@@ -46,6 +46,7 @@ func TestAuditVerifyWithKeyAndCheckpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	dbtest.DropAuditGuard(t, d)
 	if _, err := d.W.Exec("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)"); err != nil {
 		t.Fatal(err)
 	}

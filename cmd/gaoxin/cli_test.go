@@ -50,6 +50,7 @@ func TestUserTokenAuditCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	dbtest.DropAuditGuard(t, d)
 	if _, err := d.W.Exec("UPDATE audit_log SET action = 'nothing.happened' WHERE id = 2"); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -34,6 +35,15 @@ func TestChainVerifiesAndDetectsTampering(t *testing.T) {
 			if err != nil || n != 5 {
 				t.Fatalf("intact chain: n=%d err=%v", n, err)
 			}
+			// The product's own login cannot change or delete a record.
+			if _, err := d.W.Exec(tc.tamper); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Fatalf("the append-only guard let %q through: %v", tc.tamper, err)
+			}
+			if n, err := l.Verify(ctx); err != nil || n != 5 {
+				t.Fatalf("after the refused tampering: n=%d err=%v", n, err)
+			}
+			// Someone who drops the guard is found by the chain.
+			dbtest.DropAuditGuard(t, d)
 			if _, err := d.W.Exec(tc.tamper); err != nil {
 				t.Fatal(err)
 			}

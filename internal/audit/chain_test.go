@@ -64,6 +64,7 @@ func TestTruncationFailsVerify(t *testing.T) {
 	if n, err := l.Verify(ctx); err != nil || n != 6 {
 		t.Fatalf("intact trail: n=%d err=%v", n, err)
 	}
+	dbtest.DropAuditGuard(t, d)
 	if _, err := d.W.Exec("DELETE FROM audit_log WHERE id >= 4"); err != nil {
 		t.Fatal(err)
 	}
@@ -78,6 +79,7 @@ func TestTruncationFailsVerify(t *testing.T) {
 // key would.
 func rehash(t *testing.T, d *db.DB, id int64, after string) {
 	t.Helper()
+	dbtest.DropAuditGuard(t, d)
 	if _, err := d.W.Exec("UPDATE audit_log SET after_json = $1 WHERE id = $2", after, id); err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +113,7 @@ func rehash(t *testing.T, d *db.DB, id int64, after string) {
 			fmt.Fprintf(h, "%d:%s|", len(f), f)
 		}
 		prev = hex.EncodeToString(h.Sum(nil))
+		dbtest.DropAuditGuard(t, d)
 		if _, err := d.W.Exec("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3", r.fields[0], prev, r.id); err != nil {
 			t.Fatal(err)
 		}
@@ -132,6 +135,7 @@ func TestRehashedRowFailsVerify(t *testing.T) {
 		t.Fatalf("broken at %d: %s", be.ID, be.Reason)
 	}
 	// Blanking the keyed links too is seen as well.
+	dbtest.DropAuditGuard(t, d)
 	if _, err := d.W.Exec("UPDATE audit_log SET mac = '' WHERE id >= 3"); err != nil {
 		t.Fatal(err)
 	}
@@ -150,6 +154,7 @@ func TestRehashWithoutKeyedLinksFailsCheckpoint(t *testing.T) {
 	if _, _, err := l.WriteCheckpoint(ctx); err != nil {
 		t.Fatal(err)
 	}
+	dbtest.DropAuditGuard(t, d)
 	if _, err := d.W.Exec("UPDATE audit_log SET mac = ''"); err != nil {
 		t.Fatal(err)
 	}

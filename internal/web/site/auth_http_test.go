@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/web"
 	"gaoxin/internal/web/site"
 	"gaoxin/internal/web/webtest"
@@ -208,6 +209,7 @@ func TestAuditVerifyEndpointFindsTampering(t *testing.T) {
 	if !v.OK {
 		t.Fatal("fresh chain not ok")
 	}
+	dbtest.DropAuditGuard(t, h.App.DB)
 	if _, err := h.App.DB.W.Exec("UPDATE audit_log SET actor = 'someone-else' WHERE id = 2"); err != nil {
 		t.Fatal(err)
 	}
