@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
@@ -173,15 +175,20 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 }
 
 func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
-		fmt.Fprintln(stderr, "usage: gaoxin audit verify | checkpoint [--audit-key-file F] [--audit-checkpoints F] [--demo]")
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint" && args[0] != "archive") {
+		fmt.Fprintln(stderr, "usage: gaoxin audit verify [--archives DIR] | checkpoint | archive --before YYYY-MM-DD --archives DIR  [--audit-key-file F] [--audit-checkpoints F] [--demo]")
 		return errUsage
 	}
 	var c Config
 	var demo bool
+	var archives, before string
 	fs := newFlagSet("audit "+args[0], stderr)
 	commonFlags(fs, &c)
 	fs.BoolVar(&demo, "demo", false, "use the public demo key when no key file is named (a demo server's trail)")
+	fs.StringVar(&archives, "archives", env("audit-archives", ""), "folder of the audit archive files: archive writes there, verify checks them too (GAOXIN_AUDIT_ARCHIVES)")
+	if args[0] == "archive" {
+		fs.StringVar(&before, "before", "", "archive the records older than this date (YYYY-MM-DD, at least 180 days ago)")
+	}
 	if err := parse(fs, args[1:], &c); err != nil {
 		return err
 	}
@@ -205,6 +212,31 @@ func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			fmt.Fprintf(stdout, "checkpoint %d: row %d %s\n", cp.Seq, cp.ID, cp.Hash)
 		}
 		return nil
+	}
+	if args[0] == "archive" {
+		day, err := time.ParseInLocation("2006-01-02", before, db.CST)
+		if err != nil || archives == "" {
+			return fmt.Errorf("audit archive needs --before YYYY-MM-DD and --archives DIR")
+		}
+		arch, ok, err := a.Audit.ArchiveBefore(ctx, day, archives)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			fmt.Fprintf(stdout, "no audit records before %s left to archive\n", before)
+		default:
+			fmt.Fprintf(stdout, "archived rows %d–%d (%d) to %s\n", arch.FirstID, arch.LastID, arch.Rows, filepath.Join(archives, arch.File))
+		}
+		return nil
+	}
+	if archives != "" {
+		n, err := a.Audit.VerifyArchives(ctx, archives)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "audit archives intact: %d rows in %s\n", n, archives)
+	} else if list, err := a.Audit.Archives(ctx); err == nil && len(list) > 0 {
+		fmt.Fprintf(stdout, "%d audit archives not checked: name their folder with --archives\n", len(list))
 	}
 	n, err := a.Audit.Verify(ctx)
 	if err != nil {

@@ -61,7 +61,13 @@ func (l *Log) Verify(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("audit: verify: %w", err)
 	}
 	defer rows.Close()
-	prev, prevMac, keyedSeen, n := genesis, "", false, 0
+	// Rows moved to archive files (ArchiveBefore) are checked by
+	// VerifyArchives; the rows left start from the last archive's end.
+	prev, prevMac, err := l.chainStart(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("audit: verify: %w", err)
+	}
+	keyedSeen, n := prevMac != "", 0
 	var lastID int64
 	for rows.Next() {
 		r, err := scanRow(rows)

@@ -154,11 +154,12 @@ var baseLabels = Labels{
 		"auth.login": {"登录了系统", "signed in"}, "auth.logout": {"退出了登录", "signed out"},
 		"token.create": {"创建了", "created"}, "token.revoke": {"撤销了", "revoked"},
 		"http.refused": {"被拒绝访问", "was refused"}, "user.unlock": {"解除了锁定：", "unlocked"},
-		"set_disabled": {"修改了停用状态：", "changed whether disabled:"},
+		"set_disabled":  {"修改了停用状态：", "changed whether disabled:"},
+		"audit.archive": {"归档了", "archived"},
 	},
 	Objects: map[string]Words{
 		"user": {"用户", "user"}, "unit": {"单位", "unit"}, "api_token": {"API 令牌", "API token"},
-		"route": {"地址", "address"},
+		"route": {"地址", "address"}, "audit_archive": {"审计归档文件", "audit archive file"},
 	},
 	Fields: map[string]Field{
 		"name": {ZH: "名称", EN: "name"}, "title": {ZH: "标题", EN: "title"}, "status": {ZH: "状态", EN: "status"},

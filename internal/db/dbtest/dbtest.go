@@ -304,9 +304,11 @@ func copyFile(from, to string) error {
 // then rewrite or delete rows to show that the tampering is found.
 func DropAuditGuard(t testing.TB, d *db.DB) {
 	t.Helper()
-	stmts := []string{"DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete"}
+	stmts := []string{"DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete",
+		"DROP TRIGGER IF EXISTS audit_archives_no_update", "DROP TRIGGER IF EXISTS audit_archives_no_delete"}
 	if d.Dialect == db.Postgres {
-		stmts = []string{"DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log", "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log"}
+		stmts = []string{"DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log", "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+			"DROP TRIGGER IF EXISTS audit_archives_append_only ON audit_archives"}
 	}
 	for _, q := range stmts {
 		if _, err := d.W.Exec(q); err != nil {
