@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"gaoxin/internal/db"
 	"gaoxin/internal/org"
 	"gaoxin/internal/web/webtest"
@@ -55,5 +57,38 @@ func TestStrictModePasswordExpires(t *testing.T) {
 	h.App.DB.R.QueryRow("SELECT password_changed_at FROM users WHERE username = 'unit'").Scan(&at)
 	if at < db.Now()-60_000 {
 		t.Fatalf("password_changed_at not moved: %d", at)
+	}
+}
+
+// TestBrowserExpiredPasswordIsChangedFirst: in the browser, an account
+// whose password is past its lifetime lands on its account page with the
+// reason, changes the password there, and then reaches its pages.
+func TestBrowserExpiredPasswordIsChangedFirst(t *testing.T) {
+	h := webtest.New(t)
+	h.App.Org.Policy.Strict, h.App.Org.Policy.MaxAge = true, org.StrictMaxAge
+	old := time.Now().Add(-100 * 24 * time.Hour).UnixMilli()
+	if _, err := h.App.DB.W.Exec("UPDATE users SET password_changed_at = $1 WHERE username = 'unit'", old); err != nil {
+		t.Fatal(err)
+	}
+	b := webtest.NewBrowser(t, h)
+	b.Login(t, "unit")
+	b.Do(t, chromedp.Navigate(b.Base+"/plan"), chromedp.WaitVisible(chromedp.CSS(`p.error`)))
+	if path := b.Eval(t, "location.pathname"); path != "/account" {
+		t.Fatalf("an expired password led to %s", path)
+	}
+	if msg := b.Text(t, "p.error"); !strings.Contains(msg, "超过 90 天") {
+		t.Fatalf("the account page says %q", msg)
+	}
+	b.Screenshot(t, "account-password-expired")
+	b.Do(t,
+		chromedp.SendKeys(chromedp.CSS(`input[name="current"]`), webtest.Password),
+		chromedp.SendKeys(chromedp.CSS(`input[name="new"]`), "Gx-Renewed-2026!"),
+		chromedp.Submit(chromedp.CSS(`input[name="new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
+		chromedp.Navigate(b.Base+"/plan"),
+		chromedp.WaitReady(chromedp.CSS("footer")),
+	)
+	if path := b.Eval(t, "location.pathname"); path != "/plan" {
+		t.Fatalf("after changing the password the plan page led to %s", path)
 	}
 }
