@@ -33,6 +33,8 @@ type Config struct {
 	SecureCookies  bool
 	TrustProxy     bool
 	PasswordStrict bool
+	// SeparateAdmins: 等保 三员分立 (web.Config.SeparateAdmins).
+	SeparateAdmins bool
 	LogFormat      string // text or json
 	// AuditKeyFile holds the audit chain's HMAC key, outside the database.
 	AuditKeyFile string

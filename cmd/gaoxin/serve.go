@@ -28,6 +28,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("trust-proxy", false), "take the client address from X-Forwarded-For (GAOXIN_TRUST_PROXY)")
 	fs.StringVar(&c.DBRead, "db-read", env("db-read", ""), "a PostgreSQL streaming replica of --db (postgres://…): pages that only read use it while it answers (GAOXIN_DB_READ)")
 	fs.DurationVar(&c.FreshFor, "db-read-fresh", envDuration("db-read-fresh", 10*time.Second), "after a write, the writer's pages read from the primary this long (GAOXIN_DB_READ_FRESH)")
+	fs.BoolVar(&c.SeparateAdmins, "separate-admins", envBool("separate-admins", false), "等保 三员分立: the security administrator alone disables accounts, the audit administrator alone reads the audit trail (GAOXIN_SEPARATE_ADMINS)")
 	if err := parse(fs, args, &c); err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return err
 		}
 	}
-	cfg := web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version, FreshFor: c.FreshFor}
+	cfg := web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version, FreshFor: c.FreshFor, SeparateAdmins: c.SeparateAdmins}
 	if c.Demo {
 		cfg.DemoAsOf = demo.AsOf
 	}

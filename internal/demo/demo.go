@@ -52,6 +52,8 @@ var Units = []org.Unit{
 // and a sub-district.
 var users = []org.NewUser{
 	{Username: "admin", DisplayName: "系统管理员", Role: org.Admin, UnitCode: "gwh"},
+	{Username: "anquan", DisplayName: "安全管理员（演示）", Role: org.SecAdmin, UnitCode: "gwh"},
+	{Username: "shenji", DisplayName: "审计管理员（演示）", Role: org.Auditor, UnitCode: "gwh"},
 	{Username: "leader", DisplayName: "张主任（演示）", Role: org.Leader, UnitCode: "gwh"},
 	{Username: "supervisor", DisplayName: "督查室 李（演示）", Role: org.Supervisor, UnitCode: "dcs"},
 	{Username: "jfj", DisplayName: "经发局 王（演示）", Role: org.UnitStaff, UnitCode: "jfj"},

@@ -28,10 +28,17 @@ const (
 	// Investor is an investment institution's or bank's account (投资机构);
 	// the finance module keeps which institution it acts for.
 	Investor Role = "investor"
+	// SecAdmin (安全管理员) and Auditor (审计管理员) take the security and
+	// the audit duties off the administrator when the zone separates the
+	// three administrators (等保 三员分立, web.Config.SeparateAdmins): the
+	// security administrator disables and enables accounts, the audit
+	// administrator reads, exports and verifies the audit trail.
+	SecAdmin Role = "secadmin"
+	Auditor  Role = "auditor"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{Admin, Leader, Supervisor, UnitStaff, Enterprise, Reviewer, Investor}
+var Roles = []Role{Admin, Leader, Supervisor, UnitStaff, Enterprise, Reviewer, Investor, SecAdmin, Auditor}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -60,6 +67,10 @@ func (r Role) Label() (zh, en string) {
 		return "评审专家", "Reviewer"
 	case Investor:
 		return "金融机构", "Investor"
+	case SecAdmin:
+		return "安全管理员", "Security administrator"
+	case Auditor:
+		return "审计管理员", "Audit administrator"
 	}
 	return string(r), string(r)
 }

@@ -36,7 +36,8 @@ var modules = []module{
 	{"产业大脑", "Industry brain", "/insight", []org.Role{org.Admin, org.Leader, org.Supervisor, org.UnitStaff, org.Enterprise}, false,
 		map[org.Role]string{org.Enterprise: "/insight/me"}},
 	{"科技金融", "Tech finance", "/finance", nil, false, nil},
-	{"系统管理", "Admin", "/admin/users", []org.Role{org.Admin}, false, nil},
+	{"系统管理", "Admin", "/admin/users", []org.Role{org.Admin, org.SecAdmin, org.Auditor}, false,
+		map[org.Role]string{org.Auditor: "/admin/audit"}},
 }
 
 func navFor(u *org.User, path string) []NavItem {

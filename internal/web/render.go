@@ -80,6 +80,9 @@ func (s *Server) Page(r *http.Request, zh, en string) Page {
 	p := Page{Lang: LangOf(r), User: CurrentUser(r), TitleZH: zh, TitleEN: en, Path: r.URL.Path,
 		URI: r.URL.RequestURI(), Version: s.Cfg.Version, DemoAsOf: s.Cfg.DemoAsOf}
 	p.Nav = navFor(p.User, r.URL.Path)
+	if strings.HasPrefix(r.URL.Path, "/admin/") {
+		p.Tabs = s.adminTabs(p.User, r.URL.Path)
+	}
 	switch r.URL.Query().Get("ok") {
 	case "saved":
 		p.Flash = p.L("已保存", "Saved")
@@ -87,6 +90,19 @@ func (s *Server) Page(r *http.Request, zh, en string) Page {
 		p.Flash = p.L("已创建", "Created")
 	}
 	return p
+}
+
+// adminTabs are the administration pages u may open.
+func (s *Server) adminTabs(u *org.User, path string) []NavItem {
+	var out []NavItem
+	for _, t := range []NavItem{{ZH: "用户", EN: "Users", Href: "/admin/users"}, {ZH: "单位", EN: "Units", Href: "/admin/units"},
+		{ZH: "审计日志", EN: "Audit trail", Href: "/admin/audit"}} {
+		if s.May(u, "GET "+t.Href) {
+			t.Active = path == t.Href
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // parseKit parses the layout and partials every page is drawn in, and the

@@ -23,6 +23,22 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 type Access struct {
 	public bool
 	roles  []org.Role // empty: any signed-in user
+	// duty names the administrator's duty a route belongs to ("security",
+	// "audit"): with Config.SeparateAdmins the administrator (org.Admin)
+	// may not call it; the duty's own role does.
+	duty string
+}
+
+// Duty marks a rule as one of the duties that separating the three
+// administrators takes from org.Admin.
+func (a Access) Duty(d string) Access { a.duty = d; return a }
+
+// AllowsIn is Allows with the server's choice of separated administrators.
+func (a Access) AllowsIn(u *org.User, separate bool) bool {
+	if separate && a.duty != "" && u != nil && u.Role == org.Admin {
+		return false
+	}
+	return a.Allows(u)
 }
 
 // Public routes need no login.
@@ -134,7 +150,11 @@ func (s *Server) wrap(access Access, h HandlerFunc) http.Handler {
 		}
 		ctx = s.readFrom(w, r, ctx, tokID)
 		r = r.WithContext(ctx)
-		if !access.Allows(u) {
+		if !access.AllowsIn(u, s.Cfg.SeparateAdmins) {
+			if u != nil && access.Allows(u) {
+				s.WriteError(w, r, errs.New(errs.Forbidden, "三员分立：此项工作由"+dutyName(access.duty)+"负责", "separated administrators: this is the "+access.duty+" administrator's work"))
+				return
+			}
 			if u == nil {
 				s.WriteError(w, r, errs.New(errs.Unauthorized, "请先登录", "please sign in"))
 			} else {
@@ -187,6 +207,25 @@ func (s *Server) identify(ctx context.Context, r *http.Request) (*org.User, stri
 		return nil, "", 0, err
 	}
 	return &u, hash, 0, nil
+}
+
+func dutyName(d string) string {
+	if d == "audit" {
+		return "审计管理员"
+	}
+	return "安全管理员"
+}
+
+// May reports whether u may call the route registered as pattern ("GET
+// /admin/audit"): its rule and the server's separation of administrators.
+func (s *Server) May(u *org.User, pattern string) bool {
+	method, path, _ := strings.Cut(pattern, " ")
+	for _, rt := range s.routes {
+		if rt.Method == method && rt.Path == path {
+			return rt.Access.AllowsIn(u, s.Cfg.SeparateAdmins)
+		}
+	}
+	return false
 }
 
 // passwordWork are the paths a signed-in user whose password has expired

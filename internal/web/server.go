@@ -32,6 +32,11 @@ type Config struct {
 	// primary rather than the read replica (when one is attached), so
 	// that they show what they just wrote. Zero: 10 seconds.
 	FreshFor time.Duration
+	// SeparateAdmins separates the three administrators (等保 三员分立):
+	// the administrator keeps accounts and units, the security
+	// administrator (org.SecAdmin) alone disables and enables accounts,
+	// the audit administrator (org.Auditor) alone reads the audit trail.
+	SeparateAdmins bool
 }
 
 // Module registers one module's routes and templates on the server.

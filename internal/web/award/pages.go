@@ -57,6 +57,9 @@ type awardsPage struct {
 	Names       map[int64]string // programme names of the grants
 	Assignments []award.Assignment
 	Staff       bool
+	// Opens: the viewer may open a programme's page (visitors and the
+	// security and audit administrators read the list only).
+	Opens bool
 }
 
 // ProgrammeName is a programme's name by id, for the grant list.
@@ -64,7 +67,7 @@ func (p awardsPage) ProgrammeName(id int64) string { return p.Names[id] }
 
 func (s *handlers) handleAwards(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
-	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u)}
+	p := awardsPage{page: page{s.Page(r, "评优奖补", "Awards and subsidies")}, Staff: web.IsStaff(u), Opens: s.May(u, "GET /awards/programmes/{id}")}
 	if r.URL.Query().Get("ok") == "deleted" {
 		p.Flash = p.L("草稿已删除", "Draft deleted")
 	}

@@ -18,6 +18,9 @@ type usersPage struct {
 	Units []org.Unit
 	Roles []roleOption
 	Form  org.NewUser
+	// What the viewer may do here: create accounts (the administrator),
+	// disable and enable them (the security duty).
+	CanCreate, CanDisable bool
 }
 
 // RoleName is a role's label in the page's language.
@@ -28,6 +31,7 @@ func (p usersPage) RoleName(r org.Role) string {
 
 func (s *handlers) usersPage(r *http.Request) (usersPage, error) {
 	p := usersPage{Page: s.Page(r, "用户管理", "Users")}
+	p.CanCreate, p.CanDisable = s.May(p.User, "POST /admin/users"), s.May(p.User, "POST /admin/users/{id}/disable")
 	var err error
 	if p.Users, err = s.Org.Users(r.Context()); err != nil {
 		return p, err

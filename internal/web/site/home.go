@@ -26,6 +26,8 @@ type homePage struct {
 	// Reviews are a reviewer's assignments still to score.
 	Reviews  []award.Assignment
 	Reviewer bool
+	// OpensProgrammes: the viewer may open a programme's page.
+	OpensProgrammes bool
 }
 
 type kpiSummary struct {
@@ -51,6 +53,7 @@ type planSummary struct {
 
 func (s *handlers) handleHome(w http.ResponseWriter, r *http.Request) error {
 	p := homePage{Page: s.Page(r, "首页", "Home")}
+	p.OpensProgrammes = s.May(p.User, "GET /awards/programmes/{id}")
 	u := web.CurrentUser(r)
 	ctx := r.Context()
 	staff := u != nil && (u.Role == org.Admin || u.Role == org.Leader || u.Role == org.Supervisor)
