@@ -11,9 +11,6 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 type command struct {
 	name, summary string
 	run           func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
@@ -31,10 +28,7 @@ func commands() []command {
 		{"demo", "demo --enterprises N --years Y [--seed S]: add a synthetic, reproducible enterprise registry", runDemo},
 		{"rollup", "industry brain rollups: rollup rebuild | apply | status", runRollup},
 		{"backup", "write a consistent copy of a live SQLite database: backup --out FILE", runBackup},
-		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, out, _ io.Writer) error {
-			fmt.Fprintln(out, "gaoxin", version)
-			return nil
-		}},
+		{"version", "print the version, commit and build date", runVersion},
 	}
 }
 

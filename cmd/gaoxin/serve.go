@@ -51,7 +51,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return err
 		}
 	}
-	cfg := web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: version, FreshFor: c.FreshFor, SeparateAdmins: c.SeparateAdmins}
+	cfg := web.Config{SecureCookies: c.SecureCookies, TrustProxy: c.TrustProxy, Version: about().Version, FreshFor: c.FreshFor, SeparateAdmins: c.SeparateAdmins}
 	if c.Demo {
 		cfg.DemoAsOf = demo.AsOf
 	}
@@ -65,7 +65,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "gaoxin %s listening on http://%s (database: %s)\n", version, ln.Addr(), a.DB.Dialect)
+	fmt.Fprintf(stdout, "gaoxin %s listening on http://%s (database: %s)\n", about().Version, ln.Addr(), a.DB.Dialect)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go runJobs(jobsCtx, a, log)
