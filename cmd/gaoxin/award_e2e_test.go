@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -38,27 +37,11 @@ func signIn(t *testing.T, base, username, password string) *apiClient {
 }
 
 func (c *apiClient) call(method, path string, body any, header map[string]string) (int, []byte) {
-	var rd *bytes.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	} else {
-		rd = bytes.NewReader(nil)
+	code, b := c.try(method, path, body, header)
+	if code == 0 {
+		c.t.Errorf("%s %s: %s", method, path, b)
 	}
-	req, _ := http.NewRequest(method, c.base+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Errorf("%s %s: %v", method, path, err)
-		return 0, nil
-	}
-	defer res.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(res.Body)
-	return res.StatusCode, buf.Bytes()
+	return code, b
 }
 
 func (c *apiClient) get(path string, v any) {
