@@ -103,6 +103,28 @@ func Crypto() *crypt.Suite {
 // GM reports whether the tests run in the national mode.
 func GM() bool { return Crypto().GM() }
 
+// CheckSealed fails t unless raw, the value of the sensitive field
+// ("table.column") read straight from its table, is stored as the
+// database's mode stores it: in the national mode sealed (the "gm1:" form,
+// not showing plain) and opening under d's key to plain; in the default
+// mode, plain as typed.
+func CheckSealed(t testing.TB, d *db.DB, field, raw, plain string) {
+	t.Helper()
+	if !d.Crypto.GM() {
+		if raw != plain {
+			t.Errorf("%s stored as %q in the default mode, want %q as typed", field, raw, plain)
+		}
+		return
+	}
+	if !crypt.Sealed(raw) || strings.Contains(raw, plain) {
+		t.Errorf("%s is readable in the database in the gm mode: %q", field, raw)
+		return
+	}
+	if got, err := d.Crypto.Open(field, raw); err != nil || got != plain {
+		t.Errorf("%s opens to %q (%v), want %q", field, got, err, plain)
+	}
+}
+
 // UseCrypto gives d, which a test opened itself (a template's builder, a
 // second server), the tests' cryptographic mode.
 func UseCrypto(ctx context.Context, d *db.DB) error { return d.UseCrypto(ctx, Crypto()) }
