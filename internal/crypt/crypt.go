@@ -278,18 +278,6 @@ func (s *Suite) Open(field, stored string) (string, error) {
 	return string(plain), nil
 }
 
-// OpenAll opens each *p in place, stopping at the first error.
-func (s *Suite) OpenAll(field string, ps ...*string) error {
-	for _, p := range ps {
-		v, err := s.Open(field, *p)
-		if err != nil {
-			return err
-		}
-		*p = v
-	}
-	return nil
-}
-
 // Reseal moves a stored value from the suite from to s: opened under
 // from's key (or taken as it is when not sealed) and sealed under s's.
 // A value already under s's key is returned unchanged (changed false), so

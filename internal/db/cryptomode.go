@@ -26,7 +26,7 @@ func (d *DB) UseCrypto(ctx context.Context, s *crypt.Suite) error {
 		return err
 	}
 	if mode != s.Mode() {
-		return fmt.Errorf("数据库为 %s 密码模式，不能以 %s 模式启动（数据库的密码模式不能更改） / the database is in the %s cryptographic mode and cannot be opened in the %s mode (start with --crypto %s)",
+		return fmt.Errorf("数据库为 %s 密码模式，不能以 %s 模式启动：数据库的密码模式不能更改（尚无数据的新库可删除后以所需模式重建） / the database is in the %s cryptographic mode and cannot be opened in the %s mode: start with --crypto %s (a new database with no data yet may be dropped and created again in the mode wanted)",
 			mode, s.Mode(), mode, s.Mode(), mode)
 	}
 	if mode == crypt.GM && keyID != s.KeyID() {

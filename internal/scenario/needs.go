@@ -347,9 +347,11 @@ var Sealed = []crypt.Column{needPhone, objectionContact}
 
 // openNeed opens a need's sealed contact phone in place.
 func (s *Service) openNeed(n *Need) error {
-	if err := s.DB.Crypto.OpenAll(needPhone.Field(), &n.ContactPhone); err != nil {
+	phone, err := s.DB.Crypto.Open(needPhone.Field(), n.ContactPhone)
+	if err != nil {
 		return fmt.Errorf("scenario: need %d: %w", n.ID, err)
 	}
+	n.ContactPhone = phone
 	return nil
 }
 
