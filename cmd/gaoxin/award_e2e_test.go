@@ -201,6 +201,9 @@ func TestAwardGrantsOnTwoServersStayInBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	if err := dbtest.UseCrypto(ctx, d); err != nil {
+		t.Fatal(err)
+	}
 	al := audit.New(d)
 	og := org.New(d, al)
 	svc := award.New(d, al, enterprise.New(d, al, og, enterprise.Options{}), og)

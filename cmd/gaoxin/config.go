@@ -14,6 +14,7 @@ import (
 
 	"gaoxin/internal/app"
 	"gaoxin/internal/audit"
+	"gaoxin/internal/crypt"
 	"gaoxin/internal/db"
 	"gaoxin/internal/demo"
 )
@@ -41,6 +42,12 @@ type Config struct {
 	// AuditCheckpoints is the file signed checkpoints of the audit head
 	// are appended to, outside the database.
 	AuditCheckpoints string
+	// Crypto is the cryptographic mode, default or gm (国密); a database
+	// keeps the mode it was first opened in.
+	Crypto string
+	// CryptoKeyFile holds the SM4 key that seals sensitive fields in the
+	// gm mode, outside the database.
+	CryptoKeyFile string
 }
 
 // demoAuditKey keys the audit chain of a demo server that was given no key
@@ -82,6 +89,32 @@ func (c *Config) auditOptions(demo bool) (audit.Options, error) {
 	}
 	o.Checkpoints = c.checkpointsFile()
 	return o, nil
+}
+
+// cryptoSuite reads the cryptographic mode and, in gm, its SM4 key (from
+// --crypto-key-file, or the public demo key when demo is set and no file
+// is named). gm without a key file is refused, except for a demo.
+func (c *Config) cryptoSuite(demo bool) (*crypt.Suite, error) {
+	mode, err := crypt.ParseMode(c.Crypto)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case mode == crypt.Default && c.CryptoKeyFile != "":
+		return nil, errors.New("--crypto-key-file 只用于国密模式：请同时设置 --crypto gm / --crypto-key-file is for the gm mode: add --crypto gm")
+	case mode == crypt.Default:
+		return crypt.New(crypt.Default, nil)
+	case c.CryptoKeyFile != "":
+		key, err := crypt.ReadKeyFile(c.CryptoKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		return crypt.New(crypt.GM, key)
+	case demo:
+		return crypt.NewDemo(), nil
+	}
+	return nil, errors.New("国密模式需要 SM4 密钥文件：--crypto-key-file（GAOXIN_CRYPTO_KEY_FILE），16 字节，写作 32 位十六进制数或 base64" +
+		" / --crypto gm needs the SM4 key file: --crypto-key-file (GAOXIN_CRYPTO_KEY_FILE), 16 bytes as 32 hex digits or base64")
 }
 
 // envName is a flag's environment twin: --secure-cookies → GAOXIN_SECURE_COOKIES.
@@ -129,6 +162,10 @@ func commonFlags(fs *flag.FlagSet, c *Config) {
 		"file holding the audit chain's HMAC key, kept outside the database (GAOXIN_AUDIT_KEY_FILE)")
 	fs.StringVar(&c.AuditCheckpoints, "audit-checkpoints", env("audit-checkpoints", ""),
 		"file signed checkpoints of the audit head are appended to (GAOXIN_AUDIT_CHECKPOINTS; on SQLite, default PATH.audit-checkpoints beside the database)")
+	fs.StringVar(&c.Crypto, "crypto", env("crypto", "default"),
+		"cryptographic mode: default (SHA-256) or gm (国密: SM3, HMAC-SM3, SM4-GCM sealed fields); a database keeps its first mode (GAOXIN_CRYPTO)")
+	fs.StringVar(&c.CryptoKeyFile, "crypto-key-file", os.Getenv("GAOXIN_CRYPTO_KEY_FILE"),
+		"file holding the 16-byte SM4 key (hex or base64) that seals sensitive fields in the gm mode, kept outside the database (GAOXIN_CRYPTO_KEY_FILE)")
 }
 
 // Validate checks the configuration.
@@ -141,6 +178,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
+	}
+	if _, err := crypt.ParseMode(c.Crypto); err != nil {
+		return err
 	}
 	return nil
 }
@@ -171,10 +211,16 @@ func (c *Config) logger(w io.Writer) *slog.Logger {
 // open opens and migrates the database and builds the services.
 func open(ctx context.Context, c *Config) (*app.App, error) { return openWith(ctx, c, false) }
 
-// openWith is open, keying the audit chain with the demo key when demoKey
-// is set and no key file is named.
+// openWith is open, keying the audit chain (and, in gm, sealing fields)
+// with the public demo keys when demoKey is set and no key file is named.
+// The cryptographic mode is checked against the one the database records
+// before anything else is read or written.
 func openWith(ctx context.Context, c *Config, demoKey bool) (*app.App, error) {
 	ao, err := c.auditOptions(demoKey)
+	if err != nil {
+		return nil, err
+	}
+	suite, err := c.cryptoSuite(demoKey)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +229,10 @@ func openWith(ctx context.Context, c *Config, demoKey bool) (*app.App, error) {
 		return nil, err
 	}
 	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.UseCrypto(ctx, suite); err != nil {
 		d.Close()
 		return nil, err
 	}

@@ -23,6 +23,7 @@ func commands() []command {
 		{"user", "manage accounts: user add | passwd | list", runUser},
 		{"token", "API tokens: token create --username U --name N", runToken},
 		{"audit", "audit trail: audit verify", runAudit},
+		{"crypto", "cryptographic mode: crypto status | rotate --new-key-file F (re-seal the gm mode's fields under a new SM4 key)", runCrypto},
 		{"import", "import enterprises FILE [--dry-run]: load a registry spreadsheet (.xlsx/.csv), all or nothing", runImport},
 		{"export", "export enterprises --out FILE [filters]: write the registry to .xlsx in the template layout", runExport},
 		{"demo", "demo --enterprises N --years Y [--seed S]: add a synthetic, reproducible enterprise registry", runDemo},

@@ -43,6 +43,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	} else if c.Demo && c.AuditKeyFile == "" {
 		log.Warn("audit trail keyed with the public demo key: for demonstrations only")
 	}
+	if a.DB.Crypto.Demo() {
+		log.Warn("sensitive fields sealed with the public demo SM4 key: for demonstrations only")
+	}
 	if a.Audit.Keyed() && c.checkpointsFile() == "" {
 		log.Warn("no audit checkpoint file: deleting the newest audit rows cannot be detected; set --audit-checkpoints (GAOXIN_AUDIT_CHECKPOINTS)")
 	}
@@ -65,7 +68,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "gaoxin %s listening on http://%s (database: %s)\n", about().Version, ln.Addr(), a.DB.Dialect)
+	fmt.Fprintf(stdout, "gaoxin %s listening on http://%s (database: %s, cryptography: %s)\n", about().Version, ln.Addr(), a.DB.Dialect, a.DB.Crypto)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go runJobs(jobsCtx, a, log)

@@ -54,6 +54,7 @@ var foundationOwners = map[string]string{
 	"audit_log":       "internal/audit",
 	"audit_refusals":  "internal/audit",
 	"job_runs":        "internal/db",
+	"crypto_mode":     "internal/db",
 	"module_versions": "internal/memo",
 }
 

@@ -5,12 +5,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -33,9 +33,9 @@ type Archive struct {
 	Rows       int64  `json:"rows"`
 	LastHash   string `json:"last_hash"`
 	LastMac    string `json:"last_mac"`
-	File       string `json:"file"` // the file's name, in the archive folder
-	FileSHA256 string `json:"file_sha256"`
-	FileMac    string `json:"file_mac"` // keyed signature of the file's digest
+	File       string `json:"file"`        // the file's name, in the archive folder
+	FileDigest string `json:"file_digest"` // SHA-256, or SM3 in the national mode
+	FileMac    string `json:"file_mac"`    // keyed signature of the file's digest
 	ArchivedAt int64  `json:"archived_at"`
 }
 
@@ -48,14 +48,14 @@ type archiveTrailer struct {
 }
 
 func (l *Log) signArchive(digest string) string {
-	m := hmac.New(sha256.New, l.opt.Key)
+	m := l.db.Crypto.MAC(l.opt.Key)
 	fmt.Fprintf(m, "gaoxin-audit-archive|%s", digest)
 	return hex.EncodeToString(m.Sum(nil))
 }
 
 // Archives lists the archives made, oldest first.
 func (l *Log) Archives(ctx context.Context) ([]Archive, error) {
-	rows, err := l.db.R.QueryContext(ctx, `SELECT id, first_id, last_id, row_count, last_hash, last_mac, file, file_sha256, file_mac, archived_at
+	rows, err := l.db.R.QueryContext(ctx, `SELECT id, first_id, last_id, row_count, last_hash, last_mac, file, file_digest, file_mac, archived_at
 		FROM audit_archives ORDER BY last_id`)
 	if err != nil {
 		return nil, fmt.Errorf("audit: archives: %w", err)
@@ -64,7 +64,7 @@ func (l *Log) Archives(ctx context.Context) ([]Archive, error) {
 	var out []Archive
 	for rows.Next() {
 		var a Archive
-		if err := rows.Scan(&a.ID, &a.FirstID, &a.LastID, &a.Rows, &a.LastHash, &a.LastMac, &a.File, &a.FileSHA256, &a.FileMac, &a.ArchivedAt); err != nil {
+		if err := rows.Scan(&a.ID, &a.FirstID, &a.LastID, &a.Rows, &a.LastHash, &a.LastMac, &a.File, &a.FileDigest, &a.FileMac, &a.ArchivedAt); err != nil {
 			return nil, fmt.Errorf("audit: archives: %w", err)
 		}
 		out = append(out, a)
@@ -140,16 +140,16 @@ func (l *Log) ArchiveBefore(ctx context.Context, before time.Time, dir string) (
 	first, end := batch[0], batch[len(batch)-1]
 	a = Archive{FirstID: first.ID, LastID: end.ID, Rows: int64(len(batch)), LastHash: end.Hash, LastMac: end.Mac,
 		File: fmt.Sprintf("audit-%010d-%010d.jsonl", first.ID, end.ID), ArchivedAt: db.Now()}
-	if a.FileSHA256, err = writeArchive(filepath.Join(dir, a.File), batch, archiveTrailer{Archive: "gaoxin-audit-archive", FirstID: a.FirstID, LastID: a.LastID, Rows: a.Rows}); err != nil {
+	if a.FileDigest, err = writeArchive(filepath.Join(dir, a.File), l.hash(), batch, archiveTrailer{Archive: "gaoxin-audit-archive", FirstID: a.FirstID, LastID: a.LastID, Rows: a.Rows}); err != nil {
 		return a, false, err
 	}
-	a.FileMac = l.signArchive(a.FileSHA256)
+	a.FileMac = l.signArchive(a.FileDigest)
 	err = l.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := l.db.Lock(ctx, tx, "audit"); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO audit_archives (first_id, last_id, row_count, last_hash, last_mac, file, file_sha256, file_mac, archived_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, a.FirstID, a.LastID, a.Rows, a.LastHash, a.LastMac, a.File, a.FileSHA256, a.FileMac, a.ArchivedAt).Scan(&a.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO audit_archives (first_id, last_id, row_count, last_hash, last_mac, file, file_digest, file_mac, archived_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, a.FirstID, a.LastID, a.Rows, a.LastHash, a.LastMac, a.File, a.FileDigest, a.FileMac, a.ArchivedAt).Scan(&a.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM audit_log WHERE id >= $1 AND id <= $2", a.FirstID, a.LastID); err != nil {
@@ -164,13 +164,13 @@ func (l *Log) ArchiveBefore(ctx context.Context, before time.Time, dir string) (
 }
 
 // writeArchive writes rows, one JSON object a line, and the trailer, syncs
-// the file and returns the SHA-256 of its bytes. It refuses to overwrite.
-func writeArchive(path string, rows []Row, t archiveTrailer) (string, error) {
+// the file and returns the digest of its bytes. It refuses to overwrite.
+func writeArchive(path string, newHash func() hash.Hash, rows []Row, t archiveTrailer) (string, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
 		return "", fmt.Errorf("audit: archive: %w", err)
 	}
-	h := sha256.New()
+	h := newHash()
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(io.MultiWriter(w, h))
 	for _, r := range rows {
@@ -217,11 +217,12 @@ func (l *Log) VerifyArchives(ctx context.Context, dir string) (int, error) {
 		if err != nil {
 			return n, bad(a.FirstID, "cannot be read ("+err.Error()+")")
 		}
-		sum := sha256.Sum256(b)
-		if hex.EncodeToString(sum[:]) != a.FileSHA256 {
+		fh := l.hash()()
+		fh.Write(b)
+		if hex.EncodeToString(fh.Sum(nil)) != a.FileDigest {
 			return n, bad(a.FirstID, "the file's digest differs from the one recorded (the file was changed)")
 		}
-		if l.Keyed() && !hmac.Equal([]byte(a.FileMac), []byte(l.signArchive(a.FileSHA256))) {
+		if l.Keyed() && !hmac.Equal([]byte(a.FileMac), []byte(l.signArchive(a.FileDigest))) {
 			return n, bad(a.FirstID, "the signature does not match (another key, or the record was forged)")
 		}
 		sc := bufio.NewScanner(bytes.NewReader(b))
@@ -236,7 +237,7 @@ func (l *Log) VerifyArchives(ctx context.Context, dir string) (int, error) {
 			if r.PrevHash != prev {
 				return n, bad(r.ID, "does not link to the row before it")
 			}
-			if r.sum() != r.Hash {
+			if r.sum(l.hash()) != r.Hash {
 				return n, bad(r.ID, "content does not match its hash")
 			}
 			if l.Keyed() {

@@ -2,23 +2,25 @@
 //
 // Every row records who did what to which object, when, from where, the
 // before and after state as JSON, and the outcome. Each row carries the
-// SHA-256 of its content chained to the previous row's hash, so changing,
+// hash of its content chained to the previous row's hash, so changing,
 // deleting or reordering any row is detected by Verify. With a key kept
-// outside the database, each row also carries an HMAC-SHA256 link over its
-// hash and the previous link (chain.go), so rewriting rows and recomputing
+// outside the database, each row also carries an HMAC link over its hash
+// and the previous link (chain.go), so rewriting rows and recomputing
 // their hashes is detected; signed checkpoints of the head, written to a
-// file outside the database, detect the newest rows being cut off.
+// file outside the database, detect the newest rows being cut off. The
+// hash is the database's cryptographic mode's (internal/crypt): SHA-256
+// and HMAC-SHA256 by default, SM3 and HMAC-SM3 in the national mode.
 // Refused requests are counted per source and minute, not row by row
 // (refusals.go).
 package audit
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"strconv"
 	"sync"
 	"time"
@@ -123,7 +125,7 @@ func scanRow(sc interface{ Scan(...any) error }) (Row, error) {
 
 // Options configure the log's keyed chain.
 type Options struct {
-	// Key is the HMAC-SHA256 key of the keyed chain and of checkpoints,
+	// Key is the HMAC key of the keyed chain and of checkpoints,
 	// kept outside the database. Empty: rows carry no keyed link and
 	// Verify checks the unkeyed hashes only.
 	Key []byte
@@ -184,7 +186,7 @@ func (l *Log) RecordTx(ctx context.Context, tx *sql.Tx, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit: read chain head: %w", err)
 	}
-	r.Hash = r.sum()
+	r.Hash = r.sum(l.hash())
 	if l.Keyed() {
 		r.Mac = l.link(prevMac, r.Hash)
 	}
@@ -213,10 +215,14 @@ func toJSON(v any) (string, error) {
 	return string(b), nil
 }
 
-// sum is the row's hash: SHA-256 over the previous hash and every field but
-// the id, each length-prefixed so no two different rows encode alike.
-func (r *Row) sum() string {
-	h := sha256.New()
+// hash is the constructor of the trail's hash: the database's mode's.
+func (l *Log) hash() func() hash.Hash { return l.db.Crypto.Hash() }
+
+// sum is the row's hash under newHash (SHA-256 or SM3) over the previous
+// hash and every field but the id, each length-prefixed so no two
+// different rows encode alike.
+func (r *Row) sum(newHash func() hash.Hash) string {
+	h := newHash()
 	for _, f := range []string{r.PrevHash, strconv.FormatInt(r.At, 10), strconv.FormatInt(r.ActorID, 10),
 		r.Actor, r.IP, r.Action, r.ObjectType, r.ObjectID, r.Before, r.After, r.Outcome} {
 		fmt.Fprintf(h, "%d:%s|", len(f), f)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -17,11 +16,11 @@ import (
 	"gaoxin/internal/db"
 )
 
-// link is a row's keyed link: HMAC-SHA256 over the previous row's link and
-// the row's own hash. Without the key nobody can recompute it, so a row
+// link is a row's keyed link: HMAC (HMAC-SHA256, or HMAC-SM3 in the
+// national mode) over the previous row's link and the row's own hash. Without the key nobody can recompute it, so a row
 // rewritten with a recomputed unkeyed hash no longer matches its link.
 func (l *Log) link(prevMac, hash string) string {
-	m := hmac.New(sha256.New, l.opt.Key)
+	m := l.db.Crypto.MAC(l.opt.Key)
 	fmt.Fprintf(m, "gaoxin-audit-link|%s|%s", prevMac, hash)
 	return hex.EncodeToString(m.Sum(nil))
 }
@@ -68,6 +67,7 @@ func (l *Log) Verify(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("audit: verify: %w", err)
 	}
 	keyedSeen, n := prevMac != "", 0
+	newHash := l.hash()
 	var lastID int64
 	for rows.Next() {
 		r, err := scanRow(rows)
@@ -77,8 +77,8 @@ func (l *Log) Verify(ctx context.Context) (int, error) {
 		if r.PrevHash != prev {
 			return n, &BrokenError{ID: r.ID, Reason: "does not link to the row before it (a row was deleted, inserted or reordered)"}
 		}
-		if r.sum() != r.Hash {
-			return n, &BrokenError{ID: r.ID, Reason: "content does not match its hash (the row was changed)"}
+		if r.sum(newHash) != r.Hash {
+			return n, &BrokenError{ID: r.ID, Reason: "content does not match its " + l.db.Crypto.HashName() + " hash (the row was changed, or the trail was written in another cryptographic mode)"}
 		}
 		if l.Keyed() {
 			switch {
@@ -111,11 +111,11 @@ type Checkpoint struct {
 	ID   int64  // the head row's id
 	Hash string // the head row's hash
 	At   int64  // when it was taken, Unix milliseconds
-	Mac  string // HMAC-SHA256 over the fields above
+	Mac  string // HMAC (the mode's) over the fields above
 }
 
 func (l *Log) signCheckpoint(c Checkpoint) string {
-	m := hmac.New(sha256.New, l.opt.Key)
+	m := l.db.Crypto.MAC(l.opt.Key)
 	fmt.Fprintf(m, "gaoxin-audit-checkpoint|%d|%d|%s|%d", c.Seq, c.ID, c.Hash, c.At)
 	return hex.EncodeToString(m.Sum(nil))
 }

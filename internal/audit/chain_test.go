@@ -2,7 +2,6 @@ package audit_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -108,7 +107,7 @@ func rehash(t *testing.T, d *db.DB, id int64, after string) {
 	prev := all[0].fields[0]
 	for _, r := range all {
 		r.fields[0] = prev
-		h := sha256.New()
+		h := d.Crypto.Hash()()
 		for _, f := range r.fields {
 			fmt.Fprintf(h, "%d:%s|", len(f), f)
 		}

@@ -59,7 +59,7 @@ func newVocabulary() *vocabulary {
 	v := &vocabulary{byPref: map[string]Labels{}}
 	v.byPref[""] = baseLabels
 	for p, w := range map[string]Words{"auth": {"登录与退出", "sign-in"}, "user": {"用户", "users"},
-		"unit": {"单位", "units"}, "token": {"API 令牌", "API tokens"}} {
+		"unit": {"单位", "units"}, "token": {"API 令牌", "API tokens"}, "crypto": {"密码模式", "cryptography"}} {
 		v.byPref[p] = Labels{Module: w}
 	}
 	return v
@@ -155,11 +155,12 @@ var baseLabels = Labels{
 		"token.create": {"创建了", "created"}, "token.revoke": {"撤销了", "revoked"},
 		"http.refused": {"被拒绝访问", "was refused"}, "user.unlock": {"解除了锁定：", "unlocked"},
 		"set_disabled":  {"修改了停用状态：", "changed whether disabled:"},
-		"audit.archive": {"归档了", "archived"},
+		"audit.archive": {"归档了", "archived"}, "crypto.rotate": {"轮换了", "rotated"},
 	},
 	Objects: map[string]Words{
 		"user": {"用户", "user"}, "unit": {"单位", "unit"}, "api_token": {"API 令牌", "API token"},
 		"route": {"地址", "address"}, "audit_archive": {"审计归档文件", "audit archive file"},
+		"crypto_key": {"敏感字段的 SM4 密钥", "SM4 key of the sealed fields"},
 	},
 	Fields: map[string]Field{
 		"name": {ZH: "名称", EN: "name"}, "title": {ZH: "标题", EN: "title"}, "status": {ZH: "状态", EN: "status"},
@@ -180,6 +181,8 @@ var baseLabels = Labels{
 		"code":                 {ZH: "代码", EN: "code"},
 		"locked_until":         {ZH: "锁定至", EN: "locked until", Kind: Millis},
 		"consecutive_failures": {ZH: "连续失败次数", EN: "consecutive failures", Kind: Number},
+		"key_id":               {ZH: "密钥编号", EN: "key id"},
+		"resealed":             {ZH: "重新加密的字段值", EN: "field values re-sealed", Kind: Number},
 	},
 }
 

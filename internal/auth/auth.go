@@ -5,10 +5,8 @@ package auth
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/base32"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -50,11 +48,10 @@ func New(d *db.DB, o *org.Service, a *audit.Log) *Service {
 
 func (s *Service) now() int64 { return s.Now().UnixMilli() }
 
-// hashToken is how session and API tokens are stored: only their SHA-256.
-func hashToken(tok string) string {
-	h := sha256.Sum256([]byte(tok))
-	return hex.EncodeToString(h[:])
-}
+// hashToken is how session and API tokens are stored: only their digest
+// under the database's cryptographic mode (SHA-256, or SM3 in the national
+// mode; internal/crypt's one rule for kept secrets).
+func (s *Service) hashToken(tok string) string { return s.DB.Crypto.Digest(tok) }
 
 func newToken(prefix string) string {
 	b := make([]byte, 32)
@@ -137,7 +134,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
-			VALUES ($1,$2,$3,$3,$4,$5,$6)`, hashToken(tok), u.ID, now, now+s.Cfg.SessionAbsolute.Milliseconds(), ip, truncate(userAgent, 200)); err != nil {
+			VALUES ($1,$2,$3,$3,$4,$5,$6)`, s.hashToken(tok), u.ID, now, now+s.Cfg.SessionAbsolute.Milliseconds(), ip, truncate(userAgent, 200)); err != nil {
 			return err
 		}
 		actx := audit.WithActor(ctx, audit.Actor{ID: u.ID, Name: u.Username, IP: ip})
@@ -219,7 +216,7 @@ func (s *Service) Session(ctx context.Context, tok string) (org.User, string, er
 	if tok == "" {
 		return org.User{}, "", errs.New(errs.Unauthorized, "请先登录", "please sign in")
 	}
-	h := hashToken(tok)
+	h := s.hashToken(tok)
 	now := s.now()
 	var lastSeen, expires int64
 	st, err := s.DB.Prepared(ctx, sessionUserSQL)
@@ -256,7 +253,7 @@ func scanUserWith(row *sql.Row, extra ...any) (org.User, error) {
 
 // Logout revokes a session token.
 func (s *Service) Logout(ctx context.Context, tok string) error {
-	_, err := s.DB.W.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", hashToken(tok))
+	_, err := s.DB.W.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", s.hashToken(tok))
 	if err != nil {
 		return fmt.Errorf("auth: logout: %w", err)
 	}
@@ -266,7 +263,7 @@ func (s *Service) Logout(ctx context.Context, tok string) error {
 // EndSession ends the session of a token if it is live, recording it as a
 // sign-out of its user (a new sign-in in the same browser calls it).
 func (s *Service) EndSession(ctx context.Context, tok string) error {
-	h := hashToken(tok)
+	h := s.hashToken(tok)
 	var userID int64
 	err := s.DB.R.QueryRowContext(ctx, "SELECT user_id FROM sessions WHERE token_hash = $1", h).Scan(&userID)
 	if err == sql.ErrNoRows {

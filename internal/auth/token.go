@@ -59,7 +59,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (s
 	t := Token{UserID: userID, Name: name, Prefix: plain[:10], CreatedAt: s.now()}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at)
-			VALUES ($1,$2,$3,$4,$5) RETURNING id`, userID, name, hashToken(plain), t.Prefix, t.CreatedAt).Scan(&t.ID); err != nil {
+			VALUES ($1,$2,$3,$4,$5) RETURNING id`, userID, name, s.hashToken(plain), t.Prefix, t.CreatedAt).Scan(&t.ID); err != nil {
 			return fmt.Errorf("auth: create token: %w", err)
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "token.create", ObjectType: "api_token", ObjectID: strconv.FormatInt(t.ID, 10), After: t})
@@ -160,7 +160,7 @@ func (s *Service) Bearer(ctx context.Context, plain string) (org.User, int64, er
 	if !strings.HasPrefix(plain, "gx_") {
 		return org.User{}, 0, bad
 	}
-	h := hashToken(plain)
+	h := s.hashToken(plain)
 	var tokID, lastUsed int64
 	st, err := s.DB.Prepared(ctx, tokenUserSQL)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/crypt"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
@@ -111,6 +112,10 @@ func (s *Service) Apply(ctx context.Context, progID, ent int64, summary, contact
 	if err != nil {
 		return Application{}, err
 	}
+	sealed, err := s.DB.Crypto.Seal(appContact.Field(), contact)
+	if err != nil {
+		return Application{}, fmt.Errorf("award: apply: %w", err)
+	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.programmeTx(ctx, tx, progID)
@@ -130,14 +135,14 @@ func (s *Service) Apply(ctx context.Context, progID, ent int64, summary, contact
 		switch {
 		case err == sql.ErrNoRows:
 			err = tx.QueryRowContext(ctx, `INSERT INTO award_applications (programme_id, enterprise_id, summary, contact, submitted_by, created_at, updated_at)
-				VALUES ($1,$2,$3,$4,$5,$6,$6) RETURNING id`, progID, ent, summary, contact, nullID(actor), now).Scan(&id)
+				VALUES ($1,$2,$3,$4,$5,$6,$6) RETURNING id`, progID, ent, summary, sealed, nullID(actor), now).Scan(&id)
 		case err != nil:
 		default:
 			if err := applications.may(state, AppSubmitted); err != nil {
 				return err
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE award_applications SET state=$1, summary=$2, contact=$3, return_reason='',
-				submitted_by=$4, updated_at=$5 WHERE id=$6`, AppSubmitted, summary, contact, nullID(actor), now, id)
+				submitted_by=$4, updated_at=$5 WHERE id=$6`, AppSubmitted, summary, sealed, nullID(actor), now, id)
 		}
 		if db.IsUniqueViolation(err) {
 			return errs.New(errs.Conflict, "已提交过申报，不能重复提交", "an application is already submitted")
@@ -162,10 +167,28 @@ func (s *Service) Apply(ctx context.Context, progID, ent int64, summary, contact
 const appCols = `a.id, a.programme_id, p.name_zh, a.enterprise_id, a.state, a.summary, a.contact,
 	a.return_reason, a.created_at, a.updated_at FROM award_applications a JOIN award_programmes p ON p.id = a.programme_id`
 
-func scanApp(sc interface{ Scan(...any) error }) (Application, error) {
+// appContact and objContact are the sealed columns of the contact an
+// enterprise gives with its application and the one the public gives with
+// an objection: stored sealed with SM4-GCM in the national cryptographic
+// mode (internal/crypt), as typed otherwise.
+var (
+	appContact = crypt.Column{Table: "award_applications", Name: "contact"}
+	objContact = crypt.Column{Table: "award_objections", Name: "contact"}
+)
+
+// Sealed lists the awards module's sealed columns, for a key rotation.
+var Sealed = []crypt.Column{appContact, objContact}
+
+// scanApp reads an application, opening its sealed contact with c.
+func scanApp(c *crypt.Suite, sc interface{ Scan(...any) error }) (Application, error) {
 	var a Application
 	err := sc.Scan(&a.ID, &a.ProgrammeID, &a.ProgrammeName, &a.EnterpriseID, &a.State,
 		&a.Summary, &a.Contact, &a.ReturnReason, &a.CreatedAt, &a.UpdatedAt)
+	if err == nil {
+		if a.Contact, err = c.Open(appContact.Field(), a.Contact); err != nil {
+			err = fmt.Errorf("award: application %d: %w", a.ID, err)
+		}
+	}
 	return a, err
 }
 
@@ -176,7 +199,7 @@ func (s *Service) nameApps(ctx context.Context, as []Application) error {
 
 // Application returns one application with its evidence list. Errors: NotFound.
 func (s *Service) Application(ctx context.Context, id int64) (Application, error) {
-	a, err := scanApp(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+appCols+" WHERE a.id=$1", id))
+	a, err := scanApp(s.DB.Crypto, s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+appCols+" WHERE a.id=$1", id))
 	if err == sql.ErrNoRows {
 		return a, errs.New(errs.NotFound, "申报不存在", "application not found")
 	}
@@ -207,7 +230,7 @@ func (s *Service) Applications(ctx context.Context, progID, ent int64) ([]Applic
 	}
 	var out []Application
 	err := eachRow(ctx, s.DB.R, q, []any{arg}, func(r *sql.Rows) error {
-		a, err := scanApp(r)
+		a, err := scanApp(s.DB.Crypto, r)
 		out = append(out, a)
 		return err
 	})

@@ -89,7 +89,7 @@ func (s *Service) ExportPayments(ctx context.Context, v Viewer, progID int64, w 
 	for _, g := range grants {
 		ids = append(ids, g.EnterpriseID)
 	}
-	banks, err := enterprise.BankAccounts(ctx, s.DB.R, ids)
+	banks, err := enterprise.BankAccounts(ctx, s.DB.Crypto, s.DB.R, ids)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/crypt"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
@@ -77,6 +78,10 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 	if err != nil {
 		return Objection{}, err
 	}
+	contact, err := s.DB.Crypto.Seal(objContact.Field(), n.Contact)
+	if err != nil {
+		return Objection{}, fmt.Errorf("award: objection: %w", err)
+	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ip := audit.ActorFrom(ctx).IP; ip != "" {
@@ -116,7 +121,7 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 			return errs.Field("indicator", "该指标不在本项目的评分公式中", "this figure is not one the programme's formula reads")
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO award_objections (programme_id, enterprise_id, indicator, name, contact, reason, receipt_hash, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, progID, nullID(n.EnterpriseID), n.Indicator, n.Name, n.Contact, n.Reason, receipt.Hash(secret), now).Scan(&id)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, progID, nullID(n.EnterpriseID), n.Indicator, n.Name, contact, n.Reason, receipt.Hash(s.DB.Crypto, secret), now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("award: objection: %w", err)
 		}
@@ -137,15 +142,21 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 const objCols = `o.id, o.programme_id, COALESCE(o.enterprise_id, 0), o.indicator, o.name, o.contact, o.reason, o.state, o.finding, o.decided_at, o.created_at,
 	(SELECT COUNT(*) FROM award_evidence v WHERE v.objection_id=o.id) FROM award_objections o`
 
-func scanObj(sc interface{ Scan(...any) error }) (Objection, error) {
+// scanObj reads an objection, opening its sealed contact with c.
+func scanObj(c *crypt.Suite, sc interface{ Scan(...any) error }) (Objection, error) {
 	var o Objection
 	err := sc.Scan(&o.ID, &o.ProgrammeID, &o.EnterpriseID, &o.Indicator, &o.Name, &o.Contact, &o.Reason, &o.State, &o.Finding, &o.DecidedAt, &o.CreatedAt, &o.Files)
+	if err == nil {
+		if o.Contact, err = c.Open(objContact.Field(), o.Contact); err != nil {
+			err = fmt.Errorf("award: objection %d: %w", o.ID, err)
+		}
+	}
 	return o, err
 }
 
 // Objection returns one objection. Errors: NotFound.
 func (s *Service) Objection(ctx context.Context, id int64) (Objection, error) {
-	o, err := scanObj(s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+objCols+" WHERE o.id=$1", id))
+	o, err := scanObj(s.DB.Crypto, s.DB.Read(ctx).QueryRowContext(ctx, "SELECT "+objCols+" WHERE o.id=$1", id))
 	if err == sql.ErrNoRows {
 		return o, errs.New(errs.NotFound, "异议不存在", "objection not found")
 	}
@@ -156,7 +167,7 @@ func (s *Service) Objection(ctx context.Context, id int64) (Objection, error) {
 func (s *Service) Objections(ctx context.Context, progID int64) ([]Objection, error) {
 	var out []Objection
 	err := eachRow(ctx, s.DB.R, "SELECT "+objCols+" WHERE o.programme_id=$1 ORDER BY o.id LIMIT 1000", []any{progID}, func(r *sql.Rows) error {
-		o, err := scanObj(r)
+		o, err := scanObj(s.DB.Crypto, r)
 		out = append(out, o)
 		return err
 	})

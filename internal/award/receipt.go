@@ -61,7 +61,7 @@ func (s *Service) receiptStatus(ctx context.Context, number string) (ReceiptStat
 	err := s.DB.Read(ctx).QueryRowContext(ctx, `SELECT o.receipt_hash, o.id, o.programme_id, p.name_zh, COALESCE(o.enterprise_id, 0), o.indicator, o.state, o.finding,
 		o.created_at, o.decided_at FROM award_objections o JOIN award_programmes p ON p.id = o.programme_id WHERE o.id=$1`, id).
 		Scan(&hash, &st.ObjectionID, &st.ProgrammeID, &st.ProgrammeName, &ent, &indicator, &st.State, &st.Finding, &st.FiledAt, &st.DecidedAt)
-	if err == sql.ErrNoRows || (err == nil && !receipt.Matches(hash, secret)) {
+	if err == sql.ErrNoRows || (err == nil && !receipt.Matches(s.DB.Crypto, hash, secret)) {
 		return ReceiptStatus{}, errNoReceipt()
 	}
 	if err != nil {

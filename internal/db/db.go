@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"gaoxin/internal/crypt"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers "sqlite"
@@ -37,6 +39,10 @@ type DB struct {
 	path    string // SQLite file path
 	prep    prepared
 	replica *replica // nil: no read replica (AttachReplica)
+	// Crypto is the database's cryptographic mode and key, set by
+	// UseCrypto once checked against the mode the database records; nil is
+	// the default mode. Services hash, key and seal with it.
+	Crypto *crypt.Suite
 }
 
 // Open opens a database from a DSN: "sqlite:PATH" (or a path ending in .db)

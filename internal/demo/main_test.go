@@ -31,6 +31,9 @@ var loadedTemplate = dbtest.NewTemplate(func(ctx context.Context, dsn string) er
 	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
+	if err := dbtest.UseCrypto(ctx, d); err != nil {
+		return err
+	}
 	a := app.New(d, app.Options{Argon: &cheapArgon, Now: Clock})
 	loadedAccounts, err = Load(audit.WithActor(ctx, audit.Actor{Name: "demo"}), a)
 	return err

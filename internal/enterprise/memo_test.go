@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"gaoxin/internal/audit"
-	"gaoxin/internal/db"
+	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
@@ -18,11 +18,7 @@ import (
 // list pages, indicators, the chain tree and expiring certificates.
 func TestMemoAcrossServers(t *testing.T) {
 	f := newFixture(t)
-	d2, err := db.Open(f.ctx, f.dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d2.Close()
+	d2 := dbtest.Reopen(t, f.dsn)
 	a2 := audit.New(d2)
 	other := enterprise.New(d2, a2, org.New(d2, a2), enterprise.Options{})
 	servers := []*enterprise.Service{f.svc, other}

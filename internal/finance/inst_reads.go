@@ -57,7 +57,7 @@ func (s *Service) fillProfiles(ctx context.Context, q db.Querier, is []*Institut
 	if err != nil {
 		return err
 	}
-	return readProfiles(ctx, q, nodes, is, contacts, nil)
+	return s.readProfiles(ctx, q, nodes, is, contacts, nil)
 }
 
 // readProfiles is fillProfiles with the chain tree's nodes in hand. The
@@ -66,8 +66,9 @@ func (s *Service) fillProfiles(ctx context.Context, q db.Querier, is []*Institut
 // and these were three or four of the dashboard's fifteen. With deals not
 // nil it also reads the institutions' funded deals per industry node
 // (finance_institution_deals) into deals, summed over the institutions:
-// pass one institution.
-func readProfiles(ctx context.Context, q db.Querier, nodes map[int64]ChainRef, is []*Institution, contacts bool, deals map[int64]int) error {
+// pass one institution. Contacts' phone numbers are opened (they are
+// sealed in the national cryptographic mode).
+func (s *Service) readProfiles(ctx context.Context, q db.Querier, nodes map[int64]ChainRef, is []*Institution, contacts bool, deals map[int64]int) error {
 	by := make(map[int64]*Institution, len(is))
 	ids := make([]int64, len(is))
 	for k, i := range is {
@@ -107,6 +108,9 @@ func readProfiles(ctx context.Context, q db.Querier, nodes map[int64]ChainRef, i
 		case 2:
 			i.Chains = append(i.Chains, nodes[n])
 		case 3:
+			if c, err = s.DB.Crypto.Open(contactPhone.Field(), c); err != nil {
+				return fmt.Errorf("finance: contact of institution %d: %w", id, err)
+			}
 			i.Contacts = append(i.Contacts, Contact{Name: a, Title: b, Phone: c, Email: d})
 		case 4:
 			k, err := strconv.Atoi(a)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gaoxin/internal/crypt"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/money"
@@ -269,7 +270,7 @@ func (s *Service) create(ctx context.Context, v Viewer, in InstitutionInput, sta
 		if err != nil {
 			return fmt.Errorf("finance: create institution: %w", err)
 		}
-		if err := writeProfile(ctx, tx, id, in, refs); err != nil {
+		if err := s.writeProfile(ctx, tx, id, in, refs); err != nil {
 			return err
 		}
 		if err := s.mapCells(ctx, tx, id, 1); err != nil {
@@ -289,9 +290,17 @@ func (s *Service) create(ctx context.Context, v Viewer, in InstitutionInput, sta
 	return s.institution(ctx, s.DB.R, id)
 }
 
+// contactPhone is the sealed column of a contact's phone number: stored
+// sealed with SM4-GCM in the national cryptographic mode (internal/crypt),
+// as typed otherwise. Names, titles and e-mail addresses are not sealed.
+var contactPhone = crypt.Column{Table: "finance_contacts", Name: "phone"}
+
+// Sealed lists the finance module's sealed columns, for a key rotation.
+var Sealed = []crypt.Column{contactPhone}
+
 // writeProfile replaces an institution's stages, instruments, chains and
 // contacts.
-func writeProfile(ctx context.Context, tx *sql.Tx, id int64, in InstitutionInput, refs []ChainRef) error {
+func (s *Service) writeProfile(ctx context.Context, tx *sql.Tx, id int64, in InstitutionInput, refs []ChainRef) error {
 	for _, t := range []string{"finance_institution_stages", "finance_institution_instruments", "finance_institution_chains", "finance_contacts"} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE institution_id = $1", id); err != nil {
 			return fmt.Errorf("finance: profile %d: %w", id, err)
@@ -319,8 +328,12 @@ func writeProfile(ctx context.Context, tx *sql.Tx, id int64, in InstitutionInput
 		}
 	}
 	for _, c := range in.Contacts {
+		phone, err := s.DB.Crypto.Seal(contactPhone.Field(), c.Phone)
+		if err != nil {
+			return fmt.Errorf("finance: profile %d: %w", id, err)
+		}
 		if err := ins("INSERT INTO finance_contacts (institution_id, name, title, phone, email) VALUES ($1,$2,$3,$4,$5)",
-			id, c.Name, c.Title, c.Phone, c.Email); err != nil {
+			id, c.Name, c.Title, phone, c.Email); err != nil {
 			return err
 		}
 	}
@@ -376,7 +389,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in Institution
 		if err != nil {
 			return fmt.Errorf("finance: update institution %d: %w", id, err)
 		}
-		if err := writeProfile(ctx, tx, id, in, refs); err != nil {
+		if err := s.writeProfile(ctx, tx, id, in, refs); err != nil {
 			return err
 		}
 		if err := s.mapCells(ctx, tx, id, 1); err != nil {

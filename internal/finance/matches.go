@@ -160,7 +160,7 @@ func (s *Service) Dashboard(ctx context.Context, v Viewer, instID int64, fits in
 	}
 	// The profile, with the past deals the ranking scores, in one query.
 	deals := map[int64]int{}
-	if err := readProfiles(ctx, s.DB.R, t.nodes, []*Institution{&i}, true, deals); err != nil {
+	if err := s.readProfiles(ctx, s.DB.R, t.nodes, []*Institution{&i}, true, deals); err != nil {
 		return Dashboard{}, err
 	}
 	d := Dashboard{Institution: i}

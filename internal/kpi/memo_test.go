@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"gaoxin/internal/audit"
-	"gaoxin/internal/db"
+	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/kpi"
 	"gaoxin/internal/memo"
 )
@@ -15,11 +15,7 @@ import (
 func TestMemoAcrossServers(t *testing.T) {
 	f := newFixture(t)
 	ind := f.mustIndicator(t, firms)
-	d2, err := db.Open(f.ctx, f.dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d2.Close()
+	d2 := dbtest.Reopen(t, f.dsn)
 	other := kpi.New(d2, audit.New(d2), kpi.Options{})
 	other.Now = f.svc.Now
 	card := func(s *kpi.Service) kpi.Card {

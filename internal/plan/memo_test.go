@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"gaoxin/internal/app"
-	"gaoxin/internal/db"
+	"gaoxin/internal/db/dbtest"
 	"gaoxin/internal/memo"
 	"gaoxin/internal/plan"
 )
@@ -16,11 +16,7 @@ import (
 func TestTreeMemoAcrossServers(t *testing.T) {
 	f := newFixture(t)
 	_, action, a, b := f.tree()
-	d2, err := db.Open(f.ctx, f.dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d2.Close()
+	d2 := dbtest.Reopen(t, f.dsn)
 	other := app.New(d2, app.Options{Argon: &cheap}).Plan
 	other.Now = f.a.Plan.Now
 	both := func(what string, ok func(*plan.Tree) bool) {

@@ -1,8 +1,10 @@
 // Package receipt is the receipt number (回执号) given to whoever files an
 // objection during a public notice (公示): "<id>-<secret>", where the id
 // finds the objection and the secret (80 random bits in base32) proves the
-// holder filed it. Only the secret's SHA-256 is stored, so a database
-// reader cannot look an objection up as its filer. The awards and scenario
+// holder filed it. Only the secret's digest is stored (SHA-256, or SM3 in
+// the national cryptographic mode: crypt.Suite.Digest, the rule for every
+// kept secret), so a database reader cannot look an objection up as its
+// filer. The awards and scenario
 // modules give and check receipts through it, and count failed look-ups
 // per address through Look, each in a misses table of its own.
 package receipt
@@ -10,15 +12,14 @@ package receipt
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
 	"encoding/base32"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"gaoxin/internal/crypt"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 )
@@ -34,11 +35,8 @@ func NewSecret() (string, error) {
 	return encoding.EncodeToString(b[:]), nil
 }
 
-// Hash is what is stored of a secret.
-func Hash(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
+// Hash is what is stored of a secret under the database's suite c.
+func Hash(c *crypt.Suite, secret string) string { return c.Digest(secret) }
 
 // Of is the receipt number of objection id with its secret.
 func Of(id int64, secret string) string { return strconv.FormatInt(id, 10) + "-" + secret }
@@ -56,10 +54,10 @@ func Parse(r string) (id int64, secret string, ok bool) {
 }
 
 // Matches reports, in constant time, whether secret is the one whose hash
-// was stored; an empty stored hash (an objection filed before receipts)
-// matches nothing.
-func Matches(storedHash, secret string) bool {
-	return storedHash != "" && subtle.ConstantTimeCompare([]byte(storedHash), []byte(Hash(secret))) == 1
+// was stored under suite c; an empty stored hash (an objection filed
+// before receipts) matches nothing.
+func Matches(c *crypt.Suite, storedHash, secret string) bool {
+	return storedHash != "" && subtle.ConstantTimeCompare([]byte(storedHash), []byte(Hash(c, secret))) == 1
 }
 
 // MissesPerHour is how many failed look-ups one source address may make in

@@ -200,6 +200,8 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 		}
 		if v.UserID == 0 {
 			n.ContactName, n.ContactPhone = "", ""
+		} else if err := s.openNeed(&n); err != nil {
+			return out, err
 		}
 		out.Needs = append(out.Needs, n)
 	}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/crypt"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
@@ -210,13 +211,17 @@ func (s *Service) Submit(ctx context.Context, v Viewer, in NeedInput, files []Up
 		return n, err
 	}
 	now := s.nowMS()
+	phone, err := s.DB.Crypto.Seal(needPhone.Field(), in.ContactPhone)
+	if err != nil {
+		return n, fmt.Errorf("scenario: submit: %w", err)
+	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO scenario_needs (title, category, owner_kind, owner_unit_id, owner_enterprise_id, owner_name,
 			problem, capabilities, site, data_open, budget_fen, price_cap, deadline, ends_on, contact_name, contact_phone, state,
 			submitted_by, created_at, updated_at, synthetic) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$19,$20) RETURNING id`,
 			in.Title, in.Category, n.OwnerKind, nullID(n.OwnerUnitID), nullID(n.OwnerEnterpriseID), n.OwnerName,
 			in.Problem, in.Capabilities, in.Site, in.DataOpen, in.BudgetFen, in.PriceCap, in.Deadline, in.EndsOn,
-			in.ContactName, in.ContactPhone, StateCollecting, nullID(v.UserID), now, s.Synthetic).Scan(&n.ID); err != nil {
+			in.ContactName, phone, StateCollecting, nullID(v.UserID), now, s.Synthetic).Scan(&n.ID); err != nil {
 			return fmt.Errorf("scenario: submit: %w", err)
 		}
 		if err := setChains(ctx, tx, n.ID, refs); err != nil {
@@ -253,11 +258,15 @@ func (s *Service) Update(ctx context.Context, v Viewer, id int64, in NeedInput) 
 	if err != nil {
 		return Need{}, err
 	}
+	phone, err := s.DB.Crypto.Seal(needPhone.Field(), in.ContactPhone)
+	if err != nil {
+		return Need{}, fmt.Errorf("scenario: update need %d: %w", id, err)
+	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE scenario_needs SET title = $1, category = $2, problem = $3, capabilities = $4, site = $5,
 			data_open = $6, budget_fen = $7, price_cap = $8, deadline = $9, ends_on = $10, contact_name = $11, contact_phone = $12,
 			updated_at = $13 WHERE id = $14 AND state = $15`, in.Title, in.Category, in.Problem, in.Capabilities, in.Site, in.DataOpen,
-			in.BudgetFen, in.PriceCap, in.Deadline, in.EndsOn, in.ContactName, in.ContactPhone, s.nowMS(), id, StateCollecting)
+			in.BudgetFen, in.PriceCap, in.Deadline, in.EndsOn, in.ContactName, phone, s.nowMS(), id, StateCollecting)
 		if err != nil {
 			return fmt.Errorf("scenario: update need %d: %w", id, err)
 		}
@@ -324,6 +333,28 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, action, objType string
 	return memo.Bump(ctx, tx, Module)
 }
 
+// needPhone is the sealed column of a need's contact phone: stored sealed
+// with SM4-GCM in the national cryptographic mode (internal/crypt), as
+// typed otherwise. objectionContact is the public's contact on an
+// objection (a phone number or an address). Contact names are not sealed.
+var (
+	needPhone        = crypt.Column{Table: "scenario_needs", Name: "contact_phone"}
+	objectionContact = crypt.Column{Table: "scenario_objections", Name: "contact"}
+)
+
+// Sealed lists the scenario module's sealed columns, for a key rotation.
+var Sealed = []crypt.Column{needPhone, objectionContact}
+
+// openNeed opens a need's sealed contact phone in place.
+func (s *Service) openNeed(n *Need) error {
+	phone, err := s.DB.Crypto.Open(needPhone.Field(), n.ContactPhone)
+	if err != nil {
+		return fmt.Errorf("scenario: need %d: %w", n.ID, err)
+	}
+	n.ContactPhone = phone
+	return nil
+}
+
 const needCols = `SELECT n.id, n.title, n.category, n.owner_kind, COALESCE(n.owner_unit_id, 0), COALESCE(n.owner_enterprise_id, 0), n.owner_name,
 	n.problem, n.capabilities, n.site, n.data_open, n.budget_fen, n.price_cap, n.deadline, n.ends_on, n.contact_name, n.contact_phone,
 	n.state, n.reason, COALESCE(n.batch_id, 0), COALESCE(b.seq, 0), n.synthetic, n.created_at, n.updated_at,
@@ -347,6 +378,9 @@ func (s *Service) need(ctx context.Context, q db.Querier, id int64) (Need, error
 	}
 	if err != nil {
 		return n, fmt.Errorf("scenario: need %d: %w", id, err)
+	}
+	if err := s.openNeed(&n); err != nil {
+		return n, err
 	}
 	ns := []*Need{&n}
 	if err := s.fillChains(ctx, q, ns); err != nil {

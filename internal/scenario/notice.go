@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gaoxin/internal/audit"
+	"gaoxin/internal/crypt"
 	"gaoxin/internal/db"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/receipt"
@@ -102,6 +103,10 @@ func (s *Service) FileObjection(ctx context.Context, needID int64, in NewObjecti
 	if err != nil {
 		return Objection{}, err
 	}
+	contact, err := s.DB.Crypto.Seal(objectionContact.Field(), in.Contact)
+	if err != nil {
+		return Objection{}, fmt.Errorf("scenario: objection to %d: %w", needID, err)
+	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ip := audit.ActorFrom(ctx).IP; ip != "" {
@@ -146,7 +151,7 @@ func (s *Service) FileObjection(ctx context.Context, needID int64, in NewObjecti
 			lead = b.EnterpriseName
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO scenario_objections (need_id, bid_id, name, contact, reason, receipt_hash, synthetic, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, needID, nullID(in.BidID), in.Name, in.Contact, in.Reason, receipt.Hash(secret), s.Synthetic, now).Scan(&id); err != nil {
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, needID, nullID(in.BidID), in.Name, contact, in.Reason, receipt.Hash(s.DB.Crypto, secret), s.Synthetic, now).Scan(&id); err != nil {
 			return fmt.Errorf("scenario: objection to %d: %w", needID, err)
 		}
 		return s.record(ctx, tx, "scenario.objection.file", "scenario_objection", id, nil,
@@ -163,14 +168,20 @@ func (s *Service) FileObjection(ctx context.Context, needID int64, in NewObjecti
 const objCols = `SELECT o.id, o.need_id, COALESCE(o.bid_id, 0), o.name, o.contact, o.reason, o.state, o.finding, o.decided_at, o.created_at
 	FROM scenario_objections o`
 
-func scanObjection(sc interface{ Scan(...any) error }) (Objection, error) {
+// scanObjection reads an objection, opening its sealed contact with c.
+func scanObjection(c *crypt.Suite, sc interface{ Scan(...any) error }) (Objection, error) {
 	var o Objection
 	err := sc.Scan(&o.ID, &o.NeedID, &o.BidID, &o.Name, &o.Contact, &o.Reason, &o.State, &o.Finding, &o.DecidedAt, &o.CreatedAt)
+	if err == nil {
+		if o.Contact, err = c.Open(objectionContact.Field(), o.Contact); err != nil {
+			err = fmt.Errorf("scenario: objection %d: %w", o.ID, err)
+		}
+	}
 	return o, err
 }
 
 func (s *Service) objection(ctx context.Context, q db.Querier, id int64) (Objection, error) {
-	o, err := scanObjection(q.QueryRowContext(ctx, objCols+" WHERE o.id = $1", id))
+	o, err := scanObjection(s.DB.Crypto, q.QueryRowContext(ctx, objCols+" WHERE o.id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, errs.New(errs.NotFound, "异议不存在", "objection not found")
 	}
@@ -188,7 +199,7 @@ func (s *Service) objections(ctx context.Context, needID int64) ([]Objection, er
 	}
 	out := []Objection{}
 	for rows.Next() {
-		o, err := scanObjection(rows)
+		o, err := scanObjection(s.DB.Crypto, rows)
 		if err != nil {
 			rows.Close()
 			return nil, err
@@ -369,7 +380,7 @@ func (s *Service) receiptStatus(ctx context.Context, number string) (ReceiptStat
 	}
 	var hash string
 	err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT receipt_hash FROM scenario_objections WHERE id = $1", id).Scan(&hash)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !receipt.Matches(hash, secret)) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !receipt.Matches(s.DB.Crypto, hash, secret)) {
 		return ReceiptStatus{}, errNoReceipt()
 	}
 	if err != nil {

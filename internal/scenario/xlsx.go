@@ -123,12 +123,16 @@ func (s *Service) insertImported(ctx context.Context, tx *sql.Tx, v Viewer, batc
 	in, o := r.in, r.owner
 	var id int64
 	now := s.nowMS()
+	phone, err := s.DB.Crypto.Seal(needPhone.Field(), in.ContactPhone)
+	if err != nil {
+		return 0, fmt.Errorf("scenario: import row %d: %w", r.line, err)
+	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO scenario_needs (title, category, owner_kind, owner_unit_id, owner_enterprise_id, owner_name,
 		problem, capabilities, site, data_open, budget_fen, price_cap, deadline, ends_on, contact_name, contact_phone, state, batch_id,
 		submitted_by, created_at, updated_at, synthetic) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$20,$21) RETURNING id`,
 		in.Title, in.Category, o.OwnerKind, nullID(o.OwnerUnitID), nullID(o.OwnerEnterpriseID), o.OwnerName,
 		in.Problem, in.Capabilities, in.Site, in.DataOpen, in.BudgetFen, in.PriceCap, in.Deadline, in.EndsOn,
-		in.ContactName, in.ContactPhone, StateApproved, batchID, nullID(v.UserID), now, s.Synthetic).Scan(&id); err != nil {
+		in.ContactName, phone, StateApproved, batchID, nullID(v.UserID), now, s.Synthetic).Scan(&id); err != nil {
 		return 0, fmt.Errorf("scenario: import row %d: %w", r.line, err)
 	}
 	if err := setChains(ctx, tx, id, r.refs); err != nil {

@@ -1,6 +1,8 @@
 // Package dbtest gives each test a fresh, migrated gaoxin database: a SQLite
 // file in the test's temporary folder by default, or a fresh PostgreSQL schema
-// when GAOXIN_TEST_POSTGRES holds a DSN.
+// when GAOXIN_TEST_POSTGRES holds a DSN. The database is in the default
+// cryptographic mode, or in the national one (国密, under CryptoKey) when
+// GAOXIN_TEST_CRYPTO=gm, so one run of the suite covers each mode.
 package dbtest
 
 import (
@@ -18,6 +20,7 @@ import (
 	"sync"
 	"testing"
 
+	"gaoxin/internal/crypt"
 	"gaoxin/internal/db"
 )
 
@@ -29,8 +32,15 @@ func Open(t testing.TB) *db.DB {
 }
 
 // OpenDSN is Open that also returns the DSN, for tests that start a second
-// app server against the same database.
+// app server against the same database (Reopen).
 func OpenDSN(t testing.TB) (*db.DB, string) {
+	t.Helper()
+	return OpenCrypto(t, Crypto())
+}
+
+// OpenCrypto is OpenDSN in the cryptographic mode of s, whatever
+// GAOXIN_TEST_CRYPTO says: for the tests of the modes themselves.
+func OpenCrypto(t testing.TB, s *crypt.Suite) (*db.DB, string) {
 	t.Helper()
 	ctx := context.Background()
 	dsn := DSN(t)
@@ -42,8 +52,82 @@ func OpenDSN(t testing.TB) (*db.DB, string) {
 	if err := d.Migrate(ctx); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}
+	if err := d.UseCrypto(ctx, s); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
 	return d, dsn
 }
+
+// Reopen opens another handle on the database at dsn (a second app
+// server's), in the tests' cryptographic mode, closed when t ends.
+func Reopen(t testing.TB, dsn string) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("dbtest: open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.UseCrypto(ctx, Crypto()); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	return d
+}
+
+// CryptoKey is the SM4 key of the tests' national mode (hex). It is in the
+// source: it protects nothing.
+const CryptoKey = "7465737420736d34206b657920303031"
+
+// Crypto is the cryptographic mode the tests run in: the national mode
+// under CryptoKey when GAOXIN_TEST_CRYPTO is gm, the default mode when it
+// is empty or default.
+func Crypto() *crypt.Suite {
+	mode, err := crypt.ParseMode(os.Getenv("GAOXIN_TEST_CRYPTO"))
+	if err != nil {
+		panic("dbtest: GAOXIN_TEST_CRYPTO: " + err.Error())
+	}
+	if mode == crypt.Default {
+		return nil
+	}
+	key, err := crypt.ParseKey(CryptoKey)
+	if err != nil {
+		panic(err)
+	}
+	s, err := crypt.New(crypt.GM, key)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// GM reports whether the tests run in the national mode.
+func GM() bool { return Crypto().GM() }
+
+// CheckSealed fails t unless raw, the value of the sensitive field
+// ("table.column") read straight from its table, is stored as the
+// database's mode stores it: in the national mode sealed (the "gm1:" form,
+// not showing plain) and opening under d's key to plain; in the default
+// mode, plain as typed.
+func CheckSealed(t testing.TB, d *db.DB, field, raw, plain string) {
+	t.Helper()
+	if !d.Crypto.GM() {
+		if raw != plain {
+			t.Errorf("%s stored as %q in the default mode, want %q as typed", field, raw, plain)
+		}
+		return
+	}
+	if !crypt.Sealed(raw) || strings.Contains(raw, plain) {
+		t.Errorf("%s is readable in the database in the gm mode: %q", field, raw)
+		return
+	}
+	if got, err := d.Crypto.Open(field, raw); err != nil || got != plain {
+		t.Errorf("%s opens to %q (%v), want %q", field, got, err, plain)
+	}
+}
+
+// UseCrypto gives d, which a test opened itself (a template's builder, a
+// second server), the tests' cryptographic mode.
+func UseCrypto(ctx context.Context, d *db.DB) error { return d.UseCrypto(ctx, Crypto()) }
 
 // DSN returns the DSN of a fresh, empty database for t.
 func DSN(t testing.TB) string {
@@ -121,8 +205,10 @@ var (
 )
 
 // NewTemplate returns a template filled by build on first use. build gets
-// the DSN of an empty database and must close every connection it opened
-// before it returns (PostgreSQL copies no database that is in use).
+// the DSN of an empty database, gives the handle it opens the tests'
+// cryptographic mode (UseCrypto) after migrating it, and must close every
+// connection it opened before it returns (PostgreSQL copies no database
+// that is in use).
 func NewTemplate(build func(ctx context.Context, dsn string) error) *Template {
 	return &Template{build: build}
 }
@@ -151,6 +237,9 @@ func (tp *Template) Open(t testing.TB) (*db.DB, string) {
 		t.Fatalf("dbtest: open %s: %v", dsn, err)
 	}
 	t.Cleanup(func() { d.Close() })
+	if err := UseCrypto(ctx, d); err != nil {
+		t.Fatalf("dbtest: template: %v", err)
+	}
 	return d, dsn
 }
 

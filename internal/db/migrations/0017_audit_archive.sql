@@ -12,7 +12,7 @@ CREATE TABLE audit_archives (
     last_hash   TEXT NOT NULL,
     last_mac    TEXT NOT NULL,
     file        TEXT NOT NULL,
-    file_sha256 TEXT NOT NULL,
+    file_digest TEXT NOT NULL,
     file_mac    TEXT NOT NULL,
     archived_at BIGINT NOT NULL
 );

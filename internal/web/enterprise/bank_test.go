@@ -59,7 +59,7 @@ func TestBankAccountIsStaffOnly(t *testing.T) {
 		}
 	}
 	// The awards payment list's read.
-	m, err := enterprise.BankAccounts(context.Background(), h.App.DB.R, []int64{fx.A.ID, fx.B.ID})
+	m, err := enterprise.BankAccounts(context.Background(), h.App.DB.Crypto, h.App.DB.R, []int64{fx.A.ID, fx.B.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,7 +148,7 @@ func TestModulesRegisterTheirWords(t *testing.T) {
 	for _, m := range l.Modules() {
 		codes = append(codes, m.Code)
 	}
-	if got := strings.Join(codes, ","); got != "auth,award,enterprise,finance,insight,kpi,plan,scenario,token,unit,user" {
+	if got := strings.Join(codes, ","); got != "auth,award,crypto,enterprise,finance,insight,kpi,plan,scenario,token,unit,user" {
 		t.Errorf("modules: %s", got)
 	}
 }

@@ -37,6 +37,9 @@ var demoTemplate = dbtest.NewTemplate(func(ctx context.Context, dsn string) erro
 	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
+	if err := dbtest.UseCrypto(ctx, d); err != nil {
+		return err
+	}
 	a := app.New(d, app.Options{Argon: &webtest.CheapArgon, Now: demo.Clock})
 	demoAccounts, err = demo.Load(audit.WithActor(ctx, audit.Actor{Name: "demo"}), a)
 	return err
