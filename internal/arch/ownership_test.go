@@ -53,6 +53,7 @@ var foundationOwners = map[string]string{
 	"login_locks":     "internal/auth",
 	"audit_log":       "internal/audit",
 	"audit_refusals":  "internal/audit",
+	"audit_archives":  "internal/audit",
 	"job_runs":        "internal/db",
 	"crypto_mode":     "internal/db",
 	"module_versions": "internal/memo",
