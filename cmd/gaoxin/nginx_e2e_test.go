@@ -301,11 +301,21 @@ http {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(nginx, "-p", dir, "-c", path)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	// nginx's own complaints go to a file, read once the test is over.
+	stderr, err := os.Create(filepath.Join(dir, "stderr.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	stderr.Close()
+	t.Cleanup(func() {
+		if b, _ := os.ReadFile(filepath.Join(dir, "stderr.log")); t.Failed() && len(b) > 0 {
+			t.Logf("nginx: %s", b)
+		}
+	})
 	t.Cleanup(func() {
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
@@ -325,9 +335,6 @@ http {
 		res.Body.Close()
 		return res.StatusCode == 200
 	})
-	if stderr.Len() > 0 {
-		t.Logf("nginx: %s", stderr.String())
-	}
 	return base
 }
 
