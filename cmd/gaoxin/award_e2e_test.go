@@ -55,6 +55,37 @@ func (c *apiClient) get(path string, v any) {
 	}
 }
 
+// demoProgramme is the id of the demo's 2023 award programme, which the
+// demo confirmed; the finance module's policy fund (贴息) and its honour
+// for institutions are listed beside it.
+func demoProgramme(t *testing.T, c *apiClient) int64 {
+	t.Helper()
+	var listed struct {
+		Programmes []struct {
+			ID    int64  `json:"id"`
+			Kind  string `json:"kind"`
+			State string `json:"state"`
+			Rules struct {
+				Subject string `json:"subject"`
+			} `json:"rules"`
+		} `json:"programmes"`
+	}
+	c.get("/api/v1/award/programmes?year=2023", &listed)
+	var ids []int64
+	for _, p := range listed.Programmes {
+		if p.Kind != "policy" && p.Rules.Subject == "" {
+			if p.State != "confirmed" {
+				t.Fatalf("demo 2023 programme %d is %s, want confirmed", p.ID, p.State)
+			}
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("demo 2023 programmes = %+v", listed)
+	}
+	return ids[0]
+}
+
 type e2eGrant struct {
 	ID           int64 `json:"id"`
 	AmountFen    int64 `json:"amount_fen"`
@@ -83,31 +114,9 @@ func TestAwardPaymentsOnTwoServers(t *testing.T) {
 	}
 	supA, supB := signIn(t, a.URL, "supervisor", pw["supervisor"]), signIn(t, b.URL, "supervisor", pw["supervisor"])
 	leader := signIn(t, b.URL, "leader", pw["leader"])
-	var listed struct {
-		Programmes []struct {
-			ID    int64  `json:"id"`
-			Kind  string `json:"kind"`
-			State string `json:"state"`
-			Rules struct {
-				Subject string `json:"subject"`
-			} `json:"rules"`
-		} `json:"programmes"`
-	}
-	supA.get("/api/v1/award/programmes?year=2023", &listed)
-	// The demo's 2023 award programme; the finance module's policy fund
-	// (贴息) and its honour for institutions are listed beside it.
-	progs := listed
-	progs.Programmes = nil
-	for _, p := range listed.Programmes {
-		if p.Kind != "policy" && p.Rules.Subject == "" {
-			progs.Programmes = append(progs.Programmes, p)
-		}
-	}
-	if len(progs.Programmes) != 1 || progs.Programmes[0].State != "confirmed" {
-		t.Fatalf("demo 2023 programme = %+v", listed)
-	}
+	prog := demoProgramme(t, supA)
 	var grants struct{ Grants []e2eGrant }
-	supB.get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", progs.Programmes[0].ID), &grants)
+	supB.get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", prog), &grants)
 	// Free two grants by reversing their (demo) payments, on server B.
 	for _, g := range grants.Grants[:2] {
 		var pays struct{ Payments []e2ePayment }
@@ -166,7 +175,7 @@ func TestAwardPaymentsOnTwoServers(t *testing.T) {
 	}
 	var g e2eGrant
 	var all struct{ Grants []e2eGrant }
-	supA.get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", progs.Programmes[0].ID), &all)
+	supA.get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", prog), &all)
 	for _, x := range all.Grants {
 		if x.ID == grants.Grants[1].ID {
 			g = x

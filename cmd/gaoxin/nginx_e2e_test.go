@@ -392,26 +392,7 @@ func openDB(t *testing.T, dsn string) *db.DB {
 // programme's grants and returns them, each with its whole amount to pay.
 func freeGrants(t *testing.T, sup *apiClient, n int) []e2eGrant {
 	t.Helper()
-	var listed struct {
-		Programmes []struct {
-			ID    int64  `json:"id"`
-			Kind  string `json:"kind"`
-			State string `json:"state"`
-			Rules struct {
-				Subject string `json:"subject"`
-			} `json:"rules"`
-		} `json:"programmes"`
-	}
-	sup.get("/api/v1/award/programmes?year=2023", &listed)
-	var prog int64
-	for _, p := range listed.Programmes {
-		if p.Kind != "policy" && p.Rules.Subject == "" && p.State == "confirmed" {
-			prog = p.ID
-		}
-	}
-	if prog == 0 {
-		t.Fatalf("the demo has no confirmed 2023 programme: %+v", listed)
-	}
+	prog := demoProgramme(t, sup)
 	var grants struct{ Grants []e2eGrant }
 	sup.get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", prog), &grants)
 	var out []e2eGrant
