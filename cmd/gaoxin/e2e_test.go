@@ -52,6 +52,7 @@ type server struct {
 	URL    string
 	Cmd    *exec.Cmd
 	Output *strings.Builder // everything it printed on stdout so far
+	Exited chan struct{}    // closed once the process has ended and been reaped
 	mu     *sync.Mutex
 }
 
@@ -81,7 +82,7 @@ func startServe(t *testing.T, dsn string, args ...string) *server {
 			cmd.Process.Kill()
 		}
 	})
-	s := &server{Cmd: cmd, Output: &strings.Builder{}, mu: &sync.Mutex{}}
+	s := &server{Cmd: cmd, Output: &strings.Builder{}, Exited: make(chan struct{}), mu: &sync.Mutex{}}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -94,7 +95,9 @@ func startServe(t *testing.T, dsn string, args ...string) *server {
 				found <- m[1]
 			}
 		}
-		done <- cmd.Wait()
+		err := cmd.Wait()
+		close(s.Exited)
+		done <- err
 	}()
 	select {
 	case s.URL = <-found:
