@@ -178,8 +178,10 @@ func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
 	return tw.Flush()
 }
 
-// runJobs runs the scheduled jobs. Each job claims its period in the
-// database first, so with several app servers each run happens once.
+// runJobs runs the scheduled jobs. Each job's period is claimed in the
+// database (db.RunJob), so with several app servers each period's run
+// completes once: a failed run is retried at the next tick, on whichever
+// server gets there first.
 func runJobs(ctx context.Context, a *app.App, log interface {
 	Error(string, ...any)
 }) {
@@ -191,15 +193,8 @@ func runJobs(ctx context.Context, a *app.App, log interface {
 		now := time.Now()
 		for _, j := range jobs(a) {
 			period := now.Truncate(j.every).UTC().Format(time.RFC3339)
-			ok, err := a.DB.ClaimJob(ctx, j.name, period, by)
-			if err != nil {
-				log.Error("job claim", "job", j.name, "err", err)
-				continue
-			}
-			if ok {
-				if err := j.run(ctx, now); err != nil {
-					log.Error("job failed", "job", j.name, "err", err)
-				}
+			if _, err := a.DB.RunJob(ctx, j.name, period, by, func(ctx context.Context) error { return j.run(ctx, now) }); err != nil && ctx.Err() == nil {
+				log.Error("job failed", "job", j.name, "period", period, "err", err)
 			}
 		}
 		select {

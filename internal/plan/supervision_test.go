@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -146,9 +147,15 @@ func TestFlagJobTurnsRedOvernight(t *testing.T) {
 		t.Fatalf("red notifications queued: %d", n)
 	}
 	// Two app servers claiming the same day: the work happens once.
-	first, _ := f.a.DB.ClaimJob(f.ctx, "plan.flags", "2023-06-11", "a")
-	second, _ := f.a.DB.ClaimJob(f.ctx, "plan.flags", "2023-06-11", "b")
-	if !first || second {
-		t.Fatalf("claims: %v %v", first, second)
+	runs := 0
+	job := func(context.Context) error { runs++; return f.a.Plan.FlagJob(f.ctx) }
+	first, err1 := f.a.DB.RunJob(f.ctx, "plan.flags", "2023-06-11", "a", job)
+	second, err2 := f.a.DB.RunJob(f.ctx, "plan.flags", "2023-06-11", "b", job)
+	if !first || second || runs != 1 || err1 != nil || err2 != nil {
+		t.Fatalf("claims: %v %v, %d runs (%v, %v)", first, second, runs, err1, err2)
+	}
+	f.a.DB.R.QueryRow("SELECT COUNT(*) FROM plan_outbox WHERE event = 'task.red'").Scan(&n)
+	if n != 1 {
+		t.Fatalf("red notifications queued after the second server's turn: %d", n)
 	}
 }
