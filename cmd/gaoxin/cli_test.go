@@ -145,3 +145,42 @@ func TestRollupCommands(t *testing.T) {
 		t.Errorf("rollup without a subcommand exited %d, want 2 (usage)", code)
 	}
 }
+
+// A setting from the environment that cannot be used stops the command,
+// naming the variable, instead of leaving the flag at its default: an
+// unreadable *_FILE (which would open the default SQLite database instead
+// of the PostgreSQL one it holds) and a value its flag cannot parse.
+func TestUnusableEnvironmentSettingsAreRefused(t *testing.T) {
+	t.Setenv("GAOXIN_DB_FILE", filepath.Join(t.TempDir(), "missing"))
+	code, _, errs := gx(t, "", "user", "list")
+	if code == 0 || !strings.Contains(errs, "GAOXIN_DB_FILE") {
+		t.Fatalf("an unreadable GAOXIN_DB_FILE: exit %d, %s", code, errs)
+	}
+	// Given on the command line, the flag wins and the file is not needed.
+	dsn := dbtest.DSN(t)
+	if code, _, errs := gx(t, "", "user", "list", "--db", dsn); code != 0 {
+		t.Fatalf("--db given: exit %d, %s", code, errs)
+	}
+
+	// A readable one is used.
+	f := filepath.Join(t.TempDir(), "db")
+	if err := os.WriteFile(f, []byte(dsn+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GAOXIN_DB_FILE", f)
+	if code, _, errs := gx(t, "", "user", "list"); code != 0 {
+		t.Fatalf("a readable GAOXIN_DB_FILE: exit %d, %s", code, errs)
+	}
+
+	t.Setenv("GAOXIN_PASSWORD_STRICT", "ture")
+	code, _, errs = gx(t, "", "user", "list")
+	if code == 0 || !strings.Contains(errs, "GAOXIN_PASSWORD_STRICT") || !strings.Contains(errs, "ture") {
+		t.Fatalf("GAOXIN_PASSWORD_STRICT=ture: exit %d, %s", code, errs)
+	}
+	t.Setenv("GAOXIN_PASSWORD_STRICT", "true")
+	t.Setenv("GAOXIN_DB_READ_FRESH", "soon")
+	code, _, errs = gx(t, "", "serve", "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(errs, "GAOXIN_DB_READ_FRESH") {
+		t.Fatalf("GAOXIN_DB_READ_FRESH=soon: exit %d, %s", code, errs)
+	}
+}

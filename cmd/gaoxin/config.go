@@ -192,7 +192,68 @@ func parse(fs *flag.FlagSet, args []string, c *Config) error {
 		}
 		return errUsage
 	}
+	if err := checkEnv(fs); err != nil {
+		return err
+	}
 	return c.Validate()
+}
+
+// checkEnv refuses a setting from the environment that the flags' defaults
+// could not use, for every flag not given on the command line: a *_FILE
+// twin that cannot be read (the server would otherwise start without it,
+// on the default database, say) and a value its flag's type refuses
+// (GAOXIN_SECURE_COOKIES=ture would otherwise leave cookies insecure).
+func checkEnv(fs *flag.FlagSet) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err != nil || given[f.Name] {
+			return
+		}
+		name := envName(f.Name)
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			path, isFile := os.LookupEnv(name + "_FILE")
+			if !isFile {
+				return
+			}
+			b, rerr := os.ReadFile(path)
+			if rerr != nil {
+				err = fmt.Errorf("环境变量 %s_FILE 指向的文件无法读取 / the file %s_FILE names cannot be read: %w", name, name, rerr)
+				return
+			}
+			v = strings.TrimSpace(string(b))
+		}
+		g, typed := f.Value.(flag.Getter)
+		if !typed {
+			return
+		}
+		var perr error
+		switch g.Get().(type) {
+		case bool:
+			_, perr = strconv.ParseBool(v)
+		case time.Duration:
+			_, perr = time.ParseDuration(v)
+		case int:
+			_, perr = strconv.Atoi(v)
+		}
+		if perr != nil {
+			err = fmt.Errorf("环境变量 %s 的值 %q 无效（%s 应为 %s）/ %s=%q is not valid for --%s: %w", name, v, "--"+f.Name, kindZH(g.Get()), name, v, f.Name, perr)
+		}
+	})
+	return err
+}
+
+// kindZH names a flag value's kind for an error message.
+func kindZH(v any) string {
+	switch v.(type) {
+	case bool:
+		return "true 或 false"
+	case time.Duration:
+		return "时长，如 30s、5m"
+	}
+	return "整数"
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
