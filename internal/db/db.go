@@ -67,7 +67,6 @@ func openSQLite(ctx context.Context, path, dsn string) (*DB, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	conn := "file:" + path + "?" + q.Encode()
 	// The writer keeps a larger page cache (64 MB) and its statement
 	// journals in memory: a bulk import touches more pages than the
 	// default 2 MB cache holds, and spilling them to the WAL and the
@@ -89,7 +88,17 @@ func openSQLite(ctx context.Context, path, dsn string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", conn)
+	// The readers map the file (up to 1 GiB): pages come from the OS
+	// cache that every connection shares, with no system call and no copy
+	// into each connection's 2 MB page cache, which a large registry's
+	// reads missed all the time (a tenth of a matching run's CPU was
+	// pread). Writes still go through the writer's own cache.
+	rq := url.Values{}
+	for k, v := range q {
+		rq[k] = v
+	}
+	rq.Add("_pragma", "mmap_size(1073741824)")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite reader: %w", err)

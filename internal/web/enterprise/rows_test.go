@@ -63,8 +63,9 @@ func TestYearsTableShowsValuesEscaped(t *testing.T) {
 }
 
 func TestListRowsEscape(t *testing.T) {
-	p := listPage{page: page{Page: web.Page{Lang: "zh"}}, Items: []enterprise.Enterprise{{ID: 7, Name: `<img src=x onerror=alert(1)>`, CreditCode: `"91`, AreaName: "石佛&办事处",
-		IndustryCode: "39", Synthetic: true, Status: enterprise.Operating, Chains: []enterprise.ChainRef{{NameZH: "<b>物联网</b>"}, {NameZH: "氢能"}}}}}
+	p := listPage{page: page{Page: web.Page{Lang: "zh"}}}
+	p.Rows = p.listRows([]enterprise.Enterprise{{ID: 7, Name: `<img src=x onerror=alert(1)>`, CreditCode: `"91`, AreaName: "石佛&办事处",
+		IndustryCode: "39", Synthetic: true, Status: enterprise.Operating, Chains: []enterprise.ChainRef{{NameZH: "<b>物联网</b>"}, {NameZH: "氢能"}}}})
 	got := section(t, renderPage(t, "enterprise/list.html", p), `<table id="enterprises">`, "</table>")
 	for _, bad := range []string{"<img", `"91`, "<b>", "石佛&办"} {
 		if strings.Contains(got, bad) {
@@ -76,7 +77,7 @@ func TestListRowsEscape(t *testing.T) {
 			t.Errorf("rows lack %q: %s", want, got)
 		}
 	}
-	p.Items = nil
+	p.Rows = nil
 	if empty := section(t, renderPage(t, "enterprise/list.html", p), `<table id="enterprises">`, "</table>"); !strings.Contains(empty, `<td colspan="6" class="muted">没有符合条件的企业</td>`) {
 		t.Errorf("empty list: %s", empty)
 	}
