@@ -182,8 +182,10 @@ func (l *Log) Checkpoints() ([]Checkpoint, error) {
 // checkpoint file, unless the head has not moved since the file's last
 // line. It returns the checkpoint written, or ok false when there was
 // nothing to write (no file or key configured, an empty trail, an unmoved
-// head). Lines are numbered after the file's last; give each app server a
-// file of its own (the lock is per process).
+// head). Lines are numbered after the file's last. Writers in one process
+// take turns on cpMu, writers in several (a server and the command line)
+// on a lock of the file itself; still, give each app server a file of its
+// own, on its own disk if it can.
 func (l *Log) WriteCheckpoint(ctx context.Context) (c Checkpoint, ok bool, err error) {
 	if l.opt.Checkpoints == "" || !l.Keyed() {
 		return c, false, nil
@@ -197,20 +199,27 @@ func (l *Log) WriteCheckpoint(ctx context.Context) (c Checkpoint, ok bool, err e
 	if err != nil {
 		return c, false, fmt.Errorf("audit: checkpoint head: %w", err)
 	}
-	have, err := l.Checkpoints()
-	if err != nil {
-		return c, false, err
-	}
-	if n := len(have); n > 0 && have[n-1].ID >= c.ID {
-		return c, false, nil
-	}
-	c.Seq = int64(len(have)) + 1
-	c.At = db.Now()
-	c.Mac = l.signCheckpoint(c)
+	// The file is locked before its lines are counted and held until the
+	// new line is written (closing it releases the lock).
 	f, err := os.OpenFile(l.opt.Checkpoints, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return c, false, fmt.Errorf("audit: checkpoint: %w", err)
 	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return c, false, fmt.Errorf("audit: checkpoint: lock %s: %w", l.opt.Checkpoints, err)
+	}
+	have, err := l.Checkpoints()
+	if err != nil {
+		f.Close()
+		return c, false, err
+	}
+	if n := len(have); n > 0 && have[n-1].ID >= c.ID {
+		return c, false, f.Close()
+	}
+	c.Seq = int64(len(have)) + 1
+	c.At = db.Now()
+	c.Mac = l.signCheckpoint(c)
 	if _, err := f.WriteString(c.line() + "\n"); err != nil {
 		f.Close()
 		return c, false, fmt.Errorf("audit: checkpoint: %w", err)

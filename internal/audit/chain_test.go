@@ -201,3 +201,44 @@ func TestUnkeyedPrefixThenKeyed(t *testing.T) {
 		t.Fatalf("broken at %d: %s", be.ID, be.Reason)
 	}
 }
+
+// Two writers of one checkpoint file (a server and a manual `gaoxin audit
+// checkpoint`, each its own process with its own handle) number their
+// lines one after the other: the file stays valid, with no number twice.
+func TestCheckpointWritersShareOneFile(t *testing.T) {
+	d, first, cp := keyedLog(t)
+	second := audit.NewWith(d, audit.Options{Key: testKey, Checkpoints: cp})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "tester"})
+	errc := make(chan error, 2)
+	for _, l := range []*audit.Log{first, second} {
+		go func() {
+			for i := range 60 {
+				if err := l.Record(ctx, audit.Entry{Action: "test.write", ObjectType: "thing", ObjectID: "1", After: map[string]int{"n": i}}); err != nil {
+					errc <- err
+					return
+				}
+				if _, _, err := l.WriteCheckpoint(ctx); err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	cps, err := first.Checkpoints()
+	if err != nil {
+		b, _ := os.ReadFile(cp)
+		t.Fatalf("the shared file after two writers: %v\n%s", err, b)
+	}
+	if len(cps) < 2 {
+		t.Fatalf("%d checkpoints written", len(cps))
+	}
+	if _, err := first.Verify(ctx); err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+}
