@@ -36,6 +36,21 @@ func signIn(t *testing.T, base, username, password string) *apiClient {
 	return c
 }
 
+// reversePaid reverses every paid payment of grant id, with reason, so
+// that its whole amount may be paid again.
+func reversePaid(t *testing.T, c *apiClient, id int64, reason string) {
+	t.Helper()
+	var pays struct{ Payments []e2ePayment }
+	c.get(fmt.Sprintf("/api/v1/award/grants/%d/payments", id), &pays)
+	for _, p := range pays.Payments {
+		if p.State == "paid" {
+			if code, body := c.call("POST", fmt.Sprintf("/api/v1/award/payments/%d/reversal", p.ID), map[string]string{"reason": reason, "date": "2023-04-01"}, nil); code != 200 {
+				t.Fatalf("reverse payment %d: %d %s", p.ID, code, body)
+			}
+		}
+	}
+}
+
 func (c *apiClient) call(method, path string, body any, header map[string]string) (int, []byte) {
 	code, b := c.try(method, path, body, header)
 	if code == 0 {
@@ -119,15 +134,7 @@ func TestAwardPaymentsOnTwoServers(t *testing.T) {
 	supB.get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", prog), &grants)
 	// Free two grants by reversing their (demo) payments, on server B.
 	for _, g := range grants.Grants[:2] {
-		var pays struct{ Payments []e2ePayment }
-		supB.get(fmt.Sprintf("/api/v1/award/grants/%d/payments", g.ID), &pays)
-		for _, p := range pays.Payments {
-			if p.State == "paid" {
-				if code, body := supB.call("POST", fmt.Sprintf("/api/v1/award/payments/%d/reversal", p.ID), map[string]string{"reason": "端到端测试冲正", "date": "2023-04-01"}, nil); code != 200 {
-					t.Fatalf("reverse: %d %s", code, body)
-				}
-			}
-		}
+		reversePaid(t, supB, g.ID, "端到端测试冲正")
 	}
 	fire := func(g e2eGrant, key func(i int) string) (ids map[int64]int, codes map[int]int) {
 		ids, codes = map[int64]int{}, map[int]int{}

@@ -423,15 +423,7 @@ func freeGrants(t *testing.T, sup *apiClient, n int) []e2eGrant {
 		if len(out) == n {
 			break
 		}
-		var pays struct{ Payments []e2ePayment }
-		sup.get(fmt.Sprintf("/api/v1/award/grants/%d/payments", g.ID), &pays)
-		for _, p := range pays.Payments {
-			if p.State == "paid" {
-				if code, body := sup.call("POST", fmt.Sprintf("/api/v1/award/payments/%d/reversal", p.ID), map[string]string{"reason": "负载测试冲正", "date": "2023-04-01"}, nil); code != 200 {
-					t.Fatalf("reverse: %d %s", code, body)
-				}
-			}
-		}
+		reversePaid(t, sup, g.ID, "负载测试冲正")
 		var after struct{ Grants []e2eGrant }
 		sup.get(fmt.Sprintf("/api/v1/award/programmes/%d/grants", prog), &after)
 		for _, a := range after.Grants {
