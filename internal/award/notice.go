@@ -101,7 +101,7 @@ func (s *Service) FileObjection(ctx context.Context, progID int64, n NewObjectio
 		if p.State != StateNotice || now > p.NoticeUntil {
 			return errs.New(errs.Conflict, "公示期已结束或未开始，不能再提出异议", "the notice period is closed; objections are no longer accepted")
 		}
-		if n.EnterpriseID != 0 && p.Rules.Subject != "" {
+		if n.EnterpriseID != 0 && !s.PerEntry(p) {
 			return errs.Field("enterprise_id", "本项目的异议针对整个名单，请在理由中写明所指的机构", "objections to this list are about the whole list; name the institution in the reason")
 		}
 		if n.EnterpriseID != 0 {

@@ -19,7 +19,7 @@ import (
 //
 // A subject programme is an honour: it takes no applications, pays no
 // money (its money rule is "none") and its objections are about the whole
-// list. An upheld objection re-ranks from the subject's data, which its
+// list, unless its candidates are the registry's enterprises. An upheld objection re-ranks from the subject's data, which its
 // owner corrects in its own module.
 type Subject struct {
 	Code   string // stored in Rules.Subject: "finance.institutions"
@@ -40,6 +40,11 @@ type Subject struct {
 	// Formula is the scoring its owner proposes, which a new programme
 	// starts from (staff may change it before the programme opens).
 	Formula []Term
+	// Registry: the candidates are the registry's enterprises, by their
+	// ids (the per-mu evaluation's), so an objection may name one entry
+	// of the notice, as it may on an enterprise programme. Otherwise an
+	// objection is about the whole list.
+	Registry bool
 }
 
 // SubjectRow is one candidate of a Subject: its id in the owning module,
@@ -81,6 +86,17 @@ func (s *Service) SubjectOf(p Programme) (Subject, bool) {
 	}
 	sub, ok := s.subjects[p.Rules.Subject]
 	return sub, ok
+}
+
+// PerEntry reports whether an objection to p's notice may name one entry:
+// on a programme of enterprises, or of a subject whose candidates are the
+// registry's enterprises.
+func (s *Service) PerEntry(p Programme) bool {
+	if p.Rules.Subject == "" {
+		return true
+	}
+	sub, ok := s.subjects[p.Rules.Subject]
+	return ok && sub.Registry
 }
 
 // subject is the subject rules r name; an Invalid error when none is

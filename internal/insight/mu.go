@@ -82,9 +82,10 @@ func (s *Service) MuSubject() award.Subject {
 			{Code: MuRevenue, NameZH: "营业收入", NameEN: "operating revenue", Unit: "元", Scale: 2, Nonnegative: true},
 			{Code: MuEmployees, NameZH: "从业人员", NameEN: "employees", Unit: "人", Nonnegative: true},
 		},
-		Formula: MuFormula(),
-		Rows:    s.muRows,
-		Path:    func(id int64) string { return "/enterprises/" + strconv.FormatInt(id, 10) },
+		Formula:  MuFormula(),
+		Rows:     s.muRows,
+		Registry: true,
+		Path:     func(id int64) string { return "/enterprises/" + strconv.FormatInt(id, 10) },
 	}
 }
 

@@ -273,10 +273,19 @@ func TestMuEvaluationEndToEnd(t *testing.T) {
 	}
 	// An objection: 丁's taxes were twice what the statistics said. The
 	// registry is corrected and the upheld objection re-ranks from it.
-	obj, err := f.A.Award.FileObjection(ctx, p.ID, award.NewObjection{Name: "张三", Contact: "138", Indicator: insight.MuTaxes,
+	// Its candidates are the registry's enterprises: an objection names
+	// one entry of the notice, and one not on it is refused.
+	if _, err := f.A.Award.FileObjection(ctx, p.ID, award.NewObjection{EnterpriseID: f.ids["乙"] + 1000, Name: "张三", Contact: "138",
+		Reason: "这家企业的用地面积统计有误，请核实。"}, nil); errs.As(err).Details == nil || errs.As(err).Details[0].Field != "enterprise_id" {
+		t.Fatalf("an objection naming an enterprise not on the notice: %v", err)
+	}
+	obj, err := f.A.Award.FileObjection(ctx, p.ID, award.NewObjection{EnterpriseID: f.ids["丁"], Name: "张三", Contact: "138", Indicator: insight.MuTaxes,
 		Reason: "丁科技有限公司 2023 年实缴税收为 200 万元，统计数据有误。"}, nil)
 	if err != nil {
 		t.Fatalf("objection: %v %+v", err, errs.As(err).Details)
+	}
+	if os, err := f.A.Award.Objections(ctx, p.ID); err != nil || len(os) != 1 || os[0].EnterpriseID != f.ids["丁"] || os[0].EnterpriseName != "丁科技有限公司" {
+		t.Fatalf("the objections = %+v (%v)", os, err)
 	}
 	if err := f.A.Enterprise.SetFigures(ctx, registryStaff, f.ids["丁"], []enterprise.FigureInput{
 		{Indicator: "taxes", Year: 2023, Value: 2_000_000_00, Source: enterprise.FromStats}}); err != nil {

@@ -16,15 +16,18 @@ import (
 // noticeView is what the public sees of a programme on notice: the method
 // and the provisional (or confirmed) winners with every score explained.
 type noticeView struct {
-	Programme   award.Programme `json:"programme"`
-	Round       int             `json:"round"`
-	Digest      string          `json:"digest"`
-	Ranked      int             `json:"ranked"`
-	Excluded    int             `json:"excluded"`
-	Winners     []award.Entry   `json:"winners"`
-	NoticeOpen  bool            `json:"notice_open"`
-	Objections  int             `json:"objections"`
-	RankedAtUTC string          `json:"ranked_at"`
+	Programme  award.Programme `json:"programme"`
+	Round      int             `json:"round"`
+	Digest     string          `json:"digest"`
+	Ranked     int             `json:"ranked"`
+	Excluded   int             `json:"excluded"`
+	Winners    []award.Entry   `json:"winners"`
+	NoticeOpen bool            `json:"notice_open"`
+	// PerEntry: an objection may name one entry (enterprise_id); else it
+	// is about the whole list.
+	PerEntry    bool   `json:"per_entry_objections"`
+	Objections  int    `json:"objections"`
+	RankedAtUTC string `json:"ranked_at"`
 }
 
 func (s *handlers) noticeView(r *http.Request) (noticeView, error) {
@@ -34,6 +37,7 @@ func (s *handlers) noticeView(r *http.Request) (noticeView, error) {
 	}
 	v := noticeView{Programme: p, Round: rd.Round, Digest: rd.Digest, Ranked: len(rd.Result.Entries), Excluded: len(rd.Result.Excluded),
 		NoticeOpen:  p.State == award.StateNotice && s.Award.Now().UnixMilli() <= p.NoticeUntil,
+		PerEntry:    s.Award.PerEntry(p),
 		RankedAtUTC: time.UnixMilli(rd.CreatedAt).UTC().Format(time.RFC3339)}
 	for _, e := range rd.Result.Entries {
 		if e.Winner {

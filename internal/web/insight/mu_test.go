@@ -121,6 +121,35 @@ func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
 	if b := string(h.Anon().Get(fmt.Sprintf("/notices/%d", id)).Body); !strings.Contains(b, "甲亩均测试有限公司") {
 		t.Fatalf("the notice: %.2000s", b)
 	}
+	// An objection names one entry, from the form's list or through the
+	// API, as on a programme of enterprises.
+	var nv struct {
+		PerEntry bool `json:"per_entry_objections"`
+		Winners  []struct {
+			EnterpriseID int64  `json:"enterprise_id"`
+			Name         string `json:"name"`
+		} `json:"winners"`
+	}
+	h.Anon().Get(fmt.Sprintf("/api/v1/award/notices/%d", id)).JSON(t, &nv)
+	if !nv.PerEntry || len(nv.Winners) == 0 {
+		t.Fatalf("the notice's API: %+v", nv)
+	}
+	first := nv.Winners[0]
+	if b := string(h.Anon().Get(fmt.Sprintf("/notices/%d", id)).Body); !strings.Contains(b, `id="obj-ent"`) ||
+		!strings.Contains(b, fmt.Sprintf(`<option value="%d">%s</option>`, first.EnterpriseID, first.Name)) {
+		t.Fatalf("the notice's objection form offers no entries: %.3000s", b)
+	}
+	r = h.Anon().Form(fmt.Sprintf("/notices/%d/objections", id), url.Values{"name": {"王五"}, "contact": {"13800000000"},
+		"enterprise_id": {fmt.Sprint(first.EnterpriseID)}, "indicator": {insight.MuLand}, "reason": {"该企业的用地面积包含已退回的地块，请核实。"}})
+	if r.Code != http.StatusSeeOther && r.Code != http.StatusOK {
+		t.Fatalf("filing an objection about one entry: %d %.600s", r.Code, r.Body)
+	}
+	if os, err := h.App.Award.Objections(ctx, id); err != nil || len(os) != 1 || os[0].EnterpriseID != first.EnterpriseID {
+		t.Fatalf("the objections: %+v (%v)", os, err)
+	}
+	if _, err := h.App.Award.Decide(ctx, mustObjection(t, h, id), false, "经核实，用地面积无误。", nil); err != nil {
+		t.Fatal(err)
+	}
 	apply := fmt.Sprintf("/insight/mu/programmes/%d/classes", id)
 	want(t, sup.Form(apply, nil), http.StatusConflict, "recording classes on notice")
 	*clock = clock.Add(8 * 24 * time.Hour)
@@ -154,4 +183,14 @@ func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
 		t.Fatalf("class A (latest year) = %+v", pg.Items)
 	}
 	want(t, sup.Get("/api/v1/enterprises?class=A&class_year=x"), http.StatusBadRequest, "a bad class year")
+}
+
+// mustObjection is the id of the programme's only objection.
+func mustObjection(t *testing.T, h *webtest.Harness, prog int64) int64 {
+	t.Helper()
+	os, err := h.App.Award.Objections(context.Background(), prog)
+	if err != nil || len(os) != 1 {
+		t.Fatalf("objections: %+v (%v)", os, err)
+	}
+	return os[0].ID
 }
