@@ -420,10 +420,22 @@ func (g groups) add(year int, f *facts, sign int64) {
 // cells spreads every group over its cells.
 func (g groups) cells() map[int]map[cellID]*vec {
 	out := make(map[int]map[cellID]*vec, len(g.m))
+	g.spread(out)
+	return out
+}
+
+// spread adds every group to its cells in acc (in the same layout) and
+// empties the groups: a rebuild spreads after each batch of enterprises,
+// so that it holds as many vectors as there are cells, not as there are
+// distinct enterprises.
+func (g groups) spread(acc map[int]map[cellID]*vec) {
 	var buf []cellID
 	for year, byDims := range g.m {
-		yc := map[cellID]*vec{}
-		out[year] = yc
+		yc := acc[year]
+		if yc == nil {
+			yc = map[cellID]*vec{}
+			acc[year] = yc
+		}
 		for _, gr := range byDims {
 			buf = gr.f.cells(buf[:0])
 			for _, c := range buf {
@@ -435,8 +447,8 @@ func (g groups) cells() map[int]map[cellID]*vec {
 				v.add(gr.v)
 			}
 		}
+		delete(g.m, year)
 	}
-	return out
 }
 
 func (d *delta) empty() bool { return len(d.put) == 0 && len(d.drop) == 0 }
@@ -766,6 +778,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			}
 		}
 		all := newGroups()
+		cells := map[int]map[cellID]*vec{}
 		err = s.Registry.EachFact(ctx, tx, 2000, func(part []enterprise.Fact) error {
 			put := map[factKey]facts{}
 			var leaders []leaderKey
@@ -795,6 +808,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 				return err
 			}
 			enterprises += len(part)
+			all.spread(cells)
 			if err := insertFacts(ctx, tx, s.DB.Dialect == db.SQLite, put); err != nil {
 				return err
 			}
@@ -808,7 +822,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			return err
 		}
 		var rows []cellRow
-		for y, yc := range all.cells() {
+		for y, yc := range cells {
 			for id, v := range yc {
 				sm := all.l.sums(*v)
 				rows = append(rows, cellRow{y, id.Dims, id.Key, &sm})
