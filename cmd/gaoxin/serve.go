@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -70,15 +71,22 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "gaoxin %s listening on http://%s (database: %s, cryptography: %s)\n", about().Version, ln.Addr(), a.DB.Dialect, a.DB.Crypto)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	go runJobs(jobsCtx, a, log)
-	go runCheckpoints(jobsCtx, a, log)
-	go runRollups(jobsCtx, a, log)
-	go func() { // the first name search should not wait for the index
-		if err := a.Enterprise.WarmNames(jobsCtx); err != nil {
+	// The background work ends before the database closes (deferred
+	// above): on the way out it writes the last audit checkpoint and the
+	// refusal counts, which would otherwise meet a closed database.
+	var background sync.WaitGroup
+	defer func() {
+		stopJobs()
+		background.Wait()
+	}()
+	background.Go(func() { runJobs(jobsCtx, a, log) })
+	background.Go(func() { runCheckpoints(jobsCtx, a, log) })
+	background.Go(func() { runRollups(jobsCtx, a, log) })
+	background.Go(func() { // the first name search should not wait for the index
+		if err := a.Enterprise.WarmNames(jobsCtx); err != nil && jobsCtx.Err() == nil {
 			log.Warn("name index warm-up", "err", err)
 		}
-	}()
+	})
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
