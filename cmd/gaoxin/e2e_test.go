@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -52,6 +51,7 @@ type server struct {
 	URL    string
 	Cmd    *exec.Cmd
 	Output *strings.Builder // everything it printed on stdout so far
+	Logs   *strings.Builder // everything it logged (stderr, JSON lines) so far
 	Exited chan struct{}    // closed once the process has ended and been reaped
 	mu     *sync.Mutex
 }
@@ -69,7 +69,12 @@ func startServe(t *testing.T, dsn string, args ...string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = io.Discard
+	s := &server{Cmd: cmd, Output: &strings.Builder{}, Logs: &strings.Builder{}, Exited: make(chan struct{}), mu: &sync.Mutex{}}
+	cmd.Stderr = writerFunc(func(p []byte) (int, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.Logs.Write(p)
+	})
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +87,6 @@ func startServe(t *testing.T, dsn string, args ...string) *server {
 			cmd.Process.Kill()
 		}
 	})
-	s := &server{Cmd: cmd, Output: &strings.Builder{}, Exited: make(chan struct{}), mu: &sync.Mutex{}}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -108,6 +112,18 @@ func startServe(t *testing.T, dsn string, args ...string) *server {
 	}
 	return s
 }
+
+// logged returns what the server logged so far.
+func (s *server) logged() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Logs.String()
+}
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // printed returns what the server printed so far.
 func (s *server) printed() string {

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,61 +33,17 @@ func TestServeCheckpointsOnTheWayOut(t *testing.T) {
 		t.Fatalf("a checkpoint file before the server ran: %v", err)
 	}
 
-	cmd := exec.Command(buildBinary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, keyed...)...)
-	cmd.Env = append(os.Environ(), "GAOXIN_LOG_FORMAT=json")
-	var mu sync.Mutex
-	var logs strings.Builder
-	cmd.Stderr = writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return logs.Write(p)
-	})
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	listening := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		said := false
-		for sc.Scan() {
-			if !said && listenRe.MatchString(sc.Text()) {
-				said = true
-				listening <- true
-			}
-		}
-		if !said {
-			listening <- false
-		}
-	}()
+	srv := startServe(t, dsn, keyed[2:]...)
+	srv.Cmd.Process.Signal(os.Interrupt)
 	select {
-	case ok := <-listening:
-		if !ok {
-			cmd.Wait()
-			t.Fatalf("the server stopped before listening:\n%s", logs.String())
-		}
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatal("the server did not start listening")
-	}
-	cmd.Process.Signal(os.Interrupt)
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("the server exited with %v:\n%s", err, logs.String())
-		}
+	case <-srv.Exited:
 	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
 		t.Fatal("the server did not stop on SIGTERM")
 	}
-	mu.Lock()
-	printed := logs.String()
-	mu.Unlock()
+	printed := srv.logged()
+	if code := srv.Cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("the server exited with %d:\n%s", code, printed)
+	}
 	if strings.Contains(printed, `"level":"ERROR"`) {
 		t.Fatalf("the server logged an error on the way out:\n%s", printed)
 	}
@@ -101,8 +54,3 @@ func TestServeCheckpointsOnTheWayOut(t *testing.T) {
 		t.Fatalf("audit verify after the server stopped: exit %d\n%s%s", code, out, errs)
 	}
 }
-
-// writerFunc is an io.Writer made of a function.
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
