@@ -19,8 +19,9 @@ import (
 //
 // A subject programme is an honour: it takes no applications, pays no
 // money (its money rule is "none") and its objections are about the whole
-// list, unless its candidates are the registry's enterprises. An upheld objection re-ranks from the subject's data, which its
-// owner corrects in its own module.
+// list, unless its candidates are the registry's enterprises. An upheld
+// objection re-ranks from the subject's data, which its owner corrects in
+// its own module.
 type Subject struct {
 	Code   string // stored in Rules.Subject: "finance.institutions"
 	NameZH string // what is ranked, in words: 金融机构
@@ -95,7 +96,7 @@ func (s *Service) PerEntry(p Programme) bool {
 	if p.Rules.Subject == "" {
 		return true
 	}
-	sub, ok := s.subjects[p.Rules.Subject]
+	sub, ok := s.SubjectOf(p)
 	return ok && sub.Registry
 }
 
