@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -25,7 +26,8 @@ func TestServeCheckpointsOnTheWayOut(t *testing.T) {
 	if dbtest.Postgres() {
 		dsn = dbtest.DSN(t)
 	}
-	keyed := []string{"--db", dsn, "--audit-key-file", key, "--audit-checkpoints", cps}
+	audit := []string{"--audit-key-file", key, "--audit-checkpoints", cps}
+	keyed := append([]string{"--db", dsn}, audit...)
 	if code, _, errs := gx(t, "a-very-long-password\n", append([]string{"user", "add", "--username", "ops", "--role", "admin", "--password-stdin"}, keyed...)...); code != 0 {
 		t.Fatalf("user add: %s", errs)
 	}
@@ -33,8 +35,8 @@ func TestServeCheckpointsOnTheWayOut(t *testing.T) {
 		t.Fatalf("a checkpoint file before the server ran: %v", err)
 	}
 
-	srv := startServe(t, dsn, keyed[2:]...)
-	srv.Cmd.Process.Signal(os.Interrupt)
+	srv := startServe(t, dsn, audit...)
+	srv.Cmd.Process.Signal(syscall.SIGTERM) // as systemd stops the service
 	select {
 	case <-srv.Exited:
 	case <-time.After(30 * time.Second):
