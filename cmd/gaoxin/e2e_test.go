@@ -23,7 +23,10 @@ var (
 	buildErr  error
 )
 
-// buildBinary builds the real gaoxin binary once per test run.
+// buildBinary builds the real gaoxin binary once per test run. Under
+// -race the binary is built with it too (the race detector needs cgo), so
+// the servers that the tests run side by side are checked as well as the
+// tests; startServe fails a test whose server reported a race.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -33,8 +36,13 @@ func buildBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "gaoxin")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		args := []string{"build", "-o", binPath}
+		cgo := "CGO_ENABLED=0"
+		if raceEnabled {
+			args, cgo = append(args, "-race"), "CGO_ENABLED=1"
+		}
+		cmd := exec.Command("go", append(args, ".")...)
+		cmd.Env = append(os.Environ(), cgo)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = err
 			t.Log(string(out))
@@ -85,6 +93,10 @@ func startServe(t *testing.T, dsn string, args ...string) *server {
 		case <-done:
 		case <-time.After(20 * time.Second):
 			cmd.Process.Kill()
+			<-s.Exited
+		}
+		if log := s.logged(); strings.Contains(log, "WARNING: DATA RACE") {
+			t.Errorf("gaoxin serve reported a data race:\n%s", log)
 		}
 	})
 	found := make(chan string, 1)
