@@ -3,6 +3,7 @@ package enterprise
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gaoxin/internal/db"
@@ -11,8 +12,8 @@ import (
 // Candidate is an operating enterprise as another module's matching reads
 // it (the scenario module suggests enterprises for a call): its industry
 // code, the chain nodes it sits on among those asked for, and the tiers of
-// its certificates valid on the day asked. Names come from Briefs, for the
-// few a caller shows.
+// its certificates valid on the day asked, in the pipeline's order (Tiers).
+// Names come from Briefs, for the few a caller shows.
 type Candidate struct {
 	ID           int64    `json:"id"`
 	IndustryCode string   `json:"industry_code"`
@@ -111,7 +112,7 @@ func (s *Service) Candidates(ctx context.Context, q db.Querier, cq CandidateQuer
 	}
 	for _, set := range sets {
 		rows, err = r.QueryContext(ctx, `SELECT t.enterprise_id, t.tier FROM enterprise_tiers t WHERE t.enterprise_id IN (`+set+`)
-			AND (t.valid_to = '' OR t.valid_to >= $1) AND (t.valid_from = '' OR t.valid_from <= $1) ORDER BY t.enterprise_id, t.id`, cq.Day)
+			AND (t.valid_to = '' OR t.valid_to >= $1) AND (t.valid_from = '' OR t.valid_from <= $1)`, cq.Day)
 		if err != nil {
 			return nil, fmt.Errorf("enterprise: candidates' tiers: %w", err)
 		}
@@ -131,7 +132,21 @@ func (s *Service) Candidates(ctx context.Context, q db.Querier, cq CandidateQuer
 			return nil, err
 		}
 	}
+	for i := range out {
+		slices.SortFunc(out[i].Tiers, func(a, b string) int { return tierRank(a) - tierRank(b) })
+	}
 	return out, nil
+}
+
+// tierRank is a tier's place in the pipeline's order (Tiers); unknown
+// codes last.
+func tierRank(code string) int {
+	for i, t := range Tiers {
+		if t.Code == code {
+			return i
+		}
+	}
+	return len(Tiers)
 }
 
 // prefixEnd is the least string above every string that begins with p

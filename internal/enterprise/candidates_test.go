@@ -50,3 +50,30 @@ func TestCandidatesInIDOrder(t *testing.T) {
 		t.Fatalf("candidates by industry = %s, want %s", s, want)
 	}
 }
+
+// A candidate's tiers are the certificates valid on the day asked, each
+// once and in the pipeline's order, whatever order they were recorded in.
+func TestCandidatesTiersValidOnTheDayInPipelineOrder(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("91410100EF000001"), Name: "梯队企业", IndustryCode: "3911"})
+	for _, tr := range []enterprise.Tier{
+		{Tier: "little_giant", CertNo: "L1", ValidFrom: "2025-01-01", ValidTo: "2027-12-31"},
+		{Tier: "hnte", CertNo: "GR1", ValidFrom: "2023-01-01", ValidTo: "2025-12-31"},
+		{Tier: "hnte", CertNo: "GR2", ValidFrom: "2026-01-01", ValidTo: "2028-12-31"},
+		{Tier: "gazelle", CertNo: "G1", ValidFrom: "2022-01-01", ValidTo: "2025-06-30"}, // lapsed
+		{Tier: "srdi", CertNo: "S1", ValidFrom: "2026-07-01"},                           // not yet
+		{Tier: "tsme", CertNo: "T1"}, // no dates
+	} {
+		if _, err := f.svc.AddTier(f.ctx, staff, a.ID, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := f.svc.Candidates(f.ctx, nil, enterprise.CandidateQuery{Industries: []string{"39"}, Day: "2026-03-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("[{%d 3911 [] [tsme hnte little_giant]}]", a.ID)
+	if s := fmt.Sprint(got); s != want {
+		t.Fatalf("candidates = %s, want %s", s, want)
+	}
+}
