@@ -219,6 +219,6 @@ const (
 		JOIN enterprise_figure_current c ON c.enterprise_id = ec.enterprise_id AND c.indicator = 'revenue' AND c.year = $1 AND c.month = 0
 		GROUP BY ec.node_id, e.area_unit_id`
 	liveTiers = `SELECT t.tier, COUNT(DISTINCT t.enterprise_id) FROM enterprise_tiers t JOIN enterprises e ON e.id = t.enterprise_id
-		WHERE e.status = 'operating' AND t.valid_from <= CAST($1 AS TEXT) || '-12-31' AND (t.valid_to = '' OR t.valid_to >= CAST($1 AS TEXT) || '-12-31')
+		WHERE e.status = 'operating' AND t.valid_from <= CAST(CAST($1 AS INTEGER) AS TEXT) || '-12-31' AND (t.valid_to = '' OR t.valid_to >= CAST(CAST($1 AS INTEGER) AS TEXT) || '-12-31')
 		GROUP BY t.tier`
 )
