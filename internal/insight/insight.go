@@ -87,3 +87,10 @@ func (v Viewer) Zone() bool {
 func (v Viewer) Staff() bool {
 	return v.Role == org.Admin || v.Role == org.Leader || v.Role == org.Supervisor
 }
+
+// StartsMu reports whether v sets a year's per-mu evaluation going:
+// supervisors, who run award programmes, and leaders, who decide on the
+// evaluation (its classes drive land, energy and subsidy policy). The
+// steps after (ranking, notice, objections, confirmation) are the awards
+// module's, and recording the classes writes the registry: supervisors.
+func (v Viewer) StartsMu() bool { return v.Role == org.Supervisor || v.Role == org.Leader }

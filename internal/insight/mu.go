@@ -210,18 +210,17 @@ type Mu struct {
 // Mu is the per-mu evaluation over the awards service aw.
 func (s *Service) Mu(aw *award.Service) Mu { return Mu{s: s, aw: aw} }
 
-// runsMu reports whether v runs the evaluation: supervisors, as they run
-// award programmes.
-func runsMu(v Viewer) bool { return v.Role == org.Supervisor }
-
-var errMuRun = errs.New(errs.Forbidden, "只有督查督办人员（主管部门）可以组织亩均效益评价并写入企业库", "only supervisors run the per-mu evaluation and record its classes")
+var (
+	errMuStart = errs.New(errs.Forbidden, "只有督查督办人员和区领导可以新建亩均效益评价", "only supervisors and leaders start a per-mu evaluation")
+	errMuApply = errs.New(errs.Forbidden, "只有督查督办人员可以将评价结果写入企业库", "only supervisors record the classes in the registry")
+)
 
 // Start creates a draft programme of the evaluation for dataYear (the
 // proposed formula and grading; staff may change it on the awards page
 // before it opens). Errors: Forbidden, Invalid.
 func (m Mu) Start(ctx context.Context, v Viewer, dataYear int) (award.Programme, error) {
-	if !runsMu(v) {
-		return award.Programme{}, errMuRun
+	if !v.StartsMu() {
+		return award.Programme{}, errMuStart
 	}
 	run := m.s.now().In(db.CST).Year()
 	if dataYear < 2000 || dataYear > run {
@@ -334,13 +333,13 @@ type MuApplied struct {
 // ApplyClasses writes the classes of programme id's final ranking into
 // the registry as the classes of its data year (写入企业库), replacing the
 // year's earlier set: one transaction writes them, the registry's audit
-// entry, the change feed and its version. Only supervisors may, and only
-// for a per-mu programme confirmed after its notice. Errors: Forbidden,
-// NotFound (no such programme, or not a per-mu one), Conflict (not final,
-// or not ranked).
+// entry, the change feed and its version. Only supervisors may (they
+// write the registry), and only for a per-mu programme confirmed after its
+// notice. Errors: Forbidden, NotFound (no such programme, or not a per-mu
+// one), Conflict (not final, or not ranked).
 func (m Mu) ApplyClasses(ctx context.Context, v Viewer, id int64) (MuApplied, error) {
-	if !runsMu(v) {
-		return MuApplied{}, errMuRun
+	if v.Role != org.Supervisor {
+		return MuApplied{}, errMuApply
 	}
 	p, err := m.aw.Programme(ctx, id)
 	if err != nil {

@@ -249,7 +249,12 @@ func TestMuEvaluationEndToEnd(t *testing.T) {
 	ctx := f.ctx
 	sup := insight.Viewer{UserID: 1, Role: org.Supervisor}
 	mu := f.A.Insight.Mu(f.A.Award)
-	p, err := mu.Start(ctx, sup, 2023)
+	for _, v := range []insight.Viewer{{UserID: 4, Role: org.Admin}, {UserID: 3, Role: org.UnitStaff, UnitID: 1}, {}} {
+		if _, err := mu.Start(ctx, v, 2023); errs.As(err).Code != errs.Forbidden {
+			t.Fatalf("%q started the evaluation: %v", v.Role, err)
+		}
+	}
+	p, err := mu.Start(ctx, insight.Viewer{UserID: 5, Role: org.Leader}, 2023)
 	if err != nil {
 		t.Fatalf("start: %v %+v", err, errs.As(err).Details)
 	}
@@ -308,11 +313,13 @@ func TestMuEvaluationEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Only a supervisor records the classes.
+	// Only a supervisor records the classes: a leader, who may start the
+	// evaluation, does not write the registry.
 	for _, v := range []insight.Viewer{
 		{UserID: 2, Role: org.Enterprise, EnterpriseID: f.ids["甲"]},
 		{UserID: 3, Role: org.UnitStaff, UnitID: 1},
-		{UserID: 4, Role: org.Leader},
+		{UserID: 4, Role: org.Admin},
+		{UserID: 5, Role: org.Leader},
 		{},
 	} {
 		if _, err := mu.ApplyClasses(ctx, v, p.ID); errs.As(err).Code != errs.Forbidden {

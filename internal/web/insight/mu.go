@@ -27,9 +27,10 @@ var muDocs = map[string]web.Doc{
 
 // muRoutes registers the evaluation's page and API.
 func (h *handlers) muRoutes() {
+	starts := web.Only(org.Supervisor, org.Leader) // insight.Viewer.StartsMu
 	sup := web.Only(org.Supervisor)
 	h.Handle("GET /insight/mu", "The per-mu evaluation (亩均效益评价) of a data year: programmes, classes, actions (?year=)", web.Staff, h.handleMu)
-	h.Handle("POST /insight/mu/start", "Start a per-mu programme for a data year (a draft awards programme)", sup, h.handleMuStart)
+	h.Handle("POST /insight/mu/start", "Start a per-mu programme for a data year (a draft awards programme)", starts, h.handleMuStart)
 	h.Handle("POST /insight/mu/programmes/{id}/classes", "Write a confirmed per-mu programme's classes into the registry", sup, h.handleMuApply)
 	h.Handle("GET /api/v1/insight/mu", "The per-mu evaluation of a data year: its programmes and the registry's classes (?year=)", web.Staff, h.apiMu)
 	h.Handle("POST /api/v1/insight/mu/programmes/{id}/classes", "Write a confirmed per-mu programme's classes into the registry", sup, h.apiMuApply)
@@ -54,9 +55,10 @@ func muYearParam(r *http.Request, name string) (int, error) {
 
 type muPage struct {
 	web.Page
-	Y       insight.MuYear
-	CanRun  bool
-	Classes []string
+	Y        insight.MuYear
+	CanStart bool // a supervisor or a leader
+	CanApply bool // a supervisor
+	Classes  []string
 }
 
 // ListURL is the registry's list of the year's enterprises of class c.
@@ -80,7 +82,7 @@ func (h *handlers) handleMu(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := muPage{Page: h.Page(r, "亩均效益评价", "Per-mu evaluation"), Y: y, CanRun: v.Role == org.Supervisor, Classes: enterprise.ClassLetters}
+	p := muPage{Page: h.Page(r, "亩均效益评价", "Per-mu evaluation"), Y: y, CanStart: v.StartsMu(), CanApply: v.Role == org.Supervisor, Classes: enterprise.ClassLetters}
 	if r.URL.Query().Get("ok") == "applied" {
 		p.Flash = p.L("已将评价结果写入企业库", "The classes are recorded in the registry")
 	}

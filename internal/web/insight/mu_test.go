@@ -77,11 +77,11 @@ func muToConfirmed(t *testing.T, h *webtest.Harness, clock *time.Time, id int64)
 	}
 }
 
-// TestMuPagesRunAnEvaluationIntoTheRegistry: a supervisor starts the
-// year's evaluation from the industry brain, the awards module ranks it,
-// puts it on notice and confirms it, the supervisor writes its classes
-// into the registry, and the registry's list and API filter on them;
-// nobody else may start or record it.
+// TestMuPagesRunAnEvaluationIntoTheRegistry: a leader starts the year's
+// evaluation from the industry brain, the awards module ranks it, puts it
+// on notice and confirms it, a supervisor writes its classes into the
+// registry, and the registry's list and API filter on them. Only leaders
+// and supervisors may start one, and only supervisors record it.
 func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
 	h, clock, ids := muWorld(t)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "fixture"})
@@ -95,12 +95,17 @@ func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
 		want(t, h.As(who).Get("/insight/mu"), http.StatusForbidden, who+" reads the page")
 		want(t, h.As(who).Form("/insight/mu/start", url.Values{"data_year": {"2023"}}), http.StatusForbidden, who+" starts one")
 	}
-	want(t, h.As("leader").Form("/insight/mu/start", url.Values{"data_year": {"2023"}}), http.StatusForbidden, "a leader starts one")
+	want(t, h.As("admin").Form("/insight/mu/start", url.Values{"data_year": {"2023"}}), http.StatusForbidden, "an admin starts one")
+	// A leader sets the evaluation going from the same page.
+	lead := h.As("leader")
+	if b := string(lead.Get("/insight/mu?year=2023").Body); !strings.Contains(b, `id="start-mu"`) {
+		t.Fatalf("the leader's page offers no start: %s", b)
+	}
 	// The awards form offers the subject like any other.
 	if b := string(sup.Get("/awards/new").Body); !strings.Contains(b, insight.MuSubjectCode) || !strings.Contains(b, "亩均效益评价企业") {
 		t.Fatal("the awards form does not offer the per-mu subject")
 	}
-	r = sup.Form("/insight/mu/start", url.Values{"data_year": {"2023"}})
+	r = lead.Form("/insight/mu/start", url.Values{"data_year": {"2023"}})
 	want(t, r, http.StatusSeeOther, "start")
 	var id int64
 	if _, err := fmt.Sscanf(r.Header.Get("Location"), "/awards/programmes/%d", &id); err != nil {
@@ -157,6 +162,10 @@ func TestMuPagesRunAnEvaluationIntoTheRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, h.As("unit").Form(apply, nil), http.StatusForbidden, "a unit records classes")
+	want(t, lead.Form(apply, nil), http.StatusForbidden, "a leader records classes")
+	if b := string(lead.Get("/insight/mu?year=2023").Body); strings.Contains(b, fmt.Sprintf(`id="apply-%d"`, id)) {
+		t.Fatal("the leader's page offers to record the classes")
+	}
 	want(t, h.As("enterprise").Do("POST", fmt.Sprintf("/api/v1/insight/mu/programmes/%d/classes", id), nil), http.StatusForbidden, "an enterprise records classes")
 	want(t, h.As("admin").Do("POST", fmt.Sprintf("/api/v1/insight/mu/programmes/%d/classes", id), nil), http.StatusForbidden, "an admin records classes")
 	r = sup.Form(apply, nil)
