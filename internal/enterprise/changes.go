@@ -206,41 +206,53 @@ func (s *Service) facts(ctx context.Context, q db.Querier, byID, byEnt string) (
 	if len(out) == 0 {
 		return out, nil
 	}
-	each := func(query string, scan func(*sql.Rows, *Fact) error) error {
+	// Each row is added to its enterprise's fact where it is read: a
+	// rebuild reads some ten million figure rows, and building a fact per
+	// row to merge it cost more than reading the rows.
+	each := func(query string, scan func(*sql.Rows) error) error {
 		rows, err := q.QueryContext(ctx, query)
 		if err != nil {
 			return fmt.Errorf("enterprise: facts: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id int64
-			var f Fact
-			if err := scan(rows, &f); err != nil {
+			if err := scan(rows); err != nil {
 				return fmt.Errorf("enterprise: facts: %w", err)
 			}
-			id = f.ID
-			i, ok := at[id]
-			if !ok {
-				continue // written after the enterprises were read
-			}
-			merge(&out[i], f)
 		}
 		return rows.Err()
 	}
-	err = each(`SELECT enterprise_id, node_id FROM enterprise_chains WHERE `+byEnt, func(r *sql.Rows, f *Fact) error {
-		var n int64
-		err := r.Scan(&f.ID, &n)
-		f.Chains = []int64{n}
-		return err
+	// factOf is the fact of enterprise id; nil for one written after the
+	// enterprises were read.
+	factOf := func(id int64) *Fact {
+		if i, ok := at[id]; ok {
+			return &out[i]
+		}
+		return nil
+	}
+	err = each(`SELECT enterprise_id, node_id FROM enterprise_chains WHERE `+byEnt, func(r *sql.Rows) error {
+		var id, n int64
+		if err := r.Scan(&id, &n); err != nil {
+			return err
+		}
+		if f := factOf(id); f != nil {
+			f.Chains = append(f.Chains, n)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = each(`SELECT enterprise_id, tier, valid_from, valid_to FROM enterprise_tiers WHERE `+byEnt, func(r *sql.Rows, f *Fact) error {
+	err = each(`SELECT enterprise_id, tier, valid_from, valid_to FROM enterprise_tiers WHERE `+byEnt, func(r *sql.Rows) error {
+		var id int64
 		var t TierSpan
-		err := r.Scan(&f.ID, &t.Tier, &t.ValidFrom, &t.ValidTo)
-		f.Tiers = []TierSpan{t}
-		return err
+		if err := r.Scan(&id, &t.Tier, &t.ValidFrom, &t.ValidTo); err != nil {
+			return err
+		}
+		if f := factOf(id); f != nil {
+			f.Tiers = append(f.Tiers, t)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -248,62 +260,50 @@ func (s *Service) facts(ctx context.Context, q db.Querier, byID, byEnt string) (
 	// The effective value is the confirmed one of the best-ranked source,
 	// as enterprise_figure_current keeps it; read by the enterprise (the
 	// figures' key order), the choice is made here.
-	ranks := map[[3]int64]int{} // (index in out, year, indicator #) → rank held
-	codes := map[string]int64{}
+	type slot struct {
+		fact, year int
+		ind        string
+	}
+	ranks := make(map[slot]int, len(out)*16) // → the rank of the value held
 	err = each(`SELECT enterprise_id, indicator, year, source, value FROM enterprise_figures
-		WHERE `+byEnt+` AND month = 0 AND status = 'confirmed'`, func(r *sql.Rows, f *Fact) error {
+		WHERE `+byEnt+` AND month = 0 AND status = 'confirmed'`, func(r *sql.Rows) error {
+		var id, v int64
 		var ind string
 		var year int
 		var src Source
-		var v int64
-		if err := r.Scan(&f.ID, &ind, &year, &src, &v); err != nil {
+		if err := r.Scan(&id, &ind, &year, &src, &v); err != nil {
 			return err
 		}
-		i, known := at[f.ID]
+		i, known := at[id]
 		if !known {
 			return nil
 		}
-		f.Sources = []SourceValue{{EnterpriseID: f.ID, Indicator: ind, Year: year, Source: src, Value: v}}
+		f := &out[i]
+		f.Sources = append(f.Sources, SourceValue{EnterpriseID: id, Indicator: ind, Year: year, Source: src, Value: v})
 		rank := src.Rank()
 		if rank > len(Sources) {
 			return nil
 		}
-		c, ok := codes[ind]
-		if !ok {
-			c = int64(len(codes))
-			codes[ind] = c
-		}
-		k := [3]int64{int64(i), int64(year), c}
+		k := slot{i, year, ind}
 		if old, seen := ranks[k]; seen && old <= rank {
-			f.Years = nil
 			return nil
 		}
 		ranks[k] = rank
-		f.Years = map[int]map[string]int64{year: {ind: v}}
+		if f.Years == nil {
+			f.Years = map[int]map[string]int64{}
+		}
+		y := f.Years[year]
+		if y == nil {
+			y = map[string]int64{}
+			f.Years[year] = y
+		}
+		y[ind] = v
 		return nil
 	})
 	for i := range out {
 		sortSourceValues(out[i].Sources)
 	}
 	return out, err
-}
-
-// merge adds the one chain, certificate or figure in part to f.
-func merge(f *Fact, part Fact) {
-	f.Chains = append(f.Chains, part.Chains...)
-	f.Tiers = append(f.Tiers, part.Tiers...)
-	f.Sources = append(f.Sources, part.Sources...)
-	for y, m := range part.Years {
-		if f.Years == nil {
-			f.Years = map[int]map[string]int64{}
-		}
-		if f.Years[y] == nil {
-			f.Years[y] = map[string]int64{}
-		}
-		for k, v := range m {
-			f.Years[y][k] = v
-		}
-	}
 }
 
 // TiersTurning lists the enterprises one of whose certificates starts or

@@ -207,9 +207,13 @@ func (s *Service) refreshConflicts(ctx context.Context, tx *sql.Tx, ids []int64,
 // sourceValuesOf lists the per-source values of facts (in id order) as
 // enterprise.SourceValues sorts them.
 func sourceValuesOf(facts []enterprise.Fact) []enterprise.SourceValue {
-	var out []enterprise.SourceValue
-	for _, f := range facts {
-		out = append(out, f.Sources...)
+	n := 0
+	for i := range facts {
+		n += len(facts[i].Sources)
+	}
+	out := make([]enterprise.SourceValue, 0, n)
+	for i := range facts {
+		out = append(out, facts[i].Sources...)
 	}
 	return out
 }
@@ -240,7 +244,7 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 	}
 	// What each enterprise's years hold by source, and where sources
 	// disagree.
-	presence := map[factKey]map[string][]string{}
+	presence := map[factKey]held{}
 	found := map[srcKey]conflictRow{}
 	for i := 0; i < len(vals); {
 		j := i + 1
@@ -249,17 +253,19 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 		}
 		group := vals[i:j]
 		fk := factKey{group[0].EnterpriseID, group[0].Year}
-		if presence[fk] == nil {
-			presence[fk] = map[string][]string{}
-		}
-		var parts []string
+		srcs := make([]string, len(group))
 		var spread int64
-		for _, v := range group {
-			presence[fk][v.Indicator] = append(presence[fk][v.Indicator], string(v.Source))
-			parts = append(parts, string(v.Source)+"="+strconv.FormatInt(v.Value, 10))
+		for k, v := range group {
+			srcs[k] = string(v.Source)
 			spread = max(spread, spreadOf(group[0].Value, v.Value))
 		}
+		presence[fk] = append(presence[fk], heldBy{group[0].Indicator, srcs})
 		if len(group) > 1 && spread > int64(pct)*100 {
+			// Spelled out for the conflicts only: most values have one source.
+			parts := make([]string, len(group))
+			for k, v := range group {
+				parts[k] = string(v.Source) + "=" + strconv.FormatInt(v.Value, 10)
+			}
 			found[srcKey{fk.id, group[0].Indicator, fk.year}] = conflictRow{vals: strings.Join(parts, ","), spread: spread}
 		}
 		i = j
@@ -288,8 +294,8 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 	for k := range keys {
 		prev, had := old[k]
 		next, has := "", false
-		if m := presence[k]; m != nil {
-			next, has = encodePresence(m), true
+		if h := presence[k]; h != nil {
+			next, has = h.encode(), true
 		}
 		if had == has && prev == next {
 			continue
@@ -303,9 +309,9 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 			drop = append(drop, k)
 		}
 		if has {
-			for ind, srcs := range presence[k] {
-				for _, src := range srcs {
-					counts[countKey{src, ind, k.year}]++
+			for _, h := range presence[k] {
+				for _, src := range h.srcs {
+					counts[countKey{src, h.ind, k.year}]++
 				}
 			}
 			put[k] = next
@@ -424,17 +430,36 @@ func spreadOf(counts, v int64) int64 {
 	return d/base*10000 + (d%base)*10000/base
 }
 
-func encodePresence(m map[string][]string) string {
-	inds := make([]string, 0, len(m))
-	for k := range m {
-		inds = append(inds, k)
+// held is what one enterprise's year holds: per indicator, the sources
+// that gave it a value, best first.
+type held []heldBy
+
+type heldBy struct {
+	ind  string
+	srcs []string
+}
+
+// encode spells h as insight_source_facts.vals keeps it:
+// "indicator=source,source;…", indicators in byte order.
+func (h held) encode() string {
+	if !slices.IsSortedFunc(h, func(a, b heldBy) int { return strings.Compare(a.ind, b.ind) }) {
+		slices.SortStableFunc(h, func(a, b heldBy) int { return strings.Compare(a.ind, b.ind) })
 	}
-	slices.Sort(inds)
-	parts := make([]string, len(inds))
-	for i, ind := range inds {
-		parts[i] = ind + "=" + strings.Join(m[ind], ",")
+	var b strings.Builder
+	for i, x := range h {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(x.ind)
+		b.WriteByte('=')
+		for j, src := range x.srcs {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(src)
+		}
 	}
-	return strings.Join(parts, ";")
+	return b.String()
 }
 
 func decodePresence(s string) map[string][]string {
