@@ -66,6 +66,7 @@ type callState struct {
 	zh, en string
 	public bool     // readable by everyone
 	open   bool     // bids accepted (until the deadline)
+	signed bool     // past the result's confirmation: the call may have a contract
 	from   []string // the states a move into this one may start from ("" for a new need)
 	refuse [2]string
 }
@@ -86,11 +87,11 @@ var callStates = map[string]callState{
 		refuse: [2]string{"只有揭榜、评审或公示中的场景可以宣布未成交", "only a call open for bids, in evaluation or on notice can fail"}},
 	StateNotice: {zh: "结果公示中", en: "result on notice", public: true, from: []string{StateEvaluating},
 		refuse: [2]string{"只有评审中的场景可以确定中标方", "only a call in evaluation can choose a winner"}},
-	StateImplementing: {zh: "实施中", en: "in delivery", public: true, from: []string{StateNotice},
+	StateImplementing: {zh: "实施中", en: "in delivery", public: true, signed: true, from: []string{StateNotice},
 		refuse: [2]string{"只有结果公示中的场景可以确认中标", "only a call whose result is on notice can be confirmed"}},
-	StateAccepted: {zh: "已验收", en: "accepted", public: true, from: []string{StateImplementing},
+	StateAccepted: {zh: "已验收", en: "accepted", public: true, signed: true, from: []string{StateImplementing},
 		refuse: [2]string{"只有实施中的场景可以验收", "only a call in delivery can be accepted"}},
-	StateClosed: {zh: "已结项", en: "closed", public: true, from: []string{StateAccepted},
+	StateClosed: {zh: "已结项", en: "closed", public: true, signed: true, from: []string{StateAccepted},
 		refuse: [2]string{"只有验收通过的场景可以结项", "only an accepted call can be closed"}},
 }
 
@@ -104,6 +105,11 @@ func StateLabel(s string) (string, string) {
 
 // PublicState reports whether a call in state s is on the public portal.
 func PublicState(s string) bool { return callStates[s].public }
+
+// DeliveryState reports whether a call in state s may have a contract
+// and its delivery: only once its result is confirmed. A call in any
+// other state has none, so its page need not look.
+func DeliveryState(s string) bool { return callStates[s].signed }
 
 // may says whether a call in state from may move to state to. Errors:
 // Conflict.

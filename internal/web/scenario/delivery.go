@@ -15,6 +15,9 @@ import (
 func (s *handlers) fillDelivery(r *http.Request, v scenario.Viewer, p *callPage) error {
 	n := p.N
 	p.Approver = v.Role == org.Supervisor || v.Role == org.Leader
+	if !scenario.DeliveryState(n.State) {
+		return nil
+	}
 	c, err := s.Scenario.Delivery(r.Context(), v, n.ID)
 	switch {
 	case err == nil:
