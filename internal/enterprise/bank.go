@@ -3,6 +3,7 @@ package enterprise
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -41,13 +42,18 @@ func (s *Service) BankAccount(ctx context.Context, v Viewer, id int64) (BankAcco
 	if !v.Staff() {
 		return BankAccount{}, errNoAccess
 	}
-	m, err := BankAccounts(ctx, s.DB.Crypto, s.DB.R, []int64{id})
-	if err != nil {
-		return BankAccount{}, err
-	}
-	b, ok := m[id]
-	if !ok {
+	// One id through a kept statement: the staff's detail page reads it
+	// on every view, and a literal id list is a new statement each time.
+	b := BankAccount{EnterpriseID: id}
+	err := db.Reader{D: s.DB}.QueryRowContext(ctx, "SELECT bank_name, bank_account FROM enterprises WHERE id = $1", id).Scan(&b.BankName, &b.Account)
+	if errors.Is(err, sql.ErrNoRows) {
 		return BankAccount{}, errNotFound
+	}
+	if err != nil {
+		return BankAccount{}, fmt.Errorf("enterprise: bank account of %d: %w", id, err)
+	}
+	if b.Account, err = s.DB.Crypto.Open(bankAccount.Field(), b.Account); err != nil {
+		return BankAccount{}, fmt.Errorf("enterprise: bank account of %d: %w", id, err)
 	}
 	return b, nil
 }
