@@ -81,18 +81,28 @@ func (s *Service) DefaultYear(ctx context.Context) (int, error) {
 // Years lists the years with figures in the rollups, newest first (each
 // step one probe of the cells' primary key).
 func (s *Service) Years(ctx context.Context) ([]int, error) {
+	// The probes walk down the years in one statement (a recursive
+	// query), not one round trip each.
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, `WITH RECURSIVE y(year, n) AS (
+			SELECT (SELECT MAX(year) FROM insight_cells WHERE year > 0), 1
+			UNION ALL
+			SELECT (SELECT MAX(year) FROM insight_cells WHERE year > 0 AND year < y.year), y.n + 1 FROM y
+			WHERE y.year IS NOT NULL AND y.n < 50)
+		SELECT year FROM y WHERE year IS NOT NULL ORDER BY year DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("insight: years: %w", err)
+	}
+	defer rows.Close()
 	var out []int
-	below := maxYear + 1
-	for len(out) < 50 {
-		var y sql.NullInt64
-		if err := s.DB.Read(ctx).QueryRowContext(ctx, "SELECT MAX(year) FROM insight_cells WHERE year > 0 AND year < $1", below).Scan(&y); err != nil {
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
 			return nil, fmt.Errorf("insight: years: %w", err)
 		}
-		if !y.Valid {
-			break
-		}
-		out = append(out, int(y.Int64))
-		below = int(y.Int64)
+		out = append(out, y)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insight: years: %w", err)
 	}
 	return out, nil
 }
@@ -271,12 +281,19 @@ func (s *Service) ChainMap(ctx context.Context, v Viewer, year int) (ChainMap, e
 // contribution), then merged over each node's subtree.
 func (s *Service) leaders(ctx context.Context, tree []enterprise.ChainNode, year int, area string) (map[int64][]Leader, error) {
 	own := map[int64][]Leader{}
-	for _, n := range tree {
-		l, err := s.nodeLeaders(ctx, n.ID, year, area)
-		if err != nil {
+	if area == "" {
+		var err error
+		if own, err = s.zoneLeaders(ctx, tree, year); err != nil {
 			return nil, err
 		}
-		own[n.ID] = l
+	} else {
+		for _, n := range tree {
+			l, err := s.nodeLeaders(ctx, n.ID, year, area)
+			if err != nil {
+				return nil, err
+			}
+			own[n.ID] = l
+		}
 	}
 	kids := map[int64][]int64{}
 	for _, n := range tree {
@@ -318,6 +335,51 @@ func (s *Service) leaders(ctx context.Context, tree []enterprise.ChainNode, year
 		}
 	}
 	return out, nil
+}
+
+// zoneProbes bounds the per-node probes put in one statement (SQLite
+// allows 500 terms in a compound SELECT).
+const zoneProbes = 200
+
+// zoneLeaders probes each node's own first topN leaders, best first, as
+// nodeLeaders does for a zone reader, but many nodes in one statement: a
+// UNION ALL of one ordered, limited probe per node, each still a short
+// range of the leaders' index, instead of a round trip per node.
+func (s *Service) zoneLeaders(ctx context.Context, tree []enterprise.ChainNode, year int) (map[int64][]Leader, error) {
+	own := make(map[int64][]Leader, len(tree))
+	for start := 0; start < len(tree); start += zoneProbes {
+		part := tree[start:min(start+zoneProbes, len(tree))]
+		probes := make([]string, len(part))
+		args := []any{year}
+		for i, n := range part {
+			args = append(args, n.ID)
+			probes[i] = fmt.Sprintf(`SELECT * FROM (SELECT node_id, revenue, enterprise_id FROM insight_leaders
+				WHERE year = $1 AND node_id = $%d ORDER BY revenue DESC, enterprise_id DESC LIMIT %d) p%d`, i+2, topN, i)
+		}
+		rows, err := s.DB.Read(ctx).QueryContext(ctx, strings.Join(probes, "\nUNION ALL\n"), args...)
+		if err != nil {
+			return nil, fmt.Errorf("insight: leaders: %w", err)
+		}
+		for rows.Next() {
+			var node int64
+			var l Leader
+			if err := rows.Scan(&node, &l.Revenue, &l.EnterpriseID); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insight: leaders: %w", err)
+			}
+			own[node] = append(own[node], l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("insight: leaders: %w", err)
+		}
+	}
+	for _, l := range own {
+		slices.SortFunc(l, func(a, b Leader) int {
+			return cmp.Or(cmp.Compare(b.Revenue, a.Revenue), cmp.Compare(b.EnterpriseID, a.EnterpriseID))
+		})
+	}
+	return own, nil
 }
 
 // nodeLeaders probes one node's own leaders, best first: the first topN,
