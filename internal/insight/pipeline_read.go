@@ -119,7 +119,7 @@ func (s *Service) Pipeline(ctx context.Context, v Viewer, q PipelineQuery) (Pipe
 	if p.Funnel, p.Total, err = s.funnel(ctx, r, q.Year, area); err != nil {
 		return p, err
 	}
-	if p.Years, err = s.years(ctx, r); err != nil {
+	if p.Years, err = cellYears(ctx, r); err != nil {
 		return p, err
 	}
 	if p.MovedFrom <= p.MovedTo {
@@ -198,26 +198,6 @@ func (s *Service) funnel(ctx context.Context, q db.Querier, year int, area strin
 		}
 	}
 	return steps, total, nil
-}
-
-// years lists the years with rollups, newest first, 0 (now) last (one
-// index seek each).
-func (s *Service) years(ctx context.Context, q db.Querier) ([]int, error) {
-	out := []int{}
-	at := -1
-	for len(out) < 60 {
-		var y sql.NullInt64
-		if err := q.QueryRowContext(ctx, "SELECT MIN(year) FROM insight_cells WHERE year > $1", at).Scan(&y); err != nil {
-			return nil, fmt.Errorf("insight: years: %w", err)
-		}
-		if !y.Valid {
-			break
-		}
-		at = int(y.Int64)
-		out = append(out, at)
-	}
-	slices.Reverse(out)
-	return out, nil
 }
 
 // movers lists who gained a certificate of a later stage between from and

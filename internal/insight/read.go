@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
@@ -78,22 +79,34 @@ func (s *Service) DefaultYear(ctx context.Context) (int, error) {
 	return int(y.Int64), nil
 }
 
-// Years lists the years with figures in the rollups, newest first (each
-// step one probe of the cells' primary key).
+// Years lists the years with figures in the rollups, newest first.
 func (s *Service) Years(ctx context.Context) ([]int, error) {
-	// The probes walk down the years in one statement (a recursive
-	// query), not one round trip each.
-	rows, err := s.DB.Read(ctx).QueryContext(ctx, `WITH RECURSIVE y(year, n) AS (
-			SELECT (SELECT MAX(year) FROM insight_cells WHERE year > 0), 1
+	ys, err := cellYears(ctx, s.DB.Read(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if len(ys) > 0 && ys[len(ys)-1] == 0 { // the registry now, not a year
+		ys = ys[:len(ys)-1]
+	}
+	return ys[:min(len(ys), 50)], nil
+}
+
+// cellYears lists the years the rollups hold cells for, newest first, 0
+// (the registry now) last if held. The probes walk down the cells' key,
+// one index seek a year, in one statement (a recursive query) rather than
+// a round trip each.
+func cellYears(ctx context.Context, q db.Querier) ([]int, error) {
+	rows, err := q.QueryContext(ctx, `WITH RECURSIVE y(year, n) AS (
+			SELECT (SELECT MAX(year) FROM insight_cells), 1
 			UNION ALL
-			SELECT (SELECT MAX(year) FROM insight_cells WHERE year > 0 AND year < y.year), y.n + 1 FROM y
-			WHERE y.year IS NOT NULL AND y.n < 50)
+			SELECT (SELECT MAX(year) FROM insight_cells WHERE year < y.year), y.n + 1 FROM y
+			WHERE y.year IS NOT NULL AND y.n < 100)
 		SELECT year FROM y WHERE year IS NOT NULL ORDER BY year DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("insight: years: %w", err)
 	}
 	defer rows.Close()
-	var out []int
+	out := []int{}
 	for rows.Next() {
 		var y int
 		if err := rows.Scan(&y); err != nil {

@@ -22,6 +22,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 
 	"gaoxin/internal/db"
@@ -67,6 +68,28 @@ func (m Module) Version(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("memo: version of %s: %w", m.Name, err)
 	}
 	return v, nil
+}
+
+// VersionSum reads the versions of several modules in one statement and
+// adds them up: a number that moves whenever any of them does (versions
+// only grow), for a view over several modules' data. Errors: database
+// errors, or a module without a version.
+func VersionSum(ctx context.Context, d *db.DB, modules ...string) (int64, error) {
+	ph := make([]string, len(modules))
+	args := make([]any, len(modules))
+	for i, m := range modules {
+		ph[i], args[i] = fmt.Sprintf("$%d", i+1), m
+	}
+	var sum, n int64
+	err := db.Reader{D: d}.QueryRowContext(ctx, "SELECT COALESCE(SUM(version), 0), COUNT(*) FROM module_versions WHERE module IN ("+strings.Join(ph, ", ")+")",
+		args...).Scan(&sum, &n)
+	if err != nil {
+		return 0, fmt.Errorf("memo: versions of %v: %w", modules, err)
+	}
+	if n != int64(len(modules)) {
+		return 0, fmt.Errorf("memo: versions of %v: %d of them kept", modules, n)
+	}
+	return sum, nil
 }
 
 // Limits bound a cache. Zero Entries or Bytes take the defaults.

@@ -188,3 +188,47 @@ func TestBumpAcrossServers(t *testing.T) {
 		t.Fatal("bumping an unknown module must fail")
 	}
 }
+
+// VersionSum moves when any of its modules is bumped and by nothing else,
+// and refuses a module that keeps no version rather than summing less.
+func TestVersionSum(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	sum := func(modules ...string) int64 {
+		t.Helper()
+		v, err := memo.VersionSum(ctx, d, modules...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	bump := func(module string) {
+		t.Helper()
+		if err := d.Tx(ctx, func(tx *sql.Tx) error { return memo.Bump(ctx, tx, module) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one := func(module string) int64 {
+		t.Helper()
+		v, err := memo.Module{DB: d, Name: module}.Version(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	start := sum("plan", "kpi")
+	if start != one("plan")+one("kpi") {
+		t.Fatalf("sum %d is not plan's plus kpi's", start)
+	}
+	bump("kpi")
+	if got := sum("plan", "kpi"); got != start+1 {
+		t.Fatalf("after kpi's bump: %d, want %d", got, start+1)
+	}
+	bump("award")
+	if got := sum("plan", "kpi"); got != start+1 {
+		t.Fatalf("another module's bump moved the sum: %d", got)
+	}
+	if _, err := memo.VersionSum(ctx, d, "plan", "nosuch"); err == nil {
+		t.Fatal("a module without a version must be refused")
+	}
+}

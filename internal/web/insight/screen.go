@@ -42,15 +42,7 @@ var screenModules = []string{insight.Module, kpi.Module, scenario.Module, financ
 // screenVersion is the sum of the screen's modules' versions, which only
 // grow.
 func (h *handlers) screenVersion(ctx context.Context) (int64, error) {
-	var sum int64
-	for _, m := range screenModules {
-		v, err := memo.Module{DB: h.DB, Name: m}.Version(ctx)
-		if err != nil {
-			return 0, err
-		}
-		sum += v
-	}
-	return sum, nil
+	return memo.VersionSum(ctx, h.DB, screenModules...)
 }
 
 type measureFigure struct {
