@@ -1,6 +1,11 @@
 package scenario
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
 	"gaoxin/internal/errs"
 	"gaoxin/internal/org"
 )
@@ -71,6 +76,25 @@ func (v Viewer) owns(n Need) bool {
 // canRead reports whether v may know of n.
 func (v Viewer) canRead(n Need) bool {
 	return PublicState(n.State) || v.Staff() || v.owns(n)
+}
+
+// readable checks that v may know of call id, reading only what canRead
+// looks at (its state and owner): for reads of what hangs under a call
+// (its bids) that need not load the call itself. Errors: NotFound.
+func (s *Service) readable(ctx context.Context, v Viewer, id int64) error {
+	var n Need
+	err := s.DB.R.QueryRowContext(ctx, "SELECT state, owner_kind, COALESCE(owner_unit_id, 0), COALESCE(owner_enterprise_id, 0) FROM scenario_needs WHERE id = $1",
+		id).Scan(&n.State, &n.OwnerKind, &n.OwnerUnitID, &n.OwnerEnterpriseID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound()
+	}
+	if err != nil {
+		return fmt.Errorf("scenario: need %d: %w", id, err)
+	}
+	if !v.canRead(n) {
+		return notFound()
+	}
+	return nil
 }
 
 func notFound() error { return errs.New(errs.NotFound, "场景不存在", "call not found") }

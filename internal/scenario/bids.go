@@ -511,7 +511,7 @@ func (s *Service) Bid(ctx context.Context, v Viewer, id int64) (Bid, error) {
 // owner all once the deadline has passed, an enterprise those it takes
 // part in.
 func (s *Service) Bids(ctx context.Context, v Viewer, needID int64) ([]Bid, error) {
-	if _, err := s.needFor(ctx, v, needID); err != nil {
+	if err := s.readable(ctx, v, needID); err != nil {
 		return nil, err
 	}
 	return s.bidsWhere(ctx, v, "b.need_id = $1", needID)

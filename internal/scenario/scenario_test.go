@@ -434,3 +434,31 @@ func TestConcurrentBidsKeepOne(t *testing.T) {
 		t.Fatalf("%d bids accepted, %d stored", ok, f.count("scenario_bids"))
 	}
 }
+
+// A call's bids are listed only to those who may know of the call: a need
+// still being collected is unknown to everyone but its owner and staff,
+// and so are its bids; an unknown call is unknown to everyone.
+func TestBidsOfACallOnlyToThoseWhoMayKnowOfIt(t *testing.T) {
+	f := newFixture(t)
+	n, err := f.S.Submit(f.ctx, f.unit, need(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]scenario.Viewer{"staff": f.staff, "owner": f.unit} {
+		if bs, err := f.S.Bids(f.ctx, v, n.ID); err != nil || len(bs) != 0 {
+			t.Fatalf("%s lists a collected need's bids: %v %v", name, bs, err)
+		}
+	}
+	for name, v := range map[string]scenario.Viewer{"other unit": f.other, "enterprise": f.entA, "anonymous": f.anon} {
+		if _, err := f.S.Bids(f.ctx, v, n.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("%s lists the bids of a need still being collected: %v", name, err)
+		}
+	}
+	if _, err := f.S.Bids(f.ctx, f.staff, n.ID+1000); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("the bids of an unknown call: %v", err)
+	}
+	p := f.published(need())
+	if _, err := f.S.Bids(f.ctx, f.anon, p.ID); err != nil {
+		t.Fatalf("anyone may know of a published call: %v", err)
+	}
+}
