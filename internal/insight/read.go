@@ -354,10 +354,11 @@ func (s *Service) leaders(ctx context.Context, tree []enterprise.ChainNode, year
 // allows 500 terms in a compound SELECT).
 const zoneProbes = 200
 
-// zoneLeaders probes each node's own first topN leaders, best first, as
-// nodeLeaders does for a zone reader, but many nodes in one statement: a
-// UNION ALL of one ordered, limited probe per node, each still a short
-// range of the leaders' index, instead of a round trip per node.
+// zoneLeaders probes each node's own first topN leaders, as nodeLeaders
+// does for a zone reader, but many nodes in one statement: a UNION ALL of
+// one ordered, limited probe per node, each still a short range of the
+// leaders' index, instead of a round trip per node. The rows come in no
+// promised order; leaders sorts them as it merges each subtree.
 func (s *Service) zoneLeaders(ctx context.Context, tree []enterprise.ChainNode, year int) (map[int64][]Leader, error) {
 	own := make(map[int64][]Leader, len(tree))
 	for start := 0; start < len(tree); start += zoneProbes {
@@ -386,11 +387,6 @@ func (s *Service) zoneLeaders(ctx context.Context, tree []enterprise.ChainNode, 
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("insight: leaders: %w", err)
 		}
-	}
-	for _, l := range own {
-		slices.SortFunc(l, func(a, b Leader) int {
-			return cmp.Or(cmp.Compare(b.Revenue, a.Revenue), cmp.Compare(b.EnterpriseID, a.EnterpriseID))
-		})
 	}
 	return own, nil
 }
