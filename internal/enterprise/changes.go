@@ -1,10 +1,12 @@
 package enterprise
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"gaoxin/internal/db"
 )
@@ -257,53 +259,90 @@ func (s *Service) facts(ctx context.Context, q db.Querier, byID, byEnt string) (
 	if err != nil {
 		return nil, err
 	}
-	// The effective value is the confirmed one of the best-ranked source,
-	// as enterprise_figure_current keeps it; read by the enterprise (the
-	// figures' key order), the choice is made here.
-	type slot struct {
-		fact, year int
-		ind        string
+	// Every confirmed whole-year value of each enterprise comes as one
+	// row, its values joined in a text ("revenue,2022,stats,150;…"):
+	// a rebuild reads a hundred values an enterprise, and scanning each as
+	// a row of its own through database/sql cost more than everything the
+	// rollups then do with it. The effective value is chosen here, as
+	// enterprise_figure_current keeps it: the best-ranked source's.
+	agg := "string_agg"
+	if s.DB.Dialect == db.SQLite {
+		agg = "group_concat"
 	}
-	ranks := make(map[slot]int, len(out)*16) // → the rank of the value held
-	err = each(`SELECT enterprise_id, indicator, year, source, value FROM enterprise_figures
-		WHERE `+byEnt+` AND month = 0 AND status = 'confirmed'`, func(r *sql.Rows) error {
-		var id, v int64
-		var ind string
-		var year int
-		var src Source
-		if err := r.Scan(&id, &ind, &year, &src, &v); err != nil {
+	intern := map[string]string{}
+	var list sql.RawBytes
+	err = each(`SELECT enterprise_id, `+agg+`(indicator || ',' || year || ',' || source || ',' || value, ';') FROM enterprise_figures
+		WHERE `+byEnt+` AND month = 0 AND status = 'confirmed' GROUP BY enterprise_id`, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id, &list); err != nil {
 			return err
 		}
-		i, known := at[id]
-		if !known {
+		f := factOf(id)
+		if f == nil {
 			return nil
 		}
-		f := &out[i]
-		f.Sources = append(f.Sources, SourceValue{EnterpriseID: id, Indicator: ind, Year: year, Source: src, Value: v})
-		rank := src.Rank()
-		if rank > len(Sources) {
-			return nil
+		return f.addValues(list, intern)
+	})
+	return out, err
+}
+
+// addValues adds the values of list (entries "indicator,year,source,value"
+// joined by ";", in any order) to f's Sources, sorted, and the effective
+// ones to its Years. intern keeps one string per indicator and source
+// across the rows of a read.
+func (f *Fact) addValues(list []byte, intern map[string]string) error {
+	name := func(b []byte) string {
+		if s, ok := intern[string(b)]; ok {
+			return s
 		}
-		k := slot{i, year, ind}
-		if old, seen := ranks[k]; seen && old <= rank {
-			return nil
+		s := string(b)
+		intern[s] = s
+		return s
+	}
+	start := len(f.Sources)
+	for len(list) > 0 {
+		var entry []byte
+		if i := bytes.IndexByte(list, ';'); i >= 0 {
+			entry, list = list[:i], list[i+1:]
+		} else {
+			entry, list = list, nil
 		}
-		ranks[k] = rank
+		var field [4][]byte
+		for k := 0; k < 3; k++ {
+			i := bytes.IndexByte(entry, ',')
+			if i < 0 {
+				return fmt.Errorf("bad figure entry %q", entry)
+			}
+			field[k], entry = entry[:i], entry[i+1:]
+		}
+		field[3] = entry
+		year, err1 := strconv.Atoi(string(field[1]))
+		v, err2 := strconv.ParseInt(string(field[3]), 10, 64)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("bad figure entry %q", field)
+		}
+		f.Sources = append(f.Sources, SourceValue{EnterpriseID: f.ID, Indicator: name(field[0]), Year: year, Source: Source(name(field[2])), Value: v})
+	}
+	mine := f.Sources[start:]
+	sortSourceValues(mine)
+	// Sorted by indicator, year and rank: the first known source of each
+	// indicator and year holds the effective value.
+	for i := range mine {
+		sv := &mine[i]
+		if sv.Source.Rank() > len(Sources) || i > 0 && mine[i-1].Indicator == sv.Indicator && mine[i-1].Year == sv.Year {
+			continue
+		}
 		if f.Years == nil {
 			f.Years = map[int]map[string]int64{}
 		}
-		y := f.Years[year]
+		y := f.Years[sv.Year]
 		if y == nil {
 			y = map[string]int64{}
-			f.Years[year] = y
+			f.Years[sv.Year] = y
 		}
-		y[ind] = v
-		return nil
-	})
-	for i := range out {
-		sortSourceValues(out[i].Sources)
+		y[sv.Indicator] = sv.Value
 	}
-	return out, err
+	return nil
 }
 
 // TiersTurning lists the enterprises one of whose certificates starts or

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"gaoxin/internal/enterprise"
+	"gaoxin/internal/org"
 	"gaoxin/internal/uscc"
 )
 
@@ -65,5 +66,55 @@ func TestEachFactVisitsEveryEnterpriseOnceAndStopsOnError(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) || calls != 1 {
 		t.Fatalf("a cancelled walk: %v after %d calls", err, calls)
+	}
+}
+
+// A fact carries every confirmed whole-year value of every source, as
+// SourceValues lists them, and per indicator and year the best-ranked
+// source's as its effective value; pending and monthly values are in
+// neither.
+func TestFactsHoldEverySourceAndTheEffectiveValue(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("9141010030000001"), Name: "甲", Area: "sf"})
+	b := f.mustCreate(t, enterprise.Input{CreditCode: uscc.Complete("9141010030000002"), Name: "乙", Area: "sf"})
+	set := func(id int64, in ...enterprise.FigureInput) {
+		t.Helper()
+		if err := f.svc.SetFigures(f.ctx, staff, id, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(a.ID, enterprise.FigureInput{Indicator: "revenue", Year: 2022, Value: 500, Source: enterprise.FromStaff},
+		enterprise.FigureInput{Indicator: "revenue", Year: 2022, Value: 40, Source: enterprise.FromTax},
+		enterprise.FigureInput{Indicator: "revenue", Year: 2021, Value: 300, Source: enterprise.FromStaff},
+		enterprise.FigureInput{Indicator: "energy", Year: 2022, Value: 7, Source: enterprise.FromPower},
+		enterprise.FigureInput{Indicator: "energy", Year: 2022, Value: 9, Source: enterprise.FromIPR},
+		enterprise.FigureInput{Indicator: "revenue", Year: 2022, Month: 3, Value: 11, Source: enterprise.FromStats})
+	set(b.ID, enterprise.FigureInput{Indicator: "taxes", Year: 2020, Value: 12, Source: enterprise.FromStats})
+	// Self-reported and not yet reviewed: pending.
+	self := enterprise.Viewer{Role: org.Enterprise, EnterpriseID: b.ID}
+	if err := f.svc.SetFigures(f.ctx, self, b.ID, []enterprise.FigureInput{{Indicator: "taxes", Year: 2021, Value: 99}}); err != nil {
+		t.Fatal(err)
+	}
+
+	facts, err := f.svc.Facts(f.ctx, nil, []int64{b.ID, a.ID})
+	if err != nil || len(facts) != 2 || facts[0].ID != a.ID {
+		t.Fatalf("facts %+v %v", facts, err)
+	}
+	vals, err := f.svc.SourceValues(f.ctx, nil, []int64{a.ID, b.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []enterprise.SourceValue
+	for _, fa := range facts {
+		sources = append(sources, fa.Sources...)
+	}
+	if fmt.Sprint(sources) != fmt.Sprint(vals) || len(vals) != 6 {
+		t.Fatalf("sources of the facts\n%v\nSourceValues\n%v", sources, vals)
+	}
+	if got := fmt.Sprint(facts[0].Years); got != "map[2021:map[revenue:300] 2022:map[energy:7 revenue:40]]" {
+		t.Fatalf("effective values of a: %s", got)
+	}
+	if got := fmt.Sprint(facts[1].Years); got != "map[2020:map[taxes:12]]" {
+		t.Fatalf("effective values of b: %s", got)
 	}
 }
