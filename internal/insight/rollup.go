@@ -672,11 +672,17 @@ func insertFacts(ctx context.Context, tx *sql.Tx, lite bool, put map[factKey]fac
 }
 
 func insertLeaders(ctx context.Context, tx *sql.Tx, lite bool, rows []leaderKey) error {
+	return insertLeaderRows(ctx, tx, lite, "insight_leaders", " ON CONFLICT DO NOTHING", rows)
+}
+
+// insertLeaderRows inserts leaders' rows into table (insight_leaders, or
+// a rebuild's gathering table).
+func insertLeaderRows(ctx context.Context, tx *sql.Tx, lite bool, table, tail string, rows []leaderKey) error {
 	vals := make([][]any, len(rows))
 	for i, l := range rows {
 		vals[i] = []any{l.year, l.node, l.revenue, l.id}
 	}
-	if err := execRows(ctx, tx, lite, "INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id)", " ON CONFLICT DO NOTHING", 4, vals); err != nil {
+	if err := execRows(ctx, tx, lite, "INSERT INTO "+table+" (year, node_id, revenue, enterprise_id)", tail, 4, vals); err != nil {
 		return fmt.Errorf("insight: leaders: %w", err)
 	}
 	return nil
@@ -777,6 +783,18 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 				return fmt.Errorf("insight: rebuild: %w", err)
 			}
 		}
+		// The leaders are gathered unindexed and moved into their table
+		// in its key's order at the end: inserted batch by batch, in
+		// enterprise order, every row landed on a page of its own of the
+		// key, the rebuild's costliest write.
+		lite := s.DB.Dialect == db.SQLite
+		temp := "CREATE TEMP TABLE rebuild_leaders (year INTEGER NOT NULL, node_id BIGINT NOT NULL, revenue BIGINT NOT NULL, enterprise_id BIGINT NOT NULL)"
+		if !lite {
+			temp += " ON COMMIT DROP"
+		}
+		if _, err := tx.ExecContext(ctx, temp); err != nil {
+			return fmt.Errorf("insight: rebuild: %w", err)
+		}
 		all := newGroups()
 		cells := map[int]map[cellID]*vec{}
 		err = s.Registry.EachFact(ctx, tx, 2000, func(part []enterprise.Fact) error {
@@ -809,17 +827,27 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			}
 			enterprises += len(part)
 			all.spread(cells)
-			if err := insertFacts(ctx, tx, s.DB.Dialect == db.SQLite, put); err != nil {
+			if err := insertFacts(ctx, tx, lite, put); err != nil {
 				return err
 			}
 			// The tier pipeline's candidates, from the same facts (pipeline.go).
-			if err := insertCandidates(ctx, tx, s.DB.Dialect == db.SQLite, candidatesOf(put)); err != nil {
+			if err := insertCandidates(ctx, tx, lite, candidatesOf(put)); err != nil {
 				return err
 			}
-			return insertLeaders(ctx, tx, s.DB.Dialect == db.SQLite, leaders)
+			return insertLeaderRows(ctx, tx, lite, "rebuild_leaders", "", leaders)
 		})
 		if err != nil {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id)
+			SELECT year, node_id, revenue, enterprise_id FROM rebuild_leaders ORDER BY year, node_id, revenue, enterprise_id`); err != nil {
+			return fmt.Errorf("insight: rebuild: %w", err)
+		}
+		if lite {
+			// PostgreSQL drops it at commit.
+			if _, err := tx.ExecContext(ctx, "DROP TABLE temp.rebuild_leaders"); err != nil {
+				return fmt.Errorf("insight: rebuild: %w", err)
+			}
 		}
 		var rows []cellRow
 		for y, yc := range cells {
