@@ -205,46 +205,6 @@ type cellID struct {
 	Dims, Key string
 }
 
-// cells lists every cell f adds to: each dimension alone and every pair.
-func (f *facts) cells(out []cellID) []cellID {
-	var vals [7][]string
-	for d := range Dims {
-		vals[d] = f.values(d)
-	}
-	for i := range Dims {
-		for _, v := range vals[i] {
-			out = append(out, cellID{Dims[i], v})
-		}
-		for j := i + 1; j < len(Dims); j++ {
-			name := Dims[i] + "|" + Dims[j]
-			for _, v := range vals[i] {
-				for _, w := range vals[j] {
-					out = append(out, cellID{name, v + "|" + w})
-				}
-			}
-		}
-	}
-	return out
-}
-
-// dimsKey is f's dimensions as one string (the facts' dims column): two
-// contributions with the same key name the same cells.
-func (f *facts) dimsKey() (string, bool) {
-	var b strings.Builder
-	for i, part := range [][]string{f.Chains, {f.Area}, {f.Section}, {f.Div}, {f.Size}, {f.Cohort}, f.Tiers} {
-		if i > 0 {
-			b.WriteByte(';')
-		}
-		for j, v := range part {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(v)
-		}
-	}
-	return b.String(), true
-}
-
 // encode writes f as the two columns of insight_facts.
 func (f *facts) encode() (dims, vals string) {
 	var b strings.Builder
@@ -364,10 +324,14 @@ func parseSums(n int64, body string) (Sums, error) {
 // each tier a place for its holders. Places are given as codes are met.
 type layout struct {
 	idx   map[string]int
-	names []string // "n", "s:revenue", "c:revenue", "t:hnte"
+	names []string          // "n", "s:revenue", "c:revenue", "t:hnte"
+	ind   map[string][2]int // indicator → its sum's and count's places
+	tier  map[string]int    // tier → its holders' place
 }
 
-func newLayout() *layout { return &layout{idx: map[string]int{"n": 0}, names: []string{"n"}} }
+func newLayout() *layout {
+	return &layout{idx: map[string]int{"n": 0}, names: []string{"n"}, ind: map[string][2]int{}, tier: map[string]int{}}
+}
 
 func (l *layout) at(name string) int {
 	i, ok := l.idx[name]
@@ -393,13 +357,24 @@ func (l *layout) vecOf(f *facts, sign int64) vec {
 	}
 	put(0, sign)
 	for k, x := range f.Values {
-		put(l.at("s:"+k), sign*x)
-		put(l.at("c:"+k), sign)
+		at, ok := l.ind[k]
+		if !ok {
+			at = [2]int{l.at("s:" + k), l.at("c:" + k)}
+			l.ind[k] = at
+		}
+		put(at[0], sign*x)
+		put(at[1], sign)
 	}
 	for _, t := range f.Tiers {
-		if t != None {
-			put(l.at("t:"+t), sign)
+		if t == None {
+			continue
 		}
+		at, ok := l.tier[t]
+		if !ok {
+			at = l.at("t:" + t)
+			l.tier[t] = at
+		}
+		put(at, sign)
 	}
 	return v
 }

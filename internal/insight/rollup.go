@@ -374,7 +374,7 @@ type leaderKey struct {
 // delta is what one apply changes: the cells' sums by year, the facts to
 // write or delete, and the leaders' rows.
 type delta struct {
-	groups  groups
+	tally   *tally
 	put     map[factKey]facts
 	drop    []factKey
 	addLead []leaderKey
@@ -382,73 +382,108 @@ type delta struct {
 }
 
 func newDelta() *delta {
-	return &delta{groups: newGroups(), put: map[factKey]facts{}}
+	return &delta{tally: newTally(), put: map[factKey]facts{}}
 }
 
-// groups gathers contributions by year and dimensions before they reach
-// the cells: enterprises alike in every dimension name the same cells, so
-// their vectors are summed once per group and each group is spread over
-// its fifty-odd cells once. Vectors are in the layout's places.
-type groups struct {
-	l *layout
-	m map[int]map[string]*group
+// tally sums contributions into cells. Each contribution is added to
+// each of its fifty-odd cells at once; a cell is named by a packed integer
+// (the year's, the dimensions' and the values' numbers in this tally), so
+// that adding is a map lookup of a number and a loop over the vector, not
+// the building and hashing of the cell's name. Vectors are in the
+// layout's places; names are spelled only when the cells are handed out.
+type tally struct {
+	l     *layout
+	years map[int]uint64
+	yearN []int
+	ids   [7]map[string]uint64 // per dimension: value → number
+	names [7][]string          // per dimension: number → value
+	sums  map[uint64]*vec
+	buf   [7][]uint64
 }
 
-type group struct {
-	f facts // the dimensions (Values unused)
-	v vec
-}
-
-func newGroups() groups { return groups{l: newLayout(), m: map[int]map[string]*group{}} }
-
-// add adds f's vector to its group, sign times.
-func (g groups) add(year int, f *facts, sign int64) {
-	byDims := g.m[year]
-	if byDims == nil {
-		byDims = map[string]*group{}
-		g.m[year] = byDims
+func newTally() *tally {
+	t := &tally{l: newLayout(), years: map[int]uint64{}, sums: map[uint64]*vec{}}
+	for d := range t.ids {
+		t.ids[d] = map[string]uint64{}
 	}
-	key, _ := f.dimsKey()
-	gr := byDims[key]
-	if gr == nil {
-		gr = &group{f: facts{Chains: f.Chains, Area: f.Area, Section: f.Section, Div: f.Div, Size: f.Size, Cohort: f.Cohort, Tiers: f.Tiers}}
-		byDims[key] = gr
-	}
-	gr.v.add(g.l.vecOf(f, sign))
+	return t
 }
 
-// cells spreads every group over its cells.
-func (g groups) cells() map[int]map[cellID]*vec {
-	out := make(map[int]map[cellID]*vec, len(g.m))
-	g.spread(out)
-	return out
-}
+// Packing a cell: year number (10 bits), dimension pair (6 bits: i*7+j,
+// j = 7 for one dimension alone), then the two values' numbers (24 bits
+// each).
+const valueBits = 24
 
-// spread adds every group to its cells in acc (in the same layout) and
-// empties the groups: a rebuild spreads after each batch of enterprises,
-// so that it holds as many vectors as there are cells, not as there are
-// distinct enterprises.
-func (g groups) spread(acc map[int]map[cellID]*vec) {
-	var buf []cellID
-	for year, byDims := range g.m {
-		yc := acc[year]
-		if yc == nil {
-			yc = map[cellID]*vec{}
-			acc[year] = yc
+func (t *tally) id(d int, v string) uint64 {
+	n, ok := t.ids[d][v]
+	if !ok {
+		n = uint64(len(t.names[d]))
+		if n >= 1<<valueBits {
+			panic("insight: too many values in one dimension")
 		}
-		for _, gr := range byDims {
-			buf = gr.f.cells(buf[:0])
-			for _, c := range buf {
-				v := yc[c]
-				if v == nil {
-					v = new(vec)
-					yc[c] = v
+		t.ids[d][v] = n
+		t.names[d] = append(t.names[d], v)
+	}
+	return n
+}
+
+// add adds f's vector, sign times, to every cell it names in year: each
+// dimension alone and every pair.
+func (t *tally) add(year int, f *facts, sign int64) {
+	yn, ok := t.years[year]
+	if !ok {
+		yn = uint64(len(t.yearN))
+		t.years[year] = yn
+		t.yearN = append(t.yearN, year)
+	}
+	v := t.l.vecOf(f, sign)
+	for d := range Dims {
+		t.buf[d] = t.buf[d][:0]
+		for _, x := range f.values(d) {
+			t.buf[d] = append(t.buf[d], t.id(d, x))
+		}
+	}
+	put := func(key uint64) {
+		c := t.sums[key]
+		if c == nil {
+			c = new(vec)
+			t.sums[key] = c
+		}
+		c.add(v)
+	}
+	for i := range Dims {
+		for _, a := range t.buf[i] {
+			put(yn<<54 | uint64(i*8+7)<<48 | a<<valueBits)
+			for j := i + 1; j < len(Dims); j++ {
+				for _, b := range t.buf[j] {
+					put(yn<<54 | uint64(i*8+j)<<48 | a<<valueBits | b)
 				}
-				v.add(gr.v)
 			}
 		}
-		delete(g.m, year)
 	}
+}
+
+// cells hands out the sums by year and cell name.
+func (t *tally) cells() map[int]map[cellID]*vec {
+	out := make(map[int]map[cellID]*vec, len(t.yearN))
+	mask := uint64(1)<<valueBits - 1
+	for key, v := range t.sums {
+		year := t.yearN[key>>54]
+		pair := int(key >> 48 & 63)
+		i, j := pair/8, pair%8
+		a, b := key>>valueBits&mask, key&mask
+		id := cellID{Dims[i], t.names[i][a]}
+		if j != 7 {
+			id = cellID{Dims[i] + "|" + Dims[j], t.names[i][a] + "|" + t.names[j][b]}
+		}
+		yc := out[year]
+		if yc == nil {
+			yc = map[cellID]*vec{}
+			out[year] = yc
+		}
+		yc[id] = v
+	}
+	return out
 }
 
 func (d *delta) empty() bool { return len(d.put) == 0 && len(d.drop) == 0 }
@@ -459,11 +494,11 @@ func (d *delta) move(k factKey, prev facts, had bool, next facts, has bool) {
 		return
 	}
 	if had {
-		d.groups.add(k.year, &prev, -1)
+		d.tally.add(k.year, &prev, -1)
 		d.dropLd = append(d.dropLd, leadersOf(k, &prev)...)
 	}
 	if has {
-		d.groups.add(k.year, &next, 1)
+		d.tally.add(k.year, &next, 1)
 		d.put[k] = next
 		d.addLead = append(d.addLead, leadersOf(k, &next)...)
 	} else {
@@ -494,7 +529,7 @@ func leadersOf(k factKey, f *facts) []leaderKey {
 // write stores the delta: each touched cell read, moved and written back
 // (or deleted when no enterprise is left in it), the facts, the leaders.
 func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
-	for year, cells := range d.groups.cells() {
+	for year, cells := range d.tally.cells() {
 		byDims := map[string][]string{}
 		for c := range cells {
 			byDims[c.Dims] = append(byDims[c.Dims], c.Key)
@@ -508,7 +543,7 @@ func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
 			var gone []string
 			for _, k := range keys {
 				s := cur[k]
-				change := d.groups.l.sums(*cells[cellID{dims, k}])
+				change := d.tally.l.sums(*cells[cellID{dims, k}])
 				s.merge(&change)
 				if s.N < 0 {
 					return errs.New(errs.Internal, "汇总数据与明细不一致，请重建汇总", fmt.Sprintf("insight: cell %d %s %s fell below zero; rebuild the rollups", year, dims, k))
@@ -795,8 +830,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		if _, err := tx.ExecContext(ctx, temp); err != nil {
 			return fmt.Errorf("insight: rebuild: %w", err)
 		}
-		all := newGroups()
-		cells := map[int]map[cellID]*vec{}
+		all := newTally()
 		err = s.Registry.EachFact(ctx, tx, 2000, func(part []enterprise.Fact) error {
 			put := map[factKey]facts{}
 			var leaders []leaderKey
@@ -826,7 +860,6 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 				return err
 			}
 			enterprises += len(part)
-			all.spread(cells)
 			if err := insertFacts(ctx, tx, lite, put); err != nil {
 				return err
 			}
@@ -850,7 +883,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			}
 		}
 		var rows []cellRow
-		for y, yc := range cells {
+		for y, yc := range all.cells() {
 			for id, v := range yc {
 				sm := all.l.sums(*v)
 				rows = append(rows, cellRow{y, id.Dims, id.Key, &sm})

@@ -204,16 +204,12 @@ func (s *Service) refreshConflicts(ctx context.Context, tx *sql.Tx, ids []int64,
 	return s.refreshSources(ctx, tx, ids, sourceValuesOf(facts), pct)
 }
 
-// sourceValuesOf lists the per-source values of facts (in id order) as
-// enterprise.SourceValues sorts them.
-func sourceValuesOf(facts []enterprise.Fact) []enterprise.SourceValue {
-	n := 0
+// sourceValuesOf lists the per-source values of facts, an enterprise's
+// at a time, as SourceValues sorts them.
+func sourceValuesOf(facts []enterprise.Fact) [][]enterprise.SourceValue {
+	out := make([][]enterprise.SourceValue, len(facts))
 	for i := range facts {
-		n += len(facts[i].Sources)
-	}
-	out := make([]enterprise.SourceValue, 0, n)
-	for i := range facts {
-		out = append(out, facts[i].Sources...)
+		out[i] = facts[i].Sources
 	}
 	return out
 }
@@ -231,44 +227,81 @@ func (s *Service) refreshAllConflicts(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	return s.Registry.EachSourceValues(ctx, tx, 2000, func(ids []int64, vals []enterprise.SourceValue) error {
-		_, err := s.refreshSources(ctx, tx, ids, vals, pct)
+		_, err := s.refreshSources(ctx, tx, ids, [][]enterprise.SourceValue{vals}, pct)
 		return err
 	})
 }
 
 // refreshSources moves the stored state of enterprises ids to what vals
-// (all their confirmed yearly values, as SourceValues sorts them) give.
-func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, vals []enterprise.SourceValue, pct int) (bool, error) {
+// (all their confirmed yearly values, as SourceValues sorts them, in parts
+// that never split one enterprise) give.
+func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, vals [][]enterprise.SourceValue, pct int) (bool, error) {
 	if len(ids) == 0 {
 		return false, nil
 	}
 	// What each enterprise's years hold by source, and where sources
-	// disagree.
+	// disagree. A rebuild passes every value of the registry through
+	// here: the sources' names share one backing list, and an
+	// enterprise's indicators are put in year order once, so that each
+	// year's list is a view of them, in indicator order.
+	n := 0
+	for _, part := range vals {
+		n += len(part)
+	}
+	names := make([]string, 0, n)
 	presence := map[factKey]held{}
 	found := map[srcKey]conflictRow{}
-	for i := 0; i < len(vals); {
-		j := i + 1
-		for j < len(vals) && vals[j].EnterpriseID == vals[i].EnterpriseID && vals[j].Indicator == vals[i].Indicator && vals[j].Year == vals[i].Year {
-			j++
+	type yearHeld struct {
+		year int
+		h    heldBy
+	}
+	var mine []yearHeld
+	flush := func(id int64) {
+		slices.SortStableFunc(mine, func(a, b yearHeld) int { return a.year - b.year })
+		list := make(held, len(mine))
+		for k := range mine {
+			list[k] = mine[k].h
 		}
-		group := vals[i:j]
-		fk := factKey{group[0].EnterpriseID, group[0].Year}
-		srcs := make([]string, len(group))
-		var spread int64
-		for k, v := range group {
-			srcs[k] = string(v.Source)
-			spread = max(spread, spreadOf(group[0].Value, v.Value))
-		}
-		presence[fk] = append(presence[fk], heldBy{group[0].Indicator, srcs})
-		if len(group) > 1 && spread > int64(pct)*100 {
-			// Spelled out for the conflicts only: most values have one source.
-			parts := make([]string, len(group))
-			for k, v := range group {
-				parts[k] = string(v.Source) + "=" + strconv.FormatInt(v.Value, 10)
+		for a := 0; a < len(mine); {
+			b := a + 1
+			for b < len(mine) && mine[b].year == mine[a].year {
+				b++
 			}
-			found[srcKey{fk.id, group[0].Indicator, fk.year}] = conflictRow{vals: strings.Join(parts, ","), spread: spread}
+			presence[factKey{id, mine[a].year}] = list[a:b:b]
+			a = b
 		}
-		i = j
+		mine = mine[:0]
+	}
+	for _, part := range vals {
+		for i := 0; i < len(part); {
+			j := i + 1
+			for j < len(part) && part[j].EnterpriseID == part[i].EnterpriseID && part[j].Indicator == part[i].Indicator && part[j].Year == part[i].Year {
+				j++
+			}
+			group := part[i:j]
+			if len(mine) > 0 && i > 0 && part[i-1].EnterpriseID != group[0].EnterpriseID {
+				flush(part[i-1].EnterpriseID)
+			}
+			start := len(names)
+			var spread int64
+			for _, v := range group {
+				names = append(names, string(v.Source))
+				spread = max(spread, spreadOf(group[0].Value, v.Value))
+			}
+			mine = append(mine, yearHeld{group[0].Year, heldBy{group[0].Indicator, names[start:len(names):len(names)]}})
+			if len(group) > 1 && spread > int64(pct)*100 {
+				// Spelled out for the conflicts only: most values have one source.
+				parts := make([]string, len(group))
+				for k, v := range group {
+					parts[k] = string(v.Source) + "=" + strconv.FormatInt(v.Value, 10)
+				}
+				found[srcKey{group[0].EnterpriseID, group[0].Indicator, group[0].Year}] = conflictRow{vals: strings.Join(parts, ","), spread: spread}
+			}
+			i = j
+		}
+		if len(mine) > 0 {
+			flush(part[len(part)-1].EnterpriseID)
+		}
 	}
 	changed := false
 
@@ -442,10 +475,21 @@ type heldBy struct {
 // encode spells h as insight_source_facts.vals keeps it:
 // "indicator=source,source;…", indicators in byte order.
 func (h held) encode() string {
-	if !slices.IsSortedFunc(h, func(a, b heldBy) int { return strings.Compare(a.ind, b.ind) }) {
-		slices.SortStableFunc(h, func(a, b heldBy) int { return strings.Compare(a.ind, b.ind) })
+	for i := 1; i < len(h); i++ {
+		if h[i-1].ind > h[i].ind {
+			slices.SortStableFunc(h, func(a, b heldBy) int { return strings.Compare(a.ind, b.ind) })
+			break
+		}
+	}
+	size := 0
+	for _, x := range h {
+		size += len(x.ind) + 2
+		for _, src := range x.srcs {
+			size += len(src) + 1
+		}
 	}
 	var b strings.Builder
+	b.Grow(size)
 	for i, x := range h {
 		if i > 0 {
 			b.WriteByte(';')
