@@ -80,7 +80,7 @@ func (s *Service) Apply(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if seq == latest && ent == 0 && day == s.today() {
+	if seq == latest && ent == 0 && day >= s.today() {
 		return 0, nil
 	}
 	total := 0
@@ -145,6 +145,12 @@ func (s *Service) applyBatch(ctx context.Context) (applied int, more bool, err e
 			want(e.EnterpriseID, e.Year, e.Year == 0)
 		}
 		today := s.today()
+		if st.Day > today {
+			// A server whose clock is behind the one that last moved the
+			// day: the day never goes back, or year 0 would count one
+			// day's certificates under another's date.
+			today = st.Day
+		}
 		if st.Day != today && !more {
 			// A new day: certificates that started or ended since count
 			// differently in year 0.

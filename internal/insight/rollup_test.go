@@ -266,6 +266,51 @@ func TestIncrementalRollupsEqualRebuild(t *testing.T) {
 	}
 }
 
+// Servers' clocks differ: one behind the server that last moved the
+// applier's day must not move it back, or year 0 would count one day's
+// certificates under another's date (the enterprises whose certificates
+// turned between the two would keep the later day's).
+func TestApplierDayNeverGoesBack(t *testing.T) {
+	f := newFixture(t)
+	f.create(nil)
+	f.create(nil)
+	if _, err := f.reg.AddTier(f.ctx, f.staff, f.ids[0], enterprise.Tier{Tier: "hnte", ValidFrom: "2023-11-21", ValidTo: "2026-11-20"}); err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) { f.now = time.Date(2023, 11, d, 23, 59, 59, 0, db.CST) }
+	day(20)
+	if _, err := f.S.Apply(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	day(21)
+	if _, err := f.S.Apply(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A write, then an apply by a server whose clock still says the 20th.
+	if err := f.reg.SetFigures(f.ctx, f.staff, f.ids[1], []enterprise.FigureInput{{Indicator: "revenue", Year: 2022, Value: 5000, Source: enterprise.FromStaff}}); err != nil {
+		t.Fatal(err)
+	}
+	day(20)
+	if _, err := f.S.Apply(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.S.State(f.ctx)
+	if err != nil || st.Day != "2023-11-21" || st.Behind() {
+		t.Fatalf("state after an apply behind the day: %+v, %v", st, err)
+	}
+	incremental := f.dump()
+	if !strings.Contains(incremental, `"hnte":1`) {
+		t.Fatalf("the certificate current on the 21st is not counted:\n%s", incremental)
+	}
+	day(21)
+	if err := f.S.Rebuild(f.ctx, f.admin); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := f.dump(); incremental != rebuilt {
+		t.Fatalf("rollups differ from a rebuild on the 21st:\n%s", firstDiff(incremental, rebuilt))
+	}
+}
+
 func firstDiff(a, b string) string {
 	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
 	for i := 0; i < min(len(al), len(bl)); i++ {
