@@ -11,6 +11,7 @@ import (
 
 	"gaoxin/internal/db"
 	"gaoxin/internal/db/dbtest"
+	"gaoxin/internal/demo"
 )
 
 // gx runs the CLI in-process and returns exit code and output.
@@ -140,6 +141,13 @@ func TestRollupCommands(t *testing.T) {
 	}
 	if code, out, errs := gx(t, "", "rollup", "rebuild", "--db", dsn); code != 0 || !strings.Contains(out, "rollups rebuilt") {
 		t.Fatalf("rebuild: %d %s %s", code, out, errs)
+	}
+	// On a demo server's database, at the demo's date.
+	if code, out, errs := gx(t, "", "rollup", "rebuild", "--demo", "--db", dsn); code != 0 || !strings.Contains(out, "rollups rebuilt") {
+		t.Fatalf("rebuild --demo: %d %s %s", code, out, errs)
+	}
+	if code, out, _ := gx(t, "", "rollup", "status", "--db", dsn); code != 0 || !strings.Contains(out, "current on "+demo.AsOf) {
+		t.Errorf("after rebuild --demo: %s", out)
 	}
 	if code, _, _ := gx(t, "", "rollup", "--db", dsn); code != 2 {
 		t.Errorf("rollup without a subcommand exited %d, want 2 (usage)", code)

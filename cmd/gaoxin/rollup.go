@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"gaoxin/internal/demo"
 	"gaoxin/internal/insight"
 	"gaoxin/internal/org"
 )
@@ -22,10 +23,13 @@ func runRollup(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	var c Config
 	fs := newFlagSet("rollup "+args[0], stderr)
 	commonFlags(fs, &c)
+	// A demo server reads at the demo's date and keys its audit chain with
+	// the demo's key: so must a command run on its database.
+	fs.BoolVar(&c.Demo, "demo", envBool("demo", false), "the database is a demo server's: read at the demo's date, "+demo.AsOf+", and key the audit chain as it does (GAOXIN_DEMO)")
 	if err := parse(fs, args[1:], &c); err != nil {
 		return err
 	}
-	a, err := open(ctx, &c)
+	a, err := openWith(ctx, &c, c.Demo)
 	if err != nil {
 		return err
 	}
