@@ -157,8 +157,8 @@ func (s *Service) Facts(ctx context.Context, q db.Querier, ids []int64) ([]Fact,
 }
 
 // EachFact calls fn with the facts of every enterprise, in id order and
-// batches of about size, reading through q (a rebuild passes its
-// transaction, so every batch sees one snapshot).
+// batches of about size, reading through q (nil: the reading pool, on
+// PostgreSQL the primary; a transaction's own reads see its snapshot).
 func (s *Service) EachFact(ctx context.Context, q db.Querier, size int, fn func([]Fact) error) error {
 	var after int64
 	for {
