@@ -79,7 +79,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			}
 		}
 		cellsN = len(rows)
-		if err := upsertCells(ctx, tx, s.DB.Dialect == db.SQLite, rows); err != nil {
+		if err := upsertCells(ctx, tx, lite, rows); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE insight_state SET seq = $1, enterprise_id = 0, day = $2, rebuilt_at = $3, applied_at = $3 WHERE id = 1",

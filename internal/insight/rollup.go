@@ -414,10 +414,14 @@ func newTally() *tally {
 	return t
 }
 
-// Packing a cell: year number (10 bits), dimension pair (6 bits: i*7+j,
-// j = 7 for one dimension alone), then the two values' numbers (24 bits
-// each).
-const valueBits = 24
+// Packing a cell: year number (10 bits), dimension pair (6 bits: i*8+j,
+// j = 7 for dimension i alone), then the two values' numbers (24 bits
+// each). A tally meets a few dozen years and, per dimension, at most some
+// thousands of values; going past the bits would merge cells, so it stops.
+const (
+	yearBits  = 10
+	valueBits = 24
+)
 
 func (t *tally) id(d int, v string) uint64 {
 	n, ok := t.ids[d][v]
@@ -438,6 +442,9 @@ func (t *tally) add(year int, f *facts, sign int64) {
 	yn, ok := t.years[year]
 	if !ok {
 		yn = uint64(len(t.yearN))
+		if yn >= 1<<yearBits {
+			panic("insight: too many years in one tally")
+		}
 		t.years[year] = yn
 		t.yearN = append(t.yearN, year)
 	}
@@ -458,10 +465,10 @@ func (t *tally) add(year int, f *facts, sign int64) {
 	}
 	for i := range Dims {
 		for _, a := range t.buf[i] {
-			put(yn<<54 | uint64(i*8+7)<<48 | a<<valueBits)
+			put(yn<<(64-yearBits) | uint64(i*8+7)<<48 | a<<valueBits)
 			for j := i + 1; j < len(Dims); j++ {
 				for _, b := range t.buf[j] {
-					put(yn<<54 | uint64(i*8+j)<<48 | a<<valueBits | b)
+					put(yn<<(64-yearBits) | uint64(i*8+j)<<48 | a<<valueBits | b)
 				}
 			}
 		}
@@ -473,7 +480,7 @@ func (t *tally) cells() map[int]map[cellID]*vec {
 	out := make(map[int]map[cellID]*vec, len(t.yearN))
 	mask := uint64(1)<<valueBits - 1
 	for key, v := range t.sums {
-		year := t.yearN[key>>54]
+		year := t.yearN[key>>(64-yearBits)]
 		pair := int(key >> 48 & 63)
 		i, j := pair/8, pair%8
 		a, b := key>>valueBits&mask, key&mask
