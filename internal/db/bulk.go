@@ -159,6 +159,41 @@ func (b *BulkTx) Copy(ctx context.Context, table string, cols []string, rows [][
 		sql: "COPY " + quoteIdent(table) + " (" + strings.Join(q, ", ") + ") FROM STDIN (FORMAT binary)"})
 }
 
+// Insert appends rows (each a value per column of cols) to table, queued
+// like Queue's statements: by COPY on PostgreSQL (Copy), by multi-row
+// INSERT statements on SQLite, each of which must write all its rows.
+func (b *BulkTx) Insert(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return b.usable()
+	}
+	if b.CanCopy() {
+		return b.Copy(ctx, table, cols, rows)
+	}
+	// SQLite binds at most 32,766 values a statement; "?" binds by
+	// position, where a numbered name is looked up per value.
+	per := max(1, min(500, 30000/len(cols)))
+	for start := 0; start < len(rows); start += per {
+		part := rows[start:min(start+per, len(rows))]
+		args := make([]any, 0, len(part)*len(cols))
+		for _, r := range part {
+			args = append(args, r...)
+		}
+		var q strings.Builder
+		q.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		row := "(" + strings.Repeat("?,", len(cols)-1) + "?)"
+		for i := range part {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(row)
+		}
+		if err := b.Queue(ctx, q.String(), args, len(part)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // queue hands j to the writer, starting it on first use. A write that
 // cannot be queued fails the transaction: it would be missing.
 func (b *BulkTx) queue(j bulkJob) error {

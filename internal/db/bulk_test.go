@@ -370,3 +370,52 @@ func TestBulkCopy(t *testing.T) {
 		t.Fatalf("%d rows after rollback, want 2050", n)
 	}
 }
+
+// Insert writes by COPY or by multi-row INSERT, whichever the database
+// has, into a table the transaction made itself as well as a shared one;
+// a duplicate key fails the whole transaction.
+func TestBulkInsert(t *testing.T) {
+	f := newBulkFixture(t)
+	ctx := f.ctx
+	cols := []string{"id", "v"}
+	tx := f.begin()
+	temp := "CREATE TEMP TABLE insert_scratch (id BIGINT NOT NULL, v TEXT NOT NULL)"
+	if _, err := tx.Exec(ctx, temp); err != nil {
+		t.Fatal(err)
+	}
+	// More rows than one SQLite statement takes, and an empty call.
+	if err := tx.Insert(ctx, "copy_probe", cols, batch(0, 1234)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Insert(ctx, "copy_probe", cols, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Insert(ctx, "insert_scratch", cols, batch(5000, 700)); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.Query(ctx, "SELECT COUNT(*) FROM insert_scratch WHERE v = 'v'", nil, func(r *sql.Rows) error { return r.Scan(&n) }); err != nil || n != 700 {
+		t.Fatalf("scratch rows in the transaction: %d (%v)", n, err)
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO copy_probe (id, v) SELECT id, v FROM insert_scratch"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(); n != 1934 {
+		t.Fatalf("%d rows after commit, want 1934", n)
+	}
+
+	tx = f.begin()
+	if err := tx.Insert(ctx, "copy_probe", cols, batch(9000, 10)); err != nil {
+		t.Fatal(err)
+	}
+	tx.Insert(ctx, "copy_probe", cols, batch(9005, 10)) // 9005–9009 again
+	if err := tx.Commit(); err == nil {
+		t.Fatal("a duplicate key was committed")
+	}
+	if n := f.count(); n != 1934 {
+		t.Fatalf("%d rows after the failed insert, want 1934", n)
+	}
+}

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -25,31 +26,27 @@ const (
 
 var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
 
-// columnTypes reads the type OIDs of table's columns (the schema is
-// shared, so any connection may read it), kept per transaction.
+// columnTypes reads the type OIDs of table's columns, kept per
+// transaction. They are read in the transaction itself, after the writes
+// queued before, so that a table it made (a temporary one) is found.
 func (b *BulkTx) columnTypes(ctx context.Context, table string, cols []string) ([]uint32, error) {
 	if b.types == nil {
 		b.types = map[string]map[string]uint32{}
 	}
 	byName, ok := b.types[table]
 	if !ok {
-		rows, err := b.d.R.QueryContext(ctx, "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped", table)
-		if err != nil {
-			return nil, fmt.Errorf("db: COPY %s: column types: %w", table, err)
-		}
 		byName = map[string]uint32{}
-		for rows.Next() {
+		err := b.Query(ctx, "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped", []any{table}, func(rows *sql.Rows) error {
 			var name string
 			var oid uint32
 			if err := rows.Scan(&name, &oid); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			byName[name] = oid
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("db: COPY %s: column types: %w", table, err)
 		}
 		b.types[table] = byName
 	}
