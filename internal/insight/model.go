@@ -346,9 +346,10 @@ func (l *layout) at(name string) int {
 // vec is a contribution or a cell's sums in a layout's places.
 type vec []int64
 
-// vecOf is f's vector, sign times (1 or −1).
-func (l *layout) vecOf(f *facts, sign int64) vec {
-	v := make(vec, len(l.names), len(l.names)+4)
+// appendVec puts f's vector, sign times (1 or −1), in dst (emptied)
+// and returns it.
+func (l *layout) appendVec(dst vec, f *facts, sign int64) vec {
+	v := append(dst[:0], make(vec, len(l.names))...)
 	put := func(i int, x int64) {
 		for len(v) <= i {
 			v = append(v, 0)
@@ -377,17 +378,6 @@ func (l *layout) vecOf(f *facts, sign int64) vec {
 		put(at, sign)
 	}
 	return v
-}
-
-// add adds w to v, growing v to w's length.
-func (v *vec) add(w vec) {
-	for len(*v) < len(w) {
-		*v = append(*v, 0)
-	}
-	d := *v
-	for i, x := range w {
-		d[i] += x
-	}
 }
 
 // sums is v as a cell's Sums (measures at zero left out).

@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -391,49 +392,81 @@ func newDelta() *delta {
 }
 
 // tally sums contributions into cells. Each contribution is added to
-// each of its fifty-odd cells at once; a cell is named by a packed integer
-// (the year's, the dimensions' and the values' numbers in this tally), so
-// that adding is a map lookup of a number and a loop over the vector, not
-// the building and hashing of the cell's name. Vectors are in the
-// layout's places; names are spelled only when the cells are handed out.
+// each of its fifty-odd cells at once, so that adding must cost little: a
+// dimension's values are numbered as they are met, and a cell of a year
+// and dimension pair is found by indexing a grid with its two values'
+// numbers, which gives its row of sums in one flat array (a row is the
+// layout's places). Names are spelled only when the cells are handed out.
 type tally struct {
 	l     *layout
-	years map[int]uint64
+	years map[int]int
 	yearN []int
-	ids   [7]map[string]uint64 // per dimension: value → number
-	names [7][]string          // per dimension: number → value
-	sums  map[uint64]*vec
-	buf   [7][]uint64
+	ids   [7]map[string]int32 // per dimension: value → number
+	names [7][]string         // per dimension: number → value
+	// grid[year number][pair][a][b] is 1 + the row of the cell of values
+	// a and b of the pair (i*8+j, j = 7 for dimension i alone, b = 0);
+	// 0: no row yet.
+	grid  [][64][][]int32
+	width int      // places per row (grows with the layout)
+	data  []int64  // the rows, width places each
+	keys  []uint64 // per row: year number, pair and values (cells)
+	buf   [7][]int32
+	v     vec
 }
 
 func newTally() *tally {
-	t := &tally{l: newLayout(), years: map[int]uint64{}, sums: map[uint64]*vec{}}
+	t := &tally{l: newLayout(), years: map[int]int{}, width: 32}
 	for d := range t.ids {
-		t.ids[d] = map[string]uint64{}
+		t.ids[d] = map[string]int32{}
 	}
 	return t
 }
 
-// Packing a cell: year number (10 bits), dimension pair (6 bits: i*8+j,
-// j = 7 for dimension i alone), then the two values' numbers (24 bits
-// each). A tally meets a few dozen years and, per dimension, at most some
-// thousands of values; going past the bits would merge cells, so it stops.
-const (
-	yearBits  = 10
-	valueBits = 24
-)
-
-func (t *tally) id(d int, v string) uint64 {
+func (t *tally) id(d int, v string) int32 {
 	n, ok := t.ids[d][v]
 	if !ok {
-		n = uint64(len(t.names[d]))
-		if n >= 1<<valueBits {
-			panic("insight: too many values in one dimension")
+		if len(t.names[d]) >= 1<<24 {
+			panic("insight: too many values in one dimension") // beyond a cell's key
 		}
+		n = int32(len(t.names[d]))
 		t.ids[d][v] = n
 		t.names[d] = append(t.names[d], v)
 	}
 	return n
+}
+
+// row is the row of the cell of values a and b of pair p in year number
+// yn, made on first use.
+func (t *tally) row(yn, p int, a, b int32) int {
+	g := &t.grid[yn][p]
+	for int(a) >= len(*g) {
+		*g = append(*g, nil)
+	}
+	r := &(*g)[a]
+	for int(b) >= len(*r) {
+		*r = append(*r, 0)
+	}
+	if at := (*r)[b]; at != 0 {
+		return int(at - 1)
+	}
+	at := len(t.keys)
+	t.keys = append(t.keys, uint64(yn)<<54|uint64(p)<<48|uint64(a)<<24|uint64(b))
+	t.data = append(t.data, make([]int64, t.width)...)
+	(*r)[b] = int32(at + 1)
+	return at
+}
+
+// widen makes rows at least n places wide.
+func (t *tally) widen(n int) {
+	if n <= t.width {
+		return
+	}
+	w := max(n, 2*t.width)
+	data := make([]int64, len(t.keys)*w, len(t.keys)*w+w*64)
+	for r := range t.keys {
+		copy(data[r*w:], t.data[r*t.width:(r+1)*t.width])
+	}
+	t.data, t.width = data, w
 }
 
 // add adds f's vector, sign times, to every cell it names in year: each
@@ -441,34 +474,36 @@ func (t *tally) id(d int, v string) uint64 {
 func (t *tally) add(year int, f *facts, sign int64) {
 	yn, ok := t.years[year]
 	if !ok {
-		yn = uint64(len(t.yearN))
-		if yn >= 1<<yearBits {
-			panic("insight: too many years in one tally")
+		yn = len(t.yearN)
+		if yn >= 1<<10 {
+			panic("insight: too many years in one tally") // beyond a cell's key
 		}
 		t.years[year] = yn
 		t.yearN = append(t.yearN, year)
+		t.grid = append(t.grid, [64][][]int32{})
 	}
-	v := t.l.vecOf(f, sign)
+	t.v = t.l.appendVec(t.v[:0], f, sign)
+	v := t.v
+	t.widen(len(v))
 	for d := range Dims {
 		t.buf[d] = t.buf[d][:0]
 		for _, x := range f.values(d) {
 			t.buf[d] = append(t.buf[d], t.id(d, x))
 		}
 	}
-	put := func(key uint64) {
-		c := t.sums[key]
-		if c == nil {
-			c = new(vec)
-			t.sums[key] = c
+	put := func(r int) {
+		row := t.data[r*t.width:]
+		row = row[:len(v)]
+		for k, x := range v {
+			row[k] += x
 		}
-		c.add(v)
 	}
 	for i := range Dims {
 		for _, a := range t.buf[i] {
-			put(yn<<(64-yearBits) | uint64(i*8+7)<<48 | a<<valueBits)
+			put(t.row(yn, i*8+7, a, 0))
 			for j := i + 1; j < len(Dims); j++ {
 				for _, b := range t.buf[j] {
-					put(yn<<(64-yearBits) | uint64(i*8+j)<<48 | a<<valueBits | b)
+					put(t.row(yn, i*8+j, a, b))
 				}
 			}
 		}
@@ -478,12 +513,12 @@ func (t *tally) add(year int, f *facts, sign int64) {
 // cells hands out the sums by year and cell name.
 func (t *tally) cells() map[int]map[cellID]*vec {
 	out := make(map[int]map[cellID]*vec, len(t.yearN))
-	mask := uint64(1)<<valueBits - 1
-	for key, v := range t.sums {
-		year := t.yearN[key>>(64-yearBits)]
+	n := len(t.l.names)
+	for r, key := range t.keys {
+		year := t.yearN[key>>54]
 		pair := int(key >> 48 & 63)
 		i, j := pair/8, pair%8
-		a, b := key>>valueBits&mask, key&mask
+		a, b := key>>24&(1<<24-1), key&(1<<24-1)
 		id := cellID{Dims[i], t.names[i][a]}
 		if j != 7 {
 			id = cellID{Dims[i] + "|" + Dims[j], t.names[i][a] + "|" + t.names[j][b]}
@@ -493,7 +528,8 @@ func (t *tally) cells() map[int]map[cellID]*vec {
 			yc = map[cellID]*vec{}
 			out[year] = yc
 		}
-		yc[id] = v
+		v := vec(t.data[r*t.width : r*t.width+n : r*t.width+n])
+		yc[id] = &v
 	}
 	return out
 }
@@ -700,12 +736,7 @@ func insertFacts(ctx context.Context, tx *sql.Tx, lite bool, put map[factKey]fac
 	for k := range put {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b factKey) int {
-		if a.id != b.id {
-			return int(a.id - b.id)
-		}
-		return a.year - b.year
-	})
+	sortFactKeys(keys)
 	vals := make([][]any, len(keys))
 	for i, k := range keys {
 		f := put[k]
@@ -716,6 +747,17 @@ func insertFacts(ctx context.Context, tx *sql.Tx, lite bool, put map[factKey]fac
 		return fmt.Errorf("insight: facts: %w", err)
 	}
 	return nil
+}
+
+// sortFactKeys puts keys in the order of the tables' keys (enterprise,
+// year), so that rows go in beside the one before.
+func sortFactKeys(keys []factKey) {
+	slices.SortFunc(keys, func(a, b factKey) int {
+		if a.id != b.id {
+			return cmp.Compare(a.id, b.id)
+		}
+		return a.year - b.year
+	})
 }
 
 func insertLeaders(ctx context.Context, tx *sql.Tx, lite bool, rows []leaderKey) error {

@@ -1,0 +1,99 @@
+package insight
+
+import (
+	"strconv"
+	"testing"
+)
+
+// benchFacts makes n contributions spread as a zone's are: a few chain
+// nodes with their ancestors, an area, an industry, a size, a cohort, a
+// tier or none, and ten indicators.
+func benchFacts(n int) []facts {
+	out := make([]facts, n)
+	sizes := []string{SizeLarge, SizeMedium, SizeSmall, SizeMicro, None}
+	tiers := [][]string{{None}, {"hnte"}, {"hnte", "gazelle"}, {"sme_tech"}}
+	inds := []string{"revenue", "tax", "rd", "energy", "employees", "output", "profit", "assets", "land", "export"}
+	for i := range out {
+		root := i % 12
+		leaf := 100 + i%150
+		vals := map[string]int64{}
+		for k, ind := range inds {
+			vals[ind] = int64(i*7 + k)
+		}
+		out[i] = facts{
+			Chains:  []string{strconv.Itoa(root), strconv.Itoa(leaf)},
+			Direct:  []int64{int64(leaf)},
+			Area:    strconv.Itoa(i % 9),
+			Section: string(rune('A' + i%20)),
+			Div:     strconv.Itoa(10 + i%90),
+			Size:    sizes[i%len(sizes)],
+			Cohort:  strconv.Itoa(1990 + i%35),
+			Tiers:   tiers[i%len(tiers)],
+			Values:  vals,
+		}
+	}
+	return out
+}
+
+// BenchmarkTallyAdd adds one year's contributions to a tally, as a
+// rebuild does for each enterprise and year.
+func BenchmarkTallyAdd(b *testing.B) {
+	fs := benchFacts(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		t := newTally()
+		for i := range fs {
+			t.add(2022, &fs[i], 1)
+		}
+	}
+}
+
+// TestTallySumsEveryCell checks the tally against sums worked out cell by
+// cell: each dimension alone and each pair, added and taken off again.
+func TestTallySumsEveryCell(t *testing.T) {
+	fs := benchFacts(500)
+	ta := newTally()
+	for i := range fs {
+		ta.add(2022+i%2, &fs[i], 1)
+	}
+	ta.add(2022, &fs[3], -1) // taken off again: counts as 2023's only
+	ta.add(2022, &fs[3], 1)
+	want := map[int]map[cellID]int64{}
+	for i, f := range fs {
+		y := 2022 + i%2
+		if want[y] == nil {
+			want[y] = map[cellID]int64{}
+		}
+		for a := range Dims {
+			for _, x := range f.values(a) {
+				want[y][cellID{Dims[a], x}] += f.Values["revenue"]
+				for b := a + 1; b < len(Dims); b++ {
+					for _, z := range f.values(b) {
+						want[y][cellID{Dims[a] + "|" + Dims[b], x + "|" + z}] += f.Values["revenue"]
+					}
+				}
+			}
+		}
+	}
+	got := ta.cells()
+	for y, cells := range want {
+		n := 0
+		for _, v := range got[y] {
+			if (*v)[0] != 0 {
+				n++ // cells fs[3] left at zero in 2022 are not counted
+			}
+		}
+		if n != len(cells) {
+			t.Fatalf("year %d: %d cells, want %d", y, n, len(cells))
+		}
+		for id, rev := range cells {
+			v := got[y][id]
+			if v == nil {
+				t.Fatalf("year %d: no cell %v", y, id)
+			}
+			if s := ta.l.sums(*v); s.Sum["revenue"] != rev {
+				t.Fatalf("year %d cell %v: revenue %d, want %d", y, id, s.Sum["revenue"], rev)
+			}
+		}
+	}
+}
