@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -111,12 +112,7 @@ func refreshCandidates(ctx context.Context, tx *sql.Tx, lite bool, ids []int64, 
 }
 
 func insertCandidates(ctx context.Context, tx *sql.Tx, lite bool, rows []candidate) error {
-	slices.SortFunc(rows, func(a, b candidate) int {
-		if a.id != b.id {
-			return int(a.id - b.id)
-		}
-		return strings.Compare(a.tier, b.tier)
-	})
+	sortCandidates(rows)
 	vals := make([][]any, len(rows))
 	for i, r := range rows {
 		vals[i] = []any{r.id, r.tier, r.area, r.figuresYear, r.unmet, r.closeness, r.gaps}
@@ -125,6 +121,16 @@ func insertCandidates(ctx context.Context, tx *sql.Tx, lite bool, rows []candida
 		return fmt.Errorf("insight: candidates: %w", err)
 	}
 	return nil
+}
+
+// sortCandidates puts rows in the order of their key (enterprise, tier).
+func sortCandidates(rows []candidate) {
+	slices.SortFunc(rows, func(a, b candidate) int {
+		if a.id != b.id {
+			return cmp.Compare(a.id, b.id)
+		}
+		return strings.Compare(a.tier, b.tier)
+	})
 }
 
 // Candidate is an enterprise close to a tier it does not hold yet.

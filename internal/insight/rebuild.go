@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 
 	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
@@ -26,17 +27,24 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		return err
 	}
 	today := s.today()
-	var enterprises, cellsN int
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	lite := s.DB.Dialect == db.SQLite
+	// The rows go through a bulk transaction: by COPY on PostgreSQL,
+	// queued for its writer goroutine on either database.
+	b, err := s.DB.BeginBulk(ctx)
+	if err != nil {
+		return err
+	}
+	defer b.Rollback()
+	var seq int64
+	var pct int
+	err = b.Do(ctx, func(tx *sql.Tx) error {
 		if _, err := s.lockState(ctx, tx); err != nil {
 			return err
 		}
-		seq, err := s.Registry.LastChange(ctx, tx)
-		if err != nil {
+		if seq, err = s.Registry.LastChange(ctx, tx); err != nil {
 			return err
 		}
-		pct, err := s.ConflictPercent(ctx, tx)
-		if err != nil {
+		if pct, err = s.ConflictPercent(ctx, tx); err != nil {
 			return err
 		}
 		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders", "insight_candidates", "insight_source_facts", "insight_source_counts"} {
@@ -48,7 +56,6 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		// in its key's order at the end: inserted batch by batch, in
 		// enterprise order, every row landed on a page of its own of the
 		// key, the rebuild's costliest write.
-		lite := s.DB.Dialect == db.SQLite
 		temp := "CREATE TEMP TABLE rebuild_leaders (year INTEGER NOT NULL, node_id BIGINT NOT NULL, revenue BIGINT NOT NULL, enterprise_id BIGINT NOT NULL)"
 		if !lite {
 			temp += " ON COMMIT DROP"
@@ -56,11 +63,18 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		if _, err := tx.ExecContext(ctx, temp); err != nil {
 			return fmt.Errorf("insight: rebuild: %w", err)
 		}
-		all := newTally()
-		enterprises, err = s.rebuildWalk(ctx, tx, lite, cat, all, today, pct)
-		if err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	all := newTally()
+	acc := rebuildSums{counts: map[countKey]int64{}, found: map[srcKey]conflictRow{}}
+	enterprises, err := s.rebuildWalk(ctx, b, cat, all, &acc, today, pct)
+	if err != nil {
+		return err
+	}
+	err = b.Do(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id)
 			SELECT year, node_id, revenue, enterprise_id FROM rebuild_leaders ORDER BY year, node_id, revenue, enterprise_id`); err != nil {
 			return fmt.Errorf("insight: rebuild: %w", err)
@@ -71,6 +85,18 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 				return fmt.Errorf("insight: rebuild: %w", err)
 			}
 		}
+		if err := writeCounts(ctx, tx, acc.counts); err != nil {
+			return err
+		}
+		// Every conflict stored is compared with those found: settled
+		// ones are kept, open ones no longer found go.
+		stored, err := allConflicts(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := writeConflicts(ctx, tx, stored, acc.found); err != nil {
+			return err
+		}
 		var rows []cellRow
 		for y, yc := range all.cells() {
 			for id, v := range yc {
@@ -78,7 +104,6 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 				rows = append(rows, cellRow{y, id.Dims, id.Key, &sm})
 			}
 		}
-		cellsN = len(rows)
 		if err := upsertCells(ctx, tx, lite, rows); err != nil {
 			return err
 		}
@@ -90,23 +115,35 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 			return err
 		}
 		if err := s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "insight.rebuild", ObjectType: "insight_rollups", ObjectID: "all",
-			After: map[string]int{"enterprises": enterprises, "cells": cellsN}}); err != nil {
+			After: map[string]int{"enterprises": enterprises, "cells": len(rows)}}); err != nil {
 			return err
 		}
 		return memo.Bump(ctx, tx, Module)
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return b.Commit()
 }
 
-// rebuildWalk computes and writes the contributions, the sources' presence
-// and conflicts, the candidates and the leaders of every enterprise, and
-// adds the contributions to all. Its three stages overlap (overlap): the
-// registry is read on a connection of its own, 2,000 enterprises at a
-// time; the contributions are computed; the rebuild's transaction writes
-// the batch before. Reading outside the transaction may see writes that
-// the feed's number, read first, does not cover; they are in the feed
-// after it, and the applier applies them again, which changes nothing.
-func (s *Service) rebuildWalk(ctx context.Context, tx *sql.Tx, lite bool, cat catalog, all *tally, today string, pct int) (int, error) {
+// rebuildSums gathers over a whole rebuild what is written at its end:
+// the sources' counts and the conflicts found.
+type rebuildSums struct {
+	counts map[countKey]int64
+	found  map[srcKey]conflictRow
+}
+
+// rebuildWalk computes and writes the contributions, the sources' presence,
+// the candidates and the leaders of every enterprise, adds the
+// contributions to all, and gathers the sources' counts and conflicts in
+// acc. Its three stages overlap (overlap): the registry is read on a
+// connection of its own, 2,000 enterprises at a time; the contributions
+// are computed; the batch before is handed to the bulk transaction, whose
+// own writer stores it. Reading outside the transaction may see writes
+// that the feed's number, read first, does not cover; they are in the
+// feed after it, and the applier applies them again, which changes
+// nothing.
+func (s *Service) rebuildWalk(ctx context.Context, b *db.BulkTx, cat catalog, all *tally, acc *rebuildSums, today string, pct int) (int, error) {
 	type batch struct {
 		part    []enterprise.Fact
 		put     map[factKey]facts
@@ -138,8 +175,11 @@ func (s *Service) rebuildWalk(ctx context.Context, tx *sql.Tx, lite bool, cat ca
 		n += len(part)
 		return b
 	}
-	write := func(ctx context.Context, b batch) error {
-		return s.rebuildWrite(ctx, tx, lite, b.part, b.put, b.leaders, pct)
+	// The bulk transaction's writer may still hold queued rows when
+	// overlap returns and cancels its context: they are queued under the
+	// rebuild's own.
+	write := func(_ context.Context, w batch) error {
+		return rebuildWrite(ctx, b, w.part, w.put, w.leaders, acc, pct)
 	}
 	if err := overlap(ctx, read, work, write); err != nil {
 		return 0, err
@@ -201,22 +241,61 @@ func overlap[B, W any](ctx context.Context, read func(context.Context, func(B) e
 	return ctx.Err()
 }
 
-// rebuildWrite writes one batch of a rebuild: the sources' presence and
-// conflicts (from the same read), the contributions, the tier pipeline's
-// candidates (pipeline.go) and the leaders, gathered for the end.
-func (s *Service) rebuildWrite(ctx context.Context, tx *sql.Tx, lite bool, part []enterprise.Fact, put map[factKey]facts, leaders []leaderKey, pct int) error {
-	ids := make([]int64, len(part))
-	for i := range part {
-		ids[i] = part[i].ID
+// rebuildWrite writes one batch of a rebuild: the sources' presence
+// (with the counts and conflicts it gives, gathered in acc for the end),
+// the contributions, the tier pipeline's candidates (pipeline.go) and the
+// leaders, gathered for the end. The tables were emptied: nothing stored
+// is read.
+func rebuildWrite(ctx context.Context, b *db.BulkTx, part []enterprise.Fact, put map[factKey]facts, leaders []leaderKey, acc *rebuildSums, pct int) error {
+	presence, found := sourcesOf(sourceValuesOf(part), pct)
+	maps.Copy(acc.found, found)
+	keys := make([]factKey, 0, max(len(presence), len(put)))
+	for k := range presence {
+		keys = append(keys, k)
 	}
-	if _, err := s.refreshSources(ctx, tx, ids, sourceValuesOf(part), pct); err != nil {
-		return err
+	sortFactKeys(keys)
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		h := presence[k]
+		for _, x := range h {
+			for _, src := range x.srcs {
+				acc.counts[countKey{src, x.ind, k.year}]++
+			}
+		}
+		rows[i] = []any{k.id, int64(k.year), h.encode()}
 	}
-	if err := insertFacts(ctx, tx, lite, put); err != nil {
-		return err
+	if err := b.Insert(ctx, "insight_source_facts", []string{"enterprise_id", "year", "vals"}, rows); err != nil {
+		return fmt.Errorf("insight: sources: %w", err)
 	}
-	if err := insertCandidates(ctx, tx, lite, candidatesOf(put)); err != nil {
-		return err
+	keys = keys[:0]
+	for k := range put {
+		keys = append(keys, k)
 	}
-	return insertLeaderRows(ctx, tx, lite, "rebuild_leaders", "", leaders)
+	sortFactKeys(keys)
+	rows = make([][]any, len(keys))
+	for i, k := range keys {
+		f := put[k]
+		dims, v := f.encode()
+		rows[i] = []any{k.id, int64(k.year), dims, v}
+	}
+	if err := b.Insert(ctx, "insight_facts", []string{"enterprise_id", "year", "dims", "vals"}, rows); err != nil {
+		return fmt.Errorf("insight: facts: %w", err)
+	}
+	cands := candidatesOf(put)
+	sortCandidates(cands)
+	rows = make([][]any, len(cands))
+	for i, r := range cands {
+		rows[i] = []any{r.id, r.tier, r.area, r.figuresYear, int64(r.unmet), r.closeness, r.gaps}
+	}
+	if err := b.Insert(ctx, "insight_candidates", []string{"enterprise_id", "tier", "area", "figures_year", "unmet", "closeness", "gaps"}, rows); err != nil {
+		return fmt.Errorf("insight: candidates: %w", err)
+	}
+	rows = make([][]any, len(leaders))
+	for i, l := range leaders {
+		rows[i] = []any{int64(l.year), l.node, l.revenue, l.id}
+	}
+	if err := b.Insert(ctx, "rebuild_leaders", []string{"year", "node_id", "revenue", "enterprise_id"}, rows); err != nil {
+		return fmt.Errorf("insight: leaders: %w", err)
+	}
+	return nil
 }

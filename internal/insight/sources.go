@@ -239,6 +239,23 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 	if len(ids) == 0 {
 		return false, nil
 	}
+	presence, found := sourcesOf(vals, pct)
+	changed, err := s.storePresence(ctx, tx, ids, presence)
+	if err != nil {
+		return false, err
+	}
+	stored, err := storedConflicts(ctx, tx, ids)
+	if err != nil {
+		return false, err
+	}
+	moved, err := writeConflicts(ctx, tx, stored, found)
+	return changed || moved, err
+}
+
+// sourcesOf works out from vals (as refreshSources takes them) what each
+// enterprise's years hold by source, and the conflicts: values whose
+// sources disagree by more than pct per cent.
+func sourcesOf(vals [][]enterprise.SourceValue, pct int) (map[factKey]held, map[srcKey]conflictRow) {
 	// What each enterprise's years hold by source, and where sources
 	// disagree. A rebuild passes every value of the registry through
 	// here: the sources' names share one backing list, and an
@@ -303,16 +320,16 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 			flush(part[len(part)-1].EnterpriseID)
 		}
 	}
-	changed := false
+	return presence, found
+}
 
-	// The presence rows and their counts.
+// storePresence moves the stored presence rows of ids, and the counts
+// they sum to, to presence.
+func (s *Service) storePresence(ctx context.Context, tx *sql.Tx, ids []int64, presence map[factKey]held) (bool, error) {
+	changed := false
 	old, err := storedPresence(ctx, tx, ids)
 	if err != nil {
 		return false, err
-	}
-	type countKey struct {
-		src, ind string
-		year     int
 	}
 	counts := map[countKey]int64{}
 	var drop []factKey
@@ -367,12 +384,7 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 		for k := range put {
 			pk = append(pk, k)
 		}
-		slices.SortFunc(pk, func(a, b factKey) int {
-			if a.id != b.id {
-				return int(a.id - b.id)
-			}
-			return a.year - b.year
-		})
+		sortFactKeys(pk)
 		rows := make([][]any, len(pk))
 		for i, k := range pk {
 			rows[i] = []any{k.id, k.year, put[k]}
@@ -380,29 +392,45 @@ func (s *Service) refreshSources(ctx context.Context, tx *sql.Tx, ids []int64, v
 		if err := execRows(ctx, tx, s.DB.Dialect == db.SQLite, "INSERT INTO insight_source_facts (enterprise_id, year, vals)", "", 3, rows); err != nil {
 			return false, fmt.Errorf("insight: sources: %w", err)
 		}
-		zero := false
-		for k, n := range counts {
-			if n == 0 {
-				continue
-			}
-			zero = zero || n < 0
-			if _, err := tx.ExecContext(ctx, `INSERT INTO insight_source_counts (source, indicator, year, n) VALUES ($1,$2,$3,$4)
-				ON CONFLICT (source, indicator, year) DO UPDATE SET n = insight_source_counts.n + excluded.n`, k.src, k.ind, k.year, n); err != nil {
-				return false, fmt.Errorf("insight: sources: %w", err)
-			}
-		}
-		if zero {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM insight_source_counts WHERE n <= 0"); err != nil {
-				return false, fmt.Errorf("insight: sources: %w", err)
-			}
+		if err := writeCounts(ctx, tx, counts); err != nil {
+			return false, err
 		}
 	}
+	return changed, nil
+}
 
-	// The conflicts.
-	stored, err := storedConflicts(ctx, tx, ids)
-	if err != nil {
-		return false, err
+// countKey names a count of insight_source_counts.
+type countKey struct {
+	src, ind string
+	year     int
+}
+
+// writeCounts adds counts to insight_source_counts, dropping counts that
+// reach zero.
+func writeCounts(ctx context.Context, tx *sql.Tx, counts map[countKey]int64) error {
+	zero := false
+	for k, n := range counts {
+		if n == 0 {
+			continue
+		}
+		zero = zero || n < 0
+		if _, err := tx.ExecContext(ctx, `INSERT INTO insight_source_counts (source, indicator, year, n) VALUES ($1,$2,$3,$4)
+			ON CONFLICT (source, indicator, year) DO UPDATE SET n = insight_source_counts.n + excluded.n`, k.src, k.ind, k.year, n); err != nil {
+			return fmt.Errorf("insight: sources: %w", err)
+		}
 	}
+	if zero {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM insight_source_counts WHERE n <= 0"); err != nil {
+			return fmt.Errorf("insight: sources: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeConflicts moves the stored conflicts (stored, of some enterprises)
+// to those found now (of the same enterprises).
+func writeConflicts(ctx context.Context, tx *sql.Tx, stored, found map[srcKey]conflictRow) (bool, error) {
+	changed := false
 	for k, c := range found {
 		prev, had := stored[k]
 		var q string
@@ -545,26 +573,39 @@ func storedPresence(ctx context.Context, q db.Querier, ids []int64) (map[factKey
 func storedConflicts(ctx context.Context, q db.Querier, ids []int64) (map[srcKey]conflictRow, error) {
 	out := map[srcKey]conflictRow{}
 	for start := 0; start < len(ids); start += 500 {
-		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, indicator, year, vals, spread, state, settled_at FROM insight_conflicts WHERE enterprise_id IN ("+
-			idList(ids[start:min(start+500, len(ids))])+")")
-		if err != nil {
-			return nil, fmt.Errorf("insight: conflicts: %w", err)
-		}
-		for rows.Next() {
-			var k srcKey
-			var c conflictRow
-			if err := rows.Scan(&k.id, &k.ind, &k.year, &c.vals, &c.spread, &c.state, &c.settledAt); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("insight: conflicts: %w", err)
-			}
-			out[k] = c
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("insight: conflicts: %w", err)
+		if err := readConflicts(ctx, q, out, " WHERE enterprise_id IN ("+idList(ids[start:min(start+500, len(ids))])+")"); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// allConflicts reads every stored conflict.
+func allConflicts(ctx context.Context, q db.Querier) (map[srcKey]conflictRow, error) {
+	out := map[srcKey]conflictRow{}
+	return out, readConflicts(ctx, q, out, "")
+}
+
+// readConflicts adds the conflicts that where (a WHERE clause, or "")
+// selects to out.
+func readConflicts(ctx context.Context, q db.Querier, out map[srcKey]conflictRow, where string) error {
+	rows, err := q.QueryContext(ctx, "SELECT enterprise_id, indicator, year, vals, spread, state, settled_at FROM insight_conflicts"+where)
+	if err != nil {
+		return fmt.Errorf("insight: conflicts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k srcKey
+		var c conflictRow
+		if err := rows.Scan(&k.id, &k.ind, &k.year, &c.vals, &c.spread, &c.state, &c.settledAt); err != nil {
+			return fmt.Errorf("insight: conflicts: %w", err)
+		}
+		out[k] = c
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("insight: conflicts: %w", err)
+	}
+	return nil
 }
 
 var errNoSources = errs.New(errs.Forbidden, "只有园区工作人员和全区部门可以查看数据来源", "only zone staff and zone-wide departments read the data sources")
