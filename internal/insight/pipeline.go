@@ -112,25 +112,26 @@ func refreshCandidates(ctx context.Context, tx *sql.Tx, lite bool, ids []int64, 
 }
 
 func insertCandidates(ctx context.Context, tx *sql.Tx, lite bool, rows []candidate) error {
-	sortCandidates(rows)
-	vals := make([][]any, len(rows))
-	for i, r := range rows {
-		vals[i] = []any{r.id, r.tier, r.area, r.figuresYear, r.unmet, r.closeness, r.gaps}
-	}
-	if err := execRows(ctx, tx, lite, "INSERT INTO insight_candidates (enterprise_id, tier, area, figures_year, unmet, closeness, gaps)", "", 7, vals); err != nil {
+	if err := execRows(ctx, tx, lite, "INSERT INTO insight_candidates (enterprise_id, tier, area, figures_year, unmet, closeness, gaps)", "", 7, candidateRows(rows)); err != nil {
 		return fmt.Errorf("insight: candidates: %w", err)
 	}
 	return nil
 }
 
-// sortCandidates puts rows in the order of their key (enterprise, tier).
-func sortCandidates(rows []candidate) {
-	slices.SortFunc(rows, func(a, b candidate) int {
+// candidateRows lists cands as rows of insight_candidates, in key order
+// (enterprise, tier).
+func candidateRows(cands []candidate) [][]any {
+	slices.SortFunc(cands, func(a, b candidate) int {
 		if a.id != b.id {
 			return cmp.Compare(a.id, b.id)
 		}
 		return strings.Compare(a.tier, b.tier)
 	})
+	rows := make([][]any, len(cands))
+	for i, r := range cands {
+		rows[i] = []any{r.id, r.tier, r.area, r.figuresYear, r.unmet, r.closeness, r.gaps}
+	}
+	return rows
 }
 
 // Candidate is an enterprise close to a tier it does not hold yet.

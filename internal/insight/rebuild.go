@@ -249,7 +249,7 @@ func overlap[B, W any](ctx context.Context, read func(context.Context, func(B) e
 func rebuildWrite(ctx context.Context, b *db.BulkTx, part []enterprise.Fact, put map[factKey]facts, leaders []leaderKey, acc *rebuildSums, pct int) error {
 	presence, found := sourcesOf(sourceValuesOf(part), pct)
 	maps.Copy(acc.found, found)
-	keys := make([]factKey, 0, max(len(presence), len(put)))
+	keys := make([]factKey, 0, len(presence))
 	for k := range presence {
 		keys = append(keys, k)
 	}
@@ -267,34 +267,13 @@ func rebuildWrite(ctx context.Context, b *db.BulkTx, part []enterprise.Fact, put
 	if err := b.Insert(ctx, "insight_source_facts", []string{"enterprise_id", "year", "vals"}, rows); err != nil {
 		return fmt.Errorf("insight: sources: %w", err)
 	}
-	keys = keys[:0]
-	for k := range put {
-		keys = append(keys, k)
-	}
-	sortFactKeys(keys)
-	rows = make([][]any, len(keys))
-	for i, k := range keys {
-		f := put[k]
-		dims, v := f.encode()
-		rows[i] = []any{k.id, int64(k.year), dims, v}
-	}
-	if err := b.Insert(ctx, "insight_facts", []string{"enterprise_id", "year", "dims", "vals"}, rows); err != nil {
+	if err := b.Insert(ctx, "insight_facts", []string{"enterprise_id", "year", "dims", "vals"}, factRows(put)); err != nil {
 		return fmt.Errorf("insight: facts: %w", err)
 	}
-	cands := candidatesOf(put)
-	sortCandidates(cands)
-	rows = make([][]any, len(cands))
-	for i, r := range cands {
-		rows[i] = []any{r.id, r.tier, r.area, r.figuresYear, int64(r.unmet), r.closeness, r.gaps}
-	}
-	if err := b.Insert(ctx, "insight_candidates", []string{"enterprise_id", "tier", "area", "figures_year", "unmet", "closeness", "gaps"}, rows); err != nil {
+	if err := b.Insert(ctx, "insight_candidates", []string{"enterprise_id", "tier", "area", "figures_year", "unmet", "closeness", "gaps"}, candidateRows(candidatesOf(put))); err != nil {
 		return fmt.Errorf("insight: candidates: %w", err)
 	}
-	rows = make([][]any, len(leaders))
-	for i, l := range leaders {
-		rows[i] = []any{int64(l.year), l.node, l.revenue, l.id}
-	}
-	if err := b.Insert(ctx, "rebuild_leaders", []string{"year", "node_id", "revenue", "enterprise_id"}, rows); err != nil {
+	if err := b.Insert(ctx, "rebuild_leaders", []string{"year", "node_id", "revenue", "enterprise_id"}, leaderRows(leaders)); err != nil {
 		return fmt.Errorf("insight: leaders: %w", err)
 	}
 	return nil

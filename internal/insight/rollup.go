@@ -732,21 +732,26 @@ func deleteFacts(ctx context.Context, tx *sql.Tx, keys []factKey) error {
 }
 
 func insertFacts(ctx context.Context, tx *sql.Tx, lite bool, put map[factKey]facts) error {
+	if err := execRows(ctx, tx, lite, "INSERT INTO insight_facts (enterprise_id, year, dims, vals)", "", 4, factRows(put)); err != nil {
+		return fmt.Errorf("insight: facts: %w", err)
+	}
+	return nil
+}
+
+// factRows lists put as rows of insight_facts, in key order.
+func factRows(put map[factKey]facts) [][]any {
 	keys := make([]factKey, 0, len(put))
 	for k := range put {
 		keys = append(keys, k)
 	}
 	sortFactKeys(keys)
-	vals := make([][]any, len(keys))
+	rows := make([][]any, len(keys))
 	for i, k := range keys {
 		f := put[k]
 		dims, v := f.encode()
-		vals[i] = []any{k.id, k.year, dims, v}
+		rows[i] = []any{k.id, k.year, dims, v}
 	}
-	if err := execRows(ctx, tx, lite, "INSERT INTO insight_facts (enterprise_id, year, dims, vals)", "", 4, vals); err != nil {
-		return fmt.Errorf("insight: facts: %w", err)
-	}
-	return nil
+	return rows
 }
 
 // sortFactKeys puts keys in the order of the tables' keys (enterprise,
@@ -767,14 +772,19 @@ func insertLeaders(ctx context.Context, tx *sql.Tx, lite bool, rows []leaderKey)
 // insertLeaderRows inserts leaders' rows into table (insight_leaders, or
 // a rebuild's gathering table).
 func insertLeaderRows(ctx context.Context, tx *sql.Tx, lite bool, table, tail string, rows []leaderKey) error {
-	vals := make([][]any, len(rows))
-	for i, l := range rows {
-		vals[i] = []any{l.year, l.node, l.revenue, l.id}
-	}
-	if err := execRows(ctx, tx, lite, "INSERT INTO "+table+" (year, node_id, revenue, enterprise_id)", tail, 4, vals); err != nil {
+	if err := execRows(ctx, tx, lite, "INSERT INTO "+table+" (year, node_id, revenue, enterprise_id)", tail, 4, leaderRows(rows)); err != nil {
 		return fmt.Errorf("insight: leaders: %w", err)
 	}
 	return nil
+}
+
+// leaderRows lists leaders as rows of insight_leaders.
+func leaderRows(leaders []leaderKey) [][]any {
+	rows := make([][]any, len(leaders))
+	for i, l := range leaders {
+		rows[i] = []any{l.year, l.node, l.revenue, l.id}
+	}
+	return rows
 }
 
 // execRows inserts rows (each of ncols values) with head ("INSERT INTO t
