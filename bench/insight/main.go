@@ -112,7 +112,8 @@ func run(n, years, clients int, dur time.Duration, keep string, rebuild bool) er
 		runtime.ReadMemStats(&m1)
 		var cells, facts int
 		d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM insight_cells").Scan(&cells)
-		d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM insight_facts").Scan(&facts)
+		// A contribution is a line of its enterprise's row.
+		d.R.QueryRowContext(ctx, "SELECT COALESCE(SUM(LENGTH(body) - LENGTH(REPLACE(body, '\n', '')) + 1), 0) FROM insight_contributions").Scan(&facts)
 		fmt.Printf("rollup rebuild: %s (%d cells, %d contributions; Go runtime memory %d MB)\n", time.Since(t0).Round(time.Millisecond),
 			cells, facts, m1.Sys>>20)
 		if d.Dialect == db.Postgres {

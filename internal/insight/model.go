@@ -205,7 +205,7 @@ type cellID struct {
 	Dims, Key string
 }
 
-// encode writes f as the two columns of insight_facts.
+// encode writes f as the dims and vals of a year of insight_contributions.
 func (f *facts) encode() (dims, vals string) {
 	var b strings.Builder
 	ids := make([]string, len(f.Direct))

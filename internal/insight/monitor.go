@@ -443,10 +443,8 @@ func (s *Service) sweepNoReport(ctx context.Context, tx *sql.Tx, today string) e
 			continue
 		}
 		from, to := year-r.Periods, year-1
-		rows, err := tx.QueryContext(ctx, `SELECT f0.enterprise_id FROM insight_facts f0 WHERE f0.year = 0
-			AND EXISTS (SELECT 1 FROM insight_facts e WHERE e.enterprise_id = f0.enterprise_id AND e.year > 0 AND e.year < $1)
-			AND NOT EXISTS (SELECT 1 FROM insight_facts f WHERE f.enterprise_id = f0.enterprise_id AND f.year >= $1)
-			ORDER BY f0.enterprise_id LIMIT 10000`, from)
+		rows, err := tx.QueryContext(ctx, `SELECT enterprise_id FROM insight_contributions
+			WHERE now = 1 AND latest > 0 AND latest < $1 ORDER BY enterprise_id LIMIT 10000`, from)
 		if err != nil {
 			return fmt.Errorf("insight: no-report sweep: %w", err)
 		}

@@ -186,3 +186,30 @@ func TestQuarterDropLapseAndMoveOut(t *testing.T) {
 		t.Fatalf("moved out: %+v", ws)
 	}
 }
+
+// When the applier turns the day, the no-report rule (two years, as
+// shipped) warns on operating enterprises whose latest figures are older
+// than the two full years before today's: not on one that reported in
+// them, nor on one that never reported.
+func TestNoReportSweepOnANewDay(t *testing.T) {
+	f := newFixture(t)
+	for range 3 {
+		f.create(nil)
+	}
+	stale, fresh := f.ids[0], f.ids[1]
+	for id, year := range map[int64]int{stale: 2020, fresh: 2022} {
+		if err := f.reg.SetFigures(f.ctx, f.staff, id, []enterprise.FigureInput{{Indicator: "revenue", Year: year, Value: 1_000_000_00}}); err != nil {
+			f.fail(err)
+		}
+	}
+	f.apply()
+	if ws := f.warnings(f.admin); len(ws) != 0 {
+		t.Fatalf("warnings before the day turns: %+v", ws)
+	}
+	f.now = f.now.AddDate(0, 0, 1)
+	f.apply()
+	ws := f.warnings(f.admin)
+	if len(ws) != 1 || ws[0].EnterpriseID != stale || ws[0].Period != "2022" || !strings.Contains(ws[0].DetailZH, "2021–2022 年未报送") {
+		t.Fatalf("warnings after the day turned: %+v", ws)
+	}
+}

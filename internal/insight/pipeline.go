@@ -14,13 +14,13 @@ import (
 )
 
 // The candidates close to a tier (insight_candidates) are a pure function
-// of each enterprise's contributions (insight_facts): whenever recompute
-// changes an enterprise's contributions, its candidate rows are worked out
-// again from them in the same transaction, and a rebuild works them all
-// out from the facts it writes. A page reads them by index and never
-// compares figures on request. They are kept for now only (the latest
-// year's figures, today's certificates): outreach is for now, and a row
-// per year would multiply the table by the years kept.
+// of each enterprise's contributions (insight_contributions): whenever
+// recompute changes an enterprise's contributions, its candidate rows are
+// worked out again from them in the same transaction, and a rebuild works
+// them all out from the facts it writes. A page reads them by index and
+// never compares figures on request. They are kept for now only (the
+// latest year's figures, today's certificates): outreach is for now, and a
+// row per year would multiply the table by the years kept.
 
 // candidate is one row of insight_candidates.
 type candidate struct {
@@ -89,19 +89,8 @@ func appendCandidates(out []candidate, id int64, figYear int, area string, held 
 }
 
 // refreshCandidates replaces the candidate rows of ids by those of their
-// contributions after a recompute: before, with the delta's writes and
-// deletions applied.
-func refreshCandidates(ctx context.Context, tx *sql.Tx, lite bool, ids []int64, before map[factKey]facts, d *delta) error {
-	after := make(map[factKey]facts, len(before)+len(d.put))
-	for k, f := range before {
-		after[k] = f
-	}
-	for _, k := range d.drop {
-		delete(after, k)
-	}
-	for k, f := range d.put {
-		after[k] = f
-	}
+// contributions after a recompute.
+func refreshCandidates(ctx context.Context, tx *sql.Tx, lite bool, ids []int64, after map[factKey]facts) error {
 	for start := 0; start < len(ids); start += 500 {
 		part := ids[start:min(start+500, len(ids))]
 		if _, err := tx.ExecContext(ctx, "DELETE FROM insight_candidates WHERE enterprise_id IN ("+idList(part)+")"); err != nil {

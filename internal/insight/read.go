@@ -16,7 +16,7 @@ import (
 )
 
 // The reads of the chain map and the breakdowns. They read only the
-// rollups (insight_cells, insight_leaders, insight_facts) and the
+// rollups (insight_cells, insight_leaders, insight_contributions) and the
 // registry's catalogues (chain tree, industry codes, indicators, names of
 // enterprises), never the raw figures. An office area's unit reads the
 // pair cells of a dimension crossed with the area, keeping its own key.
@@ -450,7 +450,7 @@ func (s *Service) inArea(ctx context.Context, l []Leader, year int, area string)
 	for i, x := range l {
 		ids[i] = x.EnterpriseID
 	}
-	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT enterprise_id, dims FROM insight_facts WHERE year = $1 AND enterprise_id IN ("+idList(ids)+")", year)
+	rows, err := s.DB.Read(ctx).QueryContext(ctx, "SELECT enterprise_id, body FROM insight_contributions WHERE enterprise_id IN ("+idList(ids)+")")
 	if err != nil {
 		return nil, fmt.Errorf("insight: facts: %w", err)
 	}
@@ -458,12 +458,17 @@ func (s *Service) inArea(ctx context.Context, l []Leader, year int, area string)
 	ok := map[int64]bool{}
 	for rows.Next() {
 		var id int64
-		var dims string
-		if err := rows.Scan(&id, &dims); err != nil {
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
 			return nil, fmt.Errorf("insight: facts: %w", err)
 		}
-		if p := strings.Split(dims, ";"); len(p) == 8 && p[2] == area {
-			ok[id] = true
+		err := parseContributions(body, func(y int, f facts) {
+			if y == year && f.Area == area {
+				ok[id] = true
+			}
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if err := rows.Err(); err != nil {

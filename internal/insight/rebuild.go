@@ -47,7 +47,7 @@ func (s *Service) Rebuild(ctx context.Context, v Viewer) error {
 		if pct, err = s.ConflictPercent(ctx, tx); err != nil {
 			return err
 		}
-		for _, t := range []string{"insight_cells", "insight_facts", "insight_leaders", "insight_candidates", "insight_source_facts", "insight_source_counts"} {
+		for _, t := range []string{"insight_cells", "insight_contributions", "insight_leaders", "insight_candidates", "insight_source_presence", "insight_source_counts"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("insight: rebuild: %w", err)
 			}
@@ -249,25 +249,17 @@ func overlap[B, W any](ctx context.Context, read func(context.Context, func(B) e
 func rebuildWrite(ctx context.Context, b *db.BulkTx, part []enterprise.Fact, put map[factKey]facts, leaders []leaderKey, acc *rebuildSums, pct int) error {
 	presence, found := sourcesOf(sourceValuesOf(part), pct)
 	maps.Copy(acc.found, found)
-	keys := make([]factKey, 0, len(presence))
-	for k := range presence {
-		keys = append(keys, k)
-	}
-	sortFactKeys(keys)
-	rows := make([][]any, len(keys))
-	for i, k := range keys {
-		h := presence[k]
+	for k, h := range presence {
 		for _, x := range h {
 			for _, src := range x.srcs {
 				acc.counts[countKey{src, x.ind, k.year}]++
 			}
 		}
-		rows[i] = []any{k.id, int64(k.year), h.encode()}
 	}
-	if err := b.Insert(ctx, "insight_source_facts", []string{"enterprise_id", "year", "vals"}, rows); err != nil {
+	if err := b.Insert(ctx, "insight_source_presence", []string{"enterprise_id", "vals"}, presenceRows(presence, nil)); err != nil {
 		return fmt.Errorf("insight: sources: %w", err)
 	}
-	if err := b.Insert(ctx, "insight_facts", []string{"enterprise_id", "year", "dims", "vals"}, factRows(put)); err != nil {
+	if err := b.Insert(ctx, "insight_contributions", []string{"enterprise_id", "now", "latest", "body"}, contributionRows(put, nil)); err != nil {
 		return fmt.Errorf("insight: facts: %w", err)
 	}
 	if err := b.Insert(ctx, "insight_candidates", []string{"enterprise_id", "tier", "area", "figures_year", "unmet", "closeness", "gaps"}, candidateRows(candidatesOf(put))); err != nil {

@@ -5,7 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gaoxin/internal/db"
@@ -16,8 +18,8 @@ import (
 
 // The rollups are kept by state, not by replaying events: applying a
 // change recomputes the enterprise's contribution from the registry as it
-// stands, takes the contribution last applied (insight_facts) off every
-// cell it named and adds the new one. Applying an entry twice is then
+// stands, takes the contribution last applied (insight_contributions) off
+// every cell it named and adds the new one. Applying an entry twice is then
 // harmless, and the place in the feed only saves work; a rebuild
 // recomputes every contribution and every cell from scratch, and must
 // give the same tables (rollup_test.go).
@@ -299,12 +301,13 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, targets map[int64]*
 	if d.empty() {
 		return conflicts, nil
 	}
-	if err := d.write(ctx, s.DB, tx); err != nil {
+	after := d.after(old)
+	if err := d.write(ctx, s.DB, tx, after); err != nil {
 		return false, err
 	}
 	// The tier pipeline's candidates follow the contributions
 	// (pipeline.go); the monitor checks the changed enterprises.
-	if err := refreshCandidates(ctx, tx, s.DB.Dialect == db.SQLite, ids, old, d); err != nil {
+	if err := refreshCandidates(ctx, tx, s.DB.Dialect == db.SQLite, ids, after); err != nil {
 		return false, err
 	}
 	return true, s.evaluate(ctx, tx, checks, today)
@@ -320,23 +323,22 @@ func (s *Service) storedFacts(ctx context.Context, q db.Querier, ids []int64) (m
 	out := map[factKey]facts{}
 	for start := 0; start < len(ids); start += 500 {
 		part := ids[start:min(start+500, len(ids))]
-		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, year, dims, vals FROM insight_facts WHERE enterprise_id IN ("+idList(part)+")")
+		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, body FROM insight_contributions WHERE enterprise_id IN ("+idList(part)+")")
 		if err != nil {
 			return nil, fmt.Errorf("insight: facts: %w", err)
 		}
 		for rows.Next() {
-			var k factKey
-			var dims, vals string
-			if err := rows.Scan(&k.id, &k.year, &dims, &vals); err != nil {
+			var id int64
+			var body string
+			if err := rows.Scan(&id, &body); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("insight: facts: %w", err)
 			}
-			f, err := decode(dims, vals)
+			err := parseContributions(body, func(year int, f facts) { out[factKey{id, year}] = f })
 			if err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[k] = f
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -576,7 +578,7 @@ func leadersOf(k factKey, f *facts) []leaderKey {
 
 // write stores the delta: each touched cell read, moved and written back
 // (or deleted when no enterprise is left in it), the facts, the leaders.
-func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
+func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx, after map[factKey]facts) error {
 	for year, cells := range d.tally.cells() {
 		byDims := map[string][]string{}
 		for c := range cells {
@@ -610,16 +612,24 @@ func (d *delta) write(ctx context.Context, database *db.DB, tx *sql.Tx) error {
 			}
 		}
 	}
-	keys := make([]factKey, 0, len(d.put)+len(d.drop))
+	// An enterprise's row holds all its years: one whose years moved is
+	// written again whole, from after.
+	moved := map[int64]bool{}
 	for k := range d.put {
-		keys = append(keys, k)
+		moved[k.id] = true
 	}
-	keys = append(keys, d.drop...)
-	if err := deleteFacts(ctx, tx, keys); err != nil {
-		return err
+	for _, k := range d.drop {
+		moved[k.id] = true
 	}
-	if err := insertFacts(ctx, tx, database.Dialect == db.SQLite, d.put); err != nil {
-		return err
+	ids := slices.Sorted(maps.Keys(moved))
+	for start := 0; start < len(ids); start += 500 {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM insight_contributions WHERE enterprise_id IN ("+idList(ids[start:min(start+500, len(ids))])+")"); err != nil {
+			return fmt.Errorf("insight: facts: %w", err)
+		}
+	}
+	if err := execRows(ctx, tx, database.Dialect == db.SQLite, "INSERT INTO insight_contributions (enterprise_id, now, latest, body)", "", 4,
+		contributionRows(after, moved)); err != nil {
+		return fmt.Errorf("insight: facts: %w", err)
 	}
 	for start := 0; start < len(d.dropLd); start += 200 {
 		part := d.dropLd[start:min(start+200, len(d.dropLd))]
@@ -715,43 +725,75 @@ func upsertCells(ctx context.Context, tx *sql.Tx, lite bool, rows []cellRow) err
 	return nil
 }
 
-func deleteFacts(ctx context.Context, tx *sql.Tx, keys []factKey) error {
-	byYear := map[int][]int64{}
-	for _, k := range keys {
-		byYear[k.year] = append(byYear[k.year], k.id)
+// after is every contribution of the enterprises of before (as stored)
+// once the delta is applied.
+func (d *delta) after(before map[factKey]facts) map[factKey]facts {
+	out := make(map[factKey]facts, len(before)+len(d.put))
+	for k, f := range before {
+		out[k] = f
 	}
-	for year, ids := range byYear {
-		for start := 0; start < len(ids); start += 500 {
-			part := ids[start:min(start+500, len(ids))]
-			if _, err := tx.ExecContext(ctx, "DELETE FROM insight_facts WHERE year = $1 AND enterprise_id IN ("+idList(part)+")", year); err != nil {
-				return fmt.Errorf("insight: facts: %w", err)
-			}
+	for _, k := range d.drop {
+		delete(out, k)
+	}
+	maps.Copy(out, d.put)
+	return out
+}
+
+// contributionRows lists the insight_contributions rows of the
+// enterprises of all that only names (every one when nil), in enterprise
+// order: each year's contribution a line "year<TAB>dims<TAB>vals", in
+// year order.
+func contributionRows(all map[factKey]facts, only map[int64]bool) [][]any {
+	byID := map[int64][]int{}
+	for k := range all {
+		if only == nil || only[k.id] {
+			byID[k.id] = append(byID[k.id], k.year)
 		}
 	}
-	return nil
-}
-
-func insertFacts(ctx context.Context, tx *sql.Tx, lite bool, put map[factKey]facts) error {
-	if err := execRows(ctx, tx, lite, "INSERT INTO insight_facts (enterprise_id, year, dims, vals)", "", 4, factRows(put)); err != nil {
-		return fmt.Errorf("insight: facts: %w", err)
-	}
-	return nil
-}
-
-// factRows lists put as rows of insight_facts, in key order.
-func factRows(put map[factKey]facts) [][]any {
-	keys := make([]factKey, 0, len(put))
-	for k := range put {
-		keys = append(keys, k)
-	}
-	sortFactKeys(keys)
-	rows := make([][]any, len(keys))
-	for i, k := range keys {
-		f := put[k]
-		dims, v := f.encode()
-		rows[i] = []any{k.id, k.year, dims, v}
+	rows := make([][]any, 0, len(byID))
+	var b strings.Builder
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		years := byID[id]
+		slices.Sort(years)
+		b.Reset()
+		now := 0
+		for i, y := range years {
+			if y == 0 {
+				now = 1
+			}
+			f := all[factKey{id, y}]
+			dims, vals := f.encode()
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(strconv.Itoa(y))
+			b.WriteByte('\t')
+			b.WriteString(dims)
+			b.WriteByte('\t')
+			b.WriteString(vals)
+		}
+		rows = append(rows, []any{id, now, years[len(years)-1], b.String()})
 	}
 	return rows
+}
+
+// parseContributions calls fn with each year of a body contributionRows
+// spelled and its contribution.
+func parseContributions(body string, fn func(year int, f facts)) error {
+	for _, line := range strings.Split(body, "\n") {
+		y, rest, ok := strings.Cut(line, "\t")
+		dims, vals, ok2 := strings.Cut(rest, "\t")
+		year, err := strconv.Atoi(y)
+		if !ok || !ok2 || err != nil {
+			return fmt.Errorf("insight: bad contributions %q", body)
+		}
+		f, err := decode(dims, vals)
+		if err != nil {
+			return err
+		}
+		fn(year, f)
+	}
+	return nil
 }
 
 // sortFactKeys puts keys in the order of the tables' keys (enterprise,

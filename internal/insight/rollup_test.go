@@ -185,10 +185,10 @@ func (f *fixture) dump() string {
 	var b strings.Builder
 	for _, q := range []string{
 		"SELECT year, dims, key, n, body FROM insight_cells ORDER BY year, dims, key",
-		"SELECT enterprise_id, year, dims, vals, '' FROM insight_facts ORDER BY enterprise_id, year",
+		"SELECT enterprise_id, now, latest, body, '' FROM insight_contributions ORDER BY enterprise_id",
 		"SELECT year, node_id, revenue, enterprise_id, '' FROM insight_leaders ORDER BY year, node_id, revenue, enterprise_id",
 		"SELECT enterprise_id, tier, area || ' ' || figures_year, unmet || ' ' || closeness, gaps FROM insight_candidates ORDER BY enterprise_id, tier",
-		"SELECT enterprise_id, year, vals, '', '' FROM insight_source_facts ORDER BY enterprise_id, year",
+		"SELECT enterprise_id, vals, '', '', '' FROM insight_source_presence ORDER BY enterprise_id",
 		"SELECT source, indicator, year, n, '' FROM insight_source_counts ORDER BY source, indicator, year",
 		"SELECT enterprise_id, indicator, year, vals, spread || state FROM insight_conflicts ORDER BY enterprise_id, indicator, year",
 	} {

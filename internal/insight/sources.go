@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ import (
 // last import, its coverage and its staleness, and the conflicts where two
 // confirmed sources disagree on an enterprise's yearly value.
 //
-// Like the rollups, the per-source presence of values (insight_source_facts
+// Like the rollups, the per-source presence of values (insight_source_presence
 // and their counts) and the conflicts are kept by state: the applier
 // recomputes them for the enterprises the registry's change feed names,
 // in its transaction, and a rebuild recomputes them for every enterprise.
@@ -217,7 +218,7 @@ func sourceValuesOf(facts []enterprise.Fact) [][]enterprise.SourceValue {
 // refreshAllConflicts recomputes the per-source presence of values and
 // the conflicts of every enterprise (a rebuild, a new share).
 func (s *Service) refreshAllConflicts(ctx context.Context, tx *sql.Tx) error {
-	for _, t := range []string{"insight_source_facts", "insight_source_counts"} {
+	for _, t := range []string{"insight_source_presence", "insight_source_counts"} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 			return fmt.Errorf("insight: sources: %w", err)
 		}
@@ -333,7 +334,7 @@ func (s *Service) storePresence(ctx context.Context, tx *sql.Tx, ids []int64, pr
 	}
 	counts := map[countKey]int64{}
 	var drop []factKey
-	put := map[factKey]string{}
+	put := map[factKey]bool{}
 	keys := map[factKey]bool{}
 	for k := range old {
 		keys[k] = true
@@ -364,32 +365,28 @@ func (s *Service) storePresence(ctx context.Context, tx *sql.Tx, ids []int64, pr
 					counts[countKey{src, h.ind, k.year}]++
 				}
 			}
-			put[k] = next
+			put[k] = true
 		}
 	}
 	if len(drop) > 0 || len(put) > 0 {
+		// An enterprise's row holds all its years: one whose years moved
+		// is written again whole, from presence.
 		changed = true
-		byYear := map[int][]int64{}
+		moved := map[int64]bool{}
 		for _, k := range drop {
-			byYear[k.year] = append(byYear[k.year], k.id)
+			moved[k.id] = true
 		}
-		for year, list := range byYear {
-			for start := 0; start < len(list); start += 500 {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM insight_source_facts WHERE year = $1 AND enterprise_id IN ("+idList(list[start:min(start+500, len(list))])+")", year); err != nil {
-					return false, fmt.Errorf("insight: sources: %w", err)
-				}
+		for k := range put {
+			moved[k.id] = true
+		}
+		ids := slices.Sorted(maps.Keys(moved))
+		for start := 0; start < len(ids); start += 500 {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM insight_source_presence WHERE enterprise_id IN ("+idList(ids[start:min(start+500, len(ids))])+")"); err != nil {
+				return false, fmt.Errorf("insight: sources: %w", err)
 			}
 		}
-		pk := make([]factKey, 0, len(put))
-		for k := range put {
-			pk = append(pk, k)
-		}
-		sortFactKeys(pk)
-		rows := make([][]any, len(pk))
-		for i, k := range pk {
-			rows[i] = []any{k.id, k.year, put[k]}
-		}
-		if err := execRows(ctx, tx, s.DB.Dialect == db.SQLite, "INSERT INTO insight_source_facts (enterprise_id, year, vals)", "", 3, rows); err != nil {
+		rows := presenceRows(presence, moved)
+		if err := execRows(ctx, tx, s.DB.Dialect == db.SQLite, "INSERT INTO insight_source_presence (enterprise_id, vals)", "", 2, rows); err != nil {
 			return false, fmt.Errorf("insight: sources: %w", err)
 		}
 		if err := writeCounts(ctx, tx, counts); err != nil {
@@ -500,7 +497,7 @@ type heldBy struct {
 	srcs []string
 }
 
-// encode spells h as insight_source_facts.vals keeps it:
+// encode spells h as a year of insight_source_presence.vals keeps it:
 // "indicator=source,source;…", indicators in byte order.
 func (h held) encode() string {
 	for i := 1; i < len(h); i++ {
@@ -549,18 +546,21 @@ func decodePresence(s string) map[string][]string {
 func storedPresence(ctx context.Context, q db.Querier, ids []int64) (map[factKey]string, error) {
 	out := map[factKey]string{}
 	for start := 0; start < len(ids); start += 500 {
-		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, year, vals FROM insight_source_facts WHERE enterprise_id IN ("+idList(ids[start:min(start+500, len(ids))])+")")
+		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, vals FROM insight_source_presence WHERE enterprise_id IN ("+idList(ids[start:min(start+500, len(ids))])+")")
 		if err != nil {
 			return nil, fmt.Errorf("insight: sources: %w", err)
 		}
 		for rows.Next() {
-			var k factKey
+			var id int64
 			var v string
-			if err := rows.Scan(&k.id, &k.year, &v); err != nil {
+			if err := rows.Scan(&id, &v); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("insight: sources: %w", err)
 			}
-			out[k] = v
+			if err := parsePresenceRow(v, func(year int, vals string) { out[factKey{id, year}] = vals }); err != nil {
+				rows.Close()
+				return nil, err
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -568,6 +568,79 @@ func storedPresence(ctx context.Context, q db.Querier, ids []int64) (map[factKey
 		}
 	}
 	return out, nil
+}
+
+// presenceRows lists the insight_source_presence rows of the enterprises
+// of presence that only names (all when nil), in enterprise order.
+func presenceRows(presence map[factKey]held, only map[int64]bool) [][]any {
+	byID := map[int64]map[int]string{}
+	for k, h := range presence {
+		if only != nil && !only[k.id] {
+			continue
+		}
+		m := byID[k.id]
+		if m == nil {
+			m = map[int]string{}
+			byID[k.id] = m
+		}
+		m[k.year] = h.encode()
+	}
+	rows := make([][]any, 0, len(byID))
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		rows = append(rows, []any{id, presenceRow(byID[id])})
+	}
+	return rows
+}
+
+// presenceRow spells one enterprise's presence (per year, as held.encode
+// spells it) as insight_source_presence.vals keeps it: the years that
+// hold the same joined by ",", then ":" and what they hold; the groups
+// joined by "|" in the order of their first year.
+func presenceRow(byYear map[int]string) string {
+	years := slices.Sorted(maps.Keys(byYear))
+	var order []string
+	groups := map[string][]int{}
+	for _, y := range years {
+		v := byYear[y]
+		if _, ok := groups[v]; !ok {
+			order = append(order, v)
+		}
+		groups[v] = append(groups[v], y)
+	}
+	var b strings.Builder
+	for i, v := range order {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		for j, y := range groups[v] {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(y))
+		}
+		b.WriteByte(':')
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+// parsePresenceRow calls fn with each year of a row presenceRow spelled
+// and what it holds.
+func parsePresenceRow(row string, fn func(year int, vals string)) error {
+	for _, g := range strings.Split(row, "|") {
+		years, vals, ok := strings.Cut(g, ":")
+		if !ok {
+			return fmt.Errorf("insight: bad presence %q", row)
+		}
+		for _, y := range strings.Split(years, ",") {
+			n, err := strconv.Atoi(y)
+			if err != nil {
+				return fmt.Errorf("insight: bad presence %q", row)
+			}
+			fn(n, vals)
+		}
+	}
+	return nil
 }
 
 func storedConflicts(ctx context.Context, q db.Querier, ids []int64) (map[srcKey]conflictRow, error) {
