@@ -1,7 +1,6 @@
 package insight
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -796,25 +795,8 @@ func parseContributions(body string, fn func(year int, f facts)) error {
 	return nil
 }
 
-// sortFactKeys puts keys in the order of the tables' keys (enterprise,
-// year), so that rows go in beside the one before.
-func sortFactKeys(keys []factKey) {
-	slices.SortFunc(keys, func(a, b factKey) int {
-		if a.id != b.id {
-			return cmp.Compare(a.id, b.id)
-		}
-		return a.year - b.year
-	})
-}
-
 func insertLeaders(ctx context.Context, tx *sql.Tx, lite bool, rows []leaderKey) error {
-	return insertLeaderRows(ctx, tx, lite, "insight_leaders", " ON CONFLICT DO NOTHING", rows)
-}
-
-// insertLeaderRows inserts leaders' rows into table (insight_leaders, or
-// a rebuild's gathering table).
-func insertLeaderRows(ctx context.Context, tx *sql.Tx, lite bool, table, tail string, rows []leaderKey) error {
-	if err := execRows(ctx, tx, lite, "INSERT INTO "+table+" (year, node_id, revenue, enterprise_id)", tail, 4, leaderRows(rows)); err != nil {
+	if err := execRows(ctx, tx, lite, "INSERT INTO insight_leaders (year, node_id, revenue, enterprise_id)", " ON CONFLICT DO NOTHING", 4, leaderRows(rows)); err != nil {
 		return fmt.Errorf("insight: leaders: %w", err)
 	}
 	return nil
