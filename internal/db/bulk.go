@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -169,8 +170,7 @@ func (b *BulkTx) Insert(ctx context.Context, table string, cols []string, rows [
 	if b.CanCopy() {
 		return b.Copy(ctx, table, cols, rows)
 	}
-	// SQLite binds at most 32,766 values a statement; "?" binds by
-	// position, where a numbered name is looked up per value.
+	// SQLite binds at most 32,766 values a statement.
 	per := max(1, min(500, 30000/len(cols)))
 	for start := 0; start < len(rows); start += per {
 		part := rows[start:min(start+per, len(rows))]
@@ -178,20 +178,49 @@ func (b *BulkTx) Insert(ctx context.Context, table string, cols []string, rows [
 		for _, r := range part {
 			args = append(args, r...)
 		}
-		var q strings.Builder
-		q.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-		row := "(" + strings.Repeat("?,", len(cols)-1) + "?)"
-		for i := range part {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString(row)
-		}
-		if err := b.Queue(ctx, q.String(), args, len(part)); err != nil {
+		q := ValuesSQL("INSERT INTO "+table+" ("+strings.Join(cols, ", ")+")", "", len(cols), len(part), true)
+		if err := b.Queue(ctx, q, args, len(part)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ValuesSQL is a multi-row INSERT: head ("INSERT INTO t (a, b)"), n
+// rows of ncols placeholders, then tail (an ON CONFLICT clause, or "").
+// positional writes "?" (SQLite, which looks a numbered name up per
+// value, so that a statement of thousands is slow to bind); otherwise
+// $1, $2….
+func ValuesSQL(head, tail string, ncols, n int, positional bool) string {
+	var b strings.Builder
+	b.Grow(len(head) + len(tail) + n*ncols*6 + 8)
+	b.WriteString(head)
+	b.WriteString(" VALUES ")
+	p := 1
+	for r := 0; r < n; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := 0; c < ncols; c++ {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			if positional {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(p))
+			}
+			p++
+		}
+		b.WriteByte(')')
+	}
+	if tail != "" {
+		b.WriteByte(' ')
+		b.WriteString(strings.TrimSpace(tail))
+	}
+	return b.String()
 }
 
 // queue hands j to the writer, starting it on first use. A write that

@@ -419,3 +419,14 @@ func TestBulkInsert(t *testing.T) {
 		t.Fatalf("%d rows after the failed insert, want 1934", n)
 	}
 }
+
+// ValuesSQL numbers placeholders across rows, or writes "?" for SQLite,
+// and puts the tail after one space.
+func TestValuesSQL(t *testing.T) {
+	if got, want := db.ValuesSQL("INSERT INTO t (a, b)", "", 2, 2, false), "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4)"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+	if got, want := db.ValuesSQL("INSERT INTO t (a)", " ON CONFLICT DO NOTHING", 1, 3, true), "INSERT INTO t (a) VALUES (?),(?),(?) ON CONFLICT DO NOTHING"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+}

@@ -104,32 +104,7 @@ func (b *bulk) statement() string {
 	if q, ok := b.sqls[b.n]; ok {
 		return q
 	}
-	var sb strings.Builder
-	sb.WriteString(b.head)
-	sb.WriteString(" VALUES ")
-	p := 1
-	for r := 0; r < b.n; r++ {
-		if r > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteByte('(')
-		for c := 0; c < b.ncols; c++ {
-			if c > 0 {
-				sb.WriteByte(',')
-			}
-			if b.positional {
-				sb.WriteByte('?')
-			} else {
-				sb.WriteByte('$')
-				sb.WriteString(strconv.Itoa(p))
-			}
-			p++
-		}
-		sb.WriteByte(')')
-	}
-	sb.WriteString(" ")
-	sb.WriteString(b.tail)
-	q := sb.String()
+	q := db.ValuesSQL(b.head, b.tail, b.ncols, b.n, b.positional)
 	b.sqls[b.n] = q
 	return q
 }

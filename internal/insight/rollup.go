@@ -817,32 +817,7 @@ func leaderRows(leaders []leaderKey) [][]any {
 // as parsing a long multi-row text cost more than running it.
 func execRows(ctx context.Context, tx *sql.Tx, lite bool, head, tail string, ncols int, rows [][]any) error {
 	const chunk = 200
-	text := func(n int) string {
-		var b strings.Builder
-		b.WriteString(head)
-		b.WriteString(" VALUES ")
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('(')
-			for c := 0; c < ncols; c++ {
-				if c > 0 {
-					b.WriteByte(',')
-				}
-				if lite {
-					// SQLite binds "?" by position; a numbered name is
-					// looked up per value, which dominated long rows.
-					b.WriteByte('?')
-				} else {
-					fmt.Fprintf(&b, "$%d", i*ncols+c+1)
-				}
-			}
-			b.WriteByte(')')
-		}
-		b.WriteString(tail)
-		return b.String()
-	}
+	text := func(n int) string { return db.ValuesSQL(head, tail, ncols, n, lite) }
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
