@@ -249,14 +249,16 @@ func overlap[B, W any](ctx context.Context, read func(context.Context, func(B) e
 func rebuildWrite(ctx context.Context, b *db.BulkTx, part []enterprise.Fact, put map[factKey]facts, leaders []leaderKey, acc *rebuildSums, pct int) error {
 	presence, found := sourcesOf(sourceValuesOf(part), pct)
 	maps.Copy(acc.found, found)
+	enc := make(map[factKey]string, len(presence))
 	for k, h := range presence {
+		enc[k] = h.encode()
 		for _, x := range h {
 			for _, src := range x.srcs {
 				acc.counts[countKey{src, x.ind, k.year}]++
 			}
 		}
 	}
-	if err := b.Insert(ctx, "insight_source_presence", []string{"enterprise_id", "vals"}, presenceRows(presence, nil)); err != nil {
+	if err := b.Insert(ctx, "insight_source_presence", []string{"enterprise_id", "vals"}, presenceRows(enc, nil)); err != nil {
 		return fmt.Errorf("insight: sources: %w", err)
 	}
 	if err := b.Insert(ctx, "insight_contributions", []string{"enterprise_id", "now", "latest", "body"}, contributionRows(put, nil)); err != nil {

@@ -342,11 +342,13 @@ func (s *Service) storePresence(ctx context.Context, tx *sql.Tx, ids []int64, pr
 	for k := range presence {
 		keys[k] = true
 	}
+	enc := make(map[factKey]string, len(presence))
 	for k := range keys {
 		prev, had := old[k]
 		next, has := "", false
 		if h := presence[k]; h != nil {
 			next, has = h.encode(), true
+			enc[k] = next
 		}
 		if had == has && prev == next {
 			continue
@@ -385,7 +387,7 @@ func (s *Service) storePresence(ctx context.Context, tx *sql.Tx, ids []int64, pr
 				return false, fmt.Errorf("insight: sources: %w", err)
 			}
 		}
-		rows := presenceRows(presence, moved)
+		rows := presenceRows(enc, moved)
 		if err := execRows(ctx, tx, s.DB.Dialect == db.SQLite, "INSERT INTO insight_source_presence (enterprise_id, vals)", "", 2, rows); err != nil {
 			return false, fmt.Errorf("insight: sources: %w", err)
 		}
@@ -571,10 +573,11 @@ func storedPresence(ctx context.Context, q db.Querier, ids []int64) (map[factKey
 }
 
 // presenceRows lists the insight_source_presence rows of the enterprises
-// of presence that only names (all when nil), in enterprise order.
-func presenceRows(presence map[factKey]held, only map[int64]bool) [][]any {
+// of enc (each year's presence as held.encode spells it) that only names
+// (all when nil), in enterprise order.
+func presenceRows(enc map[factKey]string, only map[int64]bool) [][]any {
 	byID := map[int64]map[int]string{}
-	for k, h := range presence {
+	for k, v := range enc {
 		if only != nil && !only[k.id] {
 			continue
 		}
@@ -583,7 +586,7 @@ func presenceRows(presence map[factKey]held, only map[int64]bool) [][]any {
 			m = map[int]string{}
 			byID[k.id] = m
 		}
-		m[k.year] = h.encode()
+		m[k.year] = v
 	}
 	rows := make([][]any, 0, len(byID))
 	for _, id := range slices.Sorted(maps.Keys(byID)) {

@@ -37,14 +37,7 @@ func TestPresenceRow(t *testing.T) {
 // row per enterprise, spelled as presenceRow spells it, on both databases.
 func TestPresenceMigration(t *testing.T) {
 	ctx := context.Background()
-	d, err := db.Open(ctx, dbtest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.MigrateTo(ctx, 749); err != nil {
-		t.Fatal(err)
-	}
+	d := migratedTo(t, 749)
 	old := map[int64]map[int]string{
 		7: {2021: "revenue=stats", 2022: "energy=power;revenue=stats,tax", 2023: "revenue=stats", 2024: "revenue=stats"},
 		9: {2019: "patents=ipr"},
@@ -129,14 +122,7 @@ func ptr[T any](v T) *T { return &v }
 // databases.
 func TestContributionsMigration(t *testing.T) {
 	ctx := context.Background()
-	d, err := db.Open(ctx, dbtest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.MigrateTo(ctx, 759); err != nil {
-		t.Fatal(err)
-	}
+	d := migratedTo(t, 759)
 	a := facts{Chains: []string{"3"}, Direct: []int64{3}, Area: "5", Section: "C", Div: "30", Size: SizeSmall, Cohort: "2015", Tiers: []string{None},
 		Values: map[string]int64{"revenue": 500}}
 	now := a
@@ -172,4 +158,19 @@ func TestContributionsMigration(t *testing.T) {
 	if n != len(want) {
 		t.Fatalf("%d rows moved, want %d", n, len(want))
 	}
+}
+
+// migratedTo is a fresh database migrated up to version last, closed at
+// the test's end.
+func migratedTo(t *testing.T, last int) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), dbtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.MigrateTo(context.Background(), last); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
