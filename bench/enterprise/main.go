@@ -47,7 +47,7 @@ func main() {
 	keep := flag.String("db-file", "", "SQLite file to keep: generated once, reused by later runs (skips import and generation)")
 	flag.StringVar(&pgSchema, "pg-schema", "", "with GAOXIN_BENCH_POSTGRES: a schema to keep, generated once and reused like -db-file")
 	flag.BoolVar(&explain, "explain", false, "print each list filter's query plan")
-	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import (or, with -import-rows 0, of the load phases) to this file")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import (or, with -import-rows 0, of the load phases) to this file, and of the rollups applied after the import to this name with .apply added")
 	flag.StringVar(&onlyPhase, "phase", "", "run only the load phases whose name contains this")
 	flag.IntVar(&denseRows, "dense", 0, "the list's dense-filter threshold (0: the service's default)")
 	flag.Parse()
@@ -64,11 +64,11 @@ var (
 
 // startProfile starts the CPU profile -cpuprofile asks for (if any) and
 // returns what stops it.
-func startProfile() (func(), error) {
+func startProfile(suffix string) (func(), error) {
 	if cpuProfile == "" {
 		return func() {}, nil
 	}
-	f, err := os.Create(cpuProfile)
+	f, err := os.Create(cpuProfile + suffix)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 	}
 	read := time.Since(t0)
 	runtime.GC()
-	stopProfile, err := startProfile()
+	stopProfile, err := startProfile("")
 	if err != nil {
 		return err
 	}
@@ -262,12 +262,17 @@ func benchImport(ctx context.Context, a *app.App, rows int) error {
 	// The industry brain's rollups follow the import through the change
 	// feed (a server applies it within a second): the import's budget
 	// holds both.
+	stopProfile, err = startProfile(".apply")
+	if err != nil {
+		return err
+	}
 	t0 = time.Now()
 	applied, err := a.Insight.Apply(ctx)
 	if err != nil {
 		return err
 	}
 	roll := time.Since(t0)
+	stopProfile()
 	fmt.Printf("rollups applied (%d feed entries): %s; import + rollups / excelize read: %.2f\n", applied, roll.Round(time.Millisecond), float64(imp+roll)/float64(read))
 	t0 = time.Now()
 	res, err = a.Enterprise.Import(ctx, enterprise.System, data, enterprise.ImportOptions{Filename: "bench.xlsx", DryRun: true})
@@ -360,7 +365,7 @@ func benchQueries(ctx context.Context, a *app.App, clients int, dur time.Duratio
 			fmt.Printf("  %-70s %3d %8s %6d bytes\n", path, res.StatusCode, time.Since(t0).Round(10*time.Microsecond), len(body))
 		}
 	}
-	stopProfile, err := startProfile()
+	stopProfile, err := startProfile("")
 	if err != nil {
 		return err
 	}
