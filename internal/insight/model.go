@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -207,32 +208,54 @@ type cellID struct {
 
 // encode writes f as the dims and vals of a year of insight_contributions.
 func (f *facts) encode() (dims, vals string) {
-	var b strings.Builder
-	ids := make([]string, len(f.Direct))
-	for i, d := range f.Direct {
-		ids[i] = strconv.FormatInt(d, 10)
-	}
-	for i, part := range []string{strings.Join(f.Chains, ","), strings.Join(ids, ","), f.Area, f.Section, f.Div, f.Size, f.Cohort, strings.Join(f.Tiers, ",")} {
-		if i > 0 {
-			b.WriteByte(';')
+	line := f.appendTo(nil)
+	i := bytes.IndexByte(line, '\t')
+	return string(line[:i]), string(line[i+1:])
+}
+
+// appendTo appends f to dst as encode spells it, dims and vals joined by a
+// tab: the contributions' rows hold a line of it per year, a million lines
+// a rebuild at a hundred thousand enterprises, so it is written in place.
+func (f *facts) appendTo(dst []byte) []byte {
+	join := func(dst []byte, parts []string) []byte {
+		for i, p := range parts {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, p...)
 		}
-		b.WriteString(part)
+		return dst
 	}
-	codes := make([]string, 0, len(f.Values))
+	dst = join(dst, f.Chains)
+	dst = append(dst, ';')
+	for i, d := range f.Direct {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = strconv.AppendInt(dst, d, 10)
+	}
+	for _, part := range [...]string{f.Area, f.Section, f.Div, f.Size, f.Cohort} {
+		dst = append(dst, ';')
+		dst = append(dst, part...)
+	}
+	dst = append(dst, ';')
+	dst = join(dst, f.Tiers)
+	dst = append(dst, '\t')
+	var room [16]string
+	codes := room[:0]
 	for k := range f.Values {
 		codes = append(codes, k)
 	}
-	sort.Strings(codes)
-	var v strings.Builder
+	slices.Sort(codes)
 	for i, k := range codes {
 		if i > 0 {
-			v.WriteByte(',')
+			dst = append(dst, ',')
 		}
-		v.WriteString(k)
-		v.WriteByte('=')
-		v.WriteString(strconv.FormatInt(f.Values[k], 10))
+		dst = append(dst, k...)
+		dst = append(dst, '=')
+		dst = strconv.AppendInt(dst, f.Values[k], 10)
 	}
-	return b.String(), v.String()
+	return dst
 }
 
 // decode reads facts back from their columns.

@@ -750,28 +750,25 @@ func contributionRows(all map[factKey]facts, only map[int64]bool) [][]any {
 		}
 	}
 	rows := make([][]any, 0, len(byID))
-	var b strings.Builder
+	var b []byte
 	for _, id := range slices.Sorted(maps.Keys(byID)) {
 		years := byID[id]
 		slices.Sort(years)
-		b.Reset()
+		b = b[:0]
 		now := 0
 		for i, y := range years {
 			if y == 0 {
 				now = 1
 			}
 			f := all[factKey{id, y}]
-			dims, vals := f.encode()
 			if i > 0 {
-				b.WriteByte('\n')
+				b = append(b, '\n')
 			}
-			b.WriteString(strconv.Itoa(y))
-			b.WriteByte('\t')
-			b.WriteString(dims)
-			b.WriteByte('\t')
-			b.WriteString(vals)
+			b = strconv.AppendInt(b, int64(y), 10)
+			b = append(b, '\t')
+			b = f.appendTo(b)
 		}
-		rows = append(rows, []any{id, now, years[len(years)-1], b.String()})
+		rows = append(rows, []any{id, now, years[len(years)-1], string(b)})
 	}
 	return rows
 }
