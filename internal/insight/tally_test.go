@@ -3,6 +3,8 @@ package insight
 import (
 	"strconv"
 	"testing"
+
+	"gaoxin/internal/enterprise"
 )
 
 // benchFacts makes n contributions spread as a zone's are: a few chain
@@ -116,6 +118,68 @@ func BenchmarkContributionRows(b *testing.B) {
 	for b.Loop() {
 		if rows := contributionRows(all, nil); len(rows) != len(fs) {
 			b.Fatalf("%d rows", len(rows))
+		}
+	}
+}
+
+// benchSourceValues lists n enterprises' values as the registry gives
+// them (by enterprise, indicator, year and source rank): ten indicators
+// over ten years, every fifth value from two sources that disagree.
+func benchSourceValues(n int) [][]enterprise.SourceValue {
+	inds := []string{"assets", "employees", "energy", "export", "land", "output", "profit", "rd", "revenue", "tax"}
+	var part []enterprise.SourceValue
+	var out [][]enterprise.SourceValue
+	for id := int64(1); id <= int64(n); id++ {
+		for k, ind := range inds {
+			for y := 2014; y <= 2023; y++ {
+				v := id*1000 + int64(k*10+y)
+				part = append(part, enterprise.SourceValue{EnterpriseID: id, Indicator: ind, Year: y, Source: enterprise.FromStats, Value: v})
+				if (k+y)%5 == 0 {
+					part = append(part, enterprise.SourceValue{EnterpriseID: id, Indicator: ind, Year: y, Source: enterprise.FromTax, Value: v * 2})
+				}
+			}
+		}
+		if id%500 == 0 {
+			out, part = append(out, part), nil
+		}
+	}
+	if len(part) > 0 {
+		out = append(out, part)
+	}
+	return out
+}
+
+// TestSourcesOfYearsInIndicatorOrder holds sourcesOf's presence to each
+// year's indicators in order with their sources, and its conflicts to the
+// values whose sources disagree.
+func TestSourcesOfYearsInIndicatorOrder(t *testing.T) {
+	vals := benchSourceValues(3)
+	presence, found := sourcesOf(vals, 10)
+	if len(presence) != 3*10 {
+		t.Fatalf("%d enterprise-years, want 30", len(presence))
+	}
+	got := presence[factKey{2, 2020}].encode()
+	want := "assets=stats,tax;employees=stats;energy=stats;export=stats;land=stats;output=stats,tax;profit=stats;rd=stats;revenue=stats;tax=stats"
+	if got != want {
+		t.Fatalf("2020 of enterprise 2:\n%s\nwant\n%s", got, want)
+	}
+	// Two sources on every fifth value, all disagreeing by half.
+	if len(found) != 3*20 {
+		t.Fatalf("%d conflicts, want 60", len(found))
+	}
+	if c, ok := found[srcKey{3, "output", 2020}]; !ok || c.vals != "stats=5070,tax=10140" {
+		t.Fatalf("conflict of enterprise 3, output 2020: %+v %v", c, ok)
+	}
+}
+
+// BenchmarkSourcesOf works out the sources' presence of 1,000
+// enterprises, as a rebuild does for every batch.
+func BenchmarkSourcesOf(b *testing.B) {
+	vals := benchSourceValues(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if p, _ := sourcesOf(vals, 10); len(p) != 10000 {
+			b.Fatalf("%d enterprise-years", len(p))
 		}
 	}
 }
