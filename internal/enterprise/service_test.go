@@ -388,4 +388,23 @@ func TestFiguresNeverOrphaned(t *testing.T) {
 	if values != 6 { // March revenue (staff), employees (self) + revenue, employees (stats) for 甲 + two for 乙
 		t.Fatalf("%d values stored", values)
 	}
+	// The enterprise the import created has its two values as effective
+	// ones, nothing more.
+	var got []string
+	rows, err = f.svc.DB.R.QueryContext(f.ctx, `SELECT c.indicator, c.year, c.month, c.source, c.value FROM enterprise_figure_current c
+		JOIN enterprises e ON e.id = c.enterprise_id WHERE e.credit_code = '91330100716105852F' ORDER BY c.indicator`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var ind, src string
+		var y, m int
+		var v int64
+		rows.Scan(&ind, &y, &m, &src, &v)
+		got = append(got, fmt.Sprintf("%s/%d/%d/%s/%d", ind, y, m, src, v))
+	}
+	rows.Close()
+	if want := []string{"employees/2023/0/stats/3", "revenue/2023/0/stats/20000000"}; !slices.Equal(got, want) {
+		t.Fatalf("the new enterprise's effective values %v, want %v", got, want)
+	}
 }
