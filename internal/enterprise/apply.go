@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -226,6 +227,7 @@ type importWriter struct {
 	cur       *bulk
 	hist      *bulk
 	recompute map[int][]int64 // year → enterprises whose effective values to recompute
+	inds      map[string]bool // the indicators of the figures written to registered enterprises
 	touched   map[int64]int   // enterprise → the year of its figures this import changed (0: its facts, so every year)
 	namesSeq  int64           // the names version of this import, once it names an enterprise
 }
@@ -248,6 +250,7 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		cur:       s.newBulk(insCurrent, "", 6).fresh(btx).keyed(1, 2, 3, 0),
 		hist:      s.newBulk(insHistory, "", 8).useCopy(btx),
 		recompute: map[int][]int64{},
+		inds:      map[string]bool{},
 		touched:   map[int64]int{},
 	}
 	if btx.CanCopy() {
@@ -428,6 +431,9 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 		}
 		if pl.existing != nil && len(pl.figures) > 0 {
 			w.recompute[pl.row.year] = append(w.recompute[pl.row.year], id)
+			for _, f := range pl.figures {
+				w.inds[f.ind] = true
+			}
 		}
 		year := pl.row.year
 		if pl.existing == nil || len(pl.changed) > 0 || pl.chains {
@@ -492,9 +498,12 @@ func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
 		objID = strconv.FormatInt(w.o.JobID, 10)
 	}
 	err := w.btx.Do(ctx, func(tx *sql.Tx) error {
+		// An import writes whole years (month 0) of its file's
+		// indicators: only those effective values can move.
+		inds := slices.Sorted(maps.Keys(w.inds))
 		for year, list := range w.recompute {
 			for start := 0; start < len(list); start += 500 {
-				if err := w.s.recomputeCurrent(ctx, tx, list[start:min(start+500, len(list))], year); err != nil {
+				if err := w.s.recomputeCurrentOf(ctx, tx, list[start:min(start+500, len(list))], year, inds, "0"); err != nil {
 					return err
 				}
 			}

@@ -296,22 +296,32 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, indicator stri
 // for one year: for each indicator and period, the confirmed value of the
 // best-ranked source.
 func (s *Service) recomputeCurrent(ctx context.Context, tx *sql.Tx, ids []int64, year int) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	in := idList(ids)
 	codes, err := indicatorCodes(ctx, tx)
 	if err != nil {
 		return err
 	}
+	return s.recomputeCurrentOf(ctx, tx, ids, year, codes, allMonths)
+}
+
+// recomputeCurrentOf rebuilds the effective values of the given
+// enterprises for one year, the indicators codes and the months (a list
+// such as allMonths) alone: an import, which writes whole years of its
+// file's indicators, names those, and each database then probes its keys
+// instead of every indicator, month and source of the enterprises.
+func (s *Service) recomputeCurrentOf(ctx context.Context, tx *sql.Tx, ids []int64, year int, codes []string, months string) error {
+	if len(ids) == 0 || len(codes) == 0 {
+		return nil
+	}
+	in := idList(ids)
 	using, cond, args := s.currentOf(codes, ids, 1)
 	if _, err := tx.ExecContext(ctx, "DELETE FROM enterprise_figure_current AS c"+strings.Replace(using, ",", " USING", 1)+" WHERE "+cond+
-		" AND c.year = $1 AND c.month IN ("+allMonths+")", append([]any{year}, args...)...); err != nil {
+		" AND c.year = $1 AND c.month IN ("+months+")", append([]any{year}, args...)...); err != nil {
 		return fmt.Errorf("enterprise: current: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)
+	_, err := tx.ExecContext(ctx, `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)
 		SELECT f.enterprise_id, f.indicator, f.year, f.month, f.value, f.source FROM enterprise_figures f
-		WHERE f.year = $1 AND f.enterprise_id IN (`+in+`) AND f.status = 'confirmed'
+		WHERE f.enterprise_id IN (`+in+`) AND f.indicator IN (`+quotedList(codes)+`) AND f.year = $1 AND f.month IN (`+months+`)
+		AND f.status = 'confirmed'
 		AND NOT EXISTS (SELECT 1 FROM enterprise_figures g WHERE g.enterprise_id = f.enterprise_id AND g.indicator = f.indicator
 			AND g.year = f.year AND g.month = f.month AND g.status = 'confirmed' AND `+rankSQL("g.source")+` < `+rankSQL("f.source")+`)`, year)
 	if err != nil {
@@ -338,19 +348,11 @@ func (s *Service) currentOf(codes []string, ids []int64, n int) (using, cond str
 		return ", unnest($" + strconv.Itoa(n+1) + "::text[]) ci(code), unnest($" + strconv.Itoa(n+2) + "::bigint[]) ce(id)",
 			"c.indicator = ci.code AND c.enterprise_id = ce.id", []any{codes, ids}
 	}
-	var b strings.Builder
-	b.WriteString("c.indicator IN (")
-	for i, c := range codes {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("'" + strings.ReplaceAll(c, "'", "''") + "'")
-	}
+	list := quotedList(codes)
 	if len(codes) == 0 {
-		b.WriteString("''")
+		list = "''"
 	}
-	b.WriteString(") AND c.enterprise_id IN (" + idList(ids) + ")")
-	return "", b.String(), nil
+	return "", "c.indicator IN (" + list + ") AND c.enterprise_id IN (" + idList(ids) + ")", nil
 }
 
 // indicatorCodes lists every indicator's code as q sees them (inside a
@@ -370,6 +372,18 @@ func indicatorCodes(ctx context.Context, q db.Querier) ([]string, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// quotedList renders codes as a SQL list of text literals.
+func quotedList(codes []string) string {
+	var b strings.Builder
+	for i, c := range codes {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("'" + strings.ReplaceAll(c, "'", "''") + "'")
+	}
+	return b.String()
 }
 
 // idList renders ids as a SQL list of integer literals (ids are int64, so
