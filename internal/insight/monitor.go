@@ -374,7 +374,6 @@ func (s *Service) raise(ctx context.Context, tx *sql.Tx, list []raise) error {
 		return nil
 	}
 	now := s.now().UnixMilli()
-	var names map[int64]enterprise.Brief
 	ids := make([]int64, 0, len(list))
 	for _, r := range list {
 		ids = append(ids, r.fact.ID)
@@ -383,27 +382,60 @@ func (s *Service) raise(ctx context.Context, tx *sql.Tx, list []raise) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range list {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO insight_warnings (rule_id, enterprise_id, area_unit_id, period, detail_zh, detail_en, status, raised_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,'open',$7,$7) ON CONFLICT (rule_id, enterprise_id, period) DO NOTHING RETURNING id`,
-			r.rule.ID, r.fact.ID, r.fact.AreaUnitID, r.period, r.zh, r.en, now).Scan(&id)
-		if err == sql.ErrNoRows {
-			continue // raised before
+	// A chunk of warnings a statement: an annual import's apply may raise
+	// thousands. Those raised before are left as they are (DO NOTHING);
+	// the new ones come back with their ids and get their note and their
+	// message, in the list's order.
+	lite := s.DB.Dialect == db.SQLite
+	type key struct {
+		rule, ent int64
+		period    string
+	}
+	var texts []string
+	const chunk = 200
+	for start := 0; start < len(list); start += chunk {
+		part := list[start:min(start+chunk, len(list))]
+		args := make([]any, 0, len(part)*8)
+		for _, r := range part {
+			args = append(args, r.rule.ID, r.fact.ID, r.fact.AreaUnitID, r.period, r.zh, r.en, now, now)
 		}
+		q := db.ValuesSQL("INSERT INTO insight_warnings (rule_id, enterprise_id, area_unit_id, period, detail_zh, detail_en, raised_at, updated_at)",
+			"ON CONFLICT (rule_id, enterprise_id, period) DO NOTHING RETURNING id, rule_id, enterprise_id, period", 8, len(part), lite)
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("insight: warning: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO insight_warning_notes (warning_id, at, actor, action, note) VALUES ($1,$2,'运行监测','raised',$3)`,
-			id, now, r.rule.Name); err != nil {
+		raised := map[key]int64{}
+		for rows.Next() {
+			var k key
+			var id int64
+			if err := rows.Scan(&id, &k.rule, &k.ent, &k.period); err != nil {
+				rows.Close()
+				return fmt.Errorf("insight: warning: %w", err)
+			}
+			raised[k] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return fmt.Errorf("insight: warning: %w", err)
 		}
-		if s.Plan != nil {
-			text := fmt.Sprintf("【产业大脑·运行监测】%s：%s（%s）", names[r.fact.ID].Name, r.zh, r.rule.Name)
-			if err := s.Plan.Notify(ctx, tx, "insight.warning", text); err != nil {
-				return err
+		var notes [][]any
+		for _, r := range part {
+			k := key{r.rule.ID, r.fact.ID, r.period}
+			id, ok := raised[k]
+			if !ok {
+				continue // raised before
 			}
+			delete(raised, k)
+			notes = append(notes, []any{id, now, "运行监测", "raised", r.rule.Name})
+			texts = append(texts, fmt.Sprintf("【产业大脑·运行监测】%s：%s（%s）", names[r.fact.ID].Name, r.zh, r.rule.Name))
 		}
+		if err := execRows(ctx, tx, lite, "INSERT INTO insight_warning_notes (warning_id, at, actor, action, note)", "", 5, notes); err != nil {
+			return fmt.Errorf("insight: warning: %w", err)
+		}
+	}
+	if s.Plan != nil {
+		return s.Plan.NotifyAll(ctx, tx, "insight.warning", texts)
 	}
 	return nil
 }

@@ -5,11 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"gaoxin/internal/audit"
 	"gaoxin/internal/db"
 	"gaoxin/internal/enterprise"
 	"gaoxin/internal/errs"
 	"gaoxin/internal/insight"
 	"gaoxin/internal/org"
+	"gaoxin/internal/plan"
 )
 
 func (f *fixture) apply() {
@@ -35,6 +37,68 @@ func (f *fixture) areaViewer(code string) insight.Viewer {
 		f.t.Fatal(err)
 	}
 	return insight.Viewer{Role: org.UnitStaff, UnitID: id, AreaOnly: true}
+}
+
+// Warnings raised together (one apply over several enterprises' drops)
+// each reach the zone's webhook once, named by their enterprise, beside
+// their note in the history; applying the same drops again sends nothing.
+func TestWarningsReachTheWebhookOnce(t *testing.T) {
+	f := newFixture(t)
+	a := audit.New(f.DB)
+	p := plan.New(f.DB, a, org.New(f.DB, a), plan.Options{})
+	st := plan.DefaultSettings
+	st.WebhookURL = "https://robot.example.cn/send?access_token=t"
+	if err := p.SaveSettings(f.ctx, plan.Viewer{Role: org.Supervisor}, st); err != nil {
+		f.fail(err)
+	}
+	f.S.Plan = p
+	for range 3 {
+		f.create(nil)
+	}
+	for _, id := range f.ids[:3] {
+		f.setFigures(id, enterprise.FigureInput{Indicator: "revenue", Year: 2022, Value: 100_0000_00})
+	}
+	f.apply()
+	for _, id := range f.ids[:2] {
+		f.setFigures(id, enterprise.FigureInput{Indicator: "revenue", Year: 2023, Value: 50_0000_00})
+	}
+	f.setFigures(f.ids[2], enterprise.FigureInput{Indicator: "revenue", Year: 2023, Value: 90_0000_00})
+	f.apply()
+	sent := func() []string {
+		rows, err := f.DB.R.QueryContext(f.ctx, "SELECT payload FROM plan_outbox WHERE event = 'insight.warning' ORDER BY id")
+		if err != nil {
+			f.fail(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			out = append(out, s)
+		}
+		return out
+	}
+	got := sent()
+	if len(got) != 2 {
+		t.Fatalf("webhook messages %q, want one for each of the two drops", got)
+	}
+	for i, id := range f.ids[:2] {
+		e, _ := f.reg.Get(f.ctx, f.staff, id)
+		if !strings.Contains(got[i], "运行监测") || !strings.Contains(got[i], e.Name) || !strings.Contains(got[i], "下降 50.0%") {
+			t.Errorf("message %d: %s", i, got[i])
+		}
+	}
+	var notes int
+	if err := f.DB.R.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM insight_warning_notes WHERE action = 'raised'").Scan(&notes); err != nil || notes != 2 {
+		t.Fatalf("raised notes %d (%v), want 2", notes, err)
+	}
+	for _, id := range f.ids[:2] {
+		f.setFigures(id, enterprise.FigureInput{Indicator: "revenue", Year: 2023, Value: 49_0000_00})
+	}
+	f.apply()
+	if got := sent(); len(got) != 2 {
+		t.Fatalf("the same drops sent again: %q", got)
+	}
 }
 
 // An import whose revenue falls 40 % on last year raises the revenue

@@ -100,7 +100,7 @@ func (s *Service) IssueChase(ctx context.Context, v Viewer, in ChaseInput) (Chas
 		if err != nil {
 			return err
 		}
-		if err := s.enqueue(ctx, tx, st, "chase.issued", fmt.Sprintf("【督办单】%s：%s（请于 %s 前回复）", t.Title, in.Subject, in.ReplyBy)); err != nil {
+		if err := s.enqueue(ctx, tx, st, "chase.issued", []string{fmt.Sprintf("【督办单】%s：%s（请于 %s 前回复）", t.Title, in.Subject, in.ReplyBy)}); err != nil {
 			return err
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.chase.issue", ObjectType: "plan_chase",
@@ -161,7 +161,7 @@ func (s *Service) ReplyChase(ctx context.Context, v Viewer, id int64, reply stri
 		if err != nil {
 			return err
 		}
-		if err := s.enqueue(ctx, tx, st, "chase.replied", fmt.Sprintf("【督办单回复】%s（%s）：%s", c.TaskTitle, c.UnitName, reply)); err != nil {
+		if err := s.enqueue(ctx, tx, st, "chase.replied", []string{fmt.Sprintf("【督办单回复】%s（%s）：%s", c.TaskTitle, c.UnitName, reply)}); err != nil {
 			return err
 		}
 		return s.Audit.RecordTx(ctx, tx, audit.Entry{Action: "plan.chase.reply", ObjectType: "plan_chase",

@@ -175,7 +175,7 @@ func (s *Service) refresh(ctx context.Context, q db.Querier, year int, taskID in
 		}
 		changed++
 		if flag == Red && t.flag != string(Red) {
-			if err := s.enqueue(ctx, q, st, "task.red", fmt.Sprintf("【督查督办】任务转为红牌：%s（牵头：%s）— %s", t.title, t.lead, zh)); err != nil {
+			if err := s.enqueue(ctx, q, st, "task.red", []string{fmt.Sprintf("【督查督办】任务转为红牌：%s（牵头：%s）— %s", t.title, t.lead, zh)}); err != nil {
 				return changed, err
 			}
 		}

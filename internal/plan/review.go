@@ -63,7 +63,7 @@ func (s *Service) Review(ctx context.Context, v Viewer, id int64, accept bool, c
 			if err != nil {
 				return err
 			}
-			if err := s.enqueue(ctx, tx, st, "report.returned", fmt.Sprintf("【督查督办】%s 的 %s 进展报告被退回：%s", before.TaskTitle, before.Period, comment)); err != nil {
+			if err := s.enqueue(ctx, tx, st, "report.returned", []string{fmt.Sprintf("【督查督办】%s 的 %s 进展报告被退回：%s", before.TaskTitle, before.Period, comment)}); err != nil {
 				return err
 			}
 		}

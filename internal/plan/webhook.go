@@ -62,7 +62,9 @@ const (
 	postTimeout = time.Minute
 )
 
-func (s *Service) enqueue(ctx context.Context, q db.Querier, st Settings, event, text string) error {
+// enqueue queues texts for the webhook as messages of event, as many as
+// the outbox has room for; nothing without a webhook URL.
+func (s *Service) enqueue(ctx context.Context, q db.Querier, st Settings, event string, texts []string) error {
 	if st.WebhookURL == "" {
 		return nil
 	}
@@ -71,17 +73,18 @@ func (s *Service) enqueue(ctx context.Context, q db.Querier, st Settings, event,
 		MaxPendingNotifications).Scan(&pending); err != nil {
 		return fmt.Errorf("plan: outbox size: %w", err)
 	}
-	if pending >= MaxPendingNotifications {
-		return nil
-	}
-	m := webhookMessage{MsgType: "text"}
-	m.Text.Content = text
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	if _, err := q.ExecContext(ctx, "INSERT INTO plan_outbox (event, payload, created_at) VALUES ($1, $2, $3)", event, string(b), s.nowMS()); err != nil {
-		return fmt.Errorf("plan: outbox: %w", err)
+	texts = texts[:min(len(texts), max(0, MaxPendingNotifications-pending))]
+	now := s.nowMS()
+	for _, text := range texts {
+		m := webhookMessage{MsgType: "text"}
+		m.Text.Content = text
+		b, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, "INSERT INTO plan_outbox (event, payload, created_at) VALUES ($1, $2, $3)", event, string(b), now); err != nil {
+			return fmt.Errorf("plan: outbox: %w", err)
+		}
 	}
 	return nil
 }
