@@ -204,6 +204,7 @@ const (
 	insFigure     = `INSERT INTO enterprise_figures (enterprise_id, indicator, year, month, source, value, status, entered_by, entered_at)`
 	upsFigure     = `ON CONFLICT (enterprise_id, indicator, year, month, source) DO UPDATE SET value = excluded.value, status = excluded.status, entered_by = excluded.entered_by, entered_at = excluded.entered_at`
 	insCurrent    = `INSERT INTO enterprise_figure_current (enterprise_id, indicator, year, month, value, source)`
+	upsCurrent    = `ON CONFLICT (indicator, year, month, enterprise_id) DO UPDATE SET value = excluded.value, source = excluded.source`
 	insChain      = `INSERT INTO enterprise_chains (enterprise_id, node_id)`
 	insHistory    = `INSERT INTO enterprise_history (enterprise_id, at, actor_id, actor, action, import_job_id, before_json, after_json)`
 	updEnterprise = `UPDATE enterprises SET credit_code = $1, code_exception = $2, name = $3, former_names = $4,
@@ -225,6 +226,7 @@ type importWriter struct {
 	figs      *bulk // figures of enterprises already registered (upsert)
 	newFigs   *bulk // figures of enterprises this import creates
 	cur       *bulk
+	curUps    *bulk // effective values of registered enterprises, when the import's source ranks first
 	hist      *bulk
 	recompute map[int][]int64 // year → enterprises whose effective values to recompute
 	inds      map[string]bool // the indicators of the figures written to registered enterprises
@@ -248,6 +250,7 @@ func (s *Service) beginImport(ctx context.Context, o ImportOptions) (*importWrit
 		figs:      s.newBulk(insFigure, upsFigure, 9),
 		newFigs:   s.newBulk(insFigure, "", 9).fresh(btx),
 		cur:       s.newBulk(insCurrent, "", 6).fresh(btx).keyed(1, 2, 3, 0),
+		curUps:    s.newBulk(insCurrent, upsCurrent, 6).keyed(1, 2, 3, 0),
 		hist:      s.newBulk(insHistory, "", 8).useCopy(btx),
 		recompute: map[int][]int64{},
 		inds:      map[string]bool{},
@@ -364,6 +367,11 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 	// their figures by one statement a chunk (copyCurrent), in the
 	// effective values' key order.
 	byCopy := !tx.CanCopy()
+	// A confirmed value of the best-ranked source is its period's
+	// effective value whatever else is stored: an import of statistics
+	// writes the effective values of registered enterprises as it writes
+	// their figures. Other sources' imports recompute them at commit.
+	first := o.Source.Rank() == 1
 	var lo, hi int64
 	curRows := 0
 	for i := range plan {
@@ -427,9 +435,13 @@ func (w *importWriter) write(ctx context.Context, plan []planned) error {
 				} else if err := w.cur.add(ctx, tx, id, f.ind, pl.row.year, 0, f.value, string(o.Source)); err != nil {
 					return err
 				}
+			} else if first {
+				if err := w.curUps.add(ctx, tx, id, f.ind, pl.row.year, 0, f.value, string(o.Source)); err != nil {
+					return err
+				}
 			}
 		}
-		if pl.existing != nil && len(pl.figures) > 0 {
+		if pl.existing != nil && len(pl.figures) > 0 && !first {
 			w.recompute[pl.row.year] = append(w.recompute[pl.row.year], id)
 			for _, f := range pl.figures {
 				w.inds[f.ind] = true
@@ -482,7 +494,7 @@ func (w *importWriter) copyCurrent(ctx context.Context, lo, hi int64, n int) err
 // commit writes what is still buffered, recomputes effective values,
 // records the import in the audit log and commits.
 func (w *importWriter) commit(ctx context.Context, res *ImportResult) error {
-	for _, b := range []*bulk{w.ents, w.chains, w.figs, w.newFigs, w.cur, w.hist} {
+	for _, b := range []*bulk{w.ents, w.chains, w.figs, w.newFigs, w.cur, w.curUps, w.hist} {
 		if err := b.flush(ctx, w.btx); err != nil {
 			return err
 		}

@@ -408,3 +408,57 @@ func TestFiguresNeverOrphaned(t *testing.T) {
 		t.Fatalf("the new enterprise's effective values %v, want %v", got, want)
 	}
 }
+
+// An import's values become effective as their source ranks: statistics
+// over any other source, tax under statistics already stored; the
+// effective values are what the detail marks effective, each time.
+func TestImportEffectiveValuesFollowSourceRank(t *testing.T) {
+	f := newFixture(t)
+	a := f.mustCreate(t, enterprise.Input{CreditCode: "914403001922038216", Name: "甲", Area: "sf"})
+	b := f.mustCreate(t, enterprise.Input{CreditCode: "91330100716105852F", Name: "乙", Area: "gz"})
+	if err := f.svc.SetFigures(f.ctx, staff, a.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: 10_0000_00, Source: enterprise.FromStats}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.SetFigures(f.ctx, staff, b.ID, []enterprise.FigureInput{{Indicator: "revenue", Year: 2023, Value: 20_0000_00, Source: enterprise.FromStaff}}); err != nil {
+		t.Fatal(err)
+	}
+	effective := func(id int64) string {
+		t.Helper()
+		var src string
+		var v int64
+		if err := f.svc.DB.R.QueryRowContext(f.ctx, "SELECT source, value FROM enterprise_figure_current WHERE enterprise_id = $1 AND indicator = 'revenue' AND year = 2023 AND month = 0", id).Scan(&src, &v); err != nil {
+			t.Fatal(err)
+		}
+		figs, err := f.svc.Figures(f.ctx, staff, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range figs {
+			if g.Effective && g.Indicator == "revenue" && g.Year == 2023 && (string(g.Source) != src || g.Value != v) {
+				t.Fatalf("enterprise %d: the detail marks %s/%d effective, stored %s/%d", id, g.Source, g.Value, src, v)
+			}
+		}
+		return fmt.Sprintf("%s/%d", src, v/1000000)
+	}
+	file := func(ra, rb string) []byte {
+		return xlsxOf(t, [][]any{{"统一社会信用代码", "企业名称", "年度", "营业收入（万元）"},
+			{a.CreditCode, "甲", "2023", ra}, {b.CreditCode, "乙", "2023", rb}})
+	}
+	for _, step := range []struct {
+		src    enterprise.Source
+		ra, rb string
+		want   string
+	}{
+		{enterprise.FromTax, "11", "21", "stats/10 tax/21"},     // tax under stats, over staff
+		{enterprise.FromStats, "12", "22", "stats/12 stats/22"}, // statistics over everything
+		{enterprise.FromTax, "13", "23", "stats/12 stats/22"},   // tax changes nothing that counts
+	} {
+		res, err := f.svc.Import(f.ctx, staff, file(step.ra, step.rb), enterprise.ImportOptions{Filename: "r.xlsx", Source: step.src})
+		if err != nil || !res.Written {
+			t.Fatalf("%s import: %v %+v", step.src, err, res.Errors)
+		}
+		if got := effective(a.ID) + " " + effective(b.ID); got != step.want {
+			t.Fatalf("after the %s import: effective %s, want %s", step.src, got, step.want)
+		}
+	}
+}
