@@ -64,25 +64,33 @@ const (
 
 // enqueue queues texts for the webhook as messages of event, as many as
 // the outbox has room for; nothing without a webhook URL.
-func (s *Service) enqueue(ctx context.Context, q db.Querier, st Settings, event string, texts []string) error {
+func (s *Service) enqueue(ctx context.Context, qr db.Querier, st Settings, event string, texts []string) error {
 	if st.WebhookURL == "" {
 		return nil
 	}
 	var pending int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM plan_outbox WHERE state = 'pending' LIMIT $1) p",
+	if err := qr.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM plan_outbox WHERE state = 'pending' LIMIT $1) p",
 		MaxPendingNotifications).Scan(&pending); err != nil {
 		return fmt.Errorf("plan: outbox size: %w", err)
 	}
 	texts = texts[:min(len(texts), max(0, MaxPendingNotifications-pending))]
 	now := s.nowMS()
-	for _, text := range texts {
-		m := webhookMessage{MsgType: "text"}
-		m.Text.Content = text
-		b, err := json.Marshal(m)
-		if err != nil {
-			return err
+	// 200 messages a statement: a warning sweep may queue thousands.
+	const chunk = 200
+	for start := 0; start < len(texts); start += chunk {
+		part := texts[start:min(start+chunk, len(texts))]
+		args := make([]any, 0, 3*len(part))
+		for _, text := range part {
+			m := webhookMessage{MsgType: "text"}
+			m.Text.Content = text
+			b, err := json.Marshal(m)
+			if err != nil {
+				return err
+			}
+			args = append(args, event, string(b), now)
 		}
-		if _, err := q.ExecContext(ctx, "INSERT INTO plan_outbox (event, payload, created_at) VALUES ($1, $2, $3)", event, string(b), now); err != nil {
+		q := db.ValuesSQL("INSERT INTO plan_outbox (event, payload, created_at)", "", 3, len(part), s.DB.Dialect == db.SQLite)
+		if _, err := qr.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("plan: outbox: %w", err)
 		}
 	}
